@@ -1,0 +1,67 @@
+/* Configuration assembly and store opening shared by the subcommands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+#include "store/store.h"
+
+int cli_config(struct config *cfg, const char *config_path, const struct cli_flag *flags, int nflags)
+{
+	char err[512] = "";
+	config_defaults(cfg);
+	/* the data directory decides where convene.conf is, so find it first */
+	const char *data = getenv("CONVENE_DATA");
+	for (int i = 0; i < nflags; i++)
+		if (!strcmp(flags[i].key, "data"))
+			data = flags[i].value;
+	if (data && config_set(cfg, "data", data, err, sizeof err))
+		goto bad;
+	char path[600];
+	if (config_path)
+		snprintf(path, sizeof path, "%s", config_path);
+	else
+		snprintf(path, sizeof path, "%s/convene.conf", cfg->data_dir);
+	if (config_path) {
+		struct stat st;
+		if (stat(config_path, &st)) {
+			fprintf(stderr, "convene: config file %s does not exist\n", config_path);
+			return 2;
+		}
+	}
+	if (config_load_file(cfg, path, err, sizeof err) || config_load_env(cfg, err, sizeof err))
+		goto bad;
+	for (int i = 0; i < nflags; i++)
+		if (config_set(cfg, flags[i].key, flags[i].value, err, sizeof err))
+			goto bad;
+	config_finish(cfg);
+	log_set_format(!strcmp(cfg->log_format, "json") ? LOG_JSON : LOG_TEXT);
+	return 0;
+bad:
+	fprintf(stderr, "convene: %s\n", err);
+	return 2;
+}
+
+int cli_open_store(const struct config *cfg)
+{
+	char err[1024];
+	if (!strncmp(cfg->db_url, "sqlite:", 7)) {
+		struct stat st;
+		if (stat(cfg->data_dir, &st) && mkdir(cfg->data_dir, 0700)) {
+			fprintf(stderr, "convene: cannot create data directory %s\n", cfg->data_dir);
+			return 1;
+		}
+	}
+	if (store_init(cfg->db_url, err, sizeof err)) {
+		fprintf(stderr, "convene: %s\n", err);
+		return 1;
+	}
+	int applied = 0;
+	if (store_migrate(store_db(), &applied, err, sizeof err)) {
+		fprintf(stderr, "convene: %s\n", err);
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,123 @@
+/* `convene init` and `convene account add`: create the data directory, the
+ * schema and an account with its first administrator. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "iam/accounts.h"
+#include "store/store.h"
+
+static const char init_help[] =
+	"usage: convene init --data DIR --admin-email EMAIL [--admin-password PASSWORD]\n"
+	"                    [--account-name NAME] [--db URL]\n"
+	"\n"
+	"Creates the data directory, the database schema and the first account with\n"
+	"its default company and administrator. Without --admin-password a password\n"
+	"is generated and printed; it must be changed at first sign-in.\n"
+	"\n"
+	"  --data DIR            data directory (default ./var)\n"
+	"  --db URL              sqlite:PATH (default DIR/convene.db) or postgres://...\n"
+	"  --admin-email EMAIL   the administrator's sign-in address\n"
+	"  --admin-password PW   the administrator's password (at least 10 characters)\n"
+	"  --account-name NAME   the organisation's name (default \"My organisation\")\n";
+
+static const char account_help[] =
+	"usage: convene account add --data DIR --name NAME --admin-email EMAIL\n"
+	"                           [--admin-password PASSWORD] [--db URL]\n"
+	"\n"
+	"Adds another account (an organisation served by the same convene) with its\n"
+	"default company and first administrator.\n";
+
+/* the key that encrypts secrets of external connections at rest */
+static int ensure_key(const char *dir)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/secret.key", dir);
+	if (access(path, F_OK) == 0)
+		return 0;
+	unsigned char key[32];
+	randombytes_buf(key, sizeof key);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 || write(fd, key, sizeof key) != (ssize_t)sizeof key) {
+		fprintf(stderr, "convene: cannot write %s\n", path);
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int create(int argc, char **argv, int is_init)
+{
+	static const struct option opts[] = {
+		{"data", required_argument, 0, 'd'}, {"db", required_argument, 0, 'b'},
+		{"admin-email", required_argument, 0, 'e'}, {"admin-password", required_argument, 0, 'p'},
+		{"account-name", required_argument, 0, 'n'}, {"name", required_argument, 0, 'n'},
+		{"config", required_argument, 0, 'c'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	struct cli_flag flags[4];
+	int nflags = 0, c;
+	const char *email = NULL, *password = NULL, *name = is_init ? "My organisation" : NULL,
+		   *config_path = NULL;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': flags[nflags++] = (struct cli_flag){"data", optarg}; break;
+		case 'b': flags[nflags++] = (struct cli_flag){"db", optarg}; break;
+		case 'e': email = optarg; break;
+		case 'p': password = optarg; break;
+		case 'n': name = optarg; break;
+		case 'c': config_path = optarg; break;
+		case 'h': fputs(is_init ? init_help : account_help, stdout); return 0;
+		default: fputs(is_init ? init_help : account_help, stderr); return 2;
+		}
+	}
+	if (!email || !name) {
+		fprintf(stderr, "convene: --admin-email%s is required\n\n%s", is_init ? "" : " and --name",
+			is_init ? init_help : account_help);
+		return 2;
+	}
+	struct config cfg;
+	int rc = cli_config(&cfg, config_path, flags, nflags);
+	if (rc || (rc = cli_open_store(&cfg)))
+		return rc;
+	if (!strncmp(cfg.db_url, "sqlite:", 7) && ensure_key(cfg.data_dir))
+		return 1;
+	int64_t n = 0;
+	if (is_init && store_account_count(store_db(), &n) == 0 && n > 0) {
+		fprintf(stderr, "convene: %s already holds an account; use `convene account add` for another\n",
+			cfg.db_url);
+		return 1;
+	}
+	struct account_created out;
+	char err[512];
+	if (accounts_create(store_db(), name, email, password, &out, err, sizeof err)) {
+		fprintf(stderr, "convene: %s\n", err);
+		return 1;
+	}
+	printf("Account \"%s\" created (%s).\n", name, out.account_id);
+	printf("  administrator: %s\n", email);
+	if (out.generated)
+		printf("  one-time password: %s  (must be changed at first sign-in)\n", out.password);
+	store_close_thread();
+	return 0;
+}
+
+int cli_init(int argc, char **argv) { return create(argc, argv, 1); }
+
+int cli_account(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(account_help, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "add")) {
+		fprintf(stderr, "convene: unknown account command '%s'\n\n%s", argv[1], account_help);
+		return 2;
+	}
+	return create(argc - 1, argv + 1, 0);
+}

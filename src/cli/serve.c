@@ -1,0 +1,135 @@
+/* `convene serve`: open the store (migrating it), start the HTTP server and
+ * the workers, then wait for SIGTERM/SIGINT: the first drains requests in
+ * flight (bounded by shutdown-grace) and closes the database cleanly; a
+ * second signal exits at once. */
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "iam/authn.h"
+#include "ops/health.h"
+#include "ops/workers.h"
+#include "store/store.h"
+
+static const char help[] =
+	"usage: convene serve [--data DIR] [--listen HOST:PORT] [--db URL]\n"
+	"                     [--log-format text|json] [--smtp smtp://HOST:PORT] [--config FILE]\n"
+	"\n"
+	"Serves the API, the admin center and the calendar protocols.\n"
+	"Configuration comes from DIR/convene.conf, then CONVENE_* environment\n"
+	"variables, then these flags (flags win).\n"
+	"\n"
+	"  --data DIR          data directory (default ./var)\n"
+	"  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080)\n"
+	"  --db URL            sqlite:PATH (default DIR/convene.db) or postgres://USER@HOST/DB\n"
+	"  --log-format FMT    text (default) or json\n"
+	"  --smtp URL          SMTP server for outgoing mail (smtp://host:port)\n"
+	"  --public-url URL    base URL used in links sent by e-mail\n"
+	"  --web-dir DIR       built web app (default web/dist)\n"
+	"  --threads N         HTTP threads (default: one per core)\n"
+	"  --body-limit BYTES  largest request body (default 1048576)\n";
+
+struct stopper {
+	struct server *srv;
+	int grace;
+	volatile int done;
+};
+
+static void *stop_thread(void *arg)
+{
+	struct stopper *s = arg;
+	workers_stop();
+	server_stop(s->srv, s->grace);
+	s->done = 1;
+	return NULL;
+}
+
+int cli_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"data", required_argument, 0, 'd'}, {"db", required_argument, 0, 'b'},
+		{"listen", required_argument, 0, 'l'}, {"log-format", required_argument, 0, 'f'},
+		{"smtp", required_argument, 0, 's'}, {"public-url", required_argument, 0, 'u'},
+		{"web-dir", required_argument, 0, 'w'}, {"threads", required_argument, 0, 't'},
+		{"body-limit", required_argument, 0, 'x'}, {"config", required_argument, 0, 'c'},
+		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	static const char *keys[128] = {['d'] = "data", ['b'] = "db", ['l'] = "listen",
+					['f'] = "log_format", ['s'] = "smtp", ['u'] = "public_url",
+					['w'] = "web_dir", ['t'] = "threads", ['x'] = "body_limit"};
+	struct cli_flag flags[16];
+	int nflags = 0, c;
+	const char *config_path = NULL;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(help, stdout);
+			return 0;
+		}
+		if (c == 'c') {
+			config_path = optarg;
+			continue;
+		}
+		if (c < 0 || c >= 128 || !keys[c] || nflags >= 16) {
+			fputs(help, stderr);
+			return 2;
+		}
+		flags[nflags++] = (struct cli_flag){keys[c], optarg};
+	}
+	if (optind < argc) {
+		fprintf(stderr, "convene: unexpected argument '%s'\n\n%s", argv[optind], help);
+		return 2;
+	}
+	struct config cfg;
+	int rc = cli_config(&cfg, config_path, flags, nflags);
+	if (rc || (rc = cli_open_store(&cfg)))
+		return rc;
+
+	/* signals go to this thread only, by sigwait, never to the pool */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	health_register_gauges();
+	struct server *srv;
+	char err[512];
+	struct server_hooks hooks = {.authenticate = authn_request};
+	if (server_start(&cfg, &hooks, &srv, err, sizeof err)) {
+		fprintf(stderr, "convene: %s\n", err);
+		return 1;
+	}
+	if (workers_start(&cfg)) {
+		server_stop(srv, 0);
+		return 1;
+	}
+	log_info("convene listening on http://%s (database %s, %s)", cfg.listen,
+		 store_backend(store_db()), cfg.smtp_url[0] ? cfg.smtp_url : "no SMTP server: mail stays queued");
+
+	int sig;
+	sigwait(&set, &sig);
+	log_info("signal %d: finishing requests in flight (at most %d s); a second signal exits at once",
+		 sig, cfg.shutdown_grace);
+	struct stopper st = {srv, cfg.shutdown_grace, 0};
+	pthread_t t;
+	pthread_create(&t, NULL, stop_thread, &st);
+	while (!st.done) {
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		if (sigtimedwait(&set, NULL, &ts) > 0) {
+			log_warn("second signal: exiting now");
+			_exit(130);
+		}
+	}
+	pthread_join(t, NULL);
+	store_close_thread();
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,176 @@
+/* Key/value configuration shared by the INI file, the environment and flags. */
+#include "core/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/errors.h"
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
+	snprintf(c->data_dir, sizeof c->data_dir, "./var");
+	snprintf(c->log_format, sizeof c->log_format, "text");
+	snprintf(c->mail_from, sizeof c->mail_from, "convene@localhost");
+	snprintf(c->web_dir, sizeof c->web_dir, "web/dist");
+	c->body_limit = 1024 * 1024;
+	c->shutdown_grace = 10;
+}
+
+static int copy(char *dst, size_t n, const char *v, const char *key, char *err, size_t errlen)
+{
+	if (strlen(v) >= n) {
+		snprintf(err, errlen, "%s: value is too long (at most %zu characters)", key, n - 1);
+		return E_INVALID;
+	}
+	memcpy(dst, v, strlen(v) + 1);
+	return 0;
+}
+
+static int parse_long(const char *v, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < lo || n > hi)
+		return E_INVALID;
+	*out = n;
+	return 0;
+}
+
+int config_set(struct config *c, const char *key, const char *v, char *err, size_t errlen)
+{
+	long n;
+	if (!strcmp(key, "listen"))
+		return copy(c->listen, sizeof c->listen, v, key, err, errlen);
+	if (!strcmp(key, "data"))
+		return copy(c->data_dir, sizeof c->data_dir, v, key, err, errlen);
+	if (!strcmp(key, "db")) {
+		if (*v && strncmp(v, "sqlite:", 7) && strncmp(v, "postgres://", 11) &&
+		    strncmp(v, "postgresql://", 13)) {
+			snprintf(err, errlen, "db: expected sqlite:PATH or postgres://..., got '%s'", v);
+			return E_INVALID;
+		}
+		return copy(c->db_url, sizeof c->db_url, v, key, err, errlen);
+	}
+	if (!strcmp(key, "log_format") || !strcmp(key, "log-format")) {
+		if (strcmp(v, "text") && strcmp(v, "json")) {
+			snprintf(err, errlen, "log-format: expected text or json, got '%s'", v);
+			return E_INVALID;
+		}
+		return copy(c->log_format, sizeof c->log_format, v, key, err, errlen);
+	}
+	if (!strcmp(key, "smtp")) {
+		if (*v && strncmp(v, "smtp://", 7) && strncmp(v, "smtps://", 8)) {
+			snprintf(err, errlen, "smtp: expected smtp://host:port, got '%s'", v);
+			return E_INVALID;
+		}
+		return copy(c->smtp_url, sizeof c->smtp_url, v, key, err, errlen);
+	}
+	if (!strcmp(key, "mail_from") || !strcmp(key, "mail-from"))
+		return copy(c->mail_from, sizeof c->mail_from, v, key, err, errlen);
+	if (!strcmp(key, "public_url") || !strcmp(key, "public-url"))
+		return copy(c->public_url, sizeof c->public_url, v, key, err, errlen);
+	if (!strcmp(key, "web_dir") || !strcmp(key, "web-dir"))
+		return copy(c->web_dir, sizeof c->web_dir, v, key, err, errlen);
+	if (!strcmp(key, "body_limit") || !strcmp(key, "body-limit")) {
+		if (parse_long(v, 1024, 1L << 30, &n)) {
+			snprintf(err, errlen, "body-limit: expected bytes between 1024 and 1073741824");
+			return E_INVALID;
+		}
+		c->body_limit = (size_t)n;
+		return 0;
+	}
+	if (!strcmp(key, "threads")) {
+		if (parse_long(v, 0, 256, &n)) {
+			snprintf(err, errlen, "threads: expected 0..256");
+			return E_INVALID;
+		}
+		c->threads = (int)n;
+		return 0;
+	}
+	if (!strcmp(key, "shutdown_grace") || !strcmp(key, "shutdown-grace")) {
+		if (parse_long(v, 0, 3600, &n)) {
+			snprintf(err, errlen, "shutdown-grace: expected seconds 0..3600");
+			return E_INVALID;
+		}
+		c->shutdown_grace = (int)n;
+		return 0;
+	}
+	snprintf(err, errlen, "unknown setting '%s'", key);
+	return E_INVALID;
+}
+
+struct ini_ctx {
+	struct config *c;
+	char *err;
+	size_t errlen;
+	int rc;
+};
+
+static int on_ini(void *user, const char *section, const char *name, const char *value)
+{
+	struct ini_ctx *x = user;
+	(void)section; /* sections are allowed for readability; keys are global */
+	if (x->rc)
+		return 0;
+	x->rc = config_set(x->c, name, value, x->err, x->errlen);
+	return x->rc == 0;
+}
+
+int config_load_file(struct config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	struct ini_ctx x = {c, err, errlen, 0};
+	int line = ini_parse_file(f, on_ini, &x);
+	fclose(f);
+	if (x.rc) {
+		size_t l = strlen(err);
+		snprintf(err + l, errlen - l, " (in %s, line %d)", path, line);
+		return x.rc;
+	}
+	if (line) {
+		snprintf(err, errlen, "%s: syntax error on line %d", path, line);
+		return E_INVALID;
+	}
+	return 0;
+}
+
+int config_load_env(struct config *c, char *err, size_t errlen)
+{
+	static const char *keys[] = {"listen", "data", "db", "log_format", "smtp", "mail_from",
+				     "public_url", "web_dir", "body_limit", "threads",
+				     "shutdown_grace", NULL};
+	for (int i = 0; keys[i]; i++) {
+		char name[64] = "CONVENE_";
+		size_t p = strlen(name);
+		for (const char *k = keys[i]; *k && p < sizeof name - 1; k++)
+			name[p++] = (char)toupper((unsigned char)*k);
+		name[p] = 0;
+		const char *v = getenv(name);
+		if (v) {
+			int rc = config_set(c, keys[i], v, err, errlen);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+void config_finish(struct config *c)
+{
+	if (!c->db_url[0])
+		snprintf(c->db_url, sizeof c->db_url, "sqlite:%.900s/convene.db", c->data_dir);
+	if (!c->public_url[0])
+		snprintf(c->public_url, sizeof c->public_url, "http://%.400s", c->listen);
+	size_t n = strlen(c->public_url);
+	while (n > 0 && c->public_url[n - 1] == '/')
+		c->public_url[--n] = 0;
+}

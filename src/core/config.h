@@ -1,0 +1,33 @@
+/* Server configuration: defaults, then convene.conf (INI), then CONVENE_*
+ * environment variables, then command-line flags; later sources win. Every
+ * source goes through config_set(), so a key means the same thing everywhere. */
+#ifndef CORE_CONFIG_H
+#define CORE_CONFIG_H
+
+#include <stddef.h>
+
+struct config {
+	char listen[128];      /* host:port */
+	char data_dir[512];
+	char db_url[1024];     /* sqlite:PATH or postgres://... ; empty = sqlite:DATA/convene.db */
+	char log_format[8];    /* text | json */
+	char smtp_url[512];    /* smtp://host:port ; empty = mail stays queued */
+	char mail_from[256];
+	char public_url[512];  /* base URL used in e-mailed links */
+	char web_dir[512];     /* built web app (web/dist) */
+	size_t body_limit;     /* bytes */
+	int threads;           /* HTTP thread pool size; 0 = one per core */
+	int shutdown_grace;    /* seconds to finish requests in flight */
+};
+
+void config_defaults(struct config *c);
+/* key as in convene.conf ("listen", "db", "smtp", ...); 0, or E_INVALID with
+ * a message in err */
+int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen);
+/* reads PATH if it exists (a missing file is not an error) */
+int config_load_file(struct config *c, const char *path, char *err, size_t errlen);
+int config_load_env(struct config *c, char *err, size_t errlen);
+/* fills derived values (db_url from data_dir, public_url from listen) */
+void config_finish(struct config *c);
+
+#endif

@@ -1,0 +1,109 @@
+/* Fixed-size tables under one mutex: the number of routes is bounded by the
+ * route table, statuses by HTTP, so the series count is bounded too. */
+#include "http/metrics.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#define MAX_SERIES 1024
+#define MAX_GAUGES 8
+
+static const double bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+#define NB (sizeof bounds / sizeof bounds[0])
+
+struct series {
+	const char *route, *method; /* static strings (route patterns, methods from the table) */
+	char method_buf[12];
+	int status;
+	uint64_t count;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct series series[MAX_SERIES];
+static int nseries;
+static uint64_t hist[NB + 1], hist_count;
+static double hist_sum;
+static atomic_int sse_open;
+static struct {
+	const char *name, *help;
+	int64_t (*fn)(void);
+} gauges[MAX_GAUGES];
+static int ngauges;
+
+void metrics_request(const char *route, const char *method, int status, int64_t micros)
+{
+	double s = (double)micros / 1e6;
+	pthread_mutex_lock(&lock);
+	int i;
+	for (i = 0; i < nseries; i++)
+		if (series[i].status == status && !strcmp(series[i].route, route) &&
+		    !strcmp(series[i].method_buf, method))
+			break;
+	if (i == nseries && nseries < MAX_SERIES) {
+		series[i].route = route;
+		strncpy(series[i].method_buf, method, sizeof series[i].method_buf - 1);
+		series[i].status = status;
+		nseries++;
+	}
+	if (i < nseries)
+		series[i].count++;
+	size_t b = 0;
+	while (b < NB && s > bounds[b])
+		b++;
+	hist[b]++;
+	hist_count++;
+	hist_sum += s;
+	pthread_mutex_unlock(&lock);
+}
+
+void metrics_sse_open(int delta) { atomic_fetch_add(&sse_open, delta); }
+
+void metrics_gauge(const char *name, const char *help, int64_t (*fn)(void))
+{
+	pthread_mutex_lock(&lock);
+	if (ngauges < MAX_GAUGES) {
+		gauges[ngauges].name = name;
+		gauges[ngauges].help = help;
+		gauges[ngauges].fn = fn;
+		ngauges++;
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+int metrics_render(struct buf *o)
+{
+	int n;
+	pthread_mutex_lock(&lock);
+	buf_puts(o, "# HELP convene_http_requests_total HTTP requests by route, method and status.\n"
+		    "# TYPE convene_http_requests_total counter\n");
+	for (int i = 0; i < nseries; i++)
+		buf_printf(o, "convene_http_requests_total{route=\"%s\",method=\"%s\",status=\"%d\"} %llu\n",
+			   series[i].route, series[i].method_buf, series[i].status,
+			   (unsigned long long)series[i].count);
+	buf_puts(o, "# HELP convene_http_request_duration_seconds Time from request to response.\n"
+		    "# TYPE convene_http_request_duration_seconds histogram\n");
+	uint64_t cum = 0;
+	for (size_t b = 0; b < NB; b++) {
+		cum += hist[b];
+		buf_printf(o, "convene_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n", bounds[b],
+			   (unsigned long long)cum);
+	}
+	buf_printf(o, "convene_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
+		   (unsigned long long)hist_count);
+	buf_printf(o, "convene_http_request_duration_seconds_sum %.6f\n", hist_sum);
+	buf_printf(o, "convene_http_request_duration_seconds_count %llu\n", (unsigned long long)hist_count);
+	n = ngauges;
+	pthread_mutex_unlock(&lock);
+	buf_printf(o, "# HELP convene_sse_streams_open Server-Sent Events streams open now.\n"
+		      "# TYPE convene_sse_streams_open gauge\nconvene_sse_streams_open %d\n",
+		   atomic_load(&sse_open));
+	for (int i = 0; i < n; i++) {
+		int64_t v = gauges[i].fn();
+		if (v < 0)
+			continue;
+		buf_printf(o, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", gauges[i].name, gauges[i].help,
+			   gauges[i].name, gauges[i].name, (long long)v);
+	}
+	return 0;
+}

@@ -1,0 +1,133 @@
+/* Response construction; bodies live in the request arena or are malloc'ed
+ * by jansson and freed by the server after sending. */
+#include "http/response.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/errors.h"
+#include "core/log.h"
+
+static const char *reason(int status)
+{
+	switch (status) {
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 410: return "Gone";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	}
+	return "Error";
+}
+
+static void set_body(struct req *r, int status, const char *ctype, char *body, size_t len, int malloced)
+{
+	if (r->resp.body_malloced)
+		free(r->resp.body);
+	r->resp.status = status;
+	r->resp.content_type = arena_strdup(r->arena, ctype);
+	r->resp.body = body;
+	r->resp.len = len;
+	r->resp.body_malloced = malloced;
+	r->responded = 1;
+}
+
+int resp_json(struct req *r, int status, json_t *body)
+{
+	char *s = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(body);
+	if (!s)
+		return resp_problem(r, 500, "internal", "could not encode the response");
+	set_body(r, status, "application/json", s, strlen(s), 1);
+	return 0;
+}
+
+int resp_raw(struct req *r, int status, const char *ctype, const char *data, size_t len)
+{
+	char *copy = arena_alloc(r->arena, len + 1);
+	memcpy(copy, data, len);
+	set_body(r, status, ctype, copy, len, 0);
+	return 0;
+}
+
+int resp_empty(struct req *r, int status)
+{
+	set_body(r, status, "text/plain", NULL, 0, 0);
+	return 0;
+}
+
+int resp_problem_ext(struct req *r, int status, const char *slug, const char *detail, json_t *extra)
+{
+	json_t *p = extra && json_is_object(extra) ? extra : json_object();
+	if (extra && p != extra)
+		json_decref(extra);
+	json_object_set_new(p, "type", json_string(arena_printf(r->arena, "/problems/%s", slug)));
+	json_object_set_new(p, "title", json_string(reason(status)));
+	json_object_set_new(p, "status", json_integer(status));
+	json_object_set_new(p, "detail", json_string(detail ? detail : reason(status)));
+	char *s = json_dumps(p, JSON_COMPACT);
+	json_decref(p);
+	if (!s)
+		s = strdup("{\"type\":\"/problems/internal\",\"status\":500}");
+	set_body(r, status, "application/problem+json", s, strlen(s), 1);
+	return 0;
+}
+
+int resp_problem(struct req *r, int status, const char *slug, const char *detail)
+{
+	return resp_problem_ext(r, status, slug, detail, NULL);
+}
+
+int resp_problemf(struct req *r, int status, const char *slug, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return resp_problem(r, status, slug, msg);
+}
+
+int resp_field_error(struct req *r, const char *field, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return resp_problem_ext(r, 422, "invalid-field", msg, json_pack("{s:s}", "field", field));
+}
+
+void resp_header(struct req *r, const char *name, const char *value)
+{
+	if (r->resp.nheaders >= 16)
+		return;
+	r->resp.headers[r->resp.nheaders][0] = arena_strdup(r->arena, name);
+	r->resp.headers[r->resp.nheaders][1] = arena_strdup(r->arena, value);
+	r->resp.nheaders++;
+}
+
+int resp_error(struct req *r, int err)
+{
+	switch (err) {
+	case E_INVALID: return resp_problem(r, 400, "bad-request", "the request is not valid");
+	case E_NOTFOUND: return resp_problem(r, 404, "not-found", "no such resource in this account");
+	case E_CONFLICT: return resp_problem(r, 409, "conflict", "the change conflicts with existing data");
+	case E_FORBIDDEN: return resp_problem(r, 403, "forbidden", "you are not allowed to do this");
+	case E_UNAUTH: return resp_problem(r, 401, "unauthenticated", "sign in first");
+	case E_TOOLARGE: return resp_problem(r, 413, "too-large", "the request body is too large");
+	case E_BUSY: return resp_problem(r, 503, "busy", "the server is busy; try again");
+	}
+	log_error("%s %s failed: %s", r->method, r->path, error_name(err));
+	return resp_problem(r, 500, "internal", "an internal error occurred; it has been logged");
+}

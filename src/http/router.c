@@ -1,0 +1,74 @@
+/* Linear match over the tables: a few hundred routes at most, compared
+ * segment by segment without allocation until a match fills the parameters. */
+#include "http/router.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/errors.h"
+#include "http/request.h"
+
+/* does pattern match path? fills params into r when r is not NULL */
+static int match(const char *pat, const char *path, struct req *r)
+{
+	int np = 0;
+	const char *p = pat, *s = path;
+	while (*p && *s) {
+		if (*p == '{') {
+			const char *pe = strchr(p, '}');
+			const char *se = s;
+			while (*se && *se != '/')
+				se++;
+			if (!pe || se == s)
+				return 0;
+			if (r) {
+				if (np >= REQ_MAX_PARAMS)
+					return 0;
+				r->param_names[np] = arena_strndup(r->arena, p + 1, (size_t)(pe - p - 1));
+				r->param_values[np] = arena_strndup(r->arena, s, (size_t)(se - s));
+			}
+			np++;
+			p = pe + 1;
+			s = se;
+		} else if (*p == *s) {
+			p++, s++;
+		} else {
+			return 0;
+		}
+	}
+	if (*p || *s)
+		return 0;
+	if (r)
+		r->nparams = np;
+	return 1;
+}
+
+int router_match(const char *method, const char *path, struct req *r, char *allow, int allowlen)
+{
+	int path_seen = 0;
+	allow[0] = 0;
+	for (int t = 0; app_route_tables[t]; t++) {
+		for (const struct route *rt = app_route_tables[t]; rt->method; rt++) {
+			if (!match(rt->pattern, path, NULL))
+				continue;
+			if (!strcmp(rt->method, method) ||
+			    (!strcmp(method, "HEAD") && !strcmp(rt->method, "GET"))) {
+				match(rt->pattern, path, r);
+				r->route = rt;
+				return 0;
+			}
+			path_seen = 1;
+			size_t l = strlen(allow);
+			if (!strstr(allow, rt->method))
+				snprintf(allow + l, (size_t)allowlen - l, "%s%s", l ? ", " : "", rt->method);
+		}
+	}
+	return path_seen ? E_FORBIDDEN : E_NOTFOUND;
+}
+
+void router_each(void (*fn)(const struct route *rt, void *arg), void *arg)
+{
+	for (int t = 0; app_route_tables[t]; t++)
+		for (const struct route *rt = app_route_tables[t]; rt->method; rt++)
+			fn(rt, arg);
+}

@@ -1,0 +1,32 @@
+/* The route table: method + path pattern -> handler. Patterns are literal
+ * segments and {name} segments ("/api/v1/users/{id}"). Each domain exports a
+ * table ending with a zeroed entry; src/routes.c lists the tables. */
+#ifndef HTTP_ROUTER_H
+#define HTTP_ROUTER_H
+
+struct req;
+
+enum route_flags {
+	ROUTE_PUBLIC = 1,        /* no authentication needed */
+	ROUTE_ALLOW_PENDING = 2, /* allowed while a password change or e-mail validation is pending */
+	ROUTE_NO_CSRF = 4,       /* unsafe method that does not need the CSRF token (sign-in, token) */
+	ROUTE_RAW_BODY = 8,      /* body is not JSON (the handler reads r->body) */
+};
+
+struct route {
+	const char *method;
+	const char *pattern;
+	int (*handler)(struct req *r);
+	unsigned flags;
+};
+
+/* NULL-terminated list of NULL-terminated tables */
+extern const struct route *const app_route_tables[];
+
+/* finds the route; 0, or E_NOTFOUND (no path matches) / E_FORBIDDEN used as
+ * "405: path matches, method does not" with allow filled */
+int router_match(const char *method, const char *path, struct req *r, char *allow, int allowlen);
+/* calls fn for every route (openapi check, metrics) */
+void router_each(void (*fn)(const struct route *rt, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,257 @@
+/* libmicrohttpd glue. A request is accumulated (body capped at the limit:
+ * declared too-large bodies get 413 at once, others are drained and refused),
+ * then dispatched once, on the final callback. */
+#include "http/server.h"
+
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "http/metrics.h"
+#include "http/response.h"
+#include "http/router.h"
+#include "http/static.h"
+
+struct server {
+	struct MHD_Daemon *d;
+	struct config cfg;
+	struct server_hooks hooks;
+	atomic_int in_flight;
+};
+
+static struct server *the_server; /* for request.c helpers */
+
+static int authorize(struct server *s, struct req *r)
+{
+	unsigned flags = r->route->flags;
+	int rc = s->hooks.authenticate ? s->hooks.authenticate(r) : 0;
+	if (flags & ROUTE_PUBLIC)
+		return 0;
+	if (rc == E_UNAUTH || !r->authenticated) {
+		resp_header(r, "WWW-Authenticate", "Bearer realm=\"convene\"");
+		return resp_problem(r, 401, "unauthenticated",
+				    rc == E_UNAUTH ? "the credentials are invalid, expired or revoked"
+						   : "sign in first, or send a bearer token");
+	}
+	if (r->who.via == AUTH_COOKIE && req_is_unsafe(r) && !(flags & ROUTE_NO_CSRF)) {
+		const char *tok = req_header(r, "X-CSRF-Token");
+		if (!tok || !ids_equal_ct(tok, r->who.csrf))
+			return resp_problem(r, 403, "csrf", "missing or wrong X-CSRF-Token header");
+	}
+	if (!(flags & ROUTE_ALLOW_PENDING)) {
+		if (r->who.must_change_password)
+			return resp_problem(r, 403, "password-change-required",
+					    "change your password first (POST /api/v1/me/password)");
+		if (r->who.email_validation_pending)
+			return resp_problem(r, 403, "email-validation-required",
+					    "confirm your e-mail address first: follow the link we sent you");
+	}
+	return 0;
+}
+
+static void dispatch(struct server *s, struct req *r)
+{
+	char allow[128];
+	if (r->body_too_large) {
+		resp_problemf(r, 413, "too-large", "the request body is larger than %zu bytes",
+			      s->cfg.body_limit);
+		return;
+	}
+	int rc = router_match(r->method, r->path, r, allow, sizeof allow);
+	if (rc == E_NOTFOUND) {
+		if ((!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")) &&
+		    strncmp(r->path, "/api/", 5) && static_serve(r, s->cfg.web_dir) == 0)
+			return;
+		resp_problemf(r, 404, "not-found", "no route for %.200s", r->path);
+		return;
+	}
+	if (rc) {
+		resp_header(r, "Allow", allow);
+		resp_problemf(r, 405, "method-not-allowed", "%s is not allowed here (allowed: %s)",
+			      r->method, allow);
+		return;
+	}
+	authorize(s, r);
+	if (r->responded)
+		return;
+	rc = r->route->handler(r);
+	if (!r->responded)
+		resp_error(r, rc ? rc : E_DB);
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *c, struct req *r)
+{
+	struct MHD_Response *mr =
+		MHD_create_response_from_buffer(r->resp.len, r->resp.body ? r->resp.body : "",
+						MHD_RESPMEM_MUST_COPY);
+	if (!mr)
+		return MHD_NO;
+	if (r->resp.len || r->resp.status != 204)
+		MHD_add_response_header(mr, "Content-Type", r->resp.content_type);
+	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+	int has_cache = 0;
+	for (int i = 0; i < r->resp.nheaders; i++) {
+		MHD_add_response_header(mr, r->resp.headers[i][0], r->resp.headers[i][1]);
+		if (!strcasecmp(r->resp.headers[i][0], "Cache-Control"))
+			has_cache = 1;
+	}
+	if (!has_cache)
+		MHD_add_response_header(mr, "Cache-Control", "no-store");
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->resp.status, mr);
+	MHD_destroy_response(mr);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	struct server *s = cls;
+	struct req *r = *con_cls;
+	(void)version;
+	if (!r) {
+		r = calloc(1, sizeof *r);
+		if (!r)
+			return MHD_NO;
+		r->arena = arena_new();
+		r->conn = c;
+		r->method = arena_strdup(r->arena, method);
+		r->path = arena_strdup(r->arena, url);
+		r->started_us = clock_mono_us();
+		*con_cls = r;
+		atomic_fetch_add(&s->in_flight, 1);
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > s->cfg.body_limit) {
+			r->body_too_large = 1;
+			resp_problemf(r, 413, "too-large", "the request body is larger than %zu bytes",
+				      s->cfg.body_limit);
+			return send_response(c, r);
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!r->body_too_large) {
+			if (r->body.len + *upload_size > s->cfg.body_limit) {
+				r->body_too_large = 1;
+				buf_free(&r->body);
+			} else if (buf_append(&r->body, upload, *upload_size)) {
+				return MHD_NO;
+			}
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->responded) /* 413 already queued */
+		return MHD_YES;
+	dispatch(s, r);
+	return send_response(c, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct server *s = cls;
+	struct req *r = *con_cls;
+	(void)c, (void)toe;
+	if (!r)
+		return;
+	int64_t us = clock_mono_us() - r->started_us;
+	int status = r->resp.status ? r->resp.status : 499;
+	log_request(r->method, r->path, status, r->resp.len, us,
+		    r->authenticated ? r->who.account_id : NULL);
+	metrics_request(r->route ? r->route->pattern : (status == 404 ? "unmatched" : "static"),
+			r->method, status, us);
+	if (r->resp.body_malloced)
+		free(r->resp.body);
+	buf_free(&r->body);
+	json_decref(r->json);
+	arena_free(r->arena);
+	free(r);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	(void)cls;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	size_t l = strlen(msg);
+	while (l && msg[l - 1] == '\n')
+		msg[--l] = 0;
+	log_warn("http: %s", msg);
+}
+
+int server_start(const struct config *cfg, const struct server_hooks *hooks, struct server **out,
+		 char *err, size_t errlen)
+{
+	char host[128], *port;
+	snprintf(host, sizeof host, "%s", cfg->listen);
+	port = strrchr(host, ':');
+	if (!port) {
+		snprintf(err, errlen, "listen: expected HOST:PORT, got '%s'", cfg->listen);
+		return E_INVALID;
+	}
+	*port++ = 0;
+	char *h = host;
+	if (h[0] == '[') { /* [::1]:8080 */
+		h++;
+		h[strlen(h) - 1] = 0;
+	}
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV}, *ai;
+	int gai = getaddrinfo(*h ? h : NULL, port, &hints, &ai);
+	if (gai) {
+		snprintf(err, errlen, "listen %s: %s", cfg->listen, gai_strerror(gai));
+		return E_INVALID;
+	}
+	struct server *s = calloc(1, sizeof *s);
+	s->cfg = *cfg;
+	s->hooks = *hooks;
+	unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+				MHD_OPTION_THREAD_POOL_SIZE, threads,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+				MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+				MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (!s->d) {
+		snprintf(err, errlen, "cannot listen on %s (address in use or not available)", cfg->listen);
+		free(s);
+		return E_IO;
+	}
+	the_server = s;
+	*out = s;
+	return 0;
+}
+
+int server_in_flight(struct server *s) { return atomic_load(&s->in_flight); }
+
+void server_stop(struct server *s, int grace)
+{
+	if (!s)
+		return;
+	MHD_quiesce_daemon(s->d);
+	int64_t until = clock_mono_us() + (int64_t)grace * 1000000;
+	while (atomic_load(&s->in_flight) > 0 && clock_mono_us() < until)
+		usleep(20000);
+	if (atomic_load(&s->in_flight) > 0)
+		log_warn("stopping with %d requests still in flight", atomic_load(&s->in_flight));
+	MHD_stop_daemon(s->d);
+	the_server = NULL;
+	free(s);
+}

@@ -1,0 +1,113 @@
+/* Credential resolution. Invalid credentials make the request anonymous and
+ * return E_UNAUTH, so that a revoked token gets 401 even where a route would
+ * otherwise accept an anonymous caller with less. */
+#include "iam/authn.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/clock.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "iam/apps.h"
+#include "iam/password.h"
+
+int authn_principal_from_user(struct req *r, const struct user *u, enum auth_via via)
+{
+	if (strcmp(u->status, "active"))
+		return E_UNAUTH;
+	struct principal *p = &r->who;
+	p->via = via;
+	memcpy(p->account_id, u->account_id, sizeof p->account_id);
+	memcpy(p->user_id, u->id, sizeof p->user_id);
+	snprintf(p->role, sizeof p->role, "%s", u->role);
+	snprintf(p->email, sizeof p->email, "%s", u->email);
+	snprintf(p->display_name, sizeof p->display_name, "%s", u->display_name);
+	p->must_change_password = u->must_change_password;
+	p->email_validation_pending = u->force_email_validation && !u->email_validated;
+	r->authenticated = 1;
+	return 0;
+}
+
+static int by_cookie(struct req *r, struct db *db, const char *secret)
+{
+	char hash[HASH_HEX_MAX];
+	struct session_row s;
+	struct user u;
+	int64_t now = clock_now();
+	ids_hash(secret, hash);
+	int rc = store_session_get(db, hash, &s);
+	if (rc == E_NOTFOUND || (!rc && s.expires_at <= now))
+		return E_UNAUTH;
+	if (rc)
+		return rc;
+	rc = store_user_get(db, s.account_id, s.user_id, &u);
+	if (rc == E_NOTFOUND)
+		return E_UNAUTH;
+	if (rc || (rc = authn_principal_from_user(r, &u, AUTH_COOKIE)))
+		return rc;
+	memcpy(r->who.session_hash, hash, sizeof hash);
+	memcpy(r->who.csrf, s.csrf, sizeof s.csrf);
+	if (now - s.last_seen_at >= 60) /* sliding expiry, written at most once a minute */
+		store_session_touch(db, hash, now, now + SESSION_IDLE_SECONDS);
+	return 0;
+}
+
+static int by_basic(struct req *r, struct db *db, const char *b64)
+{
+	unsigned char raw[600];
+	size_t len;
+	if (sodium_base642bin(raw, sizeof raw - 1, b64, strlen(b64), NULL, &len, NULL,
+			      sodium_base64_VARIANT_ORIGINAL))
+		return E_UNAUTH;
+	raw[len] = 0;
+	char *colon = strchr((char *)raw, ':');
+	if (!colon)
+		return E_UNAUTH;
+	*colon = 0;
+	struct user u;
+	char email[256];
+	snprintf(email, sizeof email, "%s", (char *)raw);
+	for (char *c = email; *c; c++)
+		*c = (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
+	int rc = store_user_by_email(db, email, &u);
+	if (rc == E_NOTFOUND) {
+		password_dummy_verify(colon + 1);
+		return E_UNAUTH;
+	}
+	if (rc)
+		return rc;
+	if (u.locked_until > clock_now() || !password_verify(u.password_hash, colon + 1))
+		return E_UNAUTH;
+	return authn_principal_from_user(r, &u, AUTH_BASIC);
+}
+
+int authn_request(struct req *r)
+{
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	const char *authz = req_header(r, "Authorization");
+	int rc = 0;
+	if (authz && !strncasecmp(authz, "Bearer ", 7))
+		rc = apps_authenticate_bearer(r, db, authz + 7);
+	else if (authz && !strncasecmp(authz, "Basic ", 6))
+		rc = by_basic(r, db, authz + 6);
+	else if (authz)
+		rc = E_UNAUTH;
+	else {
+		const char *cookie = req_cookie(r, SESSION_COOKIE);
+		if (cookie && *cookie)
+			rc = by_cookie(r, db, cookie);
+	}
+	if (rc) {
+		memset(&r->who, 0, sizeof r->who);
+		r->authenticated = 0;
+		if (rc != E_UNAUTH)
+			log_error("authentication failed: %s (%s)", error_name(rc), store_error(db));
+		return E_UNAUTH;
+	}
+	return 0;
+}

@@ -1,0 +1,233 @@
+/* Sign-in with e-mail and password. After five failures in a row each further
+ * failure locks that login for a doubling delay (2 s ... 15 min) and is
+ * audited; a success resets the count. Unknown addresses cost the same
+ * Argon2id work, so timing does not reveal which addresses exist. */
+#include "iam/signin.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/errors.h"
+#include "http/jsonin.h"
+#include "http/response.h"
+#include "iam/audit.h"
+#include "iam/authn.h"
+#include "iam/password.h"
+#include "iam/users.h"
+#include "store/store.h"
+
+int signin_lock_seconds(int failures)
+{
+	if (failures < SIGNIN_FREE_FAILURES)
+		return 0;
+	int shift = failures - SIGNIN_FREE_FAILURES;
+	if (shift > 9)
+		return 900;
+	int s = 2 << shift;
+	return s > 900 ? 900 : s;
+}
+
+static int secure_cookie(struct req *r)
+{
+	const char *proto = req_header(r, "X-Forwarded-Proto");
+	return proto && !strcmp(proto, "https");
+}
+
+static void set_cookie(struct req *r, const char *secret, int max_age)
+{
+	resp_header(r, "Set-Cookie",
+		    arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
+				 SESSION_COOKIE, secret, max_age, secure_cookie(r) ? "; Secure" : ""));
+}
+
+/* failure bookkeeping in its own transaction, so that it sticks */
+static int record_failure(struct req *r, struct db *db, struct user *u, int64_t now)
+{
+	int rc = store_begin(db, 1);
+	if (rc)
+		return rc;
+	struct user cur;
+	if ((rc = store_user_get(db, u->account_id, u->id, &cur)))
+		goto fail;
+	cur.failed_logins++;
+	int lock = signin_lock_seconds(cur.failed_logins);
+	cur.locked_until = lock ? now + lock : 0;
+	if ((rc = store_user_update(db, &cur)))
+		goto fail;
+	if (cur.failed_logins >= SIGNIN_FREE_FAILURES) {
+		struct req anon = *r;
+		memset(&anon.who, 0, sizeof anon.who);
+		memcpy(anon.who.account_id, cur.account_id, sizeof anon.who.account_id);
+		snprintf(anon.who.email, sizeof anon.who.email, "%s", cur.email);
+		anon.who.via = AUTH_NONE;
+		if ((rc = audit_record(&anon, db, "session.login_failed", "user", cur.id, cur.email, NULL,
+				       json_pack("{s:i, s:i, s:s}", "failed_logins", cur.failed_logins,
+						 "locked_seconds", lock, "ip", req_client_ip(r)))))
+			goto fail;
+	}
+	return store_commit(db);
+fail:
+	store_rollback(db);
+	return rc;
+}
+
+static int locked(struct req *r, int64_t until, int64_t now)
+{
+	resp_header(r, "Retry-After", arena_printf(r->arena, "%lld", (long long)(until - now)));
+	return resp_problemf(r, 429, "login-throttled",
+			     "too many failed sign-ins for this login; try again in %lld seconds",
+			     (long long)(until - now));
+}
+
+static int sign_in(struct req *r)
+{
+	static const char *const allowed[] = {"email", "password", NULL};
+	json_t *in;
+	const char *email, *pw;
+	int rc;
+	if ((rc = jin_object(r, &in, allowed)) ||
+	    (rc = jin_string(r, in, "email", JIN_REQUIRED, 254, &email)) ||
+	    (rc = jin_string(r, in, "password", JIN_REQUIRED, 1024, &pw)))
+		return rc;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	char lower[256];
+	snprintf(lower, sizeof lower, "%s", email);
+	users_lower_email(lower);
+	struct user u;
+	int64_t now = clock_now();
+	rc = store_user_by_email(db, lower, &u);
+	if (rc && rc != E_NOTFOUND)
+		return rc;
+	if (rc == E_NOTFOUND) {
+		password_dummy_verify(pw);
+		return resp_problem(r, 401, "invalid-credentials", "wrong e-mail address or password");
+	}
+	if (u.locked_until > now)
+		return locked(r, u.locked_until, now);
+	if (!password_verify(u.password_hash, pw)) {
+		if ((rc = record_failure(r, db, &u, now)))
+			return rc;
+		return resp_problem(r, 401, "invalid-credentials", "wrong e-mail address or password");
+	}
+	if (strcmp(u.status, "active"))
+		return resp_problem(r, 403, "suspended", "this account is suspended; ask an administrator");
+
+	struct session_row s = {0};
+	char secret[SECRET_MAX];
+	ids_secret(secret);
+	ids_hash(secret, s.token_hash);
+	ids_secret(s.csrf);
+	memcpy(s.account_id, u.account_id, sizeof s.account_id);
+	memcpy(s.user_id, u.id, sizeof s.user_id);
+	s.created_at = s.last_seen_at = now;
+	s.expires_at = now + SESSION_IDLE_SECONDS;
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	if (u.failed_logins || u.locked_until) {
+		u.failed_logins = 0;
+		u.locked_until = 0;
+		if ((rc = store_user_update(db, &u)))
+			goto fail;
+	}
+	if ((rc = store_session_insert(db, &s)))
+		goto fail;
+	if ((rc = store_commit(db)))
+		return rc;
+	set_cookie(r, secret, SESSION_IDLE_SECONDS);
+	json_t *out = json_pack("{s:o, s:s, s:b, s:b}", "user", users_json(db, &u), "csrf_token", s.csrf,
+				"must_change_password", u.must_change_password,
+				"email_validation_pending", u.force_email_validation && !u.email_validated);
+	return resp_json(r, 200, out);
+fail:
+	store_rollback(db);
+	return rc;
+}
+
+static int sign_out(struct req *r)
+{
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if (r->who.via == AUTH_COOKIE) {
+		int rc = store_session_delete(db, r->who.session_hash);
+		if (rc)
+			return rc;
+	}
+	set_cookie(r, "", 0);
+	return resp_empty(r, 204);
+}
+
+static int me(struct req *r)
+{
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	struct user u;
+	int rc = store_user_get(db, r->who.account_id, r->who.user_id, &u);
+	if (rc)
+		return rc;
+	struct account a;
+	if ((rc = store_account_get(db, u.account_id, &a)))
+		return rc;
+	json_t *out = json_pack("{s:o, s:{s:s, s:s}, s:b, s:b, s:s}", "user", users_json(db, &u),
+				"account", "id", a.id, "name", a.name, "must_change_password",
+				u.must_change_password, "email_validation_pending",
+				u.force_email_validation && !u.email_validated, "auth",
+				r->who.via == AUTH_COOKIE ? "cookie" : r->who.via == AUTH_BEARER ? "bearer" : "basic");
+	if (r->who.via == AUTH_COOKIE)
+		json_object_set_new(out, "csrf_token", json_string(r->who.csrf));
+	return resp_json(r, 200, out);
+}
+
+static int change_password(struct req *r)
+{
+	static const char *const allowed[] = {"current_password", "new_password", NULL};
+	json_t *in;
+	const char *cur, *next;
+	int rc;
+	if ((rc = jin_object(r, &in, allowed)) ||
+	    (rc = jin_string(r, in, "current_password", JIN_REQUIRED, 1024, &cur)) ||
+	    (rc = jin_string(r, in, "new_password", JIN_REQUIRED, 1024, &next)))
+		return rc;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	struct user u;
+	if ((rc = store_user_get(db, r->who.account_id, r->who.user_id, &u)))
+		return rc;
+	if (!password_verify(u.password_hash, cur))
+		return resp_problem_ext(r, 403, "wrong-password", "the current password is wrong",
+					json_pack("{s:s}", "field", "current_password"));
+	const char *why = password_problem(next, u.email);
+	if (why)
+		return resp_field_error(r, "new_password", "%s", why);
+	if (!strcmp(cur, next))
+		return resp_field_error(r, "new_password", "choose a password different from the current one");
+	if ((rc = password_hash(next, u.password_hash, sizeof u.password_hash)))
+		return rc;
+	u.must_change_password = 0;
+	u.updated_at = clock_now();
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	if ((rc = store_user_update(db, &u)) ||
+	    (rc = store_session_delete_user(db, u.account_id, u.id,
+					    r->who.via == AUTH_COOKIE ? r->who.session_hash : NULL)) ||
+	    (rc = audit_record(r, db, "user.password_change", "user", u.id, u.email, NULL, NULL))) {
+		store_rollback(db);
+		return rc;
+	}
+	if ((rc = store_commit(db)))
+		return rc;
+	return resp_json(r, 200, json_pack("{s:o, s:b}", "user", users_json(db, &u), "must_change_password", 0));
+}
+
+const struct route signin_routes[] = {
+	{"POST", "/api/v1/session", sign_in, ROUTE_PUBLIC | ROUTE_NO_CSRF},
+	{"DELETE", "/api/v1/session", sign_out, ROUTE_ALLOW_PENDING},
+	{"GET", "/api/v1/me", me, ROUTE_ALLOW_PENDING},
+	{"POST", "/api/v1/me/password", change_password, ROUTE_ALLOW_PENDING},
+	{0},
+};

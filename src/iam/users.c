@@ -1,0 +1,425 @@
+/* /api/v1/users: create, list (search, filters, cursor), show, change,
+ * suspend (PATCH status), delete. Every user but an admin belongs to at least
+ * one company of the same account. */
+#include "iam/users.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/errors.h"
+#include "iam/access.h"
+#include "iam/audit.h"
+#include "iam/password.h"
+#include "http/jsonin.h"
+#include "http/response.h"
+
+#define MAX_COMPANIES 64
+#define PAGE_MAX 200
+
+static const char *const roles[] = {"admin", "manager", "api_manager", "technician",
+				    "member", "guest", "customer", NULL};
+
+int users_role_valid(const char *role)
+{
+	for (int i = 0; roles[i]; i++)
+		if (!strcmp(roles[i], role))
+			return 1;
+	return 0;
+}
+
+void users_lower_email(char *e)
+{
+	for (; *e; e++)
+		if (*e >= 'A' && *e <= 'Z')
+			*e = (char)(*e + 32);
+}
+
+json_t *users_json(struct db *db, const struct user *u)
+{
+	char ids[MAX_COMPANIES][ID_MAX];
+	int n = 0;
+	store_user_companies(db, u->account_id, u->id, ids, MAX_COMPANIES, &n);
+	json_t *companies = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(companies, json_string(ids[i]));
+	char created[32], updated[32];
+	clock_iso(u->created_at, created, sizeof created);
+	clock_iso(u->updated_at, updated, sizeof updated);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:b, s:s, s:s}", "id", u->id,
+			 "email", u->email, "display_name", u->display_name, "role", u->role, "status",
+			 u->status, "company_ids", companies, "must_change_password",
+			 u->must_change_password, "allow_password_reset", u->allow_password_reset,
+			 "force_email_validation", u->force_email_validation, "email_validated",
+			 u->email_validated, "has_password", u->password_hash[0] != 0, "created_at",
+			 created, "updated_at", updated);
+}
+
+/* checks that every company exists in the caller's account */
+static int check_companies(struct req *r, struct db *db, const char **ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct company c;
+		int rc = store_company_get(db, r->who.account_id, ids[i], &c);
+		if (rc == E_NOTFOUND) {
+			resp_field_error(r, "company_ids", "no company '%.40s' in this account", ids[i]);
+			return E_INVALID;
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int create(struct req *r)
+{
+	static const char *const allowed[] = {"email", "display_name", "role", "company_ids", "password",
+					      "must_change_password", "allow_password_reset",
+					      "force_email_validation", NULL};
+	json_t *in;
+	const char *email = NULL, *name = NULL, *role = NULL, *pw = NULL, **companies = NULL;
+	size_t ncompanies = 0;
+	int must_change = 1, allow_reset = 1, force_validation = 0;
+	int rc;
+	if ((rc = access_admin(r)) || (rc = jin_object(r, &in, allowed)) ||
+	    (rc = jin_string(r, in, "email", JIN_REQUIRED, 254, &email)) ||
+	    (rc = jin_string(r, in, "display_name", JIN_REQUIRED, 200, &name)) ||
+	    (rc = jin_string(r, in, "role", JIN_REQUIRED, 16, &role)) ||
+	    (rc = jin_string_array(r, in, "company_ids", JIN_OPTIONAL, MAX_COMPANIES, 40, &companies,
+				   &ncompanies)) ||
+	    (rc = jin_string(r, in, "password", JIN_OPTIONAL, PASSWORD_MAX, &pw)) ||
+	    (rc = jin_bool(r, in, "must_change_password", JIN_OPTIONAL, &must_change)) ||
+	    (rc = jin_bool(r, in, "allow_password_reset", JIN_OPTIONAL, &allow_reset)) ||
+	    (rc = jin_bool(r, in, "force_email_validation", JIN_OPTIONAL, &force_validation)))
+		return rc;
+	if (!jin_valid_email(email))
+		return resp_field_error(r, "email", "'%.80s' is not an e-mail address", email);
+	if (!*name)
+		return resp_field_error(r, "display_name", "the display name must not be empty");
+	if (!users_role_valid(role))
+		return resp_field_error(r, "role",
+					"unknown role '%.20s' (admin, manager, api_manager, technician, member, guest, customer)",
+					role);
+	if (strcmp(role, "admin") && ncompanies == 0)
+		return resp_field_error(r, "company_ids", "every user but an admin needs at least one company");
+	const char *why = pw ? password_problem(pw, email) : NULL;
+	if (why)
+		return resp_field_error(r, "password", "%s", why);
+
+	struct user u = {0};
+	memcpy(u.account_id, r->who.account_id, sizeof u.account_id);
+	ids_new("usr", u.id);
+	snprintf(u.email, sizeof u.email, "%s", email);
+	users_lower_email(u.email);
+	snprintf(u.display_name, sizeof u.display_name, "%s", name);
+	snprintf(u.role, sizeof u.role, "%s", role);
+	snprintf(u.status, sizeof u.status, "active");
+	u.must_change_password = pw ? must_change : 0;
+	u.allow_password_reset = allow_reset;
+	u.force_email_validation = force_validation;
+	u.created_at = u.updated_at = clock_now();
+	if (pw && (rc = password_hash(pw, u.password_hash, sizeof u.password_hash)))
+		return rc;
+
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	if ((rc = check_companies(r, db, companies, ncompanies)))
+		goto fail;
+	rc = store_user_insert(db, &u);
+	if (rc == E_CONFLICT) {
+		store_rollback(db);
+		return resp_problem_ext(r, 409, "email-taken",
+					"a user with this e-mail address already exists",
+					json_pack("{s:s}", "field", "email"));
+	}
+	if (rc || (rc = store_user_companies_set(db, u.account_id, u.id, companies, ncompanies)))
+		goto fail;
+	json_t *out = users_json(db, &u);
+	if ((rc = audit_record(r, db, "user.create", "user", u.id, u.email, NULL, json_deep_copy(out))))
+		goto fail;
+	if ((rc = store_commit(db))) {
+		json_decref(out);
+		return rc;
+	}
+	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/users/%s", u.id));
+	return resp_json(r, 201, out);
+fail:
+	store_rollback(db);
+	return rc;
+}
+
+static char *cursor_encode(struct req *r, const char *email)
+{
+	size_t n = sodium_base64_ENCODED_LEN(strlen(email), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char *out = arena_alloc(r->arena, n);
+	sodium_bin2base64(out, n, (const unsigned char *)email, strlen(email),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return out;
+}
+
+static int cursor_decode(struct req *r, const char *cursor, const char **email)
+{
+	size_t len;
+	char *out = arena_alloc(r->arena, strlen(cursor) + 1);
+	if (strlen(cursor) > 400 ||
+	    sodium_base642bin((unsigned char *)out, strlen(cursor), cursor, strlen(cursor), NULL, &len,
+			      NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING)) {
+		resp_problem_ext(r, 400, "invalid-query", "the cursor is not one this server issued",
+				 json_pack("{s:s}", "field", "cursor"));
+		return E_INVALID;
+	}
+	out[len] = 0;
+	*email = out;
+	return 0;
+}
+
+static int list(struct req *r)
+{
+	int rc;
+	if ((rc = access_read_admin(r)))
+		return rc;
+	struct user_filter f = {.q = req_query(r, "q"), .role = req_query(r, "role"),
+				.company_id = req_query(r, "company")};
+	const char *cursor = req_query(r, "cursor"), *limit_s = req_query(r, "limit");
+	int limit = 50;
+	if (limit_s) {
+		char *end;
+		long l = strtol(limit_s, &end, 10);
+		if (*end || l < 1 || l > PAGE_MAX)
+			return resp_problem_ext(r, 400, "invalid-query", "limit must be from 1 to 200",
+						json_pack("{s:s}", "field", "limit"));
+		limit = (int)l;
+	}
+	if (f.q && strlen(f.q) > 200)
+		return resp_problem_ext(r, 400, "invalid-query", "q is too long (at most 200 characters)",
+					json_pack("{s:s}", "field", "q"));
+	if (f.role && *f.role && !users_role_valid(f.role))
+		return resp_problem_ext(r, 400, "invalid-query", "unknown role",
+					json_pack("{s:s}", "field", "role"));
+	if (cursor && *cursor && (rc = cursor_decode(r, cursor, &f.after_email)))
+		return rc;
+	f.limit = limit + 1; /* one more tells whether there is a next page */
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	struct user *rows = arena_alloc(r->arena, sizeof(struct user) * (size_t)(limit + 1));
+	int n = 0;
+	if ((rc = store_user_list(db, r->who.account_id, &f, rows, limit + 1, &n)))
+		return rc;
+	json_t *items = json_array();
+	for (int i = 0; i < n && i < limit; i++)
+		json_array_append_new(items, users_json(db, &rows[i]));
+	json_t *out = json_pack("{s:o}", "items", items);
+	json_object_set_new(out, "next_cursor",
+			    n > limit ? json_string(cursor_encode(r, rows[limit - 1].email)) : json_null());
+	return resp_json(r, 200, out);
+}
+
+static int load(struct req *r, struct db *db, struct user *u)
+{
+	const char *id = req_param(r, "id");
+	int rc = ids_valid(id, "usr") ? store_user_get(db, r->who.account_id, id, u) : E_NOTFOUND;
+	if (rc == E_NOTFOUND)
+		return resp_problemf(r, 404, "not-found", "no user '%.40s' in this account", id), E_NOTFOUND;
+	return rc;
+}
+
+static int show(struct req *r)
+{
+	int rc;
+	struct user u;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	/* anyone may read their own record */
+	if (strcmp(req_param(r, "id"), r->who.user_id) && (rc = access_read_admin(r)))
+		return rc;
+	if ((rc = load(r, db, &u)))
+		return rc;
+	return resp_json(r, 200, users_json(db, &u));
+}
+
+static int is_last_admin(struct db *db, const struct user *u, int *last)
+{
+	int64_t n = 0;
+	*last = 0;
+	if (strcmp(u->role, "admin") || strcmp(u->status, "active"))
+		return 0;
+	int rc = store_user_count_role(db, u->account_id, "admin", &n);
+	*last = n <= 1;
+	return rc;
+}
+
+static int change(struct req *r)
+{
+	static const char *const allowed[] = {"email", "display_name", "role", "company_ids", "status",
+					      "password", "must_change_password", "allow_password_reset",
+					      "force_email_validation", NULL};
+	json_t *in;
+	const char *email = NULL, *name = NULL, *role = NULL, *status = NULL, *pw = NULL, **companies = NULL;
+	size_t ncompanies = 0;
+	int rc, last;
+	if ((rc = access_admin(r)) || (rc = jin_object(r, &in, allowed)) ||
+	    (rc = jin_string(r, in, "email", JIN_OPTIONAL, 254, &email)) ||
+	    (rc = jin_string(r, in, "display_name", JIN_OPTIONAL, 200, &name)) ||
+	    (rc = jin_string(r, in, "role", JIN_OPTIONAL, 16, &role)) ||
+	    (rc = jin_string(r, in, "status", JIN_OPTIONAL, 16, &status)) ||
+	    (rc = jin_string(r, in, "password", JIN_OPTIONAL, PASSWORD_MAX, &pw)) ||
+	    (rc = jin_string_array(r, in, "company_ids", JIN_OPTIONAL, MAX_COMPANIES, 40, &companies,
+				   &ncompanies)))
+		return rc;
+	if (email && !jin_valid_email(email))
+		return resp_field_error(r, "email", "'%.80s' is not an e-mail address", email);
+	if (name && !*name)
+		return resp_field_error(r, "display_name", "the display name must not be empty");
+	if (role && !users_role_valid(role))
+		return resp_field_error(r, "role", "unknown role '%.20s'", role);
+	if (status && strcmp(status, "active") && strcmp(status, "suspended"))
+		return resp_field_error(r, "status", "status must be 'active' or 'suspended'");
+
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	struct user u;
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	if ((rc = load(r, db, &u)))
+		goto fail;
+	json_t *before = users_json(db, &u);
+	if ((rc = is_last_admin(db, &u, &last)))
+		goto fail_json;
+	if (last && ((role && strcmp(role, "admin")) || (status && !strcmp(status, "suspended")))) {
+		store_rollback(db);
+		json_decref(before);
+		return resp_problem(r, 409, "last-admin",
+				    "this is the account's last active administrator; make another one first");
+	}
+	if (!strcmp(u.id, r->who.user_id) && status && !strcmp(status, "suspended")) {
+		store_rollback(db);
+		json_decref(before);
+		return resp_problem(r, 409, "self", "you cannot suspend yourself");
+	}
+	if (email) {
+		snprintf(u.email, sizeof u.email, "%s", email);
+		users_lower_email(u.email);
+	}
+	if (name)
+		snprintf(u.display_name, sizeof u.display_name, "%s", name);
+	if (role)
+		snprintf(u.role, sizeof u.role, "%s", role);
+	if (status)
+		snprintf(u.status, sizeof u.status, "%s", status);
+	jin_bool(r, in, "must_change_password", JIN_OPTIONAL, &u.must_change_password);
+	jin_bool(r, in, "allow_password_reset", JIN_OPTIONAL, &u.allow_password_reset);
+	jin_bool(r, in, "force_email_validation", JIN_OPTIONAL, &u.force_email_validation);
+	if (r->responded) {
+		rc = E_INVALID;
+		goto fail_json;
+	}
+	if (pw) {
+		const char *why = password_problem(pw, u.email);
+		if (why) {
+			store_rollback(db);
+			json_decref(before);
+			return resp_field_error(r, "password", "%s", why);
+		}
+		if ((rc = password_hash(pw, u.password_hash, sizeof u.password_hash)))
+			goto fail_json;
+	}
+	if (companies) {
+		if ((rc = check_companies(r, db, companies, ncompanies)))
+			goto fail_json;
+		if ((rc = store_user_companies_set(db, u.account_id, u.id, companies, ncompanies)))
+			goto fail_json;
+	}
+	if (strcmp(u.role, "admin")) {
+		char ids[1][ID_MAX];
+		int n = 0;
+		if ((rc = store_user_companies(db, u.account_id, u.id, ids, 1, &n)))
+			goto fail_json;
+		if (n == 0) {
+			store_rollback(db);
+			json_decref(before);
+			return resp_field_error(r, "company_ids",
+						"every user but an admin needs at least one company");
+		}
+	}
+	u.updated_at = clock_now();
+	rc = store_user_update(db, &u);
+	if (rc == E_CONFLICT) {
+		store_rollback(db);
+		json_decref(before);
+		return resp_problem_ext(r, 409, "email-taken", "a user with this e-mail address already exists",
+					json_pack("{s:s}", "field", "email"));
+	}
+	if (rc)
+		goto fail_json;
+	/* suspension or a new password ends the user's sessions */
+	if ((status && !strcmp(status, "suspended")) || pw)
+		if ((rc = store_session_delete_user(db, u.account_id, u.id, NULL)))
+			goto fail_json;
+	json_t *after = users_json(db, &u);
+	if ((rc = audit_record(r, db, status && !strcmp(status, "suspended") ? "user.suspend" : "user.update",
+			       "user", u.id, u.email, before, json_deep_copy(after)))) {
+		json_decref(after);
+		goto fail;
+	}
+	if ((rc = store_commit(db))) {
+		json_decref(after);
+		return rc;
+	}
+	return resp_json(r, 200, after);
+fail_json:
+	json_decref(before);
+fail:
+	store_rollback(db);
+	return rc;
+}
+
+static int delete(struct req *r)
+{
+	int rc, last;
+	struct user u;
+	if ((rc = access_admin(r)))
+		return rc;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	if ((rc = load(r, db, &u)))
+		goto fail;
+	if (!strcmp(u.id, r->who.user_id)) {
+		store_rollback(db);
+		return resp_problem(r, 409, "self", "you cannot delete yourself");
+	}
+	if ((rc = is_last_admin(db, &u, &last)))
+		goto fail;
+	if (last) {
+		store_rollback(db);
+		return resp_problem(r, 409, "last-admin", "this is the account's last active administrator");
+	}
+	json_t *before = users_json(db, &u);
+	if ((rc = store_user_delete(db, u.account_id, u.id)) ||
+	    (rc = audit_record(r, db, "user.delete", "user", u.id, u.email, before, NULL)))
+		goto fail;
+	if ((rc = store_commit(db)))
+		return rc;
+	return resp_empty(r, 204);
+fail:
+	store_rollback(db);
+	return rc;
+}
+
+const struct route users_routes[] = {
+	{"POST", "/api/v1/users", create, 0},
+	{"GET", "/api/v1/users", list, 0},
+	{"GET", "/api/v1/users/{id}", show, 0},
+	{"PATCH", "/api/v1/users/{id}", change, 0},
+	{"DELETE", "/api/v1/users/{id}", delete, 0},
+	{0},
+};

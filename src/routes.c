@@ -1,0 +1,16 @@
+/* Every domain's route table, in one list: the only place that knows them all. */
+#include "http/router.h"
+#include "iam/apps.h"
+#include "iam/companies.h"
+#include "iam/signin.h"
+#include "iam/users.h"
+#include "ops/health.h"
+
+const struct route *const app_route_tables[] = {
+	health_routes,
+	signin_routes,
+	users_routes,
+	companies_routes,
+	apps_routes,
+	NULL,
+};

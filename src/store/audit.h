@@ -1,0 +1,27 @@
+/* The audit log: who changed what, when, old -> new (JSON, never secrets). */
+#ifndef STORE_AUDIT_H
+#define STORE_AUDIT_H
+
+#include <stdint.h>
+
+#include "core/ids.h"
+
+struct audit_entry {
+	char account_id[ID_MAX];
+	char id[ID_MAX];
+	int64_t at; /* microseconds */
+	const char *actor_id;   /* NULL for the system */
+	const char *actor_label;
+	const char *via;        /* cookie | bearer | basic | cli | system */
+	const char *action;     /* user.create ... */
+	const char *target_type;
+	const char *target_id;
+	const char *target_label;
+	const char *old_value;  /* JSON text or NULL */
+	const char *new_value;
+};
+
+/* fills id and at when empty */
+int store_audit_insert(struct db *db, struct audit_entry *e);
+
+#endif

@@ -1,0 +1,186 @@
+/* Backend-independent part of the driver: parameter marshalling, transactions
+ * and the SQLite writer lock (SQLite allows one writer; taking our own lock
+ * first avoids SQLITE_BUSY storms between our threads). */
+#include "store/db.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/errors.h"
+#include "core/log.h"
+
+#define MAX_PARAMS 32
+
+static pthread_mutex_t sqlite_writer = PTHREAD_MUTEX_INITIALIZER;
+
+int db_open(const char *url, struct db **out, char *err, size_t errlen)
+{
+	if (!strncmp(url, "sqlite:", 7))
+		return db_sqlite_open(url + 7, out, err, errlen);
+	if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13))
+		return db_pg_open(url, out, err, errlen);
+	snprintf(err, errlen, "unknown database URL (expected sqlite:PATH or postgres://...)");
+	return E_INVALID;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	db_rollback(db);
+	db->ops->close(db);
+}
+
+enum db_kind db_kind(const struct db *db) { return db->kind; }
+const char *db_errmsg(const struct db *db) { return db->err; }
+
+static int collect(const char *types, va_list ap, struct db_param *p)
+{
+	int n = 0;
+	for (const char *t = types ? types : ""; *t; t++, n++) {
+		if (n >= MAX_PARAMS)
+			return E_INVALID;
+		switch (*t) {
+		case 's': p[n] = (struct db_param){'s', va_arg(ap, const char *), 0}; break;
+		case 'i': p[n] = (struct db_param){'i', NULL, va_arg(ap, int64_t)}; break;
+		case 'd': p[n] = (struct db_param){'i', NULL, va_arg(ap, int)}; break;
+		default: return E_INVALID;
+		}
+	}
+	return n;
+}
+
+int db_exec(struct db *db, const char *sql, const char *types, ...)
+{
+	struct db_param p[MAX_PARAMS];
+	va_list ap;
+	va_start(ap, types);
+	int n = collect(types, ap, p);
+	va_end(ap);
+	if (n < 0)
+		return n;
+	int64_t changes = 0;
+	int rc = db->ops->exec(db, sql, n, p, &changes);
+	if (rc == E_DB)
+		log_error("sql failed: %s [%.120s]", db->err, sql);
+	return rc ? rc : (int)changes;
+}
+
+int db_query(struct db *db, struct db_rows **out, const char *sql, const char *types, ...)
+{
+	struct db_param p[MAX_PARAMS];
+	va_list ap;
+	va_start(ap, types);
+	int n = collect(types, ap, p);
+	va_end(ap);
+	if (n < 0)
+		return n;
+	int rc = db->ops->query(db, sql, n, p, out);
+	if (rc == E_DB)
+		log_error("sql failed: %s [%.120s]", db->err, sql);
+	return rc;
+}
+
+int db_query_int(struct db *db, int64_t *out, const char *sql, const char *types, ...)
+{
+	struct db_param p[MAX_PARAMS];
+	va_list ap;
+	va_start(ap, types);
+	int n = collect(types, ap, p);
+	va_end(ap);
+	if (n < 0)
+		return n;
+	struct db_rows *r;
+	int rc = db->ops->query(db, sql, n, p, &r);
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	if (rc == 1) {
+		*out = db_int(r, 0);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = E_NOTFOUND;
+	}
+	db_rows_free(r);
+	return rc;
+}
+
+struct db_rows_head {
+	struct db *db;
+};
+
+/* every backend's rows start with a pointer to their connection */
+static struct db *rows_db(struct db_rows *r) { return ((struct db_rows_head *)r)->db; }
+
+int db_next(struct db_rows *r) { return rows_db(r)->ops->next(r); }
+const char *db_text(struct db_rows *r, int col) { return rows_db(r)->ops->text(r, col); }
+int db_is_null(struct db_rows *r, int col) { return rows_db(r)->ops->is_null(r, col); }
+
+int64_t db_int(struct db_rows *r, int col)
+{
+	const char *s = db_text(r, col);
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+void db_rows_free(struct db_rows *r)
+{
+	if (r)
+		rows_db(r)->ops->rows_free(r);
+}
+
+int db_script(struct db *db, const char *sql) { return db->ops->script(db, sql); }
+
+int db_begin(struct db *db, int write)
+{
+	if (db->in_tx) {
+		log_error("db_begin inside an open transaction");
+		return E_DB;
+	}
+	if (db->kind == DB_SQLITE && write)
+		pthread_mutex_lock(&sqlite_writer);
+	int64_t ch;
+	const char *sql = db->kind == DB_SQLITE ? (write ? "BEGIN IMMEDIATE" : "BEGIN")
+						: (write ? "BEGIN" : "BEGIN READ ONLY");
+	int rc = db->ops->exec(db, sql, 0, NULL, &ch);
+	if (rc) {
+		if (db->kind == DB_SQLITE && write)
+			pthread_mutex_unlock(&sqlite_writer);
+		return rc;
+	}
+	db->in_tx = 1;
+	db->tx_write = write;
+	return 0;
+}
+
+static void end_tx(struct db *db)
+{
+	if (db->kind == DB_SQLITE && db->tx_write)
+		pthread_mutex_unlock(&sqlite_writer);
+	db->in_tx = 0;
+	db->tx_write = 0;
+}
+
+int db_commit(struct db *db)
+{
+	if (!db->in_tx)
+		return E_DB;
+	int64_t ch;
+	int rc = db->ops->exec(db, "COMMIT", 0, NULL, &ch);
+	if (rc) {
+		db->ops->exec(db, "ROLLBACK", 0, NULL, &ch);
+	}
+	end_tx(db);
+	return rc;
+}
+
+void db_rollback(struct db *db)
+{
+	if (!db->in_tx)
+		return;
+	int64_t ch;
+	db->ops->exec(db, "ROLLBACK", 0, NULL, &ch);
+	end_tx(db);
+}

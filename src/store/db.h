@@ -1,0 +1,69 @@
+/* The SQL driver under store.h: one connection per thread, `?` placeholders,
+ * typed parameters given as a type string ('s' const char * or NULL, 'i'
+ * int64_t, 'd' int), and the same error codes from both backends (a unique or
+ * exclusion violation is E_CONFLICT). Only store/ includes this file. */
+#ifndef STORE_DB_H
+#define STORE_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum db_kind { DB_SQLITE, DB_PG };
+
+struct db;
+struct db_rows;
+
+struct db_param {
+	char type; /* 's' or 'i' */
+	const char *s;
+	int64_t i;
+};
+
+struct db_ops {
+	int (*exec)(struct db *db, const char *sql, int n, const struct db_param *p, int64_t *changes);
+	int (*query)(struct db *db, const char *sql, int n, const struct db_param *p, struct db_rows **out);
+	int (*next)(struct db_rows *r);
+	const char *(*text)(struct db_rows *r, int col);
+	int (*is_null)(struct db_rows *r, int col);
+	void (*rows_free)(struct db_rows *r);
+	int (*script)(struct db *db, const char *sql);
+	void (*close)(struct db *db);
+};
+
+/* every backend's connection starts with this */
+struct db {
+	const struct db_ops *ops;
+	enum db_kind kind;
+	int in_tx, tx_write;
+	char err[512];
+};
+
+int db_open(const char *url, struct db **out, char *err, size_t errlen);
+void db_close(struct db *db);
+enum db_kind db_kind(const struct db *db);
+const char *db_errmsg(const struct db *db);
+
+/* write = 1: serialised with every other writer (SQLite: process-wide lock +
+ * BEGIN IMMEDIATE); write = 0: a read snapshot */
+int db_begin(struct db *db, int write);
+int db_commit(struct db *db);
+void db_rollback(struct db *db); /* safe to call when no transaction is open */
+
+/* returns the number of rows changed (>= 0) or an error */
+int db_exec(struct db *db, const char *sql, const char *types, ...);
+int db_query(struct db *db, struct db_rows **out, const char *sql, const char *types, ...);
+int db_next(struct db_rows *r); /* 1 row, 0 done, < 0 error */
+const char *db_text(struct db_rows *r, int col); /* NULL when NULL; valid until next db_next */
+int64_t db_int(struct db_rows *r, int col);
+int db_is_null(struct db_rows *r, int col);
+void db_rows_free(struct db_rows *r);
+int db_script(struct db *db, const char *sql); /* several statements, no parameters */
+
+/* one-value helpers: E_NOTFOUND when there is no row */
+int db_query_int(struct db *db, int64_t *out, const char *sql, const char *types, ...);
+
+/* backends */
+int db_sqlite_open(const char *path, struct db **out, char *err, size_t errlen);
+int db_pg_open(const char *url, struct db **out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,240 @@
+/* SQLite backend of the driver: WAL, synchronous=FULL, foreign keys on, and a
+ * per-connection cache of prepared statements keyed by their SQL text. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/errors.h"
+#include "store/db.h"
+
+#define CACHE 128
+
+struct cached {
+	char *sql;
+	sqlite3_stmt *st;
+	int busy; /* a result cursor is open on it */
+};
+
+struct sq {
+	struct db base;
+	sqlite3 *h;
+	struct cached cache[CACHE];
+};
+
+struct db_rows {
+	struct db *db; /* must stay first (see db.c) */
+	sqlite3_stmt *st;
+	struct cached *slot; /* NULL when the statement is not cached */
+	int rc;              /* last step result */
+	int first;
+};
+
+static int map_err(struct sq *s, int rc)
+{
+	snprintf(s->base.err, sizeof s->base.err, "%s", sqlite3_errmsg(s->h));
+	switch (rc & 0xff) {
+	case SQLITE_CONSTRAINT: return E_CONFLICT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return E_BUSY;
+	case SQLITE_NOMEM: return E_NOMEM;
+	case SQLITE_TOOBIG: return E_TOOLARGE;
+	}
+	return E_DB;
+}
+
+static unsigned hash(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* a prepared statement for sql, from the cache when free */
+static int prepare(struct sq *s, const char *sql, sqlite3_stmt **st, struct cached **slot)
+{
+	struct cached *c = &s->cache[hash(sql) % CACHE];
+	*slot = NULL;
+	if (c->st && !c->busy && !strcmp(c->sql, sql)) {
+		*st = c->st;
+		*slot = c;
+		c->busy = 1;
+		return 0;
+	}
+	int rc = sqlite3_prepare_v3(s->h, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+	if (rc != SQLITE_OK)
+		return map_err(s, rc);
+	if (!c->busy) {
+		if (c->st)
+			sqlite3_finalize(c->st);
+		free(c->sql);
+		c->sql = strdup(sql);
+		c->st = *st;
+		c->busy = 1;
+		*slot = c;
+	}
+	return 0;
+}
+
+static void release(sqlite3_stmt *st, struct cached *slot)
+{
+	if (slot) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		slot->busy = 0;
+	} else {
+		sqlite3_finalize(st);
+	}
+}
+
+static int bind(struct sq *s, sqlite3_stmt *st, int n, const struct db_param *p)
+{
+	if (sqlite3_bind_parameter_count(st) != n) {
+		snprintf(s->base.err, sizeof s->base.err, "statement wants %d parameters, got %d",
+			 sqlite3_bind_parameter_count(st), n);
+		return E_DB;
+	}
+	for (int i = 0; i < n; i++) {
+		int rc;
+		if (p[i].type == 'i')
+			rc = sqlite3_bind_int64(st, i + 1, p[i].i);
+		else if (p[i].s)
+			rc = sqlite3_bind_text(st, i + 1, p[i].s, -1, SQLITE_TRANSIENT);
+		else
+			rc = sqlite3_bind_null(st, i + 1);
+		if (rc != SQLITE_OK)
+			return map_err(s, rc);
+	}
+	return 0;
+}
+
+static int sq_exec(struct db *db, const char *sql, int n, const struct db_param *p, int64_t *changes)
+{
+	struct sq *s = (struct sq *)db;
+	sqlite3_stmt *st;
+	struct cached *slot;
+	int rc = prepare(s, sql, &st, &slot);
+	if (rc)
+		return rc;
+	rc = bind(s, st, n, p);
+	if (!rc) {
+		int r;
+		while ((r = sqlite3_step(st)) == SQLITE_ROW)
+			;
+		if (r != SQLITE_DONE)
+			rc = map_err(s, r);
+		else
+			*changes = sqlite3_changes64(s->h);
+	}
+	release(st, slot);
+	return rc;
+}
+
+static const struct db_ops sq_ops;
+
+static int sq_query(struct db *db, const char *sql, int n, const struct db_param *p, struct db_rows **out)
+{
+	struct sq *s = (struct sq *)db;
+	sqlite3_stmt *st;
+	struct cached *slot;
+	int rc = prepare(s, sql, &st, &slot);
+	if (rc)
+		return rc;
+	rc = bind(s, st, n, p);
+	if (rc) {
+		release(st, slot);
+		return rc;
+	}
+	struct db_rows *r = calloc(1, sizeof *r);
+	if (!r) {
+		release(st, slot);
+		return E_NOMEM;
+	}
+	r->db = db;
+	r->st = st;
+	r->slot = slot;
+	*out = r;
+	return 0;
+}
+
+static int sq_next(struct db_rows *r)
+{
+	r->rc = sqlite3_step(r->st);
+	if (r->rc == SQLITE_ROW)
+		return 1;
+	if (r->rc == SQLITE_DONE)
+		return 0;
+	return map_err((struct sq *)r->db, r->rc);
+}
+
+static const char *sq_text(struct db_rows *r, int col)
+{
+	return (const char *)sqlite3_column_text(r->st, col);
+}
+
+static int sq_is_null(struct db_rows *r, int col)
+{
+	return sqlite3_column_type(r->st, col) == SQLITE_NULL;
+}
+
+static void sq_rows_free(struct db_rows *r)
+{
+	release(r->st, r->slot);
+	free(r);
+}
+
+static int sq_script(struct db *db, const char *sql)
+{
+	struct sq *s = (struct sq *)db;
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->h, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		snprintf(db->err, sizeof db->err, "%s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return E_DB;
+	}
+	return 0;
+}
+
+static void sq_close(struct db *db)
+{
+	struct sq *s = (struct sq *)db;
+	for (int i = 0; i < CACHE; i++) {
+		if (s->cache[i].st)
+			sqlite3_finalize(s->cache[i].st);
+		free(s->cache[i].sql);
+	}
+	sqlite3_close_v2(s->h);
+	free(s);
+}
+
+static const struct db_ops sq_ops = {sq_exec, sq_query, sq_next, sq_text, sq_is_null,
+				     sq_rows_free, sq_script, sq_close};
+
+int db_sqlite_open(const char *path, struct db **out, char *err, size_t errlen)
+{
+	struct sq *s = calloc(1, sizeof *s);
+	if (!s)
+		return E_NOMEM;
+	s->base.ops = &sq_ops;
+	s->base.kind = DB_SQLITE;
+	int rc = sqlite3_open_v2(path, &s->h,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open SQLite database %s: %s", path,
+			 s->h ? sqlite3_errmsg(s->h) : sqlite3_errstr(rc));
+		sqlite3_close_v2(s->h);
+		free(s);
+		return E_IO;
+	}
+	sqlite3_busy_timeout(s->h, 10000);
+	if (sq_script(&s->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+				"PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;")) {
+		snprintf(err, errlen, "cannot set up SQLite database %s: %s", path, s->base.err);
+		sq_close(&s->base);
+		return E_IO;
+	}
+	*out = &s->base;
+	return 0;
+}

@@ -1,0 +1,36 @@
+/* The storage interface every domain uses: connection and transaction
+ * handling here, the operations of each domain in store/<domain>.h (included
+ * below). Functions take the connection of the calling thread (store_db())
+ * and an account id; no operation crosses accounts. Errors are core/errors.h
+ * codes: E_NOTFOUND when the row is not in that account, E_CONFLICT on a
+ * unique key. */
+#ifndef STORE_STORE_H
+#define STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+
+int store_init(const char *url, char *err, size_t errlen); /* opens the caller thread's connection */
+struct db *store_db(void);        /* this thread's connection, opened on first use; NULL on failure */
+void store_close_thread(void);
+int store_ping(struct db *db);
+int store_migrate(struct db *db, int *applied, char *err, size_t errlen);
+int store_schema_version(struct db *db, int *out);
+int store_latest_version(struct db *db);
+const char *store_backend(struct db *db); /* "sqlite" or "postgres" */
+const char *store_error(struct db *db);   /* the last driver message, for logs */
+
+int store_begin(struct db *db, int write);
+int store_commit(struct db *db);
+void store_rollback(struct db *db);
+
+#include "store/accounts.h"
+#include "store/audit.h"
+#include "store/companies.h"
+#include "store/outbox.h"
+#include "store/sessions.h"
+#include "store/users.h"
+
+#endif
