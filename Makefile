@@ -1,53 +1,55 @@
 # convene: `make` builds build/convene and the web app; `make run` serves it;
 # `make test` installs what is missing, builds (-Werror, and ASan+UBSan) and runs every suite.
 .DEFAULT_GOAL := all
+# BUILD lets several checkouts or people build side by side: make BUILD=/tmp/b1
+BUILD    ?= build
 .PHONY: all run test deps bench clean web unit asan release
 
 PKGS     := libmicrohttpd jansson libical sqlite3 libpq libsodium libcurl inih
 CC       ?= cc
 WARN     := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wno-format-truncation
-BASE_CFLAGS := -std=c17 -D_GNU_SOURCE -g $(WARN) -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+BASE_CFLAGS := -std=c17 -D_GNU_SOURCE -g $(WARN) -Isrc -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS     := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC      := $(shell find src -name '*.c' | sort)
 MIGR     := $(shell find src/store/migrations -name '*.sql' | sort)
-GEN      := build/gen/migrations.c
-OBJ      := $(patsubst src/%.c,build/obj/%.o,$(SRC)) build/obj/gen/migrations.o
-ASAN_OBJ := $(patsubst src/%.c,build/asan/obj/%.o,$(SRC)) build/asan/obj/gen/migrations.o
+GEN      := $(BUILD)/gen/migrations.c
+OBJ      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/gen/migrations.o
+ASAN_OBJ := $(patsubst src/%.c,$(BUILD)/asan/obj/%.o,$(SRC)) $(BUILD)/asan/obj/gen/migrations.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 all: release web
 
-release: build/convene
-asan: build/asan/convene
+release: $(BUILD)/convene
+asan: $(BUILD)/asan/convene
 unit: $(UNIT_BIN)
 
 $(GEN): $(MIGR) scripts/embed-migrations.sh
 	@mkdir -p $(dir $@)
 	scripts/embed-migrations.sh src/store/migrations > $@.tmp && mv $@.tmp $@
 
-build/obj/%.o: src/%.c | $(GEN)
+$(BUILD)/obj/%.o: src/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	@$(CC) $(BASE_CFLAGS) -O2 -MMD -MP -c $< -o $@
-build/obj/gen/migrations.o: $(GEN)
+$(BUILD)/obj/gen/migrations.o: $(GEN)
 	@mkdir -p $(dir $@)
 	@$(CC) $(BASE_CFLAGS) -O2 -c $< -o $@
-build/convene: $(OBJ)
+$(BUILD)/convene: $(OBJ)
 	@$(CC) -o $@ $^ $(LIBS)
 
-build/asan/obj/%.o: src/%.c | $(GEN)
+$(BUILD)/asan/obj/%.o: src/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	@$(CC) $(BASE_CFLAGS) -O1 $(SAN) -MMD -MP -c $< -o $@
-build/asan/obj/gen/migrations.o: $(GEN)
+$(BUILD)/asan/obj/gen/migrations.o: $(GEN)
 	@mkdir -p $(dir $@)
 	@$(CC) $(BASE_CFLAGS) -O1 $(SAN) -c $< -o $@
-build/asan/convene: $(ASAN_OBJ)
+$(BUILD)/asan/convene: $(ASAN_OBJ)
 	@$(CC) $(SAN) -o $@ $^ $(LIBS)
 
 # unit tests link every module but main.c, with the sanitizers on
-build/tests/%: tests/unit/%.c $(filter-out build/asan/obj/main.o,$(ASAN_OBJ))
+$(BUILD)/tests/%: tests/unit/%.c $(filter-out $(BUILD)/asan/obj/main.o,$(ASAN_OBJ))
 	@mkdir -p $(dir $@)
 	@$(CC) $(BASE_CFLAGS) -O1 $(SAN) -o $@ $^ $(LIBS) -lcmocka
 
@@ -68,6 +70,6 @@ bench: deps all
 	bench/http.sh
 
 clean:
-	rm -rf build web/dist
+	rm -rf $(BUILD) web/dist
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -6,6 +6,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+BUILD=${BUILD:-build}
+export BUILD
 JOBS=$(nproc)
 TOTAL_PASS=0 TOTAL_FAIL=0
 RESULTS=()
@@ -20,19 +22,19 @@ count() { # suite passed failed
 }
 
 echo "== build (-Werror) and web app"
-if ! make -j"$JOBS" all >"$tmp/build.log" 2>&1; then
+if ! make -j"$JOBS" BUILD="$BUILD" all >"$tmp/build.log" 2>&1; then
   cat "$tmp/build.log"; count build 0 1
   echo "0 passed, 1 failed"; exit 1
 fi
 echo "== build with ASan+UBSan"
-if ! make -j"$JOBS" asan unit >"$tmp/asan.log" 2>&1; then
+if ! make -j"$JOBS" BUILD="$BUILD" asan unit >"$tmp/asan.log" 2>&1; then
   cat "$tmp/asan.log"; count build-asan 0 1
   echo "0 passed, 1 failed"; exit 1
 fi
 
 echo "== unit tests (cmocka)"
 up=0 uf=0
-for t in build/tests/test_*; do
+for t in "$BUILD"/tests/test_*; do
   [ -x "$t" ] || continue
   out=$("$t" 2>&1); rc=$?
   echo "$out" | grep -E '^\[  (FAILED|ERROR)|^\[  PASSED' || true
@@ -47,7 +49,7 @@ count unit "$up" "$uf"
 pytest_suite() { # name db
   local name=$1 db=$2 xml="$tmp/$1.xml"
   echo "== API tests on $name"
-  CONVENE_TEST_DB="$db" /usr/bin/python3 -m pytest -q -p no:cacheprovider --junitxml="$xml" tests/api 2>&1 | tail -40
+  CONVENE_BIN="${CONVENE_BIN:-$ROOT/$BUILD/asan/convene}" CONVENE_TEST_DB="$db" /usr/bin/python3 -m pytest -q -p no:cacheprovider --junitxml="$xml" tests/api 2>&1 | tail -40
   if [ -f "$xml" ]; then
     read -r p f < <(/usr/bin/python3 - "$xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
@@ -75,7 +77,7 @@ fi
 
 if ls tests/browser/*.test.mjs >/dev/null 2>&1; then
   echo "== browser tests (playwright-core + chromium)"
-  out=$(cd tests/browser && CONVENE_BIN="$ROOT/build/convene" node --test --test-concurrency=1 ./*.test.mjs 2>&1)
+  out=$(cd tests/browser && CONVENE_BIN="$ROOT/$BUILD/convene" node --test --test-concurrency=1 ./*.test.mjs 2>&1)
   echo "$out" | tail -40
   p=$(echo "$out" | sed -n 's/^# pass \([0-9]*\)/\1/p'); f=$(echo "$out" | sed -n 's/^# fail \([0-9]*\)/\1/p')
   [ -z "$p$f" ] && f=1
