@@ -1,0 +1,79 @@
+"""docs/openapi.yaml documents every route of the route table (`convene
+routes`) and nothing that does not exist; each operation has a summary and
+responses, declares its path parameters, and every $ref resolves. Needs no
+server."""
+from apimap import PARAM, norm, openapi, resolve, routes
+
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+def documented():
+    """{(METHOD, normalised path): (path, operation)}"""
+    out = {}
+    for path, item in (openapi().get("paths") or {}).items():
+        for m in METHODS:
+            if isinstance(item, dict) and m in item:
+                out[(m.upper(), norm(path))] = (path, item[m])
+    return out
+
+
+def test_the_file_is_openapi_3_1():
+    doc = openapi()
+    assert str(doc.get("openapi", "")).startswith("3.1"), doc.get("openapi")
+    assert doc.get("info", {}).get("title") and doc["info"].get("version")
+    schemes = doc["components"]["securitySchemes"]
+    assert {"cookie", "csrf", "bearer"} <= set(schemes), schemes
+    problem = doc["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "detail", "field"} <= set(problem["properties"])
+
+
+def test_every_route_is_documented():
+    docs = documented()
+    missing = [rt.key for rt in routes() if (rt.method, norm(rt.pattern)) not in docs]
+    assert not missing, "routes missing from docs/openapi.yaml:\n  " + "\n  ".join(missing)
+
+
+def test_nothing_documented_that_does_not_exist():
+    real = {(rt.method, norm(rt.pattern)) for rt in routes()}
+    # HEAD is served for every GET route by the server itself
+    real |= {("HEAD", p) for m, p in real if m == "GET"}
+    extra = ["%s %s" % (m, path) for (m, n), (path, _) in documented().items() if (m, n) not in real]
+    assert not extra, "docs/openapi.yaml documents routes that do not exist:\n  " + "\n  ".join(extra)
+
+
+def test_every_operation_has_a_summary_and_responses():
+    bad = []
+    for (m, _), (path, op) in documented().items():
+        if not isinstance(op, dict) or not op.get("summary") or not op.get("responses"):
+            bad.append("%s %s" % (m, path))
+    assert not bad, "operations without summary or responses:\n  " + "\n  ".join(bad)
+
+
+def test_path_parameters_are_declared():
+    bad = []
+    for path, item in (openapi().get("paths") or {}).items():
+        names = [p[1:-1] for p in PARAM.findall(path)]
+        common = [resolve(p) for p in item.get("parameters", [])]
+        for m in METHODS:
+            if m not in item:
+                continue
+            params = common + [resolve(p) for p in item[m].get("parameters", [])]
+            declared = {p.get("name") for p in params if p.get("in") == "path"}
+            for n in names:
+                if n not in declared:
+                    bad.append("%s %s: {%s}" % (m.upper(), path, n))
+    assert not bad, "path parameters not declared:\n  " + "\n  ".join(bad)
+
+
+def test_error_responses_are_problems():
+    """every documented 4xx/5xx response of the API offers application/problem+json"""
+    bad = []
+    for (m, _), (path, op) in documented().items():
+        for status, resp in (resolve(op).get("responses") or {}).items():
+            if str(status)[0] in "45" and "application/problem+json" not in (resp.get("content") or {}):
+                bad.append("%s %s %s" % (m, path, status))
+    assert not bad, "error responses without application/problem+json:\n  " + "\n  ".join(bad)
+
+
+def test_every_ref_resolves():
+    resolve(openapi())  # raises naming the first $ref that does not resolve
