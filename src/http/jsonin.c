@@ -2,11 +2,22 @@
 #include "http/jsonin.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "core/errors.h"
 #include "http/response.h"
 
 int jin_has(json_t *o, const char *key) { return json_object_get(o, key) != NULL; }
+
+/* "application/json", any case, optionally with parameters; not
+ * "application/json-patch+json" or other types that merely start the same */
+static int is_json_type(const char *ct)
+{
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return !strncasecmp(ct, "application/json", 16) &&
+	       (!ct[16] || ct[16] == ';' || ct[16] == ' ' || ct[16] == '\t');
+}
 
 int jin_object(struct req *r, json_t **out, const char *const allowed[])
 {
@@ -15,7 +26,7 @@ int jin_object(struct req *r, json_t **out, const char *const allowed[])
 		return 0;
 	}
 	const char *ct = req_header(r, "Content-Type");
-	if (r->body.len && ct && strncmp(ct, "application/json", 16) != 0) {
+	if (r->body.len && ct && !is_json_type(ct)) {
 		resp_problem(r, 415, "unsupported-media-type", "send the body as application/json");
 		return E_INVALID;
 	}

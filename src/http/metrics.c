@@ -13,8 +13,7 @@ static const double bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
 #define NB (sizeof bounds / sizeof bounds[0])
 
 struct series {
-	const char *route, *method; /* static strings (route patterns, methods from the table) */
-	char method_buf[12];
+	const char *route, *method; /* static strings (route patterns, known_method()) */
 	int status;
 	uint64_t count;
 };
@@ -31,18 +30,33 @@ static struct {
 } gauges[MAX_GAUGES];
 static int ngauges;
 
+/* the method as a static string; any other token a client invents is "OTHER",
+ * so that made-up methods can neither fill the series table nor put quotes
+ * into the exposition format */
+static const char *known_method(const char *m)
+{
+	static const char *const known[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
+					    "PROPFIND", "PROPPATCH", "REPORT", "MKCALENDAR", "MKCOL",
+					    "COPY", "MOVE", "LOCK", "UNLOCK", "ACL", NULL};
+	for (int i = 0; known[i]; i++)
+		if (!strcmp(known[i], m))
+			return known[i];
+	return "OTHER";
+}
+
 void metrics_request(const char *route, const char *method, int status, int64_t micros)
 {
 	double s = (double)micros / 1e6;
+	method = known_method(method);
 	pthread_mutex_lock(&lock);
 	int i;
 	for (i = 0; i < nseries; i++)
-		if (series[i].status == status && !strcmp(series[i].route, route) &&
-		    !strcmp(series[i].method_buf, method))
+		if (series[i].status == status && series[i].method == method &&
+		    !strcmp(series[i].route, route))
 			break;
 	if (i == nseries && nseries < MAX_SERIES) {
 		series[i].route = route;
-		strncpy(series[i].method_buf, method, sizeof series[i].method_buf - 1);
+		series[i].method = method;
 		series[i].status = status;
 		nseries++;
 	}
@@ -79,7 +93,7 @@ int metrics_render(struct buf *o)
 		    "# TYPE convene_http_requests_total counter\n");
 	for (int i = 0; i < nseries; i++)
 		buf_printf(o, "convene_http_requests_total{route=\"%s\",method=\"%s\",status=\"%d\"} %llu\n",
-			   series[i].route, series[i].method_buf, series[i].status,
+			   series[i].route, series[i].method, series[i].status,
 			   (unsigned long long)series[i].count);
 	buf_puts(o, "# HELP convene_http_request_duration_seconds Time from request to response.\n"
 		    "# TYPE convene_http_request_duration_seconds histogram\n");

@@ -53,6 +53,7 @@ struct req {
 	int nparams;
 	struct buf body;
 	int body_too_large;
+	int static_file; /* answered from the web app's files (metrics label) */
 	json_t *json; /* parsed body, owned by the request */
 	struct principal who;
 	int authenticated;

@@ -63,7 +63,13 @@ int router_match(const char *method, const char *path, struct req *r, char *allo
 				snprintf(allow + l, (size_t)allowlen - l, "%s%s", l ? ", " : "", rt->method);
 		}
 	}
-	return path_seen ? E_FORBIDDEN : E_NOTFOUND;
+	if (!path_seen)
+		return E_NOTFOUND;
+	/* HEAD is answered wherever GET is (RFC 9110 9.3.2), so Allow says so */
+	size_t l = strlen(allow);
+	if (strstr(allow, "GET") && !strstr(allow, "HEAD"))
+		snprintf(allow + l, (size_t)allowlen - l, ", HEAD");
+	return E_FORBIDDEN;
 }
 
 void router_each(void (*fn)(const struct route *rt, void *arg), void *arg)

@@ -67,8 +67,10 @@ static void dispatch(struct server *s, struct req *r)
 	int rc = router_match(r->method, r->path, r, allow, sizeof allow);
 	if (rc == E_NOTFOUND) {
 		if ((!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")) &&
-		    strncmp(r->path, "/api/", 5) && static_serve(r, s->cfg.web_dir) == 0)
+		    strncmp(r->path, "/api/", 5) && static_serve(r, s->cfg.web_dir) == 0) {
+			r->static_file = 1;
 			return;
+		}
 		resp_problemf(r, 404, "not-found", "no route for %.200s", r->path);
 		return;
 	}
@@ -93,7 +95,8 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct req *r)
 						MHD_RESPMEM_MUST_COPY);
 	if (!mr)
 		return MHD_NO;
-	if (r->resp.len || r->resp.status != 204)
+	/* 204 and 304 have no body, hence no Content-Type */
+	if (r->resp.len || (r->resp.status != 204 && r->resp.status != 304))
 		MHD_add_response_header(mr, "Content-Type", r->resp.content_type);
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
 	int has_cache = 0;
@@ -166,7 +169,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	int status = r->resp.status ? r->resp.status : 499;
 	log_request(r->method, r->path, status, r->resp.len, us,
 		    r->authenticated ? r->who.account_id : NULL);
-	metrics_request(r->route ? r->route->pattern : (status == 404 ? "unmatched" : "static"),
+	metrics_request(r->route ? r->route->pattern : r->static_file ? "static" : "unmatched",
 			r->method, status, us);
 	if (r->resp.body_malloced)
 		free(r->resp.body);
@@ -176,6 +179,40 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	free(r);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decoding of the path and of query arguments, in place (libmicrohttpd's
+ * unescape callback). Control characters (%00-%1F, %7F) stay encoded: a decoded
+ * NUL would cut "/api/v1/users%00/x" short into another route, and a decoded
+ * line break would forge lines in the text access log. No id, name or search
+ * term of ours needs them. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *w = s;
+	int hi, lo;
+	(void)cls, (void)c;
+	for (const char *p = s; *p; p++) {
+		if (*p == '%' && (hi = hex_value(p[1])) >= 0 && (lo = hex_value(p[2])) >= 0 &&
+		    hi * 16 + lo >= 0x20 && hi * 16 + lo != 0x7f) {
+			*w++ = (char)(hi * 16 + lo);
+			p += 2;
+		} else {
+			*w++ = *p;
+		}
+	}
+	*w = 0;
+	return (size_t)(w - s);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -224,6 +261,7 @@ int server_start(const struct config *cfg, const struct server_hooks *hooks, str
 				MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 				MHD_OPTION_THREAD_POOL_SIZE, threads,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
 				MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
@@ -245,7 +283,12 @@ void server_stop(struct server *s, int grace)
 {
 	if (!s)
 		return;
-	MHD_quiesce_daemon(s->d);
+	/* the listening socket is ours once quiesced: closing it makes new clients
+	 * fail at once (a load balancer then tries another node) instead of
+	 * waiting in the kernel's backlog until the drain is over */
+	MHD_socket lfd = MHD_quiesce_daemon(s->d);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
 	int64_t until = clock_mono_us() + (int64_t)grace * 1000000;
 	while (atomic_load(&s->in_flight) > 0 && clock_mono_us() < until)
 		usleep(20000);

@@ -1,9 +1,13 @@
-/* Static files. Paths with ".." or NUL are refused before touching the disk. */
+/* Static files of the built web app: index.html for the app's own routes,
+ * ETag and 304, long immutable caching of hashed assets (/assets/...), precompressed
+ * .gz twins for clients that take gzip. Paths with ".." are refused before
+ * touching the disk. */
 #include "http/static.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "core/errors.h"
@@ -26,10 +30,8 @@ static const char *mime(const char *path)
 	return "application/octet-stream";
 }
 
-static int read_file(struct req *r, const char *path, char **data, size_t *len, struct stat *st)
+static int read_file(struct req *r, const char *path, const struct stat *st, char **data, size_t *len)
 {
-	if (stat(path, st) || !S_ISREG(st->st_mode))
-		return E_NOTFOUND;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return E_NOTFOUND;
@@ -39,42 +41,83 @@ static int read_file(struct req *r, const char *path, char **data, size_t *len, 
 	return 0;
 }
 
+static int is_file(const char *path, struct stat *st)
+{
+	return !stat(path, st) && S_ISREG(st->st_mode);
+}
+
+/* does If-None-Match name this entity tag? A list, weak tags (W/) and * count
+ * (RFC 9110 13.1.2 uses the weak comparison) */
+static int etag_matches(const char *inm, const char *etag)
+{
+	size_t n = strlen(etag);
+	for (const char *p = inm; p && *p;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (!strncmp(p, "W/", 2))
+			p += 2;
+		if (!strncmp(p, etag, n) && (!p[n] || p[n] == ',' || p[n] == ' ' || p[n] == '\t'))
+			return 1;
+		while (*p && *p != ',')
+			p++;
+	}
+	return 0;
+}
+
+/* does Accept-Encoding take gzip? "gzip" and "gzip;q=0.5" do, "gzip;q=0" does not */
+static int accepts_gzip(const char *ae)
+{
+	for (const char *p = ae; p && *p;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		const char *end = p;
+		while (*end && *end != ',')
+			end++;
+		if (!strncasecmp(p, "gzip", 4) && (p + 4 == end || p[4] == ';' || p[4] == ' ')) {
+			const char *q = strstr(p, "q=");
+			return !q || q > end || strtod(q + 2, NULL) > 0;
+		}
+		p = end;
+	}
+	return 0;
+}
+
 int static_serve(struct req *r, const char *web_dir)
 {
 	const char *p = r->path;
 	if (strstr(p, "..") || strchr(p, '\\'))
 		return E_NOTFOUND;
 	int is_asset = !strncmp(p, "/assets/", 8);
-	char path[1024];
+	char path[1024], gz[1040];
 	if (!strcmp(p, "/") || !strchr(strrchr(p, '/'), '.'))
 		snprintf(path, sizeof path, "%s/index.html", web_dir); /* the app's own routes */
 	else
 		snprintf(path, sizeof path, "%s%s", web_dir, p);
-	char *data;
-	size_t len;
-	struct stat st;
-	if (read_file(r, path, &data, &len, &st))
+	struct stat st, gst;
+	if (!is_file(path, &st))
 		return E_NOTFOUND;
+	/* a precompressed twin (name.gz) is sent to clients that take gzip; the two
+	 * representations get different entity tags and Vary tells caches why */
+	snprintf(gz, sizeof gz, "%s.gz", path);
+	int has_gz = is_file(gz, &gst);
+	int use_gz = has_gz && accepts_gzip(req_header(r, "Accept-Encoding"));
+	const struct stat *chosen = use_gz ? &gst : &st;
 	char etag[64];
-	snprintf(etag, sizeof etag, "\"%llx-%llx\"", (unsigned long long)st.st_mtime,
-		 (unsigned long long)st.st_size);
+	snprintf(etag, sizeof etag, "\"%llx-%llx%s\"", (unsigned long long)chosen->st_mtime,
+		 (unsigned long long)chosen->st_size, use_gz ? "-gz" : "");
 	resp_header(r, "ETag", etag);
 	resp_header(r, "Cache-Control", is_asset ? "public, max-age=31536000, immutable" : "no-cache");
-	const char *inm = req_header(r, "If-None-Match");
-	if (inm && !strcmp(inm, etag))
+	if (has_gz)
+		resp_header(r, "Vary", "Accept-Encoding");
+	if (etag_matches(req_header(r, "If-None-Match"), etag))
 		return resp_empty(r, 304);
-	const char *ae = req_header(r, "Accept-Encoding");
-	if (ae && strstr(ae, "gzip")) {
-		char gz[1040];
-		char *gdata;
-		size_t glen;
-		struct stat gst;
-		snprintf(gz, sizeof gz, "%s.gz", path);
-		if (!read_file(r, gz, &gdata, &glen, &gst)) {
-			resp_header(r, "Content-Encoding", "gzip");
-			resp_header(r, "Vary", "Accept-Encoding");
-			return resp_raw(r, 200, mime(path), gdata, glen);
-		}
-	}
+	char *data;
+	size_t len;
+	if (read_file(r, use_gz ? gz : path, chosen, &data, &len))
+		return E_NOTFOUND;
+	if (use_gz)
+		resp_header(r, "Content-Encoding", "gzip");
 	return resp_raw(r, 200, mime(path), data, len);
 }
