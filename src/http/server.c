@@ -56,12 +56,71 @@ static int authorize(struct server *s, struct req *r)
 	return 0;
 }
 
+/* valid UTF-8 without control characters: what a path or query value may hold
+ * (invalid bytes would reach SQL, where PostgreSQL refuses them, and problem
+ * details, which jansson cannot encode) */
+static int text_ok(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		unsigned c = *p;
+		int len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+		if (!len || end - p < len || c < 0x20 || c == 0x7f)
+			return 0;
+		unsigned cp = len == 1 ? c : c & (0x7f >> len);
+		for (int i = 1; i < len; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		p += len;
+	}
+	return 1;
+}
+
+static enum MHD_Result query_arg_ok(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	int *ok = cls;
+	(void)kind;
+	if (!text_ok(key, strlen(key)) || (value && !text_ok(value, strlen(value))))
+		*ok = 0;
+	return *ok ? MHD_YES : MHD_NO;
+}
+
+/* an arena copy for the access log, with bytes that are not clean text
+ * percent-encoded, so that the text log stays one line per request and the
+ * JSON log can encode it */
+static const char *loggable(struct req *r, const char *s)
+{
+	if (text_ok(s, strlen(s)))
+		return s;
+	char *out = arena_alloc(r->arena, strlen(s) * 3 + 1), *w = out;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		w += *p < 0x20 || *p >= 0x7f ? sprintf(w, "%%%02X", *p) : (*w = (char)*p, 1);
+	*w = 0;
+	return out;
+}
+
 static void dispatch(struct server *s, struct req *r)
 {
 	char allow[128];
 	if (r->body_too_large) {
 		resp_problemf(r, 413, "too-large", "the request body is larger than %zu bytes",
 			      s->cfg.body_limit);
+		return;
+	}
+	if (!text_ok(r->path, strlen(r->path))) {
+		resp_problem(r, 400, "invalid-path", "the path is not valid UTF-8 text");
+		return;
+	}
+	int ok = 1;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_arg_ok, &ok);
+	if (!ok) {
+		resp_problem(r, 400, "invalid-query", "a query parameter is not valid UTF-8 text");
 		return;
 	}
 	int rc = router_match(r->method, r->path, r, allow, sizeof allow);
@@ -167,7 +226,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	int64_t us = clock_mono_us() - r->started_us;
 	int status = r->resp.status ? r->resp.status : 499;
-	log_request(r->method, r->path, status, r->resp.len, us,
+	log_request(loggable(r, r->method), loggable(r, r->path), status, r->resp.len, us,
 		    r->authenticated ? r->who.account_id : NULL);
 	metrics_request(r->route ? r->route->pattern : r->static_file ? "static" : "unmatched",
 			r->method, status, us);

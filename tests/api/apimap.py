@@ -130,3 +130,110 @@ def flatten(schema):
                 out.setdefault(k, v)
     out["properties"], out["required"] = props, required
     return out
+
+
+# ------------------------------------------------------------------ database
+def db_counts(srv):
+    """{table: row count} for every table of the test database, read beside the
+    running server (SQLite read-only, PostgreSQL through psql): proof that a
+    series of refused requests wrote nothing"""
+    from conftest import DB
+    if DB == "sqlite":
+        return _sqlite_counts(os.path.join(srv.data, "convene.db"))
+    return _pg_counts(DB)
+
+
+def _sqlite_counts(path):
+    import sqlite3
+    con = sqlite3.connect("file:%s?mode=ro" % path, uri=True, timeout=30)
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        return {t: con.execute('SELECT count(*) FROM "%s"' % t).fetchone()[0] for t in tables}
+    finally:
+        con.close()
+
+
+def _pg_counts(url):
+    sql = ("SELECT string_agg(format('SELECT %L, count(*) FROM %I', table_name, table_name), ' UNION ALL ') "
+           "FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
+    psql = ["/usr/lib/postgresql/15/bin/psql", url, "-qAtX", "-F", "\t", "-v", "ON_ERROR_STOP=1"]
+    union = subprocess.run(psql + ["-c", sql], capture_output=True, text=True, timeout=60)
+    assert union.returncode == 0, union.stderr
+    out = subprocess.run(psql + ["-c", union.stdout.strip()], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return {t: int(n) for t, n in (line.split("\t") for line in out.stdout.splitlines() if line)}
+
+
+def counts_diff(before, after, ignore=()):
+    return {t: (before.get(t), after.get(t)) for t in set(before) | set(after)
+            if t not in ignore and before.get(t) != after.get(t)}
+
+
+# ------------------------------------------------------------------ bodies and ids
+def example_value(name, schema, uniq_tag):
+    """a plausible valid value for a property (what a careful client would send)"""
+    schema = flatten(schema or {})
+    if "const" in schema:
+        return schema["const"]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    if "default" in schema:
+        return schema["default"]
+    t = schema.get("type")
+    if isinstance(t, list):
+        t = [x for x in t if x != "null"][0] if [x for x in t if x != "null"] else "null"
+    if t == "boolean":
+        return False
+    if t == "integer":
+        return max(int(schema.get("minimum", 1)), 1) if schema.get("maximum", 2) >= 1 else schema.get("minimum", 0)
+    if t == "number":
+        return schema.get("minimum", 1)
+    if t == "array":
+        n = schema.get("minItems", 0)
+        return [example_value(name, schema.get("items") or {}, uniq_tag) for _ in range(n)]
+    if t == "object":
+        return example_body(schema, uniq_tag)
+    # strings
+    if "email" in name or schema.get("format") == "email":
+        return "bad-input-%s@example.test" % uniq_tag
+    if "password" in name:
+        return "Pw-%s-long-enough" % uniq_tag
+    n = max(schema.get("minLength", 1), 1)
+    v = ("%s %s" % (name, uniq_tag))[: schema.get("maxLength", 200)]
+    return v + "x" * max(0, n - len(v))
+
+
+def example_body(schema, uniq_tag="t"):
+    """an object with every required property filled with a plausible value"""
+    schema = flatten(schema or {})
+    props = schema.get("properties") or {}
+    return {k: example_value(k, props.get(k, {}), uniq_tag) for k in schema.get("required") or []}
+
+
+def fill_ids(client, route, me_id=None, _cache=None):
+    """{param: id} for route's path parameters: each taken from the list that
+    the pattern's prefix names (/api/v1/teams/{id} -> GET /api/v1/teams), an
+    item other than the caller when there is a choice; an id that exists
+    nowhere when the list is empty or absent"""
+    cache = {} if _cache is None else _cache
+    ids = {}
+    pattern = route.pattern
+    for m in PARAM.finditer(pattern):
+        name = m.group(0)[1:-1]
+        prefix = pattern[: m.start()].rstrip("/")
+        list_path = PARAM.sub(lambda x: ids.get(x.group(0)[1:-1], "x"), prefix)
+        if list_path not in cache:
+            cache[list_path] = None
+            try:
+                r = client.get(list_path, timeout=30)
+                items = r.json().get("items") if r.status_code == 200 else None
+            except ValueError:
+                items = None
+            if isinstance(items, list):
+                picked = [i for i in items if isinstance(i, dict) and i.get("id") and i["id"] != me_id]
+                picked = picked or [i for i in items if isinstance(i, dict) and i.get("id")]
+                if picked:
+                    cache[list_path] = picked[-1]["id"]
+        ids[name] = cache[list_path] or "zzz_00000000000000000000"
+    return ids

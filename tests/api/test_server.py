@@ -277,9 +277,30 @@ def test_control_characters_in_the_path_stay_encoded(srv, admin):
     assert problem(r, 404)["detail"].endswith("%00/whatever")
     r = admin.get("/api/v1/users/%0a%0dusr_x")
     problem(r, 404)
-    with open(srv.log_path) as f:
+    with open(srv.log_path, errors="replace") as f:
         log = f.read()
     assert "\nusr_x" not in log and "\rusr_x" not in log
+
+
+def test_paths_and_queries_must_be_utf8_text(srv, admin):
+    # invalid bytes would reach PostgreSQL (which refuses them) and problem details
+    problem(admin.get("/api/v1/users/%ff%fe"), 400, "invalid-path")
+    problem(admin.get("/api/v1/users/%c0%af"), 400, "invalid-path")  # overlong "/"
+    problem(admin.get("/api/v1/users/%ed%a0%80"), 400, "invalid-path")  # a surrogate
+    problem(admin.get("/api/v1/users?q=%ff"), 400, "invalid-query")
+    problem(admin.get("/api/v1/users?%ff=1"), 400, "invalid-query")
+    # raw bytes in the request line, not percent-encoded
+    status, headers, body = raw_request(srv.port, b"GET /api/v1/users/\xff\x01 HTTP/1.1\r\nHost: x\r\n"
+                                        b"Connection: close\r\n\r\n")
+    assert status == 400
+    # valid UTF-8 passes
+    r = admin.get("/api/v1/users", params={"q": "\u00e9l\u00e8ve \U0001F600"})
+    assert r.status_code == 200
+    time.sleep(0.2)
+    with open(srv.log_path, "rb") as f:
+        log = f.read()
+    log.decode("utf-8")  # the access log stays UTF-8 text
+    assert b"/api/v1/users/%FF%FE" in log
 
 
 # ------------------------------------------------------------------ static files
@@ -544,6 +565,7 @@ def test_json_log_one_object_per_request_without_secrets(srv, tmpdir_):
                json={"current_password": "wrong-" + PASSWORD, "new_password": "n3w-" + PASSWORD})
         requests.post(inst.url + "/api/v1/session", json={"email": inst.admin_email, "password": "bad " + PASSWORD})
         requests.get(inst.url + "/api/v1/me", headers={"Authorization": "Bearer tok-abcdefghijklmnop"})
+        requests.get(inst.url + "/api/v1/users/%ff%0a")  # still one JSON line
     finally:
         assert inst.stop() == 0
     log = inst.text()
