@@ -237,3 +237,46 @@ def fill_ids(client, route, me_id=None, _cache=None):
                     cache[list_path] = picked[-1]["id"]
         ids[name] = cache[list_path] or "zzz_00000000000000000000"
     return ids
+
+
+def account_fingerprint(srv, account_id, skip=("sessions",), count_only=("outbox",)):
+    """{table: (rows, digest of the account's rows)} over every table with an
+    account_id column (and the accounts row itself): unchanged digests prove
+    that nothing of the account was written. Sessions are skipped (signing in
+    writes them); workers update the outbox, so only its rows are counted."""
+    from conftest import DB
+    import hashlib
+    out = {}
+    if DB == "sqlite":
+        import sqlite3
+        con = sqlite3.connect("file:%s?mode=ro" % os.path.join(srv.data, "convene.db"), uri=True, timeout=30)
+        try:
+            tables = [r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+            for t in tables:
+                cols = [r[1] for r in con.execute('PRAGMA table_info("%s")' % t)]
+                key = "account_id" if "account_id" in cols else "id" if t == "accounts" else None
+                if not key or t in skip:
+                    continue
+                rows = sorted(repr(r) for r in con.execute('SELECT * FROM "%s" WHERE "%s" = ?' % (t, key),
+                                                            (account_id,)))
+                out[t] = (len(rows), "-" if t in count_only else
+                          hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16])
+        finally:
+            con.close()
+        return out
+    psql = ["/usr/lib/postgresql/15/bin/psql", DB, "-qAtX", "-F", "\t", "-v", "ON_ERROR_STOP=1"]
+    sql = ("SELECT string_agg(format('SELECT %%L, count(*), md5(coalesce(string_agg(t::text, ''|'' ORDER BY t::text), '''')) "
+           "FROM %%I t WHERE %%I = %%L', table_name, table_name, "
+           "CASE WHEN table_name = 'accounts' THEN 'id' ELSE 'account_id' END, '%s'), ' UNION ALL ') "
+           "FROM (SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = 'public' "
+           "AND (column_name = 'account_id' OR table_name = 'accounts')) c WHERE table_name NOT IN (%s)"
+           % (account_id.replace("'", ""), ",".join("'%s'" % s for s in skip) or "''"))
+    union = subprocess.run(psql + ["-c", sql], capture_output=True, text=True, timeout=60)
+    assert union.returncode == 0, union.stderr
+    res = subprocess.run(psql + ["-c", union.stdout.strip()], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    for line in res.stdout.splitlines():
+        t, n, h = line.split("\t")
+        out[t] = (int(n), "-" if t in count_only else h[:16])
+    return out

@@ -1,0 +1,204 @@
+"""The authorisation matrix: every route x every role x own / other account
+-> the expected status, stated in EXPECT below (the one place to read and
+extend it). Every route of `convene routes` must have an entry: a route
+without one fails test_every_route_has_an_expectation, naming it, so whoever
+adds a route states who may use it.
+
+Role families (DESIGN and issue 2): administrators change; technicians,
+managers and API managers read administration data; members, guests and
+customers see only their own /me; anonymous callers get 401 except on public
+routes. "own" calls aim the route's {ids} at things of the caller's account
+(A), "other" at things of account B: those must answer 404 (as if they did
+not exist) wherever the role could otherwise act, and the same refusal as
+"own" where it could not. Every request carries a valid body, so that only
+the caller decides the outcome."""
+import pytest
+
+from apimap import body_schema, example_body, fill_ids, routes
+from conftest import PASSWORD, uniq
+
+ADMIN = ("admin",)
+READERS = ("admin", "manager", "api_manager", "technician")
+SIGNED_IN = ("admin", "manager", "api_manager", "technician", "member", "guest", "customer")
+ROLES = SIGNED_IN
+ANON = "anonymous"
+PUBLIC = SIGNED_IN + (ANON,)
+
+
+class Rule:
+    """who: the roles that succeed, with status ok; other signed-in roles get
+    `denied`, anonymous callers 401 (unless who includes "anonymous").
+    other: the status with ids of another account for roles in who. body(ctx)
+    builds a valid body; ids(ctx, acct) gives the {ids} of each call (new
+    ones for routes that consume their target; by default, items of the
+    lists that the pattern's prefix names);
+    client: "fresh-user" when the call must come from a throwaway user of the
+    role (it changes or ends that user's session)."""
+
+    def __init__(self, who, ok, body=None, ids=None, other=404, denied=403, client=None, note=""):
+        self.who, self.ok, self.body, self.ids = who, ok, body, ids
+        self.other, self.denied, self.client, self.note = other, denied, client, note
+
+    def expect(self, role, where):
+        if role == ANON and ANON not in self.who:
+            return 401
+        if role not in self.who:
+            return self.denied
+        return self.ok if where == "own" else self.other
+
+
+# ---------------------------------------------------------------- bodies and targets
+def new_user_body(ctx):
+    return {"email": "%s@matrix.test" % uniq("m"), "display_name": uniq("Matrix "), "role": "member",
+            "company_ids": [ctx.default_company["A"]], "password": PASSWORD}
+
+
+def fresh_user(ctx, acct):
+    return {"id": ctx.new_user(acct)["id"]}
+
+
+def fresh_company(ctx, acct):
+    return {"id": ctx.new_company(acct)["id"]}
+
+
+def member_pair(ctx, acct):
+    return {"id": ctx.company[acct], "user_id": ctx.user[acct]}
+
+
+def fresh_membership(ctx, acct):
+    """a user in two companies, to be removed from the second"""
+    cmp = ctx.new_company(acct)["id"]
+    u = ctx.new_user(acct, companies=[ctx.default_company[acct], cmp])
+    return {"id": cmp, "user_id": u["id"]}
+
+
+def sign_in_body(ctx):
+    a = ctx.srv.accounts["A"]
+    return {"email": a["admin_email"], "password": a["password"]}
+
+
+def password_body(ctx):
+    return {"current_password": PASSWORD, "new_password": uniq("New password ")}
+
+
+# ---------------------------------------------------------------- the matrix
+# "METHOD PATTERN": Rule(who may, success status, ...). Keep grouped by domain.
+EXPECT = {
+    # health: public, no account data
+    "GET /healthz": Rule(PUBLIC, 200),
+    "GET /readyz": Rule(PUBLIC, 200),
+    "GET /metrics": Rule(PUBLIC, 200),
+    # session: signing in is public; the rest is about oneself (allowed while a login rule is pending)
+    "POST /api/v1/session": Rule(PUBLIC, 200, body=sign_in_body, client="fresh-user"),
+    "DELETE /api/v1/session": Rule(SIGNED_IN, 204, client="fresh-user"),
+    "GET /api/v1/me": Rule(SIGNED_IN, 200),
+    "POST /api/v1/me/password": Rule(SIGNED_IN, 200, body=password_body, client="fresh-user"),
+    # users: administrators change, readers read; anyone reads their own record
+    # (test_anyone_reads_their_own_user_record below)
+    "POST /api/v1/users": Rule(ADMIN, 201, body=new_user_body),
+    "GET /api/v1/users": Rule(READERS, 200),
+    "GET /api/v1/users/{id}": Rule(READERS, 200),
+    "PATCH /api/v1/users/{id}": Rule(ADMIN, 200, body=lambda c: {"display_name": uniq("Renamed ")}),
+    "DELETE /api/v1/users/{id}": Rule(ADMIN, 204, ids=fresh_user),
+    # companies and members
+    "POST /api/v1/companies": Rule(ADMIN, 201, body=lambda c: {"name": uniq("Company ")}),
+    "GET /api/v1/companies": Rule(READERS, 200),
+    "GET /api/v1/companies/{id}": Rule(READERS, 200),
+    "PATCH /api/v1/companies/{id}": Rule(ADMIN, 200, body=lambda c: {"name": uniq("Company ")}),
+    "DELETE /api/v1/companies/{id}": Rule(ADMIN, 204, ids=fresh_company),
+    "GET /api/v1/companies/{id}/members": Rule(READERS, 200),
+    "PUT /api/v1/companies/{id}/members/{user_id}": Rule(ADMIN, 204, ids=member_pair),
+    "DELETE /api/v1/companies/{id}/members/{user_id}": Rule(ADMIN, 204, ids=fresh_membership),
+}
+
+
+# ---------------------------------------------------------------- the callers
+class Ctx:
+    def __init__(self, srv):
+        self.srv = srv
+        self.admins = {k: srv.admin(k) for k in ("A", "B")}
+        self.default_company = {k: srv.default_company(c) for k, c in self.admins.items()}
+        self.clients = {}
+        self.ids_cache = {"A": {}, "B": {}}
+        # something of each account to aim {ids} at: a company and a member of it
+        self.company = {k: self.new_company(k)["id"] for k in ("A", "B")}
+        self.user = {k: self.new_user(k)["id"] for k in ("A", "B")}
+
+    def new_user(self, acct, role="member", companies=None):
+        u, _ = self.srv.make_user(self.admins[acct], role,
+                                  company_ids=companies if companies is not None else
+                                  (None if role == "admin" else [self.default_company[acct]]))
+        return u
+
+    def new_company(self, acct):
+        r = self.admins[acct].post("/api/v1/companies", json={"name": uniq("Matrix company ")})
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    def client(self, role, fresh=False):
+        """a signed-in client of account A with this role (None: anonymous)"""
+        if role == ANON:
+            return self.srv.client()
+        if fresh or role not in self.clients:
+            c = self.srv.login_as(self.new_user("A", role))
+            if fresh:
+                return c
+            self.clients[role] = c
+        return self.clients[role]
+
+    def ids(self, rt, rule, acct):
+        if rule.ids:
+            return rule.ids(self, acct)
+        return fill_ids(self.admins[acct], rt, self.admins[acct].user["id"], self.ids_cache[acct])
+
+
+@pytest.fixture(scope="module")
+def ctx(srv):
+    return Ctx(srv)
+
+
+def test_every_route_has_an_expectation():
+    missing = [rt.key for rt in routes() if rt.key not in EXPECT]
+    assert not missing, (
+        "routes without an authorisation expectation: add them to EXPECT in "
+        "tests/api/test_authz_matrix.py:\n  " + "\n  ".join(missing))
+
+
+def test_no_expectation_for_a_route_that_does_not_exist():
+    real = {rt.key for rt in routes()}
+    stale = [k for k in EXPECT if k not in real]
+    assert not stale, "EXPECT names routes that do not exist:\n  " + "\n  ".join(stale)
+
+
+@pytest.mark.parametrize("rt", [rt for rt in routes() if rt.key in EXPECT], ids=lambda rt: rt.key)
+def test_matrix(ctx, rt):
+    rule = EXPECT[rt.key]
+    wheres = ["own", "other"] if rt.params else ["own"]
+    wrong = []
+    for role in ROLES + (ANON,):
+        for where in wheres:
+            acct = "A" if where == "own" else "B"
+            ids = ctx.ids(rt, rule, acct) if rt.params else {}
+            c = ctx.client(role, fresh=rule.client == "fresh-user")
+            kw = {}
+            if rule.body:
+                kw["json"] = rule.body(ctx)
+            elif body_schema(rt) is not None:
+                kw["json"] = example_body(body_schema(rt), uniq())
+            r = c.request(rt.method, rt.fill(**ids), **kw)
+            want = rule.expect(role, where)
+            if r.status_code != want:
+                wrong.append("%-11s %-5s expected %d, got %d %s" % (role, where, want, r.status_code,
+                                                                  r.text[:160]))
+            elif r.status_code >= 400 and not r.headers.get("Content-Type", "").startswith(
+                    "application/problem+json"):
+                wrong.append("%-11s %-5s %d is not a problem+json" % (role, where, r.status_code))
+    assert not wrong, "%s (%s):\n  %s" % (rt.key, rule.note or "see EXPECT", "\n  ".join(wrong))
+
+
+def test_anyone_reads_their_own_user_record(ctx):
+    for role in ROLES:
+        c = ctx.client(role)
+        me = c.get("/api/v1/me").json()["user"]["id"]
+        r = c.get("/api/v1/users/" + me)
+        assert r.status_code == 200 and r.json()["id"] == me, (role, r.text)
