@@ -73,7 +73,7 @@ def fresh_membership(ctx, acct):
 
 
 def sign_in_body(ctx):
-    a = ctx.srv.accounts["A"]
+    a = ctx.srv.accounts[ctx.name["A"]]
     return {"email": a["admin_email"], "password": a["password"]}
 
 
@@ -116,7 +116,13 @@ EXPECT = {
 class Ctx:
     def __init__(self, srv):
         self.srv = srv
-        self.admins = {k: srv.admin(k) for k in ("A", "B")}
+        # two accounts of the matrix's own ("A" and "B" below), so that the users,
+        # admins and companies it makes change nothing other tests count on
+        self.name = {"A": "MatrixA", "B": "MatrixB"}
+        for k, name in self.name.items():
+            if name not in srv.accounts:
+                srv.add_account(name, "Matrix account " + k)
+        self.admins = {k: srv.admin(name) for k, name in self.name.items()}
         self.default_company = {k: srv.default_company(c) for k, c in self.admins.items()}
         self.clients = {}
         self.ids_cache = {"A": {}, "B": {}}

@@ -34,8 +34,13 @@ def texts(r):
 class Tenants:
     def __init__(self, srv):
         self.srv = srv
-        self.a, self.b = srv.admin("A"), srv.admin("B")
-        self.b_account = srv.accounts["B"]["id"]
+        # two accounts of the test's own, so that B's admins and everything made
+        # in B change nothing other tests count on
+        for name in ("TenantA", "TenantB"):
+            if name not in srv.accounts:
+                srv.add_account(name, name)
+        self.a, self.b = srv.admin("TenantA"), srv.admin("TenantB")
+        self.b_account = srv.accounts["TenantB"]["id"]
         company_b = srv.default_company(self.b)
         # rows of B, every name and address marked
         r = self.b.post("/api/v1/companies", json={"name": "Company %s" % MARK})
@@ -53,7 +58,7 @@ class Tenants:
                 continue
             if rt.pattern in ("/api/v1/users", "/api/v1/companies") or body_schema(rt) is None:
                 continue
-            creator = srv.admin("B")  # a throwaway session: the route may have side effects
+            creator = srv.admin("TenantB")  # a throwaway session: the route may have side effects
             r = creator.post(rt.pattern, json=example_body(body_schema(rt), MARK + secrets.token_hex(2)))
             self.created[rt.pattern] = r.status_code
         # A has its own things of the same kinds, so that {ids} of A resolve
@@ -72,12 +77,12 @@ class Tenants:
                 r = self.b.get(rt.pattern, stream=True, timeout=15)
             if r.status_code == 200 and "json" in r.headers.get("Content-Type", ""):
                 self.b_ids |= set(ID.findall(r.text))
-                self.b_emails |= {e for e in EMAIL.findall(r.text) if MARK in e or e.endswith("b.test")}
+                self.b_emails |= {e for e in EMAIL.findall(r.text) if MARK in e or e.endswith("@tenantb.test")}
             r.close()
         me = self.b.get("/api/v1/me").json()
         self.b_ids |= set(ID.findall(str(me)))
         self.b_ids.add(self.b_account)
-        self.b_emails.add(srv.accounts["B"]["admin_email"])
+        self.b_emails.add(srv.accounts["TenantB"]["admin_email"])
         self.a_ids = set()
         self.a_lists = {}
         for u in self.b_users:
@@ -223,7 +228,7 @@ def test_a_cannot_sign_in_to_b_with_a_session_of_its_own(srv, t):
     # the session cookie of A's admin never reaches B's data whatever the account in the URL
     r = t.a.get("/api/v1/users/" + t.b_users[0]["id"])
     assert r.status_code == 404
-    assert t.a.get("/api/v1/me").json()["account"]["id"] == srv.accounts["A"]["id"]
+    assert t.a.get("/api/v1/me").json()["account"]["id"] == srv.accounts["TenantA"]["id"]
     # B's users can still sign in and see their data: nothing was damaged
     c = srv.client()
     c.login(t.b_users[4]["email"], PASSWORD)
