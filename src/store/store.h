@@ -27,6 +27,7 @@ int store_commit(struct db *db);
 void store_rollback(struct db *db);
 
 #include "store/accounts.h"
+#include "store/apps.h"
 #include "store/audit.h"
 #include "store/companies.h"
 #include "store/outbox.h"

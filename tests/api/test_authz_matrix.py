@@ -35,9 +35,11 @@ class Rule:
     client: "fresh-user" when the call must come from a throwaway user of the
     role (it changes or ends that user's session)."""
 
-    def __init__(self, who, ok, body=None, ids=None, other=404, denied=403, client=None, note=""):
+    def __init__(self, who, ok, body=None, ids=None, other=404, denied=403, client=None, note="",
+                 error_type="application/problem+json"):
         self.who, self.ok, self.body, self.ids = who, ok, body, ids
         self.other, self.denied, self.client, self.note = other, denied, client, note
+        self.error_type = error_type  # the media type of its error responses
 
     def expect(self, role, where):
         if role == ANON and ANON not in self.who:
@@ -81,6 +83,22 @@ def password_body(ctx):
     return {"current_password": PASSWORD, "new_password": uniq("New password ")}
 
 
+def api_manager_client(ctx, acct):
+    """a signed-in API manager of the account (A's is the matrix's own caller)"""
+    cache = ctx.ids_cache[acct]
+    if "#api_manager" not in cache:
+        cache["#api_manager"] = (ctx.client("api_manager") if acct == "A"
+                                 else ctx.srv.login_as(ctx.new_user(acct, "api_manager")))
+    return cache["#api_manager"]
+
+
+def api_managers_app(ctx, acct):
+    """a new application of the account's API manager: API managers act only on their own"""
+    r = api_manager_client(ctx, acct).post("/api/v1/apps", json={"name": uniq("Matrix app ")})
+    assert r.status_code == 201, r.text
+    return {"id": r.json()["id"]}
+
+
 # ---------------------------------------------------------------- the matrix
 # "METHOD PATTERN": Rule(who may, success status, ...). Keep grouped by domain.
 EXPECT = {
@@ -109,6 +127,16 @@ EXPECT = {
     "GET /api/v1/companies/{id}/members": Rule(READERS, 200),
     "PUT /api/v1/companies/{id}/members/{user_id}": Rule(ADMIN, 204, ids=member_pair),
     "DELETE /api/v1/companies/{id}/members/{user_id}": Rule(ADMIN, 204, ids=fresh_membership),
+    # API applications: API managers register and revoke their own, admins any; technicians read
+    "POST /api/v1/apps": Rule(("admin", "api_manager"), 201, body=lambda c: {"name": uniq("App ")}),
+    "GET /api/v1/apps": Rule(("admin", "technician", "api_manager"), 200),
+    "GET /api/v1/apps/{id}": Rule(("admin", "technician", "api_manager"), 200, ids=api_managers_app),
+    "POST /api/v1/apps/revoke": Rule(("admin", "api_manager"), 200,
+                                     body=lambda c: {"ids": [api_managers_app(c, "A")["id"]]}),
+    # the token endpoint authenticates the client itself (HTTP Basic) and answers RFC 6749
+    # errors as application/json; a session and a JSON body are an invalid_request for anyone
+    "POST /oauth/token": Rule(PUBLIC, 400, error_type="application/json",
+                              note="RFC 6749 5.2: invalid_request"),
 }
 
 
@@ -197,8 +225,8 @@ def test_matrix(ctx, rt):
                 wrong.append("%-11s %-5s expected %d, got %d %s" % (role, where, want, r.status_code,
                                                                   r.text[:160]))
             elif r.status_code >= 400 and not r.headers.get("Content-Type", "").startswith(
-                    "application/problem+json"):
-                wrong.append("%-11s %-5s %d is not a problem+json" % (role, where, r.status_code))
+                    rule.error_type):
+                wrong.append("%-11s %-5s %d is not %s" % (role, where, r.status_code, rule.error_type))
     assert not wrong, "%s (%s):\n  %s" % (rt.key, rule.note or "see EXPECT", "\n  ".join(wrong))
 
 

@@ -1,0 +1,174 @@
+/* The apps and app_tokens tables. The bearer lookup is a single query
+ * (token -> application -> owner), since it runs on every API request made
+ * with a token. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/errors.h"
+#include "store/db.h"
+#include "store/store.h"
+
+/* token counts only unexpired tokens, so the count is what still works */
+#define APP_COLS                                                                                   \
+	"a.account_id, a.id, a.owner_id, COALESCE(u.email, ''), a.name, a.description, a.client_id," \
+	" COALESCE(a.secret_hash, ''), a.created_at, COALESCE(a.revoked_at, 0),"                     \
+	" COALESCE(a.last_used_at, 0),"                                                               \
+	" (SELECT COUNT(*) FROM app_tokens t WHERE t.account_id = a.account_id AND t.app_id = a.id"  \
+	"  AND t.expires_at > ?)"
+#define APP_FROM " FROM apps a LEFT JOIN users u ON u.account_id = a.account_id AND u.id = a.owner_id"
+
+static void row_app(struct db_rows *r, struct app *a)
+{
+	snprintf(a->account_id, sizeof a->account_id, "%s", db_text(r, 0));
+	snprintf(a->id, sizeof a->id, "%s", db_text(r, 1));
+	snprintf(a->owner_id, sizeof a->owner_id, "%s", db_text(r, 2));
+	snprintf(a->owner_email, sizeof a->owner_email, "%s", db_text(r, 3));
+	snprintf(a->name, sizeof a->name, "%s", db_text(r, 4));
+	snprintf(a->description, sizeof a->description, "%s", db_text(r, 5));
+	snprintf(a->client_id, sizeof a->client_id, "%s", db_text(r, 6));
+	snprintf(a->secret_hash, sizeof a->secret_hash, "%s", db_text(r, 7));
+	a->created_at = db_int(r, 8);
+	a->revoked_at = db_int(r, 9);
+	a->last_used_at = db_int(r, 10);
+	a->token_count = db_int(r, 11);
+}
+
+static int one(struct db_rows *r, struct app *out)
+{
+	int rc = db_next(r);
+	if (rc == 1) {
+		row_app(r, out);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = E_NOTFOUND;
+	}
+	db_rows_free(r);
+	return rc;
+}
+
+int store_app_insert(struct db *db, const struct app *a)
+{
+	int rc = db_exec(db,
+			 "INSERT INTO apps (account_id, id, owner_id, name, description, client_id,"
+			 " secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			 "sssssssi", a->account_id, a->id, a->owner_id, a->name, a->description,
+			 a->client_id, a->secret_hash, a->created_at);
+	return rc < 0 ? rc : 0;
+}
+
+int store_app_get(struct db *db, const char *account_id, const char *id, int64_t now, struct app *out)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r, "SELECT " APP_COLS APP_FROM " WHERE a.account_id = ? AND a.id = ?",
+			  "iss", now, account_id, id);
+	return rc ? rc : one(r, out);
+}
+
+int store_app_by_client(struct db *db, const char *client_id, struct app *out)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r, "SELECT " APP_COLS APP_FROM " WHERE a.client_id = ?", "is",
+			  (int64_t)0, client_id);
+	return rc ? rc : one(r, out);
+}
+
+int store_app_list(struct db *db, const char *account_id, const struct app_filter *f, int64_t now,
+		   struct app *out, int max, int *n)
+{
+	const char *owner = f->owner_id ? f->owner_id : "";
+	const char *after = f->after_id ? f->after_id : "";
+	struct db_rows *r;
+	int rc = db_query(db, &r,
+			  "SELECT " APP_COLS APP_FROM " WHERE a.account_id = ?"
+			  " AND (? = '' OR a.owner_id = ?)"
+			  " AND (? = '' OR a.created_at > ? OR (a.created_at = ? AND a.id > ?))"
+			  " ORDER BY a.created_at, a.id LIMIT ?",
+			  "issssiisd", now, account_id, owner, owner, after, f->after_created_at,
+			  f->after_created_at, after, f->limit > 0 && f->limit < max ? f->limit : max);
+	if (rc)
+		return rc;
+	*n = 0;
+	while ((rc = db_next(r)) == 1 && *n < max)
+		row_app(r, &out[(*n)++]);
+	db_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+int store_app_revoke(struct db *db, const char *account_id, const char *id, int64_t now)
+{
+	int rc = db_exec(db,
+			 "UPDATE apps SET secret_hash = NULL, revoked_at = COALESCE(revoked_at, ?)"
+			 " WHERE account_id = ? AND id = ?",
+			 "iss", now, account_id, id);
+	if (rc == 0)
+		return E_NOTFOUND;
+	if (rc > 0)
+		rc = db_exec(db, "DELETE FROM app_tokens WHERE account_id = ? AND app_id = ?", "ss",
+			     account_id, id);
+	return rc < 0 ? rc : 0;
+}
+
+int store_app_touch(struct db *db, const char *account_id, const char *id, int64_t now)
+{
+	int rc = db_exec(db, "UPDATE apps SET last_used_at = ? WHERE account_id = ? AND id = ?", "iss",
+			 now, account_id, id);
+	return rc < 0 ? rc : 0;
+}
+
+int store_app_token_insert(struct db *db, const struct app_token *t)
+{
+	int rc = db_exec(db,
+			 "INSERT INTO app_tokens (account_id, token_hash, app_id, user_id, created_at,"
+			 " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+			 "ssssii", t->account_id, t->token_hash, t->app_id, t->user_id, t->created_at,
+			 t->expires_at);
+	return rc < 0 ? rc : 0;
+}
+
+int store_app_tokens_purge(struct db *db, const char *account_id, const char *app_id, int64_t now)
+{
+	int rc = db_exec(db,
+			 "DELETE FROM app_tokens WHERE account_id = ? AND app_id = ? AND expires_at <= ?",
+			 "ssi", account_id, app_id, now);
+	return rc < 0 ? rc : 0;
+}
+
+int store_app_token_auth(struct db *db, const char *token_hash, struct app_token_auth *out)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r,
+			  "SELECT t.app_id, t.expires_at, COALESCE(a.revoked_at, 0),"
+			  " COALESCE(a.last_used_at, 0), u.account_id, u.id, u.email, u.display_name,"
+			  " u.role, u.status, u.must_change_password, u.force_email_validation,"
+			  " u.email_validated"
+			  " FROM app_tokens t"
+			  " JOIN apps a ON a.account_id = t.account_id AND a.id = t.app_id"
+			  " JOIN users u ON u.account_id = a.account_id AND u.id = a.owner_id"
+			  " WHERE t.token_hash = ?",
+			  "s", token_hash);
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	if (rc == 1) {
+		memset(out, 0, sizeof *out);
+		snprintf(out->app_id, sizeof out->app_id, "%s", db_text(r, 0));
+		out->expires_at = db_int(r, 1);
+		out->revoked_at = db_int(r, 2);
+		out->last_used_at = db_int(r, 3);
+		struct user *u = &out->owner;
+		snprintf(u->account_id, sizeof u->account_id, "%s", db_text(r, 4));
+		snprintf(u->id, sizeof u->id, "%s", db_text(r, 5));
+		snprintf(u->email, sizeof u->email, "%s", db_text(r, 6));
+		snprintf(u->display_name, sizeof u->display_name, "%s", db_text(r, 7));
+		snprintf(u->role, sizeof u->role, "%s", db_text(r, 8));
+		snprintf(u->status, sizeof u->status, "%s", db_text(r, 9));
+		u->must_change_password = (int)db_int(r, 10);
+		u->force_email_validation = (int)db_int(r, 11);
+		u->email_validated = (int)db_int(r, 12);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = E_NOTFOUND;
+	}
+	db_rows_free(r);
+	return rc;
+}
