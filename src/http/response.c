@@ -9,6 +9,7 @@
 
 #include "core/errors.h"
 #include "core/log.h"
+#include "http/jsonout.h"
 
 static const char *reason(int status)
 {
@@ -44,11 +45,12 @@ static void set_body(struct req *r, int status, const char *ctype, char *body, s
 
 int resp_json(struct req *r, int status, json_t *body)
 {
-	char *s = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+	size_t len = 0;
+	char *s = jsonout_dumps(body, &len);
 	json_decref(body);
 	if (!s)
 		return resp_problem(r, 500, "internal", "could not encode the response");
-	set_body(r, status, "application/json", s, strlen(s), 1);
+	set_body(r, status, "application/json", s, len, 1);
 	return 0;
 }
 
@@ -75,7 +77,8 @@ int resp_problem_ext(struct req *r, int status, const char *slug, const char *de
 	json_object_set_new(p, "title", json_string(reason(status)));
 	json_object_set_new(p, "status", json_integer(status));
 	json_object_set_new(p, "detail", json_string(detail ? detail : reason(status)));
-	char *s = json_dumps(p, JSON_COMPACT);
+	size_t len = 0;
+	char *s = jsonout_dumps(p, &len);
 	json_decref(p);
 	if (!s)
 		s = strdup("{\"type\":\"/problems/internal\",\"status\":500}");
