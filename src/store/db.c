@@ -121,6 +121,8 @@ int db_is_null(struct db_rows *r, int col) { return rows_db(r)->ops->is_null(r, 
 
 int64_t db_int(struct db_rows *r, int col)
 {
+	if (rows_db(r)->ops->integer)
+		return rows_db(r)->ops->integer(r, col);
 	const char *s = db_text(r, col);
 	return s ? strtoll(s, NULL, 10) : 0;
 }

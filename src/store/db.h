@@ -28,6 +28,8 @@ struct db_ops {
 	void (*rows_free)(struct db_rows *r);
 	int (*script)(struct db *db, const char *sql);
 	void (*close)(struct db *db);
+	/* optional: an integer column without a detour through text (NULL: via text) */
+	int64_t (*integer)(struct db_rows *r, int col);
 };
 
 /* every backend's connection starts with this */

@@ -165,7 +165,8 @@ static void pg_close(struct db *db)
 }
 
 static const struct db_ops pg_ops = {pg_exec, pg_query, pg_next, pg_text, pg_is_null,
-				     pg_rows_free, pg_script, pg_close};
+				     pg_rows_free, pg_script, pg_close,
+				     NULL /* integers arrive as text anyway: db_int parses them */};
 
 static void quiet(void *arg, const char *msg) { (void)arg, (void)msg; }
 

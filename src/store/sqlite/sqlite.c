@@ -1,5 +1,6 @@
 /* SQLite backend of the driver: WAL, synchronous=FULL, foreign keys on, and a
  * per-connection cache of prepared statements keyed by their SQL text. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,9 @@ static const char *sq_text(struct db_rows *r, int col)
 	return (const char *)sqlite3_column_text(r->st, col);
 }
 
+/* reading integers as text made SQLite format each one into a fresh buffer */
+static int64_t sq_integer(struct db_rows *r, int col) { return sqlite3_column_int64(r->st, col); }
+
 static int sq_is_null(struct db_rows *r, int col)
 {
 	return sqlite3_column_type(r->st, col) == SQLITE_NULL;
@@ -209,11 +213,18 @@ static void sq_close(struct db *db)
 	free(s);
 }
 
-static const struct db_ops sq_ops = {sq_exec, sq_query, sq_next, sq_text, sq_is_null,
-				     sq_rows_free, sq_script, sq_close};
+static const struct db_ops sq_ops = {sq_exec,      sq_query,  sq_next,  sq_text,   sq_is_null,
+				     sq_rows_free, sq_script, sq_close, sq_integer};
+
+/* Memory statistics take a process-wide mutex on every SQLite allocation, which
+ * the request threads then contend for; we never read them. Must precede
+ * SQLite's initialisation, hence once, before the first connection. */
+static void sq_configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
 int db_sqlite_open(const char *path, struct db **out, char *err, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sq_configure);
 	struct sq *s = calloc(1, sizeof *s);
 	if (!s)
 		return E_NOMEM;
