@@ -5,6 +5,8 @@
 #include "iam/signin.h"
 #include "iam/users.h"
 #include "ops/health.h"
+#include "settings/routes.h"
+#include "support/devices.h"
 
 const struct route *const app_route_tables[] = {
 	health_routes,
@@ -12,5 +14,7 @@ const struct route *const app_route_tables[] = {
 	users_routes,
 	companies_routes,
 	apps_routes,
+	settings_routes,
+	devices_routes,
 	NULL,
 };

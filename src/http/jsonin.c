@@ -19,7 +19,7 @@ static int is_json_type(const char *ct)
 	       (!ct[16] || ct[16] == ';' || ct[16] == ' ' || ct[16] == '\t');
 }
 
-int jin_object(struct req *r, json_t **out, const char *const allowed[])
+int jin_object_any(struct req *r, json_t **out)
 {
 	if (r->json) {
 		*out = r->json;
@@ -42,6 +42,17 @@ int jin_object(struct req *r, json_t **out, const char *const allowed[])
 		resp_problem(r, 400, "malformed-json", "the body must be a JSON object");
 		return E_INVALID;
 	}
+	r->json = j;
+	*out = j;
+	return 0;
+}
+
+int jin_object(struct req *r, json_t **out, const char *const allowed[])
+{
+	json_t *j;
+	int rc = jin_object_any(r, &j);
+	if (rc)
+		return rc;
 	const char *k;
 	json_t *v;
 	json_object_foreach(j, k, v) {
@@ -53,11 +64,9 @@ int jin_object(struct req *r, json_t **out, const char *const allowed[])
 			resp_problem_ext(r, 422, "unknown-field",
 					 arena_printf(r->arena, "unknown field '%.100s'", k),
 					 json_pack("{s:s}", "field", k));
-			json_decref(j);
 			return E_INVALID;
 		}
 	}
-	r->json = j;
 	*out = j;
 	return 0;
 }

@@ -15,6 +15,8 @@ enum { JIN_OPTIONAL = 0, JIN_REQUIRED = 1 };
 
 /* parses the body as a JSON object whose keys are all in allowed (NULL-terminated) */
 int jin_object(struct req *r, json_t **out, const char *const allowed[]);
+/* the same without the key check, for bodies whose keys are data (e.g. setting names) */
+int jin_object_any(struct req *r, json_t **out);
 /* *out is left unchanged when the optional field is absent; present = 1 if it was there */
 int jin_string(struct req *r, json_t *o, const char *key, int required, size_t maxlen,
 	       const char **out);

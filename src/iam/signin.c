@@ -15,6 +15,7 @@
 #include "iam/authn.h"
 #include "iam/password.h"
 #include "iam/users.h"
+#include "settings/settings.h"
 #include "store/store.h"
 
 int signin_lock_seconds(int failures)
@@ -179,6 +180,12 @@ static int me(struct req *r)
 				r->who.via == AUTH_COOKIE ? "cookie" : r->who.via == AUTH_BEARER ? "bearer" : "basic");
 	if (r->who.via == AUTH_COOKIE)
 		json_object_set_new(out, "csrf_token", json_string(r->who.csrf));
+	/* the language the admin center speaks to this user: their first company's, else the account's */
+	char first[1][ID_MAX], lang[16] = "en";
+	int n = 0;
+	if (store_user_companies(db, u.account_id, u.id, first, 1, &n) == 0)
+		settings_value(db, u.account_id, n ? first[0] : NULL, "language", lang, sizeof lang);
+	json_object_set_new(out, "language", json_string(lang));
 	return resp_json(r, 200, out);
 }
 

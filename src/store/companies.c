@@ -53,7 +53,11 @@ int store_company_rename(struct db *db, const char *account_id, const char *id, 
 
 int store_company_delete(struct db *db, const char *account_id, const char *id)
 {
-	int rc = db_exec(db, "DELETE FROM companies WHERE account_id = ? AND id = ?", "ss", account_id, id);
+	/* a company's setting overrides go with it */
+	int rc = store_setting_delete_company(db, account_id, id);
+	if (rc)
+		return rc;
+	rc = db_exec(db, "DELETE FROM companies WHERE account_id = ? AND id = ?", "ss", account_id, id);
 	if (rc < 0)
 		return rc;
 	return rc == 0 ? E_NOTFOUND : 0;
@@ -82,6 +86,5 @@ int store_company_usage(struct db *db, const char *account_id, const char *id, i
 	int rc = db_query_int(db, users,
 			      "SELECT COUNT(*) FROM user_companies WHERE account_id = ? AND company_id = ?",
 			      "ss", account_id, id);
-	*devices = 0; /* devices arrive with store/devices.c, which extends this count */
-	return rc;
+	return rc ? rc : store_device_count_company(db, account_id, id, devices);
 }

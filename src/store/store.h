@@ -30,8 +30,10 @@ void store_rollback(struct db *db);
 #include "store/apps.h"
 #include "store/audit.h"
 #include "store/companies.h"
+#include "store/devices.h"
 #include "store/outbox.h"
 #include "store/sessions.h"
+#include "store/settings.h"
 #include "store/users.h"
 
 #endif

@@ -99,6 +99,24 @@ def api_managers_app(ctx, acct):
     return {"id": r.json()["id"]}
 
 
+def company_setting(ctx, acct):
+    return {"id": ctx.company[acct], "name": "language"}
+
+
+def fresh_device(ctx, acct):
+    r = ctx.admins[acct].post("/api/v1/devices", json={"name": uniq("Matrix device "),
+                                                      "company_ids": [ctx.company[acct]]})
+    assert r.status_code == 201, r.text
+    return {"id": r.json()["id"]}
+
+
+def a_device(ctx, acct):
+    cache = ctx.ids_cache[acct]
+    if "#device" not in cache:
+        cache["#device"] = fresh_device(ctx, acct)
+    return cache["#device"]
+
+
 # ---------------------------------------------------------------- the matrix
 # "METHOD PATTERN": Rule(who may, success status, ...). Keep grouped by domain.
 EXPECT = {
@@ -137,6 +155,21 @@ EXPECT = {
     # errors as application/json; a session and a JSON body are an invalid_request for anyone
     "POST /oauth/token": Rule(PUBLIC, 400, error_type="application/json",
                               note="RFC 6749 5.2: invalid_request"),
+    # settings: administrators change the account's values and companies' overrides; readers read
+    "GET /api/v1/settings": Rule(READERS, 200),
+    "PATCH /api/v1/settings": Rule(ADMIN, 200, body=lambda c: {"session_recording": False}),
+    "GET /api/v1/companies/{id}/settings": Rule(READERS, 200),
+    "PUT /api/v1/companies/{id}/settings/{name}": Rule(ADMIN, 200, ids=company_setting,
+                                                       body=lambda c: {"value": "fr"}),
+    "DELETE /api/v1/companies/{id}/settings/{name}": Rule(ADMIN, 204, ids=company_setting),
+    # devices of companies
+    "POST /api/v1/devices": Rule(ADMIN, 201, body=lambda c: {"name": uniq("Device "),
+                                                             "company_ids": [c.company["A"]]}),
+    "GET /api/v1/devices": Rule(READERS, 200),
+    "GET /api/v1/devices/{id}": Rule(READERS, 200, ids=a_device),
+    "PATCH /api/v1/devices/{id}": Rule(ADMIN, 200, ids=a_device, body=lambda c: {"notes": "checked"}),
+    "DELETE /api/v1/devices/{id}": Rule(ADMIN, 204, ids=fresh_device),
+    "GET /api/v1/companies/{id}/devices": Rule(READERS, 200),
 }
 
 

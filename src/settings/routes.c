@@ -1,0 +1,239 @@
+/* Settings routes. A PATCH of several account settings is all-or-nothing:
+ * every value is checked before anything is written. */
+#include "settings/routes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/errors.h"
+#include "http/jsonin.h"
+#include "http/response.h"
+#include "iam/access.h"
+#include "iam/audit.h"
+#include "settings/settings.h"
+#include "store/store.h"
+
+static json_t *item(const struct setting_def *def, json_t *value, const char *source)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:O, s:s}", "name", def->name, "type",
+			      settings_type_name(def->type), "description", def->description, "default",
+			      json_loads(def->default_json, JSON_DECODE_ANY, NULL), "value", value,
+			      "source", source);
+	if (def->allowed) {
+		json_t *a = json_array();
+		char buf[128];
+		snprintf(buf, sizeof buf, "%s", def->allowed);
+		for (char *save, *t = strtok_r(buf, "|", &save); t; t = strtok_r(NULL, "|", &save))
+			json_array_append_new(a, json_string(t));
+		json_object_set_new(o, "allowed", a);
+	}
+	return o;
+}
+
+/* every setting's effective value at a level (company_id NULL = account) */
+static int list_at(struct req *r, struct db *db, const char *company_id, json_t **out)
+{
+	json_t *items = json_array();
+	for (int i = 0; i < settings_count; i++) {
+		json_t *v;
+		const char *source;
+		int rc = settings_effective(db, r->who.account_id, company_id, &settings_catalogue[i], &v,
+					    &source);
+		if (rc) {
+			json_decref(items);
+			return rc;
+		}
+		json_array_append_new(items, item(&settings_catalogue[i], v, source));
+		json_decref(v);
+	}
+	*out = items;
+	return 0;
+}
+
+static int account_get(struct req *r)
+{
+	int rc;
+	json_t *items;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if ((rc = access_read_admin(r)) || (rc = list_at(r, db, NULL, &items)))
+		return rc;
+	return resp_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static int account_patch(struct req *r)
+{
+	int rc;
+	if ((rc = access_admin(r)))
+		return rc;
+	json_t *in;
+	if ((rc = jin_object_any(r, &in)))
+		return rc;
+	if (json_object_size(in) == 0)
+		return resp_problem(r, 422, "invalid-field", "name at least one setting to change");
+	const char *k;
+	json_t *v;
+	char why[256];
+	json_object_foreach(in, k, v) {
+		const struct setting_def *def = settings_find(k);
+		if (!def)
+			return resp_problem_ext(r, 422, "unknown-field",
+						arena_printf(r->arena, "unknown setting '%.60s'", k),
+						json_pack("{s:s}", "field", k));
+		const char *bad = settings_check(def, v, why, sizeof why);
+		if (bad)
+			return resp_problem_ext(r, 422, "invalid-field", bad, json_pack("{s:s}", "field", k));
+	}
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	json_object_foreach(in, k, v) {
+		const struct setting_def *def = settings_find(k);
+		json_t *old;
+		const char *source;
+		char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		if ((rc = settings_effective(db, r->who.account_id, NULL, def, &old, &source))) {
+			free(text);
+			goto fail;
+		}
+		rc = store_setting_put(db, r->who.account_id, NULL, k, text, r->who.user_id);
+		free(text);
+		if (rc || (rc = audit_record(r, db, "setting.update", "account", r->who.account_id, k,
+					     json_pack("{s:o}", k, old), json_pack("{s:O}", k, v))))
+			goto fail;
+	}
+	if ((rc = store_commit(db)))
+		return rc;
+	json_t *items;
+	if ((rc = list_at(r, db, NULL, &items)))
+		return rc;
+	return resp_json(r, 200, json_pack("{s:o}", "items", items));
+fail:
+	store_rollback(db);
+	return rc;
+}
+
+static int load_company(struct req *r, struct db *db, struct company *c)
+{
+	const char *id = req_param(r, "id");
+	int rc = ids_valid(id, "cmp") ? store_company_get(db, r->who.account_id, id, c) : E_NOTFOUND;
+	if (rc == E_NOTFOUND)
+		resp_problemf(r, 404, "not-found", "no company '%.40s' in this account", id);
+	return rc;
+}
+
+static int company_get(struct req *r)
+{
+	int rc;
+	struct company c;
+	json_t *items;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if ((rc = access_read_admin(r)) || (rc = load_company(r, db, &c)) ||
+	    (rc = list_at(r, db, c.id, &items)))
+		return rc;
+	return resp_json(r, 200, json_pack("{s:s, s:o}", "company_id", c.id, "items", items));
+}
+
+static int load_def(struct req *r, const struct setting_def **def)
+{
+	*def = settings_find(req_param(r, "name"));
+	if (!*def) {
+		resp_problemf(r, 404, "not-found", "no setting '%.60s'", req_param(r, "name"));
+		return E_NOTFOUND;
+	}
+	return 0;
+}
+
+static int company_put(struct req *r)
+{
+	static const char *const allowed[] = {"value", NULL};
+	int rc;
+	json_t *in, *old, *now;
+	const char *source;
+	struct company c;
+	const struct setting_def *def;
+	char why[256];
+	if ((rc = access_admin(r)) || (rc = load_def(r, &def)) || (rc = jin_object(r, &in, allowed)))
+		return rc;
+	json_t *v = json_object_get(in, "value");
+	if (!v)
+		return resp_field_error(r, "value", "'value' is required");
+	const char *bad = settings_check(def, v, why, sizeof why);
+	if (bad)
+		return resp_problem_ext(r, 422, "invalid-field", bad, json_pack("{s:s}", "field", "value"));
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	if ((rc = load_company(r, db, &c)) ||
+	    (rc = settings_effective(db, r->who.account_id, c.id, def, &old, &source)))
+		goto fail;
+	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	rc = store_setting_put(db, r->who.account_id, c.id, def->name, text, r->who.user_id);
+	free(text);
+	if (rc || (rc = audit_record(r, db, "setting.override", "company", c.id,
+				     arena_printf(r->arena, "%s: %s", c.name, def->name),
+				     json_pack("{s:o, s:s}", def->name, old, "source", source),
+				     json_pack("{s:O}", def->name, v))))
+		goto fail;
+	if ((rc = store_commit(db)) ||
+	    (rc = settings_effective(db, r->who.account_id, c.id, def, &now, &source)))
+		return rc;
+	json_t *out = item(def, now, source);
+	json_decref(now);
+	return resp_json(r, 200, out);
+fail:
+	store_rollback(db);
+	return rc;
+}
+
+static int company_delete(struct req *r)
+{
+	int rc;
+	struct company c;
+	const struct setting_def *def;
+	json_t *old;
+	const char *source;
+	if ((rc = access_admin(r)) || (rc = load_def(r, &def)))
+		return rc;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	if ((rc = load_company(r, db, &c)) ||
+	    (rc = settings_effective(db, r->who.account_id, c.id, def, &old, &source)))
+		goto fail;
+	rc = store_setting_delete(db, r->who.account_id, c.id, def->name);
+	if (rc == E_NOTFOUND) { /* nothing overridden: already as asked */
+		json_decref(old);
+		store_rollback(db);
+		return resp_empty(r, 204);
+	}
+	if (rc || (rc = audit_record(r, db, "setting.override_remove", "company", c.id,
+				     arena_printf(r->arena, "%s: %s", c.name, def->name),
+				     json_pack("{s:o}", def->name, old), NULL)))
+		goto fail;
+	if ((rc = store_commit(db)))
+		return rc;
+	return resp_empty(r, 204);
+fail:
+	store_rollback(db);
+	return rc;
+}
+
+const struct route settings_routes[] = {
+	{"GET", "/api/v1/settings", account_get, 0},
+	{"PATCH", "/api/v1/settings", account_patch, 0},
+	{"GET", "/api/v1/companies/{id}/settings", company_get, 0},
+	{"PUT", "/api/v1/companies/{id}/settings/{name}", company_put, 0},
+	{"DELETE", "/api/v1/companies/{id}/settings/{name}", company_delete, 0},
+	{0},
+};

@@ -1,0 +1,140 @@
+/* devices and device_companies tables. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/errors.h"
+#include "store/db.h"
+#include "store/store.h"
+
+#define DEVICE_COLS "account_id, id, name, kind, serial, notes, created_at, updated_at"
+
+static void row_device(struct db_rows *r, struct device *d)
+{
+	snprintf(d->account_id, sizeof d->account_id, "%s", db_text(r, 0));
+	snprintf(d->id, sizeof d->id, "%s", db_text(r, 1));
+	snprintf(d->name, sizeof d->name, "%s", db_text(r, 2));
+	snprintf(d->kind, sizeof d->kind, "%s", db_text(r, 3));
+	snprintf(d->serial, sizeof d->serial, "%s", db_text(r, 4));
+	snprintf(d->notes, sizeof d->notes, "%s", db_text(r, 5));
+	d->created_at = db_int(r, 6);
+	d->updated_at = db_int(r, 7);
+}
+
+int store_device_insert(struct db *db, const struct device *d)
+{
+	int rc = db_exec(db,
+			 "INSERT INTO devices (" DEVICE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			 "ssssssii", d->account_id, d->id, d->name, d->kind, d->serial, d->notes,
+			 d->created_at, d->updated_at);
+	return rc < 0 ? rc : 0;
+}
+
+int store_device_get(struct db *db, const char *account_id, const char *id, struct device *out)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r, "SELECT " DEVICE_COLS " FROM devices WHERE account_id = ? AND id = ?",
+			  "ss", account_id, id);
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	if (rc == 1) {
+		row_device(r, out);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = E_NOTFOUND;
+	}
+	db_rows_free(r);
+	return rc;
+}
+
+int store_device_update(struct db *db, const struct device *d)
+{
+	int rc = db_exec(db,
+			 "UPDATE devices SET name = ?, kind = ?, serial = ?, notes = ?, updated_at = ?"
+			 " WHERE account_id = ? AND id = ?",
+			 "ssssiss", d->name, d->kind, d->serial, d->notes, d->updated_at, d->account_id, d->id);
+	if (rc < 0)
+		return rc;
+	return rc ? 0 : E_NOTFOUND;
+}
+
+int store_device_delete(struct db *db, const char *account_id, const char *id)
+{
+	int rc = db_exec(db, "DELETE FROM devices WHERE account_id = ? AND id = ?", "ss", account_id, id);
+	if (rc < 0)
+		return rc;
+	return rc ? 0 : E_NOTFOUND;
+}
+
+int store_device_list(struct db *db, const char *account_id, const struct device_filter *f,
+		      struct device *out, int max, int *n)
+{
+	char like[600] = "";
+	if (f->q && *f->q) {
+		size_t j = 0;
+		like[j++] = '%';
+		for (const char *c = f->q; *c && j < sizeof like - 4; c++) {
+			if (*c == '%' || *c == '_' || *c == '\\')
+				like[j++] = '\\';
+			like[j++] = *c;
+		}
+		like[j++] = '%';
+		like[j] = 0;
+	}
+	const char *company = f->company_id ? f->company_id : "";
+	struct db_rows *r;
+	int rc = db_query(
+		db, &r,
+		"SELECT " DEVICE_COLS " FROM devices d WHERE account_id = ?"
+		" AND (? = '' OR lower(name) LIKE lower(?) ESCAPE '\\' OR lower(serial) LIKE lower(?) ESCAPE '\\')"
+		" AND (? = '' OR EXISTS (SELECT 1 FROM device_companies c WHERE c.account_id = d.account_id"
+		"      AND c.device_id = d.id AND c.company_id = ?))"
+		" AND id > ? ORDER BY id LIMIT ?",
+		"sssssssd", account_id, like, like, like, company, company,
+		f->after_id ? f->after_id : "", f->limit > 0 ? f->limit : max);
+	if (rc)
+		return rc;
+	*n = 0;
+	while ((rc = db_next(r)) == 1 && *n < max)
+		row_device(r, &out[(*n)++]);
+	db_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+int store_device_companies_set(struct db *db, const char *account_id, const char *device_id,
+			       const char *const *company_ids, size_t n)
+{
+	int rc = db_exec(db, "DELETE FROM device_companies WHERE account_id = ? AND device_id = ?", "ss",
+			 account_id, device_id);
+	for (size_t i = 0; rc >= 0 && i < n; i++)
+		rc = db_exec(db,
+			     "INSERT INTO device_companies (account_id, device_id, company_id) VALUES (?, ?, ?)"
+			     " ON CONFLICT DO NOTHING",
+			     "sss", account_id, device_id, company_ids[i]);
+	return rc < 0 ? rc : 0;
+}
+
+int store_device_companies(struct db *db, const char *account_id, const char *device_id,
+			   char (*out)[ID_MAX], int max, int *n)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r,
+			  "SELECT company_id FROM device_companies WHERE account_id = ? AND device_id = ?"
+			  " ORDER BY company_id",
+			  "ss", account_id, device_id);
+	if (rc)
+		return rc;
+	*n = 0;
+	while ((rc = db_next(r)) == 1 && *n < max)
+		snprintf(out[(*n)++], ID_MAX, "%s", db_text(r, 0));
+	db_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+int store_device_count_company(struct db *db, const char *account_id, const char *company_id,
+			       int64_t *out)
+{
+	return db_query_int(db, out,
+			    "SELECT COUNT(*) FROM device_companies WHERE account_id = ? AND company_id = ?",
+			    "ss", account_id, company_id);
+}
