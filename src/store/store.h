@@ -32,8 +32,10 @@ void store_rollback(struct db *db);
 #include "store/companies.h"
 #include "store/devices.h"
 #include "store/outbox.h"
+#include "store/rights.h"
 #include "store/sessions.h"
 #include "store/settings.h"
+#include "store/teams.h"
 #include "store/users.h"
 
 #endif
