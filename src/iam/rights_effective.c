@@ -1,0 +1,92 @@
+/* What a manager may actually do in a team, from the database: the rights
+ * the manager holds ∩ the rights the team enables (iam/rights.c does the set
+ * logic), in the teams the manager is assigned to and their sub-teams. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/errors.h"
+#include "iam/rights.h"
+#include "store/store.h"
+
+/* stored names -> set; names the catalogue no longer has are ignored */
+static uint64_t set_of(char (*names)[STORE_RIGHT_NAME_MAX], int n)
+{
+	uint64_t set = 0;
+	for (int i = 0; i < n; i++) {
+		int id = rights_lookup(names[i]);
+		if (id >= 0)
+			set |= RIGHT_BIT(id);
+	}
+	return set;
+}
+
+int rights_held(struct db *db, const char *account_id, const char *user_id, uint64_t *out)
+{
+	char names[64][STORE_RIGHT_NAME_MAX];
+	int n = 0, rc = store_manager_rights(db, account_id, user_id, names, 64, &n);
+	*out = rc ? 0 : set_of(names, n);
+	return rc;
+}
+
+int rights_enabled(struct db *db, const char *account_id, const char *team_id, uint64_t *out)
+{
+	char names[64][STORE_RIGHT_NAME_MAX];
+	int n = 0, rc = store_team_rights(db, account_id, team_id, names, 64, &n);
+	*out = rc ? 0 : set_of(names, n);
+	return rc;
+}
+
+int rights_manages(struct db *db, const char *account_id, const char *user_id, const char *team_id,
+		   int *yes, char via[ID_MAX])
+{
+	char path[TEAM_DEPTH_MAX * 2 + 1][ID_MAX], assigned[256][ID_MAX];
+	int np = 0, na = 0, rc;
+	*yes = 0;
+	via[0] = 0;
+	if ((rc = store_team_path(db, account_id, team_id, path, TEAM_DEPTH_MAX * 2 + 1, &np)) ||
+	    (rc = store_team_managed_direct(db, account_id, user_id, assigned, 256, &na)))
+		return rc;
+	/* nearest assignment first: the team itself, then its parent, ... */
+	for (int i = 0; i < np; i++)
+		for (int k = 0; k < na; k++)
+			if (!strcmp(path[i], assigned[k])) {
+				*yes = 1;
+				snprintf(via, ID_MAX, "%s", path[i]);
+				return 0;
+			}
+	return 0;
+}
+
+int rights_effective_id(struct db *db, const char *account_id, const char *user_id,
+			const char *role, const char *team_id, int right)
+{
+	if (!strcmp(role, "admin"))
+		return 1;
+	if (!rights_role_holds_rights(role) || right < 0 || right >= RIGHT_COUNT)
+		return 0;
+	int yes = 0, rc;
+	char via[ID_MAX];
+	uint64_t held = 0, enabled = 0;
+	if ((rc = rights_manages(db, account_id, user_id, team_id, &yes, via)))
+		return rc;
+	if (!yes)
+		return 0;
+	if ((rc = rights_held(db, account_id, user_id, &held)) ||
+	    (rc = rights_enabled(db, account_id, team_id, &enabled)))
+		return rc;
+	return (rights_effective_set(held, enabled) & RIGHT_BIT(right)) != 0;
+}
+
+int rights_effective(struct db *db, const char *account_id, const char *manager_id,
+		     const char *team_id, const char *right)
+{
+	struct user u;
+	int rc = store_user_get(db, account_id, manager_id, &u);
+	if (rc == E_NOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	if (strcmp(u.status, "active"))
+		return 0;
+	return rights_effective_id(db, account_id, u.id, u.role, team_id, rights_lookup(right));
+}
