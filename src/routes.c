@@ -2,7 +2,10 @@
 #include "http/router.h"
 #include "iam/apps.h"
 #include "iam/companies.h"
+#include "iam/managers.h"
+#include "iam/rights_routes.h"
 #include "iam/signin.h"
+#include "iam/teams.h"
 #include "iam/users.h"
 #include "ops/health.h"
 #include "settings/routes.h"
@@ -14,6 +17,9 @@ const struct route *const app_route_tables[] = {
 	users_routes,
 	companies_routes,
 	apps_routes,
+	rights_routes,
+	teams_routes,
+	managers_routes,
 	settings_routes,
 	devices_routes,
 	NULL,

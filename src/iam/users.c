@@ -12,6 +12,7 @@
 #include "iam/access.h"
 #include "iam/audit.h"
 #include "iam/password.h"
+#include "iam/team_access.h"
 #include "http/jsonin.h"
 #include "http/response.h"
 
@@ -263,7 +264,9 @@ static int change(struct req *r)
 	const char *email = NULL, *name = NULL, *role = NULL, *status = NULL, *pw = NULL, **companies = NULL;
 	size_t ncompanies = 0;
 	int rc, last;
-	if ((rc = access_admin(r)) || (rc = jin_object(r, &in, allowed)) ||
+	/* a manager may change a representative of their teams (the rights are checked below) */
+	int by_manager = !access_is(r, "admin") && team_access_is_manager(r);
+	if ((!by_manager && (rc = access_admin(r))) || (rc = jin_object(r, &in, allowed)) ||
 	    (rc = jin_string(r, in, "email", JIN_OPTIONAL, 254, &email)) ||
 	    (rc = jin_string(r, in, "display_name", JIN_OPTIONAL, 200, &name)) ||
 	    (rc = jin_string(r, in, "role", JIN_OPTIONAL, 16, &role)) ||
@@ -287,7 +290,7 @@ static int change(struct req *r)
 	struct user u;
 	if ((rc = store_begin(db, 1)))
 		return rc;
-	if ((rc = load(r, db, &u)))
+	if ((rc = load(r, db, &u)) || (by_manager && (rc = team_access_user_change(r, db, &u, in))))
 		goto fail;
 	json_t *before = users_json(db, &u);
 	if ((rc = is_last_admin(db, &u, &last)))

@@ -33,17 +33,23 @@ class Rule:
     ones for routes that consume their target; by default, items of the
     lists that the pattern's prefix names);
     client: "fresh-user" when the call must come from a throwaway user of the
-    role (it changes or ends that user's session)."""
+    role (it changes or ends that user's session);
+    rights_roles: roles that may act given team-level rights in the target's
+    team, which the matrix's users do not hold: `denied` on their own account,
+    `other` (404) on another's."""
 
     def __init__(self, who, ok, body=None, ids=None, other=404, denied=403, client=None, note="",
-                 error_type="application/problem+json"):
+                 error_type="application/problem+json", rights_roles=()):
         self.who, self.ok, self.body, self.ids = who, ok, body, ids
+        self.rights_roles = rights_roles
         self.other, self.denied, self.client, self.note = other, denied, client, note
         self.error_type = error_type  # the media type of its error responses
 
     def expect(self, role, where):
         if role == ANON and ANON not in self.who:
             return 401
+        if role in self.rights_roles and role not in self.who:
+            return self.denied if where == "own" else self.other
         if role not in self.who:
             return self.denied
         return self.ok if where == "own" else self.other
@@ -99,6 +105,28 @@ def api_managers_app(ctx, acct):
     return {"id": r.json()["id"]}
 
 
+def fresh_team(ctx, acct):
+    r = ctx.admins[acct].post("/api/v1/teams", json={"name": uniq("Matrix team ")})
+    assert r.status_code == 201, r.text
+    return {"id": r.json()["id"]}
+
+
+def team_technician(ctx, acct):
+    """a team of the account and a technician of it (PUT adds, DELETE removes)"""
+    cache = ctx.ids_cache[acct]
+    if "#team_technician" not in cache:
+        cache["#team_technician"] = {"id": fresh_team(ctx, acct)["id"],
+                                     "user_id": ctx.new_user(acct, "technician")["id"]}
+    return cache["#team_technician"]
+
+
+def a_manager(ctx, acct):
+    cache = ctx.ids_cache[acct]
+    if "#manager" not in cache:
+        cache["#manager"] = {"id": ctx.new_user(acct, "manager")["id"]}
+    return cache["#manager"]
+
+
 def company_setting(ctx, acct):
     return {"id": ctx.company[acct], "name": "language"}
 
@@ -117,6 +145,8 @@ def a_device(ctx, acct):
     return cache["#device"]
 
 
+MANAGERS = ("manager", "api_manager")
+
 # ---------------------------------------------------------------- the matrix
 # "METHOD PATTERN": Rule(who may, success status, ...). Keep grouped by domain.
 EXPECT = {
@@ -134,7 +164,8 @@ EXPECT = {
     "POST /api/v1/users": Rule(ADMIN, 201, body=new_user_body),
     "GET /api/v1/users": Rule(READERS, 200),
     "GET /api/v1/users/{id}": Rule(READERS, 200),
-    "PATCH /api/v1/users/{id}": Rule(ADMIN, 200, body=lambda c: {"display_name": uniq("Renamed ")}),
+    "PATCH /api/v1/users/{id}": Rule(ADMIN, 200, body=lambda c: {"display_name": uniq("Renamed ")},
+                                     rights_roles=MANAGERS),
     "DELETE /api/v1/users/{id}": Rule(ADMIN, 204, ids=fresh_user),
     # companies and members
     "POST /api/v1/companies": Rule(ADMIN, 201, body=lambda c: {"name": uniq("Company ")}),
@@ -155,6 +186,29 @@ EXPECT = {
     # errors as application/json; a session and a JSON body are an invalid_request for anyone
     "POST /oauth/token": Rule(PUBLIC, 400, error_type="application/json",
                               note="RFC 6749 5.2: invalid_request"),
+    # rights, teams and managers: administrators change, readers read; managers and API
+    # managers act with team-level rights in the teams they manage (tests/api/test_managers.py)
+    "GET /api/v1/rights": Rule(READERS, 200),
+    "GET /api/v1/teams": Rule(READERS, 200),
+    "POST /api/v1/teams": Rule(ADMIN, 201, body=lambda c: {"name": uniq("Team ")}),
+    "GET /api/v1/teams/{id}": Rule(READERS, 200),
+    "PATCH /api/v1/teams/{id}": Rule(ADMIN, 200, body=lambda c: {"name": uniq("Team ")}),
+    "DELETE /api/v1/teams/{id}": Rule(ADMIN, 204, ids=fresh_team, rights_roles=MANAGERS),
+    "GET /api/v1/teams/{id}/members": Rule(READERS, 200),
+    "PUT /api/v1/teams/{id}/members/{user_id}": Rule(ADMIN, 204, ids=team_technician,
+                                                     rights_roles=MANAGERS),
+    "DELETE /api/v1/teams/{id}/members/{user_id}": Rule(ADMIN, 204, ids=team_technician,
+                                                        rights_roles=MANAGERS),
+    "PUT /api/v1/teams/{id}/rights": Rule(ADMIN, 200, body=lambda c: {"rights": ["supervisor_view"]}),
+    "GET /api/v1/managers": Rule(READERS, 200),
+    "GET /api/v1/managers/{id}": Rule(READERS, 200, ids=a_manager),
+    "PUT /api/v1/managers/{id}/rights": Rule(ADMIN, 200, ids=a_manager,
+                                             body=lambda c: {"rights": ["admin_center_access", "reports"]}),
+    "PATCH /api/v1/managers/{id}/login-settings": Rule(ADMIN, 200, ids=a_manager,
+                                                       body=lambda c: {"allow_password_reset": True}),
+    "PUT /api/v1/managers/{id}/teams": Rule(ADMIN, 200, ids=a_manager, body=lambda c: {"team_ids": []}),
+    "GET /api/v1/managers/{id}/effective-rights": Rule(READERS, 400, ids=a_manager,
+                                                       note="the matrix sends no ?team=: 400 for readers"),
     # settings: administrators change the account's values and companies' overrides; readers read
     "GET /api/v1/settings": Rule(READERS, 200),
     "PATCH /api/v1/settings": Rule(ADMIN, 200, body=lambda c: {"session_recording": False}),
