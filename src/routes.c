@@ -1,7 +1,9 @@
 /* Every domain's route table, in one list: the only place that knows them all. */
 #include "http/router.h"
 #include "iam/apps.h"
+#include "iam/audit_routes.h"
 #include "iam/companies.h"
+#include "iam/login_rules.h"
 #include "iam/managers.h"
 #include "iam/rights_routes.h"
 #include "iam/signin.h"
@@ -22,5 +24,7 @@ const struct route *const app_route_tables[] = {
 	managers_routes,
 	settings_routes,
 	devices_routes,
+	login_rules_routes,
+	audit_routes,
 	NULL,
 };

@@ -99,6 +99,7 @@ int cli_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	config_publish(&cfg);
 	health_register_gauges();
 	struct server *srv;
 	char err[512];

@@ -174,3 +174,22 @@ void config_finish(struct config *c)
 	while (n > 0 && c->public_url[n - 1] == '/')
 		c->public_url[--n] = 0;
 }
+
+static struct config published;
+static int published_set;
+
+void config_publish(const struct config *c)
+{
+	published = *c;
+	published_set = 1;
+}
+
+const struct config *config_current(void)
+{
+	if (!published_set) {
+		config_defaults(&published);
+		config_finish(&published);
+		published_set = 1;
+	}
+	return &published;
+}

@@ -29,5 +29,9 @@ int config_load_file(struct config *c, const char *path, char *err, size_t errle
 int config_load_env(struct config *c, char *err, size_t errlen);
 /* fills derived values (db_url from data_dir, public_url from listen) */
 void config_finish(struct config *c);
+/* the running server's configuration, for code that builds links or reads
+ * limits (set once by `serve` before threads start; defaults until then) */
+void config_publish(const struct config *c);
+const struct config *config_current(void);
 
 #endif

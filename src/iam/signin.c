@@ -15,7 +15,8 @@
 #include "iam/authn.h"
 #include "iam/password.h"
 #include "iam/users.h"
-#include "settings/settings.h"
+#include "iam/login_rules.h"
+#include "notify/outbox_worker.h"
 #include "store/store.h"
 
 int signin_lock_seconds(int failures)
@@ -135,8 +136,15 @@ static int sign_in(struct req *r)
 	}
 	if ((rc = store_session_insert(db, &s)))
 		goto fail;
+	/* e-mail validation at first sign-in: the link goes out with the session */
+	int queued = 0;
+	if (u.force_email_validation && !u.email_validated &&
+	    (rc = login_rules_queue_validation(db, &u, &queued)))
+		goto fail;
 	if ((rc = store_commit(db)))
 		return rc;
+	if (queued)
+		outbox_kick();
 	set_cookie(r, secret, SESSION_IDLE_SECONDS);
 	json_t *out = json_pack("{s:o, s:s, s:b, s:b}", "user", users_json(db, &u), "csrf_token", s.csrf,
 				"must_change_password", u.must_change_password,
@@ -180,11 +188,8 @@ static int me(struct req *r)
 				r->who.via == AUTH_COOKIE ? "cookie" : r->who.via == AUTH_BEARER ? "bearer" : "basic");
 	if (r->who.via == AUTH_COOKIE)
 		json_object_set_new(out, "csrf_token", json_string(r->who.csrf));
-	/* the language the admin center speaks to this user: their first company's, else the account's */
-	char first[1][ID_MAX], lang[16] = "en";
-	int n = 0;
-	if (store_user_companies(db, u.account_id, u.id, first, 1, &n) == 0)
-		settings_value(db, u.account_id, n ? first[0] : NULL, "language", lang, sizeof lang);
+	char lang[16];
+	login_rules_language(db, &u, lang, sizeof lang);
 	json_object_set_new(out, "language", json_string(lang));
 	return resp_json(r, 200, out);
 }

@@ -1,4 +1,7 @@
 /* audit_log table: append-only. */
+#include <stdio.h>
+#include <string.h>
+
 #include "core/clock.h"
 #include "core/errors.h"
 #include "store/db.h"
@@ -17,5 +20,77 @@ int store_audit_insert(struct db *db, struct audit_entry *e)
 			 "ssisssssssss", e->account_id, e->id, e->at, e->actor_id,
 			 e->actor_label ? e->actor_label : "system", e->via ? e->via : "system", e->action,
 			 e->target_type, e->target_id, e->target_label, e->old_value, e->new_value);
+	return rc < 0 ? rc : 0;
+}
+
+static void like_pattern(const char *q, char *out, size_t n, int prefix_only)
+{
+	size_t j = 0;
+	if (!q || !*q) {
+		out[0] = 0;
+		return;
+	}
+	if (!prefix_only)
+		out[j++] = '%';
+	for (const char *c = q; *c && j < n - 4; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			out[j++] = '\\';
+		out[j++] = *c;
+	}
+	out[j++] = '%';
+	out[j] = 0;
+}
+
+int store_audit_list(struct db *db, const char *account_id, const struct audit_filter *f,
+		     void (*fn)(void *arg, const struct audit_entry *e), void *arg)
+{
+	char q[600], action_prefix[200] = "";
+	const char *action_exact = "";
+	like_pattern(f->q, q, sizeof q, 0);
+	if (f->action && *f->action) {
+		size_t n = strlen(f->action);
+		if (f->action[n - 1] == '.')
+			like_pattern(f->action, action_prefix, sizeof action_prefix, 1);
+		else
+			action_exact = f->action;
+	}
+	struct db_rows *r;
+	int rc = db_query(
+		db, &r,
+		"SELECT id, at, actor_id, actor_label, via, action, target_type, target_id, target_label,"
+		" old_value, new_value FROM audit_log WHERE account_id = ?"
+		" AND (? = '' OR lower(action) LIKE lower(?) ESCAPE '\\' OR lower(actor_label) LIKE lower(?) ESCAPE '\\'"
+		"      OR lower(COALESCE(target_label, '')) LIKE lower(?) ESCAPE '\\')"
+		" AND (? = '' OR action = ?)"
+		" AND (? = '' OR action LIKE ? ESCAPE '\\')"
+		" AND (? = '' OR actor_id = ?)"
+		" AND (? = '' OR target_id = ?)"
+		" AND (? = 0 OR at >= ?) AND (? = 0 OR at < ?)"
+		" AND (? = 0 OR at < ? OR (at = ? AND id < ?))"
+		" ORDER BY at DESC, id DESC LIMIT ?",
+		"sssssssssssssiiiiiiisd", account_id, q, q, q, q, action_exact, action_exact, action_prefix,
+		action_prefix, f->actor_id ? f->actor_id : "", f->actor_id ? f->actor_id : "",
+		f->target_id ? f->target_id : "", f->target_id ? f->target_id : "", f->since_us, f->since_us,
+		f->until_us, f->until_us, f->before_at, f->before_at, f->before_at,
+		f->before_id ? f->before_id : "", f->limit);
+	if (rc)
+		return rc;
+	while ((rc = db_next(r)) == 1) {
+		struct audit_entry e = {0};
+		snprintf(e.account_id, sizeof e.account_id, "%s", account_id);
+		snprintf(e.id, sizeof e.id, "%s", db_text(r, 0));
+		e.at = db_int(r, 1);
+		e.actor_id = db_text(r, 2);
+		e.actor_label = db_text(r, 3);
+		e.via = db_text(r, 4);
+		e.action = db_text(r, 5);
+		e.target_type = db_text(r, 6);
+		e.target_id = db_text(r, 7);
+		e.target_label = db_text(r, 8);
+		e.old_value = db_text(r, 9);
+		e.new_value = db_text(r, 10);
+		fn(arg, &e);
+	}
+	db_rows_free(r);
 	return rc < 0 ? rc : 0;
 }

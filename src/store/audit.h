@@ -24,4 +24,19 @@ struct audit_entry {
 /* fills id and at when empty */
 int store_audit_insert(struct db *db, struct audit_entry *e);
 
+struct audit_filter {
+	const char *q;         /* substring of action, actor label or target label */
+	const char *action;    /* exact action, or a prefix ending in '.' ("user.") */
+	const char *actor_id;
+	const char *target_id;
+	int64_t since_us, until_us; /* 0 = open */
+	int64_t before_at;     /* cursor: entries strictly before (before_at, before_id) */
+	const char *before_id;
+	int limit;
+};
+
+/* newest first; fn is called for each row (strings valid during the call) */
+int store_audit_list(struct db *db, const char *account_id, const struct audit_filter *f,
+		     void (*fn)(void *arg, const struct audit_entry *e), void *arg);
+
 #endif

@@ -1,4 +1,8 @@
 /* outbox table: insertion and depth; claiming and marking live with the worker's operations. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "core/clock.h"
 #include "core/errors.h"
 #include "store/db.h"
@@ -24,4 +28,91 @@ int store_outbox_insert(struct db *db, struct outbox_msg *m)
 int store_outbox_depth(struct db *db, int64_t *out)
 {
 	return db_query_int(db, out, "SELECT COUNT(*) FROM outbox WHERE status IN ('pending','sending')", "");
+}
+
+int store_outbox_claim(struct db *db, int64_t now, int lease, struct outbox_claim *out)
+{
+	/* the outer conditions repeat the inner ones so that PostgreSQL re-checks them
+	 * on a row another node changed meanwhile; SKIP LOCKED makes nodes pass each
+	 * other's rows instead of waiting (SQLite has one writer and no FOR UPDATE) */
+	const char *sql =
+		db_kind(db) == DB_PG
+			? "UPDATE outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1"
+			  " WHERE (account_id, id) = (SELECT account_id, id FROM outbox"
+			  "   WHERE (status = 'pending' AND next_attempt_at <= ?)"
+			  "      OR (status = 'sending' AND lease_until < ?)"
+			  "   ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+			  " AND (status = 'pending' OR (status = 'sending' AND lease_until < ?))"
+			  " RETURNING account_id, id, kind, recipient, subject, body, attempts"
+			: "UPDATE outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1"
+			  " WHERE (account_id, id) = (SELECT account_id, id FROM outbox"
+			  "   WHERE (status = 'pending' AND next_attempt_at <= ?)"
+			  "      OR (status = 'sending' AND lease_until < ?)"
+			  "   ORDER BY next_attempt_at LIMIT 1)"
+			  " AND (status = 'pending' OR (status = 'sending' AND lease_until < ?))"
+			  " RETURNING account_id, id, kind, recipient, subject, body, attempts";
+	struct db_rows *r;
+	int rc = db_query(db, &r, sql, "iiii", now + lease, now, now, now);
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	if (rc == 1) {
+		snprintf(out->account_id, sizeof out->account_id, "%s", db_text(r, 0));
+		snprintf(out->id, sizeof out->id, "%s", db_text(r, 1));
+		snprintf(out->kind, sizeof out->kind, "%s", db_text(r, 2));
+		snprintf(out->recipient, sizeof out->recipient, "%s", db_text(r, 3));
+		snprintf(out->subject, sizeof out->subject, "%s", db_text(r, 4));
+		out->body = strdup(db_text(r, 5));
+		out->attempts = (int)db_int(r, 6);
+		rc = out->body ? 0 : E_NOMEM;
+	} else if (rc == 0) {
+		rc = E_NOTFOUND;
+	}
+	db_rows_free(r);
+	return rc;
+}
+
+void store_outbox_claim_free(struct outbox_claim *c)
+{
+	free(c->body);
+	c->body = NULL;
+}
+
+int store_outbox_mark_sent(struct db *db, const char *account_id, const char *id, int64_t now)
+{
+	int rc = db_exec(db,
+			 "UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL, lease_until = 0"
+			 " WHERE account_id = ? AND id = ?",
+			 "iss", now, account_id, id);
+	return rc < 0 ? rc : 0;
+}
+
+int store_outbox_mark_retry(struct db *db, const char *account_id, const char *id,
+			    int64_t next_attempt_at, const char *error)
+{
+	int rc = db_exec(db,
+			 "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, lease_until = 0"
+			 " WHERE account_id = ? AND id = ? AND status = 'sending'",
+			 "isss", next_attempt_at, error, account_id, id);
+	return rc < 0 ? rc : 0;
+}
+
+int store_outbox_status(struct db *db, const char *account_id, const char *id, char *status,
+			size_t n, int64_t *attempts)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r, "SELECT status, attempts FROM outbox WHERE account_id = ? AND id = ?",
+			  "ss", account_id, id);
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	if (rc == 1) {
+		snprintf(status, n, "%s", db_text(r, 0));
+		*attempts = db_int(r, 1);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = E_NOTFOUND;
+	}
+	db_rows_free(r);
+	return rc;
 }

@@ -23,4 +23,27 @@ int store_outbox_insert(struct db *db, struct outbox_msg *m);
 /* messages not yet delivered (pending or being sent), all accounts */
 int store_outbox_depth(struct db *db, int64_t *out);
 
+/* a message claimed for delivery (strings owned by the struct) */
+struct outbox_claim {
+	char account_id[ID_MAX];
+	char id[ID_MAX];
+	char kind[16];
+	char recipient[256];
+	char subject[512];
+	char *body; /* malloc'ed; outbox_claim_free */
+	int attempts; /* including this one */
+};
+
+/* takes the oldest due message (pending and due, or a "sending" one whose
+ * lease ran out), marks it "sending" until now + lease; E_NOTFOUND when
+ * there is none. On PostgreSQL concurrent nodes skip each other's rows. */
+int store_outbox_claim(struct db *db, int64_t now, int lease, struct outbox_claim *out);
+void store_outbox_claim_free(struct outbox_claim *c);
+int store_outbox_mark_sent(struct db *db, const char *account_id, const char *id, int64_t now);
+int store_outbox_mark_retry(struct db *db, const char *account_id, const char *id,
+			    int64_t next_attempt_at, const char *error);
+/* the message's delivery state, for the operator and the tests */
+int store_outbox_status(struct db *db, const char *account_id, const char *id, char *status,
+			size_t n, int64_t *attempts);
+
 #endif

@@ -110,3 +110,13 @@ int store_ott_revoke_user(struct db *db, const char *account_id, const char *use
 			 "isss", now, account_id, user_id, purpose);
 	return rc < 0 ? rc : 0;
 }
+
+int store_ott_last_created(struct db *db, const char *account_id, const char *user_id,
+			   const char *purpose, int64_t *out)
+{
+	int rc = db_query_int(db, out,
+			      "SELECT MAX(created_at) FROM one_time_tokens WHERE account_id = ? AND user_id = ?"
+			      " AND purpose = ? HAVING COUNT(*) > 0",
+			      "sss", account_id, user_id, purpose);
+	return rc;
+}

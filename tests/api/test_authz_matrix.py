@@ -224,6 +224,15 @@ EXPECT = {
     "PATCH /api/v1/devices/{id}": Rule(ADMIN, 200, ids=a_device, body=lambda c: {"notes": "checked"}),
     "DELETE /api/v1/devices/{id}": Rule(ADMIN, 204, ids=fresh_device),
     "GET /api/v1/companies/{id}/devices": Rule(READERS, 200),
+    # login rules by e-mail: requests and confirmations are public (a confirmation with a
+    # token nobody issued is a 410 for anyone); resending the validation link is one's own
+    "POST /api/v1/password-reset": Rule(PUBLIC, 202, body=lambda c: {"email": uniq("r") + "@nowhere.test"}),
+    "POST /api/v1/password-reset/confirm": Rule(PUBLIC, 410, body=lambda c: {"token": uniq("t"),
+                                                                         "new_password": uniq("Pw ")}),
+    "POST /api/v1/email-validation/confirm": Rule(PUBLIC, 410, body=lambda c: {"token": uniq("t")}),
+    "POST /api/v1/me/email-validation": Rule(SIGNED_IN, 202, client="fresh-user"),
+    # the audit log: administrators and technicians
+    "GET /api/v1/audit": Rule(("admin", "technician"), 200),
 }
 
 

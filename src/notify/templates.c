@@ -1,0 +1,53 @@
+/* Templates are printf formats with two arguments: the person's name, then
+ * the link. One table, so that a missing translation is visible at a glance. */
+#include "notify/templates.h"
+
+#include <string.h>
+
+#include "core/errors.h"
+
+struct text {
+	const char *lang, *subject, *body;
+};
+
+static const struct text reset[] = {
+	{"en", "Reset your convene password",
+	 "Hello %s,\n\nSomeone (hopefully you) asked to reset your convene password.\n"
+	 "Choose a new one here within the next hour:\n\n%s\n\n"
+	 "The link works once. If you did not ask for this, ignore this message:\n"
+	 "your password stays as it is.\n"},
+	{"fr", "Réinitialisez votre mot de passe convene",
+	 "Bonjour %s,\n\nQuelqu'un (vous, espérons-le) a demandé à réinitialiser votre mot de passe convene.\n"
+	 "Choisissez-en un nouveau ici dans l'heure :\n\n%s\n\n"
+	 "Le lien ne fonctionne qu'une fois. Si vous n'êtes pas à l'origine de cette demande,\n"
+	 "ignorez ce message : votre mot de passe reste inchangé.\n"},
+	{"ru", "Сброс пароля convene",
+	 "Здравствуйте, %s!\n\nКто-то (надеемся, вы) запросил сброс пароля convene.\n"
+	 "Выберите новый пароль в течение часа по ссылке:\n\n%s\n\n"
+	 "Ссылка действует один раз. Если вы этого не запрашивали, просто проигнорируйте письмо:\n"
+	 "ваш пароль останется прежним.\n"},
+};
+
+static const struct text validate[] = {
+	{"en", "Confirm your e-mail address for convene",
+	 "Hello %s,\n\nPlease confirm that this is your e-mail address by opening this link\n"
+	 "within 24 hours:\n\n%s\n\nUntil then you can sign in but not use convene.\n"},
+	{"fr", "Confirmez votre adresse e-mail pour convene",
+	 "Bonjour %s,\n\nMerci de confirmer que cette adresse e-mail est la vôtre en ouvrant ce lien\n"
+	 "dans les 24 heures :\n\n%s\n\nD'ici là, vous pouvez vous connecter mais pas utiliser convene.\n"},
+	{"ru", "Подтвердите адрес электронной почты для convene",
+	 "Здравствуйте, %s!\n\nПодтвердите, что это ваш адрес электронной почты, открыв ссылку\n"
+	 "в течение 24 часов:\n\n%s\n\nДо этого вы можете войти, но не сможете пользоваться convene.\n"},
+};
+
+int templates_render(enum template_kind kind, const char *lang, const char *name, const char *link,
+		     struct buf *subject, struct buf *body)
+{
+	const struct text *t = kind == TEMPLATE_RESET ? reset : validate;
+	const struct text *pick = &t[0];
+	for (int i = 0; i < 3; i++)
+		if (lang && !strcmp(t[i].lang, lang))
+			pick = &t[i];
+	int rc = buf_puts(subject, pick->subject);
+	return rc ? rc : buf_printf(body, pick->body, name, link);
+}
