@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
 export BUILD
+case "$BUILD" in /*) BUILD_ABS=$BUILD ;; *) BUILD_ABS=$ROOT/$BUILD ;; esac
 JOBS=$(nproc)
 TOTAL_PASS=0 TOTAL_FAIL=0
 RESULTS=()
@@ -49,7 +50,7 @@ count unit "$up" "$uf"
 pytest_suite() { # name db
   local name=$1 db=$2 xml="$tmp/$1.xml"
   echo "== API tests on $name"
-  CONVENE_BIN="${CONVENE_BIN:-$ROOT/$BUILD/asan/convene}" CONVENE_TEST_DB="$db" /usr/bin/python3 -m pytest -q -p no:cacheprovider --junitxml="$xml" tests/api 2>&1 | tail -40
+  CONVENE_BIN="${CONVENE_BIN:-$BUILD_ABS/asan/convene}" CONVENE_TEST_DB="$db" /usr/bin/python3 -m pytest -q -p no:cacheprovider --junitxml="$xml" tests/api 2>&1 | tail -40
   if [ -f "$xml" ]; then
     read -r p f < <(/usr/bin/python3 - "$xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
@@ -77,7 +78,7 @@ fi
 
 if ls tests/browser/*.test.mjs >/dev/null 2>&1; then
   echo "== browser tests (playwright-core + chromium)"
-  out=$(cd tests/browser && CONVENE_BIN="$ROOT/$BUILD/convene" node --test --test-concurrency=1 ./*.test.mjs 2>&1)
+  out=$(cd tests/browser && CONVENE_BIN="$BUILD_ABS/convene" node --test --test-concurrency=1 ./*.test.mjs 2>&1)
   echo "$out" | tail -40
   p=$(echo "$out" | sed -n 's/^# pass \([0-9]*\)/\1/p'); f=$(echo "$out" | sed -n 's/^# fail \([0-9]*\)/\1/p')
   [ -z "$p$f" ] && f=1

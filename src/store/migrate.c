@@ -54,7 +54,13 @@ int store_migrate(struct db *db, int *applied, char *err, size_t errlen)
 		goto out;
 	}
 	for (; m->sql; m++) {
-		if (m->version <= have)
+		/* each version by itself, not "above the highest": a migration that
+		 * arrived from a branch merged later is still applied */
+		int64_t seen = 0;
+		if (m->version <= have &&
+		    db_query_int(db, &seen, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", "d",
+				 m->version) == 0 &&
+		    seen)
 			continue;
 		if ((rc = db_begin(db, 1)))
 			goto fail;
