@@ -23,34 +23,16 @@ int store_audit_insert(struct db *db, struct audit_entry *e)
 	return rc < 0 ? rc : 0;
 }
 
-static void like_pattern(const char *q, char *out, size_t n, int prefix_only)
-{
-	size_t j = 0;
-	if (!q || !*q) {
-		out[0] = 0;
-		return;
-	}
-	if (!prefix_only)
-		out[j++] = '%';
-	for (const char *c = q; *c && j < n - 4; c++) {
-		if (*c == '%' || *c == '_' || *c == '\\')
-			out[j++] = '\\';
-		out[j++] = *c;
-	}
-	out[j++] = '%';
-	out[j] = 0;
-}
-
 int store_audit_list(struct db *db, const char *account_id, const struct audit_filter *f,
 		     void (*fn)(void *arg, const struct audit_entry *e), void *arg)
 {
 	char q[600], action_prefix[200] = "";
 	const char *action_exact = "";
-	like_pattern(f->q, q, sizeof q, 0);
+	db_like_pattern(f->q, 1, q, sizeof q);
 	if (f->action && *f->action) {
 		size_t n = strlen(f->action);
 		if (f->action[n - 1] == '.')
-			like_pattern(f->action, action_prefix, sizeof action_prefix, 1);
+			db_like_pattern(f->action, 0, action_prefix, sizeof action_prefix);
 		else
 			action_exact = f->action;
 	}

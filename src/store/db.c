@@ -186,3 +186,22 @@ void db_rollback(struct db *db)
 	db->ops->exec(db, "ROLLBACK", 0, NULL, &ch);
 	end_tx(db);
 }
+
+void db_like_pattern(const char *q, int contains, char *out, size_t n)
+{
+	size_t j = 0;
+	if (!q || !*q || n < 8) {
+		if (n)
+			out[0] = 0;
+		return;
+	}
+	if (contains)
+		out[j++] = '%';
+	for (const char *c = q; *c && j < n - 4; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			out[j++] = '\\';
+		out[j++] = *c;
+	}
+	out[j++] = '%';
+	out[j] = 0;
+}

@@ -61,6 +61,10 @@ int db_is_null(struct db_rows *r, int col);
 void db_rows_free(struct db_rows *r);
 int db_script(struct db *db, const char *sql); /* several statements, no parameters */
 
+/* a LIKE pattern (used with ESCAPE '\\') matching q anywhere (contains = 1) or
+ * as a prefix, with q's own % _ and \\ taken literally; "" when q is empty */
+void db_like_pattern(const char *q, int contains, char *out, size_t n);
+
 /* one-value helpers: E_NOTFOUND when there is no row */
 int db_query_int(struct db *db, int64_t *out, const char *sql, const char *types, ...);
 

@@ -69,18 +69,8 @@ int store_device_delete(struct db *db, const char *account_id, const char *id)
 int store_device_list(struct db *db, const char *account_id, const struct device_filter *f,
 		      struct device *out, int max, int *n)
 {
-	char like[600] = "";
-	if (f->q && *f->q) {
-		size_t j = 0;
-		like[j++] = '%';
-		for (const char *c = f->q; *c && j < sizeof like - 4; c++) {
-			if (*c == '%' || *c == '_' || *c == '\\')
-				like[j++] = '\\';
-			like[j++] = *c;
-		}
-		like[j++] = '%';
-		like[j] = 0;
-	}
+	char like[600];
+	db_like_pattern(f->q, 1, like, sizeof like);
 	const char *company = f->company_id ? f->company_id : "";
 	struct db_rows *r;
 	int rc = db_query(

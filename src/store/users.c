@@ -99,19 +99,8 @@ int store_user_delete(struct db *db, const char *account_id, const char *id)
 int store_user_list(struct db *db, const char *account_id, const struct user_filter *f,
 		    struct user *out, int max, int *n)
 {
-	char like[600] = "";
-	if (f->q && *f->q) {
-		/* escape LIKE wildcards so that a search for "_" finds underscores */
-		size_t j = 0;
-		like[j++] = '%';
-		for (const char *c = f->q; *c && j < sizeof like - 4; c++) {
-			if (*c == '%' || *c == '_' || *c == '\\')
-				like[j++] = '\\';
-			like[j++] = *c;
-		}
-		like[j++] = '%';
-		like[j] = 0;
-	}
+	char like[600];
+	db_like_pattern(f->q, 1, like, sizeof like);
 	struct db_rows *r;
 	int rc = db_query(
 		db, &r,
