@@ -21,7 +21,10 @@ def test_catalogue_with_defaults(srv, admin):
 
 
 def test_company_override_source_and_fallback(srv):
-    admin = srv.admin("B")
+    # an account of its own: other tests change account B's settings
+    if "SettingsC" not in srv.accounts:
+        srv.add_account("SettingsC", "Settings account")
+    admin = srv.admin("SettingsC")
     cid = company(srv, admin, "Override Co")
     r = admin.patch("/api/v1/settings", json={"time_zone": "Europe/Paris"})
     assert r.status_code == 200, r.text
@@ -35,7 +38,6 @@ def test_company_override_source_and_fallback(srv):
     assert admin.delete("/api/v1/companies/%s/settings/time_zone" % cid).status_code == 204
     eff = by_name(admin.get("/api/v1/companies/%s/settings" % cid).json()["items"])
     assert eff["time_zone"]["value"] == "Europe/Paris" and eff["time_zone"]["source"] == "account"
-    admin.patch("/api/v1/settings", json={"time_zone": "UTC"})
 
 
 def test_patch_is_all_or_nothing(srv, admin):
