@@ -1,0 +1,120 @@
+// Shared helpers of the browser tests: start a fresh convene (init + serve on a free port,
+// wait for /readyz), launch Debian's chromium through playwright-core, and clean up.
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+import { chromium } from '../../web/node_modules/playwright-core/index.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const webDist = join(here, '..', '..', 'web', 'dist');
+const BIN = process.env.CONVENE_BIN || join(here, '..', '..', 'build', 'release', 'convene');
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const s = createServer();
+		s.once('error', reject);
+		s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+	});
+}
+
+function run(args, timeoutMs = 30000) {
+	return new Promise((resolve, reject) => {
+		execFile(BIN, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
+			if (err) reject(new Error(`${BIN} ${args.join(' ')} failed: ${err.message}\n${stderr}`));
+			else resolve(stdout + stderr);
+		});
+	});
+}
+
+// startServer({password}) -> {url, email, password, oneTime, stop()}
+export async function startServer({ password } = {}) {
+	if (!existsSync(join(webDist, 'index.html'))) throw new Error('web/dist is missing: run make web first');
+	const data = mkdtempSync(join(tmpdir(), 'convene-browser-'));
+	const email = 'admin@example.org';
+	const args = ['init', '--data', data, '--admin-email', email];
+	if (password) args.push('--admin-password', password);
+	const out = await run(args);
+	let oneTime = null;
+	const m = out.match(/one-time password:\s*(\S+)/);
+	if (m) oneTime = m[1];
+	const port = await freePort();
+	const proc = spawn(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`, '--web-dir', webDist],
+		{ stdio: ['ignore', 'ignore', 'pipe'] });
+	let log = '';
+	proc.stderr.on('data', (d) => { log += d; if (log.length > 200000) log = log.slice(-100000); });
+	const url = `http://127.0.0.1:${port}`;
+	const deadline = Date.now() + 15000;
+	for (;;) {
+		if (proc.exitCode !== null) throw new Error('convene exited early:\n' + log);
+		try {
+			const r = await fetch(url + '/readyz', { signal: AbortSignal.timeout(1000) });
+			if (r.status === 200) break;
+		} catch { /* not yet */ }
+		if (Date.now() > deadline) { proc.kill('SIGKILL'); throw new Error('convene not ready:\n' + log); }
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	async function stop() {
+		if (proc.exitCode === null) {
+			const done = new Promise((r) => proc.once('exit', r));
+			proc.kill('SIGTERM');
+			const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+			await done; clearTimeout(t);
+		}
+		rmSync(data, { recursive: true, force: true });
+	}
+	return { url, email, password: password || oneTime, oneTime, stop, log: () => log };
+}
+
+export async function launch() {
+	// playwright-core gives chromium a fresh temporary --user-data-dir of its own (it refuses ours)
+	const browser = await chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		headless: true,
+		timeout: 30000,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+			'--disable-background-networking', '--disable-component-update', '--disable-sync'],
+	});
+	const close = async () => {
+		await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 5000))]);
+	};
+	return { browser, close };
+}
+
+export async function newPage(browser) {
+	const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+	const page = await context.newPage();
+	page.setDefaultTimeout(10000);
+	page.setDefaultNavigationTimeout(15000);
+	return page;
+}
+
+// API helper with a cookie session, for setting up state quickly
+export async function apiSession(url, email, password) {
+	const r = await fetch(url + '/api/v1/session', {
+		method: 'POST', headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ email, password }), signal: AbortSignal.timeout(10000),
+	});
+	if (r.status !== 200) throw new Error('sign-in failed ' + r.status + ' ' + await r.text());
+	const body = await r.json();
+	const cookie = r.headers.get('set-cookie').split(';')[0];
+	const call = async (method, path, data) => {
+		const res = await fetch(url + path, {
+			method, signal: AbortSignal.timeout(10000),
+			headers: { Cookie: cookie, 'X-CSRF-Token': body.csrf_token, 'Content-Type': 'application/json' },
+			body: data === undefined ? undefined : JSON.stringify(data),
+		});
+		const text = await res.text();
+		return { status: res.status, body: text ? JSON.parse(text) : null };
+	};
+	return { call, ...body };
+}
+
+export async function signIn(page, url, email, password) {
+	await page.goto(url + '/');
+	await page.getByLabel('E-mail').fill(email);
+	await page.getByLabel('Password', { exact: true }).fill(password);
+	await page.getByLabel('Password', { exact: true }).press('Enter');
+}

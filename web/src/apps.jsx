@@ -1,0 +1,2 @@
+// Placeholder page, filled in below.
+export function Apps() { return <p>…</p>; }

@@ -1,0 +1,89 @@
+// Entry of the admin center: loads the session (GET /api/v1/me), picks the language, and
+// routes between the sign-in flow and the pages the user's role may see.
+import { render } from 'preact';
+import { useState, useEffect } from 'preact/hooks';
+import { api, setCsrf, setUnauthHandler } from './api.js';
+import { setLanguage, t } from './i18n.js';
+import { useLocation, Link, navigate, ConfirmHost, Loading, FormError, errText } from './ui.jsx';
+import { SignIn, ChangePassword, ValidationPending, Validate, Forgot, Reset } from './auth.jsx';
+import { Users, UserPage } from './users.jsx';
+import { Managers, ManagerPage } from './managers.jsx';
+import { Apps } from './apps.jsx';
+import { Companies, CompanyPage } from './companies.jsx';
+import { Teams } from './teams.jsx';
+import { Settings } from './settings.jsx';
+import { Audit } from './audit.jsx';
+import './style.css';
+
+const ADMIN_PAGES = ['users', 'managers', 'apps', 'companies', 'teams', 'settings', 'audit'];
+function pagesFor(role) {
+	if (role === 'admin' || role === 'technician') return ADMIN_PAGES;
+	if (role === 'api_manager') return ['apps'];
+	return [];
+}
+const LABEL = { users: 'users', managers: 'managers', apps: 'applications', companies: 'companies', teams: 'teams', settings: 'settings', audit: 'audit' };
+
+function App() {
+	const loc = useLocation();
+	const path = loc.split('?')[0];
+	const [me, setMe] = useState(undefined); // undefined: loading, null: signed out
+	const [err, setErr] = useState('');
+
+	async function loadMe() {
+		try {
+			const m = await api('GET', '/api/v1/me');
+			setCsrf(m.csrf_token); setLanguage(m.language); setMe(m); setErr('');
+		} catch (e) {
+			if (e.status === 401) { setCsrf(''); setMe(null); }
+			else { setErr(errText(e)); setMe(null); }
+		}
+	}
+	useEffect(() => { setUnauthHandler(() => { setCsrf(''); setMe(null); }); loadMe(); }, []);
+
+	async function signOut() {
+		try { await api('DELETE', '/api/v1/session'); } catch { /* already gone */ }
+		setCsrf(''); setMe(null); navigate('/');
+	}
+
+	// Pages reachable without a session (links from e-mails)
+	if (path === '/validate') return <Validate onValidated={() => me && loadMe()} />;
+	if (path === '/reset') return <Reset />;
+	if (path === '/forgot') return <Forgot />;
+	if (me === undefined) return <main class="card"><Loading /></main>;
+	if (me === null) return <>{err && <FormError text={err} />}<SignIn onSignedIn={loadMe} /></>;
+	if (me.must_change_password) return <ChangePassword onDone={loadMe} onSignOut={signOut} />;
+	if (me.email_validation_pending) return <ValidationPending onSignOut={signOut} />;
+
+	const role = me.user.role;
+	const pages = pagesFor(role);
+	const ro = role === 'technician';
+	const seg = path.split('/').filter(Boolean);
+	let page = seg[0] || pages[0];
+	let body;
+	if (!pages.length) body = <p>{t('notAllowed')}</p>;
+	else if (!pages.includes(page)) body = <p>{t('notFound')}</p>;
+	else if (page === 'users') body = seg[1] ? <UserPage id={seg[1]} ro={ro} me={me} /> : <Users ro={ro} />;
+	else if (page === 'managers') body = seg[1] ? <ManagerPage id={seg[1]} ro={ro} /> : <Managers />;
+	else if (page === 'apps') body = <Apps ro={ro} me={me} />;
+	else if (page === 'companies') body = seg[1] ? <CompanyPage id={seg[1]} ro={ro} /> : <Companies ro={ro} />;
+	else if (page === 'teams') body = <Teams ro={ro} />;
+	else if (page === 'settings') body = <Settings ro={ro} />;
+	else if (page === 'audit') body = <Audit />;
+
+	return (
+		<div class="shell">
+			<header>
+				<span class="brand">{t('appName')}</span>
+				<nav aria-label="main">
+					{pages.map((p) => <Link key={p} href={'/' + p} aria-current={page === p ? 'page' : undefined}>{t(LABEL[p])}</Link>)}
+				</nav>
+				<span class="who">{me.user.display_name} ({me.user.role})</span>
+				<button type="button" onClick={signOut}>{t('signOut')}</button>
+			</header>
+			{ro && <p class="banner" role="note">{t('readOnly')}</p>}
+			<main>{body}</main>
+		</div>
+	);
+}
+
+render(<><App /><ConfirmHost /></>, document.getElementById('app'));

@@ -1,0 +1,2 @@
+// Placeholder page, filled in below.
+export function Teams() { return <p>…</p>; }

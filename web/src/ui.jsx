@@ -1,0 +1,123 @@
+// Shared UI pieces: a tiny history router, labelled fields that show the API's error next to
+// them, a form hook mapping problem+json to fields, and a modal confirmation dialog.
+import { useState, useEffect, useRef } from 'preact/hooks';
+import { t } from './i18n.js';
+import { ApiError } from './api.js';
+
+// --- router
+let listeners = [];
+export function navigate(to) {
+	history.pushState(null, '', to);
+	listeners.forEach((f) => f());
+}
+export function useLocation() {
+	const [loc, setLoc] = useState(location.pathname + location.search);
+	useEffect(() => {
+		const f = () => setLoc(location.pathname + location.search);
+		listeners.push(f);
+		addEventListener('popstate', f);
+		return () => { listeners = listeners.filter((x) => x !== f); removeEventListener('popstate', f); };
+	}, []);
+	return loc;
+}
+export function Link({ href, children, ...rest }) {
+	return (
+		<a href={href} {...rest} onClick={(e) => {
+			if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+			e.preventDefault(); navigate(href);
+		}}>{children}</a>
+	);
+}
+
+// --- errors
+export function errText(e) {
+	if (e instanceof ApiError && e.status === 0) return t('networkError');
+	return (e && e.detail) || String(e);
+}
+
+let fieldSeq = 0;
+export function Field({ label, error, type = 'text', value, onInput, id, children, hint, ...rest }) {
+	const [fid] = useState(() => id || 'f' + (++fieldSeq));
+	const errId = fid + '-err';
+	return (
+		<div class={'field' + (error ? ' has-error' : '')}>
+			<label for={fid}>{label}</label>
+			{children ? children(fid, error ? errId : undefined) : (
+				<input id={fid} type={type} value={value} onInput={(e) => onInput(e.currentTarget.value)}
+					aria-invalid={error ? 'true' : undefined} aria-describedby={error ? errId : undefined} {...rest} />
+			)}
+			{hint && <div class="hint">{hint}</div>}
+			{error && <div class="error" id={errId} role="alert">{error}</div>}
+		</div>
+	);
+}
+
+export function Check({ label, checked, onChange, disabled, note }) {
+	return (
+		<label class="check">
+			<input type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.currentTarget.checked)} />
+			<span>{label}</span>{note && <span class="note"> {note}</span>}
+		</label>
+	);
+}
+
+// useForm: run(fn) sets busy, clears errors, and maps an ApiError to its field (422) or to the form.
+export function useForm() {
+	const [busy, setBusy] = useState(false);
+	const [errors, setErrors] = useState({});
+	const [formError, setFormError] = useState('');
+	async function run(fn) {
+		setBusy(true); setErrors({}); setFormError('');
+		try { return await fn(); }
+		catch (e) {
+			if (e instanceof ApiError && e.field) setErrors({ [e.field]: e.detail });
+			else setFormError(errText(e));
+			return undefined;
+		} finally { setBusy(false); }
+	}
+	return { busy, errors, formError, run, setFormError };
+}
+
+export function FormError({ text }) {
+	return text ? <div class="error form-error" role="alert">{text}</div> : null;
+}
+
+export function Loading() { return <p class="loading" role="status">{t('loading')}</p>; }
+
+// useLoad: fetches on mount and when deps change; returns {data, error, loading, reload}.
+export function useLoad(fn, deps = []) {
+	const [state, setState] = useState({ data: null, error: '', loading: true });
+	const [n, setN] = useState(0);
+	useEffect(() => {
+		let live = true;
+		setState((s) => ({ ...s, loading: true, error: '' }));
+		fn().then((data) => live && setState({ data, error: '', loading: false }),
+			(e) => live && setState({ data: null, error: errText(e), loading: false }));
+		return () => { live = false; };
+	}, [...deps, n]);
+	return { ...state, reload: () => setN((x) => x + 1) };
+}
+
+// --- confirmation dialog (native <dialog>: focus trapped, Escape cancels)
+let askHost = null;
+export function confirmAction(message, okLabel) {
+	return new Promise((resolve) => askHost ? askHost({ message, okLabel, resolve }) : resolve(window.confirm(message)));
+}
+export function ConfirmHost() {
+	const [q, setQ] = useState(null);
+	const ref = useRef();
+	useEffect(() => { askHost = setQ; return () => { askHost = null; }; }, []);
+	useEffect(() => { if (q && ref.current && !ref.current.open) ref.current.showModal(); }, [q]);
+	const close = (v) => { ref.current && ref.current.open && ref.current.close(); const r = q && q.resolve; setQ(null); r && r(v); };
+	return (
+		<dialog ref={ref} class="confirm" aria-labelledby="confirm-msg" onCancel={(e) => { e.preventDefault(); close(false); }}>
+			{q && <div>
+				<p id="confirm-msg">{q.message}</p>
+				<div class="row">
+					<button type="button" onClick={() => close(false)} autofocus>{t('cancel')}</button>
+					<button type="button" class="danger" onClick={() => close(true)}>{q.okLabel || t('confirm')}</button>
+				</div>
+			</div>}
+		</dialog>
+	);
+}

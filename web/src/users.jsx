@@ -1,0 +1,178 @@
+// Users: searchable list (q, role, company) with "load more", creation form, and a user page
+// to edit, suspend/reactivate or delete (after confirmation).
+import { useState } from 'preact/hooks';
+import { api, get, qs } from './api.js';
+import { t } from './i18n.js';
+import { Field, FormError, Link, Loading, useForm, useLoad, confirmAction, navigate, errText } from './ui.jsx';
+
+export const ROLES = ['admin', 'manager', 'api_manager', 'technician', 'member', 'guest', 'customer'];
+
+// usePaged: list endpoints answer {items, next_cursor}; "load more" appends the next page.
+export function usePaged(url, deps) {
+	const [extra, setExtra] = useState({ items: [], cursor: undefined, busy: false, error: '' });
+	const first = useLoad(async () => { setExtra({ items: [], cursor: undefined, busy: false, error: '' }); return get(url); }, deps);
+	const items = first.data ? [...first.data.items, ...extra.items] : [];
+	const cursor = extra.cursor !== undefined ? extra.cursor : first.data && first.data.next_cursor;
+	async function more() {
+		setExtra((x) => ({ ...x, busy: true, error: '' }));
+		try {
+			const sep = url.includes('?') ? '&' : '?';
+			const d = await get(url + sep + 'cursor=' + encodeURIComponent(cursor));
+			setExtra((x) => ({ items: [...x.items, ...d.items], cursor: d.next_cursor, busy: false, error: '' }));
+		} catch (e) { setExtra((x) => ({ ...x, busy: false, error: errText(e) })); }
+	}
+	return { items, cursor, more, loading: first.loading, error: first.error || extra.error, busy: extra.busy, reload: first.reload };
+}
+
+export function MoreButton({ p }) {
+	if (!p.cursor) return null;
+	return <button type="button" onClick={p.more} disabled={p.busy}>{p.busy ? t('loading') : t('loadMore')}</button>;
+}
+
+function useCompanies() {
+	return useLoad(() => get('/api/v1/companies?limit=200'), []);
+}
+
+function NewUser({ companies, onCreated }) {
+	const [v, setV] = useState({ email: '', display_name: '', role: 'member', company: '', password: '' });
+	const set = (k) => (x) => setV({ ...v, [k]: x });
+	const f = useForm();
+	const submit = (e) => {
+		e.preventDefault();
+		const body = { email: v.email, display_name: v.display_name, role: v.role };
+		const cid = v.company || (companies[0] && companies[0].id);
+		if (v.role !== 'admin' && cid) body.company_ids = [cid];
+		if (v.password) body.password = v.password;
+		f.run(async () => { const u = await api('POST', '/api/v1/users', body); setV({ ...v, email: '', display_name: '', password: '' }); onCreated(u); });
+	};
+	return (
+		<form onSubmit={submit} class="panel" aria-labelledby="new-user-h">
+			<h2 id="new-user-h">{t('newUser')}</h2>
+			<div class="grid">
+				<Field label={t('email')} type="email" value={v.email} onInput={set('email')} error={f.errors.email} required />
+				<Field label={t('name')} value={v.display_name} onInput={set('display_name')} error={f.errors.display_name} required />
+				<Field label={t('role')} error={f.errors.role}>{(id, d) =>
+					<select id={id} aria-describedby={d} value={v.role} onChange={(e) => set('role')(e.currentTarget.value)}>
+						{ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+					</select>}
+				</Field>
+				<Field label={t('company')} error={f.errors.company_ids}>{(id, d) =>
+					<select id={id} aria-describedby={d} value={v.company || (companies[0] && companies[0].id) || ''} onChange={(e) => set('company')(e.currentTarget.value)}>
+						{companies.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+					</select>}
+				</Field>
+				<Field label={t('initialPassword')} type="password" value={v.password} onInput={set('password')} error={f.errors.password} autocomplete="new-password" />
+			</div>
+			<FormError text={f.formError} />
+			<button type="submit" class="primary" disabled={f.busy}>{f.busy ? t('loading') : t('create')}</button>
+		</form>
+	);
+}
+
+export function Users({ ro }) {
+	const [q, setQ] = useState('');
+	const [role, setRole] = useState('');
+	const [company, setCompany] = useState('');
+	const [applied, setApplied] = useState({ q: '', role: '', company: '' });
+	const comps = useCompanies();
+	const companies = (comps.data && comps.data.items) || [];
+	const p = usePaged('/api/v1/users' + qs(applied), [applied.q, applied.role, applied.company]);
+	const cname = (id) => (companies.find((c) => c.id === id) || { name: id }).name;
+	return (
+		<section aria-labelledby="users-h">
+			<h1 id="users-h">{t('users')}</h1>
+			<form class="filters" role="search" onSubmit={(e) => { e.preventDefault(); setApplied({ q, role, company }); }}>
+				<Field label={t('search')} type="search" value={q} onInput={setQ} />
+				<Field label={t('role')}>{(id) =>
+					<select id={id} value={role} onChange={(e) => setRole(e.currentTarget.value)}>
+						<option value="">{t('any')}</option>
+						{ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+					</select>}
+				</Field>
+				<Field label={t('company')}>{(id) =>
+					<select id={id} value={company} onChange={(e) => setCompany(e.currentTarget.value)}>
+						<option value="">{t('any')}</option>
+						{companies.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+					</select>}
+				</Field>
+				<button type="submit">{t('search')}</button>
+			</form>
+			{p.loading ? <Loading /> : <>
+				<FormError text={p.error} />
+				<table>
+					<thead><tr><th>{t('name')}</th><th>{t('email')}</th><th>{t('role')}</th><th>{t('status')}</th><th>{t('companies')}</th></tr></thead>
+					<tbody>
+						{p.items.map((u) => (
+							<tr key={u.id}>
+								<td><Link href={'/users/' + u.id}>{u.display_name}</Link></td>
+								<td>{u.email}</td><td>{u.role}</td><td>{u.status}</td>
+								<td>{(u.company_ids || []).map(cname).join(', ')}</td>
+							</tr>))}
+					</tbody>
+				</table>
+				{!p.items.length && <p>{t('none')}</p>}
+				<MoreButton p={p} />
+			</>}
+			{!ro && <NewUser companies={companies} onCreated={() => p.reload()} />}
+		</section>
+	);
+}
+
+export function UserPage({ id, ro, me }) {
+	const u = useLoad(() => get('/api/v1/users/' + encodeURIComponent(id)), [id]);
+	const comps = useCompanies();
+	if (u.loading) return <Loading />;
+	if (u.error) return <><FormError text={u.error} /><Link href="/users">{t('back')}</Link></>;
+	return <UserEdit key={u.data.updated_at} user={u.data} ro={ro} me={me} companies={(comps.data && comps.data.items) || []} reload={u.reload} />;
+}
+
+function UserEdit({ user, ro, me, companies, reload }) {
+	const [v, setV] = useState({ email: user.email, display_name: user.display_name, role: user.role, company_ids: user.company_ids || [] });
+	const [msg, setMsg] = useState('');
+	const set = (k) => (x) => setV({ ...v, [k]: x });
+	const f = useForm();
+	const patch = (body) => f.run(async () => { await api('PATCH', '/api/v1/users/' + user.id, body); setMsg(t('saved')); reload(); });
+	const submit = (e) => { e.preventDefault(); setMsg(''); patch(v); };
+	const toggleCompany = (cid, on) => set('company_ids')(on ? [...v.company_ids, cid] : v.company_ids.filter((x) => x !== cid));
+	async function suspend() {
+		const next = user.status === 'suspended' ? 'active' : 'suspended';
+		if (next === 'suspended' && !(await confirmAction(t('suspend') + ' ' + user.display_name + '? ' + t('areYouSure'), t('suspend')))) return;
+		patch({ status: next });
+	}
+	async function del() {
+		if (!(await confirmAction(t('del') + ' ' + user.display_name + '? ' + t('areYouSure'), t('del')))) return;
+		const ok = await f.run(async () => { await api('DELETE', '/api/v1/users/' + user.id); return true; });
+		if (ok) navigate('/users');
+	}
+	return (
+		<section aria-labelledby="user-h">
+			<p><Link href="/users">← {t('users')}</Link></p>
+			<h1 id="user-h">{user.display_name}</h1>
+			<p>{t('status')}: <strong>{user.status}</strong></p>
+			<form onSubmit={submit} class="panel">
+				<fieldset disabled={ro}>
+					<div class="grid">
+						<Field label={t('email')} type="email" value={v.email} onInput={set('email')} error={f.errors.email} required />
+						<Field label={t('name')} value={v.display_name} onInput={set('display_name')} error={f.errors.display_name} required />
+						<Field label={t('role')} error={f.errors.role}>{(id, d) =>
+							<select id={id} aria-describedby={d} value={v.role} onChange={(e) => set('role')(e.currentTarget.value)}>
+								{ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+							</select>}
+						</Field>
+					</div>
+					<fieldset class="inner"><legend>{t('companies')}</legend>
+						{companies.map((c) => <label class="check" key={c.id}><input type="checkbox" checked={v.company_ids.includes(c.id)} onChange={(e) => toggleCompany(c.id, e.currentTarget.checked)} /> {c.name}</label>)}
+						{f.errors.company_ids && <div class="error" role="alert">{f.errors.company_ids}</div>}
+					</fieldset>
+				</fieldset>
+				<FormError text={f.formError || f.errors.status} />
+				{msg && <p role="status">{msg}</p>}
+				{!ro && <div class="row">
+					<button type="submit" class="primary" disabled={f.busy}>{t('save')}</button>
+					{user.id !== me.user.id && <button type="button" onClick={suspend} disabled={f.busy}>{user.status === 'suspended' ? t('activate') : t('suspend')}</button>}
+					{user.id !== me.user.id && <button type="button" class="danger" onClick={del} disabled={f.busy}>{t('del')}</button>}
+				</div>}
+			</form>
+		</section>
+	);
+}
