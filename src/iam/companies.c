@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/errors.h"
+#include "http/cursor.h"
 #include "http/jsonin.h"
 #include "http/response.h"
 #include "iam/access.h"
@@ -69,9 +70,9 @@ static int list(struct req *r)
 	int rc;
 	if ((rc = access_read_admin(r)))
 		return rc;
-	const char *after = req_query(r, "cursor");
-	if (after && strlen(after) > 200)
-		return resp_problem(r, 400, "invalid-query", "the cursor is not one this server issued");
+	const char *after;
+	if ((rc = cursor_param(r, &after)))
+		return rc;
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
@@ -84,7 +85,7 @@ static int list(struct req *r)
 	for (int i = 0; i < n && i < PAGE; i++)
 		json_array_append_new(items, companies_json(&rows[i]));
 	return resp_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-					   n > PAGE ? json_string(rows[PAGE - 1].name) : json_null()));
+					   n > PAGE ? json_string(cursor_encode(r, rows[PAGE - 1].name)) : json_null()));
 }
 
 static int load(struct req *r, struct db *db, const char *id, struct company *c)
@@ -207,7 +208,9 @@ static int members(struct req *r)
 		return rc;
 	enum { MAX = 500 };
 	struct user *rows = arena_alloc(r->arena, sizeof(struct user) * MAX);
-	struct user_filter f = {.company_id = c.id, .after_email = req_query(r, "cursor"), .limit = MAX};
+	struct user_filter f = {.company_id = c.id, .limit = MAX};
+	if ((rc = cursor_param(r, &f.after_email)))
+		return rc;
 	int n = 0;
 	if ((rc = store_user_list(db, c.account_id, &f, rows, MAX, &n)))
 		return rc;
@@ -215,7 +218,7 @@ static int members(struct req *r)
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, users_json(db, &rows[i]));
 	return resp_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-					   n == MAX ? json_string(rows[n - 1].email) : json_null()));
+					   n == MAX ? json_string(cursor_encode(r, rows[n - 1].email)) : json_null()));
 }
 
 /* PUT adds the user to the company, DELETE removes them (not their last company) */

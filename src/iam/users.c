@@ -3,7 +3,6 @@
  * one company of the same account. */
 #include "iam/users.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +12,7 @@
 #include "iam/audit.h"
 #include "iam/password.h"
 #include "iam/team_access.h"
+#include "http/cursor.h"
 #include "http/jsonin.h"
 #include "http/response.h"
 
@@ -153,31 +153,6 @@ fail:
 	return rc;
 }
 
-static char *cursor_encode(struct req *r, const char *email)
-{
-	size_t n = sodium_base64_ENCODED_LEN(strlen(email), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char *out = arena_alloc(r->arena, n);
-	sodium_bin2base64(out, n, (const unsigned char *)email, strlen(email),
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	return out;
-}
-
-static int cursor_decode(struct req *r, const char *cursor, const char **email)
-{
-	size_t len;
-	char *out = arena_alloc(r->arena, strlen(cursor) + 1);
-	if (strlen(cursor) > 400 ||
-	    sodium_base642bin((unsigned char *)out, strlen(cursor), cursor, strlen(cursor), NULL, &len,
-			      NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING)) {
-		resp_problem_ext(r, 400, "invalid-query", "the cursor is not one this server issued",
-				 json_pack("{s:s}", "field", "cursor"));
-		return E_INVALID;
-	}
-	out[len] = 0;
-	*email = out;
-	return 0;
-}
-
 static int list(struct req *r)
 {
 	int rc;
@@ -185,7 +160,7 @@ static int list(struct req *r)
 		return rc;
 	struct user_filter f = {.q = req_query(r, "q"), .role = req_query(r, "role"),
 				.company_id = req_query(r, "company")};
-	const char *cursor = req_query(r, "cursor"), *limit_s = req_query(r, "limit");
+	const char *limit_s = req_query(r, "limit");
 	int limit = 50;
 	if (limit_s) {
 		char *end;
@@ -201,7 +176,7 @@ static int list(struct req *r)
 	if (f.role && *f.role && !users_role_valid(f.role))
 		return resp_problem_ext(r, 400, "invalid-query", "unknown role",
 					json_pack("{s:s}", "field", "role"));
-	if (cursor && *cursor && (rc = cursor_decode(r, cursor, &f.after_email)))
+	if ((rc = cursor_param(r, &f.after_email)))
 		return rc;
 	f.limit = limit + 1; /* one more tells whether there is a next page */
 	struct db *db = store_db();

@@ -78,3 +78,11 @@ def test_member_sees_only_self(srv, admin):
     m = srv.login_as(u, pw)
     problem(m.get("/api/v1/users"), 403)
     assert m.get("/api/v1/users/" + u["id"]).status_code == 200
+
+
+def test_company_members_and_companies_page_with_opaque_cursors(srv, admin):
+    from conftest import problem as _problem
+    r = admin.get("/api/v1/companies/%s/members" % srv.default_company(admin), params={"cursor": "not-a-cursor!"})
+    _problem(r, 400, "invalid-query")
+    _problem(admin.get("/api/v1/companies", params={"cursor": "%%%"}), 400, "invalid-query")
+    _problem(admin.get("/api/v1/users", params={"cursor": "a" * 1000}), 400, "invalid-query")
