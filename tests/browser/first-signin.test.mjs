@@ -35,7 +35,7 @@ test('first sign-in with forced password change', { timeout: 60000 }, async () =
 	await page.getByLabel('New password').fill('A-much-better-passw0rd');
 	await page.getByRole('button', { name: 'Change password' }).click();
 	await page.getByRole('heading', { name: 'Users' }).waitFor();
-	assert.ok(await page.getByRole('cell', { name: srv.email }).isVisible());
+	await page.getByRole('cell', { name: srv.email }).waitFor();
 	await page.screenshot({ path: '/tmp/convene-browser-users.png', fullPage: true });
 
 	// Sign out, sign in again with the new password: straight to the admin center
