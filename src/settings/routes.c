@@ -82,7 +82,8 @@ static int account_patch(struct req *r)
 			return resp_problem_ext(r, 422, "unknown-field",
 						arena_printf(r->arena, "unknown setting '%.60s'", k),
 						json_pack("{s:s}", "field", k));
-		const char *bad = settings_check(def, v, why, sizeof why);
+		/* null puts the account back on the default */
+		const char *bad = json_is_null(v) ? NULL : settings_check(def, v, why, sizeof why);
 		if (bad)
 			return resp_problem_ext(r, 422, "invalid-field", bad, json_pack("{s:s}", "field", k));
 	}
@@ -93,17 +94,34 @@ static int account_patch(struct req *r)
 		return rc;
 	json_object_foreach(in, k, v) {
 		const struct setting_def *def = settings_find(k);
-		json_t *old;
+		json_t *old, *now = NULL;
 		const char *source;
-		char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-		if ((rc = settings_effective(db, r->who.account_id, NULL, def, &old, &source))) {
+		if ((rc = settings_effective(db, r->who.account_id, NULL, def, &old, &source)))
+			goto fail;
+		if (json_is_null(v)) {
+			rc = store_setting_delete(db, r->who.account_id, NULL, k);
+			if (rc == E_NOTFOUND) { /* already the default: nothing to record */
+				json_decref(old);
+				continue;
+			}
+			if (!rc)
+				now = json_loads(def->default_json, JSON_DECODE_ANY, NULL);
+		} else if (!(now = settings_normalise(def, v))) {
+			rc = E_NOMEM;
+		} else {
+			char *text = json_dumps(now, JSON_COMPACT | JSON_ENCODE_ANY);
+			rc = text ? store_setting_put(db, r->who.account_id, NULL, k, text, r->who.user_id)
+				  : E_NOMEM;
 			free(text);
+		}
+		if (rc) {
+			json_decref(old);
+			json_decref(now);
 			goto fail;
 		}
-		rc = store_setting_put(db, r->who.account_id, NULL, k, text, r->who.user_id);
-		free(text);
-		if (rc || (rc = audit_record(r, db, "setting.update", "account", r->who.account_id, k,
-					     json_pack("{s:o}", k, old), json_pack("{s:O}", k, v))))
+		if ((rc = audit_record(r, db, json_is_null(v) ? "setting.reset" : "setting.update",
+				       "account", r->who.account_id, k, json_pack("{s:o}", k, old),
+				       json_pack("{s:o}", k, now))))
 			goto fail;
 	}
 	if ((rc = store_commit(db)))
@@ -159,7 +177,12 @@ static int company_put(struct req *r)
 	struct company c;
 	const struct setting_def *def;
 	char why[256];
-	if ((rc = access_admin(r)) || (rc = load_def(r, &def)) || (rc = jin_object(r, &in, allowed)))
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	/* an unknown company or setting is a 404 whatever the body says */
+	if ((rc = access_admin(r)) || (rc = load_company(r, db, &c)) || (rc = load_def(r, &def)) ||
+	    (rc = jin_object(r, &in, allowed)))
 		return rc;
 	json_t *v = json_object_get(in, "value");
 	if (!v)
@@ -167,30 +190,41 @@ static int company_put(struct req *r)
 	const char *bad = settings_check(def, v, why, sizeof why);
 	if (bad)
 		return resp_problem_ext(r, 422, "invalid-field", bad, json_pack("{s:s}", "field", "value"));
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
+	if (!(v = settings_normalise(def, v)))
+		return E_NOMEM;
+	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!text) {
+		json_decref(v);
+		return E_NOMEM;
+	}
 	if ((rc = store_begin(db, 1)))
-		return rc;
+		goto out;
+	/* again inside the transaction: the company may have gone meanwhile */
 	if ((rc = load_company(r, db, &c)) ||
 	    (rc = settings_effective(db, r->who.account_id, c.id, def, &old, &source)))
 		goto fail;
-	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 	rc = store_setting_put(db, r->who.account_id, c.id, def->name, text, r->who.user_id);
-	free(text);
-	if (rc || (rc = audit_record(r, db, "setting.override", "company", c.id,
-				     arena_printf(r->arena, "%s: %s", c.name, def->name),
-				     json_pack("{s:o, s:s}", def->name, old, "source", source),
-				     json_pack("{s:O}", def->name, v))))
+	if (rc) {
+		json_decref(old);
+		goto fail;
+	}
+	if ((rc = audit_record(r, db, "setting.override", "company", c.id,
+			       arena_printf(r->arena, "%s: %s", c.name, def->name),
+			       json_pack("{s:o, s:s}", def->name, old, "source", source),
+			       json_pack("{s:O}", def->name, v))))
 		goto fail;
 	if ((rc = store_commit(db)) ||
 	    (rc = settings_effective(db, r->who.account_id, c.id, def, &now, &source)))
-		return rc;
-	json_t *out = item(def, now, source);
+		goto out;
+	json_t *body = item(def, now, source);
 	json_decref(now);
-	return resp_json(r, 200, out);
+	rc = resp_json(r, 200, body);
+	goto out;
 fail:
 	store_rollback(db);
+out:
+	free(text);
+	json_decref(v);
 	return rc;
 }
 
@@ -199,13 +233,13 @@ static int company_delete(struct req *r)
 	int rc;
 	struct company c;
 	const struct setting_def *def;
-	json_t *old;
-	const char *source;
-	if ((rc = access_admin(r)) || (rc = load_def(r, &def)))
-		return rc;
+	json_t *old, *now;
+	const char *source, *fallback;
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
+	if ((rc = access_admin(r)) || (rc = load_company(r, db, &c)) || (rc = load_def(r, &def)))
+		return rc;
 	if ((rc = store_begin(db, 1)))
 		return rc;
 	if ((rc = load_company(r, db, &c)) ||
@@ -217,9 +251,15 @@ static int company_delete(struct req *r)
 		store_rollback(db);
 		return resp_empty(r, 204);
 	}
-	if (rc || (rc = audit_record(r, db, "setting.override_remove", "company", c.id,
-				     arena_printf(r->arena, "%s: %s", c.name, def->name),
-				     json_pack("{s:o}", def->name, old), NULL)))
+	/* the audit's new value is what the company falls back to */
+	if (rc || (rc = settings_effective(db, r->who.account_id, c.id, def, &now, &fallback))) {
+		json_decref(old);
+		goto fail;
+	}
+	if ((rc = audit_record(r, db, "setting.override_remove", "company", c.id,
+			       arena_printf(r->arena, "%s: %s", c.name, def->name),
+			       json_pack("{s:o, s:s}", def->name, old, "source", source),
+			       json_pack("{s:o, s:s}", def->name, now, "source", fallback))))
 		goto fail;
 	if ((rc = store_commit(db)))
 		return rc;

@@ -57,14 +57,20 @@ static int zone_exists(const char *z)
 	size_t n = strlen(z);
 	if (!n || n > 64 || z[0] == '/' || strstr(z, "..") || strstr(z, "//"))
 		return 0;
-	for (const char *c = z; *c; c++)
+	for (const char *c = z; *c; c++) {
 		if (!isalnum((unsigned char)*c) && !strchr("/_+-", *c))
 			return 0;
+		/* every part of an IANA name starts with a capital (Europe/Paris,
+		 * Etc/GMT+5); zoneinfo's other entries (posix/, right/, localtime,
+		 * zone.tab, posixrules) do not, so they are refused here */
+		if ((c == z || c[-1] == '/') && !(*c >= 'A' && *c <= 'Z'))
+			return 0;
+	}
 	if (!strcmp(z, "UTC"))
 		return 1;
 	char path[128], magic[4];
 	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", z);
-	int fd = open(path, O_RDONLY);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return 0;
 	ssize_t got = read(fd, magic, 4);
@@ -159,6 +165,44 @@ const char *settings_check(const struct setting_def *def, json_t *v, char *why, 
 	return "unknown setting type";
 }
 
+static int interval_cmp(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	return strcmp(json_string_value(json_object_get(x, "open")),
+		      json_string_value(json_object_get(y, "open")));
+}
+
+/* all seven days in order, each day's intervals sorted by opening time */
+static json_t *normalise_hours(json_t *v)
+{
+	static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+	json_t *out = json_object();
+	for (int d = 0; out && d < 7; d++) {
+		json_t *day = json_object_get(v, days[d]), *iv[4];
+		size_t n = day ? json_array_size(day) : 0;
+		for (size_t i = 0; i < n; i++)
+			iv[i] = json_array_get(day, i);
+		qsort(iv, n, sizeof iv[0], interval_cmp);
+		json_t *list = json_array();
+		for (size_t i = 0; list && i < n; i++)
+			json_array_append_new(list, json_pack("{s:O, s:O}", "open",
+							      json_object_get(iv[i], "open"), "close",
+							      json_object_get(iv[i], "close")));
+		if (!list || json_object_set_new(out, days[d], list)) {
+			json_decref(out);
+			out = NULL;
+		}
+	}
+	return out;
+}
+
+json_t *settings_normalise(const struct setting_def *def, json_t *value)
+{
+	if (def->type == SETTING_HOURS)
+		return normalise_hours(value);
+	return json_incref(value);
+}
+
 int settings_effective(struct db *db, const char *account_id, const char *company_id,
 		       const struct setting_def *def, json_t **value, const char **source)
 {
@@ -178,11 +222,22 @@ int settings_effective(struct db *db, const char *account_id, const char *compan
 	if (rc && rc != E_NOTFOUND)
 		return rc;
 	*value = json_loads(rc ? def->default_json : buf, JSON_DECODE_ANY, NULL);
+	char why[256];
+	if (*value && !rc && settings_check(def, *value, why, sizeof why)) {
+		json_decref(*value); /* stored before a rule tightened: not to be trusted */
+		*value = NULL;
+	}
 	if (!*value) { /* a stored value that no longer parses falls back to the default */
 		*value = json_loads(def->default_json, JSON_DECODE_ANY, NULL);
 		*source = "default";
 	}
-	return *value ? 0 : E_NOMEM;
+	if (!*value)
+		return E_NOMEM;
+	/* readers always see the stored form, whatever wrote the row */
+	json_t *n = settings_normalise(def, *value);
+	json_decref(*value);
+	*value = n;
+	return n ? 0 : E_NOMEM;
 }
 
 int settings_value(struct db *db, const char *account_id, const char *company_id,

@@ -26,6 +26,10 @@ const struct setting_def *settings_find(const char *name);
 const char *settings_type_name(enum setting_type t);
 /* NULL when value is acceptable for def, else why not (static or into why) */
 const char *settings_check(const struct setting_def *def, json_t *value, char *why, size_t n);
+/* the form a checked value is stored in (new reference; NULL without memory):
+ * business hours get all seven days mon..sun in order (a day left out is
+ * closed: []) and each day's intervals sorted by opening time */
+json_t *settings_normalise(const struct setting_def *def, json_t *value);
 
 /* The effective value for a company (NULL = the account level), as text:
  * enums and time zones bare (`fr`), booleans `true`/`false`, objects as JSON.

@@ -1,13 +1,21 @@
 /* Unit tests of setting validation: enums, booleans, time zones (including
- * names that try to leave the zoneinfo directory) and business hours. */
+ * names that try to leave the zoneinfo directory) and business hours; and of
+ * effective values (company, account, default) on a real SQLite file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
+#include "core/clock.h"
+#include "core/errors.h"
+#include "core/ids.h"
 #include "settings/settings.h"
+#include "store/store.h"
 
 static const char *check(const char *name, const char *json)
 {
@@ -45,6 +53,16 @@ static void time_zones_stay_in_zoneinfo(void **state)
 	assert_non_null(check("time_zone", "\"Europe\"")); /* a directory, not a zone */
 	assert_non_null(check("time_zone", "\"zone.tab\"")); /* a file, not a TZif zone */
 	assert_non_null(check("time_zone", "\"Europe/Paris \""));
+	assert_null(check("time_zone", "\"America/Argentina/Buenos_Aires\""));
+	assert_null(check("time_zone", "\"Etc/GMT+5\""));
+	assert_non_null(check("time_zone", "\"Europe/../../../etc/passwd\""));
+	assert_non_null(check("time_zone", "\"Europe/./Paris\""));
+	assert_non_null(check("time_zone", "\"Europe//Paris\""));
+	assert_non_null(check("time_zone", "\"europe/paris\""));
+	assert_non_null(check("time_zone", "\"posix/Europe/Paris\"")); /* an alias tree, not a name */
+	assert_non_null(check("time_zone", "\"localtime\""));
+	assert_non_null(check("time_zone", "\"\""));
+	assert_non_null(check("time_zone", "null"));
 }
 
 static void business_hours_rules(void **state)
@@ -65,6 +83,142 @@ static void business_hours_rules(void **state)
 			      "{\"open\":\"09:00\",\"close\":\"10:00\"}]}"));
 }
 
+static void business_hours_are_stored_whole_and_sorted(void **state)
+{
+	(void)state;
+	json_t *in = json_loads("{\"tue\":[{\"open\":\"13:00\",\"close\":\"17:00\"},"
+				"{\"open\":\"08:00\",\"close\":\"12:00\"}]}", 0, NULL);
+	assert_non_null(in);
+	json_t *out = settings_normalise(settings_find("business_hours"), in);
+	char *text = json_dumps(out, JSON_COMPACT);
+	assert_string_equal(text, "{\"mon\":[],\"tue\":[{\"open\":\"08:00\",\"close\":\"12:00\"},"
+				  "{\"open\":\"13:00\",\"close\":\"17:00\"}],\"wed\":[],\"thu\":[],"
+				  "\"fri\":[],\"sat\":[],\"sun\":[]}");
+	free(text);
+	json_decref(out);
+	json_decref(in);
+	/* other types are stored as given */
+	in = json_string("fr");
+	out = settings_normalise(settings_find("language"), in);
+	assert_ptr_equal(in, out);
+	json_decref(out);
+	json_decref(in);
+}
+
+static char dir[] = "/tmp/convene-unit-settings-XXXXXX";
+static struct db *db;
+static char account_id[ID_MAX], company_id[ID_MAX];
+
+static int db_setup(void **state)
+{
+	(void)state;
+	char url[128], err[512];
+	int applied = 0;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(url, sizeof url, "sqlite:%s/t.db", dir);
+	if (store_init(url, err, sizeof err) || !(db = store_db()) ||
+	    store_migrate(db, &applied, err, sizeof err))
+		return -1;
+	struct account a = {0};
+	ids_new("acc", a.id);
+	snprintf(a.name, sizeof a.name, "Unit");
+	a.created_at = clock_now();
+	struct company c = {0};
+	memcpy(c.account_id, a.id, sizeof a.id);
+	ids_new("cmp", c.id);
+	snprintf(c.name, sizeof c.name, "Default");
+	if (store_account_insert(db, &a) || store_company_insert(db, &c))
+		return -1;
+	memcpy(account_id, a.id, sizeof a.id);
+	memcpy(company_id, c.id, sizeof c.id);
+	return 0;
+}
+
+static int db_teardown(void **state)
+{
+	(void)state;
+	store_close_thread();
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *value_at(const char *company, const char *name)
+{
+	static char out[2048];
+	assert_int_equal(settings_value(db, account_id, company, name, out, sizeof out), 0);
+	return out;
+}
+
+static const char *source_of(const char *company, const char *name)
+{
+	json_t *v;
+	const char *source;
+	assert_int_equal(settings_effective(db, account_id, company, settings_find(name), &v, &source), 0);
+	json_decref(v);
+	return source;
+}
+
+static void effective_value_company_then_account_then_default(void **state)
+{
+	(void)state;
+	char out[16];
+	assert_string_equal(value_at(NULL, "language"), "en");
+	assert_string_equal(value_at(company_id, "language"), "en");
+	assert_string_equal(source_of(company_id, "language"), "default");
+	assert_int_equal(store_setting_put(db, account_id, NULL, "language", "\"fr\"", NULL), 0);
+	assert_string_equal(value_at(company_id, "language"), "fr");
+	assert_string_equal(source_of(company_id, "language"), "account");
+	assert_int_equal(store_setting_put(db, account_id, company_id, "language", "\"ru\"", NULL), 0);
+	assert_string_equal(value_at(company_id, "language"), "ru");
+	assert_string_equal(source_of(company_id, "language"), "company");
+	assert_string_equal(value_at(NULL, "language"), "fr"); /* the account level ignores overrides */
+	assert_string_equal(value_at("", "language"), "fr");
+	assert_int_equal(store_setting_delete(db, account_id, company_id, "language"), 0);
+	assert_string_equal(value_at(company_id, "language"), "fr");
+	assert_int_equal(store_setting_delete(db, account_id, company_id, "language"), E_NOTFOUND);
+	assert_int_equal(store_setting_delete(db, account_id, NULL, "language"), 0);
+	assert_int_equal(settings_value(db, account_id, NULL, "nope", out, sizeof out), E_NOTFOUND);
+	/* another account sees none of it */
+	assert_int_equal(store_setting_put(db, account_id, NULL, "time_zone", "\"Asia/Tokyo\"", NULL), 0);
+	assert_int_equal(settings_value(db, "acc_aaaaaaaaaaaaaaaaaaaa", NULL, "time_zone", out, sizeof out), 0);
+	assert_string_equal(out, "UTC");
+}
+
+static void values_as_text(void **state)
+{
+	(void)state;
+	assert_string_equal(value_at(NULL, "session_recording"), "false");
+	assert_int_equal(store_setting_put(db, account_id, NULL, "session_recording", "true", NULL), 0);
+	assert_string_equal(value_at(NULL, "session_recording"), "true");
+	assert_string_equal(value_at(NULL, "time_zone"), "Asia/Tokyo");
+	const char *hours = value_at(NULL, "business_hours");
+	assert_non_null(strstr(hours, "\"mon\":[{\"open\":\"09:00\",\"close\":\"17:00\"}]"));
+	assert_non_null(strstr(hours, "\"sun\":[]"));
+}
+
+static void bad_stored_values_fall_back_to_the_default(void **state)
+{
+	(void)state;
+	/* rows written by hand or before a rule tightened are not trusted */
+	assert_int_equal(store_setting_put(db, account_id, NULL, "language", "\"de\"", NULL), 0);
+	assert_string_equal(value_at(company_id, "language"), "en");
+	assert_string_equal(source_of(company_id, "language"), "default");
+	assert_int_equal(store_setting_put(db, account_id, company_id, "language", "{oops", NULL), 0);
+	assert_string_equal(value_at(company_id, "language"), "en");
+	assert_int_equal(store_setting_put(db, account_id, NULL, "business_hours",
+					   "{\"tue\":[{\"open\":\"14:00\",\"close\":\"15:00\"},"
+					   "{\"open\":\"10:00\",\"close\":\"11:00\"}]}",
+					   NULL),
+			 0);
+	/* an old partial row is answered whole and sorted */
+	assert_string_equal(value_at(NULL, "business_hours"),
+			    "{\"mon\":[],\"tue\":[{\"open\":\"10:00\",\"close\":\"11:00\"},"
+			    "{\"open\":\"14:00\",\"close\":\"15:00\"}],\"wed\":[],\"thu\":[],\"fri\":[],"
+			    "\"sat\":[],\"sun\":[]}");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -72,6 +226,11 @@ int main(void)
 		cmocka_unit_test(language_is_one_of_three),
 		cmocka_unit_test(time_zones_stay_in_zoneinfo),
 		cmocka_unit_test(business_hours_rules),
+		cmocka_unit_test(business_hours_are_stored_whole_and_sorted),
+		cmocka_unit_test(effective_value_company_then_account_then_default),
+		cmocka_unit_test(values_as_text),
+		cmocka_unit_test(bad_stored_values_fall_back_to_the_default),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* one group, so that the suite's summary counts every test */
+	return cmocka_run_group_tests(tests, db_setup, db_teardown);
 }
