@@ -67,3 +67,72 @@ def test_other_account_cannot_see_or_use_devices(srv, admin):
     bc = srv.default_company(b)
     problem(b.post("/api/v1/devices", json={"name": "x", "company_ids": [c]}), 422)
     problem(admin.get("/api/v1/companies/%s/devices" % bc), 404)
+
+
+def audit(admin, action, target):
+    r = admin.get("/api/v1/audit", params={"action": action, "target": target})
+    assert r.status_code == 200, r.text
+    return r.json()["items"]
+
+
+def test_device_changes_are_audited_old_to_new(srv, admin):
+    c1, c2 = new_company(admin), new_company(admin)
+    d = admin.post("/api/v1/devices", json={"name": "Audited PC", "company_ids": [c1]}).json()
+    assert d["kind"] == "other" and d["serial"] == "" and d["notes"] == ""
+    e = audit(admin, "device.create", d["id"])[0]
+    assert e["old"] is None and e["new"]["name"] == "Audited PC" and e["target"]["label"] == "Audited PC"
+    r = admin.patch("/api/v1/devices/" + d["id"], json={"name": "Audited laptop", "kind": "laptop",
+                                                        "company_ids": [c1, c2]})
+    assert r.status_code == 200, r.text
+    e = audit(admin, "device.update", d["id"])[0]
+    assert e["old"]["name"] == "Audited PC" and e["old"]["company_ids"] == [c1]
+    assert e["new"]["name"] == "Audited laptop" and e["new"]["kind"] == "laptop"
+    assert sorted(e["new"]["company_ids"]) == sorted([c1, c2])
+    assert admin.delete("/api/v1/devices/" + d["id"]).status_code == 204
+    e = audit(admin, "device.delete", d["id"])[0]
+    assert e["old"]["name"] == "Audited laptop" and e["new"] is None
+
+
+def test_device_patch_checks_everything_first(srv, admin):
+    c = new_company(admin)
+    d = admin.post("/api/v1/devices", json={"name": "Kept", "kind": "tablet", "company_ids": [c]}).json()
+    b_company = srv.default_company(srv.admin("B"))
+    for body, field in (({"name": ""}, "name"), ({"name": "x" * 201}, "name"), ({"kind": "toaster"}, "kind"),
+                        ({"company_ids": []}, "company_ids"), ({"company_ids": [b_company]}, "company_ids"),
+                        ({"notes": "n" * 2001}, "notes"), ({"name": "New", "company_ids": ["junk"]}, "company_ids"),
+                        ({"colour": "red"}, "colour")):
+        assert problem(admin.patch("/api/v1/devices/" + d["id"], json=body), 422)["field"] == field, body
+    assert admin.get("/api/v1/devices/" + d["id"]).json() == d
+    problem(admin.patch("/api/v1/devices/dev_aaaaaaaaaaaaaaaaaaaa", json={"name": "x"}), 404)
+    problem(admin.get("/api/v1/devices/nonsense"), 404)
+
+
+def test_device_search_filter_and_paging(srv, admin):
+    c = new_company(admin)
+    tag = uniq("pg")
+    ids = set()
+    for i in range(5):
+        r = admin.post("/api/v1/devices", json={"name": "%s device %d" % (tag, i), "serial": "SER-%s-%d" % (tag, i),
+                                                "company_ids": [c]})
+        assert r.status_code == 201, r.text
+        ids.add(r.json()["id"])
+    assert [x["name"] for x in admin.get("/api/v1/devices", params={"q": "ser-%s-3" % tag}).json()["items"]] == \
+        ["%s device 3" % tag]
+    seen, cursor = [], None
+    for _ in range(10):
+        params = {"company": c, "limit": 2}
+        if cursor:
+            params["cursor"] = cursor
+        page = admin.get("/api/v1/devices", params=params).json()
+        assert len(page["items"]) <= 2
+        seen += [x["id"] for x in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == 5 and set(seen) == ids
+    assert {x["id"] for x in admin.get("/api/v1/companies/%s/devices" % c).json()["items"]} == ids
+    problem(admin.get("/api/v1/devices", params={"limit": 0}), 400)
+    problem(admin.get("/api/v1/devices", params={"cursor": "garbage"}), 400)
+    problem(admin.get("/api/v1/devices", params={"company": "garbage"}), 400)
+    # q is a substring, not a pattern
+    assert admin.get("/api/v1/devices", params={"q": "%", "company": c}).json()["items"] == []
