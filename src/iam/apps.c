@@ -17,6 +17,7 @@
 #include "iam/access.h"
 #include "iam/audit.h"
 #include "iam/authn.h"
+#include "iam/bearer_cache.h"
 #include "iam/oauth.h"
 #include "store/store.h"
 
@@ -275,6 +276,11 @@ int apps_authenticate_bearer(struct req *r, struct db *db, const char *token)
 	struct app_token_auth t;
 	int64_t now = clock_now();
 	ids_hash(token, hash);
+	/* the stamp before the lookup, so that the cached result is never newer than it */
+	struct store_stamp stamp;
+	int cacheable = store_stamp(db, &stamp) == 0;
+	if (cacheable && !bearer_cache_get(r, hash, &stamp, now))
+		return 0;
 	int rc = store_app_token_auth(db, hash, &t);
 	if (rc == E_NOTFOUND)
 		return E_UNAUTH;
@@ -289,6 +295,8 @@ int apps_authenticate_bearer(struct req *r, struct db *db, const char *token)
 	memcpy(r->who.app_id, t.app_id, sizeof r->who.app_id);
 	if (now - t.last_used_at >= 60) /* at most one write a minute per application */
 		store_app_touch(db, t.owner.account_id, t.app_id, now);
+	else if (cacheable) /* a touch changes the stamp anyway: cache the request after it */
+		bearer_cache_put(r, hash, &stamp, t.expires_at, t.last_used_at);
 	return 0;
 }
 

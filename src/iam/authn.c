@@ -12,6 +12,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "iam/apps.h"
+#include "iam/bearer_cache.h"
 #include "iam/password.h"
 
 int authn_principal_from_user(struct req *r, const struct user *u, enum auth_via via)
@@ -96,6 +97,7 @@ int authn_request(struct req *r)
 		return E_DB;
 	const char *authz = req_header(r, "Authorization");
 	int rc = 0;
+	bearer_cache_begin();
 	if (authz && !strncasecmp(authz, "Bearer ", 7))
 		rc = apps_authenticate_bearer(r, db, authz + 7);
 	else if (authz && !strncasecmp(authz, "Basic ", 6))

@@ -5,14 +5,17 @@
 #include "iam/signin.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "core/errors.h"
 #include "http/jsonin.h"
+#include "http/jsonout.h"
 #include "http/response.h"
 #include "iam/audit.h"
 #include "iam/authn.h"
+#include "iam/bearer_cache.h"
 #include "iam/password.h"
 #include "iam/users.h"
 #include "iam/login_rules.h"
@@ -171,6 +174,10 @@ static int sign_out(struct req *r)
 
 static int me(struct req *r)
 {
+	size_t len;
+	const char *cached = bearer_cache_me(r, &len);
+	if (cached) /* the body of an earlier request with this token, no write since */
+		return resp_raw(r, 200, "application/json", cached, len);
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
@@ -191,7 +198,14 @@ static int me(struct req *r)
 	char lang[16];
 	login_rules_language(db, &u, lang, sizeof lang);
 	json_object_set_new(out, "language", json_string(lang));
-	return resp_json(r, 200, out);
+	char *body = jsonout_dumps(out, &len);
+	json_decref(out);
+	if (!body)
+		return E_NOMEM;
+	bearer_cache_put_me(r, body, len);
+	resp_raw(r, 200, "application/json", body, len);
+	free(body);
+	return 0;
 }
 
 static int change_password(struct req *r)

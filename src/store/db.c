@@ -5,9 +5,11 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/errors.h"
 #include "core/log.h"
@@ -15,6 +17,44 @@
 #define MAX_PARAMS 32
 
 static pthread_mutex_t sqlite_writer = PTHREAD_MUTEX_INITIALIZER;
+
+/* writes committed by this process, for db_stamp(); bumped AFTER the commit,
+ * so that a stamp taken before a read is never newer than what it read */
+static _Atomic uint64_t local_writes;
+
+/* a statement that may change rows: anything but a SELECT (an INSERT ...
+ * RETURNING through db_query writes). Inside a transaction the commit counts
+ * it. Outside, it has committed once it ran to the end: at once for db_exec
+ * (done = 1), when its rows are freed for a query (SQLite runs it while
+ * stepping). */
+static void note_write(struct db *db, const char *sql, int done)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	if (!strncasecmp(sql, "SELECT", 6))
+		return;
+	if (db->in_tx)
+		db->tx_dirty = 1;
+	else if (done)
+		atomic_fetch_add(&local_writes, 1);
+	else
+		db->write_pending = 1;
+}
+
+int db_stamp(struct db *db, uint64_t *local, int64_t *external)
+{
+	if (db->kind != DB_SQLITE)
+		return E_INVALID;
+	*local = atomic_load(&local_writes);
+	struct db_rows *r;
+	int rc = db->ops->query(db, "PRAGMA data_version", 0, NULL, &r);
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	*external = rc == 1 ? db_int(r, 0) : 0;
+	db_rows_free(r);
+	return rc == 1 ? 0 : E_DB;
+}
 
 int db_open(const char *url, struct db **out, char *err, size_t errlen)
 {
@@ -64,6 +104,7 @@ int db_exec(struct db *db, const char *sql, const char *types, ...)
 		return n;
 	int64_t changes = 0;
 	int rc = db->ops->exec(db, sql, n, p, &changes);
+	note_write(db, "", 1);
 	if (rc == E_DB)
 		log_error("sql failed: %s [%.120s]", db->err, sql);
 	return rc ? rc : (int)changes;
@@ -79,6 +120,7 @@ int db_query(struct db *db, struct db_rows **out, const char *sql, const char *t
 	if (n < 0)
 		return n;
 	int rc = db->ops->query(db, sql, n, p, out);
+	note_write(db, sql, rc != 0);
 	if (rc == E_DB)
 		log_error("sql failed: %s [%.120s]", db->err, sql);
 	return rc;
@@ -95,6 +137,7 @@ int db_query_int(struct db *db, int64_t *out, const char *sql, const char *types
 		return n;
 	struct db_rows *r;
 	int rc = db->ops->query(db, sql, n, p, &r);
+	note_write(db, sql, rc != 0);
 	if (rc)
 		return rc;
 	rc = db_next(r);
@@ -129,11 +172,22 @@ int64_t db_int(struct db_rows *r, int col)
 
 void db_rows_free(struct db_rows *r)
 {
-	if (r)
-		rows_db(r)->ops->rows_free(r);
+	if (!r)
+		return;
+	struct db *db = rows_db(r);
+	db->ops->rows_free(r);
+	if (db->write_pending) { /* an autocommit statement that writes is done now */
+		db->write_pending = 0;
+		atomic_fetch_add(&local_writes, 1);
+	}
 }
 
-int db_script(struct db *db, const char *sql) { return db->ops->script(db, sql); }
+int db_script(struct db *db, const char *sql)
+{
+	int rc = db->ops->script(db, sql);
+	note_write(db, "", 1);
+	return rc;
+}
 
 int db_begin(struct db *db, int write)
 {
@@ -163,6 +217,7 @@ static void end_tx(struct db *db)
 		pthread_mutex_unlock(&sqlite_writer);
 	db->in_tx = 0;
 	db->tx_write = 0;
+	db->tx_dirty = 0;
 }
 
 int db_commit(struct db *db)
@@ -174,7 +229,10 @@ int db_commit(struct db *db)
 	if (rc) {
 		db->ops->exec(db, "ROLLBACK", 0, NULL, &ch);
 	}
+	int wrote = db->tx_write || db->tx_dirty;
 	end_tx(db);
+	if (wrote) /* also after a failed COMMIT: a stamp that changes for nothing only costs a miss */
+		atomic_fetch_add(&local_writes, 1);
 	return rc;
 }
 

@@ -37,6 +37,8 @@ struct db {
 	const struct db_ops *ops;
 	enum db_kind kind;
 	int in_tx, tx_write;
+	int tx_dirty;      /* a statement that may write ran in the open transaction */
+	int write_pending; /* an autocommit statement that may write has rows open */
 	char err[512];
 };
 
@@ -49,6 +51,9 @@ const char *db_errmsg(const struct db *db);
  * BEGIN IMMEDIATE); write = 0: a read snapshot */
 int db_begin(struct db *db, int write);
 int db_commit(struct db *db);
+/* see store_stamp() in store.h: local = writes committed in this process,
+ * external = SQLite's data_version; E_INVALID on PostgreSQL */
+int db_stamp(struct db *db, uint64_t *local, int64_t *external);
 void db_rollback(struct db *db); /* safe to call when no transaction is open */
 
 /* returns the number of rows changed (>= 0) or an error */

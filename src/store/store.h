@@ -26,6 +26,22 @@ int store_begin(struct db *db, int write);
 int store_commit(struct db *db);
 void store_rollback(struct db *db);
 
+/* A stamp that changes whenever a write may have been committed since it was
+ * taken: by any connection of this process (a counter bumped after every
+ * write commit and autocommit write) or, on SQLite, by another process
+ * (PRAGMA data_version). A cache keeps what it read under the stamp taken
+ * BEFORE reading, and uses it only while store_stamp() still gives the same.
+ * E_INVALID on PostgreSQL: other nodes write there unseen, so no caching. */
+struct store_stamp {
+	uint64_t local;
+	int64_t external;
+};
+int store_stamp(struct db *db, struct store_stamp *out);
+static inline int store_stamp_same(const struct store_stamp *a, const struct store_stamp *b)
+{
+	return a->local == b->local && a->external == b->external;
+}
+
 #include "store/accounts.h"
 #include "store/apps.h"
 #include "store/audit.h"
