@@ -243,3 +243,83 @@ def problem(r, status, type_slug=None):
     if type_slug:
         assert body["type"] == "/problems/" + type_slug, body
     return body
+
+
+# --- more servers (outbox tests): a server of its own, and a second node ---
+
+PSQL = "/usr/lib/postgresql/15/bin/psql"
+
+
+def psql(url, sql):
+    out = subprocess.run([PSQL, url, "-qAtX", "-F", "\t", "-c", sql], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    return [line.split("\t") for line in out.stdout.splitlines() if line]
+
+
+class OwnServer(Server):
+    """A server with a database of its own (a new database in the test cluster
+    on PostgreSQL), so that its outbox worker and the suite's never take each
+    other's mail. stop_sink()/start_sink() take its SMTP sink down and up."""
+
+    def __init__(self, tmp):
+        super().__init__(tmp)
+        self.own_db = None
+        if DB != "sqlite":
+            import re
+            name = "convene_%s" % secrets.token_hex(5)
+            psql(DB, "CREATE DATABASE %s" % name)
+            self.own_db = re.sub(r"^(postgres(?:ql)?://[^/?]*/)[^?]*", lambda m: m.group(1) + name, DB)
+
+    def db_args(self):
+        return ["--db", self.own_db] if self.own_db else []
+
+    def stop_sink(self):
+        if self.sink:
+            self.sink.terminate()
+            self.sink.wait(timeout=10)
+            self.sink = None
+
+    def start_sink(self):
+        self.sink = subprocess.Popen(
+            ["/usr/bin/python3", os.path.join(ROOT, "scripts", "smtp_sink.py"),
+             str(self.smtp_port), self.mail_dir],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.smtp_port)) == 0:
+                    return
+            time.sleep(0.1)
+        raise RuntimeError("the SMTP sink did not start")
+
+    def rows(self, sql):
+        """rows of a query run beside the server, as lists of strings (None for NULL)"""
+        if self.own_db:
+            return [[None if v == "" else v for v in row] for row in psql(self.own_db, sql)]
+        import sqlite3
+        con = sqlite3.connect("file:%s?mode=ro" % os.path.join(self.data, "convene.db"), uri=True, timeout=30)
+        try:
+            return [[None if v is None else str(v) for v in row] for row in con.execute(sql)]
+        finally:
+            con.close()
+
+    def drop(self):
+        """removes the database (after stop(), and after every node on it stopped)"""
+        if self.own_db:
+            psql(DB, "DROP DATABASE IF EXISTS %s" % self.own_db.split("/")[3].split("?")[0])
+
+
+class Node(OwnServer):
+    """A second convene process on the database of `of` (another node of the
+    same installation), with its own port and its own SMTP sink."""
+
+    def __init__(self, of, tmp):
+        Server.__init__(self, tmp)
+        self.data, self.own_db, self.accounts = of.data, of.own_db, of.accounts
+
+    def add_account(self, key, name):
+        pass  # the accounts are those of `of`
+
+    def drop(self):
+        pass
