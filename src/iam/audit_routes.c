@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/errors.h"
+#include "http/cursor.h"
 #include "http/response.h"
 #include "iam/access.h"
 #include "store/store.h"
@@ -78,7 +79,7 @@ static int list(struct req *r)
 				 .actor_id = req_query(r, "actor"), .target_id = req_query(r, "target"),
 				 .limit = 50};
 	const char *since = req_query(r, "since"), *until = req_query(r, "until"),
-		   *cursor = req_query(r, "cursor"), *limit = req_query(r, "limit");
+		   *limit = req_query(r, "limit"), *cursor;
 	if ((f.q && strlen(f.q) > 200) || (f.action && strlen(f.action) > 100) ||
 	    (f.actor_id && strlen(f.actor_id) > 40) || (f.target_id && strlen(f.target_id) > 100))
 		return bad_query(r, "q", "search terms are at most 200 characters (ids 40)");
@@ -93,8 +94,12 @@ static int list(struct req *r)
 			return bad_query(r, "limit", "limit must be from 1 to 200");
 		f.limit = (int)l;
 	}
+	/* the cursor is the (at, id) of the last entry shown, made opaque */
 	char cursor_id[ID_MAX] = "";
-	if (cursor && *cursor) {
+	int rc = cursor_param(r, &cursor);
+	if (rc)
+		return rc;
+	if (cursor) {
 		char *colon = strchr(cursor, ':'), *end;
 		long long at = strtoll(cursor, &end, 10);
 		if (!colon || end != colon || at <= 0 || !ids_valid(colon + 1, "aud"))
@@ -109,7 +114,7 @@ static int list(struct req *r)
 	int want = f.limit;
 	struct collect c = {.items = json_array(), .want = want};
 	f.limit = want + 1;
-	int rc = store_audit_list(db, r->who.account_id, &f, add, &c);
+	rc = store_audit_list(db, r->who.account_id, &f, add, &c);
 	if (rc) {
 		json_decref(c.items);
 		return rc;
@@ -117,7 +122,8 @@ static int list(struct req *r)
 	json_t *next = json_null();
 	if (c.n > want) {
 		json_array_remove(c.items, (size_t)want);
-		next = json_string(arena_printf(r->arena, "%lld:%s", (long long)c.shown_at, c.shown_id));
+		next = json_string(cursor_encode(r, arena_printf(r->arena, "%lld:%s", (long long)c.shown_at,
+								 c.shown_id)));
 	}
 	return resp_json(r, 200, json_pack("{s:o, s:o}", "items", c.items, "next_cursor", next));
 }

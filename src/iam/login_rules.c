@@ -166,13 +166,19 @@ static int reset_confirm(struct req *r)
 	}
 	if ((rc = password_hash(pw, u.password_hash, sizeof u.password_hash)))
 		goto fail;
+	/* following a link sent to the address proves it, as a validation link would */
+	int was_forced = u.must_change_password, was_validated = u.email_validated;
 	u.must_change_password = 0;
+	u.email_validated = 1;
 	u.failed_logins = 0;
 	u.locked_until = 0;
 	u.updated_at = clock_now();
 	act_as(r, &u);
 	if ((rc = store_user_update(db, &u)) || (rc = store_session_delete_user(db, u.account_id, u.id, NULL)) ||
-	    (rc = audit_record(r, db, "user.password_reset", "user", u.id, u.email, NULL, NULL)))
+	    (rc = audit_record(r, db, "user.password_reset", "user", u.id, u.email,
+			       json_pack("{s:b, s:b}", "must_change_password", was_forced, "email_validated",
+					 was_validated),
+			       json_pack("{s:b, s:b}", "must_change_password", 0, "email_validated", 1))))
 		goto fail;
 	if ((rc = store_commit(db)))
 		return rc;
@@ -208,13 +214,16 @@ static int validate_confirm(struct req *r)
 	}
 	if (rc)
 		goto fail;
-	u.email_validated = 1;
-	u.updated_at = clock_now();
-	act_as(r, &u);
-	if ((rc = store_user_update(db, &u)) ||
-	    (rc = audit_record(r, db, "user.email_validated", "user", u.id, u.email,
-			       json_pack("{s:b}", "email_validated", 0), json_pack("{s:b}", "email_validated", 1))))
-		goto fail;
+	if (!u.email_validated) { /* a link followed twice in a row changes nothing more */
+		u.email_validated = 1;
+		u.updated_at = clock_now();
+		act_as(r, &u);
+		if ((rc = store_user_update(db, &u)) ||
+		    (rc = audit_record(r, db, "user.email_validated", "user", u.id, u.email,
+				       json_pack("{s:b}", "email_validated", 0),
+				       json_pack("{s:b}", "email_validated", 1))))
+			goto fail;
+	}
 	if ((rc = store_commit(db)))
 		return rc;
 	return resp_json(r, 200, json_pack("{s:s, s:b}", "email", u.email, "email_validated", 1));
@@ -229,14 +238,14 @@ static int validate_resend(struct req *r)
 	if (!db)
 		return E_DB;
 	struct user u;
-	int rc = store_user_get(db, r->who.account_id, r->who.user_id, &u), recent, queued = 0;
+	int rc = store_user_get(db, r->who.account_id, r->who.user_id, &u), recent;
 	if (rc)
 		return rc;
 	if (u.email_validated)
 		return resp_problem(r, 409, "already-validated", "your e-mail address is already confirmed");
 	if ((rc = store_begin(db, 1)))
 		return rc;
-	if ((rc = recently(db, &u, "validate", RESET_MIN_INTERVAL, &recent)))
+	if ((rc = recently(db, &u, "validate", RESEND_MIN_INTERVAL, &recent)))
 		goto fail;
 	if (recent) {
 		store_rollback(db);
@@ -247,7 +256,6 @@ static int validate_resend(struct req *r)
 		goto fail;
 	if ((rc = store_commit(db)))
 		return rc;
-	(void)queued;
 	outbox_kick();
 	return resp_json(r, 202, json_pack("{s:s, s:s}", "status", "accepted", "email", u.email));
 fail:

@@ -1,5 +1,7 @@
-/* libcurl SMTP. Bodies that are not plain ASCII are sent base64-encoded, so
- * that no relay needs 8BITMIME; lines are CRLF and at most 76 characters. */
+/* libcurl SMTP. Bodies that are not plain ASCII are sent quoted-printable, so
+ * that no relay needs 8BITMIME and the raw message stays readable; lines are
+ * CRLF and at most 76 characters; headers that are not plain ASCII are
+ * RFC 2047 encoded-words. */
 #include "notify/mailer.h"
 
 #include <curl/curl.h>
@@ -11,21 +13,29 @@
 
 #include "core/errors.h"
 
-static int is_ascii(const char *s)
+/* printable ASCII, tabs and line ends only, and no line longer than max */
+static int is_plain(const char *s, size_t max)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80 || (*s < 0x20 && *s != '\n' && *s != '\r' && *s != '\t'))
+	size_t col = 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n') {
+			col = 0;
+			continue;
+		}
+		if (c >= 0x7f || (c < 0x20 && c != '\r' && c != '\t') || ++col > max)
 			return 0;
+	}
 	return 1;
 }
 
 static int b64(const unsigned char *p, size_t n, struct buf *out)
 {
-	char *tmp = malloc(sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL));
+	size_t len = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+	char *tmp = malloc(len);
 	if (!tmp)
 		return E_NOMEM;
-	sodium_bin2base64(tmp, sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL), p, n,
-			  sodium_base64_VARIANT_ORIGINAL);
+	sodium_bin2base64(tmp, len, p, n, sodium_base64_VARIANT_ORIGINAL);
 	int rc = buf_puts(out, tmp);
 	free(tmp);
 	return rc;
@@ -33,14 +43,16 @@ static int b64(const unsigned char *p, size_t n, struct buf *out)
 
 int mailer_encode_header(const char *s, struct buf *out)
 {
-	if (is_ascii(s) && !strstr(s, "=?") && !strchr(s, '\n') && !strchr(s, '\r'))
+	/* "=?" would be read as the start of an encoded-word; line ends would start new headers */
+	if (is_plain(s, 900) && !strstr(s, "=?") && !strpbrk(s, "\r\n"))
 		return buf_puts(out, s);
-	/* encoded words of at most 45 input bytes, split on UTF-8 character boundaries */
+	/* encoded-words of at most 45 input bytes (72 characters), split on UTF-8
+	 * character boundaries, one per folded line */
 	size_t n = strlen(s), i = 0;
 	int rc = 0;
 	while (i < n && !rc) {
 		size_t len = n - i > 45 ? 45 : n - i;
-		while (i + len < n && ((unsigned char)s[i + len] & 0xC0) == 0x80)
+		while (len > 1 && i + len < n && ((unsigned char)s[i + len] & 0xC0) == 0x80)
 			len--;
 		if (i)
 			rc = buf_puts(out, "\r\n ");
@@ -55,7 +67,38 @@ int mailer_encode_header(const char *s, struct buf *out)
 	return rc;
 }
 
-/* CRLF line ends, and a leading dot doubled is left to libcurl (it does it) */
+int mailer_quoted_printable(const char *text, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	int col = 0, rc = 0;
+	for (; *p && !rc; p++) {
+		if (*p == '\r' && p[1] == '\n')
+			continue;
+		if (*p == '\n') {
+			rc = buf_puts(out, "\r\n");
+			col = 0;
+			continue;
+		}
+		/* white space at the end of a line would be stripped by some relays */
+		int at_eol = !p[1] || p[1] == '\n' || (p[1] == '\r' && p[2] == '\n');
+		int literal = (*p >= 33 && *p <= 126 && *p != '=') || ((*p == ' ' || *p == '\t') && !at_eol);
+		/* a dot alone at the start of a line is SMTP's end of data: libcurl
+		 * escapes it, but a relay that strips one dot would lose the other */
+		if (*p == '.' && col == 0)
+			literal = 0;
+		int width = literal ? 1 : 3;
+		if (col + width > 75) { /* a soft line break: "=" ends the line at column 76 at most */
+			rc = buf_puts(out, "=\r\n");
+			col = 0;
+		}
+		if (!rc)
+			rc = literal ? buf_append(out, p, 1) : buf_printf(out, "=%02X", *p);
+		col += width;
+	}
+	return rc;
+}
+
+/* CRLF line ends (a leading dot is escaped by libcurl) */
 static int append_text(const char *s, struct buf *out)
 {
 	int rc = 0;
@@ -73,7 +116,12 @@ int mailer_format(const struct mail *m, long long date, struct buf *out)
 	time_t t = (time_t)date;
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	/* RFC 5322 names days and months in English whatever the locale */
+	static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	snprintf(when, sizeof when, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday,
+		 months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	int rc = buf_printf(out, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nMessage-ID: <%s@%s>\r\nSubject: ", when,
 			    m->from, m->to, m->message_id, m->domain ? m->domain : "convene");
 	if (!rc)
@@ -83,76 +131,87 @@ int mailer_format(const struct mail *m, long long date, struct buf *out)
 				   "Auto-Submitted: auto-generated\r\n");
 	if (rc)
 		return rc;
-	if (is_ascii(m->body)) {
+	if (is_plain(m->body, 998)) {
 		rc = buf_puts(out, "Content-Transfer-Encoding: 7bit\r\n\r\n");
 		if (!rc)
 			rc = append_text(m->body, out);
 	} else {
-		struct buf crlf = {0}, enc = {0};
-		rc = buf_puts(out, "Content-Transfer-Encoding: base64\r\n\r\n");
+		rc = buf_puts(out, "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
 		if (!rc)
-			rc = append_text(m->body, &crlf);
-		if (!rc)
-			rc = b64((const unsigned char *)crlf.data, crlf.len, &enc);
-		for (size_t i = 0; !rc && i < enc.len; i += 76) {
-			rc = buf_append(out, enc.data + i, enc.len - i > 76 ? 76 : enc.len - i);
-			if (!rc)
-				rc = buf_puts(out, "\r\n");
-		}
-		buf_free(&crlf);
-		buf_free(&enc);
+			rc = mailer_quoted_printable(m->body, out);
 	}
 	if (!rc && (out->len < 2 || strcmp(out->data + out->len - 2, "\r\n")))
 		rc = buf_puts(out, "\r\n");
 	return rc;
 }
 
-struct reader {
+struct transfer {
 	const char *p;
-	size_t left;
+	size_t left, total;
+	int (*cancel)(void);
 };
 
 static size_t read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 {
-	struct reader *r = arg;
-	size_t n = size * nmemb < r->left ? size * nmemb : r->left;
-	memcpy(dst, r->p, n);
-	r->p += n;
-	r->left -= n;
+	struct transfer *t = arg;
+	size_t n = size * nmemb < t->left ? size * nmemb : t->left;
+	memcpy(dst, t->p, n);
+	t->p += n;
+	t->left -= n;
 	return n;
 }
 
-int mailer_send(const char *smtp_url, const struct mail *m, char *err, size_t errlen)
+/* abandons the attempt when asked to, as long as the message's end was not
+ * sent: without it the server cannot have accepted anything */
+static int progress_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
 {
+	(void)dltotal, (void)dlnow, (void)ultotal;
+	struct transfer *t = arg;
+	return t->cancel && t->cancel() && ulnow < (curl_off_t)t->total;
+}
+
+int mailer_send(const char *smtp_url, const struct mail *m, int (*cancel)(void),
+		struct mail_result *res)
+{
+	memset(res, 0, sizeof *res);
 	struct buf msg = {0};
 	int rc = mailer_format(m, (long long)time(NULL), &msg);
 	if (rc) {
-		snprintf(err, errlen, "cannot format the message");
+		snprintf(res->error, sizeof res->error, "cannot format the message");
+		buf_free(&msg);
 		return rc;
 	}
 	CURL *c = curl_easy_init();
 	if (!c) {
 		buf_free(&msg);
-		snprintf(err, errlen, "cannot start libcurl");
+		snprintf(res->error, sizeof res->error, "cannot start libcurl");
 		return E_NOMEM;
 	}
 	char from[300], errbuf[CURL_ERROR_SIZE] = "";
 	snprintf(from, sizeof from, "<%s>", m->from);
 	struct curl_slist *rcpt = curl_slist_append(NULL, m->to);
-	struct reader rd = {msg.data, msg.len};
+	struct transfer t = {msg.data, msg.len, msg.len, cancel};
 	curl_easy_setopt(c, CURLOPT_URL, smtp_url);
 	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
-	curl_easy_setopt(c, CURLOPT_READDATA, &rd);
+	curl_easy_setopt(c, CURLOPT_READDATA, &t);
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress_cb);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	CURLcode cc = curl_easy_perform(c);
+	long code = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	res->smtp_code = (int)code;
 	if (cc != CURLE_OK) {
-		snprintf(err, errlen, "%s", errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		snprintf(res->error, sizeof res->error, "%s", errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		res->permanent = cc != CURLE_ABORTED_BY_CALLBACK && code >= 500 && code < 600;
 		rc = E_IO;
 	}
 	curl_slist_free_all(rcpt);

@@ -17,11 +17,23 @@ struct mail {
 	const char *domain;     /* for the Message-ID's right-hand side */
 };
 
+struct mail_result {
+	int smtp_code;   /* the server's last reply code (0 when it never answered) */
+	int permanent;   /* the server refused the message itself (5xx): retrying will not help */
+	char error[512]; /* why it was not sent, for last_error and the log */
+};
+
 /* the whole message, headers and body, CRLF line ends */
 int mailer_format(const struct mail *m, long long date, struct buf *out);
-/* RFC 2047 encoded-word when s is not plain ASCII, else s itself */
+/* RFC 2047 encoded-words when s is not plain printable ASCII, else s itself */
 int mailer_encode_header(const char *s, struct buf *out);
-/* 0 when the server accepted the message; else err says why */
-int mailer_send(const char *smtp_url, const struct mail *m, char *err, size_t errlen);
+/* quoted-printable (RFC 2045 6.7) with CRLF line ends and lines of at most 76 characters */
+int mailer_quoted_printable(const char *text, struct buf *out);
+/* 0 when the server accepted the message. cancel (may be NULL) is asked while
+ * the transfer runs: when it says yes the attempt is abandoned, but only
+ * before the whole message was handed over, so that a message the server may
+ * have accepted is never reported as failed. */
+int mailer_send(const char *smtp_url, const struct mail *m, int (*cancel)(void),
+		struct mail_result *res);
 
 #endif

@@ -1,14 +1,14 @@
 /* At-least-once delivery with the duplicate window kept as small as it can
  * be: the message is marked sent right after the SMTP server accepted it, and
  * if that bookkeeping fails it is retried (never the sending). Messages
- * queued by other nodes are found by polling every few seconds. */
+ * queued by other nodes are found by polling every few seconds; the claim's
+ * lease keeps two nodes from sending the same message at once. */
 #include "notify/outbox_worker.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/errors.h"
@@ -16,8 +16,11 @@
 #include "notify/mailer.h"
 #include "store/store.h"
 
+/* longer than one SMTP attempt can take (10 s connect + 30 s total) with room to mark it */
 #define LEASE_SECONDS 120
 #define POLL_SECONDS 3
+/* a message the server keeps refusing (5xx) this many times is set aside as 'failed' */
+#define PERMANENT_ATTEMPTS 8
 
 static pthread_t thread;
 static int running;
@@ -44,12 +47,17 @@ void outbox_kick(void)
 	pthread_mutex_unlock(&lock);
 }
 
-/* waits until kicked, stopped or the poll interval passed; returns 1 when stopping */
-static int nap(int seconds)
+/* waits until kicked, stopped or `ms` passed; returns 1 when stopping */
+static int nap_ms(long ms)
 {
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += seconds;
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
 	pthread_mutex_lock(&lock);
 	while (!stopping && !kicked)
 		if (pthread_cond_timedwait(&wake, &lock, &until))
@@ -68,55 +76,99 @@ static int is_stopping(void)
 	return s;
 }
 
-/* the bookkeeping after a successful send must not be lost: retry it */
-static void mark_sent(struct db *db, const struct outbox_claim *c)
+/* a connection that failed may be broken for good (PostgreSQL restarted):
+ * drop it so that the next store_db() opens a fresh one */
+static struct db *reconnect(struct db *db)
 {
-	for (int i = 0; i < 50; i++) {
-		if (store_outbox_mark_sent(db, c->account_id, c->id, clock_now()) == 0)
-			return;
-		log_warn("outbox: message %s was sent but could not be marked (%s); retrying", c->id,
-			 store_error(db));
-		usleep(200000);
-	}
-	log_error("outbox: message %s was sent but stays marked as sending", c->id);
+	if (db && store_ping(db) == 0)
+		return db;
+	store_close_thread();
+	return store_db();
 }
 
-static void deliver(struct db *db, struct outbox_claim *c)
+/* The bookkeeping after a successful send must not be lost, or the lease
+ * would run out and the message be sent again: retry it, reconnecting, for
+ * as long as the worker runs (a stop still gets a few more tries). */
+static struct db *mark_sent(struct db *db, const struct outbox_claim *c)
+{
+	long wait = 100;
+	int after_stop = 0;
+	for (;;) {
+		if (db && store_outbox_mark_sent(db, c->account_id, c->id, clock_now()) == 0)
+			return db;
+		log_warn("outbox: message %s was sent but could not be marked (%s); retrying", c->id,
+			 db ? store_error(db) : "no database connection");
+		if (is_stopping() && ++after_stop > 10) {
+			log_error("outbox: message %s was sent but stays marked as sending; it may be sent"
+				  " again when its lease runs out (same Message-ID)", c->id);
+			return db;
+		}
+		if (after_stop) { /* a nap would return at once now */
+			struct timespec ts = {wait / 1000, wait % 1000 * 1000000L};
+			nanosleep(&ts, NULL);
+		} else {
+			nap_ms(wait);
+		}
+		wait = wait < 1000 ? wait * 2 : 1000;
+		db = reconnect(db);
+	}
+}
+
+static struct db *deliver(struct db *db, const struct outbox_claim *c)
 {
 	struct mail m = {.from = mail_from, .to = c->recipient, .subject = c->subject, .body = c->body,
 			 .message_id = c->id, .domain = domain};
-	char err[512] = "";
-	if (mailer_send(smtp_url, &m, err, sizeof err) == 0) {
-		mark_sent(db, c);
+	struct mail_result res;
+	if (mailer_send(smtp_url, &m, is_stopping, &res) == 0) {
+		db = mark_sent(db, c);
 		log_info("outbox: %s delivered (attempt %d)", c->id, c->attempts);
-		return;
+		return db;
 	}
-	int64_t delay = outbox_backoff(c->attempts);
-	log_warn("outbox: %s not delivered (attempt %d): %s; next try in %llds", c->id, c->attempts, err,
-		 (long long)delay);
-	if (store_outbox_mark_retry(db, c->account_id, c->id, clock_now() + delay, err))
-		log_warn("outbox: cannot record the failure of %s; its lease returns it", c->id);
+	int rc;
+	if (res.permanent && c->attempts >= PERMANENT_ATTEMPTS) {
+		log_error("outbox: %s refused %d times by the SMTP server (%s); set aside as failed", c->id,
+			  c->attempts, res.error);
+		rc = store_outbox_mark_failed(db, c->account_id, c->id, res.error);
+	} else {
+		int64_t delay = outbox_backoff(c->attempts);
+		log_warn("outbox: %s not delivered (attempt %d): %s; next try in %llds", c->id, c->attempts,
+			 res.error, (long long)delay);
+		rc = store_outbox_mark_retry(db, c->account_id, c->id, clock_now() + delay, res.error);
+	}
+	if (rc) {
+		log_warn("outbox: cannot record the failure of %s (%s); its lease returns it", c->id,
+			 store_error(db));
+		db = reconnect(db);
+	}
+	return db;
 }
 
 static void *run(void *arg)
 {
 	(void)arg;
 	struct db *db = store_db();
+	int failing = 0;
 	while (!is_stopping()) {
 		if (!db && !(db = store_db())) {
-			nap(POLL_SECONDS);
+			nap_ms(POLL_SECONDS * 1000);
 			continue;
 		}
 		struct outbox_claim c = {0};
 		int rc = store_outbox_claim(db, clock_now(), LEASE_SECONDS, &c);
 		if (rc == 0) {
-			deliver(db, &c);
+			failing = 0;
+			db = deliver(db, &c);
 			store_outbox_claim_free(&c);
 			continue;
 		}
-		if (rc != E_NOTFOUND)
-			log_warn("outbox: cannot read the queue: %s", store_error(db));
-		nap(POLL_SECONDS);
+		if (rc != E_NOTFOUND) {
+			if (!failing++) /* once per outage, not every few seconds */
+				log_warn("outbox: cannot read the queue: %s", store_error(db));
+			db = reconnect(db);
+		} else {
+			failing = 0;
+		}
+		nap_ms(POLL_SECONDS * 1000);
 	}
 	store_close_thread();
 	return NULL;
@@ -131,8 +183,10 @@ int outbox_worker_start(const struct config *cfg)
 	snprintf(smtp_url, sizeof smtp_url, "%s", cfg->smtp_url);
 	snprintf(mail_from, sizeof mail_from, "%s", cfg->mail_from);
 	const char *at = strchr(mail_from, '@');
-	snprintf(domain, sizeof domain, "%s", at ? at + 1 : "convene");
+	snprintf(domain, sizeof domain, "%s", at && at[1] ? at + 1 : "convene");
+	pthread_mutex_lock(&lock);
 	stopping = 0;
+	pthread_mutex_unlock(&lock);
 	if (pthread_create(&thread, NULL, run, NULL)) {
 		log_error("outbox: cannot start the delivery thread");
 		return E_NOMEM;

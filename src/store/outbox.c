@@ -97,6 +97,15 @@ int store_outbox_mark_retry(struct db *db, const char *account_id, const char *i
 	return rc < 0 ? rc : 0;
 }
 
+int store_outbox_mark_failed(struct db *db, const char *account_id, const char *id, const char *error)
+{
+	int rc = db_exec(db,
+			 "UPDATE outbox SET status = 'failed', last_error = ?, lease_until = 0"
+			 " WHERE account_id = ? AND id = ? AND status = 'sending'",
+			 "sss", error, account_id, id);
+	return rc < 0 ? rc : 0;
+}
+
 int store_outbox_status(struct db *db, const char *account_id, const char *id, char *status,
 			size_t n, int64_t *attempts)
 {

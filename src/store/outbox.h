@@ -42,6 +42,8 @@ void store_outbox_claim_free(struct outbox_claim *c);
 int store_outbox_mark_sent(struct db *db, const char *account_id, const char *id, int64_t now);
 int store_outbox_mark_retry(struct db *db, const char *account_id, const char *id,
 			    int64_t next_attempt_at, const char *error);
+/* sets a message aside that the SMTP server keeps refusing; it no longer counts as queued */
+int store_outbox_mark_failed(struct db *db, const char *account_id, const char *id, const char *error);
 /* the message's delivery state, for the operator and the tests */
 int store_outbox_status(struct db *db, const char *account_id, const char *id, char *status,
 			size_t n, int64_t *attempts);

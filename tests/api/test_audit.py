@@ -1,5 +1,6 @@
 """The audit log API: changes with old -> new, search, paging, who may read."""
 import json
+import re
 
 from conftest import PASSWORD, problem, uniq
 
@@ -57,3 +58,78 @@ def test_accounts_do_not_see_each_others_log(srv, admin):
     cid = admin.post("/api/v1/companies", json={"name": uniq("Private Co ")}).json()["id"]
     b = srv.admin("B")
     assert b.get("/api/v1/audit", params={"target": cid}).json()["items"] == []
+
+
+def whole_log(c, **params):
+    items, cursor = [], None
+    for _ in range(1000):
+        p = dict(params, limit=200)
+        if cursor:
+            p["cursor"] = cursor
+        r = c.get("/api/v1/audit", params=p)
+        assert r.status_code == 200, r.text
+        items += r.json()["items"]
+        cursor = r.json()["next_cursor"]
+        if not cursor:
+            return items
+    raise AssertionError("the log does not end")
+
+
+SECRET_KEYS = ("password", "password_hash", "secret", "client_secret", "token", "token_hash", "csrf")
+
+
+def secret_values(value, path=""):
+    """paths of values kept under a secret-sounding key (booleans such as
+    must_change_password are fine: they say nothing of the secret)"""
+    found = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k in SECRET_KEYS and not isinstance(v, bool) and v is not None:
+                found.append(path + "." + k)
+            found += secret_values(v, path + "." + k)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found += secret_values(v, "%s[%d]" % (path, i))
+    return found
+
+
+def test_the_whole_log_shows_changes_and_never_a_secret(srv, admin):
+    # changes of several kinds, including ones that carry secrets
+    u, _ = srv.make_user(admin, "api_manager", password="a long secret pass 7")
+    admin.patch("/api/v1/users/" + u["id"], json={"password": "another long secret 8", "status": "suspended"})
+    admin.patch("/api/v1/users/" + u["id"], json={"status": "active"})
+    m = srv.login_as(u, "another long secret 8")
+    app = m.post("/api/v1/apps", json={"name": uniq("audited app "), "description": "x"}).json()
+    srv.client().post("/api/v1/password-reset", json={"email": u["email"]})
+    items = whole_log(admin)
+    text = json.dumps(items)
+    for secret in (PASSWORD, "a long secret pass 7", "another long secret 8", app["client_secret"], "$argon2"):
+        assert secret not in text, secret
+    assert [] == [(i["action"], p) for i in items for p in secret_values(i["old"]) + secret_values(i["new"])]
+    # other tests' changes are there with old -> new
+    changed = [i for i in items if isinstance(i["old"], dict) and isinstance(i["new"], dict) and i["old"] != i["new"]]
+    assert len({i["action"] for i in changed}) >= 2, {i["action"] for i in items}
+    status = [i for i in changed if i["target"]["id"] == u["id"] and "status" in i["new"]]
+    assert [(i["old"]["status"], i["new"]["status"]) for i in status] == [("suspended", "active"), ("active", "suspended")]
+    # newest first, times in ISO 8601 with milliseconds
+    ats = [i["at"] for i in items]
+    assert ats == sorted(ats, reverse=True)
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", a) for a in ats)
+
+
+def test_search_by_actor_label_and_actor_id(srv, admin):
+    u, pw = srv.make_user(admin, "admin")
+    c = srv.login_as(u, pw)
+    cid = c.post("/api/v1/companies", json={"name": uniq("By Actor ")}).json()["id"]
+    by_label = admin.get("/api/v1/audit", params={"q": u["email"].upper()}).json()["items"]
+    assert cid in [i["target"]["id"] for i in by_label]
+    by_id = admin.get("/api/v1/audit", params={"actor": u["id"]}).json()["items"]
+    assert [i["target"]["id"] for i in by_id] == [cid] and by_id[0]["actor"] == {"id": u["id"], "label": u["email"]}
+    # a search with LIKE wildcards matches them literally
+    assert admin.get("/api/v1/audit", params={"q": "%_%_%"}).json()["items"] == []
+
+
+def test_bad_queries_are_400_not_500(srv, admin):
+    for params in ({"limit": "0"}, {"limit": "201"}, {"limit": "ten"}, {"until": "2026-13-45"},
+                   {"cursor": "Zm9v"}, {"cursor": "!!"}, {"q": "x" * 201}):
+        problem(admin.get("/api/v1/audit", params=params), 400, "invalid-query")

@@ -1,9 +1,11 @@
 """Self-service password reset and e-mail validation, end to end through the
 SMTP sink: single-use links, expiry, identical answers for unknown addresses."""
+import json
 import re
+import time
 
-from conftest import PASSWORD, problem, uniq
-from teamsutil import db_write
+from conftest import problem, uniq
+from teamsutil import audit, db_write
 
 LINK = re.compile(r"(https?://\S+/(reset|validate)\?token=([A-Za-z0-9_-]+))")
 
@@ -17,13 +19,31 @@ def link_in(msg):
 def test_reset_answers_alike_for_every_address(srv, admin):
     u, _ = srv.make_user(admin, "member")
     no_reset, _ = srv.make_user(admin, "member", allow_password_reset=False)
+    suspended, _ = srv.make_user(admin, "member")
+    assert admin.patch("/api/v1/users/" + suspended["id"], json={"status": "suspended"}).status_code == 200
     c = srv.client()
     answers = [c.post("/api/v1/password-reset", json={"email": e})
-               for e in (u["email"], "nobody-%s@nowhere.test" % uniq(), no_reset["email"])]
+               for e in (u["email"], "nobody-%s@nowhere.test" % uniq(), no_reset["email"], suspended["email"],
+                         u["email"])]  # the last one is rate limited
     assert {r.status_code for r in answers} == {202}
     assert len({r.text for r in answers}) == 1
+    assert len({r.headers.get("Content-Type") for r in answers}) == 1
     srv.wait_mail(u["email"])
-    assert srv.mails(no_reset["email"]) == []
+    time.sleep(1)
+    assert srv.mails(no_reset["email"]) == [] and srv.mails(suspended["email"]) == []
+    assert len(srv.mails(u["email"])) == 1
+
+
+def test_reset_mail_is_a_proper_message(srv, admin):
+    u, _ = srv.make_user(admin, "member")
+    srv.client().post("/api/v1/password-reset", json={"email": u["email"]})
+    mail = srv.wait_mail(u["email"])[-1]
+    for h in ("Date", "From", "To", "Subject", "Message-ID", "MIME-Version"):
+        assert mail[h], h
+    assert mail.get_content_type() == "text/plain" and mail.get_content_charset() == "utf-8"
+    assert re.fullmatch(r"<msg_[0-9a-z]{20}@[^>]+>", mail["Message-ID"]), mail["Message-ID"]
+    assert u["display_name"] in mail.get_content()
+    assert srv.url + "/reset?token=" in mail.get_content()
 
 
 def test_reset_link_works_once_and_signs_out_everywhere(srv, admin):
@@ -43,6 +63,47 @@ def test_reset_link_works_once_and_signs_out_everywhere(srv, admin):
     problem(old_session.get("/api/v1/me"), 401)
     srv.client().login(u["email"], "brand new secret 1")
     srv.client().login(u["email"], pw, expect=401)
+    entry = [a for a in audit(srv, u["id"]) if a[0] == "user.password_reset"]
+    assert len(entry) == 1 and "password" not in json.dumps(entry[0][1:]).replace("must_change_password", "")
+
+
+def test_reset_clears_a_forced_change_and_a_lock_and_proves_the_address(srv, admin):
+    u, pw = srv.make_user(admin, "technician", must_change_password=True, force_email_validation=True)
+    for _ in range(5):
+        srv.client().login(u["email"], "wrong password 0", expect=401)
+    srv.client().post("/api/v1/password-reset", json={"email": u["email"]})
+    token = link_in(srv.wait_mail(u["email"])[-1])
+    r = srv.client().post("/api/v1/password-reset/confirm", json={"token": token, "new_password": "brand new secret 3"})
+    assert r.status_code == 200, r.text
+    c = srv.client()
+    body = c.login(u["email"], "brand new secret 3").json()
+    assert body["must_change_password"] is False and body["email_validation_pending"] is False
+    assert c.get("/api/v1/users").status_code == 200  # no login rule pending any more
+
+
+def test_a_disallowed_or_suspended_user_cannot_use_an_earlier_link(srv, admin):
+    for change in ({"allow_password_reset": False}, {"status": "suspended"}):
+        u, _ = srv.make_user(admin, "member")
+        srv.client().post("/api/v1/password-reset", json={"email": u["email"]})
+        token = link_in(srv.wait_mail(u["email"])[-1])
+        assert admin.patch("/api/v1/users/" + u["id"], json=change).status_code == 200
+        problem(srv.client().post("/api/v1/password-reset/confirm",
+                                  json={"token": token, "new_password": "brand new secret 1"}), 410, "link-expired")
+
+
+def test_a_new_reset_link_revokes_the_older_one(srv, admin):
+    u, _ = srv.make_user(admin, "member")
+    srv.client().post("/api/v1/password-reset", json={"email": u["email"]})
+    first = link_in(srv.wait_mail(u["email"])[-1])
+    # as if the minute had passed
+    db_write(srv, "UPDATE one_time_tokens SET created_at = created_at - 120 WHERE user_id = '%s'" % u["id"])
+    srv.client().post("/api/v1/password-reset", json={"email": u["email"]})
+    second = link_in(srv.wait_mail(u["email"], count=2)[-1])
+    assert first != second
+    problem(srv.client().post("/api/v1/password-reset/confirm",
+                              json={"token": first, "new_password": "brand new secret 1"}), 410, "link-expired")
+    r = srv.client().post("/api/v1/password-reset/confirm", json={"token": second, "new_password": "brand new secret 1"})
+    assert r.status_code == 200, r.text
 
 
 def test_a_second_request_within_a_minute_sends_no_second_mail(srv, admin):
@@ -51,7 +112,6 @@ def test_a_second_request_within_a_minute_sends_no_second_mail(srv, admin):
     assert c.post("/api/v1/password-reset", json={"email": u["email"]}).status_code == 202
     srv.wait_mail(u["email"])
     assert c.post("/api/v1/password-reset", json={"email": u["email"]}).status_code == 202
-    import time
     time.sleep(1.5)
     assert len(srv.mails(u["email"])) == 1
 
@@ -79,7 +139,13 @@ def test_email_validation_blocks_until_the_link_is_followed(srv, admin):
     r = c.login(u["email"], pw)
     assert r.json()["email_validation_pending"] is True
     problem(c.get("/api/v1/users"), 403, "email-validation-required")
-    token = link_in(srv.wait_mail(u["email"])[-1])
+    assert c.get("/api/v1/me").status_code == 200
+    mail = srv.wait_mail(u["email"])[-1]
+    assert srv.url + "/validate?token=" in mail.get_content()
+    token = link_in(mail)
+    # a reset link is not a validation link, nor the reverse
+    problem(srv.client().post("/api/v1/password-reset/confirm",
+                              json={"token": token, "new_password": "brand new secret 1"}), 410)
     # a second sign-in soon after sends no second mail
     srv.client().login(u["email"], pw)
     problem(c.post("/api/v1/me/email-validation"), 429, "too-soon")
@@ -89,6 +155,40 @@ def test_email_validation_blocks_until_the_link_is_followed(srv, admin):
     assert c.get("/api/v1/me").json()["email_validation_pending"] is False
     problem(c.post("/api/v1/me/email-validation"), 409, "already-validated")
     problem(srv.client().post("/api/v1/email-validation/confirm", json={"token": token}), 410)
+    assert [a[1:] for a in audit(srv, u["id"]) if a[0] == "user.email_validated"] == \
+        [({"email_validated": False}, {"email_validated": True})]
+
+
+def test_resent_validation_link_replaces_the_first(srv, admin):
+    u, pw = srv.make_user(admin, "technician", force_email_validation=True)
+    c = srv.client()
+    c.login(u["email"], pw)
+    first = link_in(srv.wait_mail(u["email"])[-1])
+    db_write(srv, "UPDATE one_time_tokens SET created_at = created_at - 120 WHERE user_id = '%s'" % u["id"])
+    r = c.post("/api/v1/me/email-validation")
+    assert r.status_code == 202, r.text
+    second = link_in(srv.wait_mail(u["email"], count=2)[-1])
+    problem(srv.client().post("/api/v1/email-validation/confirm", json={"token": first}), 410)
+    assert srv.client().post("/api/v1/email-validation/confirm", json={"token": second}).status_code == 200
+    assert c.get("/api/v1/users").status_code == 200  # past the validation gate
+    assert c.get("/api/v1/me").json()["email_validation_pending"] is False
+
+
+def test_expired_validation_link_is_refused_and_the_gate_stays(srv, admin):
+    u, pw = srv.make_user(admin, "technician", force_email_validation=True)
+    c = srv.client()
+    c.login(u["email"], pw)
+    token = link_in(srv.wait_mail(u["email"])[-1])
+    db_write(srv, "UPDATE one_time_tokens SET expires_at = 1 WHERE user_id = '%s'" % u["id"])
+    problem(srv.client().post("/api/v1/email-validation/confirm", json={"token": token}), 410, "link-expired")
+    problem(c.get("/api/v1/users"), 403, "email-validation-required")
+
+
+def test_no_validation_mail_without_the_rule(srv, admin):
+    u, pw = srv.make_user(admin, "member")
+    srv.client().login(u["email"], pw)
+    time.sleep(1)
+    assert srv.mails(u["email"]) == []
 
 
 def test_mail_speaks_the_account_language(srv):
