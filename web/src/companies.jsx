@@ -1,10 +1,10 @@
 // Companies: list and creation; the company page renames or deletes it (the server's 409
-// detail is shown, e.g. for the default company), lists members, manages its devices and
-// its setting overrides.
+// detail is shown, e.g. for the default company), lists, adds and removes members (the 409
+// detail when it is a user's last company), manages its devices and its setting overrides.
 import { useState } from 'preact/hooks';
 import { api, get, qs } from './api.js';
 import { t } from './i18n.js';
-import { Field, FormError, Link, Loading, useForm, useLoad, confirmAction, navigate } from './ui.jsx';
+import { Field, FormError, Link, Loading, useForm, useLoad, confirmAction, navigate, UserPicker, MemberList } from './ui.jsx';
 import { usePaged, MoreButton } from './users.jsx';
 import { SettingsList } from './settings.jsx';
 
@@ -44,7 +44,7 @@ export function CompanyPage({ id, ro }) {
 			<p><Link href="/companies">← {t('companies')}</Link></p>
 			<h1 id="cp-h">{c.data.name}</h1>
 			<Rename key={c.data.name} company={c.data} ro={ro} onSaved={c.reload} />
-			<Members id={id} />
+			<Members id={id} ro={ro} />
 			<Devices id={id} ro={ro} />
 			<section class="panel" aria-labelledby="cs-h"><h2 id="cs-h">{t('settings')}</h2><SettingsList companyId={id} ro={ro} /></section>
 		</section>
@@ -72,17 +72,22 @@ function Rename({ company, ro, onSaved }) {
 	);
 }
 
-function Members({ id }) {
+function Members({ id, ro }) {
 	const p = usePaged(`/api/v1/companies/${id}/members`, [id]);
+	const url = (u) => `/api/v1/companies/${id}/members/${encodeURIComponent(u.id)}`;
 	return (
 		<section class="panel" aria-labelledby="cm-h">
 			<h2 id="cm-h">{t('members')}</h2>
 			{p.loading ? <Loading /> : <>
 				<FormError text={p.error} />
-				<ul>{p.items.map((u) => <li key={u.id}><Link href={'/users/' + u.id}>{u.display_name}</Link> — {u.email} ({u.role})</li>)}</ul>
+				<MemberList items={p.items} ro={ro} onRemove={async (u) => { await api('DELETE', url(u)); p.reload(); }}>
+					{(u) => <><Link href={'/users/' + u.id}>{u.display_name}</Link> — {u.email} ({u.role})</>}
+				</MemberList>
 				{!p.items.length && <p>{t('none')}</p>}
 				<MoreButton p={p} />
 			</>}
+			{!ro && <UserPicker label={t('findUser')} exclude={p.items.map((u) => u.id)}
+				onAdd={async (u) => { await api('PUT', url(u)); p.reload(); }} />}
 		</section>
 	);
 }

@@ -1,9 +1,10 @@
 // Teams: the tree (from parent_id), creation under a parent, and for the selected team:
-// rename/move, delete (after confirmation), its members and the rights it enables.
+// rename/move, delete (after confirmation), its members (technicians, added through a search
+// and removed with a button; administrators only) and the rights it enables.
 import { useState } from 'preact/hooks';
 import { api, get } from './api.js';
 import { t } from './i18n.js';
-import { Field, FormError, Link, Loading, Check, useForm, useLoad, confirmAction } from './ui.jsx';
+import { Field, FormError, Link, Loading, Check, useForm, useLoad, confirmAction, UserPicker, MemberList } from './ui.jsx';
 import { usePaged, MoreButton } from './users.jsx';
 
 function ParentSelect({ label, value, onChange, teams, exclude, error }) {
@@ -87,23 +88,29 @@ function TeamDetail({ team, teams, ro, onChanged, onDeleted }) {
 					<button type="button" class="danger" onClick={del} disabled={f.busy}>{t('del')}</button>
 				</div>
 			</form>}
-			<TeamMembers id={team.id} />
+			<TeamMembers id={team.id} ro={ro} onChanged={onChanged} />
 			<TeamRights team={team} ro={ro} onSaved={onChanged} />
 		</section>
 	);
 }
 
-function TeamMembers({ id }) {
+function TeamMembers({ id, ro, onChanged }) {
 	const p = usePaged(`/api/v1/teams/${id}/members`, [id]);
+	const url = (u) => `/api/v1/teams/${id}/members/${encodeURIComponent(u.id)}`;
+	const changed = () => { p.reload(); onChanged(); };
 	return (
 		<div>
 			<h3>{t('members')}</h3>
 			{p.loading ? <Loading /> : <>
 				<FormError text={p.error} />
-				<ul>{p.items.map((u) => <li key={u.id || u.user_id}><Link href={'/users/' + (u.id || u.user_id)}>{u.display_name || u.email}</Link></li>)}</ul>
+				<MemberList items={p.items} ro={ro} onRemove={async (u) => { await api('DELETE', url(u)); changed(); }}>
+					{(u) => <><Link href={'/users/' + u.id}>{u.display_name || u.email}</Link> <span class="note">— {u.email}</span></>}
+				</MemberList>
 				{!p.items.length && <p>{t('none')}</p>}
 				<MoreButton p={p} />
 			</>}
+			{!ro && <UserPicker label={t('findTechnician')} role="technician" exclude={p.items.map((u) => u.id)}
+				onAdd={async (u) => { await api('PUT', url(u)); changed(); }} />}
 		</div>
 	);
 }

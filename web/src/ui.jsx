@@ -2,7 +2,7 @@
 // them, a form hook mapping problem+json to fields, and a modal confirmation dialog.
 import { useState, useEffect, useRef } from 'preact/hooks';
 import { t } from './i18n.js';
-import { ApiError } from './api.js';
+import { ApiError, get, qs } from './api.js';
 
 // --- router
 let listeners = [];
@@ -119,5 +119,88 @@ export function ConfirmHost() {
 				</div>
 			</div>}
 		</dialog>
+	);
+}
+
+// --- membership: a search for users to add, and a list of members each with a Remove button.
+// Both show the API's problem detail right next to the control that caused it.
+
+// UserPicker: searches users by name or e-mail (as you type, or on Enter), optionally of one
+// role, leaves out those in `exclude`, and offers an Add button per match.
+export function UserPicker({ label, role, exclude = [], onAdd }) {
+	const [q, setQ] = useState('');
+	const [res, setRes] = useState({ items: null, error: '', busy: false });
+	const [msg, setMsg] = useState('');
+	const [fid] = useState(() => 'f' + (++fieldSeq));
+	const seq = useRef(0);
+	const f = useForm();
+	async function search(text) {
+		const n = ++seq.current;
+		if (!text.trim()) { setRes({ items: null, error: '', busy: false }); return; }
+		setRes((r) => ({ ...r, busy: true }));
+		try {
+			const d = await get('/api/v1/users' + qs({ q: text.trim(), role, limit: 10 }));
+			if (n === seq.current) setRes({ items: d.items, error: '', busy: false });
+		} catch (e) { if (n === seq.current) setRes({ items: null, error: errText(e), busy: false }); }
+	}
+	useEffect(() => { const h = setTimeout(() => search(q), 250); return () => clearTimeout(h); }, [q, role]);
+	async function add(u) {
+		setMsg('');
+		const ok = await f.run(async () => { await onAdd(u); return true; });
+		if (ok) { setMsg(`${t('added')}: ${u.display_name || u.email}`); setQ(''); }
+	}
+	const err = res.error || f.formError || Object.values(f.errors)[0];
+	const errId = fid + '-err';
+	const found = res.items && res.items.filter((u) => !exclude.includes(u.id));
+	return (
+		<div class="picker">
+			<form role="search" class="filters" onSubmit={(e) => { e.preventDefault(); search(q); }}>
+				<div class={'field' + (err ? ' has-error' : '')}>
+					<label for={fid}>{label}</label>
+					<input id={fid} type="search" value={q} autocomplete="off" placeholder={t('nameOrEmail')}
+						onInput={(e) => { setQ(e.currentTarget.value); setMsg(''); }}
+						aria-invalid={err ? 'true' : undefined} aria-describedby={err ? errId : undefined} />
+				</div>
+				<button type="submit">{t('search')}</button>
+			</form>
+			{err && <div class="error" id={errId} role="alert">{err}</div>}
+			{msg && <p role="status" class="ok">{msg}</p>}
+			{found && (found.length ? (
+				<ul class="members" aria-label={t('matches')} aria-busy={res.busy ? 'true' : undefined}>
+					{found.map((u) => (
+						<li key={u.id}>
+							<span>{u.display_name} <span class="note">— {u.email} ({u.role})</span></span>
+							<button type="button" class="small" disabled={f.busy} onClick={() => add(u)}
+								aria-label={`${t('add')} ${u.display_name || u.email}`}>{t('add')}</button>
+						</li>))}
+				</ul>) : <p class="note" role="status">{t('noMatch')}</p>)}
+		</div>
+	);
+}
+
+// MemberList: one row per member, rendered by `children(u)`; unless read-only, a Remove button
+// calls onRemove(u) and a refusal (e.g. 409 last-company) is shown under that row.
+export function MemberList({ items, ro, onRemove, children: render }) {
+	const [err, setErr] = useState({ id: '', text: '' });
+	const [busy, setBusy] = useState('');
+	async function remove(u) {
+		setBusy(u.id); setErr({ id: '', text: '' });
+		try { await onRemove(u); } catch (e) { setErr({ id: u.id, text: errText(e) }); } finally { setBusy(''); }
+	}
+	return (
+		<ul class="members">
+			{items.map((u) => {
+				const name = u.display_name || u.email;
+				const eid = 'rm-err-' + u.id;
+				const bad = err.id === u.id;
+				return (
+					<li key={u.id}>
+						<span>{render(u)}</span>
+						{!ro && <button type="button" class="small" onClick={() => remove(u)} disabled={busy === u.id}
+							aria-label={`${t('remove')} ${name}`} aria-describedby={bad ? eid : undefined}>{t('remove')}</button>}
+						{bad && <div class="error member-error" id={eid} role="alert">{err.text}</div>}
+					</li>);
+			})}
+		</ul>
 	);
 }
