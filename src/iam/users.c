@@ -1,6 +1,7 @@
 /* /api/v1/users: create, list (search, filters, cursor), show, change,
  * suspend (PATCH status), delete. Every user but an admin belongs to at least
- * one company of the same account. */
+ * one company of the same account. A role change takes away what the old
+ * role was given (manager rights, managed teams, API applications). */
 #include "iam/users.h"
 
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "core/errors.h"
 #include "iam/access.h"
 #include "iam/audit.h"
+#include "iam/oauth.h"
 #include "iam/password.h"
 #include "iam/team_access.h"
 #include "http/cursor.h"
@@ -18,6 +20,9 @@
 
 #define MAX_COMPANIES 64
 #define PAGE_MAX 200
+#define ROLE_TEAMS_MAX 1024 /* team assignments one manager may have (read back to audit) */
+#define ROLE_RIGHTS_MAX 256
+#define ROLE_APPS_PAGE 64
 
 static const char *const roles[] = {"admin", "manager", "api_manager", "technician",
 				    "member", "guest", "customer", NULL};
@@ -230,6 +235,76 @@ static int is_last_admin(struct db *db, const struct user *u, int *last)
 	return rc;
 }
 
+static json_t *strings_json(const char *base, size_t stride, int n)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, json_string(base + (size_t)i * stride));
+	return a;
+}
+
+/* A role is a fresh grant: rights and team assignments are chosen for a
+ * manager in that role, and an application's tokens act with its owner's
+ * role. So on any role change the manager rights and team assignments go (a
+ * user returning to manager starts with none, rather than getting back what
+ * an admin may have long forgotten), and the user's active applications are
+ * revoked, except from admin to API manager, where the tokens only lose
+ * power. Each removal is audited like the change it stands for, in the
+ * caller's transaction. */
+static int leave_role(struct req *r, struct db *db, const struct user *u, const char *old_role)
+{
+	char reason[64];
+	snprintf(reason, sizeof reason, "role changed from %s to %s", old_role, u->role);
+	char(*rights)[STORE_RIGHT_NAME_MAX] = arena_alloc(r->arena, sizeof(*rights) * ROLE_RIGHTS_MAX);
+	char(*teams)[ID_MAX] = arena_alloc(r->arena, sizeof(*teams) * ROLE_TEAMS_MAX);
+	int nr = 0, nt = 0, rc;
+	if ((rc = store_manager_rights(db, u->account_id, u->id, rights, ROLE_RIGHTS_MAX, &nr)) ||
+	    (rc = store_team_managed_direct(db, u->account_id, u->id, teams, ROLE_TEAMS_MAX, &nt)))
+		return rc;
+	if (nr && ((rc = store_manager_rights_set(db, u->account_id, u->id, NULL, 0)) ||
+		   (rc = audit_record(r, db, "manager.rights", "user", u->id, u->email,
+				      json_pack("{s:o}", "rights", strings_json(rights[0], sizeof *rights, nr)),
+				      json_pack("{s:[], s:s}", "rights", "reason", reason)))))
+		return rc;
+	if (nt && ((rc = store_team_managers_set(db, u->account_id, u->id, NULL, 0)) ||
+		   (rc = audit_record(r, db, "manager.teams", "user", u->id, u->email,
+				      json_pack("{s:o}", "team_ids", strings_json(teams[0], sizeof *teams, nt)),
+				      json_pack("{s:[], s:s}", "team_ids", "reason", reason)))))
+		return rc;
+	if (!strcmp(old_role, "admin") && apps_owner_allowed(u->role))
+		return 0;
+	struct app *apps = arena_alloc(r->arena, sizeof(struct app) * ROLE_APPS_PAGE);
+	struct app_filter f = {.owner_id = u->id, .limit = ROLE_APPS_PAGE};
+	char after[ID_MAX];
+	int64_t now = clock_now();
+	for (;;) {
+		int n = 0;
+		if ((rc = store_app_list(db, u->account_id, &f, now, apps, ROLE_APPS_PAGE, &n)))
+			return rc;
+		for (int i = 0; i < n; i++) {
+			struct app *a = &apps[i];
+			if (a->revoked_at)
+				continue;
+			json_t *before = json_pack("{s:s, s:s, s:I}", "owner_id", a->owner_id, "status",
+						   "active", "token_count", (json_int_t)a->token_count);
+			if ((rc = store_app_revoke(db, a->account_id, a->id, now))) {
+				json_decref(before);
+				return rc;
+			}
+			if ((rc = audit_record(r, db, "app.revoke", "app", a->id, a->name, before,
+					       json_pack("{s:s, s:s, s:I, s:s}", "owner_id", a->owner_id,
+							 "status", "revoked", "token_count", (json_int_t)0,
+							 "reason", reason))))
+				return rc;
+		}
+		if (n < ROLE_APPS_PAGE)
+			return 0;
+		f.after_created_at = apps[n - 1].created_at;
+		memcpy(after, apps[n - 1].id, sizeof after); /* the page is overwritten by the next */
+		f.after_id = after;
+	}
+}
+
 static int change(struct req *r)
 {
 	static const char *const allowed[] = {"email", "display_name", "role", "company_ids", "status",
@@ -287,6 +362,8 @@ static int change(struct req *r)
 	}
 	if (name)
 		snprintf(u.display_name, sizeof u.display_name, "%s", name);
+	char old_role[sizeof u.role];
+	memcpy(old_role, u.role, sizeof old_role);
 	if (role)
 		snprintf(u.role, sizeof u.role, "%s", role);
 	if (status)
@@ -335,6 +412,8 @@ static int change(struct req *r)
 					json_pack("{s:s}", "field", "email"));
 	}
 	if (rc)
+		goto fail_json;
+	if (strcmp(old_role, u.role) && (rc = leave_role(r, db, &u, old_role)))
 		goto fail_json;
 	/* suspension or a new password ends the user's sessions */
 	if ((status && !strcmp(status, "suspended")) || pw)

@@ -288,15 +288,20 @@ def test_suspending_or_deleting_the_owner_stops_the_tokens(srv, admin):
     problem(b.get("/api/v1/me"), 401, "unauthenticated")
     oauth_error(token_request(srv, app), 400, "unauthorized_client")
     assert admin.patch("/api/v1/users/" + u["id"], json={"status": "active"}).status_code == 200
-    # a manager no longer an API manager: their applications stop working too
-    assert admin.patch("/api/v1/users/" + u["id"], json={"role": "member"}).status_code == 200
-    problem(b.get("/api/v1/me"), 401, "unauthenticated")
-    oauth_error(token_request(srv, app), 400, "unauthorized_client")
-    assert admin.patch("/api/v1/users/" + u["id"], json={"role": "api_manager"}).status_code == 200
     assert b.get("/api/v1/me").status_code == 200
     assert admin.delete("/api/v1/users/" + u["id"]).status_code == 204
     problem(b.get("/api/v1/me"), 401, "unauthenticated")
     oauth_error(token_request(srv, app), 401, "invalid_client")
+    # a manager no longer an API manager: their applications are revoked, for good
+    # (test_role_change.py has the details)
+    u, m = manager(srv, admin)
+    app = register(m)
+    b = srv.client(bearer=token(srv, app))
+    assert admin.patch("/api/v1/users/" + u["id"], json={"role": "member"}).status_code == 200
+    problem(b.get("/api/v1/me"), 401, "unauthenticated")
+    oauth_error(token_request(srv, app), 401, "invalid_client")
+    assert admin.patch("/api/v1/users/" + u["id"], json={"role": "api_manager"}).status_code == 200
+    problem(b.get("/api/v1/me"), 401, "unauthenticated")
 
 
 def test_accounts_are_isolated(srv, admin):
