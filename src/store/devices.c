@@ -66,6 +66,14 @@ int store_device_delete(struct db *db, const char *account_id, const char *id)
 	return rc ? 0 : E_NOTFOUND;
 }
 
+/* the rows of a page: the same for the list and for the companies of its devices */
+#define DEVICE_PAGE                                                                                     \
+	" FROM devices d WHERE account_id = ?"                                                          \
+	" AND (? = '' OR lower(name) LIKE lower(?) ESCAPE '\\' OR lower(serial) LIKE lower(?) ESCAPE '\\')" \
+	" AND (? = '' OR EXISTS (SELECT 1 FROM device_companies c WHERE c.account_id = d.account_id"    \
+	"      AND c.device_id = d.id AND c.company_id = ?))"                                           \
+	" AND id > ? ORDER BY id LIMIT ?"
+
 int store_device_list(struct db *db, const char *account_id, const struct device_filter *f,
 		      struct device *out, int max, int *n)
 {
@@ -73,20 +81,38 @@ int store_device_list(struct db *db, const char *account_id, const struct device
 	db_like_pattern(f->q, 1, like, sizeof like);
 	const char *company = f->company_id ? f->company_id : "";
 	struct db_rows *r;
-	int rc = db_query(
-		db, &r,
-		"SELECT " DEVICE_COLS " FROM devices d WHERE account_id = ?"
-		" AND (? = '' OR lower(name) LIKE lower(?) ESCAPE '\\' OR lower(serial) LIKE lower(?) ESCAPE '\\')"
-		" AND (? = '' OR EXISTS (SELECT 1 FROM device_companies c WHERE c.account_id = d.account_id"
-		"      AND c.device_id = d.id AND c.company_id = ?))"
-		" AND id > ? ORDER BY id LIMIT ?",
-		"sssssssd", account_id, like, like, like, company, company,
-		f->after_id ? f->after_id : "", f->limit > 0 ? f->limit : max);
+	int rc = db_query(db, &r, "SELECT " DEVICE_COLS DEVICE_PAGE, "sssssssd", account_id, like, like,
+			  like, company, company, f->after_id ? f->after_id : "",
+			  f->limit > 0 ? f->limit : max);
 	if (rc)
 		return rc;
 	*n = 0;
 	while ((rc = db_next(r)) == 1 && *n < max)
 		row_device(r, &out[(*n)++]);
+	db_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+int store_device_list_companies(struct db *db, const char *account_id, const struct device_filter *f,
+				void (*each)(void *ctx, const char *device_id, const char *company_id),
+				void *ctx)
+{
+	char like[600];
+	db_like_pattern(f->q, 1, like, sizeof like);
+	const char *company = f->company_id ? f->company_id : "";
+	struct db_rows *r;
+	/* the page again as a subquery: a bounded set of ids, each looked up by
+	 * the primary key of device_companies, in one round trip */
+	int rc = db_query(db, &r,
+			  "SELECT dc.device_id, dc.company_id FROM device_companies dc"
+			  " WHERE dc.account_id = ? AND dc.device_id IN (SELECT id" DEVICE_PAGE ")"
+			  " ORDER BY dc.device_id, dc.company_id",
+			  "ssssssssd", account_id, account_id, like, like, like, company, company,
+			  f->after_id ? f->after_id : "", f->limit > 0 ? f->limit : 1);
+	if (rc)
+		return rc;
+	while ((rc = db_next(r)) == 1)
+		each(ctx, db_text(r, 0), db_text(r, 1));
 	db_rows_free(r);
 	return rc < 0 ? rc : 0;
 }

@@ -32,6 +32,13 @@ int store_device_delete(struct db *db, const char *account_id, const char *id);
 /* in id order (stable paging) */
 int store_device_list(struct db *db, const char *account_id, const struct device_filter *f,
 		      struct device *out, int max, int *n);
+/* the companies of the devices that store_device_list gives for the same
+ * filter, in one query, as (device id, company id) in that order of devices
+ * and company id order within each; run both in one transaction so that they
+ * see the same page */
+int store_device_list_companies(struct db *db, const char *account_id, const struct device_filter *f,
+				void (*each)(void *ctx, const char *device_id, const char *company_id),
+				void *ctx);
 int store_device_companies_set(struct db *db, const char *account_id, const char *device_id,
 			       const char *const *company_ids, size_t n);
 int store_device_companies(struct db *db, const char *account_id, const char *device_id,

@@ -20,6 +20,17 @@
 static const char *const kinds[] = {"desktop", "laptop", "server", "phone", "tablet", "printer",
 				    "other", NULL};
 
+/* companies: a JSON array of company ids, stolen */
+static json_t *device_json_with(const struct device *d, json_t *companies)
+{
+	char created[32], updated[32];
+	clock_iso(d->created_at, created, sizeof created);
+	clock_iso(d->updated_at, updated, sizeof updated);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "id", d->id, "name", d->name, "kind",
+			 d->kind, "serial", d->serial, "notes", d->notes, "company_ids", companies,
+			 "created_at", created, "updated_at", updated);
+}
+
 static json_t *device_json(struct db *db, const struct device *d)
 {
 	char ids[MAX_COMPANIES][ID_MAX];
@@ -28,12 +39,31 @@ static json_t *device_json(struct db *db, const struct device *d)
 	json_t *companies = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(companies, json_string(ids[i]));
-	char created[32], updated[32];
-	clock_iso(d->created_at, created, sizeof created);
-	clock_iso(d->updated_at, updated, sizeof updated);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "id", d->id, "name", d->name, "kind",
-			 d->kind, "serial", d->serial, "notes", d->notes, "company_ids", companies,
-			 "created_at", created, "updated_at", updated);
+	return device_json_with(d, companies);
+}
+
+/* a page's devices and their company arrays, filled from one query */
+struct page_companies {
+	const struct device *rows;
+	json_t **companies;
+	int n, at;
+};
+
+static void page_add_company(void *ctx, const char *device_id, const char *company_id)
+{
+	struct page_companies *p = ctx;
+	/* rows come grouped by device in the page's order: usually the current
+	 * device or the next; the search from 0 only guards against surprises */
+	if (strcmp(p->rows[p->at].id, device_id)) {
+		int i = p->at + 1 < p->n && !strcmp(p->rows[p->at + 1].id, device_id) ? p->at + 1 : 0;
+		while (i < p->n && strcmp(p->rows[i].id, device_id))
+			i++;
+		if (i == p->n)
+			return;
+		p->at = i;
+	}
+	if (json_array_size(p->companies[p->at]) < MAX_COMPANIES) /* as device_json shows them */
+		json_array_append_new(p->companies[p->at], json_string(company_id));
 }
 
 static int kind_valid(const char *k)
@@ -155,11 +185,29 @@ static int list_filtered(struct req *r, const char *company_id)
 	struct device *rows = arena_alloc(r->arena, sizeof(struct device) * (size_t)(limit + 1));
 	struct device_filter f = {.q = q, .company_id = company_id, .after_id = cursor, .limit = limit + 1};
 	int n = 0;
-	if ((rc = store_device_list(db, r->who.account_id, &f, rows, limit + 1, &n)))
+	/* one snapshot: the companies' query sees the same page as the list */
+	if ((rc = store_begin(db, 0)))
 		return rc;
+	if ((rc = store_device_list(db, r->who.account_id, &f, rows, limit + 1, &n))) {
+		store_rollback(db);
+		return rc;
+	}
+	int shown = n < limit ? n : limit;
+	struct page_companies pc = {.rows = rows, .n = shown,
+				    .companies = arena_alloc(r->arena, sizeof(json_t *) * (size_t)(shown + 1))};
+	for (int i = 0; i < shown; i++)
+		pc.companies[i] = json_array();
+	f.limit = shown;
+	if (shown && (rc = store_device_list_companies(db, r->who.account_id, &f, page_add_company, &pc))) {
+		for (int i = 0; i < shown; i++)
+			json_decref(pc.companies[i]);
+		store_rollback(db);
+		return rc;
+	}
+	store_rollback(db); /* read only: nothing to keep */
 	json_t *items = json_array();
-	for (int i = 0; i < n && i < limit; i++)
-		json_array_append_new(items, device_json(db, &rows[i]));
+	for (int i = 0; i < shown; i++)
+		json_array_append_new(items, device_json_with(&rows[i], pc.companies[i]));
 	return resp_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
 					   n > limit ? json_string(rows[limit - 1].id) : json_null()));
 }

@@ -136,3 +136,48 @@ def test_device_search_filter_and_paging(srv, admin):
     problem(admin.get("/api/v1/devices", params={"company": "garbage"}), 400)
     # q is a substring, not a pattern
     assert admin.get("/api/v1/devices", params={"q": "%", "company": c}).json()["items"] == []
+
+
+def test_lists_show_every_company_of_every_device(srv, admin):
+    """the list reads the companies of a whole page at once: each item must be
+    what GET /devices/{id} shows, whatever the filter and the page"""
+    shared, c1, c2, c3 = (new_company(admin) for _ in range(4))
+    tag = uniq("many")
+    sets = [[shared], [shared, c1], [shared, c1, c2], [shared, c3], [shared, c2, c3, c1], [shared]]
+    made = {}
+    for i, companies in enumerate(sets):
+        r = admin.post("/api/v1/devices", json={"name": "%s %d" % (tag, i), "company_ids": companies})
+        assert r.status_code == 201, r.text
+        made[r.json()["id"]] = r.json()
+        assert r.json()["company_ids"] == sorted(companies)
+    other = admin.post("/api/v1/devices", json={"name": uniq("not ours "), "company_ids": [c1, c2]}).json()
+
+    def listed(path, **params):
+        items, cursor = [], None
+        while True:
+            if cursor:
+                params["cursor"] = cursor
+            page = admin.get(path, params=params)
+            assert page.status_code == 200, page.text
+            items += page.json()["items"]
+            cursor = page.json()["next_cursor"]
+            if not cursor:
+                return items
+
+    for path, params in (("/api/v1/devices", {"company": shared, "limit": 4}),
+                         ("/api/v1/companies/%s/devices" % shared, {"limit": 2}),
+                         ("/api/v1/devices", {"q": tag, "limit": 5}),
+                         ("/api/v1/devices", {"q": tag})):
+        items = listed(path, **params)
+        assert [x["id"] for x in items] == sorted(made), (path, params)
+        for x in items:
+            assert x == admin.get("/api/v1/devices/" + x["id"]).json() == made[x["id"]]
+    # a filter on one company still shows the device's other companies
+    by_c3 = listed("/api/v1/devices", company=c3, limit=1)
+    assert {x["id"]: len(x["company_ids"]) for x in by_c3} == \
+        {i: len(d["company_ids"]) for i, d in made.items() if c3 in d["company_ids"]}
+    items = listed("/api/v1/devices", company=c2)
+    assert other["id"] in [x["id"] for x in items]
+    assert [x for x in items if x["id"] == other["id"]][0]["company_ids"] == sorted([c1, c2])
+    # an empty page is fine too
+    assert admin.get("/api/v1/devices", params={"q": uniq("none")}).json() == {"items": [], "next_cursor": None}
