@@ -1,12 +1,16 @@
 /* PostgreSQL backend of the driver (libpq): `?` placeholders are rewritten to
  * $n, parameters are sent as text with explicit types (text / int8), and
- * SQLSTATE classes map to our error codes (23505/23503/23P01 -> E_CONFLICT). */
+ * SQLSTATE classes map to our error codes (23505/23503/23P01 -> E_CONFLICT).
+ * A connection the server dropped is replaced before the next statement run
+ * outside a transaction (see pg_ready), so a node outlives a PostgreSQL restart. */
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/errors.h"
+#include "core/log.h"
 #include "store/db.h"
 
 #define MAX_PARAMS 32
@@ -14,6 +18,7 @@
 struct pg {
 	struct db base;
 	PGconn *c;
+	int lost; /* the connection broke and could not be replaced yet (logged once) */
 };
 
 struct db_rows {
@@ -50,16 +55,33 @@ static char *rewrite(const char *sql)
 	return out;
 }
 
+/* libpq's messages end with a newline (and may hold several lines) */
+static void trim(char *s)
+{
+	size_t l = strlen(s);
+	while (l && s[l - 1] == '\n')
+		s[--l] = 0;
+	for (char *c = s; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+}
+
 static int map_err(struct pg *g, PGresult *res)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	snprintf(g->base.err, sizeof g->base.err, "%s",
 		 res ? PQresultErrorMessage(res) : PQerrorMessage(g->c));
-	size_t l = strlen(g->base.err);
-	while (l && (g->base.err[l - 1] == '\n'))
-		g->base.err[--l] = 0;
+	trim(g->base.err);
+	/* the connection is gone (PostgreSQL restarted, or an admin ended the
+	 * backend): a 503 "busy" tells the client to try again; pg_ready replaces
+	 * the connection before this thread's next transaction */
+	if (PQstatus(g->c) != CONNECTION_OK)
+		return E_BUSY;
 	if (!state)
 		return E_DB;
+	if (!strncmp(state, "08", 2) || !strcmp(state, "57P01") || !strcmp(state, "57P02") ||
+	    !strcmp(state, "57P03"))
+		return E_BUSY;
 	if (!strcmp(state, "23505") || !strcmp(state, "23503") || !strcmp(state, "23P01"))
 		return E_CONFLICT;
 	if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03"))
@@ -67,6 +89,59 @@ static int map_err(struct pg *g, PGresult *res)
 	if (!strncmp(state, "22", 2))
 		return E_INVALID;
 	return E_DB;
+}
+
+static void quiet(void *arg, const char *msg) { (void)arg, (void)msg; }
+
+/* what every new or replaced connection starts with */
+static int pg_setup(struct pg *g)
+{
+	PQsetNoticeProcessor(g->c, quiet, NULL);
+	PGresult *res = PQexec(g->c, "SET TIME ZONE 'UTC'");
+	int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	return ok ? 0 : E_DB;
+}
+
+/* An idle connection has nothing to read: if its socket is readable, the
+ * server sent something on its own, usually a FATAL (57P01) followed by the
+ * end of the stream. Reading it lets libpq see the end, which turns the
+ * status to CONNECTION_BAD. A poll with no wait: no round trip per statement. */
+static void pg_notice_close(struct pg *g)
+{
+	struct pollfd p = {.fd = PQsocket(g->c), .events = POLLIN};
+	for (int i = 0; i < 4 && PQstatus(g->c) == CONNECTION_OK; i++) {
+		if (p.fd < 0 || poll(&p, 1, 0) <= 0)
+			return;
+		if (!PQconsumeInput(g->c))
+			return;
+	}
+}
+
+/* Before a statement outside a transaction (which includes the BEGIN of the
+ * next one): a broken connection is replaced, with nothing lost since nothing
+ * was open on it. Inside a transaction nothing is retried or replaced: the
+ * statement fails, the caller rolls back, and the next BEGIN lands here. */
+static int pg_ready(struct pg *g)
+{
+	if (g->base.in_tx)
+		return 0;
+	pg_notice_close(g);
+	if (PQstatus(g->c) == CONNECTION_OK)
+		return 0;
+	PQreset(g->c);
+	if (PQstatus(g->c) != CONNECTION_OK || pg_setup(g)) {
+		snprintf(g->base.err, sizeof g->base.err, "no connection to PostgreSQL: %s",
+			 PQerrorMessage(g->c));
+		trim(g->base.err);
+		if (!g->lost) /* once per outage and thread, not once per request */
+			log_warn("%s; reconnecting before each transaction", g->base.err);
+		g->lost = 1;
+		return E_BUSY;
+	}
+	log_info("PostgreSQL connection %s", g->lost ? "restored" : "lost and replaced");
+	g->lost = 0;
+	return 0;
 }
 
 static PGresult *run(struct pg *g, const char *sql, int n, const struct db_param *p)
@@ -95,9 +170,11 @@ static PGresult *run(struct pg *g, const char *sql, int n, const struct db_param
 static int pg_exec(struct db *db, const char *sql, int n, const struct db_param *p, int64_t *changes)
 {
 	struct pg *g = (struct pg *)db;
+	int rc = pg_ready(g);
+	if (rc)
+		return rc;
 	PGresult *res = run(g, sql, n, p);
 	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-	int rc = 0;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		rc = map_err(g, res);
 	else
@@ -109,9 +186,12 @@ static int pg_exec(struct db *db, const char *sql, int n, const struct db_param 
 static int pg_query(struct db *db, const char *sql, int n, const struct db_param *p, struct db_rows **out)
 {
 	struct pg *g = (struct pg *)db;
+	int rc = pg_ready(g);
+	if (rc)
+		return rc;
 	PGresult *res = run(g, sql, n, p);
 	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
-		int rc = map_err(g, res);
+		rc = map_err(g, res);
 		PQclear(res);
 		return rc;
 	}
@@ -148,8 +228,10 @@ static void pg_rows_free(struct db_rows *r)
 static int pg_script(struct db *db, const char *sql)
 {
 	struct pg *g = (struct pg *)db;
+	int rc = pg_ready(g);
+	if (rc)
+		return rc;
 	PGresult *res = PQexec(g->c, sql);
-	int rc = 0;
 	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		rc = map_err(g, res);
@@ -168,8 +250,6 @@ static const struct db_ops pg_ops = {pg_exec, pg_query, pg_next, pg_text, pg_is_
 				     pg_rows_free, pg_script, pg_close,
 				     NULL /* integers arrive as text anyway: db_int parses them */};
 
-static void quiet(void *arg, const char *msg) { (void)arg, (void)msg; }
-
 int db_pg_open(const char *url, struct db **out, char *err, size_t errlen)
 {
 	struct pg *g = calloc(1, sizeof *g);
@@ -180,15 +260,12 @@ int db_pg_open(const char *url, struct db **out, char *err, size_t errlen)
 	g->c = PQconnectdb(url);
 	if (PQstatus(g->c) != CONNECTION_OK) {
 		snprintf(err, errlen, "cannot connect to PostgreSQL: %s", PQerrorMessage(g->c));
-		size_t l = strlen(err);
-		while (l && err[l - 1] == '\n')
-			err[--l] = 0;
+		trim(err);
 		PQfinish(g->c);
 		free(g);
 		return E_IO;
 	}
-	PQsetNoticeProcessor(g->c, quiet, NULL);
-	pg_script(&g->base, "SET TIME ZONE 'UTC'");
+	pg_setup(g);
 	*out = &g->base;
 	return 0;
 }
