@@ -107,8 +107,10 @@ static int create(struct req *r)
 		return resp_field_error(r, "role",
 					"unknown role '%.20s' (admin, manager, api_manager, technician, member, guest, customer)",
 					role);
-	if (strcmp(role, "admin") && ncompanies == 0)
-		return resp_field_error(r, "company_ids", "every user but an admin needs at least one company");
+	/* guests come from outside (a shared calendar's invitation): no company */
+	if (strcmp(role, "admin") && strcmp(role, "guest") && ncompanies == 0)
+		return resp_field_error(r, "company_ids",
+					"every user but an admin or a guest needs at least one company");
 	const char *why = pw ? password_problem(pw, email) : NULL;
 	if (why)
 		return resp_field_error(r, "password", "%s", why);
@@ -356,9 +358,22 @@ static int change(struct req *r)
 		json_decref(before);
 		return resp_problem(r, 409, "self", "you cannot suspend yourself");
 	}
+	int new_address = 0;
 	if (email) {
+		char was[sizeof u.email];
+		memcpy(was, u.email, sizeof was);
 		snprintf(u.email, sizeof u.email, "%s", email);
 		users_lower_email(u.email);
+		new_address = strcmp(was, u.email) != 0;
+	}
+	/* links went to the old address, which proves nothing about the new one:
+	 * they die, and the new address waits for its own validation */
+	if (new_address) {
+		int64_t now = clock_now();
+		u.email_validated = 0;
+		if ((rc = store_ott_revoke_user(db, u.account_id, u.id, "reset", now)) ||
+		    (rc = store_ott_revoke_user(db, u.account_id, u.id, "validate", now)))
+			goto fail_json;
 	}
 	if (name)
 		snprintf(u.display_name, sizeof u.display_name, "%s", name);
@@ -391,7 +406,7 @@ static int change(struct req *r)
 		if ((rc = store_user_companies_set(db, u.account_id, u.id, companies, ncompanies)))
 			goto fail_json;
 	}
-	if (strcmp(u.role, "admin")) {
+	if (strcmp(u.role, "admin") && strcmp(u.role, "guest")) {
 		char ids[1][ID_MAX];
 		int n = 0;
 		if ((rc = store_user_companies(db, u.account_id, u.id, ids, 1, &n)))
@@ -400,7 +415,7 @@ static int change(struct req *r)
 			store_rollback(db);
 			json_decref(before);
 			return resp_field_error(r, "company_ids",
-						"every user but an admin needs at least one company");
+						"every user but an admin or a guest needs at least one company");
 		}
 	}
 	u.updated_at = clock_now();

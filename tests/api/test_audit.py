@@ -1,8 +1,12 @@
 """The audit log API: changes with old -> new, search, paging, who may read."""
 import json
 import re
+import time
+
+import requests
 
 from conftest import PASSWORD, problem, uniq
+from test_login_rules import LINK
 
 
 def test_changes_appear_with_old_and_new_and_no_secrets(srv, admin):
@@ -133,3 +137,115 @@ def test_bad_queries_are_400_not_500(srv, admin):
     for params in ({"limit": "0"}, {"limit": "201"}, {"limit": "ten"}, {"until": "2026-13-45"},
                    {"cursor": "Zm9v"}, {"cursor": "!!"}, {"q": "x" * 201}):
         problem(admin.get("/api/v1/audit", params=params), 400, "invalid-query")
+
+
+def iso(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def test_no_action_that_handles_a_secret_logs_it(srv, admin):
+    """every secret that passes through the server during these actions: the
+    passwords, the client secret, a bearer token, the reset and validation
+    links, the session's CSRF token and cookie"""
+    secrets_seen = []
+    u, _ = srv.make_user(admin, "api_manager", password="first secret pass 1", force_email_validation=True)
+    secrets_seen.append("first secret pass 1")
+    r = admin.patch("/api/v1/users/" + u["id"], json={"password": "second secret pass 2"})
+    assert r.status_code == 200, r.text
+    secrets_seen.append("second secret pass 2")
+    m = srv.client()
+    body = m.login(u["email"], "second secret pass 2").json()
+    secrets_seen += [body["csrf_token"]] + [c.value for c in m.s.cookies]
+    validate = LINK.search(srv.wait_mail(u["email"])[-1].get_content()).group(3)
+    assert m.post("/api/v1/email-validation/confirm", json={"token": validate}).status_code == 200
+    secrets_seen.append(validate)
+    app = m.post("/api/v1/apps", json={"name": uniq("secret app ")}).json()
+    secrets_seen.append(app["client_secret"])
+    tok = requests.post(srv.url + "/oauth/token", data={"grant_type": "client_credentials"},
+                        auth=(app["client_id"], app["client_secret"]), timeout=30)
+    assert tok.status_code == 200, tok.text
+    secrets_seen.append(tok.json()["access_token"])
+    assert srv.client(bearer=tok.json()["access_token"]).post(
+        "/api/v1/apps", json={"name": uniq("by token ")}).status_code == 201
+    assert m.post("/api/v1/apps/revoke", json={"ids": [app["id"]]}).status_code == 200
+    srv.client().post("/api/v1/password-reset", json={"email": u["email"]})
+    reset = LINK.search(srv.wait_mail(u["email"], count=2)[-1].get_content()).group(3)
+    r = srv.client().post("/api/v1/password-reset/confirm", json={"token": reset, "new_password": "third secret pass 3"})
+    assert r.status_code == 200, r.text
+    secrets_seen += [reset, "third secret pass 3"]
+    r = admin.patch("/api/v1/users/" + u["id"], json={"role": "member"})  # revokes what is left
+    assert r.status_code == 200, r.text
+    items = whole_log(admin, since=iso(time.time() - 600))
+    actions = {i["action"] for i in items if i["target"]["id"] in (u["id"], app["id"])}
+    assert {"user.create", "user.update", "user.email_validated", "app.create", "app.revoke",
+            "user.password_reset"} <= actions, actions
+    text = json.dumps(items)
+    for s in secrets_seen:
+        assert len(s) >= 8 and s not in text, s
+    assert "$argon2" not in text
+    assert [] == [(i["action"], p) for i in items for p in secret_values(i["old"]) + secret_values(i["new"])]
+
+
+def test_time_range_filters(srv, admin):
+    start = int(time.time())
+    cid = admin.post("/api/v1/companies", json={"name": uniq("Timed Co ")}).json()["id"]
+    end = int(time.time()) + 1
+
+    def targets(**params):
+        r = admin.get("/api/v1/audit", params=dict(params, target=cid))
+        assert r.status_code == 200, r.text
+        return [i["action"] for i in r.json()["items"]]
+
+    assert targets(since=iso(start - 1), until=iso(end + 1)) == ["company.create"]
+    assert targets(since=iso(start - 1)) == ["company.create"]
+    assert targets(until=iso(end + 1)) == ["company.create"]
+    assert targets(since=iso(end + 60)) == []
+    assert targets(until=iso(start - 60)) == []
+    # a date alone is midnight UTC: since today finds it, until today does not
+    today = time.strftime("%Y-%m-%d", time.gmtime(start))
+    if today == time.strftime("%Y-%m-%d", time.gmtime(end)):
+        assert targets(since=today) == ["company.create"] and targets(until=today) == []
+    # until is exclusive, since inclusive: adjacent ranges never count an entry twice
+    split = iso(start + 1)
+    assert sorted(targets(until=split) + targets(since=split)) == ["company.create"]
+
+
+def test_filters_combine_and_page_with_a_cursor(srv, admin):
+    u, pw = srv.make_user(admin, "admin")
+    c = srv.login_as(u, pw)
+    start = int(time.time())
+    cid = c.post("/api/v1/companies", json={"name": uniq("Paged Co ")}).json()["id"]
+    for i in range(7):
+        assert c.patch("/api/v1/companies/" + cid, json={"name": uniq("Paged Co %d " % i)}).status_code == 200
+    admin.patch("/api/v1/companies/" + cid, json={"name": uniq("By the other admin ")})
+    mine = whole_log(admin, actor=u["id"])
+    assert len(mine) == 8 and {i["actor"]["id"] for i in mine} == {u["id"]}
+    renames = whole_log(admin, actor=u["id"], action="company.rename", target=cid)
+    assert len(renames) == 7
+    assert len(whole_log(admin, action="company.", target=cid)) == 9
+    assert len(whole_log(admin, action="company.rename", target=cid, since=iso(start - 1),
+                         until=iso(int(time.time()) + 2))) == 8
+    # page by page with every filter at once: the same entries, newest first, none twice
+    for limit in (1, 2, 3, 7, 8):
+        seen, cursor = [], None
+        while True:
+            params = {"actor": u["id"], "action": "company.", "target": cid, "since": iso(start - 1), "limit": limit}
+            if cursor:
+                params["cursor"] = cursor
+            page = admin.get("/api/v1/audit", params=params).json()
+            assert len(page["items"]) <= limit
+            seen += page["items"]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        assert [i["id"] for i in seen] == [i["id"] for i in mine], limit
+    ats = [(i["at"], i["id"]) for i in mine]
+    assert ats == sorted(ats, reverse=True)
+    # a cursor from one search, used with another, still never repeats nor crashes
+    first = admin.get("/api/v1/audit", params={"target": cid, "limit": 2}).json()
+    r = admin.get("/api/v1/audit", params={"actor": u["id"], "cursor": first["next_cursor"]})
+    assert r.status_code == 200 and not {i["id"] for i in r.json()["items"]} & {i["id"] for i in first["items"]}
+    # an actor of another account, or a target that does not exist, finds nothing
+    b = srv.admin("B")
+    assert b.get("/api/v1/audit", params={"actor": u["id"]}).json()["items"] == []
+    assert admin.get("/api/v1/audit", params={"target": "cmp_" + "a" * 20}).json()["items"] == []

@@ -202,3 +202,115 @@ def test_mail_speaks_the_account_language(srv):
         assert "Bonjour" in mail.get_content()
     finally:
         b.patch("/api/v1/settings", json={"language": "en"})
+
+
+def confirm_reset(token, srv, pw="brand new secret 5"):
+    return srv.client().post("/api/v1/password-reset/confirm", json={"token": token, "new_password": pw})
+
+
+def confirm_validation(token, srv, c=None):
+    return (c or srv.client()).post("/api/v1/email-validation/confirm", json={"token": token})
+
+
+def test_a_reset_link_is_no_validation_link_and_survives_the_attempt(srv, admin):
+    u, _ = srv.make_user(admin, "member")
+    srv.client().post("/api/v1/password-reset", json={"email": u["email"]})
+    token = link_in(srv.wait_mail(u["email"])[-1])
+    problem(confirm_validation(token, srv), 410, "link-expired")
+    assert admin.get("/api/v1/users/" + u["id"]).json()["email_validated"] is False
+    r = confirm_reset(token, srv)  # trying it on the wrong page did not use it up
+    assert r.status_code == 200, r.text
+    problem(confirm_reset(token, srv, "yet another secret 6"), 410, "link-expired")
+    srv.client().login(u["email"], "brand new secret 5")
+
+
+def test_a_validation_link_validates_only_its_own_user(srv, admin):
+    a, pw_a = srv.make_user(admin, "technician", force_email_validation=True)
+    b, pw_b = srv.make_user(admin, "technician", force_email_validation=True)
+    ca, cb = srv.client(), srv.client()
+    ca.login(a["email"], pw_a)
+    cb.login(b["email"], pw_b)
+    b_token = link_in(srv.wait_mail(b["email"])[-1])
+    # followed in A's browser, B's link validates B, never the one signed in
+    r = confirm_validation(b_token, srv, ca)
+    assert r.status_code == 200 and r.json()["email"] == b["email"], r.text
+    problem(ca.get("/api/v1/users"), 403, "email-validation-required")
+    assert ca.get("/api/v1/me").json()["email_validation_pending"] is True
+    assert admin.get("/api/v1/users/" + a["id"]).json()["email_validated"] is False
+    assert cb.get("/api/v1/users").status_code == 200
+    entry = audit(srv, b["id"], "user.email_validated")
+    assert len(entry) == 1 and audit(srv, a["id"], "user.email_validated") == []
+    actor = admin.get("/api/v1/audit", params={"target": b["id"], "action": "user.email_validated"}).json()["items"]
+    assert actor[0]["actor"]["id"] == b["id"]
+    # and A's own link still works for A
+    a_token = link_in(srv.wait_mail(a["email"])[-1])
+    assert confirm_validation(a_token, srv, cb).status_code == 200
+    assert ca.get("/api/v1/users").status_code == 200
+
+
+def test_links_to_an_old_address_die_with_it(srv, admin):
+    """a link proves the address it was sent to; once the address changes it
+    must neither reset the password nor validate the new address"""
+    u, pw = srv.make_user(admin, "technician", force_email_validation=True)
+    srv.client().login(u["email"], pw)
+    validate = link_in(srv.wait_mail(u["email"])[-1])
+    srv.client().post("/api/v1/password-reset", json={"email": u["email"]})
+    reset = link_in(srv.wait_mail(u["email"], count=2)[-1])
+    new_email = uniq("moved") + "@example.test"
+    r = admin.patch("/api/v1/users/" + u["id"], json={"email": new_email.upper()})
+    assert r.status_code == 200 and r.json()["email"] == new_email and r.json()["email_validated"] is False, r.text
+    problem(confirm_reset(reset, srv), 410, "link-expired")
+    problem(confirm_validation(validate, srv), 410, "link-expired")
+    # (sign-in sends at most one validation mail per user in ten minutes, whatever the address)
+    db_write(srv, "UPDATE one_time_tokens SET created_at = created_at - 700 WHERE user_id = '%s'" % u["id"])
+    c = srv.client()
+    c.login(new_email, pw)
+    problem(c.get("/api/v1/users"), 403, "email-validation-required")
+    fresh = link_in(srv.wait_mail(new_email)[-1])
+    assert confirm_validation(fresh, srv).status_code == 200
+    assert c.get("/api/v1/users").status_code == 200
+
+
+def test_a_validated_address_changed_must_be_validated_again_but_same_address_keeps_it(srv, admin):
+    u, pw = srv.make_user(admin, "technician", force_email_validation=True)
+    srv.client().login(u["email"], pw)
+    assert confirm_validation(link_in(srv.wait_mail(u["email"])[-1]), srv).status_code == 200
+    # the same address in other letters is no change
+    r = admin.patch("/api/v1/users/" + u["id"], json={"email": u["email"].upper()})
+    assert r.status_code == 200 and r.json()["email_validated"] is True, r.text
+    r = admin.patch("/api/v1/users/" + u["id"], json={"email": uniq("other") + "@example.test"})
+    assert r.json()["email_validated"] is False
+    last = audit(srv, u["id"], "user.update")[-1]
+    assert last[1]["email_validated"] is True and last[2]["email_validated"] is False
+
+
+def test_links_of_a_deleted_user_are_gone(srv, admin):
+    u, _ = srv.make_user(admin, "member")
+    srv.client().post("/api/v1/password-reset", json={"email": u["email"]})
+    token = link_in(srv.wait_mail(u["email"])[-1])
+    assert admin.delete("/api/v1/users/" + u["id"]).status_code == 204
+    problem(confirm_reset(token, srv), 410, "link-expired")
+
+
+def test_a_link_expires_to_the_second(srv, admin):
+    """valid until expires_at, refused from then on; other users' links unaffected"""
+    u, _ = srv.make_user(admin, "member")
+    v, _ = srv.make_user(admin, "member")
+    for x in (u, v):
+        srv.client().post("/api/v1/password-reset", json={"email": x["email"]})
+    t_u, t_v = link_in(srv.wait_mail(u["email"])[-1]), link_in(srv.wait_mail(v["email"])[-1])
+    now = int(time.time())
+    db_write(srv, "UPDATE one_time_tokens SET expires_at = %d WHERE user_id = '%s'" % (now - 1, u["id"]))
+    db_write(srv, "UPDATE one_time_tokens SET expires_at = %d WHERE user_id = '%s'" % (now + 60, v["id"]))
+    problem(confirm_reset(t_u, srv), 410, "link-expired")
+    assert confirm_reset(t_v, srv).status_code == 200
+
+
+def test_malformed_tokens_are_refused_cleanly(srv):
+    c = srv.client()
+    for body, status in (({"token": ""}, 410), ({"token": "a" * 101}, 422), ({"token": 42}, 422),
+                         ({"token": None}, 422), ({"token": "../../etc"}, 410), ({"token": "%00"}, 410)):
+        r = c.post("/api/v1/email-validation/confirm", json=body)
+        assert r.status_code == status, (body, r.status_code, r.text)
+        r = c.post("/api/v1/password-reset/confirm", json=dict(body, new_password="brand new secret 7"))
+        assert r.status_code == status, (body, r.status_code, r.text)
