@@ -1,0 +1,45 @@
+/* Internals shared by the ics_*.c files (zones, the parsed-object wrapper,
+ * expansion); only those files include it, so <libical/ical.h> stays behind
+ * calendar/ics.h for everyone else. */
+#ifndef CALENDAR_ICS_IMPL_H
+#define CALENDAR_ICS_IMPL_H
+
+#include <libical/ical.h>
+#include <stdint.h>
+
+#include "calendar/ics.h"
+
+/* the public object plus what expansion needs, already in UTC */
+struct ics_priv {
+	struct ics_object pub;
+	int floating;           /* master DTSTART had no zone: read in the default zone */
+	int64_t *rd_start, *rd_end; /* RDATEs */
+	size_t nrd;
+	int64_t *ex;            /* EXDATE starts */
+	unsigned char *ex_date; /* 1: a DATE EXDATE, matches the occurrence's local date */
+	size_t nex;
+};
+#define ICS_PRIV(o) ((struct ics_priv *)(o))
+
+/* zones (ics.c) */
+icaltimezone *ics_zone(const char *tzid); /* builtin zone for an IANA name (or a known prefix form) */
+int64_t ics_zone_local(icaltimezone *z, int y, int mo, int d, int h, int mi, int s); /* z NULL: UTC */
+void ics_zone_split(icaltimezone *z, int64_t t, struct icaltimetype *out); /* UTC -> wall fields */
+int64_t ics_days_from_civil(int y, int m, int d);
+
+/* parsing (ics_parse.c) */
+enum { ICS_P_LIGHT = 1, ICS_P_NOLINES = 2 };
+int ics_parse_flags(const char *text, size_t len, const char *default_tz, unsigned flags,
+		    struct ics_object **out, struct ics_error *err);
+void ics_err(struct ics_error *err, int line, const char *prop, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* expansion (ics_expand.c) */
+#define ICS_ITER_MAX 1000000 /* iterator steps of one expansion, at most */
+int ics_expand_obj(const struct ics_object *o, int64_t from, int64_t to, int max, int with_overrides,
+		   int (*cb)(void *ctx, const struct ics_occurrence *oc), void *ctx, int *truncated);
+int ics_rrule_check(const struct ics_event *m, const char **why);
+int64_t ics_range_end(const struct ics_object *o);
+int ics_is_occurrence(const struct ics_object *o, int64_t rid);
+
+#endif
