@@ -60,13 +60,15 @@ static void init_zones(void)
 	}
 	for (size_t i = 0; i < all->num_elements; i++) {
 		icaltimezone *z = icalarray_element_at(all, i);
-		const char *name = icaltimezone_get_location(z);
-		if (!name)
-			continue;
-		/* loads the zone and expands its changes now, not in a worker thread */
+		/* loads the zone and expands its changes now, not in a worker thread
+		 * (loading replaces the location string: copy it after) */
 		struct icaltimetype t = icaltime_from_timet_with_zone(0, 0, NULL);
 		int dst;
 		icaltimezone_get_utc_offset_of_utc_time(z, &t, &dst);
+		const char *loc = icaltimezone_get_location(z);
+		char *name = loc ? strdup(loc) : NULL;
+		if (!name)
+			continue;
 		zones[nzones].name = name;
 		zones[nzones].z = z;
 		zones[nzones].vtimezone = render_vtimezone(z, name);
@@ -98,17 +100,29 @@ static struct zone_ent *zone_ent(const char *name)
 }
 
 /* an IANA name, or a longer TZID ending in one ("/mozilla.org/20070129_1/Europe/Paris") */
-icaltimezone *ics_zone(const char *tzid)
+static struct zone_ent *zone_find(const char *tzid)
 {
 	struct zone_ent *e = zone_ent(tzid);
-	if (e)
-		return e->z;
-	if (!tzid || !strcmp(tzid, "Etc/UTC") || !strcmp(tzid, "GMT") || !strcmp(tzid, "Z"))
-		return tzid ? icaltimezone_get_utc_timezone() : NULL;
+	if (e || !tzid)
+		return e;
+	if (!strcmp(tzid, "Etc/UTC") || !strcmp(tzid, "GMT") || !strcmp(tzid, "Z"))
+		return zone_ent("UTC");
 	for (const char *p = strchr(tzid, '/'); p; p = strchr(p + 1, '/'))
 		if ((e = zone_ent(p + 1)))
-			return e->z;
+			return e;
 	return NULL;
+}
+
+icaltimezone *ics_zone(const char *tzid)
+{
+	struct zone_ent *e = zone_find(tzid);
+	return e ? e->z : NULL;
+}
+
+const char *ics_zone_id(const char *tzid)
+{
+	struct zone_ent *e = zone_find(tzid);
+	return e ? e->name : NULL;
 }
 
 int ics_tz_valid(const char *tzid)

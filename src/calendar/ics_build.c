@@ -256,23 +256,26 @@ static int apply(icalcomponent *c, const char *lines, unsigned mask, struct ics_
 	return 0;
 }
 
-/* the text of the properties whose change makes a new SEQUENCE */
-static char *significant(icalcomponent *c)
+/* the text of c's properties of the masked fields, in one order */
+static char *props_text(icalcomponent *c, unsigned mask)
 {
-	static const icalproperty_kind k[] = {ICAL_DTSTART_PROPERTY, ICAL_DTEND_PROPERTY, ICAL_DURATION_PROPERTY,
-					      ICAL_RRULE_PROPERTY,   ICAL_RDATE_PROPERTY, ICAL_EXDATE_PROPERTY,
-					      ICAL_LOCATION_PROPERTY};
 	struct buf b = {0};
 	buf_puts(&b, "");
-	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
-		for (icalproperty *p = icalcomponent_get_first_property(c, k[i]); p;
-		     p = icalcomponent_get_next_property(c, k[i])) {
+	for (size_t i = 0; i < sizeof field_kinds / sizeof field_kinds[0]; i++) {
+		if (!(mask & field_kinds[i].mask))
+			continue;
+		for (icalproperty *p = icalcomponent_get_first_property(c, field_kinds[i].kind); p;
+		     p = icalcomponent_get_next_property(c, field_kinds[i].kind)) {
 			char *s = icalproperty_as_ical_string_r(p);
 			buf_puts(&b, s ? s : "");
 			free(s);
 		}
+	}
 	return b.data;
 }
+
+/* fields whose change makes a new SEQUENCE (RFC 5546: what attendees must see again) */
+#define SIGNIFICANT (ICS_F_TIME | ICS_F_RRULE | ICS_F_RDATES | ICS_F_EXDATES | ICS_F_LOCATION)
 
 static void set_stamps(icalcomponent *c, int bump)
 {
@@ -322,12 +325,12 @@ int ics_update(const char *text, const char *default_tz, const struct ics_event 
 								       !strcmp(ev->tzid, e.cur->master.tzid)));
 	buf_puts(&lines, "");
 	field_lines(&lines, ev, mask, floating);
-	before = icalcomponent_as_ical_string_r(e.comp[0]);
-	sig0 = significant(e.comp[0]);
+	before = props_text(e.comp[0], mask);
+	sig0 = props_text(e.comp[0], SIGNIFICANT);
 	if ((rc = apply(e.comp[0], lines.data, mask, err)))
 		goto out;
-	after = icalcomponent_as_ical_string_r(e.comp[0]);
-	sig1 = significant(e.comp[0]);
+	after = props_text(e.comp[0], mask);
+	sig1 = props_text(e.comp[0], SIGNIFICANT);
 	if (before && after && !strcmp(before, after)) {
 		rc = ics_parse_flags(text, strlen(text), default_tz, ICS_P_NOLINES, out, err);
 		goto out;

@@ -202,7 +202,8 @@ int ics_expand_obj(const struct ics_object *o, int64_t from, int64_t to, int max
 		free(c.v);
 		return rc;
 	}
-	qsort(c.v, c.n, sizeof *c.v, by_start);
+	if (c.n)
+		qsort(c.v, c.n, sizeof *c.v, by_start);
 	size_t k = 0;
 	for (size_t i = 0; i < c.n; i++) /* an RDATE repeating a rule's start counts once */
 		if (!k || c.v[i].s != c.v[k - 1].s || c.v[i].rid != c.v[k - 1].rid)

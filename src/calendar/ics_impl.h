@@ -23,6 +23,7 @@ struct ics_priv {
 
 /* zones (ics.c) */
 icaltimezone *ics_zone(const char *tzid); /* builtin zone for an IANA name (or a known prefix form) */
+const char *ics_zone_id(const char *tzid); /* its IANA name ("UTC" for UTC), NULL when unknown */
 int64_t ics_zone_local(icaltimezone *z, int y, int mo, int d, int h, int mi, int s); /* z NULL: UTC */
 void ics_zone_split(icaltimezone *z, int64_t t, struct icaltimetype *out); /* UTC -> wall fields */
 int64_t ics_days_from_civil(int y, int m, int d);

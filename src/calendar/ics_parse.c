@@ -383,7 +383,7 @@ static int prop_time(struct pctx *x, size_t k, icalproperty *p, const char *pnam
 	} else if (tp && icalparameter_get_tzid(tp)) {
 		const char *name = icalparameter_get_tzid(tp);
 		if ((z = ics_zone(name))) {
-			zn = z == utc ? "UTC" : icaltimezone_get_location(z);
+			zn = ics_zone_id(name);
 			if (strcmp(name, zn))
 				icalparameter_set_tzid(tp, zn);
 			int rc = add_tzid(x, zn);
