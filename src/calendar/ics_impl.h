@@ -28,7 +28,25 @@ int64_t ics_zone_local(icaltimezone *z, int y, int mo, int d, int h, int mi, int
 void ics_zone_split(icaltimezone *z, int64_t t, struct icaltimetype *out); /* UTC -> wall fields */
 int64_t ics_days_from_civil(int y, int m, int d);
 
-/* parsing (ics_parse.c) */
+/* parsing (ics_parse.c): logical lines keep the caller's line numbers */
+struct ics_lline {
+	const char *s; /* unfolded, NUL-terminated */
+	int line;      /* first physical line, 1-based; 0 for lines we add */
+	size_t end;    /* offset in the caller's text just past it */
+	size_t off;    /* in lines.buf, while unfolding */
+};
+
+struct ics_lines {
+	struct ics_lline *v;
+	size_t n;
+	char *buf;
+};
+int ics_unfold(const char *text, size_t len, struct ics_lines *L, struct ics_error *err);
+size_t ics_name_len(const char *s);
+int ics_name_is(const char *s, const char *name);
+const char *ics_value_of(const char *s);
+int ics_parse_lines(const struct ics_lline *v, size_t n, const char *default_tz, unsigned flags,
+		    struct ics_object **out, struct ics_error *err);
 enum { ICS_P_LIGHT = 1, ICS_P_NOLINES = 2 };
 int ics_parse_flags(const char *text, size_t len, const char *default_tz, unsigned flags,
 		    struct ics_object **out, struct ics_error *err);

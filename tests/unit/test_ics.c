@@ -475,6 +475,39 @@ static void custom_vtimezone_becomes_utc(void **state)
 	ics_object_free(o);
 }
 
+static int keep_first(void *ctx, struct ics_object *o)
+{
+	struct ics_object **k = ctx;
+	if (!strcmp(o->master.uid, "z")) {
+		/* the object's text is ours to read only during the call */
+		assert_non_null(strstr(o->text, "DTSTART:20260601T080000Z"));
+		assert_int_equal(o->noverrides, 1);
+		*k = (struct ics_object *)1;
+	}
+	return 0;
+}
+
+static void import_of_concatenated_calendars_with_their_zones(void **state)
+{
+	(void)state;
+	const char *t = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" IMPORT_EV("y", "")
+			"END:VCALENDAR\r\nBEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTIMEZONE\r\nTZID:Custom\r\n"
+			"BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0200\r\n"
+			"END:STANDARD\r\nEND:VTIMEZONE\r\n"
+			"BEGIN:VEVENT\r\nUID:z\r\nDTSTART;TZID=Custom:20260601T100000\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEND:VEVENT\r\n"
+			"BEGIN:VEVENT\r\nUID:z\r\nRECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Custom:20260602T100000\r\n"
+			"DTSTART;TZID=Custom:20260602T110000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+	struct ics_object *seen = NULL;
+	size_t skipped = 5;
+	struct ics_error err;
+	int rc = ics_parse_import(t, strlen(t), "UTC", keep_first, &seen, NULL, &skipped, &err);
+	if (rc)
+		fprintf(stderr, "%s\n", err.message);
+	assert_int_equal(rc, 0);
+	assert_non_null(seen);
+	assert_int_equal(skipped, 0);
+}
+
 int main(void)
 {
 	if (ics_init())
@@ -488,6 +521,7 @@ int main(void)
 		cmocka_unit_test(windows_bound_the_answer),
 		cmocka_unit_test(far_future_window_of_an_old_daily_rule),
 		cmocka_unit_test(import_all_or_nothing),
+		cmocka_unit_test(import_of_concatenated_calendars_with_their_zones),
 		cmocka_unit_test(build_update_override_cancel),
 		cmocka_unit_test(zones),
 		cmocka_unit_test(custom_vtimezone_becomes_utc),
