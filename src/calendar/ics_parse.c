@@ -350,7 +350,8 @@ static void set_time_value(icalproperty *p, struct icaltimetype t)
 /* a time of property p in UTC seconds. Zones: builtin by IANA name (TZIDs are
  * rewritten to that name), else a VTIMEZONE of the text (values are then
  * rewritten to UTC: the stored text keeps only zones we can serve), floating
- * in the default zone. *zone_name: the IANA name, NULL for UTC and dates. */
+ * in the default zone. *zone_name: the IANA name, NULL for UTC (Z or
+ * TZID=UTC) and dates. */
 static int prop_time(struct pctx *x, size_t k, icalproperty *p, const char *pname, struct icaltimetype t,
 		     int rewrite, int64_t *out, const char **zone_name, int *floating)
 {
@@ -377,7 +378,7 @@ static int prop_time(struct pctx *x, size_t k, icalproperty *p, const char *pnam
 			if (rc)
 				return rc;
 			if (z == utc)
-				zn = NULL;
+				zn = NULL; /* a zone of UTC reads as UTC times */
 		} else if ((z = icalcomponent_get_timezone(x->root, name))) {
 			*out = ics_zone_local(z, t.year, t.month, t.day, t.hour, t.minute, t.second);
 			if (rewrite) {
@@ -393,7 +394,7 @@ static int prop_time(struct pctx *x, size_t k, icalproperty *p, const char *pnam
 		}
 	} else {
 		z = x->defz;
-		zn = z && z != utc ? x->default_tz : NULL;
+		zn = z && z != utc ? ics_zone_id(x->default_tz) : NULL;
 		if (floating)
 			*floating = 1;
 	}
