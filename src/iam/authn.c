@@ -14,6 +14,7 @@
 #include "iam/apps.h"
 #include "iam/bearer_cache.h"
 #include "iam/password.h"
+#include "iam/signin.h"
 
 int authn_principal_from_user(struct req *r, const struct user *u, enum auth_via via)
 {
@@ -85,8 +86,21 @@ static int by_basic(struct req *r, struct db *db, const char *b64)
 	}
 	if (rc)
 		return rc;
-	if (u.locked_until > clock_now() || !password_verify(u.password_hash, colon + 1))
+	/* failures count and lock as sign-in's do: Basic must not be a way
+	 * around the throttling (calendar apps send it on every fetch) */
+	int64_t now = clock_now();
+	if (u.locked_until > now)
 		return E_UNAUTH;
+	if (!password_verify(u.password_hash, colon + 1)) {
+		if ((rc = signin_record_failure(r, db, &u, now)))
+			log_error("cannot count a failed Basic login: %s", error_name(rc));
+		return E_UNAUTH;
+	}
+	if (u.failed_logins && !strcmp(u.status, "active")) {
+		u.failed_logins = 0;
+		if ((rc = store_user_update(db, &u)))
+			return rc;
+	}
 	return authn_principal_from_user(r, &u, AUTH_BASIC);
 }
 

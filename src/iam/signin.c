@@ -46,8 +46,7 @@ static void set_cookie(struct req *r, const char *secret, int max_age)
 				 SESSION_COOKIE, secret, max_age, secure_cookie(r) ? "; Secure" : ""));
 }
 
-/* failure bookkeeping in its own transaction, so that it sticks */
-static int record_failure(struct req *r, struct db *db, struct user *u, int64_t now)
+int signin_record_failure(struct req *r, struct db *db, struct user *u, int64_t now)
 {
 	int rc = store_begin(db, 1);
 	if (rc)
@@ -113,7 +112,7 @@ static int sign_in(struct req *r)
 	if (u.locked_until > now)
 		return locked(r, u.locked_until, now);
 	if (!password_verify(u.password_hash, pw)) {
-		if ((rc = record_failure(r, db, &u, now)))
+		if ((rc = signin_record_failure(r, db, &u, now)))
 			return rc;
 		return resp_problem(r, 401, "invalid-credentials", "wrong e-mail address or password");
 	}
