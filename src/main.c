@@ -17,6 +17,7 @@ static const char help[] =
 	"  init          create the data directory and the first account and administrator\n"
 	"  account add   add another account (organisation) with its administrator\n"
 	"  migrate       apply pending database migrations\n"
+	"  import        load an .ics file into a calendar (all or nothing, by UID)\n"
 	"  routes        list the HTTP routes (METHOD PATTERN FLAGS), for tools and docs\n"
 	"  version       print the version\n";
 
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
 		return cli_account(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "migrate"))
 		return cli_migrate(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "import"))
+		return cli_import(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "routes"))
 		return cli_routes(argc - 1, argv + 1);
 	fprintf(stderr, "convene: unknown command '%s'\n\n%s", argv[1], help);

@@ -1,4 +1,7 @@
 /* Every domain's route table, in one list: the only place that knows them all. */
+#include "calendar/calendars.h"
+#include "calendar/events.h"
+#include "calendar/transfer.h"
 #include "http/router.h"
 #include "iam/apps.h"
 #include "iam/audit_routes.h"
@@ -26,5 +29,8 @@ const struct route *const app_route_tables[] = {
 	devices_routes,
 	login_rules_routes,
 	audit_routes,
+	calendars_routes,
+	events_routes,
+	transfer_routes,
 	NULL,
 };

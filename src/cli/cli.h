@@ -9,6 +9,7 @@ int cli_serve(int argc, char **argv);
 int cli_init(int argc, char **argv);
 int cli_account(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
+int cli_import(int argc, char **argv); /* loads an .ics file into a calendar */
 int cli_routes(int argc, char **argv); /* prints the route table */
 
 /* a flag given on the command line, applied after the file and the environment */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "calendar/ics.h"
 #include "core/log.h"
 #include "http/server.h"
 #include "iam/authn.h"
@@ -90,6 +91,10 @@ int cli_serve(int argc, char **argv)
 	int rc = cli_config(&cfg, config_path, flags, nflags);
 	if (rc || (rc = cli_open_store(&cfg)))
 		return rc;
+	if (ics_init()) { /* time zones load before the pool starts: libical is not thread-safe there */
+		fputs("convene: cannot load the time zone database\n", stderr);
+		return 1;
+	}
 
 	/* signals go to this thread only, by sigwait, never to the pool */
 	sigset_t set;

@@ -34,6 +34,8 @@ static int authorize(struct server *s, struct req *r)
 	int rc = s->hooks.authenticate ? s->hooks.authenticate(r) : 0;
 	if (flags & ROUTE_PUBLIC)
 		return 0;
+	if (rc && rc != E_UNAUTH) /* e.g. the database is restarting: retry later, still signed in */
+		return resp_error(r, rc);
 	if (rc == E_UNAUTH || !r->authenticated) {
 		resp_header(r, "WWW-Authenticate", "Bearer realm=\"convene\"");
 		return resp_problem(r, 401, "unauthenticated",

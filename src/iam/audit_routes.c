@@ -52,18 +52,29 @@ static void add(void *arg, const struct audit_entry *e)
 	}
 }
 
-/* ISO 8601 UTC date or date-time into microseconds; -1 when not one */
+/* ISO 8601 UTC date or date-time, with fractional seconds as the log shows
+ * them (…T10:00:00.123Z), into microseconds; -1 when not one */
 static int64_t parse_time(const char *s)
 {
 	struct tm tm = {0};
+	int64_t frac = 0;
 	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
 	if (!end) {
 		memset(&tm, 0, sizeof tm);
 		end = strptime(s, "%Y-%m-%d", &tm);
+	} else if (*end == '.') {
+		int digits = 0;
+		for (end++; *end >= '0' && *end <= '9'; end++, digits++)
+			if (digits < 6)
+				frac = frac * 10 + (*end - '0');
+		if (!digits)
+			return -1;
+		for (; digits < 6; digits++)
+			frac *= 10;
 	}
 	if (!end || (*end && strcmp(end, "Z")))
 		return -1;
-	return (int64_t)timegm(&tm) * 1000000;
+	return (int64_t)timegm(&tm) * 1000000 + frac;
 }
 
 static int bad_query(struct req *r, const char *field, const char *detail)

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "calendar/access.h"
+#include "calendar/calendars.h"
 #include "core/clock.h"
 #include "core/errors.h"
 #include "iam/access.h"
@@ -145,6 +147,10 @@ static int create(struct req *r)
 					json_pack("{s:s}", "field", "email"));
 	}
 	if (rc || (rc = store_user_companies_set(db, u.account_id, u.id, companies, ncompanies)))
+		goto fail;
+	struct calendar cal;
+	if (calendar_owner_role(u.role) &&
+	    (rc = calendar_ensure_default(db, u.account_id, u.id, u.display_name, &cal)))
 		goto fail;
 	json_t *out = users_json(db, &u);
 	if ((rc = audit_record(r, db, "user.create", "user", u.id, u.email, NULL, json_deep_copy(out))))
@@ -367,12 +373,12 @@ static int change(struct req *r)
 		new_address = strcmp(was, u.email) != 0;
 	}
 	/* links went to the old address, which proves nothing about the new one:
-	 * they die, and the new address waits for its own validation */
+	 * they are forgotten (so the new address need not wait out the old one's
+	 * rate limits), and the new address waits for its own validation */
 	if (new_address) {
-		int64_t now = clock_now();
 		u.email_validated = 0;
-		if ((rc = store_ott_revoke_user(db, u.account_id, u.id, "reset", now)) ||
-		    (rc = store_ott_revoke_user(db, u.account_id, u.id, "validate", now)))
+		if ((rc = store_ott_forget_unused(db, u.account_id, u.id, "reset")) ||
+		    (rc = store_ott_forget_unused(db, u.account_id, u.id, "validate")))
 			goto fail_json;
 	}
 	if (name)

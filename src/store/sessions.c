@@ -111,6 +111,16 @@ int store_ott_revoke_user(struct db *db, const char *account_id, const char *use
 	return rc < 0 ? rc : 0;
 }
 
+int store_ott_forget_unused(struct db *db, const char *account_id, const char *user_id,
+			    const char *purpose)
+{
+	int rc = db_exec(db,
+			 "DELETE FROM one_time_tokens WHERE account_id = ? AND user_id = ? AND purpose = ?"
+			 " AND used_at IS NULL",
+			 "sss", account_id, user_id, purpose);
+	return rc < 0 ? rc : 0;
+}
+
 int store_ott_last_created(struct db *db, const char *account_id, const char *user_id,
 			   const char *purpose, int64_t *out)
 {

@@ -39,6 +39,11 @@ int store_ott_consume(struct db *db, const char *token_hash, const char *purpose
 int store_ott_revoke_user(struct db *db, const char *account_id, const char *user_id,
 			  const char *purpose, int64_t now);
 
+/* forgets the user's unused tokens of a purpose, as if never sent (their
+ * address changed: the rate limits of the old one do not apply to the new) */
+int store_ott_forget_unused(struct db *db, const char *account_id, const char *user_id,
+			    const char *purpose);
+
 /* when the user's newest token of a purpose was made (rate limits); E_NOTFOUND if never */
 int store_ott_last_created(struct db *db, const char *account_id, const char *user_id,
 			   const char *purpose, int64_t *out);

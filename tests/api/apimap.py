@@ -176,6 +176,8 @@ def example_value(name, schema, uniq_tag):
     schema = flatten(schema or {})
     if "const" in schema:
         return schema["const"]
+    if "example" in schema:
+        return schema["example"]
     if schema.get("enum"):
         return schema["enum"][0]
     if "default" in schema:

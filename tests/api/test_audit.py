@@ -249,3 +249,21 @@ def test_filters_combine_and_page_with_a_cursor(srv, admin):
     b = srv.admin("B")
     assert b.get("/api/v1/audit", params={"actor": u["id"]}).json()["items"] == []
     assert admin.get("/api/v1/audit", params={"target": "cmp_" + "a" * 20}).json()["items"] == []
+
+
+def test_an_entrys_own_time_finds_it(srv, admin):
+    """the log shows times with milliseconds; since/until take them back as
+    they are shown: since = the entry's time includes it, until excludes it"""
+    cid = admin.post("/api/v1/companies", json={"name": uniq("Ms Co ")}).json()["id"]
+    entry = admin.get("/api/v1/audit", params={"target": cid}).json()["items"][0]
+    at = entry["at"]
+    assert "." in at and at.endswith("Z"), at
+
+    def actions(**params):
+        r = admin.get("/api/v1/audit", params=dict(params, target=cid))
+        assert r.status_code == 200, r.text
+        return [i["action"] for i in r.json()["items"]]
+
+    assert actions(since=at) == ["company.create"]
+    assert actions(until=at) == []
+    problem(admin.get("/api/v1/audit", params={"since": "2026-01-01T10:00:00.Z"}), 400, "invalid-query")

@@ -145,6 +145,50 @@ def a_device(ctx, acct):
     return cache["#device"]
 
 
+
+def calendar_owner(ctx, acct):
+    """the matrix's administrator in A (the "admin" caller), an administrator in B"""
+    return ctx.client("admin") if acct == "A" else ctx.admins[acct]
+
+
+def admins_calendar(ctx, acct):
+    """a calendar of the calendar owner's: nobody else may see it, not even
+    another administrator"""
+    cache = ctx.ids_cache[acct]
+    if "#calendar" not in cache:
+        r = calendar_owner(ctx, acct).post("/api/v1/calendars", json={"name": uniq("Matrix calendar ")})
+        assert r.status_code == 201, r.text
+        cache["#calendar"] = {"id": r.json()["id"]}
+    return cache["#calendar"]
+
+
+def fresh_admins_calendar(ctx, acct):
+    r = calendar_owner(ctx, acct).post("/api/v1/calendars", json={"name": uniq("Matrix calendar ")})
+    assert r.status_code == 201, r.text
+    return {"id": r.json()["id"]}
+
+
+def admins_event(ctx, acct, fresh=False):
+    """a weekly event in the administrator's calendar, with one of its occurrences"""
+    cache = ctx.ids_cache[acct]
+    if fresh or "#event" not in cache:
+        cal = admins_calendar(ctx, acct)["id"]
+        r = calendar_owner(ctx, acct).post("/api/v1/calendars/%s/events" % cal, json={
+            "summary": uniq("Matrix event "), "start": "2030-01-07T10:00:00Z", "rrule": "FREQ=WEEKLY;COUNT=50"})
+        assert r.status_code == 201, r.text
+        ev = {"id": cal, "event_id": r.json()["id"], "recurrence_id": "2030-01-14T10:00:00Z"}
+        if fresh:
+            return ev
+        cache["#event"] = ev
+    return cache["#event"]
+
+
+def fresh_admins_event(ctx, acct):
+    return admins_event(ctx, acct, fresh=True)
+
+
+OWNERS = ("admin", "manager", "api_manager", "technician", "member")
+
 MANAGERS = ("manager", "api_manager")
 
 # ---------------------------------------------------------------- the matrix
@@ -233,6 +277,30 @@ EXPECT = {
     "POST /api/v1/me/email-validation": Rule(SIGNED_IN, 202, client="fresh-user"),
     # the audit log: administrators and technicians
     "GET /api/v1/audit": Rule(("admin", "technician"), 200),
+    # calendars: each user's own; the matrix aims at its administrator's calendar, which
+    # nobody else may see (404 as if it did not exist), another administrator included
+    # (tests/api/test_calendars.py); guests and customers own none
+    "GET /api/v1/calendars": Rule(SIGNED_IN, 200),
+    "POST /api/v1/calendars": Rule(OWNERS, 201, body=lambda c: {"name": uniq("Calendar ")}),
+    "GET /api/v1/calendars/{id}": Rule(ADMIN, 200, ids=admins_calendar, denied=404),
+    "PATCH /api/v1/calendars/{id}": Rule(ADMIN, 200, ids=admins_calendar, denied=404,
+                                         body=lambda c: {"description": "checked"}),
+    "DELETE /api/v1/calendars/{id}": Rule(ADMIN, 204, ids=fresh_admins_calendar, denied=404),
+    "GET /api/v1/calendars/{id}/events": Rule(ADMIN, 200, ids=admins_calendar, denied=404),
+    "POST /api/v1/calendars/{id}/events": Rule(ADMIN, 201, ids=admins_calendar, denied=404,
+                                               body=lambda c: {"start": "2030-02-01T09:00:00Z"}),
+    "GET /api/v1/calendars/{id}/events/{event_id}": Rule(ADMIN, 200, ids=admins_event, denied=404),
+    "PATCH /api/v1/calendars/{id}/events/{event_id}": Rule(ADMIN, 200, ids=admins_event, denied=404,
+                                                           body=lambda c: {"summary": uniq("Renamed ")}),
+    "DELETE /api/v1/calendars/{id}/events/{event_id}": Rule(ADMIN, 204, ids=fresh_admins_event, denied=404),
+    "GET /api/v1/calendars/{id}/events/{event_id}/ics": Rule(ADMIN, 200, ids=admins_event, denied=404),
+    "PUT /api/v1/calendars/{id}/events/{event_id}/occurrences/{recurrence_id}": Rule(
+        ADMIN, 200, ids=admins_event, denied=404, body=lambda c: {"summary": uniq("Moved ")}),
+    "DELETE /api/v1/calendars/{id}/events/{event_id}/occurrences/{recurrence_id}": Rule(
+        ADMIN, 200, ids=fresh_admins_event, denied=404),
+    "POST /api/v1/calendars/{id}/import": Rule(ADMIN, 415, ids=admins_calendar, denied=404,
+                                               note="the matrix sends JSON, not text/calendar: 415"),
+    "GET /api/v1/calendars/{id}/export": Rule(ADMIN, 200, ids=admins_calendar, denied=404),
 }
 
 

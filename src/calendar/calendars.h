@@ -1,0 +1,19 @@
+/* Calendars over the JSON API: a user's own calendars (the default one made
+ * on first use), create, change, delete. */
+#ifndef CALENDAR_CALENDARS_H
+#define CALENDAR_CALENDARS_H
+
+#include <jansson.h>
+
+#include "http/router.h"
+#include "store/store.h"
+
+extern const struct route calendars_routes[];
+
+/* the user's default calendar, created (in the account's time zone) when
+ * missing; call inside a write transaction */
+int calendar_ensure_default(struct db *db, const char *account_id, const char *user_id,
+			    const char *display_name, struct calendar *out);
+json_t *calendar_json(const struct calendar *c, int role);
+
+#endif

@@ -1,0 +1,164 @@
+/* Event writes and row copies. The ETag is a digest of the stored text, so
+ * that an unchanged import writes nothing and If-Match means "the text I
+ * saw". */
+#include "calendar/event_store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/errors.h"
+
+static void etag_of(const char *text, char out[ETAG_MAX])
+{
+	char h[HASH_HEX_MAX];
+	ids_hash(text, h);
+	snprintf(out, ETAG_MAX, "\"%.24s\"", h);
+}
+
+static void tzids_join(const struct ics_object *o, char *out, size_t n)
+{
+	size_t len = 0;
+	out[0] = 0;
+	for (size_t i = 0; i < o->ntzids; i++) {
+		int w = snprintf(out + len, n - len, "%s%s", len ? " " : "", o->tzids[i]);
+		if (w < 0 || (size_t)w >= n - len)
+			break;
+		len += (size_t)w;
+	}
+}
+
+struct cur {
+	char etag[ETAG_MAX];
+	int64_t created_at;
+	char created_by[ID_MAX];
+};
+
+static int read_cur(void *ctx, const struct event_row *e)
+{
+	struct cur *c = ctx;
+	snprintf(c->etag, sizeof c->etag, "%s", e->etag);
+	c->created_at = e->created_at;
+	snprintf(c->created_by, sizeof c->created_by, "%s", e->created_by ? e->created_by : "");
+	return 0;
+}
+
+int event_store(struct db *db, const struct calendar *cal, const struct ics_object *o, const char *id,
+		const char *actor_id, struct event_saved *out)
+{
+	const struct ics_event *m = &o->master;
+	char tzids[1024];
+	int rc;
+	memset(out, 0, sizeof *out);
+	etag_of(o->text, out->etag);
+	if (id) {
+		struct cur cur;
+		if ((rc = store_event_get(db, cal->account_id, id, read_cur, &cur)))
+			return rc;
+		snprintf(out->id, sizeof out->id, "%s", id);
+		if (!strcmp(cur.etag, out->etag)) {
+			out->unchanged = 1;
+			return 0;
+		}
+	} else {
+		ids_new("evt", out->id);
+		out->created = 1;
+	}
+	tzids_join(o, tzids, sizeof tzids);
+	if ((rc = store_calendar_bump(db, cal->account_id, cal->id, &out->modseq)))
+		return rc;
+	int64_t now = clock_now();
+	struct event_row row = {
+		.account_id = cal->account_id,
+		.id = out->id,
+		.calendar_id = cal->id,
+		.uid = m->uid,
+		.ical = o->text,
+		.ical_busy = o->busy_text,
+		.tzids = tzids,
+		.summary = m->summary,
+		.location = m->location,
+		.start_at = m->start,
+		.end_at = m->end,
+		.all_day = m->all_day,
+		.tzid = m->tzid,
+		.rrule = m->rrule,
+		.range_end = m->range_end,
+		.status = m->status ? m->status : "CONFIRMED",
+		.transp = m->transp ? m->transp : "OPAQUE",
+		.klass = m->klass ? m->klass : "PUBLIC",
+		.organizer = m->organizer,
+		.sequence = m->sequence,
+		.etag = out->etag,
+		.modseq = out->modseq,
+		.created_by = actor_id,
+		.created_at = now,
+		.updated_at = now,
+	};
+	return id ? store_event_update(db, &row) : store_event_insert(db, &row);
+}
+
+int event_delete(struct db *db, const struct calendar *cal, const char *id)
+{
+	int64_t modseq;
+	int rc = store_calendar_bump(db, cal->account_id, cal->id, &modseq);
+	return rc ? rc : store_event_delete(db, cal->account_id, id, modseq);
+}
+
+struct copy {
+	struct arena *a;
+	const char *calendar_id;
+	struct event_row *out;
+	int found;
+};
+
+static const char *dup(struct arena *a, const char *s)
+{
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+static int copy_row(void *ctx, const struct event_row *e)
+{
+	struct copy *c = ctx;
+	if (strcmp(e->calendar_id, c->calendar_id))
+		return 0;
+	struct event_row *o = c->out;
+	*o = *e;
+	o->account_id = dup(c->a, e->account_id);
+	o->id = dup(c->a, e->id);
+	o->calendar_id = dup(c->a, e->calendar_id);
+	o->uid = dup(c->a, e->uid);
+	o->ical = dup(c->a, e->ical);
+	o->ical_busy = dup(c->a, e->ical_busy);
+	o->tzids = dup(c->a, e->tzids);
+	o->summary = dup(c->a, e->summary);
+	o->location = dup(c->a, e->location);
+	o->tzid = dup(c->a, e->tzid);
+	o->rrule = dup(c->a, e->rrule);
+	o->status = dup(c->a, e->status);
+	o->transp = dup(c->a, e->transp);
+	o->klass = dup(c->a, e->klass);
+	o->organizer = dup(c->a, e->organizer);
+	o->etag = dup(c->a, e->etag);
+	o->created_by = dup(c->a, e->created_by);
+	c->found = 1;
+	return 0;
+}
+
+int event_fetch(struct db *db, struct arena *a, const struct calendar *cal, const char *id,
+		struct event_row *out)
+{
+	struct copy c = {a, cal->id, out, 0};
+	if (!ids_valid(id, "evt"))
+		return E_NOTFOUND;
+	int rc = store_event_get(db, cal->account_id, id, copy_row, &c);
+	return rc ? rc : c.found ? 0 : E_NOTFOUND;
+}
+
+int event_fetch_uid(struct db *db, struct arena *a, const struct calendar *cal, const char *uid,
+		    struct event_row *out)
+{
+	struct copy c = {a, cal->id, out, 0};
+	int rc = store_event_by_uid(db, cal->account_id, cal->id, uid, copy_row, &c);
+	return rc ? rc : c.found ? 0 : E_NOTFOUND;
+}

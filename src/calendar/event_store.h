@@ -1,0 +1,35 @@
+/* Writing events: the one path by which the JSON API, imports and (later)
+ * CalDAV store, replace and delete calendar objects. Each write bumps the
+ * calendar's version (the modseq of the change) and gives the event a
+ * content ETag; room bookings follow the event from here. Call inside a write
+ * transaction. */
+#ifndef CALENDAR_EVENT_STORE_H
+#define CALENDAR_EVENT_STORE_H
+
+#include "calendar/ics.h"
+#include "core/arena.h"
+#include "store/store.h"
+
+#define ETAG_MAX 32
+
+struct event_saved {
+	char id[ID_MAX];
+	char etag[ETAG_MAX]; /* quoted, as sent in the ETag header */
+	int created;         /* a new event */
+	int unchanged;       /* the same text was already stored: nothing written */
+	int64_t modseq;
+};
+
+/* id NULL: insert (E_CONFLICT when the UID is taken in the calendar);
+ * otherwise replace that event's text */
+int event_store(struct db *db, const struct calendar *cal, const struct ics_object *o, const char *id,
+		const char *actor_id, struct event_saved *out);
+int event_delete(struct db *db, const struct calendar *cal, const char *id);
+
+/* a copy of one row in the arena (E_NOTFOUND when not in that calendar) */
+int event_fetch(struct db *db, struct arena *a, const struct calendar *cal, const char *id,
+		struct event_row *out);
+int event_fetch_uid(struct db *db, struct arena *a, const struct calendar *cal, const char *uid,
+		    struct event_row *out);
+
+#endif

@@ -1,0 +1,454 @@
+/* Event routes. Writes go through event_store (calendar/event_store.h);
+ * reads parse the stored text (one event) or expand it (a window). A window
+ * is at most 366 days and 5,000 occurrences (the answer says when it was
+ * cut). If-Match on changes compares the event's ETag. */
+#include "calendar/events.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "calendar/access.h"
+#include "calendar/event_json.h"
+#include "calendar/event_store.h"
+#include "calendar/ics.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/errors.h"
+#include "http/jsonin.h"
+#include "http/response.h"
+#include "iam/audit.h"
+
+#define WINDOW_MAX (366 * 86400LL)
+#define OCCURRENCES_MAX 5000
+
+static const char *const event_fields[] = {"uid", "summary", "description", "location", "start",
+					   "end", "time_zone", "all_day", "rrule", "exdates", "rdates",
+					   "status", "transparency", "class", "attendees", NULL};
+
+static json_t *audit_view(const struct ics_event *m, const char *id)
+{
+	char s[32];
+	ics_format_time(m->start, m->tzid, m->all_day, s, sizeof s);
+	return json_pack("{s:s, s:s, s:s, s:s}", "id", id, "uid", m->uid, "summary",
+			 m->summary ? m->summary : "", "start", s);
+}
+
+static int parse_window(struct req *r, const struct calendar *c, int64_t *from, int64_t *to)
+{
+	const char *f = req_query(r, "from"), *t = req_query(r, "to"), *why = NULL;
+	int64_t now = clock_now();
+	*from = now - now % 86400;
+	*to = *from + 31 * 86400;
+	if (f && event_parse_time(f, c->time_zone, strlen(f) == 10, from, &why))
+		return resp_problem_ext(r, 400, "invalid-query", why, json_pack("{s:s}", "field", "from")),
+		       E_INVALID;
+	if (t && event_parse_time(t, c->time_zone, strlen(t) == 10, to, &why))
+		return resp_problem_ext(r, 400, "invalid-query", why, json_pack("{s:s}", "field", "to")),
+		       E_INVALID;
+	if (f && !t)
+		*to = *from + 31 * 86400;
+	if (*to <= *from || *to - *from > WINDOW_MAX)
+		return resp_problem_ext(r, 400, "invalid-query",
+					"the window [from, to) must be non-empty and at most 366 days",
+					json_pack("{s:s}", "field", "to")),
+		       E_INVALID;
+	return 0;
+}
+
+struct window_ctx {
+	const char *tz;
+	int64_t from, to;
+	int role;
+	json_t *items;
+	int count, truncated;
+	const struct event_row *row;
+};
+
+static int add_occurrence(void *ctx, const struct ics_occurrence *oc)
+{
+	struct window_ctx *w = ctx;
+	json_t *j = occurrence_json(oc, w->row, w->role);
+	if (!j)
+		return 0;
+	if (w->count >= OCCURRENCES_MAX) {
+		json_decref(j);
+		w->truncated = 1;
+		return 1;
+	}
+	json_object_set_new(j, "_t", json_integer(oc->start)); /* sort key, removed before answering */
+	json_array_append_new(w->items, j);
+	w->count++;
+	return 0;
+}
+
+static int expand_row(void *ctx, const struct event_row *e)
+{
+	struct window_ctx *w = ctx;
+	int truncated = 0;
+	w->row = e;
+	int rc = ics_expand(e->ical, w->tz, w->from, w->to, OCCURRENCES_MAX, add_occurrence, w, &truncated);
+	if (truncated)
+		w->truncated = 1;
+	if (rc == 1)
+		return 1; /* the answer is full */
+	return rc < 0 ? rc : 0;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	int64_t ta = json_integer_value(json_object_get(*(json_t *const *)a, "_t"));
+	int64_t tb = json_integer_value(json_object_get(*(json_t *const *)b, "_t"));
+	return ta < tb ? -1 : ta > tb;
+}
+
+static int list(struct req *r)
+{
+	int rc, role;
+	struct calendar c;
+	int64_t from, to;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_FREEBUSY, &c, &role)) ||
+	    (rc = parse_window(r, &c, &from, &to)))
+		return rc;
+	struct window_ctx w = {.tz = c.time_zone, .from = from, .to = to, .role = role, .items = json_array()};
+	rc = store_event_window(db, c.account_id, c.id, from, to, expand_row, &w);
+	if (rc < 0) {
+		json_decref(w.items);
+		return rc;
+	}
+	/* rows come in master start order; occurrences of series interleave */
+	size_t n = json_array_size(w.items);
+	json_t **v = malloc(sizeof(json_t *) * (n ? n : 1));
+	if (!v) {
+		json_decref(w.items);
+		return E_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_array_get(w.items, i);
+	qsort(v, n, sizeof *v, by_start);
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_object_del(v[i], "_t");
+		json_array_append(items, v[i]);
+	}
+	free(v);
+	json_decref(w.items);
+	char f[32], t[32];
+	clock_iso(from, f, sizeof f);
+	clock_iso(to, t, sizeof t);
+	return resp_json(r, 200, json_pack("{s:o, s:s, s:s, s:b, s:s}", "items", items, "from", f, "to", t,
+					   "truncated", w.truncated, "role", cal_role_name(role)));
+}
+
+static int if_match(struct req *r, const struct event_row *row)
+{
+	const char *m = req_header(r, "If-Match");
+	if (!m || !strcmp(m, "*") || !strcmp(m, row->etag))
+		return 0;
+	resp_problem(r, 412, "precondition-failed",
+		     "the event changed since you read it (If-Match does not match its ETag)");
+	return E_CONFLICT;
+}
+
+static int load_event(struct req *r, struct db *db, const struct calendar *c, struct event_row *row,
+		      struct ics_object **obj)
+{
+	const char *id = req_param(r, "event_id");
+	int rc = event_fetch(db, r->arena, c, id, row);
+	if (rc == E_NOTFOUND)
+		return resp_problemf(r, 404, "not-found", "no event '%.40s' in this calendar", id), rc;
+	if (rc || !obj)
+		return rc;
+	struct ics_error err;
+	if ((rc = ics_parse_object(row->ical, strlen(row->ical), c->time_zone, obj, &err)))
+		return E_DB; /* stored text that no longer parses is our fault, not the caller's */
+	return 0;
+}
+
+static int answer_event(struct req *r, int status, const struct ics_object *o, const struct event_row *row,
+			int role)
+{
+	resp_header(r, "ETag", row->etag);
+	return resp_json(r, status, event_json(o, row, role));
+}
+
+static int create(struct req *r)
+{
+	int rc, role;
+	struct calendar c;
+	json_t *in;
+	struct ics_event ev = {0};
+	unsigned mask;
+	struct ics_object *o = NULL;
+	struct ics_error err;
+	struct event_saved saved;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_EDITOR, &c, &role)) ||
+	    (rc = jin_object(r, &in, event_fields)) || (rc = event_read(r, in, &c, 1, &ev, &mask)))
+		return rc;
+	char uid[80];
+	if (!ev.uid) {
+		char rnd[ID_MAX];
+		ids_new("evt", rnd);
+		snprintf(uid, sizeof uid, "%s@convene", rnd + 4);
+		ev.uid = uid;
+	}
+	if (ev.nattendees) {
+		ev.organizer = r->who.email;
+		ev.organizer_name = r->who.display_name;
+	}
+	if ((rc = ics_build(&ev, &o, &err)))
+		return event_ics_error(r, &err);
+	if ((rc = store_begin(db, 1)))
+		goto out;
+	rc = event_store(db, &c, o, NULL, r->who.user_id, &saved);
+	if (rc == E_CONFLICT) {
+		resp_problemf(r, 409, "uid-conflict", "an event with UID '%.200s' is already in this calendar",
+			      ev.uid);
+		goto fail;
+	}
+	if (rc || (rc = audit_record(r, db, "event.create", "event", saved.id, o->master.summary, NULL,
+				     audit_view(&o->master, saved.id))) ||
+	    (rc = store_commit(db)))
+		goto fail;
+	struct event_row row = {.id = saved.id, .calendar_id = c.id, .etag = saved.etag,
+				.created_at = clock_now(), .updated_at = clock_now(),
+				.tzid = o->master.tzid, .all_day = o->master.all_day};
+	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/calendars/%s/events/%s", c.id, saved.id));
+	rc = answer_event(r, 201, o, &row, role);
+	goto out;
+fail:
+	store_rollback(db);
+out:
+	ics_object_free(o);
+	return rc;
+}
+
+static int show(struct req *r)
+{
+	int rc, role;
+	struct calendar c;
+	struct event_row row;
+	struct ics_object *o = NULL;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_VIEWER, &c, &role)) ||
+	    (rc = load_event(r, db, &c, &row, &o)))
+		return rc;
+	const char *inm = req_header(r, "If-None-Match");
+	if (inm && !strcmp(inm, row.etag)) {
+		ics_object_free(o);
+		resp_header(r, "ETag", row.etag);
+		return resp_empty(r, 304);
+	}
+	rc = answer_event(r, 200, o, &row, role);
+	ics_object_free(o);
+	return rc;
+}
+
+/* text/calendar of one event, with the VTIMEZONEs it uses */
+static int show_ics(struct req *r)
+{
+	int rc, role;
+	struct calendar c;
+	struct event_row row;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_VIEWER, &c, &role)) ||
+	    (rc = load_event(r, db, &c, &row, NULL)))
+		return rc;
+	int busy = role < CAL_ROLE_EDITOR && strcmp(row.klass, "PUBLIC");
+	struct buf b = {0};
+	rc = ics_calendar_begin(&b, c.name, c.time_zone);
+	char *tz = arena_strdup(r->arena, row.tzids), *save = NULL;
+	for (char *t = strtok_r(tz, " ", &save); !rc && t; t = strtok_r(NULL, " ", &save))
+		rc = ics_vtimezone(&b, t);
+	if (!rc)
+		rc = buf_puts(&b, busy ? row.ical_busy : row.ical);
+	if (!rc)
+		rc = ics_calendar_end(&b);
+	if (rc) {
+		buf_free(&b);
+		return rc;
+	}
+	resp_header(r, "ETag", row.etag);
+	rc = resp_raw(r, 200, "text/calendar; charset=utf-8", b.data, b.len);
+	buf_free(&b);
+	return rc;
+}
+
+static int change(struct req *r)
+{
+	int rc, role;
+	struct calendar c;
+	struct event_row row;
+	struct ics_object *cur = NULL, *o = NULL;
+	struct ics_error err;
+	json_t *in;
+	unsigned mask;
+	struct event_saved saved;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_EDITOR, &c, &role)) ||
+	    (rc = load_event(r, db, &c, &row, &cur)) || (rc = if_match(r, &row)))
+		goto fail;
+	static const char *const allowed[] = {"summary", "description", "location", "start", "end",
+					      "time_zone", "all_day", "rrule", "exdates", "rdates",
+					      "status", "transparency", "class", "attendees", NULL};
+	struct ics_event ev = cur->master;
+	if ((rc = jin_object(r, &in, allowed)) || (rc = event_read(r, in, &c, 0, &ev, &mask)))
+		goto fail;
+	if ((mask & ICS_F_ATTENDEES) && ev.nattendees && !ev.organizer) {
+		ev.organizer = r->who.email;
+		ev.organizer_name = r->who.display_name;
+		mask |= ICS_F_ORGANIZER;
+	}
+	if ((rc = ics_update(row.ical, c.time_zone, &ev, mask, &o, &err))) {
+		rc = event_ics_error(r, &err);
+		goto fail;
+	}
+	if ((rc = event_store(db, &c, o, row.id, r->who.user_id, &saved)) ||
+	    (!saved.unchanged &&
+	     (rc = audit_record(r, db, "event.update", "event", row.id, o->master.summary,
+				audit_view(&cur->master, row.id), audit_view(&o->master, row.id)))) ||
+	    (rc = store_commit(db)))
+		goto fail;
+	row.etag = saved.etag;
+	row.updated_at = clock_now();
+	rc = answer_event(r, 200, o, &row, role);
+	goto out;
+fail:
+	store_rollback(db);
+out:
+	ics_object_free(cur);
+	ics_object_free(o);
+	return rc;
+}
+
+static int delete(struct req *r)
+{
+	int rc, role;
+	struct calendar c;
+	struct event_row row;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_EDITOR, &c, &role)) ||
+	    (rc = load_event(r, db, &c, &row, NULL)) || (rc = if_match(r, &row)))
+		goto fail;
+	if ((rc = event_delete(db, &c, row.id)) ||
+	    (rc = audit_record(r, db, "event.delete", "event", row.id, row.summary,
+			       json_pack("{s:s, s:s, s:s}", "id", row.id, "uid", row.uid, "summary",
+					 row.summary),
+			       NULL)) ||
+	    (rc = store_commit(db)))
+		goto fail;
+	return resp_empty(r, 204);
+fail:
+	store_rollback(db);
+	return rc;
+}
+
+/* the occurrence named in the path, in the event's own zone */
+static int occurrence_param(struct req *r, const struct event_row *row, int64_t *rid)
+{
+	const char *s = req_param(r, "recurrence_id"), *why = NULL;
+	if (event_parse_time(s, row->tzid ? row->tzid : "UTC", row->all_day, rid, &why))
+		return resp_problemf(r, 404, "not-found", "'%.40s' names no occurrence: %s", s, why), E_NOTFOUND;
+	return 0;
+}
+
+static int occurrence_write(struct req *r, int cancel)
+{
+	int rc, role;
+	struct calendar c;
+	struct event_row row;
+	struct ics_object *cur = NULL, *o = NULL;
+	struct ics_error err;
+	struct event_saved saved;
+	int64_t rid;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_EDITOR, &c, &role)) ||
+	    (rc = load_event(r, db, &c, &row, &cur)) || (rc = if_match(r, &row)) ||
+	    (rc = occurrence_param(r, &row, &rid)))
+		goto fail;
+	if (cancel) {
+		rc = ics_occurrence_cancel(row.ical, c.time_zone, rid, &o, &err);
+	} else {
+		static const char *const allowed[] = {"summary", "description", "location", "start", "end",
+						      "status", "transparency", NULL};
+		json_t *in;
+		unsigned mask;
+		struct ics_event ev = cur->master;
+		ev.recurrence_id = rid;
+		/* an override starts as the occurrence it replaces */
+		ev.start = rid;
+		ev.end = rid + (cur->master.end - cur->master.start);
+		ev.rrule = NULL;
+		ev.nrdates = ev.nexdates = 0;
+		for (size_t i = 0; i < cur->noverrides; i++)
+			if (cur->overrides[i].recurrence_id == rid)
+				ev = cur->overrides[i];
+		if ((rc = jin_object(r, &in, allowed)) || (rc = event_read(r, in, &c, 0, &ev, &mask)))
+			goto fail;
+		rc = ics_override_set(row.ical, c.time_zone, &ev, &o, &err);
+	}
+	if (rc) {
+		rc = event_ics_error(r, &err);
+		goto fail;
+	}
+	if ((rc = event_store(db, &c, o, row.id, r->who.user_id, &saved)) ||
+	    (rc = audit_record(r, db, cancel ? "event.occurrence_cancel" : "event.occurrence_update", "event",
+			       row.id, o->master.summary, audit_view(&cur->master, row.id),
+			       json_pack("{s:s}", "recurrence_id", req_param(r, "recurrence_id")))) ||
+	    (rc = store_commit(db)))
+		goto fail;
+	row.etag = saved.etag;
+	rc = answer_event(r, 200, o, &row, role);
+	goto out;
+fail:
+	store_rollback(db);
+out:
+	ics_object_free(cur);
+	ics_object_free(o);
+	return rc;
+}
+
+static int occurrence_change(struct req *r)
+{
+	return occurrence_write(r, 0);
+}
+
+static int occurrence_cancel(struct req *r)
+{
+	return occurrence_write(r, 1);
+}
+
+const struct route events_routes[] = {
+	{"GET", "/api/v1/calendars/{id}/events", list, 0},
+	{"POST", "/api/v1/calendars/{id}/events", create, 0},
+	{"GET", "/api/v1/calendars/{id}/events/{event_id}", show, 0},
+	{"PATCH", "/api/v1/calendars/{id}/events/{event_id}", change, 0},
+	{"DELETE", "/api/v1/calendars/{id}/events/{event_id}", delete, 0},
+	{"GET", "/api/v1/calendars/{id}/events/{event_id}/ics", show_ics, 0},
+	{"PUT", "/api/v1/calendars/{id}/events/{event_id}/occurrences/{recurrence_id}", occurrence_change, 0},
+	{"DELETE", "/api/v1/calendars/{id}/events/{event_id}/occurrences/{recurrence_id}", occurrence_cancel, 0},
+	{0},
+};

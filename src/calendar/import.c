@@ -1,0 +1,68 @@
+/* Import: ics_parse_import checks the whole file before it hands over the
+ * first object, and everything is stored in one transaction, so a bad line
+ * anywhere leaves the calendar as it was. */
+#include "calendar/import.h"
+
+#include <string.h>
+
+#include "calendar/event_store.h"
+#include "core/errors.h"
+
+struct ctx {
+	struct db *db;
+	const struct calendar *c;
+	const char *actor;
+	struct arena *a;
+	struct import_result *res;
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *pctx;
+};
+
+static void relay_progress(void *p, size_t done, size_t total)
+{
+	struct ctx *x = p;
+	x->progress(x->pctx, done, total);
+}
+
+static int store_one(void *p, struct ics_object *o)
+{
+	struct ctx *x = p;
+	struct event_row cur;
+	struct event_saved saved;
+	int rc = event_fetch_uid(x->db, x->a, x->c, o->master.uid, &cur);
+	if (rc && rc != E_NOTFOUND)
+		return rc;
+	if ((rc = event_store(x->db, x->c, o, rc ? NULL : cur.id, x->actor, &saved)))
+		return rc;
+	if (saved.created)
+		x->res->created++;
+	else if (saved.unchanged)
+		x->res->unchanged++;
+	else
+		x->res->updated++;
+	return 0;
+}
+
+int calendar_import(struct db *db, const struct calendar *c, const char *text, size_t len,
+		    const char *actor_id, void (*progress)(void *ctx, size_t done, size_t total),
+		    void *pctx, struct import_result *res, struct ics_error *err)
+{
+	struct arena *a = arena_new();
+	struct ctx x = {db, c, actor_id, a, res, progress, pctx};
+	memset(res, 0, sizeof *res);
+	memset(err, 0, sizeof *err);
+	int rc = store_begin(db, 1);
+	if (!rc)
+		rc = ics_parse_import(text, len, c->time_zone, store_one, &x, progress ? relay_progress : NULL,
+				      &res->skipped, err);
+	if (!rc)
+		rc = store_commit(db);
+	if (rc) {
+		store_rollback(db);
+		memset(res, 0, sizeof *res);
+	} else if (progress) {
+		progress(pctx, len, len);
+	}
+	arena_free(a);
+	return rc;
+}

@@ -1,0 +1,23 @@
+/* Importing an .ics file into a calendar: every event or none, idempotent by
+ * UID (an event already there with the same UID is replaced, or left alone
+ * when its text is the same). The API route and `convene import` share it. */
+#ifndef CALENDAR_IMPORT_H
+#define CALENDAR_IMPORT_H
+
+#include <stddef.h>
+
+#include "calendar/ics.h"
+#include "store/store.h"
+
+struct import_result {
+	int created, updated, unchanged;
+	size_t skipped; /* VTODO, VJOURNAL */
+};
+
+/* runs its own write transaction; on any error nothing is written.
+ * progress (may be NULL) sees bytes parsed, then (total, total) when stored */
+int calendar_import(struct db *db, const struct calendar *c, const char *text, size_t len,
+		    const char *actor_id, void (*progress)(void *ctx, size_t done, size_t total),
+		    void *pctx, struct import_result *res, struct ics_error *err);
+
+#endif
