@@ -1,6 +1,8 @@
 /* Credential resolution. Invalid credentials make the request anonymous and
  * return E_UNAUTH, so that a revoked token gets 401 even where a route would
- * otherwise accept an anonymous caller with less. */
+ * otherwise accept an anonymous caller with less. A store failure is returned
+ * as it is (503 while the database is away), never taken for bad
+ * credentials: clients must not think they were signed out. */
 #include "iam/authn.h"
 
 #include <sodium.h>
@@ -108,7 +110,7 @@ int authn_request(struct req *r)
 {
 	struct db *db = store_db();
 	if (!db)
-		return E_DB;
+		return E_BUSY; /* no database connection: a 503 to retry, not a sign-out */
 	const char *authz = req_header(r, "Authorization");
 	int rc = 0;
 	bearer_cache_begin();
@@ -126,9 +128,9 @@ int authn_request(struct req *r)
 	if (rc) {
 		memset(&r->who, 0, sizeof r->who);
 		r->authenticated = 0;
-		if (rc != E_UNAUTH)
+		if (rc != E_UNAUTH) /* the store failed: not the caller's credentials (503/500, not 401) */
 			log_error("authentication failed: %s (%s)", error_name(rc), store_error(db));
-		return E_UNAUTH;
+		return rc;
 	}
 	return 0;
 }
