@@ -28,11 +28,14 @@ int calendar_owner_role(const char *user_role)
 	return strcmp(user_role, "guest") && strcmp(user_role, "customer");
 }
 
+_Static_assert(CAL_ROLE_FREEBUSY == 1 && CAL_ROLE_MANAGER == 4, "store_share_rank's ranks are these roles");
+
+/* Shares are read on every call, never cached across requests, so that a
+ * revoked share stops working on the very next request. */
 int calendar_role(struct db *db, const struct principal *who, const struct calendar *c, int *role)
 {
-	(void)db;
 	*role = CAL_ROLE_NONE;
-	if (strcmp(who->account_id, c->account_id))
+	if (strcmp(who->account_id, c->account_id) || !*who->user_id)
 		return 0;
 	if (*c->owner_id && !strcmp(c->owner_id, who->user_id)) {
 		*role = CAL_ROLE_OWNER;
@@ -44,6 +47,12 @@ int calendar_role(struct db *db, const struct principal *who, const struct calen
 		else if (calendar_owner_role(who->role))
 			*role = CAL_ROLE_VIEWER;
 	}
+	int rank = 0; /* 1..4: CAL_ROLE_FREEBUSY..CAL_ROLE_MANAGER */
+	int rc = store_share_rank(db, c->account_id, c->id, who->user_id, &rank);
+	if (rc)
+		return rc;
+	if (rank >= CAL_ROLE_FREEBUSY && rank <= CAL_ROLE_MANAGER && rank > *role)
+		*role = rank;
 	return 0;
 }
 

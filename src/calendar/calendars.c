@@ -9,6 +9,7 @@
 
 #include "calendar/access.h"
 #include "calendar/ics.h"
+#include "calendar/shares.h"
 #include "core/clock.h"
 #include "core/errors.h"
 #include "http/jsonin.h"
@@ -164,6 +165,9 @@ static int list(struct req *r)
 		for (int i = 0; i < n; i++)
 			json_array_append_new(items, calendar_json(&cals[i], CAL_ROLE_OWNER));
 	}
+	/* then those shared with the caller (guests have only these) */
+	if ((rc = shares_append_calendars(r, db, items)))
+		goto fail;
 	return resp_json(r, 200, json_pack("{s:o}", "items", items));
 fail:
 	json_decref(items);

@@ -20,6 +20,7 @@ void config_defaults(struct config *c)
 	snprintf(c->web_dir, sizeof c->web_dir, "web/dist");
 	c->body_limit = 1024 * 1024;
 	c->shutdown_grace = 10;
+	c->feed_cache = (size_t)64 * 1024 * 1024;
 }
 
 static int copy(char *dst, size_t n, const char *v, const char *key, char *err, size_t errlen)
@@ -86,6 +87,14 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 		c->body_limit = (size_t)n;
 		return 0;
 	}
+	if (!strcmp(key, "feed_cache") || !strcmp(key, "feed-cache")) {
+		if (parse_long(v, 0, 1L << 34, &n)) {
+			snprintf(err, errlen, "feed-cache: expected bytes between 0 and 17179869184");
+			return E_INVALID;
+		}
+		c->feed_cache = (size_t)n;
+		return 0;
+	}
 	if (!strcmp(key, "threads")) {
 		if (parse_long(v, 0, 256, &n)) {
 			snprintf(err, errlen, "threads: expected 0..256");
@@ -147,7 +156,7 @@ int config_load_env(struct config *c, char *err, size_t errlen)
 {
 	static const char *keys[] = {"listen", "data", "db", "log_format", "smtp", "mail_from",
 				     "public_url", "web_dir", "body_limit", "threads",
-				     "shutdown_grace", NULL};
+				     "shutdown_grace", "feed_cache", NULL};
 	for (int i = 0; keys[i]; i++) {
 		char name[64] = "CONVENE_";
 		size_t p = strlen(name);

@@ -18,6 +18,7 @@ struct config {
 	size_t body_limit;     /* bytes */
 	int threads;           /* HTTP thread pool size; 0 = one per core */
 	int shutdown_grace;    /* seconds to finish requests in flight */
+	size_t feed_cache;     /* bytes of assembled ICS feeds kept in memory */
 };
 
 void config_defaults(struct config *c);

@@ -1,5 +1,6 @@
 /* Templates are printf formats with two arguments: the person's name, then
- * the link. One table, so that a missing translation is visible at a glance. */
+ * the link (share mails: who shared, the calendar, the link). One table, so
+ * that a missing translation is visible at a glance. */
 #include "notify/templates.h"
 
 #include <string.h>
@@ -39,6 +40,46 @@ static const struct text validate[] = {
 	 "Здравствуйте, %s!\n\nПодтвердите, что это ваш адрес электронной почты, открыв ссылку\n"
 	 "в течение 24 часов:\n\n%s\n\nДо этого вы можете войти, но не сможете пользоваться convene.\n"},
 };
+
+/* share mails: subject "%s" is who shared; body: who, the calendar, the link */
+static const struct text guest_invite[] = {
+	{"en", "%s shared a calendar with you",
+	 "Hello,\n\n%s shared the calendar \"%s\" with you on convene.\n"
+	 "Choose your name and a password here within 7 days to see it:\n\n%s\n\n"
+	 "The link works once. Afterwards you sign in with this e-mail address.\n"},
+	{"fr", "%s a partagé un agenda avec vous",
+	 "Bonjour,\n\n%s a partagé l'agenda « %s » avec vous sur convene.\n"
+	 "Choisissez votre nom et un mot de passe ici dans les 7 jours pour le consulter :\n\n%s\n\n"
+	 "Le lien ne fonctionne qu'une fois. Ensuite, vous vous connectez avec cette adresse e-mail.\n"},
+	{"ru", "%s открыл(а) вам доступ к календарю",
+	 "Здравствуйте!\n\n%s открыл(а) вам доступ к календарю «%s» в convene.\n"
+	 "Чтобы его увидеть, выберите имя и пароль по ссылке в течение 7 дней:\n\n%s\n\n"
+	 "Ссылка действует один раз. Затем входите с этим адресом электронной почты.\n"},
+};
+
+static const struct text shared[] = {
+	{"en", "%s shared a calendar with you",
+	 "Hello,\n\n%s shared the calendar \"%s\" with you on convene.\n"
+	 "It is in your list of calendars:\n\n%s\n"},
+	{"fr", "%s a partagé un agenda avec vous",
+	 "Bonjour,\n\n%s a partagé l'agenda « %s » avec vous sur convene.\n"
+	 "Il figure dans votre liste d'agendas :\n\n%s\n"},
+	{"ru", "%s открыл(а) вам доступ к календарю",
+	 "Здравствуйте!\n\n%s открыл(а) вам доступ к календарю «%s» в convene.\n"
+	 "Он есть в вашем списке календарей:\n\n%s\n"},
+};
+
+int templates_render_share(enum template_kind kind, const char *lang, const char *inviter,
+			   const char *calendar, const char *link, struct buf *subject, struct buf *body)
+{
+	const struct text *t = kind == TEMPLATE_GUEST_INVITE ? guest_invite : shared;
+	const struct text *pick = &t[0];
+	for (int i = 0; i < 3; i++)
+		if (lang && !strcmp(t[i].lang, lang))
+			pick = &t[i];
+	int rc = buf_printf(subject, pick->subject, inviter);
+	return rc ? rc : buf_printf(body, pick->body, inviter, calendar, link);
+}
 
 int templates_render(enum template_kind kind, const char *lang, const char *name, const char *link,
 		     struct buf *subject, struct buf *body)

@@ -53,6 +53,7 @@ static inline int store_stamp_same(const struct store_stamp *a, const struct sto
 #include "store/rights.h"
 #include "store/sessions.h"
 #include "store/settings.h"
+#include "store/shares.h"
 #include "store/teams.h"
 #include "store/users.h"
 

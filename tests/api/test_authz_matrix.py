@@ -187,6 +187,70 @@ def fresh_admins_event(ctx, acct):
     return admins_event(ctx, acct, fresh=True)
 
 
+def calendar_admin(ctx, acct):
+    """the administrator the matrix's "admin" role signs in as (account A), or B's"""
+    return ctx.client("admin") if acct == "A" else ctx.admins[acct]
+
+
+def shared_calendar(ctx, acct, fresh=False):
+    """a calendar of calendar_admin(): nobody else of the account may see it"""
+    cache = ctx.ids_cache[acct]
+    if fresh or "#shared_calendar" not in cache:
+        r = calendar_admin(ctx, acct).post("/api/v1/calendars", json={"name": uniq("Matrix shared ")})
+        assert r.status_code == 201, r.text
+        if fresh:
+            return {"id": r.json()["id"]}
+        cache["#shared_calendar"] = {"id": r.json()["id"]}
+    return cache["#shared_calendar"]
+
+
+def share_body(ctx):
+    """a viewer share with a new member of account A"""
+    return {"kind": "user", "user_id": ctx.new_user("A")["id"], "role": "viewer"}
+
+
+def fresh_share(ctx, acct):
+    cal = shared_calendar(ctx, acct)["id"]
+    r = calendar_admin(ctx, acct).post("/api/v1/calendars/%s/shares" % cal, json={
+        "kind": "user", "user_id": ctx.new_user(acct)["id"], "role": "viewer"})
+    assert r.status_code == 201, r.text
+    return {"id": cal, "share_id": r.json()["id"]}
+
+
+def a_share(ctx, acct):
+    cache = ctx.ids_cache[acct]
+    if "#share" not in cache:
+        cache["#share"] = fresh_share(ctx, acct)
+    return cache["#share"]
+
+
+def fresh_public_feed(ctx, acct):
+    """a new calendar with a public feed: its id and the feed's file"""
+    cal = shared_calendar(ctx, acct, fresh=True)["id"]
+    r = calendar_admin(ctx, acct).put("/api/v1/calendars/%s/public-feed" % cal, json={"detail": "busy"})
+    assert r.status_code == 201, r.text
+    return {"id": cal, "file": r.json()["url"].rsplit("/", 1)[1]}
+
+
+def a_public_feed(ctx, acct):
+    cache = ctx.ids_cache[acct]
+    if "#public_feed" not in cache:
+        cache["#public_feed"] = fresh_public_feed(ctx, acct)
+    return cache["#public_feed"]
+
+
+def public_feed_file(ctx, acct):
+    """a public feed of its own, which the rotate call of the matrix does not touch"""
+    cache = ctx.ids_cache[acct]
+    if "#public_feed_file" not in cache:
+        cache["#public_feed_file"] = {"file": fresh_public_feed(ctx, acct)["file"]}
+    return cache["#public_feed_file"]
+
+
+def private_feed_file(ctx, acct):
+    return {"file": shared_calendar(ctx, acct)["id"] + ".ics"}
+
+
 OWNERS = ("admin", "manager", "api_manager", "technician", "member")
 
 MANAGERS = ("manager", "api_manager")
@@ -301,6 +365,23 @@ EXPECT = {
     "POST /api/v1/calendars/{id}/import": Rule(ADMIN, 415, ids=admins_calendar, denied=404,
                                                note="the matrix sends JSON, not text/calendar: 415"),
     "GET /api/v1/calendars/{id}/export": Rule(ADMIN, 200, ids=admins_calendar, denied=404),
+    # shares and public feeds: the calendar's owner (or a manager grantee, tests/api/test_shares.py)
+    "GET /api/v1/calendars/{id}/shares": Rule(ADMIN, 200, ids=shared_calendar, denied=404),
+    "POST /api/v1/calendars/{id}/shares": Rule(ADMIN, 201, ids=shared_calendar, denied=404, body=share_body),
+    "PATCH /api/v1/calendars/{id}/shares/{share_id}": Rule(ADMIN, 200, ids=a_share, denied=404,
+                                                           body=lambda c: {"role": "editor"}),
+    "DELETE /api/v1/calendars/{id}/shares/{share_id}": Rule(ADMIN, 204, ids=fresh_share, denied=404),
+    "POST /api/v1/guest-invitations/accept": Rule(PUBLIC, 410, body=lambda c: {
+        "token": uniq("t"), "display_name": "Matrix guest", "password": uniq("Pw ")}),
+    "GET /api/v1/calendars/{id}/public-feed": Rule(ADMIN, 200, ids=a_public_feed, denied=404),
+    "PUT /api/v1/calendars/{id}/public-feed": Rule(ADMIN, 200, ids=a_public_feed, denied=404,
+                                                   body=lambda c: {"detail": "busy"}),
+    "POST /api/v1/calendars/{id}/public-feed/rotate": Rule(ADMIN, 200, ids=a_public_feed, denied=404),
+    "DELETE /api/v1/calendars/{id}/public-feed": Rule(ADMIN, 204, ids=fresh_public_feed, denied=404),
+    # feeds: private ones by role on the calendar (Basic, session or bearer); a public one by its secret
+    "GET /feeds/private/{file}": Rule(ADMIN, 200, ids=private_feed_file, denied=404),
+    "GET /feeds/calendars/{file}": Rule(ADMIN, 200, ids=private_feed_file, denied=404),
+    "GET /feeds/public/{file}": Rule(PUBLIC, 200, ids=public_feed_file, other=200),
 }
 
 

@@ -1,0 +1,170 @@
+/* Guest invitations. The guest user exists from the invitation on, without a
+ * password (so that it cannot sign in) and with its share already in place:
+ * revoking the share before the guest accepts leaves nothing to see, and
+ * accepting only sets the name and the password. The link's token is an
+ * `invite` one-time token (store/sessions.h); a new invitation replaces the
+ * previous link. */
+#include "calendar/guests.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/errors.h"
+#include "http/jsonin.h"
+#include "http/response.h"
+#include "iam/audit.h"
+#include "iam/password.h"
+#include "iam/users.h"
+#include "notify/templates.h"
+#include "settings/settings.h"
+
+int guests_pending(const struct user *u)
+{
+	return !strcmp(u->role, "guest") && !*u->password_hash;
+}
+
+/* the mail in the account's language (guests have no company) */
+static int queue_mail(struct req *r, struct db *db, const struct calendar *c, const struct user *u,
+		      enum template_kind kind, const char *link)
+{
+	char lang[16] = "en";
+	struct buf subject = {0}, body = {0};
+	settings_value(db, u->account_id, NULL, "language", lang, sizeof lang);
+	const char *inviter = *r->who.display_name ? r->who.display_name : r->who.email;
+	int rc = templates_render_share(kind, lang, inviter, c->name, link, &subject, &body);
+	if (!rc) {
+		struct outbox_msg m = {.kind = "mail", .recipient = u->email, .subject = subject.data,
+				       .body = body.data};
+		memcpy(m.account_id, u->account_id, sizeof m.account_id);
+		rc = store_outbox_insert(db, &m);
+	}
+	buf_free(&subject);
+	buf_free(&body);
+	return rc;
+}
+
+static int invite(struct req *r, struct db *db, const struct calendar *c, const struct user *u)
+{
+	int64_t now = clock_now();
+	struct one_time_token t = {0};
+	char secret[SECRET_MAX];
+	ids_secret(secret);
+	ids_hash(secret, t.token_hash);
+	memcpy(t.account_id, u->account_id, sizeof t.account_id);
+	memcpy(t.user_id, u->id, sizeof t.user_id);
+	snprintf(t.purpose, sizeof t.purpose, "invite");
+	t.created_at = now;
+	t.expires_at = now + GUEST_INVITE_TTL;
+	int rc = store_ott_revoke_user(db, u->account_id, u->id, "invite", now);
+	if (rc || (rc = store_ott_insert(db, &t)))
+		return rc;
+	char *link = arena_printf(r->arena, "%s/guest/accept?token=%s", config_current()->public_url, secret);
+	return queue_mail(r, db, c, u, TEMPLATE_GUEST_INVITE, link);
+}
+
+int guests_resolve(struct req *r, struct db *db, const struct calendar *c, const char *email,
+		   struct user *out, int *mailed)
+{
+	*mailed = 0;
+	int rc = store_user_by_email(db, email, out);
+	if (rc && rc != E_NOTFOUND)
+		return rc;
+	if (!rc) {
+		if (strcmp(out->account_id, r->who.account_id))
+			return E_CONFLICT;
+		if (guests_pending(out))
+			rc = invite(r, db, c, out);
+		else
+			rc = queue_mail(r, db, c, out, TEMPLATE_SHARED,
+					arena_printf(r->arena, "%s/calendars", config_current()->public_url));
+		*mailed = rc == 0;
+		return rc;
+	}
+	struct user *u = out;
+	memset(u, 0, sizeof *u);
+	memcpy(u->account_id, r->who.account_id, sizeof u->account_id);
+	ids_new("usr", u->id);
+	snprintf(u->email, sizeof u->email, "%s", email);
+	snprintf(u->display_name, sizeof u->display_name, "%s", email);
+	char *at = strchr(u->display_name, '@');
+	if (at && at != u->display_name)
+		*at = 0;
+	snprintf(u->role, sizeof u->role, "guest");
+	snprintf(u->status, sizeof u->status, "active");
+	u->allow_password_reset = 1;
+	u->created_at = u->updated_at = clock_now();
+	if ((rc = store_user_insert(db, u)) ||
+	    (rc = audit_record(r, db, "user.invite", "user", u->id, u->email, NULL,
+			       json_pack("{s:s, s:s, s:s}", "role", "guest", "email", u->email, "calendar_id",
+					 c->id))) ||
+	    (rc = invite(r, db, c, u)))
+		return rc;
+	*mailed = 1;
+	return 0;
+}
+
+static int accept(struct req *r)
+{
+	static const char *const allowed[] = {"token", "display_name", "password", NULL};
+	json_t *in;
+	const char *token, *name, *pw;
+	int rc;
+	if ((rc = jin_object(r, &in, allowed)) || (rc = jin_string(r, in, "token", JIN_REQUIRED, 100, &token)) ||
+	    (rc = jin_string(r, in, "display_name", JIN_REQUIRED, 200, &name)) ||
+	    (rc = jin_string(r, in, "password", JIN_REQUIRED, 1024, &pw)))
+		return rc;
+	if (!*name)
+		return resp_field_error(r, "display_name", "the display name must not be empty");
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	char hash[HASH_HEX_MAX];
+	struct one_time_token t;
+	struct user u;
+	ids_hash(token, hash);
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	rc = store_ott_consume(db, hash, "invite", clock_now(), &t);
+	if (!rc)
+		rc = store_user_get(db, t.account_id, t.user_id, &u);
+	if (rc == E_NOTFOUND || (!rc && (strcmp(u.status, "active") || !guests_pending(&u)))) {
+		store_rollback(db);
+		return resp_problem(r, 410, "link-expired",
+				    "this invitation is unknown, already used or expired; ask for a new one");
+	}
+	if (rc)
+		goto fail;
+	const char *why = password_problem(pw, u.email);
+	if (why) { /* the link stays usable for a better password */
+		store_rollback(db);
+		return resp_field_error(r, "password", "%s", why);
+	}
+	if ((rc = password_hash(pw, u.password_hash, sizeof u.password_hash)))
+		goto fail;
+	snprintf(u.display_name, sizeof u.display_name, "%s", name);
+	u.email_validated = 1; /* the link came to the address */
+	u.must_change_password = 0;
+	u.updated_at = clock_now();
+	/* the audit log names the guest as the actor */
+	memset(&r->who, 0, sizeof r->who);
+	memcpy(r->who.account_id, u.account_id, sizeof r->who.account_id);
+	memcpy(r->who.user_id, u.id, sizeof r->who.user_id);
+	snprintf(r->who.email, sizeof r->who.email, "%s", u.email);
+	if ((rc = store_user_update(db, &u)) ||
+	    (rc = audit_record(r, db, "user.invitation_accepted", "user", u.id, u.email, NULL,
+			       json_pack("{s:s}", "display_name", u.display_name))) ||
+	    (rc = store_commit(db)))
+		goto fail;
+	return resp_json(r, 200, json_pack("{s:s, s:s, s:s, s:s}", "id", u.id, "email", u.email,
+					   "display_name", u.display_name, "role", u.role));
+fail:
+	store_rollback(db);
+	return rc;
+}
+
+const struct route guests_routes[] = {
+	{"POST", "/api/v1/guest-invitations/accept", accept, ROUTE_PUBLIC | ROUTE_NO_CSRF},
+	{0},
+};
