@@ -1,9 +1,11 @@
 /* Every domain's route table, in one list: the only place that knows them all. */
+#include "calendar/availability.h"
 #include "calendar/calendars.h"
 #include "calendar/events.h"
 #include "calendar/feeds.h"
 #include "calendar/guests.h"
 #include "calendar/shares.h"
+#include "calendar/stream.h"
 #include "calendar/transfer.h"
 #include "http/router.h"
 #include "iam/apps.h"
@@ -35,6 +37,8 @@ const struct route *const app_route_tables[] = {
 	calendars_routes,
 	events_routes,
 	transfer_routes,
+	calendar_stream_routes,
+	availability_routes,
 	shares_routes,
 	guests_routes,
 	feeds_routes,

@@ -9,6 +9,7 @@
 
 #include "calendar/access.h"
 #include "calendar/ics.h"
+#include "calendar/stream.h"
 #include "calendar/shares.h"
 #include "core/clock.h"
 #include "core/errors.h"
@@ -241,7 +242,7 @@ static int change(struct req *r)
 	}
 	c.updated_at = clock_now();
 	c.version++;
-	if ((rc = store_calendar_update(db, &c)) ||
+	if ((rc = store_calendar_update(db, &c)) || (rc = calendar_changed(db, &c)) ||
 	    (rc = audit_record(r, db, "calendar.update", "calendar", c.id, c.name, before,
 			       calendar_json(&c, role))) ||
 	    (rc = store_commit(db)))
@@ -275,7 +276,8 @@ static int delete(struct req *r)
 	}
 	if ((rc = audit_record(r, db, "calendar.delete", "calendar", c.id, c.name, calendar_json(&c, role),
 			       NULL)) ||
-	    (rc = store_calendar_delete(db, c.account_id, c.id)) || (rc = store_commit(db)))
+	    (rc = store_calendar_delete(db, c.account_id, c.id)) || (rc = calendar_changed(db, &c)) ||
+	    (rc = store_commit(db)))
 		goto fail;
 	return resp_empty(r, 204);
 fail:

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "calendar/stream.h"
 #include "core/clock.h"
 #include "core/errors.h"
 
@@ -95,14 +96,17 @@ int event_store(struct db *db, const struct calendar *cal, const struct ics_obje
 		.created_at = now,
 		.updated_at = now,
 	};
-	return id ? store_event_update(db, &row) : store_event_insert(db, &row);
+	int rc2 = id ? store_event_update(db, &row) : store_event_insert(db, &row);
+	return rc2 ? rc2 : calendar_changed(db, cal);
 }
 
 int event_delete(struct db *db, const struct calendar *cal, const char *id)
 {
 	int64_t modseq;
 	int rc = store_calendar_bump(db, cal->account_id, cal->id, &modseq);
-	return rc ? rc : store_event_delete(db, cal->account_id, id, modseq);
+	if (!rc)
+		rc = store_event_delete(db, cal->account_id, id, modseq);
+	return rc ? rc : calendar_changed(db, cal);
 }
 
 struct copy {

@@ -14,6 +14,7 @@
 #include "calendar/ics.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "http/sse.h"
 #include "iam/authn.h"
 #include "ops/health.h"
 #include "ops/workers.h"
@@ -113,7 +114,10 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "convene: %s\n", err);
 		return 1;
 	}
-	if (workers_start(&cfg)) {
+	/* committed changes reach event streams: from this process, and on
+	 * PostgreSQL from every node */
+	store_on_changed(sse_notify);
+	if (workers_start(&cfg) || store_listen_start(cfg.db_url)) {
 		server_stop(srv, 0);
 		return 1;
 	}
@@ -135,6 +139,7 @@ int cli_serve(int argc, char **argv)
 		}
 	}
 	pthread_join(t, NULL);
+	store_listen_stop();
 	store_close_thread();
 	log_info("stopped");
 	return 0;

@@ -59,6 +59,7 @@ struct req {
 	int authenticated;
 	struct response resp;
 	int responded;
+	void *stream; /* set by sse_start: the response is an event stream (http/sse.h) */
 	int64_t started_us;
 };
 

@@ -2,6 +2,7 @@
  * declared too-large bodies get 413 at once, others are drained and refused),
  * then dispatched once, on the final callback. */
 #include "http/server.h"
+#include "http/sse.h"
 
 #include <microhttpd.h>
 #include <netdb.h>
@@ -151,6 +152,14 @@ static void dispatch(struct server *s, struct req *r)
 
 static enum MHD_Result send_response(struct MHD_Connection *c, struct req *r)
 {
+	if (r->stream) {
+		struct MHD_Response *sr = sse_response(r);
+		if (!sr)
+			return MHD_NO;
+		enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, sr);
+		MHD_destroy_response(sr);
+		return ret;
+	}
 	struct MHD_Response *mr =
 		MHD_create_response_from_buffer(r->resp.len, r->resp.body ? r->resp.body : "",
 						MHD_RESPMEM_MUST_COPY);
@@ -333,6 +342,12 @@ int server_start(const struct config *cfg, const struct server_hooks *hooks, str
 		free(s);
 		return E_IO;
 	}
+	if (sse_init()) {
+		MHD_stop_daemon(s->d);
+		free(s);
+		snprintf(err, errlen, "cannot start the event-stream timer");
+		return E_NOMEM;
+	}
 	the_server = s;
 	*out = s;
 	return 0;
@@ -350,6 +365,7 @@ void server_stop(struct server *s, int grace)
 	MHD_socket lfd = MHD_quiesce_daemon(s->d);
 	if (lfd != MHD_INVALID_SOCKET)
 		close(lfd);
+	sse_shutdown(); /* streams end now: they would hold the drain to its limit */
 	int64_t until = clock_mono_us() + (int64_t)grace * 1000000;
 	while (atomic_load(&s->in_flight) > 0 && clock_mono_us() < until)
 		usleep(20000);

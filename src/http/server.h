@@ -13,8 +13,9 @@ struct server;
 
 struct server_hooks {
 	/* fills r->who and sets r->authenticated when the request carries valid
-	 * credentials; returns 0 (also when there are none) or E_UNAUTH when the
-	 * credentials given are invalid, expired or revoked */
+	 * credentials; returns 0 (also when there are none), E_UNAUTH when the
+	 * credentials given are invalid, expired or revoked, or another error
+	 * when they could not be checked (answered as that error, e.g. 503) */
 	int (*authenticate)(struct req *r);
 };
 

@@ -231,6 +231,7 @@ int db_commit(struct db *db)
 	}
 	int wrote = db->tx_write || db->tx_dirty;
 	end_tx(db);
+	db_changes_end(db, rc == 0);
 	if (wrote) /* also after a failed COMMIT: a stamp that changes for nothing only costs a miss */
 		atomic_fetch_add(&local_writes, 1);
 	return rc;
@@ -243,6 +244,7 @@ void db_rollback(struct db *db)
 	int64_t ch;
 	db->ops->exec(db, "ROLLBACK", 0, NULL, &ch);
 	end_tx(db);
+	db_changes_end(db, 0);
 }
 
 void db_like_pattern(const char *q, int contains, char *out, size_t n)

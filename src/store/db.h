@@ -30,6 +30,10 @@ struct db_ops {
 	void (*close)(struct db *db);
 	/* optional: an integer column without a detour through text (NULL: via text) */
 	int64_t (*integer)(struct db_rows *r, int col);
+	/* optional (PostgreSQL): the payload of the next notification of a channel
+	 * this connection LISTENs to: 1 got one, 0 none within timeout_ms, < 0 the
+	 * connection broke */
+	int (*wait_notify)(struct db *db, int timeout_ms, char *out, size_t n);
 };
 
 /* every backend's connection starts with this */
@@ -39,6 +43,7 @@ struct db {
 	int in_tx, tx_write;
 	int tx_dirty;      /* a statement that may write ran in the open transaction */
 	int write_pending; /* an autocommit statement that may write has rows open */
+	struct db_topic *changed; /* SQLite: topics changed in the open transaction (store_changed) */
 	char err[512];
 };
 
@@ -55,6 +60,10 @@ int db_commit(struct db *db);
  * external = SQLite's data_version; E_INVALID on PostgreSQL */
 int db_stamp(struct db *db, uint64_t *local, int64_t *external);
 void db_rollback(struct db *db); /* safe to call when no transaction is open */
+
+/* the end of a transaction for the topics it changed: delivered when
+ * committed, dropped otherwise (store/changes.c) */
+void db_changes_end(struct db *db, int committed);
 
 /* returns the number of rows changed (>= 0) or an error */
 int db_exec(struct db *db, const char *sql, const char *types, ...);

@@ -42,6 +42,16 @@ static inline int store_stamp_same(const struct store_stamp *a, const struct sto
 	return a->local == b->local && a->external == b->external;
 }
 
+/* Saying that a topic ("room:<id>") changed, inside the write transaction
+ * of the change: it is heard after the commit, on every node, by the
+ * function given to store_on_changed ("*" means everything may have changed,
+ * after notifications were lost); a rollback drops it. */
+int store_changed(struct db *db, const char *topic);
+void store_on_changed(void (*fn)(const char *topic));
+/* PostgreSQL: a thread of its own LISTENs for other nodes' changes */
+int store_listen_start(const char *url);
+void store_listen_stop(void);
+
 #include "store/accounts.h"
 #include "store/apps.h"
 #include "store/audit.h"

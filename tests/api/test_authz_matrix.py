@@ -16,6 +16,7 @@ import pytest
 
 from apimap import body_schema, example_body, fill_ids, routes
 from conftest import PASSWORD, uniq
+from sse import hang_up
 
 ADMIN = ("admin",)
 READERS = ("admin", "manager", "api_manager", "technician")
@@ -365,6 +366,10 @@ EXPECT = {
     "POST /api/v1/calendars/{id}/import": Rule(ADMIN, 415, ids=admins_calendar, denied=404,
                                                note="the matrix sends JSON, not text/calendar: 415"),
     "GET /api/v1/calendars/{id}/export": Rule(ADMIN, 200, ids=admins_calendar, denied=404),
+    "POST /api/v1/freebusy": Rule(OWNERS, 200, body=lambda c: {
+        "from": "2030-01-07T00:00:00Z", "to": "2030-01-08T00:00:00Z", "user_ids": [c.user["A"]]}),
+    "GET /api/v1/calendars/{id}/stream": Rule(ADMIN, 200, ids=admins_calendar, denied=404,
+                                              note="an event stream: the matrix reads its status only"),
     # shares and public feeds: the calendar's owner (or a manager grantee, tests/api/test_shares.py)
     "GET /api/v1/calendars/{id}/shares": Rule(ADMIN, 200, ids=shared_calendar, denied=404),
     "POST /api/v1/calendars/{id}/shares": Rule(ADMIN, 201, ids=shared_calendar, denied=404, body=share_body),
@@ -464,7 +469,10 @@ def test_matrix(ctx, rt):
                 kw["json"] = rule.body(ctx)
             elif body_schema(rt) is not None:
                 kw["json"] = example_body(body_schema(rt), uniq())
-            r = c.request(rt.method, rt.fill(**ids), **kw)
+            events = rt.pattern.endswith("/stream")
+            r = c.request(rt.method, rt.fill(**ids), stream=events, **kw)
+            if events and r.status_code == 200:
+                hang_up(r)  # an event stream never ends by itself
             want = rule.expect(role, where)
             if r.status_code != want:
                 wrong.append("%-11s %-5s expected %d, got %d %s" % (role, where, want, r.status_code,

@@ -19,6 +19,7 @@ import pytest
 from apimap import (PARAM, body_schema, counts_diff, db_counts, example_body, fill_ids, flatten,
                     operation, resolve, routes)
 from conftest import uniq
+from sse import hang_up
 
 FAKE_ID = "zzz_00000000000000000000"
 BODY_ROUTES = [rt for rt in routes() if body_schema(rt) is not None]
@@ -287,7 +288,7 @@ def test_bad_query_strings(srv, acct, rt):
         r = acct.get(path, params=params, stream=True, timeout=15)
         what = "%s?%s" % (path, "&".join("%s=%s" % (k, str(v)[:30]) for k, v in params.items()))
         if r.status_code == 200 and not must_refuse:
-            r.close()
+            hang_up(r)  # event streams never end by themselves
             continue
         msg = check(r, (400, 404, 422), what)
         r.close()

@@ -3,6 +3,7 @@
  * SQLSTATE classes map to our error codes (23505/23503/23P01 -> E_CONFLICT).
  * A connection the server dropped is replaced before the next statement run
  * outside a transaction (see pg_ready), so a node outlives a PostgreSQL restart. */
+#include <errno.h>
 #include <libpq-fe.h>
 #include <poll.h>
 #include <stdio.h>
@@ -246,9 +247,33 @@ static void pg_close(struct db *db)
 	free(g);
 }
 
+static int pg_wait_notify(struct db *db, int timeout_ms, char *out, size_t n)
+{
+	struct pg *g = (struct pg *)db;
+	PGnotify *nt = PQnotifies(g->c);
+	if (!nt) {
+		if (PQstatus(g->c) != CONNECTION_OK)
+			return E_IO;
+		struct pollfd p = {.fd = PQsocket(g->c), .events = POLLIN};
+		int pr = poll(&p, 1, timeout_ms);
+		if (pr < 0)
+			return errno == EINTR ? 0 : E_IO;
+		if (pr == 0)
+			return 0;
+		if (!PQconsumeInput(g->c))
+			return E_IO;
+		if (!(nt = PQnotifies(g->c)))
+			return PQstatus(g->c) == CONNECTION_OK ? 0 : E_IO;
+	}
+	snprintf(out, n, "%s", nt->extra);
+	PQfreemem(nt);
+	return 1;
+}
+
 static const struct db_ops pg_ops = {pg_exec, pg_query, pg_next, pg_text, pg_is_null,
 				     pg_rows_free, pg_script, pg_close,
-				     NULL /* integers arrive as text anyway: db_int parses them */};
+				     NULL /* integers arrive as text anyway: db_int parses them */,
+				     pg_wait_notify};
 
 int db_pg_open(const char *url, struct db **out, char *err, size_t errlen)
 {

@@ -214,7 +214,8 @@ static void sq_close(struct db *db)
 }
 
 static const struct db_ops sq_ops = {sq_exec,      sq_query,  sq_next,  sq_text,   sq_is_null,
-				     sq_rows_free, sq_script, sq_close, sq_integer};
+				     sq_rows_free, sq_script, sq_close, sq_integer,
+				     NULL /* one process: commits deliver changes (store/changes.c) */};
 
 /* Memory statistics take a process-wide mutex on every SQLite allocation, which
  * the request threads then contend for; we never read them. Must precede

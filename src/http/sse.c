@@ -1,0 +1,271 @@
+/* SSE streams as suspended libmicrohttpd connections. The content reader
+ * runs on the connection's thread: with nothing to send it suspends the
+ * connection and returns 0 (microhttpd.h's pattern); sse_notify and the ping
+ * timer mark streams and resume them. A stream's lock orders "nothing to
+ * send, suspend" against "mark, resume", so no wake-up is lost; the hub's lock
+ * keeps a stream alive while it is being marked (the free callback takes it
+ * before unlinking). */
+#include "http/sse.h"
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/errors.h"
+#include "core/log.h"
+#include "http/metrics.h"
+#include "http/response.h"
+
+struct sse_stream {
+	struct MHD_Connection *conn;
+	char topic[128];
+	char event[32];
+	sse_render_fn render;
+	void *ctx;
+	void (*ctx_free)(void *ctx);
+	pthread_mutex_t mu;
+	int dirty, ping, closing, suspended;
+	struct buf out;
+	size_t out_off;
+	char last_id[SSE_ID_MAX];
+	struct sse_stream *prev, *next;
+};
+
+static pthread_mutex_t hub_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct sse_stream *hub;
+static int nstreams;
+
+static pthread_t pinger;
+static pthread_mutex_t ping_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ping_cv = PTHREAD_COND_INITIALIZER;
+static int ping_running, ping_stop;
+
+/* marks under the stream's lock and resumes it if it sleeps; call with hub_mu held */
+static void mark(struct sse_stream *s, int dirty, int ping, int closing)
+{
+	pthread_mutex_lock(&s->mu);
+	s->dirty |= dirty;
+	s->ping |= ping;
+	s->closing |= closing;
+	if (s->suspended) {
+		s->suspended = 0;
+		MHD_resume_connection(s->conn);
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+void sse_notify(const char *topic)
+{
+	pthread_mutex_lock(&hub_mu);
+	for (struct sse_stream *s = hub; s; s = s->next)
+		if (!strcmp(topic, "*") || !strcmp(s->topic, topic))
+			mark(s, 1, 0, 0);
+	pthread_mutex_unlock(&hub_mu);
+}
+
+int sse_open_streams(void)
+{
+	pthread_mutex_lock(&hub_mu);
+	int n = nstreams;
+	pthread_mutex_unlock(&hub_mu);
+	return n;
+}
+
+/* "id: …\nevent: …\ndata: …\n\n"; data is one line of JSON (no newlines) */
+static int frame(struct buf *out, const char *id, const char *event, const struct buf *data)
+{
+	int rc = buf_printf(out, "id: %s\nevent: %s\ndata: ", id, event);
+	for (size_t i = 0; !rc && i < data->len; i++) /* a newline would end the data early */
+		rc = buf_append(out, data->data[i] == '\n' ? " " : &data->data[i], 1);
+	return rc ? rc : buf_puts(out, "\n\n");
+}
+
+static ssize_t reader(void *cls, uint64_t pos, char *dst, size_t max)
+{
+	struct sse_stream *s = cls;
+	(void)pos;
+	pthread_mutex_lock(&s->mu);
+	if (s->out_off == s->out.len) {
+		s->out.len = s->out_off = 0;
+		if (s->closing) {
+			pthread_mutex_unlock(&s->mu);
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		}
+		if (s->dirty) {
+			s->dirty = s->ping = 0;
+			pthread_mutex_unlock(&s->mu);
+			struct buf data = {0};
+			char id[SSE_ID_MAX] = "";
+			int rc = s->render(s->ctx, &data, id);
+			pthread_mutex_lock(&s->mu);
+			if (rc) {
+				/* tell the client why it ends, so it need not reconnect */
+				buf_printf(&s->out, "event: end\ndata: {\"reason\":\"%s\"}\n\n",
+					   rc == E_NOTFOUND				? "gone"
+					   : rc == E_FORBIDDEN || rc == E_UNAUTH ? "forbidden"
+										 : "error");
+				s->closing = 1;
+			} else if (strcmp(id, s->last_id)) {
+				frame(&s->out, id, s->event, &data);
+				memcpy(s->last_id, id, sizeof s->last_id);
+			}
+			buf_free(&data);
+		} else if (s->ping) {
+			s->ping = 0;
+			buf_puts(&s->out, ": ping\n\n");
+		}
+	}
+	if (s->out_off < s->out.len) {
+		size_t n = s->out.len - s->out_off;
+		if (n > max)
+			n = max;
+		memcpy(dst, s->out.data + s->out_off, n);
+		s->out_off += n;
+		pthread_mutex_unlock(&s->mu);
+		return (ssize_t)n;
+	}
+	if (s->closing) {
+		pthread_mutex_unlock(&s->mu);
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	s->suspended = 1;
+	MHD_suspend_connection(s->conn);
+	pthread_mutex_unlock(&s->mu);
+	return 0;
+}
+
+static void stream_free(void *cls)
+{
+	struct sse_stream *s = cls;
+	pthread_mutex_lock(&hub_mu);
+	if (s->prev)
+		s->prev->next = s->next;
+	else if (hub == s)
+		hub = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	nstreams--;
+	pthread_mutex_unlock(&hub_mu);
+	metrics_sse_open(-1);
+	if (s->ctx_free)
+		s->ctx_free(s->ctx);
+	buf_free(&s->out);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+int sse_start(struct req *r, const char *topic, const char *event, sse_render_fn render, void *ctx,
+	      void (*ctx_free)(void *ctx))
+{
+	struct sse_stream *s = calloc(1, sizeof *s);
+	if (!s) {
+		if (ctx_free)
+			ctx_free(ctx);
+		return E_NOMEM;
+	}
+	s->conn = r->conn;
+	snprintf(s->topic, sizeof s->topic, "%s", topic);
+	snprintf(s->event, sizeof s->event, "%s", event);
+	s->render = render;
+	s->ctx = ctx;
+	s->ctx_free = ctx_free;
+	s->dirty = 1; /* the first read sends the current state */
+	pthread_mutex_init(&s->mu, NULL);
+	const char *last = req_header(r, "Last-Event-ID");
+	if (last)
+		snprintf(s->last_id, sizeof s->last_id, "%s", last);
+	r->stream = s;
+	r->responded = 1;
+	r->resp.status = 200;
+	return 0;
+}
+
+int sse_is_stream(const struct req *r) { return r->stream != NULL; }
+
+struct MHD_Response *sse_response(struct req *r)
+{
+	struct sse_stream *s = r->stream;
+	struct MHD_Response *mr = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, reader, s,
+								    stream_free);
+	if (!mr) {
+		if (s->ctx_free)
+			s->ctx_free(s->ctx);
+		pthread_mutex_destroy(&s->mu);
+		free(s);
+		r->stream = NULL;
+		return NULL;
+	}
+	MHD_add_response_header(mr, "Content-Type", "text/event-stream; charset=utf-8");
+	MHD_add_response_header(mr, "Cache-Control", "no-store");
+	MHD_add_response_header(mr, "X-Accel-Buffering", "no"); /* nginx: do not hold events back */
+	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+	pthread_mutex_lock(&hub_mu);
+	s->next = hub;
+	if (hub)
+		hub->prev = s;
+	hub = s;
+	nstreams++;
+	pthread_mutex_unlock(&hub_mu);
+	metrics_sse_open(1);
+	return mr;
+}
+
+static void *ping_loop(void *arg)
+{
+	long ms = (long)(intptr_t)arg;
+	pthread_mutex_lock(&ping_mu);
+	while (!ping_stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += ms / 1000;
+		until.tv_nsec += (ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&ping_cv, &ping_mu, &until);
+		if (ping_stop)
+			break;
+		pthread_mutex_unlock(&ping_mu);
+		pthread_mutex_lock(&hub_mu);
+		for (struct sse_stream *s = hub; s; s = s->next)
+			mark(s, 0, 1, 0);
+		pthread_mutex_unlock(&hub_mu);
+		pthread_mutex_lock(&ping_mu);
+	}
+	pthread_mutex_unlock(&ping_mu);
+	return NULL;
+}
+
+int sse_init(void)
+{
+	const char *env = getenv("CONVENE_SSE_PING_MS");
+	long ms = env ? strtol(env, NULL, 10) : 25000;
+	if (ms < 100)
+		ms = 100;
+	ping_stop = 0;
+	if (pthread_create(&pinger, NULL, ping_loop, (void *)(intptr_t)ms))
+		return E_NOMEM;
+	ping_running = 1;
+	return 0;
+}
+
+void sse_shutdown(void)
+{
+	if (ping_running) {
+		pthread_mutex_lock(&ping_mu);
+		ping_stop = 1;
+		pthread_cond_signal(&ping_cv);
+		pthread_mutex_unlock(&ping_mu);
+		pthread_join(pinger, NULL);
+		ping_running = 0;
+	}
+	pthread_mutex_lock(&hub_mu);
+	for (struct sse_stream *s = hub; s; s = s->next)
+		mark(s, 0, 0, 1);
+	pthread_mutex_unlock(&hub_mu);
+}

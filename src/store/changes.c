@@ -1,0 +1,136 @@
+/* "This topic changed", said inside a transaction and heard after its commit
+ * by every node: on PostgreSQL through NOTIFY (delivered at commit, to every
+ * LISTENing node, this one included, by the listener thread below); on
+ * SQLite, one process, from a list kept with the transaction and delivered
+ * by db_commit. A rollback drops what it said. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/errors.h"
+#include "core/log.h"
+#include "store/db.h"
+#include "store/store.h"
+
+#define CHANNEL "convene_changed"
+#define TOPIC_MAX 128
+
+struct db_topic {
+	char topic[TOPIC_MAX];
+	struct db_topic *next;
+};
+
+static void (*on_changed)(const char *topic);
+
+void store_on_changed(void (*fn)(const char *topic)) { on_changed = fn; }
+
+static void deliver(const char *topic)
+{
+	if (on_changed)
+		on_changed(topic);
+}
+
+int store_changed(struct db *db, const char *topic)
+{
+	if (strlen(topic) >= TOPIC_MAX)
+		return E_INVALID;
+	if (db_kind(db) == DB_PG) {
+		int rc = db_exec(db, "SELECT pg_notify('" CHANNEL "', ?)", "s", topic);
+		return rc < 0 ? rc : 0;
+	}
+	if (!db->in_tx) {
+		deliver(topic);
+		return 0;
+	}
+	for (struct db_topic *t = db->changed; t; t = t->next)
+		if (!strcmp(t->topic, topic))
+			return 0; /* once per transaction is enough */
+	struct db_topic *t = calloc(1, sizeof *t);
+	if (!t)
+		return E_NOMEM;
+	snprintf(t->topic, sizeof t->topic, "%s", topic);
+	t->next = db->changed;
+	db->changed = t;
+	return 0;
+}
+
+void db_changes_end(struct db *db, int committed)
+{
+	struct db_topic *t = db->changed;
+	db->changed = NULL;
+	while (t) {
+		struct db_topic *next = t->next;
+		if (committed)
+			deliver(t->topic);
+		free(t);
+		t = next;
+	}
+}
+
+/* ---- the PostgreSQL listener: one connection per node, its own thread */
+
+static pthread_t listener;
+static int listening, listener_stop;
+static char listen_url[1024];
+
+static void *listen_loop(void *arg)
+{
+	(void)arg;
+	struct db *db = NULL;
+	int backoff = 1;
+	while (!listener_stop) {
+		if (!db) {
+			char err[256];
+			if (db_open(listen_url, &db, err, sizeof err) ||
+			    db_script(db, "LISTEN " CHANNEL) < 0) {
+				if (db) {
+					db_close(db);
+					db = NULL;
+				}
+				for (int i = 0; i < backoff * 10 && !listener_stop; i++)
+					usleep(100000);
+				backoff = backoff < 30 ? backoff * 2 : 30;
+				continue;
+			}
+			backoff = 1;
+			/* what changed while nobody listened is unknown: everything did */
+			deliver("*");
+		}
+		char topic[TOPIC_MAX];
+		int rc = db->ops->wait_notify(db, 500, topic, sizeof topic);
+		if (rc == 1)
+			deliver(topic);
+		else if (rc < 0) {
+			log_warn("change notifications from PostgreSQL lost; listening again");
+			db_close(db);
+			db = NULL;
+		}
+	}
+	if (db)
+		db_close(db);
+	return NULL;
+}
+
+int store_listen_start(const char *url)
+{
+	if (strncmp(url, "postgres", 8))
+		return 0; /* SQLite: one process, commits deliver */
+	snprintf(listen_url, sizeof listen_url, "%s", url);
+	listener_stop = 0;
+	if (pthread_create(&listener, NULL, listen_loop, NULL))
+		return E_NOMEM;
+	listening = 1;
+	return 0;
+}
+
+void store_listen_stop(void)
+{
+	if (!listening)
+		return;
+	listener_stop = 1;
+	pthread_join(listener, NULL);
+	listening = 0;
+}

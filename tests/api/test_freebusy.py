@@ -1,0 +1,60 @@
+"""Free/busy of users: busy spans from every calendar they own, merged,
+series expanded, transparent and cancelled events left out; unknown users
+reported one by one; no cap at 50."""
+from calutil import new_calendar, new_event
+from conftest import problem
+
+
+def member(srv, admin):
+    u, _ = srv.make_user(admin, "member")
+    return u, srv.login_as(u)
+
+
+def fb(c, ids, start="2030-06-03T00:00:00Z", end="2030-06-10T00:00:00Z"):
+    r = c.post("/api/v1/freebusy", json={"from": start, "to": end, "user_ids": ids})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_busy_spans_merge_across_calendars_and_series(srv, admin):
+    u, c = member(srv, admin)
+    work = new_calendar(c, time_zone="Europe/Paris")
+    side = new_calendar(c, time_zone="UTC")
+    new_event(c, work["id"], start="2030-06-03T10:00:00", end="2030-06-03T11:00:00")      # 08-09Z
+    new_event(c, side["id"], start="2030-06-03T08:30:00Z", end="2030-06-03T09:30:00Z")    # overlaps
+    new_event(c, work["id"], start="2030-06-04T09:00:00", end="2030-06-04T09:30:00",
+              rrule="FREQ=DAILY;COUNT=3")                                                    # 07-07:30Z x3
+    new_event(c, work["id"], start="2030-06-05T14:00:00", end="2030-06-05T15:00:00", transparency="transparent")
+    new_event(c, work["id"], start="2030-06-05T16:00:00", end="2030-06-05T17:00:00", status="cancelled")
+    _, asker = member(srv, admin)
+    got = fb(asker, [u["id"]])
+    assert got["errors"] == []
+    assert got["users"] == [{"id": u["id"], "busy": [
+        {"start": "2030-06-03T08:00:00Z", "end": "2030-06-03T09:30:00Z"},
+        {"start": "2030-06-04T07:00:00Z", "end": "2030-06-04T07:30:00Z"},
+        {"start": "2030-06-05T07:00:00Z", "end": "2030-06-05T07:30:00Z"},
+        {"start": "2030-06-06T07:00:00Z", "end": "2030-06-06T07:30:00Z"}]}]
+    # spans are clipped to the window
+    got = fb(asker, [u["id"]], "2030-06-03T08:30:00Z", "2030-06-03T09:00:00Z")
+    assert got["users"][0]["busy"] == [{"start": "2030-06-03T08:30:00Z", "end": "2030-06-03T09:00:00Z"}]
+
+
+def test_many_users_and_unknown_ones(srv, admin):
+    people = [member(srv, admin)[0]["id"] for _ in range(60)]
+    srv.add_account("FbOther", "Free/busy other account")
+    stranger, _ = srv.make_user(srv.admin("FbOther"), "member")
+    _, asker = member(srv, admin)
+    got = fb(asker, people + [stranger["id"], "usr_aaaaaaaaaaaaaaaaaaaa", "nonsense"])
+    assert [x["id"] for x in got["users"]] == people and all(x["busy"] == [] for x in got["users"])
+    assert [e["id"] for e in got["errors"]] == [stranger["id"], "usr_aaaaaaaaaaaaaaaaaaaa", "nonsense"]
+
+
+def test_bad_free_busy_requests(srv, admin):
+    u, c = member(srv, admin)
+    url = "/api/v1/freebusy"
+    assert problem(c.post(url, json={"from": "2030-01-02", "to": "2030-01-01", "user_ids": []}), 422)["field"] == "to"
+    assert problem(c.post(url, json={"from": "2030-01-01", "to": "2030-06-01", "user_ids": []}), 422)["field"] == "to"
+    assert problem(c.post(url, json={"from": "soon", "to": "2030-01-01", "user_ids": []}), 422)["field"] == "from"
+    assert problem(c.post(url, json={"from": "2030-01-01", "to": "2030-01-02"}), 422)["field"] == "user_ids"
+    cust, _ = srv.make_user(admin, "customer")
+    problem(srv.login_as(cust).post(url, json={"from": "2030-01-01", "to": "2030-01-02", "user_ids": []}), 403)
