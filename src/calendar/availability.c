@@ -1,5 +1,5 @@
-/* POST /api/v1/freebusy {from, to, user_ids}: for each user of the account,
- * the merged busy spans in [from, to) (at most 93 days, 1,000 users); an id
+/* POST /api/v1/freebusy {start, end, users}: for each user of the account,
+ * the merged busy spans in [start, end) (at most 93 days, 1,000 users); an id
  * that is not a user of the account comes back in `errors`, not as a
  * failure of the whole request. Anyone who may own calendars may ask: in an
  * organisation, when colleagues are busy is not a secret, what they do is. */
@@ -45,7 +45,7 @@ static json_t *spans_json(const struct busy_list *b)
 
 static int freebusy(struct req *r)
 {
-	static const char *const allowed[] = {"from", "to", "user_ids", NULL};
+	static const char *const allowed[] = {"start", "end", "users", NULL};
 	json_t *in;
 	int64_t from, to;
 	const char **ids = NULL;
@@ -54,12 +54,12 @@ static int freebusy(struct req *r)
 	if (!calendar_owner_role(r->who.role))
 		return resp_problem(r, 403, "forbidden", "guests and customers may not look up colleagues' time"),
 		       E_FORBIDDEN;
-	if ((rc = jin_object(r, &in, allowed)) || (rc = read_time(r, in, "from", &from)) ||
-	    (rc = read_time(r, in, "to", &to)) ||
-	    (rc = jin_string_array(r, in, "user_ids", JIN_REQUIRED, USERS_MAX, 40, &ids, &nids)))
+	if ((rc = jin_object(r, &in, allowed)) || (rc = read_time(r, in, "start", &from)) ||
+	    (rc = read_time(r, in, "end", &to)) ||
+	    (rc = jin_string_array(r, in, "users", JIN_REQUIRED, USERS_MAX, 40, &ids, &nids)))
 		return rc;
 	if (to <= from || to - from > WINDOW_MAX)
-		return resp_field_error(r, "to", "the window [from, to) must be non-empty and at most 93 days"),
+		return resp_field_error(r, "end", "the window [start, end) must be non-empty and at most 93 days"),
 		       E_INVALID;
 	struct db *db = store_db();
 	if (!db)
@@ -88,7 +88,7 @@ static int freebusy(struct req *r)
 	char f[32], t[32];
 	clock_iso(from, f, sizeof f);
 	clock_iso(to, t, sizeof t);
-	return resp_json(r, 200, json_pack("{s:s, s:s, s:o, s:o}", "from", f, "to", t, "users", users, "errors",
+	return resp_json(r, 200, json_pack("{s:s, s:s, s:o, s:o}", "start", f, "end", t, "users", users, "errors",
 					   errors));
 fail:
 	json_decref(users);

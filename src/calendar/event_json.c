@@ -111,7 +111,7 @@ int event_parse_time(const char *s, const char *tz, int all_day, int64_t *out, c
 	return 0;
 bad:
 	*why = all_day ? "expected a date YYYY-MM-DD"
-		       : "expected YYYY-MM-DDTHH:MM:SS (wall time in time_zone) or YYYY-MM-DDTHH:MM:SSZ (UTC)";
+		       : "expected YYYY-MM-DDTHH:MM:SS (wall time in tzid) or YYYY-MM-DDTHH:MM:SSZ (UTC)";
 	return E_INVALID;
 }
 
@@ -244,16 +244,16 @@ int event_read(struct req *r, json_t *in, const struct calendar *cal, int creati
 	    (rc = jin_string(r, in, "transparency", JIN_OPTIONAL, 20, &transp)) ||
 	    (rc = jin_string(r, in, "class", JIN_OPTIONAL, 20, &klass)))
 		return rc;
-	/* time_zone and rrule may be null: UTC times, no recurrence */
-	json_t *tzv = json_object_get(in, "time_zone"), *rrv = json_object_get(in, "rrule");
-	if (tzv && !json_is_null(tzv) && (rc = jin_string(r, in, "time_zone", JIN_OPTIONAL, 63, &tz)))
+	/* tzid and rrule may be null: UTC times, no recurrence */
+	json_t *tzv = json_object_get(in, "tzid"), *rrv = json_object_get(in, "rrule");
+	if (tzv && !json_is_null(tzv) && (rc = jin_string(r, in, "tzid", JIN_OPTIONAL, 63, &tz)))
 		return rc;
 	if (rrv && !json_is_null(rrv) && (rc = jin_string(r, in, "rrule", JIN_OPTIONAL, 500, &rrule)))
 		return rc;
 	if (uid && (!*uid || strpbrk(uid, "\r\n")))
 		return resp_field_error(r, "uid", "uid must be one non-empty line"), E_INVALID;
 	if (tz && !ics_tz_valid(tz))
-		return resp_field_error(r, "time_zone", "'%.63s' is not a known IANA time zone", tz), E_INVALID;
+		return resp_field_error(r, "tzid", "'%.63s' is not a known IANA time zone", tz), E_INVALID;
 	if (status && !one_of(status, statuses))
 		return resp_field_error(r, "status", "status is tentative, confirmed or cancelled"), E_INVALID;
 	if (transp && !one_of(transp, transps))
@@ -286,7 +286,7 @@ int event_read(struct req *r, json_t *in, const struct calendar *cal, int creati
 		ev->klass = upper(r->arena, klass);
 		*mask |= ICS_F_CLASS;
 	}
-	/* time: any of start, end, time_zone, all_day re-reads them together */
+	/* time: any of start, end, tzid, all_day re-reads them together */
 	if (creating || start || end || tzv || jin_has(in, "all_day")) {
 		const char *zone = tzv ? tz : ev->tzid ? ev->tzid : creating ? cal->time_zone : NULL;
 		int64_t s = ev->start, e = ev->end, len = ev->end - ev->start;
@@ -397,7 +397,7 @@ static json_t *times_json(json_t *o, const struct ics_event *e)
 	ics_format_time(e->end, e->tzid, e->all_day, t, sizeof t);
 	json_object_set_new(o, "start", json_string(s));
 	json_object_set_new(o, "end", json_string(t));
-	json_object_set_new(o, "time_zone", str_or_null(e->tzid));
+	json_object_set_new(o, "tzid", str_or_null(e->tzid));
 	json_object_set_new(o, "all_day", json_boolean(e->all_day));
 	return o;
 }

@@ -1,5 +1,5 @@
 /* Events as the JSON API shows and takes them: times as local wall time in
- * the event's zone ("2026-11-23T10:00:00" + time_zone), UTC ("…Z") or dates
+ * the event's zone ("2026-11-23T10:00:00" + tzid), UTC ("…Z") or dates
  * for all-day events; enumerations lower-case; what a role may see. */
 #ifndef CALENDAR_EVENT_JSON_H
 #define CALENDAR_EVENT_JSON_H

@@ -24,7 +24,7 @@
 #define OCCURRENCES_MAX 5000
 
 static const char *const event_fields[] = {"uid", "summary", "description", "location", "start",
-					   "end", "time_zone", "all_day", "rrule", "exdates", "rdates",
+					   "end", "tzid", "all_day", "rrule", "exdates", "rdates",
 					   "status", "transparency", "class", "attendees", NULL};
 
 static json_t *audit_view(const struct ics_event *m, const char *id)
@@ -37,22 +37,23 @@ static json_t *audit_view(const struct ics_event *m, const char *id)
 
 static int parse_window(struct req *r, const struct calendar *c, int64_t *from, int64_t *to)
 {
-	const char *f = req_query(r, "from"), *t = req_query(r, "to"), *why = NULL;
+	const char *f = req_query(r, "start"), *t = req_query(r, "end"), *why = NULL;
+	const char *fname = "start", *tname = "end";
 	int64_t now = clock_now();
 	*from = now - now % 86400;
 	*to = *from + 31 * 86400;
 	if (f && event_parse_time(f, c->time_zone, strlen(f) == 10, from, &why))
-		return resp_problem_ext(r, 400, "invalid-query", why, json_pack("{s:s}", "field", "from")),
+		return resp_problem_ext(r, 400, "invalid-query", why, json_pack("{s:s}", "field", fname)),
 		       E_INVALID;
 	if (t && event_parse_time(t, c->time_zone, strlen(t) == 10, to, &why))
-		return resp_problem_ext(r, 400, "invalid-query", why, json_pack("{s:s}", "field", "to")),
+		return resp_problem_ext(r, 400, "invalid-query", why, json_pack("{s:s}", "field", tname)),
 		       E_INVALID;
 	if (f && !t)
 		*to = *from + 31 * 86400;
 	if (*to <= *from || *to - *from > WINDOW_MAX)
 		return resp_problem_ext(r, 400, "invalid-query",
-					"the window [from, to) must be non-empty and at most 366 days",
-					json_pack("{s:s}", "field", "to")),
+					"the window [start, end) must be non-empty and at most 366 days",
+					json_pack("{s:s}", "field", tname)),
 		       E_INVALID;
 	return 0;
 }
@@ -140,7 +141,7 @@ static int list(struct req *r)
 	char f[32], t[32];
 	clock_iso(from, f, sizeof f);
 	clock_iso(to, t, sizeof t);
-	return resp_json(r, 200, json_pack("{s:o, s:s, s:s, s:b, s:s}", "items", items, "from", f, "to", t,
+	return resp_json(r, 200, json_pack("{s:o, s:s, s:s, s:b, s:s}", "items", items, "start", f, "end", t,
 					   "truncated", w.truncated, "role", cal_role_name(role)));
 }
 
@@ -304,7 +305,7 @@ static int change(struct req *r)
 	    (rc = load_event(r, db, &c, &row, &cur)) || (rc = if_match(r, &row)))
 		goto fail;
 	static const char *const allowed[] = {"summary", "description", "location", "start", "end",
-					      "time_zone", "all_day", "rrule", "exdates", "rdates",
+					      "tzid", "all_day", "rrule", "exdates", "rdates",
 					      "status", "transparency", "class", "attendees", NULL};
 	struct ics_event ev = cur->master;
 	if ((rc = jin_object(r, &in, allowed)) || (rc = event_read(r, in, &c, 0, &ev, &mask)))

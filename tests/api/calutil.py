@@ -26,6 +26,6 @@ def new_event(client, cal_id, **fields):
 
 
 def occurrences(client, cal_id, start, end, status=200):
-    r = client.get("/api/v1/calendars/%s/events" % cal_id, params={"from": start, "to": end})
+    r = client.get("/api/v1/calendars/%s/events" % cal_id, params={"start": start, "end": end})
     assert r.status_code == status, r.text
     return r.json()["items"] if status == 200 else r

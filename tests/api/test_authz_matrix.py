@@ -367,7 +367,7 @@ EXPECT = {
                                                note="the matrix sends JSON, not text/calendar: 415"),
     "GET /api/v1/calendars/{id}/export": Rule(ADMIN, 200, ids=admins_calendar, denied=404),
     "POST /api/v1/freebusy": Rule(OWNERS, 200, body=lambda c: {
-        "from": "2030-01-07T00:00:00Z", "to": "2030-01-08T00:00:00Z", "user_ids": [c.user["A"]]}),
+        "start": "2030-01-07T00:00:00Z", "end": "2030-01-08T00:00:00Z", "users": [c.user["A"]]}),
     "GET /api/v1/calendars/{id}/stream": Rule(ADMIN, 200, ids=admins_calendar, denied=404,
                                               note="an event stream: the matrix reads its status only"),
     # shares and public feeds: the calendar's owner (or a manager grantee, tests/api/test_shares.py)

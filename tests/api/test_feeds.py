@@ -13,7 +13,7 @@ def owner_with_events(srv, admin, **cal_fields):
     u, _ = srv.make_user(admin, "member")
     c = srv.login_as(u)
     cal = new_calendar(c, time_zone="Europe/Paris", **cal_fields)
-    event_soon(c, cal["id"], summary="Quarterly review", time_zone="Europe/Paris")
+    event_soon(c, cal["id"], summary="Quarterly review", tzid="Europe/Paris")
     event_soon(c, cal["id"], days=4, summary="Dentist", **{"class": "private"})
     return u, c, cal
 

@@ -11,7 +11,7 @@ def member(srv, admin):
 
 
 def fb(c, ids, start="2030-06-03T00:00:00Z", end="2030-06-10T00:00:00Z"):
-    r = c.post("/api/v1/freebusy", json={"from": start, "to": end, "user_ids": ids})
+    r = c.post("/api/v1/freebusy", json={"start": start, "end": end, "users": ids})
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -52,9 +52,9 @@ def test_many_users_and_unknown_ones(srv, admin):
 def test_bad_free_busy_requests(srv, admin):
     u, c = member(srv, admin)
     url = "/api/v1/freebusy"
-    assert problem(c.post(url, json={"from": "2030-01-02", "to": "2030-01-01", "user_ids": []}), 422)["field"] == "to"
-    assert problem(c.post(url, json={"from": "2030-01-01", "to": "2030-06-01", "user_ids": []}), 422)["field"] == "to"
-    assert problem(c.post(url, json={"from": "soon", "to": "2030-01-01", "user_ids": []}), 422)["field"] == "from"
-    assert problem(c.post(url, json={"from": "2030-01-01", "to": "2030-01-02"}), 422)["field"] == "user_ids"
+    assert problem(c.post(url, json={"start": "2030-01-02", "end": "2030-01-01", "users": []}), 422)["field"] == "end"
+    assert problem(c.post(url, json={"start": "2030-01-01", "end": "2030-06-01", "users": []}), 422)["field"] == "end"
+    assert problem(c.post(url, json={"start": "soon", "end": "2030-01-01", "users": []}), 422)["field"] == "start"
+    assert problem(c.post(url, json={"start": "2030-01-01", "end": "2030-01-02"}), 422)["field"] == "users"
     cust, _ = srv.make_user(admin, "customer")
-    problem(srv.login_as(cust).post(url, json={"from": "2030-01-01", "to": "2030-01-02", "user_ids": []}), 403)
+    problem(srv.login_as(cust).post(url, json={"start": "2030-01-01", "end": "2030-01-02", "users": []}), 403)
