@@ -13,6 +13,7 @@
 #include "calendar/access.h"
 #include "calendar/assemble.h"
 #include "calendar/feed_cache.h"
+#include "calendar/feed_counts.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/errors.h"
@@ -152,9 +153,9 @@ static int public_feed(struct req *r)
 		return resp_problem(r, 404, "not-found", "no feed at this address (it may have been rotated or revoked)");
 	if (rc)
 		return rc;
-	/* a count, not a log: one short write per fetch */
-	if ((rc = store_public_feed_fetched(db, f.account_id, f.calendar_id, clock_now(), 1)))
-		log_error("cannot count a public feed fetch: %s", error_name(rc));
+	/* counted in memory, written every few seconds (calendar/feed_counts.h) */
+	feed_counts_hit(f.account_id, f.calendar_id, clock_now());
+	feed_counts_flush(db, clock_now(), 0);
 	return serve(r, db, &c, strcmp(f.detail, "full") ? ASSEMBLE_BUSY : ASSEMBLE_PUBLIC_ONLY);
 }
 
@@ -253,6 +254,7 @@ static int feed_show(struct req *r)
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
+	feed_counts_flush(db, clock_now(), 1); /* this node's counts are exact */
 	struct calendar c;
 	struct public_feed f;
 	int rc = load_feed(r, db, &c, &f);
