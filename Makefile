@@ -68,6 +68,7 @@ test: deps
 
 bench: deps all
 	bench/http.sh
+	bench/feed.sh
 
 clean:
 	rm -rf $(BUILD) web/dist

@@ -25,7 +25,7 @@ for tool in wrk nginx python3 curl; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] ||
     { echo "bench: $tool is missing (scripts/deps.sh installs it)" >&2; exit 1; }
 done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
 # wrk runs for WRK_DURATION; anything much longer is a mistake, not a benchmark
 case "$WRK_DURATION" in
   [1-9]s|[1-5][0-9]s|60s|1m) ;;
@@ -41,37 +41,16 @@ if [ ! -x "$BIN" ]; then
 fi
 
 tmp=$(mktemp -d /tmp/convene-bench.XXXXXX)
+. bench/lib.sh
 convene_pid="" nginx_pid=""
 cleanup() {
-  # only what this script started, by pid
-  if [ -n "$convene_pid" ] && kill -0 "$convene_pid" 2>/dev/null; then
-    kill -TERM "$convene_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$convene_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$convene_pid" 2>/dev/null || true
-  fi
-  if [ -n "$nginx_pid" ] && kill -0 "$nginx_pid" 2>/dev/null; then
-    kill -QUIT "$nginx_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$nginx_pid" 2>/dev/null || true
-  fi
+  stop_pid "$convene_pid" TERM
+  stop_pid "$nginx_pid" QUIT
   wait 2>/dev/null || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_http() { # url, pid: until it answers 200
-  for _ in $(seq 100); do
-    curl -fs -o /dev/null "$1" && return 0
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
 
 # ------------------------------------------------------------ convene
 port=$(free_port)
@@ -128,76 +107,42 @@ body_bytes=$(stat -c %s "$tmp/www/api/v1/me")
 
 # ------------------------------------------------------------ nginx, same body
 nport=$(free_port)
-mkdir -p "$tmp/nginx/logs"
-user_line=""
-[ "$(id -u)" -eq 0 ] && user_line="user $(id -un);" # as the current user, also when that is root
-cat >"$tmp/nginx/nginx.conf" <<EOF
-$user_line
-daemon off;
-worker_processes $SERVER_THREADS;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log $tmp/nginx/logs/access.log;
-  client_body_temp_path $tmp/nginx/client_body;
-  proxy_temp_path $tmp/nginx/proxy;
-  fastcgi_temp_path $tmp/nginx/fastcgi;
-  uwsgi_temp_path $tmp/nginx/uwsgi;
-  scgi_temp_path $tmp/nginx/scgi;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$nport;
-    root $tmp/www;
-    location / { default_type application/json; add_header Cache-Control no-store; }
-  }
-}
-EOF
-"$NGINX" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/logs/error.log" &
-nginx_pid=$!
+nginx_start "$tmp/www" "$nport" "$SERVER_THREADS" "application/json"
 wait_http "http://127.0.0.1:$nport/api/v1/me" "$nginx_pid" ||
   { echo "bench: nginx did not start:" >&2; cat "$tmp/nginx/logs/error.log" >&2; exit 1; }
 nginx_bytes=$(curl -fsS "http://127.0.0.1:$nport/api/v1/me" | wc -c)
 [ "$nginx_bytes" -eq "$body_bytes" ] || { echo "bench: body sizes differ" >&2; exit 1; }
 
 # ------------------------------------------------------------ wrk, same parameters
-run_wrk() { # name url duration -> requests/s on stdout, full output in $tmp/wrk-<name>.txt
-  wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$3" --latency -H "$auth" "$2" >"$tmp/wrk-$1.txt" 2>&1
-  if grep -q "Non-2xx" "$tmp/wrk-$1.txt"; then
-    echo "bench: $1 answered errors:" >&2; cat "$tmp/wrk-$1.txt" >&2; return 1
-  fi
-  awk '/^Requests\/sec:/ {print $2}' "$tmp/wrk-$1.txt"
-}
 # warm both up (page cache, SQLite statement cache, connections), then measure
-run_wrk convene-warm "$base/api/v1/me" 2s >/dev/null
-run_wrk nginx-warm "http://127.0.0.1:$nport/api/v1/me" 2s >/dev/null
+W="$WRK_THREADS $WRK_CONNECTIONS"
+run_wrk convene-warm "$base/api/v1/me" 2s $W "$auth" >/dev/null
+run_wrk nginx-warm "http://127.0.0.1:$nport/api/v1/me" 2s $W "$auth" >/dev/null
 convene_rps=0 nginx_rps=0 rounds=""
-best() { awk -v a="$1" -v b="$2" 'BEGIN {print (b > a) ? b : a}'; }
 for round in $(seq "$ROUNDS"); do
-  c=$(run_wrk "convene-$round" "$base/api/v1/me" "$WRK_DURATION")
-  n=$(run_wrk "nginx-$round" "http://127.0.0.1:$nport/api/v1/me" "$WRK_DURATION")
+  c=$(run_wrk "convene-$round" "$base/api/v1/me" "$WRK_DURATION" $W "$auth")
+  n=$(run_wrk "nginx-$round" "http://127.0.0.1:$nport/api/v1/me" "$WRK_DURATION" $W "$auth")
   rounds="$rounds  round $round: convene $c, nginx $n req/s"$'\n'
   [ "$(best "$convene_rps" "$c")" = "$c" ] && { convene_rps=$c; cp "$tmp/wrk-convene-$round.txt" "$tmp/wrk-convene.txt"; }
   [ "$(best "$nginx_rps" "$n")" = "$n" ] && { nginx_rps=$n; cp "$tmp/wrk-nginx-$round.txt" "$tmp/wrk-nginx.txt"; }
 done
 rss_kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$convene_pid/status")
 hwm_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$convene_pid/status")
-ratio=$(awk -v a="$convene_rps" -v b="$nginx_rps" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
-verdict=$(awk -v r="$ratio" -v t="$TARGET" 'BEGIN {print (r >= t) ? "met" : "NOT met"}')
-latency() { awk '/^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {print "p50 " p50 ", p99 " p99}' "$tmp/wrk-$1.txt"; }
+ratio=$(ratio "$convene_rps" "$nginx_rps")
+verdict=$(verdict "$ratio" "$TARGET")
 
 mkdir -p bench/results
 report="bench/results/http-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
   echo "convene HTTP benchmark, $(date -u '+%Y-%m-%d %H:%M:%S UTC') on $(uname -n), $(nproc) cores"
   echo "$("$BIN" version 2>/dev/null || echo convene) ($BIN, SQLite, $SERVER_THREADS threads, text log to a file)"
-  echo "nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') ($SERVER_THREADS workers, access log to a file)"
+  echo "nginx $(nginx_version) ($SERVER_THREADS workers, access log to a file)"
   echo "wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION, same bearer header on both, after a 2 s warm-up each;"
   echo "$ROUNDS rounds of convene then nginx, best round of each"
   echo "body: $body_bytes bytes of JSON (convene's GET /api/v1/me, served by nginx as a static file)"
   echo
-  printf '%-28s %12s req/s   %s\n' "convene GET /api/v1/me" "$convene_rps" "$(latency convene)"
-  printf '%-28s %12s req/s   %s\n' "nginx static file" "$nginx_rps" "$(latency nginx)"
+  printf '%-28s %12s req/s   %s\n' "convene GET /api/v1/me" "$convene_rps" "$(wrk_latency convene)"
+  printf '%-28s %12s req/s   %s\n' "nginx static file" "$nginx_rps" "$(wrk_latency nginx)"
   echo "ratio convene/nginx: $ratio (target >= $TARGET: $verdict)"
   echo "convene RSS after the run: $((rss_kb / 1024)) MiB ($rss_kb kB; peak $hwm_kb kB, which includes"
   echo "  the Argon2id sign-ins of the set-up)"

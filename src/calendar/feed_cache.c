@@ -1,9 +1,11 @@
-/* A hash table of entries on a doubly linked LRU list, under one mutex. The
- * body is copied out under the lock: copying is far cheaper than assembling,
- * and no entry outlives its removal. */
+/* A hash table of entries on a doubly linked LRU list, under one mutex.
+ * Bodies are reference-counted and immutable: a response sends the cached
+ * bytes themselves (no copy of megabytes per request) and releases them when
+ * sent, so an entry dropped meanwhile lives on until its last reader is done. */
 #include "calendar/feed_cache.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,11 +14,17 @@
 #define BUCKETS 1024
 #define VARIANT_MAX 32
 
+struct feed_body {
+	atomic_int refs;
+	size_t len;
+	char data[]; /* NUL-terminated */
+};
+
 struct entry {
 	char calendar_id[ID_MAX];
 	int64_t version;
 	char variant[VARIANT_MAX];
-	char *data;
+	struct feed_body *body;
 	size_t len;
 	int64_t built_at;
 	struct entry *next_hash;
@@ -71,7 +79,7 @@ static void drop(struct entry *e)
 	lru_unlink(e);
 	used -= e->len + sizeof *e;
 	count--;
-	free(e->data);
+	feed_cache_release(e->body);
 	free(e);
 }
 
@@ -93,26 +101,45 @@ void feed_cache_limit(size_t max_bytes)
 	pthread_mutex_unlock(&lock);
 }
 
-int feed_cache_get(const char *calendar_id, int64_t version, const char *variant, struct arena *a,
-		   char **data, size_t *len, int64_t *built_at)
+void feed_cache_release(void *body)
+{
+	struct feed_body *b = body;
+	if (b && atomic_fetch_sub(&b->refs, 1) == 1)
+		free(b);
+}
+
+int feed_cache_acquire(const char *calendar_id, int64_t version, const char *variant,
+		       struct feed_body **body, const char **data, size_t *len, int64_t *built_at)
 {
 	int found = 0;
 	pthread_mutex_lock(&lock);
 	struct entry *e = find(calendar_id, version, variant);
 	if (e) {
-		*data = arena_alloc(a, e->len + 1);
-		if (*data) {
-			memcpy(*data, e->data, e->len);
-			(*data)[e->len] = 0;
-			*len = e->len;
-			*built_at = e->built_at;
-			lru_unlink(e);
-			lru_front(e);
-			found = 1;
-		}
+		atomic_fetch_add(&e->body->refs, 1);
+		*body = e->body;
+		*data = e->body->data;
+		*len = e->body->len;
+		*built_at = e->built_at;
+		lru_unlink(e);
+		lru_front(e);
+		found = 1;
 	}
 	pthread_mutex_unlock(&lock);
 	return found;
+}
+
+int feed_cache_get(const char *calendar_id, int64_t version, const char *variant, struct arena *a,
+		   char **data, size_t *len, int64_t *built_at)
+{
+	struct feed_body *b;
+	const char *d;
+	if (!feed_cache_acquire(calendar_id, version, variant, &b, &d, len, built_at))
+		return 0;
+	*data = arena_alloc(a, *len + 1);
+	memcpy(*data, d, *len);
+	(*data)[*len] = 0;
+	feed_cache_release(b);
+	return 1;
 }
 
 void feed_cache_put(const char *calendar_id, int64_t version, const char *variant, const char *data,
@@ -121,18 +148,20 @@ void feed_cache_put(const char *calendar_id, int64_t version, const char *varian
 	if (strlen(calendar_id) >= ID_MAX || strlen(variant) >= VARIANT_MAX)
 		return;
 	struct entry *e = calloc(1, sizeof *e);
-	char *copy = malloc(len + 1);
+	struct feed_body *copy = malloc(sizeof *copy + len + 1);
 	if (!e || !copy) {
 		free(e);
 		free(copy);
 		return;
 	}
-	memcpy(copy, data, len);
-	copy[len] = 0;
+	atomic_init(&copy->refs, 1); /* the entry's */
+	copy->len = len;
+	memcpy(copy->data, data, len);
+	copy->data[len] = 0;
 	strcpy(e->calendar_id, calendar_id);
 	strcpy(e->variant, variant);
 	e->version = version;
-	e->data = copy;
+	e->body = copy;
 	e->len = len;
 	e->built_at = built_at;
 	pthread_mutex_lock(&lock);

@@ -64,14 +64,16 @@ static int serve(struct req *r, struct db *db, const struct calendar *c, enum as
 	snprintf(etag, sizeof etag, "\"%lld-%s\"", (long long)c->version, variant);
 	resp_header(r, "ETag", etag);
 	resp_header(r, "Cache-Control", "private, no-cache");
-	char *data = NULL;
+	struct feed_body *body = NULL;
+	const char *data = NULL;
 	size_t len = 0;
 	int64_t built = 0;
-	int hit = feed_cache_get(c->id, c->version, variant, r->arena, &data, &len, &built);
+	int hit = feed_cache_acquire(c->id, c->version, variant, &body, &data, &len, &built);
 	if (etag_matches(req_header(r, "If-None-Match"), etag)) {
 		if (hit) {
 			http_date(built, date, sizeof date);
 			resp_header(r, "Last-Modified", date);
+			feed_cache_release(body);
 		}
 		return resp_empty(r, 304);
 	}
@@ -87,15 +89,20 @@ static int serve(struct req *r, struct db *db, const struct calendar *c, enum as
 		}
 		built = now;
 		feed_cache_put(c->id, c->version, variant, b.data ? b.data : "", b.len, built);
-		data = arena_alloc(r->arena, b.len + 1);
-		if (b.len)
-			memcpy(data, b.data, b.len);
-		len = b.len;
+		hit = feed_cache_acquire(c->id, c->version, variant, &body, &data, &len, &built);
+		if (!hit) { /* not cached (no budget, or too large for it): sent from the build */
+			http_date(now, date, sizeof date);
+			resp_header(r, "Last-Modified", date);
+			rc = resp_raw(r, 200, "text/calendar; charset=utf-8", b.data ? b.data : "", b.len);
+			buf_free(&b);
+			return rc;
+		}
 		buf_free(&b);
 	}
 	http_date(built, date, sizeof date);
 	resp_header(r, "Last-Modified", date);
-	return resp_raw(r, 200, "text/calendar; charset=utf-8", data, len);
+	/* the cached bytes themselves, given back when sent */
+	return resp_shared(r, 200, "text/calendar; charset=utf-8", data, len, feed_cache_release, body);
 }
 
 /* "NAME.ics" -> NAME in the arena, or NULL */

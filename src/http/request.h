@@ -38,6 +38,8 @@ struct response {
 	char *body;    /* arena or malloc, see owned */
 	size_t len;
 	int body_malloced;
+	void (*release)(void *arg); /* resp_shared: who gets body back, and when */
+	void *release_arg;
 	const char *headers[16][2]; /* extra headers, arena strings */
 	int nheaders;
 };

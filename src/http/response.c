@@ -35,6 +35,7 @@ static void set_body(struct req *r, int status, const char *ctype, char *body, s
 {
 	if (r->resp.body_malloced)
 		free(r->resp.body);
+	resp_release(r);
 	r->resp.status = status;
 	r->resp.content_type = arena_strdup(r->arena, ctype);
 	r->resp.body = body;
@@ -51,6 +52,24 @@ int resp_json(struct req *r, int status, json_t *body)
 	if (!s)
 		return resp_problem(r, 500, "internal", "could not encode the response");
 	set_body(r, status, "application/json", s, len, 1);
+	return 0;
+}
+
+void resp_release(struct req *r)
+{
+	if (r->resp.release) {
+		void (*fn)(void *) = r->resp.release;
+		r->resp.release = NULL;
+		fn(r->resp.release_arg);
+	}
+}
+
+int resp_shared(struct req *r, int status, const char *ctype, const char *data, size_t len,
+		void (*release)(void *arg), void *arg)
+{
+	set_body(r, status, ctype, (char *)data, len, 0);
+	r->resp.release = release;
+	r->resp.release_arg = arg;
 	return 0;
 }
 

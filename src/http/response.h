@@ -13,6 +13,11 @@
 int resp_json(struct req *r, int status, json_t *body); /* steals body */
 int resp_raw(struct req *r, int status, const char *content_type, const char *data, size_t len);
 int resp_empty(struct req *r, int status);
+/* a body owned elsewhere (e.g. a cached feed): sent as it is, without a copy;
+ * release(arg) runs once when the server is done with it, whatever happens */
+int resp_shared(struct req *r, int status, const char *content_type, const char *data, size_t len,
+		void (*release)(void *arg), void *arg);
+void resp_release(struct req *r); /* for http/: gives a shared body back now */
 int resp_problem(struct req *r, int status, const char *slug, const char *detail);
 int resp_problemf(struct req *r, int status, const char *slug, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

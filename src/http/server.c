@@ -160,9 +160,16 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct req *r)
 		MHD_destroy_response(sr);
 		return ret;
 	}
-	struct MHD_Response *mr =
-		MHD_create_response_from_buffer(r->resp.len, r->resp.body ? r->resp.body : "",
-						MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *mr;
+	if (r->resp.release) { /* shared bytes: MHD gives them back when sent */
+		mr = MHD_create_response_from_buffer_with_free_callback_cls(
+			r->resp.len, r->resp.body, r->resp.release, r->resp.release_arg);
+		if (mr)
+			r->resp.release = NULL;
+	} else {
+		mr = MHD_create_response_from_buffer(r->resp.len, r->resp.body ? r->resp.body : "",
+						     MHD_RESPMEM_MUST_COPY);
+	}
 	if (!mr)
 		return MHD_NO;
 	/* 204 and 304 have no body, hence no Content-Type */
@@ -243,6 +250,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			r->method, status, us);
 	if (r->resp.body_malloced)
 		free(r->resp.body);
+	resp_release(r); /* a shared body never handed to MHD */
 	buf_free(&r->body);
 	json_decref(r->json);
 	arena_free(r->arena);
