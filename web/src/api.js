@@ -16,8 +16,9 @@ export class ApiError extends Error {
 	}
 }
 
-export async function api(method, path, body) {
-	const headers = { Accept: 'application/json' };
+// extra: more request headers (e.g. If-Match)
+export async function api(method, path, body, extra) {
+	const headers = { Accept: 'application/json', ...(extra || {}) };
 	if (body !== undefined) headers['Content-Type'] = 'application/json';
 	if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
 	let res;
@@ -35,6 +36,27 @@ export async function api(method, path, body) {
 	if (!res.ok) {
 		const err = new ApiError(res.status, data);
 		if (res.status === 401 && !path.endsWith('/session')) onUnauth(err);
+		throw err;
+	}
+	return data;
+}
+
+// apiRaw: a body that is not JSON (e.g. text/calendar for an import); the answer is still JSON
+export async function apiRaw(method, path, text, contentType) {
+	const headers = { Accept: 'application/json', 'Content-Type': contentType };
+	if (csrf) headers['X-CSRF-Token'] = csrf;
+	let res;
+	try {
+		res = await fetch(path, { method, headers, credentials: 'same-origin', body: text });
+	} catch (e) {
+		throw new ApiError(0, { detail: 'network' });
+	}
+	let data = null;
+	const body = await res.text();
+	if (body) { try { data = JSON.parse(body); } catch { data = null; } }
+	if (!res.ok) {
+		const err = new ApiError(res.status, data);
+		if (res.status === 401) onUnauth(err);
 		throw err;
 	}
 	return data;

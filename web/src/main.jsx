@@ -17,11 +17,24 @@ import './style.css';
 
 const ADMIN_PAGES = ['users', 'managers', 'apps', 'companies', 'teams', 'settings', 'audit'];
 function pagesFor(role) {
-	if (role === 'admin' || role === 'technician') return ADMIN_PAGES;
-	if (role === 'api_manager') return ['apps'];
-	return [];
+	// the calendar is for everyone who may own calendars (not guests or customers)
+	const cal = role === 'guest' || role === 'customer' ? [] : ['calendar'];
+	if (role === 'admin' || role === 'technician') return [...ADMIN_PAGES, ...cal];
+	if (role === 'api_manager') return ['apps', ...cal];
+	return cal;
 }
-const LABEL = { users: 'users', managers: 'managers', apps: 'applications', companies: 'companies', teams: 'teams', settings: 'settings', audit: 'audit' };
+const LABEL = { users: 'users', managers: 'managers', apps: 'applications', companies: 'companies', teams: 'teams', settings: 'settings', audit: 'audit', calendar: 'calendar' };
+
+// the calendar page brings FullCalendar (~300 kB): loaded only when it is opened
+function CalendarPage(props) {
+	const [page, setPage] = useState({ C: null, err: '' });
+	useEffect(() => {
+		import('./calendar/CalendarPage.jsx').then((m) => setPage({ C: m.CalendarPage, err: '' }),
+			(e) => setPage({ C: null, err: errText(e) }));
+	}, []);
+	if (page.err) return <FormError text={page.err} />;
+	return page.C ? <page.C {...props} /> : <Loading />;
+}
 
 function App() {
 	const loc = useLocation();
@@ -69,6 +82,7 @@ function App() {
 	else if (page === 'teams') body = <Teams ro={ro} />;
 	else if (page === 'settings') body = <Settings ro={ro} />;
 	else if (page === 'audit') body = <Audit />;
+	else if (page === 'calendar') body = <CalendarPage me={me} />;
 
 	return (
 		<div class="shell">
