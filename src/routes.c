@@ -4,6 +4,7 @@
 #include "calendar/events.h"
 #include "calendar/feeds.h"
 #include "calendar/guests.h"
+#include "calendar/rooms.h"
 #include "calendar/shares.h"
 #include "calendar/stream.h"
 #include "calendar/transfer.h"
@@ -39,6 +40,7 @@ const struct route *const app_route_tables[] = {
 	transfer_routes,
 	calendar_stream_routes,
 	availability_routes,
+	rooms_routes,
 	shares_routes,
 	guests_routes,
 	feeds_routes,

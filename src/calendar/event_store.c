@@ -44,27 +44,14 @@ static int read_cur(void *ctx, const struct event_row *e)
 	return 0;
 }
 
-int event_store(struct db *db, const struct calendar *cal, const struct ics_object *o, const char *id,
-		const char *actor_id, struct event_saved *out)
+/* writes o as event out->id (insert when created) */
+static int write_row(struct db *db, const struct calendar *cal, const struct ics_object *o, int insert,
+		     const char *actor_id, struct event_saved *out)
 {
 	const struct ics_event *m = &o->master;
 	char tzids[1024];
 	int rc;
-	memset(out, 0, sizeof *out);
 	etag_of(o->text, out->etag);
-	if (id) {
-		struct cur cur;
-		if ((rc = store_event_get(db, cal->account_id, id, read_cur, &cur)))
-			return rc;
-		snprintf(out->id, sizeof out->id, "%s", id);
-		if (!strcmp(cur.etag, out->etag)) {
-			out->unchanged = 1;
-			return 0;
-		}
-	} else {
-		ids_new("evt", out->id);
-		out->created = 1;
-	}
 	tzids_join(o, tzids, sizeof tzids);
 	if ((rc = store_calendar_bump(db, cal->account_id, cal->id, &out->modseq)))
 		return rc;
@@ -96,8 +83,60 @@ int event_store(struct db *db, const struct calendar *cal, const struct ics_obje
 		.created_at = now,
 		.updated_at = now,
 	};
-	int rc2 = id ? store_event_update(db, &row) : store_event_insert(db, &row);
-	return rc2 ? rc2 : calendar_changed(db, cal);
+	rc = insert ? store_event_insert(db, &row) : store_event_update(db, &row);
+	return rc ? rc : calendar_changed(db, cal);
+}
+
+int event_store(struct db *db, const struct calendar *cal, const struct ics_object *o, const char *id,
+		const struct booking_actor *actor, struct booking_result *res, struct event_saved *out,
+		struct ics_object **final)
+{
+	int rc;
+	struct booking_result local = {0};
+	const char *actor_id = actor ? actor->user_id : NULL;
+	if (final)
+		*final = NULL;
+	memset(out, 0, sizeof *out);
+	etag_of(o->text, out->etag);
+	if (id) {
+		struct cur cur;
+		if ((rc = store_event_get(db, cal->account_id, id, read_cur, &cur)))
+			return rc;
+		snprintf(out->id, sizeof out->id, "%s", id);
+		if (!strcmp(cur.etag, out->etag)) {
+			out->unchanged = 1;
+			return 0;
+		}
+	} else {
+		ids_new("evt", out->id);
+		out->created = 1;
+	}
+	if ((rc = write_row(db, cal, o, !id, actor_id, out)))
+		return rc;
+	struct ics_attendee *ps = NULL;
+	size_t nps = 0;
+	if ((rc = booking_sync(db, cal, out->id, o, actor, res ? res : &local, &ps, &nps)))
+		goto out;
+	if (ps) { /* the rooms' answers go into the text */
+		struct ics_event ev = o->master;
+		struct ics_object *o2 = NULL;
+		struct ics_error err;
+		ev.attendees = ps;
+		ev.nattendees = nps;
+		rc = ics_update(o->text, cal->time_zone, &ev, ICS_F_ATTENDEES, &o2, &err);
+		booking_partstat_free(ps, nps);
+		if (rc || (rc = write_row(db, cal, o2, 0, actor_id, out))) {
+			ics_object_free(o2);
+			goto out;
+		}
+		if (final)
+			*final = o2;
+		else
+			ics_object_free(o2);
+	}
+out:
+	booking_result_free(&local);
+	return rc;
 }
 
 int event_delete(struct db *db, const struct calendar *cal, const char *id)

@@ -6,6 +6,7 @@
 #ifndef CALENDAR_EVENT_STORE_H
 #define CALENDAR_EVENT_STORE_H
 
+#include "calendar/booking.h"
 #include "calendar/ics.h"
 #include "core/arena.h"
 #include "store/store.h"
@@ -21,9 +22,14 @@ struct event_saved {
 };
 
 /* id NULL: insert (E_CONFLICT when the UID is taken in the calendar);
- * otherwise replace that event's text */
+ * otherwise replace that event's text. The rooms it invites are booked
+ * (calendar/booking.h): a refusal is E_CONFLICT with res->refused set (res
+ * may be NULL when the caller does not report it). When booking changed a
+ * room's PARTSTAT, the text stored is a new object, given in *final (may be
+ * NULL; free it with ics_object_free), else *final is NULL and o is it. */
 int event_store(struct db *db, const struct calendar *cal, const struct ics_object *o, const char *id,
-		const char *actor_id, struct event_saved *out);
+		const struct booking_actor *actor, struct booking_result *res, struct event_saved *out,
+		struct ics_object **final);
 int event_delete(struct db *db, const struct calendar *cal, const char *id);
 
 /* a copy of one row in the arena (E_NOTFOUND when not in that calendar) */

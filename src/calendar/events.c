@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "calendar/access.h"
+#include "calendar/booking.h"
 #include "calendar/event_json.h"
 #include "calendar/event_store.h"
 #include "calendar/ics.h"
@@ -25,7 +26,7 @@
 
 static const char *const event_fields[] = {"uid", "summary", "description", "location", "start",
 					   "end", "tzid", "all_day", "rrule", "exdates", "rdates",
-					   "status", "transparency", "class", "attendees", NULL};
+					   "status", "transparency", "class", "attendees", "room_ids", NULL};
 
 static json_t *audit_view(const struct ics_event *m, const char *id)
 {
@@ -177,6 +178,78 @@ static int answer_event(struct req *r, int status, const struct ics_object *o, c
 	return resp_json(r, status, event_json(o, row, role));
 }
 
+/* room_ids: rooms of the account, invited as ATTENDEE;CUTYPE=ROOM in place
+ * of the rooms invited before; without a location in the request, the
+ * location names them */
+static int apply_rooms(struct req *r, struct db *db, json_t *in, struct ics_event *ev, unsigned *mask)
+{
+	const char **ids;
+	size_t n, keep = 0;
+	int rc;
+	if (!jin_has(in, "room_ids"))
+		return 0;
+	if ((rc = jin_string_array(r, in, "room_ids", JIN_REQUIRED, 16, 40, &ids, &n)))
+		return rc;
+	struct ics_attendee *a = arena_alloc(r->arena, sizeof *a * (ev->nattendees + n + 1));
+	for (size_t i = 0; i < ev->nattendees; i++)
+		if (!ev->attendees[i].cutype || strcmp(ev->attendees[i].cutype, "ROOM"))
+			a[keep++] = ev->attendees[i];
+	struct buf names = {0};
+	for (size_t i = 0; i < n; i++) {
+		struct room room;
+		rc = ids_valid(ids[i], "room") ? store_room_get(db, r->who.account_id, ids[i], &room) : E_NOTFOUND;
+		if (rc == E_NOTFOUND) {
+			buf_free(&names);
+			return resp_field_error(r, "room_ids", "no room '%.40s' in this account", ids[i]), E_INVALID;
+		}
+		if (rc) {
+			buf_free(&names);
+			return rc;
+		}
+		a[keep++] = (struct ics_attendee){.email = arena_strdup(r->arena, room.email),
+						  .name = arena_strdup(r->arena, room.name),
+						  .role = "REQ-PARTICIPANT", .partstat = "NEEDS-ACTION",
+						  .cutype = "ROOM"};
+		buf_printf(&names, "%s%s", i ? ", " : "", room.name);
+	}
+	ev->attendees = a;
+	ev->nattendees = keep;
+	*mask |= ICS_F_ATTENDEES;
+	if (n && !jin_has(in, "location")) {
+		ev->location = arena_strdup(r->arena, names.data);
+		*mask |= ICS_F_LOCATION;
+	}
+	buf_free(&names);
+	if (n && !ev->organizer) {
+		ev->organizer = r->who.email;
+		ev->organizer_name = r->who.display_name;
+		*mask |= ICS_F_ORGANIZER;
+	}
+	return 0;
+}
+
+/* 409 with each refused occurrence, its rule and other rooms that fit */
+static int refused(struct req *r, const struct booking_result *res, const struct calendar *c)
+{
+	json_t *conflicts = booking_conflicts_json(res, c->time_zone);
+	json_t *first = json_array_get(conflicts, 0);
+	json_t *alt = first ? json_incref(json_object_get(first, "alternatives")) : json_array();
+	const char *detail = res->nrefusals ? res->refusals[0].detail : "a room refuses the booking";
+	return resp_problem_ext(r, 409, "booking-conflict", detail,
+				json_pack("{s:o, s:o}", "conflicts", conflicts, "alternatives", alt));
+}
+
+/* the event as answered after a write: with what each room did */
+static int answer_booked(struct req *r, int status, const struct ics_object *o, const struct event_row *row,
+			 int role, const struct booking_result *res, const struct calendar *c)
+{
+	resp_header(r, "ETag", row->etag);
+	json_t *j = event_json(o, row, role);
+	json_object_set_new(j, "bookings", booking_outcome_json(res));
+	json_object_set_new(j, "declined", booking_conflicts_json(res, c->time_zone));
+	return resp_json(r, status, j);
+}
+
 static int create(struct req *r)
 {
 	int rc, role;
@@ -191,7 +264,8 @@ static int create(struct req *r)
 	if (!db)
 		return E_DB;
 	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_EDITOR, &c, &role)) ||
-	    (rc = jin_object(r, &in, event_fields)) || (rc = event_read(r, in, &c, 1, &ev, &mask)))
+	    (rc = jin_object(r, &in, event_fields)) || (rc = event_read(r, in, &c, 1, &ev, &mask)) ||
+	    (rc = apply_rooms(r, db, in, &ev, &mask)))
 		return rc;
 	char uid[80];
 	if (!ev.uid) {
@@ -206,27 +280,37 @@ static int create(struct req *r)
 	}
 	if ((rc = ics_build(&ev, &o, &err)))
 		return event_ics_error(r, &err);
+	struct booking_result booked = {0};
+	struct booking_actor actor = {r->who.user_id, r->who.role};
+	struct ics_object *final = NULL;
 	if ((rc = store_begin(db, 1)))
 		goto out;
-	rc = event_store(db, &c, o, NULL, r->who.user_id, &saved);
+	rc = event_store(db, &c, o, NULL, &actor, &booked, &saved, &final);
+	if (rc == E_CONFLICT && booked.refused) {
+		rc = refused(r, &booked, &c);
+		goto fail;
+	}
 	if (rc == E_CONFLICT) {
 		resp_problemf(r, 409, "uid-conflict", "an event with UID '%.200s' is already in this calendar",
 			      ev.uid);
 		goto fail;
 	}
-	if (rc || (rc = audit_record(r, db, "event.create", "event", saved.id, o->master.summary, NULL,
-				     audit_view(&o->master, saved.id))) ||
+	const struct ics_object *stored = final ? final : o;
+	if (rc || (rc = audit_record(r, db, "event.create", "event", saved.id, stored->master.summary, NULL,
+				     audit_view(&stored->master, saved.id))) ||
 	    (rc = store_commit(db)))
 		goto fail;
 	struct event_row row = {.id = saved.id, .calendar_id = c.id, .etag = saved.etag,
 				.created_at = clock_now(), .updated_at = clock_now(),
-				.tzid = o->master.tzid, .all_day = o->master.all_day};
+				.tzid = stored->master.tzid, .all_day = stored->master.all_day};
 	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/calendars/%s/events/%s", c.id, saved.id));
-	rc = answer_event(r, 201, o, &row, role);
+	rc = answer_booked(r, 201, stored, &row, role, &booked, &c);
 	goto out;
 fail:
 	store_rollback(db);
 out:
+	booking_result_free(&booked);
+	ics_object_free(final);
 	ics_object_free(o);
 	return rc;
 }
@@ -296,6 +380,9 @@ static int change(struct req *r)
 	json_t *in;
 	unsigned mask;
 	struct event_saved saved;
+	struct booking_result booked = {0};
+	struct booking_actor actor = {r->who.user_id, r->who.role};
+	struct ics_object *final = NULL;
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
@@ -306,9 +393,11 @@ static int change(struct req *r)
 		goto fail;
 	static const char *const allowed[] = {"summary", "description", "location", "start", "end",
 					      "tzid", "all_day", "rrule", "exdates", "rdates",
-					      "status", "transparency", "class", "attendees", NULL};
+					      "status", "transparency", "class", "attendees", "room_ids",
+					      NULL};
 	struct ics_event ev = cur->master;
-	if ((rc = jin_object(r, &in, allowed)) || (rc = event_read(r, in, &c, 0, &ev, &mask)))
+	if ((rc = jin_object(r, &in, allowed)) || (rc = event_read(r, in, &c, 0, &ev, &mask)) ||
+	    (rc = apply_rooms(r, db, in, &ev, &mask)))
 		goto fail;
 	if ((mask & ICS_F_ATTENDEES) && ev.nattendees && !ev.organizer) {
 		ev.organizer = r->who.email;
@@ -319,19 +408,27 @@ static int change(struct req *r)
 		rc = event_ics_error(r, &err);
 		goto fail;
 	}
-	if ((rc = event_store(db, &c, o, row.id, r->who.user_id, &saved)) ||
+	rc = event_store(db, &c, o, row.id, &actor, &booked, &saved, &final);
+	if (rc == E_CONFLICT && booked.refused) {
+		rc = refused(r, &booked, &c);
+		goto fail;
+	}
+	const struct ics_object *stored = final ? final : o;
+	if (rc ||
 	    (!saved.unchanged &&
-	     (rc = audit_record(r, db, "event.update", "event", row.id, o->master.summary,
-				audit_view(&cur->master, row.id), audit_view(&o->master, row.id)))) ||
+	     (rc = audit_record(r, db, "event.update", "event", row.id, stored->master.summary,
+				audit_view(&cur->master, row.id), audit_view(&stored->master, row.id)))) ||
 	    (rc = store_commit(db)))
 		goto fail;
 	row.etag = saved.etag;
 	row.updated_at = clock_now();
-	rc = answer_event(r, 200, o, &row, role);
+	rc = answer_booked(r, 200, stored, &row, role, &booked, &c);
 	goto out;
 fail:
 	store_rollback(db);
 out:
+	booking_result_free(&booked);
+	ics_object_free(final);
 	ics_object_free(cur);
 	ics_object_free(o);
 	return rc;
@@ -380,6 +477,9 @@ static int occurrence_write(struct req *r, int cancel)
 	struct ics_object *cur = NULL, *o = NULL;
 	struct ics_error err;
 	struct event_saved saved;
+	struct booking_result booked = {0};
+	struct booking_actor actor = {r->who.user_id, r->who.role};
+	struct ics_object *final = NULL;
 	int64_t rid;
 	struct db *db = store_db();
 	if (!db)
@@ -415,18 +515,25 @@ static int occurrence_write(struct req *r, int cancel)
 		rc = event_ics_error(r, &err);
 		goto fail;
 	}
-	if ((rc = event_store(db, &c, o, row.id, r->who.user_id, &saved)) ||
+	rc = event_store(db, &c, o, row.id, &actor, &booked, &saved, &final);
+	if (rc == E_CONFLICT && booked.refused) {
+		rc = refused(r, &booked, &c);
+		goto fail;
+	}
+	if (rc ||
 	    (rc = audit_record(r, db, cancel ? "event.occurrence_cancel" : "event.occurrence_update", "event",
 			       row.id, o->master.summary, audit_view(&cur->master, row.id),
 			       json_pack("{s:s}", "recurrence_id", req_param(r, "recurrence_id")))) ||
 	    (rc = store_commit(db)))
 		goto fail;
 	row.etag = saved.etag;
-	rc = answer_event(r, 200, o, &row, role);
+	rc = answer_booked(r, 200, final ? final : o, &row, role, &booked, &c);
 	goto out;
 fail:
 	store_rollback(db);
 out:
+	booking_result_free(&booked);
+	ics_object_free(final);
 	ics_object_free(cur);
 	ics_object_free(o);
 	return rc;

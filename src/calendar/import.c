@@ -11,7 +11,8 @@
 struct ctx {
 	struct db *db;
 	const struct calendar *c;
-	const char *actor;
+	const struct booking_actor *actor;
+	struct booking_result *booking;
 	struct arena *a;
 	struct import_result *res;
 	void (*progress)(void *ctx, size_t done, size_t total);
@@ -32,7 +33,7 @@ static int store_one(void *p, struct ics_object *o)
 	int rc = event_fetch_uid(x->db, x->a, x->c, o->master.uid, &cur);
 	if (rc && rc != E_NOTFOUND)
 		return rc;
-	if ((rc = event_store(x->db, x->c, o, rc ? NULL : cur.id, x->actor, &saved)))
+	if ((rc = event_store(x->db, x->c, o, rc ? NULL : cur.id, x->actor, x->booking, &saved, NULL)))
 		return rc;
 	if (saved.created)
 		x->res->created++;
@@ -44,11 +45,11 @@ static int store_one(void *p, struct ics_object *o)
 }
 
 int calendar_import(struct db *db, const struct calendar *c, const char *text, size_t len,
-		    const char *actor_id, void (*progress)(void *ctx, size_t done, size_t total),
-		    void *pctx, struct import_result *res, struct ics_error *err)
+		    const struct booking_actor *actor, void (*progress)(void *ctx, size_t done, size_t total),
+		    void *pctx, struct import_result *res, struct ics_error *err, struct booking_result *booking)
 {
 	struct arena *a = arena_new();
-	struct ctx x = {db, c, actor_id, a, res, progress, pctx};
+	struct ctx x = {db, c, actor, booking, a, res, progress, pctx};
 	memset(res, 0, sizeof *res);
 	memset(err, 0, sizeof *err);
 	int rc = store_begin(db, 1);

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "calendar/booking.h"
 #include "calendar/ics.h"
 #include "store/store.h"
 
@@ -14,10 +15,12 @@ struct import_result {
 	size_t skipped; /* VTODO, VJOURNAL */
 };
 
-/* runs its own write transaction; on any error nothing is written.
- * progress (may be NULL) sees bytes parsed, then (total, total) when stored */
+/* runs its own write transaction; on any error nothing is written (a room
+ * that refuses an imported meeting is E_CONFLICT, with `booking` filled when
+ * not NULL). actor: who imports (NULL: an operator's tool). progress (may be
+ * NULL) sees bytes parsed, then (total, total) when stored */
 int calendar_import(struct db *db, const struct calendar *c, const char *text, size_t len,
-		    const char *actor_id, void (*progress)(void *ctx, size_t done, size_t total),
-		    void *pctx, struct import_result *res, struct ics_error *err);
+		    const struct booking_actor *actor, void (*progress)(void *ctx, size_t done, size_t total),
+		    void *pctx, struct import_result *res, struct ics_error *err, struct booking_result *booking);
 
 #endif

@@ -33,7 +33,16 @@ static int import(struct req *r)
 		return resp_problem(r, 422, "invalid-ics", "the body is empty: send an iCalendar file");
 	struct import_result res;
 	struct ics_error err;
-	rc = calendar_import(db, &c, r->body.data, r->body.len, r->who.user_id, NULL, NULL, &res, &err);
+	struct booking_result booking = {0};
+	struct booking_actor actor = {r->who.user_id, r->who.role};
+	rc = calendar_import(db, &c, r->body.data, r->body.len, &actor, NULL, NULL, &res, &err, &booking);
+	if (rc == E_CONFLICT && booking.refused) {
+		json_t *ext = json_pack("{s:o}", "conflicts", booking_conflicts_json(&booking, c.time_zone));
+		booking_result_free(&booking);
+		return resp_problem_ext(r, 409, "booking-conflict",
+					"a room invited by an imported event refuses it; nothing was imported", ext);
+	}
+	booking_result_free(&booking);
 	if (rc == E_INVALID) {
 		json_t *ext = json_pack("{s:i}", "line", err.line);
 		if (*err.property)

@@ -126,10 +126,15 @@ int cli_import(int argc, char **argv)
 	struct bar bar = {isatty(2), -1};
 	struct import_result res;
 	struct ics_error err;
-	rc = calendar_import(db, &cal, b.data ? b.data : "", b.len, NULL, progress, &bar, &res, &err);
+	struct booking_result booking = {0};
+	rc = calendar_import(db, &cal, b.data ? b.data : "", b.len, NULL, progress, &bar, &res, &err, &booking);
 	if (bar.tty && bar.last >= 0 && bar.last < 100)
 		fputc('\n', stderr);
-	if (rc == E_INVALID) {
+	if (rc == E_CONFLICT && booking.refused && booking.nrefusals) {
+		const struct booking_refusal *f = &booking.refusals[0];
+		fprintf(stderr, "convene: %s: %s (%zu occurrence%s refused)\nnothing was imported\n", path,
+			f->detail, booking.nrefusals, booking.nrefusals == 1 ? "" : "s");
+	} else if (rc == E_INVALID) {
 		fprintf(stderr, "convene: %s: %s\nnothing was imported\n", path, err.message);
 	} else if (rc) {
 		fprintf(stderr, "convene: import failed: %s; nothing was imported\n", store_error(db));
@@ -145,6 +150,7 @@ int cli_import(int argc, char **argv)
 				store_rollback(db);
 		}
 	}
+	booking_result_free(&booking);
 	buf_free(&b);
 	store_close_thread();
 	return rc ? 1 : 0;

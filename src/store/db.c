@@ -126,6 +126,15 @@ int db_query(struct db *db, struct db_rows **out, const char *sql, const char *t
 	return rc;
 }
 
+int db_query_params(struct db *db, struct db_rows **out, const char *sql, int n, const struct db_param *p)
+{
+	int rc = db->ops->query(db, sql, n, p, out);
+	note_write(db, sql, rc != 0);
+	if (rc == E_DB)
+		log_error("sql failed: %s [%.120s]", db->err, sql);
+	return rc;
+}
+
 int db_query_int(struct db *db, int64_t *out, const char *sql, const char *types, ...)
 {
 	struct db_param p[MAX_PARAMS];

@@ -68,6 +68,8 @@ void db_changes_end(struct db *db, int committed);
 /* returns the number of rows changed (>= 0) or an error */
 int db_exec(struct db *db, const char *sql, const char *types, ...);
 int db_query(struct db *db, struct db_rows **out, const char *sql, const char *types, ...);
+/* the same with a parameter list built at run time (at most 32) */
+int db_query_params(struct db *db, struct db_rows **out, const char *sql, int n, const struct db_param *p);
 int db_next(struct db_rows *r); /* 1 row, 0 done, < 0 error */
 const char *db_text(struct db_rows *r, int col); /* NULL when NULL; valid until next db_next */
 int64_t db_int(struct db_rows *r, int col);

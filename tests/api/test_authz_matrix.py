@@ -252,6 +252,21 @@ def private_feed_file(ctx, acct):
     return {"file": shared_calendar(ctx, acct)["id"] + ".ics"}
 
 
+def a_room(ctx, acct):
+    cache = ctx.ids_cache[acct]
+    if "#room" not in cache:
+        r = ctx.admins[acct].post("/api/v1/rooms", json={"name": uniq("Matrix room ")})
+        assert r.status_code == 201, r.text
+        cache["#room"] = {"id": r.json()["id"]}
+    return cache["#room"]
+
+
+def fresh_room(ctx, acct):
+    r = ctx.admins[acct].post("/api/v1/rooms", json={"name": uniq("Matrix room ")})
+    assert r.status_code == 201, r.text
+    return {"id": r.json()["id"]}
+
+
 OWNERS = ("admin", "manager", "api_manager", "technician", "member")
 
 MANAGERS = ("manager", "api_manager")
@@ -366,6 +381,14 @@ EXPECT = {
     "POST /api/v1/calendars/{id}/import": Rule(ADMIN, 415, ids=admins_calendar, denied=404,
                                                note="the matrix sends JSON, not text/calendar: 415"),
     "GET /api/v1/calendars/{id}/export": Rule(ADMIN, 200, ids=admins_calendar, denied=404),
+    # rooms: administrators manage them; everyone who owns calendars reads, searches and books
+    "POST /api/v1/rooms": Rule(ADMIN, 201, body=lambda c: {"name": uniq("Room ")}),
+    "GET /api/v1/rooms": Rule(OWNERS, 200),
+    "GET /api/v1/rooms/search": Rule(OWNERS, 400, note="the matrix sends no start/end: 400"),
+    "GET /api/v1/rooms/{id}": Rule(OWNERS, 200, ids=a_room),
+    "PATCH /api/v1/rooms/{id}": Rule(ADMIN, 200, ids=a_room, body=lambda c: {"capacity": 9}),
+    "DELETE /api/v1/rooms/{id}": Rule(ADMIN, 204, ids=fresh_room),
+    "GET /api/v1/rooms/{id}/bookings": Rule(OWNERS, 200, ids=a_room),
     "POST /api/v1/freebusy": Rule(OWNERS, 200, body=lambda c: {
         "start": "2030-01-07T00:00:00Z", "end": "2030-01-08T00:00:00Z", "users": [c.user["A"]]}),
     "GET /api/v1/calendars/{id}/stream": Rule(ADMIN, 200, ids=admins_calendar, denied=404,

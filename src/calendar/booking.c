@@ -1,0 +1,448 @@
+/* Booking sync. For each room the event invites: the occurrences within the
+ * room's horizon are checked (an occurrence already booked at the same time
+ * keeps its booking without re-checking notice or hours: renaming a meeting
+ * five minutes before it starts must not lose the room), refused ones are
+ * counted, and a series may lose at most max_conflicts of them; then the
+ * room's bookings of the event are replaced by the accepted set. SQLite's
+ * writer lock makes the overlap check and the insert one step; on PostgreSQL
+ * the exclusion constraint refuses what a concurrent transaction took. */
+#include "calendar/booking.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/clock.h"
+#include "core/errors.h"
+
+#define OCC_MAX 2000
+#define BOOKINGS_MAX 4000
+
+void booking_result_free(struct booking_result *res)
+{
+	free(res->refusals);
+	memset(res, 0, sizeof *res);
+}
+
+static struct booking_refusal *refuse(struct booking_result *res, const struct room *room, int64_t start,
+				      int64_t end, int64_t rid, const char *rule)
+{
+	if (res->nrefusals == res->cap) {
+		size_t cap = res->cap ? res->cap * 2 : 8;
+		struct booking_refusal *v = realloc(res->refusals, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		res->refusals = v;
+		res->cap = cap;
+	}
+	struct booking_refusal *f = &res->refusals[res->nrefusals++];
+	memset(f, 0, sizeof *f);
+	snprintf(f->room_id, sizeof f->room_id, "%s", room->id);
+	snprintf(f->room_name, sizeof f->room_name, "%s", room->name);
+	f->start = start;
+	f->end = end;
+	f->recurrence_id = rid;
+	f->rule = rule;
+	return f;
+}
+
+static int hm(const char *s) /* "HH:MM" -> minutes */
+{
+	return atoi(s) * 60 + atoi(s + 3);
+}
+
+int booking_within_hours(const struct room *room, const char *tz, int64_t start, int64_t end)
+{
+	if (!*room->opening_hours)
+		return 1;
+	static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+	char a[24], b[24];
+	ics_utc_to_local(tz, start, a, sizeof a);
+	ics_utc_to_local(tz, end, b, sizeof b);
+	struct tm tm = {0};
+	tm.tm_year = atoi(a) - 1900;
+	tm.tm_mon = atoi(a + 5) - 1;
+	tm.tm_mday = atoi(a + 8);
+	time_t day = timegm(&tm);
+	struct tm d;
+	gmtime_r(&day, &d);
+	int from = hm(a + 11), to = hm(b + 11);
+	if (strncmp(a, b, 10)) { /* ends another day: only at midnight of the next one */
+		time_t next = day + 86400;
+		char nb[11];
+		struct tm nt;
+		gmtime_r(&next, &nt);
+		strftime(nb, sizeof nb, "%Y-%m-%d", &nt);
+		if (strncmp(b, nb, 10) || to != 0)
+			return 0;
+		to = 24 * 60;
+	}
+	json_t *hours = json_loads(room->opening_hours, 0, NULL);
+	json_t *list = json_object_get(hours, days[d.tm_wday]);
+	int ok = 0;
+	for (size_t i = 0; !ok && i < json_array_size(list); i++) {
+		json_t *iv = json_array_get(list, i);
+		const char *o = json_string_value(json_object_get(iv, "open"));
+		const char *c = json_string_value(json_object_get(iv, "close"));
+		ok = o && c && hm(o) <= from && to <= hm(c);
+	}
+	json_decref(hours);
+	return ok;
+}
+
+struct occ {
+	int64_t start, end, rid;
+};
+
+struct occ_list {
+	struct occ *v;
+	int n, truncated;
+};
+
+static int collect(void *ctx, const struct ics_occurrence *oc)
+{
+	struct occ_list *l = ctx;
+	const struct ics_event *e = oc->ev;
+	if (e->status && !strcmp(e->status, "CANCELLED"))
+		return 0;
+	if (l->n >= OCC_MAX) {
+		l->truncated = 1;
+		return 1;
+	}
+	l->v[l->n++] = (struct occ){oc->start, oc->end, oc->recurrence_id};
+	return 0;
+}
+
+static int is_room_attendee(const struct ics_attendee *a)
+{
+	return a->cutype && !strcmp(a->cutype, "ROOM");
+}
+
+/* rooms that fit instead of `room` for [start, end): as many seats, the same
+ * equipment, the same building first, free with their own buffers, open, and
+ * bookable by the actor */
+static int alternatives(struct db *db, const struct room *room, const struct booking_actor *actor,
+			const char *tz, int64_t start, int64_t end, int people, struct booking_refusal *f)
+{
+	char tags[16][ROOM_TAG_MAX];
+	const char *tagp[16];
+	int ntags = 0, n = 0, rc;
+	if ((rc = store_room_tags(db, room->account_id, room->id, tags, 16, &ntags)))
+		return rc;
+	for (int i = 0; i < ntags; i++)
+		tagp[i] = tags[i];
+	struct room cand[20];
+	struct room_query q = {.capacity = people > room->capacity ? people : room->capacity,
+			       .tags = tagp, .ntags = (size_t)ntags, .building = room->building,
+			       .start = start, .end = end, .except_room = room->id};
+	if ((rc = store_room_free(db, room->account_id, &q, cand, 20, &n)))
+		return rc;
+	for (int i = 0; i < n && f->nalt < BOOKING_ALTERNATIVES; i++) {
+		int may = 1;
+		if (actor && actor->user_id && strcmp(actor->role, "admin") &&
+		    (rc = store_room_may_book(db, room->account_id, cand[i].id, actor->user_id, &may)))
+			return rc;
+		if (may && booking_within_hours(&cand[i], tz, start, end))
+			f->alt[f->nalt++] = cand[i];
+	}
+	return 0;
+}
+
+/* checks one occurrence against the room's rules; the rule broken or NULL */
+static const char *check(struct db *db, const struct room *room, const char *tz, const struct occ *o,
+			 int64_t now, int unchanged, const char *event_id, struct booking *other, int *rc)
+{
+	*rc = 0;
+	if (room->max_duration && o->end - o->start > room->max_duration)
+		return "max_duration";
+	if (!unchanged && room->min_notice && o->start < now + room->min_notice)
+		return "min_notice";
+	if (!unchanged && !booking_within_hours(room, tz, o->start, o->end))
+		return "opening_hours";
+	*rc = store_booking_overlap(db, room->account_id, room->id, o->start - room->buffer_before,
+				    o->end + room->buffer_after, room->max_booking_len, event_id, other);
+	if (*rc == 0)
+		return "conflict";
+	if (*rc == E_NOTFOUND)
+		*rc = 0;
+	return NULL;
+}
+
+static void detail_for(struct booking_refusal *f, const struct room *room)
+{
+	const char *r = f->rule;
+	if (!strcmp(r, "conflict"))
+		snprintf(f->detail, sizeof f->detail, "%s is already booked then", room->name);
+	else if (!strcmp(r, "max_duration"))
+		snprintf(f->detail, sizeof f->detail, "%s may be booked for at most %lld minutes", room->name,
+			 (long long)room->max_duration / 60);
+	else if (!strcmp(r, "min_notice"))
+		snprintf(f->detail, sizeof f->detail, "%s must be booked at least %lld minutes ahead", room->name,
+			 (long long)room->min_notice / 60);
+	else if (!strcmp(r, "max_ahead"))
+		snprintf(f->detail, sizeof f->detail, "%s may be booked at most %lld days ahead", room->name,
+			 (long long)room->max_ahead / 86400);
+	else if (!strcmp(r, "opening_hours"))
+		snprintf(f->detail, sizeof f->detail, "%s is closed then", room->name);
+	else
+		snprintf(f->detail, sizeof f->detail, "you may not book %s", room->name);
+}
+
+static int sync_room(struct db *db, const struct calendar *cal, const char *event_id,
+		     const struct ics_object *o, const struct booking_actor *actor, const struct room *room,
+		     struct booking_result *res, struct booking_room_outcome *out)
+{
+	int rc = 0, may = 1, delegate = 0;
+	int64_t now = clock_now();
+	const char *tz = cal->time_zone;
+	struct booking *have = malloc(sizeof *have * BOOKINGS_MAX);
+	struct occ_list occ = {malloc(sizeof(struct occ) * OCC_MAX), 0, 0};
+	int nhave = 0, refused = 0, people = 1 + (int)o->master.nattendees;
+	if (!have || !occ.v) {
+		rc = E_NOMEM;
+		goto out;
+	}
+	snprintf(out->room_id, sizeof out->room_id, "%s", room->id);
+	snprintf(out->room_name, sizeof out->room_name, "%s", room->name);
+	if (actor && actor->user_id && strcmp(actor->role, "admin") &&
+	    ((rc = store_room_may_book(db, room->account_id, room->id, actor->user_id, &may)) ||
+	     (rc = store_room_is_delegate(db, room->account_id, room->id, actor->user_id, &delegate))))
+		goto out;
+	if (actor && actor->user_id && !strcmp(actor->role, "admin"))
+		delegate = 1;
+	if ((rc = store_booking_of_event(db, cal->account_id, event_id, room->id, have, BOOKINGS_MAX, &nhave)))
+		goto out;
+	int truncated = 0;
+	rc = ics_expand(o->text, tz, now, now + room->max_ahead, OCC_MAX, collect, &occ, &truncated);
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	if (!may) {
+		struct booking_refusal *f = refuse(res, room, o->master.start, o->master.end, 0, "not_allowed");
+		if (f)
+			detail_for(f, room);
+		refused = occ.n ? occ.n : 1;
+	} else if (occ.n == 0 && o->master.start >= now) {
+		/* a single event (or a series) starting beyond the horizon */
+		struct booking_refusal *f = refuse(res, room, o->master.start, o->master.end, 0, "max_ahead");
+		if (f)
+			detail_for(f, room);
+		refused = 1;
+	}
+	char *ok = calloc((size_t)(occ.n ? occ.n : 1), 1);
+	if (!ok) {
+		rc = E_NOMEM;
+		goto out;
+	}
+	for (int i = 0; may && i < occ.n; i++) {
+		const struct occ *x = &occ.v[i];
+		int unchanged = 0;
+		for (int j = 0; j < nhave && !unchanged; j++)
+			unchanged = have[j].recurrence_id == x->rid && have[j].start_at == x->start &&
+				    have[j].end_at == x->end;
+		if (x->end <= now)
+			continue; /* the past is not booked again */
+		struct booking other;
+		const char *rule = check(db, room, tz, x, now, unchanged, event_id, &other, &rc);
+		if (rc)
+			break;
+		if (!rule) {
+			ok[i] = 1;
+			continue;
+		}
+		refused++;
+		struct booking_refusal *f = refuse(res, room, x->start, x->end, x->rid, rule);
+		if (!f) {
+			rc = E_NOMEM;
+			break;
+		}
+		detail_for(f, room);
+		if (!strcmp(rule, "conflict")) {
+			f->other_start = other.start_at;
+			f->other_end = other.end_at;
+		}
+		if (f - res->refusals < 50 && /* alternatives for the first ones only: enough to choose */
+		    (rc = alternatives(db, room, actor, tz, x->start, x->end, people, f)))
+			break;
+	}
+	int series = o->master.rrule || o->master.nrdates;
+	if (!rc && refused && (!series || refused > room->max_conflicts || !may)) {
+		res->refused = 1;
+		out->status = "declined";
+		out->declined = refused;
+		free(ok);
+		rc = E_CONFLICT;
+		goto out;
+	}
+	/* within the series' allowance: the refused occurrences are declined
+	 * and stay listed in res, as what the answer reports */
+	for (int j = 0; !rc && j < nhave; j++) {
+		int keep = 0;
+		for (int i = 0; i < occ.n && !keep; i++)
+			keep = ok[i] && have[j].recurrence_id == occ.v[i].rid && have[j].start_at == occ.v[i].start &&
+			       have[j].end_at == occ.v[i].end;
+		if (!keep && have[j].end_at > now)
+			rc = store_booking_delete(db, cal->account_id, have[j].id);
+	}
+	const char *status = room->approval && !delegate ? "pending" : "confirmed";
+	for (int i = 0; !rc && i < occ.n; i++) {
+		if (!ok[i])
+			continue;
+		int kept = 0;
+		for (int j = 0; j < nhave && !kept; j++)
+			kept = have[j].recurrence_id == occ.v[i].rid && have[j].start_at == occ.v[i].start &&
+			       have[j].end_at == occ.v[i].end;
+		out->booked++;
+		if (kept)
+			continue;
+		struct booking b = {0};
+		snprintf(b.account_id, sizeof b.account_id, "%s", cal->account_id);
+		ids_new("bkg", b.id);
+		snprintf(b.room_id, sizeof b.room_id, "%s", room->id);
+		snprintf(b.event_id, sizeof b.event_id, "%s", event_id);
+		b.recurrence_id = occ.v[i].rid;
+		b.start_at = occ.v[i].start;
+		b.end_at = occ.v[i].end;
+		b.busy_from = b.start_at - room->buffer_before;
+		b.busy_to = b.end_at + room->buffer_after;
+		snprintf(b.status, sizeof b.status, "%s", status);
+		b.created_at = now;
+		rc = store_booking_insert(db, &b);
+		if (rc == E_CONFLICT) { /* taken by a concurrent transaction (PostgreSQL) */
+			struct booking_refusal *f = refuse(res, room, b.start_at, b.end_at, b.recurrence_id, "conflict");
+			if (f)
+				detail_for(f, room);
+			res->refused = 1;
+		}
+	}
+	free(ok);
+	out->status = status;
+	out->declined = refused;
+out:
+	free(have);
+	free(occ.v);
+	return rc;
+}
+
+void booking_partstat_free(struct ics_attendee *a, size_t n)
+{
+	(void)n;
+	free(a);
+}
+
+int booking_sync(struct db *db, const struct calendar *cal, const char *event_id,
+		 const struct ics_object *o, const struct booking_actor *actor,
+		 struct booking_result *res, struct ics_attendee **partstat, size_t *npartstat)
+{
+	int rc = 0;
+	if (partstat)
+		*partstat = NULL;
+	if (*cal->room_id) /* a room's own calendar books nothing */
+		return 0;
+	const struct ics_event *m = &o->master;
+	struct room rooms[16];
+	int nrooms = 0;
+	for (size_t i = 0; i < m->nattendees && nrooms < 16; i++) {
+		if (!is_room_attendee(&m->attendees[i]))
+			continue;
+		rc = store_room_by_email(db, cal->account_id, m->attendees[i].email, &rooms[nrooms]);
+		if (rc == E_NOTFOUND)
+			continue; /* a room elsewhere: not ours to book */
+		if (rc)
+			return rc;
+		nrooms++;
+	}
+	/* rooms no longer invited give their bookings back */
+	struct booking *all = malloc(sizeof *all * BOOKINGS_MAX);
+	int nall = 0;
+	if (!all)
+		return E_NOMEM;
+	if ((rc = store_booking_of_event(db, cal->account_id, event_id, NULL, all, BOOKINGS_MAX, &nall))) {
+		free(all);
+		return rc;
+	}
+	for (int j = 0; !rc && j < nall; j++) {
+		int still = 0;
+		for (int k = 0; k < nrooms && !still; k++)
+			still = !strcmp(all[j].room_id, rooms[k].id);
+		if (!still)
+			rc = store_booking_delete(db, cal->account_id, all[j].id);
+	}
+	free(all);
+	for (int k = 0; !rc && k < nrooms; k++)
+		rc = sync_room(db, cal, event_id, o, actor, &rooms[k], res, &res->rooms[res->nrooms++]);
+	if (rc)
+		return rc;
+	if (!partstat || !nrooms)
+		return 0;
+	/* each room's PARTSTAT as booked */
+	struct ics_attendee *a = malloc(sizeof *a * (m->nattendees ? m->nattendees : 1));
+	if (!a)
+		return E_NOMEM;
+	int differs = 0;
+	for (size_t i = 0; i < m->nattendees; i++) {
+		a[i] = m->attendees[i];
+		if (!is_room_attendee(&a[i]))
+			continue;
+		for (int k = 0; k < nrooms; k++) {
+			if (strcmp(rooms[k].email, a[i].email))
+				continue;
+			const char *want = !strcmp(res->rooms[k].status, "confirmed") ? "ACCEPTED" : "NEEDS-ACTION";
+			if (!a[i].partstat || strcmp(a[i].partstat, want)) {
+				a[i].partstat = (char *)want;
+				differs = 1;
+			}
+		}
+	}
+	if (!differs) {
+		free(a);
+		return 0;
+	}
+	*partstat = a;
+	*npartstat = m->nattendees;
+	return 0;
+}
+
+static json_t *time_json(int64_t t, const char *tz)
+{
+	char s[32];
+	ics_format_time(t, tz, 0, s, sizeof s);
+	return json_string(s);
+}
+
+json_t *booking_conflicts_json(const struct booking_result *res, const char *tz)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < res->nrefusals; i++) {
+		const struct booking_refusal *f = &res->refusals[i];
+		json_t *c = json_pack("{s:s, s:s, s:o, s:o, s:s, s:s}", "room_id", f->room_id, "room", f->room_name,
+				      "start", time_json(f->start, tz), "end", time_json(f->end, tz), "rule", f->rule,
+				      "detail", f->detail);
+		json_object_set_new(c, "recurrence_id", f->recurrence_id ? time_json(f->recurrence_id, tz) : json_null());
+		if (f->other_end)
+			json_object_set_new(c, "conflicting", json_pack("{s:o, s:o}", "start", time_json(f->other_start, tz),
+									"end", time_json(f->other_end, tz)));
+		json_t *alt = json_array();
+		for (int k = 0; k < f->nalt; k++)
+			json_array_append_new(alt, json_pack("{s:s, s:s, s:i, s:s, s:s}", "id", f->alt[k].id, "name",
+							     f->alt[k].name, "capacity", f->alt[k].capacity,
+							     "building", f->alt[k].building, "floor", f->alt[k].floor));
+		json_object_set_new(c, "alternatives", alt);
+		json_array_append_new(a, c);
+	}
+	return a;
+}
+
+json_t *booking_outcome_json(const struct booking_result *res)
+{
+	json_t *a = json_array();
+	for (int k = 0; k < res->nrooms; k++) {
+		const struct booking_room_outcome *o = &res->rooms[k];
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:i, s:i}", "room_id", o->room_id, "room",
+						   o->room_name, "status", o->status ? o->status : "confirmed",
+						   "booked", o->booked, "declined", o->declined));
+	}
+	return a;
+}

@@ -1,0 +1,64 @@
+/* Booking rooms by inviting them: an event's ATTENDEEs with CUTYPE=ROOM and
+ * a room's address claim that room for every occurrence within its horizon,
+ * under its rules (who may book, longest meeting, notice, horizon, opening
+ * hours, buffers, approval) and never overlapping another booking. A
+ * refusal names each refused occurrence, the rule, and other rooms that fit. */
+#ifndef CALENDAR_BOOKING_H
+#define CALENDAR_BOOKING_H
+
+#include <jansson.h>
+
+#include "calendar/ics.h"
+#include "store/store.h"
+
+#define BOOKING_ALTERNATIVES 5
+
+struct booking_refusal {
+	char room_id[ID_MAX];
+	char room_name[256];
+	int64_t start, end, recurrence_id;
+	const char *rule; /* conflict, max_duration, min_notice, max_ahead, opening_hours, not_allowed */
+	char detail[256];
+	int64_t other_start, other_end; /* the booking it conflicts with */
+	int nalt;
+	struct room alt[BOOKING_ALTERNATIVES];
+};
+
+struct booking_room_outcome {
+	char room_id[ID_MAX];
+	char room_name[256];
+	const char *status; /* confirmed, pending, declined (the whole series) */
+	int booked, declined;
+};
+
+struct booking_result {
+	struct booking_refusal *refusals; /* malloc'd */
+	size_t nrefusals, cap;
+	struct booking_room_outcome rooms[16];
+	int nrooms;
+	int refused; /* the change as a whole cannot be made */
+};
+void booking_result_free(struct booking_result *res);
+json_t *booking_conflicts_json(const struct booking_result *res, const char *tz);
+json_t *booking_outcome_json(const struct booking_result *res);
+
+struct booking_actor {
+	const char *user_id; /* NULL: an operator's tool (convene import): no per-user rules */
+	const char *role;
+};
+
+/* Inside the caller's write transaction, after the event row is written:
+ * makes the event's bookings match its room attendees. E_CONFLICT with res
+ * filled (res->refused) when a room refuses: the caller rolls back. On
+ * success, *partstat (may be NULL) gets a copy of the master's attendees
+ * with each room's PARTSTAT as booked, when any differs from the text's
+ * (the caller then rewrites the text); free with booking_partstat_free. */
+int booking_sync(struct db *db, const struct calendar *cal, const char *event_id,
+		 const struct ics_object *o, const struct booking_actor *actor,
+		 struct booking_result *res, struct ics_attendee **partstat, size_t *npartstat);
+void booking_partstat_free(struct ics_attendee *a, size_t n);
+
+/* occurrence [start, end) within the room's opening hours (in tz) */
+int booking_within_hours(const struct room *room, const char *tz, int64_t start, int64_t end);
+
+#endif

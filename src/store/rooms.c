@@ -1,0 +1,288 @@
+/* rooms, room_equipment, room_companies and room_delegates tables, and the
+ * free-room search. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/errors.h"
+#include "store/db.h"
+#include "store/store.h"
+
+#define ROOM_COLS                                                                                   \
+	"account_id, id, calendar_id, name, email, capacity, building, floor, description,"        \
+	" hide_subjects, max_duration, min_notice, max_ahead, buffer_before, buffer_after,"         \
+	" coalesce(opening_hours, ''), approval, max_conflicts, checkin_minutes, max_booking_len,"  \
+	" created_at, updated_at"
+
+static void row_room(struct db_rows *r, struct room *o)
+{
+	snprintf(o->account_id, sizeof o->account_id, "%s", db_text(r, 0));
+	snprintf(o->id, sizeof o->id, "%s", db_text(r, 1));
+	snprintf(o->calendar_id, sizeof o->calendar_id, "%s", db_text(r, 2));
+	snprintf(o->name, sizeof o->name, "%s", db_text(r, 3));
+	snprintf(o->email, sizeof o->email, "%s", db_text(r, 4));
+	o->capacity = (int)db_int(r, 5);
+	snprintf(o->building, sizeof o->building, "%s", db_text(r, 6));
+	snprintf(o->floor, sizeof o->floor, "%s", db_text(r, 7));
+	snprintf(o->description, sizeof o->description, "%s", db_text(r, 8));
+	o->hide_subjects = (int)db_int(r, 9);
+	o->max_duration = db_int(r, 10);
+	o->min_notice = db_int(r, 11);
+	o->max_ahead = db_int(r, 12);
+	o->buffer_before = db_int(r, 13);
+	o->buffer_after = db_int(r, 14);
+	snprintf(o->opening_hours, sizeof o->opening_hours, "%s", db_text(r, 15));
+	o->approval = (int)db_int(r, 16);
+	o->max_conflicts = (int)db_int(r, 17);
+	o->checkin_minutes = (int)db_int(r, 18);
+	o->max_booking_len = db_int(r, 19);
+	o->created_at = db_int(r, 20);
+	o->updated_at = db_int(r, 21);
+}
+
+static int rows_rooms(struct db_rows *r, struct room *out, int max, int *n)
+{
+	int rc;
+	*n = 0;
+	while ((rc = db_next(r)) == 1 && *n < max)
+		row_room(r, &out[(*n)++]);
+	db_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+static int one_room(struct db_rows *r, struct room *out)
+{
+	int n = 0, rc = rows_rooms(r, out, 1, &n);
+	return rc ? rc : n ? 0 : E_NOTFOUND;
+}
+
+int store_room_insert(struct db *db, const struct room *o)
+{
+	int rc = db_exec(db,
+			 "INSERT INTO rooms (account_id, id, calendar_id, name, email, capacity, building, floor,"
+			 " description, hide_subjects, max_duration, min_notice, max_ahead, buffer_before,"
+			 " buffer_after, opening_hours, approval, max_conflicts, checkin_minutes, max_booking_len,"
+			 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			 " ?, ?, ?, ?, ?, ?, ?)",
+			 "sssssdsssdiiiiisdddiii", o->account_id, o->id, o->calendar_id, o->name, o->email,
+			 o->capacity, o->building, o->floor, o->description, o->hide_subjects, o->max_duration,
+			 o->min_notice, o->max_ahead, o->buffer_before, o->buffer_after,
+			 *o->opening_hours ? o->opening_hours : NULL, o->approval, o->max_conflicts,
+			 o->checkin_minutes, o->max_booking_len, o->created_at, o->updated_at);
+	return rc < 0 ? rc : 0;
+}
+
+int store_room_get(struct db *db, const char *account_id, const char *id, struct room *out)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r, "SELECT " ROOM_COLS " FROM rooms WHERE account_id = ? AND id = ?", "ss",
+			  account_id, id);
+	return rc ? rc : one_room(r, out);
+}
+
+int store_room_by_email(struct db *db, const char *account_id, const char *email, struct room *out)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r, "SELECT " ROOM_COLS " FROM rooms WHERE account_id = ? AND email = lower(?)",
+			  "ss", account_id, email);
+	return rc ? rc : one_room(r, out);
+}
+
+int store_room_by_calendar(struct db *db, const char *account_id, const char *calendar_id, struct room *out)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r, "SELECT " ROOM_COLS " FROM rooms WHERE account_id = ? AND calendar_id = ?",
+			  "ss", account_id, calendar_id);
+	return rc ? rc : one_room(r, out);
+}
+
+int store_room_update(struct db *db, const struct room *o)
+{
+	int rc = db_exec(db,
+			 "UPDATE rooms SET name = ?, capacity = ?, building = ?, floor = ?, description = ?,"
+			 " hide_subjects = ?, max_duration = ?, min_notice = ?, max_ahead = ?, buffer_before = ?,"
+			 " buffer_after = ?, opening_hours = ?, approval = ?, max_conflicts = ?,"
+			 " checkin_minutes = ?, updated_at = ? WHERE account_id = ? AND id = ?",
+			 "sdsssdiiiiisdddiss", o->name, o->capacity, o->building, o->floor, o->description,
+			 o->hide_subjects, o->max_duration, o->min_notice, o->max_ahead, o->buffer_before,
+			 o->buffer_after, *o->opening_hours ? o->opening_hours : NULL, o->approval,
+			 o->max_conflicts, o->checkin_minutes, o->updated_at, o->account_id, o->id);
+	if (rc < 0)
+		return rc;
+	return rc ? 0 : E_NOTFOUND;
+}
+
+int store_room_delete(struct db *db, const char *account_id, const char *id)
+{
+	int rc = db_exec(db, "DELETE FROM rooms WHERE account_id = ? AND id = ?", "ss", account_id, id);
+	if (rc < 0)
+		return rc;
+	return rc ? 0 : E_NOTFOUND;
+}
+
+int store_room_list(struct db *db, const char *account_id, const char *q, const char *after_name,
+		    struct room *out, int max, int *n)
+{
+	char like[600];
+	db_like_pattern(q, 1, like, sizeof like);
+	struct db_rows *r;
+	int rc = db_query(db, &r,
+			  "SELECT " ROOM_COLS " FROM rooms WHERE account_id = ?"
+			  " AND (? = '' OR lower(name) LIKE lower(?) ESCAPE '\\' OR lower(building) LIKE lower(?)"
+			  " ESCAPE '\\' OR lower(floor) LIKE lower(?) ESCAPE '\\')"
+			  " AND (? = '' OR lower(name) > lower(?)) ORDER BY lower(name), id LIMIT ?",
+			  "sssssssd", account_id, like, like, like, like, after_name ? after_name : "",
+			  after_name ? after_name : "", max);
+	return rc ? rc : rows_rooms(r, out, max, n);
+}
+
+int store_room_grow_len(struct db *db, const char *account_id, const char *id, int64_t len)
+{
+	int rc = db_exec(db,
+			 "UPDATE rooms SET max_booking_len = ? WHERE account_id = ? AND id = ? AND max_booking_len < ?",
+			 "issi", len, account_id, id, len);
+	return rc < 0 ? rc : 0;
+}
+
+int store_room_tags_set(struct db *db, const char *account_id, const char *room_id,
+			const char *const *tags, size_t n)
+{
+	int rc = db_exec(db, "DELETE FROM room_equipment WHERE account_id = ? AND room_id = ?", "ss",
+			 account_id, room_id);
+	for (size_t i = 0; rc >= 0 && i < n; i++)
+		rc = db_exec(db,
+			     "INSERT INTO room_equipment (account_id, room_id, tag) VALUES (?, ?, ?)"
+			     " ON CONFLICT DO NOTHING",
+			     "sss", account_id, room_id, tags[i]);
+	return rc < 0 ? rc : 0;
+}
+
+int store_room_tags(struct db *db, const char *account_id, const char *room_id,
+		    char (*out)[ROOM_TAG_MAX], int max, int *n)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r,
+			  "SELECT tag FROM room_equipment WHERE account_id = ? AND room_id = ? ORDER BY tag", "ss",
+			  account_id, room_id);
+	if (rc)
+		return rc;
+	*n = 0;
+	while ((rc = db_next(r)) == 1 && *n < max)
+		snprintf(out[(*n)++], ROOM_TAG_MAX, "%s", db_text(r, 0));
+	db_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+/* the link tables, named by kind: never from input */
+static const char *link_table(const char *kind, const char **col)
+{
+	if (!strcmp(kind, "companies")) {
+		*col = "company_id";
+		return "room_companies";
+	}
+	*col = "user_id";
+	return "room_delegates";
+}
+
+int store_room_links_set(struct db *db, const char *kind, const char *account_id, const char *room_id,
+			 const char *const *ids, size_t n)
+{
+	const char *col, *table = link_table(kind, &col);
+	char sql[256];
+	snprintf(sql, sizeof sql, "DELETE FROM %s WHERE account_id = ? AND room_id = ?", table);
+	int rc = db_exec(db, sql, "ss", account_id, room_id);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO %s (account_id, room_id, %s) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", table, col);
+	for (size_t i = 0; rc >= 0 && i < n; i++)
+		rc = db_exec(db, sql, "sss", account_id, room_id, ids[i]);
+	return rc < 0 ? rc : 0;
+}
+
+int store_room_links(struct db *db, const char *kind, const char *account_id, const char *room_id,
+		     char (*out)[ID_MAX], int max, int *n)
+{
+	const char *col, *table = link_table(kind, &col);
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE account_id = ? AND room_id = ? ORDER BY %s", col,
+		 table, col);
+	struct db_rows *r;
+	int rc = db_query(db, &r, sql, "ss", account_id, room_id);
+	if (rc)
+		return rc;
+	*n = 0;
+	while ((rc = db_next(r)) == 1 && *n < max)
+		snprintf(out[(*n)++], ID_MAX, "%s", db_text(r, 0));
+	db_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+int store_room_may_book(struct db *db, const char *account_id, const char *room_id, const char *user_id,
+			int *yes)
+{
+	int64_t v = 0;
+	int rc = db_query_int(db, &v,
+			      "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM room_companies WHERE account_id = ?"
+			      " AND room_id = ?) THEN 1 WHEN EXISTS (SELECT 1 FROM room_companies rc JOIN"
+			      " user_companies uc ON uc.account_id = rc.account_id AND uc.company_id ="
+			      " rc.company_id WHERE rc.account_id = ? AND rc.room_id = ? AND uc.user_id = ?)"
+			      " THEN 1 ELSE 0 END",
+			      "sssss", account_id, room_id, account_id, room_id, user_id);
+	*yes = v != 0;
+	return rc;
+}
+
+int store_room_is_delegate(struct db *db, const char *account_id, const char *room_id,
+			   const char *user_id, int *yes)
+{
+	int64_t v = 0;
+	int rc = db_query_int(db, &v,
+			      "SELECT COUNT(*) FROM room_delegates WHERE account_id = ? AND room_id = ? AND user_id = ?",
+			      "sss", account_id, room_id, user_id);
+	*yes = v != 0;
+	return rc;
+}
+
+int store_room_free(struct db *db, const char *account_id, const struct room_query *q, struct room *out,
+		    int max, int *n)
+{
+	/* the tags as one string matched with LIKE on a list would not use the
+	 * index: count the room's matching tags instead */
+	char sql[2400];
+	int len = snprintf(sql, sizeof sql,
+			   "SELECT " ROOM_COLS " FROM rooms r WHERE r.account_id = ? AND r.capacity >= ?"
+			   " AND r.id <> ? AND (? = '' OR r.floor = ?)"
+			   " AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.room_id = r.id"
+			   " AND b.busy_from < ? + r.buffer_after AND b.busy_to > ? - r.buffer_before"
+			   " AND b.busy_from >= ? - r.buffer_before - r.max_booking_len)");
+	struct db_param p[32];
+	int np = 0;
+	const char *floor = q->floor ? q->floor : "";
+	p[np++] = (struct db_param){'s', account_id, 0};
+	p[np++] = (struct db_param){'i', NULL, q->capacity};
+	p[np++] = (struct db_param){'s', q->except_room ? q->except_room : "", 0};
+	p[np++] = (struct db_param){'s', floor, 0};
+	p[np++] = (struct db_param){'s', floor, 0};
+	p[np++] = (struct db_param){'i', NULL, q->end};
+	p[np++] = (struct db_param){'i', NULL, q->start};
+	p[np++] = (struct db_param){'i', NULL, q->start};
+	if (q->ntags) {
+		if (q->ntags > 16)
+			return E_INVALID;
+		len += snprintf(sql + len, sizeof sql - len,
+				" AND (SELECT COUNT(*) FROM room_equipment t WHERE t.account_id = r.account_id"
+				" AND t.room_id = r.id AND t.tag IN (");
+		for (size_t i = 0; i < q->ntags; i++) {
+			len += snprintf(sql + len, sizeof sql - len, i ? ", ?" : "?");
+			p[np++] = (struct db_param){'s', q->tags[i], 0};
+		}
+		len += snprintf(sql + len, sizeof sql - len, ")) = %zu", q->ntags);
+	}
+	const char *building = q->building ? q->building : "";
+	len += snprintf(sql + len, sizeof sql - len,
+			" ORDER BY CASE WHEN r.building = ? THEN 0 ELSE 1 END, r.capacity, lower(r.name), r.id"
+			" LIMIT ?");
+	p[np++] = (struct db_param){'s', building, 0};
+	p[np++] = (struct db_param){'i', NULL, max};
+	struct db_rows *r;
+	int rc = db_query_params(db, &r, sql, np, p);
+	return rc ? rc : rows_rooms(r, out, max, n);
+}
