@@ -15,7 +15,7 @@ function EmailShare({ label, hint, onAdd }) {
 	const f = useForm();
 	const submit = (e) => {
 		e.preventDefault(); setMsg('');
-		f.run(async () => { const s = await onAdd({ email }); setEmail(''); setMsg(s.mailed ? t('invitationSent') : t('added') + ': ' + (s.grantee.name || s.grantee.email)); });
+		f.run(async () => { const s = await onAdd({ email }); setEmail(''); setMsg(s.pending ? t('invitationSent') : t('added') + ': ' + (s.grantee.name || s.grantee.email)); });
 	};
 	return (
 		<form class="filters" onSubmit={submit}>
