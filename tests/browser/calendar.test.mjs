@@ -74,6 +74,16 @@ test('create a calendar and a weekly event through the dialog', { timeout: 60000
 	await events('Standup').nth(1).waitFor();
 	assert.equal(await events('Standup').count(), 2);
 	await page.getByRole('button', { name: 'today' }).click();
+	// the month view has them too
+	await page.getByRole('button', { name: 'month' }).click();
+	await page.locator('.fc-daygrid-event').filter({ hasText: 'Standup' }).nth(1).waitFor();
+	await page.getByRole('button', { name: 'week' }).click();
+	await events('Standup').nth(1).waitFor();
+	// another zone for the view moves them: 10:00 in Paris is 08:00 or 09:00 UTC
+	await page.getByLabel('Time zone of the view').selectOption('UTC');
+	await events('Standup').first().filter({ hasText: /^(8|9):00/ }).waitFor();
+	await page.getByLabel('Time zone of the view').selectOption(TZ);
+	await events('Standup').first().filter({ hasText: /^10:00/ }).waitFor();
 
 	const occ = await occurrences(day(0), day(7));
 	assert.equal(occ.length, 2);
@@ -86,7 +96,8 @@ test('create a calendar and a weekly event through the dialog', { timeout: 60000
 });
 
 test('change one occurrence only', { timeout: 60000 }, async () => {
-	await events('Standup').nth(1).click(); // Wednesday's
+	await events('Standup').nth(1).focus(); // Wednesday's, by keyboard
+	await page.keyboard.press('Enter');
 	const ed = page.getByRole('dialog', { name: 'Edit event' });
 	assert.ok(await ed.getByLabel('This occurrence').isChecked());
 	assert.equal(await ed.getByLabel('Start date').inputValue(), day(2));

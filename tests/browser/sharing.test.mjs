@@ -147,3 +147,20 @@ test('the public address: a warning, shown once, rotated', { timeout: 60000 }, a
 	assert.equal((await fetch(srv.url + path(url2))).status, 200);
 	await page.context().close();
 });
+
+test('a free/busy share shows busy blocks only', { timeout: 60000 }, async () => {
+	const alice = (await admin.call('GET', '/api/v1/users?q=alice')).body.items[0].id;
+	const r = await admin.call('POST', `/api/v1/calendars/${cal}/shares`, { kind: 'user', user_id: alice, role: 'freebusy' });
+	assert.equal(r.status, 201, JSON.stringify(r.body));
+	const page = await newPage(br.browser);
+	await signIn(page, srv.url, 'alice@example.org', 'Alice-password-2024');
+	await page.getByRole('heading', { name: 'Calendar', exact: true }).waitFor();
+	await page.getByRole('complementary').getByRole('listitem').filter({ hasText: 'Projects' }).getByText('(free/busy only)').waitFor();
+	const busy = page.locator('.fc-event').filter({ hasText: 'Busy' });
+	await busy.waitFor();
+	assert.equal(await page.locator('.fc-event').filter({ hasText: 'Kickoff' }).count(), 0);
+	await busy.click();
+	await page.getByRole('status').filter({ hasText: 'only that this time is busy' }).waitFor();
+	assert.equal(await page.getByRole('dialog').count(), 0);
+	await page.context().close();
+});
