@@ -1,6 +1,7 @@
 /* Every domain's route table, in one list: the only place that knows them all. */
 #include "calendar/availability.h"
 #include "calendar/calendars.h"
+#include "calendar/display.h"
 #include "calendar/events.h"
 #include "calendar/feeds.h"
 #include "calendar/guests.h"
@@ -41,6 +42,7 @@ const struct route *const app_route_tables[] = {
 	calendar_stream_routes,
 	availability_routes,
 	rooms_routes,
+	display_routes,
 	shares_routes,
 	guests_routes,
 	feeds_routes,

@@ -320,9 +320,32 @@ static int sync_room(struct db *db, const struct calendar *cal, const char *even
 	free(ok);
 	out->status = status;
 	out->declined = refused;
+	if (!rc)
+		rc = booking_room_changed(db, room->id);
 out:
 	free(have);
 	free(occ.v);
+	return rc;
+}
+
+int booking_room_changed(struct db *db, const char *room_id)
+{
+	char topic[64];
+	snprintf(topic, sizeof topic, "room:%s", room_id);
+	return store_changed(db, topic);
+}
+
+int booking_event_gone(struct db *db, const char *account_id, const char *event_id)
+{
+	struct booking *all = malloc(sizeof *all * BOOKINGS_MAX);
+	int n = 0, rc;
+	if (!all)
+		return E_NOMEM;
+	rc = store_booking_of_event(db, account_id, event_id, NULL, all, BOOKINGS_MAX, &n);
+	for (int i = 0; !rc && i < n; i++)
+		if (i == 0 || strcmp(all[i].room_id, all[i - 1].room_id))
+			rc = booking_room_changed(db, all[i].room_id);
+	free(all);
 	return rc;
 }
 
@@ -367,8 +390,8 @@ int booking_sync(struct db *db, const struct calendar *cal, const char *event_id
 		int still = 0;
 		for (int k = 0; k < nrooms && !still; k++)
 			still = !strcmp(all[j].room_id, rooms[k].id);
-		if (!still)
-			rc = store_booking_delete(db, cal->account_id, all[j].id);
+		if (!still && !(rc = store_booking_delete(db, cal->account_id, all[j].id)))
+			rc = booking_room_changed(db, all[j].room_id);
 	}
 	free(all);
 	for (int k = 0; !rc && k < nrooms; k++)

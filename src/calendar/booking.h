@@ -58,6 +58,11 @@ int booking_sync(struct db *db, const struct calendar *cal, const char *event_id
 		 struct booking_result *res, struct ics_attendee **partstat, size_t *npartstat);
 void booking_partstat_free(struct ics_attendee *a, size_t n);
 
+/* says that a room's bookings changed (its door display re-renders) */
+int booking_room_changed(struct db *db, const char *room_id);
+/* before an event is deleted: the rooms it booked hear of it */
+int booking_event_gone(struct db *db, const char *account_id, const char *event_id);
+
 /* occurrence [start, end) within the room's opening hours (in tz) */
 int booking_within_hours(const struct room *room, const char *tz, int64_t start, int64_t end);
 

@@ -142,7 +142,9 @@ out:
 int event_delete(struct db *db, const struct calendar *cal, const char *id)
 {
 	int64_t modseq;
-	int rc = store_calendar_bump(db, cal->account_id, cal->id, &modseq);
+	int rc = booking_event_gone(db, cal->account_id, id); /* its bookings go with it */
+	if (!rc)
+		rc = store_calendar_bump(db, cal->account_id, cal->id, &modseq);
 	if (!rc)
 		rc = store_event_delete(db, cal->account_id, id, modseq);
 	return rc ? rc : calendar_changed(db, cal);

@@ -1,18 +1,24 @@
-/* The list of workers: outbox delivery (more arrive with later features). */
+/* The list of workers: outbox delivery, room bookings released when nobody
+ * checked in (more arrive with later features). */
 #include "ops/workers.h"
 
 #include <curl/curl.h>
 
+#include "calendar/release_worker.h"
 #include "notify/outbox_worker.h"
 
 int workers_start(const struct config *cfg)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	return outbox_worker_start(cfg);
+	int rc = outbox_worker_start(cfg);
+	if (!rc && (rc = release_worker_start()))
+		outbox_worker_stop();
+	return rc;
 }
 
 void workers_stop(void)
 {
+	release_worker_stop();
 	outbox_worker_stop();
 	curl_global_cleanup();
 }

@@ -59,6 +59,7 @@ void store_listen_stop(void);
 #include "store/calendars.h"
 #include "store/companies.h"
 #include "store/devices.h"
+#include "store/displays.h"
 #include "store/events.h"
 #include "store/outbox.h"
 #include "store/rights.h"

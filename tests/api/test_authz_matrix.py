@@ -267,6 +267,23 @@ def fresh_room(ctx, acct):
     return {"id": r.json()["id"]}
 
 
+def a_display(ctx, acct):
+    cache = ctx.ids_cache[acct]
+    if "#display" not in cache:
+        room = a_room(ctx, acct)["id"]
+        r = ctx.admins[acct].post("/api/v1/rooms/%s/displays" % room, json={"name": "Matrix door"})
+        assert r.status_code == 201, r.text
+        cache["#display"] = {"id": room, "token": r.json()["token"]}
+    return cache["#display"]
+
+
+def fresh_display(ctx, acct):
+    room = a_room(ctx, acct)["id"]
+    r = ctx.admins[acct].post("/api/v1/rooms/%s/displays" % room, json={"name": "Matrix door"})
+    assert r.status_code == 201, r.text
+    return {"id": room, "display_id": r.json()["id"]}
+
+
 OWNERS = ("admin", "manager", "api_manager", "technician", "member")
 
 MANAGERS = ("manager", "api_manager")
@@ -389,6 +406,20 @@ EXPECT = {
     "PATCH /api/v1/rooms/{id}": Rule(ADMIN, 200, ids=a_room, body=lambda c: {"capacity": 9}),
     "DELETE /api/v1/rooms/{id}": Rule(ADMIN, 204, ids=fresh_room),
     "GET /api/v1/rooms/{id}/bookings": Rule(OWNERS, 200, ids=a_room),
+    # door displays: administrators issue and revoke tokens, readers list them; the display
+    # routes are authenticated by the token in the path alone (the same answer for anyone)
+    "POST /api/v1/rooms/{id}/displays": Rule(ADMIN, 201, ids=a_room, body=lambda c: {"name": "Door"}),
+    "GET /api/v1/rooms/{id}/displays": Rule(READERS, 200, ids=a_room),
+    "DELETE /api/v1/rooms/{id}/displays/{display_id}": Rule(ADMIN, 204, ids=fresh_display),
+    "GET /api/v1/display/{token}": Rule(PUBLIC, 200, ids=a_display, other=200),
+    "GET /api/v1/display/{token}/stream": Rule(PUBLIC, 200, ids=a_display, other=200,
+                                               note="an event stream: the matrix reads its status only"),
+    "POST /api/v1/display/{token}/check-in": Rule(PUBLIC, 409, ids=a_display, other=409,
+                                                  note="nothing booked: 409 for anyone"),
+    "POST /api/v1/display/{token}/end": Rule(PUBLIC, 409, ids=a_display, other=409,
+                                             note="nothing going on: 409 for anyone"),
+    "POST /api/v1/display/{token}/book": Rule(PUBLIC, 422, ids=a_display, other=422,
+                                              body=lambda c: {"minutes": 20}, note="20 minutes: 422 for anyone"),
     "POST /api/v1/freebusy": Rule(OWNERS, 200, body=lambda c: {
         "start": "2030-01-07T00:00:00Z", "end": "2030-01-08T00:00:00Z", "users": [c.user["A"]]}),
     "GET /api/v1/calendars/{id}/stream": Rule(ADMIN, 200, ids=admins_calendar, denied=404,
