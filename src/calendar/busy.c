@@ -119,3 +119,16 @@ int busy_of_user(struct db *db, const char *account_id, const char *user_id, int
 	free(cals);
 	return rc;
 }
+
+int busy_of_room(struct db *db, const struct room *room, int64_t from, int64_t to, struct busy_list *out)
+{
+	struct booking *v = malloc(sizeof *v * 4000);
+	int n = 0, rc;
+	if (!v)
+		return E_NOMEM;
+	rc = store_booking_window(db, room->account_id, room->id, from, to, room->max_booking_len, v, 4000, &n);
+	for (int i = 0; !rc && i < n; i++)
+		rc = busy_add(out, v[i].start_at < from ? from : v[i].start_at, v[i].end_at > to ? to : v[i].end_at);
+	free(v);
+	return rc;
+}

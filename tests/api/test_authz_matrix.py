@@ -420,6 +420,9 @@ EXPECT = {
                                              note="nothing going on: 409 for anyone"),
     "POST /api/v1/display/{token}/book": Rule(PUBLIC, 422, ids=a_display, other=422,
                                               body=lambda c: {"minutes": 20}, note="20 minutes: 422 for anyone"),
+    "POST /api/v1/find-time": Rule(OWNERS, 200, body=lambda c: {
+        "start": "2030-01-07T08:00:00Z", "end": "2030-01-07T12:00:00Z", "duration_minutes": 30,
+        "users": [c.user["A"]]}),
     "POST /api/v1/freebusy": Rule(OWNERS, 200, body=lambda c: {
         "start": "2030-01-07T00:00:00Z", "end": "2030-01-08T00:00:00Z", "users": [c.user["A"]]}),
     "GET /api/v1/calendars/{id}/stream": Rule(ADMIN, 200, ids=admins_calendar, denied=404,

@@ -1,8 +1,9 @@
-"""Free/busy of users: busy spans from every calendar they own, merged,
-series expanded, transparent and cancelled events left out; unknown users
-reported one by one; no cap at 50."""
+"""Free/busy of users (busy spans from every calendar they own, merged,
+series expanded, transparent and cancelled events left out) and of rooms
+(their bookings); unknown ids reported one by one; no cap at 50; finding
+the first times when everyone and a fitting room are free."""
 from calutil import new_calendar, new_event
-from conftest import problem
+from conftest import problem, uniq
 
 
 def member(srv, admin):
@@ -58,3 +59,38 @@ def test_bad_free_busy_requests(srv, admin):
     assert problem(c.post(url, json={"start": "2030-01-01", "end": "2030-01-02"}), 422)["field"] == "users"
     cust, _ = srv.make_user(admin, "customer")
     problem(srv.login_as(cust).post(url, json={"start": "2030-01-01", "end": "2030-01-02", "users": []}), 403)
+
+
+def test_rooms_are_busy_with_their_bookings(srv, admin):
+    from test_rooms import M, book, booker, room, utc
+    rm = room(admin)
+    _, c, cal = booker(srv, admin)
+    assert book(c, cal, [rm]).status_code == 201  # 10-11 Paris
+    r = c.post("/api/v1/freebusy", json={"start": M, "end": utc(M, "23:00"), "rooms": [rm["id"], "room_x"]})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["rooms"] == [{"id": rm["id"], "busy": [{"start": utc(M, "10:00"), "end": utc(M, "11:00")}]}]
+    assert got["users"] == [] and [e["id"] for e in got["errors"]] == ["room_x"]
+
+
+def test_find_a_time_for_people_and_a_room(srv, admin):
+    from test_rooms import M, book, booker, room, utc
+    tag = uniq("ft").lower().replace(" ", "")
+    rm = room(admin, capacity=5, equipment=[tag])
+    ann, ca, cal_a = booker(srv, admin)
+    bob, cb, cal_b = booker(srv, admin)
+    new_event(ca, cal_a["id"], start=M + "T09:00:00", end=M + "T10:00:00")   # Ann busy 9-10 Paris
+    new_event(cb, cal_b["id"], start=M + "T10:00:00", end=M + "T10:30:00")   # Bob busy 10-10:30
+    book(ca, cal_a, [rm], start=M + "T10:30:00", end=M + "T11:00:00")        # the only room busy 10:30-11
+    # Ann's own booking makes her busy 10:30-11 as well
+    body = {"start": utc(M, "09:00"), "end": utc(M, "12:00"), "duration_minutes": 30,
+            "users": [ann["id"], bob["id"]], "room": {"capacity": 4, "equipment": [tag]}, "count": 2}
+    r = ca.post("/api/v1/find-time", json=body)
+    assert r.status_code == 200, r.text
+    slots = r.json()["slots"]
+    assert [s["start"] for s in slots] == [utc(M, "11:00"), utc(M, "11:15")]
+    assert slots[0]["rooms"][0]["id"] == rm["id"]
+    # without a room, 11:00 is still the first time both are free
+    del body["room"]
+    assert ca.post("/api/v1/find-time", json=body).json()["slots"][0]["start"] == utc(M, "11:00")
+    assert problem(ca.post("/api/v1/find-time", json=dict(body, duration_minutes=1)), 422)["field"] == "duration_minutes"

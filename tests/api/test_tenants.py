@@ -222,9 +222,10 @@ def body_ignores_foreign(rt, r):
     revoking a list of ids): then the answer must not claim to have acted on
     them, which leaks() and the fingerprint check already prove; free/busy
     answers each unknown id in `errors` and shows nothing for it"""
-    if rt.method == "POST" and rt.pattern == "/api/v1/freebusy":
+    if rt.method == "POST" and rt.pattern in ("/api/v1/freebusy", "/api/v1/find-time"):
         body = r.json()
-        return body["users"] == [] and all(e["reason"] == "not-found" for e in body["errors"])
+        return not body.get("users") and not body.get("rooms") and \
+            all(e["reason"] == "not-found" for e in body["errors"])
     return rt.method == "POST" and rt.pattern.endswith("/revoke")
 
 
