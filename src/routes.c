@@ -1,4 +1,5 @@
 /* Every domain's route table, in one list: the only place that knows them all. */
+#include "calendar/approval.h"
 #include "calendar/availability.h"
 #include "calendar/calendars.h"
 #include "calendar/display.h"
@@ -43,6 +44,7 @@ const struct route *const app_route_tables[] = {
 	availability_routes,
 	rooms_routes,
 	display_routes,
+	approval_routes,
 	shares_routes,
 	guests_routes,
 	feeds_routes,

@@ -318,8 +318,15 @@ static int sync_room(struct db *db, const struct calendar *cal, const char *even
 		}
 	}
 	free(ok);
-	out->status = status;
 	out->declined = refused;
+	/* what the room says is what its bookings are: one pending (waiting for a
+	 * delegate) keeps the whole answer pending */
+	out->status = "confirmed";
+	if (!rc && !(rc = store_booking_of_event(db, cal->account_id, event_id, room->id, have, BOOKINGS_MAX,
+						 &nhave)))
+		for (int j = 0; j < nhave; j++)
+			if (!strcmp(have[j].status, "pending"))
+				out->status = "pending";
 	if (!rc)
 		rc = booking_room_changed(db, room->id);
 out:
@@ -368,7 +375,9 @@ int booking_sync(struct db *db, const struct calendar *cal, const char *event_id
 	struct room rooms[16];
 	int nrooms = 0;
 	for (size_t i = 0; i < m->nattendees && nrooms < 16; i++) {
-		if (!is_room_attendee(&m->attendees[i]))
+		/* a room that declined (its delegate said no) holds nothing */
+		if (!is_room_attendee(&m->attendees[i]) ||
+		    (m->attendees[i].partstat && !strcmp(m->attendees[i].partstat, "DECLINED")))
 			continue;
 		rc = store_room_by_email(db, cal->account_id, m->attendees[i].email, &rooms[nrooms]);
 		if (rc == E_NOTFOUND)

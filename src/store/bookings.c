@@ -74,6 +74,14 @@ int store_booking_set_status(struct db *db, const char *account_id, const char *
 			       status, account_id, id));
 }
 
+int store_booking_approve(struct db *db, const char *account_id, const char *event_id, const char *room_id)
+{
+	int rc = db_exec(db,
+			 "UPDATE bookings SET status = 'confirmed' WHERE account_id = ? AND event_id = ? AND room_id = ?",
+			 "sss", account_id, event_id, room_id);
+	return rc < 0 ? rc : 0;
+}
+
 int store_booking_check_in(struct db *db, const char *account_id, const char *id, int64_t at)
 {
 	return changed(db_exec(db, "UPDATE bookings SET checked_in_at = ? WHERE account_id = ? AND id = ?",

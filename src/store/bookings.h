@@ -28,6 +28,8 @@ struct booking {
 int store_booking_insert(struct db *db, const struct booking *b);
 int store_booking_delete(struct db *db, const char *account_id, const char *id);
 int store_booking_set_status(struct db *db, const char *account_id, const char *id, const char *status);
+/* every booking of the event in the room becomes confirmed */
+int store_booking_approve(struct db *db, const char *account_id, const char *event_id, const char *room_id);
 int store_booking_check_in(struct db *db, const char *account_id, const char *id, int64_t at);
 int store_booking_set_end(struct db *db, const char *account_id, const char *id, int64_t end, int64_t busy_to);
 int store_booking_get(struct db *db, const char *account_id, const char *id, struct booking *out);

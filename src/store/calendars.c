@@ -84,6 +84,14 @@ int store_calendar_find(struct db *db, const char *id, struct calendar *out)
 	return rc == 1 ? 0 : rc == 0 ? E_NOTFOUND : rc;
 }
 
+int store_calendar_by_event(struct db *db, const char *account_id, const char *event_id, struct calendar *out)
+{
+	return get_one(db, out,
+		       "SELECT " CAL_COLS " FROM calendars c WHERE c.account_id = ? AND c.id ="
+		       " (SELECT e.calendar_id FROM events e WHERE e.account_id = c.account_id AND e.id = ?)",
+		       account_id, event_id);
+}
+
 int store_calendar_default(struct db *db, const char *account_id, const char *owner_id,
 			   struct calendar *out)
 {

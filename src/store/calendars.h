@@ -37,6 +37,8 @@ int store_calendar_list_owned(struct db *db, const char *account_id, const char 
 			      struct calendar *out, int max, int *n);
 int store_calendar_default(struct db *db, const char *account_id, const char *owner_id,
 			   struct calendar *out);
+/* the calendar holding an event */
+int store_calendar_by_event(struct db *db, const char *account_id, const char *event_id, struct calendar *out);
 /* version + 1, returned in *out: call inside the write transaction of the change */
 int store_calendar_bump(struct db *db, const char *account_id, const char *id, int64_t *out);
 

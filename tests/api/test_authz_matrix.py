@@ -406,6 +406,12 @@ EXPECT = {
     "PATCH /api/v1/rooms/{id}": Rule(ADMIN, 200, ids=a_room, body=lambda c: {"capacity": 9}),
     "DELETE /api/v1/rooms/{id}": Rule(ADMIN, 204, ids=fresh_room),
     "GET /api/v1/rooms/{id}/bookings": Rule(OWNERS, 200, ids=a_room),
+    "POST /api/v1/rooms/{id}/bookings/{booking_id}/approve": Rule(SIGNED_IN, 404, ids=lambda c, a: dict(
+        a_room(c, a), booking_id="bkg_aaaaaaaaaaaaaaaaaaaa"),
+        note="no such booking: 404 for anyone; delegates of a room decide (tests/api/test_rooms.py)"),
+    "POST /api/v1/rooms/{id}/bookings/{booking_id}/decline": Rule(SIGNED_IN, 404, ids=lambda c, a: dict(
+        a_room(c, a), booking_id="bkg_aaaaaaaaaaaaaaaaaaaa"),
+        note="no such booking: 404 for anyone; delegates of a room decide (tests/api/test_rooms.py)"),
     # door displays: administrators issue and revoke tokens, readers list them; the display
     # routes are authenticated by the token in the path alone (the same answer for anyone)
     "POST /api/v1/rooms/{id}/displays": Rule(ADMIN, 201, ids=a_room, body=lambda c: {"name": "Door"}),

@@ -206,3 +206,35 @@ def test_32_concurrent_requests_for_one_slot_one_wins(srv, admin):
     items = admin.get("/api/v1/rooms/%s/bookings" % rm["id"],
                       params={"start": L, "end": (monday() + datetime.timedelta(days=29)).isoformat()}).json()["items"]
     assert len(items) == 1
+
+
+def test_delegates_approve_and_decline(srv, admin):
+    d, _ = srv.make_user(admin, "member")
+    delegate = srv.login_as(d)
+    rm = room(admin, rules={"approval": True, "delegate_ids": [d["id"]]})
+    _, c, cal = booker(srv, admin)
+    ev = book(c, cal, [rm], rrule="FREQ=DAILY;COUNT=3").json()
+    assert ev["bookings"][0]["status"] == "pending"
+    items = admin.get("/api/v1/rooms/%s/bookings" % rm["id"], params={"start": M, "end": N}).json()["items"]
+    assert [x["status"] for x in items] == ["pending"] * 3
+    problem(c.post("/api/v1/rooms/%s/bookings/%s/approve" % (rm["id"], items[0]["id"])), 403)
+    r = delegate.post("/api/v1/rooms/%s/bookings/%s/approve" % (rm["id"], items[0]["id"]))
+    assert r.status_code == 200 and r.json()["status"] == "confirmed", r.text
+    items = admin.get("/api/v1/rooms/%s/bookings" % rm["id"], params={"start": M, "end": N}).json()["items"]
+    assert [x["status"] for x in items] == ["confirmed"] * 3
+    got = c.get("/api/v1/calendars/%s/events/%s" % (cal["id"], ev["id"])).json()
+    assert [x["partstat"] for x in got["attendees"] if x["type"] == "room"] == ["accepted"]
+    # a later change of the event keeps the decision
+    r = c.patch("/api/v1/calendars/%s/events/%s" % (cal["id"], ev["id"]), json={"summary": "Renamed"})
+    assert r.status_code == 200 and r.json()["bookings"][0]["status"] == "confirmed", r.text
+    # declining frees the room and says so in the event
+    other = book(c, cal, [rm], start=T + "T14:00:00", end=T + "T15:00:00").json()
+    bid = [x for x in admin.get("/api/v1/rooms/%s/bookings" % rm["id"], params={"start": T, "end": N}).json()["items"]
+           if x["event_id"] == other["id"]][0]["id"]
+    r = delegate.post("/api/v1/rooms/%s/bookings/%s/decline" % (rm["id"], bid))
+    assert r.status_code == 200 and r.json()["status"] == "declined", r.text
+    got = c.get("/api/v1/calendars/%s/events/%s" % (cal["id"], other["id"])).json()
+    assert [x["partstat"] for x in got["attendees"] if x["type"] == "room"] == ["declined"]
+    _, c2, cal2 = booker(srv, admin)
+    assert book(c2, cal2, [rm], start=T + "T14:00:00", end=T + "T15:00:00").status_code == 201
+    problem(delegate.post("/api/v1/rooms/%s/bookings/bkg_aaaaaaaaaaaaaaaaaaaa/approve" % rm["id"]), 404)
