@@ -168,6 +168,15 @@ static int public_feed(struct req *r)
 
 /* ---------------------------------------------------------------- the public feed's settings */
 
+static json_t *feed_json(const struct public_feed *f, const char *secret);
+
+void feeds_public_share_id(const char *calendar_id, char out[ID_MAX])
+{
+	snprintf(out, ID_MAX, "pub_%s", calendar_id + 4);
+}
+
+json_t *feeds_public_json(const struct public_feed *f) { return feed_json(f, NULL); }
+
 static json_t *feed_json(const struct public_feed *f, const char *secret)
 {
 	char created[32], rotated[32], fetched[32];
@@ -180,12 +189,20 @@ static json_t *feed_json(const struct public_feed *f, const char *secret)
 	if (f->last_fetched_at)
 		clock_iso(f->last_fetched_at, fetched, sizeof fetched);
 	json_object_set_new(o, "last_fetched_at", f->last_fetched_at ? json_string(fetched) : json_null());
+	/* as a share (issue 3 section 7): its id names the calendar */
+	char sid[ID_MAX];
+	feeds_public_share_id(f->calendar_id, sid);
+	json_object_set_new(o, "id", json_string(sid));
+	json_object_set_new(o, "kind", json_string("public"));
+	json_object_set_new(o, "role", json_string(strcmp(f->detail, "full") ? "freebusy" : "viewer"));
 	/* the address holds the secret: shown once, when it is made */
 	json_object_set_new(o, "url", json_null());
+	json_object_set_new(o, "feed_url", json_null());
 	if (secret) {
 		char url[700];
 		snprintf(url, sizeof url, "%s/feeds/public/%s.ics", config_current()->public_url, secret);
 		json_object_set_new(o, "url", json_string(url));
+		json_object_set_new(o, "feed_url", json_string(url));
 	}
 	return o;
 }
@@ -202,12 +219,16 @@ static int read_detail(struct req *r, const char **detail)
 	return 0;
 }
 
-static int feed_put(struct req *r)
+int feeds_public_put(struct req *r)
 {
 	const char *detail = NULL;
+	int rc = read_detail(r, &detail);
+	return rc ? rc : feeds_public_set(r, detail, 0);
+}
+
+int feeds_public_set(struct req *r, const char *detail, int only_new)
+{
 	int rc;
-	if ((rc = read_detail(r, &detail)))
-		return rc;
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
@@ -220,6 +241,12 @@ static int feed_put(struct req *r)
 	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_MANAGER, &c, NULL)))
 		goto fail;
 	rc = store_public_feed_get(db, c.account_id, c.id, &f);
+	if (!rc && only_new) {
+		resp_problem(r, 409, "share-exists",
+			     "the calendar already has a public address: rotate it, or change its detail");
+		rc = E_CONFLICT;
+		goto fail;
+	}
 	if (rc == E_NOTFOUND) {
 		created = 1;
 		memcpy(f.account_id, c.account_id, sizeof f.account_id);
@@ -268,7 +295,7 @@ static int feed_show(struct req *r)
 	return rc ? rc : resp_json(r, 200, feed_json(&f, NULL));
 }
 
-static int feed_rotate(struct req *r)
+int feeds_public_rotate(struct req *r)
 {
 	struct db *db = store_db();
 	if (!db)
@@ -294,7 +321,7 @@ fail:
 	return rc;
 }
 
-static int feed_delete(struct req *r)
+int feeds_public_delete(struct req *r)
 {
 	struct db *db = store_db();
 	if (!db)
@@ -320,8 +347,8 @@ const struct route feeds_routes[] = {
 	{"GET", "/feeds/calendars/{file}", private_feed, ROUTE_PUBLIC},
 	{"GET", "/feeds/public/{file}", public_feed, ROUTE_PUBLIC},
 	{"GET", "/api/v1/calendars/{id}/public-feed", feed_show, 0},
-	{"PUT", "/api/v1/calendars/{id}/public-feed", feed_put, 0},
-	{"POST", "/api/v1/calendars/{id}/public-feed/rotate", feed_rotate, 0},
-	{"DELETE", "/api/v1/calendars/{id}/public-feed", feed_delete, 0},
+	{"PUT", "/api/v1/calendars/{id}/public-feed", feeds_public_put, 0},
+	{"POST", "/api/v1/calendars/{id}/public-feed/rotate", feeds_public_rotate, 0},
+	{"DELETE", "/api/v1/calendars/{id}/public-feed", feeds_public_delete, 0},
 	{0},
 };

@@ -10,6 +10,7 @@
 
 #include "calendar/access.h"
 #include "calendar/calendars.h"
+#include "calendar/feeds.h"
 #include "calendar/guests.h"
 #include "core/clock.h"
 #include "core/errors.h"
@@ -53,6 +54,14 @@ static int list(struct req *r)
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(arr, share_json(&items[i]));
+	struct public_feed pf;
+	rc = store_public_feed_get(db, c.account_id, c.id, &pf);
+	if (!rc)
+		json_array_append_new(arr, feeds_public_json(&pf));
+	else if (rc != E_NOTFOUND) {
+		json_decref(arr);
+		return rc;
+	}
 	return resp_json(r, 200, json_pack("{s:o}", "items", arr));
 }
 
@@ -140,11 +149,29 @@ static int read_grantee(struct req *r, struct db *db, json_t *in, const struct c
 static int create(struct req *r)
 {
 	static const char *const allowed[] = {"kind",	    "role",	"user_id", "team_id",
-					      "company_id", "group_id", "email",   NULL};
+					      "company_id", "group_id", "email",   "detail", NULL};
 	json_t *in;
-	const char *role;
+	const char *role, *kind = NULL, *detail = NULL;
 	int rc, mailed = 0;
-	if ((rc = jin_object(r, &in, allowed)) || (rc = read_role(r, in, JIN_REQUIRED, &role)))
+	if ((rc = jin_object(r, &in, allowed)) || (rc = jin_string(r, in, "kind", JIN_OPTIONAL, 16, &kind)))
+		return rc;
+	if (kind && !strcmp(kind, "public")) {
+		/* anyone with the address reads the calendar: full details
+		 * (detail "full", role viewer) or busy blocks (the default) */
+		if ((rc = jin_string(r, in, "detail", JIN_OPTIONAL, 8, &detail)) ||
+		    (rc = jin_string(r, in, "role", JIN_OPTIONAL, 16, &role)))
+			return rc;
+		if (!detail && jin_has(in, "role"))
+			detail = !strcmp(role, "viewer") ? "full" : !strcmp(role, "freebusy") ? "busy" : "?";
+		if (detail && strcmp(detail, "full") && strcmp(detail, "busy"))
+			return resp_field_error(r, "detail", "a public share shows 'full' details (role viewer) or"
+							     " 'busy' blocks (role freebusy)"),
+			       E_INVALID;
+		return feeds_public_set(r, detail ? detail : "busy", 1);
+	}
+	if (jin_has(in, "detail"))
+		return resp_field_error(r, "detail", "detail is for public shares"), E_INVALID;
+	if ((rc = read_role(r, in, JIN_REQUIRED, &role)))
 		return rc;
 	struct db *db = store_db();
 	if (!db)
@@ -304,7 +331,59 @@ int shares_append_calendars(struct req *r, struct db *db, json_t *items)
 	return 0;
 }
 
+/* /api/v1/shares/{id}: the share's calendar becomes the route's {id} and the
+ * share its {share_id}, so that the per-calendar handlers answer (a public
+ * share, "pub_…", names its calendar itself) */
+static int by_share_id(struct req *r, int (*user_share)(struct req *), int (*public_share)(struct req *))
+{
+	const char *id = req_param(r, "id");
+	char cal[ID_MAX];
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if (id && !strncmp(id, "pub_", 4) && strlen(id) == 24) {
+		snprintf(cal, sizeof cal, "cal_%s", id + 4);
+		if (!public_share)
+			return resp_problem(r, 409, "not-public", "only a public share has an address to rotate"),
+			       E_CONFLICT;
+	} else {
+		int rc = ids_valid(id, "shr") ? store_share_calendar_of(db, r->who.account_id, id, cal) : E_NOTFOUND;
+		if (rc == E_NOTFOUND)
+			return resp_problemf(r, 404, "not-found", "no share '%.40s' in this account", id), E_NOTFOUND;
+		if (rc)
+			return rc;
+		if (!user_share)
+			return resp_problem(r, 409, "not-public", "only a public share has an address to rotate"),
+			       E_CONFLICT;
+	}
+	char *share_id = arena_strdup(r->arena, id);
+	r->param_names[0] = "id";
+	r->param_values[0] = arena_strdup(r->arena, cal);
+	r->param_names[1] = "share_id";
+	r->param_values[1] = share_id;
+	r->nparams = 2;
+	return !strncmp(share_id, "pub_", 4) ? public_share(r) : user_share(r);
+}
+
+static int share_change(struct req *r)
+{
+	return by_share_id(r, change, feeds_public_put);
+}
+
+static int share_revoke(struct req *r)
+{
+	return by_share_id(r, revoke, feeds_public_delete);
+}
+
+static int share_rotate(struct req *r)
+{
+	return by_share_id(r, NULL, feeds_public_rotate);
+}
+
 const struct route shares_routes[] = {
+	{"PATCH", "/api/v1/shares/{id}", share_change, 0},
+	{"DELETE", "/api/v1/shares/{id}", share_revoke, 0},
+	{"POST", "/api/v1/shares/{id}/rotate", share_rotate, 0},
 	{"GET", "/api/v1/calendars/{id}/shares", list, 0},
 	{"POST", "/api/v1/calendars/{id}/shares", create, 0},
 	{"PATCH", "/api/v1/calendars/{id}/shares/{share_id}", change, 0},

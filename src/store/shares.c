@@ -246,3 +246,17 @@ int store_public_feed_fetched(struct db *db, const char *account_id, const char 
 			 "iiss", at, count, account_id, calendar_id);
 	return rc < 0 ? rc : 0;
 }
+
+int store_share_calendar_of(struct db *db, const char *account_id, const char *id, char out[ID_MAX])
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r, "SELECT calendar_id FROM shares WHERE account_id = ? AND id = ?", "ss",
+			  account_id, id);
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	if (rc == 1)
+		snprintf(out, ID_MAX, "%s", db_text(r, 0));
+	db_rows_free(r);
+	return rc == 1 ? 0 : rc == 0 ? E_NOTFOUND : rc;
+}

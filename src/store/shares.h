@@ -31,6 +31,8 @@ int store_share_get(struct db *db, const char *account_id, const char *calendar_
 int store_share_set_role(struct db *db, const char *account_id, const char *id, const char *role,
 			 int64_t now);
 int store_share_delete(struct db *db, const char *account_id, const char *id);
+/* the calendar a share belongs to (E_NOTFOUND when not in the account) */
+int store_share_calendar_of(struct db *db, const char *account_id, const char *id, char out[ID_MAX]);
 /* the shares of one calendar, oldest first; *n written */
 int store_share_list(struct db *db, const char *account_id, const char *calendar_id, struct share *out,
 		     int max, int *n);

@@ -426,6 +426,13 @@ EXPECT = {
                                              note="nothing going on: 409 for anyone"),
     "POST /api/v1/display/{token}/book": Rule(PUBLIC, 422, ids=a_display, other=422,
                                               body=lambda c: {"minutes": 20}, note="20 minutes: 422 for anyone"),
+    # shares by their own id (issue 3 section 7): the calendar's owner, as per calendar
+    "PATCH /api/v1/shares/{id}": Rule(ADMIN, 200, ids=lambda c, a: {"id": a_share(c, a)["share_id"]},
+                                      denied=404, body=lambda c: {"role": "editor"}),
+    "DELETE /api/v1/shares/{id}": Rule(ADMIN, 204, ids=lambda c, a: {"id": fresh_share(c, a)["share_id"]},
+                                       denied=404),
+    "POST /api/v1/shares/{id}/rotate": Rule(ADMIN, 200, ids=lambda c, a: {
+        "id": "pub_" + a_public_feed(c, a)["id"][4:]}, denied=404),
     "POST /api/v1/find-time": Rule(OWNERS, 200, body=lambda c: {
         "start": "2030-01-07T08:00:00Z", "end": "2030-01-07T12:00:00Z", "duration_minutes": 30,
         "users": [c.user["A"]]}),
