@@ -21,6 +21,7 @@
 #include "http/sse.h"
 #include "iam/access.h"
 #include "iam/audit.h"
+#include "settings/settings.h"
 
 #define TODAY_MAX 200
 #define CHECKIN_EARLY (10 * 60) /* check-in opens ten minutes before the start */
@@ -126,6 +127,10 @@ static int state(struct db *db, const struct door *x, int64_t now, json_t **out,
 			 x->room.building, "floor", x->room.floor, "equipment", tags, "tzid",
 			 zone(x) ? json_string(zone(x)) : json_null(), "current", cur, "next", next, "today", today,
 			 "can_book_minutes", can, "check_in", x->room.checkin_minutes > 0);
+	/* the screen has no user: it speaks the account's language */
+	char lang[16] = "en";
+	settings_value(db, x->room.account_id, NULL, "language", lang, sizeof lang);
+	json_object_set_new(*out, "language", json_string(lang));
 	return 0;
 }
 

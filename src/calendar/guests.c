@@ -3,8 +3,11 @@
  * revoking the share before the guest accepts leaves nothing to see, and
  * accepting only sets the name and the password. The link's token is an
  * `invite` one-time token (store/sessions.h); a new invitation replaces the
- * previous link. */
+ * previous link. GET on the accept address tells the sign-up page who shared
+ * what, without using the link up. */
 #include "calendar/guests.h"
+
+#include "calendar/access.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -105,6 +108,121 @@ int guests_resolve(struct req *r, struct db *db, const struct calendar *c, const
 	return 0;
 }
 
+/* ------------------------------------------------ what the link is for, before accepting */
+
+#define LOOKUP_MAX 50    /* calendars named on the welcome page */
+#define SHARES_MAX 1000  /* of one calendar, as calendar/shares.c lists them */
+
+struct shared_list {
+	char (*ids)[ID_MAX];
+	int *ranks;
+	int n;
+};
+
+static int collect(void *ctx, const char *calendar_id, int rank)
+{
+	struct shared_list *s = ctx;
+	if (s->n >= LOOKUP_MAX)
+		return 1;
+	snprintf(s->ids[s->n], ID_MAX, "%s", calendar_id);
+	s->ranks[s->n++] = rank;
+	return 0;
+}
+
+/* the calendars shared with the pending guest, and who shared the newest one
+ * (the one the last mail was about) */
+static int describe(struct req *r, struct db *db, const struct user *u, json_t *out)
+{
+	struct shared_list s = {arena_alloc(r->arena, sizeof *s.ids * LOOKUP_MAX),
+				arena_alloc(r->arena, sizeof *s.ranks * LOOKUP_MAX), 0};
+	struct share *shares = arena_alloc(r->arena, sizeof *shares * SHARES_MAX);
+	char inviter[ID_MAX] = "";
+	int64_t newest = -1;
+	int rc = store_share_calendars_of(db, u->account_id, u->id, collect, &s);
+	if (rc < 0)
+		return rc;
+	json_t *cals = json_array();
+	json_object_set_new(out, "calendars", cals);
+	for (int i = 0; i < s.n; i++) {
+		struct calendar c;
+		int n = 0;
+		rc = store_calendar_get(db, u->account_id, s.ids[i], &c);
+		if (rc == E_NOTFOUND)
+			continue;
+		if (rc || (rc = store_share_list(db, u->account_id, c.id, shares, SHARES_MAX, &n)))
+			return rc;
+		json_array_append_new(cals, json_pack("{s:s, s:s, s:s}", "id", c.id, "name", c.name, "role",
+						      cal_role_name(s.ranks[i])));
+		for (int k = 0; k < n; k++)
+			if (!strcmp(shares[k].grantee_id, u->id) && shares[k].created_at > newest) {
+				newest = shares[k].created_at;
+				snprintf(inviter, sizeof inviter, "%s", shares[k].created_by);
+			}
+	}
+	struct user by;
+	rc = *inviter ? store_user_get(db, u->account_id, inviter, &by) : E_NOTFOUND;
+	if (rc && rc != E_NOTFOUND)
+		return rc;
+	json_object_set_new(out, "invited_by",
+			    rc ? json_null() : json_string(*by.display_name ? by.display_name : by.email));
+	return 0;
+}
+
+/* the shape of ids_secret(): anything else is a broken link, not an old one */
+static int token_shaped(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n != SECRET_MAX - 5)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", s[i]))
+			return 0;
+	return 1;
+}
+
+static int lookup(struct req *r)
+{
+	const char *token = req_query(r, "token");
+	if (!token_shaped(token))
+		return resp_problem_ext(r, 400, "invalid-query",
+					"token must be the 43 characters of the mailed link's token",
+					json_pack("{s:s}", "field", "token"));
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	char hash[HASH_HEX_MAX], expires[32], lang[16] = "en";
+	struct one_time_token t;
+	struct user u;
+	ids_hash(token, hash);
+	int rc = store_begin(db, 0);
+	if (rc)
+		return rc;
+	rc = store_ott_peek(db, hash, "invite", clock_now(), &t);
+	if (!rc)
+		rc = store_user_get(db, t.account_id, t.user_id, &u);
+	if (rc == E_NOTFOUND || (!rc && (strcmp(u.status, "active") || !guests_pending(&u)))) {
+		store_rollback(db);
+		return resp_problem(r, 410, "link-expired",
+				    "this invitation is unknown, already used or expired; ask for a new one");
+	}
+	json_t *o = NULL;
+	if (rc)
+		goto out;
+	/* the page speaks the mail's language (guests have no company) */
+	settings_value(db, u.account_id, NULL, "language", lang, sizeof lang);
+	clock_iso(t.expires_at, expires, sizeof expires);
+	o = json_pack("{s:s, s:s, s:s, s:s}", "email", u.email, "display_name", u.display_name, "expires_at",
+		      expires, "language", lang);
+	rc = describe(r, db, &u, o);
+out:
+	store_rollback(db);
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	return resp_json(r, 200, o);
+}
+
 static int accept(struct req *r)
 {
 	static const char *const allowed[] = {"token", "display_name", "password", NULL};
@@ -165,6 +283,7 @@ fail:
 }
 
 const struct route guests_routes[] = {
+	{"GET", "/api/v1/guest-invitations/accept", lookup, ROUTE_PUBLIC},
 	{"POST", "/api/v1/guest-invitations/accept", accept, ROUTE_PUBLIC | ROUTE_NO_CSRF},
 	{0},
 };

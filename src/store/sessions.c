@@ -101,6 +101,33 @@ int store_ott_consume(struct db *db, const char *token_hash, const char *purpose
 	return rc;
 }
 
+int store_ott_peek(struct db *db, const char *token_hash, const char *purpose, int64_t now,
+		   struct one_time_token *out)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r,
+			  "SELECT account_id, user_id, expires_at, created_at FROM one_time_tokens"
+			  " WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?",
+			  "ssi", token_hash, purpose, now);
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	if (rc == 1) {
+		snprintf(out->account_id, sizeof out->account_id, "%s", db_text(r, 0));
+		snprintf(out->token_hash, sizeof out->token_hash, "%s", token_hash);
+		snprintf(out->user_id, sizeof out->user_id, "%s", db_text(r, 1));
+		snprintf(out->purpose, sizeof out->purpose, "%s", purpose);
+		out->expires_at = db_int(r, 2);
+		out->created_at = db_int(r, 3);
+		out->used_at = 0;
+		rc = 0;
+	} else if (rc == 0) {
+		rc = E_NOTFOUND;
+	}
+	db_rows_free(r);
+	return rc;
+}
+
 int store_ott_revoke_user(struct db *db, const char *account_id, const char *user_id,
 			  const char *purpose, int64_t now)
 {

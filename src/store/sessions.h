@@ -35,6 +35,9 @@ int store_ott_insert(struct db *db, const struct one_time_token *t);
 /* marks it used and returns it; E_NOTFOUND when unknown, used, expired or of another purpose */
 int store_ott_consume(struct db *db, const char *token_hash, const char *purpose, int64_t now,
 		      struct one_time_token *out);
+/* as consume, without using it up (the page behind a link says what it is for) */
+int store_ott_peek(struct db *db, const char *token_hash, const char *purpose, int64_t now,
+		   struct one_time_token *out);
 /* invalidates the user's unused tokens of a purpose (a new link replaces the old) */
 int store_ott_revoke_user(struct db *db, const char *account_id, const char *user_id,
 			  const char *purpose, int64_t now);

@@ -446,6 +446,7 @@ EXPECT = {
     "PATCH /api/v1/calendars/{id}/shares/{share_id}": Rule(ADMIN, 200, ids=a_share, denied=404,
                                                            body=lambda c: {"role": "editor"}),
     "DELETE /api/v1/calendars/{id}/shares/{share_id}": Rule(ADMIN, 204, ids=fresh_share, denied=404),
+    "GET /api/v1/guest-invitations/accept": Rule(PUBLIC, 400, note="no ?token=: a broken link"),
     "POST /api/v1/guest-invitations/accept": Rule(PUBLIC, 410, body=lambda c: {
         "token": uniq("t"), "display_name": "Matrix guest", "password": uniq("Pw ")}),
     "GET /api/v1/calendars/{id}/public-feed": Rule(ADMIN, 200, ids=a_public_feed, denied=404),

@@ -106,6 +106,22 @@ def test_only_administrators_manage_displays(srv, admin):
     problem(c.delete("/api/v1/rooms/%s/displays/%s" % (rm["id"], d["id"])), 403)
 
 
+def test_the_door_speaks_the_account_language(srv):
+    # an account of its own: the language setting also changes that account's mails
+    if "Display1" not in srv.accounts:
+        srv.add_account("Display1", "Display1")
+    admin = srv.admin("Display1")
+    rm, d, c, cal = door(srv, admin)
+    assert display(srv, d)["language"] == "en"
+    assert admin.patch("/api/v1/settings", json={"language": "ru"}).status_code == 200
+    assert display(srv, d)["language"] == "ru"
+    s = Stream(srv.client(), "/api/v1/display/%s/stream" % d["token"])
+    try:
+        ev, _, first = s.next()
+        assert ev == "display" and first["language"] == "ru"
+    finally:
+        s.close()
+
 def test_bookings_nobody_checked_in_to_are_released():
     os.environ["CONVENE_RELEASE_INTERVAL_MS"] = "200"
     own = OwnServer(tempfile.mkdtemp(prefix="convene-release-"))

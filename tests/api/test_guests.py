@@ -56,6 +56,27 @@ def test_guest_signs_up_and_reads_the_feed(srv, admin):
     assert g.get("/api/v1/calendars").json()["items"] == []
 
 
+def test_the_link_tells_who_shared_what_without_using_it_up(srv, admin):
+    oc, cal, s, addr, token = invite(srv, admin)
+    owner = oc.get("/api/v1/me").json()["user"]
+    anon = srv.client()
+    for _ in range(2):  # looking does not use the link up
+        r = anon.get("/api/v1/guest-invitations/accept", params={"token": token})
+        assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["email"] == addr and body["invited_by"] == owner["display_name"], body
+    assert body["calendars"] == [{"id": cal["id"], "name": cal["name"], "role": "viewer"}]
+    assert body["expires_at"].endswith("Z") and body["language"] in ("en", "fr", "ru")
+    r = anon.post("/api/v1/guest-invitations/accept",
+                  json={"token": token, "display_name": "Gwen", "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    problem(anon.get("/api/v1/guest-invitations/accept", params={"token": token}), 410, "link-expired")
+    problem(anon.get("/api/v1/guest-invitations/accept", params={"token": "A" * 43}), 410, "link-expired")
+    # a broken link (cut short, or not a token at all) is not an expired one
+    for bad in ({"token": token[:-1]}, {"token": "nope"}, {}):
+        problem(anon.get("/api/v1/guest-invitations/accept", params=bad), 400, "invalid-query")
+
+
 def test_unknown_or_used_tokens(srv, admin):
     anon = srv.client()
     problem(anon.post("/api/v1/guest-invitations/accept",

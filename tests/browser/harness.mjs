@@ -9,7 +9,8 @@ import { createServer } from 'node:net';
 import { chromium } from '../../web/node_modules/playwright-core/index.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const webDist = join(here, '..', '..', 'web', 'dist');
+// CONVENE_WEB_DIST lets a build of the web app elsewhere be tested (side-by-side checkouts)
+export const webDist = process.env.CONVENE_WEB_DIST || join(here, '..', '..', 'web', 'dist');
 const BIN = process.env.CONVENE_BIN || join(here, '..', '..', 'build', 'release', 'convene');
 
 function freePort() {
@@ -29,8 +30,9 @@ function run(args, timeoutMs = 30000) {
 	});
 }
 
-// startServer({password}) -> {url, email, password, oneTime, stop()}
-export async function startServer({ password } = {}) {
+// startServer({password, smtp}) -> {url, email, password, oneTime, stop()}
+// smtp: an smtp://host:port URL for the mailer (e.g. startSmtpSink() of smtp-sink.mjs)
+export async function startServer({ password, smtp } = {}) {
 	if (!existsSync(join(webDist, 'index.html'))) throw new Error('web/dist is missing: run make web first');
 	const data = mkdtempSync(join(tmpdir(), 'convene-browser-'));
 	const email = 'admin@example.org';
@@ -41,7 +43,9 @@ export async function startServer({ password } = {}) {
 	const m = out.match(/one-time password:\s*(\S+)/);
 	if (m) oneTime = m[1];
 	const port = await freePort();
-	const proc = spawn(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`, '--web-dir', webDist],
+	const serveArgs = ['serve', '--data', data, '--listen', `127.0.0.1:${port}`, '--web-dir', webDist];
+	if (smtp) serveArgs.push('--smtp', smtp);
+	const proc = spawn(BIN, serveArgs,
 		{ stdio: ['ignore', 'ignore', 'pipe'] });
 	let log = '';
 	proc.stderr.on('data', (d) => { log += d; if (log.length > 200000) log = log.slice(-100000); });

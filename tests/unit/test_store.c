@@ -154,9 +154,16 @@ static void one_time_tokens_are_single_use_and_expire(void **state)
 	t.created_at = now;
 	assert_int_equal(store_ott_insert(db, &t), 0);
 	assert_int_equal(store_ott_consume(db, "h1", "validate", now, &got), E_NOTFOUND);
+	/* peeking (the page behind a link) leaves it usable, and sees what consuming would */
+	assert_int_equal(store_ott_peek(db, "h1", "validate", now, &got), E_NOTFOUND);
+	assert_int_equal(store_ott_peek(db, "h1", "reset", now + 3600, &got), E_NOTFOUND);
+	assert_int_equal(store_ott_peek(db, "h1", "reset", now, &got), 0);
+	assert_string_equal(got.user_id, u.id);
+	assert_true(got.expires_at == now + 3600 && got.used_at == 0);
 	assert_int_equal(store_ott_consume(db, "h1", "reset", now, &got), 0);
 	assert_string_equal(got.user_id, u.id);
 	assert_int_equal(store_ott_consume(db, "h1", "reset", now, &got), E_NOTFOUND);
+	assert_int_equal(store_ott_peek(db, "h1", "reset", now, &got), E_NOTFOUND);
 	snprintf(t.token_hash, sizeof t.token_hash, "h2");
 	assert_int_equal(store_ott_insert(db, &t), 0);
 	assert_int_equal(store_ott_consume(db, "h2", "reset", now + 3600, &got), E_NOTFOUND);

@@ -15,7 +15,8 @@ function Card({ title, children }) {
 }
 
 export function SignIn({ onSignedIn }) {
-	const [email, setEmail] = useState('');
+	// ?email=: filled in by pages that send here after a sign-up (guest.jsx)
+	const [email, setEmail] = useState(() => new URLSearchParams(location.search).get('email') || '');
 	const [password, setPassword] = useState('');
 	const f = useForm();
 	const submit = (e) => {

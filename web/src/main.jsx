@@ -1,11 +1,13 @@
 // Entry of the admin center: loads the session (GET /api/v1/me), picks the language, and
 // routes between the sign-in flow and the pages the user's role may see.
+// /display/{token} (a room's door screen, no user) goes to its own page before any of that.
 import { render } from 'preact';
 import { useState, useEffect } from 'preact/hooks';
 import { api, setCsrf, setUnauthHandler } from './api.js';
 import { setLanguage, t } from './i18n.js';
 import { useLocation, Link, navigate, ConfirmHost, Loading, FormError, errText } from './ui.jsx';
 import { SignIn, ChangePassword, ValidationPending, Validate, Forgot, Reset } from './auth.jsx';
+import { GuestAccept } from './guest.jsx';
 import { Users, UserPage } from './users.jsx';
 import { Managers, ManagerPage } from './managers.jsx';
 import { Apps } from './apps.jsx';
@@ -13,17 +15,21 @@ import { Companies, CompanyPage } from './companies.jsx';
 import { Teams } from './teams.jsx';
 import { Settings } from './settings.jsx';
 import { Audit } from './audit.jsx';
+import { Rooms, RoomPage } from './rooms.jsx';
 import './style.css';
 
-const ADMIN_PAGES = ['users', 'managers', 'apps', 'companies', 'teams', 'settings', 'audit'];
+const ADMIN_PAGES = ['users', 'managers', 'apps', 'companies', 'teams', 'rooms', 'settings', 'audit'];
 function pagesFor(role) {
+	if (role === 'guest') return ['calendar']; // read-only: only what was shared with them
 	// the calendar is for everyone who may own calendars (not guests or customers)
 	const cal = role === 'guest' || role === 'customer' ? [] : ['calendar'];
 	if (role === 'admin' || role === 'technician') return [...ADMIN_PAGES, ...cal];
-	if (role === 'api_manager') return ['apps', ...cal];
-	return cal;
+	// rooms: read by everyone who books them (a delegate decides there on pending bookings)
+	const rooms = cal.length ? ['rooms'] : [];
+	if (role === 'api_manager') return ['apps', ...cal, ...rooms];
+	return [...cal, ...rooms];
 }
-const LABEL = { users: 'users', managers: 'managers', apps: 'applications', companies: 'companies', teams: 'teams', settings: 'settings', audit: 'audit', calendar: 'calendar' };
+const LABEL = { users: 'users', managers: 'managers', apps: 'applications', companies: 'companies', teams: 'teams', settings: 'settings', audit: 'audit', calendar: 'calendar', rooms: 'rooms' };
 
 // the calendar page brings FullCalendar (~300 kB): loaded only when it is opened
 function CalendarPage(props) {
@@ -62,6 +68,7 @@ function App() {
 	if (path === '/validate') return <Validate onValidated={() => me && loadMe()} />;
 	if (path === '/reset') return <Reset />;
 	if (path === '/forgot') return <Forgot />;
+	if (path === '/guest/accept') return <GuestAccept onSignedIn={loadMe} />;
 	if (me === undefined) return <main class="card"><Loading /></main>;
 	if (me === null) return <>{err && <FormError text={err} />}<SignIn onSignedIn={loadMe} /></>;
 	if (me.must_change_password) return <ChangePassword onDone={loadMe} onSignOut={signOut} />;
@@ -82,6 +89,7 @@ function App() {
 	else if (page === 'teams') body = <Teams ro={ro} />;
 	else if (page === 'settings') body = <Settings ro={ro} />;
 	else if (page === 'audit') body = <Audit />;
+	else if (page === 'rooms') body = seg[1] ? <RoomPage id={seg[1]} ro={role !== 'admin'} me={me} /> : <Rooms ro={role !== 'admin'} />;
 	else if (page === 'calendar') body = <CalendarPage me={me} />;
 
 	return (
@@ -100,4 +108,17 @@ function App() {
 	);
 }
 
-render(<><App /><ConfirmHost /></>, document.getElementById('app'));
+// the door screen (/display/{token}) has no user: it never touches the session, and its code
+// is a chunk of its own
+const DISPLAY = /^\/display\/([^/]+)\/?$/.exec(location.pathname);
+function DisplayRoute({ token }) {
+	const [page, setPage] = useState({ C: null, err: '' });
+	useEffect(() => {
+		import('./display/DisplayPage.jsx').then((m) => setPage({ C: m.DisplayPage, err: '' }),
+			(e) => setPage({ C: null, err: errText(e) }));
+	}, []);
+	if (page.err) return <FormError text={page.err} />;
+	return page.C ? <page.C token={token} /> : <Loading />;
+}
+
+render(DISPLAY ? <DisplayRoute token={DISPLAY[1]} /> : <><App /><ConfirmHost /></>, document.getElementById('app'));

@@ -1,7 +1,8 @@
 // Settings: the account's settings (PATCH /api/v1/settings {name: value}), and the same editor
 // for a company, where a value is an override (PUT) that can be removed (DELETE).
 // business_hours gets its own editor (per weekday: open or closed, up to 4 from/to intervals)
-// that reads and writes the JSON the server checks in src/settings/settings.c.
+// that reads and writes the JSON the server checks in src/settings/settings.c (also used for
+// rooms' opening hours, web/src/roomRules.jsx).
 import { useState } from 'preact/hooks';
 import { api, get } from './api.js';
 import { t } from './i18n.js';
@@ -18,7 +19,7 @@ function padTime(s) {
 }
 
 // the value to send, or {day, error} for the first time that is not HH:MM
-function hoursToSend(v) {
+export function hoursToSend(v) {
 	const out = {};
 	for (const d of DAYS) {
 		out[d] = [];
@@ -32,12 +33,12 @@ function hoursToSend(v) {
 }
 
 // the day a server message such as "business_hours.mon[0]: open must be before close" is about
-function dayOf(msg) {
+export function dayOf(msg) {
 	const m = /business_hours\.(mon|tue|wed|thu|fri|sat|sun)\b/.exec(msg || '');
 	return m ? m[1] : '';
 }
 
-function HoursView({ value }) {
+export function HoursView({ value }) {
 	return (
 		<table class="hours-view">
 			<tbody>{DAYS.map((d) => {
@@ -61,7 +62,7 @@ function TimeInput({ label, value, onInput, invalid, describedBy }) {
 	);
 }
 
-function HoursEditor({ name, value, onChange, errDay, error }) {
+export function HoursEditor({ name, value, onChange, errDay, error }) {
 	return (
 		<div class="hours">
 			{DAYS.map((d) => {

@@ -1,7 +1,8 @@
 // The Calendar page: the sidebar of my and shared calendars, the week/month view in the zone
 // of my default calendar (or the one chosen), live refresh through the calendars' streams, and
 // the dialogs (event, calendar, sharing, import). Dragging a single event PATCHes it with
-// If-Match; if it changed meanwhile (412) the view reloads and says so.
+// If-Match; if it changed meanwhile (412) the view reloads and says so. A guest gets it read-only
+// (whatever the share's role) with the private feed addresses to subscribe to (Subscribe.jsx).
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, get, ApiError } from '../api.js';
 import { t } from '../i18n.js';
@@ -12,8 +13,10 @@ import { EventEditor } from './EventEditor.jsx';
 import { CalendarForm } from './CalendarForm.jsx';
 import { ShareDialog } from './ShareDialog.jsx';
 import { ImportDialog } from './ImportDialog.jsx';
+import { Subscribe, readOnlyCalendars } from './Subscribe.jsx';
 import { atLeast, apiTime, calPath } from './model.js';
 import { useStreams } from './useStreams.js';
+import { useShownRooms, roomCalendars, ROOM_SOURCE } from './roomSchedule.js';
 import { browserZone, timeZones, toWall } from './tz.js';
 
 const HOUR = 3600000;
@@ -24,18 +27,26 @@ function readHidden(uid) {
 
 export function CalendarPage({ me }) {
 	const canOwn = !['guest', 'customer'].includes(me.user.role);
+	const guest = me.user.role === 'guest'; // a read-only page, and the feeds to subscribe to
 	const cals = useLoad(() => get('/api/v1/calendars'), []);
 	const [hidden, setHidden] = useState(() => readHidden(me.user.id));
 	const [tz, setTz] = useState('');
 	const [dialog, setDialog] = useState(null);
 	const [note, setNote] = useState('');
 	const handle = useRef({});
-	const items = (cals.data && cals.data.items) || [];
+	const items = useMemo(() => {
+		const all = (cals.data && cals.data.items) || [];
+		return guest ? readOnlyCalendars(all) : all;
+	}, [cals.data]);
 	const def = items.find((c) => c.is_default && c.role === 'owner');
 	const viewTz = tz || (def && def.time_zone) || browserZone();
 	const visible = useMemo(() => items.filter((c) => !hidden.includes(c.id)), [cals.data, hidden]);
 	const refetch = (id) => handle.current.refetch && handle.current.refetch(id);
 	useStreams(visible, refetch);
+	// rooms' schedules shown beside the calendars (read-only sources, see roomSchedule.js)
+	const [shownRooms, toggleRoom] = useShownRooms(me.user.id);
+	const sources = useMemo(() => (canOwn ? [...visible, ...roomCalendars(shownRooms)] : visible), [visible, shownRooms]);
+	const refetchRooms = () => shownRooms.forEach((r) => refetch(ROOM_SOURCE + r.id));
 
 	function toggle(id, on) {
 		const next = on ? hidden.filter((x) => x !== id) : [...hidden, id];
@@ -59,7 +70,7 @@ export function CalendarPage({ me }) {
 	}
 	function open(ev) {
 		const { occ, calendarId, busy } = ev.extendedProps;
-		if (busy) { setNote(t('busyOnly')); return; }
+		if (busy) { setNote(ev.extendedProps.note || t('busyOnly')); return; }
 		setNote('');
 		setDialog({ kind: 'event', target: { mode: 'edit', calendarId, occ } });
 	}
@@ -94,23 +105,25 @@ export function CalendarPage({ me }) {
 					onNew={() => setDialog({ kind: 'calendar', cal: null })}
 					onEdit={(c) => setDialog({ kind: 'calendar', cal: c })}
 					onShare={(c) => setDialog({ kind: 'share', cal: c })}
-					onImport={(c) => setDialog({ kind: 'import', cal: c })} />
+					onImport={(c) => setDialog({ kind: 'import', cal: c })}
+					rooms={canOwn ? { shown: shownRooms, onToggle: toggleRoom } : null} />
 				<div class="cal-main">
 					<div class="row cal-tools">
-						<button type="button" class="primary" onClick={newEventNow}>{t('newEvent')}</button>
+						{!guest && <button type="button" class="primary" onClick={newEventNow}>{t('newEvent')}</button>}
 						<label for="view-tz">{t('viewTimeZone')}</label>
 						<select id="view-tz" value={viewTz} onChange={(e) => setTz(e.currentTarget.value)}>
 							{timeZones([viewTz]).map((z) => <option key={z} value={z}>{z}</option>)}
 						</select>
 						<span role="status" class="cal-note">{note}</span>
 					</div>
-					<CalendarView calendars={visible} viewTz={viewTz} lang={me.language} handle={handle} label={t('calendar')}
+					<CalendarView calendars={sources} viewTz={viewTz} lang={me.language} handle={handle} label={t('calendar')} readOnly={guest}
 						onSelect={(i) => newEvent(i.start.valueOf(), i.end.valueOf(), i.allDay)}
 						onEventClick={open} onMove={move} onError={(e) => setNote(errText(e))} />
 				</div>
 			</div>
+			{guest && <Subscribe cals={items} email={me.user.email} />}
 			{dialog && dialog.kind === 'event' && <EventEditor target={dialog.target} calendars={items} viewTz={viewTz}
-				onClose={close} onSaved={(id) => { close(); refetch(id); }} />}
+				onClose={close} onSaved={(id, msg) => { close(); refetch(id); refetchRooms(); setNote(msg || ''); }} />}
 			{dialog && dialog.kind === 'calendar' && <CalendarForm cal={dialog.cal} defaultTz={viewTz} onClose={close} onSaved={calSaved} />}
 			{dialog && dialog.kind === 'share' && <ShareDialog cal={dialog.cal} me={me} onClose={close} />}
 			{dialog && dialog.kind === 'import' && <ImportDialog cal={dialog.cal} onClose={close} onDone={refetch} />}

@@ -28,10 +28,13 @@ export function CalendarView(props) {
 			initialView: 'timeGridWeek',
 			headerToolbar: { left: 'prev,next today', center: 'title', right: 'timeGridWeek,dayGridMonth' },
 			firstDay: 1,
+			// 24-hour times, as the editor's inputs show them
+			eventTimeFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
+			slotLabelFormat: { hour: '2-digit', minute: '2-digit', hour12: false },
 			nowIndicator: true,
 			contentHeight: 620,
 			scrollTime: '08:00:00',
-			selectable: true,
+			selectable: !props.readOnly, // a guest's page: nothing to create by selecting
 			selectMirror: true,
 			editable: true,
 			eventInteractive: true,
@@ -73,7 +76,7 @@ export function CalendarView(props) {
 			const tz = props.viewTz;
 			c.addEventSource({
 				id: cal.id, color: cal.colour,
-				events: (info, ok, fail) => fetchOccurrences(cal, info, tz).then(ok, fail),
+				events: (info, ok, fail) => (cal.fetch || fetchOccurrences)(cal, info, tz).then(ok, fail), // rooms bring their own
 			});
 			sources.current.set(cal.id, want.get(cal.id));
 		}

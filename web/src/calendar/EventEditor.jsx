@@ -2,7 +2,8 @@
 // event; for an occurrence of a series the change or deletion applies to "this occurrence"
 // (PUT/DELETE …/occurrences/{recurrence_id}) or "the whole series" (PATCH/DELETE with If-Match).
 // Times are edited as wall times of the event's zone; only fields the user changed are sent on
-// edits, so a rule or attendee list the editor cannot show is left as it is.
+// edits, so a rule or attendee list the editor cannot show is left as it is. Rooms are not in
+// the attendee list: they are chosen in the rooms panel and sent as room_ids (only when changed).
 import { useEffect, useState } from 'preact/hooks';
 import { api, get, ApiError } from '../api.js';
 import { t } from '../i18n.js';
@@ -10,6 +11,7 @@ import { Field, FormError, Loading, useForm, confirmAction, errText } from '../u
 import { Dialog } from './Dialog.jsx';
 import { RecurrenceFields } from './RecurrenceFields.jsx';
 import { RoomsPanel, ROOMS_ENABLED } from './RoomsPanel.jsx';
+import { roomCatalogue } from './roomSchedule.js';
 import { atLeast, calPath } from './model.js';
 import { parseRule, buildRule, emptyRecurrence, weekdayOf } from './rrule.js';
 import { parseFields, isoDate, isoTime, timeZones, DAY } from './tz.js';
@@ -30,7 +32,7 @@ function formOf(src, fallbackTz, withRule) {
 		...tm,
 		summary: src.summary || '', location: src.location || '', description: src.description || '',
 		klass: src.class || 'public',
-		attendees: (src.attendees || []).map((a) => a.email).join('\n'),
+		attendees: (src.attendees || []).filter((a) => !ROOMS_ENABLED || a.type !== 'room').map((a) => a.email).join('\n'),
 		rec: withRule ? parseRule(src.rrule, tm.startDate, tm.tzid, tm.allDay) : emptyRecurrence(tm.startDate),
 	};
 }
@@ -44,6 +46,34 @@ function apiTimes(v) {
 
 const emails = (s) => s.split(/[\s,;]+/).map((x) => x.trim()).filter(Boolean);
 const sameTimes = (a, b) => JSON.stringify(apiTimes(a)) === JSON.stringify(apiTimes(b));
+const roomAttendees = (ev) => ((ev && ev.attendees) || []).filter((a) => a.type === 'room');
+
+// the rooms an event invites, as room ids, and what each said (pending, declined)
+async function roomsOf(ev) {
+	const att = roomAttendees(ev);
+	if (!ROOMS_ENABLED || !att.length) return { ids: [], states: {}, names: '' };
+	const all = await roomCatalogue(true);
+	const ids = [], states = {};
+	for (const a of att) {
+		const r = all.find((x) => (x.email || '').toLowerCase() === (a.email || '').toLowerCase());
+		if (!r) continue;
+		ids.push(r.id);
+		if (a.partstat === 'needs-action') states[r.id] = 'pending';
+		else if (a.partstat === 'declined') states[r.id] = 'declined';
+	}
+	return { ids, states, names: ids.map((id) => all.find((x) => x.id === id).name).join(', ') };
+}
+
+// what the rooms did with a saved event, for the page's status line
+function bookingNote(res) {
+	if (!res || !Array.isArray(res.bookings)) return '';
+	const pending = res.bookings.filter((b) => b.status === 'pending').map((b) => b.room);
+	const declined = Array.isArray(res.declined) ? res.declined.length : 0;
+	const out = [];
+	if (pending.length) out.push(t('savedRoomPending').replace('{rooms}', pending.join(', ')));
+	if (declined) out.push(t('savedRoomDeclined').replace('{n}', String(declined)));
+	return out.join(' ');
+}
 
 export function EventEditor({ target, calendars, viewTz, onClose, onSaved }) {
 	const isNew = target.mode === 'new';
@@ -58,6 +88,7 @@ export function EventEditor({ target, calendars, viewTz, onClose, onSaved }) {
 	const [v, setV] = useState(null);
 	const [initial, setInitial] = useState(null);
 	const [rooms, setRooms] = useState([]);
+	const [initialRooms, setInitialRooms] = useState({ ids: [], states: {}, names: '' });
 	const [conflict, setConflict] = useState(null);
 	const [note, setNote] = useState('');
 	const f = useForm();
@@ -71,6 +102,8 @@ export function EventEditor({ target, calendars, viewTz, onClose, onSaved }) {
 		setLoadErr('');
 		try {
 			const e = await get(calPath(target.calendarId) + '/events/' + encodeURIComponent(occ.event_id));
+			const rm = await roomsOf(e).catch(() => ({ ids: [], states: {}, names: '' }));
+			setRooms(rm.ids); setInitialRooms(rm);
 			setEv(e); reset(e, sc, e);
 		} catch (e) { setLoadErr(errText(e)); }
 	}
@@ -98,7 +131,8 @@ export function EventEditor({ target, calendars, viewTz, onClose, onSaved }) {
 			const ns = parseFields(`${n.startDate}T${n.startTime || '00:00'}`);
 			if (!isNaN(ns) && len >= 0) { n.endDate = isoDate(ns + len); n.endTime = isoTime(ns + len); }
 		}
-		if (k === 'startDate' && o.rec.freq === 'WEEKLY' && o.rec.byday.length === 1 && o.rec.byday[0] === weekdayOf(o.startDate))
+		// (also before "weekly" is chosen, so that it starts from the start's weekday)
+		if (k === 'startDate' && (o.rec.freq === 'WEEKLY' || !o.rec.freq) && o.rec.byday.length === 1 && o.rec.byday[0] === weekdayOf(o.startDate))
 			n.rec = { ...o.rec, byday: [weekdayOf(x)] };
 		return n;
 	});
@@ -125,7 +159,10 @@ export function EventEditor({ target, calendars, viewTz, onClose, onSaved }) {
 					setNote(t('changedElsewhere'));
 					return undefined;
 				}
-				if (e instanceof ApiError && e.status === 409 && e.body.conflicts) setConflict(e.body);
+				if (e instanceof ApiError && e.status === 409 && e.body.conflicts) { // shown by the rooms panel
+					setConflict(e.body);
+					return undefined;
+				}
 				throw e;
 			}
 		});
@@ -137,7 +174,7 @@ export function EventEditor({ target, calendars, viewTz, onClose, onSaved }) {
 			const times = apiTimes(v);
 			const timesDirty = !sameTimes(v, initial);
 			const rule = buildRule(v.rec, v.tzid, v.allDay);
-			let body;
+			let body, res;
 			if (isNew) {
 				body = { summary: v.summary, ...times, class: v.klass };
 				if (body.tzid === null) delete body.tzid;
@@ -146,21 +183,25 @@ export function EventEditor({ target, calendars, viewTz, onClose, onSaved }) {
 				if (rule) body.rrule = rule;
 				if (emails(v.attendees).length) body.attendees = attendeesBody();
 				if (ROOMS_ENABLED && rooms.length) body.room_ids = rooms;
-				await api('POST', calPath(calId) + '/events', body);
+				res = await api('POST', calPath(calId) + '/events', body);
 			} else if (occScope) {
 				body = { summary: v.summary, location: v.location, description: v.description };
 				if (timesDirty) { body.start = times.start; body.end = times.end; }
-				await api('PUT', evPath + '/occurrences/' + encodeURIComponent(occ.recurrence_id), body, ifMatch);
+				res = await api('PUT', evPath + '/occurrences/' + encodeURIComponent(occ.recurrence_id), body, ifMatch);
 			} else {
 				body = { summary: v.summary, location: v.location, description: v.description };
 				if (v.klass !== initial.klass) body.class = v.klass;
 				if (timesDirty) { Object.assign(body, times); if (v.allDay) delete body.tzid; }
 				if (rule !== buildRule(initial.rec, initial.tzid, initial.allDay)) body.rrule = rule || null;
 				if (emails(v.attendees).join(',') !== emails(initial.attendees).join(',')) body.attendees = attendeesBody();
-				if (ROOMS_ENABLED) body.room_ids = rooms;
-				await api('PATCH', evPath, body, ifMatch);
+				const roomsDirty = rooms.join(',') !== initialRooms.ids.join(',');
+				// attendees sent without room_ids would drop the rooms, so both go together
+				if (ROOMS_ENABLED && (roomsDirty || body.attendees)) body.room_ids = rooms;
+				// a location that only named the old rooms is left to the server, which names the new ones
+				if (roomsDirty && v.location === initial.location && (!v.location || v.location === initialRooms.names)) delete body.location;
+				res = await api('PATCH', evPath, body, ifMatch);
 			}
-			onSaved(calId);
+			onSaved(calId, bookingNote(res));
 			return true;
 		});
 	};
@@ -232,7 +273,8 @@ export function EventEditor({ target, calendars, viewTz, onClose, onSaved }) {
 					</Field>
 					{/* ROOMS PANEL: see RoomsPanel.jsx; gets the times, the chosen rooms and a 409's conflicts/alternatives */}
 					<RoomsPanel start={v.startDate + 'T' + v.startTime} end={v.endDate + 'T' + v.endTime} tzid={v.tzid} allDay={v.allDay}
-						roomIds={rooms} onChange={setRooms} conflict={conflict} />
+						roomIds={rooms} onChange={setRooms} conflict={conflict} calTz={cal.time_zone} states={initialRooms.states}
+						readOnly={ro || occScope} />
 				</fieldset>
 				<FormError text={f.formError || orphan} />
 				{note && <p class="error" role="alert">{note}</p>}

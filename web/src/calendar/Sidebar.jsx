@@ -1,7 +1,9 @@
 // The calendar list: mine, then those shared with me (with my role on each); a checkbox shows
-// or hides each one, and a disclosure per calendar offers what my role allows.
+// or hides each one, and a disclosure per calendar offers what my role allows; then the rooms,
+// whose schedules can be shown too (RoomsSection.jsx).
 import { t } from '../i18n.js';
 import { atLeast, calPath } from './model.js';
+import { RoomsSection } from './RoomsSection.jsx';
 
 function CalendarItem({ cal, shown, onToggle, onEdit, onShare, onImport }) {
 	const manage = atLeast(cal.role, 'manager');
@@ -26,7 +28,7 @@ function CalendarItem({ cal, shown, onToggle, onEdit, onShare, onImport }) {
 	);
 }
 
-export function Sidebar({ cals, hidden, canOwn, onToggle, onNew, ...actions }) {
+export function Sidebar({ cals, hidden, canOwn, onToggle, onNew, rooms, ...actions }) {
 	const mine = cals.filter((c) => c.role === 'owner');
 	const shared = cals.filter((c) => c.role !== 'owner');
 	const list = (items) => (
@@ -36,11 +38,12 @@ export function Sidebar({ cals, hidden, canOwn, onToggle, onNew, ...actions }) {
 	);
 	return (
 		<aside class="cal-side" aria-label={t('calendars')}>
-			<h2 id="my-cals-h">{t('myCalendars')}</h2>
-			{mine.length ? list(mine) : <p class="note">{t('none')}</p>}
+			{(canOwn || mine.length > 0) && <h2 id="my-cals-h">{t('myCalendars')}</h2>}
+			{mine.length ? list(mine) : canOwn && <p class="note">{t('none')}</p>}
 			{canOwn && <button type="button" class="small" onClick={onNew}>{t('newCalendar')}</button>}
 			<h2 id="shared-cals-h">{t('sharedWithMe')}</h2>
 			{shared.length ? list(shared) : <p class="note">{t('none')}</p>}
+			{rooms && <RoomsSection {...rooms} />}
 		</aside>
 	);
 }
