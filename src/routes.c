@@ -10,6 +10,7 @@
 #include "calendar/shares.h"
 #include "calendar/stream.h"
 #include "calendar/transfer.h"
+#include "dav/dav.h"
 #include "http/router.h"
 #include "iam/apps.h"
 #include "iam/audit_routes.h"
@@ -48,5 +49,6 @@ const struct route *const app_route_tables[] = {
 	shares_routes,
 	guests_routes,
 	feeds_routes,
+	dav_routes,
 	NULL,
 };

@@ -1,5 +1,8 @@
 /* Linear match over the tables: a few hundred routes at most, compared
- * segment by segment without allocation until a match fills the parameters. */
+ * segment by segment without allocation until a match fills the parameters.
+ * A last segment "{name*}" takes the rest of the path, slashes included and
+ * possibly empty: a domain with its own namespace of paths (WebDAV) routes
+ * under one prefix. */
 #include "http/router.h"
 
 #include <stdio.h>
@@ -8,13 +11,31 @@
 #include "core/errors.h"
 #include "http/request.h"
 
+/* is p "{name*}", the pattern's last segment? */
+static int rest_param(const char *p)
+{
+	const char *pe = *p == '{' ? strchr(p, '}') : NULL;
+	return pe && pe > p + 2 && pe[-1] == '*' && !pe[1];
+}
+
 /* does pattern match path? fills params into r when r is not NULL */
 static int match(const char *pat, const char *path, struct req *r)
 {
 	int np = 0;
 	const char *p = pat, *s = path;
 	while (*p && *s) {
-		if (*p == '{') {
+		if (rest_param(p)) {
+			const char *pe = strchr(p, '}') - 1;
+			if (r) {
+				if (np >= REQ_MAX_PARAMS)
+					return 0;
+				r->param_names[np] = arena_strndup(r->arena, p + 1, (size_t)(pe - p - 1));
+				r->param_values[np] = arena_strdup(r->arena, s);
+			}
+			np++;
+			p = pe + 2;
+			s += strlen(s);
+		} else if (*p == '{') {
 			const char *pe = strchr(p, '}');
 			const char *se = s;
 			while (*se && *se != '/')
@@ -36,8 +57,20 @@ static int match(const char *pat, const char *path, struct req *r)
 			return 0;
 		}
 	}
-	if (*p || *s)
+	if (*s)
 		return 0;
+	if (*p) { /* an empty rest: "/dav/" matches "/dav/{path*}" */
+		if (!rest_param(p))
+			return 0;
+		const char *pe = strchr(p, '}') - 1;
+		if (r) {
+			if (np >= REQ_MAX_PARAMS)
+				return 0;
+			r->param_names[np] = arena_strndup(r->arena, p + 1, (size_t)(pe - p - 1));
+			r->param_values[np] = "";
+		}
+		np++;
+	}
 	if (r)
 		r->nparams = np;
 	return 1;

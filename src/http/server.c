@@ -110,7 +110,7 @@ static const char *loggable(struct req *r, const char *s)
 
 static void dispatch(struct server *s, struct req *r)
 {
-	char allow[128];
+	char allow[256];
 	if (r->body_too_large) {
 		resp_problemf(r, 413, "too-large", "the request body is larger than %zu bytes",
 			      s->cfg.body_limit);

@@ -152,6 +152,37 @@ int store_event_window(struct db *db, const char *account_id, const char *calend
 	return run_rows(r, cb, ctx, &found);
 }
 
+int store_event_changed_since(struct db *db, const char *account_id, const char *calendar_id, int64_t modseq,
+			      store_event_cb cb, void *ctx)
+{
+	struct db_rows *r;
+	int found, rc = db_query(db, &r,
+				 "SELECT " EVENT_COLS " FROM events WHERE account_id = ? AND calendar_id = ?"
+				 " AND modseq > ? ORDER BY modseq, id",
+				 "ssi", account_id, calendar_id, modseq);
+	if (rc)
+		return rc;
+	return run_rows(r, cb, ctx, &found);
+}
+
+int store_event_deleted_since(struct db *db, const char *account_id, const char *calendar_id, int64_t modseq,
+			      int (*cb)(void *ctx, const char *uid, int64_t modseq), void *ctx)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r,
+			  "SELECT uid, modseq FROM event_tombstones WHERE account_id = ? AND calendar_id = ?"
+			  " AND modseq > ? ORDER BY modseq, uid",
+			  "ssi", account_id, calendar_id, modseq);
+	if (rc)
+		return rc;
+	int stop = 0;
+	while ((rc = db_next(r)) == 1)
+		if ((stop = cb(ctx, db_text(r, 0), db_int(r, 1))))
+			break;
+	db_rows_free(r);
+	return stop ? stop : rc < 0 ? rc : 0;
+}
+
 int store_event_count(struct db *db, const char *account_id, const char *calendar_id, int64_t *out)
 {
 	return db_query_int(db, out, "SELECT COUNT(*) FROM events WHERE account_id = ? AND calendar_id = ?",

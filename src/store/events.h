@@ -42,6 +42,12 @@ int store_event_by_uid(struct db *db, const char *account_id, const char *calend
  * range_end > from, in start order; cb returning non-zero stops with it */
 int store_event_window(struct db *db, const char *account_id, const char *calendar_id, int64_t from,
 		       int64_t to, store_event_cb cb, void *ctx);
+/* sync-collection (RFC 6578): the calendar's events written after modseq,
+ * in modseq order, and the UIDs deleted after it (tombstones) */
+int store_event_changed_since(struct db *db, const char *account_id, const char *calendar_id, int64_t modseq,
+			      store_event_cb cb, void *ctx);
+int store_event_deleted_since(struct db *db, const char *account_id, const char *calendar_id, int64_t modseq,
+			      int (*cb)(void *ctx, const char *uid, int64_t modseq), void *ctx);
 int store_event_count(struct db *db, const char *account_id, const char *calendar_id, int64_t *out);
 
 #endif

@@ -35,13 +35,16 @@ class Rule:
     lists that the pattern's prefix names);
     client: "fresh-user" when the call must come from a throwaway user of the
     role (it changes or ends that user's session);
+    request: for routes without a JSON body (CalDAV), request(ctx, ids)
+    gives the raw body and headers of the call;
     rights_roles: roles that may act given team-level rights in the target's
     team, which the matrix's users do not hold: `denied` on their own account,
     `other` (404) on another's."""
 
     def __init__(self, who, ok, body=None, ids=None, other=404, denied=403, client=None, note="",
-                 error_type="application/problem+json", rights_roles=()):
+                 error_type="application/problem+json", rights_roles=(), request=None):
         self.who, self.ok, self.body, self.ids = who, ok, body, ids
+        self.request = request  # request(ctx, ids) -> extra requests kwargs (a raw body, headers)
         self.rights_roles = rights_roles
         self.other, self.denied, self.client, self.note = other, denied, client, note
         self.error_type = error_type  # the media type of its error responses
@@ -284,6 +287,63 @@ def fresh_display(ctx, acct):
     return {"id": room, "display_id": r.json()["id"]}
 
 
+# ---------------------------------------------------------------- CalDAV targets
+B32 = "abcdefghijkmnpqrstuvwxyz23456789"  # core/ids.c
+
+
+def dav_calendar(ctx, acct):
+    """the administrator's calendar under the administrator's own DAV home:
+    every other caller aims at a home that is not theirs (404). The route's
+    parameter is {path*}, the rest of the path."""
+    owner = calendar_owner(ctx, acct)
+    return {"path*": "calendars/%s/%s/" % (owner.user["id"], admins_calendar(ctx, acct)["id"])}
+
+
+def dav_ics(uid):
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//matrix//EN\r\nBEGIN:VEVENT\r\nUID:%s\r\n"
+            "DTSTAMP:20260101T000000Z\r\nDTSTART:20300107T100000Z\r\nDTEND:20300107T110000Z\r\n"
+            "SUMMARY:Matrix\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n" % uid)
+
+
+def dav_new_event(ctx, acct):
+    """a name in the administrator's calendar where no event is yet"""
+    return {"path*": dav_calendar(ctx, acct)["path*"] + uniq("matrix-") + ".ics"}
+
+
+def dav_event(ctx, acct):
+    """a new event of the administrator's, put over CalDAV"""
+    target = dav_new_event(ctx, acct)
+    uid = target["path*"].rsplit("/", 1)[1][:-4]
+    r = calendar_owner(ctx, acct).request("PUT", "/dav/" + target["path*"], data=dav_ics(uid),
+                                          headers={"Content-Type": "text/calendar"})
+    assert r.status_code == 201, r.text
+    return target
+
+
+def dav_new_calendar(ctx, acct):
+    import secrets
+    owner = calendar_owner(ctx, acct)
+    return {"path*": "calendars/%s/cal_%s/" % (owner.user["id"], "".join(secrets.choice(B32) for _ in range(20)))}
+
+
+def dav_put(ctx, ids):
+    return {"data": dav_ics(ids["path*"].rsplit("/", 1)[1][:-4]), "headers": {"Content-Type": "text/calendar"}}
+
+
+def dav_xml(body, depth="0"):
+    return lambda ctx, ids: {"data": body, "headers": {"Content-Type": "application/xml", "Depth": depth}}
+
+
+DAV_PROPFIND = '<d:propfind xmlns:d="DAV:"><d:prop><d:displayname/></d:prop></d:propfind>'
+DAV_PROPPATCH = ('<d:propertyupdate xmlns:d="DAV:"><d:set><d:prop><d:displayname>Matrix</d:displayname>'
+                 "</d:prop></d:set></d:propertyupdate>")
+DAV_QUERY = ('<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/>'
+             '</d:prop><c:filter><c:comp-filter name="VCALENDAR"/></c:filter></c:calendar-query>')
+DAV_MKCOL = ('<d:mkcol xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:set><d:prop><d:resourcetype>'
+             "<d:collection/><c:calendar/></d:resourcetype></d:prop></d:set></d:mkcol>")
+NO_REDIRECT = lambda ctx, ids: {"allow_redirects": False}
+
+
 OWNERS = ("admin", "manager", "api_manager", "technician", "member")
 
 MANAGERS = ("manager", "api_manager")
@@ -458,6 +518,20 @@ EXPECT = {
     "GET /feeds/private/{file}": Rule(ADMIN, 200, ids=private_feed_file, denied=404),
     "GET /feeds/calendars/{file}": Rule(ADMIN, 200, ids=private_feed_file, denied=404),
     "GET /feeds/public/{file}": Rule(PUBLIC, 200, ids=public_feed_file, other=200),
+    # CalDAV: a DAV home is only its user's (others get 404, as for a calendar they may not see);
+    # OPTIONS and the well-known redirect need no credentials
+    "GET /.well-known/caldav": Rule(PUBLIC, 301, request=NO_REDIRECT),
+    "PROPFIND /.well-known/caldav": Rule(PUBLIC, 301, request=NO_REDIRECT),
+    "OPTIONS /.well-known/caldav": Rule(PUBLIC, 200),
+    "OPTIONS /dav/{path*}": Rule(PUBLIC, 200, ids=dav_calendar, other=200),
+    "PROPFIND /dav/{path*}": Rule(ADMIN, 207, ids=dav_calendar, denied=404, request=dav_xml(DAV_PROPFIND)),
+    "PROPPATCH /dav/{path*}": Rule(ADMIN, 207, ids=dav_calendar, denied=404, request=dav_xml(DAV_PROPPATCH)),
+    "REPORT /dav/{path*}": Rule(ADMIN, 207, ids=dav_calendar, denied=404, request=dav_xml(DAV_QUERY, "1")),
+    "GET /dav/{path*}": Rule(ADMIN, 200, ids=dav_event, denied=404),
+    "PUT /dav/{path*}": Rule(ADMIN, 201, ids=dav_new_event, denied=404, request=dav_put),
+    "DELETE /dav/{path*}": Rule(ADMIN, 204, ids=dav_event, denied=404),
+    "MKCALENDAR /dav/{path*}": Rule(ADMIN, 201, ids=dav_new_calendar, denied=404),
+    "MKCOL /dav/{path*}": Rule(ADMIN, 201, ids=dav_new_calendar, denied=404, request=dav_xml(DAV_MKCOL)),
 }
 
 
@@ -536,7 +610,9 @@ def test_matrix(ctx, rt):
             ids = ctx.ids(rt, rule, acct) if rt.params else {}
             c = ctx.client(role, fresh=rule.client == "fresh-user")
             kw = {}
-            if rule.body:
+            if rule.request:
+                kw.update(rule.request(ctx, ids))
+            elif rule.body:
                 kw["json"] = rule.body(ctx)
             elif body_schema(rt) is not None:
                 kw["json"] = example_body(body_schema(rt), uniq())

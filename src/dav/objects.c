@@ -1,0 +1,228 @@
+/* Event resources: GET/HEAD, PUT and DELETE (RFC 4791 sections 5.3.2-5.3.4).
+ * A PUT is parsed and checked under the libical rules (calendar/ics.h), then
+ * stored by event_store (calendar/event_store.h), the path of the JSON API:
+ * its room ATTENDEEs book rooms under their rules and the no-double-booking
+ * guarantee, in the same transaction, so a refused PUT changes nothing. */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "calendar/access.h"
+#include "calendar/event_store.h"
+#include "calendar/ics.h"
+#include "core/errors.h"
+#include "dav/methods.h"
+#include "dav/reply.h"
+#include "dav/render.h"
+#include "dav/resource.h"
+#include "dav/xml.h"
+#include "http/response.h"
+#include "iam/audit.h"
+
+/* is etag in the header's list ("*" matches any) */
+static int etag_listed(const char *h, const char *etag)
+{
+	if (!strcmp(h, "*") || !strcmp(h, " *"))
+		return 1;
+	size_t n = strlen(etag);
+	for (const char *p = strstr(h, etag); p; p = strstr(p + 1, etag))
+		if ((p == h || p[-1] == ' ' || p[-1] == ',') && (!p[n] || p[n] == ',' || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
+/* If-Match / If-None-Match against the resource (etag NULL: it does not exist) */
+static int preconditions(struct req *r, const char *etag, int reading)
+{
+	const char *im = req_header(r, "If-Match"), *inm = req_header(r, "If-None-Match");
+	if (im && (!etag || !etag_listed(im, etag))) {
+		resp_problem(r, 412, "precondition-failed",
+			     etag ? "the event changed since you read it (If-Match does not match its ETag)"
+				  : "If-Match names an event that does not exist");
+		return E_CONFLICT;
+	}
+	if (inm && etag && etag_listed(inm, etag)) {
+		if (reading) {
+			resp_header(r, "ETag", etag);
+			resp_empty(r, 304);
+		} else {
+			resp_problem(r, 412, "precondition-failed",
+				     "If-None-Match: the resource exists (an event with this UID is already here)");
+		}
+		return E_CONFLICT;
+	}
+	return 0;
+}
+
+int dav_object_get(struct req *r, struct db *db, const struct dav_path *p)
+{
+	struct dav_res res;
+	int rc;
+	if ((rc = store_begin(db, 0)))
+		return rc;
+	rc = dav_resource_load(r, db, p, &res);
+	store_rollback(db);
+	if (rc)
+		return rc;
+	if (res.kind != DAV_OBJECT)
+		return resp_raw(r, 200, "text/plain; charset=utf-8",
+				"A CalDAV collection of convene: open it in a calendar app.\n", 58);
+	if (!res.exists)
+		return dav_resource_not_found(r);
+	if (res.role < CAL_ROLE_VIEWER)
+		return dav_reply_need_privilege(r, res.href, DAV_NS, "read",
+						"you may see free/busy time only on this calendar");
+	const char *etag = dav_render_etag(r->arena, res.role, &res.ev);
+	if (preconditions(r, etag, 1))
+		return 0;
+	struct buf b = {0};
+	if ((rc = dav_render_object(&b, res.role, &res.ev))) {
+		buf_free(&b);
+		return rc;
+	}
+	resp_header(r, "ETag", etag);
+	rc = resp_raw(r, 200, "text/calendar; charset=utf-8", b.data, b.len);
+	buf_free(&b);
+	return rc;
+}
+
+/* VTODO and VJOURNAL are calendar data, but not components we keep */
+static int other_component(const char *s, size_t n)
+{
+	return (memmem(s, n, "BEGIN:VTODO", 11) || memmem(s, n, "BEGIN:VJOURNAL", 14)) &&
+	       !memmem(s, n, "BEGIN:VEVENT", 12);
+}
+
+static int may_write(struct req *r, const struct dav_res *res)
+{
+	if (res->role >= CAL_ROLE_EDITOR)
+		return 0;
+	dav_reply_need_privilege(r, res->href, DAV_NS, "write-content",
+				 res->role == CAL_ROLE_VIEWER ? "this calendar is shared with you read-only"
+							      : "you may see free/busy time only on this calendar");
+	return E_FORBIDDEN;
+}
+
+static json_t *audit_view(const struct ics_event *m, const char *id)
+{
+	return json_pack("{s:s, s:s, s:s, s:s}", "id", id, "uid", m->uid, "summary", m->summary ? m->summary : "",
+			 "via", "caldav");
+}
+
+int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
+{
+	struct dav_res res;
+	struct ics_object *o = NULL, *final = NULL;
+	struct ics_error err;
+	struct booking_result booked = {0};
+	struct booking_actor actor = {r->who.user_id, r->who.role};
+	struct event_saved saved;
+	int rc;
+	const char *ctype = req_header(r, "Content-Type");
+	if (p->kind != DAV_OBJECT)
+		return dav_reply_error(r, 405, NULL, NULL, "PUT stores events: aim it at <uid>.ics in a calendar");
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	if ((rc = dav_resource_load(r, db, p, &res)) || (rc = may_write(r, &res)))
+		goto fail;
+	if (ctype && strncasecmp(ctype, "text/calendar", 13)) {
+		rc = (dav_reply_error(r, 403, CALDAV_NS, "supported-calendar-data",
+				     "the body must be text/calendar (iCalendar 2.0)"), E_INVALID);
+		goto fail;
+	}
+	if (other_component(r->body.data ? r->body.data : "", r->body.len)) {
+		rc = (dav_reply_error(r, 403, CALDAV_NS, "supported-calendar-component",
+				     "this calendar holds events (VEVENT) only"), E_INVALID);
+		goto fail;
+	}
+	if (ics_parse_object(r->body.data ? r->body.data : "", r->body.len, res.cal.time_zone, &o, &err)) {
+		rc = (dav_reply_error(r, 403, CALDAV_NS, "valid-calendar-data", "%s%s%s",
+				     err.line ? arena_printf(r->arena, "line %d: ", err.line) : "",
+				     *err.property ? arena_printf(r->arena, "%s: ", err.property) : "", err.message),
+		E_INVALID);
+		goto fail;
+	}
+	if (strcmp(o->master.uid, res.uid)) {
+		struct event_row other;
+		if (!event_fetch_uid(db, r->arena, &res.cal, o->master.uid, &other)) {
+			/* RFC 4791 5.3.2.1: the element names the resource that has the UID */
+			struct buf b = {0};
+			buf_puts(&b, "<C:no-uid-conflict><D:href>");
+			dav_xml_escape(&b, dav_href_object(r->arena, r->who.user_id, res.cal.id, o->master.uid));
+			buf_puts(&b, "</D:href></C:no-uid-conflict>");
+			dav_reply_error_xml(r, 409, b.data ? b.data : "",
+					    "the UID is already used by another resource of this calendar");
+			buf_free(&b);
+			rc = E_CONFLICT;
+			goto fail;
+		}
+		rc = (dav_reply_error(r, 403, CONVENE_NS, "resource-name-is-uid",
+				     "an event's resource name is its UID followed by .ics: '%.200s.ics'",
+				     o->master.uid), E_INVALID);
+		goto fail;
+	}
+	if ((rc = preconditions(r, res.exists ? res.ev.etag : NULL, 0)))
+		goto fail;
+	rc = event_store(db, &res.cal, o, res.exists ? res.ev.id : NULL, &actor, &booked, &saved, &final);
+	if (rc == E_CONFLICT && booked.refused) {
+		const char *detail = booked.nrefusals ? booked.refusals[0].detail : "a room refuses the booking";
+		rc = (dav_reply_error(r, 409, CONVENE_NS, "booking-conflict", "%s", detail), E_CONFLICT);
+		goto fail;
+	}
+	const struct ics_object *stored = final ? final : o;
+	if (rc || (!saved.unchanged &&
+		   (rc = audit_record(r, db, res.exists ? "event.update" : "event.create", "event", saved.id,
+				      stored->master.summary,
+				      res.exists ? json_pack("{s:s, s:s, s:s}", "id", res.ev.id, "uid", res.uid,
+							     "summary", res.ev.summary ? res.ev.summary : "")
+						 : NULL,
+				      audit_view(&stored->master, saved.id)))) ||
+	    (rc = store_commit(db)))
+		goto fail;
+	/* RFC 4791 5.3.4: no ETag when what is stored is not what was sent (a room's PARTSTAT) */
+	if (!final)
+		resp_header(r, "ETag", saved.etag);
+	rc = resp_empty(r, res.exists ? 204 : 201);
+	goto out;
+fail:
+	store_rollback(db);
+out:
+	booking_result_free(&booked);
+	ics_object_free(final);
+	ics_object_free(o);
+	return rc;
+}
+
+int dav_object_delete(struct req *r, struct db *db, const struct dav_path *p)
+{
+	struct dav_res res;
+	int rc;
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	if ((rc = dav_resource_load(r, db, p, &res)))
+		goto fail;
+	if (res.kind != DAV_OBJECT) {
+		rc = (dav_reply_error(r, 403, NULL, NULL,
+				     "calendars are deleted in the web app or the JSON API, not over CalDAV"),
+		E_FORBIDDEN);
+		goto fail;
+	}
+	if (!res.exists) {
+		rc = dav_resource_not_found(r);
+		goto fail;
+	}
+	if ((rc = may_write(r, &res)) || (rc = preconditions(r, res.ev.etag, 0)))
+		goto fail;
+	if ((rc = event_delete(db, &res.cal, res.ev.id)) ||
+	    (rc = audit_record(r, db, "event.delete", "event", res.ev.id, res.ev.summary,
+			       json_pack("{s:s, s:s, s:s, s:s}", "id", res.ev.id, "uid", res.uid, "summary",
+					 res.ev.summary ? res.ev.summary : "", "via", "caldav"),
+			       NULL)) ||
+	    (rc = store_commit(db)))
+		goto fail;
+	return resp_empty(r, 204);
+fail:
+	store_rollback(db);
+	return rc;
+}

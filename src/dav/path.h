@@ -1,0 +1,47 @@
+/* The CalDAV namespace under /dav/: which resource a path names, and the
+ * canonical, percent-encoded hrefs we answer with. The scheme:
+ *   /dav/                                       the root
+ *   /dav/principals/<user_id>/                  a user's principal
+ *   /dav/calendars/<user_id>/                   their calendar home
+ *   /dav/calendars/<user_id>/<calendar_id>/     a calendar they own or that is shared with them
+ *   /dav/calendars/<user_id>/<calendar_id>/<uid>.ics   one event (every VEVENT of a UID) */
+#ifndef DAV_PATH_H
+#define DAV_PATH_H
+
+#include "core/arena.h"
+#include "core/buf.h"
+
+enum dav_kind {
+	DAV_NONE = 0,     /* no resource of ours */
+	DAV_ROOT,
+	DAV_PRINCIPALS,   /* /dav/principals/ */
+	DAV_PRINCIPAL,
+	DAV_HOMES,        /* /dav/calendars/ */
+	DAV_HOME,
+	DAV_CALENDAR,
+	DAV_OBJECT,
+};
+
+struct dav_path {
+	enum dav_kind kind;
+	const char *user_id;     /* arena strings, or NULL */
+	const char *calendar_id;
+	const char *name;        /* DAV_OBJECT: the decoded last segment ("<uid>.ics") */
+	int slash;               /* the path ended with '/' */
+};
+
+/* rest: the part of a decoded path after "/dav/" (or a full href, which may
+ * be percent-encoded and absolute: multiget's hrefs) */
+void dav_path_parse(struct arena *a, const char *rest, struct dav_path *out);
+/* an href from a client: "http://host/dav/..." or "/dav/...", percent-decoded */
+int dav_path_from_href(struct arena *a, const char *href, struct dav_path *out);
+
+/* appends s percent-encoded for a path segment (RFC 3986 unreserved kept) */
+int dav_href_segment(struct buf *b, const char *s);
+/* arena hrefs */
+const char *dav_href_principal(struct arena *a, const char *user_id);
+const char *dav_href_home(struct arena *a, const char *user_id);
+const char *dav_href_calendar(struct arena *a, const char *user_id, const char *calendar_id);
+const char *dav_href_object(struct arena *a, const char *user_id, const char *calendar_id, const char *uid);
+
+#endif

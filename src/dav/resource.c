@@ -1,0 +1,149 @@
+/* Resolution reads through store.h only; object names are "<uid>.ics" (the
+ * UID of the event, which clients use as the name of what they PUT). */
+#include "dav/resource.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "calendar/access.h"
+#include "calendar/event_store.h"
+#include "core/errors.h"
+#include "http/response.h"
+
+#define MAX_OWNED 200
+
+int dav_resource_not_found(struct req *r)
+{
+	resp_problemf(r, 404, "not-found", "nothing at %.200s that you may see", r->path);
+	return E_NOTFOUND;
+}
+
+int dav_resource_load(struct req *r, struct db *db, const struct dav_path *p, struct dav_res *res)
+{
+	memset(res, 0, sizeof *res);
+	res->kind = p->kind;
+	res->role = CAL_ROLE_OWNER;
+	switch (p->kind) {
+	case DAV_ROOT:
+		res->href = "/dav/";
+		return 0;
+	case DAV_PRINCIPALS:
+		res->href = "/dav/principals/";
+		return 0;
+	case DAV_HOMES:
+		res->href = "/dav/calendars/";
+		return 0;
+	case DAV_PRINCIPAL:
+	case DAV_HOME:
+	case DAV_CALENDAR:
+	case DAV_OBJECT:
+		break;
+	default:
+		return dav_resource_not_found(r);
+	}
+	if (strcmp(p->user_id, r->who.user_id))
+		return dav_resource_not_found(r);
+	if (p->kind == DAV_PRINCIPAL) {
+		res->href = dav_href_principal(r->arena, p->user_id);
+		return 0;
+	}
+	if (p->kind == DAV_HOME) {
+		res->href = dav_href_home(r->arena, p->user_id);
+		res->role = calendar_owner_role(r->who.role) ? CAL_ROLE_OWNER : CAL_ROLE_VIEWER;
+		return 0;
+	}
+	int rc = ids_valid(p->calendar_id, "cal") ? store_calendar_get(db, r->who.account_id, p->calendar_id, &res->cal)
+						  : E_NOTFOUND;
+	if (!rc)
+		rc = calendar_role(db, &r->who, &res->cal, &res->role);
+	if (rc == E_NOTFOUND || (!rc && res->role == CAL_ROLE_NONE))
+		return dav_resource_not_found(r);
+	if (rc)
+		return rc;
+	if (p->kind == DAV_CALENDAR) {
+		res->href = dav_href_calendar(r->arena, p->user_id, res->cal.id);
+		return 0;
+	}
+	size_t n = strlen(p->name);
+	if (n <= 4 || strcmp(p->name + n - 4, ".ics"))
+		return dav_resource_not_found(r);
+	res->uid = arena_strndup(r->arena, p->name, n - 4);
+	res->href = dav_href_object(r->arena, p->user_id, res->cal.id, res->uid);
+	rc = event_fetch_uid(db, r->arena, &res->cal, res->uid, &res->ev);
+	if (rc == E_NOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	res->exists = 1;
+	return 0;
+}
+
+struct shared {
+	char (*ids)[ID_MAX];
+	int n, cap;
+};
+
+static int add_shared(void *ctx, const char *calendar_id, int rank)
+{
+	struct shared *s = ctx;
+	(void)rank; /* the role is computed again below, with ownership and rooms */
+	if (s->n < s->cap)
+		snprintf(s->ids[s->n++], ID_MAX, "%s", calendar_id);
+	return 0;
+}
+
+int dav_resource_calendars(struct req *r, struct db *db,
+			   int (*cb)(void *ctx, const struct calendar *c, int role), void *ctx)
+{
+	struct calendar *own = arena_alloc(r->arena, sizeof *own * MAX_OWNED);
+	int n = 0, rc;
+	if ((rc = store_calendar_list_owned(db, r->who.account_id, r->who.user_id, own, MAX_OWNED, &n)))
+		return rc;
+	for (int i = 0; i < n; i++)
+		if ((rc = cb(ctx, &own[i], CAL_ROLE_OWNER)))
+			return rc;
+	struct shared s = {arena_alloc(r->arena, ID_MAX * MAX_OWNED), 0, MAX_OWNED};
+	if ((rc = store_share_calendars_of(db, r->who.account_id, r->who.user_id, add_shared, &s)))
+		return rc;
+	for (int i = 0; i < s.n; i++) {
+		struct calendar c;
+		int role;
+		rc = store_calendar_get(db, r->who.account_id, s.ids[i], &c);
+		if (rc == E_NOTFOUND)
+			continue;
+		if (rc || (rc = calendar_role(db, &r->who, &c, &role)))
+			return rc;
+		if (role == CAL_ROLE_NONE || role == CAL_ROLE_OWNER)
+			continue;
+		if ((rc = cb(ctx, &c, role)))
+			return rc;
+	}
+	return 0;
+}
+
+static const char *dup(struct arena *a, const char *s)
+{
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+void dav_resource_member(struct arena *a, const struct dav_res *cal, const struct event_row *e,
+			 struct dav_res *out)
+{
+	*out = *cal;
+	out->kind = DAV_OBJECT;
+	out->exists = 1;
+	out->uid = dup(a, e->uid);
+	out->ev = *e;
+	out->ev.uid = out->uid;
+	out->ev.id = dup(a, e->id);
+	out->ev.etag = dup(a, e->etag);
+	out->ev.klass = dup(a, e->klass);
+	out->ev.tzids = dup(a, e->tzids);
+	/* the texts stay the driver's: valid during the row callback, where members are written */
+	struct buf b = {0};
+	buf_puts(&b, cal->href); /* "/dav/calendars/<user>/<calendar>/" */
+	dav_href_segment(&b, e->uid);
+	buf_puts(&b, ".ics");
+	out->href = arena_strdup(a, b.data ? b.data : "");
+	buf_free(&b);
+}

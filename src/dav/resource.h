@@ -1,0 +1,39 @@
+/* Which resource a DAV path names for this caller, with the caller's role on
+ * its calendar (calendar/access.h): homes and principals are the caller's
+ * own; a calendar is one they own or that is shared with them (a share
+ * revoked is gone at the next request, as roles are read every time); what
+ * the caller may not see answers 404, as if it did not exist. */
+#ifndef DAV_RESOURCE_H
+#define DAV_RESOURCE_H
+
+#include "dav/path.h"
+#include "http/request.h"
+#include "store/store.h"
+
+struct dav_res {
+	enum dav_kind kind;
+	const char *href;    /* canonical */
+	struct calendar cal; /* DAV_CALENDAR, DAV_OBJECT */
+	int role;            /* CAL_ROLE_* on cal; CAL_ROLE_OWNER for one's home and principal */
+	const char *uid;     /* DAV_OBJECT: the name without ".ics" */
+	struct event_row ev; /* DAV_OBJECT, when exists (arena copy) */
+	int exists;
+};
+
+/* 0 with res filled (an object may not exist: res->exists), or an error
+ * after answering (404 when the path names nothing the caller may see) */
+int dav_resource_load(struct req *r, struct db *db, const struct dav_path *p, struct dav_res *res);
+
+/* answers 404 for the request's path; E_NOTFOUND */
+int dav_resource_not_found(struct req *r);
+
+/* the calendars of the caller's home: their own, then those shared with
+ * them; cb gets each once with the caller's role; non-zero stops */
+int dav_resource_calendars(struct req *r, struct db *db,
+			   int (*cb)(void *ctx, const struct calendar *c, int role), void *ctx);
+
+/* a resource for a member event row of res's calendar (copies into a) */
+void dav_resource_member(struct arena *a, const struct dav_res *cal, const struct event_row *e,
+			 struct dav_res *out);
+
+#endif
