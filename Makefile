@@ -69,6 +69,7 @@ test: deps
 bench: deps all
 	bench/http.sh
 	bench/feed.sh
+	bench/rooms.sh
 
 clean:
 	rm -rf $(BUILD) web/dist

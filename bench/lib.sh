@@ -58,10 +58,11 @@ NGINX
 
 nginx_version() { "$(command -v nginx || echo /usr/sbin/nginx)" -v 2>&1 | sed 's/.*nginx\///'; }
 
-# run_wrk NAME URL DURATION THREADS CONNECTIONS [HEADER]: requests/s on
-# stdout, the whole output in $tmp/wrk-NAME.txt; fails on any non-2xx answer
+# run_wrk NAME URL DURATION THREADS CONNECTIONS [HEADER [WRK ARGS...]]:
+# requests/s on stdout, the whole output in $tmp/wrk-NAME.txt; fails on any
+# non-2xx answer
 run_wrk() {
-  wrk -t"$4" -c"$5" -d"$3" --timeout 60s --latency ${6:+-H "$6"} "$2" >"$tmp/wrk-$1.txt" 2>&1
+  wrk -t"$4" -c"$5" -d"$3" --timeout 60s --latency ${6:+-H "$6"} "${@:7}" "$2" >"$tmp/wrk-$1.txt" 2>&1
   if grep -q "Non-2xx" "$tmp/wrk-$1.txt"; then
     echo "bench: $1 answered errors:" >&2; cat "$tmp/wrk-$1.txt" >&2; return 1
   fi

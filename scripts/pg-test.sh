@@ -4,14 +4,15 @@
 # stops it and removes DIR. For the reconnection test: `restart DIR
 # [fast|immediate]` restarts it, `down DIR` stops it keeping its data and `up
 # DIR` starts it again, on the same socket and port (clients are dropped).
-# Runs the server as the postgres user when root.
+# Runs the server as the postgres user when root. Without fsync (tests need no
+# durability) unless PG_FSYNC=on (benchmarks that compare durable writes).
 set -euo pipefail
 cmd=$1 dir=$2
 bin=/usr/lib/postgresql/15/bin
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 run() { # port
   as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-k $dir -p $1 -c listen_addresses='' -c fsync=off -c max_connections=200" start >/dev/null
+    -o "-k $dir -p $1 -c listen_addresses='' -c fsync=${PG_FSYNC:-off} -c max_connections=200" start >/dev/null
 }
 case "$cmd" in
 start)

@@ -137,16 +137,13 @@ static int alternatives(struct db *db, const struct room *room, const struct boo
 	struct room_query q = {.capacity = people > room->capacity ? people : room->capacity,
 			       .tags = tagp, .ntags = (size_t)ntags, .building = room->building,
 			       .start = start, .end = end, .except_room = room->id};
+	if (actor && actor->user_id && strcmp(actor->role, "admin"))
+		q.bookable_by = actor->user_id; /* in the search's query, not one query a room */
 	if ((rc = store_room_free(db, room->account_id, &q, cand, 20, &n)))
 		return rc;
-	for (int i = 0; i < n && f->nalt < BOOKING_ALTERNATIVES; i++) {
-		int may = 1;
-		if (actor && actor->user_id && strcmp(actor->role, "admin") &&
-		    (rc = store_room_may_book(db, room->account_id, cand[i].id, actor->user_id, &may)))
-			return rc;
-		if (may && booking_within_hours(&cand[i], tz, start, end))
+	for (int i = 0; i < n && f->nalt < BOOKING_ALTERNATIVES; i++)
+		if (booking_within_hours(&cand[i], tz, start, end))
 			f->alt[f->nalt++] = cand[i];
-	}
 	return 0;
 }
 
@@ -190,9 +187,12 @@ static void detail_for(struct booking_refusal *f, const struct room *room)
 		snprintf(f->detail, sizeof f->detail, "you may not book %s", room->name);
 }
 
+/* prior: the event's bookings (of every room) as read before any room was
+ * synced, or NULL to read the room's own */
 static int sync_room(struct db *db, const struct calendar *cal, const char *event_id,
 		     const struct ics_object *o, const struct booking_actor *actor, const struct room *room,
-		     struct booking_result *res, struct booking_room_outcome *out)
+		     const struct booking *prior, int nprior, struct booking_result *res,
+		     struct booking_room_outcome *out)
 {
 	int rc = 0, may = 1, delegate = 0;
 	int64_t now = clock_now();
@@ -207,13 +207,18 @@ static int sync_room(struct db *db, const struct calendar *cal, const char *even
 	snprintf(out->room_id, sizeof out->room_id, "%s", room->id);
 	snprintf(out->room_name, sizeof out->room_name, "%s", room->name);
 	if (actor && actor->user_id && strcmp(actor->role, "admin") &&
-	    ((rc = store_room_may_book(db, room->account_id, room->id, actor->user_id, &may)) ||
-	     (rc = store_room_is_delegate(db, room->account_id, room->id, actor->user_id, &delegate))))
+	    (rc = store_room_rights(db, room->account_id, room->id, actor->user_id, &may, &delegate)))
 		goto out;
 	if (actor && actor->user_id && !strcmp(actor->role, "admin"))
 		delegate = 1;
-	if ((rc = store_booking_of_event(db, cal->account_id, event_id, room->id, have, BOOKINGS_MAX, &nhave)))
+	if (prior) { /* the same rows as store_booking_of_event for the room, in its order */
+		for (int j = 0; j < nprior && nhave < BOOKINGS_MAX; j++)
+			if (!strcmp(prior[j].room_id, room->id))
+				have[nhave++] = prior[j];
+	} else if ((rc = store_booking_of_event(db, cal->account_id, event_id, room->id, have, BOOKINGS_MAX,
+						 &nhave))) {
 		goto out;
+	}
 	int truncated = 0;
 	rc = ics_expand(o->text, tz, now, now + room->max_ahead, OCC_MAX, collect, &occ, &truncated);
 	if (rc < 0)
@@ -277,7 +282,10 @@ static int sync_room(struct db *db, const struct calendar *cal, const char *even
 		goto out;
 	}
 	/* within the series' allowance: the refused occurrences are declined
-	 * and stay listed in res, as what the answer reports */
+	 * and stay listed in res, as what the answer reports. What the room
+	 * says is what its bookings are: one pending (waiting for a delegate),
+	 * among those that stay or those added below, keeps it pending. */
+	int pending = 0;
 	for (int j = 0; !rc && j < nhave; j++) {
 		int keep = 0;
 		for (int i = 0; i < occ.n && !keep; i++)
@@ -285,8 +293,11 @@ static int sync_room(struct db *db, const struct calendar *cal, const char *even
 			       have[j].end_at == occ.v[i].end;
 		if (!keep && have[j].end_at > now)
 			rc = store_booking_delete(db, cal->account_id, have[j].id);
+		else if (!strcmp(have[j].status, "pending"))
+			pending = 1;
 	}
 	const char *status = room->approval && !delegate ? "pending" : "confirmed";
+	int64_t known_len = room->max_booking_len;
 	for (int i = 0; !rc && i < occ.n; i++) {
 		if (!ok[i])
 			continue;
@@ -309,7 +320,9 @@ static int sync_room(struct db *db, const struct calendar *cal, const char *even
 		b.busy_to = b.end_at + room->buffer_after;
 		snprintf(b.status, sizeof b.status, "%s", status);
 		b.created_at = now;
-		rc = store_booking_insert(db, &b);
+		rc = store_booking_insert_known(db, &b, &known_len);
+		if (!rc && !strcmp(status, "pending"))
+			pending = 1;
 		if (rc == E_CONFLICT) { /* taken by a concurrent transaction (PostgreSQL) */
 			struct booking_refusal *f = refuse(res, room, b.start_at, b.end_at, b.recurrence_id, "conflict");
 			if (f)
@@ -319,14 +332,7 @@ static int sync_room(struct db *db, const struct calendar *cal, const char *even
 	}
 	free(ok);
 	out->declined = refused;
-	/* what the room says is what its bookings are: one pending (waiting for a
-	 * delegate) keeps the whole answer pending */
-	out->status = "confirmed";
-	if (!rc && !(rc = store_booking_of_event(db, cal->account_id, event_id, room->id, have, BOOKINGS_MAX,
-						 &nhave)))
-		for (int j = 0; j < nhave; j++)
-			if (!strcmp(have[j].status, "pending"))
-				out->status = "pending";
+	out->status = !rc && pending ? "pending" : "confirmed";
 	if (!rc)
 		rc = booking_room_changed(db, room->id);
 out:
@@ -402,9 +408,17 @@ int booking_sync(struct db *db, const struct calendar *cal, const char *event_id
 		if (!still && !(rc = store_booking_delete(db, cal->account_id, all[j].id)))
 			rc = booking_room_changed(db, all[j].room_id);
 	}
+	/* each room's bookings from that list (one query for all of them),
+	 * unless the room is invited twice: the second sync reads what the first
+	 * one wrote. A full list may have been cut: then each reads its own. */
+	for (int k = 0; !rc && k < nrooms; k++) {
+		int again = nall >= BOOKINGS_MAX;
+		for (int i = 0; i < k && !again; i++)
+			again = !strcmp(rooms[i].id, rooms[k].id);
+		rc = sync_room(db, cal, event_id, o, actor, &rooms[k], again ? NULL : all, nall, res,
+			       &res->rooms[res->nrooms++]);
+	}
 	free(all);
-	for (int k = 0; !rc && k < nrooms; k++)
-		rc = sync_room(db, cal, event_id, o, actor, &rooms[k], res, &res->rooms[res->nrooms++]);
 	if (rc)
 		return rc;
 	if (!partstat || !nrooms)

@@ -24,21 +24,11 @@
 
 #define PAGE_MAX 200
 #define LIST_MAX 1000
+#define SEARCH_MAX 400 /* candidates the search checks at most */
 
-static json_t *room_json(struct db *db, const struct room *o)
+/* a room's JSON, given its equipment, company and delegate arrays (taken) */
+static json_t *room_json_of(const struct room *o, json_t *eq, json_t *co, json_t *de)
 {
-	char tags[32][ROOM_TAG_MAX], companies[64][ID_MAX], delegates[64][ID_MAX];
-	int nt = 0, nc = 0, nd = 0;
-	store_room_tags(db, o->account_id, o->id, tags, 32, &nt);
-	store_room_links(db, "companies", o->account_id, o->id, companies, 64, &nc);
-	store_room_links(db, "delegates", o->account_id, o->id, delegates, 64, &nd);
-	json_t *eq = json_array(), *co = json_array(), *de = json_array();
-	for (int i = 0; i < nt; i++)
-		json_array_append_new(eq, json_string(tags[i]));
-	for (int i = 0; i < nc; i++)
-		json_array_append_new(co, json_string(companies[i]));
-	for (int i = 0; i < nd; i++)
-		json_array_append_new(de, json_string(delegates[i]));
 	json_t *hours = *o->opening_hours ? json_loads(o->opening_hours, 0, NULL) : NULL;
 	json_t *rules = json_pack(
 		"{s:I, s:I, s:I, s:I, s:I, s:o, s:b, s:o, s:o, s:i, s:i}", "max_duration_minutes",
@@ -55,6 +45,69 @@ static json_t *room_json(struct db *db, const struct room *o)
 			 o->capacity, "building", o->building, "floor", o->floor, "description", o->description,
 			 "hide_subjects", o->hide_subjects, "equipment", eq, "rules", rules, "created_at", created,
 			 "updated_at", updated);
+}
+
+/* a page's tags, companies and delegates: one array each per room, at most
+ * as many as a room can be given (32 tags, 64 ids) */
+struct page_links {
+	json_t **arrays;
+	size_t max;
+};
+
+static void add_link(void *ctx, int i, const char *value)
+{
+	struct page_links *l = ctx;
+	if (json_array_size(l->arrays[i]) < l->max)
+		json_array_append_new(l->arrays[i], json_string(value));
+}
+
+/* the JSON of n rooms appended to items, with three queries for the whole
+ * page instead of three a room */
+static int rooms_json(struct db *db, const struct room *rooms, int n, json_t *items)
+{
+	static const char *const kinds[] = {"equipment", "companies", "delegates"};
+	static const size_t max[] = {32, 64, 64};
+	if (n <= 0)
+		return 0;
+	const char **ids = malloc(sizeof *ids * (size_t)n);
+	json_t **arrays = calloc((size_t)n * 3, sizeof *arrays);
+	int rc = 0;
+	if (!ids || !arrays) {
+		rc = E_NOMEM;
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		ids[i] = rooms[i].id;
+		for (int k = 0; k < 3; k++)
+			arrays[k * n + i] = json_array();
+	}
+	for (int k = 0; !rc && k < 3; k++) {
+		struct page_links l = {arrays + k * n, max[k]};
+		rc = store_room_links_page(db, kinds[k], rooms[0].account_id, ids, n, add_link, &l);
+	}
+	if (!rc)
+		for (int i = 0; i < n; i++) {
+			json_array_append_new(items, room_json_of(&rooms[i], arrays[i], arrays[n + i], arrays[2 * n + i]));
+			arrays[i] = arrays[n + i] = arrays[2 * n + i] = NULL;
+		}
+out:
+	if (arrays)
+		for (int i = 0; i < n * 3; i++)
+			json_decref(arrays[i]);
+	free(arrays);
+	free(ids);
+	return rc;
+}
+
+/* one room (a store failure gives it empty lists, as it always did) */
+static json_t *room_json(struct db *db, const struct room *o)
+{
+	json_t *one = json_array();
+	if (rooms_json(db, o, 1, one))
+		return room_json_of(o, json_array(), json_array(), json_array());
+	json_t *v = json_incref(json_array_get(one, 0));
+	json_decref(one);
+	return v;
 }
 
 static int tag_ok(const char *t)
@@ -334,9 +387,12 @@ static int list(struct req *r)
 		return rc;
 	}
 	json_t *items = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(items, room_json(db, &rooms[i]));
+	rc = rooms_json(db, rooms, n, items);
 	free(rooms);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
 	return resp_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -474,30 +530,46 @@ static int search(struct req *r)
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
-	struct room cand[100];
-	int n = 0;
-	if ((rc = store_room_free(db, r->who.account_id, &q, cand, 100, &n)))
-		return rc;
-	json_t *items = json_array();
-	int shown = 0;
-	for (int i = 0; i < n && shown < limit; i++) {
-		int may = 1;
-		struct calendar c;
-		if (strcmp(r->who.role, "admin") &&
-		    (rc = store_room_may_book(db, r->who.account_id, cand[i].id, r->who.user_id, &may)))
+	/* who may book is part of the search; candidates beyond the limit are
+	 * for those that the opening hours leave out (closed then); when too
+	 * many are, ask for more */
+	if (strcmp(r->who.role, "admin"))
+		q.bookable_by = r->who.user_id;
+	json_t *items = NULL;
+	for (int want = limit + 10;; want = want * 4 < SEARCH_MAX ? want * 4 : SEARCH_MAX) {
+		struct room *cand = malloc(sizeof *cand * want);
+		char(*tz)[64] = malloc(sizeof *tz * want);
+		int n = 0, shown = 0;
+		if (!cand || !tz) {
+			free(cand);
+			free(tz);
+			return E_NOMEM;
+		}
+		if ((rc = store_room_free(db, r->who.account_id, &q, cand, want, &n)) ||
+		    (rc = store_room_time_zones(db, r->who.account_id, cand, n, tz))) {
+			free(cand);
+			free(tz);
+			return rc;
+		}
+		/* the rooms shown, in place at the front of cand */
+		for (int i = 0; i < n && shown < limit; i++) {
+			if (!*tz[i] || !booking_within_hours(&cand[i], tz[i], q.start, q.end))
+				continue; /* no calendar (being deleted), or closed then */
+			if (shown != i)
+				cand[shown] = cand[i];
+			shown++;
+		}
+		free(tz);
+		items = json_array();
+		rc = rooms_json(db, cand, shown, items);
+		free(cand);
+		if (rc) {
+			json_decref(items);
+			return rc;
+		}
+		if (shown == limit || n < want || want == SEARCH_MAX)
 			break;
-		if (!may || (rc = store_calendar_get(db, cand[i].account_id, cand[i].calendar_id, &c)))
-			continue;
-		if (cand[i].max_duration && q.end - q.start > cand[i].max_duration)
-			continue;
-		if (!booking_within_hours(&cand[i], c.time_zone, q.start, q.end))
-			continue;
-		json_array_append_new(items, room_json(db, &cand[i]));
-		shown++;
-	}
-	if (rc) {
 		json_decref(items);
-		return rc;
 	}
 	return resp_json(r, 200, json_pack("{s:o}", "items", items));
 }

@@ -42,7 +42,9 @@ static int rows(struct db_rows *r, struct booking *out, int max, int *n, int wit
 	return rc < 0 ? rc : 0;
 }
 
-int store_booking_insert(struct db *db, const struct booking *b)
+int store_booking_insert(struct db *db, const struct booking *b) { return store_booking_insert_known(db, b, NULL); }
+
+int store_booking_insert_known(struct db *db, const struct booking *b, int64_t *known_len)
 {
 	int rc = db_exec(db,
 			 "INSERT INTO bookings (account_id, id, room_id, event_id, recurrence_id, start_at, end_at,"
@@ -53,7 +55,14 @@ int store_booking_insert(struct db *db, const struct booking *b)
 		return rc;
 	if (b->checked_in_at && (rc = store_booking_check_in(db, b->account_id, b->id, b->checked_in_at)))
 		return rc;
-	return store_room_grow_len(db, b->account_id, b->room_id, b->busy_to - b->busy_from);
+	int64_t len = b->busy_to - b->busy_from;
+	if (known_len && len <= *known_len)
+		return 0; /* the room's longest span only grows: no longer than one it held */
+	if ((rc = store_room_grow_len(db, b->account_id, b->room_id, len)))
+		return rc;
+	if (known_len)
+		*known_len = len;
+	return 0;
 }
 
 static int changed(int rc)

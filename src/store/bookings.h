@@ -26,6 +26,10 @@ struct booking {
 /* E_CONFLICT when it overlaps another booking of the room (PostgreSQL: the
  * exclusion constraint; SQLite: the caller's write transaction checked) */
 int store_booking_insert(struct db *db, const struct booking *b);
+/* the same, given the room's max_booking_len as read in this transaction
+ * (kept up to date here): the room is written only when the booking is
+ * longer, since that length never shrinks */
+int store_booking_insert_known(struct db *db, const struct booking *b, int64_t *known_len);
 int store_booking_delete(struct db *db, const char *account_id, const char *id);
 int store_booking_set_status(struct db *db, const char *account_id, const char *id, const char *status);
 /* every booking of the event in the room becomes confirmed */

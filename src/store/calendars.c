@@ -141,12 +141,9 @@ int store_calendar_list_owned(struct db *db, const char *account_id, const char 
 
 int store_calendar_bump(struct db *db, const char *account_id, const char *id, int64_t *out)
 {
-	int rc = db_exec(db, "UPDATE calendars SET version = version + 1 WHERE account_id = ? AND id = ?",
-			 "ss", account_id, id);
-	if (rc < 0)
-		return rc;
-	if (rc == 0)
-		return E_NOTFOUND;
-	return db_query_int(db, out, "SELECT version FROM calendars WHERE account_id = ? AND id = ?", "ss",
-			    account_id, id);
+	/* one statement, not an update then a read: E_NOTFOUND when no row */
+	return db_query_int(db, out,
+			    "UPDATE calendars SET version = version + 1 WHERE account_id = ? AND id = ?"
+			    " RETURNING version",
+			    "ss", account_id, id);
 }

@@ -2,7 +2,9 @@
  * by every node: on PostgreSQL through NOTIFY (delivered at commit, to every
  * LISTENing node, this one included, by the listener thread below); on
  * SQLite, one process, from a list kept with the transaction and delivered
- * by db_commit. A rollback drops what it said. */
+ * by db_commit. Both keep the list: PostgreSQL's is sent in one statement
+ * just before COMMIT (db_changes_send), not one round trip a topic. A
+ * rollback drops what it said. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +39,7 @@ int store_changed(struct db *db, const char *topic)
 {
 	if (strlen(topic) >= TOPIC_MAX)
 		return E_INVALID;
-	if (db_kind(db) == DB_PG) {
+	if (db_kind(db) == DB_PG && !db->in_tx) {
 		int rc = db_exec(db, "SELECT pg_notify('" CHANNEL "', ?)", "s", topic);
 		return rc < 0 ? rc : 0;
 	}
@@ -57,13 +59,55 @@ int store_changed(struct db *db, const char *topic)
 	return 0;
 }
 
+#define NOTIFY_BATCH 32
+
+int db_changes_send(struct db *db)
+{
+	if (db_kind(db) != DB_PG || !db->changed)
+		return 0;
+	/* oldest first (the list is newest first), up to NOTIFY_BATCH a statement */
+	const char *topics[256];
+	int n = 0;
+	for (struct db_topic *t = db->changed; t && n < 256; t = t->next)
+		topics[n++] = t->topic;
+	for (int i = 0, j = n - 1; i < j; i++, j--) {
+		const char *x = topics[i];
+		topics[i] = topics[j];
+		topics[j] = x;
+	}
+	int rc = 0;
+	struct db_topic *rest = db->changed;
+	for (int i = 0; i < 256 && rest; i++)
+		rest = rest->next;
+	for (int at = 0; !rc && at < n; at += NOTIFY_BATCH) {
+		int k = n - at < NOTIFY_BATCH ? n - at : NOTIFY_BATCH;
+		char sql[64 + NOTIFY_BATCH * 24];
+		struct db_param p[NOTIFY_BATCH];
+		int len = snprintf(sql, sizeof sql, "SELECT pg_notify('" CHANNEL "', t) FROM (VALUES ");
+		for (int i = 0; i < k; i++) {
+			len += snprintf(sql + len, sizeof sql - len, i ? ", (?)" : "(?)");
+			p[i] = (struct db_param){'s', topics[at + i], 0};
+		}
+		snprintf(sql + len, sizeof sql - len, ") v(t)");
+		struct db_rows *r;
+		if (!(rc = db_query_params(db, &r, sql, k, p)))
+			db_rows_free(r);
+	}
+	/* more than 256 topics in one transaction: the rest one by one */
+	for (; !rc && rest; rest = rest->next) {
+		int x = db_exec(db, "SELECT pg_notify('" CHANNEL "', ?)", "s", rest->topic);
+		rc = x < 0 ? x : 0;
+	}
+	return rc;
+}
+
 void db_changes_end(struct db *db, int committed)
 {
 	struct db_topic *t = db->changed;
 	db->changed = NULL;
 	while (t) {
 		struct db_topic *next = t->next;
-		if (committed)
+		if (committed && db_kind(db) != DB_PG) /* PostgreSQL's listener hears them */
 			deliver(t->topic);
 		free(t);
 		t = next;

@@ -234,7 +234,9 @@ int db_commit(struct db *db)
 	if (!db->in_tx)
 		return E_DB;
 	int64_t ch;
-	int rc = db->ops->exec(db, "COMMIT", 0, NULL, &ch);
+	int rc = db_changes_send(db);
+	if (!rc)
+		rc = db->ops->exec(db, "COMMIT", 0, NULL, &ch);
 	if (rc) {
 		db->ops->exec(db, "ROLLBACK", 0, NULL, &ch);
 	}

@@ -64,6 +64,9 @@ void db_rollback(struct db *db); /* safe to call when no transaction is open */
 /* the end of a transaction for the topics it changed: delivered when
  * committed, dropped otherwise (store/changes.c) */
 void db_changes_end(struct db *db, int committed);
+/* PostgreSQL: the NOTIFYs of the topics the open transaction changed, sent
+ * by db_commit just before COMMIT (one statement for all of them) */
+int db_changes_send(struct db *db);
 
 /* returns the number of rows changed (>= 0) or an error */
 int db_exec(struct db *db, const char *sql, const char *types, ...);

@@ -1,5 +1,7 @@
 /* rooms, room_equipment, room_companies and room_delegates tables, and the
- * free-room search. */
+ * free-room search. What a page of rooms needs besides their rows (tags,
+ * links, calendar time zones) is read for the whole page at once: one query
+ * a kind, not one a room. */
 #include <stdio.h>
 #include <string.h>
 
@@ -215,6 +217,81 @@ int store_room_links(struct db *db, const char *kind, const char *account_id, co
 	return rc < 0 ? rc : 0;
 }
 
+#define PAGE_CHUNK 100 /* room ids bound in one IN list */
+
+/* " IN (?, ?, ...)" for n ids after the account: the parameters */
+static int in_list(char *sql, size_t size, int len, struct db_param *p, const char *account_id,
+		   const char *const *ids, int n)
+{
+	p[0] = (struct db_param){'s', account_id, 0};
+	len += snprintf(sql + len, size - len, " IN (");
+	for (int i = 0; i < n; i++) {
+		len += snprintf(sql + len, size - len, i ? ", ?" : "?");
+		p[i + 1] = (struct db_param){'s', ids[i], 0};
+	}
+	return len + snprintf(sql + len, size - len, ")");
+}
+
+int store_room_links_page(struct db *db, const char *kind, const char *account_id, const char *const *room_ids,
+			  int n, void (*each)(void *ctx, int i, const char *value), void *ctx)
+{
+	const char *col = "tag", *table = "room_equipment";
+	if (strcmp(kind, "equipment"))
+		table = link_table(kind, &col);
+	char sql[PAGE_CHUNK * 3 + 256];
+	struct db_param p[PAGE_CHUNK + 1];
+	int rc = 0;
+	for (int at = 0; !rc && at < n; at += PAGE_CHUNK) {
+		int k = n - at < PAGE_CHUNK ? n - at : PAGE_CHUNK;
+		int len = snprintf(sql, sizeof sql, "SELECT room_id, %s FROM %s WHERE account_id = ? AND room_id", col,
+				   table);
+		len = in_list(sql, sizeof sql, len, p, account_id, room_ids + at, k);
+		snprintf(sql + len, sizeof sql - len, " ORDER BY room_id, %s", col);
+		struct db_rows *r;
+		if ((rc = db_query_params(db, &r, sql, k + 1, p)))
+			break;
+		while ((rc = db_next(r)) == 1) {
+			const char *room = db_text(r, 0), *v = db_text(r, 1);
+			for (int i = at; i < at + k; i++) /* a page may list a room twice */
+				if (!strcmp(room_ids[i], room))
+					each(ctx, i, v);
+		}
+		db_rows_free(r);
+		rc = rc < 0 ? rc : 0;
+	}
+	return rc;
+}
+
+int store_room_time_zones(struct db *db, const char *account_id, const struct room *rooms, int n,
+			  char (*tz)[64])
+{
+	char sql[PAGE_CHUNK * 3 + 256];
+	struct db_param p[PAGE_CHUNK + 1];
+	const char *ids[PAGE_CHUNK];
+	int rc = 0;
+	for (int i = 0; i < n; i++)
+		tz[i][0] = 0;
+	for (int at = 0; !rc && at < n; at += PAGE_CHUNK) {
+		int k = n - at < PAGE_CHUNK ? n - at : PAGE_CHUNK;
+		for (int i = 0; i < k; i++)
+			ids[i] = rooms[at + i].calendar_id;
+		int len = snprintf(sql, sizeof sql, "SELECT id, time_zone FROM calendars WHERE account_id = ? AND id");
+		in_list(sql, sizeof sql, len, p, account_id, ids, k);
+		struct db_rows *r;
+		if ((rc = db_query_params(db, &r, sql, k + 1, p)))
+			break;
+		while ((rc = db_next(r)) == 1) {
+			const char *id = db_text(r, 0), *v = db_text(r, 1);
+			for (int i = at; i < at + k; i++)
+				if (!strcmp(rooms[i].calendar_id, id))
+					snprintf(tz[i], sizeof tz[i], "%s", v ? v : "");
+		}
+		db_rows_free(r);
+		rc = rc < 0 ? rc : 0;
+	}
+	return rc;
+}
+
 int store_room_may_book(struct db *db, const char *account_id, const char *room_id, const char *user_id,
 			int *yes)
 {
@@ -230,6 +307,28 @@ int store_room_may_book(struct db *db, const char *account_id, const char *room_
 	return rc;
 }
 
+int store_room_rights(struct db *db, const char *account_id, const char *room_id, const char *user_id,
+		      int *may_book, int *delegate)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r,
+			  "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM room_companies WHERE account_id = ?"
+			  " AND room_id = ?) THEN 1 WHEN EXISTS (SELECT 1 FROM room_companies rc JOIN"
+			  " user_companies uc ON uc.account_id = rc.account_id AND uc.company_id ="
+			  " rc.company_id WHERE rc.account_id = ? AND rc.room_id = ? AND uc.user_id = ?)"
+			  " THEN 1 ELSE 0 END, (SELECT COUNT(*) FROM room_delegates WHERE account_id = ?"
+			  " AND room_id = ? AND user_id = ?)",
+			  "ssssssss", account_id, room_id, account_id, room_id, user_id, account_id, room_id,
+			  user_id);
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	*may_book = rc == 1 && db_int(r, 0) != 0;
+	*delegate = rc == 1 && db_int(r, 1) != 0;
+	db_rows_free(r);
+	return rc < 0 ? rc : rc == 1 ? 0 : E_NOTFOUND;
+}
+
 int store_room_is_delegate(struct db *db, const char *account_id, const char *room_id,
 			   const char *user_id, int *yes)
 {
@@ -241,46 +340,80 @@ int store_room_is_delegate(struct db *db, const char *account_id, const char *ro
 	return rc;
 }
 
-int store_room_free(struct db *db, const char *account_id, const struct room_query *q, struct room *out,
-		    int max, int *n)
+/* one walk of the free-room search: rooms of the building (same > 0), of
+ * the others (same == 0) or of any (same < 0), that fit and are free, in the
+ * search's order; appends its SQL and parameters. The cheap tests come
+ * first: equipment before the probe of the room's bookings. */
+static int free_walk(char *sql, size_t size, int len, struct db_param *p, int *np, int same,
+		     const char *account_id, const struct room_query *q, int max)
 {
-	/* the tags as one string matched with LIKE on a list would not use the
-	 * index: count the room's matching tags instead */
-	char sql[2400];
-	int len = snprintf(sql, sizeof sql,
-			   "SELECT " ROOM_COLS " FROM rooms r WHERE r.account_id = ? AND r.capacity >= ?"
-			   " AND r.id <> ? AND (? = '' OR r.floor = ?)"
-			   " AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.room_id = r.id"
-			   " AND b.busy_from < ? + r.buffer_after AND b.busy_to > ? - r.buffer_before"
-			   " AND b.busy_from >= ? - r.buffer_before - r.max_booking_len)");
-	struct db_param p[32];
-	int np = 0;
 	const char *floor = q->floor ? q->floor : "";
-	p[np++] = (struct db_param){'s', account_id, 0};
-	p[np++] = (struct db_param){'i', NULL, q->capacity};
-	p[np++] = (struct db_param){'s', q->except_room ? q->except_room : "", 0};
-	p[np++] = (struct db_param){'s', floor, 0};
-	p[np++] = (struct db_param){'s', floor, 0};
-	p[np++] = (struct db_param){'i', NULL, q->end};
-	p[np++] = (struct db_param){'i', NULL, q->start};
-	p[np++] = (struct db_param){'i', NULL, q->start};
+	len += snprintf(sql + len, size - len,
+			"SELECT * FROM (SELECT %d AS pri, r.*, lower(r.name) AS lname FROM rooms r"
+			" WHERE r.account_id = ?%s AND r.capacity >= ? AND r.id <> ? AND (? = '' OR r.floor = ?)"
+			" AND (r.max_duration = 0 OR r.max_duration >= ?)",
+			same > 0 ? 0 : 1, same > 0 ? " AND r.building = ?" : same == 0 ? " AND r.building <> ?" : "");
+	p[(*np)++] = (struct db_param){'s', account_id, 0};
+	if (same >= 0)
+		p[(*np)++] = (struct db_param){'s', q->building, 0};
+	p[(*np)++] = (struct db_param){'i', NULL, q->capacity};
+	p[(*np)++] = (struct db_param){'s', q->except_room ? q->except_room : "", 0};
+	p[(*np)++] = (struct db_param){'s', floor, 0};
+	p[(*np)++] = (struct db_param){'s', floor, 0};
+	p[(*np)++] = (struct db_param){'i', NULL, q->end - q->start};
 	if (q->ntags) {
-		if (q->ntags > 16)
-			return E_INVALID;
-		len += snprintf(sql + len, sizeof sql - len,
+		len += snprintf(sql + len, size - len,
 				" AND (SELECT COUNT(*) FROM room_equipment t WHERE t.account_id = r.account_id"
 				" AND t.room_id = r.id AND t.tag IN (");
 		for (size_t i = 0; i < q->ntags; i++) {
-			len += snprintf(sql + len, sizeof sql - len, i ? ", ?" : "?");
-			p[np++] = (struct db_param){'s', q->tags[i], 0};
+			len += snprintf(sql + len, size - len, i ? ", ?" : "?");
+			p[(*np)++] = (struct db_param){'s', q->tags[i], 0};
 		}
-		len += snprintf(sql + len, sizeof sql - len, ")) = %zu", q->ntags);
+		len += snprintf(sql + len, size - len, ")) = %zu", q->ntags);
 	}
-	const char *building = q->building ? q->building : "";
-	len += snprintf(sql + len, sizeof sql - len,
-			" ORDER BY CASE WHEN r.building = ? THEN 0 ELSE 1 END, r.capacity, lower(r.name), r.id"
-			" LIMIT ?");
-	p[np++] = (struct db_param){'s', building, 0};
+	if (q->bookable_by) { /* as store_room_may_book */
+		len += snprintf(sql + len, size - len,
+				" AND (NOT EXISTS (SELECT 1 FROM room_companies c WHERE c.account_id = r.account_id"
+				" AND c.room_id = r.id) OR EXISTS (SELECT 1 FROM room_companies c JOIN"
+				" user_companies uc ON uc.account_id = c.account_id AND uc.company_id = c.company_id"
+				" WHERE c.account_id = r.account_id AND c.room_id = r.id AND uc.user_id = ?))");
+		p[(*np)++] = (struct db_param){'s', q->bookable_by, 0};
+	}
+	len += snprintf(sql + len, size - len,
+			" AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.room_id = r.id"
+			" AND b.busy_from < ? + r.buffer_after AND b.busy_to > ? - r.buffer_before"
+			" AND b.busy_from >= ? - r.buffer_before - r.max_booking_len)"
+			" ORDER BY r.capacity, lower(r.name), r.id LIMIT ?) w%d",
+			same + 1);
+	p[(*np)++] = (struct db_param){'i', NULL, q->end};
+	p[(*np)++] = (struct db_param){'i', NULL, q->start};
+	p[(*np)++] = (struct db_param){'i', NULL, q->start};
+	p[(*np)++] = (struct db_param){'i', NULL, max};
+	return len;
+}
+
+int store_room_free(struct db *db, const char *account_id, const struct room_query *q, struct room *out,
+		    int max, int *n)
+{
+	/* "the building first" as an ORDER BY expression would test every room
+	 * that fits before sorting; as two walks, each follows an index in its
+	 * order (rooms_search_building, rooms_search: migration 011) and stops
+	 * at the limit. The tags as one string matched with LIKE on a list would
+	 * not use the index: count the room's matching tags instead. */
+	if (q->ntags > 16)
+		return E_INVALID;
+	char sql[8000];
+	struct db_param p[64];
+	int np = 0;
+	int len = snprintf(sql, sizeof sql, "SELECT " ROOM_COLS " FROM (");
+	if (q->building && *q->building) {
+		len = free_walk(sql, sizeof sql, len, p, &np, 1, account_id, q, max);
+		len += snprintf(sql + len, sizeof sql - len, " UNION ALL ");
+		len = free_walk(sql, sizeof sql, len, p, &np, 0, account_id, q, max);
+	} else {
+		len = free_walk(sql, sizeof sql, len, p, &np, -1, account_id, q, max);
+	}
+	snprintf(sql + len, sizeof sql - len, ") r ORDER BY pri, capacity, lname, id LIMIT ?");
 	p[np++] = (struct db_param){'i', NULL, max};
 	struct db_rows *r;
 	int rc = db_query_params(db, &r, sql, np, p);

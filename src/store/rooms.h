@@ -54,13 +54,25 @@ int store_room_links(struct db *db, const char *kind, const char *account_id, co
 /* may this user book the room: no companies listed, or one of theirs is */
 int store_room_may_book(struct db *db, const char *account_id, const char *room_id, const char *user_id,
 			int *yes);
+/* both of the above in one query */
+int store_room_rights(struct db *db, const char *account_id, const char *room_id, const char *user_id,
+		      int *may_book, int *delegate);
+/* for a page of rooms, in one query a hundred rooms: each value of the kind
+ * ("equipment": tags, "companies", "delegates") of room_ids[i], as (i,
+ * value), in the order of store_room_tags / store_room_links for each room */
+int store_room_links_page(struct db *db, const char *kind, const char *account_id, const char *const *room_ids,
+			  int n, void (*each)(void *ctx, int i, const char *value), void *ctx);
+/* the time zone of each room's calendar ("" when it has none) */
+int store_room_time_zones(struct db *db, const char *account_id, const struct room *rooms, int n,
+			  char (*tz)[64]);
 int store_room_is_delegate(struct db *db, const char *account_id, const char *room_id,
 			   const char *user_id, int *yes);
 
 /* Rooms free for [start, end) (each widened by its own buffers), with at
  * least `capacity` seats and every tag, those in `building` first, then the
- * smallest that fits, then by name; except_room is left out. Opening hours
- * and who may book are the caller's to check. */
+ * smallest that fits, then by name; except_room and rooms whose longest
+ * meeting is shorter are left out, and with bookable_by those that user may
+ * not book. Opening hours are the caller's to check. */
 struct room_query {
 	int capacity;
 	const char *const *tags;
@@ -69,6 +81,7 @@ struct room_query {
 	const char *floor;    /* NULL or "": any */
 	int64_t start, end;
 	const char *except_room;
+	const char *bookable_by; /* NULL: any room; a user id: only those store_room_may_book allows */
 };
 int store_room_free(struct db *db, const char *account_id, const struct room_query *q, struct room *out,
 		    int max, int *n);

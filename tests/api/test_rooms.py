@@ -238,3 +238,30 @@ def test_delegates_approve_and_decline(srv, admin):
     _, c2, cal2 = booker(srv, admin)
     assert book(c2, cal2, [rm], start=T + "T14:00:00", end=T + "T15:00:00").status_code == 201
     problem(delegate.post("/api/v1/rooms/%s/bookings/bkg_aaaaaaaaaaaaaaaaaaaa/approve" % rm["id"]), 404)
+
+
+def test_search_and_list_show_each_room_as_its_own_page(srv, admin):
+    """the search and the list read tags, companies and delegates for the
+    whole page at once: each item is what GET /rooms/{id} says, and a room
+    kept for another company is left out of a member's search"""
+    tag = uniq("p").lower().replace(" ", "")
+    mine = srv.default_company(admin)
+    other = admin.post("/api/v1/companies", json={"name": uniq("Other ")}).json()["id"]
+    d1, _ = srv.make_user(admin, "member")
+    d2, _ = srv.make_user(admin, "member")
+    rooms = [room(admin, capacity=40 + i, building=tag, equipment=[tag, "b-%d" % i, "a-%d" % i][: 1 + i % 3],
+                  rules={"company_ids": [mine] if i % 3 == 1 else [], "delegate_ids": [d1["id"], d2["id"]][: i % 3]})
+             for i in range(7)]
+    kept = room(admin, capacity=40, building=tag, equipment=[tag], rules={"company_ids": [other]})
+    _, c, _ = booker(srv, admin)
+    q = {"capacity": 40, "equipment": tag, "building": tag, "start": utc(T, "10:00"), "end": utc(T, "11:00"),
+         "limit": 100}
+    items = c.get("/api/v1/rooms/search", params=q).json()["items"]
+    assert [x["id"] for x in items] == [r["id"] for r in rooms]
+    for x in items:
+        assert x == admin.get("/api/v1/rooms/%s" % x["id"]).json()
+    assert kept["id"] in [x["id"] for x in admin.get("/api/v1/rooms/search", params=q).json()["items"]]
+    listed = {x["id"]: x for x in c.get("/api/v1/rooms", params={"q": tag}).json()["items"]}
+    assert set(listed) == {r["id"] for r in rooms} | {kept["id"]}
+    for i, x in listed.items():
+        assert x == admin.get("/api/v1/rooms/%s" % i).json()

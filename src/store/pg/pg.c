@@ -1,8 +1,10 @@
 /* PostgreSQL backend of the driver (libpq): `?` placeholders are rewritten to
  * $n, parameters are sent as text with explicit types (text / int8), and
  * SQLSTATE classes map to our error codes (23505/23503/23P01 -> E_CONFLICT).
- * A connection the server dropped is replaced before the next statement run
- * outside a transaction (see pg_ready), so a node outlives a PostgreSQL restart. */
+ * Statements are prepared once per connection and kept in a bounded cache
+ * keyed by their SQL text and parameter types (see struct stmt). A connection
+ * the server dropped is replaced before the next statement run outside a
+ * transaction (see pg_ready), so a node outlives a PostgreSQL restart. */
 #include <errno.h>
 #include <libpq-fe.h>
 #include <poll.h>
@@ -14,13 +16,34 @@
 #include "core/log.h"
 #include "store/db.h"
 
-#define MAX_PARAMS 32
+#define MAX_PARAMS 128 /* the free-room search with 16 tags binds 55; a page of 100 rooms' links 101 */
+#define CACHE 256       /* prepared statements a connection keeps (the least recently used goes) */
+
+/* A statement prepared on this connection's server session. Sending each
+ * statement unprepared cost a parse and a plan every time: most statements
+ * are small and run thousands of times. The name is unique for the life of
+ * the connection object (a counter), so forgetting a statement without
+ * deallocating it can never make a later PREPARE collide: the cache is
+ * simply emptied when the session is replaced (PQreset: a new session has
+ * none) and after a script (a migration may have changed the tables). */
+struct stmt {
+	char *sql;   /* as given, with `?` */
+	unsigned h;  /* of sql */
+	int n;       /* parameters */
+	char types[MAX_PARAMS]; /* 'i' or 's' each */
+	unsigned long name, used;
+};
 
 struct pg {
 	struct db base;
 	PGconn *c;
 	int lost; /* the connection broke and could not be replaced yet (logged once) */
+	struct stmt cache[CACHE];
+	int ncache;
+	unsigned long names, clock;
 };
+
+static void cache_forget(struct pg *g);
 
 struct db_rows {
 	struct db *db; /* must stay first (see db.c) */
@@ -98,7 +121,12 @@ static void quiet(void *arg, const char *msg) { (void)arg, (void)msg; }
 static int pg_setup(struct pg *g)
 {
 	PQsetNoticeProcessor(g->c, quiet, NULL);
-	PGresult *res = PQexec(g->c, "SET TIME ZONE 'UTC'");
+	/* prepared statements are still planned for their values each time: a
+	 * generic plan (chosen after five runs) made the free-room search and
+	 * the overlap probe several times slower, their best plan depends on
+	 * the window and the building; what the cache saves is the parse and
+	 * the round trip of an unnamed statement's Parse */
+	PGresult *res = PQexec(g->c, "SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan");
 	int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
 	PQclear(res);
 	return ok ? 0 : E_DB;
@@ -131,6 +159,7 @@ static int pg_ready(struct pg *g)
 	if (PQstatus(g->c) == CONNECTION_OK)
 		return 0;
 	PQreset(g->c);
+	cache_forget(g); /* the new session has none of them */
 	if (PQstatus(g->c) != CONNECTION_OK || pg_setup(g)) {
 		snprintf(g->base.err, sizeof g->base.err, "no connection to PostgreSQL: %s",
 			 PQerrorMessage(g->c));
@@ -145,27 +174,148 @@ static int pg_ready(struct pg *g)
 	return 0;
 }
 
+static unsigned hash(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void cache_forget(struct pg *g)
+{
+	for (int i = 0; i < g->ncache; i++)
+		free(g->cache[i].sql);
+	g->ncache = 0;
+}
+
+/* the error of a statement that another session's change made stale: its
+ * prepared form is gone (26000: DISCARD ALL, a pooler) or its result columns
+ * changed (0A000 "cached plan must not change result type": a migration of
+ * another node); preparing it again makes it run */
+static int stale(PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	return state && (!strcmp(state, "26000") || !strcmp(state, "0A000"));
+}
+
+static void drop(struct pg *g, struct stmt *st)
+{
+	char sql[48];
+	snprintf(sql, sizeof sql, "DEALLOCATE cv%lu", st->name);
+	/* outside an aborted transaction; when it fails, the name is only left
+	 * unused on the server (names are never reused) */
+	if (PQtransactionStatus(g->c) != PQTRANS_INERROR)
+		PQclear(PQexec(g->c, sql));
+	free(st->sql);
+	*st = g->cache[--g->ncache];
+}
+
+/* the cached statement for sql with these parameter types, prepared now if
+ * it was not; NULL with *err set when preparing failed, NULL with *err NULL
+ * when the statement is to be sent unprepared */
+static struct stmt *prepared(struct pg *g, const char *sql, int n, const struct db_param *p, PGresult **err)
+{
+	unsigned h = hash(sql);
+	*err = NULL;
+	for (int i = 0; i < g->ncache; i++) {
+		struct stmt *st = &g->cache[i];
+		if (st->h != h || st->n != n || strcmp(st->sql, sql))
+			continue;
+		int same = 1;
+		for (int k = 0; k < n && same; k++)
+			same = st->types[k] == (p[k].type == 'i' ? 'i' : 's');
+		if (!same)
+			continue;
+		st->used = ++g->clock;
+		return st;
+	}
+	/* in an aborted transaction the server refuses PREPARE as it refuses
+	 * the statement: sent as is, it fails with the usual error */
+	if (PQtransactionStatus(g->c) == PQTRANS_INERROR)
+		return NULL;
+	if (g->ncache == CACHE) {
+		int lru = 0;
+		for (int i = 1; i < g->ncache; i++)
+			if (g->cache[i].used < g->cache[lru].used)
+				lru = i;
+		drop(g, &g->cache[lru]);
+	}
+	char *q = rewrite(sql), *copy = strdup(sql);
+	if (!q || !copy) {
+		free(q);
+		free(copy);
+		return NULL;
+	}
+	struct stmt *st = &g->cache[g->ncache];
+	Oid types[MAX_PARAMS];
+	for (int k = 0; k < n; k++) {
+		st->types[k] = p[k].type == 'i' ? 'i' : 's';
+		types[k] = p[k].type == 'i' ? 20 /* int8 */ : 25 /* text */;
+	}
+	char name[32];
+	st->name = ++g->names;
+	snprintf(name, sizeof name, "cv%lu", st->name);
+	PGresult *res = PQprepare(g->c, name, q, n, types);
+	free(q);
+	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		free(copy);
+		*err = res;
+		return NULL;
+	}
+	PQclear(res);
+	st->sql = copy;
+	st->h = h;
+	st->n = n;
+	st->used = ++g->clock;
+	g->ncache++;
+	return st;
+}
+
 static PGresult *run(struct pg *g, const char *sql, int n, const struct db_param *p)
 {
-	char *q = rewrite(sql);
-	if (!q)
+	if (n > MAX_PARAMS)
 		return NULL;
-	Oid types[MAX_PARAMS];
 	const char *vals[MAX_PARAMS];
 	char nums[MAX_PARAMS][24];
-	for (int i = 0; i < n && i < MAX_PARAMS; i++) {
+	for (int i = 0; i < n; i++) {
 		if (p[i].type == 'i') {
-			types[i] = 20; /* int8 */
 			snprintf(nums[i], sizeof nums[i], "%lld", (long long)p[i].i);
 			vals[i] = nums[i];
 		} else {
-			types[i] = 25; /* text */
 			vals[i] = p[i].s;
 		}
 	}
-	PGresult *res = PQexecParams(g->c, q, n, types, vals, NULL, NULL, 0);
-	free(q);
-	return res;
+	for (int attempt = 0;; attempt++) {
+		PGresult *err;
+		struct stmt *st = prepared(g, sql, n, p, &err);
+		if (err)
+			return err;
+		if (!st) {
+			char *q = rewrite(sql);
+			if (!q)
+				return NULL;
+			Oid types[MAX_PARAMS];
+			for (int i = 0; i < n; i++)
+				types[i] = p[i].type == 'i' ? 20 : 25;
+			PGresult *res = PQexecParams(g->c, q, n, types, vals, NULL, NULL, 0);
+			free(q);
+			return res;
+		}
+		char name[32];
+		snprintf(name, sizeof name, "cv%lu", st->name);
+		PGresult *res = PQexecPrepared(g->c, name, n, vals, NULL, NULL, 0);
+		if (res && (PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK))
+			return res;
+		if (!stale(res))
+			return res;
+		/* prepared again, once: outside a transaction nothing ran; inside
+		 * one, the transaction is aborted and the caller rolls back */
+		drop(g, st);
+		if (attempt || g->base.in_tx)
+			return res;
+		PQclear(res);
+	}
 }
 
 static int pg_exec(struct db *db, const char *sql, int n, const struct db_param *p, int64_t *changes)
@@ -237,12 +387,20 @@ static int pg_script(struct db *db, const char *sql)
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		rc = map_err(g, res);
 	PQclear(res);
+	/* scripts are migrations (and LISTEN, locks: rare): tables may have
+	 * changed under the prepared statements, whose result columns must not */
+	if (g->ncache) {
+		if (PQtransactionStatus(g->c) != PQTRANS_INERROR)
+			PQclear(PQexec(g->c, "DEALLOCATE ALL"));
+		cache_forget(g);
+	}
 	return rc;
 }
 
 static void pg_close(struct db *db)
 {
 	struct pg *g = (struct pg *)db;
+	cache_forget(g);
 	PQfinish(g->c);
 	free(g);
 }
