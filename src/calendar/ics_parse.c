@@ -175,6 +175,35 @@ static int check_dates(const struct ics_lline *l, struct ics_error *err)
 
 /* ---- structure ---- */
 
+/* RFC 5545 §3.6.1: these VEVENT properties MUST NOT occur more than once
+ * (RRULE SHOULD NOT: refused too, a second rule would be silently dropped),
+ * and DTEND and DURATION MUST NOT both occur. libical keeps the first or the
+ * last of a pair without a word, so the stored event would not be the text. */
+static const char *const once_props[] = {
+	"DTSTAMP", "UID", "DTSTART", "CLASS", "CREATED", "DESCRIPTION", "GEO", "LAST-MODIFIED",
+	"LOCATION", "ORGANIZER", "PRIORITY", "SEQUENCE", "STATUS", "SUMMARY", "TRANSP", "URL",
+	"RECURRENCE-ID", "RRULE", "DTEND", "DURATION",
+};
+#define ONCE_N (sizeof once_props / sizeof once_props[0])
+
+/* seen: one bit per once_props entry of the current VEVENT */
+static int check_once(const struct ics_lline *l, uint32_t *seen, struct ics_error *err)
+{
+	for (size_t k = 0; k < ONCE_N; k++) {
+		if (!ics_name_is(l->s, once_props[k]))
+			continue;
+		if (*seen & (1u << k))
+			return ics_err(err, l->line, once_props[k], "occurs more than once in a VEVENT"), E_INVALID;
+		*seen |= 1u << k;
+		const uint32_t both = 1u << (ONCE_N - 1) | 1u << (ONCE_N - 2);
+		if ((*seen & both) == both)
+			return ics_err(err, l->line, once_props[k], "DURATION and DTEND together"),
+			       E_INVALID;
+		return 0;
+	}
+	return 0;
+}
+
 struct vev {
 	size_t b, e; /* BEGIN:VEVENT and END:VEVENT line indices */
 };
@@ -187,6 +216,7 @@ static int scan_object(const struct ics_lline *v, size_t n, struct vev **out, si
 		size_t at;
 	} st[16];
 	int depth = 0, cals = 0;
+	uint32_t seen = 0; /* check_once() of the VEVENT being read */
 	size_t cap = 8;
 	struct vev *ev = malloc(sizeof *ev * cap);
 	*out = ev;
@@ -220,6 +250,7 @@ static int scan_object(const struct ics_lline *v, size_t n, struct vev **out, si
 					*out = ev = g;
 				}
 				ev[*nout].b = i;
+				seen = 0;
 			}
 		} else if (!strncasecmp(s, "END:", 4)) {
 			if (!depth)
@@ -234,7 +265,8 @@ static int scan_object(const struct ics_lline *v, size_t n, struct vev **out, si
 		} else if (!depth) {
 			return ics_err(err, v[i].line, NULL, "text outside BEGIN:VCALENDAR ... END:VCALENDAR"),
 			       E_INVALID;
-		} else if (depth == 2 && !strcasecmp(st[1].kind, "VEVENT") && check_dates(&v[i], err)) {
+		} else if (depth == 2 && !strcasecmp(st[1].kind, "VEVENT") &&
+			   (check_dates(&v[i], err) || check_once(&v[i], &seen, err))) {
 			return E_INVALID;
 		}
 	}

@@ -78,6 +78,20 @@ def test_import_is_all_or_nothing_and_names_the_line(srv, admin):
     assert occurrences(c, cal["id"], "2030-01-01", "2030-12-31") == []
 
 
+def test_import_refuses_a_property_twice_in_an_event(srv, admin):
+    """RFC 5545 §3.6.1: DTEND (and UID, SUMMARY, RRULE, ...) at most once."""
+    c = member(srv, admin)
+    cal = new_calendar(c)
+    bad = ics(vevent("ok@x"), vevent("two@x", extra="DTEND;TZID=Europe/Paris:20300610T120000\n"
+                                     "DTEND;TZID=Europe/Paris:20300610T130000\n").replace("DURATION:PT1H\n", ""))
+    r = post_ics(c, cal["id"], bad)
+    p = problem(r, 422, "invalid-ics")
+    line = bad.split("\r\n").index("DTEND;TZID=Europe/Paris:20300610T130000") + 1
+    assert p["line"] == line and p["property"] == "DTEND", p
+    assert ("line %d" % line) in p["detail"] and "more than once" in p["detail"], p
+    assert occurrences(c, cal["id"], "2030-06-01", "2030-07-01") == []
+
+
 def test_export_gives_every_event_back(srv, admin):
     c = member(srv, admin)
     cal = new_calendar(c, name="Export me", time_zone="Europe/Paris")
