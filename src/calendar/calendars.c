@@ -253,6 +253,14 @@ fail:
 	return rc;
 }
 
+int calendar_delete(struct req *r, struct db *db, const struct calendar *c, int role)
+{
+	int rc = audit_record(r, db, "calendar.delete", "calendar", c->id, c->name, calendar_json(c, role), NULL);
+	if (!rc)
+		rc = store_calendar_delete(db, c->account_id, c->id);
+	return rc ? rc : calendar_changed(db, c);
+}
+
 static int delete(struct req *r)
 {
 	int rc, role;
@@ -274,10 +282,7 @@ static int delete(struct req *r)
 		rc = E_CONFLICT;
 		goto fail;
 	}
-	if ((rc = audit_record(r, db, "calendar.delete", "calendar", c.id, c.name, calendar_json(&c, role),
-			       NULL)) ||
-	    (rc = store_calendar_delete(db, c.account_id, c.id)) || (rc = calendar_changed(db, &c)) ||
-	    (rc = store_commit(db)))
+	if ((rc = calendar_delete(r, db, &c, role)) || (rc = store_commit(db)))
 		goto fail;
 	return resp_empty(r, 204);
 fail:

@@ -15,5 +15,9 @@ extern const struct route calendars_routes[];
 int calendar_ensure_default(struct db *db, const char *account_id, const char *user_id,
 			    const char *display_name, struct calendar *out);
 json_t *calendar_json(const struct calendar *c, int role);
+/* deletes c with its events, their room bookings and shares (the JSON API's
+ * DELETE and CalDAV's), audited; the caller has checked it is not a default
+ * or room calendar. Inside a write transaction. */
+int calendar_delete(struct req *r, struct db *db, const struct calendar *c, int role);
 
 #endif

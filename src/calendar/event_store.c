@@ -46,7 +46,7 @@ static int read_cur(void *ctx, const struct event_row *e)
 
 /* writes o as event out->id (insert when created) */
 static int write_row(struct db *db, const struct calendar *cal, const struct ics_object *o, int insert,
-		     const char *actor_id, struct event_saved *out)
+		     const char *href, const char *actor_id, struct event_saved *out)
 {
 	const struct ics_event *m = &o->master;
 	char tzids[1024];
@@ -82,16 +82,56 @@ static int write_row(struct db *db, const struct calendar *cal, const struct ics
 		.created_by = actor_id,
 		.created_at = now,
 		.updated_at = now,
+		.href = href,
 	};
 	rc = insert ? store_event_insert(db, &row) : store_event_update(db, &row);
 	return rc ? rc : calendar_changed(db, cal);
+}
+
+static int exists_cb(void *ctx, const struct event_row *e)
+{
+	(void)ctx, (void)e;
+	return 0;
+}
+
+int event_name_plain(const char *uid)
+{
+	size_t n = strlen(uid);
+	if (!n || n > 200)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)uid; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '/')
+			return 0;
+	return 1;
+}
+
+/* "<uid>.ics", or "<id>.ics" when the UID is no plain segment or the name is taken */
+static int default_name(struct db *db, const struct calendar *cal, const char *uid, const char *id, char *out,
+			size_t n)
+{
+	if (event_name_plain(uid)) {
+		snprintf(out, n, "%s.ics", uid);
+		int rc = store_event_by_href(db, cal->account_id, cal->id, out, exists_cb, NULL);
+		if (rc != 0)
+			return rc == E_NOTFOUND ? 0 : rc;
+	}
+	snprintf(out, n, "%s.ics", id);
+	return 0;
 }
 
 int event_store(struct db *db, const struct calendar *cal, const struct ics_object *o, const char *id,
 		const struct booking_actor *actor, struct booking_result *res, struct event_saved *out,
 		struct ics_object **final)
 {
+	return event_store_named(db, cal, o, id, NULL, actor, res, out, final);
+}
+
+int event_store_named(struct db *db, const struct calendar *cal, const struct ics_object *o, const char *id,
+		      const char *name, const struct booking_actor *actor, struct booking_result *res,
+		      struct event_saved *out, struct ics_object **final)
+{
 	int rc;
+	char href[256] = "";
 	struct booking_result local = {0};
 	const char *actor_id = actor ? actor->user_id : NULL;
 	if (final)
@@ -110,8 +150,12 @@ int event_store(struct db *db, const struct calendar *cal, const struct ics_obje
 	} else {
 		ids_new("evt", out->id);
 		out->created = 1;
+		if (name)
+			snprintf(href, sizeof href, "%s", name);
+		else if ((rc = default_name(db, cal, o->master.uid, out->id, href, sizeof href)))
+			return rc;
 	}
-	if ((rc = write_row(db, cal, o, !id, actor_id, out)))
+	if ((rc = write_row(db, cal, o, !id, href, actor_id, out)))
 		return rc;
 	struct ics_attendee *ps = NULL;
 	size_t nps = 0;
@@ -125,7 +169,7 @@ int event_store(struct db *db, const struct calendar *cal, const struct ics_obje
 		ev.nattendees = nps;
 		rc = ics_update(o->text, cal->time_zone, &ev, ICS_F_ATTENDEES, &o2, &err);
 		booking_partstat_free(ps, nps);
-		if (rc || (rc = write_row(db, cal, o2, 0, actor_id, out))) {
+		if (rc || (rc = write_row(db, cal, o2, 0, NULL, actor_id, out))) {
 			ics_object_free(o2);
 			goto out;
 		}
@@ -186,6 +230,7 @@ static int copy_row(void *ctx, const struct event_row *e)
 	o->organizer = dup(c->a, e->organizer);
 	o->etag = dup(c->a, e->etag);
 	o->created_by = dup(c->a, e->created_by);
+	o->href = dup(c->a, e->href);
 	c->found = 1;
 	return 0;
 }
@@ -205,5 +250,13 @@ int event_fetch_uid(struct db *db, struct arena *a, const struct calendar *cal, 
 {
 	struct copy c = {a, cal->id, out, 0};
 	int rc = store_event_by_uid(db, cal->account_id, cal->id, uid, copy_row, &c);
+	return rc ? rc : c.found ? 0 : E_NOTFOUND;
+}
+
+int event_fetch_href(struct db *db, struct arena *a, const struct calendar *cal, const char *href,
+		     struct event_row *out)
+{
+	struct copy c = {a, cal->id, out, 0};
+	int rc = store_event_by_href(db, cal->account_id, cal->id, href, copy_row, &c);
 	return rc ? rc : c.found ? 0 : E_NOTFOUND;
 }

@@ -30,6 +30,14 @@ struct event_saved {
 int event_store(struct db *db, const struct calendar *cal, const struct ics_object *o, const char *id,
 		const struct booking_actor *actor, struct booking_result *res, struct event_saved *out,
 		struct ics_object **final);
+/* the same, with the CalDAV resource name of a new event (name NULL: "<uid>.ics",
+ * or "<event id>.ics" when the UID is not a plain path segment or that name
+ * is taken); an update keeps the name */
+int event_store_named(struct db *db, const struct calendar *cal, const struct ics_object *o, const char *id,
+		      const char *name, const struct booking_actor *actor, struct booking_result *res,
+		      struct event_saved *out, struct ics_object **final);
+/* a UID that is its own resource name with ".ics": 1 to 200 bytes, no '/' or control character */
+int event_name_plain(const char *uid);
 int event_delete(struct db *db, const struct calendar *cal, const char *id);
 
 /* a copy of one row in the arena (E_NOTFOUND when not in that calendar) */
@@ -37,5 +45,7 @@ int event_fetch(struct db *db, struct arena *a, const struct calendar *cal, cons
 		struct event_row *out);
 int event_fetch_uid(struct db *db, struct arena *a, const struct calendar *cal, const char *uid,
 		    struct event_row *out);
+int event_fetch_href(struct db *db, struct arena *a, const struct calendar *cal, const char *href,
+		     struct event_row *out);
 
 #endif

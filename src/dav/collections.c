@@ -1,5 +1,7 @@
 /* Calendar collections: MKCALENDAR (RFC 4791 section 5.3.1) and extended
- * MKCOL (RFC 5689) create a calendar of the caller's at the request URI, and
+ * MKCOL (RFC 5689) create a calendar of the caller's at the request URI (an
+ * unused calendar id becomes its id; another name, such as Apple's UUIDs, is
+ * kept as its name in the home: store/dav_names.h), and
  * PROPPATCH (RFC 4918 section 9.2) changes the properties convene keeps for a
  * calendar: displayname, calendar-description, calendar-color and
  * calendar-timezone. Any other property is refused (403): we keep no dead
@@ -23,6 +25,7 @@
 #include "http/response.h"
 #include "iam/audit.h"
 #include "settings/settings.h"
+#include "store/dav_names.h"
 
 #define DEFAULT_COLOUR "#2563eb"
 
@@ -260,16 +263,22 @@ int dav_mkcalendar(struct req *r, struct db *db, const struct dav_path *p)
 		return dav_reply_need_privilege(r, dav_href_home(r->arena, r->who.user_id), DAV_NS, "bind",
 						"your role owns no calendars");
 	}
-	if (!ids_valid(p->calendar_id, "cal")) {
+	/* an unused calendar id becomes the calendar's id; any other name is kept
+	 * as the calendar's name in this home (never one that looks like an id) */
+	int by_id = ids_valid(p->calendar_id, "cal");
+	if (!by_id && (!dav_name_valid(p->calendar_id) || !strncmp(p->calendar_id, "cal_", 4))) {
 		xmlFreeDoc(doc);
-		return dav_reply_error(r, 403, CONVENE_NS, "calendar-id-name",
-				       "a new calendar's name is a calendar id: cal_ followed by 20 of "
-				       "a-z (without l and o) and 2-9, one that no calendar has");
+		return dav_reply_error(r, 403, CONVENE_NS, "calendar-name",
+				       "a new calendar's name is 1 to 255 bytes without '/' or control characters, "
+				       "not starting with cal_ (unless it is an unused calendar id)");
 	}
 	struct calendar c = {.feed_days_back = 90, .feed_days_ahead = 730, .version = 1};
 	snprintf(c.account_id, sizeof c.account_id, "%s", r->who.account_id);
 	snprintf(c.owner_id, sizeof c.owner_id, "%s", r->who.user_id);
-	snprintf(c.id, sizeof c.id, "%s", p->calendar_id);
+	if (by_id)
+		snprintf(c.id, sizeof c.id, "%s", p->calendar_id);
+	else
+		ids_new("cal", c.id);
 	snprintf(c.name, sizeof c.name, "%s", p->calendar_id);
 	snprintf(c.colour, sizeof c.colour, DEFAULT_COLOUR);
 	snprintf(c.public_detail, sizeof c.public_detail, "busy");
@@ -280,23 +289,27 @@ int dav_mkcalendar(struct req *r, struct db *db, const struct dav_path *p)
 	    !ics_tz_valid(c.time_zone))
 		snprintf(c.time_zone, sizeof c.time_zone, "UTC");
 	struct calendar existing, def;
+	char taken[ID_MAX];
 	/* ids are unique in an installation (operators' tools find calendars by id alone) */
-	rc = store_calendar_find(db, c.id, &existing);
+	rc = by_id ? store_calendar_find(db, c.id, &existing)
+		   : store_dav_calendar_named(db, c.account_id, c.owner_id, p->calendar_id, taken);
 	if (rc != E_NOTFOUND) {
 		if (!rc)
 			rc = (dav_reply_error(r, 403, DAV_NS, "resource-must-be-null",
 					     "a calendar with this name exists already"), E_CONFLICT);
 		goto fail;
 	}
-	if (root && (rc = apply_all(r, root, 1, &c, dav_href_calendar(r->arena, r->who.user_id, c.id), 0)))
+	const char *href = dav_href_calendar(r->arena, r->who.user_id, p->calendar_id);
+	if (root && (rc = apply_all(r, root, 1, &c, href, 0)))
 		goto fail;
 	if ((rc = calendar_ensure_default(db, c.account_id, c.owner_id, r->who.display_name, &def)) ||
 	    (rc = store_calendar_insert(db, &c)) ||
+	    (!by_id && (rc = store_dav_calendar_name_insert(db, c.account_id, c.owner_id, p->calendar_id, c.id))) ||
 	    (rc = audit_record(r, db, "calendar.create", "calendar", c.id, c.name, NULL,
 			       calendar_json(&c, CAL_ROLE_OWNER))) ||
 	    (rc = store_commit(db)))
 		goto fail;
-	resp_header(r, "Location", dav_href_calendar(r->arena, r->who.user_id, c.id));
+	resp_header(r, "Location", href);
 	rc = resp_empty(r, 201);
 	goto done;
 fail:

@@ -15,7 +15,7 @@
 #include "dav/resource.h"
 #include "http/response.h"
 
-#define ALLOW "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT, MKCALENDAR, MKCOL"
+#define ALLOW "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT, MKCALENDAR, MKCOL, MOVE, COPY"
 
 static int writes(const char *method)
 {
@@ -84,6 +84,7 @@ static int get(struct req *r) { return dispatch(r, dav_object_get); }
 static int put(struct req *r) { return dispatch(r, dav_object_put); }
 static int delete(struct req *r) { return dispatch(r, dav_object_delete); }
 static int mkcalendar(struct req *r) { return dispatch(r, dav_mkcalendar); }
+static int move(struct req *r) { return dispatch(r, dav_object_move); }
 
 static int options(struct req *r)
 {
@@ -114,5 +115,7 @@ const struct route dav_routes[] = {
 	{"DELETE", "/dav/{path*}", delete, DAV},
 	{"MKCALENDAR", "/dav/{path*}", mkcalendar, DAV},
 	{"MKCOL", "/dav/{path*}", mkcalendar, DAV},
+	{"MOVE", "/dav/{path*}", move, DAV},
+	{"COPY", "/dav/{path*}", move, DAV},
 	{0},
 };

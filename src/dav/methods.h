@@ -11,7 +11,8 @@ int dav_propfind(struct req *r, struct db *db, const struct dav_path *p);   /* p
 int dav_report(struct req *r, struct db *db, const struct dav_path *p);     /* report.c */
 int dav_object_get(struct req *r, struct db *db, const struct dav_path *p); /* objects.c */
 int dav_object_put(struct req *r, struct db *db, const struct dav_path *p);
-int dav_object_delete(struct req *r, struct db *db, const struct dav_path *p);
+int dav_object_delete(struct req *r, struct db *db, const struct dav_path *p); /* events and calendars */
+int dav_object_move(struct req *r, struct db *db, const struct dav_path *p);   /* MOVE and COPY */
 int dav_mkcalendar(struct req *r, struct db *db, const struct dav_path *p); /* collections.c */
 int dav_proppatch(struct req *r, struct db *db, const struct dav_path *p);
 

@@ -1,4 +1,7 @@
-/* Event resources: GET/HEAD, PUT and DELETE (RFC 4791 sections 5.3.2-5.3.4).
+/* Event resources: GET/HEAD, PUT and DELETE (RFC 4791 sections 5.3.2-5.3.4),
+ * at the names clients chose (events.href; the UID stays unique per
+ * calendar: no-uid-conflict), MOVE and COPY between one's calendars, and
+ * DELETE of one's own non-default calendars (calendar_delete, the JSON API's).
  * A PUT is parsed and checked under the libical rules (calendar/ics.h), then
  * stored by event_store (calendar/event_store.h), the path of the JSON API:
  * its room ATTENDEEs book rooms under their rules and the no-double-booking
@@ -9,6 +12,7 @@
 #include <strings.h>
 
 #include "calendar/access.h"
+#include "calendar/calendars.h"
 #include "calendar/event_store.h"
 #include "calendar/ics.h"
 #include "core/errors.h"
@@ -110,6 +114,17 @@ static json_t *audit_view(const struct ics_event *m, const char *id)
 			 "via", "caldav");
 }
 
+static int no_uid_conflict(struct req *r, const char *href)
+{
+	struct buf b = {0};
+	buf_puts(&b, "<C:no-uid-conflict><D:href>");
+	dav_xml_escape(&b, href);
+	buf_puts(&b, "</D:href></C:no-uid-conflict>");
+	dav_reply_error_xml(r, 409, b.data ? b.data : "", "the UID is already used by another resource of this calendar");
+	buf_free(&b);
+	return E_CONFLICT;
+}
+
 int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 {
 	struct dav_res res;
@@ -121,7 +136,10 @@ int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 	int rc;
 	const char *ctype = req_header(r, "Content-Type");
 	if (p->kind != DAV_OBJECT)
-		return dav_reply_error(r, 405, NULL, NULL, "PUT stores events: aim it at <uid>.ics in a calendar");
+		return dav_reply_error(r, 405, NULL, NULL, "PUT stores events: aim it at <name>.ics in a calendar");
+	if (!dav_name_valid(p->name))
+		return dav_reply_error(r, 403, CONVENE_NS, "valid-resource-name",
+				       "an event's name is 1 to 255 bytes, without '/' or control characters");
 	if ((rc = store_begin(db, 1)))
 		return rc;
 	if ((rc = dav_resource_load(r, db, p, &res)) || (rc = may_write(r, &res)))
@@ -143,28 +161,18 @@ int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 		E_INVALID);
 		goto fail;
 	}
-	if (strcmp(o->master.uid, res.uid)) {
+	if (!res.exists || strcmp(o->master.uid, res.ev.uid)) {
 		struct event_row other;
 		if (!event_fetch_uid(db, r->arena, &res.cal, o->master.uid, &other)) {
 			/* RFC 4791 5.3.2.1: the element names the resource that has the UID */
-			struct buf b = {0};
-			buf_puts(&b, "<C:no-uid-conflict><D:href>");
-			dav_xml_escape(&b, dav_href_object(r->arena, r->who.user_id, res.cal.id, o->master.uid));
-			buf_puts(&b, "</D:href></C:no-uid-conflict>");
-			dav_reply_error_xml(r, 409, b.data ? b.data : "",
-					    "the UID is already used by another resource of this calendar");
-			buf_free(&b);
-			rc = E_CONFLICT;
+			rc = no_uid_conflict(r, dav_href_object(r->arena, r->who.user_id, res.segment, other.href));
 			goto fail;
 		}
-		rc = (dav_reply_error(r, 403, CONVENE_NS, "resource-name-is-uid",
-				     "an event's resource name is its UID followed by .ics: '%.200s.ics'",
-				     o->master.uid), E_INVALID);
-		goto fail;
 	}
 	if ((rc = preconditions(r, res.exists ? res.ev.etag : NULL, 0)))
 		goto fail;
-	rc = event_store(db, &res.cal, o, res.exists ? res.ev.id : NULL, &actor, &booked, &saved, &final);
+	rc = event_store_named(db, &res.cal, o, res.exists ? res.ev.id : NULL, res.exists ? NULL : res.name, &actor,
+			       &booked, &saved, &final);
 	if (rc == E_CONFLICT && booked.refused) {
 		const char *detail = booked.nrefusals ? booked.refusals[0].detail : "a room refuses the booking";
 		rc = (dav_reply_error(r, 409, CONVENE_NS, "booking-conflict", "%s", detail), E_CONFLICT);
@@ -194,6 +202,21 @@ out:
 	return rc;
 }
 
+/* may the caller delete this calendar collection: their own, not the default */
+static int calendar_unbind(struct req *r, const struct dav_res *res)
+{
+	if (res->role != CAL_ROLE_OWNER || strcmp(res->cal.owner_id, r->who.user_id))
+		return dav_reply_need_privilege(r, res->href, DAV_NS, "unbind",
+						"only the owner deletes a calendar; a shared one leaves your home "
+						"when its share is revoked"),
+		       E_FORBIDDEN;
+	if (res->cal.is_default)
+		return dav_reply_error(r, 403, CONVENE_NS, "default-calendar",
+				       "your default calendar cannot be deleted"),
+		       E_FORBIDDEN;
+	return 0;
+}
+
 int dav_object_delete(struct req *r, struct db *db, const struct dav_path *p)
 {
 	struct dav_res res;
@@ -202,10 +225,14 @@ int dav_object_delete(struct req *r, struct db *db, const struct dav_path *p)
 		return rc;
 	if ((rc = dav_resource_load(r, db, p, &res)))
 		goto fail;
+	if (res.kind == DAV_CALENDAR) {
+		if ((rc = calendar_unbind(r, &res)) || (rc = calendar_delete(r, db, &res.cal, res.role)) ||
+		    (rc = store_commit(db)))
+			goto fail;
+		return resp_empty(r, 204);
+	}
 	if (res.kind != DAV_OBJECT) {
-		rc = (dav_reply_error(r, 403, NULL, NULL,
-				     "calendars are deleted in the web app or the JSON API, not over CalDAV"),
-		E_FORBIDDEN);
+		rc = (dav_reply_error(r, 403, NULL, NULL, "only calendars and events can be deleted"), E_FORBIDDEN);
 		goto fail;
 	}
 	if (!res.exists) {
@@ -224,5 +251,108 @@ int dav_object_delete(struct req *r, struct db *db, const struct dav_path *p)
 	return resp_empty(r, 204);
 fail:
 	store_rollback(db);
+	return rc;
+}
+
+/* MOVE and COPY of an event (RFC 4918 sections 9.8, 9.9) to a name in one of
+ * the caller's calendars, in one transaction: the source's text (as the
+ * caller may read it) is stored at the destination through event_store, so
+ * its rooms are booked again under the destination calendar's rules; a MOVE
+ * first deletes the source (freeing its rooms), so moving a meeting does not
+ * conflict with itself. Overwrite: F and an existing destination -> 412. */
+int dav_object_move(struct req *r, struct db *db, const struct dav_path *p)
+{
+	int copy = !strcmp(r->method, "COPY"), rc;
+	const char *dest = req_header(r, "Destination"), *ow = req_header(r, "Overwrite");
+	int overwrite = !ow || strcasecmp(ow, "F");
+	struct dav_path dp;
+	struct dav_res src, dst;
+	struct ics_object *o = NULL, *final = NULL;
+	struct ics_error err;
+	struct booking_result booked = {0};
+	struct booking_actor actor = {r->who.user_id, r->who.role};
+	struct event_saved saved;
+	struct buf text = {0};
+	if (p->kind != DAV_OBJECT)
+		return dav_reply_error(r, 403, NULL, NULL, "only events are moved or copied");
+	if (!dest)
+		return resp_problem(r, 400, "destination-required", "MOVE and COPY need a Destination header"),
+		       E_INVALID;
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	/* what the caller may not see answers 404 before the Destination is judged */
+	if ((rc = dav_resource_load(r, db, p, &src)))
+		goto fail;
+	if (!src.exists) {
+		rc = dav_resource_not_found(r);
+		goto fail;
+	}
+	if (dav_path_from_href(r->arena, dest, &dp) || dp.kind != DAV_OBJECT ||
+	    strcmp(dp.user_id, r->who.user_id)) {
+		rc = (dav_reply_error(r, 403, CONVENE_NS, "destination",
+				      "the Destination is an event's address in one of your calendars"),
+		      E_FORBIDDEN);
+		goto fail;
+	}
+	if (!dav_name_valid(dp.name)) {
+		rc = (dav_reply_error(r, 403, CONVENE_NS, "valid-resource-name",
+				      "an event's name is 1 to 255 bytes, without '/' or control characters"),
+		      E_FORBIDDEN);
+		goto fail;
+	}
+	if ((rc = copy ? (src.role >= CAL_ROLE_VIEWER ? 0 : may_write(r, &src)) : may_write(r, &src)) ||
+	    (rc = preconditions(r, src.ev.etag, 0)))
+		goto fail;
+	if ((rc = dav_resource_load(r, db, &dp, &dst)) || (rc = may_write(r, &dst)))
+		goto fail;
+	if (!strcmp(src.href, dst.href)) {
+		rc = (dav_reply_error(r, 403, NULL, NULL, "the source and the destination are the same"), E_FORBIDDEN);
+		goto fail;
+	}
+	if (dst.exists && !overwrite) {
+		rc = (resp_problem(r, 412, "precondition-failed", "Overwrite: F and the destination exists"),
+		      E_CONFLICT);
+		goto fail;
+	}
+	if ((rc = dav_render_object(&text, src.role, &src.ev)))
+		goto fail;
+	if (ics_parse_object(text.data ? text.data : "", text.len, dst.cal.time_zone, &o, &err)) {
+		rc = (dav_reply_error(r, 409, NULL, NULL, "the event cannot be stored there: %s", err.message),
+		      E_CONFLICT);
+		goto fail;
+	}
+	if (!copy && ((rc = event_delete(db, &src.cal, src.ev.id)) ||
+		      (rc = audit_record(r, db, "event.delete", "event", src.ev.id, src.ev.summary,
+					 audit_view(&o->master, src.ev.id), NULL))))
+		goto fail;
+	if (dst.exists && (rc = event_delete(db, &dst.cal, dst.ev.id)))
+		goto fail;
+	struct event_row other;
+	if (!event_fetch_uid(db, r->arena, &dst.cal, o->master.uid, &other)) {
+		rc = no_uid_conflict(r, dav_href_object(r->arena, r->who.user_id, dst.segment, other.href));
+		goto fail;
+	}
+	rc = event_store_named(db, &dst.cal, o, NULL, dst.name, &actor, &booked, &saved, &final);
+	if (rc == E_CONFLICT && booked.refused) {
+		const char *detail = booked.nrefusals ? booked.refusals[0].detail : "a room refuses the booking";
+		rc = (dav_reply_error(r, 409, CONVENE_NS, "booking-conflict", "%s", detail), E_CONFLICT);
+		goto fail;
+	}
+	const struct ics_object *stored = final ? final : o;
+	if (rc || (rc = audit_record(r, db, "event.create", "event", saved.id, stored->master.summary, NULL,
+				     audit_view(&stored->master, saved.id))) ||
+	    (rc = store_commit(db)))
+		goto fail;
+	if (!dst.exists)
+		resp_header(r, "Location", dst.href);
+	rc = resp_empty(r, dst.exists ? 204 : 201);
+	goto out;
+fail:
+	store_rollback(db);
+out:
+	buf_free(&text);
+	booking_result_free(&booked);
+	ics_object_free(final);
+	ics_object_free(o);
 	return rc;
 }

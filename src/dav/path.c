@@ -1,6 +1,7 @@
-/* Paths are split on '/' after the libmicrohttpd decoding; a UID holding a
- * '/' arrives decoded as well, so an object's name is everything after the
- * calendar's segment. */
+/* Paths are split on '/' after the libmicrohttpd decoding; a "%2F" arrives
+ * decoded as well, so an object's name is everything after the calendar's
+ * segment, and a name with a '/' is refused (dav_name_valid). Nothing is
+ * decoded twice. */
 #include "dav/path.h"
 
 #include <stdio.h>
@@ -133,12 +134,23 @@ const char *dav_href_home(struct arena *a, const char *user_id)
 	return build(a, (const char *const[]){"calendars", user_id}, 2, 1, NULL);
 }
 
-const char *dav_href_calendar(struct arena *a, const char *user_id, const char *calendar_id)
+const char *dav_href_calendar(struct arena *a, const char *user_id, const char *segment)
 {
-	return build(a, (const char *const[]){"calendars", user_id, calendar_id}, 3, 1, NULL);
+	return build(a, (const char *const[]){"calendars", user_id, segment}, 3, 1, NULL);
 }
 
-const char *dav_href_object(struct arena *a, const char *user_id, const char *calendar_id, const char *uid)
+const char *dav_href_object(struct arena *a, const char *user_id, const char *segment, const char *name)
 {
-	return build(a, (const char *const[]){"calendars", user_id, calendar_id, uid}, 4, 0, ".ics");
+	return build(a, (const char *const[]){"calendars", user_id, segment, name}, 4, 0, NULL);
+}
+
+int dav_name_valid(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (!n || n > 255 || !strcmp(name, ".") || !strcmp(name, ".."))
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '/')
+			return 0;
+	return 1;
 }

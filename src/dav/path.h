@@ -3,8 +3,13 @@
  *   /dav/                                       the root
  *   /dav/principals/<user_id>/                  a user's principal
  *   /dav/calendars/<user_id>/                   their calendar home
- *   /dav/calendars/<user_id>/<calendar_id>/     a calendar they own or that is shared with them
- *   /dav/calendars/<user_id>/<calendar_id>/<uid>.ics   one event (every VEVENT of a UID) */
+ *   /dav/calendars/<user_id>/<calendar>/        a calendar they own or that is shared with them:
+ *                                               its id, or the name its owner gave it (MKCALENDAR)
+ *   /dav/calendars/<user_id>/<calendar>/<name>  one event (every VEVENT of a UID), at the name it
+ *                                               was PUT to ("<uid>.ics" for events made elsewhere)
+ * Paths arrive percent-decoded once (by libmicrohttpd, or by
+ * dav_path_from_href for hrefs in bodies and Destination): a stored name is
+ * that decoded segment, encoded again (dav_href_segment) in every href. */
 #ifndef DAV_PATH_H
 #define DAV_PATH_H
 
@@ -25,8 +30,8 @@ enum dav_kind {
 struct dav_path {
 	enum dav_kind kind;
 	const char *user_id;     /* arena strings, or NULL */
-	const char *calendar_id;
-	const char *name;        /* DAV_OBJECT: the decoded last segment ("<uid>.ics") */
+	const char *calendar_id; /* the calendar's segment: an id or a name */
+	const char *name;        /* DAV_OBJECT: the decoded rest of the path (a valid name has no '/') */
 	int slash;               /* the path ended with '/' */
 };
 
@@ -36,12 +41,17 @@ void dav_path_parse(struct arena *a, const char *rest, struct dav_path *out);
 /* an href from a client: "http://host/dav/..." or "/dav/...", percent-decoded */
 int dav_path_from_href(struct arena *a, const char *href, struct dav_path *out);
 
+/* a resource name a client may choose (event or calendar): 1 to 255 bytes,
+ * no '/', no control character, not "." or ".." */
+int dav_name_valid(const char *name);
+
 /* appends s percent-encoded for a path segment (RFC 3986 unreserved kept) */
 int dav_href_segment(struct buf *b, const char *s);
 /* arena hrefs */
 const char *dav_href_principal(struct arena *a, const char *user_id);
 const char *dav_href_home(struct arena *a, const char *user_id);
-const char *dav_href_calendar(struct arena *a, const char *user_id, const char *calendar_id);
-const char *dav_href_object(struct arena *a, const char *user_id, const char *calendar_id, const char *uid);
+/* segment: the calendar's id or name; name: the event's resource name */
+const char *dav_href_calendar(struct arena *a, const char *user_id, const char *segment);
+const char *dav_href_object(struct arena *a, const char *user_id, const char *segment, const char *name);
 
 #endif

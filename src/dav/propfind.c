@@ -12,6 +12,7 @@
 
 struct walk {
 	struct req *r;
+	struct db *db;
 	const struct dav_proplist *want;
 	const struct dav_res *parent;
 	struct buf *b;
@@ -21,7 +22,10 @@ static int one_calendar(void *ctx, const struct calendar *c, int role)
 {
 	struct walk *w = ctx;
 	struct dav_res res = {.kind = DAV_CALENDAR, .cal = *c, .role = role};
-	res.href = dav_href_calendar(w->r->arena, w->r->who.user_id, c->id);
+	int rc = dav_calendar_segment(w->r, w->db, c, &res.segment);
+	if (rc)
+		return rc;
+	res.href = dav_href_calendar(w->r->arena, w->r->who.user_id, res.segment);
 	return dav_props_response(w->r, &res, w->want, w->b);
 }
 
@@ -109,7 +113,7 @@ int dav_propfind(struct req *r, struct db *db, const struct dav_path *p)
 		goto out;
 	}
 	struct buf b = {0};
-	struct walk w = {r, &want, &res, &b};
+	struct walk w = {r, db, &want, &res, &b};
 	dav_ms_begin(&b);
 	rc = dav_props_response(r, &res, &want, &b);
 	if (!rc && d == 1)

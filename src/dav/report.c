@@ -184,12 +184,12 @@ static int sync_changed(void *ctx, const struct event_row *e)
 	return dav_props_response(s->r, &res, s->want, s->b);
 }
 
-static int sync_deleted(void *ctx, const char *uid, int64_t modseq)
+static int sync_deleted(void *ctx, const char *name, int64_t modseq)
 {
 	struct sync *s = ctx;
 	(void)modseq;
 	buf_puts(s->b, "<D:response><D:href>");
-	dav_xml_escape(s->b, dav_href_object(s->r->arena, s->r->who.user_id, s->cal->cal.id, uid));
+	dav_xml_escape(s->b, dav_href_object(s->r->arena, s->r->who.user_id, s->cal->segment, name));
 	return buf_puts(s->b, "</D:href><D:status>HTTP/1.1 404 Not Found</D:status></D:response>");
 }
 
@@ -253,16 +253,17 @@ static int multiget(struct req *r, struct db *db, const xmlNode *root, const str
 		struct dav_path p;
 		struct dav_res res = *cal;
 		int found = text && !dav_path_from_href(r->arena, text, &p) && p.kind == DAV_OBJECT &&
-			    !strcmp(p.user_id, r->who.user_id) && !strcmp(p.calendar_id, cal->cal.id);
-		size_t len = found ? strlen(p.name) : 0;
-		found = found && len > 4 && !strcmp(p.name + len - 4, ".ics");
+			    !strcmp(p.user_id, r->who.user_id) &&
+			    (!strcmp(p.calendar_id, cal->segment) || !strcmp(p.calendar_id, cal->cal.id)) &&
+			    dav_name_valid(p.name);
 		if (found) {
 			res.kind = DAV_OBJECT;
-			res.uid = arena_strndup(r->arena, p.name, len - 4);
-			res.href = dav_href_object(r->arena, r->who.user_id, cal->cal.id, res.uid);
-			rc = event_fetch_uid(db, r->arena, &cal->cal, res.uid, &res.ev);
+			res.name = p.name;
+			res.href = dav_href_object(r->arena, r->who.user_id, cal->segment, res.name);
+			rc = event_fetch_href(db, r->arena, &cal->cal, res.name, &res.ev);
 			found = !rc;
 			rc = rc == E_NOTFOUND ? 0 : rc;
+			res.uid = found ? res.ev.uid : NULL;
 		}
 		if (!rc && found) {
 			res.exists = 1;

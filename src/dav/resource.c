@@ -1,5 +1,7 @@
-/* Resolution reads through store.h only; object names are "<uid>.ics" (the
- * UID of the event, which clients use as the name of what they PUT). */
+/* Resolution reads through store.h only. Object names are the names events
+ * were PUT to (events.href, "<uid>.ics" for events made elsewhere); a
+ * calendar's segment is its id, or in its owner's home the name the owner
+ * gave it with MKCALENDAR (store/dav_names.h). */
 #include "dav/resource.h"
 
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include "calendar/event_store.h"
 #include "core/errors.h"
 #include "http/response.h"
+#include "store/dav_names.h"
 
 #define MAX_OWNED 200
 
@@ -16,6 +19,18 @@ int dav_resource_not_found(struct req *r)
 {
 	resp_problemf(r, 404, "not-found", "nothing at %.200s that you may see", r->path);
 	return E_NOTFOUND;
+}
+
+int dav_calendar_segment(struct req *r, struct db *db, const struct calendar *c, const char **out)
+{
+	char name[DAV_NAME_MAX];
+	*out = c->id;
+	if (strcmp(c->owner_id, r->who.user_id))
+		return 0;
+	int rc = store_dav_calendar_name(db, c->account_id, c->id, name, sizeof name);
+	if (!rc)
+		*out = arena_strdup(r->arena, name);
+	return rc == E_NOTFOUND ? 0 : rc;
 }
 
 int dav_resource_load(struct req *r, struct db *db, const struct dav_path *p, struct dav_res *res)
@@ -52,28 +67,37 @@ int dav_resource_load(struct req *r, struct db *db, const struct dav_path *p, st
 		res->role = calendar_owner_role(r->who.role) ? CAL_ROLE_OWNER : CAL_ROLE_VIEWER;
 		return 0;
 	}
-	int rc = ids_valid(p->calendar_id, "cal") ? store_calendar_get(db, r->who.account_id, p->calendar_id, &res->cal)
-						  : E_NOTFOUND;
+	int rc;
+	if (ids_valid(p->calendar_id, "cal")) {
+		rc = store_calendar_get(db, r->who.account_id, p->calendar_id, &res->cal);
+	} else {
+		char id[ID_MAX];
+		rc = store_dav_calendar_named(db, r->who.account_id, r->who.user_id, p->calendar_id, id);
+		if (!rc)
+			rc = store_calendar_get(db, r->who.account_id, id, &res->cal);
+	}
 	if (!rc)
 		rc = calendar_role(db, &r->who, &res->cal, &res->role);
 	if (rc == E_NOTFOUND || (!rc && res->role == CAL_ROLE_NONE))
 		return dav_resource_not_found(r);
 	if (rc)
 		return rc;
+	if ((rc = dav_calendar_segment(r, db, &res->cal, &res->segment)))
+		return rc;
 	if (p->kind == DAV_CALENDAR) {
-		res->href = dav_href_calendar(r->arena, p->user_id, res->cal.id);
+		res->href = dav_href_calendar(r->arena, p->user_id, res->segment);
 		return 0;
 	}
-	size_t n = strlen(p->name);
-	if (n <= 4 || strcmp(p->name + n - 4, ".ics"))
+	if (!dav_name_valid(p->name))
 		return dav_resource_not_found(r);
-	res->uid = arena_strndup(r->arena, p->name, n - 4);
-	res->href = dav_href_object(r->arena, p->user_id, res->cal.id, res->uid);
-	rc = event_fetch_uid(db, r->arena, &res->cal, res->uid, &res->ev);
+	res->name = p->name;
+	res->href = dav_href_object(r->arena, p->user_id, res->segment, res->name);
+	rc = event_fetch_href(db, r->arena, &res->cal, res->name, &res->ev);
 	if (rc == E_NOTFOUND)
 		return 0;
 	if (rc)
 		return rc;
+	res->uid = res->ev.uid;
 	res->exists = 1;
 	return 0;
 }
@@ -139,11 +163,11 @@ void dav_resource_member(struct arena *a, const struct dav_res *cal, const struc
 	out->ev.etag = dup(a, e->etag);
 	out->ev.klass = dup(a, e->klass);
 	out->ev.tzids = dup(a, e->tzids);
+	out->ev.href = out->name = dup(a, e->href);
 	/* the texts stay the driver's: valid during the row callback, where members are written */
 	struct buf b = {0};
 	buf_puts(&b, cal->href); /* "/dav/calendars/<user>/<calendar>/" */
-	dav_href_segment(&b, e->uid);
-	buf_puts(&b, ".ics");
+	dav_href_segment(&b, e->href);
 	out->href = arena_strdup(a, b.data ? b.data : "");
 	buf_free(&b);
 }

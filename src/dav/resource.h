@@ -15,7 +15,9 @@ struct dav_res {
 	const char *href;    /* canonical */
 	struct calendar cal; /* DAV_CALENDAR, DAV_OBJECT */
 	int role;            /* CAL_ROLE_* on cal; CAL_ROLE_OWNER for one's home and principal */
-	const char *uid;     /* DAV_OBJECT: the name without ".ics" */
+	const char *name;    /* DAV_OBJECT: the resource name (decoded segment) */
+	const char *uid;     /* DAV_OBJECT, when exists: the event's UID */
+	const char *segment; /* DAV_CALENDAR, DAV_OBJECT: the calendar's segment in the caller's home */
 	struct event_row ev; /* DAV_OBJECT, when exists (arena copy) */
 	int exists;
 };
@@ -23,6 +25,10 @@ struct dav_res {
 /* 0 with res filled (an object may not exist: res->exists), or an error
  * after answering (404 when the path names nothing the caller may see) */
 int dav_resource_load(struct req *r, struct db *db, const struct dav_path *p, struct dav_res *res);
+
+/* the segment of c in the caller's home: the name its owner gave it over
+ * CalDAV when the caller is that owner, else its id (arena string) */
+int dav_calendar_segment(struct req *r, struct db *db, const struct calendar *c, const char **out);
 
 /* answers 404 for the request's path; E_NOTFOUND */
 int dav_resource_not_found(struct req *r);

@@ -1,5 +1,6 @@
 /* events and event_tombstones tables. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -11,6 +12,8 @@
 	"account_id, id, calendar_id, uid, ical, ical_busy, tzids, summary, location, start_at,"  \
 	" end_at, all_day, tzid, rrule, range_end, status, transp, class, organizer, sequence,"   \
 	" etag, modseq, created_by, created_at, updated_at"
+/* what is read: the columns, then the resource name (NULL reads as "<uid>.ics") */
+#define EVENT_SEL EVENT_COLS ", COALESCE(href, uid || '.ics')"
 
 static void row_event(struct db_rows *r, struct event_row *e)
 {
@@ -39,6 +42,7 @@ static void row_event(struct db_rows *r, struct event_row *e)
 	e->created_by = db_text(r, 22);
 	e->created_at = db_int(r, 23);
 	e->updated_at = db_int(r, 24);
+	e->href = db_text(r, 25);
 }
 
 static const char *nz(const char *s)
@@ -49,18 +53,21 @@ static const char *nz(const char *s)
 int store_event_insert(struct db *db, const struct event_row *e)
 {
 	int rc = db_exec(db,
-			 "INSERT INTO events (" EVENT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			 " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			 "sssssssssiidssissssdsisii", e->account_id, e->id, e->calendar_id, e->uid, e->ical,
+			 "INSERT INTO events (" EVENT_COLS ", href) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			 " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			 "sssssssssiidssissssdsisiis", e->account_id, e->id, e->calendar_id, e->uid, e->ical,
 			 e->ical_busy, nz(e->tzids), nz(e->summary), nz(e->location), e->start_at, e->end_at,
 			 e->all_day, e->tzid, e->rrule, e->range_end, nz(e->status), nz(e->transp),
 			 nz(e->klass), e->organizer, e->sequence, e->etag, e->modseq, e->created_by,
-			 e->created_at, e->updated_at);
+			 e->created_at, e->updated_at, e->href);
 	if (rc < 0)
 		return rc;
-	/* a UID that comes back after deletion is no longer a deletion */
-	rc = db_exec(db, "DELETE FROM event_tombstones WHERE account_id = ? AND calendar_id = ? AND uid = ?",
-		     "sss", e->account_id, e->calendar_id, e->uid);
+	/* a name that comes back after deletion is no longer a deletion (a UID
+	 * deleted under another name stays deleted there) */
+	rc = db_exec(db,
+		     "DELETE FROM event_tombstones WHERE account_id = ? AND calendar_id = ?"
+		     " AND COALESCE(href, uid || '.ics') = ?",
+		     "sss", e->account_id, e->calendar_id, e->href);
 	return rc < 0 ? rc : 0;
 }
 
@@ -83,10 +90,11 @@ int store_event_update(struct db *db, const struct event_row *e)
 int store_event_delete(struct db *db, const char *account_id, const char *id, int64_t modseq)
 {
 	int rc = db_exec(db,
-			 "INSERT INTO event_tombstones (account_id, calendar_id, uid, event_id, modseq, deleted_at)"
-			 " SELECT account_id, calendar_id, uid, id, ?, ? FROM events WHERE account_id = ? AND id = ?"
+			 "INSERT INTO event_tombstones (account_id, calendar_id, uid, event_id, modseq, deleted_at, href)"
+			 " SELECT account_id, calendar_id, uid, id, ?, ?, COALESCE(href, uid || '.ics') FROM events"
+			 " WHERE account_id = ? AND id = ?"
 			 " ON CONFLICT (account_id, calendar_id, uid) DO UPDATE SET event_id = excluded.event_id,"
-			 " modseq = excluded.modseq, deleted_at = excluded.deleted_at",
+			 " modseq = excluded.modseq, deleted_at = excluded.deleted_at, href = excluded.href",
 			 "iiss", modseq, (int64_t)time(NULL), account_id, id);
 	if (rc < 0)
 		return rc;
@@ -117,7 +125,7 @@ static int run_rows(struct db_rows *r, store_event_cb cb, void *ctx, int *found)
 int store_event_get(struct db *db, const char *account_id, const char *id, store_event_cb cb, void *ctx)
 {
 	struct db_rows *r;
-	int found, rc = db_query(db, &r, "SELECT " EVENT_COLS " FROM events WHERE account_id = ? AND id = ?",
+	int found, rc = db_query(db, &r, "SELECT " EVENT_SEL " FROM events WHERE account_id = ? AND id = ?",
 				 "ss", account_id, id);
 	if (rc)
 		return rc;
@@ -130,9 +138,40 @@ int store_event_by_uid(struct db *db, const char *account_id, const char *calend
 {
 	struct db_rows *r;
 	int found, rc = db_query(db, &r,
-				 "SELECT " EVENT_COLS " FROM events WHERE account_id = ? AND calendar_id = ?"
+				 "SELECT " EVENT_SEL " FROM events WHERE account_id = ? AND calendar_id = ?"
 				 " AND uid = ?",
 				 "sss", account_id, calendar_id, uid);
+	if (rc)
+		return rc;
+	rc = run_rows(r, cb, ctx, &found);
+	return rc ? rc : found ? 0 : E_NOTFOUND;
+}
+
+int store_event_by_href(struct db *db, const char *account_id, const char *calendar_id, const char *href,
+			store_event_cb cb, void *ctx)
+{
+	struct db_rows *r;
+	int found, rc = db_query(db, &r,
+				 "SELECT " EVENT_SEL " FROM events WHERE account_id = ? AND calendar_id = ?"
+				 " AND href = ?",
+				 "sss", account_id, calendar_id, href);
+	if (rc)
+		return rc;
+	rc = run_rows(r, cb, ctx, &found);
+	if (rc || found)
+		return rc;
+	/* rows written without a name are at "<uid>.ics" */
+	size_t n = strlen(href);
+	if (n <= 4 || strcmp(href + n - 4, ".ics"))
+		return E_NOTFOUND;
+	char *uid = strndup(href, n - 4);
+	if (!uid)
+		return E_NOMEM;
+	rc = db_query(db, &r,
+		      "SELECT " EVENT_SEL " FROM events WHERE account_id = ? AND calendar_id = ?"
+		      " AND uid = ? AND href IS NULL",
+		      "sss", account_id, calendar_id, uid);
+	free(uid);
 	if (rc)
 		return rc;
 	rc = run_rows(r, cb, ctx, &found);
@@ -144,7 +183,7 @@ int store_event_window(struct db *db, const char *account_id, const char *calend
 {
 	struct db_rows *r;
 	int found, rc = db_query(db, &r,
-				 "SELECT " EVENT_COLS " FROM events WHERE account_id = ? AND calendar_id = ?"
+				 "SELECT " EVENT_SEL " FROM events WHERE account_id = ? AND calendar_id = ?"
 				 " AND start_at < ? AND range_end > ? ORDER BY start_at, id",
 				 "ssii", account_id, calendar_id, to, from);
 	if (rc)
@@ -157,7 +196,7 @@ int store_event_changed_since(struct db *db, const char *account_id, const char 
 {
 	struct db_rows *r;
 	int found, rc = db_query(db, &r,
-				 "SELECT " EVENT_COLS " FROM events WHERE account_id = ? AND calendar_id = ?"
+				 "SELECT " EVENT_SEL " FROM events WHERE account_id = ? AND calendar_id = ?"
 				 " AND modseq > ? ORDER BY modseq, id",
 				 "ssi", account_id, calendar_id, modseq);
 	if (rc)
@@ -170,8 +209,8 @@ int store_event_deleted_since(struct db *db, const char *account_id, const char 
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
-			  "SELECT uid, modseq FROM event_tombstones WHERE account_id = ? AND calendar_id = ?"
-			  " AND modseq > ? ORDER BY modseq, uid",
+			  "SELECT COALESCE(href, uid || '.ics'), modseq FROM event_tombstones"
+			  " WHERE account_id = ? AND calendar_id = ? AND modseq > ? ORDER BY modseq, uid",
 			  "ssi", account_id, calendar_id, modseq);
 	if (rc)
 		return rc;

@@ -25,10 +25,11 @@ struct event_row {
 	int64_t modseq;
 	const char *created_by;
 	int64_t created_at, updated_at;
+	const char *href; /* the CalDAV resource name (decoded last segment); set on insert, read always */
 };
 
 int store_event_insert(struct db *db, const struct event_row *e);
-/* every column but account_id, id, calendar_id, created_* (by id) */
+/* every column but account_id, id, calendar_id, href, created_* (by id) */
 int store_event_update(struct db *db, const struct event_row *e);
 /* also writes the tombstone (uid, modseq) */
 int store_event_delete(struct db *db, const char *account_id, const char *id, int64_t modseq);
@@ -38,12 +39,15 @@ typedef int (*store_event_cb)(void *ctx, const struct event_row *e);
 int store_event_get(struct db *db, const char *account_id, const char *id, store_event_cb cb, void *ctx);
 int store_event_by_uid(struct db *db, const char *account_id, const char *calendar_id, const char *uid,
 		       store_event_cb cb, void *ctx);
+/* by CalDAV resource name in a calendar (E_NOTFOUND when none) */
+int store_event_by_href(struct db *db, const char *account_id, const char *calendar_id, const char *href,
+			store_event_cb cb, void *ctx);
 /* events with an occurrence that may overlap [from, to): start_at < to and
  * range_end > from, in start order; cb returning non-zero stops with it */
 int store_event_window(struct db *db, const char *account_id, const char *calendar_id, int64_t from,
 		       int64_t to, store_event_cb cb, void *ctx);
 /* sync-collection (RFC 6578): the calendar's events written after modseq,
- * in modseq order, and the UIDs deleted after it (tombstones) */
+ * in modseq order, and the resource names deleted after it (tombstones) */
 int store_event_changed_since(struct db *db, const char *account_id, const char *calendar_id, int64_t modseq,
 			      store_event_cb cb, void *ctx);
 int store_event_deleted_since(struct db *db, const char *account_id, const char *calendar_id, int64_t modseq,

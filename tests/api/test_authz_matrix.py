@@ -320,6 +320,29 @@ def dav_event(ctx, acct):
     return target
 
 
+def dav_move(ctx, ids):
+    """Destination: a new name in the same calendar"""
+    dest = "/dav/" + ids["path*"].rsplit("/", 1)[0] + "/" + uniq("moved-") + ".ics"
+    return {"headers": {"Destination": dest}}
+
+
+COPY_DEST = {}
+
+
+def dav_event_to_copy(ctx, acct):
+    """an event of the administrator's and, for the request, a new name in
+    their default calendar (a copy in the same calendar would repeat the UID)"""
+    target = dav_event(ctx, acct)
+    owner = calendar_owner(ctx, acct)
+    default = [c for c in owner.get("/api/v1/calendars").json()["items"] if c["is_default"]][0]["id"]
+    COPY_DEST[target["path*"]] = "/dav/calendars/%s/%s/%s.ics" % (owner.user["id"], default, uniq("copied-"))
+    return target
+
+
+def dav_copy(ctx, ids):
+    return {"headers": {"Destination": COPY_DEST[ids["path*"]]}}
+
+
 def dav_new_calendar(ctx, acct):
     import secrets
     owner = calendar_owner(ctx, acct)
@@ -532,6 +555,8 @@ EXPECT = {
     "DELETE /dav/{path*}": Rule(ADMIN, 204, ids=dav_event, denied=404),
     "MKCALENDAR /dav/{path*}": Rule(ADMIN, 201, ids=dav_new_calendar, denied=404),
     "MKCOL /dav/{path*}": Rule(ADMIN, 201, ids=dav_new_calendar, denied=404, request=dav_xml(DAV_MKCOL)),
+    "MOVE /dav/{path*}": Rule(ADMIN, 201, ids=dav_event, denied=404, request=dav_move),
+    "COPY /dav/{path*}": Rule(ADMIN, 201, ids=dav_event_to_copy, denied=404, request=dav_copy),
 }
 
 

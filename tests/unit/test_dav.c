@@ -31,7 +31,7 @@ static void router_rest_parameter_takes_the_rest(void **state)
 	r.nparams = 0;
 	assert_int_equal(router_match("PROPFIND", "/dav/", &r, allow, sizeof allow), 0);
 	assert_string_equal(req_param(&r, "path"), "");
-	assert_int_equal(router_match("MOVE", "/dav/x", &r, allow, sizeof allow), E_FORBIDDEN);
+	assert_int_equal(router_match("LOCK", "/dav/x", &r, allow, sizeof allow), E_FORBIDDEN);
 	assert_non_null(strstr(allow, "PROPFIND"));
 	assert_non_null(strstr(allow, "MKCALENDAR"));
 	assert_int_equal(router_match("PROPFIND", "/davx", &r, allow, sizeof allow), E_NOTFOUND);
@@ -64,7 +64,13 @@ static void paths_name_the_resources(void **state)
 	assert_string_equal(p.name, "a/b@x.ics");
 	assert_int_equal(dav_path_from_href(a, "/dav/calendars/u/c/%00.ics", &p), E_NOTFOUND);
 	assert_int_equal(dav_path_from_href(a, "/feeds/x", &p), E_NOTFOUND);
-	assert_string_equal(dav_href_object(a, "u", "c", "a/b x@é"), "/dav/calendars/u/c/a%2Fb%20x@%C3%A9.ics");
+	assert_string_equal(dav_href_object(a, "u", "c", "a/b x@é.ics"), "/dav/calendars/u/c/a%2Fb%20x@%C3%A9.ics");
+	assert_true(dav_name_valid("A1B2-uuid.ics"));
+	assert_true(dav_name_valid("x%41.ics"));
+	assert_false(dav_name_valid("a/b.ics"));
+	assert_false(dav_name_valid(".."));
+	assert_false(dav_name_valid(""));
+	assert_false(dav_name_valid("a\x01b"));
 	assert_string_equal(dav_href_calendar(a, "u", "c"), "/dav/calendars/u/c/");
 	arena_free(a);
 }
