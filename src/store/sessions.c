@@ -73,6 +73,28 @@ int store_ott_insert(struct db *db, const struct one_time_token *t)
 	return rc < 0 ? rc : 0;
 }
 
+/* the token of r's one row (account_id, user_id, expires_at, created_at), or
+ * E_NOTFOUND; frees r */
+static int ott_row(struct db_rows *r, const char *token_hash, const char *purpose, int64_t used_at,
+		   struct one_time_token *out)
+{
+	int rc = db_next(r);
+	if (rc == 1) {
+		snprintf(out->account_id, sizeof out->account_id, "%s", db_text(r, 0));
+		snprintf(out->token_hash, sizeof out->token_hash, "%s", token_hash);
+		snprintf(out->user_id, sizeof out->user_id, "%s", db_text(r, 1));
+		snprintf(out->purpose, sizeof out->purpose, "%s", purpose);
+		out->expires_at = db_int(r, 2);
+		out->created_at = db_int(r, 3);
+		out->used_at = used_at;
+		rc = 0;
+	} else if (rc == 0) {
+		rc = E_NOTFOUND;
+	}
+	db_rows_free(r);
+	return rc;
+}
+
 int store_ott_consume(struct db *db, const char *token_hash, const char *purpose, int64_t now,
 		      struct one_time_token *out)
 {
@@ -84,21 +106,7 @@ int store_ott_consume(struct db *db, const char *token_hash, const char *purpose
 			  "issi", now, token_hash, purpose, now);
 	if (rc)
 		return rc;
-	rc = db_next(r);
-	if (rc == 1) {
-		snprintf(out->account_id, sizeof out->account_id, "%s", db_text(r, 0));
-		snprintf(out->token_hash, sizeof out->token_hash, "%s", token_hash);
-		snprintf(out->user_id, sizeof out->user_id, "%s", db_text(r, 1));
-		snprintf(out->purpose, sizeof out->purpose, "%s", purpose);
-		out->expires_at = db_int(r, 2);
-		out->created_at = db_int(r, 3);
-		out->used_at = now;
-		rc = 0;
-	} else if (rc == 0) {
-		rc = E_NOTFOUND;
-	}
-	db_rows_free(r);
-	return rc;
+	return ott_row(r, token_hash, purpose, now, out);
 }
 
 int store_ott_peek(struct db *db, const char *token_hash, const char *purpose, int64_t now,
@@ -111,21 +119,7 @@ int store_ott_peek(struct db *db, const char *token_hash, const char *purpose, i
 			  "ssi", token_hash, purpose, now);
 	if (rc)
 		return rc;
-	rc = db_next(r);
-	if (rc == 1) {
-		snprintf(out->account_id, sizeof out->account_id, "%s", db_text(r, 0));
-		snprintf(out->token_hash, sizeof out->token_hash, "%s", token_hash);
-		snprintf(out->user_id, sizeof out->user_id, "%s", db_text(r, 1));
-		snprintf(out->purpose, sizeof out->purpose, "%s", purpose);
-		out->expires_at = db_int(r, 2);
-		out->created_at = db_int(r, 3);
-		out->used_at = 0;
-		rc = 0;
-	} else if (rc == 0) {
-		rc = E_NOTFOUND;
-	}
-	db_rows_free(r);
-	return rc;
+	return ott_row(r, token_hash, purpose, 0, out);
 }
 
 int store_ott_revoke_user(struct db *db, const char *account_id, const char *user_id,
