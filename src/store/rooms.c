@@ -361,15 +361,15 @@ static int free_walk(char *sql, size_t size, int len, struct db_param *p, int *n
 	p[(*np)++] = (struct db_param){'s', floor, 0};
 	p[(*np)++] = (struct db_param){'s', floor, 0};
 	p[(*np)++] = (struct db_param){'i', NULL, q->end - q->start};
-	if (q->ntags) {
+	/* one EXISTS per tag, not a COUNT of the matching tags compared with
+	 * their number: PostgreSQL estimates "(subquery) = n" at 0.5% of the
+	 * rooms, then sorts every room that fits instead of walking the index
+	 * to the limit (66 ms instead of 2 ms on the bench's 10,000 rooms) */
+	for (size_t i = 0; i < q->ntags; i++) {
 		len += snprintf(sql + len, size - len,
-				" AND (SELECT COUNT(*) FROM room_equipment t WHERE t.account_id = r.account_id"
-				" AND t.room_id = r.id AND t.tag IN (");
-		for (size_t i = 0; i < q->ntags; i++) {
-			len += snprintf(sql + len, size - len, i ? ", ?" : "?");
-			p[(*np)++] = (struct db_param){'s', q->tags[i], 0};
-		}
-		len += snprintf(sql + len, size - len, ")) = %zu", q->ntags);
+				" AND EXISTS (SELECT 1 FROM room_equipment t WHERE t.account_id = r.account_id"
+				" AND t.room_id = r.id AND t.tag = ?)");
+		p[(*np)++] = (struct db_param){'s', q->tags[i], 0};
 	}
 	if (q->bookable_by) { /* as store_room_may_book */
 		len += snprintf(sql + len, size - len,
@@ -399,7 +399,7 @@ int store_room_free(struct db *db, const char *account_id, const struct room_que
 	 * that fits before sorting; as two walks, each follows an index in its
 	 * order (rooms_search_building, rooms_search: migration 011) and stops
 	 * at the limit. The tags as one string matched with LIKE on a list would
-	 * not use the index: count the room's matching tags instead. */
+	 * not use the index: each tag is probed on its own (free_walk). */
 	if (q->ntags > 16)
 		return E_INVALID;
 	char sql[8000];

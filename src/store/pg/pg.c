@@ -121,12 +121,15 @@ static void quiet(void *arg, const char *msg) { (void)arg, (void)msg; }
 static int pg_setup(struct pg *g)
 {
 	PQsetNoticeProcessor(g->c, quiet, NULL);
-	/* prepared statements are still planned for their values each time: a
-	 * generic plan (chosen after five runs) made the free-room search and
-	 * the overlap probe several times slower, their best plan depends on
-	 * the window and the building; what the cache saves is the parse and
-	 * the round trip of an unnamed statement's Parse */
-	PGresult *res = PQexec(g->c, "SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan");
+	/* prepared statements follow PostgreSQL's own plan_cache_mode (auto):
+	 * custom plans for the first five runs, then the generic one when it
+	 * costs no more. Forcing custom plans re-planned every run: 1.5 to 8 ms
+	 * for the free-room search alone (its two walks and their probes), more
+	 * than it takes to run; with auto the bench's search went from p50 5.4-6.8
+	 * to 3.5-3.9 ms and booking did not get slower (bench/rooms.sh, 1M
+	 * bookings). The search's filters are written so that a generic plan
+	 * still walks the rooms' index to the limit (store/rooms.c free_walk). */
+	PGresult *res = PQexec(g->c, "SET TIME ZONE 'UTC'");
 	int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
 	PQclear(res);
 	return ok ? 0 : E_DB;
