@@ -180,6 +180,26 @@ static int token_shaped(const char *s)
 	return 1;
 }
 
+/* inside the caller's transaction: the invitation of token (used up when
+ * consume) and its guest, who must be active and not signed up yet; else
+ * the 410 is answered and 1 returned (the caller rolls back) */
+static int invitation(struct req *r, struct db *db, const char *token, int consume, struct one_time_token *t,
+		      struct user *u)
+{
+	char hash[HASH_HEX_MAX];
+	ids_hash(token, hash);
+	int rc = consume ? store_ott_consume(db, hash, "invite", clock_now(), t)
+			 : store_ott_peek(db, hash, "invite", clock_now(), t);
+	if (!rc)
+		rc = store_user_get(db, t->account_id, t->user_id, u);
+	if (rc == E_NOTFOUND || (!rc && (strcmp(u->status, "active") || !guests_pending(u)))) {
+		rc = resp_problem(r, 410, "link-expired",
+				  "this invitation is unknown, already used or expired; ask for a new one");
+		return rc ? rc : 1;
+	}
+	return rc;
+}
+
 static int lookup(struct req *r)
 {
 	const char *token = req_query(r, "token");
@@ -190,22 +210,17 @@ static int lookup(struct req *r)
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
-	char hash[HASH_HEX_MAX], expires[32], lang[16] = "en";
+	char expires[32], lang[16] = "en";
 	struct one_time_token t;
 	struct user u;
-	ids_hash(token, hash);
 	int rc = store_begin(db, 0);
 	if (rc)
 		return rc;
-	rc = store_ott_peek(db, hash, "invite", clock_now(), &t);
-	if (!rc)
-		rc = store_user_get(db, t.account_id, t.user_id, &u);
-	if (rc == E_NOTFOUND || (!rc && (strcmp(u.status, "active") || !guests_pending(&u)))) {
-		store_rollback(db);
-		return resp_problem(r, 410, "link-expired",
-				    "this invitation is unknown, already used or expired; ask for a new one");
-	}
 	json_t *o = NULL;
+	if ((rc = invitation(r, db, token, 0, &t, &u)) > 0) {
+		store_rollback(db);
+		return 0;
+	}
 	if (rc)
 		goto out;
 	/* the page speaks the mail's language (guests have no company) */
@@ -238,19 +253,13 @@ static int accept(struct req *r)
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
-	char hash[HASH_HEX_MAX];
 	struct one_time_token t;
 	struct user u;
-	ids_hash(token, hash);
 	if ((rc = store_begin(db, 1)))
 		return rc;
-	rc = store_ott_consume(db, hash, "invite", clock_now(), &t);
-	if (!rc)
-		rc = store_user_get(db, t.account_id, t.user_id, &u);
-	if (rc == E_NOTFOUND || (!rc && (strcmp(u.status, "active") || !guests_pending(&u)))) {
+	if ((rc = invitation(r, db, token, 1, &t, &u)) > 0) {
 		store_rollback(db);
-		return resp_problem(r, 410, "link-expired",
-				    "this invitation is unknown, already used or expired; ask for a new one");
+		return 0;
 	}
 	if (rc)
 		goto fail;
