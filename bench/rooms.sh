@@ -155,6 +155,12 @@ phone 374761393 25
 projector 2869860233 15
 wheelchair 1103515245 30
 TAGS
+  # what store_room_tags_set keeps on the room's row (migration 017)
+  local agg=string_agg; [ "$kind" = sqlite ] && agg=group_concat
+  cat <<SQL
+UPDATE rooms SET equipment_set = ',' || (SELECT $agg(tag, ',') FROM room_equipment t WHERE t.room_id = rooms.id) || ','
+  WHERE EXISTS (SELECT 1 FROM room_equipment t WHERE t.room_id = rooms.id);
+SQL
 }
 
 # booking i: room i / PER, its (i % PER)-th slot bin of BIN_SLOTS working
