@@ -265,3 +265,27 @@ def test_search_and_list_show_each_room_as_its_own_page(srv, admin):
     assert set(listed) == {r["id"] for r in rooms} | {kept["id"]}
     for i, x in listed.items():
         assert x == admin.get("/api/v1/rooms/%s" % i).json()
+
+
+def test_search_follows_equipment_changes(srv, admin):
+    """the search tests the equipment kept on the room's row: adding and
+    removing tags, and several tags at once, are followed at once"""
+    t1, t2 = uniq("eq").lower().replace(" ", ""), uniq("eq").lower().replace(" ", "")
+    a = room(admin, equipment=[t1], capacity=30, building=t1)
+    b = room(admin, equipment=[t1, t2], capacity=31, building=t1)
+    _, c, _ = booker(srv, admin)
+
+    def found(*tags):
+        r = c.get("/api/v1/rooms/search", params={"capacity": 30, "equipment": ",".join(tags), "building": t1,
+                                                  "start": utc(L, "10:00"), "end": utc(L, "11:00")})
+        assert r.status_code == 200, r.text
+        return [x["id"] for x in r.json()["items"] if x["building"] == t1]
+
+    assert found(t1) == [a["id"], b["id"]] and found(t1, t2) == [b["id"]] and found(t2, t1) == [b["id"]]
+    assert admin.patch("/api/v1/rooms/" + a["id"], json={"equipment": [t2, t1]}).status_code == 200
+    assert admin.patch("/api/v1/rooms/" + b["id"], json={"equipment": [t2]}).status_code == 200
+    assert found(t1, t2) == [a["id"]] and found(t2) == [a["id"], b["id"]] and found(t1) == [a["id"]]
+    assert admin.patch("/api/v1/rooms/" + a["id"], json={"equipment": []}).status_code == 200
+    assert found(t1) == [] and found(t2) == [b["id"]]
+    # a tag that is a part of another is not that tag
+    assert found(t2[:-1]) == []
