@@ -13,7 +13,9 @@
 #include "core/clock.h"
 #include "core/errors.h"
 #include "core/log.h"
+#include "iam/app_passwords.h"
 #include "iam/apps.h"
+#include "iam/basic_cache.h"
 #include "iam/bearer_cache.h"
 #include "iam/password.h"
 #include "iam/signin.h"
@@ -59,6 +61,18 @@ static int by_cookie(struct req *r, struct db *db, const char *secret)
 	return 0;
 }
 
+/* the account password was right: a success clears the failure count */
+static int basic_success(struct req *r, struct db *db, struct user *u)
+{
+	if (u->failed_logins && !strcmp(u->status, "active")) {
+		u->failed_logins = 0;
+		int rc = store_user_update(db, u);
+		if (rc)
+			return rc;
+	}
+	return authn_principal_from_user(r, u, AUTH_BASIC);
+}
+
 static int by_basic(struct req *r, struct db *db, const char *b64)
 {
 	unsigned char raw[600];
@@ -88,22 +102,58 @@ static int by_basic(struct req *r, struct db *db, const char *b64)
 	}
 	if (rc)
 		return rc;
+	const char *pw = colon + 1;
+	int64_t now = clock_now();
+	int app_scope = app_passwords_path_allowed(r->path);
+	unsigned char key[BASIC_CACHE_KEY_BYTES];
+	struct basic_cache_entry hit;
+	struct app_password ap;
+	basic_cache_key(email, pw, key);
+	/* a hit spares the Argon2id work, not the checks: the row just read must
+	 * still be the verified state (iam/basic_cache.h) */
+	if (!basic_cache_get(key, now, &hit)) {
+		if (basic_cache_matches(&hit, &u)) {
+			if (hit.app_password_id[0] && app_scope) {
+				rc = store_app_password_get(db, u.account_id, u.id, hit.app_password_id, &ap);
+				if (!rc) {
+					app_passwords_note_use(r, db, &ap, now);
+					return authn_principal_from_user(r, &u, AUTH_BASIC);
+				}
+				if (rc != E_NOTFOUND)
+					return rc;
+			} else if (!hit.app_password_id[0] && u.locked_until <= now) {
+				return basic_success(r, db, &u);
+			}
+		}
+		basic_cache_drop(key);
+	}
+	/* app passwords first: a cheap lookup. One that matches outside DAV and
+	 * feeds is refused without counting a failure (a misconfigured client
+	 * must not lock its user out); it is no credential for the JSON API.
+	 * The sign-in lock is about guessing the account password, so it does
+	 * not stop app passwords, which cannot be guessed (82 bits). */
+	rc = app_passwords_find(db, &u, pw, &ap);
+	if (!rc) {
+		if (!app_scope || (rc = authn_principal_from_user(r, &u, AUTH_BASIC)))
+			return E_UNAUTH;
+		basic_cache_put(key, &u, ap.id, now);
+		app_passwords_note_use(r, db, &ap, now);
+		return 0;
+	}
+	if (rc != E_NOTFOUND)
+		return rc;
 	/* failures count and lock as sign-in's do: Basic must not be a way
 	 * around the throttling (calendar apps send it on every fetch) */
-	int64_t now = clock_now();
 	if (u.locked_until > now)
 		return E_UNAUTH;
-	if (!password_verify(u.password_hash, colon + 1)) {
+	if (!password_verify(u.password_hash, pw)) {
 		if ((rc = signin_record_failure(r, db, &u, now)))
 			log_error("cannot count a failed Basic login: %s", error_name(rc));
 		return E_UNAUTH;
 	}
-	if (u.failed_logins && !strcmp(u.status, "active")) {
-		u.failed_logins = 0;
-		if ((rc = store_user_update(db, &u)))
-			return rc;
-	}
-	return authn_principal_from_user(r, &u, AUTH_BASIC);
+	if (!strcmp(u.status, "active")) /* never a failure, nor a suspended user */
+		basic_cache_put(key, &u, NULL, now);
+	return basic_success(r, db, &u);
 }
 
 int authn_request(struct req *r)

@@ -13,6 +13,7 @@
 #include "http/jsonin.h"
 #include "http/response.h"
 #include "iam/audit.h"
+#include "iam/app_passwords.h"
 #include "iam/password.h"
 #include "iam/users.h"
 #include "notify/outbox_worker.h"
@@ -174,7 +175,9 @@ static int reset_confirm(struct req *r)
 	u.locked_until = 0;
 	u.updated_at = clock_now();
 	act_as(r, &u);
+	/* a reset is made without the current password: app passwords go with it */
 	if ((rc = store_user_update(db, &u)) || (rc = store_session_delete_user(db, u.account_id, u.id, NULL)) ||
+	    (rc = app_passwords_revoke_user(r, db, &u, "password_reset")) ||
 	    (rc = audit_record(r, db, "user.password_reset", "user", u.id, u.email,
 			       json_pack("{s:b, s:b}", "must_change_password", was_forced, "email_validated",
 					 was_validated),

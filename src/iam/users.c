@@ -14,6 +14,7 @@
 #include "iam/access.h"
 #include "iam/audit.h"
 #include "iam/oauth.h"
+#include "iam/app_passwords.h"
 #include "iam/password.h"
 #include "iam/team_access.h"
 #include "http/cursor.h"
@@ -440,6 +441,11 @@ static int change(struct req *r)
 	if ((status && !strcmp(status, "suspended")) || pw)
 		if ((rc = store_session_delete_user(db, u.account_id, u.id, NULL)))
 			goto fail_json;
+	/* a password set by an administrator is a recovery: whoever had the
+	 * account may have made app passwords, so they go too (suspension keeps
+	 * them, unusable until the user is active again) */
+	if (pw && (rc = app_passwords_revoke_user(r, db, &u, "password_set_by_admin")))
+		goto fail_json;
 	json_t *after = users_json(db, &u);
 	if ((rc = audit_record(r, db, status && !strcmp(status, "suspended") ? "user.suspend" : "user.update",
 			       "user", u.id, u.email, before, json_deep_copy(after)))) {

@@ -16,6 +16,7 @@ import { Teams } from './teams.jsx';
 import { Settings } from './settings.jsx';
 import { Audit } from './audit.jsx';
 import { Rooms, RoomPage } from './rooms.jsx';
+import { Account } from './account.jsx';
 import './style.css';
 
 const ADMIN_PAGES = ['users', 'managers', 'apps', 'companies', 'teams', 'rooms', 'settings', 'audit'];
@@ -80,7 +81,8 @@ function App() {
 	const seg = path.split('/').filter(Boolean);
 	let page = seg[0] || pages[0];
 	let body;
-	if (!pages.length) body = <p>{t('notAllowed')}</p>;
+	if (page === 'account') body = <Account me={me} />; // one's own, for every role
+	else if (!pages.length) body = <p>{t('notAllowed')}</p>;
 	else if (!pages.includes(page)) body = <p>{t('notFound')}</p>;
 	else if (page === 'users') body = seg[1] ? <UserPage id={seg[1]} ro={ro} me={me} /> : <Users ro={ro} />;
 	else if (page === 'managers') body = seg[1] ? <ManagerPage id={seg[1]} ro={ro} /> : <Managers />;
@@ -99,7 +101,7 @@ function App() {
 				<nav aria-label="main">
 					{pages.map((p) => <Link key={p} href={'/' + p} aria-current={page === p ? 'page' : undefined}>{t(LABEL[p])}</Link>)}
 				</nav>
-				<span class="who">{me.user.display_name} ({me.user.role})</span>
+				<Link href="/account" class="who" aria-current={page === 'account' ? 'page' : undefined}>{me.user.display_name} ({me.user.role})</Link>
 				<button type="button" onClick={signOut}>{t('signOut')}</button>
 			</header>
 			{ro && <p class="banner" role="note">{t('readOnly')}</p>}
