@@ -70,6 +70,7 @@ bench: deps all
 	bench/http.sh
 	bench/feed.sh
 	bench/rooms.sh
+	bench/caldav.sh
 
 clean:
 	rm -rf $(BUILD) web/dist

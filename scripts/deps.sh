@@ -10,7 +10,7 @@ build_pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libical-
   nodejs npm)
 test_pkgs=(libcmocka-dev postgresql-15 postgresql-contrib python3 python3-pytest
   python3-requests python3-aiosmtpd python3-yaml python3-icalendar python3-caldav vdirsyncer radicale
-  chromium nginx-light wrk)
+  chromium nginx-light wrk litmus xandikos)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--runtime-only" ] || want+=("${test_pkgs[@]}")

@@ -4,8 +4,10 @@
  * kept as its name in the home: store/dav_names.h), and
  * PROPPATCH (RFC 4918 section 9.2) changes the properties convene keeps for a
  * calendar: displayname, calendar-description, calendar-color and
- * calendar-timezone. Any other property is refused (403): we keep no dead
- * properties. A PROPPATCH is all or nothing (failed dependency for the rest). */
+ * calendar-timezone; the other live ones are protected (403); any other
+ * property, there or on an event or a plain resource, is kept as a dead
+ * property (deadprops.h). A PROPPATCH is all or nothing, live and dead
+ * together in one transaction (failed dependency for the rest). */
 #include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include "calendar/stream.h"
 #include "core/clock.h"
 #include "core/errors.h"
+#include "dav/deadprops.h"
 #include "dav/methods.h"
 #include "dav/props.h"
 #include "dav/reply.h"
@@ -59,7 +62,8 @@ static int timezone_read(const char *s, char *out, size_t n)
 	return ics_tz_valid(out) ? 0 : E_INVALID;
 }
 
-/* applies one property to c: 0, or 403 / 409 with why */
+/* applies one of a calendar's own properties to c: 0, or 403 / 409 with
+ * why; -1 when it is not one of them */
 static int apply(const xmlNode *p, int remove, int creating, struct calendar *c, const char **why)
 {
 	char *v = remove ? NULL : dav_xml_text(p);
@@ -104,7 +108,7 @@ static int apply(const xmlNode *p, int remove, int creating, struct calendar *c,
 		if (!dav_xml_child(p, CALDAV_NS, "calendar") || !dav_xml_child(p, DAV_NS, "collection"))
 			st = 403, *why = "only calendar collections can be made here";
 	} else {
-		st = 403, *why = "convene keeps no other properties";
+		st = -1; /* not one of the calendar's own */
 	}
 	xmlFree(v);
 	return st;
@@ -112,18 +116,23 @@ static int apply(const xmlNode *p, int remove, int creating, struct calendar *c,
 
 struct outcome {
 	const xmlNode *prop;
-	int status;
+	int status, remove, live;
+	const char *why, *xml; /* xml: a dead property's value to store */
 };
 
-/* the properties of every <D:set>/<D:remove> under root, applied to c in
- * document order; answers 207 naming each and returns E_INVALID when any
- * fails */
-static int apply_all(struct req *r, const xmlNode *root, int creating, struct calendar *c, const char *href,
-		     int reply_207)
+struct patch {
+	struct outcome v[64];
+	int n, failed, live;
+};
+
+/* evaluates every property of the <D:set>/<D:remove>s under root in
+ * document order: a calendar's own ones are applied to c, a protected live
+ * one fails with 403, any other is a dead property (size-checked here, stored
+ * by dead_write). E_INVALID (answered) when there are too many. */
+static int evaluate(struct req *r, const xmlNode *root, int creating, enum dav_kind kind, struct calendar *c,
+		    struct patch *pt)
 {
-	struct outcome out[64];
-	int n = 0, failed = 0;
-	const char *why = NULL;
+	pt->n = pt->failed = pt->live = 0;
 	for (const xmlNode *op = root->children; op; op = op->next) {
 		int remove = dav_xml_is(op, DAV_NS, "remove");
 		if (!remove && !dav_xml_is(op, DAV_NS, "set"))
@@ -134,40 +143,92 @@ static int apply_all(struct req *r, const xmlNode *root, int creating, struct ca
 			for (const xmlNode *p = pr->children; p; p = p->next) {
 				if (p->type != XML_ELEMENT_NODE)
 					continue;
-				if (n == 64)
+				if (pt->n == 64)
 					return dav_bad_xml(r, "at most 64 properties at once"), E_INVALID;
-				out[n].prop = p;
-				out[n].status = apply(p, remove, creating, c, &why);
-				failed |= out[n].status != 0;
-				n++;
+				struct outcome *o = &pt->v[pt->n++];
+				*o = (struct outcome){.prop = p, .remove = remove};
+				const char *ns = p->ns && p->ns->href ? (const char *)p->ns->href : "";
+				o->status = kind == DAV_CALENDAR ? apply(p, remove, creating, c, &o->why) : -1;
+				if (o->status >= 0) {
+					o->live = 1, pt->live = 1;
+				} else if (dav_props_protected(ns, (const char *)p->name, kind)) {
+					o->status = 403, o->why = "a protected property: the server computes it";
+				} else if (!remove && !(o->xml = dav_dead_xml(r->arena, p))) {
+					o->status = 507,
+					o->why = arena_printf(r->arena, "a property's value is at most %d bytes",
+							      DAV_DEAD_VALUE_MAX);
+				} else {
+					o->status = 0;
+				}
+				pt->failed |= o->status != 0;
 			}
 		}
 	}
-	if (!failed && !reply_207)
+	return 0;
+}
+
+/* stores the dead properties in order, then checks the resource's bounds
+ * (507 on each set when passed) */
+static int dead_write(struct db *db, const struct calendar *c, const char *path, struct patch *pt)
+{
+	int rc = 0, sets = 0;
+	for (int i = 0; i < pt->n && !rc; i++) {
+		struct outcome *o = &pt->v[i];
+		if (o->live)
+			continue;
+		const char *ns = o->prop->ns && o->prop->ns->href ? (const char *)o->prop->ns->href : "";
+		sets += !o->remove;
+		rc = o->remove ? store_dav_prop_remove(db, c->account_id, c->id, path, ns, (const char *)o->prop->name)
+			       : store_dav_prop_set(db, c->account_id, c->id, path, ns, (const char *)o->prop->name,
+						    o->xml);
+	}
+	int64_t bytes, count;
+	if (rc || !sets || (rc = store_dav_props_size(db, c->account_id, c->id, path, &bytes, &count)))
+		return rc;
+	if (bytes <= DAV_DEAD_RESOURCE_MAX && count <= DAV_DEAD_COUNT_MAX)
 		return 0;
+	for (int i = 0; i < pt->n; i++)
+		if (!pt->v[i].live && !pt->v[i].remove)
+			pt->v[i].status = 507,
+			pt->v[i].why = "this resource's properties would pass their bound (64 properties, 64 KiB)";
+	pt->failed = 1;
+	return E_TOOLARGE;
+}
+
+static const char *reason(int st)
+{
+	return st == 200 ? "OK" : st == 424 ? "Failed Dependency" : st == 403 ? "Forbidden"
+	       : st == 507 ? "Insufficient Storage" : "Conflict";
+}
+
+/* the 207 of a PROPPATCH or a failed MKCALENDAR: each property with its
+ * status, 424 for the sound ones when any failed */
+static int reply_patch(struct req *r, const char *href, const struct patch *pt)
+{
 	struct buf b = {0};
 	dav_ms_begin(&b);
 	buf_puts(&b, "<D:response><D:href>");
 	dav_xml_escape(&b, href);
 	buf_puts(&b, "</D:href>");
-	for (int i = 0; i < n; i++) {
-		int st = out[i].status ? out[i].status : failed ? 424 : 200;
-		const xmlNode *p = out[i].prop;
-		buf_printf(&b, "<D:propstat><D:prop><x:%s xmlns:x=\"", (const char *)p->name);
-		dav_xml_escape(&b, p->ns && p->ns->href ? (const char *)p->ns->href : "");
-		buf_printf(&b, "\"/></D:prop><D:status>HTTP/1.1 %d %s</D:status>", st,
-			   st == 200 ? "OK" : st == 424 ? "Failed Dependency" : st == 403 ? "Forbidden" : "Conflict");
-		if (out[i].status && why) {
+	for (int i = 0; i < pt->n; i++) {
+		const struct outcome *o = &pt->v[i];
+		int st = o->status ? o->status : pt->failed ? 424 : 200;
+		buf_puts(&b, "<D:propstat><D:prop>");
+		dav_props_name(&b, o->prop->ns && o->prop->ns->href ? (const char *)o->prop->ns->href : "",
+			       (const char *)o->prop->name);
+		buf_printf(&b, "</D:prop><D:status>HTTP/1.1 %d %s</D:status>", st, reason(st));
+		if (st == 403 && !o->live)
+			buf_puts(&b, "<D:error><D:cannot-modify-protected-property/></D:error>");
+		if (o->status && o->why) {
 			buf_puts(&b, "<D:responsedescription>");
-			dav_xml_escape(&b, why);
+			dav_xml_escape(&b, o->why);
 			buf_puts(&b, "</D:responsedescription>");
 		}
 		buf_puts(&b, "</D:propstat>");
 	}
 	buf_puts(&b, "</D:response>");
 	dav_ms_end(&b);
-	dav_reply_multistatus(r, &b);
-	return failed ? E_INVALID : 0;
+	return dav_reply_multistatus(r, &b);
 }
 
 int dav_proppatch(struct req *r, struct db *db, const struct dav_path *p)
@@ -175,6 +236,7 @@ int dav_proppatch(struct req *r, struct db *db, const struct dav_path *p)
 	xmlDocPtr doc = NULL;
 	char why[256];
 	struct dav_res res;
+	struct patch *pt = arena_alloc(r->arena, sizeof *pt);
 	int rc;
 	if (dav_xml_parse(r->body.data, r->body.len, &doc, why, sizeof why))
 		return dav_bad_xml(r, why);
@@ -187,30 +249,46 @@ int dav_proppatch(struct req *r, struct db *db, const struct dav_path *p)
 		goto done;
 	if ((rc = dav_resource_load(r, db, p, &res)))
 		goto fail;
-	if (res.kind != DAV_CALENDAR) {
-		rc = (dav_reply_need_privilege(r, res.href, DAV_NS, "write-properties",
-					      "only a calendar's properties can be changed"), E_FORBIDDEN);
+	if ((res.kind == DAV_OBJECT || res.kind == DAV_FILE) && !res.exists) {
+		rc = dav_resource_not_found(r);
 		goto fail;
 	}
-	if (res.role < CAL_ROLE_MANAGER) {
+	if (res.kind != DAV_CALENDAR && res.kind != DAV_OBJECT && res.kind != DAV_FILE) {
 		rc = (dav_reply_need_privilege(r, res.href, DAV_NS, "write-properties",
-					      "changing the calendar needs the manager role"), E_FORBIDDEN);
+					      "only the properties of calendars and what they hold can be changed"),
+		      E_FORBIDDEN);
+		goto fail;
+	}
+	int need = res.kind == DAV_CALENDAR ? CAL_ROLE_MANAGER : CAL_ROLE_EDITOR;
+	if (res.role < need) {
+		rc = (dav_reply_need_privilege(r, res.href, DAV_NS, "write-properties",
+					      need == CAL_ROLE_MANAGER ? "changing the calendar needs the manager role"
+								       : "changing this needs the editor role"),
+		      E_FORBIDDEN);
 		goto fail;
 	}
 	struct calendar c = res.cal;
-	json_t *before = calendar_json(&c, res.role);
-	if ((rc = apply_all(r, root, 0, &c, res.href, 0))) {
-		json_decref(before);
+	if ((rc = evaluate(r, root, 0, res.kind, &c, pt)))
 		goto fail;
+	if (pt->failed || (rc = dead_write(db, &c, dav_resource_prop_path(&res), pt)) == E_TOOLARGE) {
+		store_rollback(db);
+		rc = reply_patch(r, res.href, pt);
+		goto done;
 	}
-	c.updated_at = clock_now();
-	c.version++;
-	if ((rc = store_calendar_update(db, &c)) || (rc = calendar_changed(db, &c)) ||
-	    (rc = audit_record(r, db, "calendar.update", "calendar", c.id, c.name, before,
-			       calendar_json(&c, res.role))) ||
-	    (rc = store_commit(db)))
+	if (rc)
 		goto fail;
-	rc = apply_all(r, root, 0, &c, res.href, 1);
+	if (pt->live) {
+		json_t *before = calendar_json(&res.cal, res.role);
+		c.updated_at = clock_now();
+		c.version++;
+		if ((rc = store_calendar_update(db, &c)) || (rc = calendar_changed(db, &c)) ||
+		    (rc = audit_record(r, db, "calendar.update", "calendar", c.id, c.name, before,
+				       calendar_json(&c, res.role))))
+			goto fail;
+	}
+	if ((rc = store_commit(db)))
+		goto fail;
+	rc = reply_patch(r, res.href, pt);
 	goto done;
 fail:
 	store_rollback(db);
@@ -300,11 +378,18 @@ int dav_mkcalendar(struct req *r, struct db *db, const struct dav_path *p)
 		goto fail;
 	}
 	const char *href = dav_href_calendar(r->arena, r->who.user_id, p->calendar_id);
-	if (root && (rc = apply_all(r, root, 1, &c, href, 0)))
+	struct patch *pt = arena_alloc(r->arena, sizeof *pt);
+	if (root && (rc = evaluate(r, root, 1, DAV_CALENDAR, &c, pt)))
 		goto fail;
+	if (root && pt->failed) {
+		store_rollback(db);
+		rc = (reply_patch(r, href, pt), E_INVALID);
+		goto done;
+	}
 	if ((rc = calendar_ensure_default(db, c.account_id, c.owner_id, r->who.display_name, &def)) ||
 	    (rc = store_calendar_insert(db, &c)) ||
 	    (!by_id && (rc = store_dav_calendar_name_insert(db, c.account_id, c.owner_id, p->calendar_id, c.id))) ||
+	    (root && (rc = dead_write(db, &c, "", pt))) ||
 	    (rc = audit_record(r, db, "calendar.create", "calendar", c.id, c.name, NULL,
 			       calendar_json(&c, CAL_ROLE_OWNER))) ||
 	    (rc = store_commit(db)))

@@ -47,7 +47,9 @@ int dav_xml_parse(const char *body, size_t len, xmlDocPtr *out, char *why, size_
 	xmlDocPtr doc = xmlCtxtReadMemory(ctx, body, (int)len, "body.xml", NULL,
 					  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 						  XML_PARSE_NOCDATA);
-	if (!doc || !xmlDocGetRootElement(doc)) {
+	/* a namespace error (xmlns:p="", an undeclared prefix) is not well-formed
+	 * under Namespaces in XML, though libxml2 builds a tree anyway */
+	if (!doc || !xmlDocGetRootElement(doc) || !ctx->wellFormed || !ctx->nsWellFormed) {
 		const xmlError *e = xmlCtxtGetLastError(ctx);
 		snprintf(why, whylen, "the body is not well-formed XML%s%.*s", e && e->message ? ": " : "",
 			 e && e->message ? (int)strcspn(e->message, "\n") : 0, e && e->message ? e->message : "");

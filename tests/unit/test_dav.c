@@ -53,11 +53,17 @@ static void paths_name_the_resources(void **state)
 	dav_path_parse(a, "calendars/usr_1/cal_2/", &p);
 	assert_int_equal(p.kind, DAV_CALENDAR);
 	assert_string_equal(p.calendar_id, "cal_2");
-	dav_path_parse(a, "calendars/usr_1/cal_2/a/b@x.ics", &p); /* a '/' in a UID */
+	dav_path_parse(a, "calendars/usr_1/cal_2/b@x.ics", &p);
 	assert_int_equal(p.kind, DAV_OBJECT);
+	assert_string_equal(p.name, "b@x.ics");
+	/* below a calendar, a path with a '/' is a plain collection or what it holds */
+	dav_path_parse(a, "calendars/usr_1/cal_2/a/b@x.ics", &p);
+	assert_int_equal(p.kind, DAV_FILE);
 	assert_string_equal(p.name, "a/b@x.ics");
 	dav_path_parse(a, "calendars/usr_1/cal_2/dir/", &p);
-	assert_int_equal(p.kind, DAV_NONE);
+	assert_int_equal(p.kind, DAV_FILE);
+	assert_string_equal(p.name, "dir/");
+	assert_string_equal(dav_href_file(a, "/dav/calendars/u/c/", "d ir/é/"), "/dav/calendars/u/c/d%20ir/%C3%A9/");
 	dav_path_parse(a, "elsewhere/x", &p);
 	assert_int_equal(p.kind, DAV_NONE);
 	assert_int_equal(dav_path_from_href(a, "https://h:8080/dav/calendars/u/c/a%2Fb%40x.ics", &p), 0);
