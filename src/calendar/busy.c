@@ -104,6 +104,12 @@ static int add_event(void *p, const struct event_row *e)
 	return rc < 0 ? rc : 0;
 }
 
+int busy_of_calendar(struct db *db, const struct calendar *c, int64_t from, int64_t to, struct busy_list *out)
+{
+	struct expand_ctx x = {c->time_zone, from, to, out, 0};
+	return store_event_window(db, c->account_id, c->id, from, to, add_event, &x);
+}
+
 int busy_of_user(struct db *db, const char *account_id, const char *user_id, int64_t from, int64_t to,
 		 struct busy_list *out)
 {
@@ -112,10 +118,8 @@ int busy_of_user(struct db *db, const char *account_id, const char *user_id, int
 	if (!cals)
 		return E_NOMEM;
 	rc = store_calendar_list_owned(db, account_id, user_id, cals, CALENDARS_MAX, &n);
-	for (int i = 0; !rc && i < n; i++) {
-		struct expand_ctx x = {cals[i].time_zone, from, to, out, 0};
-		rc = store_event_window(db, account_id, cals[i].id, from, to, add_event, &x);
-	}
+	for (int i = 0; !rc && i < n; i++)
+		rc = busy_of_calendar(db, &cals[i], from, to, out);
 	free(cals);
 	return rc;
 }

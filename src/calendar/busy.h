@@ -29,6 +29,9 @@ int busy_is_free(const struct busy_list *b, int64_t start, int64_t end);
 int busy_of_user(struct db *db, const char *account_id, const char *user_id, int64_t from, int64_t to,
 		 struct busy_list *out);
 
+/* appends the busy spans of one calendar's events in [from, to) (clipped), unmerged */
+int busy_of_calendar(struct db *db, const struct calendar *c, int64_t from, int64_t to, struct busy_list *out);
+
 /* appends a room's bookings in [from, to) (clipped; the meetings, not the
  * buffers around them), unmerged */
 int busy_of_room(struct db *db, const struct room *room, int64_t from, int64_t to, struct busy_list *out);
