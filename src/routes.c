@@ -12,6 +12,7 @@
 #include "calendar/transfer.h"
 #include "dav/dav.h"
 #include "http/router.h"
+#include "iam/app_passwords.h"
 #include "iam/apps.h"
 #include "iam/audit_routes.h"
 #include "iam/companies.h"
@@ -28,6 +29,7 @@
 const struct route *const app_route_tables[] = {
 	health_routes,
 	signin_routes,
+	app_passwords_routes,
 	users_routes,
 	companies_routes,
 	apps_routes,

@@ -54,14 +54,9 @@ static int decide(struct req *r, int approve)
 		goto fail;
 	if (approve && (rc = store_booking_approve(db, room.account_id, b.event_id, room.id)))
 		goto fail;
-	struct ics_event ev = cur->master;
-	struct ics_attendee *a = arena_alloc(r->arena, sizeof *a * (ev.nattendees + 1));
-	for (size_t i = 0; i < ev.nattendees; i++) {
-		a[i] = ev.attendees[i];
-		if (a[i].cutype && !strcmp(a[i].cutype, "ROOM") && !strcmp(a[i].email, room.email))
-			a[i].partstat = approve ? "ACCEPTED" : "DECLINED";
-	}
-	ev.attendees = a;
+	/* the room's reply (RFC 6638 section 3.2.9: SCHEDULE-STATUS 2.0, the
+	 * request was answered), with every other parameter of its ATTENDEE kept */
+	struct ics_answer answer = {room.email, approve ? "ACCEPTED" : "DECLINED", "2.0", NULL};
 	/* the event is re-synced as its organizer's: the decision must not lift
 	 * the rules of the event's other rooms */
 	struct event_saved saved;
@@ -72,8 +67,9 @@ static int decide(struct req *r, int approve)
 		actor.role = organizer.role;
 		who = &actor;
 	}
-	if ((rc = ics_update(row.ical, cal.time_zone, &ev, ICS_F_ATTENDEES, &o, &err)) ||
-	    (rc = event_store(db, &cal, o, row.id, who, NULL, &saved, NULL)) ||
+	if ((rc = ics_set_answers(row.ical, cal.time_zone, &answer, 1, &o, &err)))
+		goto fail;
+	if ((o && (rc = event_store(db, &cal, o, row.id, who, NULL, &saved, NULL))) ||
 	    (rc = booking_room_changed(db, room.id)) ||
 	    (rc = audit_record(r, db, approve ? "booking.approve" : "booking.decline", "room", room.id, room.name,
 			       NULL, json_pack("{s:s, s:s}", "event_id", b.event_id, "booking_id", b.id))) ||

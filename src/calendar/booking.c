@@ -187,13 +187,43 @@ static void detail_for(struct booking_refusal *f, const struct room *room)
 		snprintf(f->detail, sizeof f->detail, "you may not book %s", room->name);
 }
 
+/* the DECLINED answer of a room from its first refusal (from `first` in
+ * res): when, which rule, and the booking it collides with */
+static void declined_answer(struct booking_room_outcome *out, const struct booking_result *res, size_t first,
+			    const struct room *room, const char *tz)
+{
+	const char *name = room->name;
+	const struct booking_refusal *f = first < res->nrefusals ? &res->refusals[first] : NULL;
+	out->partstat = "DECLINED";
+	out->schedule_status = f && !strcmp(f->rule, "not_allowed") ? "3.8" : "4.0";
+	if (!f) {
+		snprintf(out->comment, sizeof out->comment, "%s declined the meeting", name);
+		return;
+	}
+	char a[32], b[32];
+	ics_format_time(f->start, tz, 0, a, sizeof a);
+	if (f->other_end) {
+		char c[32], d[32];
+		ics_format_time(f->other_start, tz, 0, c, sizeof c);
+		ics_format_time(f->other_end, tz, 0, d, sizeof d);
+		snprintf(out->comment, sizeof out->comment,
+			 "%s declined: it is already booked from %s to %s, %s (the meeting of %s)", name, c, d,
+			 tz, a);
+	} else {
+		ics_format_time(f->end, tz, 0, b, sizeof b);
+		snprintf(out->comment, sizeof out->comment, "%s declined the meeting of %s to %s, %s: %s (rule %s)",
+			 name, a, b, tz, f->detail, f->rule);
+	}
+}
+
 /* prior: the event's bookings (of every room) as read before any room was
  * synced, or NULL to read the room's own */
 static int sync_room(struct db *db, const struct calendar *cal, const char *event_id,
 		     const struct ics_object *o, const struct booking_actor *actor, const struct room *room,
-		     const struct booking *prior, int nprior, struct booking_result *res,
+		     const struct booking *prior, int nprior, int redo, struct booking_result *res,
 		     struct booking_room_outcome *out)
 {
+	size_t first = res->nrefusals; /* this room's refusals start there */
 	int rc = 0, may = 1, delegate = 0;
 	int64_t now = clock_now();
 	const char *tz = cal->time_zone;
@@ -206,6 +236,7 @@ static int sync_room(struct db *db, const struct calendar *cal, const char *even
 	}
 	snprintf(out->room_id, sizeof out->room_id, "%s", room->id);
 	snprintf(out->room_name, sizeof out->room_name, "%s", room->name);
+	snprintf(out->email, sizeof out->email, "%s", room->email);
 	if (actor && actor->user_id && strcmp(actor->role, "admin") &&
 	    (rc = store_room_rights(db, room->account_id, room->id, actor->user_id, &may, &delegate)))
 		goto out;
@@ -274,11 +305,24 @@ static int sync_room(struct db *db, const struct calendar *cal, const char *even
 	}
 	int series = o->master.rrule || o->master.nrdates;
 	if (!rc && refused && (!series || refused > room->max_conflicts || !may)) {
-		res->refused = 1;
 		out->status = "declined";
 		out->declined = refused;
 		free(ok);
-		rc = E_CONFLICT;
+		/* a room declined automatically before stays declined rather than
+		 * refusing its organizer's next change of something else */
+		if (!room->decline_on_conflict && !redo) {
+			res->refused = 1;
+			rc = E_CONFLICT;
+			goto out;
+		}
+		/* on_conflict 'decline': the room gives back what it held of the
+		 * meeting (its past stays) and says why */
+		for (int j = 0; !rc && j < nhave; j++)
+			if (have[j].end_at > now)
+				rc = store_booking_delete(db, cal->account_id, have[j].id);
+		declined_answer(out, res, first, room, tz);
+		if (!rc)
+			rc = booking_room_changed(db, room->id);
 		goto out;
 	}
 	/* within the series' allowance: the refused occurrences are declined
@@ -333,6 +377,8 @@ static int sync_room(struct db *db, const struct calendar *cal, const char *even
 	free(ok);
 	out->declined = refused;
 	out->status = !rc && pending ? "pending" : "confirmed";
+	out->partstat = pending ? "NEEDS-ACTION" : "ACCEPTED";
+	out->schedule_status = pending ? "1.2" : "2.0";
 	if (!rc)
 		rc = booking_room_changed(db, room->id);
 out:
@@ -362,35 +408,35 @@ int booking_event_gone(struct db *db, const char *account_id, const char *event_
 	return rc;
 }
 
-void booking_partstat_free(struct ics_attendee *a, size_t n)
+/* DECLINED by convene for a rule (not by a delegate): asked again at each change */
+static int declined_automatically(const struct ics_attendee *a)
 {
-	(void)n;
-	free(a);
+	return a->schedule_status && (!strcmp(a->schedule_status, "4.0") || !strcmp(a->schedule_status, "3.8"));
 }
 
 int booking_sync(struct db *db, const struct calendar *cal, const char *event_id,
 		 const struct ics_object *o, const struct booking_actor *actor,
-		 struct booking_result *res, struct ics_attendee **partstat, size_t *npartstat)
+		 struct booking_result *res)
 {
 	int rc = 0;
-	if (partstat)
-		*partstat = NULL;
 	if (*cal->room_id) /* a room's own calendar books nothing */
 		return 0;
 	const struct ics_event *m = &o->master;
 	struct room rooms[16];
+	int redo[16];
 	int nrooms = 0;
 	for (size_t i = 0; i < m->nattendees && nrooms < 16; i++) {
+		const struct ics_attendee *at = &m->attendees[i];
 		/* a room that declined (its delegate said no) holds nothing */
-		if (!is_room_attendee(&m->attendees[i]) ||
-		    (m->attendees[i].partstat && !strcmp(m->attendees[i].partstat, "DECLINED")))
+		int declined = at->partstat && !strcmp(at->partstat, "DECLINED");
+		if (!is_room_attendee(at) || (declined && !declined_automatically(at)))
 			continue;
-		rc = store_room_by_email(db, cal->account_id, m->attendees[i].email, &rooms[nrooms]);
+		rc = store_room_by_email(db, cal->account_id, at->email, &rooms[nrooms]);
 		if (rc == E_NOTFOUND)
 			continue; /* a room elsewhere: not ours to book */
 		if (rc)
 			return rc;
-		nrooms++;
+		redo[nrooms++] = declined;
 	}
 	/* rooms no longer invited give their bookings back */
 	struct booking *all = malloc(sizeof *all * BOOKINGS_MAX);
@@ -411,44 +457,32 @@ int booking_sync(struct db *db, const struct calendar *cal, const char *event_id
 	/* each room's bookings from that list (one query for all of them),
 	 * unless the room is invited twice: the second sync reads what the first
 	 * one wrote. A full list may have been cut: then each reads its own. */
-	for (int k = 0; !rc && k < nrooms; k++) {
+	for (int k = 0; !rc && k < nrooms && res->nrooms < 16; k++) {
 		int again = nall >= BOOKINGS_MAX;
 		for (int i = 0; i < k && !again; i++)
 			again = !strcmp(rooms[i].id, rooms[k].id);
-		rc = sync_room(db, cal, event_id, o, actor, &rooms[k], again ? NULL : all, nall, res,
-			       &res->rooms[res->nrooms++]);
+		struct booking_room_outcome *out = &res->rooms[res->nrooms++];
+		memset(out, 0, sizeof *out);
+		rc = sync_room(db, cal, event_id, o, actor, &rooms[k], again ? NULL : all, nall, redo[k], res, out);
 	}
 	free(all);
-	if (rc)
-		return rc;
-	if (!partstat || !nrooms)
-		return 0;
-	/* each room's PARTSTAT as booked */
-	struct ics_attendee *a = malloc(sizeof *a * (m->nattendees ? m->nattendees : 1));
-	if (!a)
-		return E_NOMEM;
-	int differs = 0;
-	for (size_t i = 0; i < m->nattendees; i++) {
-		a[i] = m->attendees[i];
-		if (!is_room_attendee(&a[i]))
+	return rc;
+}
+
+int booking_answers(const struct ics_object *o, const char *tz, const struct booking_result *res,
+		    struct ics_object **out)
+{
+	struct ics_answer a[16];
+	size_t n = 0;
+	struct ics_error err;
+	*out = NULL;
+	for (int k = 0; k < res->nrooms && n < 16; k++) {
+		const struct booking_room_outcome *r = &res->rooms[k];
+		if (!r->partstat)
 			continue;
-		for (int k = 0; k < nrooms; k++) {
-			if (strcmp(rooms[k].email, a[i].email))
-				continue;
-			const char *want = !strcmp(res->rooms[k].status, "confirmed") ? "ACCEPTED" : "NEEDS-ACTION";
-			if (!a[i].partstat || strcmp(a[i].partstat, want)) {
-				a[i].partstat = (char *)want;
-				differs = 1;
-			}
-		}
+		a[n++] = (struct ics_answer){r->email, r->partstat, r->schedule_status, r->comment};
 	}
-	if (!differs) {
-		free(a);
-		return 0;
-	}
-	*partstat = a;
-	*npartstat = m->nattendees;
-	return 0;
+	return n ? ics_set_answers(o->text, tz, a, n, out, &err) : 0;
 }
 
 static json_t *time_json(int64_t t, const char *tz)

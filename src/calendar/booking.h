@@ -27,8 +27,16 @@ struct booking_refusal {
 struct booking_room_outcome {
 	char room_id[ID_MAX];
 	char room_name[256];
+	char email[256];
 	const char *status; /* confirmed, pending, declined (the whole series) */
 	int booked, declined;
+	/* the room's answer in its ATTENDEE (RFC 6638 section 3.2.9): PARTSTAT
+	 * ACCEPTED with SCHEDULE-STATUS 2.0, NEEDS-ACTION with 1.2 (delivered, a
+	 * delegate decides), or DECLINED (on_conflict 'decline') with 4.0 (busy,
+	 * or another of its rules) or 3.8 (the organizer may not book it) and
+	 * the reason as a comment */
+	const char *partstat, *schedule_status;
+	char comment[512];
 };
 
 struct booking_result {
@@ -49,14 +57,19 @@ struct booking_actor {
 
 /* Inside the caller's write transaction, after the event row is written:
  * makes the event's bookings match its room attendees. E_CONFLICT with res
- * filled (res->refused) when a room refuses: the caller rolls back. On
- * success, *partstat (may be NULL) gets a copy of the master's attendees
- * with each room's PARTSTAT as booked, when any differs from the text's
- * (the caller then rewrites the text); free with booking_partstat_free. */
+ * filled (res->refused) when a room refuses (on_conflict 'refuse'): the
+ * caller rolls back. A room with on_conflict 'decline' that cannot take the
+ * meeting holds nothing of it and answers DECLINED. On success each room's
+ * answer is in res->rooms (the caller writes them into the text with
+ * booking_answers). A room attendee DECLINED by a delegate (any other
+ * SCHEDULE-STATUS than the automatic 4.0 and 3.8) holds nothing and is left
+ * as it is; one declined automatically is asked again. */
 int booking_sync(struct db *db, const struct calendar *cal, const char *event_id,
 		 const struct ics_object *o, const struct booking_actor *actor,
-		 struct booking_result *res, struct ics_attendee **partstat, size_t *npartstat);
-void booking_partstat_free(struct ics_attendee *a, size_t n);
+		 struct booking_result *res);
+/* the rooms' answers of res in o's text: *out NULL when it already says them */
+int booking_answers(const struct ics_object *o, const char *tz, const struct booking_result *res,
+		    struct ics_object **out);
 
 /* says that a room's bookings changed (its door display re-renders) */
 int booking_room_changed(struct db *db, const char *room_id);

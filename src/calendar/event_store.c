@@ -157,19 +157,14 @@ int event_store_named(struct db *db, const struct calendar *cal, const struct ic
 	}
 	if ((rc = write_row(db, cal, o, !id, href, actor_id, out)))
 		return rc;
-	struct ics_attendee *ps = NULL;
-	size_t nps = 0;
-	if ((rc = booking_sync(db, cal, out->id, o, actor, res ? res : &local, &ps, &nps)))
+	struct booking_result *br = res ? res : &local;
+	if ((rc = booking_sync(db, cal, out->id, o, actor, br)))
 		goto out;
-	if (ps) { /* the rooms' answers go into the text */
-		struct ics_event ev = o->master;
-		struct ics_object *o2 = NULL;
-		struct ics_error err;
-		ev.attendees = ps;
-		ev.nattendees = nps;
-		rc = ics_update(o->text, cal->time_zone, &ev, ICS_F_ATTENDEES, &o2, &err);
-		booking_partstat_free(ps, nps);
-		if (rc || (rc = write_row(db, cal, o2, 0, NULL, actor_id, out))) {
+	struct ics_object *o2 = NULL;
+	if ((rc = booking_answers(o, cal->time_zone, br, &o2)))
+		goto out;
+	if (o2) { /* the rooms' answers go into the text */
+		if ((rc = write_row(db, cal, o2, 0, NULL, actor_id, out))) {
 			ics_object_free(o2);
 			goto out;
 		}

@@ -48,6 +48,8 @@ struct ics_attendee {
 	char *partstat; /* NEEDS-ACTION (default), ACCEPTED, DECLINED, TENTATIVE, DELEGATED */
 	char *cutype;   /* INDIVIDUAL (default), ROOM, RESOURCE, GROUP, UNKNOWN */
 	int rsvp;
+	char *schedule_status; /* SCHEDULE-STATUS (RFC 6638) or NULL */
+	char *schedule_agent;  /* SCHEDULE-AGENT: SERVER (default, NULL), CLIENT or NONE */
 };
 
 /* The fields of one VEVENT (the master, or one override). Strings are owned by
@@ -147,6 +149,16 @@ struct ics_occurrence {
 int ics_expand(const char *text, const char *default_tz, int64_t from, int64_t to, int max,
 	       int (*cb)(void *ctx, const struct ics_occurrence *o), void *ctx, int *truncated);
 
+/* CalDAV calendar-data options on stored text (ics_instances.c): every
+ * occurrence overlapping [from, to) as a VEVENT of its own (the master's or
+ * its override's properties, DTSTART/DTEND in UTC, RECURRENCE-ID in UTC when
+ * the event recurs; no RRULE, RDATE, EXDATE), at most max; and the series
+ * with only the overrides that overlap [from, to) or replace an occurrence
+ * that did. VEVENT blocks are appended to out. */
+int ics_instances(const char *text, const char *default_tz, int64_t from, int64_t to, int max, struct buf *out,
+		  int *truncated);
+int ics_limit_overrides(const char *text, const char *default_tz, int64_t from, int64_t to, struct buf *out);
+
 /* What the JSON API gives: the master's fields in `ev` (uid, summary,
  * description, location, tzid + start/end or all_day, rrule, rdates, exdates,
  * status, transp, klass, organizer, attendees). Builds a new object (DTSTAMP,
@@ -176,6 +188,40 @@ int ics_override_set(const char *text, const char *default_tz, const struct ics_
 		     struct ics_object **out, struct ics_error *err);
 int ics_occurrence_cancel(const char *text, const char *default_tz, int64_t recurrence_id,
 			  struct ics_object **out, struct ics_error *err);
+
+/* Scheduling answers (RFC 6638, ics_sched.c): each answer's PARTSTAT and
+ * SCHEDULE-STATUS go on the ATTENDEEs with its address, in the master and
+ * every override (other parameters kept), and the master keeps one
+ * COMMENT;X-CONVENE-ATTENDEE="mailto:…" per answer that has a comment (an
+ * answer without one removes it). *out is NULL when the text already says so. */
+struct ics_answer {
+	const char *email;    /* lower-cased, without "mailto:" */
+	const char *partstat; /* ACCEPTED, NEEDS-ACTION, DECLINED; NULL: left as it is */
+	const char *status;   /* SCHEDULE-STATUS: "2.0", "1.2", "4.0", "3.8" */
+	const char *comment;  /* NULL: none */
+};
+int ics_set_answers(const char *text, const char *default_tz, const struct ics_answer *a, size_t n,
+		    struct ics_object **out, struct ics_error *err);
+/* The Schedule-Tag (RFC 6638 section 3.2.10) of stored text: a digest of it
+ * without what attendees' answers change (their PARTSTAT and SCHEDULE-STATUS,
+ * the rooms' comments), so that a room's answer or a delegate's decision does
+ * not make the organizer's client lose its edit; quoted */
+#define ICS_TAG_MAX 32
+void ics_schedule_tag(const char *text, char out[ICS_TAG_MAX]);
+
+/* A CalDAV free-busy request (RFC 6638 section 5: METHOD:REQUEST with one
+ * VFREEBUSY) and the VFREEBUSY reply for one attendee (spans: start, end
+ * pairs in UTC). Addresses lower-cased, without "mailto:". */
+struct ics_fb_request {
+	char *uid, *organizer;
+	int64_t start, end;
+	char **attendees;
+	size_t nattendees;
+};
+int ics_parse_fb_request(const char *text, size_t len, struct ics_fb_request *q, struct ics_error *err);
+void ics_fb_request_free(struct ics_fb_request *q);
+int ics_fb_reply(struct buf *b, const struct ics_fb_request *q, const char *attendee, const int64_t *spans,
+		 size_t n, int64_t now);
 
 /* Feeds and single-object downloads: "BEGIN:VCALENDAR" with VERSION,
  * PRODID, CALSCALE and the calendar's name (X-WR-CALNAME) and zone

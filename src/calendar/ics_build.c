@@ -134,6 +134,14 @@ static void field_lines(struct buf *b, const struct ics_event *ev, unsigned mask
 			buf_printf(b, ";PARTSTAT=%s", a->partstat);
 		if (a->rsvp)
 			buf_puts(b, ";RSVP=TRUE");
+		if (a->schedule_status) { /* what a room answered stays when the attendees are rebuilt */
+			buf_puts(b, ";SCHEDULE-STATUS=");
+			quoted(b, a->schedule_status);
+		}
+		if (a->schedule_agent) {
+			buf_puts(b, ";SCHEDULE-AGENT=");
+			quoted(b, a->schedule_agent);
+		}
 		buf_printf(b, ":mailto:%s\r\n", a->email ? a->email : "");
 	}
 }

@@ -616,6 +616,8 @@ static int extract(struct pctx *x, size_t k, icalcomponent *c, struct ics_event 
 		char *r = icalproperty_get_parameter_as_string_r(p, "RSVP");
 		a->rsvp = r && !strcasecmp(r, "TRUE");
 		free(r);
+		a->schedule_status = icalproperty_get_parameter_as_string_r(p, "SCHEDULE-STATUS");
+		a->schedule_agent = icalproperty_get_parameter_as_string_r(p, "SCHEDULE-AGENT");
 	}
 	if ((p = icalcomponent_get_first_property(c, ICAL_SEQUENCE_PROPERTY)))
 		e->sequence = icalproperty_get_sequence(p);
@@ -652,6 +654,8 @@ void ics_event_free(struct ics_event *e)
 		free(e->attendees[i].role);
 		free(e->attendees[i].partstat);
 		free(e->attendees[i].cutype);
+		free(e->attendees[i].schedule_status);
+		free(e->attendees[i].schedule_agent);
 	}
 	free(e->attendees);
 	memset(e, 0, sizeof *e);

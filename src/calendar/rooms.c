@@ -37,6 +37,7 @@ static json_t *room_json_of(const struct room *o, json_t *eq, json_t *co, json_t
 		(json_int_t)(o->buffer_before / 60), "buffer_after_minutes", (json_int_t)(o->buffer_after / 60),
 		"opening_hours", hours ? hours : json_null(), "approval", o->approval, "delegate_ids", de,
 		"company_ids", co, "max_conflicts", o->max_conflicts, "checkin_minutes", o->checkin_minutes);
+	json_object_set_new(rules, "on_conflict", json_string(o->decline_on_conflict ? "decline" : "refuse"));
 	char created[32], updated[32];
 	clock_iso(o->created_at, created, sizeof created);
 	clock_iso(o->updated_at, updated, sizeof updated);
@@ -162,7 +163,7 @@ static int read_rules(struct req *r, struct db *db, json_t *rules, struct room *
 	static const char *const keys[] = {"max_duration_minutes", "min_notice_minutes", "max_ahead_days",
 					   "buffer_before_minutes", "buffer_after_minutes", "opening_hours",
 					   "approval", "delegate_ids", "company_ids", "max_conflicts",
-					   "checkin_minutes", NULL};
+					   "checkin_minutes", "on_conflict", NULL};
 	const char *k;
 	json_t *v;
 	int rc;
@@ -186,6 +187,13 @@ static int read_rules(struct req *r, struct db *db, json_t *rules, struct room *
 	    (rc = jin_int(r, rules, "checkin_minutes", JIN_OPTIONAL, 0, 24 * 60, &checkin)) ||
 	    (rc = jin_bool(r, rules, "approval", JIN_OPTIONAL, &o->approval)))
 		return rc;
+	const char *on_conflict = NULL;
+	if ((rc = jin_string(r, rules, "on_conflict", JIN_OPTIONAL, 16, &on_conflict)))
+		return rc;
+	if (on_conflict && strcmp(on_conflict, "refuse") && strcmp(on_conflict, "decline"))
+		return resp_field_error(r, "on_conflict", "on_conflict is 'refuse' or 'decline'"), E_INVALID;
+	if (on_conflict)
+		o->decline_on_conflict = !strcmp(on_conflict, "decline");
 	o->max_ahead = ahead * 86400;
 	o->max_conflicts = (int)conflicts;
 	o->checkin_minutes = (int)checkin;

@@ -10,8 +10,10 @@
 #include "calendar/access.h"
 #include "calendar/calendars.h"
 #include "core/errors.h"
+#include "dav/files.h"
 #include "dav/methods.h"
 #include "dav/reply.h"
+#include "dav/schedule.h"
 #include "dav/resource.h"
 #include "http/response.h"
 
@@ -74,6 +76,8 @@ static int dispatch(struct req *r, int (*fn)(struct req *, struct db *, const st
 		return dav_resource_not_found(r);
 	if (p.kind == DAV_HOME && !strcmp(p.user_id, r->who.user_id) && (rc = ensure_default(r, db)))
 		return rc;
+	if (p.kind == DAV_FILE && fn != dav_proppatch) /* plain collections inside a calendar */
+		return dav_file_method(r, db, &p);
 	return fn(r, db, &p);
 }
 
@@ -85,10 +89,11 @@ static int put(struct req *r) { return dispatch(r, dav_object_put); }
 static int delete(struct req *r) { return dispatch(r, dav_object_delete); }
 static int mkcalendar(struct req *r) { return dispatch(r, dav_mkcalendar); }
 static int move(struct req *r) { return dispatch(r, dav_object_move); }
+static int post(struct req *r) { return dispatch(r, dav_schedule_post); }
 
 static int options(struct req *r)
 {
-	resp_header(r, "DAV", "1, 3, calendar-access, extended-mkcol");
+	resp_header(r, "DAV", "1, 3, calendar-access, calendar-auto-schedule, extended-mkcol");
 	resp_header(r, "Allow", ALLOW);
 	return resp_empty(r, 200);
 }
@@ -117,5 +122,6 @@ const struct route dav_routes[] = {
 	{"MKCOL", "/dav/{path*}", mkcalendar, DAV},
 	{"MOVE", "/dav/{path*}", move, DAV},
 	{"COPY", "/dav/{path*}", move, DAV},
+	{"POST", "/dav/{path*}", post, DAV}, /* the schedule outbox (schedule.c) */
 	{0},
 };

@@ -16,6 +16,10 @@ int dav_object_move(struct req *r, struct db *db, const struct dav_path *p);   /
 int dav_mkcalendar(struct req *r, struct db *db, const struct dav_path *p); /* collections.c */
 int dav_proppatch(struct req *r, struct db *db, const struct dav_path *p);
 
+/* the props a PROPFIND body asks for (propfind.c); answers 400 when it is not one */
+struct dav_proplist;
+int dav_propfind_body(struct req *r, struct dav_proplist *want);
+
 /* a body that is not well-formed XML, or not the element expected: 400 */
 int dav_bad_xml(struct req *r, const char *why);
 

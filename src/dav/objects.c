@@ -20,6 +20,7 @@
 #include "dav/reply.h"
 #include "dav/render.h"
 #include "dav/resource.h"
+#include "dav/schedule.h"
 #include "dav/xml.h"
 #include "http/response.h"
 #include "iam/audit.h"
@@ -69,6 +70,8 @@ int dav_object_get(struct req *r, struct db *db, const struct dav_path *p)
 	store_rollback(db);
 	if (rc)
 		return rc;
+	if (res.kind == DAV_INBOX_ITEM)
+		return dav_schedule_item_get(r, &res);
 	if (res.kind != DAV_OBJECT)
 		return resp_raw(r, 200, "text/plain; charset=utf-8",
 				"A CalDAV collection of convene: open it in a calendar app.\n", 58);
@@ -86,6 +89,7 @@ int dav_object_get(struct req *r, struct db *db, const struct dav_path *p)
 		return rc;
 	}
 	resp_header(r, "ETag", etag);
+	dav_schedule_tag_header(r, res.ev.ical, res.ev.organizer);
 	rc = resp_raw(r, 200, "text/calendar; charset=utf-8", b.data, b.len);
 	buf_free(&b);
 	return rc;
@@ -169,8 +173,15 @@ int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 			goto fail;
 		}
 	}
-	if ((rc = preconditions(r, res.exists ? res.ev.etag : NULL, 0)))
+	if ((rc = preconditions(r, res.exists ? res.ev.etag : NULL, 0)) || (rc = dav_schedule_tag_check(r, &res)))
 		goto fail;
+	struct ics_object *marked = NULL; /* the attendees' delivery status (schedule.c) */
+	if ((rc = dav_schedule_mark(r, db, o, res.cal.time_zone, &marked)))
+		goto fail;
+	if (marked) {
+		ics_object_free(o);
+		o = marked;
+	}
 	rc = event_store_named(db, &res.cal, o, res.exists ? res.ev.id : NULL, res.exists ? NULL : res.name, &actor,
 			       &booked, &saved, &final);
 	if (rc == E_CONFLICT && booked.refused) {
@@ -179,6 +190,8 @@ int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 		goto fail;
 	}
 	const struct ics_object *stored = final ? final : o;
+	if (!rc && !saved.unchanged && (rc = dav_schedule_deliver(r, db, res.exists ? res.ev.ical : NULL, stored)))
+		goto fail;
 	if (rc || (!saved.unchanged &&
 		   (rc = audit_record(r, db, res.exists ? "event.update" : "event.create", "event", saved.id,
 				      stored->master.summary,
@@ -189,8 +202,9 @@ int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 	    (rc = store_commit(db)))
 		goto fail;
 	/* RFC 4791 5.3.4: no ETag when what is stored is not what was sent (a room's PARTSTAT) */
-	if (!final)
+	if (!final && !marked)
 		resp_header(r, "ETag", saved.etag);
+	dav_schedule_tag_header(r, stored->text, stored->master.organizer);
 	rc = resp_empty(r, res.exists ? 204 : 201);
 	goto out;
 fail:
@@ -231,6 +245,11 @@ int dav_object_delete(struct req *r, struct db *db, const struct dav_path *p)
 			goto fail;
 		return resp_empty(r, 204);
 	}
+	if (res.kind == DAV_INBOX_ITEM) {
+		if ((rc = dav_schedule_item_delete(r, db, &res)))
+			goto fail;
+		return 0;
+	}
 	if (res.kind != DAV_OBJECT) {
 		rc = (dav_reply_error(r, 403, NULL, NULL, "only calendars and events can be deleted"), E_FORBIDDEN);
 		goto fail;
@@ -239,9 +258,11 @@ int dav_object_delete(struct req *r, struct db *db, const struct dav_path *p)
 		rc = dav_resource_not_found(r);
 		goto fail;
 	}
-	if ((rc = may_write(r, &res)) || (rc = preconditions(r, res.ev.etag, 0)))
+	if ((rc = may_write(r, &res)) || (rc = preconditions(r, res.ev.etag, 0)) ||
+	    (rc = dav_schedule_tag_check(r, &res)))
 		goto fail;
-	if ((rc = event_delete(db, &res.cal, res.ev.id)) ||
+	if ((rc = dav_schedule_deliver(r, db, res.ev.ical, NULL)) || (rc = event_delete(db, &res.cal, res.ev.id)) ||
+	    (rc = store_dav_props_delete(db, res.cal.account_id, res.cal.id, res.name, 0)) ||
 	    (rc = audit_record(r, db, "event.delete", "event", res.ev.id, res.ev.summary,
 			       json_pack("{s:s, s:s, s:s, s:s}", "id", res.ev.id, "uid", res.uid, "summary",
 					 res.ev.summary ? res.ev.summary : "", "via", "caldav"),
@@ -325,7 +346,11 @@ int dav_object_move(struct req *r, struct db *db, const struct dav_path *p)
 		      (rc = audit_record(r, db, "event.delete", "event", src.ev.id, src.ev.summary,
 					 audit_view(&o->master, src.ev.id), NULL))))
 		goto fail;
-	if (dst.exists && (rc = event_delete(db, &dst.cal, dst.ev.id)))
+	if (dst.exists && ((rc = event_delete(db, &dst.cal, dst.ev.id)) ||
+			   (rc = store_dav_props_delete(db, dst.cal.account_id, dst.cal.id, dst.name, 0))))
+		goto fail;
+	/* the dead properties go (MOVE) or are copied with it */
+	if ((rc = store_dav_props_copy(db, src.cal.account_id, src.cal.id, src.name, dst.cal.id, dst.name, 0, !copy)))
 		goto fail;
 	struct event_row other;
 	if (!event_fetch_uid(db, r->arena, &dst.cal, o->master.uid, &other)) {

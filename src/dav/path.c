@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/errors.h"
+#include "dav/schedule.h"
 
 static const char *segment(struct arena *a, const char **s)
 {
@@ -30,11 +31,20 @@ void dav_path_parse(struct arena *a, const char *rest, struct dav_path *out)
 		return;
 	}
 	int principals = !strcmp(top, "principals"), calendars = !strcmp(top, "calendars");
+	if (!strcmp(top, "scheduling")) {
+		dav_schedule_parse(a, s, out);
+		return;
+	}
 	if (!principals && !calendars)
 		return;
 	out->user_id = segment(a, &s);
 	if (!out->user_id) {
 		out->kind = principals ? DAV_PRINCIPALS : DAV_HOMES;
+		return;
+	}
+	if (principals && !strcmp(out->user_id, DAV_ROOMS) && *s) {
+		out->room_id = out->calendar_id = segment(a, &s);
+		out->kind = *s || !out->room_id ? DAV_NONE : DAV_PRINCIPAL;
 		return;
 	}
 	if (principals) {
@@ -46,15 +56,14 @@ void dav_path_parse(struct arena *a, const char *rest, struct dav_path *out)
 		out->kind = DAV_HOME;
 		return;
 	}
+	if (!strcmp(out->user_id, DAV_ROOMS))
+		out->room_id = out->calendar_id;
 	if (!*s) {
 		out->kind = DAV_CALENDAR;
 		return;
 	}
-	n = strlen(s);
-	if (s[n - 1] == '/') /* no collections inside a calendar */
-		return;
 	out->name = arena_strdup(a, s);
-	out->kind = DAV_OBJECT;
+	out->kind = strchr(s, '/') ? DAV_FILE : DAV_OBJECT;
 }
 
 static int hexval(char c)
@@ -153,4 +162,22 @@ int dav_name_valid(const char *name)
 		if (*p < 0x20 || *p == 0x7f || *p == '/')
 			return 0;
 	return 1;
+}
+
+const char *dav_href_file(struct arena *a, const char *calendar_href, const char *path)
+{
+	struct buf b = {0};
+	buf_puts(&b, calendar_href);
+	for (const char *s = path; *s;) {
+		const char *e = strchr(s, '/');
+		char *seg = arena_strndup(a, s, e ? (size_t)(e - s) : strlen(s));
+		dav_href_segment(&b, seg);
+		if (!e)
+			break;
+		buf_puts(&b, "/");
+		s = e + 1;
+	}
+	const char *out = arena_strdup(a, b.data ? b.data : calendar_href);
+	buf_free(&b);
+	return out;
 }

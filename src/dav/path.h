@@ -7,6 +7,8 @@
  *                                               its id, or the name its owner gave it (MKCALENDAR)
  *   /dav/calendars/<user_id>/<calendar>/<name>  one event (every VEVENT of a UID), at the name it
  *                                               was PUT to ("<uid>.ics" for events made elsewhere)
+ *   /dav/calendars/<user_id>/<calendar>/<dir>/… a plain WebDAV collection and what it holds
+ *                                               (RFC 4791 section 4.2; name: the path after the calendar)
  * Paths arrive percent-decoded once (by libmicrohttpd, or by
  * dav_path_from_href for hrefs in bodies and Destination): a stored name is
  * that decoded segment, encoded again (dav_href_segment) in every href. */
@@ -25,15 +27,26 @@ enum dav_kind {
 	DAV_HOME,
 	DAV_CALENDAR,
 	DAV_OBJECT,
+	DAV_FILE,         /* a plain collection ("<dir>/") or file under one, inside a calendar (files.c) */
+	DAV_INBOX,        /* /dav/scheduling/<user_id>/inbox/ and what is in it, and the outbox (schedule.h) */
+	DAV_INBOX_ITEM,
+	DAV_OUTBOX,
 };
 
 struct dav_path {
 	enum dav_kind kind;
 	const char *user_id;     /* arena strings, or NULL */
 	const char *calendar_id; /* the calendar's segment: an id or a name */
-	const char *name;        /* DAV_OBJECT: the decoded rest of the path (a valid name has no '/') */
+	const char *name;        /* DAV_OBJECT: the decoded rest of the path (a valid name has no '/');
+				  * DAV_FILE: the rest, with a '/' (a collection's ends with one) */
 	int slash;               /* the path ended with '/' */
+	const char *room_id;     /* /dav/principals/rooms/<room_id>/ and /dav/calendars/rooms/<room_id>/…
+				  * (principals.c): user_id is then DAV_ROOMS, calendar_id the room id */
 };
+
+/* the user-id segment of rooms' principals and calendars (no user id is "rooms") */
+#define DAV_ROOMS "rooms"
+
 
 /* rest: the part of a decoded path after "/dav/" (or a full href, which may
  * be percent-encoded and absolute: multiget's hrefs) */
@@ -53,5 +66,7 @@ const char *dav_href_home(struct arena *a, const char *user_id);
 /* segment: the calendar's id or name; name: the event's resource name */
 const char *dav_href_calendar(struct arena *a, const char *user_id, const char *segment);
 const char *dav_href_object(struct arena *a, const char *user_id, const char *segment, const char *name);
+/* a plain resource's href: calendar_href + path, each segment encoded */
+const char *dav_href_file(struct arena *a, const char *calendar_href, const char *path);
 
 #endif

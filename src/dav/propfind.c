@@ -5,9 +5,12 @@
 #include <string.h>
 
 #include "core/errors.h"
+#include "dav/deadprops.h"
 #include "dav/methods.h"
+#include "dav/principals.h"
 #include "dav/props.h"
 #include "dav/reply.h"
+#include "dav/schedule.h"
 #include "dav/xml.h"
 
 struct walk {
@@ -16,7 +19,21 @@ struct walk {
 	const struct dav_proplist *want;
 	const struct dav_res *parent;
 	struct buf *b;
+	int dead;                  /* members need their dead properties */
+	const struct dav_dead *all; /* every dead property of the calendar, by path */
+	int nall;
 };
+
+/* does answering want need dead properties of resources of this kind */
+static int wants_dead(const struct dav_proplist *want, enum dav_kind kind)
+{
+	if (want->mode != DAV_PROPS_NAMED)
+		return 1;
+	for (int i = 0; i < want->n; i++)
+		if (!dav_props_live(want->v[i].ns, want->v[i].name, kind))
+			return 1;
+	return 0;
+}
 
 static int one_calendar(void *ctx, const struct calendar *c, int role)
 {
@@ -26,6 +43,8 @@ static int one_calendar(void *ctx, const struct calendar *c, int role)
 	if (rc)
 		return rc;
 	res.href = dav_href_calendar(w->r->arena, w->r->who.user_id, res.segment);
+	if (w->dead && (rc = dav_dead_load(w->r, w->db, &res)))
+		return rc;
 	return dav_props_response(w->r, &res, w->want, w->b);
 }
 
@@ -34,6 +53,20 @@ static int one_event(void *ctx, const struct event_row *e)
 	struct walk *w = ctx;
 	struct dav_res res;
 	dav_resource_member(w->r->arena, w->parent, e, &res);
+	res.dead = NULL, res.ndead = 0;
+	if (w->nall) { /* the first of its path, then those that follow */
+		int lo = 0, hi = w->nall;
+		while (lo < hi) {
+			int mid = (lo + hi) / 2;
+			if (strcmp(w->all[mid].path, res.name) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		res.dead = w->all + lo;
+		while (lo + res.ndead < w->nall && !strcmp(w->all[lo + res.ndead].path, res.name))
+			res.ndead++;
+	}
 	return dav_props_response(w->r, &res, w->want, w->b);
 }
 
@@ -54,9 +87,22 @@ static int members(struct req *r, struct db *db, const struct dav_res *res, stru
 		m.kind = DAV_HOME, m.href = dav_href_home(r->arena, r->who.user_id);
 		return dav_props_response(r, &m, w->want, w->b);
 	case DAV_HOME:
+		if (res->home_id) /* /dav/calendars/rooms/ */
+			return dav_principals_room_calendars(r, db, w->want, w->b);
 		return dav_resource_calendars(r, db, one_calendar, w);
 	case DAV_CALENDAR:
+		if (wants_dead(w->want, DAV_OBJECT)) {
+			struct dav_dead *all;
+			int rc = store_dav_props_list(db, r->arena, res->cal.account_id, res->cal.id, NULL, &all, &w->nall);
+			if (rc)
+				return rc;
+			w->all = all;
+		}
+		if (res->home_id) /* a room's: its bookings */
+			return dav_room_events(r, db, res, INT64_MIN, INT64_MAX, one_event, w);
 		return store_event_window(db, res->cal.account_id, res->cal.id, INT64_MIN, INT64_MAX, one_event, w);
+	case DAV_INBOX:
+		return dav_schedule_members(r, db, w->want, w->b);
 	default:
 		return 0;
 	}
@@ -68,7 +114,7 @@ int dav_bad_xml(struct req *r, const char *why)
 }
 
 /* the <D:propfind> body: prop, allprop (with an ignored include) or propname */
-static int read_body(struct req *r, struct dav_proplist *want)
+int dav_propfind_body(struct req *r, struct dav_proplist *want)
 {
 	xmlDocPtr doc;
 	char why[256];
@@ -102,7 +148,7 @@ int dav_propfind(struct req *r, struct db *db, const struct dav_path *p)
 	struct dav_proplist want;
 	struct dav_res res;
 	int rc;
-	if ((rc = read_body(r, &want)))
+	if ((rc = dav_propfind_body(r, &want)))
 		return rc;
 	if ((rc = store_begin(db, 0)))
 		return rc;
@@ -112,8 +158,10 @@ int dav_propfind(struct req *r, struct db *db, const struct dav_path *p)
 		rc = dav_resource_not_found(r);
 		goto out;
 	}
+	if ((rc = dav_dead_load(r, db, &res)))
+		goto out;
 	struct buf b = {0};
-	struct walk w = {r, db, &want, &res, &b};
+	struct walk w = {r, db, &want, &res, &b, wants_dead(&want, DAV_CALENDAR), NULL, 0};
 	dav_ms_begin(&b);
 	rc = dav_props_response(r, &res, &want, &b);
 	if (!rc && d == 1)

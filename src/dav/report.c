@@ -2,9 +2,10 @@
  * events, 404 inside the 207 for those that are not there) and
  * calendar-query with a VEVENT comp-filter and an optional time-range;
  * recurring events match when an occurrence overlaps the range (ics_expand,
- * bounded). A prop-filter on UID with a text-match is served (clients find
- * an event by UID so); other prop-filters and param-filter are not yet: 403
- * supported-filter. calendar-data always holds the whole object.
+ * bounded). A prop-filter on UID with a text-match is matched on the
+ * column (clients find an event by UID so); other prop-filters and their
+ * param-filters in filters.c. calendar-data holds the whole object unless
+ * it asks for expand or limit-recurrence-set (expand.c).
  * sync-collection (RFC 6578) reports what changed since a token that is the
  * calendar's version: events written after it, and tombstones (404) of those
  * deleted after it; the version is read before the changes, so a change
@@ -17,7 +18,11 @@
 #include "calendar/event_store.h"
 #include "calendar/ics.h"
 #include "core/errors.h"
+#include "dav/expand.h"
+#include "dav/filters.h"
+#include "dav/freebusy.h"
 #include "dav/methods.h"
+#include "dav/principals.h"
 #include "dav/props.h"
 #include "dav/reply.h"
 #include "dav/resource.h"
@@ -33,6 +38,7 @@ struct query {
 	int64_t from, to;
 	char *uid_match; /* text-match on UID (libxml2 string), or NULL */
 	int uid_negate, uid_octet;
+	struct dav_filters *pf; /* other prop-filters (filters.c), or NULL */
 };
 
 static int one_occurrence(void *ctx, const struct ics_occurrence *o)
@@ -51,6 +57,8 @@ static int matches(const struct query *q, const struct event_row *e)
 {
 	if (q->uid_match && !uid_matches(q, e->uid))
 		return 0;
+	if (q->pf && !dav_filter_match(q->pf, q->cal->role, e))
+		return 0;
 	int recurring = e->rrule || strstr(e->ical, "\r\nRDATE") || strstr(e->ical, "\r\nRECURRENCE-ID");
 	if (!recurring || (q->from == INT64_MIN && q->to == INT64_MAX))
 		return 1;
@@ -66,22 +74,6 @@ static int query_row(void *ctx, const struct event_row *e)
 	struct dav_res res;
 	dav_resource_member(q->r->arena, q->cal, e, &res);
 	return dav_props_response(q->r, &res, q->want, q->b);
-}
-
-/* "20261203T100000Z" -> UTC seconds */
-static int utc_read(const char *s, int64_t *out)
-{
-	struct tm tm = {0};
-	char z = 0;
-	if (!s || strlen(s) != 16 ||
-	    sscanf(s, "%4d%2d%2dT%2d%2d%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-		   &tm.tm_sec, &z) != 7 || z != 'Z' || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
-		return E_INVALID;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*out = (int64_t)timegm(&tm);
-	return 0;
 }
 
 /* <C:prop-filter name="UID"><C:text-match>…</C:text-match></C:prop-filter> */
@@ -144,8 +136,8 @@ static int read_filter(struct req *r, const xmlNode *filter, struct query *q, in
 				*none = 1;
 			} else if (dav_xml_is(f, CALDAV_NS, "time-range")) {
 				xmlChar *s = xmlGetProp(f, (const xmlChar *)"start"), *e = xmlGetProp(f, (const xmlChar *)"end");
-				int bad = (!s && !e) || (s && utc_read((const char *)s, &q->from)) ||
-					  (e && utc_read((const char *)e, &q->to)) || q->from >= q->to;
+				int bad = (!s && !e) || (s && dav_utc_read((const char *)s, &q->from)) ||
+					  (e && dav_utc_read((const char *)e, &q->to)) || q->from >= q->to;
 				xmlFree(s);
 				xmlFree(e);
 				if (bad)
@@ -153,15 +145,20 @@ static int read_filter(struct req *r, const xmlNode *filter, struct query *q, in
 							       "time-range has start and/or end in UTC "
 							       "(20261203T100000Z), start before end"),
 					       E_INVALID;
-			} else if (dav_xml_is(f, CALDAV_NS, "prop-filter") && !q->uid_match) {
-				if (read_uid_filter(f, q))
+			} else if (dav_xml_is(f, CALDAV_NS, "prop-filter")) {
+				if (!q->pf) {
+					q->pf = arena_alloc(r->arena, sizeof *q->pf);
+					memset(q->pf, 0, sizeof *q->pf);
+				}
+				if ((q->uid_match || read_uid_filter(f, q)) && dav_filter_read(f, q->pf))
 					return dav_reply_error(r, 403, CALDAV_NS, "supported-filter",
-							       "a prop-filter is served on UID with a text-match "
-							       "(collation i;ascii-casemap or i;octet)"),
+							       "a prop-filter holds is-not-defined, or a text-match "
+							       "(collation i;ascii-casemap or i;octet) and at most one "
+							       "param-filter; at most %d of them", DAV_FILTERS_MAX),
 					       E_INVALID;
 			} else {
 				return dav_reply_error(r, 403, CALDAV_NS, "supported-filter",
-						       "only comp-filter, time-range and a UID prop-filter are served"),
+						       "only comp-filter, time-range and prop-filter are served"),
 				       E_INVALID;
 			}
 		}
@@ -189,7 +186,8 @@ static int sync_deleted(void *ctx, const char *name, int64_t modseq)
 	struct sync *s = ctx;
 	(void)modseq;
 	buf_puts(s->b, "<D:response><D:href>");
-	dav_xml_escape(s->b, dav_href_object(s->r->arena, s->r->who.user_id, s->cal->segment, name));
+	dav_xml_escape(s->b, dav_href_object(s->r->arena, s->cal->home_id ? s->cal->home_id : s->r->who.user_id,
+					     s->cal->segment, name));
 	return buf_puts(s->b, "</D:href><D:status>HTTP/1.1 404 Not Found</D:status></D:response>");
 }
 
@@ -252,15 +250,17 @@ static int multiget(struct req *r, struct db *db, const xmlNode *root, const str
 		char *text = dav_xml_text(h);
 		struct dav_path p;
 		struct dav_res res = *cal;
+		const char *home = cal->home_id ? cal->home_id : r->who.user_id;
 		int found = text && !dav_path_from_href(r->arena, text, &p) && p.kind == DAV_OBJECT &&
-			    !strcmp(p.user_id, r->who.user_id) &&
+			    !strcmp(p.user_id, home) &&
 			    (!strcmp(p.calendar_id, cal->segment) || !strcmp(p.calendar_id, cal->cal.id)) &&
 			    dav_name_valid(p.name);
 		if (found) {
 			res.kind = DAV_OBJECT;
 			res.name = p.name;
-			res.href = dav_href_object(r->arena, r->who.user_id, cal->segment, res.name);
-			rc = event_fetch_href(db, r->arena, &cal->cal, res.name, &res.ev);
+			res.href = dav_href_object(r->arena, home, cal->segment, res.name);
+			rc = cal->home_id ? dav_room_event(r, db, cal, res.name, &res.ev)
+					  : event_fetch_href(db, r->arena, &cal->cal, res.name, &res.ev);
 			found = !rc;
 			rc = rc == E_NOTFOUND ? 0 : rc;
 			res.uid = found ? res.ev.uid : NULL;
@@ -293,12 +293,18 @@ int dav_report(struct req *r, struct db *db, const struct dav_path *p)
 		rc = dav_bad_xml(r, "a REPORT needs a body naming the report");
 		goto done;
 	}
+	if (dav_principals_is_report(root)) {
+		rc = dav_principals_report(r, db, p, root);
+		goto done;
+	}
 	int is_multiget = dav_xml_is(root, CALDAV_NS, "calendar-multiget"),
 	    is_query = dav_xml_is(root, CALDAV_NS, "calendar-query"),
-	    is_sync = dav_xml_is(root, DAV_NS, "sync-collection");
-	if (!is_multiget && !is_query && !is_sync) {
+	    is_sync = dav_xml_is(root, DAV_NS, "sync-collection"),
+	    is_freebusy = dav_xml_is(root, CALDAV_NS, "free-busy-query");
+	if (!is_multiget && !is_query && !is_sync && !is_freebusy) {
 		rc = dav_reply_error(r, 403, DAV_NS, "supported-report",
-				     "the reports served are calendar-multiget, calendar-query and sync-collection");
+				     "the reports served are calendar-multiget, calendar-query, free-busy-query, "
+				     "sync-collection, principal-property-search and principal-search-property-set");
 		goto done;
 	}
 	if ((rc = store_begin(db, 0)))
@@ -309,16 +315,27 @@ int dav_report(struct req *r, struct db *db, const struct dav_path *p)
 		rc = dav_reply_error(r, 403, DAV_NS, "supported-report", "calendar reports are made on a calendar");
 		goto out;
 	}
+	if (is_sync && cal.home_id) {
+		rc = dav_reply_error(r, 403, DAV_NS, "supported-report",
+				     "a room's calendar has no sync-collection: compare the ETags of a PROPFIND");
+		goto out;
+	}
+	if (is_freebusy) {
+		rc = dav_freebusy_report(r, db, root, &cal);
+		goto out;
+	}
 	xmlNode *prop = dav_xml_child(root, DAV_NS, "prop");
 	if (prop)
 		dav_props_from_xml(r->arena, prop, &want);
+	if ((rc = dav_caldata_read(r, prop, cal.cal.time_zone, &cal.caldata)))
+		goto out;
 	dav_ms_begin(&b);
 	if (is_multiget) {
 		rc = multiget(r, db, root, &cal, &want, &b);
 	} else if (is_sync) {
 		rc = sync_collection(r, db, root, &cal, &want, &b);
 	} else {
-		struct query q = {r, &cal, &want, &b, INT64_MIN, INT64_MAX, NULL, 0, 0};
+		struct query q = {r, &cal, &want, &b, INT64_MIN, INT64_MAX, NULL, 0, 0, NULL};
 		xmlNode *filter = dav_xml_child(root, CALDAV_NS, "filter");
 		int none = 0;
 		if (!filter)
@@ -326,7 +343,9 @@ int dav_report(struct req *r, struct db *db, const struct dav_path *p)
 			E_INVALID);
 		else
 			rc = read_filter(r, filter, &q, &none);
-		if (!rc && !none)
+		if (!rc && !none && cal.home_id) /* a room's calendar: its bookings */
+			rc = dav_room_events(r, db, &cal, q.from, q.to, query_row, &q);
+		else if (!rc && !none)
 			rc = store_event_window(db, cal.cal.account_id, cal.cal.id, q.from, q.to, query_row, &q);
 		xmlFree(q.uid_match);
 	}

@@ -10,7 +10,9 @@
 #include "calendar/access.h"
 #include "calendar/event_store.h"
 #include "core/errors.h"
+#include "dav/schedule.h"
 #include "http/response.h"
+#include "dav/principals.h"
 #include "store/dav_names.h"
 
 #define MAX_OWNED 200
@@ -48,14 +50,22 @@ int dav_resource_load(struct req *r, struct db *db, const struct dav_path *p, st
 	case DAV_HOMES:
 		res->href = "/dav/calendars/";
 		return 0;
+	case DAV_INBOX:
+	case DAV_INBOX_ITEM:
+	case DAV_OUTBOX:
+		return dav_schedule_load(r, db, p, res);
 	case DAV_PRINCIPAL:
 	case DAV_HOME:
 	case DAV_CALENDAR:
 	case DAV_OBJECT:
+	case DAV_FILE:
 		break;
 	default:
 		return dav_resource_not_found(r);
 	}
+	if (p->room_id || !strcmp(p->user_id, DAV_ROOMS) ||
+	    (p->kind == DAV_PRINCIPAL && strcmp(p->user_id, r->who.user_id)))
+		return dav_principals_load(r, db, p, res); /* rooms, and other users' principals */
 	if (strcmp(p->user_id, r->who.user_id))
 		return dav_resource_not_found(r);
 	if (p->kind == DAV_PRINCIPAL) {
@@ -87,6 +97,13 @@ int dav_resource_load(struct req *r, struct db *db, const struct dav_path *p, st
 	if (p->kind == DAV_CALENDAR) {
 		res->href = dav_href_calendar(r->arena, p->user_id, res->segment);
 		return 0;
+	}
+	if (p->kind == DAV_FILE) {
+		res->name = p->name;
+		res->href = dav_href_file(r->arena, dav_href_calendar(r->arena, p->user_id, res->segment), p->name);
+		rc = store_dav_file_get(db, r->arena, r->who.account_id, res->cal.id, p->name, &res->file);
+		res->exists = !rc;
+		return rc == E_NOTFOUND ? 0 : rc;
 	}
 	if (!dav_name_valid(p->name))
 		return dav_resource_not_found(r);
@@ -145,6 +162,11 @@ int dav_resource_calendars(struct req *r, struct db *db,
 	return 0;
 }
 
+const char *dav_resource_prop_path(const struct dav_res *res)
+{
+	return res->kind == DAV_CALENDAR ? "" : res->name ? res->name : "";
+}
+
 static const char *dup(struct arena *a, const char *s)
 {
 	return s ? arena_strdup(a, s) : NULL;
@@ -164,6 +186,8 @@ void dav_resource_member(struct arena *a, const struct dav_res *cal, const struc
 	out->ev.klass = dup(a, e->klass);
 	out->ev.tzids = dup(a, e->tzids);
 	out->ev.href = out->name = dup(a, e->href);
+	if (cal->busy_only)
+		out->ev.klass = "PRIVATE"; /* a room hiding its subjects: busy blocks */
 	/* the texts stay the driver's: valid during the row callback, where members are written */
 	struct buf b = {0};
 	buf_puts(&b, cal->href); /* "/dav/calendars/<user>/<calendar>/" */

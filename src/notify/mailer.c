@@ -110,6 +110,9 @@ static int append_text(const char *s, struct buf *out)
 	return rc;
 }
 
+static int body_part(const char *body, struct buf *out);
+static int b64_lines(const unsigned char *p, size_t n, struct buf *out);
+
 int mailer_format(const struct mail *m, long long date, struct buf *out)
 {
 	char when[64];
@@ -126,19 +129,57 @@ int mailer_format(const struct mail *m, long long date, struct buf *out)
 			    m->from, m->to, m->message_id, m->domain ? m->domain : "convene");
 	if (!rc)
 		rc = mailer_encode_header(m->subject, out);
+	if (!rc && m->reply_to && !strpbrk(m->reply_to, "\r\n"))
+		rc = buf_printf(out, "\r\nReply-To: %s", m->reply_to);
+	if (!rc && m->calendar) {
+		rc = buf_printf(out, "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative;"
+				     " boundary=\"=_convene_%s\"\r\nAuto-Submitted: auto-generated\r\n\r\n"
+				     "--=_convene_%s\r\nContent-Type: text/plain; charset=utf-8\r\n",
+				m->message_id, m->message_id);
+		if (!rc)
+			rc = body_part(m->body, out);
+		if (!rc)
+			rc = buf_printf(out, "\r\n--=_convene_%s\r\nContent-Type: text/calendar; charset=utf-8;"
+					     " method=%s\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+					m->message_id, m->method ? m->method : "REQUEST");
+		if (!rc)
+			rc = b64_lines((const unsigned char *)m->calendar, strlen(m->calendar), out);
+		if (!rc)
+			rc = buf_printf(out, "--=_convene_%s--\r\n", m->message_id);
+		return rc;
+	}
 	if (!rc)
 		rc = buf_puts(out, "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
 				   "Auto-Submitted: auto-generated\r\n");
 	if (rc)
 		return rc;
-	if (is_plain(m->body, 998)) {
+	return body_part(m->body, out);
+}
+
+/* base64 in lines of 76 characters (RFC 2045 6.8) */
+static int b64_lines(const unsigned char *p, size_t n, struct buf *out)
+{
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i += 57) {
+		rc = b64(p + i, n - i < 57 ? n - i : 57, out);
+		if (!rc)
+			rc = buf_puts(out, "\r\n");
+	}
+	return rc;
+}
+
+/* a text body: its Content-Transfer-Encoding header, the blank line and the text */
+static int body_part(const char *body, struct buf *out)
+{
+	int rc;
+	if (is_plain(body, 998)) {
 		rc = buf_puts(out, "Content-Transfer-Encoding: 7bit\r\n\r\n");
 		if (!rc)
-			rc = append_text(m->body, out);
+			rc = append_text(body, out);
 	} else {
 		rc = buf_puts(out, "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
 		if (!rc)
-			rc = mailer_quoted_printable(m->body, out);
+			rc = mailer_quoted_printable(body, out);
 	}
 	if (!rc && (out->len < 2 || strcmp(out->data + out->len - 2, "\r\n")))
 		rc = buf_puts(out, "\r\n");

@@ -15,6 +15,11 @@ struct mail {
 	const char *body;       /* UTF-8 text */
 	const char *message_id; /* the outbox id */
 	const char *domain;     /* for the Message-ID's right-hand side */
+	/* an iMIP message (RFC 6047): the body is then the text part of a
+	 * multipart/alternative whose other part is this iCalendar object, sent
+	 * as text/calendar with its METHOD (REQUEST, CANCEL) */
+	const char *calendar, *method;
+	const char *reply_to;   /* the organizer, or NULL */
 };
 
 struct mail_result {
@@ -23,7 +28,7 @@ struct mail_result {
 	char error[512]; /* why it was not sent, for last_error and the log */
 };
 
-/* the whole message, headers and body, CRLF line ends */
+/* the whole message, headers and body, CRLF line ends; an iMIP one when m->calendar */
 int mailer_format(const struct mail *m, long long date, struct buf *out);
 /* RFC 2047 encoded-words when s is not plain printable ASCII, else s itself */
 int mailer_encode_header(const char *s, struct buf *out);

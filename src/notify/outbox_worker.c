@@ -5,6 +5,8 @@
  * lease keeps two nodes from sending the same message at once. */
 #include "notify/outbox_worker.h"
 
+#include <jansson.h>
+
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -119,7 +121,19 @@ static struct db *deliver(struct db *db, const struct outbox_claim *c)
 	struct mail m = {.from = mail_from, .to = c->recipient, .subject = c->subject, .body = c->body,
 			 .message_id = c->id, .domain = domain};
 	struct mail_result res;
-	if (mailer_send(smtp_url, &m, is_stopping, &res) == 0) {
+	/* an iMIP message (dav/schedule.c) keeps its parts as JSON in the body */
+	json_t *imip = !strcmp(c->kind, "imip") ? json_loads(c->body, 0, NULL) : NULL;
+	if (imip) {
+		m.body = json_string_value(json_object_get(imip, "text"));
+		m.calendar = json_string_value(json_object_get(imip, "calendar"));
+		m.method = json_string_value(json_object_get(imip, "method"));
+		m.reply_to = json_string_value(json_object_get(imip, "reply_to"));
+		if (!m.body)
+			m.body = "";
+	}
+	int sent = mailer_send(smtp_url, &m, is_stopping, &res);
+	json_decref(imip);
+	if (sent == 0) {
 		db = mark_sent(db, c);
 		log_info("outbox: %s delivered (attempt %d)", c->id, c->attempts);
 		return db;

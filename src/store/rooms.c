@@ -14,7 +14,7 @@
 	"account_id, id, calendar_id, name, email, capacity, building, floor, description,"        \
 	" hide_subjects, max_duration, min_notice, max_ahead, buffer_before, buffer_after,"         \
 	" coalesce(opening_hours, ''), approval, max_conflicts, checkin_minutes, max_booking_len,"  \
-	" created_at, updated_at"
+	" created_at, updated_at, on_conflict"
 
 static void row_room(struct db_rows *r, struct room *o)
 {
@@ -40,6 +40,8 @@ static void row_room(struct db_rows *r, struct room *o)
 	o->max_booking_len = db_int(r, 19);
 	o->created_at = db_int(r, 20);
 	o->updated_at = db_int(r, 21);
+	const char *on_conflict = db_text(r, 22);
+	o->decline_on_conflict = on_conflict && !strcmp(on_conflict, "decline");
 }
 
 static int rows_rooms(struct db_rows *r, struct room *out, int max, int *n)
@@ -64,13 +66,14 @@ int store_room_insert(struct db *db, const struct room *o)
 			 "INSERT INTO rooms (account_id, id, calendar_id, name, email, capacity, building, floor,"
 			 " description, hide_subjects, max_duration, min_notice, max_ahead, buffer_before,"
 			 " buffer_after, opening_hours, approval, max_conflicts, checkin_minutes, max_booking_len,"
-			 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			 " ?, ?, ?, ?, ?, ?, ?)",
-			 "sssssdsssdiiiiisdddiii", o->account_id, o->id, o->calendar_id, o->name, o->email,
+			 " created_at, updated_at, on_conflict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			 " ?, ?, ?, ?, ?, ?, ?, ?)",
+			 "sssssdsssdiiiiisdddiiis", o->account_id, o->id, o->calendar_id, o->name, o->email,
 			 o->capacity, o->building, o->floor, o->description, o->hide_subjects, o->max_duration,
 			 o->min_notice, o->max_ahead, o->buffer_before, o->buffer_after,
 			 *o->opening_hours ? o->opening_hours : NULL, o->approval, o->max_conflicts,
-			 o->checkin_minutes, o->max_booking_len, o->created_at, o->updated_at);
+			 o->checkin_minutes, o->max_booking_len, o->created_at, o->updated_at,
+			 o->decline_on_conflict ? "decline" : "refuse");
 	return rc < 0 ? rc : 0;
 }
 
@@ -104,11 +107,12 @@ int store_room_update(struct db *db, const struct room *o)
 			 "UPDATE rooms SET name = ?, capacity = ?, building = ?, floor = ?, description = ?,"
 			 " hide_subjects = ?, max_duration = ?, min_notice = ?, max_ahead = ?, buffer_before = ?,"
 			 " buffer_after = ?, opening_hours = ?, approval = ?, max_conflicts = ?,"
-			 " checkin_minutes = ?, updated_at = ? WHERE account_id = ? AND id = ?",
-			 "sdsssdiiiiisdddiss", o->name, o->capacity, o->building, o->floor, o->description,
+			 " checkin_minutes = ?, updated_at = ?, on_conflict = ? WHERE account_id = ? AND id = ?",
+			 "sdsssdiiiiisdddisss", o->name, o->capacity, o->building, o->floor, o->description,
 			 o->hide_subjects, o->max_duration, o->min_notice, o->max_ahead, o->buffer_before,
 			 o->buffer_after, *o->opening_hours ? o->opening_hours : NULL, o->approval,
-			 o->max_conflicts, o->checkin_minutes, o->updated_at, o->account_id, o->id);
+			 o->max_conflicts, o->checkin_minutes, o->updated_at,
+			 o->decline_on_conflict ? "decline" : "refuse", o->account_id, o->id);
 	if (rc < 0)
 		return rc;
 	return rc ? 0 : E_NOTFOUND;

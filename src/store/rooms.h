@@ -25,6 +25,7 @@ struct room {
 	char opening_hours[2048]; /* business_hours JSON; "" = always open */
 	int approval;
 	int max_conflicts;
+	int decline_on_conflict; /* on_conflict 'decline': a meeting it cannot take is stored with it DECLINED */
 	int checkin_minutes;
 	int64_t max_booking_len;
 	int64_t created_at, updated_at;

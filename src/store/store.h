@@ -54,6 +54,7 @@ void store_listen_stop(void);
 
 #include "store/accounts.h"
 #include "store/apps.h"
+#include "store/app_passwords.h"
 #include "store/audit.h"
 #include "store/bookings.h"
 #include "store/calendars.h"
@@ -62,6 +63,7 @@ void store_listen_stop(void);
 #include "store/displays.h"
 #include "store/events.h"
 #include "store/outbox.h"
+#include "store/principals.h"
 #include "store/rights.h"
 #include "store/rooms.h"
 #include "store/sessions.h"

@@ -150,6 +150,13 @@ def a_device(ctx, acct):
 
 
 
+def admins_app_password(ctx, acct):
+    """a new app password of the account's administrator (the matrix's callers are others)"""
+    r = ctx.admins[acct].post("/api/v1/me/app-passwords", json={"label": uniq("Matrix ")})
+    assert r.status_code == 201, r.text
+    return {"id": r.json()["id"]}
+
+
 def calendar_owner(ctx, acct):
     """the matrix's administrator in A (the "admin" caller), an administrator in B"""
     return ctx.client("admin") if acct == "A" else ctx.admins[acct]
@@ -353,6 +360,27 @@ def dav_put(ctx, ids):
     return {"data": dav_ics(ids["path*"].rsplit("/", 1)[1][:-4]), "headers": {"Content-Type": "text/calendar"}}
 
 
+OUTBOX_OWNER = {}
+
+
+def dav_outbox(ctx, acct):
+    """the administrator's schedule outbox (RFC 6638): every other caller aims at one not theirs (404)"""
+    owner = calendar_owner(ctx, acct)
+    path = "scheduling/%s/outbox/" % owner.user["id"]
+    OUTBOX_OWNER[path] = owner.user["email"]
+    return {"path*": path}
+
+
+def dav_freebusy(ctx, ids):
+    """a free-busy request of the outbox's owner about themselves"""
+    me = OUTBOX_OWNER[ids["path*"]]
+    body = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//matrix//EN\r\nMETHOD:REQUEST\r\nBEGIN:VFREEBUSY\r\n"
+            "UID:matrix-fb\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20300107T000000Z\r\n"
+            "DTEND:20300108T000000Z\r\nORGANIZER:mailto:%s\r\nATTENDEE:mailto:%s\r\n"
+            "END:VFREEBUSY\r\nEND:VCALENDAR\r\n" % (me, me))
+    return {"data": body, "headers": {"Content-Type": "text/calendar"}}
+
+
 def dav_xml(body, depth="0"):
     return lambda ctx, ids: {"data": body, "headers": {"Content-Type": "application/xml", "Depth": depth}}
 
@@ -383,6 +411,12 @@ EXPECT = {
     "DELETE /api/v1/session": Rule(SIGNED_IN, 204, client="fresh-user"),
     "GET /api/v1/me": Rule(SIGNED_IN, 200),
     "POST /api/v1/me/password": Rule(SIGNED_IN, 200, body=password_body, client="fresh-user"),
+    # app passwords: each user their own; the matrix aims DELETE at its administrator's,
+    # which nobody else may see (404), another administrator included (test_app_passwords.py)
+    "GET /api/v1/me/app-passwords": Rule(SIGNED_IN, 200),
+    "POST /api/v1/me/app-passwords": Rule(SIGNED_IN, 201, body=lambda c: {"label": uniq("Phone ")}),
+    "DELETE /api/v1/me/app-passwords/{id}": Rule(SIGNED_IN, 404, ids=admins_app_password,
+                                                 note="another user's app password: 404 to everyone"),
     # users: administrators change, readers read; anyone reads their own record
     # (test_anyone_reads_their_own_user_record below)
     "POST /api/v1/users": Rule(ADMIN, 201, body=new_user_body),
@@ -557,6 +591,7 @@ EXPECT = {
     "MKCOL /dav/{path*}": Rule(ADMIN, 201, ids=dav_new_calendar, denied=404, request=dav_xml(DAV_MKCOL)),
     "MOVE /dav/{path*}": Rule(ADMIN, 201, ids=dav_event, denied=404, request=dav_move),
     "COPY /dav/{path*}": Rule(ADMIN, 201, ids=dav_event_to_copy, denied=404, request=dav_copy),
+    "POST /dav/{path*}": Rule(ADMIN, 200, ids=dav_outbox, denied=404, request=dav_freebusy),
 }
 
 

@@ -298,6 +298,8 @@ const S = {
 	addCompany: ['Add company', 'Ajouter la société', 'Добавить компанию'],
 	needsApproval: ['Bookings need approval', 'Les réservations demandent une approbation', 'Бронирования требуют одобрения'],
 	needsApprovalHint: ['(by the room’s delegates or an administrator)', '(par les délégués de la salle ou un administrateur)', '(делегатами переговорной или администратором)'],
+	declineConflicts: ['Decline meetings it cannot take', 'Décliner les réunions qu’elle ne peut pas accueillir', 'Отклонять встречи, которые она не может принять'],
+	declineConflictsHint: ['(the meeting is kept with the room declined, instead of being refused)', '(la réunion est gardée avec la salle déclinée, au lieu d’être refusée)', '(встреча сохраняется с отказом переговорной, а не отклоняется целиком)'],
 	yes: ['yes', 'oui', 'да'],
 	no: ['no', 'non', 'нет'],
 	delegates: ['Delegates', 'Délégués', 'Делегаты'],
@@ -398,6 +400,24 @@ const S = {
 	roomBooked: ['Booked', 'Réservé', 'Забронировано'],
 	roomPendingShort: ['pending', 'en attente', 'ожидает'],
 	roomScheduleReadOnly: ['The schedule of {room} is read-only here.', 'Le planning de {room} est en lecture seule ici.', 'Расписание {room} здесь только для чтения.'],
+	// the user's own account page and app passwords (account.jsx)
+	myAccount: ['My account', 'Mon compte', 'Моя учётная запись'],
+	passwordChanged: ['Your password has been changed.', 'Votre mot de passe a été changé.', 'Пароль изменён.'],
+	appPasswords: ['App passwords', 'Mots de passe d’application', 'Пароли приложений'],
+	appPasswordsIntro: ['For calendar apps and devices (Thunderbird, a phone…): each gets a password of its own, which works only for calendars (CalDAV) and calendar feeds, never to sign in here. Revoke it when the device is lost or no longer used.', 'Pour les applications de calendrier et les appareils (Thunderbird, un téléphone…) : chacun reçoit son propre mot de passe, valable seulement pour les calendriers (CalDAV) et les flux, jamais pour se connecter ici. Révoquez-le quand l’appareil est perdu ou ne sert plus.', 'Для календарных приложений и устройств (Thunderbird, телефон…): у каждого свой пароль, который действует только для календарей (CalDAV) и лент, но не для входа сюда. Отзовите его, если устройство потеряно или больше не используется.'],
+	appPassword: ['App password', 'Mot de passe d’application', 'Пароль приложения'],
+	appPasswordLabel: ['Device or app', 'Appareil ou application', 'Устройство или приложение'],
+	appPasswordLabelHint: ['e.g. Thunderbird on the laptop', 'p. ex. Thunderbird sur le portable', 'например, Thunderbird на ноутбуке'],
+	createAppPassword: ['Create an app password', 'Créer un mot de passe d’application', 'Создать пароль приложения'],
+	appPasswordOnce: ['Copy it into the app now: you will not see it again.', 'Copiez-le dans l’application maintenant : vous ne le reverrez plus.', 'Скопируйте его в приложение сейчас: больше он не будет показан.'],
+	caldavServer: ['CalDAV server', 'Serveur CalDAV', 'Сервер CalDAV'],
+	username: ['User name', 'Nom d’utilisateur', 'Имя пользователя'],
+	lastUsed: ['Last used', 'Dernière utilisation', 'Последнее использование'],
+	neverUsed: ['never', 'jamais', 'никогда'],
+	noAppPasswords: ['No app password yet.', 'Aucun mot de passe d’application.', 'Паролей приложений пока нет.'],
+	revokeAppPassword: ['Revoke the app password', 'Révoquer le mot de passe d’application', 'Отозвать пароль приложения'],
+	appPasswordRevokeNote: ['The app using it stops syncing at once.', 'L’application qui l’utilise cesse aussitôt de se synchroniser.', 'Приложение, которое его использует, сразу перестанет синхронизироваться.'],
+	actions: ['Actions', 'Actions', 'Действия'],
 };
 const LANGS = ['en', 'fr', 'ru'];
 let idx = 0;

@@ -37,6 +37,7 @@ export function rulesState(rules, delegates) {
 	const s = {
 		opening: rules.opening_hours ? JSON.parse(JSON.stringify(rules.opening_hours)) : null,
 		approval: !!rules.approval, delegates: delegates || [], companies: [...(rules.company_ids || [])],
+		decline: rules.on_conflict === 'decline',
 	};
 	for (const [k, units, zero] of DURATIONS) s[k] = withUnit(rules[k], units, zero);
 	for (const [k] of COUNTS) s[k] = String(rules[k]);
@@ -69,6 +70,7 @@ export function rulesToSend(s) {
 		rules.opening_hours = h.value;
 	} else rules.opening_hours = null;
 	rules.approval = s.approval;
+	rules.on_conflict = s.decline ? 'decline' : 'refuse';
 	rules.delegate_ids = s.delegates.map((u) => u.id);
 	rules.company_ids = s.companies;
 	return { rules };
@@ -150,6 +152,9 @@ export function RulesEditor({ value: s, onChange, errors, ro, companies }) {
 			{ro ? <p>{t('needsApproval')}: {s.approval ? t('yes') : t('no')}</p>
 				: <Check label={t('needsApproval')} checked={s.approval} onChange={set('approval')} note={t('needsApprovalHint')} />}
 			{errors.approval && <div class="error" role="alert">{errors.approval}</div>}
+			{ro ? <p>{t('declineConflicts')}: {s.decline ? t('yes') : t('no')}</p>
+				: <Check label={t('declineConflicts')} checked={s.decline} onChange={set('decline')} note={t('declineConflictsHint')} />}
+			{errors.on_conflict && <div class="error" role="alert">{errors.on_conflict}</div>}
 		</fieldset>
 	);
 }
