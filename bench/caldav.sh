@@ -13,8 +13,8 @@
 # for REF_DURATION (each request timed; at least one each). Prints
 # requests/s and p99 of each, the ratio convene / the faster of the two
 # (target >= 10), and writes bench/results/caldav-<date>.txt. convene is asked
-# with a bearer token (HTTP Basic runs Argon2id on every request until its
-# credential cache lands; BASIC=1 adds a PROPFIND row with Basic). Loopback
+# with a bearer token (BASIC=1 adds a PROPFIND row with HTTP Basic, served
+# from the verified-credentials cache after the first request). Loopback
 # only, fixed durations; stops all it started.
 #
 # usage: bench/caldav.sh   (environment: CONVENE_BIN, EVENTS=10000, WRK_THREADS=2,

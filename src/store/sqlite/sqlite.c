@@ -241,8 +241,13 @@ int db_sqlite_open(const char *path, struct db **out, char *err, size_t errlen)
 		return E_IO;
 	}
 	sqlite3_busy_timeout(s->h, 10000);
+	/* mmap: reads of the database file come from the kernel's page cache,
+	 * shared by every connection, instead of a pread into each connection's
+	 * own small page cache: a PROPFIND Depth 1 of 10,000 events re-read the
+	 * events table that way, 135 -> 63 ms (bench/caldav.sh). Writes still go
+	 * through the WAL. */
 	if (sq_script(&s->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-				"PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;")) {
+				"PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;")) {
 		snprintf(err, errlen, "cannot set up SQLite database %s: %s", path, s->base.err);
 		sq_close(&s->base);
 		return E_IO;
