@@ -82,3 +82,15 @@ def ical_put(srv, path, user, text, headers=None):
 
 def new_uid():
     return uniq("uid-") + "@test"
+
+
+def dav_member(srv, account="A"):
+    """a member of account signed in (u["client"]), with their default
+    calendar's id (u["cal"]) and its DAV paths (u["home"], u["calpath"])"""
+    from calutil import default_calendar
+    u, _ = srv.make_user(srv.admin(account), "member")
+    u["client"] = srv.login_as(u)
+    u["cal"] = default_calendar(u["client"])["id"]
+    u["home"] = "/dav/calendars/%s/" % u["id"]
+    u["calpath"] = "/dav/calendars/%s/%s/" % (u["id"], u["cal"])
+    return u

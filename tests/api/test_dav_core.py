@@ -11,21 +11,14 @@ import pytest
 import requests
 
 from apimap import counts_diff, db_counts
-from calutil import default_calendar
 from conftest import PASSWORD, uniq
-from davutil import (A, C, CS, D, NS, X, dav, error, hrefs, ical_put, multistatus, new_uid,
-                     propfind, propfind_body, vevent)
+from davutil import (A, C, CS, D, NS, X, dav, dav_member, error, hrefs, ical_put, multistatus, new_uid,
+                     propfind, vevent)
 
 
 @pytest.fixture(scope="module")
 def alice(srv):
-    admin = srv.admin("A")
-    u, _ = srv.make_user(admin, "member")
-    u["client"] = srv.login_as(u)
-    u["cal"] = default_calendar(u["client"])["id"]
-    u["home"] = "/dav/calendars/%s/" % u["id"]
-    u["calpath"] = "/dav/calendars/%s/%s/" % (u["id"], u["cal"])
-    return u
+    return dav_member(srv)
 
 
 def test_well_known_redirects_to_the_dav_root(srv):

@@ -6,13 +6,11 @@ gives them back by name, in allprop and propname, with their namespaces
 and xml:lang; they follow an event that MOVEs and go when it is deleted.
 Plain collections inside a calendar (RFC 4791 section 4.2) hold plain
 files; a calendar collection itself still takes calendar data only."""
-import xml.etree.ElementTree as ET
 
 import pytest
 
-from calutil import default_calendar
 from sharing import share
-from davutil import A, C, D, NS, X, dav, error, ical_put, multistatus, new_uid, propfind, vevent
+from davutil import A, C, D, NS, dav, dav_member, error, ical_put, multistatus, new_uid, propfind, vevent
 
 Z = "urn:example:z"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -20,13 +18,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 @pytest.fixture(scope="module")
 def carol(srv):
-    admin = srv.admin("A")
-    u, _ = srv.make_user(admin, "member")
-    u["client"] = srv.login_as(u)
-    u["cal"] = default_calendar(u["client"])["id"]
-    u["home"] = "/dav/calendars/%s/" % u["id"]
-    u["calpath"] = "/dav/calendars/%s/%s/" % (u["id"], u["cal"])
-    return u
+    return dav_member(srv)
 
 
 def update(*ops, lang=None):

@@ -8,9 +8,9 @@ import uuid
 import pytest
 
 from apimap import counts_diff, db_counts
-from calutil import default_calendar, new_event
+from calutil import new_event
 from conftest import uniq
-from davutil import C, D, NS, X, dav, error, hrefs, ical_put, multistatus, new_uid, propfind, vevent
+from davutil import dav_member, C, D, NS, X, dav, error, hrefs, ical_put, multistatus, new_uid, propfind, vevent
 from sharing import share
 
 MKCAL = ('<?xml version="1.0"?><c:mkcalendar xmlns:d="DAV:" xmlns:c="%s"><d:set><d:prop>'
@@ -19,13 +19,7 @@ MKCAL = ('<?xml version="1.0"?><c:mkcalendar xmlns:d="DAV:" xmlns:c="%s"><d:set>
 
 @pytest.fixture(scope="module")
 def bob(srv):
-    admin = srv.admin("A")
-    u, _ = srv.make_user(admin, "member")
-    u["client"] = srv.login_as(u)
-    u["cal"] = default_calendar(u["client"])["id"]
-    u["home"] = "/dav/calendars/%s/" % u["id"]
-    u["calpath"] = "/dav/calendars/%s/%s/" % (u["id"], u["cal"])
-    return u
+    return dav_member(srv)
 
 
 def mkcal(srv, user, name, display="Made by a client"):

@@ -14,7 +14,7 @@ import pytest
 from apimap import counts_diff, db_counts
 from calutil import default_calendar
 from conftest import uniq
-from davutil import C, D, NS, X, dav, error, hrefs, ical_put, new_uid, propfind, vevent
+from davutil import C, NS, X, dav, dav_member, error, hrefs, ical_put, new_uid, propfind, vevent
 
 DAY = (datetime.date.today() + datetime.timedelta(days=21)).strftime("%Y%m%d")
 ISO = DAY[:4] + "-" + DAY[4:6] + "-" + DAY[6:]
@@ -22,12 +22,7 @@ ISO = DAY[:4] + "-" + DAY[4:6] + "-" + DAY[6:]
 
 @pytest.fixture(scope="module")
 def alice(srv):
-    admin = srv.admin("A")
-    u, _ = srv.make_user(admin, "member")
-    u["client"] = srv.login_as(u)
-    u["cal"] = default_calendar(u["client"])["id"]
-    u["calpath"] = "/dav/calendars/%s/%s/" % (u["id"], u["cal"])
-    return u
+    return dav_member(srv)
 
 
 def room(srv, **rules):
