@@ -56,9 +56,10 @@ convene_pid=$!
 wait_http "$base/readyz" "$convene_pid" || { echo "bench: convene did not start:" >&2; cat "$tmp/convene.log" >&2; exit 1; }
 
 echo "bench: making a calendar of $EVENTS events"
-calendar=$(BASE="$base" PASSWORD="$password" EVENTS="$EVENTS" OUT="$tmp/calendar.ics" /usr/bin/python3 - <<'PY'
-import datetime, json, os, random, urllib.request
-base, pw, n, out = os.environ["BASE"], os.environ["PASSWORD"], int(os.environ["EVENTS"]), os.environ["OUT"]
+/usr/bin/python3 bench/seed-calendar.py "$EVENTS" "$tmp/calendar.ics"
+calendar=$(BASE="$base" PASSWORD="$password" /usr/bin/python3 - <<'PY'
+import json, os, urllib.request
+base, pw = os.environ["BASE"], os.environ["PASSWORD"]
 def call(method, path, body=None, headers=None):
     h = dict(headers or {})
     data = None
@@ -70,26 +71,6 @@ def call(method, path, body=None, headers=None):
 h, b = call("POST", "/api/v1/session", {"email": "bench-admin@example.test", "password": pw})
 auth = {"Cookie": h["Set-Cookie"].split(";")[0], "X-CSRF-Token": b["csrf_token"]}
 cal = call("POST", "/api/v1/calendars", {"name": "Bench calendar", "time_zone": "Europe/Paris"}, auth)[1]
-# events spread over the feed's window (90 days back, 2 years ahead); one in
-# ten a weekly series; subjects and descriptions of ordinary length
-rnd = random.Random(42)
-today = datetime.date.today()
-lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//convene//bench//EN"]
-for i in range(n):
-    day = today + datetime.timedelta(days=rnd.randint(-85, 700))
-    start = datetime.datetime(day.year, day.month, day.day, rnd.randint(7, 18), rnd.choice((0, 15, 30, 45)))
-    lines += ["BEGIN:VEVENT", "UID:bench-%05d@example.test" % i, "DTSTAMP:20260101T000000Z",
-              "DTSTART;TZID=Europe/Paris:" + start.strftime("%Y%m%dT%H%M%S"),
-              "DURATION:PT%dM" % rnd.choice((30, 45, 60, 90)),
-              "SUMMARY:Meeting %d about item %d" % (i, rnd.randint(1, 999)),
-              "DESCRIPTION:Agenda: review the numbers\\, decide the next steps and assign owners.",
-              "LOCATION:Room %d" % rnd.randint(1, 40)]
-    if i % 10 == 0:
-        lines.append("RRULE:FREQ=WEEKLY;COUNT=%d" % rnd.randint(2, 20))
-    lines.append("END:VEVENT")
-lines.append("END:VCALENDAR")
-with open(out, "w") as f:
-    f.write("\r\n".join(lines) + "\r\n")
 print(cal["id"])
 PY
 )
