@@ -116,21 +116,31 @@ static int self(struct req *r, struct db **db)
 	return 0;
 }
 
-static int list(struct req *r)
+int app_passwords_list_json(struct req *r, struct db *db, const char *account_id, const char *user_id,
+			    json_t **out)
 {
-	struct db *db;
 	int rc, n = 0;
-	if ((rc = self(r, &db)))
-		return rc;
 	struct app_password *rows = arena_alloc(r->arena, sizeof *rows * APP_PASSWORDS_MAX);
 	if (!rows)
 		return E_NOMEM;
-	if ((rc = store_app_password_list(db, r->who.account_id, r->who.user_id, rows, APP_PASSWORDS_MAX, &n)))
+	if ((rc = store_app_password_list(db, account_id, user_id, rows, APP_PASSWORDS_MAX, &n)))
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, ap_json(&rows[i]));
-	return resp_json(r, 200, json_pack("{s:o, s:i}", "items", items, "max", APP_PASSWORDS_MAX));
+	*out = json_pack("{s:o, s:i}", "items", items, "max", APP_PASSWORDS_MAX);
+	return 0;
+}
+
+static int list(struct req *r)
+{
+	struct db *db;
+	json_t *out;
+	int rc;
+	if ((rc = self(r, &db)) ||
+	    (rc = app_passwords_list_json(r, db, r->who.account_id, r->who.user_id, &out)))
+		return rc;
+	return resp_json(r, 200, out);
 }
 
 static int create(struct req *r)
@@ -195,33 +205,46 @@ fail:
 	return rc;
 }
 
+int app_passwords_revoke_one(struct req *r, struct db *db, const struct user *u, const char *id)
+{
+	struct app_password p;
+	int rc;
+	if (!ids_valid(id, "apw"))
+		return E_NOTFOUND;
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	if ((rc = store_app_password_get(db, u->account_id, u->id, id, &p)) ||
+	    (rc = store_app_password_delete(db, p.account_id, p.user_id, p.id)))
+		goto fail;
+	/* the user's own revocation is audited on the app password; an
+	 * administrator's on the user, whose app passwords they were */
+	if (!strcmp(u->id, r->who.user_id))
+		rc = audit_record(r, db, "app_password.revoke", "app_password", p.id, p.label, ap_json(&p), NULL);
+	else
+		rc = audit_record(r, db, "app_password.revoke", "user", u->id, u->email, ap_json(&p),
+				  json_pack("{s:s, s:s}", "app_password_id", p.id, "status", "revoked"));
+	if (rc)
+		goto fail;
+	return store_commit(db);
+fail:
+	store_rollback(db);
+	return rc;
+}
+
 static int revoke(struct req *r)
 {
 	const char *id = req_param(r, "id");
 	struct db *db;
-	struct app_password p;
+	struct user me = {0};
 	int rc;
 	if ((rc = self(r, &db)))
 		return rc;
-	if (!ids_valid(id, "apw"))
-		goto not_found;
-	if ((rc = store_begin(db, 1)))
-		return rc;
-	rc = store_app_password_get(db, r->who.account_id, r->who.user_id, id, &p);
-	if (rc == E_NOTFOUND) {
-		store_rollback(db);
-		goto not_found;
-	}
-	if (rc || (rc = store_app_password_delete(db, p.account_id, p.user_id, p.id)) ||
-	    (rc = audit_record(r, db, "app_password.revoke", "app_password", p.id, p.label, ap_json(&p), NULL))) {
-		store_rollback(db);
-		return rc;
-	}
-	if ((rc = store_commit(db)))
-		return rc;
-	return resp_empty(r, 204);
-not_found:
-	return resp_problemf(r, 404, "not-found", "you have no app password '%.40s'", id ? id : "");
+	memcpy(me.account_id, r->who.account_id, sizeof me.account_id);
+	memcpy(me.id, r->who.user_id, sizeof me.id);
+	rc = app_passwords_revoke_one(r, db, &me, id);
+	if (rc == E_NOTFOUND)
+		return resp_problemf(r, 404, "not-found", "you have no app password '%.40s'", id ? id : "");
+	return rc ? rc : resp_empty(r, 204);
 }
 
 const struct route app_passwords_routes[] = {

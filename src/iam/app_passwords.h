@@ -1,9 +1,12 @@
 /* App passwords: secrets a user generates for each calendar app or device,
  * accepted by HTTP Basic (login = the user's e-mail) on /dav/, /feeds/ and
  * /.well-known/caldav only: never for web sign-in, the JSON API or changing
- * the password. GET/POST /api/v1/me/app-passwords, DELETE .../{id}. */
+ * the password. GET/POST /api/v1/me/app-passwords, DELETE .../{id}; what
+ * administrators see and revoke of them is served by iam/users.c. */
 #ifndef IAM_APP_PASSWORDS_H
 #define IAM_APP_PASSWORDS_H
+
+#include <jansson.h>
 
 #include "http/router.h"
 #include "http/request.h"
@@ -28,5 +31,13 @@ void app_passwords_note_use(struct req *r, struct db *db, const struct app_passw
 /* revokes every app password of u in the caller's transaction and audits it
  * (reason: why, e.g. "password_reset"); nothing is audited when there were none */
 int app_passwords_revoke_user(struct req *r, struct db *db, const struct user *u, const char *reason);
+/* {items, max}: the app passwords of the user, as GET /api/v1/me/app-passwords
+ * shows them (never the secret nor its hash); *out is new */
+int app_passwords_list_json(struct req *r, struct db *db, const char *account_id, const char *user_id,
+			    json_t **out);
+/* revokes u's app password id in a transaction of its own and audits it, on
+ * the app password when u is the caller, else on u (an administrator's act);
+ * E_NOTFOUND when u has no such app password */
+int app_passwords_revoke_one(struct req *r, struct db *db, const struct user *u, const char *id);
 
 #endif

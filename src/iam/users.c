@@ -1,5 +1,6 @@
 /* /api/v1/users: create, list (search, filters, cursor), show, change,
- * suspend (PATCH status), delete. Every user but an admin belongs to at least
+ * suspend (PATCH status), delete; a user's app passwords as administrators see
+ * and revoke them. Every user but an admin belongs to at least
  * one company of the same account. A role change takes away what the old
  * role was given (manager rights, managed teams, API applications). */
 #include "iam/users.h"
@@ -499,11 +500,49 @@ fail:
 	return rc;
 }
 
+/* an administrator's view of a user's app passwords: read like the user
+ * record (administration readers), revoked only by whoever may suspend the
+ * user (an administrator) */
+static int app_passwords_list(struct req *r)
+{
+	int rc;
+	struct user u;
+	json_t *out;
+	if ((rc = access_read_admin(r)))
+		return rc;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if ((rc = load(r, db, &u)) || (rc = app_passwords_list_json(r, db, u.account_id, u.id, &out)))
+		return rc;
+	return resp_json(r, 200, out);
+}
+
+static int app_passwords_revoke(struct req *r)
+{
+	int rc;
+	struct user u;
+	const char *pid = req_param(r, "app_password_id");
+	if ((rc = access_admin(r)))
+		return rc;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	if ((rc = load(r, db, &u)))
+		return rc;
+	rc = app_passwords_revoke_one(r, db, &u, pid);
+	if (rc == E_NOTFOUND)
+		return resp_problemf(r, 404, "not-found", "%s has no app password '%.40s'", u.email, pid ? pid : "");
+	return rc ? rc : resp_empty(r, 204);
+}
+
 const struct route users_routes[] = {
 	{"POST", "/api/v1/users", create, 0},
 	{"GET", "/api/v1/users", list, 0},
 	{"GET", "/api/v1/users/{id}", show, 0},
 	{"PATCH", "/api/v1/users/{id}", change, 0},
 	{"DELETE", "/api/v1/users/{id}", delete, 0},
+	{"GET", "/api/v1/users/{id}/app-passwords", app_passwords_list, 0},
+	{"DELETE", "/api/v1/users/{id}/app-passwords/{app_password_id}", app_passwords_revoke, 0},
 	{0},
 };

@@ -2,7 +2,8 @@
 app, shown once, kept as a hash; accepted by HTTP Basic on /dav/ and /feeds/
 only (never for sign-in, the JSON API or a password change), listed with
 their last use, revocable; revoked by a password reset or an administrator
-setting the password, stopped by suspension, all at the next request."""
+setting the password, stopped by suspension, all at the next request.
+Administrators list a user's app passwords and revoke one of them."""
 import re
 
 import requests
@@ -161,3 +162,53 @@ def test_an_api_application_cannot_make_one(srv, admin):
     problem(bearer.post("/api/v1/me/app-passwords", json={"label": "sneaky"}), 403, "forbidden")
     assert bearer.get("/api/v1/me/app-passwords").status_code == 200
     assert items(c) == []
+
+
+def test_admin_lists_and_revokes_a_members(srv, admin):
+    u, _ = srv.make_user(admin, "member")
+    c = srv.login_as(u)
+    phone, laptop = make(c, "Phone"), make(c, "Laptop")
+    assert propfind(srv, u["email"], phone["password"], ua="DAVx5/4.4").status_code == 207
+    r = admin.get("/api/v1/users/%s/app-passwords" % u["id"])
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["items"] == items(c) and got["max"] == 50
+    assert sorted(i["label"] for i in got["items"]) == ["Laptop", "Phone"]  # made in the same second
+    for i in got["items"]:
+        assert set(i) == {"id", "label", "created_at", "last_used_at", "last_user_agent"}, i
+    assert phone["password"] not in r.text and laptop["password"] not in r.text
+    assert {i["label"]: i["last_user_agent"] for i in got["items"]} == {"Phone": "DAVx5/4.4", "Laptop": None}
+    for _ in range(3):  # warm the cache of every server thread
+        assert propfind(srv, u["email"], phone["password"]).status_code == 207
+    r = admin.delete("/api/v1/users/%s/app-passwords/%s" % (u["id"], phone["id"]))
+    assert r.status_code == 204, r.text
+    assert propfind(srv, u["email"], phone["password"]).status_code == 401
+    assert propfind(srv, u["email"], laptop["password"]).status_code == 207
+    assert [i["id"] for i in items(c)] == [laptop["id"]]
+    problem(admin.delete("/api/v1/users/%s/app-passwords/%s" % (u["id"], phone["id"])), 404, "not-found")
+    problem(admin.delete("/api/v1/users/%s/app-passwords/nope" % u["id"]), 404, "not-found")
+    # another user's app password through this user's path: not found
+    other, _ = srv.make_user(admin, "member")
+    problem(admin.delete("/api/v1/users/%s/app-passwords/%s" % (other["id"], laptop["id"])), 404, "not-found")
+    # audited on the user, the administrator acting, without the secret
+    got = audit(admin, "app_password.revoke", u["id"])
+    assert len(got) == 1, got
+    assert got[0]["actor"]["id"] == admin.user["id"] and got[0]["target"]["type"] == "user", got[0]
+    assert phone["id"] in str(got) and phone["password"] not in str(got)
+
+
+def test_members_and_other_accounts_cannot(srv, admin):
+    u, _ = srv.make_user(admin, "member")
+    ap = make(srv.login_as(u))
+    member = srv.login_as(srv.make_user(admin, "member")[0])
+    problem(member.get("/api/v1/users/%s/app-passwords" % u["id"]), 403, "forbidden")
+    problem(member.delete("/api/v1/users/%s/app-passwords/%s" % (u["id"], ap["id"])), 403, "forbidden")
+    tech = srv.login_as(srv.make_user(admin, "technician")[0])
+    assert [i["id"] for i in tech.get("/api/v1/users/%s/app-passwords" % u["id"]).json()["items"]] == [ap["id"]]
+    problem(tech.delete("/api/v1/users/%s/app-passwords/%s" % (u["id"], ap["id"])), 403, "forbidden")
+    if "AppPwOther" not in srv.accounts:
+        srv.add_account("AppPwOther", "Another account")
+    stranger = srv.admin("AppPwOther")
+    problem(stranger.get("/api/v1/users/%s/app-passwords" % u["id"]), 404, "not-found")
+    problem(stranger.delete("/api/v1/users/%s/app-passwords/%s" % (u["id"], ap["id"])), 404, "not-found")
+    assert propfind(srv, u["email"], ap["password"]).status_code == 207

@@ -157,6 +157,14 @@ def admins_app_password(ctx, acct):
     return {"id": r.json()["id"]}
 
 
+def members_app_password(ctx, acct):
+    """a new member of the account with an app password of their own"""
+    u = ctx.new_user(acct)
+    r = ctx.srv.login_as(u).post("/api/v1/me/app-passwords", json={"label": uniq("Matrix ")})
+    assert r.status_code == 201, r.text
+    return {"id": u["id"], "app_password_id": r.json()["id"]}
+
+
 def calendar_owner(ctx, acct):
     """the matrix's administrator in A (the "admin" caller), an administrator in B"""
     return ctx.client("admin") if acct == "A" else ctx.admins[acct]
@@ -425,6 +433,9 @@ EXPECT = {
     "PATCH /api/v1/users/{id}": Rule(ADMIN, 200, body=lambda c: {"display_name": uniq("Renamed ")},
                                      rights_roles=MANAGERS),
     "DELETE /api/v1/users/{id}": Rule(ADMIN, 204, ids=fresh_user),
+    # a user's app passwords: read like the user record, revoked like a suspension
+    "GET /api/v1/users/{id}/app-passwords": Rule(READERS, 200),
+    "DELETE /api/v1/users/{id}/app-passwords/{app_password_id}": Rule(ADMIN, 204, ids=members_app_password),
     # companies and members
     "POST /api/v1/companies": Rule(ADMIN, 201, body=lambda c: {"name": uniq("Company ")}),
     "GET /api/v1/companies": Rule(READERS, 200),

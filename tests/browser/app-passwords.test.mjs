@@ -1,7 +1,8 @@
 // Browser test: a member opens their account page from the header, creates an app password
 // for Thunderbird (the secret is shown once, with a copy button and the CalDAV address),
 // uses it from node with HTTP Basic (PROPFIND /dav/ -> 207; sign-in with it -> 401), sees its
-// last use in the list, revokes it after confirmation, and the same PROPFIND gets 401.
+// last use in the list, revokes it after confirmation, and the same PROPFIND gets 401. And an
+// administrator revokes one of a member's from the user page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, newPage, signIn, apiSession } from './harness.mjs';
@@ -72,4 +73,51 @@ test('create an app password on the account page, use it for CalDAV, revoke it',
 	await page.getByText('No app password yet.').waitFor();
 	assert.equal((await propfind('mia@example.org', secret)).status, 401);
 	await page.context().close();
+});
+
+// an administrator opens a member's page, sees the member's two app passwords with their
+// last use, revokes one after confirmation: it stops at once, the other keeps working; a
+// technician (who reads users) sees the list without Revoke buttons
+test('an administrator revokes a member\'s app password on the user page', { timeout: 90000 }, async () => {
+	const admin = await apiSession(srv.url, srv.email, PW);
+	const cos = await admin.call('GET', '/api/v1/companies');
+	const mk = (email, name, role) => admin.call('POST', '/api/v1/users', {
+		email, display_name: name, role, password: MPW, must_change_password: false, company_ids: [cos.body.items[0].id],
+	});
+	const noah = await mk('noah@example.org', 'Noah Member', 'member');
+	assert.equal(noah.status, 201, JSON.stringify(noah.body));
+	assert.equal((await mk('tess@example.org', 'Tess Tech', 'technician')).status, 201);
+	const own = await apiSession(srv.url, 'noah@example.org', MPW);
+	const phone = (await own.call('POST', '/api/v1/me/app-passwords', { label: 'Phone' })).body;
+	const laptop = (await own.call('POST', '/api/v1/me/app-passwords', { label: 'Laptop' })).body;
+	assert.equal((await propfind('noah@example.org', phone.password)).status, 207);
+
+	const page = await newPage(br.browser);
+	await signIn(page, srv.url, srv.email, PW);
+	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	await page.goto(srv.url + '/users/' + noah.body.id);
+	await page.getByRole('heading', { name: 'Noah Member', level: 1 }).waitFor();
+	const panel = page.getByRole('region', { name: 'App passwords' });
+	await panel.getByRole('cell', { name: 'Phone', exact: true }).waitFor();
+	await panel.getByRole('cell', { name: 'Laptop', exact: true }).waitFor();
+	await panel.getByText('Thunderbird/128.0').waitFor();
+	assert.equal(await page.getByText(phone.password).count(), 0);
+	await panel.getByRole('button', { name: 'Revoke Phone' }).click();
+	const dlg = page.getByRole('dialog');
+	await dlg.waitFor();
+	await dlg.getByRole('button', { name: 'Revoke' }).click();
+	await panel.getByRole('cell', { name: 'Phone', exact: true }).waitFor({ state: 'detached' });
+	await panel.getByRole('cell', { name: 'Laptop', exact: true }).waitFor();
+	assert.equal((await propfind('noah@example.org', phone.password)).status, 401);
+	assert.equal((await propfind('noah@example.org', laptop.password)).status, 207);
+	await page.context().close();
+
+	const tech = await newPage(br.browser);
+	await signIn(tech, srv.url, 'tess@example.org', MPW);
+	await tech.getByRole('heading', { name: 'Users' }).waitFor();
+	await tech.goto(srv.url + '/users/' + noah.body.id);
+	const tpanel = tech.getByRole('region', { name: 'App passwords' });
+	await tpanel.getByRole('cell', { name: 'Laptop', exact: true }).waitFor();
+	assert.equal(await tpanel.getByRole('button').count(), 0);
+	await tech.context().close();
 });

@@ -1,6 +1,7 @@
 // The signed-in user's own account page (/account, for every role): change the password, and
 // app passwords for calendar apps (create with a label -> the secret shown once with a copy
-// button and the CalDAV address; list with the last use; revoke after confirmation).
+// button and the CalDAV address; list with the last use; revoke after confirmation). The list
+// (AppPasswordList) is also the "App passwords" panel of a user's page in the admin center.
 import { useState } from 'preact/hooks';
 import { api } from './api.js';
 import { t } from './i18n.js';
@@ -61,22 +62,46 @@ function Made({ made, onDone }) {
 	);
 }
 
-function AppPasswords() {
-	const list = useLoad(() => api('GET', '/api/v1/me/app-passwords'));
-	const [label, setLabel] = useState('');
-	const [made, setMade] = useState(null);
-	const f = useForm();
+// AppPasswordList: the app passwords at base (GET base, DELETE base/{id}) as a table of
+// label, creation and last use (time and client); a Revoke button each, after
+// confirmation, unless ro. reloadKey: a change makes it load the list again.
+export function AppPasswordList({ base, ro, reloadKey }) {
+	const list = useLoad(() => api('GET', base), [base, reloadKey]);
 	const rf = useForm();
-	const create = (e) => {
-		e.preventDefault();
-		f.run(async () => { const p = await api('POST', '/api/v1/me/app-passwords', { label }); setMade(p); setLabel(''); list.reload(); });
-	};
 	async function revoke(p) {
 		if (!(await confirmAction(`${t('revokeAppPassword')} “${p.label}”? ${t('appPasswordRevokeNote')}`, t('revoke')))) return;
-		const ok = await rf.run(async () => { await api('DELETE', '/api/v1/me/app-passwords/' + p.id); return true; });
+		const ok = await rf.run(async () => { await api('DELETE', base + '/' + p.id); return true; });
 		if (ok) list.reload();
 	}
 	const items = (list.data && list.data.items) || [];
+	return <>
+		{list.loading && !list.data ? <Loading /> : <FormError text={list.error} />}
+		{list.data && (items.length ? (
+			<table aria-label={t('appPasswords')}>
+				<thead><tr><th>{t('appPasswordLabel')}</th><th>{t('created')}</th><th>{t('lastUsed')}</th>{!ro && <th><span class="sr">{t('actions')}</span></th>}</tr></thead>
+				<tbody>{items.map((p) => (
+					<tr key={p.id}>
+						<td>{p.label}</td>
+						<td>{when(p.created_at)}</td>
+						<td>{p.last_used_at ? <>{when(p.last_used_at)}{p.last_user_agent && <div class="note">{p.last_user_agent}</div>}</> : t('neverUsed')}</td>
+						{!ro && <td><button type="button" class="danger" onClick={() => revoke(p)} disabled={rf.busy} aria-label={`${t('revoke')} ${p.label}`}>{t('revoke')}</button></td>}
+					</tr>))}
+				</tbody>
+			</table>
+		) : <p>{t('noAppPasswords')}</p>)}
+		<FormError text={rf.formError} />
+	</>;
+}
+
+function AppPasswords() {
+	const [label, setLabel] = useState('');
+	const [made, setMade] = useState(null);
+	const [madeCount, setMadeCount] = useState(0);
+	const f = useForm();
+	const create = (e) => {
+		e.preventDefault();
+		f.run(async () => { const p = await api('POST', '/api/v1/me/app-passwords', { label }); setMade(p); setLabel(''); setMadeCount((n) => n + 1); });
+	};
 	return (
 		<section class="panel" aria-labelledby="apw-h">
 			<h2 id="apw-h">{t('appPasswords')}</h2>
@@ -88,21 +113,7 @@ function AppPasswords() {
 				</form>
 			)}
 			<FormError text={f.formError} />
-			{list.loading && !list.data ? <Loading /> : <FormError text={list.error} />}
-			{list.data && (items.length ? (
-				<table aria-label={t('appPasswords')}>
-					<thead><tr><th>{t('appPasswordLabel')}</th><th>{t('created')}</th><th>{t('lastUsed')}</th><th><span class="sr">{t('actions')}</span></th></tr></thead>
-					<tbody>{items.map((p) => (
-						<tr key={p.id}>
-							<td>{p.label}</td>
-							<td>{when(p.created_at)}</td>
-							<td>{p.last_used_at ? <>{when(p.last_used_at)}{p.last_user_agent && <div class="note">{p.last_user_agent}</div>}</> : t('neverUsed')}</td>
-							<td><button type="button" class="danger" onClick={() => revoke(p)} disabled={rf.busy} aria-label={`${t('revoke')} ${p.label}`}>{t('revoke')}</button></td>
-						</tr>))}
-					</tbody>
-				</table>
-			) : <p>{t('noAppPasswords')}</p>)}
-			<FormError text={rf.formError} />
+			<AppPasswordList base="/api/v1/me/app-passwords" reloadKey={madeCount} />
 		</section>
 	);
 }

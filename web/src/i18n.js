@@ -418,6 +418,7 @@ const S = {
 	revokeAppPassword: ['Revoke the app password', 'Révoquer le mot de passe d’application', 'Отозвать пароль приложения'],
 	appPasswordRevokeNote: ['The app using it stops syncing at once.', 'L’application qui l’utilise cesse aussitôt de se synchroniser.', 'Приложение, которое его использует, сразу перестанет синхронизироваться.'],
 	actions: ['Actions', 'Actions', 'Действия'],
+	userAppPasswordsIntro: ['The passwords this user made for calendar apps and devices. Revoking one stops that device at once; the others keep working.', 'Les mots de passe que cet utilisateur a créés pour ses applications de calendrier et ses appareils. En révoquer un arrête aussitôt cet appareil ; les autres continuent de fonctionner.', 'Пароли, созданные этим пользователем для календарных приложений и устройств. Отзыв пароля сразу останавливает это устройство; остальные продолжают работать.'],
 };
 const LANGS = ['en', 'fr', 'ru'];
 let idx = 0;

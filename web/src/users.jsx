@@ -1,8 +1,10 @@
 // Users: searchable list (q, role, company) with "load more", creation form, and a user page
-// to edit, suspend/reactivate or delete (after confirmation).
+// to edit, suspend/reactivate or delete (after confirmation), with the user's app passwords
+// (revocable by administrators, read-only for the other readers).
 import { useState } from 'preact/hooks';
 import { api, get, qs } from './api.js';
 import { t } from './i18n.js';
+import { AppPasswordList } from './account.jsx';
 import { Field, FormError, Link, Loading, useForm, useLoad, confirmAction, navigate, errText } from './ui.jsx';
 
 export const ROLES = ['admin', 'manager', 'api_manager', 'technician', 'member', 'guest', 'customer'];
@@ -173,6 +175,11 @@ function UserEdit({ user, ro, me, companies, reload }) {
 					{user.id !== me.user.id && <button type="button" class="danger" onClick={del} disabled={f.busy}>{t('del')}</button>}
 				</div>}
 			</form>
+			<section class="panel" aria-labelledby="user-apw-h">
+				<h2 id="user-apw-h">{t('appPasswords')}</h2>
+				<p class="note">{t('userAppPasswordsIntro')}</p>
+				<AppPasswordList base={'/api/v1/users/' + encodeURIComponent(user.id) + '/app-passwords'} ro={ro} />
+			</section>
 		</section>
 	);
 }
