@@ -110,18 +110,30 @@ static int on_occurrence(void *p, const struct ics_occurrence *oc)
 	return instance(x->out, &x->v[k], oc->start, oc->end, rid, oc->ev->all_day);
 }
 
+/* text's VEVENT blocks (*v, malloc'd, one per component) and its parse (*o),
+ * which must agree: the master then each override. Both are set, perhaps
+ * NULL, whatever the answer; the caller frees them */
+static int open_text(const char *text, const char *default_tz, struct ics_object **o, struct block **v, int *nv)
+{
+	struct ics_error err;
+	*o = NULL;
+	*nv = 0;
+	*v = malloc(sizeof **v * BLOCKS_MAX);
+	int rc = *v ? blocks(text, *v, BLOCKS_MAX, nv) : E_NOMEM;
+	if (!rc)
+		rc = ics_parse_flags(text, strlen(text), default_tz, ICS_P_LIGHT, o, &err);
+	if (!rc && (size_t)*nv != (*o)->noverrides + 1)
+		rc = E_INVALID;
+	return rc;
+}
+
 int ics_instances(const char *text, const char *default_tz, int64_t from, int64_t to, int max, struct buf *out,
 		  int *truncated)
 {
-	struct ics_object *o = NULL;
-	struct ics_error err;
-	struct block *v = malloc(sizeof *v * BLOCKS_MAX);
-	int nv = 0;
-	int rc = v ? blocks(text, v, BLOCKS_MAX, &nv) : E_NOMEM;
-	if (!rc)
-		rc = ics_parse_flags(text, strlen(text), default_tz, ICS_P_LIGHT, &o, &err);
-	if (!rc && (size_t)nv != o->noverrides + 1)
-		rc = E_INVALID;
+	struct ics_object *o;
+	struct block *v;
+	int nv;
+	int rc = open_text(text, default_tz, &o, &v, &nv);
 	if (!rc) {
 		const struct ics_priv *pv = ICS_PRIV(o);
 		struct inst x = {o, v, nv, o->master.rrule || pv->nrd || o->noverrides, out};
@@ -134,15 +146,10 @@ int ics_instances(const char *text, const char *default_tz, int64_t from, int64_
 
 int ics_limit_overrides(const char *text, const char *default_tz, int64_t from, int64_t to, struct buf *out)
 {
-	struct ics_object *o = NULL;
-	struct ics_error err;
-	struct block *v = malloc(sizeof *v * BLOCKS_MAX);
-	int nv = 0;
-	int rc = v ? blocks(text, v, BLOCKS_MAX, &nv) : E_NOMEM;
-	if (!rc)
-		rc = ics_parse_flags(text, strlen(text), default_tz, ICS_P_LIGHT, &o, &err);
-	if (!rc && (size_t)nv != o->noverrides + 1)
-		rc = E_INVALID;
+	struct ics_object *o;
+	struct block *v;
+	int nv;
+	int rc = open_text(text, default_tz, &o, &v, &nv);
 	if (!rc)
 		rc = buf_append(out, v[0].s, v[0].n);
 	for (size_t i = 0; !rc && o && i < o->noverrides; i++) {

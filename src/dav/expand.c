@@ -190,22 +190,6 @@ int dav_caldata_read(struct req *r, const xmlNode *prop, const char *tz, const s
 	return 0;
 }
 
-/* text without SUMMARY lines (and their folded continuations) */
-static int without_summary(struct buf *b, const char *s)
-{
-	int skip = 0, rc = 0;
-	while (!rc && *s) {
-		const char *e = strstr(s, "\r\n");
-		size_t n = e ? (size_t)(e - s) + 2 : strlen(s);
-		if (*s != ' ' && *s != '\t')
-			skip = !strncmp(s, "SUMMARY", 7) && (s[7] == ':' || s[7] == ';');
-		if (!skip)
-			rc = buf_append(b, s, n);
-		s += n;
-	}
-	return rc;
-}
-
 static int zones(struct buf *b, const char *tzids)
 {
 	int rc = 0;
@@ -243,7 +227,7 @@ static int render(struct buf *b, int role, const struct event_row *e, const stru
 	if (!rc && !cd->expand) /* expanded times are in UTC */
 		rc = zones(b, e->tzids);
 	if (!rc && body.len)
-		rc = d == DAV_DETAIL_NO_SUMMARY ? without_summary(b, body.data) : buf_append(b, body.data, body.len);
+		rc = d == DAV_DETAIL_NO_SUMMARY ? dav_render_without_summary(b, body.data) : buf_append(b, body.data, body.len);
 	if (!rc)
 		rc = ics_calendar_end(b);
 	buf_free(&body);

@@ -26,8 +26,7 @@ const char *dav_render_etag(struct arena *a, int role, const struct event_row *e
 	return arena_printf(a, "%.*s-%c\"", (int)(n - 1), e->etag, d == DAV_DETAIL_BUSY ? 'b' : 'f');
 }
 
-/* busy text without SUMMARY lines (and their folded continuations) */
-static int put_without_summary(struct buf *b, const char *s)
+int dav_render_without_summary(struct buf *b, const char *s)
 {
 	int skip = 0, rc = 0;
 	while (!rc && *s) {
@@ -62,6 +61,6 @@ int dav_render_object(struct buf *b, int role, const struct event_row *e)
 	if (!rc)
 		rc = d == DAV_DETAIL_FULL ? buf_puts(b, e->ical)
 		     : d == DAV_DETAIL_BUSY ? buf_puts(b, e->ical_busy)
-					    : put_without_summary(b, e->ical_busy);
+					    : dav_render_without_summary(b, e->ical_busy);
 	return rc ? rc : ics_calendar_end(b);
 }

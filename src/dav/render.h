@@ -16,5 +16,8 @@ enum dav_detail dav_render_detail(int role, const struct event_row *e);
 const char *dav_render_etag(struct arena *a, int role, const struct event_row *e);
 /* the VCALENDAR (with the VTIMEZONEs the text uses) appended to b */
 int dav_render_object(struct buf *b, int role, const struct event_row *e);
+/* s appended to b without its SUMMARY lines (and their folded continuations):
+ * what a freebusy grantee gets of busy text */
+int dav_render_without_summary(struct buf *b, const char *s);
 
 #endif
