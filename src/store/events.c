@@ -66,8 +66,8 @@ int store_event_insert(struct db *db, const struct event_row *e)
 	 * deleted under another name stays deleted there) */
 	rc = db_exec(db,
 		     "DELETE FROM event_tombstones WHERE account_id = ? AND calendar_id = ?"
-		     " AND COALESCE(href, uid || '.ics') = ?",
-		     "sss", e->account_id, e->calendar_id, e->href);
+		     " AND href = COALESCE(?, ? || '.ics')",
+		     "ssss", e->account_id, e->calendar_id, e->href, e->uid);
 	return rc < 0 ? rc : 0;
 }
 
@@ -93,8 +93,8 @@ int store_event_delete(struct db *db, const char *account_id, const char *id, in
 			 "INSERT INTO event_tombstones (account_id, calendar_id, uid, event_id, modseq, deleted_at, href)"
 			 " SELECT account_id, calendar_id, uid, id, ?, ?, COALESCE(href, uid || '.ics') FROM events"
 			 " WHERE account_id = ? AND id = ?"
-			 " ON CONFLICT (account_id, calendar_id, uid) DO UPDATE SET event_id = excluded.event_id,"
-			 " modseq = excluded.modseq, deleted_at = excluded.deleted_at, href = excluded.href",
+			 " ON CONFLICT (account_id, calendar_id, href) DO UPDATE SET event_id = excluded.event_id,"
+			 " modseq = excluded.modseq, deleted_at = excluded.deleted_at, uid = excluded.uid",
 			 "iiss", modseq, (int64_t)time(NULL), account_id, id);
 	if (rc < 0)
 		return rc;
@@ -209,8 +209,8 @@ int store_event_deleted_since(struct db *db, const char *account_id, const char 
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
-			  "SELECT COALESCE(href, uid || '.ics'), modseq FROM event_tombstones"
-			  " WHERE account_id = ? AND calendar_id = ? AND modseq > ? ORDER BY modseq, uid",
+			  "SELECT href, modseq FROM event_tombstones"
+			  " WHERE account_id = ? AND calendar_id = ? AND modseq > ? ORDER BY modseq, href",
 			  "ssi", account_id, calendar_id, modseq);
 	if (rc)
 		return rc;

@@ -104,6 +104,30 @@ def test_sync_collection_reports_stored_names_and_their_deletion(srv, bob):
     assert 404 in multistatus(r)[path]
 
 
+def test_sync_collection_keeps_each_deleted_name_of_one_uid(srv, bob):
+    """a UID deleted at one name, made again at another and deleted there: a
+    client that synced before all this still learns that the first name is gone"""
+    body = ('<d:sync-collection xmlns:d="DAV:"><d:sync-token>%s</d:sync-token><d:sync-level>1</d:sync-level>'
+            "<d:prop><d:getetag/></d:prop></d:sync-collection>")
+    import xml.etree.ElementTree as ET
+    uid = new_uid()
+    first, second = (bob["calpath"] + str(uuid.uuid4()) + ".ics" for _ in range(2))
+    assert ical_put(srv, first, bob, vevent(uid)).status_code == 201
+    r = dav(srv, "REPORT", bob["calpath"], bob, body % "", {"Depth": "1"})
+    token = ET.fromstring(r.content).find("d:sync-token", NS).text
+    assert 200 in multistatus(r)[first]
+    assert dav(srv, "DELETE", first, bob).status_code == 204
+    assert ical_put(srv, second, bob, vevent(uid, "Again")).status_code == 201
+    assert dav(srv, "DELETE", second, bob).status_code == 204
+    got = multistatus(dav(srv, "REPORT", bob["calpath"], bob, body % token, {"Depth": "1"}))
+    assert 404 in got.get(first, ()), got
+    assert 404 in got.get(second, ()), got
+    # the first name made again is no longer reported gone
+    assert ical_put(srv, first, bob, vevent(uid, "Third")).status_code == 201
+    got = multistatus(dav(srv, "REPORT", bob["calpath"], bob, body % token, {"Depth": "1"}))
+    assert 200 in got[first] and 404 in got.get(second, ()), got
+
+
 def test_mkcalendar_at_a_uuid_name(srv, bob):
     name = str(uuid.uuid4()).upper()
     path = mkcal(srv, bob, name, "Apple's")
