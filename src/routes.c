@@ -6,6 +6,7 @@
 #include "calendar/events.h"
 #include "calendar/feeds.h"
 #include "calendar/guests.h"
+#include "calendar/room_stream.h"
 #include "calendar/rooms.h"
 #include "calendar/shares.h"
 #include "calendar/stream.h"
@@ -46,6 +47,7 @@ const struct route *const app_route_tables[] = {
 	calendar_stream_routes,
 	availability_routes,
 	rooms_routes,
+	room_stream_routes,
 	display_routes,
 	approval_routes,
 	shares_routes,

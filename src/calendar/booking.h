@@ -71,7 +71,8 @@ int booking_sync(struct db *db, const struct calendar *cal, const char *event_id
 int booking_answers(const struct ics_object *o, const char *tz, const struct booking_result *res,
 		    struct ics_object **out);
 
-/* says that a room's bookings changed (its door display re-renders) */
+/* says that a room or its bookings changed: its door displays and the room
+ * schedules open on calendar pages (calendar/room_stream.h) render again */
 int booking_room_changed(struct db *db, const char *room_id);
 /* before an event is deleted: the rooms it booked hear of it */
 int booking_event_gone(struct db *db, const char *account_id, const char *event_id);

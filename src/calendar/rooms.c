@@ -453,7 +453,9 @@ static int change(struct req *r)
 	snprintf(c.name, sizeof c.name, "%s", o.name);
 	c.updated_at = o.updated_at;
 	json_t *after = room_json(db, &o);
+	/* the door display and the room's schedules show its name and whether it hides subjects */
 	if ((rc = store_calendar_update(db, &c)) || (rc = calendar_changed(db, &c)) ||
+	    (rc = booking_room_changed(db, o.id)) ||
 	    (rc = audit_record(r, db, "room.update", "room", o.id, o.name, before, json_deep_copy(after)))) {
 		json_decref(after);
 		goto fail;
@@ -482,7 +484,9 @@ static int delete(struct req *r)
 	if ((rc = load(r, db, &o)) ||
 	    (rc = audit_record(r, db, "room.delete", "room", o.id, o.name, room_json(db, &o), NULL)) ||
 	    (rc = store_room_delete(db, o.account_id, o.id)) ||
-	    (rc = store_calendar_delete(db, o.account_id, o.calendar_id)) || (rc = store_commit(db)))
+	    (rc = store_calendar_delete(db, o.account_id, o.calendar_id)) ||
+	    (rc = booking_room_changed(db, o.id)) || /* its displays and schedules end */
+	    (rc = store_commit(db)))
 		goto fail;
 	return resp_empty(r, 204);
 fail:

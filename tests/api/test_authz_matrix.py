@@ -534,6 +534,8 @@ EXPECT = {
     "PATCH /api/v1/rooms/{id}": Rule(ADMIN, 200, ids=a_room, body=lambda c: {"capacity": 9}),
     "DELETE /api/v1/rooms/{id}": Rule(ADMIN, 204, ids=fresh_room),
     "GET /api/v1/rooms/{id}/bookings": Rule(OWNERS, 200, ids=a_room),
+    "GET /api/v1/rooms/{id}/stream": Rule(OWNERS, 200, ids=a_room,
+                                          note="an event stream: the matrix reads its status only"),
     "POST /api/v1/rooms/{id}/bookings/{booking_id}/approve": Rule(SIGNED_IN, 404, ids=lambda c, a: dict(
         a_room(c, a), booking_id="bkg_aaaaaaaaaaaaaaaaaaaa"),
         note="no such booking: 404 for anyone; delegates of a room decide (tests/api/test_rooms.py)"),

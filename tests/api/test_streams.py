@@ -1,13 +1,14 @@
 """Server-Sent Events: a calendar's change stream sends its version at once
 and after every change (also one made on another node), resumes with
 Last-Event-ID, pings while idle, ends when access goes, and never holds a
-shutdown."""
+shutdown. A room's schedule stream says when the room's bookings change."""
+import datetime
 import os
 import tempfile
 import time
 
 from calutil import new_calendar, new_event
-from conftest import DB, Node, OwnServer, problem
+from conftest import DB, Node, OwnServer, problem, uniq
 from sse import Stream
 
 
@@ -110,3 +111,67 @@ def test_a_change_on_one_node_reaches_a_stream_on_another():
             problems, _ = n.stop()
             assert not problems, problems
         a.drop()
+
+
+def a_room(admin):
+    r = admin.post("/api/v1/rooms", json={"name": uniq("Streamed room "), "capacity": 4})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def book_room(c, cal_id, room, minutes):
+    start = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=2, minutes=minutes))
+    start = start.replace(second=0, microsecond=0)
+    r = c.post("/api/v1/calendars/%s/events" % cal_id,
+               json={"summary": "Planning", "start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                     "end": (start + datetime.timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                     "room_ids": [room["id"]]})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_a_room_schedule_stream_says_when_its_bookings_change(srv, admin):
+    """what the calendar page's room schedules listen to: an event at once,
+    then one per change of the room's bookings made by anyone, or of the room;
+    a resumed stream fetches once; deleting the room ends it"""
+    room = a_room(admin)
+    u, c = member(srv, admin)
+    s = Stream(srv.login_as(u), "/api/v1/rooms/%s/stream" % room["id"])
+    assert s.status == 200 and s.headers["Content-Type"].startswith("text/event-stream")
+    ev, first, data = s.next()
+    assert ev == "room" and data == {"room_id": room["id"]}
+    # another member books it: the watcher hears of it; so it does of the cancellation
+    _, other = member(srv, admin)
+    cal_id = new_calendar(other)["id"]
+    made = book_room(other, cal_id, room, 0)
+    ev, second, data = s.next()
+    assert ev == "room" and data == {"room_id": room["id"]} and second != first
+    assert other.delete("/api/v1/calendars/%s/events/%s" % (cal_id, made["id"])).status_code == 204
+    assert s.next()[0] == "room"
+    # a change elsewhere says nothing here
+    book_room(other, new_calendar(other)["id"], a_room(admin), 60)
+    assert s.nothing(within=1.0)
+    # the room renamed: its schedule shows the new name
+    assert admin.patch("/api/v1/rooms/" + room["id"], json={"name": uniq("Renamed room ")}).status_code == 200
+    assert s.next()[0] == "room"
+    # resuming with the last id still sends one event: it says "fetch once"
+    again = Stream(srv.login_as(u), "/api/v1/rooms/%s/stream" % room["id"], headers={"Last-Event-ID": second})
+    assert again.next()[0] == "room"
+    assert admin.delete("/api/v1/rooms/" + room["id"]).status_code == 204
+    for st in (s, again):
+        ev, _, data = st.next()
+        assert ev == "end" and data["reason"] == "gone", (ev, data)
+        assert st.ended.wait(5)
+
+
+def test_only_those_who_book_rooms_may_watch_one(srv, admin):
+    room = a_room(admin)
+    guest, _ = srv.make_user(admin, "guest")
+    problem(srv.login_as(guest).get("/api/v1/rooms/%s/stream" % room["id"]), 403, "forbidden")
+    problem(srv.client().get("/api/v1/rooms/%s/stream" % room["id"]), 401)
+    _, c = member(srv, admin)
+    problem(c.get("/api/v1/rooms/room_aaaaaaaaaaaaaaaaaaaa/stream"), 404, "not-found")
+    problem(c.get("/api/v1/rooms/nonsense/stream"), 404, "not-found")
+    if "StreamOther" not in srv.accounts:
+        srv.add_account("StreamOther", "Another account")
+    problem(srv.admin("StreamOther").get("/api/v1/rooms/%s/stream" % room["id"]), 404, "not-found")

@@ -3,7 +3,8 @@
 // the small room left out), books Fjord and the booking exists; a second event that asks for
 // Fjord at an overlapping time is refused in the editor, naming the occurrence and the rule and
 // offering Glacier, which one click swaps in and saving books. A room that needs approval says
-// it waits for its delegates; the sidebar shows a room's schedule (subjects hidden as "Booked").
+// it waits for its delegates; the sidebar shows a room's schedule (subjects hidden as "Booked"),
+// which follows bookings made elsewhere live.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, newPage, signIn, apiSession } from './harness.mjs';
@@ -162,4 +163,21 @@ test("a room's schedule shows in the view from the sidebar", { timeout: 60000 },
 	await side.getByRole('checkbox', { name: /^Fjord/ }).uncheck();
 	await events('Fjord: Design review').waitFor({ state: 'detached' });
 	await events('Glacier: Booked').waitFor();
+});
+
+// the room's schedule is live: a booking made by someone else (through the API) appears
+// without a reload, and its cancellation takes it away (GET /api/v1/rooms/{id}/stream)
+test("a shown room's schedule follows bookings made elsewhere", { timeout: 60000 }, async () => {
+	const side = page.getByRole('complementary');
+	await side.getByRole('checkbox', { name: /^Fjord/ }).check();
+	await events('Fjord: Design review').waitFor();
+	const cal = (await admin.call('GET', '/api/v1/calendars')).body.items.find((c) => c.is_default && c.role === 'owner');
+	const made = await admin.call('POST', `/api/v1/calendars/${cal.id}/events`, {
+		summary: 'Budget talk', start: `${tue}T16:00:00`, end: `${tue}T17:00:00`, tzid: TZ, room_ids: [room.Fjord.id],
+	});
+	assert.equal(made.status, 201, JSON.stringify(made.body));
+	await events('Fjord: Budget talk').waitFor({ timeout: 10000 });
+	assert.equal((await admin.call('DELETE', `/api/v1/calendars/${cal.id}/events/${made.body.id}`)).status, 204);
+	await events('Fjord: Budget talk').waitFor({ state: 'detached', timeout: 10000 });
+	await side.getByRole('checkbox', { name: /^Fjord/ }).uncheck();
 });

@@ -1,5 +1,5 @@
 // The Calendar page: the sidebar of my and shared calendars, the week/month view in the zone
-// of my default calendar (or the one chosen), live refresh through the calendars' streams, and
+// of my default calendar (or the one chosen), live refresh through the calendars' and shown rooms' streams, and
 // the dialogs (event, calendar, sharing, import). Dragging a single event PATCHes it with
 // If-Match; if it changed meanwhile (412) the view reloads and says so. A guest gets it read-only
 // (whatever the share's role) with the private feed addresses to subscribe to (Subscribe.jsx).
@@ -42,10 +42,10 @@ export function CalendarPage({ me }) {
 	const viewTz = tz || (def && def.time_zone) || browserZone();
 	const visible = useMemo(() => items.filter((c) => !hidden.includes(c.id)), [cals.data, hidden]);
 	const refetch = (id) => handle.current.refetch && handle.current.refetch(id);
-	useStreams(visible, refetch);
 	// rooms' schedules shown beside the calendars (read-only sources, see roomSchedule.js)
 	const [shownRooms, toggleRoom] = useShownRooms(me.user.id);
 	const sources = useMemo(() => (canOwn ? [...visible, ...roomCalendars(shownRooms)] : visible), [visible, shownRooms]);
+	useStreams(sources, refetch);
 	const refetchRooms = () => shownRooms.forEach((r) => refetch(ROOM_SOURCE + r.id));
 
 	function toggle(id, on) {

@@ -1,7 +1,9 @@
 // Live refresh: an EventSource on /api/v1/calendars/{id}/stream per visible calendar; each
 // `calendar` event with a version we have not seen refetches that calendar, an `end` event
-// (revoked, deleted) closes it for good. Browsers allow about six HTTP/1.1 connections per
-// host, so at most MAX_STREAMS calendars stream and the others are polled.
+// (revoked, deleted) closes it for good. A room's schedule shown beside them (an entry with
+// roomId, see roomSchedule.js) listens to /api/v1/rooms/{id}/stream, whose every `room` event
+// means "fetch again". Browsers allow about six HTTP/1.1 connections per host, so at most
+// MAX_STREAMS entries stream (calendars first, as the caller lists them) and the others are polled.
 import { useEffect, useRef } from 'preact/hooks';
 import { calPath } from './model.js';
 
@@ -19,6 +21,13 @@ export function useStreams(calendars, onChange) {
 		for (const [id, s] of open.current) if (!keep.has(id)) { s.es.close(); open.current.delete(id); }
 		for (const cal of want) {
 			if (open.current.has(cal.id)) continue;
+			if (cal.roomId) {
+				const s = { es: new EventSource('/api/v1/rooms/' + encodeURIComponent(cal.roomId) + '/stream') };
+				s.es.addEventListener('room', () => cb.current(cal.id));
+				s.es.addEventListener('end', () => s.es.close());
+				open.current.set(cal.id, s);
+				continue;
+			}
 			const s = { es: new EventSource(calPath(cal.id) + '/stream'), version: cal.version };
 			s.es.addEventListener('calendar', (e) => {
 				let v;
