@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -185,6 +186,33 @@ static void nested_queries_with_the_same_sql_do_not_share_a_statement(void **sta
 	assert_int_equal(db_exec(db, sql, ""), E_DB);
 }
 
+/* commits hand checkpoints to a thread (store/sqlite/checkpoint.c): pages
+ * written reach the database file by themselves, not only at close */
+static void the_wal_is_checkpointed_off_the_commit_path(void **state)
+{
+	(void)state;
+	char path[128];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	assert_true(db_exec(db, "CREATE TABLE ckpt (b BLOB)", "") >= 0);
+	assert_int_equal(stat(path, &st), 0);
+	off_t before = st.st_size;
+	for (int i = 0; i < 600; i++) { /* ~6 MB in 600 commits: past 1,000 WAL pages */
+		assert_int_equal(db_begin(db, 1), 0);
+		assert_int_equal(db_exec(db, "INSERT INTO ckpt VALUES (randomblob(10000))", ""), 1);
+		assert_int_equal(db_commit(db), 0);
+	}
+	/* the thread copies them into the file; wait for it, up to 30 s */
+	for (int tries = 0; tries < 600; tries++) {
+		assert_int_equal(stat(path, &st), 0);
+		if (st.st_size > before + 3 * 1024 * 1024)
+			break;
+		usleep(50 * 1000);
+	}
+	assert_true(st.st_size > before + 3 * 1024 * 1024);
+	assert_true(db_exec(db, "DROP TABLE ckpt", "") >= 0);
+}
+
 int main(void)
 {
 	ids_init();
@@ -195,6 +223,7 @@ int main(void)
 		cmocka_unit_test(search_escapes_like_wildcards),
 		cmocka_unit_test(one_time_tokens_are_single_use_and_expire),
 		cmocka_unit_test(nested_queries_with_the_same_sql_do_not_share_a_statement),
+		cmocka_unit_test(the_wal_is_checkpointed_off_the_commit_path),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,5 +1,6 @@
-/* SQLite backend of the driver: WAL, synchronous=FULL, foreign keys on, and a
- * per-connection cache of prepared statements keyed by their SQL text. */
+/* SQLite backend of the driver: WAL (checkpointed by a thread of its own,
+ * checkpoint.c), synchronous=FULL, foreign keys on, and a per-connection
+ * cache of prepared statements keyed by their SQL text. */
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 
 #include "core/errors.h"
 #include "store/db.h"
+#include "store/sqlite/checkpoint.h"
 
 #define CACHE 128
 
@@ -252,6 +254,7 @@ int db_sqlite_open(const char *path, struct db **out, char *err, size_t errlen)
 		sq_close(&s->base);
 		return E_IO;
 	}
+	sqlite_checkpoint_attach(s->h, path);
 	*out = &s->base;
 	return 0;
 }
