@@ -43,7 +43,7 @@ static void note_write(struct db *db, const char *sql, int done)
 
 int db_stamp(struct db *db, uint64_t *local, int64_t *external)
 {
-	if (db->kind != DB_SQLITE)
+	if (db->kind != DB_SQLITE || (db->in_tx && db->tx_write))
 		return E_INVALID;
 	*local = atomic_load(&local_writes);
 	struct db_rows *r;
@@ -206,11 +206,15 @@ int db_begin(struct db *db, int write)
 	}
 	if (db->kind == DB_SQLITE && write)
 		pthread_mutex_lock(&sqlite_writer);
+	if (write && db->ops->write_side)
+		db->ops->write_side(db, 1);
 	int64_t ch;
 	const char *sql = db->kind == DB_SQLITE ? (write ? "BEGIN IMMEDIATE" : "BEGIN")
 						: (write ? "BEGIN" : "BEGIN READ ONLY");
 	int rc = db->ops->exec(db, sql, 0, NULL, &ch);
 	if (rc) {
+		if (write && db->ops->write_side)
+			db->ops->write_side(db, 0);
 		if (db->kind == DB_SQLITE && write)
 			pthread_mutex_unlock(&sqlite_writer);
 		return rc;
@@ -222,6 +226,8 @@ int db_begin(struct db *db, int write)
 
 static void end_tx(struct db *db)
 {
+	if (db->tx_write && db->ops->write_side)
+		db->ops->write_side(db, 0);
 	if (db->kind == DB_SQLITE && db->tx_write)
 		pthread_mutex_unlock(&sqlite_writer);
 	db->in_tx = 0;

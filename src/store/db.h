@@ -34,6 +34,9 @@ struct db_ops {
 	 * this connection LISTENs to: 1 got one, 0 none within timeout_ms, < 0 the
 	 * connection broke */
 	int (*wait_notify)(struct db *db, int timeout_ms, char *out, size_t n);
+	/* optional (SQLite): a write transaction begins (on = 1) or has ended (0);
+	 * the backend may run it on another connection of its own */
+	void (*write_side)(struct db *db, int on);
 };
 
 /* every backend's connection starts with this */
@@ -57,7 +60,8 @@ const char *db_errmsg(const struct db *db);
 int db_begin(struct db *db, int write);
 int db_commit(struct db *db);
 /* see store_stamp() in store.h: local = writes committed in this process,
- * external = SQLite's data_version; E_INVALID on PostgreSQL */
+ * external = SQLite's data_version; E_INVALID on PostgreSQL and inside a
+ * write transaction (whose connection's data_version is another count) */
 int db_stamp(struct db *db, uint64_t *local, int64_t *external);
 void db_rollback(struct db *db); /* safe to call when no transaction is open */
 

@@ -434,7 +434,7 @@ static int pg_wait_notify(struct db *db, int timeout_ms, char *out, size_t n)
 static const struct db_ops pg_ops = {pg_exec, pg_query, pg_next, pg_text, pg_is_null,
 				     pg_rows_free, pg_script, pg_close,
 				     NULL /* integers arrive as text anyway: db_int parses them */,
-				     pg_wait_notify};
+				     pg_wait_notify, NULL /* one connection does all: rows are locked, not files */};
 
 int db_pg_open(const char *url, struct db **out, char *err, size_t errlen)
 {

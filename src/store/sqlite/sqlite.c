@@ -1,6 +1,9 @@
 /* SQLite backend of the driver: WAL (checkpointed by a thread of its own,
  * checkpoint.c), synchronous=FULL, foreign keys on, and a per-connection
- * cache of prepared statements keyed by their SQL text. */
+ * cache of prepared statements keyed by their SQL text. Each struct db is two
+ * SQLite connections to the file: one that reads it through a memory map,
+ * for everything but write transactions, and one without, for those (see
+ * sq_write_side for why). */
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -19,23 +22,30 @@ struct cached {
 	int busy; /* a result cursor is open on it */
 };
 
-struct sq {
-	struct db base;
+struct side {
 	sqlite3 *h;
 	struct cached cache[CACHE];
 };
 
+struct sq {
+	struct db base;
+	struct side rd;   /* memory-mapped: reads, read transactions, autocommit statements */
+	struct side wr;   /* no map: write transactions */
+	struct side *cur; /* the one statements go to now */
+};
+
 struct db_rows {
 	struct db *db; /* must stay first (see db.c) */
+	struct side *side;
 	sqlite3_stmt *st;
 	struct cached *slot; /* NULL when the statement is not cached */
 	int rc;              /* last step result */
 	int first;
 };
 
-static int map_err(struct sq *s, int rc)
+static int map_err_on(struct sq *s, struct side *d, int rc)
 {
-	snprintf(s->base.err, sizeof s->base.err, "%s", sqlite3_errmsg(s->h));
+	snprintf(s->base.err, sizeof s->base.err, "%s", sqlite3_errmsg(d->h));
 	switch (rc & 0xff) {
 	case SQLITE_CONSTRAINT: return E_CONFLICT;
 	case SQLITE_BUSY:
@@ -45,6 +55,8 @@ static int map_err(struct sq *s, int rc)
 	}
 	return E_DB;
 }
+
+static int map_err(struct sq *s, int rc) { return map_err_on(s, s->cur, rc); }
 
 static unsigned hash(const char *s)
 {
@@ -57,7 +69,7 @@ static unsigned hash(const char *s)
 /* a prepared statement for sql, from the cache when free */
 static int prepare(struct sq *s, const char *sql, sqlite3_stmt **st, struct cached **slot)
 {
-	struct cached *c = &s->cache[hash(sql) % CACHE];
+	struct cached *c = &s->cur->cache[hash(sql) % CACHE];
 	*slot = NULL;
 	if (c->st && !c->busy && !strcmp(c->sql, sql)) {
 		*st = c->st;
@@ -65,7 +77,7 @@ static int prepare(struct sq *s, const char *sql, sqlite3_stmt **st, struct cach
 		c->busy = 1;
 		return 0;
 	}
-	int rc = sqlite3_prepare_v3(s->h, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+	int rc = sqlite3_prepare_v3(s->cur->h, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
 	if (rc != SQLITE_OK)
 		return map_err(s, rc);
 	if (!c->busy) {
@@ -128,7 +140,7 @@ static int sq_exec(struct db *db, const char *sql, int n, const struct db_param 
 		if (r != SQLITE_DONE)
 			rc = map_err(s, r);
 		else
-			*changes = sqlite3_changes64(s->h);
+			*changes = sqlite3_changes64(s->cur->h);
 	}
 	release(st, slot);
 	return rc;
@@ -155,6 +167,7 @@ static int sq_query(struct db *db, const char *sql, int n, const struct db_param
 		return E_NOMEM;
 	}
 	r->db = db;
+	r->side = s->cur;
 	r->st = st;
 	r->slot = slot;
 	*out = r;
@@ -168,7 +181,7 @@ static int sq_next(struct db_rows *r)
 		return 1;
 	if (r->rc == SQLITE_DONE)
 		return 0;
-	return map_err((struct sq *)r->db, r->rc);
+	return map_err_on((struct sq *)r->db, r->side, r->rc);
 }
 
 static const char *sq_text(struct db_rows *r, int col)
@@ -194,7 +207,7 @@ static int sq_script(struct db *db, const char *sql)
 {
 	struct sq *s = (struct sq *)db;
 	char *msg = NULL;
-	int rc = sqlite3_exec(s->h, sql, NULL, NULL, &msg);
+	int rc = sqlite3_exec(s->cur->h, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		snprintf(db->err, sizeof db->err, "%s", msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
@@ -203,26 +216,66 @@ static int sq_script(struct db *db, const char *sql)
 	return 0;
 }
 
+static void side_close(struct side *d)
+{
+	for (int i = 0; i < CACHE; i++) {
+		if (d->cache[i].st)
+			sqlite3_finalize(d->cache[i].st);
+		free(d->cache[i].sql);
+	}
+	sqlite3_close_v2(d->h);
+}
+
 static void sq_close(struct db *db)
 {
 	struct sq *s = (struct sq *)db;
-	for (int i = 0; i < CACHE; i++) {
-		if (s->cache[i].st)
-			sqlite3_finalize(s->cache[i].st);
-		free(s->cache[i].sql);
-	}
-	sqlite3_close_v2(s->h);
+	side_close(&s->rd);
+	side_close(&s->wr);
 	free(s);
+}
+
+/* A connection that begins a transaction after another connection wrote
+ * unmaps the whole file (pager.c, pagerBeginReadTransaction) and maps it
+ * again at its next read: with bookings committed every few milliseconds,
+ * each of them paid that munmap/mmap of the file, and the page faults after
+ * it, while holding the writer lock (bench/rooms.sh, 8 clients booking:
+ * 260-266 bookings/s mapped, 441-530 without a map). Reads keep the map,
+ * which halves a PROPFIND of 10,000 events (see db_sqlite_open). */
+static void sq_write_side(struct db *db, int on)
+{
+	struct sq *s = (struct sq *)db;
+	s->cur = on ? &s->wr : &s->rd;
 }
 
 static const struct db_ops sq_ops = {sq_exec,      sq_query,  sq_next,  sq_text,   sq_is_null,
 				     sq_rows_free, sq_script, sq_close, sq_integer,
-				     NULL /* one process: commits deliver changes (store/changes.c) */};
+				     NULL /* one process: commits deliver changes (store/changes.c) */,
+				     sq_write_side};
 
 /* Memory statistics take a process-wide mutex on every SQLite allocation, which
  * the request threads then contend for; we never read them. Must precede
  * SQLite's initialisation, hence once, before the first connection. */
 static void sq_configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
+static int side_open(struct sq *s, struct side *d, const char *path, const char *pragmas, char *err,
+		     size_t errlen)
+{
+	int rc = sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open SQLite database %s: %s", path,
+			 d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
+		return E_IO;
+	}
+	sqlite3_busy_timeout(d->h, 10000);
+	s->cur = d;
+	if (sq_script(&s->base, pragmas)) {
+		snprintf(err, errlen, "cannot set up SQLite database %s: %s", path, s->base.err);
+		return E_IO;
+	}
+	sqlite_checkpoint_attach(d->h, path);
+	return 0;
+}
 
 int db_sqlite_open(const char *path, struct db **out, char *err, size_t errlen)
 {
@@ -233,28 +286,25 @@ int db_sqlite_open(const char *path, struct db **out, char *err, size_t errlen)
 		return E_NOMEM;
 	s->base.ops = &sq_ops;
 	s->base.kind = DB_SQLITE;
-	int rc = sqlite3_open_v2(path, &s->h,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "cannot open SQLite database %s: %s", path,
-			 s->h ? sqlite3_errmsg(s->h) : sqlite3_errstr(rc));
-		sqlite3_close_v2(s->h);
-		free(s);
-		return E_IO;
-	}
-	sqlite3_busy_timeout(s->h, 10000);
 	/* mmap: reads of the database file come from the kernel's page cache,
 	 * shared by every connection, instead of a pread into each connection's
 	 * own small page cache: a PROPFIND Depth 1 of 10,000 events re-read the
 	 * events table that way, 135 -> 63 ms (bench/caldav.sh). Writes still go
-	 * through the WAL. */
-	if (sq_script(&s->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-				"PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;")) {
-		snprintf(err, errlen, "cannot set up SQLite database %s: %s", path, s->base.err);
+	 * through the WAL, and write transactions through the unmapped side. */
+	int rc = side_open(s, &s->rd, path,
+			   "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+			   "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;",
+			   err, errlen);
+	if (!rc)
+		rc = side_open(s, &s->wr, path,
+			       "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+			       "PRAGMA mmap_size=0;",
+			       err, errlen);
+	s->cur = &s->rd;
+	if (rc) {
 		sq_close(&s->base);
-		return E_IO;
+		return rc;
 	}
-	sqlite_checkpoint_attach(s->h, path);
 	*out = &s->base;
 	return 0;
 }
