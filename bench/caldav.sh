@@ -67,33 +67,13 @@ convene_pid=$!
 wait_http "$base/readyz" "$convene_pid" || { echo "bench: convene did not start:" >&2; cat "$tmp/convene.log" >&2; exit 1; }
 # an API manager owns the calendar and gets a bearer token from an app of theirs
 read -r user calendar token < <(BASE="$base" PASSWORD="$password" /usr/bin/python3 - <<'PY'
-import base64, json, os, urllib.parse, urllib.request
-base, pw = os.environ["BASE"], os.environ["PASSWORD"]
-def call(method, path, body=None, headers=None, form=None):
-    h = dict(headers or {})
-    data = None
-    if body is not None:
-        data, h["Content-Type"] = json.dumps(body).encode(), "application/json"
-    if form is not None:
-        data, h["Content-Type"] = form.encode(), "application/x-www-form-urlencoded"
-    req = urllib.request.Request(base + path, data=data, method=method, headers=h)
-    with urllib.request.urlopen(req, timeout=60) as r:
-        return r.headers, json.loads(r.read() or b"null")
-def login(email, password):
-    h, b = call("POST", "/api/v1/session", {"email": email, "password": password})
-    return {"Cookie": h["Set-Cookie"].split(";")[0], "X-CSRF-Token": b["csrf_token"]}, b["user"]
-admin, _ = login("bench-admin@example.test", pw)
-companies = call("GET", "/api/v1/companies", headers=admin)[1]["items"]
-company = [c for c in companies if c["is_default"]][0]["id"]
-call("POST", "/api/v1/users", {"email": "bench-dav@example.test", "display_name": "Bench DAV", "role": "api_manager",
-                               "password": pw, "must_change_password": False, "company_ids": [company]}, admin)
-me, user = login("bench-dav@example.test", pw)
-cal = call("POST", "/api/v1/calendars", {"name": "Bench calendar", "time_zone": "Europe/Paris"}, me)[1]
-app = call("POST", "/api/v1/apps", {"name": "bench", "description": "bench/caldav.sh"}, me)[1]
-basic = base64.b64encode(("%s:%s" % (urllib.parse.quote_plus(app["client_id"]),
-                                     urllib.parse.quote_plus(app["client_secret"]))).encode()).decode()
-tok = call("POST", "/oauth/token", headers={"Authorization": "Basic " + basic},
-           form="grant_type=client_credentials")[1]["access_token"]
+import os, sys
+sys.path.insert(0, "bench")
+from benchapi import Api
+api, pw = Api(os.environ["BASE"]), os.environ["PASSWORD"]
+admin, _ = api.sign_in("bench-admin@example.test", pw)
+tok, user, me = api.api_manager(admin, "bench-dav@example.test", "Bench DAV", pw, "bench")
+cal = api.call("POST", "/api/v1/calendars", {"name": "Bench calendar", "time_zone": "Europe/Paris"}, me)[1]
 print(user["id"], cal["id"], tok)
 PY
 )

@@ -36,32 +36,13 @@ valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
 pid=$!
 for _ in $(seq 300); do curl -fs -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.2; done
 BASE="http://127.0.0.1:$port" PASSWORD="$pw" N="$N" PID="$pid" OUT="$tmp/cg.out" python3 - <<'PY'
-import base64, http.client, json, os, re, subprocess, urllib.request
+import http.client, os, re, subprocess, sys
+sys.path.insert(0, "bench")
+from benchapi import Api
 base, pw, n, pid = os.environ["BASE"], os.environ["PASSWORD"], int(os.environ["N"]), os.environ["PID"]
-cookie = csrf = None
-def call(method, path, body=None, headers=None, form=None):
-    h, data = dict(headers or {}), None
-    if body is not None: data, h["Content-Type"] = json.dumps(body).encode(), "application/json"
-    if form is not None: data, h["Content-Type"] = form.encode(), "application/x-www-form-urlencoded"
-    if cookie: h["Cookie"] = cookie
-    if csrf and method != "GET": h["X-CSRF-Token"] = csrf
-    req = urllib.request.Request(base + path, data=data, method=method, headers=h)
-    with urllib.request.urlopen(req, timeout=300) as r: return r.headers, json.loads(r.read() or b"null")
-def sign_in(email):
-    global cookie, csrf
-    cookie = csrf = None
-    h, b = call("POST", "/api/v1/session", {"email": email, "password": pw})
-    cookie, csrf = h["Set-Cookie"].split(";")[0], b["csrf_token"]
-sign_in("a@example.test")
-company = [c for c in call("GET", "/api/v1/companies")[1]["items"] if c["is_default"]][0]["id"]
-call("POST", "/api/v1/users", {"email": "api@example.test", "display_name": "Bench API manager",
-     "role": "api_manager", "company_ids": [company], "password": pw, "must_change_password": False})
-sign_in("api@example.test")
-app = call("POST", "/api/v1/apps", {"name": "cg", "description": "bench/callgrind.sh"})[1]
-cookie = csrf = None
-basic = base64.b64encode(("%s:%s" % (app["client_id"], app["client_secret"])).encode()).decode()
-tok = call("POST", "/oauth/token", form="grant_type=client_credentials",
-           headers={"Authorization": "Basic " + basic})[1]["access_token"]
+api = Api(base, timeout=300)
+admin, _ = api.sign_in("a@example.test", pw)
+tok = api.api_manager(admin, "api@example.test", "Bench API manager", pw, "cg")[0]
 c = http.client.HTTPConnection("127.0.0.1", int(base.rsplit(":", 1)[1]), timeout=300)
 def get(path):
     c.request("GET", path, headers={"Authorization": "Bearer " + tok})

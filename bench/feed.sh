@@ -58,38 +58,23 @@ wait_http "$base/readyz" "$convene_pid" || { echo "bench: convene did not start:
 echo "bench: making a calendar of $EVENTS events"
 /usr/bin/python3 bench/seed-calendar.py "$EVENTS" "$tmp/calendar.ics"
 calendar=$(BASE="$base" PASSWORD="$password" /usr/bin/python3 - <<'PY'
-import json, os, urllib.request
-base, pw = os.environ["BASE"], os.environ["PASSWORD"]
-def call(method, path, body=None, headers=None):
-    h = dict(headers or {})
-    data = None
-    if body is not None:
-        data, h["Content-Type"] = json.dumps(body).encode(), "application/json"
-    req = urllib.request.Request(base + path, data=data, method=method, headers=h)
-    with urllib.request.urlopen(req, timeout=60) as r:
-        return r.headers, json.loads(r.read() or b"null")
-h, b = call("POST", "/api/v1/session", {"email": "bench-admin@example.test", "password": pw})
-auth = {"Cookie": h["Set-Cookie"].split(";")[0], "X-CSRF-Token": b["csrf_token"]}
-cal = call("POST", "/api/v1/calendars", {"name": "Bench calendar", "time_zone": "Europe/Paris"}, auth)[1]
-print(cal["id"])
+import os, sys
+sys.path.insert(0, "bench")
+from benchapi import Api
+api = Api(os.environ["BASE"])
+auth, _ = api.sign_in("bench-admin@example.test", os.environ["PASSWORD"])
+print(api.call("POST", "/api/v1/calendars", {"name": "Bench calendar", "time_zone": "Europe/Paris"}, auth)[1]["id"])
 PY
 )
 "$BIN" import "$tmp/calendar.ics" --calendar "$calendar" --data "$tmp/data" >"$tmp/import.log" 2>&1 ||
   { cat "$tmp/import.log" >&2; exit 1; }
 feed=$(BASE="$base" PASSWORD="$password" CAL="$calendar" /usr/bin/python3 - <<'PY'
-import json, os, urllib.request
-base, pw, cal = os.environ["BASE"], os.environ["PASSWORD"], os.environ["CAL"]
-def call(method, path, body=None, headers=None):
-    h = dict(headers or {})
-    data = None
-    if body is not None:
-        data, h["Content-Type"] = json.dumps(body).encode(), "application/json"
-    req = urllib.request.Request(base + path, data=data, method=method, headers=h)
-    with urllib.request.urlopen(req, timeout=60) as r:
-        return r.headers, json.loads(r.read() or b"null")
-h, b = call("POST", "/api/v1/session", {"email": "bench-admin@example.test", "password": pw})
-auth = {"Cookie": h["Set-Cookie"].split(";")[0], "X-CSRF-Token": b["csrf_token"]}
-print(call("PUT", "/api/v1/calendars/%s/public-feed" % cal, {"detail": "full"}, auth)[1]["url"])
+import os, sys
+sys.path.insert(0, "bench")
+from benchapi import Api
+api = Api(os.environ["BASE"])
+auth, _ = api.sign_in("bench-admin@example.test", os.environ["PASSWORD"])
+print(api.call("PUT", "/api/v1/calendars/%s/public-feed" % os.environ["CAL"], {"detail": "full"}, auth)[1]["url"])
 PY
 )
 mkdir -p "$tmp/www"

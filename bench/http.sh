@@ -64,41 +64,14 @@ convene_pid=$!
 wait_http "$base/readyz" "$convene_pid" || { echo "bench: convene did not start:" >&2; cat "$tmp/convene.log" >&2; exit 1; }
 
 # an API manager registers an application and gets a token, as a client would
-token=$(BASE="$base" PASSWORD="$password" python3 - <<'EOF'
-import base64, json, os, urllib.request
-base, pw = os.environ["BASE"], os.environ["PASSWORD"]
-cookie, csrf = None, None
-def call(method, path, body=None, headers=None, form=None):
-    h = dict(headers or {})
-    data = None
-    if body is not None:
-        data, h["Content-Type"] = json.dumps(body).encode(), "application/json"
-    if form is not None:
-        data, h["Content-Type"] = form.encode(), "application/x-www-form-urlencoded"
-    if cookie:
-        h["Cookie"] = cookie
-    if csrf and method != "GET":
-        h["X-CSRF-Token"] = csrf
-    req = urllib.request.Request(base + path, data=data, method=method, headers=h)
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return r.headers, json.loads(r.read() or b"null")
-def sign_in(email, password):
-    global cookie, csrf
-    cookie = csrf = None
-    h, b = call("POST", "/api/v1/session", {"email": email, "password": password})
-    cookie, csrf = h["Set-Cookie"].split(";")[0], b["csrf_token"]
-sign_in("bench-admin@example.test", pw)
-company = [c for c in call("GET", "/api/v1/companies")[1]["items"] if c["is_default"]][0]["id"]
-call("POST", "/api/v1/users", {"email": "bench-api@example.test", "display_name": "Bench API manager",
-     "role": "api_manager", "company_ids": [company], "password": pw, "must_change_password": False})
-sign_in("bench-api@example.test", pw)
-app = call("POST", "/api/v1/apps", {"name": "wrk", "description": "bench/http.sh"})[1]
-cookie = csrf = None
-basic = base64.b64encode(("%s:%s" % (app["client_id"], app["client_secret"])).encode()).decode()
-tok = call("POST", "/oauth/token", form="grant_type=client_credentials",
-           headers={"Authorization": "Basic " + basic})[1]
-print(tok["access_token"])
-EOF
+token=$(BASE="$base" PASSWORD="$password" /usr/bin/python3 - <<'PY'
+import os, sys
+sys.path.insert(0, "bench")
+from benchapi import Api
+api, pw = Api(os.environ["BASE"], timeout=30), os.environ["PASSWORD"]
+admin, _ = api.sign_in("bench-admin@example.test", pw)
+print(api.api_manager(admin, "bench-api@example.test", "Bench API manager", pw, "wrk")[0])
+PY
 )
 auth="Authorization: Bearer $token"
 mkdir -p "$tmp/www/api/v1"

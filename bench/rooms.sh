@@ -270,33 +270,15 @@ run_backend() {
 
   # clients: API managers, each with an application, a bearer token and a calendar
   BASE="$base" PASSWORD="$password" CLIENTS="$BOOK_CLIENTS" /usr/bin/python3 - >"$tmp/clients-$kind.txt" <<'PY'
-import base64, json, os, urllib.request
-base, pw, n = os.environ["BASE"], os.environ["PASSWORD"], int(os.environ["CLIENTS"])
-def call(method, path, body=None, headers=None, form=None):
-    h = dict(headers or {})
-    data = None
-    if body is not None:
-        data, h["Content-Type"] = json.dumps(body).encode(), "application/json"
-    if form is not None:
-        data, h["Content-Type"] = form.encode(), "application/x-www-form-urlencoded"
-    req = urllib.request.Request(base + path, data=data, method=method, headers=h)
-    with urllib.request.urlopen(req, timeout=60) as r:
-        return r.headers, json.loads(r.read() or b"null")
-def sign_in(email):
-    h, b = call("POST", "/api/v1/session", {"email": email, "password": pw})
-    return {"Cookie": h["Set-Cookie"].split(";")[0], "X-CSRF-Token": b["csrf_token"]}
-admin = sign_in("bench-admin@example.test")
-company = [c for c in call("GET", "/api/v1/companies", headers=admin)[1]["items"] if c["is_default"]][0]["id"]
-for i in range(n):
-    email = "bench-client%02d@example.test" % i
-    call("POST", "/api/v1/users", {"email": email, "display_name": "Bench client %d" % i, "role": "api_manager",
-         "company_ids": [company], "password": pw, "must_change_password": False}, admin)
-    app = call("POST", "/api/v1/apps", {"name": "bench %d" % i, "description": "bench/rooms.sh"}, sign_in(email))[1]
-    basic = base64.b64encode(("%s:%s" % (app["client_id"], app["client_secret"])).encode()).decode()
-    tok = call("POST", "/oauth/token", form="grant_type=client_credentials",
-               headers={"Authorization": "Basic " + basic})[1]["access_token"]
-    cal = call("POST", "/api/v1/calendars", {"name": "Bench client %d" % i, "time_zone": "UTC"},
-               {"Authorization": "Bearer " + tok})[1]
+import os, sys
+sys.path.insert(0, "bench")
+from benchapi import Api
+api, pw = Api(os.environ["BASE"]), os.environ["PASSWORD"]
+admin, _ = api.sign_in("bench-admin@example.test", pw)
+for i in range(int(os.environ["CLIENTS"])):
+    tok, _, _ = api.api_manager(admin, "bench-client%02d@example.test" % i, "Bench client %d" % i, pw, "bench %d" % i)
+    cal = api.call("POST", "/api/v1/calendars", {"name": "Bench client %d" % i, "time_zone": "UTC"},
+                   {"Authorization": "Bearer " + tok})[1]
     print(tok, cal["id"])
 PY
   local token; token=$(awk 'NR == 1 {print $1}' "$tmp/clients-$kind.txt")
