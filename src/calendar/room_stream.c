@@ -13,10 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calendar/access.h"
+#include "calendar/rooms.h"
 #include "core/clock.h"
 #include "core/errors.h"
-#include "http/response.h"
 #include "http/sse.h"
 
 struct watch {
@@ -40,16 +39,11 @@ static int render(void *ctx, struct buf *data, char id[SSE_ID_MAX])
 
 static int stream(struct req *r)
 {
-	const char *id = req_param(r, "id");
 	struct room o;
-	if (!calendar_owner_role(r->who.role))
-		return resp_problem(r, 403, "forbidden", "guests and customers do not book rooms"), E_FORBIDDEN;
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
-	int rc = ids_valid(id, "room") ? store_room_get(db, r->who.account_id, id, &o) : E_NOTFOUND;
-	if (rc == E_NOTFOUND)
-		return resp_problemf(r, 404, "not-found", "no room '%.40s' in this account", id), E_NOTFOUND;
+	int rc = rooms_load_bookable(r, db, &o);
 	if (rc)
 		return rc;
 	struct watch *w = calloc(1, sizeof *w);

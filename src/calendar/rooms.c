@@ -374,6 +374,12 @@ static int load(struct req *r, struct db *db, struct room *o)
 	return rc;
 }
 
+int rooms_load_bookable(struct req *r, struct db *db, struct room *o)
+{
+	int rc = may_see_rooms(r);
+	return rc ? rc : load(r, db, o);
+}
+
 static int list(struct req *r)
 {
 	int rc, n = 0;
@@ -411,7 +417,7 @@ static int show(struct req *r)
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
-	if ((rc = may_see_rooms(r)) || (rc = load(r, db, &o)))
+	if ((rc = rooms_load_bookable(r, db, &o)))
 		return rc;
 	return resp_json(r, 200, room_json(db, &o));
 }
@@ -595,7 +601,7 @@ static int bookings(struct req *r)
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
-	if ((rc = may_see_rooms(r)) || (rc = load(r, db, &o)) ||
+	if ((rc = rooms_load_bookable(r, db, &o)) ||
 	    (rc = store_calendar_get(db, o.account_id, o.calendar_id, &c)))
 		return rc;
 	const char *s = req_query(r, "start"), *e = req_query(r, "end"), *why = NULL;

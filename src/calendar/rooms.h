@@ -4,8 +4,15 @@
 #ifndef CALENDAR_ROOMS_H
 #define CALENDAR_ROOMS_H
 
+#include "http/request.h"
 #include "http/router.h"
+#include "store/store.h"
 
 extern const struct route rooms_routes[];
+
+/* the room {id} of the request's path, for a caller who books rooms: 403
+ * problem for guests and customers, 404 when the account has no such room
+ * (the response is set on either) */
+int rooms_load_bookable(struct req *r, struct db *db, struct room *o);
 
 #endif
