@@ -21,15 +21,10 @@ export function useStreams(calendars, onChange) {
 		for (const [id, s] of open.current) if (!keep.has(id)) { s.es.close(); open.current.delete(id); }
 		for (const cal of want) {
 			if (open.current.has(cal.id)) continue;
-			if (cal.roomId) {
-				const s = { es: new EventSource('/api/v1/rooms/' + encodeURIComponent(cal.roomId) + '/stream') };
-				s.es.addEventListener('room', () => cb.current(cal.id));
-				s.es.addEventListener('end', () => s.es.close());
-				open.current.set(cal.id, s);
-				continue;
-			}
-			const s = { es: new EventSource(calPath(cal.id) + '/stream'), version: cal.version };
-			s.es.addEventListener('calendar', (e) => {
+			const url = cal.roomId ? '/api/v1/rooms/' + encodeURIComponent(cal.roomId) + '/stream' : calPath(cal.id) + '/stream';
+			const s = { es: new EventSource(url), version: cal.version };
+			if (cal.roomId) s.es.addEventListener('room', () => cb.current(cal.id));
+			else s.es.addEventListener('calendar', (e) => {
 				let v;
 				try { v = JSON.parse(e.data).version; } catch { return; }
 				if (v === s.version) return; // the first message repeats the state we loaded
