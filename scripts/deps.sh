@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libical-dev
-  libsqlite3-dev libpq-dev libsodium-dev libcurl4-openssl-dev libxml2-dev libinih-dev tzdata
+  libsqlite3-dev libpq-dev libsodium-dev libcurl4-openssl-dev libxml2-dev libinih-dev libicu-dev libpwquality-dev cracklib-runtime tzdata
   nodejs npm)
 test_pkgs=(libcmocka-dev postgresql-15 postgresql-contrib python3 python3-pytest
   python3-requests python3-aiosmtpd python3-yaml python3-icalendar python3-caldav vdirsyncer radicale
