@@ -75,9 +75,9 @@ test('create a calendar and a weekly event through the dialog', { timeout: 60000
 	assert.equal(await events('Standup').count(), 2);
 	await page.getByRole('button', { name: 'today' }).click();
 	// the month view has them too
-	await page.getByRole('button', { name: 'month' }).click();
+	await page.getByRole('button', { name: 'Month', exact: true }).click();
 	await page.locator('.fc-daygrid-event').filter({ hasText: 'Standup' }).nth(1).waitFor();
-	await page.getByRole('button', { name: 'week' }).click();
+	await page.getByRole('button', { name: 'Week', exact: true }).click();
 	await events('Standup').nth(1).waitFor();
 	// another zone for the view moves them: 10:00 in Paris is 08:00 or 09:00 UTC
 	await page.getByLabel('Time zone of the view').selectOption('UTC');

@@ -42,7 +42,7 @@ test('the screen shows the room free, without signing in', { timeout: 30000 }, a
 	await status().filter({ hasText: 'Free' }).waitFor();
 	await page.getByText('North · 2').waitFor();
 	await page.getByText('Free for the rest of the day').waitFor();
-	await page.getByRole('button', { name: 'Book now for 15 minutes' }).waitFor();
+	await page.getByRole('group', { name: 'Book now' }).getByRole('button', { name: '15 min', exact: true }).waitFor();
 	assert.equal(await page.getByLabel('Password').count(), 0, 'no sign-in form');
 	assert.ok(!asked.some((p) => p === '/api/v1/me' || p === '/api/v1/session'), 'no session is looked for: ' + asked);
 	await streamed; // the live stream is open
@@ -74,7 +74,7 @@ test('end now frees the room, book now takes it again', { timeout: 30000 }, asyn
 	const s = await ok(await admin.call('GET', `/api/v1/display/${disp.token}`));
 	assert.equal(s.current, null);
 
-	await page.getByRole('button', { name: 'Book now for 15 minutes' }).click();
+	await page.getByRole('group', { name: 'Book now' }).getByRole('button', { name: '15 min', exact: true }).click();
 	await status().filter({ hasText: 'Busy' }).waitFor();
 	await page.locator('.door-subject').filter({ hasText: 'Booked at the door' }).waitFor();
 	// the room has no time for a second booking: the door says why

@@ -138,7 +138,7 @@ function Devices({ id, ro }) {
 			{p.loading ? <Loading /> : <>
 				<FormError text={p.error || f.formError} />
 				<table>
-					<thead><tr><th>{t('name')}</th><th>{t('kind')}</th><th>{t('serial')}</th><th>{t('notes')}</th>{!ro && <th></th>}</tr></thead>
+					<thead><tr><th>{t('name')}</th><th>{t('kind')}</th><th>{t('serial')}</th><th>{t('notes')}</th>{!ro && <th><span class="sr">{t('actions')}</span></th>}</tr></thead>
 					<tbody>{p.items.map((d) => editing === d.id ? (
 						<tr key={d.id}><td colSpan={5}><DeviceForm initial={d} onDone={() => { setEditing(null); p.reload(); }} onCancel={() => setEditing(null)} /></td></tr>
 					) : (

@@ -1,6 +1,9 @@
-// UI strings in en/fr/ru; the language comes from GET /api/v1/me (fallback en).
-// Each entry is [en, fr, ru]; a missing translation falls back to English.
+// UI strings in en/fr/ru. Each entry is [en, fr, ru], every one translated (tests/browser/
+// i18n.test.mjs fails on a missing one); "{name}" marks a value filled in by t(key, {name}).
+// The language: the signed-in user's own, else the account's (GET /api/v1/me), else, before
+// sign-in, the browser's first language we have.
 const S = {
+	skipToMain: ['Skip to main content', 'Aller au contenu principal', 'Перейти к основному содержимому'],
 	appName: ['convene admin center', 'Centre d’administration convene', 'Центр администрирования convene'],
 	signIn: ['Sign in', 'Se connecter', 'Войти'],
 	signOut: ['Sign out', 'Se déconnecter', 'Выйти'],
@@ -123,6 +126,19 @@ const S = {
 	day_fri: ['Friday', 'Vendredi', 'Пятница'],
 	day_sat: ['Saturday', 'Samedi', 'Суббота'],
 	day_sun: ['Sunday', 'Dimanche', 'Воскресенье'],
+	// shell, roles of users, calendar views
+	urole_admin: ['administrator', 'administrateur', 'администратор'],
+	urole_manager: ['manager', 'gestionnaire', 'менеджер'],
+	urole_api_manager: ['API manager', 'gestionnaire API', 'API-менеджер'],
+	urole_technician: ['technician', 'technicien', 'техник'],
+	urole_member: ['member', 'membre', 'участник'],
+	urole_guest: ['guest', 'invité', 'гость'],
+	urole_customer: ['customer', 'client', 'клиент'],
+	viewAgenda: ['Agenda', 'Liste', 'Список'],
+	viewDay: ['Day', 'Jour', 'День'],
+	viewWeek: ['Week', 'Semaine', 'Неделя'],
+	viewMonth: ['Month', 'Mois', 'Месяц'],
+	calendarScroll: ['Calendar view (scrolls)', 'Vue de l’agenda (défilante)', 'Вид календаря (с прокруткой)'],
 	// calendar page (web/src/calendar)
 	calendar: ['Calendar', 'Agenda', 'Календарь'],
 	calendars: ['Calendars', 'Agendas', 'Календари'],
@@ -350,7 +366,6 @@ const S = {
 	door_keep: ['No, keep it', 'Non, continuer', 'Нет, оставить'],
 	door_bookNow: ['Book now', 'Réserver maintenant', 'Забронировать сейчас'],
 	door_minutes: ['{n} min', '{n} min', '{n} мин'],
-	door_bookFor: ['Book now for {n} minutes', 'Réserver maintenant pour {n} minutes', 'Забронировать сейчас на {n} минут'],
 	door_failed: ['That did not work: {detail}', 'Cela n’a pas fonctionné : {detail}', 'Не получилось: {detail}'],
 	door_gone: ['This screen is not connected', 'Cet écran n’est pas connecté', 'Этот экран не подключён'],
 	door_goneHint: ['Its address is unknown or has been revoked. An administrator can create a new display address for the room.', 'Son adresse est inconnue ou a été révoquée. Un administrateur peut créer une nouvelle adresse d’écran pour la salle.', 'Его адрес неизвестен или отозван. Администратор может создать для переговорной новый адрес экрана.'],
@@ -420,15 +435,34 @@ const S = {
 	actions: ['Actions', 'Actions', 'Действия'],
 	userAppPasswordsIntro: ['The passwords this user made for calendar apps and devices. Revoking one stops that device at once; the others keep working.', 'Les mots de passe que cet utilisateur a créés pour ses applications de calendrier et ses appareils. En révoquer un arrête aussitôt cet appareil ; les autres continuent de fonctionner.', 'Пароли, созданные этим пользователем для календарных приложений и устройств. Отзыв пароля сразу останавливает это устройство; остальные продолжают работать.'],
 };
-const LANGS = ['en', 'fr', 'ru'];
+export const LANGS = ['en', 'fr', 'ru'];
+export const STRINGS = S;
 let idx = 0;
+
+// the first of the browser's languages that we have ("fr-CA" -> fr), else English
+export function browserLanguage() {
+	const list = (typeof navigator !== 'undefined' && (navigator.languages || [navigator.language])) || [];
+	for (const l of list) {
+		const i = LANGS.indexOf(String(l || '').slice(0, 2).toLowerCase());
+		if (i >= 0) return LANGS[i];
+	}
+	return 'en';
+}
+
 export function setLanguage(lang) {
 	const i = LANGS.indexOf(lang);
 	idx = i < 0 ? 0 : i;
-	document.documentElement.lang = LANGS[idx];
+	if (typeof document !== 'undefined') document.documentElement.lang = LANGS[idx];
 }
-export function t(key) {
+export const currentLanguage = () => LANGS[idx];
+setLanguage(browserLanguage());
+
+// "{n} min" with its values filled in
+export const fill = (text, vars) => text.replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? String(vars[k]) : m));
+
+export function t(key, vars) {
 	const e = S[key];
 	if (!e) return key;
-	return e[idx] || e[0];
+	const s = e[idx] || e[0];
+	return vars ? fill(s, vars) : s;
 }

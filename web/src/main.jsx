@@ -4,7 +4,7 @@
 import { render } from 'preact';
 import { useState, useEffect } from 'preact/hooks';
 import { api, setCsrf, setUnauthHandler } from './api.js';
-import { setLanguage, t } from './i18n.js';
+import { setLanguage, browserLanguage, t } from './i18n.js';
 import { useLocation, Link, navigate, ConfirmHost, Loading, FormError, errText } from './ui.jsx';
 import { SignIn, ChangePassword, ValidationPending, Validate, Forgot, Reset } from './auth.jsx';
 import { GuestAccept } from './guest.jsx';
@@ -52,9 +52,9 @@ function App() {
 	async function loadMe() {
 		try {
 			const m = await api('GET', '/api/v1/me');
-			setCsrf(m.csrf_token); setLanguage(m.language); setMe(m); setErr('');
+			setCsrf(m.csrf_token); setLanguage((m.user && m.user.language) || m.language); setMe(m); setErr('');
 		} catch (e) {
-			if (e.status === 401) { setCsrf(''); setMe(null); }
+			if (e.status === 401) { setCsrf(''); setLanguage(browserLanguage()); setMe(null); }
 			else { setErr(errText(e)); setMe(null); }
 		}
 	}
@@ -62,7 +62,7 @@ function App() {
 
 	async function signOut() {
 		try { await api('DELETE', '/api/v1/session'); } catch { /* already gone */ }
-		setCsrf(''); setMe(null); navigate('/');
+		setCsrf(''); setLanguage(browserLanguage()); setMe(null); navigate('/');
 	}
 
 	// Pages reachable without a session (links from e-mails)
@@ -96,18 +96,40 @@ function App() {
 
 	return (
 		<div class="shell">
+			<a class="skip" href="#main" onClick={skipToMain}>{t('skipToMain')}</a>
 			<header>
 				<span class="brand">{t('appName')}</span>
 				<nav aria-label="main">
 					{pages.map((p) => <Link key={p} href={'/' + p} aria-current={page === p ? 'page' : undefined}>{t(LABEL[p])}</Link>)}
 				</nav>
-				<Link href="/account" class="who" aria-current={page === 'account' ? 'page' : undefined}>{me.user.display_name} ({me.user.role})</Link>
+				<Link href="/account" class="who" aria-current={page === 'account' ? 'page' : undefined}>{me.user.display_name} ({t('urole_' + me.user.role)})</Link>
 				<button type="button" onClick={signOut}>{t('signOut')}</button>
 			</header>
 			{ro && <p class="banner" role="note">{t('readOnly')}</p>}
-			<main>{body}</main>
+			<main id="main" tabIndex={-1}>{body}</main>
 		</div>
 	);
+}
+
+// the skip link moves the focus itself: the router would otherwise take "#main" as a page
+function skipToMain(e) {
+	e.preventDefault();
+	const m = document.getElementById('main');
+	if (m) { m.focus(); m.scrollIntoView(); }
+}
+
+// each page's title is its first heading (a user's name, "Rooms", …) and the app's name; the
+// headings come from many components and some load late, so the title follows the DOM
+function followTitle(root) {
+	let last = '';
+	const update = () => {
+		const h = root.querySelector('main h1, .card h1, .door h1');
+		const text = h ? h.textContent.trim() : '';
+		const title = text ? `${text} – convene` : 'convene';
+		if (title !== last && !document.querySelector('.door')) { last = title; document.title = title; }
+	};
+	new MutationObserver(update).observe(root, { childList: true, subtree: true, characterData: true });
+	update();
 }
 
 // the door screen (/display/{token}) has no user: it never touches the session, and its code
@@ -123,4 +145,6 @@ function DisplayRoute({ token }) {
 	return page.C ? <page.C token={token} /> : <Loading />;
 }
 
-render(DISPLAY ? <DisplayRoute token={DISPLAY[1]} /> : <><App /><ConfirmHost /></>, document.getElementById('app'));
+const root = document.getElementById('app');
+render(DISPLAY ? <DisplayRoute token={DISPLAY[1]} /> : <><App /><ConfirmHost /></>, root);
+if (!DISPLAY) followTitle(root);

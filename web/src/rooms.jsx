@@ -234,7 +234,7 @@ function Displays({ room, ro }) {
 			{list.loading && !list.data ? <Loading /> : <>
 				<FormError text={list.error} />
 				{items.length ? <table aria-label={t('displays')}>
-					<thead><tr><th>{t('name')}</th><th>{t('created')}</th><th>{t('lastSeen')}</th>{!ro && <th></th>}</tr></thead>
+					<thead><tr><th>{t('name')}</th><th>{t('created')}</th><th>{t('lastSeen')}</th>{!ro && <th><span class="sr">{t('actions')}</span></th>}</tr></thead>
 					<tbody>{items.map((d) => (
 						<tr key={d.id}><td>{d.name}</td><td>{when(d.created_at)}</td><td>{d.last_seen_at ? when(d.last_seen_at) : t('neverSeen')}</td>
 							{!ro && <td>
@@ -294,7 +294,7 @@ function Approvals({ room, mayDecide }) {
 			{list.loading && !list.data ? <Loading /> : <>
 				<FormError text={list.error} />
 				{groups.length ? <table aria-label={t('pendingApprovals')}>
-					<thead><tr><th>{t('summary')}</th><th>{t('organizer')}</th><th>{t('when')}</th>{mayDecide && <th></th>}</tr></thead>
+					<thead><tr><th>{t('summary')}</th><th>{t('organizer')}</th><th>{t('when')}</th>{mayDecide && <th><span class="sr">{t('actions')}</span></th>}</tr></thead>
 					<tbody>{groups.map((b) => (
 						<tr key={b.event_id}>
 							<td>{b.summary}</td><td>{b.organizer || ''}</td>

@@ -5,7 +5,7 @@
 // (whatever the share's role) with the private feed addresses to subscribe to (Subscribe.jsx).
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, get, ApiError } from '../api.js';
-import { t } from '../i18n.js';
+import { t, currentLanguage } from '../i18n.js';
 import { FormError, Loading, useLoad, errText } from '../ui.jsx';
 import { Sidebar } from './Sidebar.jsx';
 import { CalendarView } from './CalendarView.jsx';
@@ -116,7 +116,7 @@ export function CalendarPage({ me }) {
 						</select>
 						<span role="status" class="cal-note">{note}</span>
 					</div>
-					<CalendarView calendars={sources} viewTz={viewTz} lang={me.language} handle={handle} label={t('calendar')} readOnly={guest}
+					<CalendarView calendars={sources} viewTz={viewTz} lang={currentLanguage()} handle={handle} readOnly={guest}
 						onSelect={(i) => newEvent(i.start.valueOf(), i.end.valueOf(), i.allDay)}
 						onEventClick={open} onMove={move} onError={(e) => setNote(errText(e))} />
 				</div>

@@ -235,7 +235,6 @@ export function DisplayPage({ token }) {
 							<span class="door-book-label">{t('door_bookNow')}</span>
 							{s.can_book_minutes.map((m) => (
 								<button key={m} type="button" class="door-btn primary" disabled={!!pending}
-									aria-label={fill(t('door_bookFor'), { n: m })}
 									onClick={() => act('book' + m, '/book', { minutes: m })}>{fill(t('door_minutes'), { n: m })}</button>
 							))}
 						</div>
