@@ -22,8 +22,10 @@
 #include "iam/rights_routes.h"
 #include "iam/signin.h"
 #include "iam/teams.h"
+#include "iam/user_password.h"
 #include "iam/users.h"
 #include "ops/health.h"
+#include "ops/mail_status_routes.h"
 #include "settings/routes.h"
 #include "support/devices.h"
 
@@ -32,6 +34,8 @@ const struct route *const app_route_tables[] = {
 	signin_routes,
 	app_passwords_routes,
 	users_routes,
+	user_password_routes,
+	mail_status_routes,
 	companies_routes,
 	apps_routes,
 	rights_routes,

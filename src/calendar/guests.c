@@ -263,10 +263,9 @@ static int accept(struct req *r)
 	}
 	if (rc)
 		goto fail;
-	const char *why = password_problem(pw, u.email);
-	if (why) { /* the link stays usable for a better password */
-		store_rollback(db);
-		return resp_field_error(r, "password", "%s", why);
+	if (password_refused(r, "password", pw, u.email, name)) {
+		store_rollback(db); /* the link stays usable for a better password */
+		return 0;
 	}
 	if ((rc = password_hash(pw, u.password_hash, sizeof u.password_hash)))
 		goto fail;

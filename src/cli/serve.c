@@ -13,9 +13,11 @@
 #include "cli/cli.h"
 #include "calendar/ics.h"
 #include "core/log.h"
+#include "http/response.h"
 #include "http/server.h"
 #include "http/sse.h"
 #include "iam/authn.h"
+#include "iam/language.h"
 #include "ops/health.h"
 #include "ops/workers.h"
 #include "store/store.h"
@@ -107,6 +109,7 @@ int cli_serve(int argc, char **argv)
 
 	config_publish(&cfg);
 	health_register_gauges();
+	resp_language_hook(language_of_request); /* problem details in the caller's language */
 	struct server *srv;
 	char err[512];
 	struct server_hooks hooks = {.authenticate = authn_request};

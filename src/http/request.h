@@ -63,6 +63,7 @@ struct req {
 	int responded;
 	void *stream; /* set by sse_start: the response is an event stream (http/sse.h) */
 	int64_t started_us;
+	int lang; /* the language of texts for this request, as enum lang + 1; 0 until chosen (resp_lang) */
 };
 
 const char *req_param(struct req *r, const char *name);  /* {name} in the route pattern */

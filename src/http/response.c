@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/errors.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "http/jsonout.h"
 
@@ -87,15 +88,38 @@ int resp_empty(struct req *r, int status)
 	return 0;
 }
 
+static int (*language_hook)(struct req *r);
+
+void resp_language_hook(int (*fn)(struct req *r)) { language_hook = fn; }
+
+int resp_lang(struct req *r)
+{
+	if (r->lang)
+		return r->lang - 1;
+	int l = -1;
+	if (r->authenticated && *r->who.user_id && language_hook)
+		l = language_hook(r);
+	if (l < 0)
+		l = i18n_accept_language(req_header(r, "Accept-Language"));
+	if (l < 0 || l >= LANG_COUNT)
+		l = LANG_EN;
+	r->lang = l + 1;
+	return l;
+}
+
+const char *resp_text(struct req *r, const char *en) { return i18n_text(resp_lang(r), en); }
+
 int resp_problem_ext(struct req *r, int status, const char *slug, const char *detail, json_t *extra)
 {
 	json_t *p = extra && json_is_object(extra) ? extra : json_object();
 	if (extra && p != extra)
 		json_decref(extra);
+	int lang = resp_lang(r);
 	json_object_set_new(p, "type", json_string(arena_printf(r->arena, "/problems/%s", slug)));
-	json_object_set_new(p, "title", json_string(reason(status)));
+	json_object_set_new(p, "title", json_string(i18n_text(lang, reason(status))));
 	json_object_set_new(p, "status", json_integer(status));
-	json_object_set_new(p, "detail", json_string(detail ? detail : reason(status)));
+	json_object_set_new(p, "detail", json_string(i18n_text(lang, detail ? detail : reason(status))));
+	resp_header(r, "Content-Language", i18n_code(lang));
 	size_t len = 0;
 	char *s = jsonout_dumps(p, &len);
 	json_decref(p);
@@ -115,7 +139,7 @@ int resp_problemf(struct req *r, int status, const char *slug, const char *fmt, 
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(msg, sizeof msg, resp_text(r, fmt), ap); /* the translation has fmt's conversions */
 	va_end(ap);
 	return resp_problem(r, status, slug, msg);
 }
@@ -125,7 +149,7 @@ int resp_field_error(struct req *r, const char *field, const char *fmt, ...)
 	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(msg, sizeof msg, resp_text(r, fmt), ap); /* the translation has fmt's conversions */
 	va_end(ap);
 	return resp_problem_ext(r, 422, "invalid-field", msg, json_pack("{s:s}", "field", field));
 }

@@ -27,6 +27,14 @@ int resp_field_error(struct req *r, const char *field, const char *fmt, ...)
 /* a problem with extra members (steals extra, may be NULL) */
 int resp_problem_ext(struct req *r, int status, const char *slug, const char *detail, json_t *extra);
 void resp_header(struct req *r, const char *name, const char *value); /* value copied */
+/* The language of the texts of this response (enum lang, core/i18n.h): the
+ * hook's answer for a signed-in caller (their effective language), else the
+ * Accept-Language header's best match, else English. Chosen once. */
+int resp_lang(struct req *r);
+/* the hook that knows a signed-in caller's language (-1: none); set once at start */
+void resp_language_hook(int (*fn)(struct req *r));
+/* en translated into the request's language (core/messages.def) */
+const char *resp_text(struct req *r, const char *en);
 /* the default problem for an error code (E_NOTFOUND -> 404 ...) */
 int resp_error(struct req *r, int err);
 

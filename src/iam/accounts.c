@@ -30,7 +30,7 @@ int accounts_create(struct db *db, const char *name, const char *admin_email, co
 		out->generated = 1;
 		password = out->password;
 	}
-	const char *why = password_problem(password, admin_email);
+	const char *why = password_problem(password, admin_email, NULL, NULL);
 	if (why) {
 		snprintf(err, errlen, "%s", why);
 		return E_INVALID;

@@ -82,6 +82,11 @@ int login_rules_queue_validation(struct db *db, const struct user *u, int *queue
 	return rc;
 }
 
+int login_rules_queue_admin_reset(struct db *db, const struct user *u)
+{
+	return queue_link(db, u, "reset-admin", RESET_TTL, TEMPLATE_RESET, "reset");
+}
+
 /* the caller acts as the user the link belongs to, for the audit log */
 static void act_as(struct req *r, const struct user *u)
 {
@@ -152,18 +157,20 @@ static int reset_confirm(struct req *r)
 	if ((rc = store_begin(db, 1)))
 		return rc;
 	rc = store_ott_consume(db, hash, "reset", clock_now(), &t);
+	int by_admin = 0; /* an administrator's link holds without self-service reset */
+	if (rc == E_NOTFOUND && !(rc = store_ott_consume(db, hash, "reset-admin", clock_now(), &t)))
+		by_admin = 1;
 	if (!rc)
 		rc = store_user_get(db, t.account_id, t.user_id, &u);
-	if (rc == E_NOTFOUND || (!rc && (strcmp(u.status, "active") || !u.allow_password_reset))) {
+	if (rc == E_NOTFOUND || (!rc && (strcmp(u.status, "active") || (!u.allow_password_reset && !by_admin)))) {
 		store_rollback(db);
 		return gone(r);
 	}
 	if (rc)
 		goto fail;
-	const char *why = password_problem(pw, u.email);
-	if (why) { /* the link stays usable for a better password */
-		store_rollback(db);
-		return resp_field_error(r, "new_password", "%s", why);
+	if (password_refused(r, "new_password", pw, u.email, u.display_name)) {
+		store_rollback(db); /* the link stays usable for a better password */
+		return 0;
 	}
 	if ((rc = password_hash(pw, u.password_hash, sizeof u.password_hash)))
 		goto fail;

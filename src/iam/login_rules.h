@@ -21,6 +21,10 @@ extern const struct route login_rules_routes[];
  * was queued in the last VALIDATE_MIN_INTERVAL seconds; *queued says whether
  * it did (call outbox_kick() after commit) */
 int login_rules_queue_validation(struct db *db, const struct user *u, int *queued);
+/* inside the caller's write transaction: a reset link for u asked by an
+ * administrator, usable even when u may not reset their password themselves
+ * (call outbox_kick() after commit) */
+int login_rules_queue_admin_reset(struct db *db, const struct user *u);
 /* the language mail and the admin center use for u: first company's, else the account's */
 void login_rules_language(struct db *db, const struct user *u, char *out, size_t n);
 

@@ -1,11 +1,20 @@
 /* Argon2id with libsodium's interactive limits (64 MiB, 2 passes): about
- * 50-100 ms per check on one core, which is what makes guessing expensive. */
+ * 50-100 ms per check on one core, which is what makes guessing expensive.
+ * Strength: libpwquality (cracklib's dictionary under it), on the password
+ * and on its core without the digits and signs around it, since cracklib
+ * takes "password123" but not "Password1234" for a dictionary word. */
 #include "iam/password.h"
 
+#include <ctype.h>
+#include <pthread.h>
+#include <pwquality.h>
 #include <sodium.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/errors.h"
+#include "core/log.h"
+#include "http/response.h"
 
 int password_hash(const char *pw, char *out, size_t outlen)
 {
@@ -35,34 +44,167 @@ void password_dummy_verify(const char *pw)
 	password_verify(dummy, pw);
 }
 
-const char *password_problem(const char *pw, const char *email)
+/* cracklib keeps state in static buffers while it mangles words */
+static pthread_mutex_t quality_lock = PTHREAD_MUTEX_INITIALIZER;
+
+#define WHY_DICTIONARY "the password is based on a dictionary word"
+#define WHY_SIMPLE "the password is too simplistic or systematic"
+#define WHY_DIFFERENT "the password does not contain enough different characters"
+#define WHY_PALINDROME "the password is a palindrome"
+#define WHY_REPEATS "the password repeats the same characters or sequences too often"
+#define WHY_WEAK "the password is too weak; a few unrelated words make a strong one"
+
+/* libpwquality's verdict on pw (minimum length min): NULL when it passes */
+static const char *quality(const char *pw, int min, const char **reason)
 {
+	const char *why = NULL;
+	char msg[PWQ_MAX_ERROR_MESSAGE_LEN];
+	void *aux = NULL;
+	pthread_mutex_lock(&quality_lock);
+	pwquality_settings_t *s = pwquality_default_settings();
+	if (!s) {
+		pthread_mutex_unlock(&quality_lock);
+		return NULL; /* out of memory: the length rule still held */
+	}
+	pwquality_set_int_value(s, PWQ_SETTING_MIN_LENGTH, min);
+	pwquality_set_int_value(s, PWQ_SETTING_USER_CHECK, 0); /* ours, below: by e-mail and name */
+	int rc = pwquality_check(s, pw, NULL, NULL, &aux);
+	const char *crack = rc == PWQ_ERROR_CRACKLIB_CHECK && aux ? (const char *)aux : "";
+	if (rc == PWQ_ERROR_CRACKLIB_CHECK && strstr(crack, "error loading dictionary")) {
+		log_warn("password: cracklib's dictionary cannot be read (%s); install cracklib-runtime", crack);
+		rc = 0;
+	} else if (rc == PWQ_ERROR_CRACKLIB_CHECK) {
+		if (strstr(crack, "dictionary word"))
+			why = WHY_DICTIONARY, *reason = "dictionary";
+		else if (strstr(crack, "DIFFERENT"))
+			why = WHY_DIFFERENT, *reason = "repetitive";
+		else if (strstr(crack, "simplistic"))
+			why = WHY_SIMPLE, *reason = "too-simple";
+		else
+			why = WHY_WEAK, *reason = "too-simple";
+	} else if (rc == PWQ_ERROR_PALINDROME) {
+		why = WHY_PALINDROME, *reason = "repetitive";
+	} else if (rc == PWQ_ERROR_MAX_CONSECUTIVE || rc == PWQ_ERROR_MAX_CLASS_REPEAT ||
+		   rc == PWQ_ERROR_MAX_SEQUENCE) {
+		why = WHY_REPEATS, *reason = "repetitive";
+	} else if (rc < 0 && rc != PWQ_ERROR_MIN_LENGTH && rc != PWQ_ERROR_MEM_ALLOC &&
+		   rc != PWQ_ERROR_FATAL_FAILURE) {
+		why = WHY_WEAK, *reason = "too-simple";
+	}
+	if (rc < 0)
+		pwquality_strerror(msg, sizeof msg, rc, aux); /* releases aux when it was allocated */
+	pwquality_free_settings(s);
+	pthread_mutex_unlock(&quality_lock);
+	return why;
+}
+
+/* the letters of s, lower-case ASCII (other bytes kept as they are) */
+static void letters(const char *s, size_t len, char *out, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < len && k + 1 < n; i++)
+		if (isalpha((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80)
+			out[k++] = (char)tolower((unsigned char)s[i]);
+	out[k] = 0;
+}
+
+/* is pw only the name or the address again, give or take digits and signs? */
+static int personal(const char *pw, const char *email, const char *name)
+{
+	char p[PASSWORD_MAX + 1], other[PASSWORD_MAX + 1];
+	if (email && *email && strcasestr(pw, email))
+		return 1;
+	letters(pw, strlen(pw), p, sizeof p);
+	if (!*p)
+		return 0;
+	if (email && *email) {
+		const char *at = strchr(email, '@');
+		letters(email, at ? (size_t)(at - email) : strlen(email), other, sizeof other);
+		if (!strcmp(p, other))
+			return 1;
+		letters(email, strlen(email), other, sizeof other);
+		if (!strcmp(p, other))
+			return 1;
+	}
+	if (name && *name) {
+		letters(name, strlen(name), other, sizeof other);
+		if (!strcmp(p, other))
+			return 1;
+	}
+	return 0;
+}
+
+const char *password_problem(const char *pw, const char *email, const char *name, const char **reason)
+{
+	const char *dummy;
+	if (!reason)
+		reason = &dummy;
 	size_t n = strlen(pw);
 	if (n < PASSWORD_MIN)
-		return "the password must have at least 10 characters";
+		return *reason = "too-short", "the password must have at least 10 characters";
 	if (n > PASSWORD_MAX)
-		return "the password must have at most 256 characters";
-	if (email && !strcasecmp(pw, email))
-		return "the password must not be the e-mail address";
+		return *reason = "too-long", "the password must have at most 256 characters";
+	if (personal(pw, email, name))
+		return *reason = "personal", "the password must not be your name or e-mail address";
 	int same = 1;
 	for (size_t i = 1; i < n; i++)
 		if (pw[i] != pw[0])
 			same = 0;
 	if (same)
-		return "the password must not repeat one character";
+		return *reason = "repetitive", "the password must not repeat one character";
+	const char *why = quality(pw, PASSWORD_MIN, reason);
+	if (why)
+		return why;
+	/* the core: without the digits, signs and spaces at either end */
+	size_t b = 0, e = n;
+	while (b < e && !isalpha((unsigned char)pw[b]) && (unsigned char)pw[b] < 0x80)
+		b++;
+	while (e > b && !isalpha((unsigned char)pw[e - 1]) && (unsigned char)pw[e - 1] < 0x80)
+		e--;
+	if ((b > 0 || e < n) && e - b >= 4) {
+		char core[PASSWORD_MAX + 1];
+		for (size_t i = b; i < e; i++)
+			core[i - b] = (char)tolower((unsigned char)pw[i]);
+		core[e - b] = 0;
+		const char *core_reason = NULL;
+		why = quality(core, 4, &core_reason);
+		if (why && !strcmp(why, WHY_DICTIONARY))
+			return *reason = "dictionary", "the password is a dictionary word with digits or signs around it";
+	}
 	return NULL;
+}
+
+int password_refuse(struct req *r, const char *field, const char *why, const char *reason)
+{
+	return resp_problem_ext(r, 422, "weak-password", why,
+				json_pack("{s:s, s:s}", "field", field, "reason", reason ? reason : "too-simple"));
+}
+
+int password_refused(struct req *r, const char *field, const char *pw, const char *email, const char *name)
+{
+	const char *reason = NULL, *why = password_problem(pw, email, name, &reason);
+	if (!why)
+		return 0;
+	password_refuse(r, field, why, reason);
+	return 1;
 }
 
 void password_generate(char *out, size_t n)
 {
 	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-	size_t len = n - 1 < 20 ? n - 1 : 20;
-	for (size_t i = 0; i < len; i++) {
-		if (i && i % 5 == 0) {
-			out[i] = '-';
-			continue;
+	size_t len = n - 1 < 23 ? n - 1 : 23;
+	/* 18 random characters carry 104 bits; a draw that cracklib would call
+	 * systematic is vanishingly rare, but drawn again all the same */
+	for (int attempt = 0; attempt < 20; attempt++) {
+		for (size_t i = 0; i < len; i++) {
+			if (i % 6 == 5) {
+				out[i] = '-';
+				continue;
+			}
+			out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
 		}
-		out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+		out[len] = 0;
+		if (!password_problem(out, NULL, NULL, NULL))
+			return;
 	}
-	out[len] = 0;
 }

@@ -226,9 +226,8 @@ static int change_password(struct req *r)
 	if (!password_verify(u.password_hash, cur))
 		return resp_problem_ext(r, 403, "wrong-password", "the current password is wrong",
 					json_pack("{s:s}", "field", "current_password"));
-	const char *why = password_problem(next, u.email);
-	if (why)
-		return resp_field_error(r, "new_password", "%s", why);
+	if (password_refused(r, "new_password", next, u.email, u.display_name))
+		return 0;
 	if (!strcmp(cur, next))
 		return resp_field_error(r, "new_password", "choose a password different from the current one");
 	if ((rc = password_hash(next, u.password_hash, sizeof u.password_hash)))

@@ -115,9 +115,8 @@ static int create(struct req *r)
 	if (strcmp(role, "admin") && strcmp(role, "guest") && ncompanies == 0)
 		return resp_field_error(r, "company_ids",
 					"every user but an admin or a guest needs at least one company");
-	const char *why = pw ? password_problem(pw, email) : NULL;
-	if (why)
-		return resp_field_error(r, "password", "%s", why);
+	if (pw && password_refused(r, "password", pw, email, name))
+		return 0;
 
 	struct user u = {0};
 	memcpy(u.account_id, r->who.account_id, sizeof u.account_id);
@@ -399,11 +398,10 @@ static int change(struct req *r)
 		goto fail_json;
 	}
 	if (pw) {
-		const char *why = password_problem(pw, u.email);
-		if (why) {
+		if (password_refused(r, "password", pw, u.email, u.display_name)) {
 			store_rollback(db);
 			json_decref(before);
-			return resp_field_error(r, "password", "%s", why);
+			return 0;
 		}
 		if ((rc = password_hash(pw, u.password_hash, sizeof u.password_hash)))
 			goto fail_json;

@@ -106,6 +106,45 @@ int store_outbox_mark_failed(struct db *db, const char *account_id, const char *
 	return rc < 0 ? rc : 0;
 }
 
+int store_outbox_stats(struct db *db, const char *account_id, struct outbox_stats *out)
+{
+	struct db_rows *r;
+	memset(out, 0, sizeof *out);
+	int rc = db_query(db, &r,
+			  "SELECT COUNT(*) FILTER (WHERE status IN ('pending','sending')),"
+			  " MIN(created_at) FILTER (WHERE status IN ('pending','sending')),"
+			  " COUNT(*) FILTER (WHERE status = 'failed'),"
+			  " COUNT(*) FILTER (WHERE status IN ('pending','sending') AND attempts > 0 AND last_error IS NOT NULL)"
+			  " FROM outbox WHERE account_id = ? AND status <> 'sent'",
+			  "s", account_id);
+	if (rc)
+		return rc;
+	if ((rc = db_next(r)) == 1) {
+		out->queued = db_int(r, 0);
+		out->oldest_queued_at = db_int(r, 1);
+		out->failed = db_int(r, 2);
+		out->retrying = db_int(r, 3);
+		rc = 0;
+	}
+	db_rows_free(r);
+	if (rc < 0)
+		return rc;
+	/* the error of the message tried last: a queued one being retried, else a failed one */
+	rc = db_query(db, &r,
+		      "SELECT last_error FROM outbox WHERE account_id = ? AND last_error IS NOT NULL"
+		      " AND status IN ('pending','sending','failed')"
+		      " ORDER BY CASE WHEN status = 'failed' THEN 1 ELSE 0 END, next_attempt_at DESC LIMIT 1",
+		      "s", account_id);
+	if (rc)
+		return rc;
+	if ((rc = db_next(r)) == 1) {
+		snprintf(out->last_error, sizeof out->last_error, "%s", db_text(r, 0) ? db_text(r, 0) : "");
+		rc = 0;
+	}
+	db_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
 int store_outbox_status(struct db *db, const char *account_id, const char *id, char *status,
 			size_t n, int64_t *attempts)
 {

@@ -44,6 +44,15 @@ int store_outbox_mark_retry(struct db *db, const char *account_id, const char *i
 			    int64_t next_attempt_at, const char *error);
 /* sets a message aside that the SMTP server keeps refusing; it no longer counts as queued */
 int store_outbox_mark_failed(struct db *db, const char *account_id, const char *id, const char *error);
+/* one account's mail queue, for its administrators (notify/mail_status.h) */
+struct outbox_stats {
+	int64_t queued;           /* pending or being sent */
+	int64_t oldest_queued_at; /* created_at of the oldest of them; 0 when none */
+	int64_t failed;           /* set aside after repeated refusals */
+	int64_t retrying;         /* queued after a failed attempt */
+	char last_error[512];     /* of the queued message tried last, else of the newest failed one; "" */
+};
+int store_outbox_stats(struct db *db, const char *account_id, struct outbox_stats *out);
 /* the message's delivery state, for the operator and the tests */
 int store_outbox_status(struct db *db, const char *account_id, const char *id, char *status,
 			size_t n, int64_t *attempts);

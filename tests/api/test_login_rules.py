@@ -55,7 +55,7 @@ def test_reset_link_works_once_and_signs_out_everywhere(srv, admin):
     token = link_in(mail)
     c = srv.client()
     problem(c.post("/api/v1/password-reset/confirm", json={"token": token, "new_password": "short"}),
-            422, "invalid-field")
+            422, "weak-password")
     r = c.post("/api/v1/password-reset/confirm", json={"token": token, "new_password": "brand new secret 1"})
     assert r.status_code == 200, r.text
     problem(c.post("/api/v1/password-reset/confirm", json={"token": token, "new_password": "another secret 2"}),

@@ -43,7 +43,7 @@ def test_forced_password_change_blocks_everything_else(srv, admin):
     problem(c.post("/api/v1/me/password", json={"current_password": "wrong one!!", "new_password": "a new password 1"}),
             403, "wrong-password")
     problem(c.post("/api/v1/me/password", json={"current_password": pw, "new_password": "short"}),
-            422, "invalid-field")
+            422, "weak-password")
     r = c.post("/api/v1/me/password", json={"current_password": pw, "new_password": "a new password 1"})
     assert r.status_code == 200, r.text
     assert c.get("/api/v1/users").status_code == 200
