@@ -6,8 +6,8 @@ import { useState } from 'preact/hooks';
 import { api } from './api.js';
 import { t } from './i18n.js';
 import { Field, FormError, Loading, useForm, useLoad, confirmAction } from './ui.jsx';
+import { when, userZone } from './time.js';
 
-const when = (s) => (s ? s.replace('T', ' ').replace('Z', '') : '');
 
 function OwnPassword() {
 	const [cur, setCur] = useState('');
@@ -78,7 +78,7 @@ export function AppPasswordList({ base, ro, reloadKey }) {
 		{list.loading && !list.data ? <Loading /> : <FormError text={list.error} />}
 		{list.data && (items.length ? (
 			<table aria-label={t('appPasswords')}>
-				<thead><tr><th>{t('appPasswordLabel')}</th><th>{t('created')}</th><th>{t('lastUsed')}</th>{!ro && <th><span class="sr">{t('actions')}</span></th>}</tr></thead>
+				<thead><tr><th>{t('appPasswordLabel')}</th><th>{t('created')} <span class="note">({userZone()})</span></th><th>{t('lastUsed')}</th>{!ro && <th><span class="sr">{t('actions')}</span></th>}</tr></thead>
 				<tbody>{items.map((p) => (
 					<tr key={p.id}>
 						<td>{p.label}</td>

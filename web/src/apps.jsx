@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { t } from './i18n.js';
 import { Field, FormError, Loading, useForm, confirmAction } from './ui.jsx';
 import { usePaged, MoreButton } from './users.jsx';
+import { when, userZone } from './time.js';
 
 export function AppTable({ items, ro, onRevoked }) {
 	const [sel, setSel] = useState([]);
@@ -20,14 +21,14 @@ export function AppTable({ items, ro, onRevoked }) {
 	return (
 		<>
 			<table>
-				<thead><tr>{!ro && <th><span class="sr">{t('select')}</span></th>}<th>{t('name')}</th><th>{t('clientId')}</th><th>{t('owner')}</th><th>{t('status')}</th><th>{t('created')}</th></tr></thead>
+				<thead><tr>{!ro && <th><span class="sr">{t('select')}</span></th>}<th>{t('name')}</th><th>{t('clientId')}</th><th>{t('owner')}</th><th>{t('status')}</th><th>{t('created')} <span class="note">({userZone()})</span></th></tr></thead>
 				<tbody>{items.map((a) => (
 					<tr key={a.id}>
 						{!ro && <td>{a.status !== 'revoked' && <input type="checkbox" aria-label={`${t('select')} ${a.name}`} checked={sel.includes(a.id)}
 							onChange={(e) => setSel(e.currentTarget.checked ? [...sel, a.id] : sel.filter((x) => x !== a.id))} />}</td>}
 						<td>{a.name}{a.description && <div class="note">{a.description}</div>}</td>
 						<td><code>{a.client_id}</code></td><td>{a.owner_email}</td>
-						<td>{a.status === 'revoked' ? t('revoked') : t('active')}</td><td>{(a.created_at || '').replace('T', ' ').replace('Z', '')}</td>
+						<td>{a.status === 'revoked' ? t('revoked') : t('active')}</td><td>{when(a.created_at)}</td>
 					</tr>))}
 				</tbody>
 			</table>

@@ -3,10 +3,11 @@
 // detail when it is a user's last company), manages its devices and its setting overrides.
 import { useState } from 'preact/hooks';
 import { api, get, qs } from './api.js';
-import { t } from './i18n.js';
+import { t, label } from './i18n.js';
 import { Field, FormError, Link, Loading, useForm, useLoad, confirmAction, navigate, UserPicker, MemberList } from './ui.jsx';
 import { usePaged, MoreButton } from './users.jsx';
 import { SettingsList } from './settings.jsx';
+import { when } from './time.js';
 
 const KINDS = ['desktop', 'laptop', 'server', 'phone', 'tablet', 'printer', 'other'];
 
@@ -22,7 +23,7 @@ export function Companies({ ro }) {
 				<FormError text={p.error} />
 				<table>
 					<thead><tr><th>{t('name')}</th><th>{t('created')}</th></tr></thead>
-					<tbody>{p.items.map((c) => <tr key={c.id}><td><Link href={'/companies/' + c.id}>{c.name}</Link>{c.is_default && <span class="note"> (default)</span>}</td><td>{c.created_at.slice(0, 10)}</td></tr>)}</tbody>
+					<tbody>{p.items.map((c) => <tr key={c.id}><td><Link href={'/companies/' + c.id}>{c.name}</Link>{c.is_default && <span class="note"> {t('defaultCompany')}</span>}</td><td>{when(c.created_at).slice(0, 10)}</td></tr>)}</tbody>
 				</table>
 				<MoreButton p={p} />
 			</>}
@@ -37,13 +38,14 @@ export function Companies({ ro }) {
 
 export function CompanyPage({ id, ro }) {
 	const c = useLoad(() => get('/api/v1/companies/' + encodeURIComponent(id)), [id]);
+	const [saved, setSaved] = useState(''); // the name this page just saved
 	if (c.loading && !c.data) return <Loading />;
 	if (c.error) return <><FormError text={c.error} /><Link href="/companies">{t('back')}</Link></>;
 	return (
 		<section aria-labelledby="cp-h">
 			<p><Link href="/companies">← {t('companies')}</Link></p>
 			<h1 id="cp-h">{c.data.name}</h1>
-			<Rename key={c.data.name} company={c.data} ro={ro} onSaved={c.reload} />
+			<Rename key={c.data.name} company={c.data} ro={ro} saved={saved === c.data.name} onSaved={(n) => { setSaved(n); c.reload(); }} />
 			<Members id={id} ro={ro} />
 			<Devices id={id} ro={ro} />
 			<section class="panel" aria-labelledby="cs-h"><h2 id="cs-h">{t('settings')}</h2><SettingsList companyId={id} ro={ro} /></section>
@@ -51,10 +53,10 @@ export function CompanyPage({ id, ro }) {
 	);
 }
 
-function Rename({ company, ro, onSaved }) {
+function Rename({ company, ro, onSaved, saved }) {
 	const [name, setName] = useState(company.name);
 	const f = useForm();
-	const submit = (e) => { e.preventDefault(); f.run(async () => { await api('PATCH', '/api/v1/companies/' + company.id, { name }); onSaved(); }); };
+	const submit = (e) => { e.preventDefault(); f.run(async () => { const x = await api('PATCH', '/api/v1/companies/' + company.id, { name }); onSaved(x.name); }); };
 	async function del() {
 		if (!(await confirmAction(`${t('del')} ${company.name}? ${t('areYouSure')}`, t('del')))) return;
 		if (await f.run(async () => { await api('DELETE', '/api/v1/companies/' + company.id); return true; })) navigate('/companies');
@@ -64,6 +66,7 @@ function Rename({ company, ro, onSaved }) {
 		<form class="panel" onSubmit={submit}>
 			<Field label={t('name')} value={name} onInput={setName} error={f.errors.name} required />
 			<FormError text={f.formError} />
+			{saved && <p role="status" class="ok">{t('saved')}</p>}
 			<div class="row">
 				<button type="submit" disabled={f.busy}>{t('save')}</button>
 				<button type="button" class="danger" onClick={del} disabled={f.busy}>{t('del')}</button>
@@ -81,7 +84,7 @@ function Members({ id, ro }) {
 			{p.loading ? <Loading /> : <>
 				<FormError text={p.error} />
 				<MemberList items={p.items} ro={ro} onRemove={async (u) => { await api('DELETE', url(u)); p.reload(); }}>
-					{(u) => <><Link href={'/users/' + u.id}>{u.display_name}</Link> — {u.email} ({u.role})</>}
+					{(u) => <><Link href={'/users/' + u.id}>{u.display_name}</Link> — {u.email} ({label('urole_', u.role)})</>}
 				</MemberList>
 				{!p.items.length && <p>{t('none')}</p>}
 				<MoreButton p={p} />
@@ -110,7 +113,7 @@ function DeviceForm({ initial, companyId, onDone, onCancel }) {
 			<div class="grid">
 				<Field label={t('name')} value={v.name} onInput={set('name')} error={f.errors.name} required />
 				<Field label={t('kind')} error={f.errors.kind}>{(fid, d) =>
-					<select id={fid} aria-describedby={d} value={v.kind} onChange={(e) => set('kind')(e.currentTarget.value)}>{KINDS.map((k) => <option key={k}>{k}</option>)}</select>}
+					<select id={fid} aria-describedby={d} value={v.kind} onChange={(e) => set('kind')(e.currentTarget.value)}>{KINDS.map((k) => <option key={k} value={k}>{t('device_' + k)}</option>)}</select>}
 				</Field>
 				<Field label={t('serial')} value={v.serial} onInput={set('serial')} error={f.errors.serial} />
 				<Field label={t('notes')} value={v.notes} onInput={set('notes')} error={f.errors.notes} />
@@ -142,7 +145,7 @@ function Devices({ id, ro }) {
 					<tbody>{p.items.map((d) => editing === d.id ? (
 						<tr key={d.id}><td colSpan={5}><DeviceForm initial={d} onDone={() => { setEditing(null); p.reload(); }} onCancel={() => setEditing(null)} /></td></tr>
 					) : (
-						<tr key={d.id}><td>{d.name}</td><td>{d.kind}</td><td>{d.serial}</td><td>{d.notes}</td>
+						<tr key={d.id}><td>{d.name}</td><td>{label('device_', d.kind)}</td><td>{d.serial}</td><td>{d.notes}</td>
 							{!ro && <td><div class="row">
 								<button type="button" onClick={() => setEditing(d.id)} aria-label={`${t('edit')} ${d.name}`}>{t('edit')}</button>
 								<button type="button" class="danger" onClick={() => del(d)} aria-label={`${t('del')} ${d.name}`}>{t('del')}</button>

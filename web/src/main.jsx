@@ -6,6 +6,7 @@ import { useState, useEffect } from 'preact/hooks';
 import { api, setCsrf, setUnauthHandler } from './api.js';
 import { setLanguage, browserLanguage, t } from './i18n.js';
 import { useLocation, Link, navigate, ConfirmHost, Loading, FormError, errText } from './ui.jsx';
+import { setUserZone } from './time.js';
 import { SignIn, ChangePassword, ValidationPending, Validate, Forgot, Reset } from './auth.jsx';
 import { GuestAccept } from './guest.jsx';
 import { Users, UserPage } from './users.jsx';
@@ -52,7 +53,7 @@ function App() {
 	async function loadMe() {
 		try {
 			const m = await api('GET', '/api/v1/me');
-			setCsrf(m.csrf_token); setLanguage((m.user && m.user.language) || m.language); setMe(m); setErr('');
+			setCsrf(m.csrf_token); setLanguage(m.language || (m.user && m.user.language)); setUserZone(m.time_zone); setMe(m); setErr('');
 		} catch (e) {
 			if (e.status === 401) { setCsrf(''); setLanguage(browserLanguage()); setMe(null); }
 			else { setErr(errText(e)); setMe(null); }
@@ -99,7 +100,7 @@ function App() {
 			<a class="skip" href="#main" onClick={skipToMain}>{t('skipToMain')}</a>
 			<header>
 				<span class="brand">{t('appName')}</span>
-				<nav aria-label="main">
+				<nav aria-label={t('mainNav')}>
 					{pages.map((p) => <Link key={p} href={'/' + p} aria-current={page === p ? 'page' : undefined}>{t(LABEL[p])}</Link>)}
 				</nav>
 				<Link href="/account" class="who" aria-current={page === 'account' ? 'page' : undefined}>{me.user.display_name} ({t('urole_' + me.user.role)})</Link>

@@ -4,7 +4,7 @@
 // effective rights for a team, and the manager's applications with "revoke selected".
 import { useState } from 'preact/hooks';
 import { api, get, qs } from './api.js';
-import { t } from './i18n.js';
+import { t, tOr, label } from './i18n.js';
 import { Field, FormError, Link, Loading, Check, useForm, useLoad } from './ui.jsx';
 import { usePaged, MoreButton } from './users.jsx';
 import { AppTable } from './apps.jsx';
@@ -62,7 +62,7 @@ export function ManagerPage({ id, ro }) {
 		<section aria-labelledby="mp-h">
 			<p><Link href={'/managers?tab=' + d.tab}>← {t('managers')}</Link></p>
 			<h1 id="mp-h">{d.user.display_name}</h1>
-			<p>{d.user.email} · {d.user.role} · <Link href={'/users/' + d.user.id}>{t('edit')}</Link></p>
+			<p>{d.user.email} · {label('urole_', d.user.role)} · <Link href={'/users/' + d.user.id}>{t('edit')}</Link></p>
 			<LoginSettings id={id} initial={d.login_settings} ro={ro} />
 			{d.tab === 'team_managers' && <TeamsManaged id={id} teams={d.teams} ro={ro} onSaved={m.reload} />}
 			<RightsEditor id={id} rights={d.rights} ro={ro} />
@@ -126,7 +126,7 @@ function RightsEditor({ id, rights, ro }) {
 	const [msg, setMsg] = useState('');
 	const f = useForm();
 	const labels = {};
-	rights.groups.forEach((g) => g.rights.forEach((r) => { labels[r.name] = r.label; }));
+	rights.groups.forEach((g) => g.rights.forEach((r) => { labels[r.name] = tOr('right_' + r.name, r.label); }));
 	const toggle = (name, on) => { const s = new Set(held); on ? s.add(name) : s.delete(name); setHeld(s); };
 	const submit = (e) => {
 		e.preventDefault(); setMsg(''); setRemoved([]);
@@ -139,13 +139,13 @@ function RightsEditor({ id, rights, ro }) {
 	return (
 		<form class="panel" onSubmit={submit} aria-labelledby="rights-h">
 			<h2 id="rights-h">{t('rights')}</h2>
-			{rights.all && <p class="note">{t('administrators')}: all rights.</p>}
+			{rights.all && <p class="note">{t('allRights')}</p>}
 			<fieldset disabled={ro || rights.all}>
 				{rights.groups.map((g) => (
 					<fieldset class="group" key={g.group}>
-						<legend>{g.label}</legend>
+						<legend>{tOr('rightgroup_' + g.group, g.label)}</legend>
 						<div class="grid">
-							{g.rights.map((r) => <Check key={r.name} label={r.label} checked={rights.all || held.has(r.name)} onChange={(on) => toggle(r.name, on)}
+							{g.rights.map((r) => <Check key={r.name} label={labels[r.name]} checked={rights.all || held.has(r.name)} onChange={(on) => toggle(r.name, on)}
 								note={r.prerequisites.length ? `(${t('needs')} ${r.prerequisites.map((p) => labels[p] || p).join(', ')})` : ''} />)}
 						</div>
 					</fieldset>))}
@@ -174,7 +174,7 @@ function EffectiveRights({ id }) {
 			{team && (eff.loading ? <Loading /> : eff.error ? <FormError text={eff.error} /> : eff.data && (
 				<table>
 					<thead><tr><th>{t('rights')}</th><th>{t('status')}</th></tr></thead>
-					<tbody>{eff.data.items.map((r) => <tr key={r.name}><td>{r.label}</td><td>{r.status.replace(/_/g, ' ')}</td></tr>)}</tbody>
+					<tbody>{eff.data.items.map((r) => <tr key={r.name}><td>{tOr('right_' + r.name, r.label)}</td><td>{label('effstatus_', r.status)}</td></tr>)}</tbody>
 				</table>))}
 		</section>
 	);

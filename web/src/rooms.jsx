@@ -7,12 +7,13 @@ import { useState, useEffect } from 'preact/hooks';
 import { api, get, qs } from './api.js';
 import { t } from './i18n.js';
 import { Field, FormError, Link, Loading, Check, useForm, useLoad, confirmAction, navigate, errText } from './ui.jsx';
+import { when, userZone } from './time.js';
 import { RulesEditor, DelegatesEditor, rulesState, rulesToSend } from './roomRules.jsx';
 
 const roomUrl = (id) => '/api/v1/rooms/' + encodeURIComponent(id);
 const tagsText = (list) => (list || []).join(', ');
 const tagsList = (text) => text.split(/[,\s]+/).map((x) => x.trim()).filter(Boolean);
-const when = (iso) => (iso ? iso.replace('T', ' ').slice(0, 16) : '');
+const bookingTime = (iso) => (iso ? iso.replace('T', ' ').slice(0, 16) : ''); // a wall time of the room's zone
 
 function useCompanies(enabled) {
 	return useLoad(async () => {
@@ -234,7 +235,7 @@ function Displays({ room, ro }) {
 			{list.loading && !list.data ? <Loading /> : <>
 				<FormError text={list.error} />
 				{items.length ? <table aria-label={t('displays')}>
-					<thead><tr><th>{t('name')}</th><th>{t('created')}</th><th>{t('lastSeen')}</th>{!ro && <th><span class="sr">{t('actions')}</span></th>}</tr></thead>
+					<thead><tr><th>{t('name')}</th><th>{t('created')} <span class="note">({userZone()})</span></th><th>{t('lastSeen')}</th>{!ro && <th><span class="sr">{t('actions')}</span></th>}</tr></thead>
 					<tbody>{items.map((d) => (
 						<tr key={d.id}><td>{d.name}</td><td>{when(d.created_at)}</td><td>{d.last_seen_at ? when(d.last_seen_at) : t('neverSeen')}</td>
 							{!ro && <td>
@@ -298,7 +299,7 @@ function Approvals({ room, mayDecide }) {
 					<tbody>{groups.map((b) => (
 						<tr key={b.event_id}>
 							<td>{b.summary}</td><td>{b.organizer || ''}</td>
-							<td>{when(b.start)}–{b.end.slice(11, 16)}{b.n > 1 && <span class="note"> {t('andMore').replace('{n}', b.n - 1)}</span>}</td>
+							<td>{bookingTime(b.start)}–{b.end.slice(11, 16)}{b.n > 1 && <span class="note"> {t('andMore').replace('{n}', b.n - 1)}</span>}</td>
 							{mayDecide && <td><div class="row">
 								<button type="button" class="primary small" disabled={busy === b.id} onClick={() => decide(b, 'approve')}
 									aria-label={`${t('approve')} ${b.summary}`}>{t('approve')}</button>

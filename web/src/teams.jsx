@@ -3,7 +3,7 @@
 // and removed with a button; administrators only) and the rights it enables.
 import { useState } from 'preact/hooks';
 import { api, get } from './api.js';
-import { t } from './i18n.js';
+import { t, tOr } from './i18n.js';
 import { Field, FormError, Link, Loading, Check, useForm, useLoad, confirmAction, UserPicker, MemberList } from './ui.jsx';
 import { usePaged, MoreButton } from './users.jsx';
 
@@ -66,10 +66,14 @@ export function Teams({ ro }) {
 	);
 }
 
+// the team whose detail was just saved: its detail is remounted (keyed by name) and says so
+let savedTeam = '';
+
 function TeamDetail({ team, teams, ro, onChanged, onDeleted }) {
 	const [v, setV] = useState({ name: team.name, parent_id: team.parent_id || '' });
 	const f = useForm();
-	const submit = (e) => { e.preventDefault(); f.run(async () => { await api('PATCH', '/api/v1/teams/' + team.id, { name: v.name, parent_id: v.parent_id || null }); onChanged(); }); };
+	const submit = (e) => { e.preventDefault(); f.run(async () => { await api('PATCH', '/api/v1/teams/' + team.id, { name: v.name, parent_id: v.parent_id || null }); savedTeam = team.id; setSaved(true); onChanged(); }); };
+	const [saved, setSaved] = useState(() => { const s = savedTeam === team.id; savedTeam = ''; return s; });
 	async function del() {
 		if (!(await confirmAction(`${t('del')} ${team.name}? ${t('areYouSure')}`, t('del')))) return;
 		if (await f.run(async () => { await api('DELETE', '/api/v1/teams/' + team.id); return true; })) onDeleted();
@@ -83,6 +87,7 @@ function TeamDetail({ team, teams, ro, onChanged, onDeleted }) {
 					<ParentSelect label={t('parent')} value={v.parent_id} onChange={(x) => setV({ ...v, parent_id: x })} teams={teams} exclude={team.id} error={f.errors.parent_id} />
 				</div>
 				<FormError text={f.formError} />
+				{saved && <p role="status" class="ok">{t('saved')}</p>}
 				<div class="row">
 					<button type="submit" disabled={f.busy}>{t('save')}</button>
 					<button type="button" class="danger" onClick={del} disabled={f.busy}>{t('del')}</button>
@@ -126,14 +131,14 @@ function TeamRights({ team, ro, onSaved }) {
 		e.preventDefault(); setMsg('');
 		f.run(async () => { await api('PUT', `/api/v1/teams/${team.id}/rights`, { rights: [...held] }); setMsg(t('saved')); onSaved(); });
 	};
-	const labels = Object.fromEntries(cat.data.items.map((r) => [r.name, r.label]));
+	const labels = Object.fromEntries(cat.data.items.map((r) => [r.name, tOr('right_' + r.name, r.label)]));
 	return (
 		<form onSubmit={submit}>
 			<h3>{t('rights')}</h3>
 			<fieldset disabled={ro}>
 				{cat.data.groups.map((g) => (
-					<fieldset class="group" key={g.group}><legend>{g.label}</legend>
-						<div class="grid">{g.rights.map((r) => <Check key={r.name} label={r.label} checked={held.has(r.name)}
+					<fieldset class="group" key={g.group}><legend>{tOr('rightgroup_' + g.group, g.label)}</legend>
+						<div class="grid">{g.rights.map((r) => <Check key={r.name} label={labels[r.name] || r.name} checked={held.has(r.name)}
 							note={r.prerequisites.length ? `(${t('needs')} ${r.prerequisites.map((p) => labels[p] || p).join(', ')})` : ''}
 							onChange={(on) => { const s = new Set(held); on ? s.add(r.name) : s.delete(r.name); setHeld(s); }} />)}</div>
 					</fieldset>))}

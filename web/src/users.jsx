@@ -3,7 +3,7 @@
 // (revocable by administrators, read-only for the other readers).
 import { useState } from 'preact/hooks';
 import { api, get, qs } from './api.js';
-import { t } from './i18n.js';
+import { t, label } from './i18n.js';
 import { AppPasswordList } from './account.jsx';
 import { Field, FormError, Link, Loading, useForm, useLoad, confirmAction, navigate, errText } from './ui.jsx';
 
@@ -55,7 +55,7 @@ function NewUser({ companies, onCreated }) {
 				<Field label={t('name')} value={v.display_name} onInput={set('display_name')} error={f.errors.display_name} required />
 				<Field label={t('role')} error={f.errors.role}>{(id, d) =>
 					<select id={id} aria-describedby={d} value={v.role} onChange={(e) => set('role')(e.currentTarget.value)}>
-						{ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+						{ROLES.map((r) => <option key={r} value={r}>{t('urole_' + r)}</option>)}
 					</select>}
 				</Field>
 				<Field label={t('company')} error={f.errors.company_ids}>{(id, d) =>
@@ -88,7 +88,7 @@ export function Users({ ro }) {
 				<Field label={t('role')}>{(id) =>
 					<select id={id} value={role} onChange={(e) => setRole(e.currentTarget.value)}>
 						<option value="">{t('any')}</option>
-						{ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+						{ROLES.map((r) => <option key={r} value={r}>{t('urole_' + r)}</option>)}
 					</select>}
 				</Field>
 				<Field label={t('company')}>{(id) =>
@@ -107,7 +107,7 @@ export function Users({ ro }) {
 						{p.items.map((u) => (
 							<tr key={u.id}>
 								<td><Link href={'/users/' + u.id}>{u.display_name}</Link></td>
-								<td>{u.email}</td><td>{u.role}</td><td>{u.status}</td>
+								<td>{u.email}</td><td>{label('urole_', u.role)}</td><td>{label('ustatus_', u.status)}</td>
 								<td>{(u.company_ids || []).map(cname).join(', ')}</td>
 							</tr>))}
 					</tbody>
@@ -150,7 +150,7 @@ function UserEdit({ user, ro, me, companies, reload }) {
 		<section aria-labelledby="user-h">
 			<p><Link href="/users">← {t('users')}</Link></p>
 			<h1 id="user-h">{user.display_name}</h1>
-			<p>{t('status')}: <strong>{user.status}</strong></p>
+			<p>{t('status')}: <strong>{label('ustatus_', user.status)}</strong></p>
 			<form onSubmit={submit} class="panel">
 				<fieldset disabled={ro}>
 					<div class="grid">
@@ -158,7 +158,7 @@ function UserEdit({ user, ro, me, companies, reload }) {
 						<Field label={t('name')} value={v.display_name} onInput={set('display_name')} error={f.errors.display_name} required />
 						<Field label={t('role')} error={f.errors.role}>{(id, d) =>
 							<select id={id} aria-describedby={d} value={v.role} onChange={(e) => set('role')(e.currentTarget.value)}>
-								{ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+								{ROLES.map((r) => <option key={r} value={r}>{t('urole_' + r)}</option>)}
 							</select>}
 						</Field>
 					</div>
