@@ -252,8 +252,10 @@ int event_read(struct req *r, json_t *in, const struct calendar *cal, int creati
 		return rc;
 	if (uid && (!*uid || strpbrk(uid, "\r\n")))
 		return resp_field_error(r, "uid", "uid must be one non-empty line"), E_INVALID;
-	if (tz && !ics_tz_valid(tz))
-		return resp_field_error(r, "tzid", "'%.63s' is not a known IANA time zone", tz), E_INVALID;
+	if (tz && !ics_tz_canonical(tz))
+		return resp_field_error(r, "tzid", "'%.63s' is not a known IANA or Windows time zone", tz), E_INVALID;
+	if (tz)
+		tz = ics_tz_canonical(tz); /* "US/Eastern", "Eastern Standard Time": America/New_York */
 	if (status && !one_of(status, statuses))
 		return resp_field_error(r, "status", "status is tentative, confirmed or cancelled"), E_INVALID;
 	if (transp && !one_of(transp, transps))
@@ -393,8 +395,8 @@ static json_t *date_json(const char *v)
 static json_t *times_json(json_t *o, const struct ics_event *e)
 {
 	char s[32], t[32];
-	ics_format_time(e->start, e->tzid, e->all_day, s, sizeof s);
-	ics_format_time(e->end, e->tzid, e->all_day, t, sizeof t);
+	ics_format_event_time(e, e->start, s, sizeof s);
+	ics_format_event_time(e, e->end, t, sizeof t);
 	json_object_set_new(o, "start", json_string(s));
 	json_object_set_new(o, "end", json_string(t));
 	json_object_set_new(o, "tzid", str_or_null(e->tzid));

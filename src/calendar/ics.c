@@ -3,6 +3,7 @@
  * worker threads start, so later calls only read. Wall time <-> UTC goes
  * through libical's offsets (which it guards with its own mutex). */
 #include "calendar/ics_impl.h"
+#include "calendar/ics_zones.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -46,14 +47,25 @@ static char *render_vtimezone(icaltimezone *z, const char *name)
 	return s;
 }
 
+/* fixed offsets (Windows "UTC-11" is Etc/GMT+11): not in zone.tab, so libical
+ * loads them on request, which adds to its list; done here, before any thread */
+static const char *const etc_zones[] = {
+	"Etc/GMT+1", "Etc/GMT+2", "Etc/GMT+3", "Etc/GMT+4", "Etc/GMT+5", "Etc/GMT+6", "Etc/GMT+7",
+	"Etc/GMT+8", "Etc/GMT+9", "Etc/GMT+10", "Etc/GMT+11", "Etc/GMT+12", "Etc/GMT-1", "Etc/GMT-2",
+	"Etc/GMT-3", "Etc/GMT-4", "Etc/GMT-5", "Etc/GMT-6", "Etc/GMT-7", "Etc/GMT-8", "Etc/GMT-9",
+	"Etc/GMT-10", "Etc/GMT-11", "Etc/GMT-12", "Etc/GMT-13", "Etc/GMT-14", NULL};
+
 static void init_zones(void)
 {
+	icaltimezone *extra[sizeof etc_zones / sizeof etc_zones[0]] = {0};
+	for (size_t i = 0; etc_zones[i]; i++)
+		extra[i] = icaltimezone_get_builtin_timezone(etc_zones[i]);
 	icalarray *all = icaltimezone_get_builtin_timezones();
 	if (!all || !all->num_elements) {
 		init_rc = E_IO;
 		return;
 	}
-	zones = calloc(all->num_elements + 1, sizeof *zones);
+	zones = calloc(all->num_elements + 1 + sizeof etc_zones / sizeof etc_zones[0], sizeof *zones);
 	if (!zones) {
 		init_rc = E_NOMEM;
 		return;
@@ -74,6 +86,20 @@ static void init_zones(void)
 		zones[nzones].vtimezone = render_vtimezone(z, name);
 		nzones++;
 	}
+	for (size_t i = 0; etc_zones[i]; i++) {
+		int listed = !extra[i];
+		for (size_t k = 0; !listed && k < nzones; k++)
+			listed = zones[k].z == extra[i] || !strcmp(zones[k].name, etc_zones[i]);
+		if (listed)
+			continue;
+		struct icaltimetype t = icaltime_from_timet_with_zone(0, 0, NULL);
+		int dst;
+		icaltimezone_get_utc_offset_of_utc_time(extra[i], &t, &dst);
+		zones[nzones].name = etc_zones[i];
+		zones[nzones].z = extra[i];
+		zones[nzones].vtimezone = render_vtimezone(extra[i], etc_zones[i]);
+		nzones++;
+	}
 	icaltimezone *utc = icaltimezone_get_utc_timezone();
 	zones[nzones].name = "UTC";
 	zones[nzones].z = utc;
@@ -82,6 +108,11 @@ static void init_zones(void)
 					 "TZOFFSETTO:+0000\r\nTZNAME:UTC\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n");
 	nzones++;
 	qsort(zones, nzones, sizeof *zones, by_name);
+	const char **names = malloc(sizeof *names * nzones);
+	for (size_t i = 0; names && i < nzones; i++)
+		names[i] = zones[i].name;
+	ics_zones_init(names, names ? nzones : 0);
+	free(names);
 }
 
 int ics_init(void)
@@ -99,18 +130,11 @@ static struct zone_ent *zone_ent(const char *name)
 	return bsearch(&key, zones, nzones, sizeof *zones, by_name);
 }
 
-/* an IANA name, or a longer TZID ending in one ("/mozilla.org/20070129_1/Europe/Paris") */
+/* an IANA name, or another name of one (ics_zones.h) */
 static struct zone_ent *zone_find(const char *tzid)
 {
 	struct zone_ent *e = zone_ent(tzid);
-	if (e || !tzid)
-		return e;
-	if (!strcmp(tzid, "Etc/UTC") || !strcmp(tzid, "GMT") || !strcmp(tzid, "Z"))
-		return zone_ent("UTC");
-	for (const char *p = strchr(tzid, '/'); p; p = strchr(p + 1, '/'))
-		if ((e = zone_ent(p + 1)))
-			return e;
-	return NULL;
+	return e || !tzid ? e : zone_ent(ics_zone_resolve(tzid));
 }
 
 icaltimezone *ics_zone(const char *tzid)
@@ -128,6 +152,11 @@ const char *ics_zone_id(const char *tzid)
 int ics_tz_valid(const char *tzid)
 {
 	return zone_ent(tzid) != NULL;
+}
+
+const char *ics_tz_canonical(const char *tzid)
+{
+	return ics_zone_id(tzid);
 }
 
 int64_t ics_days_from_civil(int y, int m, int d)
@@ -199,22 +228,30 @@ int ics_local_to_utc(const char *tzid, const char *local, int64_t *out)
 	return 0;
 }
 
-void ics_utc_to_local(const char *tzid, int64_t t, char *out, size_t n)
+static void local_in(icaltimezone *z, int64_t t, char *out, size_t n)
 {
 	struct icaltimetype tt;
-	ics_zone_split(tzid ? ics_zone(tzid) : NULL, t, &tt);
+	ics_zone_split(z, t, &tt);
 	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d", tt.year, tt.month, tt.day, tt.hour, tt.minute,
 		 tt.second);
 }
 
-void ics_format_time(int64_t t, const char *tzid, int all_day, char *out, size_t n)
+void ics_utc_to_local(const char *tzid, int64_t t, char *out, size_t n)
 {
+	local_in(tzid ? ics_zone(tzid) : NULL, t, out, n);
+}
+
+/* a zone of the event's own VTIMEZONE (zone), one of the table, or else UTC
+ * said as such: digits of another zone under the event's TZID would lie */
+static void format_in(int64_t t, const char *tzid, const void *zone, int all_day, char *out, size_t n)
+{
+	icaltimezone *z = zone ? (icaltimezone *)zone : tzid ? ics_zone(tzid) : NULL;
 	if (all_day) {
 		struct icaltimetype tt;
 		civil_from_secs(t, &tt);
 		snprintf(out, n, "%04d-%02d-%02d", tt.year, tt.month, tt.day);
-	} else if (tzid) {
-		ics_utc_to_local(tzid, t, out, n);
+	} else if (z) {
+		local_in(z, t, out, n);
 	} else {
 		ics_utc_to_local(NULL, t, out, n);
 		size_t l = strlen(out);
@@ -223,6 +260,16 @@ void ics_format_time(int64_t t, const char *tzid, int all_day, char *out, size_t
 			out[l + 1] = 0;
 		}
 	}
+}
+
+void ics_format_time(int64_t t, const char *tzid, int all_day, char *out, size_t n)
+{
+	format_in(t, tzid, NULL, all_day, out, n);
+}
+
+void ics_format_event_time(const struct ics_event *e, int64_t t, char *out, size_t n)
+{
+	format_in(t, e->tzid, e->zone, e->all_day, out, n);
 }
 
 /* one content line, folded at 75 octets without splitting a UTF-8 sequence */

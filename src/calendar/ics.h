@@ -7,10 +7,13 @@
  * Implemented in ics.c (zones, feeds), ics_parse.c, ics_import.c,
  * ics_expand.c, ics_build.c (shared internals: ics_impl.h). Choices the
  * contract below leaves open:
- * - a TZID is stored as its IANA name (a TZID ending in one, such as
- *   "/freeassociation.sourceforge.net/Europe/Paris", is renamed); a zone known
- *   only from the text's VTIMEZONE has its times rewritten to UTC, so `tzids`
- *   names only zones ics_vtimezone serves (such a series then repeats in UTC);
+ * - a TZID that names a zone of the system's tzdata (an IANA name, a backward
+ *   link, a prefixed name such as "/freeassociation.sourceforge.net/Europe/Paris",
+ *   a Windows name such as "W. Europe Standard Time": ics_zones.h) is stored
+ *   as its IANA name, and `tzids` lists it; any other TZID keeps its name and
+ *   the VTIMEZONE sent with it, which is stored at the head of `text` (and of
+ *   `busy_text`), checked and bounded, and expands the series by its own rules;
+ *   a TZID with neither is refused;
  * - RECURRENCE-ID;RANGE=THISANDFUTURE overrides that one occurrence only;
  * - overrides without their master (no VEVENT without RECURRENCE-ID) are refused;
  * - DTSTART is always an occurrence (RFC 5545), even when the RRULE skips it;
@@ -34,6 +37,8 @@ struct buf;
 /* loads every time zone: call once before worker threads start */
 int ics_init(void);
 int ics_tz_valid(const char *tzid); /* 1 when the IANA name is known */
+/* the IANA name a TZID stands for (its links, old and Windows names: ics_zones.h), or NULL */
+const char *ics_tz_canonical(const char *tzid);
 
 /* Local wall time <-> UTC in an IANA zone ("YYYY-MM-DDTHH:MM:SS"). Wall times
  * that do not exist (spring forward) move forward by the gap; ambiguous ones
@@ -62,6 +67,8 @@ struct ics_event {
 	char *uid;
 	char *summary, *description, *location;
 	char *tzid;       /* DTSTART's zone; NULL for UTC and all-day */
+	const void *zone; /* a zone of the object's own VTIMEZONE (tzid names no system zone), else NULL;
+			     valid while the object is */
 	int all_day;
 	int64_t start, end;
 	char *rrule;      /* RRULE value ("FREQ=WEEKLY;COUNT=10") or NULL */
@@ -234,5 +241,8 @@ int ics_calendar_end(struct buf *b);
 /* Value formatting shared by the JSON API: "2026-11-23T10:00:00" in the zone
  * (or "2026-11-23" for all-day, or UTC "…Z" when tzid is NULL). */
 void ics_format_time(int64_t t, const char *tzid, int all_day, char *out, size_t n);
+/* the same in the event's zone, its own VTIMEZONE included (a zone ics_format_time
+ * does not know gives UTC "…Z") */
+void ics_format_event_time(const struct ics_event *e, int64_t t, char *out, size_t n);
 
 #endif

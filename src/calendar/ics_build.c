@@ -305,7 +305,7 @@ static void set_stamps(icalcomponent *c, int bump)
 static int edit_finish(struct edit *e, const char *default_tz, struct ics_object **out, struct ics_error *err)
 {
 	struct buf b = {0};
-	int rc = 0;
+	int rc = ics_vtzs_copy(e->root, &b); /* zones of the event's own go first, as stored */
 	for (size_t i = 0; !rc && i < e->ncomp; i++) {
 		if (!e->comp[i])
 			continue;

@@ -29,6 +29,8 @@ struct coll {
 
 static icaltimezone *series_zone(const struct ics_event *m)
 {
+	if (m->zone) /* the object's own VTIMEZONE */
+		return (icaltimezone *)m->zone;
 	return m->tzid ? ics_zone(m->tzid) : NULL;
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "calendar/ics.h"
+#include "calendar/ics_zones.h"
 
 /* the public object plus what expansion needs, already in UTC */
 struct ics_priv {
@@ -18,6 +19,7 @@ struct ics_priv {
 	int64_t *ex;            /* EXDATE starts */
 	unsigned char *ex_date; /* 1: a DATE EXDATE, matches the occurrence's local date */
 	size_t nex;
+	struct ics_vtzs vtz;    /* the zones of its own VTIMEZONEs (ics_zones.h) */
 };
 #define ICS_PRIV(o) ((struct ics_priv *)(o))
 

@@ -150,6 +150,8 @@ int ics_limit_overrides(const char *text, const char *default_tz, int64_t from, 
 	struct block *v;
 	int nv;
 	int rc = open_text(text, default_tz, &o, &v, &nv);
+	if (!rc) /* the event's own VTIMEZONEs, then the master */
+		rc = buf_append(out, text, ics_vtzs_prefix(text));
 	if (!rc)
 		rc = buf_append(out, v[0].s, v[0].n);
 	for (size_t i = 0; !rc && o && i < o->noverrides; i++) {

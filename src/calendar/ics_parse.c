@@ -292,6 +292,8 @@ struct pctx {
 	struct ics_error *err;
 	char **tzids;
 	size_t ntzids;
+	struct ics_priv *pv; /* the object: its own zones go there */
+	const void *zone;    /* the own zone prop_time last read, or NULL */
 };
 
 static int line_no(const struct pctx *x, size_t idx)
@@ -363,27 +365,25 @@ static int add_tzid(struct pctx *x, const char *name)
 	return 0;
 }
 
-static void set_time_value(icalproperty *p, struct icaltimetype t)
+/* the line of the VTIMEZONE defining tzid */
+static int vtz_line(const struct pctx *x, const char *tzid)
 {
-	switch (icalproperty_isa(p)) {
-	case ICAL_DTSTART_PROPERTY: icalproperty_set_dtstart(p, t); break;
-	case ICAL_DTEND_PROPERTY: icalproperty_set_dtend(p, t); break;
-	case ICAL_RECURRENCEID_PROPERTY: icalproperty_set_recurrenceid(p, t); break;
-	case ICAL_EXDATE_PROPERTY: icalproperty_set_exdate(p, t); break;
-	case ICAL_RDATE_PROPERTY: {
-		struct icaldatetimeperiodtype r = {.time = t, .period = icalperiodtype_null_period()};
-		icalproperty_set_rdate(p, r);
-		break;
+	for (size_t i = 0; i < x->n; i++) {
+		if (!is_begin(x->v[i].s, "VTIMEZONE"))
+			continue;
+		for (size_t j = i + 1; j < x->n && strncasecmp(x->v[j].s, "END:VTIMEZONE", 13); j++)
+			if (ics_name_is(x->v[j].s, "TZID") && !strcmp(ics_value_of(x->v[j].s), tzid))
+				return line_no(x, i);
 	}
-	default: break;
-	}
+	return 0;
 }
 
-/* a time of property p in UTC seconds. Zones: builtin by IANA name (TZIDs are
- * rewritten to that name), else a VTIMEZONE of the text (values are then
- * rewritten to UTC: the stored text keeps only zones we can serve), floating
- * in the default zone. *zone_name: the IANA name, NULL for UTC (Z or
- * TZID=UTC) and dates. */
+/* a time of property p in UTC seconds. Zones: a system zone by any of its
+ * names (TZIDs are rewritten to the IANA name), else the text's VTIMEZONE
+ * (kept, with the TZID as sent: the zone expands the series by its own
+ * rules), floating in the default zone. *zone_name: the IANA name or the
+ * text's TZID, NULL for UTC (Z or TZID=UTC) and dates. (rewrite is no longer
+ * used: no time is rewritten to UTC.) */
 static int prop_time(struct pctx *x, size_t k, icalproperty *p, const char *pname, struct icaltimetype t,
 		     int rewrite, int64_t *out, const char **zone_name, int *floating)
 {
@@ -411,18 +411,26 @@ static int prop_time(struct pctx *x, size_t k, icalproperty *p, const char *pnam
 				return rc;
 			if (z == utc)
 				zn = NULL; /* a zone of UTC reads as UTC times */
-		} else if ((z = icalcomponent_get_timezone(x->root, name))) {
-			*out = ics_zone_local(z, t.year, t.month, t.day, t.hour, t.minute, t.second);
-			if (rewrite) {
-				set_time_value(p, icaltime_from_timet_with_zone((time_t)*out, 0, utc));
-				icalproperty_remove_parameter_by_kind(p, ICAL_TZID_PARAMETER);
-			}
-			if (zone_name)
-				*zone_name = NULL;
-			return 0;
 		} else {
-			return ics_err(x->err, prop_line(x, k, pname, 0), pname, "unknown time zone '%.60s'", name),
-			       E_INVALID;
+			/* the text's own VTIMEZONE, bounded and kept with the event (ics_zones.h) */
+			char why[200];
+			int rc = ics_vtzs_get(&x->pv->vtz, x->root, name, &z, why, sizeof why);
+			if (rc < 0)
+				return rc == E_INVALID ? (ics_err(x->err, vtz_line(x, name), "VTIMEZONE", "%s",
+								  strchr(why, ' ') + 1),
+							  E_INVALID)
+						       : rc;
+			if (!rc)
+				return ics_err(x->err, prop_line(x, k, pname, 0), pname,
+					       "unknown time zone '%.60s': not an IANA or Windows name, and no VTIMEZONE "
+					       "defines it",
+					       name),
+				       E_INVALID;
+			*out = ics_zone_local(z, t.year, t.month, t.day, t.hour, t.minute, t.second);
+			if (zone_name)
+				*zone_name = name;
+			x->zone = z;
+			return 0;
 		}
 	} else {
 		z = x->defz;
@@ -513,10 +521,12 @@ static int extract(struct pctx *x, size_t k, icalcomponent *c, struct ics_event 
 	struct icaltimetype st = icalproperty_get_dtstart(ds);
 	const char *zn = NULL;
 	int floating = 0;
+	x->zone = NULL;
 	if ((rc = prop_time(x, k, ds, "DTSTART", st, 1, &e->start, &zn, &floating)))
 		return rc;
 	e->all_day = st.is_date;
 	e->tzid = xstrdup(zn);
+	e->zone = x->zone;
 	pv->floating = floating;
 	icalproperty *de = icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY);
 	icalproperty *du = icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY);
@@ -679,6 +689,7 @@ void ics_object_free(struct ics_object *o)
 	free(pv->rd_end);
 	free(pv->ex);
 	free(pv->ex_date);
+	ics_vtzs_free(&pv->vtz);
 	free(pv);
 }
 
@@ -787,7 +798,9 @@ static int assemble(struct pctx *x, struct piece *pc, size_t np, struct ics_priv
 		return ics_err(x->err, prop_line(x, pc[0].k, "RRULE", 0), "RRULE", "%s", why), E_INVALID;
 	o->master.range_end = ics_range_end(o);
 	struct buf text = {0}, busy = {0};
-	int rc = 0;
+	int rc = ics_vtzs_write(&pv->vtz, &text); /* the zones of its own, first */
+	if (!rc)
+		rc = ics_vtzs_write(&pv->vtz, &busy);
 	for (size_t i = 0; !rc && i < np; i++) {
 		icalcomponent *b = busy_of(pc[i].c);
 		if (!(rc = append_comp(&text, pc[i].c)))
@@ -816,6 +829,7 @@ int ics_parse_lines(const struct ics_lline *v, size_t n, const char *default_tz,
 	size_t nev = 0, np = 0;
 	struct buf b = {0};
 	struct ics_priv *pv = calloc(1, sizeof *pv);
+	x.pv = pv;
 	int rc = pv ? scan_object(v, n, &x.ev, &nev, err) : E_NOMEM;
 	if (rc)
 		goto out;

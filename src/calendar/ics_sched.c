@@ -108,6 +108,7 @@ int ics_set_answers(const char *text, const char *default_tz, const struct ics_a
 	if (!root)
 		return ics_err(err, 0, NULL, "the stored event cannot be read"), E_INVALID;
 	int first = 1;
+	rc = buf_append(&res, text, ics_vtzs_prefix(text)); /* its own VTIMEZONEs, as stored */
 	for (icalcomponent *c = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT); c && !rc;
 	     c = icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
 		answer_attendees(c, a, n);

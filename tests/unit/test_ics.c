@@ -477,7 +477,7 @@ static void zones(void **state)
 	buf_free(&b);
 }
 
-static void custom_vtimezone_becomes_utc(void **state)
+static void custom_vtimezone_is_kept(void **state)
 {
 	(void)state;
 	const char *t = "BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:My Zone\r\nBEGIN:STANDARD\r\n"
@@ -486,7 +486,10 @@ static void custom_vtimezone_becomes_utc(void **state)
 			"END:VEVENT\r\nEND:VCALENDAR\r\n";
 	struct ics_object *o = parse_ok(t, "UTC");
 	assert_int_equal(o->master.start, utc("2026-06-01T08:00:00"));
-	assert_non_null(strstr(o->text, "DTSTART:20260601T080000Z"));
+	/* the wall time stays with its zone, whose VTIMEZONE is stored first */
+	assert_non_null(strstr(o->text, "DTSTART;TZID=My Zone:20260601T100000"));
+	assert_int_equal(strncmp(o->text, "BEGIN:VTIMEZONE\r\nTZID:My Zone\r\n", 31), 0);
+	assert_string_equal(o->master.tzid, "My Zone");
 	assert_int_equal(o->ntzids, 0);
 	ics_object_free(o);
 	/* a prefixed TZID names the system zone */
@@ -501,7 +504,8 @@ static int keep_first(void *ctx, struct ics_object *o)
 	struct ics_object **k = ctx;
 	if (!strcmp(o->master.uid, "z")) {
 		/* the object's text is ours to read only during the call */
-		assert_non_null(strstr(o->text, "DTSTART:20260601T080000Z"));
+		assert_non_null(strstr(o->text, "DTSTART;TZID=Custom:20260601T100000"));
+		assert_non_null(strstr(o->text, "TZID:Custom\r\n"));
 		assert_int_equal(o->noverrides, 1);
 		*k = (struct ics_object *)1;
 	}
@@ -545,7 +549,7 @@ int main(void)
 		cmocka_unit_test(import_of_concatenated_calendars_with_their_zones),
 		cmocka_unit_test(build_update_override_cancel),
 		cmocka_unit_test(zones),
-		cmocka_unit_test(custom_vtimezone_becomes_utc),
+		cmocka_unit_test(custom_vtimezone_is_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
