@@ -4,7 +4,7 @@
 // entry the filters select (at most EXPORT_MAX, fetched a page at a time).
 import { useState } from 'preact/hooks';
 import { get, qs } from './api.js';
-import { t, label } from './i18n.js';
+import { t, codeText } from './i18n.js';
 import { Field, FormError, Loading, useLoad, errText } from './ui.jsx';
 import { usePaged, MoreButton } from './users.jsx';
 import { when, userZone, dayStartUtc } from './time.js';
@@ -32,7 +32,7 @@ const ACTIONS = {
 };
 const IGNORED = ['updated_at', 'etag', 'version'];
 
-export const actionText = (a) => label('act_', a);
+export const actionText = (a) => codeText('act_', a);
 
 function valueText(v) {
 	if (v === null || v === undefined || v === '') return '—';
@@ -85,8 +85,8 @@ async function exportCsv(query, setState) {
 		} while (cursor && rows.length < EXPORT_MAX);
 		const zone = userZone();
 		const head = [`${t('when')} (${zone})`, t('who'), t('via'), t('action'), t('actionCode'), t('targetType'), t('target'), t('targetId'), t('change')];
-		const lines = [head, ...rows.slice(0, EXPORT_MAX).map((a) => [when(a.at, true), a.actor && a.actor.label, label('via_', a.via),
-			actionText(a.action), a.action, a.target && label('ttype_', a.target.type), a.target && a.target.label, a.target && a.target.id,
+		const lines = [head, ...rows.slice(0, EXPORT_MAX).map((a) => [when(a.at, true), a.actor && a.actor.label, codeText('via_', a.via),
+			actionText(a.action), a.action, a.target && codeText('ttype_', a.target.type), a.target && a.target.label, a.target && a.target.id,
 			changes(a.old, a.new).map((c) => `${c.field}: ${c.before ?? ''}${c.before !== null && c.after !== null ? ' → ' : ''}${c.after ?? ''}`).join('; ')])];
 		const text = '\ufeff' + lines.map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n';
 		const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
@@ -131,8 +131,8 @@ export function Audit() {
 					<select id={id} value={v.action} onChange={(e) => set('action')(e.currentTarget.value)}>
 						<option value="">{t('anyAction')}</option>
 						{Object.entries(ACTIONS).map(([g, list]) => (
-							<optgroup key={g} label={label('ttype_', g)}>
-								<option value={g + '.'}>{t('allActionsOn', { what: label('ttype_', g) })}</option>
+							<optgroup key={g} label={codeText('ttype_', g)}>
+								<option value={g + '.'}>{t('allActionsOn', { what: codeText('ttype_', g) })}</option>
 								{list.map((a) => <option key={a} value={`${g}.${a}`}>{actionText(`${g}.${a}`)}</option>)}
 							</optgroup>))}
 					</select>}
@@ -151,9 +151,9 @@ export function Audit() {
 					<tbody>{p.items.map((a) => (
 						<tr key={a.id}>
 							<td><time datetime={a.at}>{when(a.at, true)}</time></td>
-							<td>{a.actor && a.actor.label}<div class="note">{label('via_', a.via)}</div></td>
+							<td>{a.actor && a.actor.label}<div class="note">{codeText('via_', a.via)}</div></td>
 							<td>{actionText(a.action)}</td>
-							<td>{a.target && <>{a.target.label || a.target.id}<div class="note">{label('ttype_', a.target.type)}</div></>}</td>
+							<td>{a.target && <>{a.target.label || a.target.id}<div class="note">{codeText('ttype_', a.target.type)}</div></>}</td>
 							<td><Changes list={changes(a.old, a.new)} /></td>
 						</tr>))}
 					</tbody>

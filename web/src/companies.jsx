@@ -3,7 +3,7 @@
 // detail when it is a user's last company), manages its devices and its setting overrides.
 import { useState } from 'preact/hooks';
 import { api, get, qs } from './api.js';
-import { t, label } from './i18n.js';
+import { t, codeText } from './i18n.js';
 import { Field, FormError, Link, Loading, useForm, useLoad, confirmAction, navigate, UserPicker, MemberList } from './ui.jsx';
 import { usePaged, MoreButton } from './users.jsx';
 import { SettingsList } from './settings.jsx';
@@ -84,7 +84,7 @@ function Members({ id, ro }) {
 			{p.loading ? <Loading /> : <>
 				<FormError text={p.error} />
 				<MemberList items={p.items} ro={ro} onRemove={async (u) => { await api('DELETE', url(u)); p.reload(); }}>
-					{(u) => <><Link href={'/users/' + u.id}>{u.display_name}</Link> — {u.email} ({label('urole_', u.role)})</>}
+					{(u) => <><Link href={'/users/' + u.id}>{u.display_name}</Link> — {u.email} ({codeText('urole_', u.role)})</>}
 				</MemberList>
 				{!p.items.length && <p>{t('none')}</p>}
 				<MoreButton p={p} />
@@ -145,7 +145,7 @@ function Devices({ id, ro }) {
 					<tbody>{p.items.map((d) => editing === d.id ? (
 						<tr key={d.id}><td colSpan={5}><DeviceForm initial={d} onDone={() => { setEditing(null); p.reload(); }} onCancel={() => setEditing(null)} /></td></tr>
 					) : (
-						<tr key={d.id}><td>{d.name}</td><td>{label('device_', d.kind)}</td><td>{d.serial}</td><td>{d.notes}</td>
+						<tr key={d.id}><td>{d.name}</td><td>{codeText('device_', d.kind)}</td><td>{d.serial}</td><td>{d.notes}</td>
 							{!ro && <td><div class="row">
 								<button type="button" onClick={() => setEditing(d.id)} aria-label={`${t('edit')} ${d.name}`}>{t('edit')}</button>
 								<button type="button" class="danger" onClick={() => del(d)} aria-label={`${t('del')} ${d.name}`}>{t('del')}</button>

@@ -295,6 +295,29 @@ const S = {
 	exportedN: ['Entries exported: {n}.', 'Entrées exportées : {n}.', 'Экспортировано записей: {n}.'],
 	exportCut: ['Only the newest {n} were exported: narrow the filters for the rest.', 'Seules les {n} plus récentes ont été exportées : resserrez les filtres pour les autres.', 'Выгружены только {n} последних: сузьте фильтры, чтобы получить остальные.'],
 	periodBackwards: ['The end of the period is before its start.', 'La fin de la période précède son début.', 'Конец периода раньше его начала.'],
+	findTime: ['Find a time', 'Trouver un créneau', 'Подобрать время'],
+	findTimeHint: ['The first {n}-minute slots when you, the attendees of your organisation and, if you give seats, a room are free ({zone}).', 'Les premiers créneaux de {n} minutes où vous, les participants de votre organisation et, si vous indiquez des places, une salle êtes libres ({zone}).', 'Первые промежутки по {n} мин, когда свободны вы, участники из вашей организации и, если указаны места, переговорная ({zone}).'],
+	findTimeBetween: ['Between', 'Entre', 'С'],
+	findTimeAnd: ['and', 'et', 'до'],
+	findTimeSeats: ['Room seats', 'Places de salle', 'Мест в переговорной'],
+	findTimeSearch: ['Search', 'Chercher', 'Искать'],
+	findTimeSlots: ['Free times', 'Créneaux libres', 'Свободное время'],
+	findTimeUse: ['Use {slot}', 'Choisir {slot}', 'Выбрать {slot}'],
+	findTimeUseShort: ['Use', 'Choisir', 'Выбрать'],
+	findTimeNone: ['No free time in the next {n} days within these hours.', 'Aucun créneau libre dans les {n} prochains jours sur ces heures.', 'В ближайшие {n} дней в эти часы свободного времени нет.'],
+	findTimeUnknown: ['Not checked (not users you can look up): {who}', 'Non vérifiés (utilisateurs que vous ne pouvez pas consulter) : {who}', 'Не проверены (нет доступа к этим пользователям): {who}'],
+	findTimeLength: ['The event must last from 5 minutes to 24 hours to find a time.', 'L’événement doit durer de 5 minutes à 24 heures pour trouver un créneau.', 'Чтобы подобрать время, событие должно длиться от 5 минут до 24 часов.'],
+	findTimeHours: ['Give the hours as HH:MM, the second after the first.', 'Indiquez les heures au format HH:MM, la seconde après la première.', 'Укажите часы в формате ЧЧ:ММ, второе позже первого.'],
+	findTimePicked: ['Moved to {slot}: save to keep it.', 'Déplacé à {slot} : enregistrez pour le garder.', 'Перенесено на {slot}: сохраните, чтобы применить.'],
+	// read-only event details (guests, viewers)
+	eventWhen: ['When', 'Quand', 'Когда'],
+	eventRoomsRo: ['Rooms', 'Salles', 'Переговорные'],
+	organizerLabel: ['Organizer', 'Organisateur', 'Организатор'],
+	partstat_accepted: ['accepted', 'a accepté', 'принял(а)'],
+	partstat_declined: ['declined', 'a refusé', 'отклонил(а)'],
+	partstat_tentative: ['maybe', 'peut-être', 'возможно'],
+	partstat_needs_action: ['no answer yet', 'pas encore répondu', 'ещё не ответил(а)'],
+	partstat_delegated: ['delegated', 'a délégué', 'передал(а)'],
 	// calendar page (web/src/calendar)
 	calendar: ['Calendar', 'Agenda', 'Календарь'],
 	calendars: ['Calendars', 'Agendas', 'Календари'],
@@ -618,7 +641,7 @@ export const fill = (text, vars) => text.replace(/\{(\w+)\}/g, (m, k) => (vars &
 
 // the text of an API code (a role, an action…) by its key prefix, or the code itself when this
 // version of the app does not know it yet
-export function label(prefix, code) {
+export function codeText(prefix, code) {
 	const k = prefix + String(code || '').replace(/[^a-z0-9_]/gi, '_');
 	return k in S ? t(k) : String(code || '');
 }

@@ -4,7 +4,7 @@
 // effective rights for a team, and the manager's applications with "revoke selected".
 import { useState } from 'preact/hooks';
 import { api, get, qs } from './api.js';
-import { t, tOr, label } from './i18n.js';
+import { t, tOr, codeText } from './i18n.js';
 import { Field, FormError, Link, Loading, Check, useForm, useLoad } from './ui.jsx';
 import { usePaged, MoreButton } from './users.jsx';
 import { AppTable } from './apps.jsx';
@@ -62,7 +62,7 @@ export function ManagerPage({ id, ro }) {
 		<section aria-labelledby="mp-h">
 			<p><Link href={'/managers?tab=' + d.tab}>← {t('managers')}</Link></p>
 			<h1 id="mp-h">{d.user.display_name}</h1>
-			<p>{d.user.email} · {label('urole_', d.user.role)} · <Link href={'/users/' + d.user.id}>{t('edit')}</Link></p>
+			<p>{d.user.email} · {codeText('urole_', d.user.role)} · <Link href={'/users/' + d.user.id}>{t('edit')}</Link></p>
 			<LoginSettings id={id} initial={d.login_settings} ro={ro} />
 			{d.tab === 'team_managers' && <TeamsManaged id={id} teams={d.teams} ro={ro} onSaved={m.reload} />}
 			<RightsEditor id={id} rights={d.rights} ro={ro} />
@@ -174,7 +174,7 @@ function EffectiveRights({ id }) {
 			{team && (eff.loading ? <Loading /> : eff.error ? <FormError text={eff.error} /> : eff.data && (
 				<table>
 					<thead><tr><th>{t('rights')}</th><th>{t('status')}</th></tr></thead>
-					<tbody>{eff.data.items.map((r) => <tr key={r.name}><td>{tOr('right_' + r.name, r.label)}</td><td>{label('effstatus_', r.status)}</td></tr>)}</tbody>
+					<tbody>{eff.data.items.map((r) => <tr key={r.name}><td>{tOr('right_' + r.name, r.label)}</td><td>{codeText('effstatus_', r.status)}</td></tr>)}</tbody>
 				</table>))}
 		</section>
 	);

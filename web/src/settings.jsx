@@ -5,7 +5,7 @@
 // rooms' opening hours, web/src/roomRules.jsx).
 import { useState } from 'preact/hooks';
 import { api, get } from './api.js';
-import { t, tOr, label } from './i18n.js';
+import { t, tOr, codeText } from './i18n.js';
 import { FormError, Loading, Check, useForm, useLoad, confirmAction } from './ui.jsx';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -116,7 +116,7 @@ function HoursSetting({ item, ro, onSave, onRemove, saved }) {
 			<fieldset class="field">
 				<legend><code>{item.name}</code> — {tOr('setting_' + item.name, item.description)}</legend>
 				{ro ? <HoursView value={v} /> : <HoursEditor name={'set-' + item.name} value={v} onChange={(x) => { setV(x); setMsg(''); }} errDay={errDay} error={error} />}
-				<div class="hint">{t('source')}: {label('source_', item.source)}</div>
+				<div class="hint">{t('source')}: {codeText('source_', item.source)}</div>
 				{error && !errDay && <div class="error" role="alert">{error}</div>}
 			</fieldset>
 			{msg && <p role="status" class="ok">{msg}</p>}
@@ -150,7 +150,7 @@ function ValueEditor({ item, ro, onSave, onRemove, saved }) {
 	const err = f.formError || Object.values(f.errors)[0];
 	let input;
 	if (item.type === 'boolean') input = <input id={id} type="checkbox" checked={!!v} onChange={(e) => setV(e.currentTarget.checked)} />;
-	else if (item.allowed) input = <select id={id} value={v} onChange={(e) => setV(e.currentTarget.value)}>{item.allowed.map((a) => <option key={a} value={a}>{item.name === 'language' ? label('lang_', a) : a}</option>)}</select>;
+	else if (item.allowed) input = <select id={id} value={v} onChange={(e) => setV(e.currentTarget.value)}>{item.allowed.map((a) => <option key={a} value={a}>{item.name === 'language' ? codeText('lang_', a) : a}</option>)}</select>;
 	else if (isJson) input = <textarea id={id} rows={6} cols={50} value={v} onInput={(e) => setV(e.currentTarget.value)} />;
 	else input = <input id={id} type="text" value={v} onInput={(e) => setV(e.currentTarget.value)} />;
 	return (
@@ -158,7 +158,7 @@ function ValueEditor({ item, ro, onSave, onRemove, saved }) {
 			<div class="field">
 				<label for={id}><code>{item.name}</code> — {tOr('setting_' + item.name, item.description)}</label>
 				<fieldset disabled={ro}>{input}</fieldset>
-				<div class="hint">{t('source')}: {label('source_', item.source)}</div>
+				<div class="hint">{t('source')}: {codeText('source_', item.source)}</div>
 				{err && <div class="error" role="alert">{err}</div>}
 			</div>
 			{msg && <p role="status" class="ok">{msg}</p>}

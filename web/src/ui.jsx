@@ -1,7 +1,7 @@
 // Shared UI pieces: a tiny history router, labelled fields that show the API's error next to
 // them, a form hook mapping problem+json to fields, and a modal confirmation dialog.
 import { useState, useEffect, useRef } from 'preact/hooks';
-import { t, label } from './i18n.js';
+import { t, codeText } from './i18n.js';
 import { ApiError, get, qs } from './api.js';
 
 // --- router
@@ -169,7 +169,7 @@ export function UserPicker({ label, role, exclude = [], onAdd }) {
 				<ul class="members" aria-label={t('matches')} aria-busy={res.busy ? 'true' : undefined}>
 					{found.map((u) => (
 						<li key={u.id}>
-							<span>{u.display_name} <span class="note">— {u.email} ({label('urole_', u.role)})</span></span>
+							<span>{u.display_name} <span class="note">— {u.email} ({codeText('urole_', u.role)})</span></span>
 							<button type="button" class="small" disabled={f.busy} onClick={() => add(u)}
 								aria-label={`${t('add')} ${u.display_name || u.email}`}>{t('add')}</button>
 						</li>))}

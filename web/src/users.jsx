@@ -3,7 +3,7 @@
 // (revocable by administrators, read-only for the other readers).
 import { useState } from 'preact/hooks';
 import { api, get, qs } from './api.js';
-import { t, label } from './i18n.js';
+import { t, codeText } from './i18n.js';
 import { AppPasswordList } from './account.jsx';
 import { Field, FormError, Link, Loading, useForm, useLoad, confirmAction, navigate, errText } from './ui.jsx';
 
@@ -107,7 +107,7 @@ export function Users({ ro }) {
 						{p.items.map((u) => (
 							<tr key={u.id}>
 								<td><Link href={'/users/' + u.id}>{u.display_name}</Link></td>
-								<td>{u.email}</td><td>{label('urole_', u.role)}</td><td>{label('ustatus_', u.status)}</td>
+								<td>{u.email}</td><td>{codeText('urole_', u.role)}</td><td>{codeText('ustatus_', u.status)}</td>
 								<td>{(u.company_ids || []).map(cname).join(', ')}</td>
 							</tr>))}
 					</tbody>
@@ -150,7 +150,7 @@ function UserEdit({ user, ro, me, companies, reload }) {
 		<section aria-labelledby="user-h">
 			<p><Link href="/users">← {t('users')}</Link></p>
 			<h1 id="user-h">{user.display_name}</h1>
-			<p>{t('status')}: <strong>{label('ustatus_', user.status)}</strong></p>
+			<p>{t('status')}: <strong>{codeText('ustatus_', user.status)}</strong></p>
 			<form onSubmit={submit} class="panel">
 				<fieldset disabled={ro}>
 					<div class="grid">

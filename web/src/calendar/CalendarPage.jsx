@@ -122,7 +122,7 @@ export function CalendarPage({ me }) {
 				</div>
 			</div>
 			{guest && <Subscribe cals={items} email={me.user.email} />}
-			{dialog && dialog.kind === 'event' && <EventEditor target={dialog.target} calendars={items} viewTz={viewTz}
+			{dialog && dialog.kind === 'event' && <EventEditor target={dialog.target} calendars={items} viewTz={viewTz} me={me}
 				onClose={close} onSaved={(id, msg) => { close(); refetch(id); refetchRooms(); setNote(msg || ''); }} />}
 			{dialog && dialog.kind === 'calendar' && <CalendarForm cal={dialog.cal} defaultTz={viewTz} onClose={close} onSaved={calSaved} />}
 			{dialog && dialog.kind === 'share' && <ShareDialog cal={dialog.cal} me={me} onClose={close} />}

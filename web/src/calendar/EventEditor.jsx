@@ -10,6 +10,8 @@ import { t } from '../i18n.js';
 import { Field, FormError, Loading, useForm, confirmAction, errText } from '../ui.jsx';
 import { Dialog } from './Dialog.jsx';
 import { RecurrenceFields } from './RecurrenceFields.jsx';
+import { FindTime } from './FindTime.jsx';
+import { EventDetails } from './EventDetails.jsx';
 import { RoomsPanel, ROOMS_ENABLED } from './RoomsPanel.jsx';
 import { roomCatalogue } from './roomSchedule.js';
 import { atLeast, calPath } from './model.js';
@@ -75,7 +77,7 @@ function bookingNote(res) {
 	return out.join(' ');
 }
 
-export function EventEditor({ target, calendars, viewTz, onClose, onSaved }) {
+export function EventEditor({ target, calendars, viewTz, onClose, onSaved, me }) {
 	const isNew = target.mode === 'new';
 	const occ = target.occ;
 	const series = !isNew && occ.recurring && occ.recurrence_id;
@@ -91,6 +93,7 @@ export function EventEditor({ target, calendars, viewTz, onClose, onSaved }) {
 	const [initialRooms, setInitialRooms] = useState({ ids: [], states: {}, names: '' });
 	const [conflict, setConflict] = useState(null);
 	const [note, setNote] = useState('');
+	const [picked, setPicked] = useState('');
 	const f = useForm();
 
 	function reset(src, sc, event) {
@@ -217,6 +220,22 @@ export function EventEditor({ target, calendars, viewTz, onClose, onSaved }) {
 		});
 	}
 
+	// guests and viewers read the event as text
+	if (ro && !isNew) return (
+		<Dialog title={t('eventDetails')} onClose={onClose} wide>
+			<EventDetails occ={occ} ev={ev} viewTz={viewTz} roomNames={initialRooms.names} />
+			<div class="row"><button type="button" onClick={onClose}>{t('close')}</button></div>
+		</Dialog>
+	);
+
+	const minutes = v.allDay ? 0 : Math.round((parseFields(`${v.endDate}T${v.endTime}`) - parseFields(`${v.startDate}T${v.startTime}`)) / 60000);
+	function pickTime(times, room) {
+		setV((o) => ({ ...o, ...times }));
+		if (room && !rooms.length) setRooms([room.id]);
+		setNote('');
+		setPicked(`${times.startDate} ${times.startTime}–${times.endTime}`);
+	}
+
 	const orphan = Object.entries(f.errors).filter(([k]) => !SHOWN.includes(k)).map(([k, d]) => `${k}: ${d}`).join(' ');
 	const writable = calendars.filter((c) => atLeast(c.role, 'editor'));
 	const title = isNew ? t('newEvent') : ro ? t('eventDetails') : t('editEvent');
@@ -255,6 +274,8 @@ export function EventEditor({ target, calendars, viewTz, onClose, onSaved }) {
 								</select>}
 							</Field>)}
 					</fieldset>
+					{!ro && !v.allDay && me && <FindTime me={me} emails={emails(v.attendees)} startDate={v.startDate} minutes={minutes} tzid={v.tzid} onPick={pickTime} />}
+					{picked && <p class="note" role="status">{t('findTimePicked', { slot: picked })}</p>}
 					{!occScope && <RecurrenceFields r={v.rec} onChange={set('rec')} error={f.errors.rrule} />}
 					{!occScope && (
 						<Field label={t('attendees')} error={f.errors.attendees} hint={t('attendeesHint')}>{(id, d) =>
