@@ -72,6 +72,7 @@ static int write_row(struct db *db, const struct calendar *cal, const struct ics
 		.tzid = m->tzid,
 		.rrule = m->rrule,
 		.range_end = m->range_end,
+		.range_start = m->range_start,
 		.status = m->status ? m->status : "CONFIRMED",
 		.transp = m->transp ? m->transp : "OPAQUE",
 		.klass = m->klass ? m->klass : "PUBLIC",

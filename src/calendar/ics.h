@@ -15,7 +15,10 @@
  *   `busy_text`), checked and bounded, and expands the series by its own rules;
  *   a TZID with neither is refused;
  * - RECURRENCE-ID;RANGE=THISANDFUTURE overrides that one occurrence only;
- * - overrides without their master (no VEVENT without RECURRENCE-ID) are refused;
+ * - overrides without their master (no VEVENT without RECURRENCE-ID, as RFC
+ *   6638 gives someone invited to some occurrences only) are those
+ *   occurrences: the earliest stands in `master` with its recurrence_id set,
+ *   the others are its overrides; the JSON API cannot change such an event;
  * - DTSTART is always an occurrence (RFC 5545), even when the RRULE skips it;
  * - an expansion walks at most 1,000,000 rule steps: a rule without COUNT jumps
  *   next to the window first, a COUNT rule shows nothing past that many steps;
@@ -78,6 +81,7 @@ struct ics_event {
 	size_t nexdates;
 	int64_t recurrence_id; /* overrides only: the original start they replace; 0 for the master */
 	int64_t range_end;     /* master only: end of the last occurrence, overrides included, or ICS_FOREVER */
+	int64_t range_start;   /* master only: start of the first occurrence, overrides and RDATEs included */
 	char *status;     /* TENTATIVE, CONFIRMED (default), CANCELLED */
 	char *transp;     /* OPAQUE (default) or TRANSPARENT */
 	char *klass;      /* PUBLIC (default), PRIVATE, CONFIDENTIAL */

@@ -188,7 +188,7 @@ static int edit_open(const char *text, const char *default_tz, struct edit *e, s
 		return rc;
 	struct buf b = {0};
 	buf_printf(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n%sEND:VCALENDAR\r\n", text);
-	e->root = b.data ? icalparser_parse_string(b.data) : NULL;
+	e->root = b.data ? ics_raw_parse(b.data) : NULL;
 	buf_free(&b);
 	size_t n = e->root ? (size_t)icalcomponent_count_components(e->root, ICAL_VEVENT_COMPONENT) : 0;
 	if (!n || n != e->cur->noverrides + 1 || !(e->comp = calloc(n, sizeof *e->comp)))
@@ -197,7 +197,10 @@ static int edit_open(const char *text, const char *default_tz, struct edit *e, s
 	     c = icalcomponent_get_next_component(e->root, ICAL_VEVENT_COMPONENT))
 		e->comp[e->ncomp++] = c;
 	if (icalcomponent_get_first_property(e->comp[0], ICAL_RECURRENCEID_PROPERTY))
-		return ics_err(err, 0, NULL, "the stored event cannot be read"), E_INVALID;
+		return ics_err(err, 0, "RECURRENCE-ID",
+			       "the event holds single occurrences of a series kept elsewhere (no master): change it in "
+			       "the calendar app it came from"),
+		       E_INVALID;
 	return 0;
 }
 
@@ -243,7 +246,7 @@ static int apply(icalcomponent *c, const char *lines, unsigned mask, struct ics_
 {
 	struct buf b = {0};
 	buf_printf(&b, "BEGIN:VEVENT\r\n%sEND:VEVENT\r\n", lines ? lines : "");
-	icalcomponent *s = b.data ? icalparser_parse_string(b.data) : NULL;
+	icalcomponent *s = b.data ? ics_raw_parse(b.data) : NULL;
 	buf_free(&b);
 	if (!s)
 		return E_NOMEM;
@@ -408,7 +411,7 @@ int ics_override_set(const char *text, const char *default_tz, const struct ics_
 		time_line(&b, "RECURRENCE-ID", ev->recurrence_id, m->all_day, m->tzid, floating);
 		buf_printf(&b, "SEQUENCE:%d\r\n", m->sequence);
 		buf_puts(&b, "END:VEVENT\r\n");
-		c = b.data ? icalparser_parse_string(b.data) : NULL;
+		c = b.data ? ics_raw_parse(b.data) : NULL;
 		buf_free(&b);
 		if (!c) {
 			rc = E_NOMEM;

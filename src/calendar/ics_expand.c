@@ -120,19 +120,25 @@ static int walk(const struct ics_event *m, int64_t from, int (*fn)(void *ctx, in
 		int *capped)
 {
 	struct icalrecurrencetype rule = icalrecurrencetype_from_string(m->rrule);
-	if (rule.freq == ICAL_NO_RECURRENCE)
+	if (rule.freq == ICAL_NO_RECURRENCE) {
+		free(rule.rscale);
 		return 0;
+	}
 	icaltimezone *z = series_zone(m);
 	struct icaltimetype start = wall(m, z, m->start);
 	icalrecur_iterator *it = icalrecur_iterator_new(rule, start);
-	if (!it)
+	if (!it) {
+		free(rule.rscale);
 		return 0;
+	}
 	int64_t dur = m->end - m->start, margin = dur + 2 * 86400;
 	if (!rule.count && from > m->start + margin && from != INT64_MIN &&
 	    !icalrecur_iterator_set_start(it, wall(m, z, from - margin))) {
 		icalrecur_iterator_free(it); /* the rule refused the jump: walk from the start */
-		if (!(it = icalrecur_iterator_new(rule, start)))
+		if (!(it = icalrecur_iterator_new(rule, start))) {
+			free(rule.rscale);
 			return 0;
+		}
 	}
 	int rc = 0;
 	for (long steps = 0;; steps++) {
@@ -150,6 +156,7 @@ static int walk(const struct ics_event *m, int64_t from, int (*fn)(void *ctx, in
 			break;
 	}
 	icalrecur_iterator_free(it);
+	free(rule.rscale); /* RFC 7529's RSCALE: libical 3.0 strdups it and never frees it */
 	return rc < 0 ? rc : 0;
 }
 
@@ -183,7 +190,10 @@ int ics_expand_obj(const struct ics_object *o, int64_t from, int64_t to, int max
 		*truncated = 0;
 	if (max > ICS_EXPAND_MAX)
 		max = ICS_EXPAND_MAX;
-	if (!m->rrule && !pv->nrd) {
+	if (m->recurrence_id) { /* only overrides (ics_parse.c): the first stands as master */
+		if ((!m->status || strcmp(m->status, "CANCELLED")) && overlaps(&c, m->start, m->end))
+			rc = push(&c, m->start, m->end, m->recurrence_id, m);
+	} else if (!m->rrule && !pv->nrd) {
 		if (overlaps(&c, m->start, m->end))
 			rc = push(&c, m->start, m->end, 0, m);
 	} else {
@@ -193,6 +203,8 @@ int ics_expand_obj(const struct ics_object *o, int64_t from, int64_t to, int max
 		for (size_t i = 0; rc >= 0 && !c.full && i < pv->nrd; i++)
 			if (pv->rd_start[i] != m->start)
 				rc = instance(&c, pv->rd_start[i], pv->rd_end[i]);
+	}
+	if (m->recurrence_id || m->rrule || pv->nrd) {
 		for (size_t i = 0; rc >= 0 && !c.full && with_overrides && i < o->noverrides; i++) {
 			const struct ics_event *ov = &o->overrides[i];
 			if ((!ov->status || strcmp(ov->status, "CANCELLED")) && !excluded(&c, ov->recurrence_id) &&
@@ -236,26 +248,20 @@ int ics_expand(const char *text, const char *default_tz, int64_t from, int64_t t
 	return rc;
 }
 
-static int stop_first(void *p, int64_t s)
-{
-	*(int *)p = 1;
-	(void)s;
-	return 1;
-}
-
+/* A rule that yields nothing (UNTIL before DTSTART) is no error: DTSTART is
+ * the first instance whatever the rule says (RFC 5545 section 3.8.5.3), as
+ * Radicale and khal read it */
 int ics_rrule_check(const struct ics_event *m, const char **why)
 {
 	struct icalrecurrencetype rule = icalrecurrencetype_from_string(m->rrule);
+	int rc = 0;
 	if (rule.freq == ICAL_NO_RECURRENCE)
-		return *why = "the rule has no FREQ", E_INVALID;
-	if ((rule.freq == ICAL_MINUTELY_RECURRENCE || rule.freq == ICAL_SECONDLY_RECURRENCE) && !rule.count &&
-	    icaltime_is_null_time(rule.until))
-		return *why = "a MINUTELY or SECONDLY rule needs COUNT or UNTIL", E_INVALID;
-	int any = 0;
-	walk(m, INT64_MIN, stop_first, &any, NULL);
-	if (!any)
-		return *why = "the rule yields no occurrence", E_INVALID;
-	return 0;
+		rc = (*why = "the rule has no FREQ", E_INVALID);
+	else if ((rule.freq == ICAL_MINUTELY_RECURRENCE || rule.freq == ICAL_SECONDLY_RECURRENCE) && !rule.count &&
+		 icaltime_is_null_time(rule.until))
+		rc = (*why = "a MINUTELY or SECONDLY rule needs COUNT or UNTIL", E_INVALID);
+	free(rule.rscale);
+	return rc;
 }
 
 struct last {
@@ -277,6 +283,7 @@ int64_t ics_range_end(const struct ics_object *o)
 	int64_t end = m->end;
 	if (m->rrule) {
 		struct icalrecurrencetype rule = icalrecurrencetype_from_string(m->rrule);
+		free(rule.rscale);
 		if (!rule.count && icaltime_is_null_time(rule.until))
 			return ICS_FOREVER;
 		struct last l = {m->start, 0};

@@ -22,6 +22,7 @@ struct ics_priv {
 	struct ics_vtzs vtz;    /* the zones of its own VTIMEZONEs (ics_zones.h) */
 };
 #define ICS_PRIV(o) ((struct ics_priv *)(o))
+#define ICS_LAST_SECOND INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
 
 /* zones (ics.c) */
 icaltimezone *ics_zone(const char *tzid); /* builtin zone for an IANA name (or a known prefix form) */
@@ -54,6 +55,16 @@ int ics_parse_flags(const char *text, size_t len, const char *default_tz, unsign
 		    struct ics_object **out, struct ics_error *err);
 void ics_err(struct ics_error *err, int line, const char *prop, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* what libical would lose, kept (ics_raw.c): ics_raw_line writes one
+ * unfolded content line for libical with unknown names and edge-spaced or
+ * empty TEXT values masked (an empty value of another type is an error);
+ * ics_raw_restore unmasks a parsed tree and drops libical's warnings;
+ * ics_raw_parse does both for (stored or generated) text */
+struct buf;
+int ics_raw_line(struct buf *b, const char *s, int line, struct ics_error *err);
+void ics_raw_restore(icalcomponent *c);
+icalcomponent *ics_raw_parse(const char *text);
 
 /* expansion (ics_expand.c) */
 #define ICS_ITER_MAX 1000000 /* iterator steps of one expansion, at most */

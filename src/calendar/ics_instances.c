@@ -136,7 +136,7 @@ int ics_instances(const char *text, const char *default_tz, int64_t from, int64_
 	int rc = open_text(text, default_tz, &o, &v, &nv);
 	if (!rc) {
 		const struct ics_priv *pv = ICS_PRIV(o);
-		struct inst x = {o, v, nv, o->master.rrule || pv->nrd || o->noverrides, out};
+		struct inst x = {o, v, nv, o->master.rrule || pv->nrd || o->noverrides || o->master.recurrence_id, out};
 		rc = ics_expand_obj(o, from, to, max, 1, on_occurrence, &x, truncated);
 	}
 	ics_object_free(o);

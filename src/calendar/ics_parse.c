@@ -500,6 +500,13 @@ static int64_t stamp(icalcomponent *c, icalproperty_kind kind)
 	return ics_days_from_civil(t.year, t.month, t.day) * 86400 + t.hour * 3600 + t.minute * 60 + t.second;
 }
 
+/* icaldurationtype_as_int adds in 32 bits: "P99999999W" came out negative */
+static int64_t duration_secs(struct icaldurationtype d)
+{
+	int64_t s = (((int64_t)d.weeks * 7 + d.days) * 24 + d.hours) * 3600 + (int64_t)d.minutes * 60 + d.seconds;
+	return d.is_neg ? -s : s;
+}
+
 /* fields of the k-th VEVENT; pv gets its RDATE/EXDATE in UTC */
 static int extract(struct pctx *x, size_t k, icalcomponent *c, struct ics_event *e, struct ics_priv *pv)
 {
@@ -546,9 +553,13 @@ static int extract(struct pctx *x, size_t k, icalcomponent *c, struct ics_event 
 			return ics_err(x->err, prop_line(x, k, "DTEND", 0), "DTEND", "DTEND comes before DTSTART"),
 			       E_INVALID;
 	} else if (du) {
-		int secs = icaldurationtype_as_int(icalproperty_get_duration(du));
+		int64_t secs = duration_secs(icalproperty_get_duration(du));
 		if (secs < 0)
 			return ics_err(x->err, prop_line(x, k, "DURATION", 0), "DURATION", "negative DURATION"),
+			       E_INVALID;
+		if (secs > ICS_LAST_SECOND - e->start)
+			return ics_err(x->err, prop_line(x, k, "DURATION", 0), "DURATION",
+				       "DURATION too large: the event would end after the year 9999"),
 			       E_INVALID;
 		e->end = e->start + secs;
 	} else {
@@ -568,7 +579,13 @@ static int extract(struct pctx *x, size_t k, icalcomponent *c, struct ics_event 
 			if ((rc = prop_time(x, k, p, "RDATE", r.period.end, 0, &en, NULL, NULL)))
 				return rc;
 		} else if (period) {
-			en = s + icaldurationtype_as_int(r.period.duration);
+			int64_t secs = duration_secs(r.period.duration);
+			if (secs < 0 || secs > ICS_LAST_SECOND - s)
+				return ics_err(x->err, prop_line(x, k, "RDATE", 0), "RDATE",
+					       secs < 0 ? "negative duration of a period"
+							: "duration of a period too large: it would end after the year 9999"),
+				       E_INVALID;
+			en = s + secs;
 		}
 		if ((rc = push_str(&e->rdates, &e->nrdates, icalproperty_get_value_as_string_r(p))))
 			return rc;
@@ -758,19 +775,21 @@ static int assemble(struct pctx *x, struct piece *pc, size_t np, struct ics_priv
 			       E_INVALID;
 		master = i;
 	}
-	if (master == np)
-		return ics_err(x->err, line_no(x, x->ev[pc[0].k].b), "RECURRENCE-ID",
-			       "only overrides (RECURRENCE-ID) and no series they belong to"),
-		       E_INVALID;
 	if (np - 1 > ICS_MAX_OVERRIDES)
 		return ics_err(x->err, line_no(x, x->ev[pc[ICS_MAX_OVERRIDES + 1].k].b), "RECURRENCE-ID",
 			       "more than %d overrides", ICS_MAX_OVERRIDES),
 		       E_INVALID;
-	struct piece t = pc[0];
-	pc[0] = pc[master];
-	pc[master] = t;
-	qsort(pc + 1, np - 1, sizeof *pc, by_rid);
-	for (size_t i = 2; i < np; i++)
+	/* only overrides (RFC 6638 section 3.2.6: someone invited to some
+	 * occurrences of a series gets those): the earliest stands in the master's
+	 * place, with its recurrence_id, and the object is those occurrences */
+	int masterless = master == np;
+	if (!masterless) {
+		struct piece t = pc[0];
+		pc[0] = pc[master];
+		pc[master] = t;
+	}
+	qsort(pc + !masterless, np - !masterless, sizeof *pc, by_rid);
+	for (size_t i = 1 + !masterless; i < np; i++)
 		if (pc[i].e.recurrence_id == pc[i - 1].e.recurrence_id)
 			return ics_err(x->err, prop_line(x, pc[i].k, "RECURRENCE-ID", 0), "RECURRENCE-ID",
 				       "two overrides of one occurrence"),
@@ -797,6 +816,15 @@ static int assemble(struct pctx *x, struct piece *pc, size_t np, struct ics_priv
 	if (o->master.rrule && ics_rrule_check(&o->master, &why))
 		return ics_err(x->err, prop_line(x, pc[0].k, "RRULE", 0), "RRULE", "%s", why), E_INVALID;
 	o->master.range_end = ics_range_end(o);
+	/* an occurrence may be moved (or an RDATE put) before DTSTART: the
+	 * indexed window starts at the earliest of them */
+	o->master.range_start = o->master.start;
+	for (size_t i = 0; i < pv->nrd; i++)
+		if (pv->rd_start[i] < o->master.range_start)
+			o->master.range_start = pv->rd_start[i];
+	for (size_t i = 0; i < o->noverrides; i++)
+		if (o->overrides[i].start < o->master.range_start)
+			o->master.range_start = o->overrides[i].start;
 	struct buf text = {0}, busy = {0};
 	int rc = ics_vtzs_write(&pv->vtz, &text); /* the zones of its own, first */
 	if (!rc)
@@ -835,12 +863,13 @@ int ics_parse_lines(const struct ics_lline *v, size_t n, const char *default_tz,
 		goto out;
 	x.defz = default_tz ? ics_zone(default_tz) : NULL;
 	for (size_t i = 0; !rc && i < n; i++)
-		if (!(rc = buf_puts(&b, v[i].s)))
+		if (!(rc = ics_raw_line(&b, v[i].s, line_no(&x, i), err)))
 			rc = buf_append(&b, "\r\n", 2);
 	if (rc || !(x.root = icalparser_parse_string(b.data))) {
 		rc = rc ? rc : (ics_err(err, 0, NULL, "the text cannot be read as iCalendar"), E_INVALID);
 		goto out;
 	}
+	ics_raw_restore(x.root);
 	if (icalcomponent_isa(x.root) != ICAL_VCALENDAR_COMPONENT) {
 		rc = (ics_err(err, 0, NULL, "the text cannot be read as one VCALENDAR"), E_INVALID);
 		goto out;

@@ -103,7 +103,7 @@ int ics_set_answers(const char *text, const char *default_tz, const struct ics_a
 	*out = NULL;
 	memset(err, 0, sizeof *err);
 	buf_printf(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n%sEND:VCALENDAR\r\n", text);
-	icalcomponent *root = b.data ? icalparser_parse_string(b.data) : NULL;
+	icalcomponent *root = b.data ? ics_raw_parse(b.data) : NULL;
 	buf_free(&b);
 	if (!root)
 		return ics_err(err, 0, NULL, "the stored event cannot be read"), E_INVALID;

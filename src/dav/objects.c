@@ -159,9 +159,8 @@ int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 		goto fail;
 	}
 	if (ics_parse_object(r->body.data ? r->body.data : "", r->body.len, res.cal.time_zone, &o, &err)) {
-		rc = (dav_reply_error(r, 403, CALDAV_NS, "valid-calendar-data", "%s%s%s",
-				     err.line ? arena_printf(r->arena, "line %d: ", err.line) : "",
-				     *err.property ? arena_printf(r->arena, "%s: ", err.property) : "", err.message),
+		/* the message already names the line and the property */
+		rc = (dav_reply_error(r, 403, CALDAV_NS, "valid-calendar-data", "%s", err.message),
 		E_INVALID);
 		goto fail;
 	}

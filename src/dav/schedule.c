@@ -274,8 +274,7 @@ int dav_schedule_post(struct req *r, struct db *db, const struct dav_path *p)
 				       "a scheduling message is text/calendar"),
 		       E_INVALID;
 	if (ics_parse_fb_request(r->body.data ? r->body.data : "", r->body.len, &q, &err)) {
-		rc = bad_message(r, arena_printf(r->arena, "%s%s%s", *err.property ? err.property : "",
-						 *err.property ? ": " : "", err.message));
+		rc = bad_message(r, arena_printf(r->arena, "%s", err.message)); /* it names the property */
 		goto out;
 	}
 	if (!is_my_address(r, q.organizer)) {

@@ -50,16 +50,21 @@ static const char *nz(const char *s)
 	return s ? s : "";
 }
 
+static int64_t range_start(const struct event_row *e)
+{
+	return e->range_start && e->range_start < e->start_at ? e->range_start : e->start_at;
+}
+
 int store_event_insert(struct db *db, const struct event_row *e)
 {
 	int rc = db_exec(db,
-			 "INSERT INTO events (" EVENT_COLS ", href) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			 " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			 "sssssssssiidssissssdsisiis", e->account_id, e->id, e->calendar_id, e->uid, e->ical,
+			 "INSERT INTO events (" EVENT_COLS ", href, range_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			 " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			 "sssssssssiidssissssdsisiisi", e->account_id, e->id, e->calendar_id, e->uid, e->ical,
 			 e->ical_busy, nz(e->tzids), nz(e->summary), nz(e->location), e->start_at, e->end_at,
 			 e->all_day, e->tzid, e->rrule, e->range_end, nz(e->status), nz(e->transp),
 			 nz(e->klass), e->organizer, e->sequence, e->etag, e->modseq, e->created_by,
-			 e->created_at, e->updated_at, e->href);
+			 e->created_at, e->updated_at, e->href, range_start(e));
 	if (rc < 0)
 		return rc;
 	/* a name that comes back after deletion is no longer a deletion (a UID
@@ -77,11 +82,11 @@ int store_event_update(struct db *db, const struct event_row *e)
 			 "UPDATE events SET uid = ?, ical = ?, ical_busy = ?, tzids = ?, summary = ?,"
 			 " location = ?, start_at = ?, end_at = ?, all_day = ?, tzid = ?, rrule = ?,"
 			 " range_end = ?, status = ?, transp = ?, class = ?, organizer = ?, sequence = ?,"
-			 " etag = ?, modseq = ?, updated_at = ? WHERE account_id = ? AND id = ?",
-			 "ssssssiidssissssdsiiss", e->uid, e->ical, e->ical_busy, nz(e->tzids), nz(e->summary),
+			 " etag = ?, modseq = ?, updated_at = ?, range_start = ? WHERE account_id = ? AND id = ?",
+			 "ssssssiidssissssdsiiiss", e->uid, e->ical, e->ical_busy, nz(e->tzids), nz(e->summary),
 			 nz(e->location), e->start_at, e->end_at, e->all_day, e->tzid, e->rrule, e->range_end,
 			 nz(e->status), nz(e->transp), nz(e->klass), e->organizer, e->sequence, e->etag,
-			 e->modseq, e->updated_at, e->account_id, e->id);
+			 e->modseq, e->updated_at, range_start(e), e->account_id, e->id);
 	if (rc < 0)
 		return rc;
 	return rc ? 0 : E_NOTFOUND;
@@ -184,7 +189,7 @@ int store_event_window(struct db *db, const char *account_id, const char *calend
 	struct db_rows *r;
 	int found, rc = db_query(db, &r,
 				 "SELECT " EVENT_SEL " FROM events WHERE account_id = ? AND calendar_id = ?"
-				 " AND start_at < ? AND range_end > ? ORDER BY start_at, id",
+				 " AND range_start < ? AND range_end > ? ORDER BY start_at, id",
 				 "ssii", account_id, calendar_id, to, from);
 	if (rc)
 		return rc;

@@ -19,6 +19,9 @@ struct event_row {
 	int all_day;
 	const char *tzid, *rrule; /* NULL when absent */
 	int64_t range_end;
+	/* start of the first occurrence, overrides and RDATEs included (an
+	 * occurrence moved before DTSTART); 0 or later than start_at: start_at */
+	int64_t range_start;
 	const char *status, *transp, *klass, *organizer;
 	int sequence;
 	const char *etag;
@@ -42,7 +45,7 @@ int store_event_by_uid(struct db *db, const char *account_id, const char *calend
 /* by CalDAV resource name in a calendar (E_NOTFOUND when none) */
 int store_event_by_href(struct db *db, const char *account_id, const char *calendar_id, const char *href,
 			store_event_cb cb, void *ctx);
-/* events with an occurrence that may overlap [from, to): start_at < to and
+/* events with an occurrence that may overlap [from, to): range_start < to and
  * range_end > from, in start order; cb returning non-zero stops with it */
 int store_event_window(struct db *db, const char *account_id, const char *calendar_id, int64_t from,
 		       int64_t to, store_event_cb cb, void *ctx);

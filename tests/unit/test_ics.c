@@ -134,8 +134,6 @@ static void refusals_name_their_line(void **state)
 		"DURATION", "DTEND together");
 	refused(EV("UID:a" CRLF "DTSTART:20260101T100000Z" CRLF "RRULE:FREQ=MINUTELY" CRLF), 6, "RRULE",
 		"COUNT or UNTIL");
-	refused(EV("UID:a" CRLF "DTSTART:20260101T100000Z" CRLF "RRULE:FREQ=DAILY;UNTIL=20250101T000000Z" CRLF), 6,
-		"RRULE", "no occurrence");
 	refused(EV("UID:a" CRLF "DTSTART:20260101T100000Z" CRLF "RRULE:FREQ=FOO" CRLF), 6, "RRULE", "invalid value");
 	refused(EV("UID:a" CRLF "DTSTART;TZID=Mars/Olympus:20260101T100000" CRLF), 5, "DTSTART", "unknown time zone");
 	refused("BEGIN:VCALENDAR" CRLF "VERSION:2.0" CRLF "BEGIN:VTODO" CRLF "UID:t" CRLF "END:VTODO" CRLF
@@ -533,6 +531,129 @@ static void import_of_concatenated_calendars_with_their_zones(void **state)
 	assert_int_equal(skipped, 0);
 }
 
+/* issue 13: what other apps write is kept exactly, and only real errors refuse */
+static void other_apps_data_is_kept(void **state)
+{
+	(void)state;
+	const char *t = EV("UID:k" CRLF "DTSTAMP:20260101T000000Z" CRLF "DTSTART:20260105T100000Z" CRLF
+			   "DTEND:20260105T110000Z" CRLF "DESCRIPTION:" CRLF "LOCATION;LANGUAGE=en:" CRLF
+			   "CATEGORIES:" CRLF "X-GOOGLE-CONFERENCE:" CRLF "SUMMARY:  two spaces each side  " CRLF
+			   "LINK;LINKREL=latest-version;VALUE=URI:https://example.com/v2" CRLF
+			   "VENDORPROP;FOO=bar:some value" CRLF "ATTENDEE;X-NUM-GUESTS=0;EMAIL=b@x.org:mailto:b@x.org" CRLF
+			   "BEGIN:VALARM" CRLF "ACTION:DISPLAY" CRLF "TRIGGER:-PT15M" CRLF "DESCRIPTION:" CRLF
+			   "END:VALARM" CRLF);
+	struct ics_object *o = parse_ok(t, "UTC");
+	assert_string_equal(o->master.summary, "  two spaces each side  ");
+	assert_string_equal(o->master.description, "");
+	assert_string_equal(o->master.location, "");
+	const char *kept[] = {"\r\nDESCRIPTION:\r\n", "\r\nLOCATION;LANGUAGE=en:\r\n", "\r\nCATEGORIES:\r\n",
+			      "\r\nX-GOOGLE-CONFERENCE:\r\n", "\r\nSUMMARY:  two spaces each side  \r\n",
+			      "LINKREL=latest-version", ":https://example.com/v2\r\n", "\r\nVENDORPROP;FOO=bar:some value\r\n",
+			      "EMAIL=b@x.org"};
+	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+		if (!strstr(o->text, kept[i]))
+			fprintf(stderr, "missing %s in\n%s", kept[i], o->text);
+		assert_non_null(strstr(o->text, kept[i]));
+	}
+	assert_null(strstr(o->text, "X-LIC"));
+	assert_null(strstr(o->text, "CONVENE"));
+	/* an edit through the JSON API keeps them too */
+	struct ics_object *u = NULL;
+	struct ics_error err;
+	struct ics_event ch = o->master;
+	ch.location = "Room 2";
+	assert_int_equal(ics_update(o->text, "UTC", &ch, ICS_F_LOCATION, &u, &err), 0);
+	assert_non_null(strstr(u->text, "\r\nVENDORPROP;FOO=bar:some value\r\n"));
+	assert_non_null(strstr(u->text, "\r\nSUMMARY:  two spaces each side  \r\n"));
+	assert_non_null(strstr(u->text, "\r\nDESCRIPTION:\r\n"));
+	assert_non_null(strstr(u->text, "\r\nLOCATION:Room 2\r\n"));
+	ics_object_free(u);
+	ics_object_free(o);
+	/* an empty value of a type that cannot be empty is a real error, named once */
+	refused(EV("UID:a" CRLF "DTSTART:20260101T100000Z" CRLF "URL:" CRLF), 6, "URL",
+		"line 6: URL: the value is empty");
+	refused(EV("UID:a" CRLF "DTSTART:20260101T100000Z" CRLF "SEQUENCE:" CRLF), 6, "SEQUENCE", "empty");
+	/* 99999999 weeks: too large, not "negative" (32-bit overflow) */
+	refused(EV("UID:a" CRLF "DTSTART:20260101T100000Z" CRLF "DURATION:P99999999W" CRLF), 6, "DURATION",
+		"too large");
+}
+
+static void series_edges(void **state)
+{
+	(void)state;
+	struct occs c = {0};
+	int tr;
+	/* UNTIL before DTSTART: DTSTART is still the first instance (RFC 5545 3.8.5.3) */
+	const char *u = EV("UID:u" CRLF "DTSTART:20260110T100000Z" CRLF "DTEND:20260110T110000Z" CRLF
+			   "RRULE:FREQ=DAILY;UNTIL=20260101T000000Z" CRLF);
+	struct ics_object *o = parse_ok(u, "UTC");
+	assert_int_equal(o->master.range_end, utc("2026-01-10T11:00:00"));
+	assert_int_equal(ics_expand(o->text, "UTC", utc("2026-01-01T00:00:00"), utc("2026-02-01T00:00:00"), 10, collect,
+				    &c, &tr),
+			 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.start[0], utc("2026-01-10T10:00:00"));
+	ics_object_free(o);
+	/* an occurrence moved before the series' first start: the window starts there */
+	const char *e = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+			"BEGIN:VEVENT\r\nUID:e\r\nDTSTART:20260110T100000Z\r\nDTEND:20260110T110000Z\r\n"
+			"RRULE:FREQ=DAILY;COUNT=3\r\nRDATE:20260108T100000Z\r\nEND:VEVENT\r\n"
+			"BEGIN:VEVENT\r\nUID:e\r\nRECURRENCE-ID:20260111T100000Z\r\nSUMMARY:Moved\r\n"
+			"DTSTART:20260101T100000Z\r\nDTEND:20260101T110000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+	o = parse_ok(e, "UTC");
+	assert_int_equal(o->master.range_start, utc("2026-01-01T10:00:00"));
+	memset(&c, 0, sizeof c);
+	assert_int_equal(ics_expand(o->text, "UTC", utc("2026-01-01T00:00:00"), utc("2026-01-02T00:00:00"), 10, collect,
+				    &c, &tr),
+			 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.summary[0], "Moved");
+	assert_int_equal(c.rid[0], utc("2026-01-11T10:00:00"));
+	ics_object_free(o);
+	/* only overrides, no master (RFC 6638: invited to two occurrences) */
+	const char *m = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+			"BEGIN:VEVENT\r\nUID:m\r\nRECURRENCE-ID:20260112T100000Z\r\nSUMMARY:Second\r\n"
+			"DTSTART:20260112T120000Z\r\nDTEND:20260112T130000Z\r\nEND:VEVENT\r\n"
+			"BEGIN:VEVENT\r\nUID:m\r\nRECURRENCE-ID:20260111T100000Z\r\nSUMMARY:First\r\n"
+			"DTSTART:20260111T100000Z\r\nDTEND:20260111T110000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+	o = parse_ok(m, "UTC");
+	assert_int_equal(o->master.recurrence_id, utc("2026-01-11T10:00:00"));
+	assert_int_equal(o->noverrides, 1);
+	assert_int_equal(o->master.range_start, utc("2026-01-11T10:00:00"));
+	assert_int_equal(o->master.range_end, utc("2026-01-12T13:00:00"));
+	memset(&c, 0, sizeof c);
+	assert_int_equal(ics_expand(o->text, "UTC", utc("2026-01-01T00:00:00"), utc("2026-02-01T00:00:00"), 10, collect,
+				    &c, &tr),
+			 0);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.summary[0], "First");
+	assert_string_equal(c.summary[1], "Second");
+	assert_int_equal(c.rid[1], utc("2026-01-12T10:00:00"));
+	struct buf b = {0};
+	assert_int_equal(ics_instances(o->text, "UTC", utc("2026-01-12T00:00:00"), utc("2026-01-13T00:00:00"), 10, &b,
+				       &tr),
+			 0);
+	assert_non_null(strstr(b.data, "SUMMARY:Second"));
+	assert_null(strstr(b.data, "SUMMARY:First"));
+	buf_free(&b);
+	struct ics_object *x = NULL;
+	struct ics_error err;
+	struct ics_event ch = o->master;
+	ch.summary = "x";
+	assert_int_equal(ics_update(o->text, "UTC", &ch, ICS_F_SUMMARY, &x, &err), E_INVALID);
+	assert_non_null(strstr(err.message, "no master"));
+	ics_object_free(o);
+	/* RFC 7529 RSCALE: parsed, expanded, and its string freed (LeakSanitizer watches) */
+	const char *r = EV("UID:r" CRLF "DTSTART:20260110T100000Z" CRLF "RRULE:RSCALE=GREGORIAN;FREQ=MONTHLY;COUNT=3" CRLF);
+	o = parse_ok(r, "UTC");
+	memset(&c, 0, sizeof c);
+	assert_int_equal(ics_expand(o->text, "UTC", utc("2026-01-01T00:00:00"), utc("2027-01-01T00:00:00"), 10, collect,
+				    &c, &tr),
+			 0);
+	assert_int_equal(c.n, 3);
+	ics_object_free(o);
+}
+
 int main(void)
 {
 	if (ics_init())
@@ -549,6 +670,8 @@ int main(void)
 		cmocka_unit_test(import_of_concatenated_calendars_with_their_zones),
 		cmocka_unit_test(build_update_override_cancel),
 		cmocka_unit_test(zones),
+		cmocka_unit_test(other_apps_data_is_kept),
+		cmocka_unit_test(series_edges),
 		cmocka_unit_test(custom_vtimezone_is_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
