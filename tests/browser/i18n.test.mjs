@@ -25,7 +25,7 @@ const files = [];
 })(src);
 
 // texts that are the same in every language (a brand, a unit, a format shown as an example)
-const SAME = /^(convene|CalDAV|iCalendar|ICS|HH:MM|\{n\} min|E-mail|Options|Description|Actions?|Applications|Notes|Public)\b/;
+const SAME = /^(English|Français|Русский|convene|CalDAV|iCalendar|ICS|HH:MM|\{n\} min|E-mail|Options|Description|Actions?|Applications|Notes|Public)\b/;
 const CYRILLIC = /[\u0400-\u04ff]/;
 const holders = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
 

@@ -4,7 +4,8 @@
 // (AppPasswordList) is also the "App passwords" panel of a user's page in the admin center.
 import { useState } from 'preact/hooks';
 import { api } from './api.js';
-import { t } from './i18n.js';
+import { timeZones } from './calendar/tz.js';
+import { t, codeText } from './i18n.js';
 import { Field, FormError, Loading, useForm, useLoad, confirmAction } from './ui.jsx';
 import { when, userZone } from './time.js';
 
@@ -118,11 +119,54 @@ function AppPasswords() {
 	);
 }
 
-export function Account({ me }) {
+// the user's own language and time zone (PATCH /api/v1/me); empty: as the organisation says
+function Preferences({ me, onChanged }) {
+	const [v, setV] = useState({ language: me.user.language || '', time_zone: me.user.time_zone || '' });
+	const [msg, setMsg] = useState('');
+	const f = useForm();
+	const submit = (e) => {
+		e.preventDefault(); setMsg('');
+		f.run(async () => {
+			await api('PATCH', '/api/v1/me', { language: v.language || null, time_zone: v.time_zone || null });
+			savedPrefs = true;
+			await onChanged();
+		});
+	};
+	const [saved] = useState(() => { const s = savedPrefs; savedPrefs = false; return s; });
+	return (
+		<form class="panel" onSubmit={submit} aria-labelledby="prefs-h">
+			<h2 id="prefs-h">{t('prefsTitle')}</h2>
+			<div class="grid">
+				<Field label={t('prefsLanguage')} error={f.errors.language}>{(id, d) =>
+					<select id={id} aria-describedby={d} value={v.language} onChange={(e) => { setV({ ...v, language: e.currentTarget.value }); setMsg(''); }}>
+						<option value="">{t('prefsAsOrganisation')}</option>
+						{['en', 'fr', 'ru'].map((l) => <option key={l} value={l} lang={l}>{codeText('langself_', l)}</option>)}
+					</select>}
+				</Field>
+				<Field label={t('timeZone')} error={f.errors.time_zone}>{(id, d) =>
+					<select id={id} aria-describedby={d} value={v.time_zone} onChange={(e) => { setV({ ...v, time_zone: e.currentTarget.value }); setMsg(''); }}>
+						<option value="">{t('prefsAsOrganisation')}</option>
+						{timeZones([v.time_zone]).map((z) => <option key={z} value={z}>{z}</option>)}
+					</select>}
+				</Field>
+			</div>
+			<p class="note">{t('prefsNow', { lang: codeText('langself_', me.language), zone: me.time_zone || '' })}</p>
+			<FormError text={f.formError} />
+			{(msg || saved) && <p role="status" class="ok">{msg || t('saved')}</p>}
+			<button type="submit" class="primary" disabled={f.busy}>{t('save')}</button>
+		</form>
+	);
+}
+let savedPrefs = false; // the page is remounted with the new language: it says "Saved." then
+
+export function Account({ me, onMeChanged }) {
+	// the user's own language and zone exist once the server has them (GET /api/v1/me *_source)
+	const prefs = me.language_source !== undefined || me.time_zone_source !== undefined;
 	return (
 		<section aria-labelledby="account-h">
 			<h1 id="account-h">{t('myAccount')}</h1>
 			<p>{me.user.display_name} — <code>{me.user.email}</code></p>
+			{prefs && <Preferences key={me.language + (me.time_zone || '')} me={me} onChanged={onMeChanged} />}
 			<OwnPassword />
 			<AppPasswords />
 		</section>

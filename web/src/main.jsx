@@ -33,6 +33,26 @@ function pagesFor(role) {
 }
 const LABEL = { users: 'users', managers: 'managers', apps: 'applications', companies: 'companies', teams: 'teams', settings: 'settings', audit: 'audit', calendar: 'calendar', rooms: 'rooms' };
 
+// administrators are told when e-mails cannot leave (GET /api/v1/mail-status), on every page
+function MailBanner() {
+	const [st, setSt] = useState(null);
+	useEffect(() => {
+		let live = true;
+		const load = () => api('GET', '/api/v1/mail-status').then((s) => live && setSt(s), () => {});
+		load();
+		const h = setInterval(load, 120000);
+		return () => { live = false; clearInterval(h); };
+	}, []);
+	if (!st || st.state === 'ok') return null;
+	return (
+		<p class="banner mail-banner" role="status">
+			<strong>{st.state === 'held' ? t('mailBannerHeld') : t('mailBannerFailing')}</strong>
+			{st.queued > 0 && ' ' + t('mailQueuedN', { n: st.queued })}
+			{st.detail && <span class="note"> {st.detail}</span>}
+		</p>
+	);
+}
+
 // the calendar page brings FullCalendar (~300 kB): loaded only when it is opened
 function CalendarPage(props) {
 	const [page, setPage] = useState({ C: null, err: '' });
@@ -82,7 +102,7 @@ function App() {
 	const seg = path.split('/').filter(Boolean);
 	let page = seg[0] || pages[0];
 	let body;
-	if (page === 'account') body = <Account me={me} />; // one's own, for every role
+	if (page === 'account') body = <Account me={me} onMeChanged={loadMe} />; // one's own, for every role
 	else if (!pages.length) body = <p>{t('notAllowed')}</p>;
 	else if (!pages.includes(page)) body = <p>{t('notFound')}</p>;
 	else if (page === 'users') body = seg[1] ? <UserPage id={seg[1]} ro={ro} me={me} /> : <Users ro={ro} />;
@@ -107,6 +127,7 @@ function App() {
 				<button type="button" onClick={signOut}>{t('signOut')}</button>
 			</header>
 			{ro && <p class="banner" role="note">{t('readOnly')}</p>}
+			{role === 'admin' && <MailBanner />}
 			<main id="main" tabIndex={-1}>{body}</main>
 		</div>
 	);

@@ -5,13 +5,14 @@
 // Administrators edit; everyone else who may see rooms reads (`ro`).
 import { useState, useEffect } from 'preact/hooks';
 import { api, get, qs } from './api.js';
-import { t } from './i18n.js';
+import { t, codeText } from './i18n.js';
 import { Field, FormError, Link, Loading, Check, useForm, useLoad, confirmAction, navigate, errText } from './ui.jsx';
 import { when, userZone } from './time.js';
 import { RulesEditor, DelegatesEditor, rulesState, rulesToSend } from './roomRules.jsx';
 
 const roomUrl = (id) => '/api/v1/rooms/' + encodeURIComponent(id);
 const tagsText = (list) => (list || []).join(', ');
+export const CATEGORIES = ['conference_room', 'other']; // a room's category, as Google Workspace names them
 const tagsList = (text) => text.split(/[,\s]+/).map((x) => x.trim()).filter(Boolean);
 const bookingTime = (iso) => (iso ? iso.replace('T', ' ').slice(0, 16) : ''); // a wall time of the room's zone
 
@@ -25,15 +26,16 @@ function useCompanies(enabled) {
 export function Rooms({ ro }) {
 	const [q, setQ] = useState('');
 	const [query, setQuery] = useState('');
-	const [fl, setFl] = useState({ building: '', capacity: '', equipment: '' });
+	const [fl, setFl] = useState({ building: '', capacity: '', equipment: '', category: '' });
 	const list = useLoad(() => get('/api/v1/rooms' + qs({ q: query })), [query]);
 	useEffect(() => { const h = setTimeout(() => setQuery(q.trim()), 250); return () => clearTimeout(h); }, [q]);
 	const items = (list.data && list.data.items) || [];
 	const buildings = [...new Set(items.map((r) => r.building).filter(Boolean))].sort();
 	const tags = [...new Set(items.flatMap((r) => r.equipment))].sort();
 	const minCap = Number(fl.capacity) || 0;
+	const hasCategory = items.some((r) => r.category !== undefined); // a server that knows categories
 	const shown = items.filter((r) => (!fl.building || r.building === fl.building) && r.capacity >= minCap &&
-		(!fl.equipment || r.equipment.includes(fl.equipment)));
+		(!fl.equipment || r.equipment.includes(fl.equipment)) && (!fl.category || r.category === fl.category));
 	const setF = (k) => (e) => setFl({ ...fl, [k]: e.currentTarget.value });
 	return (
 		<section aria-labelledby="rm-h">
@@ -53,31 +55,38 @@ export function Rooms({ ro }) {
 						{tags.map((x) => <option key={x} value={x}>{x}</option>)}
 					</select>}
 				</Field>
+				{hasCategory && <Field label={t('roomCategory')}>{(fid) =>
+					<select id={fid} value={fl.category} onChange={setF('category')}>
+						<option value="">{t('anyCategory')}</option>
+						{CATEGORIES.map((c) => <option key={c} value={c}>{t('category_' + c)}</option>)}
+					</select>}
+				</Field>}
 			</form>
 			{list.loading && !list.data ? <Loading /> : <>
 				<FormError text={list.error} />
 				<table aria-label={t('rooms')}>
-					<thead><tr><th>{t('name')}</th><th>{t('building')}</th><th>{t('floor')}</th><th>{t('capacity')}</th><th>{t('equipment')}</th></tr></thead>
+					<thead><tr><th>{t('name')}</th><th>{t('building')}</th><th>{t('floor')}</th><th>{t('capacity')}</th><th>{t('equipment')}</th>{hasCategory && <th>{t('roomCategory')}</th>}</tr></thead>
 					<tbody>{shown.map((r) => (
 						<tr key={r.id}><td><Link href={'/rooms/' + r.id}>{r.name}</Link></td><td>{r.building}</td><td>{r.floor}</td>
-							<td>{r.capacity}</td><td>{tagsText(r.equipment)}</td></tr>))}
+							<td>{r.capacity}</td><td>{tagsText(r.equipment)}</td>{hasCategory && <td>{codeText('category_', r.category)}</td>}</tr>))}
 					</tbody>
 				</table>
 				{!shown.length && <p>{items.length ? t('noRoomMatch') : t('none')}</p>}
 			</>}
-			{!ro && <NewRoom />}
+			{!ro && <NewRoom hasCategory={hasCategory} />}
 		</section>
 	);
 }
 
-function NewRoom() {
-	const [v, setV] = useState({ name: '', capacity: '', building: '', floor: '', equipment: '' });
+function NewRoom({ hasCategory }) {
+	const [v, setV] = useState({ name: '', capacity: '', building: '', floor: '', equipment: '', category: 'conference_room' });
 	const set = (k) => (x) => setV({ ...v, [k]: x });
 	const f = useForm();
 	const submit = (e) => {
 		e.preventDefault();
 		const body = { name: v.name, building: v.building, floor: v.floor, equipment: tagsList(v.equipment) };
 		if (v.capacity.trim()) body.capacity = Number(v.capacity);
+		if (hasCategory) body.category = v.category;
 		f.run(async () => { const r = await api('POST', '/api/v1/rooms', body); navigate('/rooms/' + r.id); });
 	};
 	return (
@@ -89,10 +98,21 @@ function NewRoom() {
 				<Field label={t('building')} value={v.building} onInput={set('building')} error={f.errors.building} />
 				<Field label={t('floor')} value={v.floor} onInput={set('floor')} error={f.errors.floor} />
 				<Field label={t('equipment')} value={v.equipment} onInput={set('equipment')} error={f.errors.equipment} hint={t('equipmentHint')} />
+				{hasCategory && <CategoryField value={v.category} onChange={set('category')} error={f.errors.category} />}
 			</div>
 			<FormError text={f.formError} />
 			<button type="submit" class="primary" disabled={f.busy}>{t('create')}</button>
 		</form>
+	);
+}
+
+function CategoryField({ value, onChange, error }) {
+	return (
+		<Field label={t('roomCategory')} error={error}>{(fid, d) =>
+			<select id={fid} aria-describedby={d} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+				{CATEGORIES.map((c) => <option key={c} value={c}>{t('category_' + c)}</option>)}
+			</select>}
+		</Field>
 	);
 }
 
@@ -129,7 +149,7 @@ export function RoomPage({ id, ro, me }) {
 
 function RoomForm({ room, delegates, ro, companies, saved, onSaved }) {
 	const [v, setV] = useState(() => ({ name: room.name, capacity: String(room.capacity), building: room.building, floor: room.floor,
-		description: room.description, equipment: tagsText(room.equipment), hide_subjects: room.hide_subjects }));
+		description: room.description, equipment: tagsText(room.equipment), hide_subjects: room.hide_subjects, category: room.category }));
 	const [rules, setRules] = useState(() => rulesState(room.rules, delegates));
 	const [local, setLocal] = useState({});
 	const [msg, setMsg] = useState(saved ? t('saved') : '');
@@ -143,6 +163,7 @@ function RoomForm({ room, delegates, ro, companies, saved, onSaved }) {
 		if (x.error) { setLocal({ [x.field]: x.error, ...(x.day ? { opening_hours_day: x.day } : {}) }); return; }
 		const body = { name: v.name, building: v.building, floor: v.floor, description: v.description,
 			equipment: tagsList(v.equipment), hide_subjects: v.hide_subjects, rules: x.rules };
+		if (room.category !== undefined) body.category = v.category;
 		const cap = v.capacity.trim() === '' ? 0 : Number(v.capacity);
 		body.capacity = Number.isFinite(cap) ? cap : v.capacity; // not a number: the server says so at the field
 		f.run(async () => { const x2 = await api('PATCH', roomUrl(room.id), body); setMsg(t('saved')); onSaved(x2); });
@@ -152,7 +173,7 @@ function RoomForm({ room, delegates, ro, companies, saved, onSaved }) {
 		if (await f.run(async () => { await api('DELETE', roomUrl(room.id)); return true; })) navigate('/rooms');
 	}
 	// an error about a field this form does not show (e.g. an unknown rule) goes to the form
-	const shownFields = ['name', 'capacity', 'building', 'floor', 'description', 'equipment', 'opening_hours', 'company_ids',
+	const shownFields = ['category', 'name', 'capacity', 'building', 'floor', 'description', 'equipment', 'opening_hours', 'company_ids',
 		'delegate_ids', 'approval', 'max_duration_minutes', 'min_notice_minutes', 'max_ahead_days', 'buffer_before_minutes',
 		'buffer_after_minutes', 'max_conflicts', 'checkin_minutes'];
 	const other = Object.entries(f.errors).filter(([k]) => !shownFields.includes(k)).map(([, x]) => x).join(' ');
@@ -167,6 +188,7 @@ function RoomForm({ room, delegates, ro, companies, saved, onSaved }) {
 						<Field label={t('building')} value={v.building} onInput={set('building')} error={errors.building} />
 						<Field label={t('floor')} value={v.floor} onInput={set('floor')} error={errors.floor} />
 						<Field label={t('equipment')} value={v.equipment} onInput={set('equipment')} error={errors.equipment} hint={t('equipmentHint')} />
+						{room.category !== undefined && <CategoryField value={v.category} onChange={set('category')} error={errors.category} />}
 						<Field label={t('roomEmail')} value={room.email} readOnly hint={t('roomEmailHint')} />
 					</div>
 					<Field label={t('description')} error={errors.description}>{(fid, d) =>

@@ -1,11 +1,12 @@
 // Users: searchable list (q, role, company) with "load more", creation form, and a user page
-// to edit, suspend/reactivate or delete (after confirmation), with the user's app passwords
-// (revocable by administrators, read-only for the other readers).
+// to edit, suspend/reactivate or delete (after confirmation), to set or reset the password
+// (administrators), with the user's app passwords (revocable by administrators, read-only for
+// the other readers).
 import { useState } from 'preact/hooks';
 import { api, get, qs } from './api.js';
 import { t, codeText } from './i18n.js';
 import { AppPasswordList } from './account.jsx';
-import { Field, FormError, Link, Loading, useForm, useLoad, confirmAction, navigate, errText } from './ui.jsx';
+import { Field, FormError, Link, Loading, Check, useForm, useLoad, confirmAction, navigate, errText } from './ui.jsx';
 
 export const ROLES = ['admin', 'manager', 'api_manager', 'technician', 'member', 'guest', 'customer'];
 
@@ -175,11 +176,79 @@ function UserEdit({ user, ro, me, companies, reload }) {
 					{user.id !== me.user.id && <button type="button" class="danger" onClick={del} disabled={f.busy}>{t('del')}</button>}
 				</div>}
 			</form>
+			{me.user.role === 'admin' && user.id !== me.user.id && <PasswordPanel user={user} />}
 			<section class="panel" aria-labelledby="user-apw-h">
 				<h2 id="user-apw-h">{t('appPasswords')}</h2>
 				<p class="note">{t('userAppPasswordsIntro')}</p>
 				<AppPasswordList base={'/api/v1/users/' + encodeURIComponent(user.id) + '/app-passwords'} ro={ro} />
 			</section>
+		</section>
+	);
+}
+
+// An administrator sets a user's password, makes a one-time one (shown once; the user must
+// change it at the next sign-in) or mails a reset link (POST /api/v1/users/{id}/password). Setting
+// or making one ends the user's sessions and revokes their app passwords, so it asks first.
+function PasswordPanel({ user }) {
+	const [pw, setPw] = useState('');
+	const [mustChange, setMustChange] = useState(true);
+	const [made, setMade] = useState('');
+	const [msg, setMsg] = useState('');
+	const [copied, setCopied] = useState(false);
+	const f = useForm();
+	const url = '/api/v1/users/' + encodeURIComponent(user.id) + '/password';
+	const name = user.display_name || user.email;
+	const clear = () => { setMsg(''); setMade(''); setCopied(false); };
+	const set = async (e) => {
+		e.preventDefault(); clear();
+		if (!(await confirmAction(t('pwSetConfirm', { name }), t('pwSet')))) return;
+		f.run(async () => {
+			await api('POST', url, { action: 'set', password: pw, must_change_password: mustChange });
+			setPw(''); setMsg(mustChange ? t('pwSetDoneChange') : t('pwSetDone'));
+		});
+	};
+	async function generate() {
+		clear();
+		if (!(await confirmAction(t('pwSetConfirm', { name }), t('pwGenerate')))) return;
+		f.run(async () => { const r = await api('POST', url, { action: 'generate' }); setMade(r.password); });
+	}
+	function sendLink() {
+		clear();
+		f.run(async () => {
+			const r = await api('POST', url, { action: 'send_link' });
+			const held = r.mail && r.mail.state !== 'queued';
+			setMsg(t(held ? 'pwLinkWaiting' : 'pwLinkSent', { email: r.email || user.email }) + (held && r.mail.detail ? ' ' + r.mail.detail : ''));
+		});
+	}
+	const copy = async () => {
+		try { await navigator.clipboard.writeText(made); setCopied(true); }
+		catch { getSelection().selectAllChildren(document.getElementById('one-time-password')); }
+	};
+	return (
+		<section class="panel" aria-labelledby="user-pw-h">
+			<h2 id="user-pw-h">{t('password')}</h2>
+			<p class="note">{t('pwPanelIntro')}</p>
+			<form onSubmit={set} class="filters">
+				<input type="text" autocomplete="username" value={user.email} readOnly hidden />
+				<Field label={t('newPassword')} type="password" value={pw} onInput={setPw} error={f.errors.password} autocomplete="new-password" required />
+				<Check label={t('pwMustChange')} checked={mustChange} onChange={setMustChange} />
+				<button type="submit" class="primary" disabled={f.busy}>{t('pwSet')}</button>
+			</form>
+			<div class="row">
+				<button type="button" onClick={generate} disabled={f.busy}>{t('pwGenerate')}</button>
+				<button type="button" onClick={sendLink} disabled={f.busy}>{t('pwSendLink')}</button>
+			</div>
+			<FormError text={f.formError || f.errors.action} />
+			{msg && <p role="status" class="ok">{msg}</p>}
+			{made && <div class="once">
+				<p><strong>{t('pwOneTime')}</strong></p>
+				<p class="secret" id="one-time-password">{made}</p>
+				<p role="alert">{t('pwOneTimeNote', { name })}</p>
+				<div class="row">
+					<button type="button" onClick={copy}>{t('copy')}</button>
+					{copied && <span role="status" class="ok">{t('copied')}</span>}
+				</div>
+			</div>}
 		</section>
 	);
 }

@@ -15,7 +15,14 @@ function EmailShare({ label, hint, onAdd }) {
 	const f = useForm();
 	const submit = (e) => {
 		e.preventDefault(); setMsg('');
-		f.run(async () => { const s = await onAdd({ email }); setEmail(''); setMsg(s.pending ? t('invitationSent') : t('added') + ': ' + (s.grantee.name || s.grantee.email)); });
+		f.run(async () => {
+			const s = await onAdd({ email });
+			setEmail('');
+			// the mail's fate (GET /api/v1/mail-status's states): sent, or waiting for a mail server
+			const mail = s.mail && s.mail.state;
+			if (s.pending) setMsg(mail === 'held' ? t('invitationWaiting') : mail === 'failing' ? t('invitationFailing') : t('invitationSent'));
+			else setMsg(t('added') + ': ' + (s.grantee.name || s.grantee.email));
+		});
 	};
 	return (
 		<form class="filters" onSubmit={submit}>
