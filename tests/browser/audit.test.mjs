@@ -37,7 +37,7 @@ test('entries say what changed, before → after, in the user’s zone', { timeo
 	await page.goto(srv.url + '/audit');
 	const row = rows().filter({ hasText: 'User changed' }).first();
 	await row.waitFor();
-	assert.match(await row.textContent(), /display_name: Oscar Old → Oscar New/);
+	assert.match(await row.textContent(), /Name: Oscar Old → Oscar New/);
 	await rows().filter({ hasText: 'User created' }).filter({ hasText: 'Oscar Old' }).first().waitFor();
 	await rows().filter({ hasText: 'Team created' }).first().waitFor();
 	assert.match(await page.getByRole('columnheader').first().textContent(), new RegExp(ZONE.replace('/', '\\/')));
@@ -87,6 +87,6 @@ test('CSV export of what the filters select', { timeout: 30000 }, async () => {
 	assert.equal(lines[0], `When (${ZONE}),Who,Through,Action,Action code,Target type,Target,Target ID,Change`);
 	assert.equal(lines.length, 2, text);
 	assert.match(lines[1], /User changed,user\.update,user,oscar@example\.org,usr_/);
-	assert.match(lines[1], /display_name: Oscar Old → Oscar New/);
+	assert.match(lines[1], /Name: Oscar Old → Oscar New/);
 	await page.getByRole('status').filter({ hasText: 'Entries exported: 1.' }).waitFor();
 });

@@ -31,10 +31,19 @@ const ACTIONS = {
 	account: ['create'],
 };
 const IGNORED = ['updated_at', 'etag', 'version'];
+// field names people read, where the app has a word for them (others stay as the API names them)
+const FIELDS = { display_name: 'name', name: 'name', email: 'email', role: 'role', status: 'status', capacity: 'capacity',
+	building: 'building', floor: 'floor', equipment: 'equipment', description: 'description', company_ids: 'companies',
+	rights: 'rights', time_zone: 'timeZone', colour: 'colour', summary: 'summary', location: 'location', parent_id: 'parent',
+	team_ids: 'teamsManaged', category: 'roomCategory', language: 'prefsLanguage' };
+// values that are codes, in words
+const VALUES = { role: 'urole_', status: 'ustatus_', kind: 'device_', category: 'category_', language: 'lang_' };
+const fieldText = (k) => (FIELDS[k] ? t(FIELDS[k]) : k);
 
 export const actionText = (a) => codeText('act_', a);
 
-function valueText(v) {
+function valueText(v, field) {
+	if (typeof v === 'string' && VALUES[field]) return codeText(VALUES[field], v);
 	if (v === null || v === undefined || v === '') return '—';
 	if (typeof v === 'boolean') return v ? t('yes') : t('no');
 	if (Array.isArray(v)) return v.length ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') : '—';
@@ -49,7 +58,7 @@ export function changes(o, n) {
 	const a = obj(o), b = obj(n);
 	const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])]
 		.filter((k) => !IGNORED.includes(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
-	return keys.map((k) => ({ field: k, before: o == null ? null : valueText(a[k]), after: n == null ? null : valueText(b[k]) }));
+	return keys.map((k) => ({ field: fieldText(k), before: o == null ? null : valueText(a[k], k), after: n == null ? null : valueText(b[k], k) }));
 }
 
 function Changes({ list }) {
