@@ -3,7 +3,7 @@
 .DEFAULT_GOAL := all
 # BUILD lets several checkouts or people build side by side: make BUILD=/tmp/b1
 BUILD    ?= build
-.PHONY: all run test deps bench clean web unit asan release
+.PHONY: all run test deps deps-runtime deps-bench bench clean web unit asan release
 
 PKGS     := libmicrohttpd jansson libical sqlite3 libpq libsodium libcurl inih libxml-2.0 icu-uc icu-i18n pwquality
 CC       ?= cc
@@ -53,24 +53,38 @@ $(BUILD)/tests/%: tests/unit/%.c $(filter-out $(BUILD)/asan/obj/main.o,$(ASAN_OB
 	@mkdir -p $(dir $@)
 	@$(CC) $(BASE_CFLAGS) -O1 $(SAN) -o $@ $^ $(LIBS) -lcmocka
 
+# the web app's npm packages, installed when missing (a fresh clone) or when its
+# lock file changed; scripts/deps.sh keeps the same stamp
+WEB_DEPS := $(if $(wildcard web/package.json),web/node_modules/.convene-deps)
 web: web/dist/index.html
-web/dist/index.html: $(shell find web -path web/node_modules -prune -o -path web/dist -prune -o -type f -print 2>/dev/null)
+web/dist/index.html: $(shell find web -path web/node_modules -prune -o -path web/dist -prune -o -type f -print 2>/dev/null) $(WEB_DEPS)
 	@if [ -f web/package.json ]; then cd web && npm run --silent build; else mkdir -p web/dist && echo '<!doctype html><title>convene</title>' > $@; fi
+web/node_modules/.convene-deps: web/package.json $(wildcard web/package-lock.json)
+	cd web && { [ -f package-lock.json ] && npm ci --no-audit --no-fund || npm install --no-audit --no-fund; }
+	touch $@
 
+# what each target installs: everything for test (and `make deps`), only what
+# building and running need for run, that plus nginx, wrk, Radicale... for bench
 deps:
 	scripts/deps.sh
+deps-runtime:
+	scripts/deps.sh --runtime-only
+deps-bench:
+	scripts/deps.sh --bench
 
-run: deps all
-	scripts/run.sh
+run: deps-runtime
+	$(MAKE) BUILD=$(BUILD) all
+	BUILD=$(BUILD) scripts/run.sh
 
 test: deps
-	scripts/test.sh
+	BUILD=$(BUILD) scripts/test.sh
 
-bench: deps all
-	bench/http.sh
-	bench/feed.sh
-	bench/rooms.sh
-	bench/caldav.sh
+bench: deps-bench
+	$(MAKE) BUILD=$(BUILD) all
+	BUILD=$(BUILD) bench/http.sh
+	BUILD=$(BUILD) bench/feed.sh
+	BUILD=$(BUILD) bench/rooms.sh
+	BUILD=$(BUILD) bench/caldav.sh
 
 clean:
 	rm -rf $(BUILD) web/dist

@@ -14,6 +14,7 @@
 struct acc {
 	enum assemble_detail detail;
 	struct buf body;
+	struct buf own; /* the events' own VTIMEZONEs (ics_feed_append) */
 	char *zones[ZONES_MAX];
 	int nzones;
 };
@@ -39,7 +40,7 @@ static int add_event(void *ctx, const struct event_row *e)
 	int busy = a->detail == ASSEMBLE_BUSY ||
 		   (a->detail == ASSEMBLE_PUBLIC_ONLY && e->klass && strcmp(e->klass, "PUBLIC"));
 	add_zones(a, e->tzids);
-	return buf_puts(&a->body, busy ? e->ical_busy : e->ical);
+	return ics_feed_append(&a->own, &a->body, busy ? e->ical_busy : e->ical);
 }
 
 int calendar_assemble(struct db *db, const struct calendar *c, int64_t from, int64_t to,
@@ -51,6 +52,8 @@ int calendar_assemble(struct db *db, const struct calendar *c, int64_t from, int
 		rc = ics_calendar_begin(out, c->name, c->time_zone);
 	for (int i = 0; !rc && i < a.nzones; i++)
 		rc = ics_vtimezone(out, a.zones[i]);
+	if (!rc && a.own.len)
+		rc = buf_append(out, a.own.data, a.own.len);
 	if (!rc && a.body.len)
 		rc = buf_append(out, a.body.data, a.body.len);
 	if (!rc)
@@ -58,5 +61,6 @@ int calendar_assemble(struct db *db, const struct calendar *c, int64_t from, int
 	for (int i = 0; i < a.nzones; i++)
 		free(a.zones[i]);
 	buf_free(&a.body);
+	buf_free(&a.own);
 	return rc;
 }

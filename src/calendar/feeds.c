@@ -345,7 +345,7 @@ fail:
 const struct route feeds_routes[] = {
 	{"GET", "/feeds/private/{file}", private_feed, ROUTE_PUBLIC},
 	{"GET", "/feeds/calendars/{file}", private_feed, ROUTE_PUBLIC},
-	{"GET", "/feeds/public/{file}", public_feed, ROUTE_PUBLIC},
+	{"GET", "/feeds/public/{file}", public_feed, ROUTE_PUBLIC | ROUTE_SECRET_PARAMS},
 	{"GET", "/api/v1/calendars/{id}/public-feed", feed_show, 0},
 	{"PUT", "/api/v1/calendars/{id}/public-feed", feeds_public_put, 0},
 	{"POST", "/api/v1/calendars/{id}/public-feed/rotate", feeds_public_rotate, 0},

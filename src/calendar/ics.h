@@ -248,5 +248,10 @@ void ics_format_time(int64_t t, const char *tzid, int all_day, char *out, size_t
 /* the same in the event's zone, its own VTIMEZONE included (a zone ics_format_time
  * does not know gives UTC "…Z") */
 void ics_format_event_time(const struct ics_event *e, int64_t t, char *out, size_t n);
+/* Stored text under a VCALENDAR of many events (feeds, exports): the event's
+ * own VTIMEZONEs go to zones once each (one taken by another definition of
+ * that TZID is renamed "TZID (2)" with the event's parameters), the VEVENTs
+ * to body */
+int ics_feed_append(struct buf *zones, struct buf *body, const char *text);
 
 #endif

@@ -656,3 +656,122 @@ size_t ics_vtzs_prefix(const char *text)
 	}
 	return (size_t)(p - text);
 }
+
+/* ---- feeds ---- */
+
+/* the TZID of one stored VTIMEZONE block (its lines unfolded), in out */
+static int block_tzid(const char *b, size_t n, char *out, size_t cap)
+{
+	const char *p = NULL;
+	for (const char *q = b; q && q < b + n; q = strstr(q, "\r\n")) {
+		if (q != b)
+			q += 2;
+		if (!strncmp(q, "TZID:", 5)) {
+			p = q + 5;
+			break;
+		}
+	}
+	size_t k = 0;
+	while (p && p < b + n && k + 1 < cap) {
+		if (p[0] == '\r' && p[1] == '\n' && (p[2] == ' ' || p[2] == '\t')) {
+			p += 3;
+			continue;
+		}
+		if (p[0] == '\r')
+			break;
+		out[k++] = *p++;
+	}
+	out[k] = 0;
+	return p && k ? 0 : E_INVALID;
+}
+
+static int has_tzid(const struct buf *zones, const char *tzid)
+{
+	char line[300];
+	snprintf(line, sizeof line, "BEGIN:VTIMEZONE\r\nTZID:%s\r\n", tzid);
+	return zones->data && strstr(zones->data, line) != NULL;
+}
+
+/* text with every TZID=from parameter (quoted or not) naming to, unfolded */
+static char *rename_tzid(const char *text, const char *from, const char *to)
+{
+	struct buf b = {0};
+	const char *forms[2][2] = {{"TZID=\"%s\"", "TZID=\"%s\""}, {"TZID=%s", "TZID=\"%s\""}};
+	for (const char *p = text; *p;) {
+		if (p[0] == '\r' && p[1] == '\n' && (p[2] == ' ' || p[2] == '\t')) {
+			p += 3;
+			continue;
+		}
+		int done = 0;
+		for (int f = 0; f < 2 && !done; f++) {
+			char pat[300];
+			snprintf(pat, sizeof pat, forms[f][0], from);
+			size_t l = strlen(pat);
+			if (!strncmp(p, pat, l) && (p[l] == ':' || p[l] == ';')) {
+				buf_printf(&b, forms[f][1], to);
+				p += l;
+				done = 1;
+			}
+		}
+		if (!done)
+			buf_append(&b, p++, 1);
+	}
+	return b.data;
+}
+
+/* The VTIMEZONEs stored text begins with go to zones once each (a TZID
+ * another definition already took there is renamed "TZID (2)", in the block
+ * and in the events' parameters, as RFC 5545 wants one definition per TZID
+ * in an object); the rest goes to body. */
+int ics_feed_append(struct buf *zones, struct buf *body, const char *text)
+{
+	size_t n = ics_vtzs_prefix(text);
+	char *ev = NULL;
+	int rc = 0;
+	for (const char *p = text; !rc && p < text + n;) {
+		const char *e = strstr(p, "\r\nEND:VTIMEZONE\r\n") + 17;
+		char blk_tzid[200], name[240];
+		struct buf blk = {0};
+		buf_append(&blk, p, (size_t)(e - p));
+		p = e;
+		if (!blk.data || (zones->data && strstr(zones->data, blk.data))) {
+			buf_free(&blk);
+			continue;
+		}
+		if (block_tzid(blk.data, blk.len, blk_tzid, sizeof blk_tzid) || !has_tzid(zones, blk_tzid)) {
+			rc = buf_append(zones, blk.data, blk.len);
+			buf_free(&blk);
+			continue;
+		}
+		/* the block's TZID line (maybe folded) becomes "TZID (k)": the first
+		 * k that another event gave this definition already, or a free one */
+		const char *rest = strstr(blk.data + 17, "\r\n");
+		while (rest && (rest[2] == ' ' || rest[2] == '\t'))
+			rest = strstr(rest + 2, "\r\n");
+		for (int k = 2; rest && !rc && k < 1000; k++) {
+			struct buf rb = {0};
+			snprintf(name, sizeof name, "%s (%d)", blk_tzid, k);
+			buf_printf(&rb, "BEGIN:VTIMEZONE\r\nTZID:%s", name);
+			buf_puts(&rb, rest);
+			int same = rb.data && zones->data && strstr(zones->data, rb.data);
+			int free_name = !same && !has_tzid(zones, name);
+			if (!rb.data)
+				rc = E_NOMEM;
+			else if (free_name)
+				rc = buf_append(zones, rb.data, rb.len);
+			buf_free(&rb);
+			if (same || free_name)
+				break;
+		}
+		char *r = rename_tzid(ev ? ev : text + n, blk_tzid, name);
+		free(ev);
+		ev = r;
+		if (!ev)
+			rc = E_NOMEM;
+		buf_free(&blk);
+	}
+	if (!rc)
+		rc = buf_puts(body, ev ? ev : text + n);
+	free(ev);
+	return rc;
+}

@@ -16,6 +16,7 @@
 #include "http/response.h"
 #include "http/server.h"
 #include "http/sse.h"
+#include "http/static.h"
 #include "iam/authn.h"
 #include "iam/language.h"
 #include "ops/health.h"
@@ -36,7 +37,7 @@ static const char help[] =
 	"  --log-format FMT    text (default) or json\n"
 	"  --smtp URL          SMTP server for outgoing mail (smtp://host:port)\n"
 	"  --public-url URL    base URL used in links sent by e-mail\n"
-	"  --web-dir DIR       built web app (default web/dist)\n"
+	"  --web-dir DIR       built web app (default web/dist; empty: the API alone)\n"
 	"  --threads N         HTTP threads (default: one per core)\n"
 	"  --body-limit BYTES  largest request body (default 1048576)\n";
 
@@ -129,6 +130,10 @@ int cli_serve(int argc, char **argv)
 
 	int sig;
 	sigwait(&set, &sig);
+	if (!static_app_present(cfg.web_dir))
+		log_warn("the web app is missing (no %s/index.html): /readyz answers 503 until it is built "
+			 "(make web) or web_dir is set empty to serve the API alone",
+			 cfg.web_dir);
 	log_info("signal %d: finishing requests in flight (at most %d s); a second signal exits at once",
 		 sig, cfg.shutdown_grace);
 	struct stopper st = {srv, cfg.shutdown_grace, 0};

@@ -78,16 +78,17 @@ DEFINE_LOG(log_info, "info")
 DEFINE_LOG(log_warn, "warn")
 DEFINE_LOG(log_error, "error")
 
-void log_request(const char *method, const char *path, int status, uint64_t bytes,
-		 int64_t micros, const char *account_id)
+void log_request(const struct log_access *a)
 {
 	json_t *o = log_fmt != LOG_JSON ? NULL
-		    : json_pack("{s:s, s:s, s:s, s:i, s:I, s:I, s:s?}", "level", "info", "method",
-				method, "path", path, "status", status, "bytes", (json_int_t)bytes,
-				"us", (json_int_t)micros, "account", account_id);
-	char line[1200];
-	snprintf(line, sizeof line, "req %s %.900s %d %llu %lldus account=%s", method, path, status,
-		 (unsigned long long)bytes, (long long)micros, account_id ? account_id : "-");
+		    : json_pack("{s:s, s:s, s:s, s:i, s:I, s:I, s:s?, s:s?, s:s?}", "level", "info", "method",
+				a->method, "path", a->path, "status", a->status, "bytes", (json_int_t)a->bytes,
+				"us", (json_int_t)a->micros, "account", a->account_id, "user", a->user_id,
+				"client", a->client);
+	char line[1400];
+	snprintf(line, sizeof line, "req %s %.900s %d %llu %lldus account=%s user=%s client=%.64s", a->method,
+		 a->path, a->status, (unsigned long long)a->bytes, (long long)a->micros,
+		 a->account_id ? a->account_id : "-", a->user_id ? a->user_id : "-", a->client ? a->client : "-");
 	emit(o, line);
 	json_decref(o);
 }

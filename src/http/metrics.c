@@ -1,5 +1,7 @@
 /* Fixed-size tables under one mutex: the number of routes is bounded by the
- * route table, statuses by HTTP, so the series count is bounded too. */
+ * route table, methods by known_method() and statuses by HTTP, so the series
+ * count is bounded too. Routes are labelled by their pattern
+ * ("/api/v1/users/{id}"), never by the path a client sent. */
 #include "http/metrics.h"
 
 #include <pthread.h>
@@ -7,6 +9,7 @@
 #include <string.h>
 
 #define MAX_SERIES 1024
+#define MAX_HISTOGRAMS 512 /* route x method: every route and its HEAD, static, unmatched */
 #define MAX_GAUGES 8
 
 static const double bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
@@ -18,11 +21,17 @@ struct series {
 	uint64_t count;
 };
 
+struct histogram {
+	const char *route, *method;
+	uint64_t bucket[NB + 1], count; /* bucket[NB]: above the last bound */
+	double sum;
+};
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct series series[MAX_SERIES];
 static int nseries;
-static uint64_t hist[NB + 1], hist_count;
-static double hist_sum;
+static struct histogram hists[MAX_HISTOGRAMS];
+static int nhists;
 static atomic_int sse_open;
 static struct {
 	const char *name, *help;
@@ -44,7 +53,7 @@ static const char *known_method(const char *m)
 	return "OTHER";
 }
 
-void metrics_request(const char *route, const char *method, int status, int64_t micros)
+void metrics_request(const char *route, const char *method, int status, int64_t micros, int timed)
 {
 	double s = (double)micros / 1e6;
 	method = known_method(method);
@@ -62,12 +71,24 @@ void metrics_request(const char *route, const char *method, int status, int64_t 
 	}
 	if (i < nseries)
 		series[i].count++;
-	size_t b = 0;
-	while (b < NB && s > bounds[b])
-		b++;
-	hist[b]++;
-	hist_count++;
-	hist_sum += s;
+	if (timed) {
+		for (i = 0; i < nhists; i++)
+			if (hists[i].method == method && !strcmp(hists[i].route, route))
+				break;
+		if (i == nhists && nhists < MAX_HISTOGRAMS) {
+			hists[i].route = route;
+			hists[i].method = method;
+			nhists++;
+		}
+		if (i < nhists) {
+			size_t b = 0;
+			while (b < NB && s > bounds[b])
+				b++;
+			hists[i].bucket[b]++;
+			hists[i].count++;
+			hists[i].sum += s;
+		}
+	}
 	pthread_mutex_unlock(&lock);
 }
 
@@ -95,18 +116,26 @@ int metrics_render(struct buf *o)
 		buf_printf(o, "convene_http_requests_total{route=\"%s\",method=\"%s\",status=\"%d\"} %llu\n",
 			   series[i].route, series[i].method, series[i].status,
 			   (unsigned long long)series[i].count);
-	buf_puts(o, "# HELP convene_http_request_duration_seconds Time from request to response.\n"
+	buf_puts(o, "# HELP convene_http_request_duration_seconds Time from request to response, by route "
+		    "and method (event streams excluded).\n"
 		    "# TYPE convene_http_request_duration_seconds histogram\n");
-	uint64_t cum = 0;
-	for (size_t b = 0; b < NB; b++) {
-		cum += hist[b];
-		buf_printf(o, "convene_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n", bounds[b],
-			   (unsigned long long)cum);
+	for (int i = 0; i < nhists; i++) {
+		const struct histogram *h = &hists[i];
+		uint64_t cum = 0;
+		for (size_t b = 0; b < NB; b++) {
+			cum += h->bucket[b];
+			buf_printf(o,
+				   "convene_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"%g\"} "
+				   "%llu\n",
+				   h->route, h->method, bounds[b], (unsigned long long)cum);
+		}
+		buf_printf(o, "convene_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"+Inf\"} %llu\n",
+			   h->route, h->method, (unsigned long long)h->count);
+		buf_printf(o, "convene_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n", h->route,
+			   h->method, h->sum);
+		buf_printf(o, "convene_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %llu\n",
+			   h->route, h->method, (unsigned long long)h->count);
 	}
-	buf_printf(o, "convene_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
-		   (unsigned long long)hist_count);
-	buf_printf(o, "convene_http_request_duration_seconds_sum %.6f\n", hist_sum);
-	buf_printf(o, "convene_http_request_duration_seconds_count %llu\n", (unsigned long long)hist_count);
 	n = ngauges;
 	pthread_mutex_unlock(&lock);
 	buf_printf(o, "# HELP convene_sse_streams_open Server-Sent Events streams open now.\n"

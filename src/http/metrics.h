@@ -1,5 +1,6 @@
 /* Prometheus metrics: requests by route, method and status, a latency
- * histogram, open SSE streams, and gauges read on scrape (outbox depth). */
+ * histogram by route and method, open SSE streams, and gauges read on scrape
+ * (outbox depth). */
 #ifndef HTTP_METRICS_H
 #define HTTP_METRICS_H
 
@@ -7,7 +8,10 @@
 
 #include "core/buf.h"
 
-void metrics_request(const char *route, const char *method, int status, int64_t micros);
+/* one answered request. route: a static string with few values (a route
+ * pattern, "static", "unmatched"); timed 0 leaves it out of the latency
+ * histogram (event streams: their duration is how long a client watched) */
+void metrics_request(const char *route, const char *method, int status, int64_t micros, int timed);
 void metrics_sse_open(int delta);
 /* a gauge whose value is read at scrape time; fn returns < 0 when unknown */
 void metrics_gauge(const char *name, const char *help, int64_t (*fn)(void));

@@ -13,6 +13,7 @@
 #include "http/jsonout.h"
 
 static const char *reason(int status)
+#include "http/redact.h"
 {
 	switch (status) {
 	case 400: return "Bad Request";
@@ -174,6 +175,6 @@ int resp_error(struct req *r, int err)
 	case E_TOOLARGE: return resp_problem(r, 413, "too-large", "the request body is too large");
 	case E_BUSY: return resp_problem(r, 503, "busy", "the server is busy; try again");
 	}
-	log_error("%s %s failed: %s", r->method, r->path, error_name(err));
+	log_error("%s %s failed: %s", r->method, redact_path(r), error_name(err));
 	return resp_problem(r, 500, "internal", "an internal error occurred; it has been logged");
 }

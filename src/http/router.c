@@ -105,6 +105,8 @@ int router_match(const char *method, const char *path, struct req *r, char *allo
 	return E_FORBIDDEN;
 }
 
+int router_pattern_match(const char *pattern, const char *path) { return match(pattern, path, NULL); }
+
 void router_each(void (*fn)(const struct route *rt, void *arg), void *arg)
 {
 	for (int t = 0; app_route_tables[t]; t++)

@@ -11,6 +11,9 @@ enum route_flags {
 	ROUTE_ALLOW_PENDING = 2, /* allowed while a password change or e-mail validation is pending */
 	ROUTE_NO_CSRF = 4,       /* unsafe method that does not need the CSRF token (sign-in, token) */
 	ROUTE_RAW_BODY = 8,      /* body is not JSON (the handler reads r->body) */
+	/* the path's {parameters} are credentials (a door display's token, a
+	 * public feed's secret): logs show *** in their place (http/redact.h) */
+	ROUTE_SECRET_PARAMS = 16,
 };
 
 struct route {
@@ -26,6 +29,8 @@ extern const struct route *const app_route_tables[];
 /* finds the route; 0, or E_NOTFOUND (no path matches) / E_FORBIDDEN used as
  * "405: path matches, method does not" with allow filled */
 int router_match(const char *method, const char *path, struct req *r, char *allow, int allowlen);
+/* does path match pattern (the same rules as the route table's)? 1 or 0 */
+int router_pattern_match(const char *pattern, const char *path);
 /* calls fn for every route (openapi check, metrics) */
 void router_each(void (*fn)(const struct route *rt, void *arg), void *arg);
 

@@ -19,6 +19,7 @@
 #include "http/response.h"
 #include "http/router.h"
 #include "http/static.h"
+#include "http/redact.h"
 
 struct server {
 	struct MHD_Daemon *d;
@@ -244,10 +245,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	int64_t us = clock_mono_us() - r->started_us;
 	int status = r->resp.status ? r->resp.status : 499;
-	log_request(loggable(r, r->method), loggable(r, r->path), status, r->resp.len, us,
-		    r->authenticated ? r->who.account_id : NULL);
+	struct log_access a = {loggable(r, r->method), loggable(r, redact_path(r)), status, r->resp.len, us,
+			       r->authenticated ? r->who.account_id : NULL,
+			       r->authenticated && *r->who.user_id ? r->who.user_id : NULL, req_client_ip(r)};
+	log_request(&a);
+	/* an event stream lasts as long as its client watches: not a latency */
 	metrics_request(r->route ? r->route->pattern : r->static_file ? "static" : "unmatched",
-			r->method, status, us);
+			r->method, status, us, !r->stream);
 	if (r->resp.body_malloced)
 		free(r->resp.body);
 	resp_release(r); /* a shared body never handed to MHD */
@@ -301,7 +305,10 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	size_t l = strlen(msg);
 	while (l && msg[l - 1] == '\n')
 		msg[--l] = 0;
-	log_warn("http: %s", msg);
+	/* its messages quote the request's URL, credentials included */
+	struct arena *a = arena_new();
+	log_warn("http: %s", a ? redact_text(a, msg) : "(a message not logged: out of memory)");
+	arena_free(a);
 }
 
 int server_start(const struct config *cfg, const struct server_hooks *hooks, struct server **out,

@@ -87,7 +87,7 @@ static int accepts_gzip(const char *ae)
 int static_serve(struct req *r, const char *web_dir)
 {
 	const char *p = r->path;
-	if (strstr(p, "..") || strchr(p, '\\'))
+	if (!*web_dir || strstr(p, "..") || strchr(p, '\\'))
 		return E_NOTFOUND;
 	int is_asset = !strncmp(p, "/assets/", 8);
 	char path[1024], gz[1040];
@@ -120,4 +120,14 @@ int static_serve(struct req *r, const char *web_dir)
 	if (use_gz)
 		resp_header(r, "Content-Encoding", "gzip");
 	return resp_raw(r, 200, mime(path), data, len);
+}
+
+int static_app_present(const char *web_dir)
+{
+	char path[1024];
+	struct stat st;
+	if (!*web_dir)
+		return 1;
+	snprintf(path, sizeof path, "%s/index.html", web_dir);
+	return is_file(path, &st);
 }

@@ -6,7 +6,11 @@
 
 #include "http/request.h"
 
-/* 0 when answered, E_NOTFOUND when there is nothing to serve */
+/* 0 when answered, E_NOTFOUND when there is nothing to serve (always, when
+ * web_dir is empty: the web app is not served) */
 int static_serve(struct req *r, const char *web_dir);
+/* is the web app in web_dir there (its index.html)? 1 or 0; 1 when web_dir is
+ * empty (nothing to serve, nothing missing). /readyz and `convene serve` ask. */
+int static_app_present(const char *web_dir);
 
 #endif

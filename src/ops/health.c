@@ -3,13 +3,19 @@
 #include "ops/health.h"
 
 #include "core/buf.h"
+#include "core/config.h"
 #include "core/errors.h"
 #include "http/metrics.h"
 #include "http/response.h"
+#include "http/static.h"
 #include "store/store.h"
 
 static int healthz(struct req *r) { return resp_json(r, 200, json_pack("{s:s}", "status", "ok")); }
 
+/* Ready: the database answers, its schema is current, and the web app this
+ * node should serve is there (a node without it would answer every page with
+ * 404: a load balancer must not send users to it). An empty web_dir serves the
+ * API alone. */
 static int readyz(struct req *r)
 {
 	struct db *db = store_db();
@@ -17,10 +23,13 @@ static int readyz(struct req *r)
 	if (!db || store_ping(db) || store_schema_version(db, &version))
 		return resp_problem(r, 503, "not-ready", "the database does not answer");
 	int latest = store_latest_version(db);
-	return resp_json(r, version == latest ? 200 : 503,
-			 json_pack("{s:s, s:s, s:i, s:i}", "status", version == latest ? "ready" : "migrating",
-				   "database", store_backend(db), "schema_version", version,
-				   "latest_schema_version", latest));
+	const char *web_dir = config_current()->web_dir;
+	int web_ok = static_app_present(web_dir);
+	const char *status = version != latest ? "migrating" : !web_ok ? "web-app-missing" : "ready";
+	return resp_json(r, version == latest && web_ok ? 200 : 503,
+			 json_pack("{s:s, s:s, s:i, s:i, s:s}", "status", status, "database", store_backend(db),
+				   "schema_version", version, "latest_schema_version", latest, "web_app",
+				   !*web_dir ? "off" : web_ok ? "served" : "missing"));
 }
 
 static int64_t outbox_depth(void)

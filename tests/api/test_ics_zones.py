@@ -124,6 +124,14 @@ def test_own_vtimezone_is_kept_and_expands_by_its_rules(srv):
     # the feed export carries it too
     r = c.get("/api/v1/calendars/%s/events/%s/ics" % (cal["id"], ev["id"]))
     assert r.status_code == 200 and "TZID:Customized Time Zone" in unfold(r.text), r.text
+    # occurrences are named in UTC; cancelling one keeps the others at 10:00 local
+    occ = occurrences(c, cal["id"], "2030-03-31T00:00:00Z", "2030-04-02T00:00:00Z")
+    assert occ[0]["recurrence_id"] == "2030-04-01T08:00:00Z", occ
+    r = c.delete("/api/v1/calendars/%s/events/%s/occurrences/%s" % (cal["id"], ev["id"], occ[0]["recurrence_id"]))
+    assert r.status_code in (200, 204), r.text
+    occ = occurrences(c, cal["id"], "2030-03-01T00:00:00Z", "2030-04-30T00:00:00Z")
+    assert [o["start"] for o in occ] == [LOCAL_STARTS[0], LOCAL_STARTS[1], LOCAL_STARTS[3]], occ
+    assert "TZID:Customized Time Zone" in unfold(dav(srv, "GET", path + "c.ics", u).text)
 
 
 def test_old_prefixed_and_display_names(srv):
@@ -245,3 +253,30 @@ def test_room_bookings_follow_the_local_time(srv):
             for i in range(4)]
     got = sorted(i["start"] for i in items)
     assert got == want, (got, want, items)
+
+
+def test_export_gives_each_own_zone_once_and_renames_a_conflicting_one(srv):
+    u, c, cal, path = member(srv)
+    for name in ("a", "b"):
+        assert ical_put(srv, path + name + ".ics", u, weekly(new_uid(), "Customized Time Zone",
+                                                              summary=name)).status_code == 201
+    # another definition under the same TZID: UTC+3 all year
+    other = ("BEGIN:VTIMEZONE\r\nTZID:{tzid}\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+             "TZOFFSETFROM:+0300\r\nTZOFFSETTO:+0300\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n")
+    assert ical_put(srv, path + "c.ics", u, weekly(new_uid(), "Customized Time Zone", vtz=other,
+                                                   summary="c")).status_code == 201
+    r = c.get("/api/v1/calendars/%s/export" % cal["id"])
+    assert r.status_code == 200, r.text
+    text = unfold(r.text)
+    assert text.count("TZID:Customized Time Zone\r\n") == 1, text
+    assert text.count("TZID:Customized Time Zone (2)\r\n") == 1, text
+    assert "(3)" not in text, text
+    plain = text.count("DTSTART;TZID=Customized Time Zone:20300318T100000")
+    renamed = text.count("DTSTART;TZID=\"Customized Time Zone (2)\":20300318T100000")
+    assert sorted([plain, renamed]) == [1, 2], text
+    # what was exported reads back with the same times
+    import icalendar
+    cal2 = icalendar.Calendar.from_ical(r.text)
+    starts = sorted(str(e.get("SUMMARY")) + " " + e.decoded("DTSTART").astimezone(datetime.timezone.utc).isoformat()
+                    for e in cal2.walk("VEVENT"))
+    assert starts == ["a 2030-03-18T09:00:00+00:00", "b 2030-03-18T09:00:00+00:00", "c 2030-03-18T07:00:00+00:00"], starts

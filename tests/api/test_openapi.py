@@ -1,9 +1,16 @@
 """docs/openapi.yaml documents every route of the route table (`convene
 routes`) and nothing that does not exist (WebDAV methods under
-x-additionalOperations); each operation has a summary and
-responses, declares its path parameters, and every $ref resolves. Needs no
+x-additionalOperations); each operation has a summary, a unique
+operationId and responses, declares its path parameters, and every $ref
+resolves; two validators (swagger-parser, redocly) find nothing. Needs no
 server."""
-from apimap import PARAM, norm, openapi, resolve, routes
+import os
+import subprocess
+
+import yaml
+
+from apimap import OPENAPI, PARAM, norm, openapi, resolve, routes
+from conftest import ROOT
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
@@ -93,3 +100,51 @@ def test_error_responses_are_problems():
 
 def test_every_ref_resolves():
     resolve(openapi())  # raises naming the first $ref that does not resolve
+
+
+def test_every_operation_has_a_unique_operation_id():
+    seen, bad = {}, []
+    for (m, _), (path, op) in documented().items():
+        oid = op.get("operationId") if isinstance(op, dict) else None
+        if not oid or not oid[0].islower() or not oid.isalnum():
+            bad.append("%s %s: operationId %r is not camelCase" % (m, path, oid))
+        elif oid in seen:
+            bad.append("%s %s: operationId %s is also %s's" % (m, path, oid, seen[oid]))
+        else:
+            seen[oid] = "%s %s" % (m, path)
+    assert not bad, "\n  ".join(["bad operationIds:"] + bad)
+
+
+def test_no_flow_mapping_value_is_cut_at_a_comma():
+    """`{description: A, b}` is a description "A" and a key "b" with no value:
+    YAML ends a plain scalar at ", " inside braces. Any such null key is a
+    text that needed quotes."""
+    cut = []
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node, deep=False):
+        if node.flow_style:
+            for k, v in node.value:
+                if isinstance(v, yaml.ScalarNode) and v.tag.endswith(":null") and v.value == "":
+                    cut.append("line %d: %r" % (k.start_mark.line + 1, k.value))
+        return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    with open(OPENAPI, encoding="utf-8") as f:
+        yaml.load(f, Loader=Loader)
+    assert not cut, "texts cut short at a comma (quote them):\n  " + "\n  ".join(cut)
+
+
+def test_swagger_parser_and_redocly_find_nothing():
+    """tests/tools/openapi-check.mjs: swagger-parser's validation and redocly
+    lint's recommended rules (exceptions, each with its reason, in
+    tests/tools/redocly.yaml and .redocly.lint-ignore.yaml): no error, no
+    warning. The tools come from scripts/deps.sh (npm ci in tests/tools)."""
+    tools = os.path.join(ROOT, "tests", "tools")
+    assert os.path.isdir(os.path.join(tools, "node_modules", "@redocly", "cli")), \
+        "tests/tools/node_modules is missing: run scripts/deps.sh"
+    r = subprocess.run(["node", os.path.join(tools, "openapi-check.mjs"), OPENAPI],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -21,6 +21,7 @@ import requests
 
 from apimap import routes
 from conftest import BIN, DB, PASSWORD, free_port, problem, uniq
+from sse import Stream
 
 LIMIT = 1024 * 1024
 
@@ -158,6 +159,40 @@ def test_readyz_reports_database_and_schema_version(srv):
     assert body["schema_version"] == body["latest_schema_version"]
 
 
+def test_readyz_fails_while_the_web_app_is_missing(srv, tmpdir_):
+    """a node that should serve the web app but has none is not ready (a load
+    balancer must not send people to it) and says why at start; web_dir
+    empty serves the API alone, ready"""
+    web = os.path.join(tmpdir_, "web")
+    inst = Instance(srv, tmpdir_, ["--web-dir", web]).start()
+    try:
+        r = requests.get(inst.url + "/readyz")
+        assert r.status_code == 503 and r.json()["status"] == "web-app-missing", r.text
+        assert r.json()["web_app"] == "missing"
+        problem(requests.get(inst.url + "/admin/users"), 404)
+        # built while running: ready at once, without a restart
+        os.makedirs(web)
+        with open(os.path.join(web, "index.html"), "w") as f:
+            f.write("<!doctype html><title>built</title>")
+        r = requests.get(inst.url + "/readyz")
+        assert r.status_code == 200 and r.json()["status"] == "ready" and r.json()["web_app"] == "served"
+        assert "built" in requests.get(inst.url + "/admin/users").text
+    finally:
+        assert inst.stop() == 0
+    assert "web app is missing" in inst.text() and web in inst.text()
+    inst.assert_clean()
+
+    api_only = Instance(srv, tmpdir_, ["--web-dir", ""]).start()
+    try:
+        r = requests.get(api_only.url + "/readyz")
+        assert r.status_code == 200 and r.json()["web_app"] == "off", r.text
+        problem(requests.get(api_only.url + "/admin/users"), 404)
+        problem(requests.get(api_only.url + "/index.html"), 404)
+    finally:
+        assert api_only.stop() == 0
+    assert "web app is missing" not in api_only.text()
+
+
 def parse_metrics(text):
     samples, types = {}, {}
     for line in text.splitlines():
@@ -176,10 +211,16 @@ def test_metrics_in_prometheus_text_format(srv, admin):
     admin.get("/api/v1/users/usr_00000000000000000000")  # a 404 on a route with a parameter
     requests.get(srv.url + "/healthz")
     requests.request("BREW-COFFEE", srv.url + "/healthz")  # a made-up method
-    r = requests.get(srv.url + "/metrics")
-    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/plain")
+    # a request is counted once answered, a moment after its client has the answer
+    deadline = time.time() + 10
+    while True:
+        r = requests.get(srv.url + "/metrics")
+        assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/plain")
+        samples, types = parse_metrics(r.text)
+        if ("unmatched", "OTHER") in histograms(samples) or time.time() > deadline:
+            break
+        time.sleep(0.1)
     assert "version=0.0.4" in r.headers["Content-Type"]
-    samples, types = parse_metrics(r.text)
     assert types["convene_http_requests_total"] == "counter"
     reqs = samples["convene_http_requests_total"]
     assert any(l == {"route": "/healthz", "method": "GET", "status": "200"} and v >= 1 for l, v in reqs)
@@ -190,14 +231,60 @@ def test_metrics_in_prometheus_text_format(srv, admin):
                                               "PROPFIND", "PROPPATCH", "REPORT", "MKCALENDAR", "MKCOL",
                                               "COPY", "MOVE", "LOCK", "UNLOCK", "ACL", "OTHER"}
     assert types["convene_http_request_duration_seconds"] == "histogram"
-    buckets = samples["convene_http_request_duration_seconds_bucket"]
-    values = [v for _, v in buckets]
-    assert values == sorted(values) and buckets[-1][0]["le"] == "+Inf"
-    count = samples["convene_http_request_duration_seconds_count"][0][1]
-    assert buckets[-1][1] == count and count >= 3
-    assert "convene_http_request_duration_seconds_sum" in samples
+    # one histogram per route pattern and method, buckets cumulative up to +Inf = _count
+    hists = histograms(samples)
+    for (route, method), (buckets, count, total) in hists.items():
+        values = [v for _, v in buckets]
+        assert values == sorted(values) and buckets[-1][0] == "+Inf", (route, method)
+        assert buckets[-1][1] == count and total >= 0, (route, method)
+    assert hists[("/api/v1/users/{id}", "GET")][1] >= 1
+    assert hists[("/healthz", "GET")][1] >= 1 and hists[("unmatched", "OTHER")][1] >= 1  # 405
+    assert not any("usr_0000" in route for route, _ in hists)
     assert types["convene_sse_streams_open"] == "gauge" and samples["convene_sse_streams_open"][0][1] >= 0
     assert types["convene_outbox_depth"] == "gauge" and samples["convene_outbox_depth"][0][1] >= 0
+
+
+def histograms(samples):
+    """{(route, method): ([(le, cumulative count)], count, sum)}"""
+    out = {}
+    for labels, v in samples["convene_http_request_duration_seconds_bucket"]:
+        assert set(labels) == {"route", "method", "le"}, labels
+        out.setdefault((labels["route"], labels["method"]), [[], 0, 0])[0].append((labels["le"], v))
+    for labels, v in samples["convene_http_request_duration_seconds_count"]:
+        out[(labels["route"], labels["method"])][1] = v
+    for labels, v in samples["convene_http_request_duration_seconds_sum"]:
+        out[(labels["route"], labels["method"])][2] = v
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def test_latency_histogram_leaves_event_streams_out(srv, admin):
+    """a stream's duration is how long its client watched: it is counted as a
+    request but kept out of the latency histogram"""
+    rm = admin.post("/api/v1/rooms", json={"name": uniq("Metrics room "), "capacity": 2}).json()
+    d = admin.post("/api/v1/rooms/%s/displays" % rm["id"], json={"name": "Door"}).json()
+    token = d["token"]
+    route = "/api/v1/display/{token}/stream"
+
+    def scrape():
+        samples, _ = parse_metrics(requests.get(srv.url + "/metrics").text)
+        done = sum(v for l, v in samples["convene_http_requests_total"]
+                   if l["route"] == route and l["status"] == "200")
+        timed = histograms(samples).get((route, "GET"), (None, 0, 0))[1]
+        return done, timed
+
+    done, timed = scrape()
+    s = Stream(srv.client(), "/api/v1/display/%s/stream" % token)
+    assert s.status == 200
+    s.next(timeout=10)
+    time.sleep(1.2)  # longer than most buckets: it would show
+    # revoking the display ends the stream from the server's side, at once
+    assert admin.delete("/api/v1/rooms/%s/displays/%s" % (rm["id"], d["id"])).status_code == 204
+    assert s.next(timeout=10)[0] == "end"
+    s.close()
+    deadline = time.time() + 10
+    while scrape()[0] == done and time.time() < deadline:
+        time.sleep(0.1)
+    assert scrape() == (done + 1, timed)
 
 
 def test_health_routes_need_no_login_and_reveal_no_account_data(srv):
@@ -578,10 +665,14 @@ def test_json_log_one_object_per_request_without_secrets(srv, tmpdir_):
     reqs = [o for o in objs if "method" in o]
     assert len(reqs) >= 6
     for o in reqs:
-        assert {"method", "path", "status", "bytes", "us", "account", "ts", "level"} <= set(o), o
+        assert {"method", "path", "status", "bytes", "us", "account", "user", "client", "ts", "level"} <= set(o), o
         assert isinstance(o["status"], int) and isinstance(o["bytes"], int) and isinstance(o["us"], int)
     me = [o for o in reqs if o["path"] == "/api/v1/me" and o["status"] == 200][0]
     assert me["method"] == "GET" and me["account"] and me["account"].startswith("acc_")
+    # who asked: the user and the client's address
+    assert me["user"].startswith("usr_") and me["client"] == "127.0.0.1", me
+    anon = [o for o in reqs if o["path"] == "/api/v1/me" and o["status"] == 401][0]
+    assert anon["user"] is None and anon["account"] is None and anon["client"] == "127.0.0.1", anon
     for secret in (PASSWORD, cookie, csrf, "tok-abcdefghijklmnop", "secret-in-query"):
         assert secret not in log, "a secret is in the log: %s" % secret[:6]
     inst.assert_clean()
@@ -594,4 +685,5 @@ def test_text_log_one_line_per_request(srv, admin):
     with open(srv.log_path) as f:
         lines = [l for l in f if marker in l]
     assert len(lines) == 1
-    assert re.search(r" GET %s 404 \d+ \d+us account=acc_" % re.escape(marker), lines[0]), lines[0]
+    assert re.search(r" GET %s 404 \d+ \d+us account=acc_\w+ user=usr_\w+ client=127\.0\.0\.1$" % re.escape(marker),
+                     lines[0]), lines[0]

@@ -271,6 +271,45 @@ static void abusive_vtimezones(void **state)
 	ics_object_free(o);
 }
 
+/* feeds: one definition per TZID under one VCALENDAR */
+#define OTHER_VTZ(tzid)                                                                                      \
+	"BEGIN:VTIMEZONE\r\nTZID:" tzid "\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0300\r\n" \
+	"TZOFFSETTO:+0300\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+
+static void feed_zones_once(void **state)
+{
+	(void)state;
+	const char *a = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" OUTLOOK_VTZ("Customized Time Zone")
+		WEEKLY("Customized Time Zone", "") "END:VCALENDAR\r\n";
+	const char *b = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" OTHER_VTZ("Customized Time Zone")
+		WEEKLY("Customized Time Zone", "") "END:VCALENDAR\r\n";
+	struct ics_object *o1 = parse_ok(a), *o2 = parse_ok(a), *o3 = parse_ok(b), *o4 = parse_ok(b);
+	struct buf zones = {0}, body = {0};
+	assert_int_equal(ics_feed_append(&zones, &body, o1->text), 0);
+	assert_int_equal(ics_feed_append(&zones, &body, o2->text), 0);
+	assert_int_equal(ics_feed_append(&zones, &body, o3->text), 0);
+	assert_int_equal(ics_feed_append(&zones, &body, o4->text), 0);
+	/* each definition once; the second under a new name, which its events use */
+	const char *first = strstr(zones.data, "TZID:Customized Time Zone\r\n");
+	assert_non_null(first);
+	assert_null(strstr(first + 1, "TZID:Customized Time Zone\r\n"));
+	const char *second = strstr(zones.data, "TZID:Customized Time Zone (2)\r\nBEGIN:STANDARD\r\nDTSTART:19700101");
+	assert_non_null(second);
+	assert_null(strstr(zones.data, "(3)"));
+	assert_null(strstr(body.data, "VTIMEZONE"));
+	const char *e3 = strstr(body.data, "DTSTART;TZID=\"Customized Time Zone (2)\":20260316T100000");
+	assert_non_null(e3);
+	assert_non_null(strstr(e3 + 1, "DTSTART;TZID=\"Customized Time Zone (2)\":20260316T100000"));
+	assert_int_equal(strncmp(body.data, "BEGIN:VEVENT\r\n", 14), 0);
+	assert_non_null(strstr(body.data, "DTSTART;TZID=Customized Time Zone:20260316T100000"));
+	buf_free(&zones);
+	buf_free(&body);
+	ics_object_free(o1);
+	ics_object_free(o2);
+	ics_object_free(o3);
+	ics_object_free(o4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +317,7 @@ int main(void)
 		cmocka_unit_test(windows_name_becomes_iana),
 		cmocka_unit_test(own_vtimezone_keeps_wall_time),
 		cmocka_unit_test(abusive_vtimezones),
+		cmocka_unit_test(feed_zones_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
