@@ -127,13 +127,13 @@ int cli_serve(int argc, char **argv)
 	}
 	log_info("convene listening on http://%s (database %s, %s)", cfg.listen,
 		 store_backend(store_db()), cfg.smtp_url[0] ? cfg.smtp_url : "no SMTP server: mail stays queued");
-
-	int sig;
-	sigwait(&set, &sig);
 	if (!static_app_present(cfg.web_dir))
 		log_warn("the web app is missing (no %s/index.html): /readyz answers 503 until it is built "
 			 "(make web) or web_dir is set empty to serve the API alone",
 			 cfg.web_dir);
+
+	int sig;
+	sigwait(&set, &sig);
 	log_info("signal %d: finishing requests in flight (at most %d s); a second signal exits at once",
 		 sig, cfg.shutdown_grace);
 	struct stopper st = {srv, cfg.shutdown_grace, 0};

@@ -11,9 +11,9 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "http/jsonout.h"
+#include "http/redact.h"
 
 static const char *reason(int status)
-#include "http/redact.h"
 {
 	switch (status) {
 	case 400: return "Bad Request";
