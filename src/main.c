@@ -18,6 +18,7 @@ static const char help[] =
 	"  account add   add another account (organisation) with its administrator\n"
 	"  migrate       apply pending database migrations\n"
 	"  import        load an .ics file into a calendar (all or nothing, by UID)\n"
+	"  user reset-password  a one-time password for a user (a locked-out administrator)\n"
 	"  routes        list the HTTP routes (METHOD PATTERN FLAGS), for tools and docs\n"
 	"  version       print the version\n";
 
@@ -47,6 +48,8 @@ int main(int argc, char **argv)
 		return cli_import(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "routes"))
 		return cli_routes(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "user"))
+		return cli_user(argc - 1, argv + 1);
 	fprintf(stderr, "convene: unknown command '%s'\n\n%s", argv[1], help);
 	return 2;
 }

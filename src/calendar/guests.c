@@ -17,7 +17,9 @@
 #include "core/errors.h"
 #include "http/jsonin.h"
 #include "http/response.h"
+#include "core/i18n.h"
 #include "iam/audit.h"
+#include "iam/language.h"
 #include "iam/password.h"
 #include "iam/users.h"
 #include "notify/templates.h"
@@ -28,15 +30,15 @@ int guests_pending(const struct user *u)
 	return !strcmp(u->role, "guest") && !*u->password_hash;
 }
 
-/* the mail in the account's language (guests have no company) */
+/* the mail in the recipient's language (a guest has no company: the account's) */
 static int queue_mail(struct req *r, struct db *db, const struct calendar *c, const struct user *u,
-		      enum template_kind kind, const char *link)
+		      const char *role, enum template_kind kind, const char *link)
 {
-	char lang[16] = "en";
+	const char *lang = i18n_code(language_of_user(db, u, NULL));
 	struct buf subject = {0}, body = {0};
-	settings_value(db, u->account_id, NULL, "language", lang, sizeof lang);
 	const char *inviter = *r->who.display_name ? r->who.display_name : r->who.email;
-	int rc = templates_render_share(kind, lang, inviter, c->name, link, &subject, &body);
+	char *feed = arena_printf(r->arena, "%s/feeds/calendars/%s.ics", config_current()->public_url, c->id);
+	int rc = templates_render_share(kind, lang, inviter, c->name, role, link, feed, &subject, &body);
 	if (!rc) {
 		struct outbox_msg m = {.kind = "mail", .recipient = u->email, .subject = subject.data,
 				       .body = body.data};
@@ -48,7 +50,7 @@ static int queue_mail(struct req *r, struct db *db, const struct calendar *c, co
 	return rc;
 }
 
-static int invite(struct req *r, struct db *db, const struct calendar *c, const struct user *u)
+static int invite(struct req *r, struct db *db, const struct calendar *c, const struct user *u, const char *role)
 {
 	int64_t now = clock_now();
 	struct one_time_token t = {0};
@@ -64,10 +66,10 @@ static int invite(struct req *r, struct db *db, const struct calendar *c, const 
 	if (rc || (rc = store_ott_insert(db, &t)))
 		return rc;
 	char *link = arena_printf(r->arena, "%s/guest/accept?token=%s", config_current()->public_url, secret);
-	return queue_mail(r, db, c, u, TEMPLATE_GUEST_INVITE, link);
+	return queue_mail(r, db, c, u, role, TEMPLATE_GUEST_INVITE, link);
 }
 
-int guests_resolve(struct req *r, struct db *db, const struct calendar *c, const char *email,
+int guests_resolve(struct req *r, struct db *db, const struct calendar *c, const char *email, const char *role,
 		   struct user *out, int *mailed)
 {
 	*mailed = 0;
@@ -78,10 +80,10 @@ int guests_resolve(struct req *r, struct db *db, const struct calendar *c, const
 		if (strcmp(out->account_id, r->who.account_id))
 			return E_CONFLICT;
 		if (guests_pending(out))
-			rc = invite(r, db, c, out);
-		else
-			rc = queue_mail(r, db, c, out, TEMPLATE_SHARED,
-					arena_printf(r->arena, "%s/calendars", config_current()->public_url));
+			rc = invite(r, db, c, out, role);
+		else /* the web app's calendar page (web/src/main.jsx) */
+			rc = queue_mail(r, db, c, out, role, TEMPLATE_SHARED,
+					arena_printf(r->arena, "%s/calendar", config_current()->public_url));
 		*mailed = rc == 0;
 		return rc;
 	}
@@ -102,7 +104,7 @@ int guests_resolve(struct req *r, struct db *db, const struct calendar *c, const
 	    (rc = audit_record(r, db, "user.invite", "user", u->id, u->email, NULL,
 			       json_pack("{s:s, s:s, s:s}", "role", "guest", "email", u->email, "calendar_id",
 					 c->id))) ||
-	    (rc = invite(r, db, c, u)))
+	    (rc = invite(r, db, c, u, role)))
 		return rc;
 	*mailed = 1;
 	return 0;

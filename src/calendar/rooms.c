@@ -27,6 +27,12 @@
 #define SEARCH_MAX 400 /* candidates the search checks at most */
 
 /* a room's JSON, given its equipment, company and delegate arrays (taken) */
+/* Google Workspace's resourceCategory values, which GoTo Room reads */
+static int rooms_category_valid(const char *c)
+{
+	return !strcmp(c, "conference_room") || !strcmp(c, "other");
+}
+
 static json_t *room_json_of(const struct room *o, json_t *eq, json_t *co, json_t *de)
 {
 	json_t *hours = *o->opening_hours ? json_loads(o->opening_hours, 0, NULL) : NULL;
@@ -41,9 +47,10 @@ static json_t *room_json_of(const struct room *o, json_t *eq, json_t *co, json_t
 	char created[32], updated[32];
 	clock_iso(o->created_at, created, sizeof created);
 	clock_iso(o->updated_at, updated, sizeof updated);
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:o, s:o, s:s, s:s}", "id", o->id,
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:s, s:s}", "id", o->id,
 			 "calendar_id", o->calendar_id, "name", o->name, "email", o->email, "capacity",
-			 o->capacity, "building", o->building, "floor", o->floor, "description", o->description,
+			 o->capacity, "building", o->building, "floor", o->floor, "category",
+			 *o->category ? o->category : "conference_room", "description", o->description,
 			 "hide_subjects", o->hide_subjects, "equipment", eq, "rules", rules, "created_at", created,
 			 "updated_at", updated);
 }
@@ -231,10 +238,10 @@ static int read_rules(struct req *r, struct db *db, json_t *rules, struct room *
 
 static int read_room(struct req *r, struct db *db, struct room *o, int creating, struct room_input *in)
 {
-	static const char *const allowed[] = {"name", "capacity", "building", "floor", "description",
+	static const char *const allowed[] = {"name", "capacity", "building", "floor", "category", "description",
 					      "equipment", "email", "hide_subjects", "rules", NULL};
 	json_t *body;
-	const char *name = NULL, *building = NULL, *floor = NULL, *desc = NULL, *email = NULL;
+	const char *name = NULL, *building = NULL, *floor = NULL, *desc = NULL, *email = NULL, *category = NULL;
 	long long capacity = o->capacity;
 	int rc;
 	if ((rc = jin_object(r, &body, allowed)) ||
@@ -242,12 +249,15 @@ static int read_room(struct req *r, struct db *db, struct room *o, int creating,
 	    (rc = jin_int(r, body, "capacity", JIN_OPTIONAL, 0, 100000, &capacity)) ||
 	    (rc = jin_string(r, body, "building", JIN_OPTIONAL, 120, &building)) ||
 	    (rc = jin_string(r, body, "floor", JIN_OPTIONAL, 60, &floor)) ||
+	    (rc = jin_string(r, body, "category", JIN_OPTIONAL, 20, &category)) ||
 	    (rc = jin_string(r, body, "description", JIN_OPTIONAL, 2000, &desc)) ||
 	    (rc = jin_string(r, body, "email", JIN_OPTIONAL, 254, &email)) ||
 	    (rc = jin_bool(r, body, "hide_subjects", JIN_OPTIONAL, &o->hide_subjects)))
 		return rc;
 	if (name && !*name)
 		return resp_field_error(r, "name", "the name must not be empty"), E_INVALID;
+	if (category && !rooms_category_valid(category))
+		return resp_field_error(r, "category", "category is conference_room or other"), E_INVALID;
 	if (email && !jin_valid_email(email))
 		return resp_field_error(r, "email", "'%.60s' is not an e-mail address", email), E_INVALID;
 	if ((in->has_tags = jin_has(body, "equipment"))) {
@@ -270,6 +280,8 @@ static int read_room(struct req *r, struct db *db, struct room *o, int creating,
 		snprintf(o->building, sizeof o->building, "%s", building);
 	if (floor)
 		snprintf(o->floor, sizeof o->floor, "%s", floor);
+	if (category)
+		snprintf(o->category, sizeof o->category, "%s", category);
 	if (desc)
 		snprintf(o->description, sizeof o->description, "%s", desc);
 	if (email) {
@@ -385,10 +397,14 @@ static int list(struct req *r)
 	int rc, n = 0;
 	if ((rc = may_see_rooms(r)))
 		return rc;
-	const char *q = req_query(r, "q");
+	const char *q = req_query(r, "q"), *category = req_query(r, "category");
 	if (q && strlen(q) > 200)
 		return resp_problem_ext(r, 400, "invalid-query", "q is at most 200 characters",
 					json_pack("{s:s}", "field", "q")),
+		       E_INVALID;
+	if (category && *category && !rooms_category_valid(category))
+		return resp_problem_ext(r, 400, "invalid-query", "category is conference_room or other",
+					json_pack("{s:s}", "field", "category")),
 		       E_INVALID;
 	struct db *db = store_db();
 	if (!db)
@@ -396,7 +412,7 @@ static int list(struct req *r)
 	struct room *rooms = malloc(sizeof *rooms * LIST_MAX);
 	if (!rooms)
 		return E_NOMEM;
-	if ((rc = store_room_list(db, r->who.account_id, q, NULL, rooms, LIST_MAX, &n))) {
+	if ((rc = store_room_list(db, r->who.account_id, q, category, NULL, rooms, LIST_MAX, &n))) {
 		free(rooms);
 		return rc;
 	}
@@ -505,7 +521,7 @@ static int bad_query(struct req *r, const char *field, const char *detail)
 	return resp_problem_ext(r, 400, "invalid-query", detail, json_pack("{s:s}", "field", field)), E_INVALID;
 }
 
-/* GET /api/v1/rooms/search?capacity=&equipment=a,b&building=&floor=&start=&end= */
+/* GET /api/v1/rooms/search?capacity=&equipment=a,b&building=&floor=&category=&start=&end= */
 static int search(struct req *r)
 {
 	int rc;
@@ -514,7 +530,9 @@ static int search(struct req *r)
 	const char *cap = req_query(r, "capacity"), *eq = req_query(r, "equipment");
 	const char *building = req_query(r, "building"), *floor = req_query(r, "floor");
 	const char *s = req_query(r, "start"), *e = req_query(r, "end"), *why = NULL, *lim = req_query(r, "limit");
-	struct room_query q = {.building = building, .floor = floor};
+	struct room_query q = {.building = building, .floor = floor, .category = req_query(r, "category")};
+	if (q.category && *q.category && !rooms_category_valid(q.category))
+		return bad_query(r, "category", "category is conference_room or other");
 	int limit = 20;
 	if (cap) {
 		char *end;

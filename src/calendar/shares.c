@@ -18,6 +18,8 @@
 #include "http/response.h"
 #include "iam/audit.h"
 #include "iam/users.h"
+#include "core/config.h"
+#include "notify/mail_status.h"
 #include "notify/outbox_worker.h"
 
 #define MAX_SHARES 1000
@@ -35,6 +37,12 @@ static json_t *share_json(const struct share *s)
 			      s->grantee_id, "pending", s->pending, "created_at", created, "updated_at",
 			      updated);
 	json_object_set_new(o, "created_by", *s->created_by ? json_string(s->created_by) : json_null());
+	/* what a guest subscribes to in a calendar app, with their login (calendar/feeds.c) */
+	if (!strcmp(s->kind, "guest")) {
+		char feed[640];
+		snprintf(feed, sizeof feed, "%s/feeds/calendars/%s.ics", config_current()->public_url, s->calendar_id);
+		json_object_set_new(o, "feed_url", json_string(feed));
+	}
 	return o;
 }
 
@@ -107,7 +115,8 @@ static int read_grantee(struct req *r, struct db *db, json_t *in, const struct c
 		snprintf(lower, sizeof lower, "%s", email);
 		users_lower_email(lower);
 		struct user u;
-		rc = guests_resolve(r, db, c, lower, &u, mailed);
+		/* the role was checked before (read_role) */
+		rc = guests_resolve(r, db, c, lower, json_string_value(json_object_get(in, "role")), &u, mailed);
 		if (rc == E_CONFLICT)
 			return resp_problem_ext(r, 409, "email-taken",
 						"this address belongs to a user of another organisation on this server;"
@@ -209,6 +218,8 @@ static int create(struct req *r)
 	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/calendars/%s/shares/%s", c.id, s.id));
 	json_t *out = share_json(&s);
 	json_object_set_new(out, "mailed", json_boolean(mailed));
+	/* whether that mail can leave now (no mail server: it waits) */
+	json_object_set_new(out, "mail", mailed ? mail_status_delivery_json(r, db, c.account_id) : json_null());
 	return resp_json(r, 201, out);
 fail:
 	store_rollback(db);

@@ -11,6 +11,7 @@ int cli_account(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
 int cli_import(int argc, char **argv); /* loads an .ics file into a calendar */
 int cli_routes(int argc, char **argv); /* prints the route table */
+int cli_user(int argc, char **argv);   /* user reset-password */
 
 /* a flag given on the command line, applied after the file and the environment */
 struct cli_flag {

@@ -77,7 +77,7 @@ static int set_password(struct req *r)
 	if (link) {
 		if (strcmp(u.status, "active")) {
 			store_rollback(db);
-			return resp_problem(r, 409, "suspended", "this user is suspended; make them active first");
+			return resp_problem(r, 409, "user-suspended", "this user is suspended; make them active first");
 		}
 		if ((rc = login_rules_queue_admin_reset(db, &u)) ||
 		    (rc = audit_record(r, db, "user.password_reset_link", "user", u.id, u.email, NULL,

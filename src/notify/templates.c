@@ -41,44 +41,86 @@ static const struct text validate[] = {
 	 "в течение 24 часов:\n\n%s\n\nДо этого вы можете войти, но не сможете пользоваться convene.\n"},
 };
 
-/* share mails: subject "%s" is who shared; body: who, the calendar, the link */
+/* share mails: subject "%s" is who shared; body: who, the calendar, the
+ * role's name, what it allows, the link, the ICS address (Zimbra's share
+ * mails name the role and what it allows, too) */
 static const struct text guest_invite[] = {
 	{"en", "%s shared a calendar with you",
-	 "Hello,\n\n%s shared the calendar \"%s\" with you on convene.\n"
+	 "Hello,\n\n%s shared the calendar \"%s\" with you on convene, as %s: you may %s.\n"
 	 "Choose your name and a password here within 7 days to see it:\n\n%s\n\n"
-	 "The link works once. Afterwards you sign in with this e-mail address.\n"},
+	 "The link works once. Afterwards you sign in with this e-mail address.\n\n"
+	 "Calendar apps (Thunderbird, Apple Calendar, Outlook, DAVx5) can subscribe to it at\n\n%s\n\n"
+	 "with this e-mail address and your password.\n"},
 	{"fr", "%s a partagé un agenda avec vous",
-	 "Bonjour,\n\n%s a partagé l'agenda « %s » avec vous sur convene.\n"
+	 "Bonjour,\n\n%s a partagé l'agenda « %s » avec vous sur convene, en tant que %s : vous pouvez %s.\n"
 	 "Choisissez votre nom et un mot de passe ici dans les 7 jours pour le consulter :\n\n%s\n\n"
-	 "Le lien ne fonctionne qu'une fois. Ensuite, vous vous connectez avec cette adresse e-mail.\n"},
+	 "Le lien ne fonctionne qu'une fois. Ensuite, vous vous connectez avec cette adresse e-mail.\n\n"
+	 "Les applications d'agenda (Thunderbird, Apple Calendar, Outlook, DAVx5) peuvent s'y abonner à l'adresse\n\n%s\n\n"
+	 "avec cette adresse e-mail et votre mot de passe.\n"},
 	{"ru", "%s открыл(а) вам доступ к календарю",
-	 "Здравствуйте!\n\n%s открыл(а) вам доступ к календарю «%s» в convene.\n"
+	 "Здравствуйте!\n\n%s открыл(а) вам доступ к календарю «%s» в convene с ролью «%s»: вы можете %s.\n"
 	 "Чтобы его увидеть, выберите имя и пароль по ссылке в течение 7 дней:\n\n%s\n\n"
-	 "Ссылка действует один раз. Затем входите с этим адресом электронной почты.\n"},
+	 "Ссылка действует один раз. Затем входите с этим адресом электронной почты.\n\n"
+	 "Программы-календари (Thunderbird, Apple Calendar, Outlook, DAVx5) могут подписаться на него по адресу\n\n%s\n\n"
+	 "с этим адресом электронной почты и вашим паролем.\n"},
 };
 
 static const struct text shared[] = {
 	{"en", "%s shared a calendar with you",
-	 "Hello,\n\n%s shared the calendar \"%s\" with you on convene.\n"
-	 "It is in your list of calendars:\n\n%s\n"},
+	 "Hello,\n\n%s shared the calendar \"%s\" with you on convene, as %s: you may %s.\n"
+	 "It is in your list of calendars:\n\n%s\n\n"
+	 "Calendar apps can subscribe to it at %s (with your convene login).\n"},
 	{"fr", "%s a partagé un agenda avec vous",
-	 "Bonjour,\n\n%s a partagé l'agenda « %s » avec vous sur convene.\n"
-	 "Il figure dans votre liste d'agendas :\n\n%s\n"},
+	 "Bonjour,\n\n%s a partagé l'agenda « %s » avec vous sur convene, en tant que %s : vous pouvez %s.\n"
+	 "Il figure dans votre liste d'agendas :\n\n%s\n\n"
+	 "Les applications d'agenda peuvent s'y abonner à l'adresse %s (avec vos identifiants convene).\n"},
 	{"ru", "%s открыл(а) вам доступ к календарю",
-	 "Здравствуйте!\n\n%s открыл(а) вам доступ к календарю «%s» в convene.\n"
-	 "Он есть в вашем списке календарей:\n\n%s\n"},
+	 "Здравствуйте!\n\n%s открыл(а) вам доступ к календарю «%s» в convene с ролью «%s»: вы можете %s.\n"
+	 "Он есть в вашем списке календарей:\n\n%s\n\n"
+	 "Программы-календари могут подписаться на него по адресу %s (с вашими учётными данными convene).\n"},
+};
+
+/* a share's role: its name and what it allows, per language (en, fr, ru) */
+static const struct {
+	const char *role, *text[3][2];
+} roles[] = {
+	{"freebusy",
+	 {{"free/busy", "see when its owner is busy or free, without the events' details"},
+	  {"disponibilités", "voir quand son propriétaire est occupé ou libre, sans le détail des événements"},
+	  {"занятость", "видеть, когда владелец занят или свободен, без подробностей событий"}}},
+	{"viewer",
+	 {{"viewer", "see its events (private ones only as busy time)"},
+	  {"lecteur", "voir ses événements (les privés seulement comme temps occupé)"},
+	  {"читатель", "видеть его события (личные — только как занятое время)"}}},
+	{"editor",
+	 {{"editor", "see its events, add new ones and change or delete them"},
+	  {"éditeur", "voir ses événements, en ajouter, les modifier ou les supprimer"},
+	  {"редактор", "видеть его события, добавлять, изменять и удалять их"}}},
+	{"manager",
+	 {{"manager", "see and change its events, and share the calendar with others"},
+	  {"gestionnaire", "voir et modifier ses événements, et partager l'agenda avec d'autres"},
+	  {"управляющий", "видеть и изменять его события и открывать доступ к календарю другим"}}},
 };
 
 int templates_render_share(enum template_kind kind, const char *lang, const char *inviter,
-			   const char *calendar, const char *link, struct buf *subject, struct buf *body)
+			   const char *calendar, const char *role, const char *link, const char *feed_url,
+			   struct buf *subject, struct buf *body)
 {
 	const struct text *t = kind == TEMPLATE_GUEST_INVITE ? guest_invite : shared;
-	const struct text *pick = &t[0];
+	int li = 0;
 	for (int i = 0; i < 3; i++)
 		if (lang && !strcmp(t[i].lang, lang))
-			pick = &t[i];
-	int rc = buf_printf(subject, pick->subject, inviter);
-	return rc ? rc : buf_printf(body, pick->body, inviter, calendar, link);
+			li = i;
+	const char *role_name = role, *allows = "";
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (role && !strcmp(roles[i].role, role)) {
+			role_name = roles[i].text[li][0];
+			allows = roles[i].text[li][1];
+		}
+	int rc = buf_printf(subject, t[li].subject, inviter);
+	return rc ? rc
+		  : buf_printf(body, t[li].body, inviter, calendar, role_name ? role_name : "", allows, link,
+			       feed_url);
 }
 
 int templates_render(enum template_kind kind, const char *lang, const char *name, const char *link,

@@ -11,8 +11,11 @@ int templates_render(enum template_kind kind, const char *lang, const char *name
 		     struct buf *subject, struct buf *body);
 /* the mails about a shared calendar (TEMPLATE_GUEST_INVITE: an invitation to
  * sign up as a guest; TEMPLATE_SHARED: a calendar now shared with a user):
- * who shared it, the calendar's name and the link */
+ * who shared it, the calendar's name, the role given (freebusy, viewer,
+ * editor, manager: named and explained), the link and the calendar's ICS
+ * address for calendar apps */
 int templates_render_share(enum template_kind kind, const char *lang, const char *inviter,
-			   const char *calendar, const char *link, struct buf *subject, struct buf *body);
+			   const char *calendar, const char *role, const char *link, const char *feed_url,
+			   struct buf *subject, struct buf *body);
 
 #endif

@@ -14,7 +14,7 @@
 	"account_id, id, calendar_id, name, email, capacity, building, floor, description,"        \
 	" hide_subjects, max_duration, min_notice, max_ahead, buffer_before, buffer_after,"         \
 	" coalesce(opening_hours, ''), approval, max_conflicts, checkin_minutes, max_booking_len,"  \
-	" created_at, updated_at, on_conflict"
+	" created_at, updated_at, on_conflict, category"
 
 static void row_room(struct db_rows *r, struct room *o)
 {
@@ -42,6 +42,7 @@ static void row_room(struct db_rows *r, struct room *o)
 	o->updated_at = db_int(r, 21);
 	const char *on_conflict = db_text(r, 22);
 	o->decline_on_conflict = on_conflict && !strcmp(on_conflict, "decline");
+	snprintf(o->category, sizeof o->category, "%s", db_text(r, 23) ? db_text(r, 23) : "conference_room");
 }
 
 static int rows_rooms(struct db_rows *r, struct room *out, int max, int *n)
@@ -66,14 +67,14 @@ int store_room_insert(struct db *db, const struct room *o)
 			 "INSERT INTO rooms (account_id, id, calendar_id, name, email, capacity, building, floor,"
 			 " description, hide_subjects, max_duration, min_notice, max_ahead, buffer_before,"
 			 " buffer_after, opening_hours, approval, max_conflicts, checkin_minutes, max_booking_len,"
-			 " created_at, updated_at, on_conflict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			 " ?, ?, ?, ?, ?, ?, ?, ?)",
-			 "sssssdsssdiiiiisdddiiis", o->account_id, o->id, o->calendar_id, o->name, o->email,
+			 " created_at, updated_at, on_conflict, category) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			 " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			 "sssssdsssdiiiiisdddiiiss", o->account_id, o->id, o->calendar_id, o->name, o->email,
 			 o->capacity, o->building, o->floor, o->description, o->hide_subjects, o->max_duration,
 			 o->min_notice, o->max_ahead, o->buffer_before, o->buffer_after,
 			 *o->opening_hours ? o->opening_hours : NULL, o->approval, o->max_conflicts,
 			 o->checkin_minutes, o->max_booking_len, o->created_at, o->updated_at,
-			 o->decline_on_conflict ? "decline" : "refuse");
+			 o->decline_on_conflict ? "decline" : "refuse", *o->category ? o->category : "conference_room");
 	return rc < 0 ? rc : 0;
 }
 
@@ -107,12 +108,13 @@ int store_room_update(struct db *db, const struct room *o)
 			 "UPDATE rooms SET name = ?, capacity = ?, building = ?, floor = ?, description = ?,"
 			 " hide_subjects = ?, max_duration = ?, min_notice = ?, max_ahead = ?, buffer_before = ?,"
 			 " buffer_after = ?, opening_hours = ?, approval = ?, max_conflicts = ?,"
-			 " checkin_minutes = ?, updated_at = ?, on_conflict = ? WHERE account_id = ? AND id = ?",
-			 "sdsssdiiiiisdddisss", o->name, o->capacity, o->building, o->floor, o->description,
+			 " checkin_minutes = ?, updated_at = ?, on_conflict = ?, category = ? WHERE account_id = ? AND id = ?",
+			 "sdsssdiiiiisdddissss", o->name, o->capacity, o->building, o->floor, o->description,
 			 o->hide_subjects, o->max_duration, o->min_notice, o->max_ahead, o->buffer_before,
 			 o->buffer_after, *o->opening_hours ? o->opening_hours : NULL, o->approval,
 			 o->max_conflicts, o->checkin_minutes, o->updated_at,
-			 o->decline_on_conflict ? "decline" : "refuse", o->account_id, o->id);
+			 o->decline_on_conflict ? "decline" : "refuse", *o->category ? o->category : "conference_room",
+			 o->account_id, o->id);
 	if (rc < 0)
 		return rc;
 	return rc ? 0 : E_NOTFOUND;
@@ -126,8 +128,8 @@ int store_room_delete(struct db *db, const char *account_id, const char *id)
 	return rc ? 0 : E_NOTFOUND;
 }
 
-int store_room_list(struct db *db, const char *account_id, const char *q, const char *after_name,
-		    struct room *out, int max, int *n)
+int store_room_list(struct db *db, const char *account_id, const char *q, const char *category,
+		    const char *after_name, struct room *out, int max, int *n)
 {
 	char like[600];
 	db_like_pattern(q, 1, like, sizeof like);
@@ -135,10 +137,10 @@ int store_room_list(struct db *db, const char *account_id, const char *q, const 
 	int rc = db_query(db, &r,
 			  "SELECT " ROOM_COLS " FROM rooms WHERE account_id = ?"
 			  " AND (? = '' OR lower(name) LIKE lower(?) ESCAPE '\\' OR lower(building) LIKE lower(?)"
-			  " ESCAPE '\\' OR lower(floor) LIKE lower(?) ESCAPE '\\')"
+			  " ESCAPE '\\' OR lower(floor) LIKE lower(?) ESCAPE '\\') AND (? = '' OR category = ?)"
 			  " AND (? = '' OR lower(name) > lower(?)) ORDER BY lower(name), id LIMIT ?",
-			  "sssssssd", account_id, like, like, like, like, after_name ? after_name : "",
-			  after_name ? after_name : "", max);
+			  "sssssssssd", account_id, like, like, like, like, category ? category : "",
+			  category ? category : "", after_name ? after_name : "", after_name ? after_name : "", max);
 	return rc ? rc : rows_rooms(r, out, max, n);
 }
 
@@ -362,11 +364,11 @@ int store_room_is_delegate(struct db *db, const char *account_id, const char *ro
 static int free_walk(char *sql, size_t size, int len, struct db_param *p, int *np, int same, int pg,
 		     const char *account_id, const struct room_query *q, char (*tags)[ROOM_TAG_MAX + 2], int max)
 {
-	const char *floor = q->floor ? q->floor : "";
+	const char *floor = q->floor ? q->floor : "", *category = q->category ? q->category : "";
 	len += snprintf(sql + len, size - len,
 			"SELECT * FROM (SELECT %d AS pri, r.*, lower(r.name) AS lname FROM rooms r"
 			" WHERE r.account_id = ?%s AND r.capacity >= ? AND r.id <> ? AND (? = '' OR r.floor = ?)"
-			" AND (r.max_duration = 0 OR r.max_duration >= ?)",
+			" AND (? = '' OR r.category = ?) AND (r.max_duration = 0 OR r.max_duration >= ?)",
 			same > 0 ? 0 : 1, same > 0 ? " AND r.building = ?" : same == 0 ? " AND r.building <> ?" : "");
 	p[(*np)++] = (struct db_param){'s', account_id, 0};
 	if (same >= 0)
@@ -375,6 +377,8 @@ static int free_walk(char *sql, size_t size, int len, struct db_param *p, int *n
 	p[(*np)++] = (struct db_param){'s', q->except_room ? q->except_room : "", 0};
 	p[(*np)++] = (struct db_param){'s', floor, 0};
 	p[(*np)++] = (struct db_param){'s', floor, 0};
+	p[(*np)++] = (struct db_param){'s', category, 0};
+	p[(*np)++] = (struct db_param){'s', category, 0};
 	p[(*np)++] = (struct db_param){'i', NULL, q->end - q->start};
 	/* each tag tested on the room's row (",tag," in its equipment_set,
 	 * migration 017): no probe of room_equipment per room walked. Not a
@@ -419,7 +423,7 @@ int store_room_free(struct db *db, const char *account_id, const struct room_que
 	if (q->ntags > 16)
 		return E_INVALID;
 	char sql[8000];
-	struct db_param p[64];
+	struct db_param p[80]; /* two walks of at most 30 (16 tags) and the limit */
 	int np = 0;
 	char tags[16][ROOM_TAG_MAX + 2]; /* ",tag," */
 	for (size_t i = 0; i < q->ntags; i++)

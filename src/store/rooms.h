@@ -19,6 +19,7 @@ struct room {
 	int capacity;
 	char building[128];
 	char floor[64];
+	char category[20]; /* conference_room | other (migration 025) */
 	char description[2048];
 	int hide_subjects;
 	int64_t max_duration, min_notice, max_ahead, buffer_before, buffer_after; /* seconds */
@@ -37,9 +38,9 @@ int store_room_by_email(struct db *db, const char *account_id, const char *email
 int store_room_by_calendar(struct db *db, const char *account_id, const char *calendar_id, struct room *out);
 int store_room_update(struct db *db, const struct room *r); /* every mutable column */
 int store_room_delete(struct db *db, const char *account_id, const char *id);
-/* by name; q matches name, building or floor (case-insensitive) */
-int store_room_list(struct db *db, const char *account_id, const char *q, const char *after_name,
-		    struct room *out, int max, int *n);
+/* by name; q matches name, building or floor (case-insensitive); category NULL or "": any */
+int store_room_list(struct db *db, const char *account_id, const char *q, const char *category,
+		    const char *after_name, struct room *out, int max, int *n);
 /* the longest busy span of the room grows to at least len */
 int store_room_grow_len(struct db *db, const char *account_id, const char *id, int64_t len);
 
@@ -80,6 +81,7 @@ struct room_query {
 	size_t ntags;
 	const char *building; /* NULL or "": any, no preference */
 	const char *floor;    /* NULL or "": any */
+	const char *category; /* NULL or "": any */
 	int64_t start, end;
 	const char *except_room;
 	const char *bookable_by; /* NULL: any room; a user id: only those store_room_may_book allows */

@@ -168,3 +168,33 @@ def test_mail_status_for_administrators(srv, admin):
     assert isinstance(b["queued"], int) and isinstance(b["failed"], int)
     m, _ = srv.make_user(admin, "member")
     problem(srv.login_as(m).get("/api/v1/mail-status"), 403, "forbidden")
+
+
+ONE_TIME = re.compile(r"one-time password: (\S+)")
+
+
+def test_cli_reset_password_for_a_locked_out_admin(srv):
+    a = srv.accounts["B"]
+    c = srv.client()
+    c.login(a["admin_email"], a["password"])
+    r = srv.cli("user", "reset-password", a["admin_email"].upper(), "--account", a["id"])
+    pw = ONE_TIME.search(r.stdout).group(1)
+    assert len(pw) >= 16 and "next sign-in" in r.stdout, r.stdout
+    problem(c.get("/api/v1/me"), 401)  # sessions ended
+    c = srv.client()
+    assert c.login(a["admin_email"], pw).json()["must_change_password"] is True
+    r = c.post("/api/v1/me/password", json={"current_password": pw, "new_password": a["password"] + " again"})
+    assert r.status_code == 200, r.text
+    r = c.post("/api/v1/me/password", json={"current_password": a["password"] + " again", "new_password": a["password"]})
+    assert r.status_code == 200, r.text
+    log = c.get("/api/v1/audit", params={"action": "user.password_set"}).json()["items"]
+    assert log[0]["actor"]["label"] == "convene user reset-password" and pw not in str(log), log[0]
+    # wrong account, unknown address, no address: refused, nothing changed
+    r = srv.cli("user", "reset-password", a["admin_email"], "--account", srv.accounts["A"]["id"], check=False)
+    assert r.returncode == 1 and "no user" in r.stderr, r.stderr
+    r = srv.cli("user", "reset-password", "nobody-%s@nowhere.test" % uniq(), check=False)
+    assert r.returncode == 1 and "no user" in r.stderr
+    assert srv.cli("user", "reset-password", check=False).returncode == 2
+    r = srv.cli("user", "reset-password", "--help")
+    assert "one-time password" in r.stdout
+    srv.client().login(a["admin_email"], a["password"])
