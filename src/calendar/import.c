@@ -1,11 +1,14 @@
 /* Import: ics_parse_import checks the whole file before it hands over the
  * first object, and everything is stored in one transaction, so a bad line
- * anywhere leaves the calendar as it was. */
+ * anywhere leaves the calendar as it was. The transaction begins with the
+ * first object handed over, after the parse: parsing a large file must not
+ * hold the writer lock that every other account's writes wait for. */
 #include "calendar/import.h"
 
 #include <string.h>
 
 #include "calendar/event_store.h"
+#include "core/budget.h"
 #include "core/errors.h"
 
 struct ctx {
@@ -17,6 +20,7 @@ struct ctx {
 	struct import_result *res;
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *pctx;
+	int in_tx;
 };
 
 static void relay_progress(void *p, size_t done, size_t total)
@@ -30,7 +34,15 @@ static int store_one(void *p, struct ics_object *o)
 	struct ctx *x = p;
 	struct event_row cur;
 	struct event_saved saved;
-	int rc = event_fetch_uid(x->db, x->a, x->c, o->master.uid, &cur);
+	int rc;
+	if (budget_spent()) /* each object books its rooms: a file of many is long work */
+		return E_TIMEOUT;
+	if (!x->in_tx) {
+		if ((rc = store_begin(x->db, 1)))
+			return rc;
+		x->in_tx = 1;
+	}
+	rc = event_fetch_uid(x->db, x->a, x->c, o->master.uid, &cur);
 	if (rc && rc != E_NOTFOUND)
 		return rc;
 	if ((rc = event_store(x->db, x->c, o, rc ? NULL : cur.id, x->actor, x->booking, &saved, NULL)))
@@ -49,17 +61,16 @@ int calendar_import(struct db *db, const struct calendar *c, const char *text, s
 		    void *pctx, struct import_result *res, struct ics_error *err, struct booking_result *booking)
 {
 	struct arena *a = arena_new();
-	struct ctx x = {db, c, actor, booking, a, res, progress, pctx};
+	struct ctx x = {db, c, actor, booking, a, res, progress, pctx, 0};
 	memset(res, 0, sizeof *res);
 	memset(err, 0, sizeof *err);
-	int rc = store_begin(db, 1);
-	if (!rc)
-		rc = ics_parse_import(text, len, c->time_zone, store_one, &x, progress ? relay_progress : NULL,
-				      &res->skipped, err);
-	if (!rc)
+	int rc = ics_parse_import(text, len, c->time_zone, store_one, &x, progress ? relay_progress : NULL,
+				  &res->skipped, err);
+	if (!rc && x.in_tx)
 		rc = store_commit(db);
 	if (rc) {
-		store_rollback(db);
+		if (x.in_tx)
+			store_rollback(db);
 		memset(res, 0, sizeof *res);
 	} else if (progress) {
 		progress(pctx, len, len);

@@ -109,6 +109,9 @@ int cli_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	config_publish(&cfg);
+	/* request threads open their connections after this: their write
+	 * transactions wait for the writer lock at most lock_timeout */
+	store_set_limits(cfg.lock_timeout, cfg.request_budget);
 	health_register_gauges();
 	resp_language_hook(language_of_request); /* problem details in the caller's language */
 	struct server *srv;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/errors.h"
+#include "core/netaddr.h"
 
 void config_defaults(struct config *c)
 {
@@ -21,6 +22,12 @@ void config_defaults(struct config *c)
 	c->body_limit = 1024 * 1024;
 	c->shutdown_grace = 10;
 	c->feed_cache = (size_t)64 * 1024 * 1024;
+	c->lock_timeout = 5000;
+	c->request_budget = 30000;
+	c->per_address_connections = 100;
+	c->idle_timeout = 60;
+	c->report_max_instances = 10000;
+	c->report_max_bytes = (size_t)64 * 1024 * 1024;
 }
 
 static int copy(char *dst, size_t n, const char *v, const char *key, char *err, size_t errlen)
@@ -111,6 +118,62 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 		c->shutdown_grace = (int)n;
 		return 0;
 	}
+	if (!strcmp(key, "lock_timeout") || !strcmp(key, "lock-timeout")) {
+		if (parse_long(v, 1, 600000, &n)) {
+			snprintf(err, errlen, "lock-timeout: expected milliseconds 1..600000");
+			return E_INVALID;
+		}
+		c->lock_timeout = (int)n;
+		return 0;
+	}
+	if (!strcmp(key, "request_budget") || !strcmp(key, "request-budget")) {
+		if (parse_long(v, 0, 3600000, &n)) {
+			snprintf(err, errlen, "request-budget: expected milliseconds 0..3600000 (0: none)");
+			return E_INVALID;
+		}
+		c->request_budget = (int)n;
+		return 0;
+	}
+	if (!strcmp(key, "per_address_connections") || !strcmp(key, "per-address-connections")) {
+		if (parse_long(v, 0, 100000, &n)) {
+			snprintf(err, errlen, "per-address-connections: expected 0..100000 (0: no limit)");
+			return E_INVALID;
+		}
+		c->per_address_connections = (int)n;
+		return 0;
+	}
+	if (!strcmp(key, "trusted_proxies") || !strcmp(key, "trusted-proxies")) {
+		if (!netaddr_list_valid(v)) {
+			snprintf(err, errlen, "trusted-proxies: expected IP addresses or CIDR ranges "
+					      "separated by commas or spaces, got '%s'", v);
+			return E_INVALID;
+		}
+		return copy(c->trusted_proxies, sizeof c->trusted_proxies, v, key, err, errlen);
+	}
+	if (!strcmp(key, "idle_timeout") || !strcmp(key, "idle-timeout")) {
+		if (parse_long(v, 1, 3600, &n)) {
+			snprintf(err, errlen, "idle-timeout: expected seconds 1..3600");
+			return E_INVALID;
+		}
+		c->idle_timeout = (int)n;
+		return 0;
+	}
+	if (!strcmp(key, "report_max_instances") || !strcmp(key, "report-max-instances")) {
+		if (parse_long(v, 1, 10000000, &n)) {
+			snprintf(err, errlen, "report-max-instances: expected 1..10000000");
+			return E_INVALID;
+		}
+		c->report_max_instances = (int)n;
+		return 0;
+	}
+	if (!strcmp(key, "report_max_bytes") || !strcmp(key, "report-max-bytes")) {
+		if (parse_long(v, 4096, 1L << 34, &n)) {
+			snprintf(err, errlen, "report-max-bytes: expected bytes between 4096 and 17179869184");
+			return E_INVALID;
+		}
+		c->report_max_bytes = (size_t)n;
+		return 0;
+	}
 	snprintf(err, errlen, "unknown setting '%s'", key);
 	return E_INVALID;
 }
@@ -156,7 +219,9 @@ int config_load_env(struct config *c, char *err, size_t errlen)
 {
 	static const char *keys[] = {"listen", "data", "db", "log_format", "smtp", "mail_from",
 				     "public_url", "web_dir", "body_limit", "threads",
-				     "shutdown_grace", "feed_cache", NULL};
+				     "shutdown_grace", "feed_cache", "lock_timeout", "request_budget",
+				     "per_address_connections", "trusted_proxies", "idle_timeout",
+				     "report_max_instances", "report_max_bytes", NULL};
 	for (int i = 0; keys[i]; i++) {
 		char name[64] = "CONVENE_";
 		size_t p = strlen(name);

@@ -19,6 +19,13 @@ struct config {
 	int threads;           /* HTTP thread pool size; 0 = one per core */
 	int shutdown_grace;    /* seconds to finish requests in flight */
 	size_t feed_cache;     /* bytes of assembled ICS feeds kept in memory */
+	int lock_timeout;      /* ms a request waits for the database's writer lock (then 503 busy) */
+	int request_budget;    /* ms of work a request may do (expansion, reports); 0 = none */
+	int per_address_connections; /* open connections one client address may hold; 0 = no limit */
+	char trusted_proxies[512];   /* addresses (or CIDR ranges) whose X-Forwarded-For is believed */
+	int idle_timeout;      /* seconds an idle connection is kept (event streams excepted) */
+	int report_max_instances; /* occurrences one REPORT may expand, in total */
+	size_t report_max_bytes;  /* bytes one multistatus answer may hold */
 };
 
 void config_defaults(struct config *c);

@@ -15,6 +15,7 @@ const char *error_name(int err)
 	case E_TOOLARGE: return "too large";
 	case E_IO: return "i/o error";
 	case E_BUSY: return "busy";
+	case E_TIMEOUT: return "time budget spent";
 	}
 	return "unknown error";
 }

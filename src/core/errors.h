@@ -15,6 +15,7 @@ enum {
 	E_TOOLARGE = -8,  /* body or field too large */
 	E_IO = -9,        /* file, socket or network failure */
 	E_BUSY = -10,     /* try again later (locked, rate limited) */
+	E_TIMEOUT = -11,  /* the request's time budget is spent (core/budget.h) */
 };
 
 const char *error_name(int err);

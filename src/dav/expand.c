@@ -1,7 +1,9 @@
 /* Expansion works on the variant the caller may read (dav/render.c): the
  * stored text, or its busy form, with SUMMARY dropped for free/busy
  * grantees; so expanding never shows more than reading the whole series. An
- * expansion gives at most EXPAND_MAX occurrences of one event. */
+ * expansion gives at most EXPAND_MAX occurrences of one event, and one answer
+ * at most report_max_instances in all: past that the REPORT is cut short
+ * (dav/spool.h) instead of holding series with occurrences silently left out. */
 #include "dav/expand.h"
 
 #include <stdio.h>
@@ -10,6 +12,8 @@
 #include <time.h>
 
 #include "calendar/ics.h"
+#include "core/budget.h"
+#include "core/config.h"
 #include "core/errors.h"
 #include "dav/render.h"
 #include "dav/reply.h"
@@ -185,6 +189,9 @@ int dav_caldata_read(struct req *r, const xmlNode *prop, const char *tz, const s
 	if (!x.expand && !x.limit && !x.sel)
 		return 0;
 	struct dav_caldata *p = arena_alloc(r->arena, sizeof *p);
+	x.instances = arena_alloc(r->arena, sizeof *x.instances);
+	*x.instances = 0;
+	x.max_instances = config_current()->report_max_instances;
 	*p = x;
 	*out = p;
 	return 0;
@@ -216,8 +223,22 @@ static int render(struct buf *b, int role, const struct event_row *e, const stru
 	const char *text = d == DAV_DETAIL_FULL ? e->ical : e->ical_busy;
 	struct buf body = {0};
 	int truncated = 0, rc;
-	rc = cd->expand ? ics_instances(text, cd->tz, cd->expand_from, cd->expand_to, EXPAND_MAX, &body, &truncated)
+	int64_t left = cd->max_instances - *cd->instances;
+	int max = left < EXPAND_MAX ? (int)left : EXPAND_MAX;
+	if (budget_spent())
+		return E_TIMEOUT;
+	if (cd->expand && max <= 0)
+		return E_TOOLARGE;
+	rc = cd->expand ? ics_instances(text, cd->tz, cd->expand_from, cd->expand_to, max, &body, &truncated)
 			: ics_limit_overrides(text, cd->tz, cd->limit_from, cd->limit_to, &body);
+	if (!rc && cd->expand) {
+		/* more than fit: the answer ends before this event rather than
+		 * giving a series that silently lacks occurrences */
+		if (truncated)
+			rc = E_TOOLARGE;
+		for (const char *v = body.data; !rc && v && (v = strstr(v, "BEGIN:VEVENT")); v += 12)
+			++*cd->instances;
+	}
 	if (rc == E_INVALID) { /* not a text we can take apart: the whole object */
 		buf_free(&body);
 		return dav_render_object(b, role, e);

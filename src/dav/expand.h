@@ -21,6 +21,9 @@ struct dav_caldata {
 	const struct dav_comp_sel *sel; /* or NULL: everything */
 	int64_t expand_from, expand_to, limit_from, limit_to;
 	const char *tz; /* the calendar's zone, for floating times */
+	/* occurrences expanded so far for this answer (arena), and how many it
+	 * may hold: report_max_instances */
+	int64_t *instances, max_instances;
 };
 
 /* "20261203T100000Z" -> UTC seconds; E_INVALID otherwise */
@@ -30,7 +33,9 @@ int dav_utc_read(const char *s, int64_t *out);
  * 0 with *out NULL when there are none to apply, or an error after answering */
 int dav_caldata_read(struct req *r, const xmlNode *prop, const char *tz, const struct dav_caldata **out);
 
-/* the event as dav_render_object gives it (the caller's variant), with cd applied */
+/* the event as dav_render_object gives it (the caller's variant), with cd
+ * applied; E_TOOLARGE when its expansion would pass the answer's budget of
+ * occurrences (or EXPAND_MAX for one event), E_TIMEOUT past the request's */
 int dav_caldata_render(struct buf *b, int role, const struct event_row *e, const struct dav_caldata *cd);
 
 #endif

@@ -144,7 +144,10 @@ int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 	if (!dav_name_valid(p->name))
 		return dav_reply_error(r, 403, CONVENE_NS, "valid-resource-name",
 				       "an event's name is 1 to 255 bytes, without '/' or control characters");
-	if ((rc = store_begin(db, 1)))
+	/* checked and parsed in a read snapshot, then written in a write
+	 * transaction: parsing (time zones, recurrences) must not hold the
+	 * writer lock that every other account's writes wait for */
+	if ((rc = store_begin(db, 0)))
 		return rc;
 	if ((rc = dav_resource_load(r, db, p, &res)) || (rc = may_write(r, &res)))
 		goto fail;
@@ -163,6 +166,20 @@ int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 		rc = (dav_reply_error(r, 403, CALDAV_NS, "valid-calendar-data", "%s", err.message),
 		E_INVALID);
 		goto fail;
+	}
+	char *parsed_tz = arena_strdup(r->arena, res.cal.time_zone);
+	store_rollback(db);
+	if ((rc = store_begin(db, 1)))
+		goto out;
+	if ((rc = dav_resource_load(r, db, p, &res)) || (rc = may_write(r, &res)))
+		goto fail;
+	if (strcmp(parsed_tz, res.cal.time_zone)) { /* the calendar's zone changed meanwhile */
+		ics_object_free(o);
+		o = NULL;
+		if (ics_parse_object(r->body.data ? r->body.data : "", r->body.len, res.cal.time_zone, &o, &err)) {
+			rc = (dav_reply_error(r, 403, CALDAV_NS, "valid-calendar-data", "%s", err.message), E_INVALID);
+			goto fail;
+		}
 	}
 	if (!res.exists || strcmp(o->master.uid, res.ev.uid)) {
 		struct event_row other;

@@ -17,6 +17,7 @@
 
 #include "calendar/event_store.h"
 #include "calendar/ics.h"
+#include "core/budget.h"
 #include "core/errors.h"
 #include "dav/expand.h"
 #include "dav/filters.h"
@@ -26,6 +27,7 @@
 #include "dav/props.h"
 #include "dav/reply.h"
 #include "dav/resource.h"
+#include "dav/spool.h"
 #include "dav/xml.h"
 
 #define MULTIGET_MAX 1000
@@ -34,7 +36,7 @@ struct query {
 	struct req *r;
 	const struct dav_res *cal;
 	const struct dav_proplist *want;
-	struct buf *b;
+	struct dav_spool *sp;
 	int64_t from, to;
 	char *uid_match; /* text-match on UID (libxml2 string), or NULL */
 	int uid_negate, uid_octet;
@@ -69,11 +71,14 @@ static int matches(const struct query *q, const struct event_row *e)
 static int query_row(void *ctx, const struct event_row *e)
 {
 	struct query *q = ctx;
+	if (budget_spent())
+		return E_TIMEOUT;
 	if (!matches(q, e))
 		return 0;
 	struct dav_res res;
 	dav_resource_member(q->r->arena, q->cal, e, &res);
-	return dav_props_response(q->r, &res, q->want, q->b);
+	dav_spool_mark(q->sp);
+	return dav_spool_added(q->sp, dav_props_response(q->r, &res, q->want, &q->sp->b));
 }
 
 /* <C:prop-filter name="UID"><C:text-match>…</C:text-match></C:prop-filter> */
@@ -170,25 +175,29 @@ struct sync {
 	struct req *r;
 	const struct dav_res *cal;
 	const struct dav_proplist *want;
-	struct buf *b;
+	struct dav_spool *sp;
 };
 
 static int sync_changed(void *ctx, const struct event_row *e)
 {
 	struct sync *s = ctx;
 	struct dav_res res;
+	if (budget_spent())
+		return E_TIMEOUT;
 	dav_resource_member(s->r->arena, s->cal, e, &res);
-	return dav_props_response(s->r, &res, s->want, s->b);
+	dav_spool_mark(s->sp);
+	return dav_spool_added(s->sp, dav_props_response(s->r, &res, s->want, &s->sp->b));
 }
 
 static int sync_deleted(void *ctx, const char *name, int64_t modseq)
 {
 	struct sync *s = ctx;
 	(void)modseq;
-	buf_puts(s->b, "<D:response><D:href>");
-	dav_xml_escape(s->b, dav_href_object(s->r->arena, s->cal->home_id ? s->cal->home_id : s->r->who.user_id,
-					     s->cal->segment, name));
-	return buf_puts(s->b, "</D:href><D:status>HTTP/1.1 404 Not Found</D:status></D:response>");
+	dav_spool_mark(s->sp);
+	buf_puts(&s->sp->b, "<D:response><D:href>");
+	dav_xml_escape(&s->sp->b, dav_href_object(s->r->arena, s->cal->home_id ? s->cal->home_id : s->r->who.user_id,
+						  s->cal->segment, name));
+	return dav_spool_added(s->sp, buf_puts(&s->sp->b, "</D:href><D:status>HTTP/1.1 404 Not Found</D:status></D:response>"));
 }
 
 /* the version a token names: 0 for an empty token (everything), or E_INVALID */
@@ -210,7 +219,7 @@ static int token_read(const char *tok, const struct calendar *c, int64_t *out)
 }
 
 static int sync_collection(struct req *r, struct db *db, const xmlNode *root, const struct dav_res *cal,
-			   const struct dav_proplist *want, struct buf *b)
+			   const struct dav_proplist *want, struct dav_spool *sp)
 {
 	char *tok = dav_xml_text(dav_xml_child(root, DAV_NS, "sync-token"));
 	char *level = dav_xml_text(dav_xml_child(root, DAV_NS, "sync-level"));
@@ -227,21 +236,27 @@ static int sync_collection(struct req *r, struct db *db, const xmlNode *root, co
 	xmlFree(level);
 	if (rc)
 		return rc;
-	struct sync s = {r, cal, want, b};
-	if ((rc = store_event_changed_since(db, cal->cal.account_id, cal->cal.id, since, sync_changed, &s)))
+	struct sync s = {r, cal, want, sp};
+	if ((rc = store_event_changed_since(db, cal->cal.account_id, cal->cal.id, since, sync_changed, &s)) &&
+	    !sp->over)
 		return rc;
-	if (since && (rc = store_event_deleted_since(db, cal->cal.account_id, cal->cal.id, since, sync_deleted, &s)))
+	if (!sp->over && since &&
+	    (rc = store_event_deleted_since(db, cal->cal.account_id, cal->cal.id, since, sync_deleted, &s)) &&
+	    !sp->over)
 		return rc;
-	buf_printf(b, "<D:sync-token>urn:convene:sync:%s:%lld</D:sync-token>", cal->cal.id,
-		   (long long)cal->cal.version);
+	/* cut short (RFC 6578 section 3.6), the token stays the one asked with:
+	 * what was not reported is reported again, never lost */
+	buf_printf(&sp->b, "<D:sync-token>urn:convene:sync:%s:%lld</D:sync-token>", cal->cal.id,
+		   (long long)(sp->over ? since : cal->cal.version));
 	return 0;
 }
 
 static int multiget(struct req *r, struct db *db, const xmlNode *root, const struct dav_res *cal,
-		    const struct dav_proplist *want, struct buf *b)
+		    const struct dav_proplist *want, struct dav_spool *sp)
 {
 	int n = 0, rc = 0;
-	for (const xmlNode *h = root->children; h && !rc; h = h->next) {
+	struct buf *b = &sp->b;
+	for (const xmlNode *h = root->children; h && !rc && !sp->over; h = h->next) {
 		if (!dav_xml_is(h, DAV_NS, "href"))
 			continue;
 		if (++n > MULTIGET_MAX)
@@ -265,15 +280,18 @@ static int multiget(struct req *r, struct db *db, const xmlNode *root, const str
 			rc = rc == E_NOTFOUND ? 0 : rc;
 			res.uid = found ? res.ev.uid : NULL;
 		}
+		dav_spool_mark(sp);
 		if (!rc && found) {
 			res.exists = 1;
-			rc = dav_props_response(r, &res, want, b);
+			rc = dav_spool_added(sp, dav_props_response(r, &res, want, b));
 		} else if (!rc) {
 			buf_puts(b, "<D:response><D:href>");
 			dav_xml_escape(b, text ? text : "");
-			buf_puts(b, "</D:href><D:status>HTTP/1.1 404 Not Found</D:status></D:response>");
+			rc = dav_spool_added(sp, buf_puts(b, "</D:href><D:status>HTTP/1.1 404 Not Found</D:status></D:response>"));
 		}
 		xmlFree(text);
+		if (!rc && budget_spent())
+			rc = E_TIMEOUT;
 	}
 	return rc;
 }
@@ -284,7 +302,7 @@ int dav_report(struct req *r, struct db *db, const struct dav_path *p)
 	char why[256];
 	struct dav_res cal;
 	struct dav_proplist want = {.mode = DAV_PROPS_ALL};
-	struct buf b = {0};
+	struct dav_spool sp = {.fd = -1};
 	int rc;
 	if (dav_xml_parse(r->body.data, r->body.len, &doc, why, sizeof why))
 		return dav_bad_xml(r, why);
@@ -329,13 +347,14 @@ int dav_report(struct req *r, struct db *db, const struct dav_path *p)
 		dav_props_from_xml(r->arena, prop, &want);
 	if ((rc = dav_caldata_read(r, prop, cal.cal.time_zone, &cal.caldata)))
 		goto out;
-	dav_ms_begin(&b);
+	dav_ms_begin(&sp.b);
+	dav_spool_begin(&sp);
 	if (is_multiget) {
-		rc = multiget(r, db, root, &cal, &want, &b);
+		rc = multiget(r, db, root, &cal, &want, &sp);
 	} else if (is_sync) {
-		rc = sync_collection(r, db, root, &cal, &want, &b);
+		rc = sync_collection(r, db, root, &cal, &want, &sp);
 	} else {
-		struct query q = {r, &cal, &want, &b, INT64_MIN, INT64_MAX, NULL, 0, 0, NULL};
+		struct query q = {r, &cal, &want, &sp, INT64_MIN, INT64_MAX, NULL, 0, 0, NULL};
 		xmlNode *filter = dav_xml_child(root, CALDAV_NS, "filter");
 		int none = 0;
 		if (!filter)
@@ -349,15 +368,20 @@ int dav_report(struct req *r, struct db *db, const struct dav_path *p)
 			rc = store_event_window(db, cal.cal.account_id, cal.cal.id, q.from, q.to, query_row, &q);
 		xmlFree(q.uid_match);
 	}
-	if (!rc && !(rc = dav_ms_end(&b))) {
+	if (sp.over && rc == 1) /* a callback stopped the walk there */
+		rc = 0;
+	if (!rc) {
 		store_rollback(db);
-		rc = dav_reply_multistatus(r, &b);
+		rc = dav_spool_reply(r, &sp, cal.href,
+				     "the answer was cut short at the server's limit (report_max_bytes of "
+				     "XML, report_max_instances expanded occurrences): ask for a shorter "
+				     "time range or fewer events");
 		goto done;
 	}
 out:
 	store_rollback(db);
 done:
-	buf_free(&b);
+	dav_spool_free(&sp);
 	xmlFreeDoc(doc);
 	return rc;
 }

@@ -40,6 +40,7 @@ struct response {
 	int body_malloced;
 	void (*release)(void *arg); /* resp_shared: who gets body back, and when */
 	void *release_arg;
+	int has_fd, fd; /* resp_file: the body is this file's first len bytes */
 	const char *headers[16][2]; /* extra headers, arena strings */
 	int nheaders;
 };
@@ -64,13 +65,19 @@ struct req {
 	void *stream; /* set by sse_start: the response is an event stream (http/sse.h) */
 	int64_t started_us;
 	int lang; /* the language of texts for this request, as enum lang + 1; 0 until chosen (resp_lang) */
+	const char *client_addr; /* req_client_addr's answer, once asked */
 };
 
 const char *req_param(struct req *r, const char *name);  /* {name} in the route pattern */
 const char *req_query(struct req *r, const char *name);  /* ?name=..., decoded */
 const char *req_header(struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
-const char *req_client_ip(struct req *r); /* arena string */
+const char *req_client_ip(struct req *r); /* the socket's peer (arena string) */
+/* the client's address: the peer, or when the peer is one of the
+ * trusted_proxies, the right-most address of X-Forwarded-For that is not a
+ * trusted proxy itself (addresses to its left can be forged by the client).
+ * What logs, throttles and per-address limits should use. */
+const char *req_client_addr(struct req *r);
 int req_is_unsafe(const struct req *r);   /* POST, PUT, PATCH, DELETE, ... */
 
 #endif

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "core/budget.h"
 #include "core/errors.h"
 #include "core/i18n.h"
 #include "core/log.h"
@@ -59,6 +61,10 @@ int resp_json(struct req *r, int status, json_t *body)
 
 void resp_release(struct req *r)
 {
+	if (r->resp.has_fd) {
+		r->resp.has_fd = 0;
+		close(r->resp.fd);
+	}
 	if (r->resp.release) {
 		void (*fn)(void *) = r->resp.release;
 		r->resp.release = NULL;
@@ -72,6 +78,14 @@ int resp_shared(struct req *r, int status, const char *ctype, const char *data, 
 	set_body(r, status, ctype, (char *)data, len, 0);
 	r->resp.release = release;
 	r->resp.release_arg = arg;
+	return 0;
+}
+
+int resp_file(struct req *r, int status, const char *ctype, int fd, size_t len)
+{
+	set_body(r, status, ctype, NULL, len, 0);
+	r->resp.has_fd = 1;
+	r->resp.fd = fd;
 	return 0;
 }
 
@@ -173,7 +187,13 @@ int resp_error(struct req *r, int err)
 	case E_FORBIDDEN: return resp_problem(r, 403, "forbidden", "you are not allowed to do this");
 	case E_UNAUTH: return resp_problem(r, 401, "unauthenticated", "sign in first");
 	case E_TOOLARGE: return resp_problem(r, 413, "too-large", "the request body is too large");
-	case E_BUSY: return resp_problem(r, 503, "busy", "the server is busy; try again");
+	case E_BUSY: /* a writer held the lock, or the database is restarting: seconds, not minutes */
+		resp_header(r, "Retry-After", "2");
+		return resp_problem(r, 503, "busy", "the server is busy; try again");
+	case E_TIMEOUT:
+		return resp_problemf(r, 503, "time-budget",
+				     "this request needed more than its %d ms of work; ask for less "
+				     "(a shorter time range, fewer events, a smaller file)", budget_ms());
 	}
 	log_error("%s %s failed: %s", r->method, redact_path(r), error_name(err));
 	return resp_problem(r, 500, "internal", "an internal error occurred; it has been logged");

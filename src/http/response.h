@@ -18,6 +18,9 @@ int resp_empty(struct req *r, int status);
 int resp_shared(struct req *r, int status, const char *content_type, const char *data, size_t len,
 		void (*release)(void *arg), void *arg);
 void resp_release(struct req *r); /* for http/: gives a shared body back now */
+/* the body is the first len bytes of the open file fd, sent from there
+ * without being read into memory; the server closes fd */
+int resp_file(struct req *r, int status, const char *content_type, int fd, size_t len);
 int resp_problem(struct req *r, int status, const char *slug, const char *detail);
 int resp_problemf(struct req *r, int status, const char *slug, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

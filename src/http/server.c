@@ -12,9 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/budget.h"
 #include "core/clock.h"
+#include "core/netaddr.h"
 #include "core/errors.h"
 #include "core/log.h"
+#include "http/conn_limit.h"
 #include "http/metrics.h"
 #include "http/response.h"
 #include "http/router.h"
@@ -143,12 +146,14 @@ static void dispatch(struct server *s, struct req *r)
 			      r->method, allow);
 		return;
 	}
+	budget_start(s->cfg.request_budget);
 	authorize(s, r);
-	if (r->responded)
-		return;
-	rc = r->route->handler(r);
-	if (!r->responded)
-		resp_error(r, rc ? rc : E_DB);
+	if (!r->responded) {
+		rc = r->route->handler(r);
+		if (!r->responded)
+			resp_error(r, rc ? rc : E_DB);
+	}
+	budget_stop();
 }
 
 static enum MHD_Result send_response(struct MHD_Connection *c, struct req *r)
@@ -157,12 +162,19 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct req *r)
 		struct MHD_Response *sr = sse_response(r);
 		if (!sr)
 			return MHD_NO;
+		/* a stream is quiet between events by design (its pings keep
+		 * proxies awake, not us): idle_timeout is for idle keep-alives */
+		MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)0);
 		enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, sr);
 		MHD_destroy_response(sr);
 		return ret;
 	}
 	struct MHD_Response *mr;
-	if (r->resp.release) { /* shared bytes: MHD gives them back when sent */
+	if (r->resp.has_fd) { /* MHD closes it with the response */
+		mr = MHD_create_response_from_fd64(r->resp.len, r->resp.fd);
+		if (mr)
+			r->resp.has_fd = 0;
+	} else if (r->resp.release) { /* shared bytes: MHD gives them back when sent */
 		mr = MHD_create_response_from_buffer_with_free_callback_cls(
 			r->resp.len, r->resp.body, r->resp.release, r->resp.release_arg);
 		if (mr)
@@ -190,6 +202,21 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct req *r)
 	return ret;
 }
 
+/* What we refuse ourselves, as problem+json. Longer ones still reach
+ * libmicrohttpd's own limit (CONN_MEMORY, its buffer for a request's head),
+ * which answers in HTML: it has no hook for its error bodies. */
+#define URL_MAX 8192
+#define HEADERS_MAX 32768
+#define CONN_MEMORY (128 * 1024)
+
+static enum MHD_Result header_bytes(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	size_t *n = cls;
+	(void)kind;
+	*n += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -208,6 +235,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r->started_us = clock_mono_us();
 		*con_cls = r;
 		atomic_fetch_add(&s->in_flight, 1);
+		size_t hbytes = 0, ubytes = strlen(url);
+		MHD_get_connection_values(c, MHD_HEADER_KIND, header_bytes, &hbytes);
+		/* url is the path: the query comes back as its arguments */
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, header_bytes, &ubytes);
+		if (ubytes > URL_MAX) {
+			r->body_too_large = 1; /* its body, if any, is not read */
+			resp_problemf(r, 414, "uri-too-long", "the request's path and query are longer than %d bytes",
+				      URL_MAX);
+			return send_response(c, r);
+		}
+		if (hbytes > HEADERS_MAX) {			resp_problemf(r, 431, "headers-too-large", "the request's header fields are larger than %d bytes",
+				      HEADERS_MAX);
+			return send_response(c, r);
+		}
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > s->cfg.body_limit) {
 			r->body_too_large = 1;
@@ -311,6 +352,48 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	arena_free(a);
 }
 
+/* per_address_connections: a connection is counted when accepted (refused,
+ * it is closed at once, before a byte is read) and uncounted when it
+ * closes; the connection's context holds the address that was counted */
+static int counted(const struct server *s, const struct netaddr *a)
+{
+	return s->cfg.per_address_connections > 0 && !netaddr_in_list(s->cfg.trusted_proxies, a);
+}
+
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct server *s = cls;
+	struct netaddr a;
+	(void)addrlen;
+	if (netaddr_from_sockaddr(addr, &a) || !counted(s, &a))
+		return MHD_YES;
+	if (conn_limit_admit(&a, s->cfg.per_address_connections))
+		return MHD_YES;
+	char text[NETADDR_TEXT_MAX];
+	netaddr_text(&a, text, sizeof text);
+	log_warn("http: refused a connection from %s: it holds %d already (per_address_connections)", text,
+		 s->cfg.per_address_connections);
+	return MHD_NO;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct server *s = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		struct netaddr a;
+		*socket_context = NULL;
+		if (ci && !netaddr_from_sockaddr(ci->client_addr, &a) && counted(s, &a) &&
+		    (*socket_context = malloc(sizeof a)))
+			memcpy(*socket_context, &a, sizeof a);
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+		conn_limit_release(*socket_context);
+		free(*socket_context);
+		*socket_context = NULL;
+	}
+}
+
 int server_start(const struct config *cfg, const struct server_hooks *hooks, struct server **out,
 		 char *err, size_t errlen)
 {
@@ -341,15 +424,18 @@ int server_start(const struct config *cfg, const struct server_hooks *hooks, str
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+	/* no MHD_OPTION_LISTENING_ADDRESS_REUSE: with it (SO_REUSEPORT) a
+	 * second server on a busy port started and took half the connections */
+	s->d = MHD_start_daemon(flags, 0, on_accept, s, on_request, s,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 				MHD_OPTION_THREAD_POOL_SIZE, threads,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 				MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
-				MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 				MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (!s->d) {

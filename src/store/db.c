@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core/errors.h"
 #include "core/log.h"
@@ -17,6 +18,42 @@
 #define MAX_PARAMS 32
 
 static pthread_mutex_t sqlite_writer = PTHREAD_MUTEX_INITIALIZER;
+
+/* 0: wait as long as it takes (the command-line tools); the server sets
+ * both, so that one stuck writer cannot hold every request thread */
+static _Atomic int lock_timeout_ms, statement_timeout_ms;
+
+void db_set_limits(int lock_ms, int statement_ms)
+{
+	lock_timeout_ms = lock_ms > 0 ? lock_ms : 0;
+	statement_timeout_ms = statement_ms > 0 ? statement_ms : 0;
+}
+
+int db_lock_timeout(void) { return lock_timeout_ms; }
+int db_statement_timeout(void) { return statement_timeout_ms; }
+
+/* the in-process writer lock, waited for at most lock_timeout_ms */
+static int writer_lock(struct db *db)
+{
+	int ms = lock_timeout_ms;
+	if (!ms) {
+		pthread_mutex_lock(&sqlite_writer);
+		return 0;
+	}
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	if (pthread_mutex_timedlock(&sqlite_writer, &until)) {
+		snprintf(db->err, sizeof db->err, "another write held the database for more than %d ms", ms);
+		return E_BUSY;
+	}
+	return 0;
+}
 
 /* writes committed by this process, for db_stamp(); bumped AFTER the commit,
  * so that a stamp taken before a read is never newer than what it read */
@@ -204,8 +241,8 @@ int db_begin(struct db *db, int write)
 		log_error("db_begin inside an open transaction");
 		return E_DB;
 	}
-	if (db->kind == DB_SQLITE && write)
-		pthread_mutex_lock(&sqlite_writer);
+	if (db->kind == DB_SQLITE && write && writer_lock(db))
+		return E_BUSY;
 	if (write && db->ops->write_side)
 		db->ops->write_side(db, 1);
 	int64_t ch;

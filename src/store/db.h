@@ -51,6 +51,12 @@ struct db {
 };
 
 int db_open(const char *url, struct db **out, char *err, size_t errlen);
+/* how long a write transaction waits for the writer lock (SQLite: ours and
+ * the file's; PostgreSQL: lock_timeout), and PostgreSQL's statement_timeout,
+ * in ms for connections opened afterwards; 0 = no limit */
+void db_set_limits(int lock_ms, int statement_ms);
+int db_lock_timeout(void);
+int db_statement_timeout(void);
 void db_close(struct db *db);
 enum db_kind db_kind(const struct db *db);
 const char *db_errmsg(const struct db *db);

@@ -58,6 +58,8 @@ void store_close_thread(void)
 	}
 }
 
+void store_set_limits(int lock_ms, int statement_ms) { db_set_limits(lock_ms, statement_ms); }
+
 int store_ping(struct db *db)
 {
 	int64_t one = 0;

@@ -22,6 +22,10 @@ int store_latest_version(struct db *db);
 const char *store_backend(struct db *db); /* "sqlite" or "postgres" */
 const char *store_error(struct db *db);   /* the last driver message, for logs */
 
+/* the server's waits (see db_set_limits): a write transaction that cannot
+ * get the writer lock within lock_ms fails with E_BUSY; call before threads
+ * open their connections */
+void store_set_limits(int lock_ms, int statement_ms);
 int store_begin(struct db *db, int write);
 int store_commit(struct db *db);
 void store_rollback(struct db *db);

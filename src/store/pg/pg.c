@@ -110,6 +110,8 @@ static int map_err(struct pg *g, PGresult *res)
 		return E_CONFLICT;
 	if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03"))
 		return E_BUSY;
+	if (!strcmp(state, "57014")) /* statement_timeout: the request's budget is spent */
+		return E_TIMEOUT;
 	if (!strncmp(state, "22", 2))
 		return E_INVALID;
 	return E_DB;
@@ -129,7 +131,13 @@ static int pg_setup(struct pg *g)
 	 * to 3.5-3.9 ms and booking did not get slower (bench/rooms.sh, 1M
 	 * bookings). The search's filters are written so that a generic plan
 	 * still walks the rooms' index to the limit (store/rooms.c free_walk). */
-	PGresult *res = PQexec(g->c, "SET TIME ZONE 'UTC'");
+	char sql[160];
+	/* a row lock another transaction holds is waited for as long as our own
+	 * writer lock on SQLite, then 55P03 (503 busy); a statement runs at most
+	 * for a request's budget, then 57014 */
+	snprintf(sql, sizeof sql, "SET TIME ZONE 'UTC'; SET lock_timeout = %d; SET statement_timeout = %d",
+		 db_lock_timeout(), db_statement_timeout());
+	PGresult *res = PQexec(g->c, sql);
 	int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
 	PQclear(res);
 	return ok ? 0 : E_DB;

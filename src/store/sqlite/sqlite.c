@@ -267,7 +267,8 @@ static int side_open(struct sq *s, struct side *d, const char *path, const char 
 			 d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
 		return E_IO;
 	}
-	sqlite3_busy_timeout(d->h, 10000);
+	/* another process's writer (convene import): as long as our own lock */
+	sqlite3_busy_timeout(d->h, db_lock_timeout() ? db_lock_timeout() : 10000);
 	s->cur = d;
 	if (sq_script(&s->base, pragmas)) {
 		snprintf(err, errlen, "cannot set up SQLite database %s: %s", path, s->base.err);
