@@ -80,7 +80,8 @@ int ics_raw_line(struct buf *b, const char *s, int line, struct ics_error *err)
 	if (!nl || !val || (nl == 5 && !strncasecmp(s, "BEGIN", 5)) || (nl == 3 && !strncasecmp(s, "END", 3)))
 		return buf_puts(b, s);
 	icalproperty_kind k = prop_kind(s, nl);
-	int rc = 0, unknown = k == ICAL_X_PROPERTY && !is_x_name(s, nl);
+	/* a name that already starts with MARK gets it twice: restoring takes one off */
+	int rc = 0, unknown = (k == ICAL_X_PROPERTY && !is_x_name(s, nl)) || !strncasecmp(s, MARK, MARK_LEN);
 	if (unknown)
 		rc = buf_puts(b, MARK);
 	if (!rc)
@@ -98,7 +99,8 @@ int ics_raw_line(struct buf *b, const char *s, int line, struct ics_error *err)
 				vk = t;
 		}
 		rc = buf_append(b, ";", 1);
-		if (!rc && pn && name[pn] == '=' && !is_x_name(name, pn) && !known_param(name, pn))
+		if (!rc && pn && name[pn] == '=' &&
+		    ((!is_x_name(name, pn) && !known_param(name, pn)) || !strncasecmp(name, MARK, MARK_LEN)))
 			rc = buf_puts(b, MARK);
 		if (!rc)
 			rc = buf_append(b, name, (size_t)(e - name));
@@ -107,7 +109,8 @@ int ics_raw_line(struct buf *b, const char *s, int line, struct ics_error *err)
 	if (rc)
 		return rc;
 	size_t vl = strlen(val);
-	int edged = !vl || val[0] == ' ' || val[0] == '\t' || val[vl - 1] == ' ' || val[vl - 1] == '\t';
+	int edged = !vl || val[0] == ' ' || val[0] == '\t' || val[vl - 1] == ' ' || val[vl - 1] == '\t' ||
+		     !strncmp(val, RAW, RAW_LEN); /* a value that looks masked is masked, to come back as it is */
 	int text = vk == ICAL_TEXT_VALUE || vk == ICAL_X_VALUE;
 	if (!vl && !text) {
 		char name[64];

@@ -557,6 +557,20 @@ static void other_apps_data_is_kept(void **state)
 	}
 	assert_null(strstr(o->text, "X-LIC"));
 	assert_null(strstr(o->text, "CONVENE"));
+	ics_object_free(o);
+	/* what looks like our own masks comes back as it is too; a malformed
+	 * parameter is one of libical's warnings: the property stays */
+	o = parse_ok(EV("UID:k2" CRLF "DTSTART:20260105T100000Z" CRLF "SUMMARY:CONVENE-RAW-41" CRLF
+			"X-CONVENE-IANA-FOO;X-CONVENE-IANA-P=1:v" CRLF "ATTENDEE;PARTSTAT=ACCEPTED;FOO:mailto:a@x.org" CRLF),
+		     "UTC");
+	assert_string_equal(o->master.summary, "CONVENE-RAW-41");
+	assert_non_null(strstr(o->text, "\r\nSUMMARY:CONVENE-RAW-41\r\n"));
+	assert_non_null(strstr(o->text, "\r\nX-CONVENE-IANA-FOO;X-CONVENE-IANA-P=1:v\r\n"));
+	assert_int_equal(o->master.nattendees, 1);
+	assert_string_equal(o->master.attendees[0].partstat, "ACCEPTED");
+	assert_null(strstr(o->text, "X-LIC"));
+	ics_object_free(o);
+	o = parse_ok(t, "UTC");
 	/* an edit through the JSON API keeps them too */
 	struct ics_object *u = NULL;
 	struct ics_error err;
