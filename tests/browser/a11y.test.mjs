@@ -84,6 +84,9 @@ const PAGES = [
 		await p.getByRole('button', { name: 'New event' }).click();
 		await p.getByRole('dialog').waitFor();
 		await p.getByText('Find a room').click();
+		await p.getByText('Find a time').click();
+		await p.getByRole('dialog').getByRole('button', { name: 'Search', exact: true }).click();
+		await p.getByRole('dialog').getByRole('list', { name: 'Free times' }).waitFor();
 	} },
 	{ name: 'sharing dialog', path: '/calendar', wait: async (p) => {
 		const item = p.getByRole('complementary').getByRole('listitem').first();

@@ -93,7 +93,7 @@ test('override business hours on a company, then remove the override', { timeout
 	await sun.getByRole('textbox', { name: 'From' }).fill('11:00');
 	await sun.getByRole('textbox', { name: 'To' }).fill('24:00');
 	await form.getByRole('button', { name: 'Override' }).click();
-	await form.getByText('Source: company').waitFor();
+	await form.getByText('Source: set for this company').waitFor();
 
 	const h = await hours(`/api/v1/companies/${cid}/settings`);
 	assert.equal(h.source, 'company');
@@ -102,7 +102,7 @@ test('override business hours on a company, then remove the override', { timeout
 
 	await hoursForm(page).getByRole('button', { name: 'Remove override' }).click();
 	await page.getByRole('dialog').getByRole('button', { name: 'Remove override' }).click();
-	await hoursForm(page).getByText('Source: account').waitFor();
+	await hoursForm(page).getByText('Source: set for the account').waitFor();
 	const back = await hours(`/api/v1/companies/${cid}/settings`);
 	assert.equal(back.source, 'account');
 	assert.deepEqual(back.value, account);

@@ -32,6 +32,7 @@ export function Link({ href, children, ...rest }) {
 // --- errors
 export function errText(e) {
 	if (e instanceof ApiError && e.status === 0) return t('networkError');
+	if (e instanceof ApiError && !(e.body && e.body.detail)) return t('httpError', { status: e.status });
 	return (e && e.detail) || String(e);
 }
 
