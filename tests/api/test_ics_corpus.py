@@ -23,7 +23,8 @@ calendar data; nothing else is forgiven):
   5. the scheme of a CAL-ADDRESS is case-insensitive ("MAILTO:" is "mailto:",
      RFC 3986 3.1); a DURATION or GEO is compared as the number it is
      ("PT1H0M0S" is "PT1H"); an RRULE as its parts, in any order, with
-     BYDAY's "+4SA" as "4SA" and WKST=MO as no WKST (the defaults, 3.3.10);
+     BYDAY's "+4SA" as "4SA", WKST=MO and INTERVAL=1 as none (the defaults,
+     3.3.10);
   5b. a multi-valued property may be split or joined ("CATEGORIES:a,b" is
      "CATEGORIES:a" and "CATEGORIES:b"; so RDATE, EXDATE, RESOURCES: 3.8.1.2,
      3.8.5.1, 3.8.5.2): their values are compared in order, per parameters;
@@ -125,8 +126,9 @@ def norm_value(name, v):
             vals = vals if isinstance(vals, list) else [vals]
             out[k.upper()] = tuple(norm_dt(x) if isinstance(x, (datetime.date, datetime.datetime))
                                    else str(x).upper().lstrip("+") for x in vals)
-        if out.get("WKST") == ("MO",):
-            del out["WKST"]
+        for part, default in (("WKST", ("MO",)), ("INTERVAL", ("1",))):
+            if out.get(part) == default:
+                del out[part]
         return ("recur", tuple(sorted(out.items())))
     if isinstance(v, icalendar.prop.vGeo):
         return ("geo", float(v.latitude), float(v.longitude))
