@@ -97,6 +97,7 @@ test('find a time proposes when everyone is free and moves the event there', { t
 	assert.equal(await dlg.getByLabel('End time').inputValue(), '12:00');
 	await dlg.getByRole('button', { name: 'Create' }).click();
 	await dlg.waitFor({ state: 'detached' });
+	await page.getByRole('status').filter({ hasText: 'Event created.' }).waitFor(); // saving says it worked
 	const evs = await ok(await admin.call('GET', `/api/v1/calendars/${calId}/events?start=${day(1)}T00:00:00Z&end=${day(2)}T00:00:00Z`));
 	const made = evs.items.find((e) => e.summary === 'Planning');
 	assert.ok(made, JSON.stringify(evs.items));

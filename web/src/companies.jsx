@@ -15,7 +15,8 @@ export function Companies({ ro }) {
 	const p = usePaged('/api/v1/companies', []);
 	const [name, setName] = useState('');
 	const f = useForm();
-	const submit = (e) => { e.preventDefault(); f.run(async () => { await api('POST', '/api/v1/companies', { name }); setName(''); p.reload(); }); };
+	const [msg, setMsg] = useState('');
+	const submit = (e) => { e.preventDefault(); setMsg(''); f.run(async () => { const c = await api('POST', '/api/v1/companies', { name }); setName(''); setMsg(t('companyCreated', { name: c.name })); p.reload(); }); };
 	return (
 		<section aria-labelledby="co-h">
 			<h1 id="co-h">{t('companies')}</h1>
@@ -30,6 +31,7 @@ export function Companies({ ro }) {
 			{!ro && <form class="panel" onSubmit={submit}>
 				<Field label={t('name')} value={name} onInput={setName} error={f.errors.name} required />
 				<FormError text={f.formError} />
+				{msg && <p role="status" class="ok">{msg}</p>}
 				<button type="submit" class="primary" disabled={f.busy}>{t('create')}</button>
 			</form>}
 		</section>

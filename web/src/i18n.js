@@ -351,6 +351,12 @@ const S = {
 	category_conference_room: ['meeting room', 'salle de réunion', 'переговорная комната'],
 	category_other: ['other bookable place', 'autre lieu réservable', 'другое помещение'],
 	anyCategory: ['Any category', 'Toute catégorie', 'Любая категория'],
+	eventCreated: ['Event created.', 'Événement créé.', 'Событие создано.'],
+	eventSaved: ['Event saved.', 'Événement enregistré.', 'Событие сохранено.'],
+	eventDeleted: ['Event deleted.', 'Événement supprimé.', 'Событие удалено.'],
+	calendarDeleted: ['Calendar deleted.', 'Agenda supprimé.', 'Календарь удалён.'],
+	userCreated: ['User created: {name}.', 'Utilisateur créé : {name}.', 'Пользователь создан: {name}.'],
+	companyCreated: ['Company created: {name}.', 'Société créée : {name}.', 'Компания создана: {name}.'],
 	// calendar page (web/src/calendar)
 	calendar: ['Calendar', 'Agenda', 'Календарь'],
 	calendars: ['Calendars', 'Agendas', 'Календари'],

@@ -38,6 +38,7 @@ function useCompanies() {
 
 function NewUser({ companies, onCreated }) {
 	const [v, setV] = useState({ email: '', display_name: '', role: 'member', company: '', password: '' });
+	const [msg, setMsg] = useState('');
 	const set = (k) => (x) => setV({ ...v, [k]: x });
 	const f = useForm();
 	const submit = (e) => {
@@ -46,7 +47,8 @@ function NewUser({ companies, onCreated }) {
 		const cid = v.company || (companies[0] && companies[0].id);
 		if (v.role !== 'admin' && cid) body.company_ids = [cid];
 		if (v.password) body.password = v.password;
-		f.run(async () => { const u = await api('POST', '/api/v1/users', body); setV({ ...v, email: '', display_name: '', password: '' }); onCreated(u); });
+		setMsg('');
+		f.run(async () => { const u = await api('POST', '/api/v1/users', body); setV({ ...v, email: '', display_name: '', password: '' }); setMsg(t('userCreated', { name: u.display_name })); onCreated(u); });
 	};
 	return (
 		<form onSubmit={submit} class="panel" aria-labelledby="new-user-h">
@@ -67,6 +69,7 @@ function NewUser({ companies, onCreated }) {
 				<Field label={t('initialPassword')} type="password" value={v.password} onInput={set('password')} error={f.errors.password} autocomplete="new-password" />
 			</div>
 			<FormError text={f.formError} />
+			{msg && <p role="status" class="ok">{msg}</p>}
 			<button type="submit" class="primary" disabled={f.busy}>{f.busy ? t('loading') : t('create')}</button>
 		</form>
 	);

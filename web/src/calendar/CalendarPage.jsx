@@ -93,7 +93,7 @@ export function CalendarPage({ me }) {
 		refetch(calendarId);
 	}
 	const close = () => setDialog(null);
-	const calSaved = (saved) => { close(); cals.reload(); if (saved === null) refetch(''); };
+	const calSaved = (saved) => { close(); cals.reload(); if (saved === null) refetch(''); setNote(saved === null ? t('calendarDeleted') : t('saved')); };
 
 	if (cals.loading && !cals.data) return <Loading />;
 	return (

@@ -204,7 +204,7 @@ export function EventEditor({ target, calendars, viewTz, onClose, onSaved, me })
 				if (roomsDirty && v.location === initial.location && (!v.location || v.location === initialRooms.names)) delete body.location;
 				res = await api('PATCH', evPath, body, ifMatch);
 			}
-			onSaved(calId, bookingNote(res));
+			onSaved(calId, bookingNote(res) || (isNew ? t('eventCreated') : t('eventSaved')));
 			return true;
 		});
 	};
@@ -215,7 +215,7 @@ export function EventEditor({ target, calendars, viewTz, onClose, onSaved, me })
 		call(async () => {
 			if (occScope) await api('DELETE', evPath + '/occurrences/' + encodeURIComponent(occ.recurrence_id), undefined, ifMatch);
 			else await api('DELETE', evPath, undefined, ifMatch);
-			onSaved(calId);
+			onSaved(calId, t('eventDeleted'));
 			return true;
 		});
 	}
