@@ -288,7 +288,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	int status = r->resp.status ? r->resp.status : 499;
 	struct log_access a = {loggable(r, r->method), loggable(r, redact_path(r)), status, r->resp.len, us,
 			       r->authenticated ? r->who.account_id : NULL,
-			       r->authenticated && *r->who.user_id ? r->who.user_id : NULL, req_client_ip(r)};
+			       r->authenticated && *r->who.user_id ? r->who.user_id : NULL, req_client_addr(r)};
 	log_request(&a);
 	/* an event stream lasts as long as its client watches: not a latency */
 	metrics_request(r->route ? r->route->pattern : r->static_file ? "static" : "unmatched",

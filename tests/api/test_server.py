@@ -678,6 +678,21 @@ def test_json_log_one_object_per_request_without_secrets(srv, tmpdir_):
     inst.assert_clean()
 
 
+def test_log_names_the_client_behind_a_trusted_proxy(srv, tmpdir_):
+    """the client's address is the one req_client_addr believes: the peer, or
+    behind a trusted proxy the address it forwarded"""
+    inst = Instance(srv, tmpdir_, ["--log-format", "json"], env={"CONVENE_TRUSTED_PROXIES": "127.0.0.1"}).start()
+    try:
+        requests.get(inst.url + "/healthz", headers={"X-Forwarded-For": "203.0.113.9, 198.51.100.7"})
+        requests.get(inst.url + "/readyz")
+    finally:
+        assert inst.stop() == 0
+    lines = [json.loads(l) for l in inst.text().splitlines() if l.startswith("{")]
+    by_path = {o["path"]: o for o in lines if "path" in o}
+    assert by_path["/healthz"]["client"] == "198.51.100.7", by_path["/healthz"]
+    assert by_path["/readyz"]["client"] == "127.0.0.1"
+
+
 def test_text_log_one_line_per_request(srv, admin):
     marker = "/api/v1/users/usr_%s" % ("9" * 20)
     admin.get(marker)
