@@ -28,7 +28,7 @@ function OwnPassword() {
 			<h2 id="pw-h">{t('changePassword')}</h2>
 			<div class="grid">
 				<Field label={t('currentPassword')} type="password" value={cur} onInput={setCur} error={f.errors.current_password} autocomplete="current-password" required />
-				<Field label={t('newPassword')} type="password" value={pw} onInput={setPw} error={f.errors.new_password} autocomplete="new-password" required />
+				<Field label={t('newPassword')} type="password" value={pw} onInput={setPw} error={f.errors.new_password} hint={t('guestPasswordHint')} autocomplete="new-password" required />
 			</div>
 			<FormError text={f.formError} />
 			{done && <p role="status" class="ok">{t('passwordChanged')}</p>}

@@ -39,15 +39,16 @@ export function errText(e) {
 let fieldSeq = 0;
 export function Field({ label, error, type = 'text', value, onInput, id, children, hint, ...rest }) {
 	const [fid] = useState(() => id || 'f' + (++fieldSeq));
-	const errId = fid + '-err';
+	const errId = fid + '-err', hintId = fid + '-hint';
+	const described = [error ? errId : '', hint ? hintId : ''].filter(Boolean).join(' ') || undefined;
 	return (
 		<div class={'field' + (error ? ' has-error' : '')}>
 			<label for={fid}>{label}</label>
-			{children ? children(fid, error ? errId : undefined) : (
+			{children ? children(fid, described) : (
 				<input id={fid} type={type} value={value} onInput={(e) => onInput(e.currentTarget.value)}
-					aria-invalid={error ? 'true' : undefined} aria-describedby={error ? errId : undefined} {...rest} />
+					aria-invalid={error ? 'true' : undefined} aria-describedby={described} {...rest} />
 			)}
-			{hint && <div class="hint">{hint}</div>}
+			{hint && <div class="hint" id={hintId}>{hint}</div>}
 			{error && <div class="error" id={errId} role="alert">{error}</div>}
 		</div>
 	);
