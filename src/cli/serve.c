@@ -111,7 +111,11 @@ int cli_serve(int argc, char **argv)
 	config_publish(&cfg);
 	/* request threads open their connections after this: their write
 	 * transactions wait for the writer lock at most lock_timeout */
-	store_set_limits(cfg.lock_timeout, cfg.request_budget);
+	/* PostgreSQL's statement_timeout is the budget's backstop for one
+	 * statement, never under a second: a tiny budget stops loops, not the
+	 * sign-in's own queries */
+	store_set_limits(cfg.lock_timeout,
+			 cfg.request_budget && cfg.request_budget < 1000 ? 1000 : cfg.request_budget);
 	health_register_gauges();
 	resp_language_hook(language_of_request); /* problem details in the caller's language */
 	struct server *srv;
