@@ -295,3 +295,26 @@ def test_a_large_multistatus_is_sent_from_the_spool_file_intact(srv, tmpdir_):
     finally:
         inst.stop()
     inst.assert_clean()
+
+
+def test_a_report_past_the_request_budget_stops_with_time_budget(srv, tmpdir_):
+    inst = Instance(srv, tmpdir_, env={"CONVENE_REQUEST_BUDGET": "1"}).start()
+    try:
+        m = member_of(inst)
+        for i in range(3):
+            r = requests.put(inst.url + m["calpath"] + "daily-%d.ics" % i, data=DAILY % (uniq("d-"), "Daily %d" % i),
+                             auth=(m["email"], PASSWORD), headers={"Content-Type": "text/calendar"}, timeout=30)
+            assert r.status_code == 201, r.text
+        # signing in (Argon2) alone takes longer than 1 ms: the report's loop stops at its first event
+        r = report(inst, m, expand_report("20300101T000000Z", "20310101T000000Z"))
+        problem(r, 503, "time-budget")
+        assert "1 ms" in r.json()["detail"]
+        # a JSON import is stopped the same way, and writes nothing
+        ics = DAILY % (uniq("imp-"), "Imported")
+        r = m["client"].post("/api/v1/calendars/%s/import" % m["cal"], data=ics.encode(),
+                             headers={"Content-Type": "text/calendar"})
+        problem(r, 503, "time-budget")
+        assert requests.get(inst.url + "/healthz", timeout=5).status_code == 200
+    finally:
+        inst.stop()
+    inst.assert_clean()
