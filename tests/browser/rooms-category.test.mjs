@@ -46,3 +46,21 @@ test('create a place of another category, filter by category, change it', { time
 	const after = (await admin.call('GET', '/api/v1/rooms')).body.items;
 	assert.equal(after.find((r) => r.name === 'Parking space 4').category, 'conference_room');
 });
+
+test('the event editor finds free rooms of one category', { timeout: 60000 }, async (t) => {
+	if (!supported) { t.skip('the server has no room category yet'); return; }
+	const r = await admin.call('POST', '/api/v1/rooms', { name: 'Desk 12', capacity: 1, category: 'other' });
+	assert.equal(r.status, 201, JSON.stringify(r.body));
+	const page = await newPage(br.browser);
+	await signIn(page, srv.url, srv.email, PW);
+	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	await page.goto(srv.url + '/calendar');
+	await page.getByRole('button', { name: 'New event' }).click();
+	const dlg = page.getByRole('dialog', { name: 'New event' });
+	await dlg.getByText('Find a room').click();
+	const free = dlg.getByRole('list', { name: 'Free rooms' });
+	await free.getByText('Desk 12').waitFor();
+	await free.getByText('Fjord room').waitFor();
+	await dlg.getByLabel('Category').selectOption({ label: 'other bookable place' });
+	await page.waitForFunction(() => { const l = document.querySelector('.room-results'); return l && !l.textContent.includes('Fjord room') && l.textContent.includes('Desk 12'); });
+});

@@ -5,7 +5,7 @@
 // zone with the rule it breaks and the alternatives, one click swapping the taken room.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, qs } from '../api.js';
-import { t } from '../i18n.js';
+import { t, codeText } from '../i18n.js';
 import { errText } from '../ui.jsx';
 import { roomCatalogue } from './roomSchedule.js';
 import { apiInstant, fromWall, isoUtc, parseFields, toWall, DAY } from './tz.js';
@@ -78,6 +78,7 @@ export function RoomsPanel({ start, end, tzid, allDay, roomIds, onChange, confli
 	const [capacity, setCapacity] = useState('');
 	const [tags, setTags] = useState([]);
 	const [building, setBuilding] = useState('');
+	const [category, setCategory] = useState('');
 	const [limit, setLimit] = useState(PAGE);
 	const [found, setFound] = useState({ items: null, error: '', busy: false });
 	const [names, setNames] = useState({}); // rooms known only from a 409's alternatives
@@ -89,7 +90,7 @@ export function RoomsPanel({ start, end, tzid, allDay, roomIds, onChange, confli
 
 	const win = searchWindow(start, end, tzid, allDay);
 	const query = win && open && !readOnly ? qs({ ...win, capacity: capacity === '' ? undefined : capacity,
-		equipment: tags.join(','), building, limit }) : '';
+		equipment: tags.join(','), building, category, limit }) : '';
 	useEffect(() => {
 		if (!query) return undefined;
 		const n = ++seq.current;
@@ -108,6 +109,7 @@ export function RoomsPanel({ start, end, tzid, allDay, roomIds, onChange, confli
 	const nameOf = (id) => (byId.get(id) && byId.get(id).name) || names[id] || id;
 	const allTags = [...new Set(rooms.flatMap((r) => r.equipment || []))].sort();
 	const buildings = [...new Set(rooms.map((r) => r.building).filter(Boolean))].sort();
+	const categories = [...new Set(rooms.map((r) => r.category).filter(Boolean))].sort();
 	const refused = refusals(conflict, roomIds);
 
 	const add = (r) => { if (!roomIds.includes(r.id)) onChange([...roomIds, r.id]); };
@@ -179,6 +181,14 @@ export function RoomsPanel({ start, end, tzid, allDay, roomIds, onChange, confli
 								<select id="room-bld" value={building} onChange={(e) => { setBuilding(e.currentTarget.value); setLimit(PAGE); }}>
 									<option value="">{t('anyBuilding')}</option>
 									{buildings.map((b) => <option key={b} value={b}>{b}</option>)}
+								</select>
+							</div>)}
+						{categories.length > 1 && (
+							<div class="field">
+								<label for="room-cat">{t('roomCategory')}</label>
+								<select id="room-cat" value={category} onChange={(e) => { setCategory(e.currentTarget.value); setLimit(PAGE); }}>
+									<option value="">{t('anyCategory')}</option>
+									{categories.map((c) => <option key={c} value={c}>{codeText('category_', c)}</option>)}
 								</select>
 							</div>)}
 					</div>
