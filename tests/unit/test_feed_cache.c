@@ -92,12 +92,14 @@ static void share_mails_exist_in_every_language(void **state)
 	for (int k = TEMPLATE_GUEST_INVITE; k <= TEMPLATE_SHARED; k++)
 		for (int i = 0; i < 4; i++) {
 			struct buf s = {0}, b = {0};
-			assert_int_equal(templates_render_share(k, langs[i], "Ann", "Team days",
-								"http://x/guest/accept?token=T", &s, &b),
+			assert_int_equal(templates_render_share(k, langs[i], "Ann", "Team days", "viewer",
+								"http://x/guest/accept?token=T",
+								"http://x/feeds/c1.ics", &s, &b),
 					 0);
 			assert_non_null(strstr(s.data, "Ann"));
 			assert_non_null(strstr(b.data, "Team days"));
 			assert_non_null(strstr(b.data, "http://x/guest/accept?token=T"));
+			assert_non_null(strstr(b.data, "http://x/feeds/c1.ics"));
 			buf_free(&s);
 			buf_free(&b);
 		}
