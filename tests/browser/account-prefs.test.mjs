@@ -48,3 +48,17 @@ test('a user chooses their own language and time zone', { timeout: 60000 }, asyn
 	await f2.getByRole('button', { name: 'Enregistrer' }).click();
 	await page.getByRole('heading', { name: 'My account' }).waitFor();
 });
+
+test('an administrator sets a user’s language on the user’s page', { timeout: 60000 }, async (t) => {
+	if (!supported) { t.skip('the server has no per-user language yet'); return; }
+	const admin = await apiSession(srv.url, srv.email, PW);
+	const mia = (await admin.call('GET', '/api/v1/users?q=mia')).body.items[0];
+	const page = await newPage(br.browser);
+	await signIn(page, srv.url, srv.email, PW);
+	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	await page.goto(srv.url + '/users/' + mia.id);
+	await page.getByLabel('Language').selectOption('ru');
+	await page.getByRole('button', { name: 'Save', exact: true }).click();
+	await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+	assert.equal((await admin.call('GET', '/api/v1/users/' + mia.id)).body.language, 'ru');
+});

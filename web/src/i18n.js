@@ -342,6 +342,7 @@ const S = {
 	prefsTitle: ['Language and time zone', 'Langue et fuseau horaire', 'Язык и часовой пояс'],
 	prefsLanguage: ['Language', 'Langue', 'Язык'],
 	prefsAsOrganisation: ['As my organisation', 'Comme mon organisation', 'Как в моей организации'],
+	asOrganisation: ['As the organisation', 'Comme l’organisation', 'Как в организации'],
 	prefsNow: ['Now: {lang}, {zone}.', 'Actuellement : {lang}, {zone}.', 'Сейчас: {lang}, {zone}.'],
 	langself_en: ['English', 'English', 'English'],
 	langself_fr: ['Français', 'Français', 'Français'],

@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import { api, get, qs } from './api.js';
 import { t, codeText } from './i18n.js';
 import { AppPasswordList } from './account.jsx';
+import { timeZones } from './calendar/tz.js';
 import { Field, FormError, Link, Loading, Check, useForm, useLoad, confirmAction, navigate, errText } from './ui.jsx';
 
 export const ROLES = ['admin', 'manager', 'api_manager', 'technician', 'member', 'guest', 'customer'];
@@ -127,18 +128,25 @@ export function Users({ ro }) {
 export function UserPage({ id, ro, me }) {
 	const u = useLoad(() => get('/api/v1/users/' + encodeURIComponent(id)), [id]);
 	const comps = useCompanies();
-	if (u.loading) return <Loading />;
+	const [saved, setSaved] = useState(''); // updated_at of the user this page just saved: the remounted form says so
+	if (u.loading && !u.data) return <Loading />;
 	if (u.error) return <><FormError text={u.error} /><Link href="/users">{t('back')}</Link></>;
-	return <UserEdit key={u.data.updated_at} user={u.data} ro={ro} me={me} companies={(comps.data && comps.data.items) || []} reload={u.reload} />;
+	return <UserEdit key={u.data.updated_at} user={u.data} ro={ro} me={me} companies={(comps.data && comps.data.items) || []}
+		saved={saved === u.data.updated_at} reload={(x) => { setSaved(x ? x.updated_at : ''); u.reload(); }} />;
 }
 
-function UserEdit({ user, ro, me, companies, reload }) {
-	const [v, setV] = useState({ email: user.email, display_name: user.display_name, role: user.role, company_ids: user.company_ids || [] });
-	const [msg, setMsg] = useState('');
+function UserEdit({ user, ro, me, companies, reload, saved }) {
+	const prefs = user.language !== undefined; // a server that keeps each user's language and zone
+	const [v, setV] = useState({ email: user.email, display_name: user.display_name, role: user.role, company_ids: user.company_ids || [],
+		...(prefs ? { language: user.language || '', time_zone: user.time_zone || '' } : {}) });
+	const [msg, setMsg] = useState(saved ? t('saved') : '');
 	const set = (k) => (x) => setV({ ...v, [k]: x });
 	const f = useForm();
-	const patch = (body) => f.run(async () => { await api('PATCH', '/api/v1/users/' + user.id, body); setMsg(t('saved')); reload(); });
-	const submit = (e) => { e.preventDefault(); setMsg(''); patch(v); };
+	const patch = (body) => f.run(async () => { const x = await api('PATCH', '/api/v1/users/' + user.id, body); setMsg(t('saved')); reload(x); });
+	const submit = (e) => {
+		e.preventDefault(); setMsg('');
+		patch(prefs ? { ...v, language: v.language || null, time_zone: v.time_zone || null } : v);
+	};
 	const toggleCompany = (cid, on) => set('company_ids')(on ? [...v.company_ids, cid] : v.company_ids.filter((x) => x !== cid));
 	async function suspend() {
 		const next = user.status === 'suspended' ? 'active' : 'suspended';
@@ -165,6 +173,18 @@ function UserEdit({ user, ro, me, companies, reload }) {
 								{ROLES.map((r) => <option key={r} value={r}>{t('urole_' + r)}</option>)}
 							</select>}
 						</Field>
+						{prefs && <Field label={t('prefsLanguage')} error={f.errors.language}>{(id, d) =>
+							<select id={id} aria-describedby={d} value={v.language} onChange={(e) => set('language')(e.currentTarget.value)}>
+								<option value="">{t('asOrganisation')}</option>
+								{['en', 'fr', 'ru'].map((l) => <option key={l} value={l} lang={l}>{codeText('langself_', l)}</option>)}
+							</select>}
+						</Field>}
+						{prefs && <Field label={t('timeZone')} error={f.errors.time_zone}>{(id, d) =>
+							<select id={id} aria-describedby={d} value={v.time_zone} onChange={(e) => set('time_zone')(e.currentTarget.value)}>
+								<option value="">{t('asOrganisation')}</option>
+								{timeZones([v.time_zone]).map((z) => <option key={z} value={z}>{z}</option>)}
+							</select>}
+						</Field>}
 					</div>
 					<fieldset class="inner"><legend>{t('companies')}</legend>
 						{companies.map((c) => <label class="check" key={c.id}><input type="checkbox" checked={v.company_ids.includes(c.id)} onChange={(e) => toggleCompany(c.id, e.currentTarget.checked)} /> {c.name}</label>)}
