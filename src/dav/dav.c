@@ -98,19 +98,47 @@ static int options(struct req *r)
 	return resp_empty(r, 200);
 }
 
-/* RFC 6764 section 5: the context path */
+/* RFC 6764 section 5: the context path; also where "/dav" without its
+ * slash leads (a collection's URL ends with one) */
 static int well_known(struct req *r)
 {
 	resp_header(r, "Location", "/dav/");
 	return resp_raw(r, 301, "text/plain; charset=utf-8", "/dav/\n", 6);
 }
 
+/* PROPFIND on the addresses a user may type instead of /dav/ (RFC 6764
+ * section 6, RFC 5397): "/", "/dav", "/.well-known/caldav(/)". It is
+ * answered in place, as the DAV root at the address asked (resource.c),
+ * after the same gate (401 asks for credentials), because clients such as
+ * python-caldav look for the href they asked for and lose
+ * current-user-principal after a redirect. GET of the last two still
+ * redirects; GET / stays the web app's (http/server.c). */
+static int server_root(struct req *r)
+{
+	int rc = gate(r);
+	if (rc)
+		return rc;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	struct dav_path p = {.kind = DAV_ROOT, .server_root = 1};
+	return dav_propfind(r, db, &p);
+}
+
 #define DAV ROUTE_PUBLIC | ROUTE_RAW_BODY | ROUTE_NO_CSRF
 
 const struct route dav_routes[] = {
 	{"GET", "/.well-known/caldav", well_known, ROUTE_PUBLIC},
-	{"PROPFIND", "/.well-known/caldav", well_known, DAV},
+	{"PROPFIND", "/.well-known/caldav", server_root, DAV},
 	{"OPTIONS", "/.well-known/caldav", options, DAV},
+	{"GET", "/.well-known/caldav/", well_known, ROUTE_PUBLIC},
+	{"PROPFIND", "/.well-known/caldav/", server_root, DAV},
+	{"OPTIONS", "/.well-known/caldav/", options, DAV},
+	{"GET", "/dav", well_known, ROUTE_PUBLIC},
+	{"PROPFIND", "/dav", server_root, DAV},
+	{"OPTIONS", "/dav", options, DAV},
+	{"PROPFIND", "/", server_root, DAV},
+	{"OPTIONS", "/", options, DAV},
 	{"OPTIONS", "/dav/{path*}", options, DAV},
 	{"PROPFIND", "/dav/{path*}", propfind, DAV},
 	{"PROPPATCH", "/dav/{path*}", proppatch, DAV},

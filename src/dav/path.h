@@ -42,6 +42,8 @@ struct dav_path {
 	int slash;               /* the path ended with '/' */
 	const char *room_id;     /* /dav/principals/rooms/<room_id>/ and /dav/calendars/rooms/<room_id>/…
 				  * (principals.c): user_id is then DAV_ROOMS, calendar_id the room id */
+	int server_root;         /* DAV_ROOT asked at "/" or a well-known address (dav.c): its href is
+				  * that address, its member "/dav/" */
 };
 
 /* the user-id segment of rooms' principals and calendars (no user id is "rooms") */

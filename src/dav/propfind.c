@@ -4,6 +4,7 @@
  * propfind-finite-depth. */
 #include <string.h>
 
+#include "core/budget.h"
 #include "core/errors.h"
 #include "dav/deadprops.h"
 #include "dav/methods.h"
@@ -11,6 +12,7 @@
 #include "dav/props.h"
 #include "dav/reply.h"
 #include "dav/schedule.h"
+#include "dav/spool.h"
 #include "dav/xml.h"
 
 struct walk {
@@ -22,6 +24,7 @@ struct walk {
 	int dead;                  /* members need their dead properties */
 	const struct dav_dead *all; /* every dead property of the calendar, by path */
 	int nall;
+	struct dav_spool *sp; /* the answer (b is its buffer): a calendar's events are many */
 };
 
 /* does answering want need dead properties of resources of this kind */
@@ -67,7 +70,10 @@ static int one_event(void *ctx, const struct event_row *e)
 		while (lo + res.ndead < w->nall && !strcmp(w->all[lo + res.ndead].path, res.name))
 			res.ndead++;
 	}
-	return dav_props_response(w->r, &res, w->want, w->b);
+	if (budget_spent())
+		return E_TIMEOUT;
+	dav_spool_mark(w->sp);
+	return dav_spool_added(w->sp, dav_props_response(w->r, &res, w->want, w->b));
 }
 
 static int members(struct req *r, struct db *db, const struct dav_res *res, struct walk *w)
@@ -75,6 +81,10 @@ static int members(struct req *r, struct db *db, const struct dav_res *res, stru
 	struct dav_res m = {.role = res->role};
 	switch (res->kind) {
 	case DAV_ROOT:
+		if (strcmp(res->href, "/dav/")) { /* asked at "/" or a well-known address: /dav/ is its member */
+			m.kind = DAV_ROOT, m.href = "/dav/";
+			return dav_props_response(r, &m, w->want, w->b);
+		}
 		m.kind = DAV_PRINCIPALS, m.href = "/dav/principals/";
 		if (dav_props_response(r, &m, w->want, w->b))
 			return E_NOMEM;
@@ -160,17 +170,24 @@ int dav_propfind(struct req *r, struct db *db, const struct dav_path *p)
 	}
 	if ((rc = dav_dead_load(r, db, &res)))
 		goto out;
-	struct buf b = {0};
-	struct walk w = {r, db, &want, &res, &b, wants_dead(&want, DAV_CALENDAR), NULL, 0};
-	dav_ms_begin(&b);
-	rc = dav_props_response(r, &res, &want, &b);
+	struct dav_spool sp = {.fd = -1};
+	struct walk w = {r, db, &want, &res, &sp.b, wants_dead(&want, DAV_CALENDAR), NULL, 0, &sp};
+	dav_ms_begin(&sp.b);
+	dav_spool_begin(&sp);
+	rc = dav_props_response(r, &res, &want, &sp.b);
 	if (!rc && d == 1)
 		rc = members(r, db, &res, &w);
-	if (!rc && !dav_ms_end(&b)) {
+	if (sp.over && rc == 1) /* one_event stopped the walk at the budget */
+		rc = 0;
+	if (!rc) {
 		store_rollback(db);
-		return dav_reply_multistatus(r, &b);
+		rc = dav_spool_reply(r, &sp, res.href,
+				     "the answer was cut short at the server's limit (report_max_bytes): "
+				     "ask for fewer properties, or use a REPORT with a time range");
+		dav_spool_free(&sp);
+		return rc;
 	}
-	buf_free(&b);
+	dav_spool_free(&sp);
 out:
 	store_rollback(db);
 	return rc;

@@ -27,6 +27,7 @@
 #include "dav/props.h"
 #include "dav/reply.h"
 #include "dav/resource.h"
+#include "dav/schedule.h"
 #include "dav/spool.h"
 #include "dav/xml.h"
 
@@ -123,6 +124,11 @@ static int read_filter(struct req *r, const xmlNode *filter, struct query *q, in
 	}
 	for (const xmlNode *c = cal->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		/* a UID prop-filter right under VCALENDAR (python-caldav's
+		 * object_by_uid): the UID every component of a calendar object
+		 * resource shares (RFC 4791 section 4.1) is the object's */
+		if (dav_xml_is(c, CALDAV_NS, "prop-filter") && !q->uid_match && !read_uid_filter(c, q))
 			continue;
 		if (!dav_xml_is(c, CALDAV_NS, "comp-filter"))
 			return dav_reply_error(r, 403, CALDAV_NS, "supported-filter",
@@ -329,6 +335,10 @@ int dav_report(struct req *r, struct db *db, const struct dav_path *p)
 		goto done;
 	if ((rc = dav_resource_load(r, db, p, &cal)))
 		goto out;
+	if (is_sync && cal.kind == DAV_INBOX) { /* the schedule inbox (schedule.c) */
+		rc = dav_schedule_sync(r, db, root);
+		goto out;
+	}
 	if (cal.kind != DAV_CALENDAR) {
 		rc = dav_reply_error(r, 403, DAV_NS, "supported-report", "calendar reports are made on a calendar");
 		goto out;

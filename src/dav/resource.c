@@ -42,7 +42,7 @@ int dav_resource_load(struct req *r, struct db *db, const struct dav_path *p, st
 	res->role = CAL_ROLE_OWNER;
 	switch (p->kind) {
 	case DAV_ROOT:
-		res->href = "/dav/";
+		res->href = p->server_root ? arena_strdup(r->arena, r->path) : "/dav/";
 		return 0;
 	case DAV_PRINCIPALS:
 		res->href = "/dav/principals/";

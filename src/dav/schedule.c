@@ -14,7 +14,9 @@
 
 #include "calendar/access.h"
 #include "calendar/busy.h"
+#include "calendar/event_store.h"
 #include "calendar/ics.h"
+#include "calendar/ics_reply.h"
 #include "core/clock.h"
 #include "core/errors.h"
 #include "dav/props.h"
@@ -347,54 +349,66 @@ static int invites(const struct ics_object *o, const char *email)
 	return 0;
 }
 
-/* the message around o's VEVENTs, with the zones they use */
-static int message(struct buf *b, const char *method, const struct ics_object *o)
+/* the message around VEVENT blocks (o's, or text when not NULL), with the zones o uses */
+static int message_of(struct buf *b, const char *method, const struct ics_object *o, const char *text)
 {
 	buf_printf(b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//convene//CalDAV scheduling//EN\r\nMETHOD:%s\r\n",
 		   method);
 	for (size_t i = 0; i < o->ntzids; i++)
 		if (strcmp(o->tzids[i], "UTC"))
 			ics_vtimezone(b, o->tzids[i]);
-	buf_puts(b, o->text);
+	buf_puts(b, text ? text : o->text);
 	return buf_puts(b, "END:VCALENDAR\r\n");
 }
 
-static int deliver(struct req *r, struct db *db, const struct user *to, const char *method,
-		   const struct ics_object *o)
+/* into to's inbox; name NULL: a new one (a REPLY has the name of its UID and attendee) */
+static int deliver_text(struct req *r, struct db *db, const struct user *to, const char *method,
+			const struct ics_object *o, const char *text, const char *name)
 {
 	struct buf b = {0};
 	char id[ID_MAX], h[HASH_HEX_MAX], etag[40];
-	int rc = message(&b, method, o);
+	int rc = message_of(&b, method, o, text);
 	if (!rc && !b.data)
 		rc = E_NOMEM;
 	if (!rc) {
 		ids_new("itm", id);
 		ids_hash(b.data, h);
 		snprintf(etag, sizeof etag, "\"%.24s\"", h);
-		struct inbox_item it = {to->account_id, to->id, arena_printf(r->arena, "%s.ics", id), o->master.uid,
-					method, b.data, etag, clock_now()};
+		struct inbox_item it = {to->account_id, to->id, name ? name : arena_printf(r->arena, "%s.ics", id),
+					o->master.uid, method, b.data, etag, clock_now()};
 		rc = store_inbox_put(db, &it);
 	}
 	buf_free(&b);
 	return rc;
 }
 
+static int deliver(struct req *r, struct db *db, const struct user *to, const char *method,
+		   const struct ics_object *o)
+{
+	return deliver_text(r, db, to, method, o, NULL, NULL);
+}
+
 /* an iMIP message (RFC 6047) to someone outside the account, through the
  * outbox: the worker sends it as text and text/calendar with its METHOD */
-static int mail_out(struct req *r, struct db *db, const char *to, const char *method, const struct ics_object *o)
+static int mail_out_text(struct req *r, struct db *db, const char *to, const char *method,
+			 const struct ics_object *o, const char *vevents, const char *partstat)
 {
 	struct buf cal = {0}, text = {0};
 	const struct ics_event *m = &o->master;
 	char when[40];
-	int cancel = !strcmp(method, "CANCEL");
+	int cancel = !strcmp(method, "CANCEL"), reply = !strcmp(method, "REPLY");
+	const char *answer = !partstat ? "answered" : !strcasecmp(partstat, "ACCEPTED") ? "accepted"
+				       : !strcasecmp(partstat, "DECLINED") ? "declined"
+				       : !strcasecmp(partstat, "TENTATIVE") ? "tentatively accepted" : "answered";
 	ics_format_time(m->start, m->all_day ? NULL : m->tzid, m->all_day, when, sizeof when);
-	int rc = message(&cal, method, o);
+	int rc = message_of(&cal, method, o, vevents);
 	buf_printf(&text, "%s %s:\n\n%s\nWhen: %s%s%s\n", r->who.display_name,
-		   cancel ? "cancelled this meeting" : "invites you to a meeting", m->summary ? m->summary : "",
+		   reply ? arena_printf(r->arena, "%s your invitation", answer)
+		   : cancel ? "cancelled this meeting" : "invites you to a meeting", m->summary ? m->summary : "",
 		   when, m->tzid && !m->all_day ? " " : "", m->tzid && !m->all_day ? m->tzid : "");
 	if (m->location && *m->location)
 		buf_printf(&text, "Where: %s\n", m->location);
-	buf_puts(&text, cancel ? "" : "\nAnswer from your calendar app: the invitation is attached.\n");
+	buf_puts(&text, cancel || reply ? "" : "\nAnswer from your calendar app: the invitation is attached.\n");
 	json_t *body = json_pack("{s:s, s:s, s:s, s:s}", "text", text.data ? text.data : "", "calendar",
 				 cal.data ? cal.data : "", "method", method, "reply_to", r->who.email);
 	char *s = body ? json_dumps(body, JSON_COMPACT) : NULL;
@@ -402,8 +416,10 @@ static int mail_out(struct req *r, struct db *db, const char *to, const char *me
 	if (!rc && !s)
 		rc = E_NOMEM;
 	if (!rc) {
+		const char *what = cancel ? "Cancelled" : !reply ? "Invitation"
+				   : arena_printf(r->arena, "%c%s", answer[0] - 32, answer + 1);
 		struct outbox_msg msg = {.kind = "imip", .recipient = to, .body = s,
-					 .subject = arena_printf(r->arena, "%s: %.200s", cancel ? "Cancelled" : "Invitation",
+					 .subject = arena_printf(r->arena, "%s: %.200s", what,
 								 m->summary ? m->summary : "a meeting")};
 		snprintf(msg.account_id, sizeof msg.account_id, "%s", r->who.account_id);
 		rc = store_outbox_insert(db, &msg);
@@ -412,6 +428,11 @@ static int mail_out(struct req *r, struct db *db, const char *to, const char *me
 	buf_free(&cal);
 	buf_free(&text);
 	return rc;
+}
+
+static int mail_out(struct req *r, struct db *db, const char *to, const char *method, const struct ics_object *o)
+{
+	return mail_out_text(r, db, to, method, o, NULL, NULL);
 }
 
 /* a colleague of the caller's account with this address, not the caller */
@@ -447,6 +468,106 @@ int dav_schedule_mark(struct req *r, struct db *db, const struct ics_object *o, 
 	return rc == E_INVALID ? 0 : rc;
 }
 
+/* ---- attendees' replies (RFC 6638 section 3.2.2) ---- */
+
+/* the organizer's copy, a colleague's: in one of their own calendars, and
+ * naming the caller as an attendee (anything else is no meeting of theirs
+ * the caller was invited to: nothing happens) */
+static int organizer_copy(struct req *r, struct db *db, const struct user *org, const char *uid,
+			  struct calendar *cal, struct event_row *row)
+{
+	struct calendar cals[64];
+	int n = 0, rc = store_calendar_list_owned(db, org->account_id, org->id, cals, 64, &n);
+	for (int i = 0; !rc && i < n; i++) {
+		if ((rc = event_fetch_uid(db, r->arena, &cals[i], uid, row)) == E_NOTFOUND) {
+			rc = 0;
+			continue;
+		}
+		if (rc)
+			break;
+		struct ics_reply on = {0};
+		int invited = !ics_reply_read(row->ical, r->who.email, &on) && on.any;
+		ics_reply_free(&on);
+		if (!invited)
+			return E_NOTFOUND;
+		*cal = cals[i];
+		return 0;
+	}
+	return rc ? rc : E_NOTFOUND;
+}
+
+/* the inbox name of a REPLY: one per UID and attendee, the newer replacing the older */
+static const char *reply_name(struct req *r, const char *uid, const char *email)
+{
+	char h[HASH_HEX_MAX];
+	ids_hash(arena_printf(r->arena, "%s\n%s", uid, email), h);
+	return arena_printf(r->arena, "rpl-%.24s.ics", h);
+}
+
+/* The caller changed their answer (PARTSTAT, per occurrence) in their copy
+ * of someone else's meeting, or deleted their copy, which declines it
+ * unless it was declined already. A colleague organizer's copy takes the answer
+ * (SCHEDULE-STATUS 2.0) and their inbox a METHOD:REPLY; an organizer
+ * outside the account gets an iMIP REPLY mail. Nothing when the caller is
+ * no attendee, or their copy says ORGANIZER;SCHEDULE-AGENT=CLIENT or NONE. */
+static int reply(struct req *r, struct db *db, const char *before, const struct ics_object *now,
+		 const struct ics_object *any)
+{
+	const char *me = r->who.email;
+	struct ics_reply was = {0}, is = {0};
+	struct ics_object *declined = NULL, *applied = NULL, *final = NULL;
+	struct ics_error err;
+	struct buf text = {0};
+	int rc = 0;
+	if (before && ics_reply_read(before, me, &was))
+		memset(&was, 0, sizeof was);
+	if (now && (rc = ics_reply_read(now->text, me, &is)))
+		goto out;
+	if (!now) { /* deleted: the whole meeting declined */
+		if (!was.any || (was.master && !strcasecmp(was.master, "DECLINED")))
+			goto out;
+		struct ics_reply no = {.master = "DECLINED", .any = 1};
+		if ((rc = ics_reply_apply(before, "UTC", &no, me, NULL, &declined, &err)) || !declined)
+			goto out;
+		if ((rc = ics_reply_read(declined->text, me, &is)))
+			goto out;
+	}
+	if (!is.any || is.organizer_client || (was.any && was.organizer_client) || !ics_reply_differs(&was, &is))
+		goto out;
+	const struct ics_object *src = declined ? declined : now;
+	if ((rc = ics_reply_build(src->text, me, &text)) || !text.data)
+		goto out;
+	struct user org;
+	rc = colleague(r, db, any->master.organizer, &org);
+	if (rc == E_NOTFOUND) { /* someone outside the account: by e-mail (RFC 6047) */
+		rc = mail_out_text(r, db, any->master.organizer, "REPLY", src, text.data, is.master);
+		goto out;
+	}
+	struct calendar cal;
+	struct event_row row;
+	if (rc || (rc = organizer_copy(r, db, &org, any->master.uid, &cal, &row)))
+		goto out;
+	if ((rc = ics_reply_apply(row.ical, cal.time_zone, &is, me, "2.0", &applied, &err)))
+		goto out;
+	if (applied) { /* stored as the organizer's own write: their rooms' rules hold */
+		struct booking_actor actor = {org.id, org.role};
+		struct event_saved saved;
+		if ((rc = event_store(db, &cal, applied, row.id, &actor, NULL, &saved, &final)))
+			goto out;
+	}
+	rc = deliver_text(r, db, &org, "REPLY", src, text.data, reply_name(r, any->master.uid, me));
+out:
+	if (rc == E_NOTFOUND || rc == E_INVALID)
+		rc = 0; /* no meeting of a colleague's to answer, or a text we cannot read: nothing to send */
+	ics_reply_free(&was);
+	ics_reply_free(&is);
+	ics_object_free(declined);
+	ics_object_free(applied);
+	ics_object_free(final);
+	buf_free(&text);
+	return rc;
+}
+
 int dav_schedule_deliver(struct req *r, struct db *db, const char *before, const struct ics_object *now)
 {
 	struct ics_object *old = NULL, *cancelled = NULL;
@@ -456,8 +577,12 @@ int dav_schedule_deliver(struct req *r, struct db *db, const char *before, const
 	if (before && ics_parse_object(before, strlen(before), tz, &old, &err))
 		old = NULL; /* what was stored is ours and parses; if not, there is nothing to cancel */
 	const struct ics_object *any = now ? now : old;
-	if (!any || !any->master.organizer || strcasecmp(any->master.organizer, r->who.email))
-		goto out; /* not the caller's meeting: they are an attendee, or nobody organizes it */
+	if (!any || !any->master.organizer)
+		goto out; /* nobody organizes it */
+	if (strcasecmp(any->master.organizer, r->who.email)) { /* someone else's meeting: the caller may answer */
+		rc = reply(r, db, before, now, any);
+		goto out;
+	}
 	for (size_t i = 0; !rc && now && i < now->master.nattendees; i++) {
 		const struct ics_attendee *a = &now->master.attendees[i];
 		struct user u;
@@ -491,4 +616,99 @@ out:
 	ics_object_free(old);
 	ics_object_free(cancelled);
 	return rc == E_INVALID ? 0 : rc;
+}
+
+/* ---- sync-collection on the inbox (RFC 6578) ----
+ * A token says when it was given and how many messages the inbox held:
+ * "urn:convene:inbox:<user>:<time>:<count>". Messages are only ever added
+ * (with the time of their delivery) or removed, so when the messages
+ * delivered up to that time still number count, none was removed and the
+ * changes are those delivered since; otherwise (a message removed or
+ * replaced, or one delivered within the token's second) the token is
+ * refused with valid-sync-token and the client syncs again from nothing. */
+struct inbox_sync {
+	struct req *r;
+	const struct dav_proplist *want;
+	struct buf *b;
+	int64_t since, last;
+	long long old, all;
+	int report; /* second pass: answer */
+};
+
+static int sync_item(void *ctx, const struct inbox_item *it)
+{
+	struct inbox_sync *s = ctx;
+	if (!s->report) {
+		s->all++;
+		s->old += it->created_at <= s->since;
+		if (it->created_at > s->last)
+			s->last = it->created_at;
+		return 0;
+	}
+	if (s->since >= 0 && it->created_at <= s->since)
+		return 0;
+	struct dav_res res;
+	memset(&res, 0, sizeof res);
+	item_res(s->r->arena, it, &res);
+	return dav_props_response(s->r, &res, s->want, s->b);
+}
+
+int dav_schedule_sync(struct req *r, struct db *db, const xmlNode *root)
+{
+	struct dav_proplist want = {.mode = DAV_PROPS_ALL};
+	struct buf b = {0};
+	char *tok = dav_xml_text(dav_xml_child(root, DAV_NS, "sync-token"));
+	char *level = dav_xml_text(dav_xml_child(root, DAV_NS, "sync-level"));
+	const xmlNode *prop = dav_xml_child(root, DAV_NS, "prop");
+	struct inbox_sync s = {r, &want, &b, -1, 0, 0, 0, 0};
+	long long t = -1, n = -1;
+	int rc = 0, used = 0;
+	const char *prefix = arena_printf(r->arena, "urn:convene:inbox:%s:", r->who.user_id);
+	if (prop)
+		dav_props_from_xml(r->arena, prop, &want);
+	if (level && strcmp(level, "1"))
+		rc = (dav_reply_error(r, 403, DAV_NS, "number-of-matches-within-limits",
+				      "sync-level is 1 here (an inbox holds no collections)"), E_INVALID);
+	else if (tok && *tok && (strncmp(tok, prefix, strlen(prefix)) ||
+				 sscanf(tok + strlen(prefix), "%lld:%lld%n", &t, &n, &used) != 2 ||
+				 tok[strlen(prefix) + (size_t)used] || t < 0 || n < 0))
+		rc = (dav_reply_error(r, 403, DAV_NS, "valid-sync-token",
+				      "this sync-token is not one of your inbox's: sync again without one"), E_INVALID);
+	xmlFree(tok);
+	xmlFree(level);
+	if (rc)
+		return rc;
+	s.since = t;
+	if ((rc = store_inbox_list(db, r->who.account_id, r->who.user_id, sync_item, &s)))
+		goto out;
+	if (t >= 0 && s.old != n) {
+		rc = (dav_reply_error(r, 403, DAV_NS, "valid-sync-token",
+				      "messages left your inbox since this sync-token: sync again without one"),
+		      E_INVALID);
+		goto out;
+	}
+	s.report = 1;
+	dav_ms_begin(&b);
+	if ((rc = store_inbox_list(db, r->who.account_id, r->who.user_id, sync_item, &s)))
+		goto out;
+	/* the token's time is now (or the newest message's, if later): what
+	 * arrives after this answer is newer than it, or in its second and
+	 * counted against it */
+	int64_t at = clock_now();
+	if (s.last > at)
+		at = s.last;
+	long long held = 0;
+	struct inbox_sync count = {r, &want, NULL, at, 0, 0, 0, 0};
+	if ((rc = store_inbox_list(db, r->who.account_id, r->who.user_id, sync_item, &count)))
+		goto out;
+	held = count.old;
+	buf_printf(&b, "<D:sync-token>%s%lld:%lld</D:sync-token>", prefix, (long long)at, held);
+	if (dav_ms_end(&b)) {
+		rc = E_NOMEM;
+		goto out;
+	}
+	return dav_reply_multistatus(r, &b);
+out:
+	buf_free(&b);
+	return rc;
 }

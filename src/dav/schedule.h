@@ -10,6 +10,7 @@
 
 #include "core/buf.h"
 #include "dav/path.h"
+#include "dav/xml.h"
 #include "http/request.h"
 #include "store/store.h"
 
@@ -54,6 +55,10 @@ int dav_schedule_members(struct req *r, struct db *db, const struct dav_proplist
 int dav_schedule_item_get(struct req *r, const struct dav_res *res);
 /* inside the caller's write transaction, which it commits */
 int dav_schedule_item_delete(struct req *r, struct db *db, const struct dav_res *res);
+
+/* REPORT sync-collection (RFC 6578) on the caller's inbox: the messages
+ * delivered since the token, 403 valid-sync-token when any left since */
+int dav_schedule_sync(struct req *r, struct db *db, const xmlNode *root);
 
 /* POST: the outbox's free-busy request; anywhere else 405 */
 int dav_schedule_post(struct req *r, struct db *db, const struct dav_path *p);

@@ -131,12 +131,14 @@ static void dispatch(struct server *s, struct req *r)
 		return;
 	}
 	int rc = router_match(r->method, r->path, r, allow, sizeof allow);
+	/* GET of a path that routes only other methods (PROPFIND / for CalDAV
+	 * discovery) is still the web app's */
+	if (rc && (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")) && strncmp(r->path, "/api/", 5) &&
+	    static_serve(r, s->cfg.web_dir) == 0) {
+		r->static_file = 1;
+		return;
+	}
 	if (rc == E_NOTFOUND) {
-		if ((!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")) &&
-		    strncmp(r->path, "/api/", 5) && static_serve(r, s->cfg.web_dir) == 0) {
-			r->static_file = 1;
-			return;
-		}
 		resp_problemf(r, 404, "not-found", "no route for %.200s", r->path);
 		return;
 	}

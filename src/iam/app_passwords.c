@@ -52,7 +52,9 @@ static int prefix(const char *path, const char *p)
 
 int app_passwords_path_allowed(const char *path)
 {
-	return path && (prefix(path, "/dav") || prefix(path, "/feeds") || prefix(path, "/.well-known/caldav"));
+	/* "/" itself: the PROPFIND of CalDAV discovery from the server's address */
+	return path && (!strcmp(path, "/") || prefix(path, "/dav") || prefix(path, "/feeds") ||
+			prefix(path, "/.well-known/caldav"));
 }
 
 int app_passwords_find(struct db *db, const struct user *u, const char *pw, struct app_password *out)

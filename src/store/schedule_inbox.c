@@ -1,5 +1,7 @@
 /* schedule_inbox table: a delivery replaces the message of the same UID, so
- * that an inbox holds what the organizer last said. */
+ * that an inbox holds what the organizer last said; a REPLY replaces the
+ * one of its name (one per UID and attendee), so that an organizer keeps
+ * each attendee's last answer. */
 #include "store/schedule_inbox.h"
 
 #include <string.h>
@@ -11,8 +13,11 @@
 
 int store_inbox_put(struct db *db, const struct inbox_item *it)
 {
-	int rc = db_exec(db, "DELETE FROM schedule_inbox WHERE account_id = ? AND user_id = ? AND uid = ?", "sss",
-			 it->account_id, it->user_id, it->uid);
+	int reply = !strcmp(it->method, "REPLY");
+	int rc = reply ? db_exec(db, "DELETE FROM schedule_inbox WHERE account_id = ? AND user_id = ? AND name = ?",
+				 "sss", it->account_id, it->user_id, it->name)
+		       : db_exec(db, "DELETE FROM schedule_inbox WHERE account_id = ? AND user_id = ? AND uid = ? "
+				     "AND method <> 'REPLY'", "sss", it->account_id, it->user_id, it->uid);
 	if (rc >= 0)
 		rc = db_exec(db, "INSERT INTO schedule_inbox (" COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "sssssssi",
 			     it->account_id, it->user_id, it->name, it->uid, it->method, it->ical, it->etag,

@@ -15,7 +15,8 @@ struct inbox_item {
 	int64_t created_at;
 };
 
-/* replaces the recipient's message of the same UID, if any */
+/* replaces the recipient's message of the same UID, if any (a REPLY: the
+ * message of the same name) */
 int store_inbox_put(struct db *db, const struct inbox_item *it);
 /* each message of the user, oldest first; strings valid during the callback */
 int store_inbox_list(struct db *db, const char *account_id, const char *user_id,

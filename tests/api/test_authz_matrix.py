@@ -591,8 +591,17 @@ EXPECT = {
     # CalDAV: a DAV home is only its user's (others get 404, as for a calendar they may not see);
     # OPTIONS and the well-known redirect need no credentials
     "GET /.well-known/caldav": Rule(PUBLIC, 301, request=NO_REDIRECT),
-    "PROPFIND /.well-known/caldav": Rule(PUBLIC, 301, request=NO_REDIRECT),
     "OPTIONS /.well-known/caldav": Rule(PUBLIC, 200),
+    # discovery from the addresses people type: GET redirects, PROPFIND answers in place
+    "PROPFIND /.well-known/caldav": Rule(SIGNED_IN, 207, request=dav_xml(DAV_PROPFIND)),
+    "GET /.well-known/caldav/": Rule(PUBLIC, 301, request=NO_REDIRECT),
+    "PROPFIND /.well-known/caldav/": Rule(SIGNED_IN, 207, request=dav_xml(DAV_PROPFIND)),
+    "OPTIONS /.well-known/caldav/": Rule(PUBLIC, 200),
+    "GET /dav": Rule(PUBLIC, 301, request=NO_REDIRECT),
+    "PROPFIND /dav": Rule(SIGNED_IN, 207, request=dav_xml(DAV_PROPFIND)),
+    "OPTIONS /dav": Rule(PUBLIC, 200),
+    "PROPFIND /": Rule(SIGNED_IN, 207, request=dav_xml(DAV_PROPFIND)),
+    "OPTIONS /": Rule(PUBLIC, 200),
     "OPTIONS /dav/{path*}": Rule(PUBLIC, 200, ids=dav_calendar, other=200),
     "PROPFIND /dav/{path*}": Rule(ADMIN, 207, ids=dav_calendar, denied=404, request=dav_xml(DAV_PROPFIND)),
     "PROPPATCH /dav/{path*}": Rule(ADMIN, 207, ids=dav_calendar, denied=404, request=dav_xml(DAV_PROPPATCH)),
