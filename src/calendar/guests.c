@@ -21,6 +21,7 @@
 #include "iam/audit.h"
 #include "iam/language.h"
 #include "iam/password.h"
+#include "iam/throttle.h"
 #include "iam/users.h"
 #include "notify/templates.h"
 #include "settings/settings.h"
@@ -73,12 +74,25 @@ int guests_resolve(struct req *r, struct db *db, const struct calendar *c, const
 		   struct user *out, int *mailed)
 {
 	*mailed = 0;
-	int rc = store_user_by_email(db, email, out);
+	/* every sharing mail counts against its sender's hourly allowance */
+	int64_t retry;
+	int rc = throttle_invitation(db, r->who.user_id, clock_now(), &retry);
+	if (rc == E_BUSY) {
+		resp_header(r, "Retry-After", arena_printf(r->arena, "%lld", (long long)retry));
+		return resp_problemf(r, 429, "too-many-invitations",
+				     "you have sent %d invitations in the last hour; try again in %lld seconds",
+				     config_current()->invitation_limit, (long long)retry),
+		       E_BUSY;
+	}
+	if (rc)
+		return rc;
+	/* only this account's users: an address of another account's user is
+	 * invited as any outside address is (a pending guest may share it), so
+	 * that nothing tells whether it exists elsewhere */
+	rc = store_user_by_account_email(db, r->who.account_id, email, out);
 	if (rc && rc != E_NOTFOUND)
 		return rc;
 	if (!rc) {
-		if (strcmp(out->account_id, r->who.account_id))
-			return E_CONFLICT;
 		if (guests_pending(out))
 			rc = invite(r, db, c, out, role);
 		else /* the web app's calendar page (web/src/main.jsx) */
@@ -280,7 +294,15 @@ static int accept(struct req *r)
 	memcpy(r->who.account_id, u.account_id, sizeof r->who.account_id);
 	memcpy(r->who.user_id, u.id, sizeof r->who.user_id);
 	snprintf(r->who.email, sizeof r->who.email, "%s", u.email);
-	if ((rc = store_user_update(db, &u)) ||
+	rc = store_user_update(db, &u);
+	if (rc == E_CONFLICT) { /* told to whoever holds the address's mail, not to the inviter */
+		store_rollback(db);
+		return resp_problem_ext(r, 409, "email-taken",
+					"this address already signs in on this server, with another organisation;"
+					" sign in there, or ask to be invited with another address",
+					json_pack("{s:s}", "field", "token"));
+	}
+	if (rc ||
 	    (rc = audit_record(r, db, "user.invitation_accepted", "user", u.id, u.email, NULL,
 			       json_pack("{s:s}", "display_name", u.display_name))) ||
 	    (rc = store_commit(db)))

@@ -17,8 +17,9 @@ extern const struct route guests_routes[];
 /* Inside the caller's write transaction: the user `email` (lower-cased) of
  * the caller's account, or a new guest user invited by mail. *mailed: a mail
  * was queued (an invitation, again while the guest has not accepted, or a
- * notice to an existing user); call outbox_kick() after commit. E_CONFLICT:
- * the address belongs to a user of another account. role (freebusy ...
+ * notice to an existing user); call outbox_kick() after commit. An address
+ * of another account's user is invited like any outside address, so that
+ * the caller never learns that it exists elsewhere. role (freebusy ...
  * manager) is named and explained in the mail. */
 int guests_resolve(struct req *r, struct db *db, const struct calendar *c, const char *email, const char *role,
 		   struct user *out, int *mailed);

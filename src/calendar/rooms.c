@@ -16,6 +16,7 @@
 #include "calendar/stream.h"
 #include "core/clock.h"
 #include "core/errors.h"
+#include "http/cursor.h"
 #include "http/jsonin.h"
 #include "http/response.h"
 #include "iam/access.h"
@@ -610,10 +611,11 @@ static int search(struct req *r)
 	return resp_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
-/* GET /api/v1/rooms/{id}/bookings?start=&end= */
+/* GET /api/v1/rooms/{id}/bookings?start=&end=&limit=&cursor=: pages of at
+ * most `limit` (LIST_MAX) bookings, in (start, id) order */
 static int bookings(struct req *r)
 {
-	int rc, n = 0;
+	int rc, n = 0, limit = LIST_MAX;
 	struct room o;
 	struct calendar c;
 	struct db *db = store_db();
@@ -631,13 +633,32 @@ static int bookings(struct req *r)
 		return bad_query(r, "end", why);
 	if (to <= from || to - from > 93 * 86400LL)
 		return bad_query(r, "end", "the window [start, end) must be non-empty and at most 93 days");
-	struct booking *v = malloc(sizeof *v * LIST_MAX);
+	const char *l = req_query(r, "limit"), *cursor;
+	if (l) {
+		char *end;
+		long v = strtol(l, &end, 10);
+		if (!*l || *end || v < 1 || v > LIST_MAX)
+			return bad_query(r, "limit", "limit must be from 1 to 1000");
+		limit = (int)v;
+	}
+	/* the cursor is the last booking shown: its start and id */
+	long long after_start = 0;
+	char after_id[ID_MAX] = "";
+	if ((rc = cursor_param(r, &cursor)))
+		return rc;
+	if (cursor && (sscanf(cursor, "%lld/%31s", &after_start, after_id) != 2 || !ids_valid(after_id, "bkg")))
+		return bad_query(r, "cursor", "the cursor is not one this server issued");
+	struct booking *v = malloc(sizeof *v * (size_t)(limit + 1));
 	if (!v)
 		return E_NOMEM;
-	if ((rc = store_booking_window(db, o.account_id, o.id, from, to, o.max_booking_len, v, LIST_MAX, &n))) {
+	if ((rc = store_booking_window_after(db, o.account_id, o.id, from, to, o.max_booking_len, after_start,
+					     cursor ? after_id : NULL, v, limit + 1, &n))) {
 		free(v);
 		return rc;
 	}
+	int more = n > limit;
+	if (more)
+		n = limit;
 	int admin = access_is(r, "admin");
 	const char *tz = strcmp(c.time_zone, "UTC") ? c.time_zone : NULL; /* UTC times say so (Z) */
 	json_t *items = json_array();
@@ -652,9 +673,14 @@ static int bookings(struct req *r)
 		json_object_set_new(b, "organizer", *v[i].organizer ? json_string(v[i].organizer) : json_null());
 		json_array_append_new(items, b);
 	}
-	free(v);
 	json_t *out = json_pack("{s:o}", "items", items);
 	json_object_set_new(out, "tzid", tz ? json_string(tz) : json_null());
+	json_object_set_new(out, "next_cursor",
+			    more ? json_string(cursor_encode(r, arena_printf(r->arena, "%lld/%s",
+									      (long long)v[n - 1].start_at,
+									      v[n - 1].id)))
+				 : json_null());
+	free(v);
 	return resp_json(r, 200, out);
 }
 

@@ -117,12 +117,6 @@ static int read_grantee(struct req *r, struct db *db, json_t *in, const struct c
 		struct user u;
 		/* the role was checked before (read_role) */
 		rc = guests_resolve(r, db, c, lower, json_string_value(json_object_get(in, "role")), &u, mailed);
-		if (rc == E_CONFLICT)
-			return resp_problem_ext(r, 409, "email-taken",
-						"this address belongs to a user of another organisation on this server;"
-						" it cannot be invited here",
-						json_pack("{s:s}", "field", "email")),
-			       E_CONFLICT;
 		if (rc)
 			return rc;
 		snprintf(s->kind, sizeof s->kind, "%s", strcmp(u.role, "guest") ? "user" : "guest");

@@ -28,6 +28,8 @@ void config_defaults(struct config *c)
 	c->idle_timeout = 60;
 	c->report_max_instances = 10000;
 	c->report_max_bytes = (size_t)64 * 1024 * 1024;
+	c->login_address_limit = 100;
+	c->invitation_limit = 20;
 }
 
 static int copy(char *dst, size_t n, const char *v, const char *key, char *err, size_t errlen)
@@ -92,6 +94,22 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 			return E_INVALID;
 		}
 		c->body_limit = (size_t)n;
+		return 0;
+	}
+	if (!strcmp(key, "invitation_limit") || !strcmp(key, "invitation-limit")) {
+		if (parse_long(v, 0, 100000, &n)) {
+			snprintf(err, errlen, "invitation-limit: expected invitations an hour 0..100000 (0: no limit)");
+			return E_INVALID;
+		}
+		c->invitation_limit = (int)n;
+		return 0;
+	}
+	if (!strcmp(key, "login_address_limit") || !strcmp(key, "login-address-limit")) {
+		if (parse_long(v, 0, 1000000, &n)) {
+			snprintf(err, errlen, "login-address-limit: expected failures an hour 0..1000000 (0: no limit)");
+			return E_INVALID;
+		}
+		c->login_address_limit = (int)n;
 		return 0;
 	}
 	if (!strcmp(key, "feed_cache") || !strcmp(key, "feed-cache")) {
@@ -221,7 +239,7 @@ int config_load_env(struct config *c, char *err, size_t errlen)
 				     "public_url", "web_dir", "body_limit", "threads",
 				     "shutdown_grace", "feed_cache", "lock_timeout", "request_budget",
 				     "per_address_connections", "trusted_proxies", "idle_timeout",
-				     "report_max_instances", "report_max_bytes", NULL};
+				     "report_max_instances", "report_max_bytes", "login_address_limit", "invitation_limit", NULL};
 	for (int i = 0; keys[i]; i++) {
 		char name[64] = "CONVENE_";
 		size_t p = strlen(name);

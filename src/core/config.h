@@ -26,6 +26,8 @@ struct config {
 	int idle_timeout;      /* seconds an idle connection is kept (event streams excepted) */
 	int report_max_instances; /* occurrences one REPORT may expand, in total */
 	size_t report_max_bytes;  /* bytes one multistatus answer may hold */
+	int login_address_limit;  /* failed sign-ins an hour from one client network; 0 = no limit */
+	int invitation_limit;     /* sharing mails (invitations) one user may send an hour; 0 = no limit */
 };
 
 void config_defaults(struct config *c);

@@ -5,10 +5,22 @@
 #ifndef IAM_ACCESS_H
 #define IAM_ACCESS_H
 
+#include "core/ids.h"
 #include "http/request.h"
 
 int access_admin(struct req *r);       /* change account administration data */
 int access_read_admin(struct req *r);  /* read it (admin, manager, technician, api_manager) */
 int access_is(const struct req *r, const char *role);
+
+/* Company scope: every role but admin sees only the companies it belongs to,
+ * and the users and devices of those companies. NULL for admins (everything),
+ * else the caller's user id, for the store's member_of filters. */
+const char *access_company_scope(const struct req *r);
+struct db;
+/* 0 when the caller may see something that belongs to these companies (one
+ * of them is theirs, or they are an admin); E_NOTFOUND when not, which the
+ * caller answers as 404, as if it did not exist, so that another company's
+ * objects do not show by a 403; a store error as it is */
+int access_company_sees(struct req *r, struct db *db, const char (*ids)[ID_MAX], int n);
 
 #endif

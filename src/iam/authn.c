@@ -18,7 +18,7 @@
 #include "iam/basic_cache.h"
 #include "iam/bearer_cache.h"
 #include "iam/password.h"
-#include "iam/signin.h"
+#include "iam/throttle.h"
 
 int authn_principal_from_user(struct req *r, const struct user *u, enum auth_via via)
 {
@@ -61,12 +61,11 @@ static int by_cookie(struct req *r, struct db *db, const char *secret)
 	return 0;
 }
 
-/* the account password was right: a success clears the failure count */
-static int basic_success(struct req *r, struct db *db, struct user *u)
+/* the account password was right: a success clears this network's count */
+static int basic_success(struct req *r, struct db *db, struct user *u, struct throttle *t)
 {
-	if (u->failed_logins && !strcmp(u->status, "active")) {
-		u->failed_logins = 0;
-		int rc = store_user_update(db, u);
+	if (!strcmp(u->status, "active")) {
+		int rc = throttle_success(db, t);
 		if (rc)
 			return rc;
 	}
@@ -95,23 +94,21 @@ static int by_basic(struct req *r, struct db *db, const char *b64)
 	snprintf(email, sizeof email, "%s", (char *)raw);
 	for (char *c = email; *c; c++)
 		*c = (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
-	int rc = store_user_by_email(db, email, &u);
-	if (rc == E_NOTFOUND) {
-		password_dummy_verify(colon + 1);
-		return E_UNAUTH;
-	}
-	if (rc)
-		return rc;
-	const char *pw = colon + 1;
 	int64_t now = clock_now();
+	int rc = store_user_by_email(db, email, &u);
+	if (rc && rc != E_NOTFOUND)
+		return rc;
+	int found = !rc;
+	const char *pw = colon + 1;
 	int app_scope = app_passwords_path_allowed(r->path);
 	unsigned char key[BASIC_CACHE_KEY_BYTES];
 	struct basic_cache_entry hit;
 	struct app_password ap;
+	struct throttle t;
 	basic_cache_key(email, pw, key);
 	/* a hit spares the Argon2id work, not the checks: the row just read must
-	 * still be the verified state (iam/basic_cache.h) */
-	if (!basic_cache_get(key, now, &hit)) {
+	 * still be the verified state (iam/basic_cache.h), and the lock holds */
+	if (found && !basic_cache_get(key, now, &hit)) {
 		if (basic_cache_matches(&hit, &u)) {
 			if (hit.app_password_id[0] && app_scope) {
 				rc = store_app_password_get(db, u.account_id, u.id, hit.app_password_id, &ap);
@@ -121,8 +118,11 @@ static int by_basic(struct req *r, struct db *db, const char *b64)
 				}
 				if (rc != E_NOTFOUND)
 					return rc;
-			} else if (!hit.app_password_id[0] && u.locked_until <= now) {
-				return basic_success(r, db, &u);
+			} else if (!hit.app_password_id[0]) {
+				if ((rc = throttle_check(r, db, email, now, &t)))
+					return rc;
+				if (!t.locked_until)
+					return basic_success(r, db, &u, &t);
 			}
 		}
 		basic_cache_drop(key);
@@ -132,7 +132,7 @@ static int by_basic(struct req *r, struct db *db, const char *b64)
 	 * must not lock its user out); it is no credential for the JSON API.
 	 * The sign-in lock is about guessing the account password, so it does
 	 * not stop app passwords, which cannot be guessed (82 bits). */
-	rc = app_passwords_find(db, &u, pw, &ap);
+	rc = found ? app_passwords_find(db, &u, pw, &ap) : E_NOTFOUND;
 	if (!rc) {
 		if (!app_scope || (rc = authn_principal_from_user(r, &u, AUTH_BASIC)))
 			return E_UNAUTH;
@@ -142,18 +142,21 @@ static int by_basic(struct req *r, struct db *db, const char *b64)
 	}
 	if (rc != E_NOTFOUND)
 		return rc;
-	/* failures count and lock as sign-in's do: Basic must not be a way
-	 * around the throttling (calendar apps send it on every fetch) */
-	if (u.locked_until > now)
+	/* failures count and lock as sign-in's do, unknown addresses too: Basic
+	 * must not be a way around the throttling (calendar apps send it on
+	 * every fetch) */
+	if ((rc = throttle_check(r, db, email, now, &t)))
+		return rc;
+	if (t.locked_until)
 		return E_UNAUTH;
-	if (!password_verify(u.password_hash, pw)) {
-		if ((rc = signin_record_failure(r, db, &u, now)))
+	if (!throttle_verify(found ? u.password_hash : NULL, pw)) {
+		if ((rc = throttle_failure(r, db, &t, found ? &u : NULL, now)))
 			log_error("cannot count a failed Basic login: %s", error_name(rc));
 		return E_UNAUTH;
 	}
 	if (!strcmp(u.status, "active")) /* never a failure, nor a suspended user */
 		basic_cache_put(key, &u, NULL, now);
-	return basic_success(r, db, &u);
+	return basic_success(r, db, &u, &t);
 }
 
 int authn_request(struct req *r)

@@ -79,7 +79,7 @@ static int list(struct req *r)
 	enum { PAGE = 200 };
 	struct company *rows = arena_alloc(r->arena, sizeof(struct company) * (PAGE + 1));
 	int n = 0;
-	if ((rc = store_company_list(db, r->who.account_id, after, rows, PAGE + 1, &n)))
+	if ((rc = store_company_list(db, r->who.account_id, after, access_company_scope(r), rows, PAGE + 1, &n)))
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < n && i < PAGE; i++)
@@ -88,9 +88,12 @@ static int list(struct req *r)
 					   n > PAGE ? json_string(cursor_encode(r, rows[PAGE - 1].name)) : json_null()));
 }
 
+/* a company the caller may see (admins: any; others: their own, iam/access.h) */
 static int load(struct req *r, struct db *db, const char *id, struct company *c)
 {
 	int rc = ids_valid(id, "cmp") ? store_company_get(db, r->who.account_id, id, c) : E_NOTFOUND;
+	if (!rc)
+		rc = access_company_sees(r, db, (const char(*)[ID_MAX])&c->id, 1);
 	if (rc == E_NOTFOUND)
 		resp_problemf(r, 404, "not-found", "no company '%.40s' in this account", id);
 	return rc;

@@ -1,14 +1,17 @@
-/* Sign-in with e-mail and password. After five failures in a row each further
- * failure locks that login for a doubling delay (2 s ... 15 min) and is
- * audited; a success resets the count. Unknown addresses cost the same
- * Argon2id work, so timing does not reveal which addresses exist. */
+/* Sign-in with e-mail and password. Failed passwords are throttled by
+ * iam/throttle.h (by address, by address and client network, by network),
+ * before the user is looked up: an unknown address gets the same answers and
+ * the same Argon2id work as a real one, and nobody can lock a user out of
+ * their own network from another. */
 #include "iam/signin.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/errors.h"
 #include "http/jsonin.h"
 #include "http/jsonout.h"
@@ -17,26 +20,20 @@
 #include "iam/authn.h"
 #include "iam/bearer_cache.h"
 #include "iam/password.h"
+#include "iam/throttle.h"
 #include "iam/users.h"
 #include "iam/login_rules.h"
 #include "notify/outbox_worker.h"
 #include "store/store.h"
 
-int signin_lock_seconds(int failures)
-{
-	if (failures < SIGNIN_FREE_FAILURES)
-		return 0;
-	int shift = failures - SIGNIN_FREE_FAILURES;
-	if (shift > 9)
-		return 900;
-	int s = 2 << shift;
-	return s > 900 ? 900 : s;
-}
-
+/* Secure whenever browsers reach us over https: public_url says so even
+ * when the proxy in front sends no X-Forwarded-Proto */
 static int secure_cookie(struct req *r)
 {
+	if (!strncasecmp(config_current()->public_url, "https://", 8))
+		return 1;
 	const char *proto = req_header(r, "X-Forwarded-Proto");
-	return proto && !strcmp(proto, "https");
+	return proto && !strcasecmp(proto, "https");
 }
 
 static void set_cookie(struct req *r, const char *secret, int max_age)
@@ -46,41 +43,11 @@ static void set_cookie(struct req *r, const char *secret, int max_age)
 				 SESSION_COOKIE, secret, max_age, secure_cookie(r) ? "; Secure" : ""));
 }
 
-int signin_record_failure(struct req *r, struct db *db, struct user *u, int64_t now)
-{
-	int rc = store_begin(db, 1);
-	if (rc)
-		return rc;
-	struct user cur;
-	if ((rc = store_user_get(db, u->account_id, u->id, &cur)))
-		goto fail;
-	cur.failed_logins++;
-	int lock = signin_lock_seconds(cur.failed_logins);
-	cur.locked_until = lock ? now + lock : 0;
-	if ((rc = store_user_update(db, &cur)))
-		goto fail;
-	if (cur.failed_logins >= SIGNIN_FREE_FAILURES) {
-		struct req anon = *r;
-		memset(&anon.who, 0, sizeof anon.who);
-		memcpy(anon.who.account_id, cur.account_id, sizeof anon.who.account_id);
-		snprintf(anon.who.email, sizeof anon.who.email, "%s", cur.email);
-		anon.who.via = AUTH_NONE;
-		if ((rc = audit_record(&anon, db, "session.login_failed", "user", cur.id, cur.email, NULL,
-				       json_pack("{s:i, s:i, s:s}", "failed_logins", cur.failed_logins,
-						 "locked_seconds", lock, "ip", req_client_ip(r)))))
-			goto fail;
-	}
-	return store_commit(db);
-fail:
-	store_rollback(db);
-	return rc;
-}
-
 static int locked(struct req *r, int64_t until, int64_t now)
 {
 	resp_header(r, "Retry-After", arena_printf(r->arena, "%lld", (long long)(until - now)));
 	return resp_problemf(r, 429, "login-throttled",
-			     "too many failed sign-ins for this login; try again in %lld seconds",
+			     "too many failed sign-ins; try again in %lld seconds",
 			     (long long)(until - now));
 }
 
@@ -102,17 +69,17 @@ static int sign_in(struct req *r)
 	users_lower_email(lower);
 	struct user u;
 	int64_t now = clock_now();
+	struct throttle t;
+	if ((rc = throttle_check(r, db, lower, now, &t)))
+		return rc;
+	if (t.locked_until) /* before the lookup: the same answer whether the address exists or not */
+		return locked(r, t.locked_until, now);
 	rc = store_user_by_email(db, lower, &u);
 	if (rc && rc != E_NOTFOUND)
 		return rc;
-	if (rc == E_NOTFOUND) {
-		password_dummy_verify(pw);
-		return resp_problem(r, 401, "invalid-credentials", "wrong e-mail address or password");
-	}
-	if (u.locked_until > now)
-		return locked(r, u.locked_until, now);
-	if (!password_verify(u.password_hash, pw)) {
-		if ((rc = signin_record_failure(r, db, &u, now)))
+	int found = !rc;
+	if (!throttle_verify(found ? u.password_hash : NULL, pw)) {
+		if ((rc = throttle_failure(r, db, &t, found ? &u : NULL, now)))
 			return rc;
 		return resp_problem(r, 401, "invalid-credentials", "wrong e-mail address or password");
 	}
@@ -130,12 +97,8 @@ static int sign_in(struct req *r)
 	s.expires_at = now + SESSION_IDLE_SECONDS;
 	if ((rc = store_begin(db, 1)))
 		return rc;
-	if (u.failed_logins || u.locked_until) {
-		u.failed_logins = 0;
-		u.locked_until = 0;
-		if ((rc = store_user_update(db, &u)))
-			goto fail;
-	}
+	if ((rc = throttle_success(db, &t)))
+		goto fail;
 	if ((rc = store_session_insert(db, &s)))
 		goto fail;
 	/* e-mail validation at first sign-in: the link goes out with the session */
@@ -223,9 +186,20 @@ static int change_password(struct req *r)
 	struct user u;
 	if ((rc = store_user_get(db, r->who.account_id, r->who.user_id, &u)))
 		return rc;
-	if (!password_verify(u.password_hash, cur))
+	/* the current password is a password guess like a sign-in's (a session
+	 * left open must not be a way to try passwords at full speed) */
+	int64_t now = clock_now();
+	struct throttle t;
+	if ((rc = throttle_check(r, db, u.email, now, &t)))
+		return rc;
+	if (t.locked_until)
+		return locked(r, t.locked_until, now);
+	if (!throttle_verify(u.password_hash, cur)) {
+		if ((rc = throttle_failure(r, db, &t, &u, now)))
+			return rc;
 		return resp_problem_ext(r, 403, "wrong-password", "the current password is wrong",
 					json_pack("{s:s}", "field", "current_password"));
+	}
 	if (password_refused(r, "new_password", next, u.email, u.display_name))
 		return 0;
 	if (!strcmp(cur, next))
@@ -233,10 +207,10 @@ static int change_password(struct req *r)
 	if ((rc = password_hash(next, u.password_hash, sizeof u.password_hash)))
 		return rc;
 	u.must_change_password = 0;
-	u.updated_at = clock_now();
+	u.updated_at = now;
 	if ((rc = store_begin(db, 1)))
 		return rc;
-	if ((rc = store_user_update(db, &u)) ||
+	if ((rc = throttle_success(db, &t)) || (rc = store_user_update(db, &u)) ||
 	    (rc = store_session_delete_user(db, u.account_id, u.id,
 					    r->who.via == AUTH_COOKIE ? r->who.session_hash : NULL)) ||
 	    (rc = audit_record(r, db, "user.password_change", "user", u.id, u.email, NULL, NULL))) {

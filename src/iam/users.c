@@ -82,6 +82,18 @@ static int check_companies(struct req *r, struct db *db, const char **ids, size_
 	return 0;
 }
 
+/* E_CONFLICT when another user of u's account has u's address: the unique
+ * index leaves pending guests out (guests of other accounts may share an
+ * address, store/users.h), but one account never holds an address twice */
+static int same_account_address(struct db *db, const struct user *u)
+{
+	struct user other;
+	int rc = store_user_by_account_email(db, u->account_id, u->email, &other);
+	if (rc == E_NOTFOUND)
+		return 0;
+	return rc ? rc : strcmp(other.id, u->id) ? E_CONFLICT : 0;
+}
+
 static int create(struct req *r)
 {
 	static const char *const allowed[] = {"email", "display_name", "role", "company_ids", "password",
@@ -140,7 +152,9 @@ static int create(struct req *r)
 		return rc;
 	if ((rc = check_companies(r, db, companies, ncompanies)))
 		goto fail;
-	rc = store_user_insert(db, &u);
+	rc = same_account_address(db, &u);
+	if (!rc)
+		rc = store_user_insert(db, &u);
 	if (rc == E_CONFLICT) {
 		store_rollback(db);
 		return resp_problem_ext(r, 409, "email-taken",
@@ -173,7 +187,7 @@ static int list(struct req *r)
 	if ((rc = access_read_admin(r)))
 		return rc;
 	struct user_filter f = {.q = req_query(r, "q"), .role = req_query(r, "role"),
-				.company_id = req_query(r, "company")};
+				.company_id = req_query(r, "company"), .member_of = access_company_scope(r)};
 	const char *limit_s = req_query(r, "limit");
 	int limit = 50;
 	if (limit_s) {
@@ -218,6 +232,23 @@ static int load(struct req *r, struct db *db, struct user *u)
 	return rc;
 }
 
+/* load, for reading: a user of none of the caller's companies is not
+ * there for them (iam/access.h), but for the caller themselves */
+static int load_visible(struct req *r, struct db *db, struct user *u)
+{
+	int rc = load(r, db, u);
+	if (rc || !strcmp(u->id, r->who.user_id))
+		return rc;
+	char ids[64][ID_MAX];
+	int n = 0;
+	if ((rc = store_user_companies(db, u->account_id, u->id, ids, 64, &n)))
+		return rc;
+	rc = access_company_sees(r, db, (const char(*)[ID_MAX])ids, n);
+	if (rc == E_NOTFOUND)
+		resp_problemf(r, 404, "not-found", "no user '%.40s' in this account", u->id);
+	return rc;
+}
+
 static int show(struct req *r)
 {
 	int rc;
@@ -228,7 +259,7 @@ static int show(struct req *r)
 	/* anyone may read their own record */
 	if (strcmp(req_param(r, "id"), r->who.user_id) && (rc = access_read_admin(r)))
 		return rc;
-	if ((rc = load(r, db, &u)))
+	if ((rc = load_visible(r, db, &u)))
 		return rc;
 	return resp_json(r, 200, users_json(db, &u));
 }
@@ -372,6 +403,18 @@ static int change(struct req *r)
 		snprintf(u.email, sizeof u.email, "%s", email);
 		users_lower_email(u.email);
 		new_address = strcmp(was, u.email) != 0;
+		if (new_address) {
+			rc = same_account_address(db, &u);
+			if (rc == E_CONFLICT) {
+				store_rollback(db);
+				json_decref(before);
+				return resp_problem_ext(r, 409, "email-taken",
+							"a user with this e-mail address already exists",
+							json_pack("{s:s}", "field", "email"));
+			}
+			if (rc)
+				goto fail_json;
+		}
 	}
 	/* links went to the old address, which proves nothing about the new one:
 	 * they are forgotten (so the new address need not wait out the old one's
@@ -511,7 +554,7 @@ static int app_passwords_list(struct req *r)
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
-	if ((rc = load(r, db, &u)) || (rc = app_passwords_list_json(r, db, u.account_id, u.id, &out)))
+	if ((rc = load_visible(r, db, &u)) || (rc = app_passwords_list_json(r, db, u.account_id, u.id, &out)))
 		return rc;
 	return resp_json(r, 200, out);
 }

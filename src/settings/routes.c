@@ -135,10 +135,14 @@ fail:
 	return rc;
 }
 
+/* a company the caller may see: another company's settings are not there
+ * for a non-admin (iam/access.h) */
 static int load_company(struct req *r, struct db *db, struct company *c)
 {
 	const char *id = req_param(r, "id");
 	int rc = ids_valid(id, "cmp") ? store_company_get(db, r->who.account_id, id, c) : E_NOTFOUND;
+	if (!rc)
+		rc = access_company_sees(r, db, (const char(*)[ID_MAX])&c->id, 1);
 	if (rc == E_NOTFOUND)
 		resp_problemf(r, 404, "not-found", "no company '%.40s' in this account", id);
 	return rc;

@@ -143,12 +143,21 @@ int store_booking_of_event(struct db *db, const char *account_id, const char *ev
 int store_booking_window(struct db *db, const char *account_id, const char *room_id, int64_t from,
 			 int64_t to, int64_t max_len, struct booking *out, int max, int *n)
 {
+	return store_booking_window_after(db, account_id, room_id, from, to, max_len, 0, NULL, out, max, n);
+}
+
+int store_booking_window_after(struct db *db, const char *account_id, const char *room_id, int64_t from,
+			       int64_t to, int64_t max_len, int64_t after_start, const char *after_id,
+			       struct booking *out, int max, int *n)
+{
 	struct db_rows *r;
 	int rc = db_query(db, &r,
 			  "SELECT " B_COLS ", e.summary, e.organizer, e.class FROM bookings b JOIN events e"
 			  " ON e.account_id = b.account_id AND e.id = b.event_id WHERE b.room_id = ?"
 			  " AND b.busy_from < ? AND b.busy_from >= ? AND b.end_at > ? AND b.account_id = ?"
-			  " ORDER BY b.start_at LIMIT ?",
-			  "siiisd", room_id, to, from - max_len, from, account_id, max);
+			  " AND (? = 0 OR b.start_at > ? OR (b.start_at = ? AND b.id > ?))"
+			  " ORDER BY b.start_at, b.id LIMIT ?",
+			  "siiisiiisd", room_id, to, from - max_len, from, account_id, (int64_t)(after_id != NULL),
+			  after_start, after_start, after_id ? after_id : "", max);
 	return rc ? rc : rows(r, out, max, n, 1);
 }

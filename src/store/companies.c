@@ -63,14 +63,18 @@ int store_company_delete(struct db *db, const char *account_id, const char *id)
 	return rc == 0 ? E_NOTFOUND : 0;
 }
 
-int store_company_list(struct db *db, const char *account_id, const char *after_name,
+int store_company_list(struct db *db, const char *account_id, const char *after_name, const char *member_of,
 		       struct company *out, int max, int *n)
 {
 	struct db_rows *r;
+	const char *member = member_of ? member_of : "";
 	int rc = db_query(db, &r,
-			  "SELECT account_id, id, name, is_default, created_at FROM companies"
-			  " WHERE account_id = ? AND lower(name) > lower(?) ORDER BY lower(name) LIMIT ?",
-			  "ssd", account_id, after_name ? after_name : "", max);
+			  "SELECT account_id, id, name, is_default, created_at FROM companies co"
+			  " WHERE account_id = ? AND lower(name) > lower(?)"
+			  " AND (? = '' OR EXISTS (SELECT 1 FROM user_companies m WHERE m.account_id = co.account_id"
+			  "      AND m.user_id = ? AND m.company_id = co.id))"
+			  " ORDER BY lower(name) LIMIT ?",
+			  "ssssd", account_id, after_name ? after_name : "", member, member, max);
 	if (rc)
 		return rc;
 	*n = 0;

@@ -72,6 +72,9 @@ int store_device_delete(struct db *db, const char *account_id, const char *id)
 	" AND (? = '' OR lower(name) LIKE lower(?) ESCAPE '\\' OR lower(serial) LIKE lower(?) ESCAPE '\\')" \
 	" AND (? = '' OR EXISTS (SELECT 1 FROM device_companies c WHERE c.account_id = d.account_id"    \
 	"      AND c.device_id = d.id AND c.company_id = ?))"                                           \
+	" AND (? = '' OR EXISTS (SELECT 1 FROM device_companies c JOIN user_companies m"                \
+	"      ON m.account_id = c.account_id AND m.company_id = c.company_id"                          \
+	"      WHERE c.account_id = d.account_id AND c.device_id = d.id AND m.user_id = ?))"            \
 	" AND id > ? ORDER BY id LIMIT ?"
 
 int store_device_list(struct db *db, const char *account_id, const struct device_filter *f,
@@ -81,8 +84,9 @@ int store_device_list(struct db *db, const char *account_id, const struct device
 	db_like_pattern(f->q, 1, like, sizeof like);
 	const char *company = f->company_id ? f->company_id : "";
 	struct db_rows *r;
-	int rc = db_query(db, &r, "SELECT " DEVICE_COLS DEVICE_PAGE, "sssssssd", account_id, like, like,
-			  like, company, company, f->after_id ? f->after_id : "",
+	const char *member = f->member_of ? f->member_of : "";
+	int rc = db_query(db, &r, "SELECT " DEVICE_COLS DEVICE_PAGE, "sssssssssd", account_id, like, like,
+			  like, company, company, member, member, f->after_id ? f->after_id : "",
 			  f->limit > 0 ? f->limit : max);
 	if (rc)
 		return rc;
@@ -100,6 +104,7 @@ int store_device_list_companies(struct db *db, const char *account_id, const str
 	char like[600];
 	db_like_pattern(f->q, 1, like, sizeof like);
 	const char *company = f->company_id ? f->company_id : "";
+	const char *member = f->member_of ? f->member_of : "";
 	struct db_rows *r;
 	/* the page again as a subquery: a bounded set of ids, each looked up by
 	 * the primary key of device_companies, in one round trip */
@@ -107,8 +112,8 @@ int store_device_list_companies(struct db *db, const char *account_id, const str
 			  "SELECT dc.device_id, dc.company_id FROM device_companies dc"
 			  " WHERE dc.account_id = ? AND dc.device_id IN (SELECT id" DEVICE_PAGE ")"
 			  " ORDER BY dc.device_id, dc.company_id",
-			  "ssssssssd", account_id, account_id, like, like, like, company, company,
-			  f->after_id ? f->after_id : "", f->limit > 0 ? f->limit : 1);
+			  "ssssssssssd", account_id, account_id, like, like, like, company, company, member,
+			  member, f->after_id ? f->after_id : "", f->limit > 0 ? f->limit : 1);
 	if (rc)
 		return rc;
 	while ((rc = db_next(r)) == 1)

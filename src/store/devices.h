@@ -22,6 +22,7 @@ struct device_filter {
 	const char *q;          /* substring of name or serial, case-insensitive */
 	const char *company_id;
 	const char *after_id;   /* cursor */
+	const char *member_of;  /* only devices of a company of this user (NULL: all) */
 	int limit;
 };
 

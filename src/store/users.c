@@ -68,7 +68,19 @@ int store_user_get(struct db *db, const char *account_id, const char *id, struct
 int store_user_by_email(struct db *db, const char *email, struct user *out)
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r, "SELECT " USER_COLS " FROM users WHERE email = ?", "s", email);
+	int rc = db_query(db, &r,
+			  "SELECT " USER_COLS " FROM users WHERE email = ?"
+			  " ORDER BY CASE WHEN role = 'guest' AND password_hash IS NULL THEN 1 ELSE 0 END,"
+			  " account_id LIMIT 1",
+			  "s", email);
+	return rc ? rc : one(r, out);
+}
+
+int store_user_by_account_email(struct db *db, const char *account_id, const char *email, struct user *out)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r, "SELECT " USER_COLS " FROM users WHERE account_id = ? AND email = ?", "ss",
+			  account_id, email);
 	return rc ? rc : one(r, out);
 }
 
@@ -109,10 +121,14 @@ int store_user_list(struct db *db, const char *account_id, const struct user_fil
 		" AND (? = '' OR role = ?)"
 		" AND (? = '' OR EXISTS (SELECT 1 FROM user_companies c WHERE c.account_id = u.account_id"
 		"      AND c.user_id = u.id AND c.company_id = ?))"
+		" AND (? = '' OR EXISTS (SELECT 1 FROM user_companies c JOIN user_companies m"
+		"      ON m.account_id = c.account_id AND m.company_id = c.company_id"
+		"      WHERE c.account_id = u.account_id AND c.user_id = u.id AND m.user_id = ?))"
 		" AND email > ?"
 		" ORDER BY email LIMIT ?",
-		"sssssssssd", account_id, like, like, like, f->role ? f->role : "", f->role ? f->role : "",
+		"sssssssssssd", account_id, like, like, like, f->role ? f->role : "", f->role ? f->role : "",
 		f->company_id ? f->company_id : "", f->company_id ? f->company_id : "",
+		f->member_of ? f->member_of : "", f->member_of ? f->member_of : "",
 		f->after_email ? f->after_email : "", f->limit > 0 ? f->limit : max);
 	if (rc)
 		return rc;

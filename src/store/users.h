@@ -29,13 +29,18 @@ struct user_filter {
 	const char *role;
 	const char *company_id;
 	const char *after_email; /* cursor: users after this e-mail */
+	const char *member_of;   /* only users sharing a company with this user (NULL: all) */
 	int limit;
 };
 
 int store_user_insert(struct db *db, const struct user *u);
 int store_user_get(struct db *db, const char *account_id, const char *id, struct user *out);
-/* across accounts: e-mail addresses are unique on the host (sign-in) */
+/* across accounts: e-mail addresses are unique on the host among users who
+ * can sign in (sign-in); pending guests of other accounts may share one, and
+ * come after the user who signs in with it */
 int store_user_by_email(struct db *db, const char *email, struct user *out);
+/* the user of this account with this address */
+int store_user_by_account_email(struct db *db, const char *account_id, const char *email, struct user *out);
 int store_user_update(struct db *db, const struct user *u); /* every mutable column */
 int store_user_delete(struct db *db, const char *account_id, const char *id);
 /* up to max users in e-mail order; *n is how many were written */

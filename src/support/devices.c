@@ -183,7 +183,9 @@ static int list_filtered(struct req *r, const char *company_id)
 	if (!db)
 		return E_DB;
 	struct device *rows = arena_alloc(r->arena, sizeof(struct device) * (size_t)(limit + 1));
-	struct device_filter f = {.q = q, .company_id = company_id, .after_id = cursor, .limit = limit + 1};
+	/* only the devices of the caller's companies, unless an admin (iam/access.h) */
+	struct device_filter f = {.q = q, .company_id = company_id, .after_id = cursor, .limit = limit + 1,
+				  .member_of = access_company_scope(r)};
 	int n = 0;
 	/* one snapshot: the companies' query sees the same page as the list */
 	if ((rc = store_begin(db, 0)))
@@ -232,6 +234,8 @@ static int list_company(struct req *r)
 	if (!db)
 		return E_DB;
 	rc = ids_valid(id, "cmp") ? store_company_get(db, r->who.account_id, id, &c) : E_NOTFOUND;
+	if (!rc)
+		rc = access_company_sees(r, db, (const char(*)[ID_MAX])&c.id, 1);
 	if (rc == E_NOTFOUND)
 		return resp_problemf(r, 404, "not-found", "no company '%.40s' in this account", id);
 	if (rc)
@@ -256,6 +260,16 @@ static int show(struct req *r)
 	if (!db)
 		return E_DB;
 	if ((rc = access_read_admin(r)) || (rc = load(r, db, &d)))
+		return rc;
+	/* another company's device is not there for a non-admin (iam/access.h) */
+	char ids[MAX_COMPANIES][ID_MAX];
+	int n = 0;
+	if ((rc = store_device_companies(db, d.account_id, d.id, ids, MAX_COMPANIES, &n)))
+		return rc;
+	rc = access_company_sees(r, db, (const char(*)[ID_MAX])ids, n);
+	if (rc == E_NOTFOUND)
+		return resp_problemf(r, 404, "not-found", "no device '%.40s' in this account", d.id);
+	if (rc)
 		return rc;
 	return resp_json(r, 200, device_json(db, &d));
 }

@@ -135,9 +135,20 @@ def company_setting(ctx, acct):
     return {"id": ctx.company[acct], "name": "language"}
 
 
+def own_company(ctx, acct):
+    """the company of the matrix's callers (every one of them is in its account's default
+    company): readers other than admins see only their own companies"""
+    return {"id": ctx.default_company[acct]}
+
+
+def a_user(ctx, acct):
+    """a member of own_company()"""
+    return {"id": ctx.user[acct]}
+
+
 def fresh_device(ctx, acct):
     r = ctx.admins[acct].post("/api/v1/devices", json={"name": uniq("Matrix device "),
-                                                      "company_ids": [ctx.company[acct]]})
+                                                      "company_ids": [ctx.default_company[acct]]})
     assert r.status_code == 201, r.text
     return {"id": r.json()["id"]}
 
@@ -429,20 +440,20 @@ EXPECT = {
     # (test_anyone_reads_their_own_user_record below)
     "POST /api/v1/users": Rule(ADMIN, 201, body=new_user_body),
     "GET /api/v1/users": Rule(READERS, 200),
-    "GET /api/v1/users/{id}": Rule(READERS, 200),
+    "GET /api/v1/users/{id}": Rule(READERS, 200, ids=a_user),
     "PATCH /api/v1/users/{id}": Rule(ADMIN, 200, body=lambda c: {"display_name": uniq("Renamed ")},
                                      rights_roles=MANAGERS),
     "DELETE /api/v1/users/{id}": Rule(ADMIN, 204, ids=fresh_user),
     # a user's app passwords: read like the user record, revoked like a suspension
-    "GET /api/v1/users/{id}/app-passwords": Rule(READERS, 200),
+    "GET /api/v1/users/{id}/app-passwords": Rule(READERS, 200, ids=a_user),
     "DELETE /api/v1/users/{id}/app-passwords/{app_password_id}": Rule(ADMIN, 204, ids=members_app_password),
     # companies and members
     "POST /api/v1/companies": Rule(ADMIN, 201, body=lambda c: {"name": uniq("Company ")}),
     "GET /api/v1/companies": Rule(READERS, 200),
-    "GET /api/v1/companies/{id}": Rule(READERS, 200),
+    "GET /api/v1/companies/{id}": Rule(READERS, 200, ids=own_company),
     "PATCH /api/v1/companies/{id}": Rule(ADMIN, 200, body=lambda c: {"name": uniq("Company ")}),
     "DELETE /api/v1/companies/{id}": Rule(ADMIN, 204, ids=fresh_company),
-    "GET /api/v1/companies/{id}/members": Rule(READERS, 200),
+    "GET /api/v1/companies/{id}/members": Rule(READERS, 200, ids=own_company),
     "PUT /api/v1/companies/{id}/members/{user_id}": Rule(ADMIN, 204, ids=member_pair),
     "DELETE /api/v1/companies/{id}/members/{user_id}": Rule(ADMIN, 204, ids=fresh_membership),
     # API applications: API managers register and revoke their own, admins any; technicians read
@@ -481,7 +492,7 @@ EXPECT = {
     # settings: administrators change the account's values and companies' overrides; readers read
     "GET /api/v1/settings": Rule(READERS, 200),
     "PATCH /api/v1/settings": Rule(ADMIN, 200, body=lambda c: {"session_recording": False}),
-    "GET /api/v1/companies/{id}/settings": Rule(READERS, 200),
+    "GET /api/v1/companies/{id}/settings": Rule(READERS, 200, ids=own_company),
     "PUT /api/v1/companies/{id}/settings/{name}": Rule(ADMIN, 200, ids=company_setting,
                                                        body=lambda c: {"value": "fr"}),
     "DELETE /api/v1/companies/{id}/settings/{name}": Rule(ADMIN, 204, ids=company_setting),
@@ -492,7 +503,7 @@ EXPECT = {
     "GET /api/v1/devices/{id}": Rule(READERS, 200, ids=a_device),
     "PATCH /api/v1/devices/{id}": Rule(ADMIN, 200, ids=a_device, body=lambda c: {"notes": "checked"}),
     "DELETE /api/v1/devices/{id}": Rule(ADMIN, 204, ids=fresh_device),
-    "GET /api/v1/companies/{id}/devices": Rule(READERS, 200),
+    "GET /api/v1/companies/{id}/devices": Rule(READERS, 200, ids=own_company),
     # login rules by e-mail: requests and confirmations are public (a confirmation with a
     # token nobody issued is a 410 for anyone); resending the validation link is one's own
     "POST /api/v1/password-reset": Rule(PUBLIC, 202, body=lambda c: {"email": uniq("r") + "@nowhere.test"}),
@@ -718,3 +729,78 @@ def test_anyone_reads_their_own_user_record(ctx):
         me = c.get("/api/v1/me").json()["user"]["id"]
         r = c.get("/api/v1/users/" + me)
         assert r.status_code == 200 and r.json()["id"] == me, (role, r.text)
+
+
+# ---------------------------------------------------------------- company scope
+# Every role but admin sees only the companies it belongs to (iam/access.h):
+# the reads of the matrix above aim at the callers' own company; these aim
+# at another company of the same account, which only administrators see.
+# The others get 404, the answer for what does not exist.
+def other_company(ctx):
+    return ctx.company["A"]  # no caller of the matrix belongs to it
+
+
+def other_companys_user(ctx):
+    cache = ctx.ids_cache["A"]
+    if "#other_user" not in cache:
+        cache["#other_user"] = ctx.new_user("A", companies=[other_company(ctx)])["id"]
+    return cache["#other_user"]
+
+
+def other_companys_device(ctx):
+    cache = ctx.ids_cache["A"]
+    if "#other_device" not in cache:
+        r = ctx.admins["A"].post("/api/v1/devices", json={"name": uniq("Matrix device "),
+                                                         "company_ids": [other_company(ctx)]})
+        assert r.status_code == 201, r.text
+        cache["#other_device"] = r.json()["id"]
+    return cache["#other_device"]
+
+
+COMPANY_SCOPED_READS = {
+    "GET /api/v1/users/{id}": lambda c: {"id": other_companys_user(c)},
+    "GET /api/v1/users/{id}/app-passwords": lambda c: {"id": other_companys_user(c)},
+    "GET /api/v1/companies/{id}": lambda c: {"id": other_company(c)},
+    "GET /api/v1/companies/{id}/members": lambda c: {"id": other_company(c)},
+    "GET /api/v1/companies/{id}/settings": lambda c: {"id": other_company(c)},
+    "GET /api/v1/companies/{id}/devices": lambda c: {"id": other_company(c)},
+    "GET /api/v1/devices/{id}": lambda c: {"id": other_companys_device(c)},
+}
+
+COMPANY_SCOPED_LISTS = {
+    "GET /api/v1/users": other_companys_user,
+    "GET /api/v1/devices": other_companys_device,
+    "GET /api/v1/companies": other_company,
+}
+
+
+@pytest.mark.parametrize("key", sorted(COMPANY_SCOPED_READS))
+def test_company_scope_of_reads(ctx, key):
+    rt = [rt for rt in routes() if rt.key == key][0]
+    ids = COMPANY_SCOPED_READS[key](ctx)
+    wrong = []
+    for role in READERS:
+        r = ctx.client(role).get(rt.fill(**ids))
+        want = 200 if role == "admin" else 404
+        if r.status_code != want or (want == 404 and r.json().get("type") != "/problems/not-found"):
+            wrong.append("%-11s expected %d, got %d %s" % (role, want, r.status_code, r.text[:160]))
+    assert not wrong, "%s, another company's:\n  %s" % (key, "\n  ".join(wrong))
+
+
+@pytest.mark.parametrize("key", sorted(COMPANY_SCOPED_LISTS))
+def test_company_scope_of_lists(ctx, key):
+    path = key.split(" ", 1)[1]
+    hidden = COMPANY_SCOPED_LISTS[key](ctx)
+    wrong = []
+    for role in READERS:
+        seen, cursor = set(), None
+        for _ in range(100):
+            r = ctx.client(role).get(path, params={"limit": 200, **({"cursor": cursor} if cursor else {})})
+            assert r.status_code == 200, (role, r.text)
+            seen |= {i["id"] for i in r.json()["items"]}
+            cursor = r.json()["next_cursor"]
+            if not cursor:
+                break
+        if (hidden in seen) != (role == "admin"):
+            wrong.append("%-11s %s another company's %s" % (role, "sees" if hidden in seen else "misses", hidden))
+    assert not wrong, "%s:\n  %s" % (key, "\n  ".join(wrong))

@@ -50,7 +50,7 @@ def test_bad_device_input(srv, admin):
 def test_technician_reads_devices_but_cannot_change(srv, admin):
     c = new_company(admin)
     d = admin.post("/api/v1/devices", json={"name": "Laptop", "kind": "laptop", "company_ids": [c]}).json()
-    u, pw = srv.make_user(admin, "technician")
+    u, pw = srv.make_user(admin, "technician", company_ids=[c])  # reads its own companies' devices
     t = srv.login_as(u, pw)
     assert t.get("/api/v1/devices/" + d["id"]).status_code == 200
     problem(t.patch("/api/v1/devices/" + d["id"], json={"name": "Mine"}), 403)

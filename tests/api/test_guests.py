@@ -104,13 +104,52 @@ def test_existing_user_is_shared_directly(srv, admin):
     assert srv.login_as(member).get("/api/v1/calendars/" + cal["id"]).json()["role"] == "freebusy"
 
 
-def test_address_of_another_account(srv, admin):
+def test_address_of_another_account_is_invited_like_any_outside_address(srv, admin):
+    """nothing tells the sharer that the address exists elsewhere: the same
+    answer as for an address nobody has; the holder of the address learns it
+    only when accepting, and their own login is untouched"""
     other, _ = srv.make_user(srv.admin("B"), "member")
     owner, _ = srv.make_user(admin, "member")
     oc = srv.login_as(owner)
     cal = new_calendar(oc)
-    problem(oc.post("/api/v1/calendars/%s/shares" % cal["id"],
-                    json={"kind": "guest", "email": other["email"], "role": "viewer"}), 409, "email-taken")
+    nobody = "%s@outside.test" % uniq("guest")
+    answers = {}
+    for addr in (other["email"], nobody):
+        r = oc.post("/api/v1/calendars/%s/shares" % cal["id"], json={"kind": "guest", "email": addr, "role": "viewer"})
+        assert r.status_code == 201, r.text
+        body = r.json()
+        answers[addr] = (sorted(body), body["kind"], body["pending"], body["mailed"], sorted(body["grantee"]))
+        assert body["grantee"]["email"] == addr and body["grantee_id"] != other["id"]
+    assert answers[other["email"]] == answers[nobody]
+    listed = {x["grantee"]["email"]: x for x in oc.get("/api/v1/calendars/%s/shares" % cal["id"]).json()["items"]}
+    assert listed[other["email"]]["pending"] and listed[nobody]["pending"]
+    # a second account inviting the same address is no different either
+    oc2 = srv.login_as(srv.make_user(admin, "member")[0])
+    cal2 = new_calendar(oc2)
+    assert share(oc2, cal2["id"], kind="guest", email=other["email"], role="viewer")["pending"]
+    # the B user still signs in as themselves, and sees nothing of A
+    b = srv.login_as(other)
+    assert b.get("/api/v1/me").json()["user"]["id"] == other["id"]
+    problem(b.get("/api/v1/calendars/" + cal["id"]), 404)
+    # whoever holds the address may not take a second login with it
+    token = INVITE.search(srv.wait_mail(other["email"])[-1].get_content()).group(2)
+    r = srv.client().post("/api/v1/guest-invitations/accept",
+                          json={"token": token, "display_name": "Twice", "password": PASSWORD + "!"})
+    problem(r, 409, "email-taken")
+    assert srv.client().post("/api/v1/session", json={"email": other["email"], "password": PASSWORD}).status_code == 200
+
+
+def test_one_account_never_holds_an_address_twice(srv, admin):
+    owner, _ = srv.make_user(admin, "member")
+    cal = new_calendar(srv.login_as(owner))
+    addr = "%s@outside.test" % uniq("guest")
+    g = share(srv.login_as(owner), cal["id"], kind="guest", email=addr, role="viewer")
+    assert g["pending"]
+    r = admin.post("/api/v1/users", json={"email": addr, "display_name": "X", "role": "member",
+                                          "company_ids": [srv.default_company(admin)], "password": PASSWORD})
+    assert problem(r, 409, "email-taken")["field"] == "email"
+    r = admin.patch("/api/v1/users/" + owner["id"], json={"email": addr.upper()})
+    assert problem(r, 409, "email-taken")["field"] == "email"
 
 
 def test_basic_failures_lock_like_sign_in(srv, admin):
@@ -157,3 +196,41 @@ def test_inviting_a_pending_guest_again_sends_a_new_link(srv, admin):
     g = srv.client()
     g.login(addr, PASSWORD)
     assert sorted(c["id"] for c in g.get("/api/v1/calendars").json()["items"]) == sorted([cal["id"], cal2["id"]])
+
+
+def test_invitation_mail_is_limited_per_sender(tmp_path):
+    """invitation_limit (here 3 an hour): beyond it 429 with Retry-After, and
+    nothing of the refused share is kept; other senders are not concerned"""
+    import os
+    from conftest import OwnServer
+    os.environ["CONVENE_INVITATION_LIMIT"] = "3"
+    s = OwnServer(str(tmp_path))
+    try:
+        s.start()
+    finally:
+        del os.environ["CONVENE_INVITATION_LIMIT"]
+    try:
+        admin = s.admin()
+        oc = s.login_as(s.make_user(admin, "member")[0])
+        cal = new_calendar(oc)
+        for _ in range(3):
+            share(oc, cal["id"], kind="guest", email="%s@outside.test" % uniq("g"), role="viewer")
+        addr = "%s@outside.test" % uniq("g")
+        r = oc.post("/api/v1/calendars/%s/shares" % cal["id"], json={"kind": "guest", "email": addr, "role": "viewer"})
+        problem(r, 429, "too-many-invitations")
+        assert 1 <= int(r.headers["Retry-After"]) <= 1200
+        shares = oc.get("/api/v1/calendars/%s/shares" % cal["id"]).json()["items"]
+        assert len(shares) == 3 and addr not in [x["grantee"]["email"] for x in shares]
+        # a refused share (already there) gives its invitation back
+        other = s.login_as(s.make_user(admin, "member")[0])
+        cal2 = new_calendar(other)
+        first = "%s@outside.test" % uniq("g")
+        share(other, cal2["id"], kind="guest", email=first, role="viewer")
+        for _ in range(3):
+            problem(other.post("/api/v1/calendars/%s/shares" % cal2["id"],
+                               json={"kind": "guest", "email": first, "role": "viewer"}), 409)
+        share(other, cal2["id"], kind="guest", email="%s@outside.test" % uniq("g"), role="viewer")
+    finally:
+        problems, log = s.stop()
+        s.drop()
+        assert not problems, log[-5000:]

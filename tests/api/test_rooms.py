@@ -289,3 +289,51 @@ def test_search_follows_equipment_changes(srv, admin):
     assert found(t1) == [] and found(t2) == [b["id"]]
     # a tag that is a part of another is not that tag
     assert found(t2[:-1]) == []
+
+
+def all_bookings(c, rm, start, end, limit=None):
+    """every page of the room's bookings in [start, end), and how many pages"""
+    items, cursor, pages = [], None, 0
+    while True:
+        params = {"start": start, "end": end}
+        if limit:
+            params["limit"] = limit
+        if cursor:
+            params["cursor"] = cursor
+        r = c.get("/api/v1/rooms/%s/bookings" % rm["id"], params=params)
+        assert r.status_code == 200, r.text
+        items += r.json()["items"]
+        pages += 1
+        cursor = r.json()["next_cursor"]
+        if not cursor:
+            return items, pages
+
+
+def test_the_bookings_list_pages(srv, admin):
+    rm = room(admin)
+    _, c, cal = booker(srv, admin)
+    assert book(c, cal, [rm], rrule="FREQ=DAILY;COUNT=5").status_code == 201
+    assert book(c, cal, [rm], start=M + "T12:00:00", end=M + "T13:00:00").status_code == 201
+    every, pages = all_bookings(c, rm, M, N)
+    assert len(every) == 6 and pages == 1
+    paged, pages = all_bookings(c, rm, M, N, limit=2)
+    assert pages == 3 and [b["id"] for b in paged] == [b["id"] for b in every]
+    assert [b["start"] for b in paged] == sorted(b["start"] for b in paged)
+    for bad in ({"limit": "0"}, {"limit": "1001"}, {"limit": "x"}, {"cursor": "not-one!"},
+                {"cursor": "MTIzL2Jhcg"}):  # "123/bar": well encoded, not a booking's
+        problem(c.get("/api/v1/rooms/%s/bookings" % rm["id"], params={"start": M, "end": N, **bad}), 400,
+                "invalid-query")
+
+
+def test_more_than_a_thousand_bookings_are_all_listed(srv, admin):
+    """the list used to stop silently at 1,000"""
+    rm = room(admin)
+    _, c, cal = booker(srv, admin)
+    r = book(c, cal, [rm], start=M + "T00:00:00", end=M + "T00:30:00", rrule="FREQ=HOURLY;COUNT=1010")
+    assert r.status_code == 201, r.text
+    start = (monday() - datetime.timedelta(days=1)).isoformat()  # the room's zone is UTC, the series' Paris
+    end = (monday() + datetime.timedelta(days=50)).isoformat()
+    first = c.get("/api/v1/rooms/%s/bookings" % rm["id"], params={"start": start, "end": end}).json()
+    assert len(first["items"]) == 1000 and first["next_cursor"]
+    every, pages = all_bookings(c, rm, start, end)
+    assert len(every) == 1010 and pages == 2 and len({b["id"] for b in every}) == 1010

@@ -1,0 +1,117 @@
+"""Company scope: every role but admin sees only the companies it belongs to,
+and the users and devices of those companies. Another company's user,
+device, company, members, devices or settings answer 404 exactly as
+something that does not exist (a 403 would say that it does); lists leave
+them out. Admins see the whole account."""
+import pytest
+
+from conftest import problem, uniq
+
+SCOPED = ("technician", "manager", "api_manager")
+
+
+@pytest.fixture(scope="module")
+def world(srv):
+    admin = srv.admin("A")
+    cx = admin.post("/api/v1/companies", json={"name": uniq("Scope X ")}).json()["id"]
+    cy = admin.post("/api/v1/companies", json={"name": uniq("Scope Y ")}).json()["id"]
+    w = {"admin": admin, "X": cx, "Y": cy}
+    w["uX"], _ = srv.make_user(admin, "member", company_ids=[cx])
+    w["uY"], _ = srv.make_user(admin, "member", company_ids=[cy])
+    w["uXY"], _ = srv.make_user(admin, "member", company_ids=[cx, cy])
+    for key, companies in (("dX", [cx]), ("dY", [cy]), ("dXY", [cx, cy])):
+        r = admin.post("/api/v1/devices", json={"name": uniq("Scope device "), "company_ids": companies})
+        assert r.status_code == 201, r.text
+        w[key] = r.json()
+    w["callers"] = {}
+    for role in SCOPED:
+        u, _ = srv.make_user(admin, role, company_ids=[cx])
+        w["callers"][role] = (u, srv.login_as(u))
+    return w
+
+
+def ids(r):
+    assert r.status_code == 200, r.text
+    return {i["id"] for i in r.json()["items"]}
+
+
+def all_pages(c, path, **params):
+    seen, cursor = set(), None
+    while True:
+        r = c.get(path, params=dict(params, limit=2, **({"cursor": cursor} if cursor else {})))
+        seen |= ids(r)
+        cursor = r.json()["next_cursor"]
+        if not cursor:
+            return seen
+
+
+def not_there(r):
+    """the answer for something that does not exist: 404 not-found"""
+    problem(r, 404, "not-found")
+
+
+@pytest.mark.parametrize("role", SCOPED)
+def test_lists_show_only_the_callers_companies(world, role):
+    me, c = world["callers"][role]
+    users = all_pages(c, "/api/v1/users")
+    assert {world["uX"]["id"], world["uXY"]["id"], me["id"]} <= users
+    assert world["uY"]["id"] not in users
+    assert world["admin"].user["id"] not in users  # administrators belong to no company
+    devices = all_pages(c, "/api/v1/devices")
+    assert {world["dX"]["id"], world["dXY"]["id"]} <= devices and world["dY"]["id"] not in devices
+    companies = ids(c.get("/api/v1/companies"))
+    assert world["X"] in companies and world["Y"] not in companies
+    # asking for the other company by filter finds nothing either
+    assert world["uY"]["id"] not in ids(c.get("/api/v1/users", params={"company": world["Y"]}))
+    assert world["dY"]["id"] not in ids(c.get("/api/v1/devices", params={"company": world["Y"]}))
+
+
+@pytest.mark.parametrize("role", SCOPED)
+def test_reads_of_another_company_answer_as_for_nothing(world, role):
+    _, c = world["callers"][role]
+    y, missing_cmp = world["Y"], "cmp_" + "2" * 20
+    for path in ("/api/v1/companies/%s", "/api/v1/companies/%s/members", "/api/v1/companies/%s/devices",
+                 "/api/v1/companies/%s/settings"):
+        not_there(c.get(path % y))
+        a, b = c.get(path % y).json(), c.get(path % missing_cmp).json()
+        assert (a["status"], a["type"], a["title"]) == (b["status"], b["type"], b["title"])
+    not_there(c.get("/api/v1/users/" + world["uY"]["id"]))
+    not_there(c.get("/api/v1/users/%s/app-passwords" % world["uY"]["id"]))
+    not_there(c.get("/api/v1/devices/" + world["dY"]["id"]))
+    # what is shared with the caller's company is readable, in full
+    assert c.get("/api/v1/users/" + world["uXY"]["id"]).status_code == 200
+    d = c.get("/api/v1/devices/" + world["dXY"]["id"])
+    assert d.status_code == 200 and sorted(d.json()["company_ids"]) == sorted([world["X"], world["Y"]])
+    for path in ("/api/v1/companies/%s", "/api/v1/companies/%s/members", "/api/v1/companies/%s/devices",
+                 "/api/v1/companies/%s/settings"):
+        assert c.get(path % world["X"]).status_code == 200, path
+    members = ids(c.get("/api/v1/companies/%s/members" % world["X"]))
+    assert world["uX"]["id"] in members and world["uY"]["id"] not in members
+
+
+def test_a_user_of_no_company_still_reads_their_own_record(srv, world):
+    admin = world["admin"]
+    g, _ = srv.make_user(admin, "guest", company_ids=[])
+    c = srv.login_as(g)
+    assert c.get("/api/v1/users/" + g["id"]).status_code == 200
+
+
+def test_admins_see_every_company(world):
+    a = world["admin"]
+    assert {world["uX"]["id"], world["uY"]["id"]} <= all_pages(a, "/api/v1/users")
+    assert {world["dX"]["id"], world["dY"]["id"]} <= all_pages(a, "/api/v1/devices")
+    assert {world["X"], world["Y"]} <= ids(a.get("/api/v1/companies"))
+    assert a.get("/api/v1/devices/" + world["dY"]["id"]).status_code == 200
+    assert a.get("/api/v1/companies/%s/settings" % world["Y"]).status_code == 200
+
+
+def test_joining_a_company_opens_it_and_leaving_closes_it(srv, world):
+    a = world["admin"]
+    u, _ = srv.make_user(a, "technician", company_ids=[world["X"]])
+    c = srv.login_as(u)
+    not_there(c.get("/api/v1/devices/" + world["dY"]["id"]))
+    assert a.put("/api/v1/companies/%s/members/%s" % (world["Y"], u["id"])).status_code == 204
+    assert c.get("/api/v1/devices/" + world["dY"]["id"]).status_code == 200
+    assert world["Y"] in ids(c.get("/api/v1/companies"))
+    assert a.delete("/api/v1/companies/%s/members/%s" % (world["Y"], u["id"])).status_code == 204
+    not_there(c.get("/api/v1/devices/" + world["dY"]["id"]))
