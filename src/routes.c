@@ -21,6 +21,7 @@
 #include "iam/managers.h"
 #include "iam/rights_routes.h"
 #include "iam/signin.h"
+#include "iam/language.h"
 #include "iam/teams.h"
 #include "iam/user_password.h"
 #include "iam/users.h"
@@ -32,6 +33,7 @@
 const struct route *const app_route_tables[] = {
 	health_routes,
 	signin_routes,
+	language_routes,
 	app_passwords_routes,
 	users_routes,
 	user_password_routes,

@@ -12,7 +12,9 @@
 #include "core/errors.h"
 #include "http/jsonin.h"
 #include "http/response.h"
+#include "core/i18n.h"
 #include "iam/audit.h"
+#include "iam/language.h"
 #include "iam/app_passwords.h"
 #include "iam/password.h"
 #include "iam/users.h"
@@ -22,11 +24,7 @@
 
 void login_rules_language(struct db *db, const struct user *u, char *out, size_t n)
 {
-	char first[1][ID_MAX];
-	int k = 0;
-	snprintf(out, n, "en");
-	if (store_user_companies(db, u->account_id, u->id, first, 1, &k) == 0)
-		settings_value(db, u->account_id, k ? first[0] : NULL, "language", out, n);
+	snprintf(out, n, "%s", i18n_code(language_of_user(db, u, NULL)));
 }
 
 /* a new single-use token of this purpose and its mail, in the caller's transaction */

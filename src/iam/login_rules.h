@@ -25,7 +25,7 @@ int login_rules_queue_validation(struct db *db, const struct user *u, int *queue
  * administrator, usable even when u may not reset their password themselves
  * (call outbox_kick() after commit) */
 int login_rules_queue_admin_reset(struct db *db, const struct user *u);
-/* the language mail and the admin center use for u: first company's, else the account's */
+/* the language mail and the admin center use for u: u's own, else the first company's, else the account's */
 void login_rules_language(struct db *db, const struct user *u, char *out, size_t n);
 
 #endif

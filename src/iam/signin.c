@@ -22,6 +22,7 @@
 #include "iam/password.h"
 #include "iam/throttle.h"
 #include "iam/users.h"
+#include "iam/language.h"
 #include "iam/login_rules.h"
 #include "notify/outbox_worker.h"
 #include "store/store.h"
@@ -157,9 +158,8 @@ static int me(struct req *r)
 				r->who.via == AUTH_COOKIE ? "cookie" : r->who.via == AUTH_BEARER ? "bearer" : "basic");
 	if (r->who.via == AUTH_COOKIE)
 		json_object_set_new(out, "csrf_token", json_string(r->who.csrf));
-	char lang[16];
-	login_rules_language(db, &u, lang, sizeof lang);
-	json_object_set_new(out, "language", json_string(lang));
+	/* the effective language and time zone, and where each comes from */
+	language_effective_json(db, &u, out);
 	char *body = jsonout_dumps(out, &len);
 	json_decref(out);
 	if (!body)

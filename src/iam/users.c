@@ -16,6 +16,7 @@
 #include "iam/audit.h"
 #include "iam/oauth.h"
 #include "iam/app_passwords.h"
+#include "iam/language.h"
 #include "iam/password.h"
 #include "iam/team_access.h"
 #include "http/cursor.h"
@@ -57,13 +58,17 @@ json_t *users_json(struct db *db, const struct user *u)
 	char created[32], updated[32];
 	clock_iso(u->created_at, created, sizeof created);
 	clock_iso(u->updated_at, updated, sizeof updated);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:b, s:s, s:s}", "id", u->id,
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:b, s:s, s:s}", "id", u->id,
 			 "email", u->email, "display_name", u->display_name, "role", u->role, "status",
 			 u->status, "company_ids", companies, "must_change_password",
 			 u->must_change_password, "allow_password_reset", u->allow_password_reset,
 			 "force_email_validation", u->force_email_validation, "email_validated",
 			 u->email_validated, "has_password", u->password_hash[0] != 0, "created_at",
 			 created, "updated_at", updated);
+	/* the user's own choices; null: the company's, else the account's (GET /api/v1/me: effective) */
+	json_object_set_new(o, "language", *u->language ? json_string(u->language) : json_null());
+	json_object_set_new(o, "time_zone", *u->time_zone ? json_string(u->time_zone) : json_null());
+	return o;
 }
 
 /* checks that every company exists in the caller's account */
@@ -98,7 +103,7 @@ static int create(struct req *r)
 {
 	static const char *const allowed[] = {"email", "display_name", "role", "company_ids", "password",
 					      "must_change_password", "allow_password_reset",
-					      "force_email_validation", NULL};
+					      "force_email_validation", "language", "time_zone", NULL};
 	json_t *in;
 	const char *email = NULL, *name = NULL, *role = NULL, *pw = NULL, **companies = NULL;
 	size_t ncompanies = 0;
@@ -142,6 +147,8 @@ static int create(struct req *r)
 	u.allow_password_reset = allow_reset;
 	u.force_email_validation = force_validation;
 	u.created_at = u.updated_at = clock_now();
+	if ((rc = language_read(r, in, &u)))
+		return rc;
 	if (pw && (rc = password_hash(pw, u.password_hash, sizeof u.password_hash)))
 		return rc;
 
@@ -349,7 +356,7 @@ static int change(struct req *r)
 {
 	static const char *const allowed[] = {"email", "display_name", "role", "company_ids", "status",
 					      "password", "must_change_password", "allow_password_reset",
-					      "force_email_validation", NULL};
+					      "force_email_validation", "language", "time_zone", NULL};
 	json_t *in;
 	const char *email = NULL, *name = NULL, *role = NULL, *status = NULL, *pw = NULL, **companies = NULL;
 	size_t ncompanies = 0;
@@ -436,7 +443,7 @@ static int change(struct req *r)
 	jin_bool(r, in, "must_change_password", JIN_OPTIONAL, &u.must_change_password);
 	jin_bool(r, in, "allow_password_reset", JIN_OPTIONAL, &u.allow_password_reset);
 	jin_bool(r, in, "force_email_validation", JIN_OPTIONAL, &u.force_email_validation);
-	if (r->responded) {
+	if (r->responded || (rc = language_read(r, in, &u))) {
 		rc = E_INVALID;
 		goto fail_json;
 	}

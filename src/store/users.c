@@ -9,7 +9,7 @@
 #define USER_COLS                                                                              \
 	"account_id, id, email, display_name, role, COALESCE(password_hash, ''), status, "     \
 	"must_change_password, allow_password_reset, force_email_validation, email_validated, " \
-	"failed_logins, locked_until, created_at, updated_at"
+	"failed_logins, locked_until, created_at, updated_at, COALESCE(language, ''), COALESCE(time_zone, '')"
 
 static void row_user(struct db_rows *r, struct user *u)
 {
@@ -28,6 +28,8 @@ static void row_user(struct db_rows *r, struct user *u)
 	u->locked_until = db_int(r, 12);
 	u->created_at = db_int(r, 13);
 	u->updated_at = db_int(r, 14);
+	snprintf(u->language, sizeof u->language, "%s", db_text(r, 15));
+	snprintf(u->time_zone, sizeof u->time_zone, "%s", db_text(r, 16));
 }
 
 static int one(struct db_rows *r, struct user *out)
@@ -48,12 +50,13 @@ int store_user_insert(struct db *db, const struct user *u)
 	int rc = db_exec(db,
 			 "INSERT INTO users (account_id, id, email, display_name, role, password_hash, status,"
 			 " must_change_password, allow_password_reset, force_email_validation, email_validated,"
-			 " failed_logins, locked_until, created_at, updated_at)"
-			 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
-			 "sssssssddddii", u->account_id, u->id, u->email, u->display_name, u->role,
+			 " failed_logins, locked_until, created_at, updated_at, language, time_zone)"
+			 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?)",
+			 "sssssssddddiiss", u->account_id, u->id, u->email, u->display_name, u->role,
 			 u->password_hash[0] ? u->password_hash : NULL, u->status[0] ? u->status : "active",
 			 u->must_change_password, u->allow_password_reset, u->force_email_validation,
-			 u->email_validated, u->created_at, u->updated_at);
+			 u->email_validated, u->created_at, u->updated_at, u->language[0] ? u->language : NULL,
+			 u->time_zone[0] ? u->time_zone : NULL);
 	return rc < 0 ? rc : 0;
 }
 
@@ -89,12 +92,13 @@ int store_user_update(struct db *db, const struct user *u)
 	int rc = db_exec(db,
 			 "UPDATE users SET email = ?, display_name = ?, role = ?, password_hash = ?, status = ?,"
 			 " must_change_password = ?, allow_password_reset = ?, force_email_validation = ?,"
-			 " email_validated = ?, failed_logins = ?, locked_until = ?, updated_at = ?"
-			 " WHERE account_id = ? AND id = ?",
-			 "sssssdddddiiss", u->email, u->display_name, u->role,
+			 " email_validated = ?, failed_logins = ?, locked_until = ?, updated_at = ?,"
+			 " language = ?, time_zone = ? WHERE account_id = ? AND id = ?",
+			 "sssssdddddiissss", u->email, u->display_name, u->role,
 			 u->password_hash[0] ? u->password_hash : NULL, u->status, u->must_change_password,
 			 u->allow_password_reset, u->force_email_validation, u->email_validated,
-			 u->failed_logins, u->locked_until, u->updated_at, u->account_id, u->id);
+			 u->failed_logins, u->locked_until, u->updated_at, u->language[0] ? u->language : NULL,
+			 u->time_zone[0] ? u->time_zone : NULL, u->account_id, u->id);
 	if (rc < 0)
 		return rc;
 	return rc == 0 ? E_NOTFOUND : 0;

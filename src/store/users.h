@@ -22,6 +22,8 @@ struct user {
 	int failed_logins;
 	int64_t locked_until;
 	int64_t created_at, updated_at;
+	char language[8];   /* en | fr | ru; "": the company's, else the account's (migration 025) */
+	char time_zone[64]; /* an IANA name; "": the company's, else the account's */
 };
 
 struct user_filter {

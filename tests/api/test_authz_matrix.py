@@ -430,6 +430,7 @@ EXPECT = {
     "DELETE /api/v1/session": Rule(SIGNED_IN, 204, client="fresh-user"),
     "GET /api/v1/me": Rule(SIGNED_IN, 200),
     "POST /api/v1/me/password": Rule(SIGNED_IN, 200, body=password_body, client="fresh-user"),
+    "PATCH /api/v1/me": Rule(SIGNED_IN, 200, body=lambda c: {"language": None}),
     # app passwords: each user their own; the matrix aims DELETE at its administrator's,
     # which nobody else may see (404), another administrator included (test_app_passwords.py)
     "GET /api/v1/me/app-passwords": Rule(SIGNED_IN, 200),
@@ -444,6 +445,10 @@ EXPECT = {
     "PATCH /api/v1/users/{id}": Rule(ADMIN, 200, body=lambda c: {"display_name": uniq("Renamed ")},
                                      rights_roles=MANAGERS),
     "DELETE /api/v1/users/{id}": Rule(ADMIN, 204, ids=fresh_user),
+    # recovering a user's password: administrators only, never their own (409, test_passwords.py)
+    "POST /api/v1/users/{id}/password": Rule(ADMIN, 200, body=lambda c: {"action": "generate"}, ids=fresh_user),
+    # whether mail can leave: the administrators' banner
+    "GET /api/v1/mail-status": Rule(ADMIN, 200),
     # a user's app passwords: read like the user record, revoked like a suspension
     "GET /api/v1/users/{id}/app-passwords": Rule(READERS, 200, ids=a_user),
     "DELETE /api/v1/users/{id}/app-passwords/{app_password_id}": Rule(ADMIN, 204, ids=members_app_password),
