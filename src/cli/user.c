@@ -26,7 +26,7 @@ static const char help[] =
 	"options:\n"
 	"  --data DIR      the data directory\n"
 	"  --db URL        the database (default: sqlite in the data directory)\n"
-	"  --account ID    refuse unless the user belongs to this account\n"
+	"  --account ID    the account of the user (an address may be a guest in several)\n"
 	"  --config FILE   configuration file (default DIR/convene.conf)\n"
 	"  --help          this text\n";
 
@@ -62,8 +62,9 @@ static int reset_password(int argc, char **argv)
 		return rc;
 	struct db *db = store_db();
 	struct user u;
-	rc = store_user_by_email(db, email, &u);
-	if (rc == E_NOTFOUND || (!rc && account && strcmp(u.account_id, account))) {
+	/* an address may be a pending guest in several accounts: --account names the one */
+	rc = account ? store_user_by_account_email(db, account, email, &u) : store_user_by_email(db, email, &u);
+	if (rc == E_NOTFOUND) {
 		fprintf(stderr, "convene: no user %s%s%s\n", email, account ? " in account " : "", account ? account : "");
 		store_close_thread();
 		return 1;
