@@ -247,7 +247,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				      URL_MAX);
 			return send_response(c, r);
 		}
-		if (hbytes > HEADERS_MAX) {			resp_problemf(r, 431, "headers-too-large", "the request's header fields are larger than %d bytes",
+		if (hbytes > HEADERS_MAX) {
+			r->body_too_large = 1; /* its body, if any, is not read */
+			resp_problemf(r, 431, "headers-too-large", "the request's header fields are larger than %d bytes",
 				      HEADERS_MAX);
 			return send_response(c, r);
 		}
