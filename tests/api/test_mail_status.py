@@ -77,7 +77,8 @@ def test_mail_that_cannot_leave_is_said_so():
         cal = new_calendar(oc)
         addr = "%s@outside.test" % uniq("guest")
         s = share(oc, cal["id"], kind="guest", email=addr, role="viewer")
-        assert s["mail"]["state"] == "queued", s  # nothing has failed yet
+        # the worker may have tried it already (refused at once) when the answer is written
+        assert s["mail"]["state"] in ("queued", "failing"), s
 
         def failing():
             b = admin.get("/api/v1/mail-status").json()
