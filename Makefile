@@ -53,6 +53,28 @@ $(BUILD)/tests/%: tests/unit/%.c $(filter-out $(BUILD)/asan/obj/main.o,$(ASAN_OB
 	@mkdir -p $(dir $@)
 	@$(CC) $(BASE_CFLAGS) -O1 $(SAN) -o $@ $^ $(LIBS) -lcmocka
 
+# libFuzzer targets (fuzz/README.md): every module but main.c built again with
+# clang and coverage; `make fuzz` builds them, `make fuzz-check` replays the seeds
+FUZZ_CC   := clang-14
+FUZZ_SAN  := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_OBJ  := $(patsubst src/%.c,$(BUILD)/fuzz/obj/%.o,$(filter-out src/main.c,$(SRC))) $(BUILD)/fuzz/obj/gen/migrations.o
+FUZZ_BIN  := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
+.PHONY: fuzz fuzz-check
+.SECONDARY: $(FUZZ_OBJ)
+# clang warns where gcc does not: -Werror is the gcc builds' job
+FUZZ_CFLAGS := $(BASE_CFLAGS) -Wno-error -Wno-unknown-warning-option -O1
+fuzz: $(FUZZ_BIN)
+fuzz-check: $(FUZZ_BIN)
+	fuzz/run.sh --check $(BUILD)/fuzz
+$(BUILD)/fuzz/obj/%.o: src/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -MMD -MP -c $< -o $@
+$(BUILD)/fuzz/obj/gen/migrations.o: $(GEN)
+	@mkdir -p $(dir $@)
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJ)
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $(subst fuzzer-no-link,fuzzer,$(FUZZ_SAN)) -o $@ $^ $(LIBS)
+
 # the web app's npm packages, installed when missing (a fresh clone) or when its
 # lock file changed; scripts/deps.sh keeps the same stamp
 WEB_DEPS := $(if $(wildcard web/package.json),web/node_modules/.convene-deps)

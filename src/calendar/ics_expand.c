@@ -25,6 +25,10 @@ struct coll {
 	int with_overrides, full;
 	struct occ *v;
 	size_t n, cap;
+	/* the rule's starts come in order: once more than max of them are in
+	 * hand, no later one can be among the first max, and the walk stops
+	 * (a match asking for one occurrence over years 1-9999 walks one step) */
+	size_t max, from_rule;
 };
 
 static icaltimezone *series_zone(const struct ics_event *m)
@@ -167,7 +171,11 @@ static int on_rule(void *p, int64_t s)
 		return 1;
 	if (s == c->o->master.start)
 		return 0;
-	return instance(c, s, s + c->dur);
+	size_t n = c->n;
+	int rc = instance(c, s, s + c->dur);
+	if (!rc && c->n > n && ++c->from_rule > c->max)
+		return 1;
+	return rc;
 }
 
 static int by_start(const void *a, const void *b)
@@ -184,7 +192,7 @@ int ics_expand_obj(const struct ics_object *o, int64_t from, int64_t to, int max
 	const struct ics_event *m = &o->master;
 	const struct ics_priv *pv = ICS_PRIV(o);
 	struct coll c = {.o = o, .z = series_zone(m), .from = from, .to = to, .dur = m->end - m->start,
-			 .with_overrides = with_overrides};
+			 .with_overrides = with_overrides, .max = max > 0 ? (size_t)max : 0};
 	int rc = 0;
 	if (truncated)
 		*truncated = 0;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -307,6 +308,37 @@ static void far_future_window_of_an_old_daily_rule(void **state)
 	assert_int_equal(ics_expand(t, "UTC", utc("2400-07-01T00:00:00"), utc("2400-07-02T00:00:00"), 10, collect, &c, &tr), 0);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(c.start[0], utc("2400-07-01T07:00:00"));
+}
+
+/* found by fuzz/fuzz_ics: asking for the first occurrences of a series over
+ * the widest window a request can name (calendar-query's match asks for one,
+ * year 1 to 9999) walked the rule to the window's end, 400,000 weekly steps per
+ * event; it stops once more than `max` rule occurrences are in hand */
+static void few_answers_over_a_wide_window_walk_little(void **state)
+{
+	(void)state;
+	const char *t = "BEGIN:VEVENT\r\nUID:w\r\nDTSTART;TZID=Europe/Paris:20130902T180000\r\n"
+			"DTEND;TZID=Europe/Paris:20130902T190000\r\nRRULE:FREQ=WEEKLY\r\n"
+			"RDATE;TZID=Europe/Paris:20130904T080000\r\nEXDATE;TZID=Europe/Paris:20130909T180000\r\n"
+			"END:VEVENT\r\nBEGIN:VEVENT\r\nUID:w\r\nRECURRENCE-ID;TZID=Europe/Paris:20130916T180000\r\n"
+			"DTSTART;TZID=Europe/Paris:20130901T070000\r\nDTEND;TZID=Europe/Paris:20130901T080000\r\nEND:VEVENT\r\n";
+	int64_t from = utc("0001-01-01T00:00:00"), to = utc("9999-12-31T23:59:59");
+	struct occs c = {0};
+	int tr = 0;
+	clock_t t0 = clock();
+	for (int i = 0; i < 5; i++) {
+		memset(&c, 0, sizeof c);
+		assert_int_equal(ics_expand(t, "UTC", from, to, 4, collect, &c, &tr), 0);
+	}
+	assert_true(clock() - t0 < CLOCKS_PER_SEC);
+	/* the same first four as a narrow window gives: the override moved before DTSTART,
+	 * DTSTART, the RDATE, then the 23rd (the 9th is excluded, the 16th moved) */
+	assert_int_equal(tr, 1);
+	assert_int_equal(c.n, 4);
+	assert_int_equal(c.start[0], utc("2013-09-01T05:00:00"));
+	assert_int_equal(c.start[1], utc("2013-09-02T16:00:00"));
+	assert_int_equal(c.start[2], utc("2013-09-04T06:00:00"));
+	assert_int_equal(c.start[3], utc("2013-09-23T16:00:00"));
 }
 
 struct imp {
@@ -680,6 +712,7 @@ int main(void)
 		cmocka_unit_test(overrides_exdates_rdates),
 		cmocka_unit_test(windows_bound_the_answer),
 		cmocka_unit_test(far_future_window_of_an_old_daily_rule),
+		cmocka_unit_test(few_answers_over_a_wide_window_walk_little),
 		cmocka_unit_test(import_all_or_nothing),
 		cmocka_unit_test(import_of_concatenated_calendars_with_their_zones),
 		cmocka_unit_test(build_update_override_cancel),
