@@ -6,6 +6,7 @@
 #include "calendar/events.h"
 #include "calendar/feeds.h"
 #include "calendar/guests.h"
+#include "calendar/imip_in.h"
 #include "calendar/room_stream.h"
 #include "calendar/rooms.h"
 #include "calendar/shares.h"
@@ -58,6 +59,7 @@ const struct route *const app_route_tables[] = {
 	approval_routes,
 	shares_routes,
 	guests_routes,
+	imip_in_routes,
 	feeds_routes,
 	dav_routes,
 	NULL,

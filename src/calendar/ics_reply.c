@@ -75,6 +75,35 @@ void ics_reply_free(struct ics_reply *r)
 	memset(r, 0, sizeof *r);
 }
 
+int ics_reply_attendee(const char *text, char *out, size_t cap)
+{
+	icalcomponent *root = parse(text);
+	int rc = E_INVALID;
+	out[0] = 0;
+	if (!root)
+		return E_INVALID;
+	for (icalcomponent *c = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT); c;
+	     c = icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
+		for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ATTENDEE_PROPERTY); p;
+		     p = icalcomponent_get_next_property(c, ICAL_ATTENDEE_PROPERTY)) {
+			const char *a = bare(icalproperty_get_attendee(p));
+			if (!a || !*a || strlen(a) >= cap || (out[0] && strcasecmp(out, a))) {
+				rc = E_INVALID;
+				goto out;
+			}
+			if (!out[0]) {
+				strcpy(out, a);
+				for (char *s = out; *s; s++)
+					*s = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+				rc = 0;
+			}
+		}
+	}
+out:
+	icalcomponent_free(root);
+	return rc;
+}
+
 int ics_reply_read(const char *text, const char *email, struct ics_reply *out)
 {
 	memset(out, 0, sizeof *out);

@@ -32,6 +32,10 @@ struct ics_reply {
 /* reads email's answers from text; 0, E_INVALID (not iCalendar) or E_NOMEM */
 int ics_reply_read(const char *text, const char *email, struct ics_reply *out);
 void ics_reply_free(struct ics_reply *r);
+/* the one attendee a REPLY message names (RFC 5546 section 3.2.3: only the
+ * one who replies), lower-cased, without "mailto:": 0, or E_INVALID when
+ * the text is not iCalendar or names none or several */
+int ics_reply_attendee(const char *text, char *out, size_t cap);
 /* 1 when a and b answer differently (an absent PARTSTAT is NEEDS-ACTION) */
 int ics_reply_differs(const struct ics_reply *a, const struct ics_reply *b);
 

@@ -595,6 +595,11 @@ EXPECT = {
     "GET /api/v1/guest-invitations/accept": Rule(PUBLIC, 400, note="no ?token=: a broken link"),
     "POST /api/v1/guest-invitations/accept": Rule(PUBLIC, 410, body=lambda c: {
         "token": uniq("t"), "display_name": "Matrix guest", "password": uniq("Pw ")}),
+    # iMIP mail-in takes an API application's bearer token only (an MTA's pipe): every
+    # session is refused; bearer calls are in tests/api/test_imip_in.py
+    "POST /api/v1/imip": Rule((), 200, note="bearer tokens only", request=lambda ctx, ids: {
+        "data": b"From: guest@outside.test\r\nContent-Type: text/plain\r\n\r\nno calendar",
+        "headers": {"Content-Type": "message/rfc822"}}),
     "GET /api/v1/calendars/{id}/public-feed": Rule(ADMIN, 200, ids=a_public_feed, denied=404),
     "PUT /api/v1/calendars/{id}/public-feed": Rule(ADMIN, 200, ids=a_public_feed, denied=404,
                                                    body=lambda c: {"detail": "busy"}),

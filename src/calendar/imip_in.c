@@ -1,0 +1,145 @@
+/* POST /api/v1/imip (calendar/imip_in.h): the REPLY's calendar from the
+ * mail, its one attendee (who must be the mail's sender), and the organizer's
+ * copy in the caller's account that invites them, which takes their PARTSTAT
+ * per occurrence and SCHEDULE-STATUS 2.0, as a CalDAV reply would. */
+#include "calendar/imip_in.h"
+
+#include <jansson.h>
+#include <string.h>
+#include <strings.h>
+
+#include "calendar/event_store.h"
+#include "calendar/ics.h"
+#include "calendar/ics_reply.h"
+#include "calendar/mime.h"
+#include "core/errors.h"
+#include "http/response.h"
+#include "iam/audit.h"
+#include "store/calendars.h"
+#include "store/users.h"
+
+/* the organizer's copy of uid inviting email, in one of their own calendars */
+static int organizer_copy(struct req *r, struct db *db, const struct user *org, const char *uid,
+			  const char *email, struct calendar *cal, struct event_row *row)
+{
+	struct calendar cals[64];
+	int n = 0, rc = store_calendar_list_owned(db, org->account_id, org->id, cals, 64, &n);
+	for (int i = 0; !rc && i < n; i++) {
+		if ((rc = event_fetch_uid(db, r->arena, &cals[i], uid, row)) == E_NOTFOUND) {
+			rc = 0;
+			continue;
+		}
+		if (rc)
+			break;
+		struct ics_reply on = {0};
+		int invited = !ics_reply_read(row->ical, email, &on) && on.any;
+		ics_reply_free(&on);
+		if (!invited)
+			return E_NOTFOUND;
+		*cal = cals[i];
+		return 0;
+	}
+	return rc ? rc : E_NOTFOUND;
+}
+
+static int unknown(struct req *r)
+{
+	/* the same answer for a UID nobody has, another account's, or a meeting
+	 * that does not invite this attendee: nothing about them is told */
+	return resp_problem(r, 422, "imip-unknown-event",
+			    "no meeting organized in this account has this UID and invites this attendee");
+}
+
+static int imip_in(struct req *r)
+{
+	if (r->who.via != AUTH_BEARER)
+		return resp_problem(r, 403, "forbidden",
+				    "iMIP mail-in takes an API application's bearer token (docs/operations.md)");
+	const char *ct = req_header(r, "Content-Type");
+	int bare = ct && !strncasecmp(ct, "text/calendar", 13);
+	if (!ct || (!bare && strncasecmp(ct, "message/rfc822", 14)))
+		return resp_problem(r, 415, "unsupported-media-type",
+				    "send the mail as Content-Type: message/rfc822, or its calendar as text/calendar");
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	struct mime_calendar m = {0};
+	struct ics_reply rep = {0};
+	struct ics_object *applied = NULL, *final = NULL;
+	struct ics_error err;
+	char email[320];
+	int rc;
+	if (bare) {
+		if (memchr(r->body.data ? r->body.data : "", 0, r->body.len)) {
+			rc = resp_problem(r, 422, "imip-not-a-reply", "the calendar holds a NUL byte");
+			goto out;
+		}
+		if ((rc = buf_append(&m.text, r->body.data ? r->body.data : "", r->body.len)))
+			goto out;
+	} else if ((rc = mime_find_calendar(r->body.data ? r->body.data : "", r->body.len, &m))) {
+		if (rc == E_INVALID)
+			rc = resp_problem(r, 422, "imip-not-a-reply", m.error);
+		goto out;
+	}
+	if (!m.text.data) {
+		rc = resp_problem(r, 422, "imip-not-a-reply", "the mail holds no text/calendar part");
+		goto out;
+	}
+	if (ics_reply_attendee(m.text.data, email, sizeof email)) {
+		rc = resp_problem(r, 422, "imip-not-a-reply",
+				  "the calendar is not an iTIP REPLY with one attendee (RFC 5546 section 3.2.3)");
+		goto out;
+	}
+	if ((rc = ics_reply_read(m.text.data, email, &rep)) || !rep.method_reply || !rep.any || !rep.uid ||
+	    !rep.organizer) {
+		rc = rc && rc != E_INVALID ? rc
+					   : resp_problem(r, 422, "imip-not-a-reply",
+							  "the calendar is not an iTIP REPLY with one attendee (RFC 5546 section 3.2.3)");
+		goto out;
+	}
+	if (!bare && strcmp(m.from, email)) { /* RFC 6047 section 3.2: the attendee sends their reply */
+		rc = resp_problem(r, 422, "imip-sender-mismatch",
+				  "the mail's From is not the attendee who replies");
+		goto out;
+	}
+	struct user org;
+	struct calendar cal;
+	struct event_row row;
+	if ((rc = store_begin(db, 1)))
+		goto out;
+	rc = store_user_by_email(db, rep.organizer, &org);
+	if (!rc && strcmp(org.account_id, r->who.account_id))
+		rc = E_NOTFOUND;
+	if (!rc)
+		rc = organizer_copy(r, db, &org, rep.uid, email, &cal, &row);
+	if (!rc)
+		rc = ics_reply_apply(row.ical, cal.time_zone, &rep, email, "2.0", &applied, &err);
+	if (!rc && applied) { /* stored as the organizer's own write: their rooms' rules hold */
+		struct booking_actor actor = {org.id, org.role};
+		struct event_saved saved;
+		rc = event_store(db, &cal, applied, row.id, &actor, NULL, &saved, &final);
+	}
+	if (!rc && applied)
+		rc = audit_record(r, db, "event.imip_reply", "event", row.id, rep.uid, NULL,
+				  json_pack("{s:s, s:s?}", "attendee", email, "partstat", rep.master));
+	if (!rc)
+		rc = store_commit(db);
+	if (rc) {
+		store_rollback(db);
+		if (rc == E_NOTFOUND || rc == E_INVALID)
+			rc = unknown(r);
+		goto out;
+	}
+	rc = resp_json(r, 200, json_pack("{s:s, s:s, s:b}", "uid", rep.uid, "attendee", email, "changed", applied != NULL));
+out:
+	mime_calendar_free(&m);
+	ics_reply_free(&rep);
+	ics_object_free(applied);
+	ics_object_free(final);
+	return rc;
+}
+
+const struct route imip_in_routes[] = {
+	{"POST", "/api/v1/imip", imip_in, ROUTE_RAW_BODY | ROUTE_NO_CSRF},
+	{0},
+};
