@@ -32,7 +32,8 @@ static int organizer_copy(struct req *r, struct db *db, const struct user *org, 
 		if (rc)
 			break;
 		struct ics_reply on = {0};
-		int invited = !ics_reply_read(row->ical, email, &on) && on.any;
+		int invited = !ics_reply_read(row->ical, email, &on) && on.any && on.organizer &&
+			      !strcasecmp(on.organizer, org->email); /* their own meeting, not a copy they attend */
 		ics_reply_free(&on);
 		if (!invited)
 			return E_NOTFOUND;
@@ -40,6 +41,24 @@ static int organizer_copy(struct req *r, struct db *db, const struct user *org, 
 		return 0;
 	}
 	return rc ? rc : E_NOTFOUND;
+}
+
+/* RFC 5546 section 3.2.3: what an attendee may answer */
+static int answer_ok(const char *p)
+{
+	static const char *const ok[] = {"ACCEPTED", "DECLINED", "TENTATIVE", "DELEGATED", "NEEDS-ACTION"};
+	for (size_t i = 0; p && i < sizeof ok / sizeof *ok; i++)
+		if (!strcasecmp(p, ok[i]))
+			return 1;
+	return !p;
+}
+
+static int answers_ok(const struct ics_reply *rep)
+{
+	int ok = answer_ok(rep->master);
+	for (size_t i = 0; ok && i < rep->n; i++)
+		ok = rep->partstat[i] && answer_ok(rep->partstat[i]);
+	return ok;
 }
 
 static int unknown(struct req *r)
@@ -95,6 +114,11 @@ static int imip_in(struct req *r)
 		rc = rc && rc != E_INVALID ? rc
 					   : resp_problem(r, 422, "imip-not-a-reply",
 							  "the calendar is not an iTIP REPLY with one attendee (RFC 5546 section 3.2.3)");
+		goto out;
+	}
+	if (!answers_ok(&rep)) {
+		rc = resp_problem(r, 422, "imip-not-a-reply",
+				  "the reply's PARTSTAT is not ACCEPTED, DECLINED, TENTATIVE, DELEGATED or NEEDS-ACTION");
 		goto out;
 	}
 	if (!bare && strcmp(m.from, email)) { /* RFC 6047 section 3.2: the attendee sends their reply */

@@ -146,6 +146,8 @@ def test_forged_and_foreign_replies_change_nothing(srv):
         b"Content-Transfer-Encoding: base64", b"Content-Transfer-Encoding: x-uuencode")
     problem(post(srv, token, broken), 422, "imip-not-a-reply")
     problem(post(srv, token, b""), 422, "imip-not-a-reply")
+    problem(post(srv, token, reply_mail(alice["email"], guest, reply_of(request, guest, "X-MAYBE"))),
+            422, "imip-not-a-reply")
     # nested too deep
     deep = b"Content-Type: text/plain\r\n\r\nx"
     for i in range(12):
@@ -161,3 +163,22 @@ def test_forged_and_foreign_replies_change_nothing(srv):
     problem(admin.post("/api/v1/imip", data=good, headers={"Content-Type": "message/rfc822"}), 403, "forbidden")
     problem(post(srv, token, good, "application/json"), 415, "unsupported-media-type")
     assert dav(srv, "GET", path, alice).text == before
+
+
+def test_only_the_organizers_own_meeting_takes_a_reply(srv):
+    """bob's copy of an outside organizer's meeting names him as attendee, not
+    organizer: a REPLY claiming him as organizer does not touch it"""
+    bob = dav_member(srv)
+    outside, guest = uniq("org") + "@outside.test", uniq("guest") + "@outside.test"
+    uid = new_uid()
+    path = bob["calpath"] + uid + ".ics"
+    people = ("ORGANIZER:mailto:%s\r\nATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:%s\r\n"
+              "ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:%s\r\n" % (outside, bob["email"], guest))
+    assert ical_put(srv, path, bob, vevent(uid, "Their meeting", DAY + "T060000Z", DAY + "T063000Z",
+                                           people)).status_code == 201
+    before = dav(srv, "GET", path, bob).text
+    reply = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n"
+             "UID:%s\r\nDTSTAMP:20260101T000000Z\r\nORGANIZER:mailto:%s\r\n"
+             "ATTENDEE;PARTSTAT=ACCEPTED:mailto:%s\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n" % (uid, bob["email"], guest))
+    problem(post(srv, app_token(srv), reply_mail(bob["email"], guest, reply.encode())), 422, "imip-unknown-event")
+    assert dav(srv, "GET", path, bob).text == before
