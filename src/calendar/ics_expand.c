@@ -277,11 +277,24 @@ struct last {
 	long n;
 };
 
+/* range_end walks a series at most this far; a longer one gets an upper
+ * bound instead (UNTIL, or ICS_FOREVER for COUNT), so that parsing a PUT costs
+ * the same whether its UNTIL is next month or in the year 9999 */
+#define RANGE_END_STEPS 4096
+
 static int on_last(void *p, int64_t s)
 {
 	struct last *l = p;
 	l->s = s;
-	return ++l->n > ICS_EXPAND_MAX;
+	return ++l->n > RANGE_END_STEPS;
+}
+
+/* no occurrence starts after this: UNTIL as if it were the latest local time
+ * that its value can mean (a DATE's whole day, a floating time at UTC+14) */
+static int64_t until_bound(struct icaltimetype u)
+{
+	return ics_days_from_civil(u.year, u.month, u.day) * 86400 + u.hour * 3600 + u.minute * 60 + u.second +
+	       86400 + 14 * 3600;
 }
 
 int64_t ics_range_end(const struct ics_object *o)
@@ -297,8 +310,11 @@ int64_t ics_range_end(const struct ics_object *o)
 		struct last l = {m->start, 0};
 		int capped = 0;
 		walk(m, INT64_MIN, on_last, &l, &capped);
-		if (capped || l.n > ICS_EXPAND_MAX)
-			return ICS_FOREVER;
+		if (capped || l.n > RANGE_END_STEPS) {
+			if (rule.count)
+				return ICS_FOREVER;
+			l.s = until_bound(rule.until);
+		}
 		if (l.s + (m->end - m->start) > end)
 			end = l.s + (m->end - m->start);
 	}

@@ -341,6 +341,30 @@ static void few_answers_over_a_wide_window_walk_little(void **state)
 	assert_int_equal(c.start[3], utc("2013-09-23T16:00:00"));
 }
 
+/* a series ending in the far future is read in the same time as one ending
+ * next month: its window ends at the bound UNTIL gives, not at a last
+ * occurrence found by walking a million weeks (found by fuzz_ics) */
+static void far_until_is_read_without_walking_to_it(void **state)
+{
+	(void)state;
+	const char *t = "BEGIN:VEVENT\r\nUID:f\r\nDTSTART;TZID=Europe/Berlin:20140630T073000\r\n"
+			"DURATION:PT4H31M\r\nRRULE:FREQ=DAILY;UNTIL=99991230T053000Z\r\nEND:VEVENT\r\n";
+	clock_t t0 = clock();
+	for (int i = 0; i < 5; i++) {
+		struct ics_object *o = parse_ok(t, "UTC");
+		assert_true(o->master.range_end >= utc("9999-12-30T05:30:00"));
+		assert_true(o->master.range_end != ICS_FOREVER);
+		ics_object_free(o);
+	}
+	assert_true(clock() - t0 < CLOCKS_PER_SEC / 2);
+	/* a short series keeps its exact end */
+	const char *s = "BEGIN:VEVENT\r\nUID:s\r\nDTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\n"
+			"RRULE:FREQ=WEEKLY;UNTIL=20260301T000000Z\r\nEND:VEVENT\r\n";
+	struct ics_object *o = parse_ok(s, "UTC");
+	assert_int_equal(o->master.range_end, utc("2026-02-23T10:00:00"));
+	ics_object_free(o);
+}
+
 struct imp {
 	struct buf got;
 	size_t calls, last;
@@ -713,6 +737,7 @@ int main(void)
 		cmocka_unit_test(windows_bound_the_answer),
 		cmocka_unit_test(far_future_window_of_an_old_daily_rule),
 		cmocka_unit_test(few_answers_over_a_wide_window_walk_little),
+		cmocka_unit_test(far_until_is_read_without_walking_to_it),
 		cmocka_unit_test(import_all_or_nothing),
 		cmocka_unit_test(import_of_concatenated_calendars_with_their_zones),
 		cmocka_unit_test(build_update_override_cancel),
