@@ -19,10 +19,10 @@
 #include "core/log.h"
 #include "http/conn_limit.h"
 #include "http/metrics.h"
+#include "http/redact.h"
 #include "http/response.h"
 #include "http/router.h"
 #include "http/static.h"
-#include "http/redact.h"
 
 struct server {
 	struct MHD_Daemon *d;
