@@ -12,36 +12,12 @@
 #include "calendar/ics.h"
 #include "calendar/ics_reply.h"
 #include "calendar/mime.h"
+#include "calendar/organizer_copy.h"
 #include "core/errors.h"
 #include "http/response.h"
 #include "iam/audit.h"
 #include "store/calendars.h"
 #include "store/users.h"
-
-/* the organizer's copy of uid inviting email, in one of their own calendars */
-static int organizer_copy(struct req *r, struct db *db, const struct user *org, const char *uid,
-			  const char *email, struct calendar *cal, struct event_row *row)
-{
-	struct calendar cals[64];
-	int n = 0, rc = store_calendar_list_owned(db, org->account_id, org->id, cals, 64, &n);
-	for (int i = 0; !rc && i < n; i++) {
-		if ((rc = event_fetch_uid(db, r->arena, &cals[i], uid, row)) == E_NOTFOUND) {
-			rc = 0;
-			continue;
-		}
-		if (rc)
-			break;
-		struct ics_reply on = {0};
-		int invited = !ics_reply_read(row->ical, email, &on) && on.any && on.organizer &&
-			      !strcasecmp(on.organizer, org->email); /* their own meeting, not a copy they attend */
-		ics_reply_free(&on);
-		if (!invited)
-			return E_NOTFOUND;
-		*cal = cals[i];
-		return 0;
-	}
-	return rc ? rc : E_NOTFOUND;
-}
 
 /* RFC 5546 section 3.2.3: what an attendee may answer */
 static int answer_ok(const char *p)
@@ -135,7 +111,7 @@ static int imip_in(struct req *r)
 	if (!rc && strcmp(org.account_id, r->who.account_id))
 		rc = E_NOTFOUND;
 	if (!rc)
-		rc = organizer_copy(r, db, &org, rep.uid, email, &cal, &row);
+		rc = organizer_copy_find(r, db, &org, rep.uid, email, &cal, &row);
 	if (!rc)
 		rc = ics_reply_apply(row.ical, cal.time_zone, &rep, email, "2.0", &applied, &err);
 	if (!rc && applied) { /* stored as the organizer's own write: their rooms' rules hold */

@@ -17,6 +17,7 @@
 #include "calendar/event_store.h"
 #include "calendar/ics.h"
 #include "calendar/ics_reply.h"
+#include "calendar/organizer_copy.h"
 #include "core/clock.h"
 #include "core/errors.h"
 #include "dav/props.h"
@@ -470,32 +471,6 @@ int dav_schedule_mark(struct req *r, struct db *db, const struct ics_object *o, 
 
 /* ---- attendees' replies (RFC 6638 section 3.2.2) ---- */
 
-/* the organizer's copy, a colleague's: in one of their own calendars, and
- * naming the caller as an attendee (anything else is no meeting of theirs
- * the caller was invited to: nothing happens) */
-static int organizer_copy(struct req *r, struct db *db, const struct user *org, const char *uid,
-			  struct calendar *cal, struct event_row *row)
-{
-	struct calendar cals[64];
-	int n = 0, rc = store_calendar_list_owned(db, org->account_id, org->id, cals, 64, &n);
-	for (int i = 0; !rc && i < n; i++) {
-		if ((rc = event_fetch_uid(db, r->arena, &cals[i], uid, row)) == E_NOTFOUND) {
-			rc = 0;
-			continue;
-		}
-		if (rc)
-			break;
-		struct ics_reply on = {0};
-		int invited = !ics_reply_read(row->ical, r->who.email, &on) && on.any;
-		ics_reply_free(&on);
-		if (!invited)
-			return E_NOTFOUND;
-		*cal = cals[i];
-		return 0;
-	}
-	return rc ? rc : E_NOTFOUND;
-}
-
 /* the inbox name of a REPLY: one per UID and attendee, the newer replacing the older */
 static const char *reply_name(struct req *r, const char *uid, const char *email)
 {
@@ -545,7 +520,7 @@ static int reply(struct req *r, struct db *db, const char *before, const struct 
 	}
 	struct calendar cal;
 	struct event_row row;
-	if (rc || (rc = organizer_copy(r, db, &org, any->master.uid, &cal, &row)))
+	if (rc || (rc = organizer_copy_find(r, db, &org, any->master.uid, r->who.email, &cal, &row)))
 		goto out;
 	if ((rc = ics_reply_apply(row.ical, cal.time_zone, &is, me, "2.0", &applied, &err)))
 		goto out;

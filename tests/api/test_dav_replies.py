@@ -120,6 +120,22 @@ def test_a_colleague_declines_then_deletes_and_nobody_else_can_answer(srv):
     assert org_before != before
 
 
+def test_a_reply_never_changes_a_copy_its_named_organizer_only_attends(srv):
+    # carol organizes; bob and dave are invited. dave's copy claims bob is the
+    # organizer: bob's copy (one he only attends) must not take dave's answer
+    carol, bob, dave = dav_member(srv), dav_member(srv), dav_member(srv)
+    uid = new_uid()
+    people = ((bob["email"], "NEEDS-ACTION"), (dave["email"], "NEEDS-ACTION"))
+    assert ical_put(srv, carol["calpath"] + uid + ".ics", carol, meeting(uid, carol["email"], *people)).status_code == 201
+    bpath = bob["calpath"] + uid + ".ics"
+    assert ical_put(srv, bpath, bob, meeting(uid, carol["email"], *people)).status_code == 201
+    before = dav(srv, "GET", bpath, bob).text
+    forged = meeting(uid, bob["email"], (bob["email"], "NEEDS-ACTION"), (dave["email"], "ACCEPTED"))
+    assert ical_put(srv, dave["calpath"] + uid + ".ics", dave, forged).status_code == 201
+    assert dav(srv, "GET", bpath, bob).text == before
+    assert not [d for d in inbox(srv, bob).values() if "METHOD:REPLY" in d]  # only carol's invitation
+
+
 def test_schedule_agent_client_on_the_organizer_sends_nothing(srv):
     alice, bob = dav_member(srv), dav_member(srv)
     uid = new_uid()
