@@ -131,9 +131,11 @@ static void dispatch(struct server *s, struct req *r)
 		return;
 	}
 	int rc = router_match(r->method, r->path, r, allow, sizeof allow);
-	/* GET of a path that routes only other methods (PROPFIND / for CalDAV
-	 * discovery) is still the web app's */
-	if (rc && (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")) && strncmp(r->path, "/api/", 5) &&
+	/* GET of a path that is no route is the web app's (its pages); so is GET
+	 * of "/", which routes PROPFIND for CalDAV discovery. Any other route
+	 * answers 405 to a method it does not take, as HTTP wants */
+	if ((rc == E_NOTFOUND || (rc && !strcmp(r->path, "/"))) &&
+	    (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")) && strncmp(r->path, "/api/", 5) &&
 	    static_serve(r, s->cfg.web_dir) == 0) {
 		r->static_file = 1;
 		return;

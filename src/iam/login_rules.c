@@ -17,6 +17,7 @@
 #include "iam/language.h"
 #include "iam/app_passwords.h"
 #include "iam/password.h"
+#include "iam/throttle.h"
 #include "iam/users.h"
 #include "notify/outbox_worker.h"
 #include "notify/templates.h"
@@ -180,6 +181,11 @@ static int reset_confirm(struct req *r)
 	u.locked_until = 0;
 	u.updated_at = clock_now();
 	act_as(r, &u);
+	/* the address is proven from this network, as a right password would be:
+	 * its sign-in pair starts again (the address's own count only drains) */
+	struct throttle th;
+	if ((rc = throttle_check(r, db, u.email, clock_now(), &th)) || (rc = throttle_success(db, &th)))
+		goto fail;
 	/* a reset is made without the current password: app passwords go with it */
 	if ((rc = store_user_update(db, &u)) || (rc = store_session_delete_user(db, u.account_id, u.id, NULL)) ||
 	    (rc = app_passwords_revoke_user(r, db, &u, "password_reset")) ||

@@ -50,6 +50,16 @@ static int set_password(struct req *r)
 	    (rc = jin_string(r, in, "password", JIN_OPTIONAL, PASSWORD_MAX + 1, &pw)) ||
 	    (rc = jin_bool(r, in, "must_change_password", JIN_OPTIONAL, &must_change)))
 		return rc;
+	struct db *db = store_db();
+	if (!db)
+		return E_DB;
+	struct user u;
+	/* another account's user, or none, is not found whatever the body says */
+	rc = ids_valid(id, "usr") ? store_user_get(db, r->who.account_id, id, &u) : E_NOTFOUND;
+	if (rc == E_NOTFOUND)
+		return resp_problemf(r, 404, "not-found", "no user '%.40s' in this account", id);
+	if (rc)
+		return rc;
 	int set = !strcmp(action, "set"), generate = !strcmp(action, "generate"), link = !strcmp(action, "send_link");
 	if (!set && !generate && !link)
 		return resp_field_error(r, "action", "action is set, generate or send_link");
@@ -61,10 +71,6 @@ static int set_password(struct req *r)
 	if (!strcmp(id, r->who.user_id))
 		return resp_problem(r, 409, "self",
 				    "change your own password on your account page, with your current one");
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	struct user u;
 	if ((rc = store_begin(db, 1)))
 		return rc;
 	rc = ids_valid(id, "usr") ? store_user_get(db, r->who.account_id, id, &u) : E_NOTFOUND;
