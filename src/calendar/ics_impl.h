@@ -30,6 +30,10 @@ const char *ics_zone_id(const char *tzid); /* its IANA name ("UTC" for UTC), NUL
 int64_t ics_zone_local(icaltimezone *z, int y, int mo, int d, int h, int mi, int s); /* z NULL: UTC */
 void ics_zone_split(icaltimezone *z, int64_t t, struct icaltimetype *out); /* UTC -> wall fields */
 int64_t ics_days_from_civil(int y, int m, int d);
+/* *out = the instant of property p's time t in UTC seconds, by its TZID (a
+ * DATE: its day at 00:00 UTC; a floating time as UTC when floating_as_utc);
+ * -1 for no time, an unknown zone, or a floating time otherwise */
+int ics_prop_instant(icalproperty *p, struct icaltimetype t, int floating_as_utc, int64_t *out);
 
 /* parsing (ics_parse.c): logical lines keep the caller's line numbers */
 struct ics_lline {

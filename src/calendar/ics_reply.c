@@ -47,16 +47,10 @@ static int64_t rid_of(icalcomponent *c)
 	if (!p)
 		return 0;
 	struct icaltimetype t = icalproperty_get_recurrenceid(p);
-	if (icaltime_is_null_time(t))
+	int64_t v;
+	if (ics_prop_instant(p, t, 1, &v))
 		return 0;
-	if (t.is_date)
-		return ics_days_from_civil(t.year, t.month, t.day) * 86400;
-	icaltimezone *z = NULL;
-	icalparameter *tz = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
-	if (tz && !(z = ics_zone(icalparameter_get_tzid(tz))))
-		return 0;
-	int64_t v = ics_zone_local(icaltime_is_utc(t) ? NULL : z, t.year, t.month, t.day, t.hour, t.minute, t.second);
-	return v ? v : 1; /* 0 means "the master" */
+	return v || t.is_date ? v : 1; /* 0 means "the master" */
 }
 
 static char *partstat_of(icalproperty *p)

@@ -150,21 +150,21 @@ void ics_fb_request_free(struct ics_fb_request *q)
 	memset(q, 0, sizeof *q);
 }
 
-static int64_t utc_of(icalproperty *p, struct icaltimetype t)
+int ics_prop_instant(icalproperty *p, struct icaltimetype t, int floating_as_utc, int64_t *out)
 {
-	(void)p;
 	if (icaltime_is_null_time(t))
-		return 0;
+		return -1;
 	if (t.is_date)
-		return ics_days_from_civil(t.year, t.month, t.day) * 86400;
+		return *out = ics_days_from_civil(t.year, t.month, t.day) * 86400, 0;
 	icaltimezone *z = NULL;
 	icalparameter *tz = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
 	if (tz && !(z = ics_zone(icalparameter_get_tzid(tz))))
-		return 0;
+		return -1;
 	int utc = icaltime_is_utc(t);
-	if (!tz && !utc)
-		return 0; /* floating: a free-busy request is in UTC */
-	return ics_zone_local(utc ? NULL : z, t.year, t.month, t.day, t.hour, t.minute, t.second);
+	if (!tz && !utc && !floating_as_utc)
+		return -1;
+	*out = ics_zone_local(utc ? NULL : z, t.year, t.month, t.day, t.hour, t.minute, t.second);
+	return 0;
 }
 
 int ics_parse_fb_request(const char *text, size_t len, struct ics_fb_request *q, struct ics_error *err)
@@ -196,8 +196,11 @@ int ics_parse_fb_request(const char *text, size_t len, struct ics_fb_request *q,
 	q->uid = p && icalproperty_get_uid(p) ? strdup(icalproperty_get_uid(p)) : NULL;
 	icalproperty *ps = icalcomponent_get_first_property(fb, ICAL_DTSTART_PROPERTY);
 	icalproperty *pe = icalcomponent_get_first_property(fb, ICAL_DTEND_PROPERTY);
-	q->start = ps ? utc_of(ps, icalproperty_get_dtstart(ps)) : 0;
-	q->end = pe ? utc_of(pe, icalproperty_get_dtend(pe)) : 0;
+	q->start = q->end = 0; /* a free-busy request is in UTC: a floating time is none */
+	if (ps && ics_prop_instant(ps, icalproperty_get_dtstart(ps), 0, &q->start))
+		q->start = 0;
+	if (pe && ics_prop_instant(pe, icalproperty_get_dtend(pe), 0, &q->end))
+		q->end = 0;
 	if (!q->start || !q->end || q->end <= q->start) {
 		ics_err(err, 0, "DTSTART", "a free-busy request has DTSTART and a later DTEND, in UTC");
 		goto out;
