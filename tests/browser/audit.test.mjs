@@ -46,6 +46,10 @@ test('entries say what changed, before → after, in the user’s zone', { timeo
 	const tokyo = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
 		.format(new Date(iso)).replace(',', '');
 	assert.equal((await row.locator('time').textContent()).slice(0, 16), tokyo);
+	// every action is in words, none shown as its code (user.create …)
+	const shown = await page.locator('.audit-table tbody tr td:nth-child(3)').allTextContents();
+	assert.ok(shown.length >= 4, shown.join(' | '));
+	assert.deepEqual(shown.filter((x) => /^[a-z_]+\.[a-z_]+$/.test(x.trim()) || !x.trim()), []);
 	const width = await page.evaluate(() => document.documentElement.scrollWidth);
 	assert.ok(width <= 1366, 'fits 1366 px: ' + width);
 });

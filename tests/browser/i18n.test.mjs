@@ -128,3 +128,67 @@ test('every code the app translates at run time has its text', () => {
 		for (const c of codes) if (!((prefix + c) in STRINGS)) missing.push(prefix + c);
 	assert.deepEqual(missing, []);
 });
+
+// every call of audit_record / audit_record_system in src/: its action (each string of a ?: too),
+// its target type and, for a system entry, its `via`, read from the C source by argument position
+function auditCalls(root) {
+	const calls = [];
+	const cfiles = [];
+	(function walkC(d) {
+		for (const n of readdirSync(d)) {
+			const p = join(d, n);
+			if (statSync(p).isDirectory()) walkC(p);
+			else if (n.endsWith('.c')) cfiles.push(p);
+		}
+	})(join(root, 'src'));
+	for (const f of cfiles) {
+		const text = readFileSync(f, 'utf8');
+		for (const m of text.matchAll(/\baudit_record(_system)?\s*\(/g)) {
+			// the top-level arguments up to the closing parenthesis (strings and nested calls skipped over)
+			const args = [];
+			let depth = 1, cur = '', i = m.index + m[0].length;
+			for (; i < text.length && depth; i++) {
+				const c = text[i];
+				if (c === '"') { const e = text.indexOf('"', i + 1); cur += text.slice(i, e + 1); i = e; continue; }
+				if (c === '(') depth++;
+				if (c === ')' && !--depth) break;
+				if (c === ',' && depth === 1) { args.push(cur.trim()); cur = ''; } else cur += c;
+			}
+			args.push(cur.trim());
+			if (/\bconst char \*action\b/.test(args.join(','))) continue; // the definition itself
+			const sys = !!m[1];
+			// a condition's strcmp(x, "…") compares, it is not what is recorded
+			const strs = (a) => [...(a || '').replace(/\bstrn?cmp\s*\([^()]*\)/g, '').matchAll(/"([^"]*)"/g)].map((x) => x[1]);
+			calls.push({ at: `${relative(root, f)}:${lineOf(text, m.index)}`, actions: strs(args[sys ? 3 : 2]),
+				types: strs(args[sys ? 4 : 3]), via: sys ? strs(args[2]) : [] });
+		}
+	}
+	return calls;
+}
+
+// the audit log shows every action the server writes in words, and offers it in its filter
+test('every action the server records in the audit log has its text', async () => {
+	const { ACTIONS, actionKey, actionText } = await import(pathToFileURL(join(src, 'auditActions.js')).href);
+	const calls = auditCalls(join(here, '..', '..'));
+	assert.ok(calls.length > 50, 'the audit calls were read: ' + calls.length);
+	const bad = [];
+	const offered = new Set(Object.entries(ACTIONS).flatMap(([g, l]) => l.map((a) => `${g}.${a}`)));
+	for (const c of calls) {
+		if (!c.actions.length || !c.types.length) bad.push(`${c.at}: the action or target type is not a string literal`);
+		for (const a of c.actions) {
+			if (!/^[a-z_]+\.[a-z_]+$/.test(a)) bad.push(`${c.at}: "${a}" is not an action code`);
+			if (!(actionKey(a) in STRINGS)) bad.push(`${c.at}: ${a} has no text (${actionKey(a)} in web/src/i18n.js)`);
+			if (!offered.has(a)) bad.push(`${c.at}: ${a} is not in the audit filter (ACTIONS in web/src/auditActions.js)`);
+			if (!(('ttype_' + a.split('.')[0]) in STRINGS)) bad.push(`${c.at}: the group of ${a} has no text (ttype_…)`);
+		}
+		for (const ty of c.types) if (!(('ttype_' + ty) in STRINGS)) bad.push(`${c.at}: target type ${ty} has no text (ttype_${ty})`);
+		for (const v of c.via) if (!(('via_' + v) in STRINGS)) bad.push(`${c.at}: via ${v} has no text (via_${v})`);
+	}
+	for (const v of ['cookie', 'bearer', 'basic', 'system']) if (!(('via_' + v) in STRINGS)) bad.push(`via_${v} missing`);
+	assert.deepEqual(bad, []);
+	// an action this version does not know still reads as words, not as a code
+	assert.equal(actionText('room.archive_all'), 'Room — action “archive all”');
+	assert.equal(actionText('widget.spin'), 'Widget — action “spin”');
+	assert.equal(actionText('reboot'), 'Action “reboot”');
+	assert.equal(actionText('user.create'), 'User created');
+});

@@ -8,42 +8,21 @@ import { t, codeText } from './i18n.js';
 import { Field, FormError, Loading, useLoad, errText } from './ui.jsx';
 import { usePaged, MoreButton } from './users.jsx';
 import { when, userZone, dayStartUtc } from './time.js';
+import { ACTIONS, actionText } from './auditActions.js';
 
 const EXPORT_MAX = 5000;
-// the actions the server writes (src/**: audit_record), grouped by what they act on
-const ACTIONS = {
-	user: ['create', 'update', 'delete', 'suspend', 'invite', 'invitation_accepted', 'email_validated', 'password_change', 'password_reset', 'password_reset_link', 'password_set'],
-	company: ['create', 'rename', 'delete', 'member_add', 'member_remove'],
-	team: ['create', 'update', 'delete', 'member_add', 'member_remove', 'rights'],
-	manager: ['rights', 'teams', 'login_settings'],
-	app: ['create', 'revoke'],
-	app_password: ['create', 'revoke', 'revoke_all'],
-	device: ['create', 'update', 'delete'],
-	setting: ['update', 'reset', 'override', 'override_remove'],
-	room: ['create', 'update', 'delete'],
-	room_display: ['create', 'revoke'],
-	booking: ['approve', 'decline', 'release'],
-	calendar: ['create', 'update', 'delete', 'import'],
-	event: ['create', 'update', 'delete', 'occurrence_update', 'occurrence_cancel'],
-	share: ['create', 'update', 'delete'],
-	public_feed: ['create', 'update', 'rotate', 'delete'],
-	session: ['login_failed'],
-	account: ['create'],
-};
 const IGNORED = ['updated_at', 'etag', 'version'];
 // field names people read, where the app has a word for them (others stay as the API names them)
 const FIELDS = { display_name: 'name', name: 'name', email: 'email', role: 'role', status: 'status', capacity: 'capacity',
 	building: 'building', floor: 'floor', equipment: 'equipment', description: 'description', company_ids: 'companies',
 	rights: 'rights', time_zone: 'timeZone', colour: 'colour', summary: 'summary', location: 'location', parent_id: 'parent',
-	team_ids: 'teamsManaged', category: 'roomCategory', language: 'prefsLanguage' };
+	team_ids: 'teamsManaged', category: 'roomCategory', language: 'prefsLanguage', attendee: 'attendees' };
 // values that are codes, in words
-const VALUES = { role: 'urole_', status: 'ustatus_', kind: 'device_', category: 'category_', language: 'lang_' };
+const VALUES = { role: 'urole_', status: 'ustatus_', kind: 'device_', category: 'category_', language: 'lang_', partstat: 'partstat_' };
 const fieldText = (k) => (FIELDS[k] ? t(FIELDS[k]) : k);
 
-export const actionText = (a) => codeText('act_', a);
-
 function valueText(v, field) {
-	if (typeof v === 'string' && VALUES[field]) return codeText(VALUES[field], v);
+	if (typeof v === 'string' && VALUES[field]) return codeText(VALUES[field], field === 'partstat' ? v.toLowerCase() : v);
 	if (v === null || v === undefined || v === '') return '—';
 	if (typeof v === 'boolean') return v ? t('yes') : t('no');
 	if (Array.isArray(v)) return v.length ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') : '—';
