@@ -229,6 +229,41 @@ test('a delegate approves a pending booking; an administrator declines another',
 	await ap.context().close();
 });
 
+test('a room with more pending bookings than a page shows the later ones after “Load more”', { timeout: 120000 }, async () => {
+	// the approval list reads 100 bookings a page (the API's limit): 105 events, 10 minutes each
+	const room = await admin.call('POST', '/api/v1/rooms', { name: 'Busy room', capacity: 2, rules: { approval: true } });
+	assert.equal(room.status, 201, JSON.stringify(room.body));
+	const b = await apiSession(srv.url, 'bob@example.org', USER_PW);
+	const cal = await b.call('POST', '/api/v1/calendars', { name: 'Bob busy', time_zone: 'UTC' });
+	assert.equal(cal.status, 201, JSON.stringify(cal.body));
+	const day = new Date(Date.now() + 2 * 86400000).toISOString().slice(0, 10);
+	const hhmm = (m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+	for (let i = 1; i <= 105; i++) {
+		const r = await b.call('POST', `/api/v1/calendars/${cal.body.id}/events`, { summary: `Slot ${String(i).padStart(3, '0')}`,
+			start: `${day}T${hhmm(i * 10)}:00`, end: `${day}T${hhmm(i * 10 + 10)}:00`, room_ids: [room.body.id] });
+		assert.equal(r.status, 201, JSON.stringify(r.body));
+		assert.equal(r.body.bookings[0].status, 'pending');
+	}
+	const page = await adminPage();
+	await page.goto(srv.url + '/rooms/' + room.body.id);
+	const sec = page.locator('section', { has: page.getByRole('heading', { name: 'Waiting for approval' }) });
+	const rows = sec.locator('tbody tr');
+	await sec.getByRole('row', { name: /Slot 100/ }).waitFor();
+	assert.equal(await rows.count(), 100);
+	assert.equal(await sec.getByRole('row', { name: /Slot 101/ }).count(), 0);
+	await sec.getByRole('button', { name: 'Load more' }).click();
+	await sec.getByRole('row', { name: /Slot 105/ }).waitFor();
+	assert.equal(await rows.count(), 105);
+	await sec.getByRole('button', { name: 'Load more' }).waitFor({ state: 'detached' });
+	// a decision reads the list again from its first page (the approved booking is still on it)
+	await sec.getByRole('button', { name: 'Approve Slot 001' }).click();
+	await sec.getByRole('status').filter({ hasText: 'Approved: Slot 001' }).waitFor();
+	await sec.getByRole('row', { name: /Slot 001/ }).waitFor({ state: 'detached' });
+	await sec.getByRole('button', { name: 'Load more' }).waitFor();
+	assert.equal(await rows.count(), 99);
+	await page.context().close();
+});
+
 test('technicians see rooms read-only', { timeout: 60000 }, async () => {
 	assert.ok(roomId, 'the first test made the room');
 	const mk = await admin.call('POST', '/api/v1/users', { email: 'theo@example.org', display_name: 'Theo Tech', role: 'technician',

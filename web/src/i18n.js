@@ -562,6 +562,7 @@ const S = {
 	pendingApprovals: ['Waiting for approval', 'En attente d’approbation', 'Ожидают одобрения'],
 	pendingHint: ['Bookings of the next three months; a decision covers every occurrence of the meeting.', 'Réservations des trois prochains mois ; une décision vaut pour toutes les occurrences de la réunion.', 'Бронирования на три месяца вперёд; решение действует на все повторения встречи.'],
 	noPending: ['No booking is waiting.', 'Aucune réservation en attente.', 'Нет ожидающих бронирований.'],
+	noPendingYet: ['None of the bookings read so far is waiting: load more to see the later ones.', 'Aucune des réservations lues jusqu’ici n’est en attente : chargez-en plus pour voir les suivantes.', 'Среди загруженных бронирований ожидающих нет: загрузите ещё, чтобы увидеть следующие.'],
 	organizer: ['Organizer', 'Organisateur', 'Организатор'],
 	andMore: ['and {n} more', 'et {n} autres', 'и ещё {n}'],
 	approve: ['Approve', 'Approuver', 'Одобрить'],

@@ -9,6 +9,7 @@ import { t, codeText } from './i18n.js';
 import { Field, FormError, Link, Loading, Check, useForm, useLoad, confirmAction, navigate, errText } from './ui.jsx';
 import { when, userZone } from './time.js';
 import { RulesEditor, DelegatesEditor, rulesState, rulesToSend } from './roomRules.jsx';
+import { usePaged, MoreButton } from './users.jsx';
 
 const roomUrl = (id) => '/api/v1/rooms/' + encodeURIComponent(id);
 const tagsText = (list) => (list || []).join(', ');
@@ -281,20 +282,24 @@ function Displays({ room, ro }) {
 
 const isoDay = (d) => d.toISOString().slice(0, 10);
 
+// bookings per page of the approval list: the API pages a room's bookings, "Load more" reads on
+const BOOKINGS_PAGE = 100;
+
 // the pending bookings of the next 92 days (the API's window is at most 93), one row per event:
-// a decision covers every occurrence the event books in the room
+// a decision covers every occurrence the event books in the room. The window is fixed when the
+// page opens (a URL that changed at each render would reload for ever).
 function Approvals({ room, mayDecide }) {
 	const base = roomUrl(room.id) + '/bookings';
-	const list = useLoad(() => {
+	const [win] = useState(() => {
 		const from = new Date();
-		const to = new Date(from.getTime() + 92 * 86400000);
-		return get(base + qs({ start: isoDay(from), end: isoDay(to) }));
-	}, [base]);
+		return { start: isoDay(from), end: isoDay(new Date(from.getTime() + 92 * 86400000)) };
+	});
+	const list = usePaged(base + qs({ ...win, limit: BOOKINGS_PAGE }), [base]);
 	const [busy, setBusy] = useState('');
 	const [err, setErr] = useState({ id: '', text: '' });
 	const [done, setDone] = useState('');
 	const groups = [];
-	for (const b of (list.data && list.data.items) || []) {
+	for (const b of list.items) {
 		if (b.status !== 'pending') continue;
 		const g = groups.find((x) => x.event_id === b.event_id);
 		if (g) g.n++; else groups.push({ ...b, n: 1 });
@@ -308,13 +313,13 @@ function Approvals({ room, mayDecide }) {
 			list.reload();
 		} catch (e) { setErr({ id: b.id, text: errText(e) }); } finally { setBusy(''); }
 	}
-	const tz = list.data && list.data.tzid;
+	const tz = list.tzid;
 	return (
 		<section class="panel" aria-labelledby="ap-h">
 			<h2 id="ap-h">{t('pendingApprovals')}</h2>
 			<p class="hint">{t('pendingHint')}{tz ? ` (${tz})` : ''}</p>
 			{done && <p role="status" class="ok">{done}</p>}
-			{list.loading && !list.data ? <Loading /> : <>
+			{list.loading && !list.items.length ? <Loading /> : <>
 				<FormError text={list.error} />
 				{groups.length ? <table aria-label={t('pendingApprovals')}>
 					<thead><tr><th>{t('summary')}</th><th>{t('organizer')}</th><th>{t('when')}</th>{mayDecide && <th><span class="sr">{t('actions')}</span></th>}</tr></thead>
@@ -331,7 +336,8 @@ function Approvals({ room, mayDecide }) {
 							{err.id === b.id && <div class="error" role="alert">{err.text}</div>}</td>}
 						</tr>))}
 					</tbody>
-				</table> : <p>{t('noPending')}</p>}
+				</table> : <p>{list.cursor ? t('noPendingYet') : t('noPending')}</p>}
+				<MoreButton p={list} />
 			</>}
 		</section>
 	);

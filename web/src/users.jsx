@@ -25,7 +25,9 @@ export function usePaged(url, deps) {
 			setExtra((x) => ({ items: [...x.items, ...d.items], cursor: d.next_cursor, busy: false, error: '' }));
 		} catch (e) { setExtra((x) => ({ ...x, busy: false, error: errText(e) })); }
 	}
-	return { items, cursor, more, loading: first.loading, error: first.error || extra.error, busy: extra.busy, reload: first.reload };
+	// tzid: the zone a page of room bookings gives its times in (the same on every page)
+	return { items, cursor, more, loading: first.loading, error: first.error || extra.error, busy: extra.busy, reload: first.reload,
+		tzid: first.data && first.data.tzid };
 }
 
 export function MoreButton({ p }) {

@@ -54,13 +54,24 @@ export function roomCalendars(shown) {
 	return shown.map((r) => ({ id: ROOM_SOURCE + r.id, roomId: r.id, name: r.name, colour: roomColour(r.id), role: 'room', fetch: fetchRoomBookings }));
 }
 
+// pages of (at most 1,000) bookings read for one view: a month of a room booked every few minutes
+const SCHEDULE_PAGES = 20;
+
 async function fetchRoomBookings(cal, range, viewTz) {
 	const start = isoUtc(fromWall(range.start.valueOf(), viewTz));
 	const end = isoUtc(fromWall(range.end.valueOf(), viewTz));
-	let d;
-	try { d = await get('/api/v1/rooms/' + encodeURIComponent(cal.roomId) + '/bookings' + qs({ start, end })); }
-	catch (e) { if (e instanceof ApiError && e.status === 404) return []; throw e; } // a room deleted since it was shown
-	return (d.items || []).map((b) => {
+	// every page of the window (the API pages a room's bookings), at most SCHEDULE_PAGES of them
+	const url = '/api/v1/rooms/' + encodeURIComponent(cal.roomId) + '/bookings';
+	const items = [];
+	let d, cursor = null;
+	try {
+		for (let n = 0; n < SCHEDULE_PAGES; n++) {
+			d = await get(url + qs({ start, end, cursor }));
+			items.push(...(d.items || []));
+			if (!(cursor = d.next_cursor)) break;
+		}
+	} catch (e) { if (e instanceof ApiError && e.status === 404) return []; throw e; } // a room deleted since it was shown
+	return items.map((b) => {
 		const pending = b.status === 'pending';
 		const subject = b.summary === 'Booked' ? t('roomBooked') : (b.summary || t('untitled'));
 		return {
