@@ -51,3 +51,13 @@ int access_company_sees(struct req *r, struct db *db, const char (*ids)[ID_MAX],
 				return 0;
 	return E_NOTFOUND;
 }
+
+int access_user_sees(struct req *r, struct db *db, const char *user_id)
+{
+	if (!access_company_scope(r) || !strcmp(user_id, r->who.user_id))
+		return 0;
+	char ids[64][ID_MAX];
+	int n = 0;
+	int rc = store_user_companies(db, r->who.account_id, user_id, ids, 64, &n);
+	return rc ? rc : access_company_sees(r, db, (const char(*)[ID_MAX])ids, n);
+}

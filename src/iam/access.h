@@ -13,7 +13,8 @@ int access_read_admin(struct req *r);  /* read it (admin, manager, technician, a
 int access_is(const struct req *r, const char *role);
 
 /* Company scope: every role but admin sees only the companies it belongs to,
- * and the users and devices of those companies. NULL for admins (everything),
+ * and the users (managers, team members), devices, API managers' applications
+ * and audit entries of those companies. NULL for admins (everything),
  * else the caller's user id, for the store's member_of filters. */
 const char *access_company_scope(const struct req *r);
 struct db;
@@ -22,5 +23,9 @@ struct db;
  * caller answers as 404, as if it did not exist, so that another company's
  * objects do not show by a 403; a store error as it is */
 int access_company_sees(struct req *r, struct db *db, const char (*ids)[ID_MAX], int n);
+/* the same for a user of the account: 0 when the caller is an admin, is
+ * that user or shares a company with them; E_NOTFOUND when not (nothing
+ * answered: the caller says what is not found) */
+int access_user_sees(struct req *r, struct db *db, const char *user_id);
 
 #endif

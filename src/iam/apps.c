@@ -145,6 +145,8 @@ static int list(struct req *r)
 	}
 	if (!all)
 		f.owner_id = r->who.user_id;
+	/* technicians: only the applications of API managers of their companies (iam/access.h) */
+	f.member_of = access_company_scope(r);
 	if (cursor && *cursor && parse_cursor(cursor, &f))
 		return resp_problem(r, 400, "invalid-query", "the cursor is not one this server issued");
 	if (limit) { /* present but empty is an error too */
@@ -196,6 +198,11 @@ static int show(struct req *r)
 		return rc;
 	if (!all && strcmp(a.owner_id, r->who.user_id))
 		return resp_problem(r, 403, "forbidden", "this application belongs to another API manager");
+	/* an API manager of none of the caller's companies: as if there were no such application */
+	if ((rc = access_user_sees(r, db, a.owner_id)) == E_NOTFOUND)
+		return not_found(r, id);
+	if (rc)
+		return rc;
 	return resp_json(r, 200, app_json(&a));
 }
 

@@ -88,7 +88,7 @@ static int list(struct req *r)
 		return resp_problem(r, 403, "forbidden", "only administrators and technicians may read the audit log");
 	struct audit_filter f = {.q = req_query(r, "q"), .action = req_query(r, "action"),
 				 .actor_id = req_query(r, "actor"), .target_id = req_query(r, "target"),
-				 .limit = 50};
+				 .member_of = access_company_scope(r), .limit = 50};
 	const char *since = req_query(r, "since"), *until = req_query(r, "until"),
 		   *limit = req_query(r, "limit"), *cursor;
 	if ((f.q && strlen(f.q) > 200) || (f.action && strlen(f.action) > 100) ||

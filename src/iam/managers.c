@@ -39,11 +39,15 @@ static const char *tab_of(const char *role)
 	return NULL;
 }
 
-/* the manager of the path's {id}: an admin, manager or API manager of this account */
+/* the manager of the path's {id}: an admin, manager or API manager of this
+ * account, sharing a company with the caller unless the caller is an admin */
 static int load(struct req *r, struct db *db, struct user *u)
 {
 	const char *id = req_param(r, "id");
 	int rc = ids_valid(id, "usr") ? store_user_get(db, r->who.account_id, id, u) : E_NOTFOUND;
+	/* a manager of none of the caller's companies is not there for them (iam/access.h) */
+	if (!rc && tab_of(u->role))
+		rc = access_user_sees(r, db, u->id);
 	if (rc == E_NOTFOUND || (!rc && !tab_of(u->role))) {
 		resp_problemf(r, 404, "not-found",
 			      "no administrator, manager or API manager '%.40s' in this account", id);
@@ -156,7 +160,7 @@ static int list(struct req *r)
 	if (q && strlen(q) > 200)
 		return resp_problem_ext(r, 400, "invalid-query", "q is too long (at most 200 characters)",
 					json_pack("{s:s}", "field", "q"));
-	struct user_filter f = {.q = q, .role = role, .limit = limit + 1};
+	struct user_filter f = {.q = q, .role = role, .limit = limit + 1, .member_of = access_company_scope(r)};
 	if (cursor && *cursor && (rc = cursor_decode(r, cursor, &f.after_email)))
 		return rc;
 	struct db *db = store_db();

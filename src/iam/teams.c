@@ -188,6 +188,15 @@ static int show(struct req *r)
 	json_t *ms = json_array();
 	for (int i = 0; i < nm; i++) {
 		struct user u;
+		/* managers of none of the caller's companies are left out (iam/access.h) */
+		rc = access_user_sees(r, db, managers[i]);
+		if (rc == E_NOTFOUND)
+			continue;
+		if (rc) {
+			json_decref(out);
+			json_decref(ms);
+			return rc;
+		}
 		if (!store_user_get(db, t.account_id, managers[i], &u))
 			json_array_append_new(ms, json_pack("{s:s, s:s, s:s, s:s}", "id", u.id, "email",
 							    u.email, "display_name", u.display_name,
@@ -410,8 +419,16 @@ static int members(struct req *r)
 		struct user *u = arena_alloc(r->arena, sizeof *u);
 		if (store_user_get(db, t.account_id, ids[i], u))
 			continue;
+		last = u->email; /* the cursor goes past members left out as well */
+		/* members of none of the caller's companies are left out (iam/access.h) */
+		rc = access_user_sees(r, db, u->id);
+		if (rc == E_NOTFOUND)
+			continue;
+		if (rc) {
+			json_decref(items);
+			return rc;
+		}
 		json_array_append_new(items, users_json(db, u));
-		last = u->email;
 	}
 	return resp_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
 					   n == MEMBERS_MAX && last ? json_string(last) : json_null()));

@@ -87,14 +87,19 @@ int store_app_list(struct db *db, const char *account_id, const struct app_filte
 {
 	const char *owner = f->owner_id ? f->owner_id : "";
 	const char *after = f->after_id ? f->after_id : "";
+	const char *member = f->member_of ? f->member_of : "";
 	struct db_rows *r;
 	int rc = db_query(db, &r,
 			  "SELECT " APP_COLS APP_FROM " WHERE a.account_id = ?"
 			  " AND (? = '' OR a.owner_id = ?)"
+			  " AND (? = '' OR a.owner_id = ? OR EXISTS (SELECT 1 FROM user_companies c"
+			  "      JOIN user_companies m ON m.account_id = c.account_id AND m.company_id = c.company_id"
+			  "      WHERE c.account_id = a.account_id AND c.user_id = a.owner_id AND m.user_id = ?))"
 			  " AND (? = '' OR a.created_at > ? OR (a.created_at = ? AND a.id > ?))"
 			  " ORDER BY a.created_at, a.id LIMIT ?",
-			  "issssiisd", now, account_id, owner, owner, after, f->after_created_at,
-			  f->after_created_at, after, f->limit > 0 && f->limit < max ? f->limit : max);
+			  "isssssssiisd", now, account_id, owner, owner, member, member, member, after,
+			  f->after_created_at, f->after_created_at, after,
+			  f->limit > 0 && f->limit < max ? f->limit : max);
 	if (rc)
 		return rc;
 	*n = 0;

@@ -47,6 +47,7 @@ struct app_token_auth {
 
 struct app_filter {
 	const char *owner_id;       /* NULL: every owner */
+	const char *member_of;      /* only owners sharing a company with this user (NULL: all) */
 	int64_t after_created_at;   /* cursor: rows after (created_at, id) */
 	const char *after_id;       /* NULL: from the start */
 	int limit;

@@ -36,6 +36,7 @@ int store_audit_list(struct db *db, const char *account_id, const struct audit_f
 		else
 			action_exact = f->action;
 	}
+	const char *member = f->member_of ? f->member_of : "";
 	struct db_rows *r;
 	int rc = db_query(
 		db, &r,
@@ -47,12 +48,30 @@ int store_audit_list(struct db *db, const char *account_id, const struct audit_f
 		" AND (? = '' OR action LIKE ? ESCAPE '\\')"
 		" AND (? = '' OR actor_id = ?)"
 		" AND (? = '' OR target_id = ?)"
+		" AND (? = '' OR COALESCE(target_type, '') NOT IN ('user', 'company', 'device', 'app')"
+		"      OR (target_type = 'user' AND (target_id = ? OR EXISTS (SELECT 1 FROM user_companies c"
+		"          JOIN user_companies m ON m.account_id = c.account_id AND m.company_id = c.company_id"
+		"          WHERE c.account_id = audit_log.account_id AND c.user_id = audit_log.target_id"
+		"          AND m.user_id = ?)))"
+		"      OR (target_type = 'company' AND EXISTS (SELECT 1 FROM user_companies m"
+		"          WHERE m.account_id = audit_log.account_id AND m.company_id = audit_log.target_id"
+		"          AND m.user_id = ?))"
+		"      OR (target_type = 'device' AND EXISTS (SELECT 1 FROM device_companies d"
+		"          JOIN user_companies m ON m.account_id = d.account_id AND m.company_id = d.company_id"
+		"          WHERE d.account_id = audit_log.account_id AND d.device_id = audit_log.target_id"
+		"          AND m.user_id = ?))"
+		"      OR (target_type = 'app' AND EXISTS (SELECT 1 FROM apps a JOIN user_companies c"
+		"          ON c.account_id = a.account_id AND c.user_id = a.owner_id"
+		"          JOIN user_companies m ON m.account_id = c.account_id AND m.company_id = c.company_id"
+		"          WHERE a.account_id = audit_log.account_id AND a.id = audit_log.target_id"
+		"          AND m.user_id = ?)))"
 		" AND (? = 0 OR at >= ?) AND (? = 0 OR at < ?)"
 		" AND (? = 0 OR at < ? OR (at = ? AND id < ?))"
 		" ORDER BY at DESC, id DESC LIMIT ?",
-		"sssssssssssssiiiiiiisd", account_id, q, q, q, q, action_exact, action_exact, action_prefix,
-		action_prefix, f->actor_id ? f->actor_id : "", f->actor_id ? f->actor_id : "",
-		f->target_id ? f->target_id : "", f->target_id ? f->target_id : "", f->since_us, f->since_us,
+		"sssssssssssssssssssiiiiiiisd", account_id, q, q, q, q, action_exact, action_exact,
+		action_prefix, action_prefix, f->actor_id ? f->actor_id : "", f->actor_id ? f->actor_id : "",
+		f->target_id ? f->target_id : "", f->target_id ? f->target_id : "", member, member, member,
+		member, member, member, f->since_us, f->since_us,
 		f->until_us, f->until_us, f->before_at, f->before_at, f->before_at,
 		f->before_id ? f->before_id : "", f->limit);
 	if (rc)

@@ -29,6 +29,10 @@ struct audit_filter {
 	const char *action;    /* exact action, or a prefix ending in '.' ("user.") */
 	const char *actor_id;
 	const char *target_id;
+	/* only entries this user may see: those about users, devices, companies and
+	 * applications (by their owner) of a company of theirs, and about things that
+	 * belong to no company (NULL: all) */
+	const char *member_of;
 	int64_t since_us, until_us; /* 0 = open */
 	int64_t before_at;     /* cursor: entries strictly before (before_at, before_id) */
 	const char *before_id;

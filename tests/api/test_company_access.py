@@ -115,3 +115,105 @@ def test_joining_a_company_opens_it_and_leaving_closes_it(srv, world):
     assert world["Y"] in ids(c.get("/api/v1/companies"))
     assert a.delete("/api/v1/companies/%s/members/%s" % (world["Y"], u["id"])).status_code == 204
     not_there(c.get("/api/v1/devices/" + world["dY"]["id"]))
+
+
+# ---------------------------------------------------------------- managers, teams, applications, audit
+# The same scope for what the administration pages show about people:
+# managers (and the teams they manage), a team's members and managers, API
+# managers' applications and the audit log's entries about another company's
+# users, devices, company and applications.
+@pytest.fixture(scope="module")
+def people(srv, world):
+    admin, cx, cy = world["admin"], world["X"], world["Y"]
+    p = {}
+    p["mX"], _ = srv.make_user(admin, "manager", company_ids=[cx])
+    p["mY"], _ = srv.make_user(admin, "manager", company_ids=[cy])
+    p["tX"], _ = srv.make_user(admin, "technician", company_ids=[cx])
+    p["tY"], _ = srv.make_user(admin, "technician", company_ids=[cy])
+    r = admin.post("/api/v1/teams", json={"name": uniq("Scope team ")})
+    assert r.status_code == 201, r.text
+    p["team"] = r.json()["id"]
+    for m in ("mX", "mY"):
+        r = admin.put("/api/v1/managers/%s/teams" % p[m]["id"], json={"team_ids": [p["team"]]})
+        assert r.status_code == 200, r.text
+    for t in ("tX", "tY"):
+        r = admin.put("/api/v1/teams/%s/members/%s" % (p["team"], p[t]["id"]))
+        assert r.status_code == 204, r.text
+    for key, company in (("apiX", cx), ("apiY", cy)):
+        u, _ = srv.make_user(admin, "api_manager", company_ids=[company])
+        r = srv.login_as(u).post("/api/v1/apps", json={"name": uniq("Scope app ")})
+        assert r.status_code == 201, r.text
+        p[key] = r.json()["id"]
+    return p
+
+
+def manager_ids(c, tab="team_managers"):
+    seen, cursor = set(), None
+    while True:
+        r = c.get("/api/v1/managers", params=dict(tab=tab, limit=2, **({"cursor": cursor} if cursor else {})))
+        assert r.status_code == 200, r.text
+        seen |= {i["id"] for i in r.json()["items"]}
+        cursor = r.json()["next_cursor"]
+        if not cursor:
+            return seen
+
+
+@pytest.mark.parametrize("role", SCOPED)
+def test_managers_of_another_company_are_not_there(world, people, role):
+    _, c = world["callers"][role]
+    mx, my = people["mX"]["id"], people["mY"]["id"]
+    seen = manager_ids(c)
+    assert mx in seen and my not in seen
+    # nor by searching for them
+    r = c.get("/api/v1/managers", params={"tab": "team_managers", "q": people["mY"]["email"]})
+    assert r.status_code == 200 and r.json()["items"] == [], r.text
+    for path in ("/api/v1/managers/%s", "/api/v1/managers/%s/effective-rights?team=" + people["team"]):
+        assert c.get(path % mx).status_code == 200, path
+        not_there(c.get(path % my))
+        a, b = c.get(path % my).json(), c.get(path % ("usr_" + "3" * 20)).json()
+        assert (a["status"], a["type"], a["title"]) == (b["status"], b["type"], b["title"])
+
+
+@pytest.mark.parametrize("role", SCOPED)
+def test_a_teams_members_and_managers_of_another_company_are_left_out(world, people, role):
+    _, c = world["callers"][role]
+    r = c.get("/api/v1/teams/" + people["team"])
+    assert r.status_code == 200, r.text
+    managers = {m["id"] for m in r.json()["managers"]}
+    assert people["mX"]["id"] in managers and people["mY"]["id"] not in managers
+    members = ids(c.get("/api/v1/teams/%s/members" % people["team"]))
+    assert people["tX"]["id"] in members and people["tY"]["id"] not in members
+
+
+def test_technicians_see_the_applications_of_their_companies_only(world, people):
+    _, c = world["callers"]["technician"]
+    apps = ids(c.get("/api/v1/apps"))
+    assert people["apiX"] in apps and people["apiY"] not in apps
+    assert c.get("/api/v1/apps/" + people["apiX"]).status_code == 200
+    not_there(c.get("/api/v1/apps/" + people["apiY"]))
+
+
+def test_the_audit_log_shows_technicians_their_companies_only(world, people):
+    _, c = world["callers"]["technician"]
+    def targets(**params):
+        seen, cursor = set(), None
+        while True:
+            r = c.get("/api/v1/audit", params=dict(params, limit=200, **({"cursor": cursor} if cursor else {})))
+            assert r.status_code == 200, r.text
+            seen |= {(i["target"] or {}).get("id") for i in r.json()["items"]}
+            cursor = r.json()["next_cursor"]
+            if not cursor:
+                return seen
+    seen = targets()
+    for k in ("uX", "dX"):
+        assert world[k]["id"] in seen, k
+    assert world["X"] in seen and people["apiX"] in seen and people["team"] in seen
+    for k in ("uY", "dY"):
+        assert world[k]["id"] not in seen, k
+    assert world["Y"] not in seen and people["apiY"] not in seen and people["mY"]["id"] not in seen
+    # asking for them by id or by name finds nothing either
+    assert targets(target=world["uY"]["id"]) == set()
+    assert targets(q=world["uY"]["email"]) == set()
+    # administrators see every entry
+    a = world["admin"].get("/api/v1/audit", params={"target": world["uY"]["id"]}).json()["items"]
+    assert a, "the admin sees the entry"
