@@ -87,6 +87,7 @@ class Server:
         self.accounts = {}
         self.proc = None
         self.sink = None
+        self.smtp = True  # False: served without --smtp (mail is held), and no sink
         self.log_path = os.path.join(tmp, "server.log")
 
     def db_args(self):
@@ -111,10 +112,11 @@ class Server:
         self.accounts[key] = {"admin_email": admin, "password": PASSWORD, "id": account_id}
 
     def start(self):
-        self.sink = subprocess.Popen(
-            ["/usr/bin/python3", os.path.join(ROOT, "scripts", "smtp_sink.py"),
-             str(self.smtp_port), self.mail_dir],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if self.smtp:
+            self.sink = subprocess.Popen(
+                ["/usr/bin/python3", os.path.join(ROOT, "scripts", "smtp_sink.py"),
+                 str(self.smtp_port), self.mail_dir],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.add_account("A", "Account A")
         self.add_account("B", "Account B")
         env = dict(os.environ)
@@ -122,7 +124,7 @@ class Server:
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [BIN, "serve", "--data", self.data, "--listen", "127.0.0.1:%d" % self.port,
-             "--smtp", "smtp://127.0.0.1:%d" % self.smtp_port, "--public-url", self.url,
+             *(["--smtp", "smtp://127.0.0.1:%d" % self.smtp_port] if self.smtp else []), "--public-url", self.url,
              "--web-dir", os.path.join(ROOT, "web", "dist"), *self.db_args()],
             stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.time() + 30
@@ -312,11 +314,13 @@ class OwnServer(Server):
 
 class Node(OwnServer):
     """A second convene process on the database of `of` (another node of the
-    same installation), with its own port and its own SMTP sink."""
+    same installation), with its own port and its own SMTP sink (none, and no
+    mail server configured, with smtp=False)."""
 
-    def __init__(self, of, tmp):
+    def __init__(self, of, tmp, smtp=True):
         Server.__init__(self, tmp)
         self.data, self.own_db, self.accounts = of.data, of.own_db, of.accounts
+        self.smtp = smtp
 
     def add_account(self, key, name):
         pass  # the accounts are those of `of`

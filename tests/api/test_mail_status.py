@@ -3,27 +3,12 @@ is on its way, waits for a mail server (none configured) or is being
 retried (deliveries fail); GET /api/v1/mail-status tells administrators the
 same with the queue's size, age and last error. The share mails name the
 role and what it allows, the ICS address, and link to pages that exist."""
-import os
-import shutil
-import subprocess
-import tempfile
-import time
-
 import requests
 
 from calutil import new_calendar
-from conftest import BIN, ROOT, Client, OwnServer, free_port, problem, uniq
+from conftest import uniq
+from mailutil import MailDown, wait_until
 from sharing import INVITE, share
-
-
-def wait_until(what, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        got = what()
-        if got:
-            return got
-        time.sleep(0.2)
-    raise AssertionError("not within %s s" % timeout)
 
 
 def test_share_mails_name_the_role_and_the_ics_address(srv, admin):
@@ -66,11 +51,8 @@ def test_share_mail_in_the_recipients_language(srv, admin):
 
 
 def test_mail_that_cannot_leave_is_said_so():
-    a = OwnServer(tempfile.mkdtemp(prefix="convene-mailstatus-"))
-    held = None
-    try:
-        a.start()
-        a.stop_sink()  # the mail server is down from now on
+    with MailDown("convene-mailstatus-") as m:
+        a = m.main  # its mail server is down from now on
         admin = a.admin("A")
         owner, _ = a.make_user(admin, "member")
         oc = a.login_as(owner)
@@ -92,34 +74,11 @@ def test_mail_that_cannot_leave_is_said_so():
         assert a.admin("B").get("/api/v1/mail-status").json()["state"] == "ok"
 
         # a node of the same installation without a mail server: mail is held
-        port = free_port()
-        url = "http://127.0.0.1:%d" % port
-        log = open(os.path.join(a.tmp, "held.log"), "w")
-        held = subprocess.Popen([BIN, "serve", "--data", a.data, "--listen", "127.0.0.1:%d" % port,
-                                 "--public-url", url, "--web-dir", os.path.join(ROOT, "web", "dist"),
-                                 *a.db_args()], stdout=log, stderr=subprocess.STDOUT)
-        wait_until(lambda: _ready(url), 30)
-        h = Client(url)
-        h.login(a.accounts["A"]["admin_email"], a.accounts["A"]["password"])
+        held = m.node(smtp=False)
+        h = held.admin("A")
         b = h.get("/api/v1/mail-status", headers={"Accept-Language": "fr"}).json()
         assert b["state"] == "held" and b["smtp_configured"] is False, b
         assert b["detail"].startswith("No mail server is configured"), b  # the admin's language: en
-        o = Client(url)
-        o.login(owner["email"], a.accounts["A"]["password"])
+        o = held.login_as(owner)
         s = share(o, cal["id"], kind="guest", email="%s@outside.test" % uniq("guest"), role="viewer")
         assert s["mail"]["state"] == "held" and "no mail server" in s["mail"]["detail"], s
-    finally:
-        if held:
-            held.terminate()
-            held.wait(timeout=30)
-        problems, log = a.stop()
-        a.drop()
-        assert not problems, problems
-        shutil.rmtree(a.tmp, ignore_errors=True)
-
-
-def _ready(url):
-    try:
-        return requests.get(url + "/readyz", timeout=1).status_code == 200
-    except requests.RequestException:
-        return False

@@ -2,14 +2,12 @@
 error, and is delivered exactly once when the server comes back, even with
 two nodes of one installation taking messages from the same queue."""
 import re
-import shutil
 import socket
-import tempfile
 import time
 
 import requests
 
-from conftest import Node, OwnServer
+from mailutil import MailDown, wait_until
 
 
 def depth(url):
@@ -25,25 +23,9 @@ def outbox(s, recipients):
                   " WHERE recipient IN (%s) ORDER BY recipient" % quoted)
 
 
-def wait_until(what, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        got = what()
-        if got:
-            return got
-        time.sleep(0.2)
-    raise AssertionError("not within %s s: %s" % (timeout, what.__doc__))
-
-
 def test_mail_waits_for_the_smtp_server_and_each_message_is_delivered_once():
-    a = OwnServer(tempfile.mkdtemp(prefix="convene-outbox-a-"))
-    b = None
-    try:
-        a.start()
-        a.stop_sink()  # both nodes' SMTP servers are down from now on
-        b = Node(a, tempfile.mkdtemp(prefix="convene-outbox-b-"))
-        b.start()
-        b.stop_sink()
+    with MailDown("convene-outbox-") as m:
+        a, b = m.main, m.node()  # both nodes' SMTP servers are down from now on
         admin = a.admin("A")
         users = [a.make_user(admin, "member")[0] for _ in range(6)]
         emails = sorted(u["email"] for u in users)
@@ -77,28 +59,14 @@ def test_mail_waits_for_the_smtp_server_and_each_message_is_delivered_once():
             assert got[0]["Message-ID"] == "<%s@localhost>" % ids[e]
             assert "reset?token=" in got[0].get_content()
         assert depth(a.url) == 0
-    finally:
-        logs = ""
-        for s in (b, a):
-            if s and s.proc:
-                problems, log = s.stop()
-                logs += log
-                assert not problems, problems
-        a.drop()
-        shutil.rmtree(a.tmp, ignore_errors=True)
-        if b:
-            shutil.rmtree(b.tmp, ignore_errors=True)
-    assert "not delivered" in logs  # the failed attempts were logged
+    assert "not delivered" in m.logs  # the failed attempts were logged
 
 
 def test_stop_is_prompt_while_the_smtp_server_hangs():
     """an SMTP server that accepts the connection and never answers would hold
     a send for 30 s; stopping abandons that attempt (nothing was handed over)"""
-    s = OwnServer(tempfile.mkdtemp(prefix="convene-outbox-stop-"))
-    hang = socket.socket()
-    try:
-        s.start()
-        s.stop_sink()
+    with MailDown("convene-outbox-stop-") as m, socket.socket() as hang:
+        s = m.main
         hang.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         hang.bind(("127.0.0.1", s.smtp_port))
         hang.listen(8)  # the kernel completes the handshake; nobody ever speaks
@@ -113,7 +81,3 @@ def test_stop_is_prompt_while_the_smtp_server_hangs():
         # the abandoned attempt went back to the queue, nothing was lost
         rows = outbox(s, [u["email"]])
         assert [r[2] for r in rows] == ["pending"], rows
-    finally:
-        hang.close()
-        s.drop()
-        shutil.rmtree(s.tmp, ignore_errors=True)
