@@ -20,6 +20,7 @@
 #include "iam/companies.h"
 #include "iam/login_rules.h"
 #include "iam/managers.h"
+#include "iam/password_policy.h"
 #include "iam/rights_routes.h"
 #include "iam/signin.h"
 #include "iam/language.h"
@@ -38,6 +39,7 @@ const struct route *const app_route_tables[] = {
 	app_passwords_routes,
 	users_routes,
 	user_password_routes,
+	password_policy_routes,
 	mail_status_routes,
 	companies_routes,
 	apps_routes,

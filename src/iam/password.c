@@ -174,6 +174,28 @@ const char *password_problem(const char *pw, const char *email, const char *name
 	return NULL;
 }
 
+json_t *password_policy_json(void)
+{
+	/* the settings quality() starts from: libpwquality's defaults, with our minimum */
+	int v[5] = {0};
+	static const int which[5] = {PWQ_SETTING_MIN_CLASS, PWQ_SETTING_MAX_REPEAT,
+				     PWQ_SETTING_MAX_CLASS_REPEAT, PWQ_SETTING_MAX_SEQUENCE, PWQ_SETTING_DICT_CHECK};
+	pthread_mutex_lock(&quality_lock);
+	pwquality_settings_t *s = pwquality_default_settings();
+	for (int i = 0; s && i < 5; i++)
+		pwquality_get_int_value(s, which[i], &v[i]);
+	if (s)
+		pwquality_free_settings(s);
+	pthread_mutex_unlock(&quality_lock);
+	return json_pack("{s:i, s:i, s:[s, s, s, s, s, s], s:{s:i, s:i, s:i, s:i, s:b, s:b, s:b}}",
+			 "min_length", PASSWORD_MIN, "max_length", PASSWORD_MAX, "checks", "too-short",
+			 "too-long", "personal", "repetitive", "dictionary", "too-simple", "pwquality",
+			 "min_classes", v[0], "max_repeat", v[1], "max_class_repeat", v[2], "max_sequence",
+			 v[3], "dictionary_check", v[4] != 0, "palindrome_check", 1,
+			 /* the core without digits and signs around it is checked too */
+			 "dictionary_core_check", v[4] != 0);
+}
+
 int password_refuse(struct req *r, const char *field, const char *why, const char *reason)
 {
 	return resp_problem_ext(r, 422, "weak-password", why,

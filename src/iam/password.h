@@ -4,6 +4,7 @@
 #ifndef IAM_PASSWORD_H
 #define IAM_PASSWORD_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "http/request.h"
@@ -26,6 +27,10 @@ int password_refuse(struct req *r, const char *field, const char *why, const cha
 /* password_problem(), answered as password_refuse() when the password is
  * weak: returns 1 then (the caller stops), else 0 */
 int password_refused(struct req *r, const char *field, const char *pw, const char *email, const char *name);
+/* the rule in numbers, for GET /api/v1/password-policy: {min_length,
+ * max_length, checks: [the reason codes a refusal may name], pwquality:
+ * {the strength settings in use}} (a new reference) */
+json_t *password_policy_json(void);
 /* a readable random password that passes password_problem() (at least 16 characters) */
 void password_generate(char *out, size_t n);
 

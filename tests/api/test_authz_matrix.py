@@ -511,6 +511,7 @@ EXPECT = {
     "GET /api/v1/companies/{id}/devices": Rule(READERS, 200, ids=own_company),
     # login rules by e-mail: requests and confirmations are public (a confirmation with a
     # token nobody issued is a 410 for anyone); resending the validation link is one's own
+    "GET /api/v1/password-policy": Rule(PUBLIC, 200),
     "POST /api/v1/password-reset": Rule(PUBLIC, 202, body=lambda c: {"email": uniq("r") + "@nowhere.test"}),
     "POST /api/v1/password-reset/confirm": Rule(PUBLIC, 410, body=lambda c: {"token": uniq("t"),
                                                                          "new_password": uniq("Pw ")}),

@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import { api } from './api.js';
 import { timeZones } from './calendar/tz.js';
 import { t, codeText } from './i18n.js';
+import { PasswordRule } from './passwordRule.jsx';
 import { Field, FormError, Loading, useForm, useLoad, confirmAction } from './ui.jsx';
 import { when, userZone } from './time.js';
 
@@ -28,7 +29,7 @@ function OwnPassword() {
 			<h2 id="pw-h">{t('changePassword')}</h2>
 			<div class="grid">
 				<Field label={t('currentPassword')} type="password" value={cur} onInput={setCur} error={f.errors.current_password} autocomplete="current-password" required />
-				<Field label={t('newPassword')} type="password" value={pw} onInput={setPw} error={f.errors.new_password} hint={t('guestPasswordHint')} autocomplete="new-password" required />
+				<Field label={t('newPassword')} type="password" value={pw} onInput={setPw} error={f.errors.new_password} hint={<PasswordRule />} autocomplete="new-password" required />
 			</div>
 			<FormError text={f.formError} />
 			{done && <p role="status" class="ok">{t('passwordChanged')}</p>}

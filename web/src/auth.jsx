@@ -3,6 +3,7 @@
 import { useState, useEffect } from 'preact/hooks';
 import { api } from './api.js';
 import { t } from './i18n.js';
+import { PasswordRule } from './passwordRule.jsx';
 import { Field, FormError, Link, useForm, errText } from './ui.jsx';
 
 function Card({ title, children }) {
@@ -49,7 +50,7 @@ export function ChangePassword({ onDone, onSignOut }) {
 			<p>{t('mustChange')}</p>
 			<form onSubmit={submit}>
 				<Field label={t('currentPassword')} type="password" value={cur} onInput={setCur} error={f.errors.current_password} autocomplete="current-password" required autofocus />
-				<Field label={t('newPassword')} type="password" value={pw} onInput={setPw} error={f.errors.new_password} hint={t('guestPasswordHint')} autocomplete="new-password" required />
+				<Field label={t('newPassword')} type="password" value={pw} onInput={setPw} error={f.errors.new_password} hint={<PasswordRule />} autocomplete="new-password" required />
 				<FormError text={f.formError} />
 				<div class="row">
 					<button type="submit" class="primary" disabled={f.busy}>{f.busy ? t('loading') : t('changePassword')}</button>
@@ -122,7 +123,7 @@ export function Reset() {
 		<Card title={t('resetTitle')}>
 			{done ? <p role="status">{t('resetDone')}</p> : (
 				<form onSubmit={submit}>
-					<Field label={t('newPassword')} type="password" value={pw} onInput={setPw} error={f.errors.new_password || f.errors.token} hint={t('guestPasswordHint')} autocomplete="new-password" required autofocus />
+					<Field label={t('newPassword')} type="password" value={pw} onInput={setPw} error={f.errors.new_password || f.errors.token} hint={<PasswordRule />} autocomplete="new-password" required autofocus />
 					<FormError text={f.formError} />
 					<button type="submit" class="primary" disabled={f.busy}>{t('save')}</button>
 				</form>

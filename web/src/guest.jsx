@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from './api.js';
 import { setLanguage, t } from './i18n.js';
+import { PasswordRule } from './passwordRule.jsx';
 import { Field, FormError, Link, Loading, useForm, useLoad, navigate } from './ui.jsx';
 
 const ACCEPT = '/api/v1/guest-invitations/accept';
@@ -101,7 +102,7 @@ export function GuestAccept({ onSignedIn }) {
 				<Field label={t('guestName')} value={shownName} onInput={setName} error={f.errors.display_name}
 					autocomplete="name" required autofocus maxLength={200} />
 				<Field label={t('password')} type="password" value={pw} onInput={setPw} error={f.errors.password}
-					hint={t('guestPasswordHint')} autocomplete="new-password" required />
+					hint={<PasswordRule />} autocomplete="new-password" required />
 				<Field label={t('guestPasswordAgain')} type="password" value={pw2} onInput={setPw2} error={mismatch}
 					autocomplete="new-password" required />
 				<FormError text={f.errors.token || f.formError} />

@@ -484,7 +484,8 @@ const S = {
 	guestInvited: ['A calendar was shared with you. Choose your name and a password to see it.', 'Un agenda a été partagé avec vous. Choisissez votre nom et un mot de passe pour le voir.', 'Вам открыли доступ к календарю. Выберите имя и пароль, чтобы его увидеть.'],
 	guestLoginIs: ['You will sign in with your e-mail address, {email}, and the password you choose here.', 'Vous vous connecterez avec votre adresse e-mail, {email}, et le mot de passe choisi ici.', 'Вы будете входить с адресом {email} и паролем, который выберете здесь.'],
 	guestName: ['Your name', 'Votre nom', 'Ваше имя'],
-	guestPasswordHint: ['At least 10 characters, not your e-mail address nor a common word; a few words together make a good password.', 'Au moins 10 caractères, ni votre adresse e-mail ni un mot courant ; quelques mots mis bout à bout font un bon mot de passe.', 'Не меньше 10 символов, не ваш адрес эл. почты и не распространённое слово; несколько слов подряд — хороший пароль.'],
+	// the password rule (passwordRule.jsx), {min} from GET /api/v1/password-policy
+	passwordRule: ['At least {min} characters, not your e-mail address nor a common word; a few words together make a good password.', 'Au moins {min} caractères, ni votre adresse e-mail ni un mot courant ; quelques mots mis bout à bout font un bon mot de passe.', 'Не меньше {min} символов, не ваш адрес эл. почты и не распространённое слово; несколько слов подряд — хороший пароль.'],
 	guestPasswordAgain: ['Password again', 'Mot de passe (encore)', 'Пароль ещё раз'],
 	guestPasswordsDiffer: ['The two passwords differ.', 'Les deux mots de passe diffèrent.', 'Пароли не совпадают.'],
 	guestAccept: ['Accept and sign in', 'Accepter et se connecter', 'Принять и войти'],

@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import { api, get, qs } from './api.js';
 import { t, codeText } from './i18n.js';
+import { PasswordRule } from './passwordRule.jsx';
 import { AppPasswordList } from './account.jsx';
 import { timeZones } from './calendar/tz.js';
 import { Field, FormError, Link, Loading, Check, useForm, useLoad, confirmAction, navigate, errText } from './ui.jsx';
@@ -69,7 +70,7 @@ function NewUser({ companies, onCreated }) {
 						{companies.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
 					</select>}
 				</Field>
-				<Field label={t('initialPassword')} type="password" value={v.password} onInput={set('password')} error={f.errors.password} hint={t('guestPasswordHint')} autocomplete="new-password" />
+				<Field label={t('initialPassword')} type="password" value={v.password} onInput={set('password')} error={f.errors.password} hint={<PasswordRule />} autocomplete="new-password" />
 			</div>
 			<FormError text={f.formError} />
 			{msg && <p role="status" class="ok">{msg}</p>}
@@ -255,7 +256,7 @@ function PasswordPanel({ user }) {
 			<p class="note">{t('pwPanelIntro')}</p>
 			<form onSubmit={set} class="filters">
 				<input type="text" autocomplete="username" value={user.email} readOnly hidden />
-				<Field label={t('newPassword')} type="password" value={pw} onInput={setPw} error={f.errors.password} hint={t('guestPasswordHint')} autocomplete="new-password" required />
+				<Field label={t('newPassword')} type="password" value={pw} onInput={setPw} error={f.errors.password} hint={<PasswordRule />} autocomplete="new-password" required />
 				<Check label={t('pwMustChange')} checked={mustChange} onChange={setMustChange} />
 				<button type="submit" class="primary" disabled={f.busy}>{t('pwSet')}</button>
 			</form>
