@@ -36,6 +36,11 @@ struct buf;
 #define ICS_MAX_OVERRIDES 1000
 #define ICS_MAX_ATTENDEES 500
 #define ICS_EXPAND_MAX 100000      /* occurrences produced by one expansion, at most */
+/* Occurrences one calendar object may have (CalDAV's max-instances, RFC 4791
+ * section 5.2.8): a series whose COUNT, UNTIL and RDATEs give more is refused
+ * when written, and one object gives at most this many to a CalDAV expand
+ * (an unbounded RRULE has no count: it is bounded where it is expanded) */
+#define ICS_MAX_INSTANCES 5000
 
 /* loads every time zone: call once before worker threads start */
 int ics_init(void);
@@ -118,7 +123,9 @@ struct ics_error {
 	int line;          /* 0 when not tied to a line */
 	char property[64]; /* "" when not tied to a property */
 	char message[256];
+	int limit; /* enum ics_limit: the server's limit that refused it, if any (CalDAV names it) */
 };
+enum ics_limit { ICS_LIMIT_NONE, ICS_LIMIT_SIZE, ICS_LIMIT_ATTENDEES, ICS_LIMIT_INSTANCES };
 
 /* Parses text holding exactly one calendar object: a VCALENDAR with VEVENTs
  * of a single UID (and optional VTIMEZONEs, used to read its TZIDs: a TZID

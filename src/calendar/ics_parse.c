@@ -16,6 +16,14 @@
 #include "core/buf.h"
 #include "core/errors.h"
 
+/* E_INVALID, with the limit named for CalDAV's precondition element */
+static int limit_err(struct ics_error *err, int limit)
+{
+	if (err)
+		err->limit = limit;
+	return E_INVALID;
+}
+
 void ics_err(struct ics_error *err, int line, const char *prop, const char *fmt, ...)
 {
 	if (!err)
@@ -629,7 +637,7 @@ static int extract(struct pctx *x, size_t k, icalcomponent *c, struct ics_event 
 	if (na > ICS_MAX_ATTENDEES)
 		return ics_err(x->err, prop_line(x, k, "ATTENDEE", ICS_MAX_ATTENDEES), "ATTENDEE",
 			       "more than %d attendees", ICS_MAX_ATTENDEES),
-		       E_INVALID;
+		       limit_err(x->err, ICS_LIMIT_ATTENDEES);
 	if (na && !(e->attendees = calloc(na, sizeof *e->attendees)))
 		return E_NOMEM;
 	for (p = icalcomponent_get_first_property(c, ICAL_ATTENDEE_PROPERTY); p;
@@ -757,6 +765,38 @@ static int by_rid(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int count_none(void *ctx, const struct ics_occurrence *o)
+{
+	(void)ctx, (void)o;
+	return 0;
+}
+
+/* RFC 4791 section 5.2.8: a series that ends (COUNT, UNTIL, RDATEs) may not
+ * give more than ICS_MAX_INSTANCES occurrences; one that does not end is
+ * bounded where it is expanded. The walk stops one past the limit. */
+static int instances_check(const struct ics_object *o, struct pctx *x, int line)
+{
+	const struct ics_event *m = &o->master;
+	if (m->rrule) {
+		struct icalrecurrencetype rule = icalrecurrencetype_from_string(m->rrule);
+		free(rule.rscale);
+		if (!rule.count && icaltime_is_null_time(rule.until))
+			return 0;
+	} else if (!ICS_PRIV(o)->nrd) {
+		return 0;
+	}
+	int truncated = 0;
+	int rc = ics_expand_obj(o, INT64_MIN, INT64_MAX, ICS_MAX_INSTANCES, 1, count_none, NULL, &truncated);
+	if (rc < 0)
+		return rc;
+	if (truncated)
+		return ics_err(x->err, line, m->rrule ? "RRULE" : "RDATE",
+			       "the series has more than %d occurrences (the server's max-instances)",
+			       ICS_MAX_INSTANCES),
+		       limit_err(x->err, ICS_LIMIT_INSTANCES);
+	return 0;
+}
+
 static int assemble(struct pctx *x, struct piece *pc, size_t np, struct ics_priv *pv)
 {
 	struct ics_object *o = &pv->pub;
@@ -816,6 +856,9 @@ static int assemble(struct pctx *x, struct piece *pc, size_t np, struct ics_priv
 	if (o->master.rrule && ics_rrule_check(&o->master, &why))
 		return ics_err(x->err, prop_line(x, pc[0].k, "RRULE", 0), "RRULE", "%s", why), E_INVALID;
 	o->master.range_end = ics_range_end(o);
+	int rc = instances_check(o, x, prop_line(x, pc[0].k, o->master.rrule ? "RRULE" : "RDATE", 0));
+	if (rc)
+		return rc;
 	/* an occurrence may be moved (or an RDATE put) before DTSTART: the
 	 * indexed window starts at the earliest of them */
 	o->master.range_start = o->master.start;
@@ -826,7 +869,7 @@ static int assemble(struct pctx *x, struct piece *pc, size_t np, struct ics_priv
 		if (o->overrides[i].start < o->master.range_start)
 			o->master.range_start = o->overrides[i].start;
 	struct buf text = {0}, busy = {0};
-	int rc = ics_vtzs_write(&pv->vtz, &text); /* the zones of its own, first */
+	rc = ics_vtzs_write(&pv->vtz, &text); /* the zones of its own, first */
 	if (!rc)
 		rc = ics_vtzs_write(&pv->vtz, &busy);
 	for (size_t i = 0; !rc && i < np; i++) {
@@ -949,7 +992,8 @@ int ics_parse_flags(const char *text, size_t len, const char *default_tz, unsign
 	if (err)
 		memset(err, 0, sizeof *err);
 	if (len > ICS_MAX_TEXT)
-		return ics_err(err, 0, NULL, "the calendar object is longer than %d bytes", ICS_MAX_TEXT), E_INVALID;
+		return ics_err(err, 0, NULL, "the calendar object is longer than %d bytes", ICS_MAX_TEXT),
+		       limit_err(err, ICS_LIMIT_SIZE);
 	if (!(rc = ics_unfold(text, len, &L, err))) {
 		if (!L.n)
 			rc = (ics_err(err, 0, NULL, "the text is empty"), E_INVALID);

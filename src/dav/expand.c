@@ -1,8 +1,9 @@
 /* Expansion works on the variant the caller may read (dav/render.c): the
  * stored text, or its busy form, with SUMMARY dropped for free/busy
  * grantees; so expanding never shows more than reading the whole series. An
- * expansion gives at most EXPAND_MAX occurrences of one event, and one answer
- * at most report_max_instances in all: past that the REPORT is cut short
+ * expansion gives at most ICS_MAX_INSTANCES occurrences of one event (the
+ * max-instances the calendar advertises, props.c), and one answer at most
+ * report_max_instances in all: past either the REPORT is cut short
  * (dav/spool.h) instead of holding series with occurrences silently left out. */
 #include "dav/expand.h"
 
@@ -18,8 +19,6 @@
 #include "dav/render.h"
 #include "dav/reply.h"
 #include "dav/xml.h"
-
-#define EXPAND_MAX 5000
 
 int dav_utc_read(const char *s, int64_t *out)
 {
@@ -191,6 +190,8 @@ int dav_caldata_read(struct req *r, const xmlNode *prop, const char *tz, const s
 	struct dav_caldata *p = arena_alloc(r->arena, sizeof *p);
 	x.instances = arena_alloc(r->arena, sizeof *x.instances);
 	*x.instances = 0;
+	x.over_object = arena_alloc(r->arena, sizeof *x.over_object);
+	*x.over_object = 0;
 	x.max_instances = config_current()->report_max_instances;
 	*p = x;
 	*out = p;
@@ -224,7 +225,7 @@ static int render(struct buf *b, int role, const struct event_row *e, const stru
 	struct buf body = {0};
 	int truncated = 0, rc;
 	int64_t left = cd->max_instances - *cd->instances;
-	int max = left < EXPAND_MAX ? (int)left : EXPAND_MAX;
+	int max = left < ICS_MAX_INSTANCES ? (int)left : ICS_MAX_INSTANCES;
 	if (budget_spent())
 		return E_TIMEOUT;
 	if (cd->expand && max <= 0)
@@ -234,8 +235,10 @@ static int render(struct buf *b, int role, const struct event_row *e, const stru
 	if (!rc && cd->expand) {
 		/* more than fit: the answer ends before this event rather than
 		 * giving a series that silently lacks occurrences */
-		if (truncated)
+		if (truncated) {
 			rc = E_TOOLARGE;
+			*cd->over_object = max == ICS_MAX_INSTANCES; /* this event's own limit, not the answer's */
+		}
 		for (const char *v = body.data; !rc && v && (v = strstr(v, "BEGIN:VEVENT")); v += 12)
 			++*cd->instances;
 	}

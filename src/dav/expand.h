@@ -24,6 +24,7 @@ struct dav_caldata {
 	/* occurrences expanded so far for this answer (arena), and how many it
 	 * may hold: report_max_instances */
 	int64_t *instances, max_instances;
+	int *over_object; /* set when one event alone had more than ICS_MAX_INSTANCES */
 };
 
 /* "20261203T100000Z" -> UTC seconds; E_INVALID otherwise */
@@ -35,7 +36,7 @@ int dav_caldata_read(struct req *r, const xmlNode *prop, const char *tz, const s
 
 /* the event as dav_render_object gives it (the caller's variant), with cd
  * applied; E_TOOLARGE when its expansion would pass the answer's budget of
- * occurrences (or EXPAND_MAX for one event), E_TIMEOUT past the request's */
+ * occurrences (or ICS_MAX_INSTANCES for one event: *over_object), E_TIMEOUT past the request's */
 int dav_caldata_render(struct buf *b, int role, const struct event_row *e, const struct dav_caldata *cd);
 
 #endif

@@ -129,6 +129,18 @@ static int no_uid_conflict(struct req *r, const char *href)
 	return E_CONFLICT;
 }
 
+/* RFC 4791 5.3.2.1: a limit the calendar advertises (props.c) is refused with
+ * the precondition of its name; anything else is not valid calendar data.
+ * The message already names the line and the property. */
+static int refused(struct req *r, const struct ics_error *err)
+{
+	const char *pre = err->limit == ICS_LIMIT_SIZE	      ? "max-resource-size"
+			  : err->limit == ICS_LIMIT_ATTENDEES ? "max-attendees-per-instance"
+			  : err->limit == ICS_LIMIT_INSTANCES ? "max-instances"
+							      : "valid-calendar-data";
+	return dav_reply_error(r, 403, CALDAV_NS, pre, "%s", err->message), E_INVALID;
+}
+
 int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 {
 	struct dav_res res;
@@ -162,9 +174,7 @@ int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 		goto fail;
 	}
 	if (ics_parse_object(r->body.data ? r->body.data : "", r->body.len, res.cal.time_zone, &o, &err)) {
-		/* the message already names the line and the property */
-		rc = (dav_reply_error(r, 403, CALDAV_NS, "valid-calendar-data", "%s", err.message),
-		E_INVALID);
+		rc = refused(r, &err);
 		goto fail;
 	}
 	char *parsed_tz = arena_strdup(r->arena, res.cal.time_zone);
@@ -177,7 +187,7 @@ int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 		ics_object_free(o);
 		o = NULL;
 		if (ics_parse_object(r->body.data ? r->body.data : "", r->body.len, res.cal.time_zone, &o, &err)) {
-			rc = (dav_reply_error(r, 403, CALDAV_NS, "valid-calendar-data", "%s", err.message), E_INVALID);
+			rc = refused(r, &err);
 			goto fail;
 		}
 	}
@@ -354,8 +364,9 @@ int dav_object_move(struct req *r, struct db *db, const struct dav_path *p)
 	if ((rc = dav_render_object(&text, src.role, &src.ev)))
 		goto fail;
 	if (ics_parse_object(text.data ? text.data : "", text.len, dst.cal.time_zone, &o, &err)) {
-		rc = (dav_reply_error(r, 409, NULL, NULL, "the event cannot be stored there: %s", err.message),
-		      E_CONFLICT);
+		rc = err.limit ? refused(r, &err) /* stored before the limit was */
+			       : (dav_reply_error(r, 409, NULL, NULL, "the event cannot be stored there: %s", err.message),
+				  E_CONFLICT);
 		goto fail;
 	}
 	if (!copy && ((rc = event_delete(db, &src.cal, src.ev.id)) ||

@@ -27,7 +27,7 @@ enum {
 	P_PRIVILEGES, P_OWNER, P_REPORTS, P_COMPONENTS, P_DATA_TYPES, P_MAX_SIZE, P_DESCRIPTION,
 	P_TIMEZONE, P_COLOR, P_CTAG, P_SYNC_TOKEN, P_ETAG, P_CONTENTTYPE, P_LASTMODIFIED, P_CALDATA,
 	P_CONTENTLENGTH, P_PCS, P_RECORD_TYPE, P_EMAIL_SET,
-	P_INBOX_URL, P_OUTBOX_URL, P_DEFAULT_CAL,
+	P_INBOX_URL, P_OUTBOX_URL, P_DEFAULT_CAL, P_MAX_INSTANCES, P_MAX_ATTENDEES,
 };
 
 static const struct {
@@ -47,7 +47,9 @@ static const struct {
 	[P_REPORTS] = {DAV_NS, "D", "supported-report-set", K(DAV_CALENDAR) | K(DAV_PRINCIPALS) | K(DAV_PRINCIPAL), 0},
 	[P_COMPONENTS] = {CALDAV_NS, "C", "supported-calendar-component-set", K(DAV_CALENDAR), 1},
 	[P_DATA_TYPES] = {CALDAV_NS, "C", "supported-calendar-data", K(DAV_CALENDAR), 1},
-	[P_MAX_SIZE] = {CALDAV_NS, "C", "max-resource-size", K(DAV_CALENDAR), 1},
+	/* the limits a write is refused by (ics.h), with the precondition of
+	 * the same name (objects.c); RFC 4791 5.2.5-5.2.9: not in allprop */
+	[P_MAX_SIZE] = {CALDAV_NS, "C", "max-resource-size", K(DAV_CALENDAR), 0},
 	[P_DESCRIPTION] = {CALDAV_NS, "C", "calendar-description", K(DAV_CALENDAR), 1},
 	[P_TIMEZONE] = {CALDAV_NS, "C", "calendar-timezone", K(DAV_CALENDAR), 0},
 	[P_COLOR] = {APPLE_NS, "A", "calendar-color", K(DAV_CALENDAR), 1},
@@ -64,6 +66,8 @@ static const struct {
 	[P_INBOX_URL] = {CALDAV_NS, "C", "schedule-inbox-URL", K(DAV_PRINCIPAL), 1},
 	[P_OUTBOX_URL] = {CALDAV_NS, "C", "schedule-outbox-URL", K(DAV_PRINCIPAL), 1},
 	[P_DEFAULT_CAL] = {CALDAV_NS, "C", "schedule-default-calendar-URL", K(DAV_PRINCIPAL) | K(DAV_INBOX), 0},
+	[P_MAX_INSTANCES] = {CALDAV_NS, "C", "max-instances", K(DAV_CALENDAR), 0},
+	[P_MAX_ATTENDEES] = {CALDAV_NS, "C", "max-attendees-per-instance", K(DAV_CALENDAR), 0},
 };
 #define NPROPS ((int)(sizeof props / sizeof props[0]))
 
@@ -240,6 +244,12 @@ static int value(struct req *r, const struct dav_res *res, int p, struct buf *b)
 		break;
 	case P_MAX_SIZE:
 		buf_printf(b, "%d", ICS_MAX_TEXT);
+		break;
+	case P_MAX_INSTANCES:
+		buf_printf(b, "%d", ICS_MAX_INSTANCES);
+		break;
+	case P_MAX_ATTENDEES:
+		buf_printf(b, "%d", ICS_MAX_ATTENDEES);
 		break;
 	case P_DESCRIPTION:
 		dav_xml_escape(b, c->description);

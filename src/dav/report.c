@@ -25,6 +25,7 @@
 #include "dav/methods.h"
 #include "dav/principals.h"
 #include "dav/props.h"
+#include "dav/query.h"
 #include "dav/reply.h"
 #include "dav/resource.h"
 #include "dav/schedule.h"
@@ -38,10 +39,7 @@ struct query {
 	const struct dav_res *cal;
 	const struct dav_proplist *want;
 	struct dav_spool *sp;
-	int64_t from, to;
-	char *uid_match; /* text-match on UID (libxml2 string), or NULL */
-	int uid_negate, uid_octet;
-	struct dav_filters *pf; /* other prop-filters (filters.c), or NULL */
+	struct dav_query_filter f; /* query.h */
 };
 
 static int one_occurrence(void *ctx, const struct ics_occurrence *o)
@@ -50,7 +48,7 @@ static int one_occurrence(void *ctx, const struct ics_occurrence *o)
 	return 1; /* one is enough */
 }
 
-static int uid_matches(const struct query *q, const char *uid)
+static int uid_matches(const struct dav_query_filter *q, const char *uid)
 {
 	int found = q->uid_octet ? strstr(uid, q->uid_match) != NULL : strcasestr(uid, q->uid_match) != NULL;
 	return found != q->uid_negate;
@@ -58,15 +56,16 @@ static int uid_matches(const struct query *q, const char *uid)
 
 static int matches(const struct query *q, const struct event_row *e)
 {
-	if (q->uid_match && !uid_matches(q, e->uid))
+	const struct dav_query_filter *f = &q->f;
+	if (f->uid_match && !uid_matches(f, e->uid))
 		return 0;
-	if (q->pf && !dav_filter_match(q->pf, q->cal->role, e))
+	if (f->pf && !dav_filter_match(f->pf, q->cal->role, e))
 		return 0;
 	int recurring = e->rrule || strstr(e->ical, "\r\nRDATE") || strstr(e->ical, "\r\nRECURRENCE-ID");
-	if (!recurring || (q->from == INT64_MIN && q->to == INT64_MAX))
+	if (!recurring || (f->from == INT64_MIN && f->to == INT64_MAX))
 		return 1;
 	int truncated = 0;
-	return ics_expand(e->ical, q->cal->cal.time_zone, q->from, q->to, 1, one_occurrence, NULL, &truncated) == 1;
+	return ics_expand(e->ical, q->cal->cal.time_zone, f->from, f->to, 1, one_occurrence, NULL, &truncated) == 1;
 }
 
 static int query_row(void *ctx, const struct event_row *e)
@@ -83,7 +82,7 @@ static int query_row(void *ctx, const struct event_row *e)
 }
 
 /* <C:prop-filter name="UID"><C:text-match>…</C:text-match></C:prop-filter> */
-static int read_uid_filter(const xmlNode *f, struct query *q)
+static int read_uid_filter(const xmlNode *f, struct dav_query_filter *q)
 {
 	xmlChar *name = xmlGetProp(f, (const xmlChar *)"name");
 	int uid = name && !strcmp((const char *)name, "UID");
@@ -107,8 +106,8 @@ static int read_uid_filter(const xmlNode *f, struct query *q)
 	return q->uid_match ? 0 : E_NOMEM;
 }
 
-/* the VEVENT comp-filter: *none when nothing can match, the range in q */
-static int read_filter(struct req *r, const xmlNode *filter, struct query *q, int *none)
+/* the VEVENT comp-filter (query.h): *none when nothing can match, the range in q */
+int dav_query_filter_read(struct req *r, const xmlNode *filter, struct dav_query_filter *q, int *none)
 {
 	const xmlNode *cal = dav_xml_child(filter, CALDAV_NS, "comp-filter");
 	xmlChar *name = cal ? xmlGetProp(cal, (const xmlChar *)"name") : NULL;
@@ -364,28 +363,33 @@ int dav_report(struct req *r, struct db *db, const struct dav_path *p)
 	} else if (is_sync) {
 		rc = sync_collection(r, db, root, &cal, &want, &sp);
 	} else {
-		struct query q = {r, &cal, &want, &sp, INT64_MIN, INT64_MAX, NULL, 0, 0, NULL};
+		struct query q = {r, &cal, &want, &sp, {INT64_MIN, INT64_MAX, NULL, 0, 0, NULL}};
 		xmlNode *filter = dav_xml_child(root, CALDAV_NS, "filter");
 		int none = 0;
 		if (!filter)
 			rc = (dav_reply_error(r, 403, CALDAV_NS, "valid-filter", "calendar-query needs a filter"),
 			E_INVALID);
 		else
-			rc = read_filter(r, filter, &q, &none);
+			rc = dav_query_filter_read(r, filter, &q.f, &none);
 		if (!rc && !none && cal.home_id) /* a room's calendar: its bookings */
-			rc = dav_room_events(r, db, &cal, q.from, q.to, query_row, &q);
+			rc = dav_room_events(r, db, &cal, q.f.from, q.f.to, query_row, &q);
 		else if (!rc && !none)
-			rc = store_event_window(db, cal.cal.account_id, cal.cal.id, q.from, q.to, query_row, &q);
-		xmlFree(q.uid_match);
+			rc = store_event_window(db, cal.cal.account_id, cal.cal.id, q.f.from, q.f.to, query_row, &q);
+		xmlFree(q.f.uid_match);
 	}
 	if (sp.over && rc == 1) /* a callback stopped the walk there */
 		rc = 0;
 	if (!rc) {
 		store_rollback(db);
+		int one = sp.over && cal.caldata && *cal.caldata->over_object;
+		sp.over_error = one ? "C:max-instances" : NULL;
 		rc = dav_spool_reply(r, &sp, cal.href,
-				     "the answer was cut short at the server's limit (report_max_bytes of "
-				     "XML, report_max_instances expanded occurrences): ask for a shorter "
-				     "time range or fewer events");
+				     one ? "the answer was cut short at an event with more occurrences in the "
+					   "expand range than the calendar's max-instances: ask for a shorter "
+					   "time range"
+					 : "the answer was cut short at the server's limit (report_max_bytes of "
+					   "XML, report_max_instances expanded occurrences): ask for a shorter "
+					   "time range or fewer events");
 		goto done;
 	}
 out:

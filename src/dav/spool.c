@@ -25,6 +25,7 @@ int dav_spool_begin(struct dav_spool *s)
 	s->fd = -1;
 	s->written = 0;
 	s->over = 0;
+	s->over_error = NULL;
 	s->mark = s->b.len;
 	s->max_bytes = config_current()->report_max_bytes;
 	return 0;
@@ -90,8 +91,9 @@ int dav_spool_reply(struct req *r, struct dav_spool *s, const char *href, const 
 	if (s->over) {
 		buf_puts(&s->b, "<D:response><D:href>");
 		dav_xml_escape(&s->b, href);
-		buf_puts(&s->b, "</D:href><D:status>HTTP/1.1 507 Insufficient Storage</D:status>"
-				"<D:error><D:number-of-matches-within-limits/></D:error><D:responsedescription>");
+		buf_printf(&s->b, "</D:href><D:status>HTTP/1.1 507 Insufficient Storage</D:status><D:error><%s/></D:error>"
+				  "<D:responsedescription>",
+			   s->over_error ? s->over_error : "D:number-of-matches-within-limits");
 		dav_xml_escape(&s->b, why);
 		buf_puts(&s->b, "</D:responsedescription></D:response>");
 	}

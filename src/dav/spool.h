@@ -3,7 +3,8 @@
  * appended to an unlinked temporary file that is sent from there, so that a
  * large answer is never whole in memory. Past a budget the answer is cut
  * short with the 507 response RFC 5323 and RFC 6578 give for that:
- * DAV:number-of-matches-within-limits on the request-URI. */
+ * DAV:number-of-matches-within-limits on the request-URI (CALDAV:max-instances
+ * when one event's expansion passed the calendar's max-instances). */
 #ifndef DAV_SPOOL_H
 #define DAV_SPOOL_H
 
@@ -19,6 +20,8 @@ struct dav_spool {
 	size_t max_bytes;
 	size_t mark;    /* b.len before the response being added */
 	int over;       /* a budget is spent: no more responses */
+	const char *over_error; /* the 507's error element ("C:max-instances"), or NULL:
+				 * DAV:number-of-matches-within-limits */
 };
 
 /* with dav_ms_begin's prologue already in b */
