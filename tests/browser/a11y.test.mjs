@@ -5,7 +5,7 @@
 // page has a title of its own, and a skip link is the first stop of the keyboard.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, signIn, apiSession } from './harness.mjs';
+import { startServer, launch, newPage, signedInPage, apiSession } from './harness.mjs';
 import { startSmtpSink } from './smtp-sink.mjs';
 import { axeCheck } from './axe.mjs';
 
@@ -101,11 +101,8 @@ const sessions = {};
 async function pageFor(scheme, anon) {
 	const key = scheme + (anon ? '-anon' : '');
 	if (!sessions[key]) {
-		const context = await br.browser.newContext({ viewport: { width: 1366, height: 900 }, colorScheme: scheme });
-		const p = await context.newPage();
-		p.setDefaultTimeout(10000);
-		if (!anon) { await signIn(p, srv.url, srv.email, PW); await p.getByRole('heading', { name: 'Users' }).waitFor(); }
-		sessions[key] = p;
+		const options = { viewport: { width: 1366, height: 900 }, colorScheme: scheme };
+		sessions[key] = anon ? await newPage(br.browser, options) : await signedInPage(br.browser, srv.url, srv.email, PW, options);
 	}
 	return sessions[key];
 }

@@ -3,7 +3,7 @@
 // French at once, the choice survives a new sign-in, and "As my organisation" goes back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, apiSession } from './harness.mjs';
+import { startServer, launch, signIn, signedInPage, apiSession } from './harness.mjs';
 
 const PW = 'Admin-password-2024';
 const MPW = 'Member-password-2024';
@@ -22,9 +22,7 @@ after(async () => { if (br) await br.close(); if (srv) await srv.stop(); }, { ti
 
 test('a user chooses their own language and time zone', { timeout: 60000 }, async (t) => {
 	if (!supported) { t.skip('the server has no per-user language yet (GET /api/v1/me language_source)'); return; }
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, 'mia@example.org', MPW);
-	await page.getByRole('heading', { name: 'Calendar', exact: true }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, 'mia@example.org', MPW, { heading: 'Calendar' });
 	await page.goto(srv.url + '/account');
 	const form = page.getByRole('form', { name: 'Language and time zone' });
 	await form.getByLabel('Language').selectOption('fr');
@@ -38,8 +36,7 @@ test('a user chooses their own language and time zone', { timeout: 60000 }, asyn
 	// a new sign-in keeps it
 	await page.getByRole('button', { name: 'Se déconnecter' }).click();
 	await page.getByRole('heading', { name: 'Sign in' }).waitFor(); // the browser's language again
-	await signIn(page, srv.url, 'mia@example.org', MPW);
-	await page.getByRole('heading', { name: 'Agenda', exact: true }).waitFor();
+	await signIn(page, srv.url, 'mia@example.org', MPW, 'Agenda');
 
 	// back to the organisation's
 	await page.goto(srv.url + '/account');
@@ -53,9 +50,7 @@ test('an administrator sets a user’s language on the user’s page', { timeout
 	if (!supported) { t.skip('the server has no per-user language yet'); return; }
 	const admin = await apiSession(srv.url, srv.email, PW);
 	const mia = (await admin.call('GET', '/api/v1/users?q=mia')).body.items[0];
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, srv.email, PW);
 	await page.goto(srv.url + '/users/' + mia.id);
 	await page.getByLabel('Language').selectOption('ru');
 	await page.getByRole('button', { name: 'Save', exact: true }).click();

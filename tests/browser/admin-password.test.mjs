@@ -4,7 +4,7 @@
 // says so on every page, and an invitation says it is waiting instead of "sent".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, apiSession } from './harness.mjs';
+import { startServer, launch, signedInPage, apiSession } from './harness.mjs';
 
 const PW = 'Admin-password-2024';
 let srv, br, admin, page, user;
@@ -15,17 +15,9 @@ before(async () => {
 	const cid = (await admin.call('GET', '/api/v1/companies')).body.items[0].id;
 	const r = await admin.call('POST', '/api/v1/users', { email: 'lena@example.org', display_name: 'Lena Lost', role: 'member', password: 'First-password-2024', must_change_password: false, company_ids: [cid] });
 	assert.equal(r.status, 201, JSON.stringify(r.body)); user = r.body;
-	page = await newPage(br.browser);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	page = await signedInPage(br.browser, srv.url, srv.email, PW);
 }, { timeout: 60000 });
 after(async () => { if (br) await br.close(); if (srv) await srv.stop(); }, { timeout: 30000 });
-
-async function signInAs(email, password) {
-	const p = await newPage(br.browser);
-	await signIn(p, srv.url, email, password);
-	return p;
-}
 
 test('with no mail server, the admin center says that e-mails cannot leave', { timeout: 30000 }, async () => {
 	await page.getByRole('status').filter({ hasText: 'E-mails cannot leave: no mail server is set up.' }).waitFor();
@@ -47,8 +39,7 @@ test('set a password: a weak one is refused at its field, a good one works', { t
 	await panel.getByRole('button', { name: 'Set the password' }).click();
 	await page.getByRole('dialog').getByRole('button', { name: 'Set the password' }).click();
 	await panel.getByRole('status').filter({ hasText: 'Password set; it must be changed at the next sign-in.' }).waitFor();
-	const p = await signInAs('lena@example.org', 'Second-password-2024');
-	await p.getByRole('heading', { name: 'Change password' }).waitFor();
+	const p = await signedInPage(br.browser, srv.url, 'lena@example.org', 'Second-password-2024', { heading: 'Change password' });
 	await p.context().close();
 });
 
@@ -60,8 +51,7 @@ test('make a one-time password, shown once', { timeout: 60000 }, async () => {
 	const secret = (await panel.locator('#one-time-password').textContent()).trim();
 	assert.ok(secret.length >= 12, secret);
 	await panel.getByRole('alert').filter({ hasText: 'it is shown only once' }).waitFor();
-	const p = await signInAs('lena@example.org', secret);
-	await p.getByRole('heading', { name: 'Change password' }).waitFor();
+	const p = await signedInPage(br.browser, srv.url, 'lena@example.org', secret, { heading: 'Change password' });
 	await p.context().close();
 	await page.reload();
 	await page.getByRole('region', { name: 'Password', exact: true }).waitFor();

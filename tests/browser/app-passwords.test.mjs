@@ -5,7 +5,7 @@
 // administrator revokes one of a member's from the user page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, apiSession } from './harness.mjs';
+import { startServer, launch, signedInPage, apiSession } from './harness.mjs';
 
 const PW = 'Admin-password-2024';
 const MPW = 'Member-password-31';
@@ -29,8 +29,7 @@ test('create an app password on the account page, use it for CalDAV, revoke it',
 	});
 	assert.equal(mk.status, 201, JSON.stringify(mk.body));
 
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, 'mia@example.org', MPW);
+	const page = await signedInPage(br.browser, srv.url, 'mia@example.org', MPW, { heading: 'Calendar' });
 	await page.getByRole('link', { name: /Mia Member/ }).click();
 	await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
 	await page.getByRole('heading', { name: 'App passwords' }).waitFor();
@@ -92,9 +91,7 @@ test('an administrator revokes a member\'s app password on the user page', { tim
 	const laptop = (await own.call('POST', '/api/v1/me/app-passwords', { label: 'Laptop' })).body;
 	assert.equal((await propfind('noah@example.org', phone.password)).status, 207);
 
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, srv.email, PW);
 	await page.goto(srv.url + '/users/' + noah.body.id);
 	await page.getByRole('heading', { name: 'Noah Member', level: 1 }).waitFor();
 	const panel = page.getByRole('region', { name: 'App passwords' });
@@ -112,9 +109,7 @@ test('an administrator revokes a member\'s app password on the user page', { tim
 	assert.equal((await propfind('noah@example.org', laptop.password)).status, 207);
 	await page.context().close();
 
-	const tech = await newPage(br.browser);
-	await signIn(tech, srv.url, 'tess@example.org', MPW);
-	await tech.getByRole('heading', { name: 'Users' }).waitFor();
+	const tech = await signedInPage(br.browser, srv.url, 'tess@example.org', MPW);
 	await tech.goto(srv.url + '/users/' + noah.body.id);
 	const tpanel = tech.getByRole('region', { name: 'App passwords' });
 	await tpanel.getByRole('cell', { name: 'Laptop', exact: true }).waitFor();

@@ -3,7 +3,7 @@
 // token endpoint refuses the credentials with 401.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, apiSession } from './harness.mjs';
+import { startServer, launch, signedInPage, apiSession } from './harness.mjs';
 
 const PW = 'Admin-password-2024';
 const APW = 'Api-manager-pass-77';
@@ -29,8 +29,7 @@ test('register an application as an API manager and revoke it from the manager p
 	assert.equal(mk.status, 201, JSON.stringify(mk.body));
 
 	// The API manager registers an application
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, 'api@example.org', APW);
+	const page = await signedInPage(br.browser, srv.url, 'api@example.org', APW, { heading: null }); // lands on Applications
 	await page.getByRole('heading', { name: 'Applications', level: 1 }).waitFor();
 	await page.getByLabel('Name').fill('Billing sync');
 	await page.getByLabel('Description').fill('Nightly export');
@@ -54,9 +53,7 @@ test('register an application as an API manager and revoke it from the manager p
 	assert.equal((await token(clientId, secret)).status, 200);
 
 	// The administrator revokes it from the API manager's page
-	const ap = await newPage(br.browser);
-	await signIn(ap, srv.url, srv.email, PW);
-	await ap.getByRole('heading', { name: 'Users' }).waitFor();
+	const ap = await signedInPage(br.browser, srv.url, srv.email, PW);
 	await ap.getByRole('navigation').getByRole('link', { name: 'Managers' }).click();
 	await ap.getByRole('tab', { name: 'API managers' }).click();
 	await ap.getByRole('link', { name: 'Ada Api' }).click();

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launch, signIn, apiSession } from './harness.mjs';
+import { startServer, launch, signedInPage, apiSession } from './harness.mjs';
 
 const PW = 'Admin-password-2024';
 const ZONE = 'Asia/Tokyo';
@@ -23,11 +23,7 @@ before(async () => {
 	user = await ok(await admin.call('POST', '/api/v1/users', { email: 'oscar@example.org', display_name: 'Oscar Old', role: 'member', company_ids: [cid] }), 201);
 	await ok(await admin.call('PATCH', `/api/v1/users/${user.id}`, { display_name: 'Oscar New' }));
 	await ok(await admin.call('POST', '/api/v1/teams', { name: 'Night shift' }), 201);
-	const context = await br.browser.newContext({ viewport: { width: 1366, height: 800 }, timezoneId: ZONE, acceptDownloads: true });
-	page = await context.newPage();
-	page.setDefaultTimeout(10000);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	page = await signedInPage(br.browser, srv.url, srv.email, PW, { viewport: { width: 1366, height: 800 }, timezoneId: ZONE, acceptDownloads: true });
 }, { timeout: 60000 });
 after(async () => { if (br) await br.close(); if (srv) await srv.stop(); }, { timeout: 30000 });
 

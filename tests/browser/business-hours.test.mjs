@@ -4,7 +4,7 @@
 // and a technician sees the hours as a read-only table.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, apiSession } from './harness.mjs';
+import { startServer, launch, signedInPage, apiSession } from './harness.mjs';
 
 const PW = 'Admin-password-2024';
 const NINE_FIVE = [{ open: '09:00', close: '17:00' }];
@@ -24,9 +24,7 @@ async function hours(path) {
 const hoursForm = (page) => page.locator('form', { has: page.locator('legend', { hasText: 'business_hours' }) });
 
 test('set the account business hours with the weekday editor', { timeout: 60000 }, async () => {
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, srv.email, PW);
 	await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
 	const form = hoursForm(page);
 	await form.getByRole('group', { name: 'Monday' }).waitFor();
@@ -83,9 +81,7 @@ test('set the account business hours with the weekday editor', { timeout: 60000 
 
 test('override business hours on a company, then remove the override', { timeout: 60000 }, async () => {
 	const account = (await hours('/api/v1/settings')).value;
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, srv.email, PW);
 	await page.goto(srv.url + '/companies/' + cid);
 	const form = hoursForm(page);
 	const sun = form.getByRole('group', { name: 'Sunday' });
@@ -113,9 +109,7 @@ test('technicians see the hours read-only', { timeout: 60000 }, async () => {
 	const mk = await admin.call('POST', '/api/v1/users', { email: 'tech@example.org', display_name: 'Theo Tech', role: 'technician',
 		password: 'Tech-password-99', must_change_password: false, company_ids: [cid] });
 	assert.equal(mk.status, 201, JSON.stringify(mk.body));
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, 'tech@example.org', 'Tech-password-99');
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, 'tech@example.org', 'Tech-password-99');
 	await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
 	const form = hoursForm(page);
 	await form.getByRole('rowheader', { name: 'Monday' }).waitFor();

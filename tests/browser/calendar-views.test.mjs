@@ -5,7 +5,7 @@
 // the event there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, apiSession } from './harness.mjs';
+import { startServer, launch, signedInPage, apiSession } from './harness.mjs';
 
 const PW = 'Admin-password-2024';
 const BPW = 'Bob-password-2024x';
@@ -29,9 +29,7 @@ before(async () => {
 			start: `${day(0)}T${String(8 + i).padStart(2, '0')}:00:00Z`, end: `${day(0)}T${String(8 + i).padStart(2, '0')}:30:00Z` }), 201);
 	const cid = (await ok(await admin.call('GET', '/api/v1/companies'))).items[0].id;
 	bob = await ok(await admin.call('POST', '/api/v1/users', { email: 'bob@example.org', display_name: 'Bob Member', role: 'member', password: BPW, must_change_password: false, company_ids: [cid] }), 201);
-	page = await newPage(br.browser);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	page = await signedInPage(br.browser, srv.url, srv.email, PW);
 }, { timeout: 60000 });
 after(async () => { if (br) await br.close(); if (srv) await srv.stop(); }, { timeout: 30000 });
 
@@ -53,18 +51,14 @@ test('month, day and agenda views; "+N more" in a crowded day', { timeout: 60000
 });
 
 test('a phone opens on the agenda, the views at the bottom', { timeout: 60000 }, async () => {
-	const context = await br.browser.newContext({ viewport: { width: 390, height: 800 }, isMobile: true, hasTouch: true });
-	const p = await context.newPage();
-	p.setDefaultTimeout(10000);
-	await signIn(p, srv.url, srv.email, PW);
-	await p.getByRole('heading', { name: 'Users' }).waitFor();
+	const p = await signedInPage(br.browser, srv.url, srv.email, PW, { viewport: { width: 390, height: 800 }, isMobile: true, hasTouch: true });
 	await p.goto(srv.url + '/calendar');
 	await p.locator('.fc-listWeek-view .fc-list-event').filter({ hasText: 'Talk 1' }).waitFor();
 	const bar = p.locator('.fc-footer-toolbar');
 	await bar.getByRole('button', { name: 'Day', exact: true }).waitFor();
 	const width = await p.evaluate(() => document.documentElement.scrollWidth);
 	assert.ok(width <= 400, 'no sideways scrolling: ' + width);
-	await context.close();
+	await p.context().close();
 });
 
 test('find a time proposes when everyone is free and moves the event there', { timeout: 60000 }, async () => {

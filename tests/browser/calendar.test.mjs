@@ -5,7 +5,7 @@
 // The view runs in Europe/Paris (the default calendar's zone) so that zones are exercised.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, apiSession } from './harness.mjs';
+import { startServer, launch, signedInPage, apiSession } from './harness.mjs';
 
 const PW = 'Admin-password-2024';
 const TZ = 'Europe/Paris';
@@ -25,9 +25,7 @@ before(async () => {
 	const def = cals.body.items.find((c) => c.is_default);
 	const r = await admin.call('PATCH', '/api/v1/calendars/' + def.id, { time_zone: TZ });
 	assert.equal(r.status, 200, JSON.stringify(r.body));
-	page = await newPage(br.browser);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	page = await signedInPage(br.browser, srv.url, srv.email, PW);
 	await page.getByRole('navigation').getByRole('link', { name: 'Calendar' }).click();
 	await page.getByRole('heading', { name: 'Calendar', exact: true }).waitFor();
 }, { timeout: 60000 });

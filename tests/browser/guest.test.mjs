@@ -6,7 +6,7 @@
 // same link opened again says clearly that it cannot be used any more.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, apiSession } from './harness.mjs';
+import { startServer, launch, newPage, signedInPage, apiSession } from './harness.mjs';
 import { startSmtpSink } from './smtp-sink.mjs';
 
 const PW = 'Admin-password-2024';
@@ -33,9 +33,7 @@ after(async () => {
 
 test('share with a guest and complete the guest’s sign-up', { timeout: 120000 }, async () => {
 	// the owner invites the guest from the sharing dialog
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, srv.email, PW);
 	await page.goto(srv.url + '/calendar');
 	const item = page.getByRole('complementary').getByRole('listitem').filter({ hasText: 'Board' });
 	await item.getByText('Options').click();

@@ -87,8 +87,10 @@ export async function launch() {
 	return { browser, close };
 }
 
-export async function newPage(browser) {
-	const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+// a page in a fresh browser context; options are playwright's context options (viewport, locale,
+// timezoneId, colorScheme …) over a 1200×900 viewport
+export async function newPage(browser, options = {}) {
+	const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...options });
 	const page = await context.newPage();
 	page.setDefaultTimeout(10000);
 	page.setDefaultNavigationTimeout(15000);
@@ -116,9 +118,20 @@ export async function apiSession(url, email, password) {
 	return { call, ...body };
 }
 
-export async function signIn(page, url, email, password) {
+// signs in through the (English) sign-in form; with `heading`, returns once the page after it shows
+// that heading ('Users' opens the admin center, 'Calendar' a member's start page)
+export async function signIn(page, url, email, password, heading) {
 	await page.goto(url + '/');
 	await page.getByLabel('E-mail').fill(email);
 	await page.getByLabel('Password', { exact: true }).fill(password);
 	await page.getByLabel('Password', { exact: true }).press('Enter');
+	if (heading) await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+}
+
+// the sign-in the tests share: a fresh page (context options as newPage's) signed in as `email`,
+// returned once `heading` shows (default 'Users', the admin center; null: not waited for)
+export async function signedInPage(browser, url, email, password, { heading = 'Users', ...options } = {}) {
+	const page = await newPage(browser, options);
+	await signIn(page, url, email, password, heading);
+	return page;
 }

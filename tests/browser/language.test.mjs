@@ -3,7 +3,7 @@
 // browser's, roles, statuses, rights and setting descriptions included; a save says it worked.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, apiSession } from './harness.mjs';
+import { startServer, launch, newPage, signedInPage, apiSession } from './harness.mjs';
 
 const PW = 'Admin-password-2024';
 let srv, br, admin;
@@ -13,12 +13,7 @@ before(async () => {
 }, { timeout: 60000 });
 after(async () => { if (br) await br.close(); if (srv) await srv.stop(); }, { timeout: 30000 });
 
-async function pageIn(locale) {
-	const context = await br.browser.newContext({ locale, viewport: { width: 1366, height: 900 } });
-	const p = await context.newPage();
-	p.setDefaultTimeout(10000);
-	return p;
-}
+const pageIn = (locale) => newPage(br.browser, { locale, viewport: { width: 1366, height: 900 } });
 
 test('the sign-in page speaks the browser’s language', { timeout: 30000 }, async () => {
 	for (const [locale, title, pw, lang] of [['fr-FR', 'Se connecter', 'Mot de passe', 'fr'], ['ru-RU', 'Войти', 'Пароль', 'ru'], ['de-DE', 'Sign in', 'Password', 'en']]) {
@@ -84,12 +79,7 @@ test('in Russian, no page shows one of the app’s English texts', { timeout: 12
 	const cid = (await admin.call('GET', '/api/v1/companies')).body.items[0].id;
 	const room = await admin.call('POST', '/api/v1/rooms', { name: 'Фьорд', capacity: 6 });
 	assert.equal(room.status, 201);
-	const p = await pageIn('en-US');
-	await p.goto(srv.url + '/');
-	await p.getByLabel('E-mail').fill(srv.email);
-	await p.getByLabel('Password', { exact: true }).fill(PW);
-	await p.getByLabel('Password', { exact: true }).press('Enter');
-	await p.getByRole('heading', { name: 'Пользователи' }).waitFor();
+	const p = await signedInPage(br.browser, srv.url, srv.email, PW, { heading: 'Пользователи', locale: 'en-US', viewport: { width: 1366, height: 900 } });
 	const found = [];
 	for (const path of ['/users', '/users/' + admin.user.id, '/companies', '/companies/' + cid, '/teams', '/managers', '/managers/' + admin.user.id,
 		'/apps', '/settings', '/audit', '/rooms', '/rooms/' + room.body.id, '/calendar', '/account']) {

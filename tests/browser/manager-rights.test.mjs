@@ -3,7 +3,7 @@
 // with admin_center_access is saved, and removing admin_center_access also removes reports.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn } from './harness.mjs';
+import { startServer, launch, signedInPage } from './harness.mjs';
 
 const PW = 'Admin-password-2024';
 let srv, br;
@@ -11,9 +11,7 @@ before(async () => { srv = await startServer({ password: PW }); br = await launc
 after(async () => { if (br) await br.close(); if (srv) await srv.stop(); }, { timeout: 30000 });
 
 test('create a team manager and grant rights with a dependency', { timeout: 90000 }, async () => {
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, srv.email, PW);
 
 	// Create the team manager from the "New user" form
 	const form = page.locator('form', { has: page.getByRole('heading', { name: 'New user' }) });

@@ -4,7 +4,7 @@
 // see the member lists without the search or the Remove buttons.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, apiSession } from './harness.mjs';
+import { startServer, launch, signedInPage, apiSession } from './harness.mjs';
 
 const PW = 'Admin-password-2024';
 let srv, br, admin, cid, acme, team, tech, mia;
@@ -27,9 +27,7 @@ after(async () => { if (br) await br.close(); if (srv) await srv.stop(); }, { ti
 const ids = async (path) => (await admin.call('GET', path)).body.items.map((u) => u.id);
 
 test('add and remove a team member', { timeout: 60000 }, async () => {
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, srv.email, PW);
 	await page.getByRole('navigation').getByRole('link', { name: 'Teams' }).click();
 	await page.getByRole('button', { name: 'Support' }).click();
 	await page.getByRole('heading', { name: 'Members' }).waitFor();
@@ -56,9 +54,7 @@ test('add and remove a team member', { timeout: 60000 }, async () => {
 });
 
 test('add and remove a company member; the last company cannot be removed', { timeout: 60000 }, async () => {
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, srv.email, PW);
 	await page.goto(srv.url + '/companies/' + acme);
 	await page.getByRole('heading', { name: 'Acme' }).waitFor();
 	const members = page.locator('section', { has: page.getByRole('heading', { name: 'Members' }) });
@@ -87,9 +83,7 @@ test('add and remove a company member; the last company cannot be removed', { ti
 
 test('technicians see members without the controls', { timeout: 60000 }, async () => {
 	assert.equal((await admin.call('PUT', `/api/v1/teams/${team}/members/${tech}`)).status, 204);
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, 'theo@example.org', 'Tech-password-99');
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, 'theo@example.org', 'Tech-password-99');
 	await page.getByRole('navigation').getByRole('link', { name: 'Teams' }).click();
 	await page.getByRole('button', { name: 'Support' }).click();
 	await page.locator('main').getByRole('link', { name: 'Theo Tech' }).waitFor();

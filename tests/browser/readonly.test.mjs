@@ -2,7 +2,7 @@
 // delete buttons), and an unknown reset link shows the server's detail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, apiSession } from './harness.mjs';
+import { startServer, launch, newPage, signedInPage, apiSession } from './harness.mjs';
 
 const PW = 'Admin-password-2024';
 let srv, br;
@@ -22,9 +22,7 @@ test('technicians see pages read-only', { timeout: 60000 }, async () => {
 		email: 'mona@example.org', display_name: 'Mona Manager', role: 'manager', company_ids: [cid],
 	});
 	assert.equal(mgr.status, 201, JSON.stringify(mgr.body));
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, 'tech@example.org', 'Tech-password-99');
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, 'tech@example.org', 'Tech-password-99');
 	await page.getByRole('note').filter({ hasText: 'Read-only access' }).waitFor();
 	await page.getByRole('cell', { name: 'tech@example.org' }).waitFor();
 	assert.equal(await page.getByRole('heading', { name: 'New user' }).count(), 0);

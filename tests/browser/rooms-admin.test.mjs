@@ -6,7 +6,7 @@
 // through the API, and an administrator declines another.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, apiSession } from './harness.mjs';
+import { startServer, launch, signedInPage, apiSession } from './harness.mjs';
 
 const PW = 'Admin-password-2024';
 const USER_PW = 'Member-password-99';
@@ -39,12 +39,7 @@ before(async () => {
 }, { timeout: 60000 });
 after(async () => { if (br) await br.close(); if (srv) await srv.stop(); }, { timeout: 30000 });
 
-async function adminPage() {
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
-	return page;
-}
+const adminPage = () => signedInPage(br.browser, srv.url, srv.email, PW);
 const roomForm = (page) => page.getByRole('form', { name: 'Room' });
 // the .field block (label, input, error) of a labelled input
 const field = (page, label) => page.locator('.field', { has: page.getByLabel(label, { exact: true }) });
@@ -204,8 +199,7 @@ test('a delegate approves a pending booking; an administrator declines another',
 	};
 
 	// the delegate, a member, finds the room under Rooms and approves
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, 'dana@example.org', USER_PW);
+	const page = await signedInPage(br.browser, srv.url, 'dana@example.org', USER_PW, { heading: 'Calendar' });
 	await page.getByRole('navigation').getByRole('link', { name: 'Rooms' }).click();
 	await page.getByRole('link', { name: 'Board room' }).click();
 	const sec = page.locator('section', { has: page.getByRole('heading', { name: 'Waiting for approval' }) });
@@ -269,9 +263,7 @@ test('technicians see rooms read-only', { timeout: 60000 }, async () => {
 	const mk = await admin.call('POST', '/api/v1/users', { email: 'theo@example.org', display_name: 'Theo Tech', role: 'technician',
 		password: USER_PW, must_change_password: false, company_ids: [cid] });
 	assert.equal(mk.status, 201, JSON.stringify(mk.body));
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, 'theo@example.org', USER_PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, 'theo@example.org', USER_PW);
 	await page.getByRole('navigation').getByRole('link', { name: 'Rooms' }).click();
 	assert.equal(await page.getByRole('heading', { name: 'New room' }).count(), 0);
 	await page.getByRole('link', { name: 'Board room' }).click();

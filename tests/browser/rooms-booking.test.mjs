@@ -7,7 +7,7 @@
 // which follows bookings made elsewhere live.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, apiSession } from './harness.mjs';
+import { startServer, launch, signedInPage, apiSession } from './harness.mjs';
 
 const PW = 'Admin-password-2024';
 const MPW = 'Member-password-2024';
@@ -40,9 +40,7 @@ before(async () => {
 	assert.ok(def, 'the member has a default calendar');
 	calId = def.id;
 	assert.equal((await member.call('PATCH', '/api/v1/calendars/' + calId, { time_zone: TZ })).status, 200);
-	page = await newPage(br.browser);
-	await signIn(page, srv.url, 'mia@example.org', MPW);
-	await page.getByRole('heading', { name: 'Calendar', exact: true }).waitFor();
+	page = await signedInPage(br.browser, srv.url, 'mia@example.org', MPW, { heading: 'Calendar' });
 	await page.getByRole('button', { name: 'Next week' }).click();
 }, { timeout: 60000 });
 after(async () => { if (br) await br.close(); if (srv) await srv.stop(); }, { timeout: 30000 });

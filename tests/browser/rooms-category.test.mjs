@@ -4,7 +4,7 @@
 // `category` with rooms.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, apiSession } from './harness.mjs';
+import { startServer, launch, signedInPage, apiSession } from './harness.mjs';
 
 const PW = 'Admin-password-2024';
 let srv, br, admin, supported = false;
@@ -20,9 +20,7 @@ after(async () => { if (br) await br.close(); if (srv) await srv.stop(); }, { ti
 
 test('create a place of another category, filter by category, change it', { timeout: 60000 }, async (t) => {
 	if (!supported) { t.skip('the server has no room category yet'); return; }
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, srv.email, PW);
 	await page.goto(srv.url + '/rooms');
 	const form = page.getByRole('form', { name: 'New room' });
 	await form.getByLabel('Name', { exact: true }).fill('Parking space 4');
@@ -51,9 +49,7 @@ test('the event editor finds free rooms of one category', { timeout: 60000 }, as
 	if (!supported) { t.skip('the server has no room category yet'); return; }
 	const r = await admin.call('POST', '/api/v1/rooms', { name: 'Desk 12', capacity: 1, category: 'other' });
 	assert.equal(r.status, 201, JSON.stringify(r.body));
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, srv.email, PW);
 	await page.goto(srv.url + '/calendar');
 	await page.getByRole('button', { name: 'New event' }).click();
 	const dlg = page.getByRole('dialog', { name: 'New event' });

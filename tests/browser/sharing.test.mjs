@@ -5,7 +5,7 @@
 // and rotating it ends the old one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, apiSession } from './harness.mjs';
+import { startServer, launch, signedInPage, apiSession } from './harness.mjs';
 
 const PW = 'Admin-password-2024';
 const BPW = 'Bob-password-2024';
@@ -35,9 +35,7 @@ async function openCalendarOptions(page, name) {
 }
 
 test('share a calendar with a member as viewer; they see it read-only', { timeout: 90000 }, async () => {
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, srv.email, PW);
 	await page.goto(srv.url + '/calendar');
 	const item = await openCalendarOptions(page, 'Projects');
 	await item.getByRole('button', { name: 'Share' }).click();
@@ -56,9 +54,7 @@ test('share a calendar with a member as viewer; they see it read-only', { timeou
 	await page.context().close();
 
 	// Bob: the calendar page is his start page; Projects is under "Shared with me", as viewer
-	const bp = await newPage(br.browser);
-	await signIn(bp, srv.url, 'bob@example.org', BPW);
-	await bp.getByRole('heading', { name: 'Calendar', exact: true }).waitFor();
+	const bp = await signedInPage(br.browser, srv.url, 'bob@example.org', BPW, { heading: 'Calendar' });
 	const side = bp.getByRole('complementary');
 	const shared = side.getByRole('listitem').filter({ hasText: 'Projects' });
 	await shared.getByText('(viewer)').waitFor();
@@ -84,9 +80,7 @@ test('share a calendar with a member as viewer; they see it read-only', { timeou
 });
 
 test('a member shares by e-mail; a refusal shows next to the field', { timeout: 60000 }, async () => {
-	const bp = await newPage(br.browser);
-	await signIn(bp, srv.url, 'bob@example.org', BPW);
-	await bp.getByRole('heading', { name: 'Calendar', exact: true }).waitFor();
+	const bp = await signedInPage(br.browser, srv.url, 'bob@example.org', BPW, { heading: 'Calendar' });
 	const item = await openCalendarOptions(bp, 'Bob Member');
 	await item.getByRole('button', { name: 'Share' }).click();
 	const dlg = bp.getByRole('dialog', { name: 'Sharing: Bob Member' });
@@ -124,9 +118,7 @@ test('a member shares by e-mail; a refusal shows next to the field', { timeout: 
 });
 
 test('the public address: a warning, shown once, rotated', { timeout: 60000 }, async () => {
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, srv.email, PW);
-	await page.getByRole('heading', { name: 'Users' }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, srv.email, PW);
 	await page.goto(srv.url + '/calendar');
 	const item = await openCalendarOptions(page, 'Projects');
 	await item.getByRole('button', { name: 'Share' }).click();
@@ -154,9 +146,7 @@ test('a free/busy share shows busy blocks only', { timeout: 60000 }, async () =>
 	const alice = (await admin.call('GET', '/api/v1/users?q=alice')).body.items[0].id;
 	const r = await admin.call('POST', `/api/v1/calendars/${cal}/shares`, { kind: 'user', user_id: alice, role: 'freebusy' });
 	assert.equal(r.status, 201, JSON.stringify(r.body));
-	const page = await newPage(br.browser);
-	await signIn(page, srv.url, 'alice@example.org', 'Alice-password-2024');
-	await page.getByRole('heading', { name: 'Calendar', exact: true }).waitFor();
+	const page = await signedInPage(br.browser, srv.url, 'alice@example.org', 'Alice-password-2024', { heading: 'Calendar' });
 	await page.getByRole('complementary').getByRole('listitem').filter({ hasText: 'Projects' }).getByText('(free/busy only)').waitFor();
 	const busy = page.locator('.fc-event').filter({ hasText: 'Busy' });
 	await busy.waitFor();
