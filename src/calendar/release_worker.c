@@ -4,24 +4,19 @@
  * the system. */
 #include "calendar/release_worker.h"
 
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "calendar/booking.h"
 #include "core/clock.h"
 #include "core/errors.h"
 #include "core/log.h"
+#include "core/worker.h"
 #include "iam/audit.h"
 #include "store/store.h"
 
 #define BATCH 100
 
-static pthread_t thread;
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
-static int stopping, running;
 static long interval_ms = 30000;
 
 int release_unchecked(struct db *db, long long now)
@@ -55,56 +50,36 @@ int release_unchecked(struct db *db, long long now)
 	return rc ? rc : released;
 }
 
-static void *run(void *arg)
+static long pass(struct worker *w)
 {
-	(void)arg;
-	pthread_mutex_lock(&lock);
-	while (!stopping) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += interval_ms / 1000;
-		until.tv_nsec += (interval_ms % 1000) * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&wake, &lock, &until);
-		if (stopping)
-			break;
-		pthread_mutex_unlock(&lock);
-		struct db *db = store_db();
-		int rc = db ? release_unchecked(db, clock_now()) : E_BUSY;
-		if (rc > 0)
-			log_info("released %d room booking%s nobody checked in to", rc, rc == 1 ? "" : "s");
-		else if (rc < 0 && rc != E_BUSY)
-			log_warn("releasing unchecked bookings failed: %s", error_name(rc));
-		pthread_mutex_lock(&lock);
-	}
-	pthread_mutex_unlock(&lock);
-	store_close_thread();
-	return NULL;
+	(void)w;
+	struct db *db = store_db();
+	int rc = db ? release_unchecked(db, clock_now()) : E_BUSY;
+	if (rc > 0)
+		log_info("released %d room booking%s nobody checked in to", rc, rc == 1 ? "" : "s");
+	else if (rc < 0 && rc != E_BUSY)
+		log_warn("releasing unchecked bookings failed: %s", error_name(rc));
+	return interval_ms;
 }
+
+static void end(struct worker *w)
+{
+	(void)w;
+	store_close_thread();
+}
+
+static struct worker releaser = WORKER_INIT("room release", pass, end);
 
 int release_worker_start(void)
 {
 	const char *env = getenv("CONVENE_RELEASE_INTERVAL_MS");
 	if (env && atol(env) >= 100)
 		interval_ms = atol(env);
-	stopping = 0;
-	if (pthread_create(&thread, NULL, run, NULL))
-		return E_NOMEM;
-	running = 1;
-	return 0;
+	releaser.first_ms = interval_ms; /* the first pass one interval after the start, as every later one */
+	return worker_start(&releaser);
 }
 
 void release_worker_stop(void)
 {
-	if (!running)
-		return;
-	pthread_mutex_lock(&lock);
-	stopping = 1;
-	pthread_cond_signal(&wake);
-	pthread_mutex_unlock(&lock);
-	pthread_join(thread, NULL);
-	running = 0;
+	worker_stop(&releaser);
 }

@@ -7,7 +7,6 @@
 
 #include <jansson.h>
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -15,6 +14,7 @@
 #include "core/clock.h"
 #include "core/errors.h"
 #include "core/log.h"
+#include "core/worker.h"
 #include "notify/mailer.h"
 #include "store/store.h"
 
@@ -24,11 +24,10 @@
 /* a message the server keeps refusing (5xx) this many times is set aside as 'failed' */
 #define PERMANENT_ATTEMPTS 8
 
-static pthread_t thread;
-static int running;
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
-static int stopping, kicked;
+static long pass(struct worker *w);
+static void end(struct worker *w);
+static struct worker outbox = WORKER_INIT("outbox", pass, end);
+static struct db *conn; /* the worker thread's connection */
 static char smtp_url[512], mail_from[256], domain[256];
 
 int64_t outbox_backoff(int attempts)
@@ -43,39 +42,13 @@ int64_t outbox_backoff(int attempts)
 
 void outbox_kick(void)
 {
-	pthread_mutex_lock(&lock);
-	kicked = 1;
-	pthread_cond_signal(&wake);
-	pthread_mutex_unlock(&lock);
+	worker_kick(&outbox);
 }
 
-/* waits until kicked, stopped or `ms` passed; returns 1 when stopping */
-static int nap_ms(long ms)
-{
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&lock);
-	while (!stopping && !kicked)
-		if (pthread_cond_timedwait(&wake, &lock, &until))
-			break;
-	kicked = 0;
-	int s = stopping;
-	pthread_mutex_unlock(&lock);
-	return s;
-}
-
+/* the mailer's "give up now" question */
 static int is_stopping(void)
 {
-	pthread_mutex_lock(&lock);
-	int s = stopping;
-	pthread_mutex_unlock(&lock);
-	return s;
+	return worker_stopping(&outbox);
 }
 
 /* a connection that failed may be broken for good (PostgreSQL restarted):
@@ -109,7 +82,7 @@ static struct db *mark_sent(struct db *db, const struct outbox_claim *c)
 			struct timespec ts = {wait / 1000, wait % 1000 * 1000000L};
 			nanosleep(&ts, NULL);
 		} else {
-			nap_ms(wait);
+			worker_nap(&outbox, wait);
 		}
 		wait = wait < 1000 ? wait * 2 : 1000;
 		db = reconnect(db);
@@ -157,35 +130,37 @@ static struct db *deliver(struct db *db, const struct outbox_claim *c)
 	return db;
 }
 
-static void *run(void *arg)
+/* one claimed message per pass; when the queue is empty or unreadable, poll
+ * again in a few seconds unless a commit kicks us first */
+static long pass(struct worker *w)
 {
-	(void)arg;
-	struct db *db = store_db();
-	int failing = 0;
-	while (!is_stopping()) {
-		if (!db && !(db = store_db())) {
-			nap_ms(POLL_SECONDS * 1000);
-			continue;
-		}
-		struct outbox_claim c = {0};
-		int rc = store_outbox_claim(db, clock_now(), LEASE_SECONDS, &c);
-		if (rc == 0) {
-			failing = 0;
-			db = deliver(db, &c);
-			store_outbox_claim_free(&c);
-			continue;
-		}
-		if (rc != E_NOTFOUND) {
-			if (!failing++) /* once per outage, not every few seconds */
-				log_warn("outbox: cannot read the queue: %s", store_error(db));
-			db = reconnect(db);
-		} else {
-			failing = 0;
-		}
-		nap_ms(POLL_SECONDS * 1000);
+	(void)w;
+	static int failing;
+	if (!conn && !(conn = store_db()))
+		return POLL_SECONDS * 1000;
+	struct outbox_claim c = {0};
+	int rc = store_outbox_claim(conn, clock_now(), LEASE_SECONDS, &c);
+	if (rc == 0) {
+		failing = 0;
+		conn = deliver(conn, &c);
+		store_outbox_claim_free(&c);
+		return 0;
 	}
+	if (rc != E_NOTFOUND) {
+		if (!failing++) /* once per outage, not every few seconds */
+			log_warn("outbox: cannot read the queue: %s", store_error(conn));
+		conn = reconnect(conn);
+	} else {
+		failing = 0;
+	}
+	return POLL_SECONDS * 1000;
+}
+
+static void end(struct worker *w)
+{
+	(void)w;
 	store_close_thread();
-	return NULL;
+	conn = NULL;
 }
 
 int outbox_worker_start(const struct config *cfg)
@@ -198,25 +173,10 @@ int outbox_worker_start(const struct config *cfg)
 	snprintf(mail_from, sizeof mail_from, "%s", cfg->mail_from);
 	const char *at = strchr(mail_from, '@');
 	snprintf(domain, sizeof domain, "%s", at && at[1] ? at + 1 : "convene");
-	pthread_mutex_lock(&lock);
-	stopping = 0;
-	pthread_mutex_unlock(&lock);
-	if (pthread_create(&thread, NULL, run, NULL)) {
-		log_error("outbox: cannot start the delivery thread");
-		return E_NOMEM;
-	}
-	running = 1;
-	return 0;
+	return worker_start(&outbox);
 }
 
 void outbox_worker_stop(void)
 {
-	if (!running)
-		return;
-	pthread_mutex_lock(&lock);
-	stopping = 1;
-	pthread_cond_signal(&wake);
-	pthread_mutex_unlock(&lock);
-	pthread_join(thread, NULL);
-	running = 0;
+	worker_stop(&outbox);
 }

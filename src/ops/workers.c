@@ -1,5 +1,6 @@
 /* The list of workers: outbox delivery, room bookings released when nobody
- * checked in (more arrive with later features). */
+ * checked in (more arrive with later features). Each is a pass over its job
+ * run by core/worker.c's loop; this file only decides which run, in what order. */
 #include "ops/workers.h"
 
 #include <curl/curl.h>
