@@ -1,7 +1,8 @@
 /* POST /api/v1/imip (calendar/imip_in.h): the REPLY's calendar from the
  * mail, its one attendee (who must be the mail's sender), and the organizer's
  * copy in the caller's account that invites them, which takes their PARTSTAT
- * per occurrence and SCHEDULE-STATUS 2.0, as a CalDAV reply would. */
+ * per occurrence and SCHEDULE-STATUS 2.0, and the organizer's schedule inbox
+ * the METHOD:REPLY, as a CalDAV reply would (calendar/organizer_copy.h). */
 #include "calendar/imip_in.h"
 
 #include <jansson.h>
@@ -60,8 +61,6 @@ static int imip_in(struct req *r)
 		return E_DB;
 	struct mime_calendar m = {0};
 	struct ics_reply rep = {0};
-	struct ics_object *applied = NULL, *final = NULL;
-	struct ics_error err;
 	char email[320];
 	int rc;
 	if (bare) {
@@ -103,23 +102,19 @@ static int imip_in(struct req *r)
 		goto out;
 	}
 	struct user org;
-	struct calendar cal;
 	struct event_row row;
+	int changed = 0;
 	if ((rc = store_begin(db, 1)))
 		goto out;
 	rc = store_user_by_email(db, rep.organizer, &org);
 	if (!rc && strcmp(org.account_id, r->who.account_id))
 		rc = E_NOTFOUND;
+	/* their copy takes the answer and their inbox the REPLY, as for a
+	 * colleague's CalDAV reply; the REPLY is made from the copy as answered,
+	 * not the outside sender's text */
 	if (!rc)
-		rc = organizer_copy_find(r, db, &org, rep.uid, email, &cal, &row);
-	if (!rc)
-		rc = ics_reply_apply(row.ical, cal.time_zone, &rep, email, "2.0", &applied, &err);
-	if (!rc && applied) { /* stored as the organizer's own write: their rooms' rules hold */
-		struct booking_actor actor = {org.id, org.role};
-		struct event_saved saved;
-		rc = event_store(db, &cal, applied, row.id, &actor, NULL, &saved, &final);
-	}
-	if (!rc && applied)
+		rc = organizer_copy_reply(r, db, &org, rep.uid, email, &rep, NULL, NULL, &row, &changed);
+	if (!rc && changed)
 		rc = audit_record(r, db, "event.imip_reply", "event", row.id, rep.uid, NULL,
 				  json_pack("{s:s, s:s?}", "attendee", email, "partstat", rep.master));
 	if (!rc)
@@ -130,12 +125,10 @@ static int imip_in(struct req *r)
 			rc = unknown(r);
 		goto out;
 	}
-	rc = resp_json(r, 200, json_pack("{s:s, s:s, s:b}", "uid", rep.uid, "attendee", email, "changed", applied != NULL));
+	rc = resp_json(r, 200, json_pack("{s:s, s:s, s:b}", "uid", rep.uid, "attendee", email, "changed", changed));
 out:
 	mime_calendar_free(&m);
 	ics_reply_free(&rep);
-	ics_object_free(applied);
-	ics_object_free(final);
 	return rc;
 }
 

@@ -2,9 +2,13 @@
  * (calendar/organizer_copy.h), shared by CalDAV scheduling and iMIP mail-in. */
 #include "calendar/organizer_copy.h"
 
+#include <string.h>
 #include <strings.h>
 
+#include "calendar/ics.h"
 #include "calendar/ics_reply.h"
+#include "calendar/sched_inbox.h"
+#include "core/buf.h"
 #include "core/errors.h"
 
 int organizer_copy_find(struct req *r, struct db *db, const struct user *org, const char *uid,
@@ -29,4 +33,42 @@ int organizer_copy_find(struct req *r, struct db *db, const struct user *org, co
 		return 0;
 	}
 	return rc ? rc : E_NOTFOUND;
+}
+
+int organizer_copy_reply(struct req *r, struct db *db, const struct user *org, const char *uid,
+			 const char *attendee, const struct ics_reply *rep, const struct ics_object *from,
+			 const char *vevents, struct event_row *row, int *changed)
+{
+	struct calendar cal;
+	struct ics_object *applied = NULL, *final = NULL, *stored = NULL;
+	struct ics_error err;
+	struct buf built = {0};
+	*changed = 0;
+	int rc = organizer_copy_find(r, db, org, uid, attendee, &cal, row);
+	if (!rc)
+		rc = ics_reply_apply(row->ical, cal.time_zone, rep, attendee, "2.0", &applied, &err);
+	if (!rc && applied) {
+		struct booking_actor actor = {org->id, org->role};
+		struct event_saved saved;
+		rc = event_store(db, &cal, applied, row->id, &actor, NULL, &saved, &final);
+		*changed = 1;
+	}
+	if (!rc && (!from || !vevents)) { /* the REPLY from the copy as it now is */
+		from = final ? final : applied;
+		if (!from && !(rc = ics_parse_object(row->ical, strlen(row->ical), cal.time_zone, &stored, &err)))
+			from = stored;
+		if (!rc)
+			rc = ics_reply_build(from->text, attendee, &built);
+		vevents = built.data;
+		if (!rc && !vevents)
+			rc = E_INVALID; /* the copy no longer names them */
+	}
+	if (!rc)
+		rc = sched_inbox_deliver(r->arena, db, org, "REPLY", from, vevents,
+					 sched_inbox_reply_name(r->arena, uid, attendee));
+	ics_object_free(applied);
+	ics_object_free(final);
+	ics_object_free(stored);
+	buf_free(&built);
+	return rc;
 }

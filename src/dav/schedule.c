@@ -18,6 +18,7 @@
 #include "calendar/ics.h"
 #include "calendar/ics_reply.h"
 #include "calendar/organizer_copy.h"
+#include "calendar/sched_inbox.h"
 #include "core/clock.h"
 #include "core/errors.h"
 #include "dav/props.h"
@@ -350,43 +351,10 @@ static int invites(const struct ics_object *o, const char *email)
 	return 0;
 }
 
-/* the message around VEVENT blocks (o's, or text when not NULL), with the zones o uses */
-static int message_of(struct buf *b, const char *method, const struct ics_object *o, const char *text)
-{
-	buf_printf(b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//convene//CalDAV scheduling//EN\r\nMETHOD:%s\r\n",
-		   method);
-	for (size_t i = 0; i < o->ntzids; i++)
-		if (strcmp(o->tzids[i], "UTC"))
-			ics_vtimezone(b, o->tzids[i]);
-	buf_puts(b, text ? text : o->text);
-	return buf_puts(b, "END:VCALENDAR\r\n");
-}
-
-/* into to's inbox; name NULL: a new one (a REPLY has the name of its UID and attendee) */
-static int deliver_text(struct req *r, struct db *db, const struct user *to, const char *method,
-			const struct ics_object *o, const char *text, const char *name)
-{
-	struct buf b = {0};
-	char id[ID_MAX], h[HASH_HEX_MAX], etag[40];
-	int rc = message_of(&b, method, o, text);
-	if (!rc && !b.data)
-		rc = E_NOMEM;
-	if (!rc) {
-		ids_new("itm", id);
-		ids_hash(b.data, h);
-		snprintf(etag, sizeof etag, "\"%.24s\"", h);
-		struct inbox_item it = {to->account_id, to->id, name ? name : arena_printf(r->arena, "%s.ics", id),
-					o->master.uid, method, b.data, etag, clock_now()};
-		rc = store_inbox_put(db, &it);
-	}
-	buf_free(&b);
-	return rc;
-}
-
 static int deliver(struct req *r, struct db *db, const struct user *to, const char *method,
 		   const struct ics_object *o)
 {
-	return deliver_text(r, db, to, method, o, NULL, NULL);
+	return sched_inbox_deliver(r->arena, db, to, method, o, NULL, NULL);
 }
 
 /* an iMIP message (RFC 6047) to someone outside the account, through the
@@ -402,7 +370,7 @@ static int mail_out_text(struct req *r, struct db *db, const char *to, const cha
 				       : !strcasecmp(partstat, "DECLINED") ? "declined"
 				       : !strcasecmp(partstat, "TENTATIVE") ? "tentatively accepted" : "answered";
 	ics_format_time(m->start, m->all_day ? NULL : m->tzid, m->all_day, when, sizeof when);
-	int rc = message_of(&cal, method, o, vevents);
+	int rc = sched_inbox_message(&cal, method, o, vevents);
 	buf_printf(&text, "%s %s:\n\n%s\nWhen: %s%s%s\n", r->who.display_name,
 		   reply ? arena_printf(r->arena, "%s your invitation", answer)
 		   : cancel ? "cancelled this meeting" : "invites you to a meeting", m->summary ? m->summary : "",
@@ -471,14 +439,6 @@ int dav_schedule_mark(struct req *r, struct db *db, const struct ics_object *o, 
 
 /* ---- attendees' replies (RFC 6638 section 3.2.2) ---- */
 
-/* the inbox name of a REPLY: one per UID and attendee, the newer replacing the older */
-static const char *reply_name(struct req *r, const char *uid, const char *email)
-{
-	char h[HASH_HEX_MAX];
-	ids_hash(arena_printf(r->arena, "%s\n%s", uid, email), h);
-	return arena_printf(r->arena, "rpl-%.24s.ics", h);
-}
-
 /* The caller changed their answer (PARTSTAT, per occurrence) in their copy
  * of someone else's meeting, or deleted their copy, which declines it
  * unless it was declined already. A colleague organizer's copy takes the answer
@@ -490,7 +450,7 @@ static int reply(struct req *r, struct db *db, const char *before, const struct 
 {
 	const char *me = r->who.email;
 	struct ics_reply was = {0}, is = {0};
-	struct ics_object *declined = NULL, *applied = NULL, *final = NULL;
+	struct ics_object *declined = NULL;
 	struct ics_error err;
 	struct buf text = {0};
 	int rc = 0;
@@ -518,27 +478,16 @@ static int reply(struct req *r, struct db *db, const char *before, const struct 
 		rc = mail_out_text(r, db, any->master.organizer, "REPLY", src, text.data, is.master);
 		goto out;
 	}
-	struct calendar cal;
 	struct event_row row;
-	if (rc || (rc = organizer_copy_find(r, db, &org, any->master.uid, r->who.email, &cal, &row)))
-		goto out;
-	if ((rc = ics_reply_apply(row.ical, cal.time_zone, &is, me, "2.0", &applied, &err)))
-		goto out;
-	if (applied) { /* stored as the organizer's own write: their rooms' rules hold */
-		struct booking_actor actor = {org.id, org.role};
-		struct event_saved saved;
-		if ((rc = event_store(db, &cal, applied, row.id, &actor, NULL, &saved, &final)))
-			goto out;
-	}
-	rc = deliver_text(r, db, &org, "REPLY", src, text.data, reply_name(r, any->master.uid, me));
+	int changed;
+	if (!rc) /* the colleague's copy takes the answer, their inbox the REPLY */
+		rc = organizer_copy_reply(r, db, &org, any->master.uid, me, &is, src, text.data, &row, &changed);
 out:
 	if (rc == E_NOTFOUND || rc == E_INVALID)
 		rc = 0; /* no meeting of a colleague's to answer, or a text we cannot read: nothing to send */
 	ics_reply_free(&was);
 	ics_reply_free(&is);
 	ics_object_free(declined);
-	ics_object_free(applied);
-	ics_object_free(final);
 	buf_free(&text);
 	return rc;
 }

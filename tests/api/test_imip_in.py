@@ -1,7 +1,9 @@
 """iMIP replies coming in by mail (RFC 6047): an outside guest invited by
 CalDAV gets the REQUEST by mail, answers from their mail client with a
 METHOD:REPLY mail, and the MTA pipes it to POST /api/v1/imip with an API
-application's bearer token; the organizer's copy takes the answer. Forged
+application's bearer token; the organizer's copy takes the answer and their
+schedule inbox a METHOD:REPLY (RFC 6638 section 3.2, as for a colleague's
+CalDAV reply, so their calendar app sees it). Forged
 senders, unknown or other accounts' meetings, mails without a REPLY and
 wrong credentials change nothing."""
 import email.message
@@ -13,7 +15,7 @@ import requests
 
 from conftest import problem, uniq
 from davutil import dav, dav_member, ical_put, new_uid, vevent
-from test_dav_replies import DAY, attendee_line
+from test_dav_replies import DAY, attendee_line, inbox
 
 
 def app_token(srv, account="A"):
@@ -116,6 +118,33 @@ def test_a_guest_accepts_by_mail(srv):
     assert "PARTSTAT=TENTATIVE" in guest_line(srv, alice, path, guest)
     # alice's own ATTENDEE line is untouched
     assert "PARTSTAT=ACCEPTED" in attendee_line(dav(srv, "GET", path, alice).text, alice["email"])
+
+
+def test_a_mail_reply_lands_in_the_organizers_schedule_inbox(srv):
+    alice, guest, uid, path, request = invite(srv)
+    token = app_token(srv)
+    assert [d for d in inbox(srv, alice).values() if "METHOD:REPLY" in d] == []
+    r = post(srv, token, reply_mail(alice["email"], guest, reply_of(request, guest, "ACCEPTED")))
+    assert r.status_code == 200 and r.json()["changed"] is True, r.text
+    assert "PARTSTAT=ACCEPTED" in guest_line(srv, alice, path, guest)  # the copy as before
+    (data,) = [d for d in inbox(srv, alice).values() if "METHOD:REPLY" in d]
+    cal = icalendar.Calendar.from_ical(data)
+    assert str(cal["METHOD"]) == "REPLY"
+    (ev,) = cal.walk("VEVENT")
+    assert str(ev["UID"]) == uid
+    att = ev["ATTENDEE"]
+    assert not isinstance(att, list) and str(att).lower() == "mailto:" + guest  # only the one who replies
+    assert att.params["PARTSTAT"] == "ACCEPTED" and "SCHEDULE-STATUS" not in att.params
+    # a newer answer replaces the older message, as a colleague's would
+    r = post(srv, token, reply_mail(alice["email"], guest, reply_of(request, guest, "DECLINED")))
+    assert r.status_code == 200, r.text
+    (data,) = [d for d in inbox(srv, alice).values() if "METHOD:REPLY" in d]
+    assert "PARTSTAT=DECLINED" in data and "PARTSTAT=ACCEPTED" not in data
+    # a reply refused changes no inbox
+    other = uniq("other") + "@outside.test"
+    problem(post(srv, token, reply_mail(alice["email"], other, reply_of(request, other, "ACCEPTED"))),
+            422, "imip-unknown-event")
+    assert len([d for d in inbox(srv, alice).values() if "METHOD:REPLY" in d]) == 1
 
 
 def test_forged_and_foreign_replies_change_nothing(srv):
