@@ -60,6 +60,7 @@ npm_install() { # dir
   fi
 }
 npm_install web
-# only the tests use these (the OpenAPI validators)
+# only the tests use these (the OpenAPI validators; playwright-core and axe-core
+# for tests/browser)
 [ "$mode" = all ] && npm_install tests/tools
 exit 0

@@ -6,7 +6,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const source = readFileSync(join(here, '..', '..', 'web', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+// a test tool (tests/tools/package.json), like playwright-core
+const source = readFileSync(join(here, '..', 'tools', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 export async function axeViolations(page) {
 	if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ content: source });

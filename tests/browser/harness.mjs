@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
-import { chromium } from '../../web/node_modules/playwright-core/index.mjs';
+// playwright-core is a test tool (tests/tools/package.json), not a package of the web app
+import { chromium } from '../tools/node_modules/playwright-core/index.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // CONVENE_WEB_DIST lets a build of the web app elsewhere be tested (side-by-side checkouts)
