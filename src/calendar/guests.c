@@ -295,11 +295,11 @@ static int accept(struct req *r)
 	memcpy(r->who.user_id, u.id, sizeof r->who.user_id);
 	snprintf(r->who.email, sizeof r->who.email, "%s", u.email);
 	rc = store_user_update(db, &u);
-	if (rc == E_CONFLICT) { /* told to whoever holds the address's mail, not to the inviter */
+	if (rc == E_CONFLICT) { /* another user of the same account signs in with it (addresses are per account) */
 		store_rollback(db);
 		return resp_problem_ext(r, 409, "email-taken",
-					"this address already signs in on this server, with another organisation;"
-					" sign in there, or ask to be invited with another address",
+					"this address already signs in to this organisation;"
+					" sign in with it, or ask to be invited with another address",
 					json_pack("{s:s}", "field", "token"));
 	}
 	if (rc ||

@@ -106,9 +106,8 @@ static int imip_in(struct req *r)
 	int changed = 0;
 	if ((rc = store_begin(db, 1)))
 		goto out;
-	rc = store_user_by_email(db, rep.organizer, &org);
-	if (!rc && strcmp(org.account_id, r->who.account_id))
-		rc = E_NOTFOUND;
+	/* the organizer of the account the mail-in request authenticates to */
+	rc = store_user_by_account_email(db, r->who.account_id, rep.organizer, &org);
 	/* their copy takes the answer and their inbox the REPLY, as for a
 	 * colleague's CalDAV reply; the REPLY is made from the copy as answered,
 	 * not the outside sender's text */

@@ -308,7 +308,7 @@ static int save_links(struct db *db, const struct room *o, const struct room_inp
 
 static int email_taken(struct req *r)
 {
-	return resp_problem_ext(r, 409, "email-taken", "another room (on this server) has this address",
+	return resp_problem_ext(r, 409, "email-taken", "another room of this account has this address",
 				json_pack("{s:s}", "field", "email")),
 	       E_CONFLICT;
 }

@@ -26,7 +26,7 @@ static const char help[] =
 	"options:\n"
 	"  --data DIR      the data directory\n"
 	"  --db URL        the database (default: sqlite in the data directory)\n"
-	"  --account ID    the account of the user (an address may be a guest in several)\n"
+	"  --account ID    the account of the user (needed when several accounts have the address)\n"
 	"  --config FILE   configuration file (default DIR/convene.conf)\n"
 	"  --help          this text\n";
 
@@ -62,8 +62,25 @@ static int reset_password(int argc, char **argv)
 		return rc;
 	struct db *db = store_db();
 	struct user u;
-	/* an address may be a pending guest in several accounts: --account names the one */
-	rc = account ? store_user_by_account_email(db, account, email, &u) : store_user_by_email(db, email, &u);
+	/* an address may belong to a user in several accounts: --account names the one */
+	if (account) {
+		rc = store_user_by_account_email(db, account, email, &u);
+	} else {
+		struct user found[USERS_SAME_ADDRESS_MAX];
+		int n = 0;
+		rc = store_users_by_email(db, email, found, USERS_SAME_ADDRESS_MAX, &n);
+		if (!rc && n > 1) {
+			fprintf(stderr, "convene: %s is a user in several accounts; name one with --account:\n", email);
+			for (int i = 0; i < n; i++)
+				fprintf(stderr, "  %s\n", found[i].account_id);
+			store_close_thread();
+			return 1;
+		}
+		if (!rc && n == 0)
+			rc = E_NOTFOUND;
+		if (!rc)
+			u = found[0];
+	}
 	if (rc == E_NOTFOUND) {
 		fprintf(stderr, "convene: no user %s%s%s\n", email, account ? " in account " : "", account ? account : "");
 		store_close_thread();

@@ -203,8 +203,8 @@ static void response(struct buf *b, const char *addr, const char *status, const 
 static int busy_of(struct req *r, struct db *db, const char *addr, int64_t from, int64_t to, struct busy_list *out)
 {
 	struct user u;
-	int rc = store_user_by_email(db, addr, &u);
-	if (!rc && !strcmp(u.account_id, r->who.account_id))
+	int rc = store_user_by_account_email(db, r->who.account_id, addr, &u);
+	if (!rc)
 		return busy_of_user(db, u.account_id, u.id, from, to, out);
 	if (rc && rc != E_NOTFOUND)
 		return rc;
@@ -407,8 +407,8 @@ static int mail_out(struct req *r, struct db *db, const char *to, const char *me
 /* a colleague of the caller's account with this address, not the caller */
 static int colleague(struct req *r, struct db *db, const char *email, struct user *out)
 {
-	int rc = store_user_by_email(db, email, out);
-	if (!rc && (strcmp(out->account_id, r->who.account_id) || !strcmp(out->id, r->who.user_id)))
+	int rc = store_user_by_account_email(db, r->who.account_id, email, out);
+	if (!rc && !strcmp(out->id, r->who.user_id))
 		rc = E_NOTFOUND;
 	return rc;
 }

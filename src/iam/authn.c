@@ -17,6 +17,7 @@
 #include "iam/apps.h"
 #include "iam/basic_cache.h"
 #include "iam/bearer_cache.h"
+#include "iam/credentials.h"
 #include "iam/password.h"
 #include "iam/throttle.h"
 
@@ -72,6 +73,9 @@ static int basic_success(struct req *r, struct db *db, struct user *u, struct th
 	return authn_principal_from_user(r, u, AUTH_BASIC);
 }
 
+/* The login is an address, or "ACCOUNT\\address" (the account's id) when the
+ * address and password fit users of several accounts (iam/credentials.h):
+ * a backslash cannot stand unquoted in an address (RFC 5322 atext). */
 static int by_basic(struct req *r, struct db *db, const char *b64)
 {
 	unsigned char raw[600];
@@ -84,32 +88,40 @@ static int by_basic(struct req *r, struct db *db, const char *b64)
 	if (!colon)
 		return E_UNAUTH;
 	*colon = 0;
+	char login[256];
+	snprintf(login, sizeof login, "%s", (char *)raw);
+	for (char *c = login; *c; c++)
+		*c = (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
+	const char *email = login, *account = NULL;
+	char account_buf[256];
+	char *bs = strchr(login, '\\');
+	if (bs) { /* account ids are matched as given, not lower-cased */
+		snprintf(account_buf, sizeof account_buf, "%.*s", (int)(bs - login), (char *)raw);
+		account = account_buf;
+		email = bs + 1;
+	}
 	/* not an e-mail address, so no user: an API client's id on /oauth/token.
 	 * Refused without the dummy Argon2id work, which only hides which
 	 * addresses exist and would make every token request cost a password hash. */
-	if (!strchr((char *)raw, '@'))
+	if (!strchr(email, '@') || (account && !*account))
 		return E_UNAUTH;
-	struct user u;
-	char email[256];
-	snprintf(email, sizeof email, "%s", (char *)raw);
-	for (char *c = email; *c; c++)
-		*c = (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
 	int64_t now = clock_now();
-	int rc = store_user_by_email(db, email, &u);
-	if (rc && rc != E_NOTFOUND)
-		return rc;
-	int found = !rc;
 	const char *pw = colon + 1;
 	int app_scope = app_passwords_path_allowed(r->path);
 	unsigned char key[BASIC_CACHE_KEY_BYTES];
 	struct basic_cache_entry hit;
 	struct app_password ap;
 	struct throttle t;
-	basic_cache_key(email, pw, key);
+	struct user u;
+	int rc;
+	basic_cache_key(login, pw, key);
 	/* a hit spares the Argon2id work, not the checks: the row just read must
 	 * still be the verified state (iam/basic_cache.h), and the lock holds */
-	if (found && !basic_cache_get(key, now, &hit)) {
-		if (basic_cache_matches(&hit, &u)) {
+	if (!basic_cache_get(key, now, &hit)) {
+		rc = store_user_get(db, hit.account_id, hit.user_id, &u);
+		if (rc && rc != E_NOTFOUND)
+			return rc;
+		if (!rc && !strcmp(u.email, email) && basic_cache_matches(&hit, &u)) {
 			if (hit.app_password_id[0] && app_scope) {
 				rc = store_app_password_get(db, u.account_id, u.id, hit.app_password_id, &ap);
 				if (!rc) {
@@ -127,21 +139,28 @@ static int by_basic(struct req *r, struct db *db, const char *b64)
 		}
 		basic_cache_drop(key);
 	}
-	/* app passwords first: a cheap lookup. One that matches outside DAV and
+	struct user c[USERS_SAME_ADDRESS_MAX];
+	int n, match[USERS_SAME_ADDRESS_MAX], nmatch;
+	if ((rc = credentials_candidates(db, email, account, c, &n)))
+		return rc;
+	/* app passwords first: a cheap lookup, and unique (82 random bits), so
+	 * the first that fits names the user. One that matches outside DAV and
 	 * feeds is refused without counting a failure (a misconfigured client
 	 * must not lock its user out); it is no credential for the JSON API.
 	 * The sign-in lock is about guessing the account password, so it does
-	 * not stop app passwords, which cannot be guessed (82 bits). */
-	rc = found ? app_passwords_find(db, &u, pw, &ap) : E_NOTFOUND;
-	if (!rc) {
-		if (!app_scope || (rc = authn_principal_from_user(r, &u, AUTH_BASIC)))
-			return E_UNAUTH;
-		basic_cache_put(key, &u, ap.id, now);
-		app_passwords_note_use(r, db, &ap, now);
-		return 0;
+	 * not stop app passwords, which cannot be guessed. */
+	for (int i = 0; i < n; i++) {
+		rc = app_passwords_find(db, &c[i], pw, &ap);
+		if (!rc) {
+			if (!app_scope || (rc = authn_principal_from_user(r, &c[i], AUTH_BASIC)))
+				return E_UNAUTH;
+			basic_cache_put(key, &c[i], ap.id, now);
+			app_passwords_note_use(r, db, &ap, now);
+			return 0;
+		}
+		if (rc != E_NOTFOUND)
+			return rc;
 	}
-	if (rc != E_NOTFOUND)
-		return rc;
 	/* failures count and lock as sign-in's do, unknown addresses too: Basic
 	 * must not be a way around the throttling (calendar apps send it on
 	 * every fetch) */
@@ -149,11 +168,15 @@ static int by_basic(struct req *r, struct db *db, const char *b64)
 		return rc;
 	if (t.locked_until)
 		return E_UNAUTH;
-	if (!throttle_verify(found ? u.password_hash : NULL, pw)) {
-		if ((rc = throttle_failure(r, db, &t, found ? &u : NULL, now)))
+	credentials_verify(c, n, pw, match, &nmatch);
+	if (!nmatch) {
+		if ((rc = throttle_failure(r, db, &t, n ? &c[0] : NULL, now)))
 			log_error("cannot count a failed Basic login: %s", error_name(rc));
 		return E_UNAUTH;
 	}
+	if (nmatch > 1) /* a right password, no failure: the login must name the account */
+		return E_UNAUTH;
+	u = c[match[0]];
 	if (!strcmp(u.status, "active")) /* never a failure, nor a suspended user */
 		basic_cache_put(key, &u, NULL, now);
 	return basic_success(r, db, &u, &t);

@@ -1,5 +1,6 @@
 /* Password reset and e-mail validation. The reset request answers the same
- * whatever the address, so that it cannot be used to learn who has an
+ * whatever the address (a user in no account, one or several: each gets a
+ * link of their own, naming their account), so that it cannot be used to learn who has an
  * account; links are 256-bit secrets kept only as hashes, single use, and a
  * new link revokes the older ones of the same purpose. */
 #include "iam/login_rules.h"
@@ -46,10 +47,13 @@ static int queue_link(struct db *db, const struct user *u, const char *purpose, 
 	if (rc || (rc = store_ott_insert(db, &t)))
 		return rc;
 	struct buf link = {0}, subject = {0}, body = {0};
+	struct account a;
 	login_rules_language(db, u, lang, sizeof lang);
-	rc = buf_printf(&link, "%s/%s?token=%s", config_current()->public_url, page, secret);
+	rc = store_account_get(db, u->account_id, &a);
 	if (!rc)
-		rc = templates_render(kind, lang, u->display_name, link.data, &subject, &body);
+		rc = buf_printf(&link, "%s/%s?token=%s", config_current()->public_url, page, secret);
+	if (!rc)
+		rc = templates_render(kind, lang, u->display_name, a.name, link.data, &subject, &body);
 	if (!rc) {
 		struct outbox_msg m = {.kind = "mail", .recipient = u->email, .subject = subject.data,
 				       .body = body.data};
@@ -109,23 +113,29 @@ static int reset_request(struct req *r)
 	char lower[256];
 	snprintf(lower, sizeof lower, "%s", email);
 	users_lower_email(lower);
-	struct user u;
-	rc = store_user_by_email(db, lower, &u);
-	if (rc && rc != E_NOTFOUND)
+	/* one mail for each account's user with the address, each naming its
+	 * account: the answer is the same whoever has it */
+	struct user c[USERS_SAME_ADDRESS_MAX];
+	int n, queued = 0;
+	if ((rc = store_users_by_email(db, lower, c, USERS_SAME_ADDRESS_MAX, &n)))
 		return rc;
-	if (!rc && !strcmp(u.status, "active") && u.allow_password_reset) {
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	for (int i = 0; i < n; i++) {
 		int recent;
-		if ((rc = store_begin(db, 1)))
-			return rc;
-		if ((rc = recently(db, &u, "reset", RESET_MIN_INTERVAL, &recent)) ||
-		    (!recent && (rc = queue_link(db, &u, "reset", RESET_TTL, TEMPLATE_RESET, "reset")))) {
+		if (strcmp(c[i].status, "active") || !c[i].allow_password_reset)
+			continue;
+		if ((rc = recently(db, &c[i], "reset", RESET_MIN_INTERVAL, &recent)) ||
+		    (!recent && (rc = queue_link(db, &c[i], "reset", RESET_TTL, TEMPLATE_RESET, "reset")))) {
 			store_rollback(db);
 			return rc;
 		}
-		if ((rc = store_commit(db)))
-			return rc;
-		outbox_kick();
+		queued += !recent;
 	}
+	if ((rc = store_commit(db)))
+		return rc;
+	if (queued)
+		outbox_kick();
 	return resp_json(r, 202, json_pack("{s:s, s:s}", "status", "accepted", "detail",
 					   "If this address belongs to a user who may reset their password, "
 					   "a link valid for one hour is on its way."));
@@ -177,8 +187,6 @@ static int reset_confirm(struct req *r)
 	int was_forced = u.must_change_password, was_validated = u.email_validated;
 	u.must_change_password = 0;
 	u.email_validated = 1;
-	u.failed_logins = 0;
-	u.locked_until = 0;
 	u.updated_at = clock_now();
 	act_as(r, &u);
 	/* the address is proven from this network, as a right password would be:

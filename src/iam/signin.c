@@ -1,4 +1,5 @@
-/* Sign-in with e-mail and password. Failed passwords are throttled by
+/* Sign-in with e-mail, password and, when the address and password fit users
+ * of several accounts, the account (iam/credentials.h). Failed passwords are throttled by
  * iam/throttle.h (by address, by address and client network, by network),
  * before the user is looked up: an unknown address gets the same answers and
  * the same Argon2id work as a real one, and nobody can lock a user out of
@@ -19,6 +20,7 @@
 #include "iam/audit.h"
 #include "iam/authn.h"
 #include "iam/bearer_cache.h"
+#include "iam/credentials.h"
 #include "iam/password.h"
 #include "iam/throttle.h"
 #include "iam/users.h"
@@ -52,15 +54,37 @@ static int locked(struct req *r, int64_t until, int64_t now)
 			     (long long)(until - now));
 }
 
+/* 409 account-required: the password fits a user in each of these accounts.
+ * Naming them tells nothing new: whoever sent the password can sign in to
+ * each of them already. */
+static int account_required(struct req *r, struct db *db, const struct user *c, const int *match, int n)
+{
+	json_t *list = json_array();
+	for (int i = 0; i < n; i++) {
+		struct account a;
+		const struct user *u = &c[match[i]];
+		int rc = store_account_get(db, u->account_id, &a);
+		if (rc) {
+			json_decref(list);
+			return rc;
+		}
+		json_array_append_new(list, json_pack("{s:s, s:s}", "id", a.id, "name", a.name));
+	}
+	return resp_problem_ext(r, 409, "account-required",
+				"this address and password fit more than one account; say which one (account)",
+				json_pack("{s:s, s:o}", "field", "account", "accounts", list));
+}
+
 static int sign_in(struct req *r)
 {
-	static const char *const allowed[] = {"email", "password", NULL};
+	static const char *const allowed[] = {"email", "password", "account", NULL};
 	json_t *in;
-	const char *email, *pw;
+	const char *email, *pw, *account = NULL;
 	int rc;
 	if ((rc = jin_object(r, &in, allowed)) ||
 	    (rc = jin_string(r, in, "email", JIN_REQUIRED, 254, &email)) ||
-	    (rc = jin_string(r, in, "password", JIN_REQUIRED, 1024, &pw)))
+	    (rc = jin_string(r, in, "password", JIN_REQUIRED, 1024, &pw)) ||
+	    (rc = jin_string(r, in, "account", JIN_OPTIONAL, ID_MAX - 1, &account)))
 		return rc;
 	struct db *db = store_db();
 	if (!db)
@@ -68,22 +92,26 @@ static int sign_in(struct req *r)
 	char lower[256];
 	snprintf(lower, sizeof lower, "%s", email);
 	users_lower_email(lower);
-	struct user u;
 	int64_t now = clock_now();
 	struct throttle t;
 	if ((rc = throttle_check(r, db, lower, now, &t)))
 		return rc;
 	if (t.locked_until) /* before the lookup: the same answer whether the address exists or not */
 		return locked(r, t.locked_until, now);
-	rc = store_user_by_email(db, lower, &u);
-	if (rc && rc != E_NOTFOUND)
+	/* the address may be a user in several accounts: the password decides */
+	struct user c[USERS_SAME_ADDRESS_MAX];
+	int n, match[USERS_SAME_ADDRESS_MAX], nmatch;
+	if ((rc = credentials_candidates(db, lower, account, c, &n)))
 		return rc;
-	int found = !rc;
-	if (!throttle_verify(found ? u.password_hash : NULL, pw)) {
-		if ((rc = throttle_failure(r, db, &t, found ? &u : NULL, now)))
+	credentials_verify(c, n, pw, match, &nmatch);
+	if (!nmatch) {
+		if ((rc = throttle_failure(r, db, &t, n ? &c[0] : NULL, now)))
 			return rc;
 		return resp_problem(r, 401, "invalid-credentials", "wrong e-mail address or password");
 	}
+	if (nmatch > 1)
+		return account_required(r, db, c, match, nmatch);
+	struct user u = c[match[0]];
 	if (strcmp(u.status, "active"))
 		return resp_problem(r, 403, "suspended", "this account is suspended; ask an administrator");
 

@@ -28,8 +28,6 @@ int user_password_set(struct req *r, struct db *db, struct user *u, const char *
 		return rc;
 	int was = u->must_change_password;
 	u->must_change_password = must_change;
-	u->failed_logins = 0;
-	u->locked_until = 0;
 	u->updated_at = clock_now();
 	if ((rc = store_user_update(db, u)) || (rc = store_session_delete_user(db, u->account_id, u->id, NULL)) ||
 	    (rc = app_passwords_revoke_user(r, db, u, "password_set_by_admin")))

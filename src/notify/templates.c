@@ -1,5 +1,5 @@
 /* Templates are printf formats with two arguments: the person's name, then
- * the link (share mails: who shared, the calendar, the link). One table, so
+ * the link (a reset: the name, the account's name, the link) (share mails: who shared, the calendar, the link). One table, so
  * that a missing translation is visible at a glance. */
 #include "notify/templates.h"
 
@@ -13,17 +13,17 @@ struct text {
 
 static const struct text reset[] = {
 	{"en", "Reset your convene password",
-	 "Hello %s,\n\nSomeone (hopefully you) asked to reset your convene password.\n"
+	 "Hello %s,\n\nSomeone (hopefully you) asked to reset your convene password for %s.\n"
 	 "Choose a new one here within the next hour:\n\n%s\n\n"
 	 "The link works once. If you did not ask for this, ignore this message:\n"
 	 "your password stays as it is.\n"},
 	{"fr", "Réinitialisez votre mot de passe convene",
-	 "Bonjour %s,\n\nQuelqu'un (vous, espérons-le) a demandé à réinitialiser votre mot de passe convene.\n"
+	 "Bonjour %s,\n\nQuelqu'un (vous, espérons-le) a demandé à réinitialiser votre mot de passe convene pour %s.\n"
 	 "Choisissez-en un nouveau ici dans l'heure :\n\n%s\n\n"
 	 "Le lien ne fonctionne qu'une fois. Si vous n'êtes pas à l'origine de cette demande,\n"
 	 "ignorez ce message : votre mot de passe reste inchangé.\n"},
 	{"ru", "Сброс пароля convene",
-	 "Здравствуйте, %s!\n\nКто-то (надеемся, вы) запросил сброс пароля convene.\n"
+	 "Здравствуйте, %s!\n\nКто-то (надеемся, вы) запросил сброс пароля convene в «%s».\n"
 	 "Выберите новый пароль в течение часа по ссылке:\n\n%s\n\n"
 	 "Ссылка действует один раз. Если вы этого не запрашивали, просто проигнорируйте письмо:\n"
 	 "ваш пароль останется прежним.\n"},
@@ -123,8 +123,8 @@ int templates_render_share(enum template_kind kind, const char *lang, const char
 			       feed_url);
 }
 
-int templates_render(enum template_kind kind, const char *lang, const char *name, const char *link,
-		     struct buf *subject, struct buf *body)
+int templates_render(enum template_kind kind, const char *lang, const char *name, const char *account,
+		     const char *link, struct buf *subject, struct buf *body)
 {
 	const struct text *t = kind == TEMPLATE_RESET ? reset : validate;
 	const struct text *pick = &t[0];
@@ -132,5 +132,9 @@ int templates_render(enum template_kind kind, const char *lang, const char *name
 		if (lang && !strcmp(t[i].lang, lang))
 			pick = &t[i];
 	int rc = buf_puts(subject, pick->subject);
-	return rc ? rc : buf_printf(body, pick->body, name, link);
+	if (rc)
+		return rc;
+	/* a reset names its account: one address may be a user in several */
+	return kind == TEMPLATE_RESET ? buf_printf(body, pick->body, name, account ? account : "", link)
+				      : buf_printf(body, pick->body, name, link);
 }

@@ -6,9 +6,10 @@
 
 enum template_kind { TEMPLATE_RESET, TEMPLATE_VALIDATE, TEMPLATE_GUEST_INVITE, TEMPLATE_SHARED };
 
-/* fills subject and body for lang (en|fr|ru; anything else: en) */
-int templates_render(enum template_kind kind, const char *lang, const char *name, const char *link,
-		     struct buf *subject, struct buf *body);
+/* fills subject and body for lang (en|fr|ru; anything else: en); account is
+ * the account's name, which a reset mail names */
+int templates_render(enum template_kind kind, const char *lang, const char *name, const char *account,
+		     const char *link, struct buf *subject, struct buf *body);
 /* the mails about a shared calendar (TEMPLATE_GUEST_INVITE: an invitation to
  * sign up as a guest; TEMPLATE_SHARED: a calendar now shared with a user):
  * who shared it, the calendar's name, the role given (freebusy, viewer,

@@ -9,7 +9,7 @@
 #define USER_COLS                                                                              \
 	"account_id, id, email, display_name, role, COALESCE(password_hash, ''), status, "     \
 	"must_change_password, allow_password_reset, force_email_validation, email_validated, " \
-	"failed_logins, locked_until, created_at, updated_at, COALESCE(language, ''), COALESCE(time_zone, '')"
+	"created_at, updated_at, COALESCE(language, ''), COALESCE(time_zone, '')"
 
 static void row_user(struct db_rows *r, struct user *u)
 {
@@ -24,12 +24,10 @@ static void row_user(struct db_rows *r, struct user *u)
 	u->allow_password_reset = (int)db_int(r, 8);
 	u->force_email_validation = (int)db_int(r, 9);
 	u->email_validated = (int)db_int(r, 10);
-	u->failed_logins = (int)db_int(r, 11);
-	u->locked_until = db_int(r, 12);
-	u->created_at = db_int(r, 13);
-	u->updated_at = db_int(r, 14);
-	snprintf(u->language, sizeof u->language, "%s", db_text(r, 15));
-	snprintf(u->time_zone, sizeof u->time_zone, "%s", db_text(r, 16));
+	u->created_at = db_int(r, 11);
+	u->updated_at = db_int(r, 12);
+	snprintf(u->language, sizeof u->language, "%s", db_text(r, 13));
+	snprintf(u->time_zone, sizeof u->time_zone, "%s", db_text(r, 14));
 }
 
 static int one(struct db_rows *r, struct user *out)
@@ -50,8 +48,8 @@ int store_user_insert(struct db *db, const struct user *u)
 	int rc = db_exec(db,
 			 "INSERT INTO users (account_id, id, email, display_name, role, password_hash, status,"
 			 " must_change_password, allow_password_reset, force_email_validation, email_validated,"
-			 " failed_logins, locked_until, created_at, updated_at, language, time_zone)"
-			 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?)",
+			 " created_at, updated_at, language, time_zone)"
+			 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			 "sssssssddddiiss", u->account_id, u->id, u->email, u->display_name, u->role,
 			 u->password_hash[0] ? u->password_hash : NULL, u->status[0] ? u->status : "active",
 			 u->must_change_password, u->allow_password_reset, u->force_email_validation,
@@ -68,21 +66,27 @@ int store_user_get(struct db *db, const char *account_id, const char *id, struct
 	return rc ? rc : one(r, out);
 }
 
-int store_user_by_email(struct db *db, const char *email, struct user *out)
+int store_users_by_email(struct db *db, const char *email, struct user *out, int max, int *n)
 {
 	struct db_rows *r;
+	*n = 0;
 	int rc = db_query(db, &r,
 			  "SELECT " USER_COLS " FROM users WHERE email = ?"
-			  " ORDER BY CASE WHEN role = 'guest' AND password_hash IS NULL THEN 1 ELSE 0 END,"
-			  " account_id LIMIT 1",
-			  "s", email);
-	return rc ? rc : one(r, out);
+			  " ORDER BY CASE WHEN password_hash IS NULL THEN 1 ELSE 0 END, account_id, id LIMIT ?",
+			  "sd", email, max);
+	if (rc)
+		return rc;
+	while ((rc = db_next(r)) == 1 && *n < max)
+		row_user(r, &out[(*n)++]);
+	db_rows_free(r);
+	return rc < 0 ? rc : 0;
 }
 
 int store_user_by_account_email(struct db *db, const char *account_id, const char *email, struct user *out)
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r, "SELECT " USER_COLS " FROM users WHERE account_id = ? AND email = ?", "ss",
+	int rc = db_query(db, &r, "SELECT " USER_COLS " FROM users WHERE account_id = ? AND email = ?"
+			  " ORDER BY CASE WHEN password_hash IS NULL THEN 1 ELSE 0 END LIMIT 1", "ss",
 			  account_id, email);
 	return rc ? rc : one(r, out);
 }
@@ -92,12 +96,12 @@ int store_user_update(struct db *db, const struct user *u)
 	int rc = db_exec(db,
 			 "UPDATE users SET email = ?, display_name = ?, role = ?, password_hash = ?, status = ?,"
 			 " must_change_password = ?, allow_password_reset = ?, force_email_validation = ?,"
-			 " email_validated = ?, failed_logins = ?, locked_until = ?, updated_at = ?,"
+			 " email_validated = ?, updated_at = ?,"
 			 " language = ?, time_zone = ? WHERE account_id = ? AND id = ?",
-			 "sssssdddddiissss", u->email, u->display_name, u->role,
+			 "sssssddddissss", u->email, u->display_name, u->role,
 			 u->password_hash[0] ? u->password_hash : NULL, u->status, u->must_change_password,
 			 u->allow_password_reset, u->force_email_validation, u->email_validated,
-			 u->failed_logins, u->locked_until, u->updated_at, u->language[0] ? u->language : NULL,
+			 u->updated_at, u->language[0] ? u->language : NULL,
 			 u->time_zone[0] ? u->time_zone : NULL, u->account_id, u->id);
 	if (rc < 0)
 		return rc;

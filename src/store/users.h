@@ -1,4 +1,5 @@
-/* Users, their companies and their sign-in counters. */
+/* Users and their companies. An address names at most one user who can sign
+ * in per account, not per host (migration 026). */
 #ifndef STORE_USERS_H
 #define STORE_USERS_H
 
@@ -19,8 +20,6 @@ struct user {
 	int allow_password_reset;
 	int force_email_validation;
 	int email_validated;
-	int failed_logins;
-	int64_t locked_until;
 	int64_t created_at, updated_at;
 	char language[8];   /* en | fr | ru; "": the company's, else the account's (migration 025) */
 	char time_zone[64]; /* an IANA name; "": the company's, else the account's */
@@ -37,11 +36,13 @@ struct user_filter {
 
 int store_user_insert(struct db *db, const struct user *u);
 int store_user_get(struct db *db, const char *account_id, const char *id, struct user *out);
-/* across accounts: e-mail addresses are unique on the host among users who
- * can sign in (sign-in); pending guests of other accounts may share one, and
- * come after the user who signs in with it */
-int store_user_by_email(struct db *db, const char *email, struct user *out);
-/* the user of this account with this address */
+/* Across accounts, for sign-in and password reset only (which start before
+ * an account is known): an address is unique within an account (migration
+ * 026), so several accounts may each have a user with it. Up to max of them,
+ * those with a password first, then by account; *n is how many. */
+#define USERS_SAME_ADDRESS_MAX 8
+int store_users_by_email(struct db *db, const char *email, struct user *out, int max, int *n);
+/* the user of this account with this address (one who can sign in first) */
 int store_user_by_account_email(struct db *db, const char *account_id, const char *email, struct user *out);
 int store_user_update(struct db *db, const struct user *u); /* every mutable column */
 int store_user_delete(struct db *db, const char *account_id, const char *id);

@@ -97,7 +97,40 @@ static void duplicate_email_is_conflict_and_rollback_leaves_nothing(void **state
 	assert_int_equal(store_begin(db, 1), 0);
 	assert_int_equal(store_user_insert(db, &c), 0);
 	store_rollback(db);
-	assert_int_equal(store_user_by_email(db, "rolled@example.test", &got), E_NOTFOUND);
+	assert_int_equal(store_user_by_account_email(db, account_id, "rolled@example.test", &got), E_NOTFOUND);
+}
+
+/* migration 026: an address is unique within an account only, and the
+ * lookup across accounts (sign-in, reset) is bounded */
+static void an_address_is_unique_per_account(void **state)
+{
+	(void)state;
+	struct account other = {0};
+	ids_new("acc", other.id);
+	snprintf(other.name, sizeof other.name, "Other");
+	other.created_at = clock_now();
+	assert_int_equal(store_account_insert(db, &other), 0);
+	struct user a, b, c, out[2];
+	int n = -1;
+	make_user(&a, "both@example.test");
+	snprintf(a.password_hash, sizeof a.password_hash, "x");
+	make_user(&b, "both@example.test");
+	memcpy(b.account_id, other.id, sizeof other.id);
+	snprintf(b.password_hash, sizeof b.password_hash, "y");
+	assert_int_equal(store_user_insert(db, &a), 0);
+	assert_int_equal(store_user_insert(db, &b), 0);
+	make_user(&c, "both@example.test"); /* the same account twice: refused */
+	memcpy(c.account_id, other.id, sizeof other.id);
+	assert_int_equal(store_user_insert(db, &c), E_CONFLICT);
+	assert_int_equal(store_users_by_email(db, "both@example.test", out, 2, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_not_equal(out[0].account_id, out[1].account_id);
+	assert_int_equal(store_users_by_email(db, "both@example.test", out, 1, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_users_by_email(db, "nobody@example.test", out, 2, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_user_by_account_email(db, other.id, "both@example.test", &out[0]), 0);
+	assert_string_equal(out[0].id, b.id);
 }
 
 static void user_round_trip_and_account_scoping(void **state)
@@ -111,11 +144,9 @@ static void user_round_trip_and_account_scoping(void **state)
 	assert_string_equal(got.email, "round@example.test");
 	assert_int_equal(got.must_change_password, 1);
 	assert_int_equal(store_user_get(db, "acc_otheraccount0000000", u.id, &got), E_NOTFOUND);
-	got.failed_logins = 3;
 	snprintf(got.display_name, sizeof got.display_name, "Renamed");
 	assert_int_equal(store_user_update(db, &got), 0);
 	assert_int_equal(store_user_get(db, account_id, u.id, &got), 0);
-	assert_int_equal(got.failed_logins, 3);
 	assert_string_equal(got.display_name, "Renamed");
 }
 
@@ -219,6 +250,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(migrations_are_idempotent),
 		cmocka_unit_test(duplicate_email_is_conflict_and_rollback_leaves_nothing),
+		cmocka_unit_test(an_address_is_unique_per_account),
 		cmocka_unit_test(user_round_trip_and_account_scoping),
 		cmocka_unit_test(search_escapes_like_wildcards),
 		cmocka_unit_test(one_time_tokens_are_single_use_and_expire),

@@ -1,0 +1,20 @@
+/* Which users a login names. An address is unique within an account only
+ * (migration 026), so a login without an account may name a user in each of
+ * several accounts: the password (or app password) decides which, and when it
+ * fits more than one the caller must say which account it means. */
+#ifndef IAM_CREDENTIALS_H
+#define IAM_CREDENTIALS_H
+
+#include "store/store.h"
+
+/* the users with this address (lower-case): in account_id when it is given
+ * (NULL or ""), else in any account, at most USERS_SAME_ADDRESS_MAX */
+int credentials_candidates(struct db *db, const char *email, const char *account_id,
+			   struct user *out, int *n);
+/* verifies pw against each candidate's account password and writes the
+ * indexes of those it fits to match (*nmatch of them); with no password
+ * among the candidates it does the same Argon2id work once, so that the time
+ * taken does not tell whether the address exists */
+void credentials_verify(const struct user *c, int n, const char *pw, int *match, int *nmatch);
+
+#endif
