@@ -106,8 +106,8 @@ def test_existing_user_is_shared_directly(srv, admin):
 
 def test_address_of_another_account_is_invited_like_any_outside_address(srv, admin):
     """nothing tells the sharer that the address exists elsewhere: the same
-    answer as for an address nobody has; the holder of the address learns it
-    only when accepting, and their own login is untouched"""
+    answer as for an address nobody has; accepting makes a guest of A beside
+    the user of B, and the B login is untouched"""
     other, _ = srv.make_user(srv.admin("B"), "member")
     owner, _ = srv.make_user(admin, "member")
     oc = srv.login_as(owner)
@@ -131,12 +131,16 @@ def test_address_of_another_account_is_invited_like_any_outside_address(srv, adm
     b = srv.login_as(other)
     assert b.get("/api/v1/me").json()["user"]["id"] == other["id"]
     problem(b.get("/api/v1/calendars/" + cal["id"]), 404)
-    # whoever holds the address may not take a second login with it
+    # addresses are per account (migration 026): whoever holds the address
+    # becomes A's guest beside being B's user, each with its own password
     token = INVITE.search(srv.wait_mail(other["email"])[-1].get_content()).group(2)
     r = srv.client().post("/api/v1/guest-invitations/accept",
                           json={"token": token, "display_name": "Twice", "password": PASSWORD + "!"})
-    problem(r, 409, "email-taken")
-    assert srv.client().post("/api/v1/session", json={"email": other["email"], "password": PASSWORD}).status_code == 200
+    assert r.status_code == 200, r.text
+    r = srv.client().post("/api/v1/session", json={"email": other["email"], "password": PASSWORD})
+    assert r.status_code == 200 and r.json()["user"]["id"] == other["id"], r.text
+    r = srv.client().post("/api/v1/session", json={"email": other["email"], "password": PASSWORD + "!"})
+    assert r.status_code == 200 and r.json()["user"]["role"] == "guest", r.text
 
 
 def test_one_account_never_holds_an_address_twice(srv, admin):
