@@ -1,7 +1,7 @@
 // Pages before the admin center proper: sign-in, forced password change, e-mail validation
 // (pending notice and the /validate?token= link) and password reset (/forgot, /reset?token=).
 import { useState, useEffect } from 'preact/hooks';
-import { api } from './api.js';
+import { api, ApiError } from './api.js';
 import { t } from './i18n.js';
 import { PasswordRule } from './passwordRule.jsx';
 import { Field, FormError, Link, useForm, errText } from './ui.jsx';
@@ -19,16 +19,44 @@ export function SignIn({ onSignedIn }) {
 	// ?email=: filled in by pages that send here after a sign-up (guest.jsx)
 	const [email, setEmail] = useState(() => new URLSearchParams(location.search).get('email') || '');
 	const [password, setPassword] = useState('');
+	// an address may be a user in several organisations (accounts): when the
+	// password fits more than one, the server lists them (409 account-required)
+	const [accounts, setAccounts] = useState([]);
+	const [account, setAccount] = useState('');
 	const f = useForm();
 	const submit = (e) => {
 		e.preventDefault();
-		f.run(async () => { await api('POST', '/api/v1/session', { email, password }); await onSignedIn(); });
+		f.run(async () => {
+			const body = { email, password };
+			if (account && accounts.length) body.account = account;
+			try {
+				await api('POST', '/api/v1/session', body);
+			} catch (err) {
+				if (err instanceof ApiError && err.type === '/problems/account-required') {
+					const list = err.body.accounts || [];
+					setAccounts(list);
+					setAccount((a) => a || (list[0] && list[0].id) || '');
+				}
+				throw err;
+			}
+			await onSignedIn();
+		});
 	};
+	const changeEmail = (v) => { setEmail(v); setAccounts([]); setAccount(''); };
 	return (
 		<Card title={t('signIn')}>
 			<form onSubmit={submit}>
-				<Field label={t('email')} type="email" value={email} onInput={setEmail} error={f.errors.email} autocomplete="username" required autofocus />
+				<Field label={t('email')} type="email" value={email} onInput={changeEmail} error={f.errors.email} autocomplete="username" required autofocus />
 				<Field label={t('password')} type="password" value={password} onInput={setPassword} error={f.errors.password} autocomplete="current-password" required />
+				{accounts.length > 0 && (
+					<Field label={t('signInAccount')} hint={t('signInAccountHint')} error={f.errors.account}>
+						{(id, d) => (
+							<select id={id} aria-describedby={d} value={account} onChange={(e) => setAccount(e.currentTarget.value)}>
+								{accounts.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+							</select>
+						)}
+					</Field>
+				)}
 				<FormError text={f.formError} />
 				<button type="submit" class="primary" disabled={f.busy}>{f.busy ? t('loading') : t('signIn')}</button>
 			</form>

@@ -9,6 +9,8 @@ const S = {
 	signOut: ['Sign out', 'Se déconnecter', 'Выйти'],
 	email: ['E-mail', 'E-mail', 'Эл. почта'],
 	password: ['Password', 'Mot de passe', 'Пароль'],
+	signInAccount: ['Organisation', 'Organisation', 'Организация'],
+	signInAccountHint: ['This address and password open more than one organisation: choose one.', 'Cette adresse et ce mot de passe ouvrent plus d’une organisation : choisissez-en une.', 'Этот адрес и пароль подходят к нескольким организациям: выберите одну.'],
 	currentPassword: ['Current password', 'Mot de passe actuel', 'Текущий пароль'],
 	newPassword: ['New password', 'Nouveau mot de passe', 'Новый пароль'],
 	changePassword: ['Change password', 'Changer le mot de passe', 'Сменить пароль'],
