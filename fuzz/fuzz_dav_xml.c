@@ -1,8 +1,10 @@
 /* libFuzzer target: a WebDAV request body as PROPFIND and REPORT read it —
  * dav_xml_parse's limits, the propfind element, DAV:prop names,
  * calendar-data options (expand, limit-recurrence-set, comp/prop), hrefs
- * (multiget), prop-filters and time-range values — and the options applied
- * to a stored recurring event (dav_caldata_render, dav_filter_match). */
+ * (multiget), prop-filters and time-range values, a calendar-query's whole
+ * <C:filter> as REPORT reads it (dav_query_filter_read) — and the options
+ * applied to a stored recurring event (dav_caldata_render, dav_filter_match,
+ * the filter's time-range through ics_expand as report.c matches it). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include "dav/path.h"
 #include "dav/principals.h"
 #include "dav/props.h"
+#include "dav/query.h"
 #include "dav/xml.h"
 #include "http/response.h"
 
@@ -82,6 +85,12 @@ static void walk(struct req *r, xmlNode *n, struct dav_filters *fs, int depth)
 	}
 }
 
+static int one(void *ctx, const struct ics_occurrence *o)
+{
+	(void)ctx, (void)o;
+	return 1; /* report.c's match: one occurrence in the range is enough */
+}
+
 /* what the server does with a response once sent */
 static void done(struct req *r)
 {
@@ -135,6 +144,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	walk(&r, root, &fs, 0);
 	for (int role = CAL_ROLE_FREEBUSY; role <= CAL_ROLE_OWNER; role++)
 		dav_filter_match(&fs, role, &row);
+	const xmlNode *filter = dav_xml_child(root, CALDAV_NS, "filter");
+	if (filter) { /* a new request: the filter may answer an error of its own */
+		done(&r);
+		request(a, &r, data, size);
+		struct dav_query_filter q = {INT64_MIN, INT64_MAX, NULL, 0, 0, NULL};
+		int none = 0, truncated = 0;
+		if (!dav_query_filter_read(&r, filter, &q, &none) && !none) {
+			for (int role = CAL_ROLE_FREEBUSY; q.pf && role <= CAL_ROLE_OWNER; role++)
+				dav_filter_match(q.pf, role, &row);
+			ics_expand(row.ical, "Europe/Paris", q.from, q.to, 1, one, NULL, &truncated);
+		}
+		xmlFree(q.uid_match);
+	}
 out:
 	done(&r);
 	xmlFreeDoc(doc);
