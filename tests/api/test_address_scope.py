@@ -200,3 +200,19 @@ def test_a_reset_mails_each_accounts_user(srv):
     assert sign_in(srv, addr, new).json()["user"]["id"] == ua["id"]
     assert sign_in(srv, addr, OTHER_PASSWORD).json()["user"]["id"] == ub["id"]
     problem(sign_in(srv, addr, PASSWORD), 401, "invalid-credentials")
+
+
+def test_the_command_line_reset_asks_for_the_account_when_several_have_the_address(srv):
+    addr = "%s@shared.test" % uniq("cli")
+    user_in(srv, "A", addr)
+    ub = user_in(srv, "B", addr, OTHER_PASSWORD)
+    r = srv.cli("user", "reset-password", addr, check=False)
+    assert r.returncode == 1 and "--account" in r.stderr, r.stderr
+    assert srv.accounts["A"]["id"] in r.stderr and srv.accounts["B"]["id"] in r.stderr
+    r = srv.cli("user", "reset-password", addr, "--account", srv.accounts["B"]["id"])
+    assert "account %s" % srv.accounts["B"]["id"] in r.stdout
+    pw = re.search(r"one-time password: (\S+)", r.stdout).group(1)
+    r = sign_in(srv, addr, pw)
+    assert r.status_code == 200 and r.json()["user"]["id"] == ub["id"], r.text
+    # the A user's password is untouched
+    assert sign_in(srv, addr, PASSWORD).status_code == 200
