@@ -357,9 +357,9 @@ int event_ics_error(struct req *r, const struct ics_error *err)
 {
 	const char *field = field_of(err->property);
 	if (field)
-		resp_field_error(r, field, "%s", err->message);
+		resp_field_error(r, field, "%s", ics_error_text(err, resp_lang(r)));
 	else
-		resp_problem(r, 422, "invalid-event", err->message);
+		resp_problem(r, 422, "invalid-event", ics_error_text(err, resp_lang(r)));
 	return E_INVALID;
 }
 

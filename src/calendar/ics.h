@@ -123,9 +123,17 @@ struct ics_error {
 	int line;          /* 0 when not tied to a line */
 	char property[64]; /* "" when not tied to a property */
 	char message[256];
+	/* message in each language of core/i18n.h (enum lang), translated when made:
+	 * the parser knows no request, and the parts (line, property, value) are
+	 * filled into each language's own format */
+	char text[3][256];
 	int limit; /* enum ics_limit: the server's limit that refused it, if any (CalDAV names it) */
 };
 enum ics_limit { ICS_LIMIT_NONE, ICS_LIMIT_SIZE, ICS_LIMIT_ATTENDEES, ICS_LIMIT_INSTANCES };
+
+/* err's message in language lang (enum lang of core/i18n.h); English when
+ * it has none in that language */
+const char *ics_error_text(const struct ics_error *err, int lang);
 
 /* Parses text holding exactly one calendar object: a VCALENDAR with VEVENTs
  * of a single UID (and optional VTIMEZONEs, used to read its TZIDs: a TZID

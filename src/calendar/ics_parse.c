@@ -15,6 +15,7 @@
 
 #include "core/buf.h"
 #include "core/errors.h"
+#include "core/i18n.h"
 
 /* E_INVALID, with the limit named for CalDAV's precondition element */
 static int limit_err(struct ics_error *err, int limit)
@@ -24,25 +25,49 @@ static int limit_err(struct ics_error *err, int limit)
 	return E_INVALID;
 }
 
+/* one language's message: the format and, for a bare "%s", the text it
+ * carries are looked up in the catalogue (core/messages.def) */
+static void err_in(char *out, size_t n, enum lang l, int line, const char *prop, const char *fmt,
+		   va_list ap)
+{
+	char what[200];
+	if (!strcmp(fmt, "%s")) {
+		const char *s = va_arg(ap, const char *);
+		snprintf(what, sizeof what, "%s", i18n_text(l, s ? s : ""));
+	} else {
+		vsnprintf(what, sizeof what, i18n_text(l, fmt), ap); /* same conversions as fmt */
+	}
+	if (line > 0 && prop && *prop)
+		snprintf(out, n, i18n_text(l, "line %d: %s: %s"), line, prop, what);
+	else if (line > 0)
+		snprintf(out, n, i18n_text(l, "line %d: %s"), line, what);
+	else if (prop && *prop)
+		snprintf(out, n, "%s: %s", prop, what);
+	else
+		snprintf(out, n, "%s", what);
+}
+
+_Static_assert(sizeof((struct ics_error *)0)->text / sizeof((struct ics_error *)0)->text[0] == LANG_COUNT,
+	       "one message per language");
+
 void ics_err(struct ics_error *err, int line, const char *prop, const char *fmt, ...)
 {
 	if (!err)
 		return;
-	char what[200];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
 	err->line = line;
 	snprintf(err->property, sizeof err->property, "%s", prop ? prop : "");
-	if (line > 0 && prop && *prop)
-		snprintf(err->message, sizeof err->message, "line %d: %s: %s", line, prop, what);
-	else if (line > 0)
-		snprintf(err->message, sizeof err->message, "line %d: %s", line, what);
-	else if (prop && *prop)
-		snprintf(err->message, sizeof err->message, "%s: %s", prop, what);
-	else
-		snprintf(err->message, sizeof err->message, "%s", what);
+	for (int l = 0; l < LANG_COUNT; l++) {
+		va_list ap;
+		va_start(ap, fmt);
+		err_in(err->text[l], sizeof err->text[l], (enum lang)l, line, prop, fmt, ap);
+		va_end(ap);
+	}
+	snprintf(err->message, sizeof err->message, "%s", err->text[LANG_EN]);
+}
+
+const char *ics_error_text(const struct ics_error *err, int lang)
+{
+	return lang > 0 && lang < LANG_COUNT && err->text[lang][0] ? err->text[lang] : err->message;
 }
 
 int ics_unfold(const char *text, size_t len, struct ics_lines *L, struct ics_error *err)

@@ -47,7 +47,7 @@ static int import(struct req *r)
 		json_t *ext = json_pack("{s:i}", "line", err.line);
 		if (*err.property)
 			json_object_set_new(ext, "property", json_string(err.property));
-		return resp_problem_ext(r, 422, "invalid-ics", err.message, ext);
+		return resp_problem_ext(r, 422, "invalid-ics", ics_error_text(&err, resp_lang(r)), ext);
 	}
 	if (rc)
 		return rc;

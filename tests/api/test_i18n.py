@@ -8,11 +8,15 @@ details follow Accept-Language for anonymous callers."""
 import os
 import re
 
+from calutil import new_calendar
 from conftest import ROOT, problem
 
-CALL = re.compile(r"\b(resp_problem|resp_problemf|resp_problem_ext|resp_field_error|resp_text)\s*\(")
+CALL = re.compile(r"\b(resp_problem|resp_problemf|resp_problem_ext|resp_field_error|resp_text|ics_err)\s*\(")
 LIT = re.compile(r'"((?:[^"\\]|\\.)*)"')
-TEXT_ARG = {"resp_problem": 3, "resp_problemf": 3, "resp_problem_ext": 3, "resp_field_error": 2, "resp_text": 1}
+# ics_err(err, line, property, format, ...): iCalendar errors are formatted in
+# each language when made (calendar/ics_parse.c), so their formats are keys too
+TEXT_ARG = {"resp_problem": 3, "resp_problemf": 3, "resp_problem_ext": 3, "resp_field_error": 2, "resp_text": 1,
+            "ics_err": 3}
 
 
 def args_of(src, i):
@@ -110,3 +114,29 @@ def test_anonymous_problems_follow_accept_language(srv):
                   headers={"Accept-Language": "fr"})
     b = problem(r, 401, "invalid-credentials")
     assert b["detail"] == "adresse e-mail ou mot de passe incorrect" and b["title"] == "Non authentifié", b
+
+
+def test_details_formatted_at_run_time_follow_the_users_language(srv, admin):
+    """an iCalendar error names the line, the property and the value inside the
+    sentence of the user's language; a rule's fault carried as text is translated too"""
+    bad = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//i18n//EN\r\nBEGIN:VEVENT\r\nUID:i18n@x\r\n"
+           "DTSTAMP:20300101T000000Z\r\nDTSTART:20301340T100000Z\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    want = {"en": "line 7: DTSTART: invalid date-time '20301340T100000Z'",
+            "fr": "ligne 7 : DTSTART : date-heure invalide « 20301340T100000Z »",
+            "ru": "строка 7: DTSTART: недопустимые дата и время «20301340T100000Z»"}
+    rule = {"en": "a MINUTELY or SECONDLY rule needs COUNT or UNTIL",
+            "fr": "une règle MINUTELY ou SECONDLY exige COUNT ou UNTIL",
+            "ru": "правилу MINUTELY или SECONDLY нужен COUNT или UNTIL"}
+    for lang in ("fr", "ru", "en"):
+        u, _ = srv.make_user(admin, "member")
+        c = srv.login_as(u)
+        assert c.patch("/api/v1/me", json={"language": lang}).status_code == 200
+        cal = new_calendar(c)
+        r = c.post("/api/v1/calendars/%s/import" % cal["id"], data=bad.encode(),
+                   headers={"Content-Type": "text/calendar"})
+        p = problem(r, 422, "invalid-ics")
+        assert (p["detail"], p["line"], p["property"]) == (want[lang], 7, "DTSTART"), p
+        assert r.headers["Content-Language"] == lang
+        r = c.post("/api/v1/calendars/%s/events" % cal["id"],
+                   json={"summary": "x", "start": "2030-01-07T10:00:00Z", "rrule": "FREQ=MINUTELY"})
+        assert r.status_code == 422 and r.json()["detail"].endswith(rule[lang]), (lang, r.text)
