@@ -31,7 +31,7 @@ function run(args, timeoutMs = 30000) {
 	});
 }
 
-// startServer({password, smtp}) -> {url, email, password, oneTime, stop()}
+// startServer({password, smtp}) -> {url, email, password, oneTime, data (its --data directory), stop()}
 // smtp: an smtp://host:port URL for the mailer (e.g. startSmtpSink() of smtp-sink.mjs)
 export async function startServer({ password, smtp } = {}) {
 	if (!existsSync(join(webDist, 'index.html'))) throw new Error('web/dist is missing: run make web first');
@@ -70,7 +70,7 @@ export async function startServer({ password, smtp } = {}) {
 		}
 		rmSync(data, { recursive: true, force: true });
 	}
-	return { url, email, password: password || oneTime, oneTime, stop, log: () => log };
+	return { url, email, password: password || oneTime, oneTime, data, stop, log: () => log };
 }
 
 export async function launch() {
