@@ -17,6 +17,7 @@
 
 #include "core/errors.h"
 #include "core/log.h"
+#include "core/worker.h"
 #include "http/metrics.h"
 #include "http/response.h"
 
@@ -39,10 +40,7 @@ static pthread_mutex_t hub_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct sse_stream *hub;
 static int nstreams;
 
-static pthread_t pinger;
-static pthread_mutex_t ping_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t ping_cv = PTHREAD_COND_INITIALIZER;
-static int ping_running, ping_stop;
+static long ping_ms;
 
 /* marks under the stream's lock and resumes it if it sleeps; call with hub_mu held */
 static void mark(struct sse_stream *s, int dirty, int ping, int closing)
@@ -214,32 +212,18 @@ struct MHD_Response *sse_response(struct req *r)
 	return mr;
 }
 
-static void *ping_loop(void *arg)
+/* a comment line on every stream now and then, so that proxies keep idle ones open */
+static long ping_pass(struct worker *w)
 {
-	long ms = (long)(intptr_t)arg;
-	pthread_mutex_lock(&ping_mu);
-	while (!ping_stop) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += ms / 1000;
-		until.tv_nsec += (ms % 1000) * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&ping_cv, &ping_mu, &until);
-		if (ping_stop)
-			break;
-		pthread_mutex_unlock(&ping_mu);
-		pthread_mutex_lock(&hub_mu);
-		for (struct sse_stream *s = hub; s; s = s->next)
-			mark(s, 0, 1, 0);
-		pthread_mutex_unlock(&hub_mu);
-		pthread_mutex_lock(&ping_mu);
-	}
-	pthread_mutex_unlock(&ping_mu);
-	return NULL;
+	(void)w;
+	pthread_mutex_lock(&hub_mu);
+	for (struct sse_stream *s = hub; s; s = s->next)
+		mark(s, 0, 1, 0);
+	pthread_mutex_unlock(&hub_mu);
+	return ping_ms;
 }
+
+static struct worker pinger = WORKER_INIT("sse pings", ping_pass, NULL);
 
 int sse_init(void)
 {
@@ -247,23 +231,13 @@ int sse_init(void)
 	long ms = env ? strtol(env, NULL, 10) : 25000;
 	if (ms < 100)
 		ms = 100;
-	ping_stop = 0;
-	if (pthread_create(&pinger, NULL, ping_loop, (void *)(intptr_t)ms))
-		return E_NOMEM;
-	ping_running = 1;
-	return 0;
+	ping_ms = pinger.first_ms = ms;
+	return worker_start(&pinger);
 }
 
 void sse_shutdown(void)
 {
-	if (ping_running) {
-		pthread_mutex_lock(&ping_mu);
-		ping_stop = 1;
-		pthread_cond_signal(&ping_cv);
-		pthread_mutex_unlock(&ping_mu);
-		pthread_join(pinger, NULL);
-		ping_running = 0;
-	}
+	worker_stop(&pinger);
 	pthread_mutex_lock(&hub_mu);
 	for (struct sse_stream *s = hub; s; s = s->next)
 		mark(s, 0, 0, 1);

@@ -5,15 +5,14 @@
  * by db_commit. Both keep the list: PostgreSQL's is sent in one statement
  * just before COMMIT (db_changes_send), not one round trip a topic. A
  * rollback drops what it said. */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "core/errors.h"
 #include "core/log.h"
+#include "core/worker.h"
 #include "store/db.h"
 #include "store/store.h"
 
@@ -116,65 +115,62 @@ void db_changes_end(struct db *db, int committed)
 
 /* ---- the PostgreSQL listener: one connection per node, its own thread */
 
-static pthread_t listener;
-static int listening, listener_stop;
 static char listen_url[1024];
+static struct db *listen_db; /* the listener thread's own connection */
+static int backoff = 1;      /* seconds before connecting again, doubling up to 30 */
 
-static void *listen_loop(void *arg)
+/* connects (or waits before trying again), then hears for up to half a second */
+static long listen_pass(struct worker *w)
 {
-	(void)arg;
-	struct db *db = NULL;
-	int backoff = 1;
-	while (!listener_stop) {
-		if (!db) {
-			char err[256];
-			if (db_open(listen_url, &db, err, sizeof err) ||
-			    db_script(db, "LISTEN " CHANNEL) < 0) {
-				if (db) {
-					db_close(db);
-					db = NULL;
-				}
-				for (int i = 0; i < backoff * 10 && !listener_stop; i++)
-					usleep(100000);
-				backoff = backoff < 30 ? backoff * 2 : 30;
-				continue;
+	(void)w;
+	if (!listen_db) {
+		char err[256];
+		if (db_open(listen_url, &listen_db, err, sizeof err) ||
+		    db_script(listen_db, "LISTEN " CHANNEL) < 0) {
+			if (listen_db) {
+				db_close(listen_db);
+				listen_db = NULL;
 			}
-			backoff = 1;
-			/* what changed while nobody listened is unknown: everything did */
-			deliver("*");
+			long ms = backoff * 1000L;
+			backoff = backoff < 30 ? backoff * 2 : 30;
+			return ms;
 		}
-		char topic[TOPIC_MAX];
-		int rc = db->ops->wait_notify(db, 500, topic, sizeof topic);
-		if (rc == 1)
-			deliver(topic);
-		else if (rc < 0) {
-			log_warn("change notifications from PostgreSQL lost; listening again");
-			db_close(db);
-			db = NULL;
-		}
+		backoff = 1;
+		/* what changed while nobody listened is unknown: everything did */
+		deliver("*");
 	}
-	if (db)
-		db_close(db);
-	return NULL;
+	char topic[TOPIC_MAX];
+	int rc = listen_db->ops->wait_notify(listen_db, 500, topic, sizeof topic);
+	if (rc == 1)
+		deliver(topic);
+	else if (rc < 0) {
+		log_warn("change notifications from PostgreSQL lost; listening again");
+		db_close(listen_db);
+		listen_db = NULL;
+	}
+	return 0;
 }
+
+static void listen_end(struct worker *w)
+{
+	(void)w;
+	if (listen_db)
+		db_close(listen_db);
+	listen_db = NULL;
+}
+
+static struct worker listener = WORKER_INIT("change listener", listen_pass, listen_end);
 
 int store_listen_start(const char *url)
 {
 	if (strncmp(url, "postgres", 8))
 		return 0; /* SQLite: one process, commits deliver */
 	snprintf(listen_url, sizeof listen_url, "%s", url);
-	listener_stop = 0;
-	if (pthread_create(&listener, NULL, listen_loop, NULL))
-		return E_NOMEM;
-	listening = 1;
-	return 0;
+	backoff = 1;
+	return worker_start(&listener);
 }
 
 void store_listen_stop(void)
 {
-	if (!listening)
-		return;
-	listener_stop = 1;
-	pthread_join(listener, NULL);
-	listening = 0;
+	worker_stop(&listener);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/worker.h"
 
 #define SIGNAL_PAGES 1000  /* SQLite's default autocheckpoint */
 #define INLINE_PAGES 20000 /* ~80 MB of WAL at 4 KiB pages: do it now */
@@ -21,9 +22,7 @@
 
 struct checkpointer {
 	char path[PATH_MAX_LEN];
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int wanted;
+	struct worker w; /* kicked by a commit that grew the WAL; never stopped */
 	struct checkpointer *next;
 };
 
@@ -46,18 +45,11 @@ static void run(const char *path)
 	sqlite3_close_v2(h);
 }
 
-static void *loop(void *arg)
+static long pass(struct worker *w)
 {
-	struct checkpointer *c = arg;
-	for (;;) {
-		pthread_mutex_lock(&c->mu);
-		while (!c->wanted)
-			pthread_cond_wait(&c->cv, &c->mu);
-		c->wanted = 0;
-		pthread_mutex_unlock(&c->mu);
-		run(c->path);
-	}
-	return NULL;
+	struct checkpointer *c = w->arg;
+	run(c->path);
+	return WORKER_FOREVER;
 }
 
 static struct checkpointer *checkpointer_for(const char *path)
@@ -70,20 +62,16 @@ static struct checkpointer *checkpointer_for(const char *path)
 		;
 	if (!c && (c = calloc(1, sizeof *c))) {
 		snprintf(c->path, sizeof c->path, "%s", path);
-		pthread_mutex_init(&c->mu, NULL);
-		pthread_cond_init(&c->cv, NULL);
-		pthread_t t;
-		pthread_attr_t attr;
-		pthread_attr_init(&attr);
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		if (pthread_create(&t, &attr, loop, c)) {
+		c->w = (struct worker)WORKER_INIT("sqlite checkpoints", pass, NULL);
+		c->w.first_ms = WORKER_FOREVER; /* nothing to do before a commit asks */
+		c->w.arg = c;
+		if (worker_start(&c->w)) {
 			free(c);
 			c = NULL;
 		} else {
 			c->next = list;
 			list = c;
 		}
-		pthread_attr_destroy(&attr);
 	}
 	pthread_mutex_unlock(&list_mu);
 	return c;
@@ -95,10 +83,7 @@ static int on_commit(void *arg, sqlite3 *h, const char *db_name, int pages)
 	if (pages >= INLINE_PAGES) {
 		sqlite3_wal_checkpoint_v2(h, db_name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	} else if (pages >= SIGNAL_PAGES) {
-		pthread_mutex_lock(&c->mu);
-		c->wanted = 1;
-		pthread_cond_signal(&c->cv);
-		pthread_mutex_unlock(&c->mu);
+		worker_kick(&c->w);
 	}
 	return SQLITE_OK;
 }
