@@ -80,10 +80,10 @@ static int account_patch(struct req *r)
 		const struct setting_def *def = settings_find(k);
 		if (!def)
 			return resp_problem_ext(r, 422, "unknown-field",
-						arena_printf(r->arena, "unknown setting '%.60s'", k),
+						arena_printf(r->arena, resp_text(r, "unknown setting '%.60s'"), k),
 						json_pack("{s:s}", "field", k));
 		/* null puts the account back on the default */
-		const char *bad = json_is_null(v) ? NULL : settings_check(def, v, why, sizeof why);
+		const char *bad = json_is_null(v) ? NULL : settings_check_in(def, v, resp_lang(r), why, sizeof why);
 		if (bad)
 			return resp_problem_ext(r, 422, "invalid-field", bad, json_pack("{s:s}", "field", k));
 	}
@@ -191,7 +191,7 @@ static int company_put(struct req *r)
 	json_t *v = json_object_get(in, "value");
 	if (!v)
 		return resp_field_error(r, "value", "'value' is required");
-	const char *bad = settings_check(def, v, why, sizeof why);
+	const char *bad = settings_check_in(def, v, resp_lang(r), why, sizeof why);
 	if (bad)
 		return resp_problem_ext(r, 422, "invalid-field", bad, json_pack("{s:s}", "field", "value"));
 	if (!(v = settings_normalise(def, v)))

@@ -3,12 +3,14 @@
 
 #include <ctype.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/errors.h"
+#include "core/i18n.h"
 #include "store/store.h"
 
 const struct setting_def settings_catalogue[] = {
@@ -89,11 +91,22 @@ static int hhmm(const char *s)
 	return h * 60 + m;
 }
 
-static const char *check_hours(json_t *v, char *why, size_t n)
+/* why, in language l: fmt is a key of core/messages.def, whose translations
+ * keep its conversions (tests/api/test_i18n.py reads every say_in format) */
+static const char *say_in(char *why, size_t n, enum lang l, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, n, i18n_text(l, fmt), ap);
+	va_end(ap);
+	return why;
+}
+
+static const char *check_hours(json_t *v, enum lang l, char *why, size_t n)
 {
 	static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 	if (!json_is_object(v))
-		return "business_hours must be an object with the days mon..sun";
+		return i18n_text(l, "business_hours must be an object with the days mon..sun");
 	const char *k;
 	json_t *day;
 	json_object_foreach(v, k, day) {
@@ -101,12 +114,10 @@ static const char *check_hours(json_t *v, char *why, size_t n)
 		for (int i = 0; i < 7; i++)
 			known |= !strcmp(days[i], k);
 		if (!known) {
-			snprintf(why, n, "business_hours: unknown day '%.20s' (use mon, tue, wed, thu, fri, sat, sun)", k);
-			return why;
+			return say_in(why, n, l, "business_hours: unknown day '%.20s' (use mon, tue, wed, thu, fri, sat, sun)", k);
 		}
 		if (!json_is_array(day) || json_array_size(day) > 4) {
-			snprintf(why, n, "business_hours.%s must be a list of at most 4 intervals", k);
-			return why;
+			return say_in(why, n, l, "business_hours.%s must be a list of at most 4 intervals", k);
 		}
 		int opens[4], closes[4];
 		size_t i;
@@ -115,54 +126,53 @@ static const char *check_hours(json_t *v, char *why, size_t n)
 			json_t *o = json_object_get(iv, "open"), *c = json_object_get(iv, "close");
 			if (!json_is_object(iv) || json_object_size(iv) != 2 || !json_is_string(o) ||
 			    !json_is_string(c)) {
-				snprintf(why, n, "business_hours.%s[%zu] must be {\"open\": \"HH:MM\", \"close\": \"HH:MM\"}", k, i);
-				return why;
+				return say_in(why, n, l, "business_hours.%s[%zu] must be {\"open\": \"HH:MM\", \"close\": \"HH:MM\"}", k, i);
 			}
 			opens[i] = hhmm(json_string_value(o));
 			closes[i] = hhmm(json_string_value(c));
 			if (opens[i] < 0 || closes[i] < 0) {
-				snprintf(why, n, "business_hours.%s[%zu]: times are HH:MM from 00:00 to 24:00", k, i);
-				return why;
+				return say_in(why, n, l, "business_hours.%s[%zu]: times are HH:MM from 00:00 to 24:00", k, i);
 			}
 			if (opens[i] >= closes[i]) {
-				snprintf(why, n, "business_hours.%s[%zu]: open must be before close", k, i);
-				return why;
+				return say_in(why, n, l, "business_hours.%s[%zu]: open must be before close", k, i);
 			}
 			for (size_t j = 0; j < i; j++)
 				if (opens[i] < closes[j] && opens[j] < closes[i]) {
-					snprintf(why, n, "business_hours.%s: intervals %zu and %zu overlap", k, j, i);
-					return why;
+					return say_in(why, n, l, "business_hours.%s: intervals %zu and %zu overlap", k, j, i);
 				}
 		}
 	}
 	return NULL;
 }
 
-const char *settings_check(const struct setting_def *def, json_t *v, char *why, size_t n)
+const char *settings_check_in(const struct setting_def *def, json_t *v, int lang, char *why, size_t n)
 {
+	enum lang l = lang > 0 && lang < LANG_COUNT ? (enum lang)lang : LANG_EN;
 	switch (def->type) {
 	case SETTING_ENUM:
 		if (!json_is_string(v) || !enum_allows(def->allowed, json_string_value(v))) {
-			snprintf(why, n, "%s must be one of %s", def->name, def->allowed);
-			return why;
+			return say_in(why, n, l, "%s must be one of %s", def->name, def->allowed);
 		}
 		return NULL;
 	case SETTING_BOOL:
 		if (!json_is_boolean(v)) {
-			snprintf(why, n, "%s must be true or false", def->name);
-			return why;
+			return say_in(why, n, l, "%s must be true or false", def->name);
 		}
 		return NULL;
 	case SETTING_TIME_ZONE:
 		if (!json_is_string(v) || !zone_exists(json_string_value(v))) {
-			snprintf(why, n, "%s must be an IANA time zone name such as Europe/Paris", def->name);
-			return why;
+			return say_in(why, n, l, "%s must be an IANA time zone name such as Europe/Paris", def->name);
 		}
 		return NULL;
 	case SETTING_HOURS:
-		return check_hours(v, why, n);
+		return check_hours(v, l, why, n);
 	}
-	return "unknown setting type";
+	return i18n_text(l, "unknown setting type");
+}
+
+const char *settings_check(const struct setting_def *def, json_t *v, char *why, size_t n)
+{
+	return settings_check_in(def, v, LANG_EN, why, n);
 }
 
 static int interval_cmp(const void *a, const void *b)

@@ -26,6 +26,8 @@ const struct setting_def *settings_find(const char *name);
 const char *settings_type_name(enum setting_type t);
 /* NULL when value is acceptable for def, else why not (static or into why) */
 const char *settings_check(const struct setting_def *def, json_t *value, char *why, size_t n);
+/* the same, the reason in language lang (enum lang of core/i18n.h) */
+const char *settings_check_in(const struct setting_def *def, json_t *value, int lang, char *why, size_t n);
 /* the form a checked value is stored in (new reference; NULL without memory):
  * business hours get all seven days mon..sun in order (a day left out is
  * closed: []) and each day's intervals sorted by opening time */

@@ -11,12 +11,13 @@ import re
 from calutil import new_calendar
 from conftest import ROOT, problem
 
-CALL = re.compile(r"\b(resp_problem|resp_problemf|resp_problem_ext|resp_field_error|resp_text|ics_err)\s*\(")
+CALL = re.compile(r"\b(resp_problem|resp_problemf|resp_problem_ext|resp_field_error|resp_text|ics_err|say_in)\s*\(")
 LIT = re.compile(r'"((?:[^"\\]|\\.)*)"')
 # ics_err(err, line, property, format, ...): iCalendar errors are formatted in
-# each language when made (calendar/ics_parse.c), so their formats are keys too
+# each language when made (calendar/ics_parse.c), and say_in(why, n, lang,
+# format, ...) a setting's fault (settings/settings.c), so their formats are keys too
 TEXT_ARG = {"resp_problem": 3, "resp_problemf": 3, "resp_problem_ext": 3, "resp_field_error": 2, "resp_text": 1,
-            "ics_err": 3}
+            "ics_err": 3, "say_in": 3}
 
 
 def args_of(src, i):
@@ -140,3 +141,30 @@ def test_details_formatted_at_run_time_follow_the_users_language(srv, admin):
         r = c.post("/api/v1/calendars/%s/events" % cal["id"],
                    json={"summary": "x", "start": "2030-01-07T10:00:00Z", "rrule": "FREQ=MINUTELY"})
         assert r.status_code == 422 and r.json()["detail"].endswith(rule[lang]), (lang, r.text)
+
+
+def test_setting_faults_name_the_setting_in_the_users_language(srv):
+    """a setting's fault carries its name and values inside the sentence of the user's language"""
+    admin = srv.admin("A")
+    want = {"fr": ("paramètre inconnu « colour »", "business_hours : jour inconnu « sam » (utilisez mon, tue,",
+                   "business_hours.mon[0] : open doit précéder close"),
+            "ru": ("неизвестный параметр «colour»", "business_hours: неизвестный день «sam» (используйте mon,",
+                   "business_hours.mon[0]: open должно быть раньше close"),
+            "en": ("unknown setting 'colour'", "business_hours: unknown day 'sam' (use mon, tue,",
+                   "business_hours.mon[0]: open must be before close")}
+    try:
+        for lang, (unknown, day, order) in want.items():
+            assert admin.patch("/api/v1/me", json={"language": lang}).status_code == 200
+            p = problem(admin.patch("/api/v1/settings", json={"colour": "red"}), 422, "unknown-field")
+            assert p["detail"] == unknown, p
+            p = problem(admin.patch("/api/v1/settings", json={"business_hours": {"sam": []}}), 422, "invalid-field")
+            assert p["detail"].startswith(day) and p["field"] == "business_hours", p
+            hours = {"mon": [{"open": "18:00", "close": "09:00"}]}
+            p = problem(admin.patch("/api/v1/settings", json={"business_hours": hours}), 422, "invalid-field")
+            assert p["detail"] == order, p
+            p = problem(admin.patch("/api/v1/settings", json={"language": "de"}), 422, "invalid-field")
+            assert p["detail"] == {"fr": "language doit valoir l'une de ces valeurs : en|fr|ru",
+                                   "ru": "language должен быть одним из значений: en|fr|ru",
+                                   "en": "language must be one of en|fr|ru"}[lang], p
+    finally:
+        admin.patch("/api/v1/me", json={"language": None})
