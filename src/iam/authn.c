@@ -169,6 +169,7 @@ static int by_basic(struct req *r, struct db *db, const char *b64)
 	if (t.locked_until)
 		return E_UNAUTH;
 	credentials_verify(c, n, pw, match, &nmatch);
+	credentials_prefer_active(c, match, &nmatch);
 	if (!nmatch) {
 		if ((rc = throttle_failure(r, db, &t, n ? &c[0] : NULL, now)))
 			log_error("cannot count a failed Basic login: %s", error_name(rc));

@@ -36,3 +36,13 @@ void credentials_verify(const struct user *c, int n, const char *pw, int *match,
 	if (!tried)
 		throttle_verify(NULL, pw);
 }
+
+void credentials_prefer_active(const struct user *c, int *match, int *nmatch)
+{
+	int active = 0;
+	for (int i = 0; i < *nmatch; i++)
+		if (!strcmp(c[match[i]].status, "active"))
+			match[active++] = match[i];
+	if (active)
+		*nmatch = active;
+}

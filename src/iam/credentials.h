@@ -16,5 +16,8 @@ int credentials_candidates(struct db *db, const char *email, const char *account
  * among the candidates it does the same Argon2id work once, so that the time
  * taken does not tell whether the address exists */
 void credentials_verify(const struct user *c, int n, const char *pw, int *match, int *nmatch);
+/* keeps only the active users among several matches when there are any: a
+ * suspended user of one account does not stand in the way of the others */
+void credentials_prefer_active(const struct user *c, int *match, int *nmatch);
 
 #endif

@@ -104,6 +104,7 @@ static int sign_in(struct req *r)
 	if ((rc = credentials_candidates(db, lower, account, c, &n)))
 		return rc;
 	credentials_verify(c, n, pw, match, &nmatch);
+	credentials_prefer_active(c, match, &nmatch);
 	if (!nmatch) {
 		if ((rc = throttle_failure(r, db, &t, n ? &c[0] : NULL, now)))
 			return rc;

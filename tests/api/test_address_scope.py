@@ -216,3 +216,16 @@ def test_the_command_line_reset_asks_for_the_account_when_several_have_the_addre
     assert r.status_code == 200 and r.json()["user"]["id"] == ub["id"], r.text
     # the A user's password is untouched
     assert sign_in(srv, addr, PASSWORD).status_code == 200
+
+
+def test_a_suspended_user_of_one_account_does_not_stand_in_the_way(srv):
+    addr = "%s@shared.test" % uniq("susp")
+    ua = user_in(srv, "A", addr)
+    ub = user_in(srv, "B", addr)
+    assert srv.admin("A").patch("/api/v1/users/" + ua["id"], json={"status": "suspended"}).status_code == 200
+    r = sign_in(srv, addr, PASSWORD)
+    assert r.status_code == 200 and r.json()["user"]["id"] == ub["id"], r.text
+    r = me_basic(srv, addr, PASSWORD)
+    assert r.status_code == 200 and r.json()["user"]["id"] == ub["id"], r.text
+    # named, the suspended one says so
+    problem(sign_in(srv, addr, PASSWORD, account=srv.accounts["A"]["id"]), 403, "suspended")
