@@ -37,9 +37,9 @@ struct buf;
 #define ICS_MAX_ATTENDEES 500
 #define ICS_EXPAND_MAX 100000      /* occurrences produced by one expansion, at most */
 /* Occurrences one calendar object may have (CalDAV's max-instances, RFC 4791
- * section 5.2.8): a series whose COUNT, UNTIL and RDATEs give more is refused
- * when written, and one object gives at most this many to a CalDAV expand
- * (an unbounded RRULE has no count: it is bounded where it is expanded) */
+ * section 5.2.8): a series whose COUNT and RDATEs give more is refused when
+ * written, and one object gives at most this many to a CalDAV expand (a rule
+ * ending at a date, or never, is bounded there: ics_parse.c says why) */
 #define ICS_MAX_INSTANCES 5000
 
 /* loads every time zone: call once before worker threads start */

@@ -796,16 +796,19 @@ static int count_none(void *ctx, const struct ics_occurrence *o)
 	return 0;
 }
 
-/* RFC 4791 section 5.2.8: a series that ends (COUNT, UNTIL, RDATEs) may not
- * give more than ICS_MAX_INSTANCES occurrences; one that does not end is
- * bounded where it is expanded. The walk stops one past the limit. */
+/* RFC 4791 section 5.2.8: a series that states how many occurrences it has
+ * (COUNT, RDATEs) may not give more than ICS_MAX_INSTANCES. One that ends at
+ * a date (UNTIL) or never is bounded where it is expanded, as clients write a
+ * far UNTIL (year 9999) for "no end": refusing it and not the same rule
+ * without UNTIL would only refuse some apps. The walk stops one past the
+ * limit. */
 static int instances_check(const struct ics_object *o, struct pctx *x, int line)
 {
 	const struct ics_event *m = &o->master;
 	if (m->rrule) {
 		struct icalrecurrencetype rule = icalrecurrencetype_from_string(m->rrule);
 		free(rule.rscale);
-		if (!rule.count && icaltime_is_null_time(rule.until))
+		if (!rule.count)
 			return 0;
 	} else if (!ICS_PRIV(o)->nrd) {
 		return 0;
