@@ -48,10 +48,12 @@ $(BUILD)/asan/obj/gen/migrations.o: $(GEN)
 $(BUILD)/asan/convene: $(ASAN_OBJ)
 	@$(CC) $(SAN) -o $@ $^ $(LIBS)
 
-# unit tests link every module but main.c, with the sanitizers on
-$(BUILD)/tests/%: tests/unit/%.c $(filter-out $(BUILD)/asan/obj/main.o,$(ASAN_OBJ))
+# unit tests link every module but main.c, with the sanitizers on, and the
+# shared set-up of those that need a database (tests/unit/fixture.c)
+UNIT_HELP := tests/unit/fixture.c
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELP) tests/unit/fixture.h $(filter-out $(BUILD)/asan/obj/main.o,$(ASAN_OBJ))
 	@mkdir -p $(dir $@)
-	@$(CC) $(BASE_CFLAGS) -O1 $(SAN) -o $@ $^ $(LIBS) -lcmocka
+	@$(CC) $(BASE_CFLAGS) -O1 $(SAN) -o $@ $(filter-out %.h,$^) $(LIBS) -lcmocka
 
 # libFuzzer targets (fuzz/README.md): every module but main.c built again with
 # clang and coverage; `make fuzz` builds them, `make fuzz-check` replays the seeds

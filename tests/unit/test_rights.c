@@ -16,6 +16,7 @@
 #include "core/ids.h"
 #include "iam/rights.h"
 #include "store/store.h"
+#include "fixture.h"
 
 #define B(name) RIGHT_BIT(RIGHT_##name)
 
@@ -178,7 +179,6 @@ static void effective_is_intersection_with_prerequisites(void **state)
 }
 
 /* ---------------------------------------------------------------- the tree, on SQLite */
-static char dir[] = "/tmp/convene-rights-XXXXXX";
 static char account_id[ID_MAX], manager_id[ID_MAX];
 
 static void make_team(struct db *db, const char *parent, const char *name, char id[ID_MAX])
@@ -195,42 +195,12 @@ static void make_team(struct db *db, const char *parent, const char *name, char 
 
 static int setup_db(void **state)
 {
-	(void)state;
-	char url[128], err[512];
-	if (!mkdtemp(dir))
+	struct user u;
+	if (fixture_setup(state) || fixture_user(&fx, "manager@unit.test", "manager", &u))
 		return -1;
-	snprintf(url, sizeof url, "sqlite:%s/t.db", dir);
-	if (store_init(url, err, sizeof err))
-		return -1;
-	struct db *db = store_db();
-	int applied = 0;
-	if (store_migrate(db, &applied, err, sizeof err))
-		return -1;
-	struct account a = {0};
-	ids_new("acc", a.id);
-	snprintf(a.name, sizeof a.name, "Unit");
-	a.created_at = clock_now();
-	struct user u = {0};
-	memcpy(u.account_id, a.id, sizeof a.id);
-	ids_new("usr", u.id);
-	snprintf(u.email, sizeof u.email, "manager@unit.test");
-	snprintf(u.display_name, sizeof u.display_name, "Manager");
-	snprintf(u.role, sizeof u.role, "manager");
-	u.created_at = u.updated_at = clock_now();
-	if (store_account_insert(db, &a) || store_user_insert(db, &u))
-		return -1;
-	memcpy(account_id, a.id, sizeof a.id);
+	memcpy(account_id, fx.account_id, sizeof account_id);
 	memcpy(manager_id, u.id, sizeof u.id);
 	return 0;
-}
-
-static int teardown_db(void **state)
-{
-	(void)state;
-	store_close_thread();
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
 }
 
 static void tree_paths_names_and_managed_sub_teams(void **state)
@@ -311,7 +281,7 @@ int main(void)
 		cmocka_unit_test(from_names_refuses_unknown),
 		cmocka_unit_test(effective_is_intersection_with_prerequisites),
 		cmocka_unit_test_setup_teardown(tree_paths_names_and_managed_sub_teams, setup_db,
-						teardown_db),
+						fixture_teardown),
 	};
 	ids_init();
 	return cmocka_run_group_tests_name("rights", tests, NULL, NULL);

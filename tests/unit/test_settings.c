@@ -16,6 +16,7 @@
 #include "core/ids.h"
 #include "settings/settings.h"
 #include "store/store.h"
+#include "fixture.h"
 
 static const char *check(const char *name, const char *json)
 {
@@ -105,49 +106,10 @@ static void business_hours_are_stored_whole_and_sorted(void **state)
 	json_decref(in);
 }
 
-static char dir[] = "/tmp/convene-unit-settings-XXXXXX";
-static struct db *db;
-static char account_id[ID_MAX], company_id[ID_MAX];
-
-static int db_setup(void **state)
-{
-	(void)state;
-	char url[128], err[512];
-	int applied = 0;
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(url, sizeof url, "sqlite:%s/t.db", dir);
-	if (store_init(url, err, sizeof err) || !(db = store_db()) ||
-	    store_migrate(db, &applied, err, sizeof err))
-		return -1;
-	struct account a = {0};
-	ids_new("acc", a.id);
-	snprintf(a.name, sizeof a.name, "Unit");
-	a.created_at = clock_now();
-	struct company c = {0};
-	memcpy(c.account_id, a.id, sizeof a.id);
-	ids_new("cmp", c.id);
-	snprintf(c.name, sizeof c.name, "Default");
-	if (store_account_insert(db, &a) || store_company_insert(db, &c))
-		return -1;
-	memcpy(account_id, a.id, sizeof a.id);
-	memcpy(company_id, c.id, sizeof c.id);
-	return 0;
-}
-
-static int db_teardown(void **state)
-{
-	(void)state;
-	store_close_thread();
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 static const char *value_at(const char *company, const char *name)
 {
 	static char out[2048];
-	assert_int_equal(settings_value(db, account_id, company, name, out, sizeof out), 0);
+	assert_int_equal(settings_value(fx.db, fx.account_id, company, name, out, sizeof out), 0);
 	return out;
 }
 
@@ -155,7 +117,7 @@ static const char *source_of(const char *company, const char *name)
 {
 	json_t *v;
 	const char *source;
-	assert_int_equal(settings_effective(db, account_id, company, settings_find(name), &v, &source), 0);
+	assert_int_equal(settings_effective(fx.db, fx.account_id, company, settings_find(name), &v, &source), 0);
 	json_decref(v);
 	return source;
 }
@@ -165,24 +127,24 @@ static void effective_value_company_then_account_then_default(void **state)
 	(void)state;
 	char out[16];
 	assert_string_equal(value_at(NULL, "language"), "en");
-	assert_string_equal(value_at(company_id, "language"), "en");
-	assert_string_equal(source_of(company_id, "language"), "default");
-	assert_int_equal(store_setting_put(db, account_id, NULL, "language", "\"fr\"", NULL), 0);
-	assert_string_equal(value_at(company_id, "language"), "fr");
-	assert_string_equal(source_of(company_id, "language"), "account");
-	assert_int_equal(store_setting_put(db, account_id, company_id, "language", "\"ru\"", NULL), 0);
-	assert_string_equal(value_at(company_id, "language"), "ru");
-	assert_string_equal(source_of(company_id, "language"), "company");
+	assert_string_equal(value_at(fx.company_id, "language"), "en");
+	assert_string_equal(source_of(fx.company_id, "language"), "default");
+	assert_int_equal(store_setting_put(fx.db, fx.account_id, NULL, "language", "\"fr\"", NULL), 0);
+	assert_string_equal(value_at(fx.company_id, "language"), "fr");
+	assert_string_equal(source_of(fx.company_id, "language"), "account");
+	assert_int_equal(store_setting_put(fx.db, fx.account_id, fx.company_id, "language", "\"ru\"", NULL), 0);
+	assert_string_equal(value_at(fx.company_id, "language"), "ru");
+	assert_string_equal(source_of(fx.company_id, "language"), "company");
 	assert_string_equal(value_at(NULL, "language"), "fr"); /* the account level ignores overrides */
 	assert_string_equal(value_at("", "language"), "fr");
-	assert_int_equal(store_setting_delete(db, account_id, company_id, "language"), 0);
-	assert_string_equal(value_at(company_id, "language"), "fr");
-	assert_int_equal(store_setting_delete(db, account_id, company_id, "language"), E_NOTFOUND);
-	assert_int_equal(store_setting_delete(db, account_id, NULL, "language"), 0);
-	assert_int_equal(settings_value(db, account_id, NULL, "nope", out, sizeof out), E_NOTFOUND);
+	assert_int_equal(store_setting_delete(fx.db, fx.account_id, fx.company_id, "language"), 0);
+	assert_string_equal(value_at(fx.company_id, "language"), "fr");
+	assert_int_equal(store_setting_delete(fx.db, fx.account_id, fx.company_id, "language"), E_NOTFOUND);
+	assert_int_equal(store_setting_delete(fx.db, fx.account_id, NULL, "language"), 0);
+	assert_int_equal(settings_value(fx.db, fx.account_id, NULL, "nope", out, sizeof out), E_NOTFOUND);
 	/* another account sees none of it */
-	assert_int_equal(store_setting_put(db, account_id, NULL, "time_zone", "\"Asia/Tokyo\"", NULL), 0);
-	assert_int_equal(settings_value(db, "acc_aaaaaaaaaaaaaaaaaaaa", NULL, "time_zone", out, sizeof out), 0);
+	assert_int_equal(store_setting_put(fx.db, fx.account_id, NULL, "time_zone", "\"Asia/Tokyo\"", NULL), 0);
+	assert_int_equal(settings_value(fx.db, "acc_aaaaaaaaaaaaaaaaaaaa", NULL, "time_zone", out, sizeof out), 0);
 	assert_string_equal(out, "UTC");
 }
 
@@ -190,7 +152,7 @@ static void values_as_text(void **state)
 {
 	(void)state;
 	assert_string_equal(value_at(NULL, "session_recording"), "false");
-	assert_int_equal(store_setting_put(db, account_id, NULL, "session_recording", "true", NULL), 0);
+	assert_int_equal(store_setting_put(fx.db, fx.account_id, NULL, "session_recording", "true", NULL), 0);
 	assert_string_equal(value_at(NULL, "session_recording"), "true");
 	assert_string_equal(value_at(NULL, "time_zone"), "Asia/Tokyo");
 	const char *hours = value_at(NULL, "business_hours");
@@ -202,12 +164,12 @@ static void bad_stored_values_fall_back_to_the_default(void **state)
 {
 	(void)state;
 	/* rows written by hand or before a rule tightened are not trusted */
-	assert_int_equal(store_setting_put(db, account_id, NULL, "language", "\"de\"", NULL), 0);
-	assert_string_equal(value_at(company_id, "language"), "en");
-	assert_string_equal(source_of(company_id, "language"), "default");
-	assert_int_equal(store_setting_put(db, account_id, company_id, "language", "{oops", NULL), 0);
-	assert_string_equal(value_at(company_id, "language"), "en");
-	assert_int_equal(store_setting_put(db, account_id, NULL, "business_hours",
+	assert_int_equal(store_setting_put(fx.db, fx.account_id, NULL, "language", "\"de\"", NULL), 0);
+	assert_string_equal(value_at(fx.company_id, "language"), "en");
+	assert_string_equal(source_of(fx.company_id, "language"), "default");
+	assert_int_equal(store_setting_put(fx.db, fx.account_id, fx.company_id, "language", "{oops", NULL), 0);
+	assert_string_equal(value_at(fx.company_id, "language"), "en");
+	assert_int_equal(store_setting_put(fx.db, fx.account_id, NULL, "business_hours",
 					   "{\"tue\":[{\"open\":\"14:00\",\"close\":\"15:00\"},"
 					   "{\"open\":\"10:00\",\"close\":\"11:00\"}]}",
 					   NULL),
@@ -232,5 +194,5 @@ int main(void)
 		cmocka_unit_test(bad_stored_values_fall_back_to_the_default),
 	};
 	/* one group, so that the suite's summary counts every test */
-	return cmocka_run_group_tests(tests, db_setup, db_teardown);
+	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }

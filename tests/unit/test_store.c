@@ -1,5 +1,6 @@
-/* Unit tests of the store on a real SQLite file: migrations, the driver's
- * error mapping and statement cache, and the users/one-time-token operations. */
+/* Unit tests of the store on a real SQLite file (tests/unit/fixture.c):
+ * migrations, the driver's error mapping and statement cache, and the
+ * users/one-time-token operations. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,53 +18,12 @@
 #include "core/ids.h"
 #include "store/db.h"
 #include "store/store.h"
-
-static char dir[] = "/tmp/convene-unit-XXXXXX";
-static struct db *db;
-static char account_id[ID_MAX], company_id[ID_MAX];
-
-static int setup(void **state)
-{
-	(void)state;
-	char url[128], err[512];
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(url, sizeof url, "sqlite:%s/t.db", dir);
-	if (store_init(url, err, sizeof err))
-		return -1;
-	db = store_db();
-	int applied = 0;
-	if (store_migrate(db, &applied, err, sizeof err) || applied < 1)
-		return -1;
-	struct account a = {0};
-	ids_new("acc", a.id);
-	snprintf(a.name, sizeof a.name, "Unit");
-	a.created_at = clock_now();
-	struct company c = {0};
-	memcpy(c.account_id, a.id, sizeof a.id);
-	ids_new("cmp", c.id);
-	snprintf(c.name, sizeof c.name, "Default");
-	c.is_default = 1;
-	if (store_account_insert(db, &a) || store_company_insert(db, &c))
-		return -1;
-	memcpy(account_id, a.id, sizeof a.id);
-	memcpy(company_id, c.id, sizeof c.id);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	store_close_thread();
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#include "fixture.h"
 
 static void make_user(struct user *u, const char *email)
 {
 	memset(u, 0, sizeof *u);
-	memcpy(u->account_id, account_id, sizeof account_id);
+	memcpy(u->account_id, fx.account_id, sizeof fx.account_id);
 	ids_new("usr", u->id);
 	snprintf(u->email, sizeof u->email, "%s", email);
 	snprintf(u->display_name, sizeof u->display_name, "User %s", email);
@@ -77,10 +37,10 @@ static void migrations_are_idempotent(void **state)
 	(void)state;
 	int applied = -1, v = 0;
 	char err[256];
-	assert_int_equal(store_migrate(db, &applied, err, sizeof err), 0);
+	assert_int_equal(store_migrate(fx.db, &applied, err, sizeof err), 0);
 	assert_int_equal(applied, 0);
-	assert_int_equal(store_schema_version(db, &v), 0);
-	assert_int_equal(v, store_latest_version(db));
+	assert_int_equal(store_schema_version(fx.db, &v), 0);
+	assert_int_equal(v, store_latest_version(fx.db));
 }
 
 static void duplicate_email_is_conflict_and_rollback_leaves_nothing(void **state)
@@ -89,15 +49,15 @@ static void duplicate_email_is_conflict_and_rollback_leaves_nothing(void **state
 	struct user a, b, got;
 	make_user(&a, "dup@example.test");
 	make_user(&b, "dup@example.test");
-	assert_int_equal(store_user_insert(db, &a), 0);
-	assert_int_equal(store_user_insert(db, &b), E_CONFLICT);
+	assert_int_equal(store_user_insert(fx.db, &a), 0);
+	assert_int_equal(store_user_insert(fx.db, &b), E_CONFLICT);
 
 	struct user c;
 	make_user(&c, "rolled@example.test");
-	assert_int_equal(store_begin(db, 1), 0);
-	assert_int_equal(store_user_insert(db, &c), 0);
-	store_rollback(db);
-	assert_int_equal(store_user_by_account_email(db, account_id, "rolled@example.test", &got), E_NOTFOUND);
+	assert_int_equal(store_begin(fx.db, 1), 0);
+	assert_int_equal(store_user_insert(fx.db, &c), 0);
+	store_rollback(fx.db);
+	assert_int_equal(store_user_by_account_email(fx.db, fx.account_id, "rolled@example.test", &got), E_NOTFOUND);
 }
 
 /* migration 026: an address is unique within an account only, and the
@@ -109,7 +69,7 @@ static void an_address_is_unique_per_account(void **state)
 	ids_new("acc", other.id);
 	snprintf(other.name, sizeof other.name, "Other");
 	other.created_at = clock_now();
-	assert_int_equal(store_account_insert(db, &other), 0);
+	assert_int_equal(store_account_insert(fx.db, &other), 0);
 	struct user a, b, c, out[2];
 	int n = -1;
 	make_user(&a, "both@example.test");
@@ -117,19 +77,19 @@ static void an_address_is_unique_per_account(void **state)
 	make_user(&b, "both@example.test");
 	memcpy(b.account_id, other.id, sizeof other.id);
 	snprintf(b.password_hash, sizeof b.password_hash, "y");
-	assert_int_equal(store_user_insert(db, &a), 0);
-	assert_int_equal(store_user_insert(db, &b), 0);
+	assert_int_equal(store_user_insert(fx.db, &a), 0);
+	assert_int_equal(store_user_insert(fx.db, &b), 0);
 	make_user(&c, "both@example.test"); /* the same account twice: refused */
 	memcpy(c.account_id, other.id, sizeof other.id);
-	assert_int_equal(store_user_insert(db, &c), E_CONFLICT);
-	assert_int_equal(store_users_by_email(db, "both@example.test", out, 2, &n), 0);
+	assert_int_equal(store_user_insert(fx.db, &c), E_CONFLICT);
+	assert_int_equal(store_users_by_email(fx.db, "both@example.test", out, 2, &n), 0);
 	assert_int_equal(n, 2);
 	assert_string_not_equal(out[0].account_id, out[1].account_id);
-	assert_int_equal(store_users_by_email(db, "both@example.test", out, 1, &n), 0);
+	assert_int_equal(store_users_by_email(fx.db, "both@example.test", out, 1, &n), 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(store_users_by_email(db, "nobody@example.test", out, 2, &n), 0);
+	assert_int_equal(store_users_by_email(fx.db, "nobody@example.test", out, 2, &n), 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(store_user_by_account_email(db, other.id, "both@example.test", &out[0]), 0);
+	assert_int_equal(store_user_by_account_email(fx.db, other.id, "both@example.test", &out[0]), 0);
 	assert_string_equal(out[0].id, b.id);
 }
 
@@ -139,14 +99,14 @@ static void user_round_trip_and_account_scoping(void **state)
 	struct user u, got;
 	make_user(&u, "round@example.test");
 	u.must_change_password = 1;
-	assert_int_equal(store_user_insert(db, &u), 0);
-	assert_int_equal(store_user_get(db, account_id, u.id, &got), 0);
+	assert_int_equal(store_user_insert(fx.db, &u), 0);
+	assert_int_equal(store_user_get(fx.db, fx.account_id, u.id, &got), 0);
 	assert_string_equal(got.email, "round@example.test");
 	assert_int_equal(got.must_change_password, 1);
-	assert_int_equal(store_user_get(db, "acc_otheraccount0000000", u.id, &got), E_NOTFOUND);
+	assert_int_equal(store_user_get(fx.db, "acc_otheraccount0000000", u.id, &got), E_NOTFOUND);
 	snprintf(got.display_name, sizeof got.display_name, "Renamed");
-	assert_int_equal(store_user_update(db, &got), 0);
-	assert_int_equal(store_user_get(db, account_id, u.id, &got), 0);
+	assert_int_equal(store_user_update(fx.db, &got), 0);
+	assert_int_equal(store_user_get(fx.db, fx.account_id, u.id, &got), 0);
 	assert_string_equal(got.display_name, "Renamed");
 }
 
@@ -157,16 +117,16 @@ static void search_escapes_like_wildcards(void **state)
 	int n = 0;
 	make_user(&u1, "under_score@example.test");
 	make_user(&u2, "underXscore@example.test");
-	assert_int_equal(store_user_insert(db, &u1), 0);
-	assert_int_equal(store_user_insert(db, &u2), 0);
-	const char *cid = company_id;
-	assert_int_equal(store_user_companies_set(db, account_id, u1.id, &cid, 1), 0);
+	assert_int_equal(store_user_insert(fx.db, &u1), 0);
+	assert_int_equal(store_user_insert(fx.db, &u2), 0);
+	const char *cid = fx.company_id;
+	assert_int_equal(store_user_companies_set(fx.db, fx.account_id, u1.id, &cid, 1), 0);
 	struct user_filter f = {.q = "R_S"};
-	assert_int_equal(store_user_list(db, account_id, &f, out, 10, &n), 0);
+	assert_int_equal(store_user_list(fx.db, fx.account_id, &f, out, 10, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(out[0].id, u1.id);
-	struct user_filter byc = {.company_id = company_id};
-	assert_int_equal(store_user_list(db, account_id, &byc, out, 10, &n), 0);
+	struct user_filter byc = {.company_id = fx.company_id};
+	assert_int_equal(store_user_list(fx.db, fx.account_id, &byc, out, 10, &n), 0);
 	assert_int_equal(n, 1);
 }
 
@@ -175,30 +135,30 @@ static void one_time_tokens_are_single_use_and_expire(void **state)
 	(void)state;
 	struct user u;
 	make_user(&u, "ott@example.test");
-	assert_int_equal(store_user_insert(db, &u), 0);
+	assert_int_equal(store_user_insert(fx.db, &u), 0);
 	int64_t now = clock_now();
 	struct one_time_token t = {0}, got;
-	memcpy(t.account_id, account_id, sizeof account_id);
+	memcpy(t.account_id, fx.account_id, sizeof fx.account_id);
 	memcpy(t.user_id, u.id, sizeof u.id);
 	snprintf(t.token_hash, sizeof t.token_hash, "h1");
 	snprintf(t.purpose, sizeof t.purpose, "reset");
 	t.expires_at = now + 3600;
 	t.created_at = now;
-	assert_int_equal(store_ott_insert(db, &t), 0);
-	assert_int_equal(store_ott_consume(db, "h1", "validate", now, &got), E_NOTFOUND);
+	assert_int_equal(store_ott_insert(fx.db, &t), 0);
+	assert_int_equal(store_ott_consume(fx.db, "h1", "validate", now, &got), E_NOTFOUND);
 	/* peeking (the page behind a link) leaves it usable, and sees what consuming would */
-	assert_int_equal(store_ott_peek(db, "h1", "validate", now, &got), E_NOTFOUND);
-	assert_int_equal(store_ott_peek(db, "h1", "reset", now + 3600, &got), E_NOTFOUND);
-	assert_int_equal(store_ott_peek(db, "h1", "reset", now, &got), 0);
+	assert_int_equal(store_ott_peek(fx.db, "h1", "validate", now, &got), E_NOTFOUND);
+	assert_int_equal(store_ott_peek(fx.db, "h1", "reset", now + 3600, &got), E_NOTFOUND);
+	assert_int_equal(store_ott_peek(fx.db, "h1", "reset", now, &got), 0);
 	assert_string_equal(got.user_id, u.id);
 	assert_true(got.expires_at == now + 3600 && got.used_at == 0);
-	assert_int_equal(store_ott_consume(db, "h1", "reset", now, &got), 0);
+	assert_int_equal(store_ott_consume(fx.db, "h1", "reset", now, &got), 0);
 	assert_string_equal(got.user_id, u.id);
-	assert_int_equal(store_ott_consume(db, "h1", "reset", now, &got), E_NOTFOUND);
-	assert_int_equal(store_ott_peek(db, "h1", "reset", now, &got), E_NOTFOUND);
+	assert_int_equal(store_ott_consume(fx.db, "h1", "reset", now, &got), E_NOTFOUND);
+	assert_int_equal(store_ott_peek(fx.db, "h1", "reset", now, &got), E_NOTFOUND);
 	snprintf(t.token_hash, sizeof t.token_hash, "h2");
-	assert_int_equal(store_ott_insert(db, &t), 0);
-	assert_int_equal(store_ott_consume(db, "h2", "reset", now + 3600, &got), E_NOTFOUND);
+	assert_int_equal(store_ott_insert(fx.db, &t), 0);
+	assert_int_equal(store_ott_consume(fx.db, "h2", "reset", now + 3600, &got), E_NOTFOUND);
 }
 
 static void nested_queries_with_the_same_sql_do_not_share_a_statement(void **state)
@@ -206,15 +166,15 @@ static void nested_queries_with_the_same_sql_do_not_share_a_statement(void **sta
 	(void)state;
 	struct db_rows *a, *b;
 	const char *sql = "SELECT id FROM companies WHERE account_id = ?";
-	assert_int_equal(db_query(db, &a, sql, "s", account_id), 0);
-	assert_int_equal(db_query(db, &b, sql, "s", account_id), 0);
+	assert_int_equal(db_query(fx.db, &a, sql, "s", fx.account_id), 0);
+	assert_int_equal(db_query(fx.db, &b, sql, "s", fx.account_id), 0);
 	assert_int_equal(db_next(a), 1);
 	assert_int_equal(db_next(b), 1);
 	assert_string_equal(db_text(a, 0), db_text(b, 0));
 	db_rows_free(b);
 	db_rows_free(a);
 	/* a wrong parameter count is an error, not a crash */
-	assert_int_equal(db_exec(db, sql, ""), E_DB);
+	assert_int_equal(db_exec(fx.db, sql, ""), E_DB);
 }
 
 /* commits hand checkpoints to a thread (store/sqlite/checkpoint.c): pages
@@ -224,14 +184,14 @@ static void the_wal_is_checkpointed_off_the_commit_path(void **state)
 	(void)state;
 	char path[128];
 	struct stat st;
-	snprintf(path, sizeof path, "%s/t.db", dir);
-	assert_true(db_exec(db, "CREATE TABLE ckpt (b BLOB)", "") >= 0);
+	snprintf(path, sizeof path, "%s/t.db", fx.dir);
+	assert_true(db_exec(fx.db, "CREATE TABLE ckpt (b BLOB)", "") >= 0);
 	assert_int_equal(stat(path, &st), 0);
 	off_t before = st.st_size;
 	for (int i = 0; i < 600; i++) { /* ~6 MB in 600 commits: past 1,000 WAL pages */
-		assert_int_equal(db_begin(db, 1), 0);
-		assert_int_equal(db_exec(db, "INSERT INTO ckpt VALUES (randomblob(10000))", ""), 1);
-		assert_int_equal(db_commit(db), 0);
+		assert_int_equal(db_begin(fx.db, 1), 0);
+		assert_int_equal(db_exec(fx.db, "INSERT INTO ckpt VALUES (randomblob(10000))", ""), 1);
+		assert_int_equal(db_commit(fx.db), 0);
 	}
 	/* the thread copies them into the file; wait for it, up to 30 s */
 	for (int tries = 0; tries < 600; tries++) {
@@ -241,7 +201,7 @@ static void the_wal_is_checkpointed_off_the_commit_path(void **state)
 		usleep(50 * 1000);
 	}
 	assert_true(st.st_size > before + 3 * 1024 * 1024);
-	assert_true(db_exec(db, "DROP TABLE ckpt", "") >= 0);
+	assert_true(db_exec(fx.db, "DROP TABLE ckpt", "") >= 0);
 }
 
 int main(void)
@@ -257,5 +217,5 @@ int main(void)
 		cmocka_unit_test(nested_queries_with_the_same_sql_do_not_share_a_statement),
 		cmocka_unit_test(the_wal_is_checkpointed_off_the_commit_path),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }
