@@ -16,6 +16,7 @@
 
 #include "core/clock.h"
 #include "core/errors.h"
+#include "core/i18n.h"
 
 #define OCC_MAX 2000
 #define BOOKINGS_MAX 4000
@@ -167,24 +168,34 @@ static const char *check(struct db *db, const struct room *room, const char *tz,
 	return NULL;
 }
 
+void booking_refusal_text(const struct booking_refusal *f, int lang, char *out, size_t n)
+{
+	enum lang l = lang > 0 && lang < LANG_COUNT ? (enum lang)lang : LANG_EN;
+	const char *r = f->rule, *name = f->room_name;
+	long long v = (long long)f->amount;
+	/* the formats are keys of core/messages.def; each language's keeps their conversions */
+	if (!strcmp(r, "conflict"))
+		snprintf(out, n, i18n_text(l, "%s is already booked then"), name);
+	else if (!strcmp(r, "max_duration"))
+		snprintf(out, n, i18n_text(l, "%s may be booked for at most %lld minutes"), name, v);
+	else if (!strcmp(r, "min_notice"))
+		snprintf(out, n, i18n_text(l, "%s must be booked at least %lld minutes ahead"), name, v);
+	else if (!strcmp(r, "max_ahead"))
+		snprintf(out, n, i18n_text(l, "%s may be booked at most %lld days ahead"), name, v);
+	else if (!strcmp(r, "opening_hours"))
+		snprintf(out, n, i18n_text(l, "%s is closed then"), name);
+	else
+		snprintf(out, n, i18n_text(l, "you may not book %s"), name);
+}
+
 static void detail_for(struct booking_refusal *f, const struct room *room)
 {
 	const char *r = f->rule;
-	if (!strcmp(r, "conflict"))
-		snprintf(f->detail, sizeof f->detail, "%s is already booked then", room->name);
-	else if (!strcmp(r, "max_duration"))
-		snprintf(f->detail, sizeof f->detail, "%s may be booked for at most %lld minutes", room->name,
-			 (long long)room->max_duration / 60);
-	else if (!strcmp(r, "min_notice"))
-		snprintf(f->detail, sizeof f->detail, "%s must be booked at least %lld minutes ahead", room->name,
-			 (long long)room->min_notice / 60);
-	else if (!strcmp(r, "max_ahead"))
-		snprintf(f->detail, sizeof f->detail, "%s may be booked at most %lld days ahead", room->name,
-			 (long long)room->max_ahead / 86400);
-	else if (!strcmp(r, "opening_hours"))
-		snprintf(f->detail, sizeof f->detail, "%s is closed then", room->name);
-	else
-		snprintf(f->detail, sizeof f->detail, "you may not book %s", room->name);
+	f->amount = !strcmp(r, "max_duration") ? room->max_duration / 60
+		    : !strcmp(r, "min_notice") ? room->min_notice / 60
+		    : !strcmp(r, "max_ahead")  ? room->max_ahead / 86400
+					       : 0;
+	booking_refusal_text(f, LANG_EN, f->detail, sizeof f->detail);
 }
 
 /* the DECLINED answer of a room from its first refusal (from `first` in
@@ -492,14 +503,16 @@ static json_t *time_json(int64_t t, const char *tz)
 	return json_string(s);
 }
 
-json_t *booking_conflicts_json(const struct booking_result *res, const char *tz)
+json_t *booking_conflicts_json(const struct booking_result *res, const char *tz, int lang)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < res->nrefusals; i++) {
 		const struct booking_refusal *f = &res->refusals[i];
+		char detail[sizeof f->detail];
+		booking_refusal_text(f, lang, detail, sizeof detail);
 		json_t *c = json_pack("{s:s, s:s, s:o, s:o, s:s, s:s}", "room_id", f->room_id, "room", f->room_name,
 				      "start", time_json(f->start, tz), "end", time_json(f->end, tz), "rule", f->rule,
-				      "detail", f->detail);
+				      "detail", detail);
 		json_object_set_new(c, "recurrence_id", f->recurrence_id ? time_json(f->recurrence_id, tz) : json_null());
 		if (f->other_end)
 			json_object_set_new(c, "conflicting", json_pack("{s:o, s:o}", "start", time_json(f->other_start, tz),

@@ -18,7 +18,8 @@ struct booking_refusal {
 	char room_name[256];
 	int64_t start, end, recurrence_id;
 	const char *rule; /* conflict, max_duration, min_notice, max_ahead, opening_hours, not_allowed */
-	char detail[256];
+	char detail[256];  /* in English; booking_refusal_text() in another language */
+	int64_t amount;    /* the rule's number in detail: minutes or days (0: none) */
 	int64_t other_start, other_end; /* the booking it conflicts with */
 	int nalt;
 	struct room alt[BOOKING_ALTERNATIVES];
@@ -47,7 +48,10 @@ struct booking_result {
 	int refused; /* the change as a whole cannot be made */
 };
 void booking_result_free(struct booking_result *res);
-json_t *booking_conflicts_json(const struct booking_result *res, const char *tz);
+json_t *booking_conflicts_json(const struct booking_result *res, const char *tz, int lang);
+/* a refusal's sentence in language lang (enum lang of core/i18n.h), the room's
+ * name and the rule's number filled in */
+void booking_refusal_text(const struct booking_refusal *f, int lang, char *out, size_t n);
 json_t *booking_outcome_json(const struct booking_result *res);
 
 struct booking_actor {

@@ -231,10 +231,12 @@ static int apply_rooms(struct req *r, struct db *db, json_t *in, struct ics_even
 /* 409 with each refused occurrence, its rule and other rooms that fit */
 static int refused(struct req *r, const struct booking_result *res, const struct calendar *c)
 {
-	json_t *conflicts = booking_conflicts_json(res, c->time_zone);
+	json_t *conflicts = booking_conflicts_json(res, c->time_zone, resp_lang(r));
 	json_t *first = json_array_get(conflicts, 0);
 	json_t *alt = first ? json_incref(json_object_get(first, "alternatives")) : json_array();
-	const char *detail = res->nrefusals ? res->refusals[0].detail : "a room refuses the booking";
+	char detail[sizeof res->refusals[0].detail] = "a room refuses the booking";
+	if (res->nrefusals)
+		booking_refusal_text(&res->refusals[0], resp_lang(r), detail, sizeof detail);
 	return resp_problem_ext(r, 409, "booking-conflict", detail,
 				json_pack("{s:o, s:o}", "conflicts", conflicts, "alternatives", alt));
 }
@@ -246,7 +248,7 @@ static int answer_booked(struct req *r, int status, const struct ics_object *o, 
 	resp_header(r, "ETag", row->etag);
 	json_t *j = event_json(o, row, role);
 	json_object_set_new(j, "bookings", booking_outcome_json(res));
-	json_object_set_new(j, "declined", booking_conflicts_json(res, c->time_zone));
+	json_object_set_new(j, "declined", booking_conflicts_json(res, c->time_zone, resp_lang(r)));
 	return resp_json(r, status, j);
 }
 

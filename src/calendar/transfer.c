@@ -37,7 +37,7 @@ static int import(struct req *r)
 	struct booking_actor actor = {r->who.user_id, r->who.role};
 	rc = calendar_import(db, &c, r->body.data, r->body.len, &actor, NULL, NULL, &res, &err, &booking);
 	if (rc == E_CONFLICT && booking.refused) {
-		json_t *ext = json_pack("{s:o}", "conflicts", booking_conflicts_json(&booking, c.time_zone));
+		json_t *ext = json_pack("{s:o}", "conflicts", booking_conflicts_json(&booking, c.time_zone, resp_lang(r)));
 		booking_result_free(&booking);
 		return resp_problem_ext(r, 409, "booking-conflict",
 					"a room invited by an imported event refuses it; nothing was imported", ext);

@@ -337,3 +337,15 @@ def test_more_than_a_thousand_bookings_are_all_listed(srv, admin):
     assert len(first["items"]) == 1000 and first["next_cursor"]
     every, pages = all_bookings(c, rm, start, end)
     assert len(every) == 1010 and pages == 2 and len({b["id"] for b in every}) == 1010
+
+
+def test_a_rules_refusal_names_the_room_and_number_in_the_users_language(srv, admin):
+    rm = room(admin, rules={"max_duration_minutes": 30})
+    want = {"fr": "%s peut être réservée pour 30 minutes au plus", "ru": "%s можно забронировать не более чем на 30 мин",
+            "en": "%s may be booked for at most 30 minutes"}
+    for lang, text in want.items():
+        u, c, cal = booker(srv, admin)
+        assert c.patch("/api/v1/me", json={"language": lang}).status_code == 200
+        p = problem(book(c, cal, [rm]), 409, "booking-conflict")
+        assert p["detail"] == text % rm["name"], p
+        assert p["conflicts"][0]["detail"] == text % rm["name"] and p["conflicts"][0]["rule"] == "max_duration", p
