@@ -296,12 +296,12 @@ int event_read(struct req *r, json_t *in, const struct calendar *cal, int creati
 		if (all_day != ev->all_day && !start && !creating)
 			return resp_field_error(r, "start", "give start (and end) when all_day changes"), E_INVALID;
 		if (start && event_parse_time(start, zone ? zone : "UTC", all_day, &s, &why))
-			return resp_field_error(r, "start", "%s", why), E_INVALID;
+			return resp_field_error(r, "start", "%s", resp_text(r, why)), E_INVALID;
 		if (start && start[strlen(start) - 1] == 'Z')
 			zone = NULL; /* a UTC time says the event has no zone */
 		if (end) {
 			if (event_parse_time(end, zone ? zone : "UTC", all_day, &e, &why))
-				return resp_field_error(r, "end", "%s", why), E_INVALID;
+				return resp_field_error(r, "end", "%s", resp_text(r, why)), E_INVALID;
 		} else if (creating || all_day != ev->all_day) {
 			e = s + (all_day ? 86400 : 3600);
 		} else {

@@ -211,7 +211,7 @@ static int read_rules(struct req *r, struct db *db, json_t *rules, struct room *
 	} else if (hours) {
 		const struct setting_def *def = settings_find("business_hours");
 		char why[256];
-		const char *bad = settings_check(def, hours, why, sizeof why);
+		const char *bad = settings_check_in(def, hours, resp_lang(r), why, sizeof why);
 		if (bad)
 			return resp_field_error(r, "opening_hours", "%s", bad), E_INVALID;
 		json_t *norm = settings_normalise(def, hours);

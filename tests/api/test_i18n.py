@@ -168,3 +168,23 @@ def test_setting_faults_name_the_setting_in_the_users_language(srv):
                                    "en": "language must be one of en|fr|ru"}[lang], p
     finally:
         admin.patch("/api/v1/me", json={"language": None})
+
+
+def test_event_time_and_room_hours_faults_follow_the_users_language(srv, admin):
+    u, _ = srv.make_user(admin, "member")
+    c = srv.login_as(u)
+    assert c.patch("/api/v1/me", json={"language": "fr"}).status_code == 200
+    cal = new_calendar(c)
+    r = c.post("/api/v1/calendars/%s/events" % cal["id"],
+               json={"summary": "x", "all_day": True, "start": "2030-01-07T10:00:00"})
+    p = problem(r, 422, "invalid-field")
+    assert (p["field"], p["detail"]) == ("start", "les heures d'un événement sur la journée entière sont des "
+                                                  "dates : YYYY-MM-DD"), p
+    assert admin.patch("/api/v1/me", json={"language": "ru"}).status_code == 200
+    try:
+        r = admin.post("/api/v1/rooms", json={"name": "x", "rules": {"opening_hours": {"mon": [
+            {"open": "18:00", "close": "09:00"}]}}})
+        p = problem(r, 422, "invalid-field")
+        assert (p["field"], p["detail"]) == ("opening_hours", "business_hours.mon[0]: open должно быть раньше close"), p
+    finally:
+        admin.patch("/api/v1/me", json={"language": None})
