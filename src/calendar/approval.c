@@ -50,7 +50,7 @@ static int decide(struct req *r, int approve)
 	/* the event, in whichever calendar holds it */
 	if ((rc = store_calendar_by_event(db, room.account_id, b.event_id, &cal)) ||
 	    (rc = event_fetch(db, r->arena, &cal, b.event_id, &row)) ||
-	    (rc = ics_parse_object(row.ical, strlen(row.ical), cal.time_zone, &cur, &err)))
+	    (rc = ics_parse_stored(row.ical, strlen(row.ical), cal.time_zone, &cur, &err)))
 		goto fail;
 	if (approve && (rc = store_booking_approve(db, room.account_id, b.event_id, room.id)))
 		goto fail;

@@ -166,7 +166,7 @@ static int load_event(struct req *r, struct db *db, const struct calendar *c, st
 	if (rc || !obj)
 		return rc;
 	struct ics_error err;
-	if ((rc = ics_parse_object(row->ical, strlen(row->ical), c->time_zone, obj, &err)))
+	if ((rc = ics_parse_stored(row->ical, strlen(row->ical), c->time_zone, obj, &err)))
 		return E_DB; /* stored text that no longer parses is our fault, not the caller's */
 	return 0;
 }

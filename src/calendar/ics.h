@@ -146,6 +146,13 @@ const char *ics_error_text(const struct ics_error *err, int lang);
 int ics_parse_object(const char *text, size_t len, const char *default_tz, struct ics_object **out,
 		     struct ics_error *err);
 
+/* Parses text convene stored itself, as ics_parse_object does, but without
+ * refusing a series for the server's max-instances: a limit that came after
+ * the text was stored (or was raised and lowered again) must not make a
+ * stored event unreadable. Writes still go through ics_parse_object. */
+int ics_parse_stored(const char *text, size_t len, const char *default_tz, struct ics_object **out,
+		     struct ics_error *err);
+
 /* Parses an import file: one VCALENDAR (or several concatenated) holding
  * events of many UIDs. Checks everything first, with the rules above per UID,
  * and calls cb for each object (in order of first appearance) only when the

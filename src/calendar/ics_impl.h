@@ -54,7 +54,7 @@ int ics_name_is(const char *s, const char *name);
 const char *ics_value_of(const char *s);
 int ics_parse_lines(const struct ics_lline *v, size_t n, const char *default_tz, unsigned flags,
 		    struct ics_object **out, struct ics_error *err);
-enum { ICS_P_LIGHT = 1, ICS_P_NOLINES = 2 };
+enum { ICS_P_LIGHT = 1, ICS_P_NOLINES = 2, ICS_P_STORED = 4 };
 int ics_parse_flags(const char *text, size_t len, const char *default_tz, unsigned flags,
 		    struct ics_object **out, struct ics_error *err);
 void ics_err(struct ics_error *err, int line, const char *prop, const char *fmt, ...)

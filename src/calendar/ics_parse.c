@@ -884,7 +884,8 @@ static int assemble(struct pctx *x, struct piece *pc, size_t np, struct ics_priv
 	if (o->master.rrule && ics_rrule_check(&o->master, &why))
 		return ics_err(x->err, prop_line(x, pc[0].k, "RRULE", 0), "RRULE", "%s", why), E_INVALID;
 	o->master.range_end = ics_range_end(o);
-	int rc = instances_check(o, x, prop_line(x, pc[0].k, o->master.rrule ? "RRULE" : "RDATE", 0));
+	int rc = x->flags & ICS_P_STORED ? 0
+					 : instances_check(o, x, prop_line(x, pc[0].k, o->master.rrule ? "RRULE" : "RDATE", 0));
 	if (rc)
 		return rc;
 	/* an occurrence may be moved (or an RDATE put) before DTSTART: the
@@ -1038,4 +1039,10 @@ int ics_parse_object(const char *text, size_t len, const char *default_tz, struc
 		     struct ics_error *err)
 {
 	return ics_parse_flags(text, len, default_tz, 0, out, err);
+}
+
+int ics_parse_stored(const char *text, size_t len, const char *default_tz, struct ics_object **out,
+		     struct ics_error *err)
+{
+	return ics_parse_flags(text, len, default_tz, ICS_P_STORED, out, err);
 }

@@ -55,7 +55,7 @@ int organizer_copy_reply(struct req *r, struct db *db, const struct user *org, c
 	}
 	if (!rc && (!from || !vevents)) { /* the REPLY from the copy as it now is */
 		from = final ? final : applied;
-		if (!from && !(rc = ics_parse_object(row->ical, strlen(row->ical), cal.time_zone, &stored, &err)))
+		if (!from && !(rc = ics_parse_stored(row->ical, strlen(row->ical), cal.time_zone, &stored, &err)))
 			from = stored;
 		if (!rc)
 			rc = ics_reply_build(from->text, attendee, &built);

@@ -498,7 +498,7 @@ int dav_schedule_deliver(struct req *r, struct db *db, const char *before, const
 	struct ics_error err;
 	int rc = 0;
 	const char *tz = "UTC";
-	if (before && ics_parse_object(before, strlen(before), tz, &old, &err))
+	if (before && ics_parse_stored(before, strlen(before), tz, &old, &err))
 		old = NULL; /* what was stored is ours and parses; if not, there is nothing to cancel */
 	const struct ics_object *any = now ? now : old;
 	if (!any || !any->master.organizer)

@@ -365,6 +365,26 @@ static void far_until_is_read_without_walking_to_it(void **state)
 	ics_object_free(o);
 }
 
+/* max-instances refuses a new series with more occurrences than it allows,
+ * but text stored before the limit (or under a higher one) stays readable:
+ * a stored event must never turn into a server error */
+static void stored_text_is_read_past_max_instances(void **state)
+{
+	(void)state;
+	char t[256];
+	snprintf(t, sizeof t,
+		 "BEGIN:VEVENT\r\nUID:m\r\nDTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\n"
+		 "RRULE:FREQ=DAILY;COUNT=%d\r\nEND:VEVENT\r\n",
+		 ICS_MAX_INSTANCES + 1);
+	struct ics_object *o = NULL;
+	struct ics_error err;
+	assert_int_equal(ics_parse_object(t, strlen(t), "UTC", &o, &err), E_INVALID);
+	assert_int_equal(err.limit, ICS_LIMIT_INSTANCES);
+	assert_int_equal(ics_parse_stored(t, strlen(t), "UTC", &o, &err), 0);
+	assert_non_null(strstr(o->master.rrule, "COUNT="));
+	ics_object_free(o);
+}
+
 struct imp {
 	struct buf got;
 	size_t calls, last;
@@ -738,6 +758,7 @@ int main(void)
 		cmocka_unit_test(far_future_window_of_an_old_daily_rule),
 		cmocka_unit_test(few_answers_over_a_wide_window_walk_little),
 		cmocka_unit_test(far_until_is_read_without_walking_to_it),
+		cmocka_unit_test(stored_text_is_read_past_max_instances),
 		cmocka_unit_test(import_all_or_nothing),
 		cmocka_unit_test(import_of_concatenated_calendars_with_their_zones),
 		cmocka_unit_test(build_update_override_cancel),
