@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "calendar/access.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "dav/expand.h"

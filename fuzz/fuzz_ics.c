@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/buf.h"
 
 #define T2020 1577836800LL /* 2020-01-01 */

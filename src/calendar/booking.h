@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "store/store.h"
 
 #define BOOKING_ALTERNATIVES 5

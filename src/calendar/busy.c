@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/errors.h"
 
 #define CALENDARS_MAX 200

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "calendar/access.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "calendar/stream.h"
 #include "calendar/shares.h"
 #include "core/clock.h"

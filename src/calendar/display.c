@@ -12,7 +12,7 @@
 
 #include "calendar/booking.h"
 #include "calendar/event_store.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/errors.h"

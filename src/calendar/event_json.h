@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "http/request.h"
 #include "store/store.h"
 

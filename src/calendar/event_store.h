@@ -7,7 +7,7 @@
 #define CALENDAR_EVENT_STORE_H
 
 #include "calendar/booking.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/arena.h"
 #include "store/store.h"
 

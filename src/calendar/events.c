@@ -13,7 +13,7 @@
 #include "calendar/booking.h"
 #include "calendar/event_json.h"
 #include "calendar/event_store.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/errors.h"

@@ -10,8 +10,8 @@
 #include <strings.h>
 
 #include "calendar/event_store.h"
-#include "calendar/ics.h"
-#include "calendar/ics_reply.h"
+#include "ical/ics.h"
+#include "ical/ics_reply.h"
 #include "calendar/mime.h"
 #include "calendar/organizer_copy.h"
 #include "core/errors.h"

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "calendar/booking.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "store/store.h"
 
 struct import_result {

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "calendar/ics.h"
-#include "calendar/ics_reply.h"
+#include "ical/ics.h"
+#include "ical/ics_reply.h"
 #include "calendar/sched_inbox.h"
 #include "core/buf.h"
 #include "core/errors.h"

@@ -12,7 +12,7 @@
 #include "calendar/access.h"
 #include "calendar/booking.h"
 #include "calendar/event_json.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "calendar/stream.h"
 #include "core/clock.h"
 #include "core/errors.h"

@@ -5,7 +5,7 @@
 #ifndef CONVENE_CALENDAR_SCHED_INBOX_H
 #define CONVENE_CALENDAR_SCHED_INBOX_H
 
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "store/store.h"

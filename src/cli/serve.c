@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/log.h"
 #include "http/response.h"
 #include "http/server.h"

@@ -15,7 +15,7 @@
 
 #include "calendar/access.h"
 #include "calendar/calendars.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "calendar/stream.h"
 #include "core/clock.h"
 #include "core/errors.h"

@@ -12,7 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/budget.h"
 #include "core/config.h"
 #include "core/errors.h"

@@ -8,7 +8,7 @@
 
 #include "calendar/access.h"
 #include "calendar/busy.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/errors.h"
 #include "core/clock.h"
 #include "dav/expand.h"

@@ -2,7 +2,7 @@
  * at the names clients chose (events.href; the UID stays unique per
  * calendar: no-uid-conflict), MOVE and COPY between one's calendars, and
  * DELETE of one's own non-default calendars (calendar_delete, the JSON API's).
- * A PUT is parsed and checked under the libical rules (calendar/ics.h), then
+ * A PUT is parsed and checked under the libical rules (ical/ics.h), then
  * stored by event_store (calendar/event_store.h), the path of the JSON API:
  * its room ATTENDEEs book rooms under their rules and the no-double-booking
  * guarantee, in the same transaction, so a refused PUT changes nothing. */
@@ -14,7 +14,7 @@
 #include "calendar/access.h"
 #include "calendar/calendars.h"
 #include "calendar/event_store.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/errors.h"
 #include "dav/methods.h"
 #include "dav/reply.h"

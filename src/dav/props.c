@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "calendar/access.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/errors.h"
 #include "dav/expand.h"
 #include "dav/principals.h"

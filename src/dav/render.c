@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "calendar/access.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/errors.h"
 
 enum dav_detail dav_render_detail(int role, const struct event_row *e)

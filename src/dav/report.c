@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "calendar/event_store.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/budget.h"
 #include "core/errors.h"
 #include "dav/expand.h"

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "calendar/access.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/clock.h"
 #include "core/errors.h"
 

@@ -14,7 +14,7 @@ from conftest import ROOT, problem
 CALL = re.compile(r"\b(resp_problem|resp_problemf|resp_problem_ext|resp_field_error|resp_text|ics_err|say_in)\s*\(")
 LIT = re.compile(r'"((?:[^"\\]|\\.)*)"')
 # ics_err(err, line, property, format, ...): iCalendar errors are formatted in
-# each language when made (calendar/ics_parse.c), and say_in(why, n, lang,
+# each language when made (ical/ics_parse.c), and say_in(why, n, lang,
 # format, ...) a setting's fault (settings/settings.c), so their formats are keys too
 TEXT_ARG = {"resp_problem": 3, "resp_problemf": 3, "resp_problem_ext": 3, "resp_field_error": 2, "resp_text": 1,
             "ics_err": 3, "say_in": 3}

@@ -15,7 +15,7 @@
 
 #include "calendar/booking.h"
 #include "calendar/event_store.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/clock.h"
 #include "core/errors.h"
 #include "fixture.h"

@@ -15,7 +15,7 @@
 #include <libxml/parser.h>
 
 #include "calendar/access.h"
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/buf.h"
 #include "core/errors.h"
 #include "core/arena.h"

@@ -1,4 +1,4 @@
-/* Unit tests of calendar/ics.h: what a calendar object may hold (each refusal
+/* Unit tests of ical/ics.h: what a calendar object may hold (each refusal
  * names its line), how series expand (DST, overrides, EXDATE, RDATE, bounds),
  * import all-or-nothing, and the build/update/override/cancel round trips. */
 #include <setjmp.h>
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/buf.h"
 #include "core/errors.h"
 

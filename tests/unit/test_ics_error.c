@@ -1,4 +1,4 @@
-/* Unit tests of iCalendar errors in each language (calendar/ics.h): an error
+/* Unit tests of iCalendar errors in each language (ical/ics.h): an error
  * is formatted in English, French and Russian when it is made, with the
  * line, property and value in each language's own sentence; a fault carried
  * as text (a rule's) is translated too; the English stays in message. */
@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/i18n.h"
 
 static int parse(const char *text, struct ics_error *err)

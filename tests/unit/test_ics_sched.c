@@ -1,4 +1,4 @@
-/* Unit tests of CalDAV scheduling's iCalendar work (calendar/ics_sched.c):
+/* Unit tests of CalDAV scheduling's iCalendar work (ical/ics_sched.c):
  * rooms' answers written into ATTENDEEs and COMMENTs, the Schedule-Tag that
  * ignores them, free-busy requests and replies, and the iMIP mail format. */
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/buf.h"
 #include "notify/mailer.h"
 

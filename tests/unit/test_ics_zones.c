@@ -1,5 +1,5 @@
-/* Unit tests of time zone names and client VTIMEZONEs (calendar/ics_zones.c
- * through calendar/ics.h): which IANA zone a TZID means, that a series in a
+/* Unit tests of time zone names and client VTIMEZONEs (ical/ics_zones.c
+ * through ical/ics.h): which IANA zone a TZID means, that a series in a
  * zone of the event's own keeps its wall time across DST, and that a
  * VTIMEZONE cannot make the expansion run for ever. */
 #include <setjmp.h>
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "calendar/ics.h"
+#include "ical/ics.h"
 #include "core/buf.h"
 #include "core/errors.h"
 

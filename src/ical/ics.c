@@ -2,8 +2,8 @@
  * zone (from the system zoneinfo) and renders every VTIMEZONE once, before
  * worker threads start, so later calls only read. Wall time <-> UTC goes
  * through libical's offsets (which it guards with its own mutex). */
-#include "calendar/ics_impl.h"
-#include "calendar/ics_zones.h"
+#include "ical/ics_impl.h"
+#include "ical/ics_zones.h"
 
 #include <pthread.h>
 #include <stdio.h>

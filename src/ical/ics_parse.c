@@ -4,7 +4,7 @@
  * "2026-13-01" as a date); then libical parses, and its X-LIC-ERRORs are
  * mapped back to a line by the text they quote. The normalised text is what
  * libical writes for each VEVENT (CRLF, folded at 75 octets). */
-#include "calendar/ics_impl.h"
+#include "ical/ics_impl.h"
 
 #include <ctype.h>
 #include <stdarg.h>

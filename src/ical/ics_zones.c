@@ -4,7 +4,7 @@
  * searches; a client's VTIMEZONE is checked and clamped before libical
  * expands it, because libical walks every observance rule from its DTSTART
  * and a rule every second since year 1 would never end. */
-#include "calendar/ics_zones.h"
+#include "ical/ics_zones.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -20,7 +20,7 @@
 #include <unicode/uenum.h>
 #include <unicode/ustring.h>
 
-#include "calendar/ics_impl.h"
+#include "ical/ics_impl.h"
 #include "core/buf.h"
 #include "core/errors.h"
 

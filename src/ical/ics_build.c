@@ -2,7 +2,7 @@
  * that libical reads into a scratch VEVENT; their properties replace the
  * stored ones, the rest of the stored event (alarms, X- properties) stays;
  * the result is written out and checked by the same parser as any upload. */
-#include "calendar/ics_impl.h"
+#include "ical/ics_impl.h"
 
 #include <stdio.h>
 #include <stdlib.h>

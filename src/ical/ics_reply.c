@@ -1,14 +1,14 @@
-/* iTIP REPLY over stored text (calendar/ics_reply.h): reading an attendee's
+/* iTIP REPLY over stored text (ical/ics_reply.h): reading an attendee's
  * answers per occurrence, building the REPLY that carries them, and
  * writing them into the organizer's copy without touching anything else
  * (every other parameter of the ATTENDEE, every other attendee). */
-#include "calendar/ics_reply.h"
+#include "ical/ics_reply.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "calendar/ics_impl.h"
+#include "ical/ics_impl.h"
 #include "core/buf.h"
 #include "core/errors.h"
 

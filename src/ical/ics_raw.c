@@ -6,7 +6,7 @@
  * unknown name gets the prefix MARK, a value it would change becomes
  * "CONVENE-RAW-<hex>"), and after it has read them ics_raw_restore() puts the
  * caller's name and value back in the tree, which libical then writes as is. */
-#include "calendar/ics_impl.h"
+#include "ical/ics_impl.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "calendar/ics_impl.h"
+#include "ical/ics_impl.h"
 #include "core/buf.h"
 #include "core/errors.h"
 

@@ -6,7 +6,7 @@
  * that many occurrences shows nothing there) and ICS_EXPAND_MAX results.
  * RANGE=THISANDFUTURE on a RECURRENCE-ID is read as an override of that one
  * occurrence only. */
-#include "calendar/ics_impl.h"
+#include "ical/ics_impl.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,14 +1,14 @@
 /* Internals shared by the ics_*.c files (zones, the parsed-object wrapper,
  * expansion); only those files include it, so <libical/ical.h> stays behind
- * calendar/ics.h for everyone else. */
+ * ical/ics.h for everyone else. */
 #ifndef CALENDAR_ICS_IMPL_H
 #define CALENDAR_ICS_IMPL_H
 
 #include <libical/ical.h>
 #include <stdint.h>
 
-#include "calendar/ics.h"
-#include "calendar/ics_zones.h"
+#include "ical/ics.h"
+#include "ical/ics_zones.h"
 
 /* the public object plus what expansion needs, already in UTC */
 struct ics_priv {

@@ -1,7 +1,7 @@
 /* Import files: the whole file is checked, one UID at a time (each UID's
  * VEVENTs with the VTIMEZONEs they name, as one calendar object), before the
  * first object goes to the caller; VTODO and VJOURNAL are counted and left. */
-#include "calendar/ics_impl.h"
+#include "ical/ics_impl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
