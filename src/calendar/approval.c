@@ -12,8 +12,8 @@
 #include "calendar/event_store.h"
 #include "core/errors.h"
 #include "http/response.h"
-#include "iam/access.h"
-#include "iam/audit.h"
+#include "api/access.h"
+#include "api/audit.h"
 
 static int decide(struct req *r, int approve)
 {

@@ -15,7 +15,7 @@
 #include "core/errors.h"
 #include "http/jsonin.h"
 #include "http/response.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 #include "settings/settings.h"
 
 #define MAX_CALENDARS 200

@@ -19,8 +19,8 @@
 #include "http/jsonin.h"
 #include "http/response.h"
 #include "http/sse.h"
-#include "iam/access.h"
-#include "iam/audit.h"
+#include "api/access.h"
+#include "api/audit.h"
 #include "settings/settings.h"
 
 #define TODAY_MAX 200

@@ -19,7 +19,7 @@
 #include "core/errors.h"
 #include "http/jsonin.h"
 #include "http/response.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 
 #define WINDOW_MAX (366 * 86400LL)
 #define OCCURRENCES_MAX 5000

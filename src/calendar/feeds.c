@@ -20,7 +20,7 @@
 #include "core/log.h"
 #include "http/jsonin.h"
 #include "http/response.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 
 #define DAY 86400
 

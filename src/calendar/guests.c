@@ -18,7 +18,7 @@
 #include "http/jsonin.h"
 #include "http/response.h"
 #include "core/i18n.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 #include "iam/language.h"
 #include "iam/password.h"
 #include "iam/throttle.h"

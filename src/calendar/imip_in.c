@@ -16,7 +16,7 @@
 #include "calendar/organizer_copy.h"
 #include "core/errors.h"
 #include "http/response.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 #include "store/calendars.h"
 #include "store/users.h"
 

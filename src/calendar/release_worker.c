@@ -12,7 +12,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/worker.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 #include "store/store.h"
 
 #define BATCH 100

@@ -19,8 +19,8 @@
 #include "http/cursor.h"
 #include "http/jsonin.h"
 #include "http/response.h"
-#include "iam/access.h"
-#include "iam/audit.h"
+#include "api/access.h"
+#include "api/audit.h"
 #include "settings/settings.h"
 
 #define PAGE_MAX 200

@@ -16,7 +16,7 @@
 #include "core/errors.h"
 #include "http/jsonin.h"
 #include "http/response.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 #include "iam/users.h"
 #include "core/config.h"
 #include "notify/mail_status.h"

@@ -14,7 +14,7 @@
 #include "calendar/import.h"
 #include "core/errors.h"
 #include "http/response.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 
 static int import(struct req *r)
 {

@@ -10,7 +10,7 @@
 #include "cli/cli.h"
 #include "core/buf.h"
 #include "core/errors.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 #include "store/store.h"
 
 static const char help[] =

@@ -26,7 +26,7 @@
 #include "dav/resource.h"
 #include "dav/xml.h"
 #include "http/response.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 #include "settings/settings.h"
 #include "store/dav_names.h"
 

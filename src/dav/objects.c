@@ -23,7 +23,7 @@
 #include "dav/schedule.h"
 #include "dav/xml.h"
 #include "http/response.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 
 /* is etag in the header's list ("*" matches any) */
 static int etag_listed(const char *h, const char *etag)

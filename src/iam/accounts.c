@@ -8,7 +8,7 @@
 #include "core/clock.h"
 #include "core/errors.h"
 #include "http/jsonin.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 #include "iam/password.h"
 #include "iam/users.h"
 #include "store/store.h"

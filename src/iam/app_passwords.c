@@ -14,7 +14,7 @@
 #include "core/log.h"
 #include "http/jsonin.h"
 #include "http/response.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 
 static const char ALPHABET[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 

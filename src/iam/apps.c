@@ -14,8 +14,8 @@
 #include "core/errors.h"
 #include "http/jsonin.h"
 #include "http/response.h"
-#include "iam/access.h"
-#include "iam/audit.h"
+#include "api/access.h"
+#include "api/audit.h"
 #include "iam/authn.h"
 #include "iam/bearer_cache.h"
 #include "iam/oauth.h"
@@ -145,7 +145,7 @@ static int list(struct req *r)
 	}
 	if (!all)
 		f.owner_id = r->who.user_id;
-	/* technicians: only the applications of API managers of their companies (iam/access.h) */
+	/* technicians: only the applications of API managers of their companies (api/access.h) */
 	f.member_of = access_company_scope(r);
 	if (cursor && *cursor && parse_cursor(cursor, &f))
 		return resp_problem(r, 400, "invalid-query", "the cursor is not one this server issued");

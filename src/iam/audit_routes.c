@@ -12,7 +12,7 @@
 #include "core/errors.h"
 #include "http/cursor.h"
 #include "http/response.h"
-#include "iam/access.h"
+#include "api/access.h"
 #include "store/store.h"
 
 #define PAGE_MAX 200

@@ -10,8 +10,8 @@
 #include "http/cursor.h"
 #include "http/jsonin.h"
 #include "http/response.h"
-#include "iam/access.h"
-#include "iam/audit.h"
+#include "api/access.h"
+#include "api/audit.h"
 #include "iam/users.h"
 
 json_t *companies_json(const struct company *c)
@@ -88,7 +88,7 @@ static int list(struct req *r)
 					   n > PAGE ? json_string(cursor_encode(r, rows[PAGE - 1].name)) : json_null()));
 }
 
-/* a company the caller may see (admins: any; others: their own, iam/access.h) */
+/* a company the caller may see (admins: any; others: their own, api/access.h) */
 static int load(struct req *r, struct db *db, const char *id, struct company *c)
 {
 	int rc = ids_valid(id, "cmp") ? store_company_get(db, r->who.account_id, id, c) : E_NOTFOUND;

@@ -11,7 +11,7 @@
 #include "core/i18n.h"
 #include "http/jsonin.h"
 #include "http/response.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 #include "iam/users.h"
 #include "settings/settings.h"
 

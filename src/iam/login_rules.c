@@ -14,7 +14,7 @@
 #include "http/jsonin.h"
 #include "http/response.h"
 #include "core/i18n.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 #include "iam/language.h"
 #include "iam/app_passwords.h"
 #include "iam/password.h"

@@ -13,8 +13,8 @@
 #include "core/errors.h"
 #include "http/jsonin.h"
 #include "http/response.h"
-#include "iam/access.h"
-#include "iam/audit.h"
+#include "api/access.h"
+#include "api/audit.h"
 #include "iam/rights.h"
 #include "iam/rights_routes.h"
 #include "iam/teams.h"
@@ -45,7 +45,7 @@ static int load(struct req *r, struct db *db, struct user *u)
 {
 	const char *id = req_param(r, "id");
 	int rc = ids_valid(id, "usr") ? store_user_get(db, r->who.account_id, id, u) : E_NOTFOUND;
-	/* a manager of none of the caller's companies is not there for them (iam/access.h) */
+	/* a manager of none of the caller's companies is not there for them (api/access.h) */
 	if (!rc && tab_of(u->role))
 		rc = access_user_sees(r, db, u->id);
 	if (rc == E_NOTFOUND || (!rc && !tab_of(u->role))) {

@@ -6,7 +6,7 @@
 #include "core/errors.h"
 #include "http/jsonin.h"
 #include "http/response.h"
-#include "iam/access.h"
+#include "api/access.h"
 #include "iam/rights.h"
 
 json_t *rights_names_json(uint64_t set)

@@ -17,7 +17,7 @@
 #include "http/jsonin.h"
 #include "http/jsonout.h"
 #include "http/response.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 #include "iam/authn.h"
 #include "iam/bearer_cache.h"
 #include "iam/credentials.h"

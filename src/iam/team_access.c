@@ -7,7 +7,7 @@
 
 #include "core/errors.h"
 #include "http/response.h"
-#include "iam/access.h"
+#include "api/access.h"
 #include "iam/rights.h"
 
 int team_access_is_manager(const struct req *r)

@@ -13,8 +13,8 @@
 #include "core/errors.h"
 #include "http/jsonin.h"
 #include "http/response.h"
-#include "iam/access.h"
-#include "iam/audit.h"
+#include "api/access.h"
+#include "api/audit.h"
 #include "iam/rights.h"
 #include "iam/rights_routes.h"
 #include "iam/team_access.h"
@@ -188,7 +188,7 @@ static int show(struct req *r)
 	json_t *ms = json_array();
 	for (int i = 0; i < nm; i++) {
 		struct user u;
-		/* managers of none of the caller's companies are left out (iam/access.h) */
+		/* managers of none of the caller's companies are left out (api/access.h) */
 		rc = access_user_sees(r, db, managers[i]);
 		if (rc == E_NOTFOUND)
 			continue;
@@ -420,7 +420,7 @@ static int members(struct req *r)
 		if (store_user_get(db, t.account_id, ids[i], u))
 			continue;
 		last = u->email; /* the cursor goes past members left out as well */
-		/* members of none of the caller's companies are left out (iam/access.h) */
+		/* members of none of the caller's companies are left out (api/access.h) */
 		rc = access_user_sees(r, db, u->id);
 		if (rc == E_NOTFOUND)
 			continue;

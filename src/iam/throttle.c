@@ -23,7 +23,7 @@
 #include "core/config.h"
 #include "core/errors.h"
 #include "core/log.h"
-#include "iam/audit.h"
+#include "api/audit.h"
 #include "iam/password.h"
 
 enum { PAIR, EMAIL, NET };

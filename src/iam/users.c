@@ -12,8 +12,8 @@
 #include "calendar/calendars.h"
 #include "core/clock.h"
 #include "core/errors.h"
-#include "iam/access.h"
-#include "iam/audit.h"
+#include "api/access.h"
+#include "api/audit.h"
 #include "iam/oauth.h"
 #include "iam/app_passwords.h"
 #include "iam/language.h"
@@ -240,7 +240,7 @@ static int load(struct req *r, struct db *db, struct user *u)
 }
 
 /* load, for reading: a user of none of the caller's companies is not
- * there for them (iam/access.h), but for the caller themselves */
+ * there for them (api/access.h), but for the caller themselves */
 static int load_visible(struct req *r, struct db *db, struct user *u)
 {
 	int rc = load(r, db, u);

@@ -4,7 +4,7 @@
 
 #include "core/errors.h"
 #include "http/response.h"
-#include "iam/access.h"
+#include "api/access.h"
 #include "notify/mail_status.h"
 
 static int show(struct req *r)

@@ -9,8 +9,8 @@
 #include "core/errors.h"
 #include "http/jsonin.h"
 #include "http/response.h"
-#include "iam/access.h"
-#include "iam/audit.h"
+#include "api/access.h"
+#include "api/audit.h"
 #include "settings/settings.h"
 #include "store/store.h"
 
@@ -136,7 +136,7 @@ fail:
 }
 
 /* a company the caller may see: another company's settings are not there
- * for a non-admin (iam/access.h) */
+ * for a non-admin (api/access.h) */
 static int load_company(struct req *r, struct db *db, struct company *c)
 {
 	const char *id = req_param(r, "id");

@@ -10,8 +10,8 @@
 #include "core/errors.h"
 #include "http/jsonin.h"
 #include "http/response.h"
-#include "iam/access.h"
-#include "iam/audit.h"
+#include "api/access.h"
+#include "api/audit.h"
 #include "store/store.h"
 
 #define MAX_COMPANIES 64
@@ -183,7 +183,7 @@ static int list_filtered(struct req *r, const char *company_id)
 	if (!db)
 		return E_DB;
 	struct device *rows = arena_alloc(r->arena, sizeof(struct device) * (size_t)(limit + 1));
-	/* only the devices of the caller's companies, unless an admin (iam/access.h) */
+	/* only the devices of the caller's companies, unless an admin (api/access.h) */
 	struct device_filter f = {.q = q, .company_id = company_id, .after_id = cursor, .limit = limit + 1,
 				  .member_of = access_company_scope(r)};
 	int n = 0;
@@ -261,7 +261,7 @@ static int show(struct req *r)
 		return E_DB;
 	if ((rc = access_read_admin(r)) || (rc = load(r, db, &d)))
 		return rc;
-	/* another company's device is not there for a non-admin (iam/access.h) */
+	/* another company's device is not there for a non-admin (api/access.h) */
 	char ids[MAX_COMPANIES][ID_MAX];
 	int n = 0;
 	if ((rc = store_device_companies(db, d.account_id, d.id, ids, MAX_COMPANIES, &n)))

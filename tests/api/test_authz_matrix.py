@@ -743,7 +743,7 @@ def test_anyone_reads_their_own_user_record(ctx):
 
 
 # ---------------------------------------------------------------- company scope
-# Every role but admin sees only the companies it belongs to (iam/access.h):
+# Every role but admin sees only the companies it belongs to (api/access.h):
 # the reads of the matrix above aim at the callers' own company; these aim
 # at another company of the same account, which only administrators see.
 # The others get 404, the answer for what does not exist.

@@ -1,5 +1,5 @@
 /* Thin layer over store_audit_insert that knows the principal. */
-#include "iam/audit.h"
+#include "api/audit.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* Role checks. A technician sees the admin center read-only, so every
  * read route checks access_read_admin and every change access_admin; and
  * every role but admin only the companies it belongs to (company scope). */
-#include "iam/access.h"
+#include "api/access.h"
 
 #include <string.h>
 
