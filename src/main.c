@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "core/ids.h"
+#include "routes.h"
 
 #define CONVENE_VERSION "0.1.0"
 
@@ -36,6 +37,7 @@ int main(int argc, char **argv)
 		fputs("convene: libsodium failed to initialise\n", stderr);
 		return 1;
 	}
+	app_hooks_register();
 	if (!strcmp(argv[1], "serve"))
 		return cli_serve(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "init"))

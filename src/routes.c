@@ -1,4 +1,7 @@
-/* Every domain's route table, in one list: the only place that knows them all. */
+/* Every domain's route table, in one list, and the hooks by which a lower
+ * domain lets a higher one act: the only place that knows them all. */
+#include "routes.h"
+
 #include "calendar/approval.h"
 #include "calendar/availability.h"
 #include "calendar/calendars.h"
@@ -26,6 +29,7 @@
 #include "iam/language.h"
 #include "iam/teams.h"
 #include "iam/user_password.h"
+#include "iam/user_hooks.h"
 #include "iam/users.h"
 #include "ops/health.h"
 #include "ops/mail_status_routes.h"
@@ -66,3 +70,11 @@ const struct route *const app_route_tables[] = {
 	dav_routes,
 	NULL,
 };
+
+void app_hooks_register(void)
+{
+	static int done;
+	if (done++)
+		return;
+	user_hooks_on_created(calendar_user_created); /* iam makes users, the calendar their default calendar */
+}

@@ -63,6 +63,14 @@ int calendar_ensure_default(struct db *db, const char *account_id, const char *u
 	return store_calendar_insert(db, out);
 }
 
+int calendar_user_created(struct db *db, const struct user *u)
+{
+	struct calendar cal;
+	if (!calendar_owner_role(u->role))
+		return 0;
+	return calendar_ensure_default(db, u->account_id, u->id, u->display_name, &cal);
+}
+
 static int colour_valid(const char *s)
 {
 	if (strlen(s) != 7 || s[0] != '#')

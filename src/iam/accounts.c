@@ -1,10 +1,10 @@
 /* One transaction: account, default company, admin user and audit entries. */
 #include "iam/accounts.h"
+#include "iam/user_hooks.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "calendar/calendars.h"
 #include "core/clock.h"
 #include "core/errors.h"
 #include "http/jsonin.h"
@@ -71,9 +71,8 @@ int accounts_create(struct db *db, const char *name, const char *admin_email, co
 		snprintf(err, errlen, "a user with the e-mail address %s already exists", u.email);
 		return rc;
 	}
-	struct calendar cal;
 	if (rc || (rc = store_user_companies_set(db, a.id, u.id, &cid, 1)) ||
-	    (rc = calendar_ensure_default(db, a.id, u.id, u.display_name, &cal)) ||
+	    (rc = user_hooks_created(db, &u)) ||
 	    (rc = audit_record_system(db, a.id, "cli", "account.create", "account", a.id, a.name, NULL,
 				      json_pack("{s:s, s:s}", "name", a.name, "admin_email", u.email))))
 		goto fail;

@@ -4,12 +4,11 @@
  * one company of the same account. A role change takes away what the old
  * role was given (manager rights, managed teams, API applications). */
 #include "iam/users.h"
+#include "iam/user_hooks.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "calendar/access.h"
-#include "calendar/calendars.h"
 #include "core/clock.h"
 #include "core/errors.h"
 #include "api/access.h"
@@ -170,9 +169,7 @@ static int create(struct req *r)
 	}
 	if (rc || (rc = store_user_companies_set(db, u.account_id, u.id, companies, ncompanies)))
 		goto fail;
-	struct calendar cal;
-	if (calendar_owner_role(u.role) &&
-	    (rc = calendar_ensure_default(db, u.account_id, u.id, u.display_name, &cal)))
+	if ((rc = user_hooks_created(db, &u))) /* the calendar makes a default calendar (routes.c) */
 		goto fail;
 	json_t *out = users_json(db, &u);
 	if ((rc = audit_record(r, db, "user.create", "user", u.id, u.email, NULL, json_deep_copy(out))))
