@@ -47,6 +47,9 @@ for t in "$BUILD"/tests/test_*; do
 done
 count unit "$up" "$uf"
 
+echo "== checks: domains call downward only (docs/architecture.md)"
+if /usr/bin/python3 scripts/check-layers.py; then count layers 1 0; else count layers 0 1; fi
+
 pytest_suite() { # name db
   local name=$1 db=$2 xml="$tmp/$1.xml"
   echo "== API tests on $name"
