@@ -91,6 +91,15 @@ int store_user_by_account_email(struct db *db, const char *account_id, const cha
 	return rc ? rc : one(r, out);
 }
 
+int store_user_rehash(struct db *db, const char *account_id, const char *id, const char *old, const char *hash)
+{
+	int rc = db_exec(db, "UPDATE users SET password_hash = ? WHERE account_id = ? AND id = ? AND password_hash = ?",
+			 "ssss", hash, account_id, id, old);
+	if (rc < 0)
+		return rc;
+	return rc == 0 ? E_NOTFOUND : 0;
+}
+
 int store_user_update(struct db *db, const struct user *u)
 {
 	int rc = db_exec(db,

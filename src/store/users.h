@@ -45,6 +45,10 @@ int store_users_by_email(struct db *db, const char *email, struct user *out, int
 /* the user of this account with this address (one who can sign in first) */
 int store_user_by_account_email(struct db *db, const char *account_id, const char *email, struct user *out);
 int store_user_update(struct db *db, const struct user *u); /* every mutable column */
+/* the password hash alone, only while it is still `old` (a rehash after
+ * sign-in must not undo a password change made meanwhile): E_NOTFOUND when
+ * it is not */
+int store_user_rehash(struct db *db, const char *account_id, const char *id, const char *old, const char *hash);
 int store_user_delete(struct db *db, const char *account_id, const char *id);
 /* up to max users in e-mail order; *n is how many were written */
 int store_user_list(struct db *db, const char *account_id, const struct user_filter *f,
