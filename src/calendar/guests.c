@@ -283,7 +283,7 @@ static int accept(struct req *r)
 		store_rollback(db); /* the link stays usable for a better password */
 		return 0;
 	}
-	if ((rc = password_hash(pw, u.password_hash, sizeof u.password_hash)))
+	if ((rc = password_hash(pw, u.email, u.password_hash, sizeof u.password_hash)))
 		goto fail;
 	snprintf(u.display_name, sizeof u.display_name, "%s", name);
 	u.email_validated = 1; /* the link came to the address */

@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "core/errors.h"
 #include "core/log.h"
+#include "iam/password.h"
 #include "store/store.h"
 
 int cli_config(struct config *cfg, const char *config_path, const struct cli_flag *flags, int nflags)
@@ -61,6 +63,12 @@ int cli_open_store(const struct config *cfg)
 	int applied = 0;
 	if (store_migrate(store_db(), &applied, err, sizeof err)) {
 		fprintf(stderr, "convene: %s\n", err);
+		return 1;
+	}
+	/* every command that may set a password salts it by address */
+	int rc = password_key_init(store_db());
+	if (rc) {
+		fprintf(stderr, "convene: cannot read or make the password salt key: %s\n", error_name(rc));
 		return 1;
 	}
 	return 0;

@@ -57,7 +57,7 @@ int accounts_create(struct db *db, const char *name, const char *admin_email, co
 	u.must_change_password = out->generated;
 	u.allow_password_reset = 1;
 	u.created_at = u.updated_at = now;
-	int rc = password_hash(password, u.password_hash, sizeof u.password_hash);
+	int rc = password_hash(password, u.email, u.password_hash, sizeof u.password_hash);
 	if (rc)
 		return rc;
 	const char *cid = c.id;

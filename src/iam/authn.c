@@ -168,7 +168,7 @@ static int by_basic(struct req *r, struct db *db, const char *b64)
 		return rc;
 	if (t.locked_until)
 		return E_UNAUTH;
-	credentials_verify(c, n, pw, match, &nmatch);
+	credentials_verify(db, c, n, email, pw, match, &nmatch);
 	credentials_prefer_active(c, match, &nmatch);
 	if (!nmatch) {
 		if ((rc = throttle_failure(r, db, &t, n ? &c[0] : NULL, now)))

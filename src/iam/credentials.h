@@ -12,10 +12,15 @@
 int credentials_candidates(struct db *db, const char *email, const char *account_id,
 			   struct user *out, int *n);
 /* verifies pw against each candidate's account password and writes the
- * indexes of those it fits to match (*nmatch of them); with no password
- * among the candidates it does the same Argon2id work once, so that the time
- * taken does not tell whether the address exists */
-void credentials_verify(const struct user *c, int n, const char *pw, int *match, int *nmatch);
+ * indexes of those it fits to match (*nmatch of them). The candidates share
+ * the address email, hence the salt (iam/password.h): Argon2id runs once for
+ * all whose hash has it, and once too when none has a password, so that the
+ * time taken tells neither whether the address exists nor in how many
+ * accounts. A hash with another salt (made before, or before the address
+ * changed) is verified on its own and, when it fits, replaced in the
+ * database (and in c) by the address-salted one. */
+void credentials_verify(struct db *db, struct user *c, int n, const char *email, const char *pw, int *match,
+			int *nmatch);
 /* keeps only the active users among several matches when there are any: a
  * suspended user of one account does not stand in the way of the others */
 void credentials_prefer_active(const struct user *c, int *match, int *nmatch);

@@ -181,7 +181,7 @@ static int reset_confirm(struct req *r)
 		store_rollback(db); /* the link stays usable for a better password */
 		return 0;
 	}
-	if ((rc = password_hash(pw, u.password_hash, sizeof u.password_hash)))
+	if ((rc = password_hash(pw, u.email, u.password_hash, sizeof u.password_hash)))
 		goto fail;
 	/* following a link sent to the address proves it, as a validation link would */
 	int was_forced = u.must_change_password, was_validated = u.email_validated;

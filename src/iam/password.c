@@ -8,18 +8,114 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <pwquality.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <string.h>
 #include <strings.h>
 
+#include "core/clock.h"
 #include "core/errors.h"
 #include "core/log.h"
 #include "http/response.h"
+#include "store/server_secrets.h"
 
-int password_hash(const char *pw, char *out, size_t outlen)
+_Static_assert(PASSWORD_HASH_MAX == crypto_pwhash_STRBYTES, "PASSWORD_HASH_MAX");
+
+#define SALT_KEY_NAME "password-salt-key"
+#define HASH_BYTES 32 /* what crypto_pwhash_str makes */
+
+/* set once at startup, before the server's threads start */
+static unsigned char salt_key[crypto_generichash_KEYBYTES];
+static atomic_int have_key;
+
+int password_key_init(struct db *db)
+{
+	unsigned char fresh[sizeof salt_key];
+	char hex[sizeof salt_key * 2 + 1], got[sizeof hex + 16];
+	randombytes_buf(fresh, sizeof fresh);
+	sodium_bin2hex(hex, sizeof hex, fresh, sizeof fresh);
+	sodium_memzero(fresh, sizeof fresh);
+	int rc = store_server_secret(db, SALT_KEY_NAME, hex, clock_now(), got, sizeof got);
+	sodium_memzero(hex, sizeof hex);
+	if (rc)
+		return rc;
+	size_t len = 0;
+	if (sodium_hex2bin(salt_key, sizeof salt_key, got, strlen(got), NULL, &len, NULL) ||
+	    len != sizeof salt_key) {
+		log_error("password: the stored %s is not %zu bytes of hex", SALT_KEY_NAME, sizeof salt_key);
+		return E_INVALID;
+	}
+	sodium_memzero(got, sizeof got);
+	atomic_store(&have_key, 1);
+	return 0;
+}
+
+/* the salt of an address: keyed BLAKE2b of its lower-case form */
+static int address_salt(const char *email, unsigned char salt[crypto_pwhash_SALTBYTES])
+{
+	if (!atomic_load(&have_key))
+		return E_INVALID;
+	char lower[512];
+	size_t n = 0;
+	for (; email[n] && n + 1 < sizeof lower; n++)
+		lower[n] = (char)tolower((unsigned char)email[n]);
+	crypto_generichash(salt, crypto_pwhash_SALTBYTES, (const unsigned char *)lower, n, salt_key,
+			   sizeof salt_key);
+	return 0;
+}
+
+/* "$argon2id$v=19$m=<KiB>,t=<ops>,p=1$<salt>$", as crypto_pwhash_str writes it */
+static int encode_prefix(const unsigned char *salt, char *out, size_t outlen)
+{
+	char b64[sodium_base64_ENCODED_LEN(crypto_pwhash_SALTBYTES, sodium_base64_VARIANT_ORIGINAL_NO_PADDING)];
+	sodium_bin2base64(b64, sizeof b64, salt, crypto_pwhash_SALTBYTES, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+	int len = snprintf(out, outlen, "%sv=19$m=%zu,t=%llu,p=1$%s$", crypto_pwhash_argon2id_STRPREFIX,
+			   (size_t)crypto_pwhash_MEMLIMIT_INTERACTIVE / 1024,
+			   (unsigned long long)crypto_pwhash_OPSLIMIT_INTERACTIVE, b64);
+	return len > 0 && (size_t)len < outlen ? 0 : E_INVALID;
+}
+
+int password_address_prefix(const char *email, char *out, size_t outlen)
+{
+	unsigned char salt[crypto_pwhash_SALTBYTES];
+	int rc = address_salt(email, salt);
+	return rc ? rc : encode_prefix(salt, out, outlen);
+}
+
+int password_hash_address(const char *pw, const char *email, char *out, size_t outlen)
+{
+	unsigned char salt[crypto_pwhash_SALTBYTES], hash[HASH_BYTES];
+	char b64[sodium_base64_ENCODED_LEN(HASH_BYTES, sodium_base64_VARIANT_ORIGINAL_NO_PADDING)];
+	int rc;
+	if (outlen < crypto_pwhash_STRBYTES)
+		return E_INVALID;
+	if ((rc = address_salt(email, salt)) || (rc = encode_prefix(salt, out, outlen)))
+		return rc;
+	if (crypto_pwhash(hash, sizeof hash, pw, strlen(pw), salt, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13))
+		return E_NOMEM;
+	sodium_bin2base64(b64, sizeof b64, hash, sizeof hash, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+	sodium_memzero(hash, sizeof hash);
+	size_t used = strlen(out);
+	if (used + strlen(b64) + 1 > outlen)
+		return E_INVALID;
+	memcpy(out + used, b64, strlen(b64) + 1);
+	return 0;
+}
+
+int password_same(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	return n == strlen(b) && sodium_memcmp(a, b, n) == 0;
+}
+
+int password_hash(const char *pw, const char *email, char *out, size_t outlen)
 {
 	if (outlen < crypto_pwhash_STRBYTES)
 		return E_INVALID;
+	int rc = email && *email ? password_hash_address(pw, email, out, outlen) : E_INVALID;
+	if (rc != E_INVALID)
+		return rc;
 	if (crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE))
 		return E_NOMEM;
@@ -38,7 +134,7 @@ void password_dummy_verify(const char *pw)
 	static char dummy[crypto_pwhash_STRBYTES];
 	static int ready;
 	if (!ready) { /* benign race: both writers produce a valid hash */
-		password_hash("convene-dummy-password", dummy, sizeof dummy);
+		password_hash("convene-dummy-password", NULL, dummy, sizeof dummy);
 		ready = 1;
 	}
 	password_verify(dummy, pw);

@@ -9,10 +9,36 @@
 
 #include "http/request.h"
 
+struct db;
+
 #define PASSWORD_MIN 10
 #define PASSWORD_MAX 256
 
-int password_hash(const char *pw, char *out, size_t outlen); /* 0 or E_NOMEM */
+/* Salts. A user's hash is salted by their address, not at random: the salt
+ * is a keyed BLAKE2b of the lower-cased address under a random key of the
+ * server (table server_secrets). Users of several accounts who share an
+ * address and a password then share one hash string, and a sign-in without an
+ * account computes Argon2id once, not once per account (the time would tell
+ * an account's admin that the address exists in other accounts too). Hashes
+ * made before (random salt), or whose address changed since (the salt no
+ * longer fits), are still verified on their own and rehashed at sign-in.
+ * The stored form is libsodium's: "$argon2id$v=19$m=..,t=..,p=1$salt$hash". */
+#define PASSWORD_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
+/* reads the server's salt key, making it when the database has none (its own
+ * write transaction); at startup, after the migrations. Until it is loaded,
+ * hashes get random salts as before. */
+int password_key_init(struct db *db);
+/* a hash of pw salted by the address email: 0, E_NOMEM, or E_INVALID
+ * without the key (password_key_init) */
+int password_hash_address(const char *pw, const char *email, char *out, size_t outlen);
+/* what every hash salted by email begins with (params and salt, up to the
+ * last '$'); E_INVALID without the key */
+int password_address_prefix(const char *email, char *out, size_t outlen);
+/* two hash strings equal, in time that does not depend on where they differ */
+int password_same(const char *a, const char *b);
+/* the hash of a new password for the user with address email: salted by the
+ * address (a random salt while there is no key); 0 or E_NOMEM */
+int password_hash(const char *pw, const char *email, char *out, size_t outlen);
 int password_verify(const char *hash, const char *pw);      /* 1 match, 0 not */
 /* burns the time of one verification, so that unknown e-mails take as long as known ones */
 void password_dummy_verify(const char *pw);

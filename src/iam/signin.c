@@ -103,7 +103,7 @@ static int sign_in(struct req *r)
 	int n, match[USERS_SAME_ADDRESS_MAX], nmatch;
 	if ((rc = credentials_candidates(db, lower, account, c, &n)))
 		return rc;
-	credentials_verify(c, n, pw, match, &nmatch);
+	credentials_verify(db, c, n, lower, pw, match, &nmatch);
 	credentials_prefer_active(c, match, &nmatch);
 	if (!nmatch) {
 		if ((rc = throttle_failure(r, db, &t, n ? &c[0] : NULL, now)))
@@ -233,7 +233,7 @@ static int change_password(struct req *r)
 		return 0;
 	if (!strcmp(cur, next))
 		return resp_field_error(r, "new_password", "choose a password different from the current one");
-	if ((rc = password_hash(next, u.password_hash, sizeof u.password_hash)))
+	if ((rc = password_hash(next, u.email, u.password_hash, sizeof u.password_hash)))
 		return rc;
 	u.must_change_password = 0;
 	u.updated_at = now;

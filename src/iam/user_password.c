@@ -23,7 +23,7 @@
 int user_password_set(struct req *r, struct db *db, struct user *u, const char *pw, int must_change,
 		      const char *method)
 {
-	int rc = password_hash(pw, u->password_hash, sizeof u->password_hash);
+	int rc = password_hash(pw, u->email, u->password_hash, sizeof u->password_hash);
 	if (rc)
 		return rc;
 	int was = u->must_change_password;

@@ -148,7 +148,7 @@ static int create(struct req *r)
 	u.created_at = u.updated_at = clock_now();
 	if ((rc = language_read(r, in, &u)))
 		return rc;
-	if (pw && (rc = password_hash(pw, u.password_hash, sizeof u.password_hash)))
+	if (pw && (rc = password_hash(pw, u.email, u.password_hash, sizeof u.password_hash)))
 		return rc;
 
 	struct db *db = store_db();
@@ -422,7 +422,10 @@ static int change(struct req *r)
 	}
 	/* links went to the old address, which proves nothing about the new one:
 	 * they are forgotten (so the new address need not wait out the old one's
-	 * rate limits), and the new address waits for its own validation */
+	 * rate limits), and the new address waits for its own validation. The
+	 * password hash keeps the old address's salt (iam/password.h): still
+	 * verified, on its own, until the next sign-in rehashes it with the new
+	 * address's salt (unless a new password is set below) */
 	if (new_address) {
 		u.email_validated = 0;
 		if ((rc = store_ott_forget_unused(db, u.account_id, u.id, "reset")) ||
@@ -450,7 +453,7 @@ static int change(struct req *r)
 			json_decref(before);
 			return 0;
 		}
-		if ((rc = password_hash(pw, u.password_hash, sizeof u.password_hash)))
+		if ((rc = password_hash(pw, u.email, u.password_hash, sizeof u.password_hash)))
 			goto fail_json;
 	}
 	if (companies) {
