@@ -3,11 +3,13 @@ migration 026): tenants never learn whether an address exists elsewhere. The
 same address may be a user of several accounts, each with its own password;
 sign-in (the form and HTTP Basic) lets the password decide and asks for the
 account only when it fits more than one; a reset mails each account's user."""
+import os
 import re
+import sqlite3
 
 import requests
 
-from conftest import PASSWORD, problem, uniq
+from conftest import DB, PASSWORD, problem, psql, uniq
 from sharing import INVITE, share
 
 LINK = re.compile(r"(https?://\S+/reset\?token=([A-Za-z0-9_-]+))")
@@ -229,3 +231,89 @@ def test_a_suspended_user_of_one_account_does_not_stand_in_the_way(srv):
     assert r.status_code == 200 and r.json()["user"]["id"] == ub["id"], r.text
     # named, the suspended one says so
     problem(sign_in(srv, addr, PASSWORD, account=srv.accounts["A"]["id"]), 403, "suspended")
+
+
+def sql(srv, query):
+    """rows of a query (or a write) on the suite's database, beside the server"""
+    if DB != "sqlite":
+        return psql(DB, query)
+    con = sqlite3.connect(os.path.join(srv.data, "convene.db"), timeout=30)
+    try:
+        with con:
+            return [list(row) for row in con.execute(query)]
+    finally:
+        con.close()
+
+
+def stored_hash(srv, user_id):
+    return sql(srv, "SELECT password_hash FROM users WHERE id = '%s'" % user_id)[0][0]
+
+
+def salt(h):
+    """the salt field of an encoded Argon2id string"""
+    assert h.startswith("$argon2id$v=19$m=65536,t=2,p=1$"), h
+    return h.split("$")[4]
+
+
+def test_one_argon2id_for_every_account_an_address_signs_in_to(srv):
+    """The hash is salted by the address (iam/password.h), so the users of
+    several accounts who share an address and a password share one hash
+    string: a sign-in computes Argon2id once for all of them, and its time
+    does not tell an account's admin in how many other accounts the address
+    is. Counted here by what is stored, not timed."""
+    addr = "%s@shared.test" % uniq("salted")
+    ua = user_in(srv, "A", addr)
+    ub = user_in(srv, "B", addr.upper())
+    ha, hb = stored_hash(srv, ua["id"]), stored_hash(srv, ub["id"])
+    assert ha == hb  # one computation fits both
+    other = user_in(srv, "A", "%s@shared.test" % uniq("other"))
+    assert salt(stored_hash(srv, other["id"])) != salt(ha)  # another address, another salt
+    problem(sign_in(srv, addr, PASSWORD), 409, "account-required")
+    assert stored_hash(srv, ua["id"]) == ha and stored_hash(srv, ub["id"]) == hb
+
+
+def test_an_old_random_salt_hash_still_signs_in_and_is_rehashed(srv):
+    """Hashes made before the address salt (or before an admin changed the
+    address) have another salt: verified on their own, and replaced by the
+    address-salted hash at the first sign-in, after which the accounts share
+    one computation again."""
+    addr = "%s@shared.test" % uniq("legacy")
+    ua = user_in(srv, "A", addr)
+    ub = user_in(srv, "B", addr)
+    # another address's hash of the same password: a valid Argon2id string
+    # whose salt does not fit addr, as an old random-salt hash does not
+    donor = user_in(srv, "A", "%s@shared.test" % uniq("donor"))
+    old = stored_hash(srv, donor["id"])
+    sql(srv, "UPDATE users SET password_hash = '%s' WHERE id IN ('%s', '%s')" % (old, ua["id"], ub["id"]))
+    body = problem(sign_in(srv, addr, PASSWORD), 409, "account-required")  # both still fit
+    assert len(body["accounts"]) == 2
+    ha, hb = stored_hash(srv, ua["id"]), stored_hash(srv, ub["id"])
+    assert ha == hb and ha != old and salt(ha) != salt(old)
+    assert sign_in(srv, addr, PASSWORD, account=srv.accounts["A"]["id"]).json()["user"]["id"] == ua["id"]
+    assert stored_hash(srv, ua["id"]) == ha
+    # a wrong password rehashes nothing
+    sql(srv, "UPDATE users SET password_hash = '%s' WHERE id = '%s'" % (old, ua["id"]))
+    problem(sign_in(srv, addr, "not the password 42", account=srv.accounts["A"]["id"]), 401,
+            "invalid-credentials")
+    assert stored_hash(srv, ua["id"]) == old
+    # HTTP Basic rehashes too
+    r = me_basic(srv, "%s\\%s" % (srv.accounts["A"]["id"], addr), PASSWORD)
+    assert r.status_code == 200 and r.json()["user"]["id"] == ua["id"], r.text
+    assert stored_hash(srv, ua["id"]) == ha
+
+
+def test_a_renamed_user_signs_in_with_the_old_salt_until_rehashed(srv):
+    admin = srv.admin("A")
+    u = user_in(srv, "A", "%s@shared.test" % uniq("before"))
+    before = stored_hash(srv, u["id"])
+    new = "%s@shared.test" % uniq("after")
+    r = admin.patch("/api/v1/users/" + u["id"], json={"email": new})
+    assert r.status_code == 200, r.text
+    assert stored_hash(srv, u["id"]) == before  # the old address's salt, still valid
+    r = sign_in(srv, new, PASSWORD)
+    assert r.status_code == 200 and r.json()["user"]["id"] == u["id"], r.text
+    after = stored_hash(srv, u["id"])
+    assert salt(after) != salt(before)
+    # the new address's salt: what a user made with that address gets
+    twin = user_in(srv, "B", new)
+    assert stored_hash(srv, twin["id"]) == after
