@@ -247,6 +247,34 @@ def problem(r, status, type_slug=None):
     return body
 
 
+def new_member(srv, admin):
+    """a new member of admin's account and a client signed in as them"""
+    u, _ = srv.make_user(admin, "member")
+    return u, srv.login_as(u)
+
+
+def audit_items(admin, action, target):
+    """the audit log's entries for one action on one target, newest first"""
+    r = admin.get("/api/v1/audit", params={"action": action, "target": target})
+    assert r.status_code == 200, r.text
+    return r.json()["items"]
+
+
+def walk_pages(client, path, params, most=1000):
+    """every item of a cursor-paged list, following next_cursor (at most
+    `most` pages, so a cursor that never ends fails instead of hanging)"""
+    items, cursor = [], None
+    for _ in range(most):
+        page = client.get(path, params=dict(params, **({"cursor": cursor} if cursor else {})))
+        assert page.status_code == 200, page.text
+        page = page.json()
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return items
+    raise AssertionError("%s: still a next_cursor after %d pages" % (path, most))
+
+
 # --- more servers (outbox tests): a server of its own, and a second node ---
 
 PSQL = "/usr/lib/postgresql/15/bin/psql"

@@ -8,7 +8,7 @@ import re
 
 import requests
 
-from conftest import PASSWORD, problem, uniq
+from conftest import PASSWORD, audit_items as audit, problem, uniq
 from davutil import dav
 
 SHAPE = re.compile(r"^[a-z0-9]{4}(-[a-z0-9]{4}){3}$")
@@ -26,12 +26,6 @@ def propfind(srv, email, pw, ua=None):
 
 def items(c):
     r = c.get("/api/v1/me/app-passwords")
-    assert r.status_code == 200, r.text
-    return r.json()["items"]
-
-
-def audit(admin, action, target):
-    r = admin.get("/api/v1/audit", params={"action": action, "target": target})
     assert r.status_code == 200, r.text
     return r.json()["items"]
 

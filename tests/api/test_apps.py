@@ -7,7 +7,7 @@ import urllib.parse
 
 import requests
 
-from conftest import problem, uniq
+from conftest import problem, uniq, walk_pages
 
 
 def manager(srv, admin):
@@ -224,16 +224,7 @@ def test_admin_lists_and_revokes_any_app_of_the_account(srv, admin):
 def test_list_pages_with_a_cursor(srv, admin):
     _, m = manager(srv, admin)
     made = [register(m)["id"] for _ in range(5)]
-    seen, cursor = [], None
-    while True:
-        params = {"limit": 2}
-        if cursor:
-            params["cursor"] = cursor
-        page = m.get("/api/v1/apps", params=params).json()
-        seen += [a["id"] for a in page["items"]]
-        cursor = page["next_cursor"]
-        if not cursor:
-            break
+    seen = [x["id"] for x in walk_pages(m, "/api/v1/apps", {"limit": 2})]
     assert sorted(seen) == sorted(made)
     problem(m.get("/api/v1/apps", params={"cursor": "garbage"}), 400, "invalid-query")
     problem(m.get("/api/v1/apps", params={"limit": "0"}), 400, "invalid-query")

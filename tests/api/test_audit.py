@@ -5,7 +5,7 @@ import time
 
 import requests
 
-from conftest import PASSWORD, problem, uniq
+from conftest import PASSWORD, problem, uniq, walk_pages
 from test_login_rules import LINK
 
 
@@ -33,16 +33,7 @@ def test_search_filters_and_paging(srv, admin):
     assert [i["action"] for i in only] == ["company.rename"]
     prefix = admin.get("/api/v1/audit", params={"action": "company.", "target": cid}).json()["items"]
     assert len(prefix) == 2
-    seen, cursor = [], None
-    for _ in range(50):
-        params = {"limit": 3}
-        if cursor:
-            params["cursor"] = cursor
-        page = admin.get("/api/v1/audit", params=params).json()
-        seen += [i["id"] for i in page["items"]]
-        cursor = page["next_cursor"]
-        if not cursor:
-            break
+    seen = [x["id"] for x in walk_pages(admin, "/api/v1/audit", {"limit": 3})]
     assert len(seen) == len(set(seen)) >= 4
     problem(admin.get("/api/v1/audit", params={"cursor": "garbage"}), 400, "invalid-query")
     problem(admin.get("/api/v1/audit", params={"since": "yesterday"}), 400, "invalid-query")

@@ -1,5 +1,5 @@
 """Devices of companies: CRUD, several companies per device, company delete guard."""
-from conftest import problem, uniq
+from conftest import audit_items as audit, problem, uniq
 
 
 def new_company(admin):
@@ -67,12 +67,6 @@ def test_other_account_cannot_see_or_use_devices(srv, admin):
     bc = srv.default_company(b)
     problem(b.post("/api/v1/devices", json={"name": "x", "company_ids": [c]}), 422)
     problem(admin.get("/api/v1/companies/%s/devices" % bc), 404)
-
-
-def audit(admin, action, target):
-    r = admin.get("/api/v1/audit", params={"action": action, "target": target})
-    assert r.status_code == 200, r.text
-    return r.json()["items"]
 
 
 def test_device_changes_are_audited_old_to_new(srv, admin):

@@ -6,16 +6,11 @@ import datetime
 import icalendar
 
 from calutil import default_calendar, new_calendar, new_event, occurrences
-from conftest import problem, uniq
-
-
-def member(srv, admin):
-    u, _ = srv.make_user(admin, "member")
-    return srv.login_as(u)
+from conftest import new_member, problem, uniq
 
 
 def test_create_show_in_its_time_zone(srv, admin):
-    c = member(srv, admin)
+    c = new_member(srv, admin)[1]
     cal = new_calendar(c, time_zone="Europe/Paris")
     r = c.post("/api/v1/calendars/%s/events" % cal["id"],
                json={"summary": "Budget review", "location": "Room 4", "description": "Q3 numbers",
@@ -39,7 +34,7 @@ def test_create_show_in_its_time_zone(srv, admin):
 
 
 def test_weekly_series_keeps_its_wall_time_across_dst(srv, admin):
-    c = member(srv, admin)
+    c = new_member(srv, admin)[1]
     cal = new_calendar(c, time_zone="Europe/Paris")
     e = new_event(c, cal["id"], summary="Stand-up", start="2030-03-18T09:00:00", end="2030-03-18T09:15:00",
                   rrule="FREQ=WEEKLY;COUNT=4")
@@ -55,7 +50,7 @@ def test_weekly_series_keeps_its_wall_time_across_dst(srv, admin):
 
 
 def test_exceptions_and_overridden_occurrences(srv, admin):
-    c = member(srv, admin)
+    c = new_member(srv, admin)[1]
     cal = new_calendar(c, time_zone="America/New_York")
     e = new_event(c, cal["id"], summary="1:1", start="2030-01-07T10:00:00", end="2030-01-07T10:30:00",
                   rrule="FREQ=WEEKLY;BYDAY=MO;COUNT=5", exdates=["2030-01-14T10:00:00"])
@@ -81,7 +76,7 @@ def test_exceptions_and_overridden_occurrences(srv, admin):
 
 
 def test_all_day_and_utc_events(srv, admin):
-    c = member(srv, admin)
+    c = new_member(srv, admin)[1]
     cal = default_calendar(c)
     d = new_event(c, cal["id"], summary="Offsite", all_day=True, start="2030-05-10", end="2030-05-12")
     assert (d["start"], d["end"], d["all_day"], d["tzid"]) == ("2030-05-10", "2030-05-12", True, None)
@@ -94,7 +89,7 @@ def test_all_day_and_utc_events(srv, admin):
 
 
 def test_change_with_if_match_and_delete(srv, admin):
-    c = member(srv, admin)
+    c = new_member(srv, admin)[1]
     cal = new_calendar(c, time_zone="Asia/Tokyo")
     e = new_event(c, cal["id"])
     url = "/api/v1/calendars/%s/events/%s" % (cal["id"], e["id"])
@@ -116,7 +111,7 @@ def test_change_with_if_match_and_delete(srv, admin):
 def test_times_in_utc_are_shown_in_utc(srv, admin):
     """a calendar in UTC (the default when the account has no zone) shows its
     events' times with Z, and takes them either way"""
-    c = member(srv, admin)
+    c = new_member(srv, admin)[1]
     cal = new_calendar(c, time_zone="UTC")
     e = new_event(c, cal["id"], start="2030-03-04T10:00:00", end="2030-03-04T11:00:00")
     assert (e["start"], e["end"], e["tzid"]) == ("2030-03-04T10:00:00Z", "2030-03-04T11:00:00Z", None)
@@ -126,7 +121,7 @@ def test_times_in_utc_are_shown_in_utc(srv, admin):
 
 
 def test_raw_icalendar_parses_with_a_strict_parser(srv, admin):
-    c = member(srv, admin)
+    c = new_member(srv, admin)[1]
     cal = new_calendar(c, time_zone="Europe/Berlin")
     e = new_event(c, cal["id"], summary="Line, with; commas\\and a very long subject " + "x" * 120,
                   rrule="FREQ=DAILY;COUNT=3",
@@ -149,7 +144,7 @@ def test_raw_icalendar_parses_with_a_strict_parser(srv, admin):
 
 
 def test_uid_given_by_the_client_is_kept_and_unique(srv, admin):
-    c = member(srv, admin)
+    c = new_member(srv, admin)[1]
     cal = default_calendar(c)
     uid = uniq("client-uid-") + "@example.test"
     assert new_event(c, cal["id"], uid=uid)["uid"] == uid
@@ -158,7 +153,7 @@ def test_uid_given_by_the_client_is_kept_and_unique(srv, admin):
 
 
 def test_bad_event_input(srv, admin):
-    c = member(srv, admin)
+    c = new_member(srv, admin)[1]
     cal = default_calendar(c)
     url = "/api/v1/calendars/%s/events" % cal["id"]
     cases = [
@@ -187,7 +182,7 @@ def test_bad_event_input(srv, admin):
 
 
 def test_window_limits(srv, admin):
-    c = member(srv, admin)
+    c = new_member(srv, admin)[1]
     cal = default_calendar(c)
     url = "/api/v1/calendars/%s/events" % cal["id"]
     problem(c.get(url, params={"start": "2030-02-01", "end": "2030-01-01"}), 400, "invalid-query")
@@ -200,10 +195,10 @@ def test_window_limits(srv, admin):
 
 
 def test_other_users_cannot_touch_events(srv, admin):
-    c = member(srv, admin)
+    c = new_member(srv, admin)[1]
     cal = default_calendar(c)
     e = new_event(c, cal["id"])
-    o = member(srv, admin)
+    o = new_member(srv, admin)[1]
     url = "/api/v1/calendars/%s/events/%s" % (cal["id"], e["id"])
     problem(o.get(url), 404)
     problem(o.patch(url, json={"summary": "mine"}), 404)

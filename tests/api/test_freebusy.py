@@ -3,12 +3,7 @@ series expanded, transparent and cancelled events left out) and of rooms
 (their bookings); unknown ids reported one by one; no cap at 50; finding
 the first times when everyone and a fitting room are free."""
 from calutil import new_calendar, new_event
-from conftest import problem, uniq
-
-
-def member(srv, admin):
-    u, _ = srv.make_user(admin, "member")
-    return u, srv.login_as(u)
+from conftest import new_member, problem, uniq
 
 
 def fb(c, ids, start="2030-06-03T00:00:00Z", end="2030-06-10T00:00:00Z"):
@@ -18,7 +13,7 @@ def fb(c, ids, start="2030-06-03T00:00:00Z", end="2030-06-10T00:00:00Z"):
 
 
 def test_busy_spans_merge_across_calendars_and_series(srv, admin):
-    u, c = member(srv, admin)
+    u, c = new_member(srv, admin)
     work = new_calendar(c, time_zone="Europe/Paris")
     side = new_calendar(c, time_zone="UTC")
     new_event(c, work["id"], start="2030-06-03T10:00:00", end="2030-06-03T11:00:00")      # 08-09Z
@@ -27,7 +22,7 @@ def test_busy_spans_merge_across_calendars_and_series(srv, admin):
               rrule="FREQ=DAILY;COUNT=3")                                                    # 07-07:30Z x3
     new_event(c, work["id"], start="2030-06-05T14:00:00", end="2030-06-05T15:00:00", transparency="transparent")
     new_event(c, work["id"], start="2030-06-05T16:00:00", end="2030-06-05T17:00:00", status="cancelled")
-    _, asker = member(srv, admin)
+    _, asker = new_member(srv, admin)
     got = fb(asker, [u["id"]])
     assert got["errors"] == []
     assert got["users"] == [{"id": u["id"], "busy": [
@@ -41,17 +36,17 @@ def test_busy_spans_merge_across_calendars_and_series(srv, admin):
 
 
 def test_many_users_and_unknown_ones(srv, admin):
-    people = [member(srv, admin)[0]["id"] for _ in range(60)]
+    people = [new_member(srv, admin)[0]["id"] for _ in range(60)]
     srv.add_account("FbOther", "Free/busy other account")
     stranger, _ = srv.make_user(srv.admin("FbOther"), "member")
-    _, asker = member(srv, admin)
+    _, asker = new_member(srv, admin)
     got = fb(asker, people + [stranger["id"], "usr_aaaaaaaaaaaaaaaaaaaa", "nonsense"])
     assert [x["id"] for x in got["users"]] == people and all(x["busy"] == [] for x in got["users"])
     assert [e["id"] for e in got["errors"]] == [stranger["id"], "usr_aaaaaaaaaaaaaaaaaaaa", "nonsense"]
 
 
 def test_bad_free_busy_requests(srv, admin):
-    u, c = member(srv, admin)
+    u, c = new_member(srv, admin)
     url = "/api/v1/freebusy"
     assert problem(c.post(url, json={"start": "2030-01-02", "end": "2030-01-01", "users": []}), 422)["field"] == "end"
     assert problem(c.post(url, json={"start": "2030-01-01", "end": "2030-06-01", "users": []}), 422)["field"] == "end"

@@ -4,7 +4,7 @@ MINUTELY rules and of what libical flags; export of a whole calendar."""
 import icalendar
 
 from calutil import new_calendar, occurrences
-from conftest import problem
+from conftest import new_member, problem
 
 VTZ_PARIS = """BEGIN:VTIMEZONE
 TZID:Europe/Paris
@@ -38,13 +38,8 @@ def post_ics(c, cal_id, text, ctype="text/calendar"):
     return c.post("/api/v1/calendars/%s/import" % cal_id, data=text.encode(), headers={"Content-Type": ctype})
 
 
-def member(srv, admin):
-    u, _ = srv.make_user(admin, "member")
-    return srv.login_as(u)
-
-
 def test_import_is_idempotent_by_uid(srv, admin):
-    c = member(srv, admin)
+    c = new_member(srv, admin)[1]
     cal = new_calendar(c, time_zone="Europe/Paris")
     text = ics(vevent("a@x"), vevent("b@x", "20300611T100000"),
                vevent("c@x", "20300612T100000", extra="RRULE:FREQ=DAILY;COUNT=2\n"),
@@ -62,7 +57,7 @@ def test_import_is_idempotent_by_uid(srv, admin):
 
 
 def test_import_is_all_or_nothing_and_names_the_line(srv, admin):
-    c = member(srv, admin)
+    c = new_member(srv, admin)[1]
     cal = new_calendar(c)
     bad = ics(vevent("ok1@x"), vevent("ok2@x"), vevent("bad@x", start="20301340T100000"))
     p = problem(post_ics(c, cal["id"], bad), 422, "invalid-ics")
@@ -80,7 +75,7 @@ def test_import_is_all_or_nothing_and_names_the_line(srv, admin):
 
 def test_import_refuses_a_property_twice_in_an_event(srv, admin):
     """RFC 5545 §3.6.1: DTEND (and UID, SUMMARY, RRULE, ...) at most once."""
-    c = member(srv, admin)
+    c = new_member(srv, admin)[1]
     cal = new_calendar(c)
     bad = ics(vevent("ok@x"), vevent("two@x", extra="DTEND;TZID=Europe/Paris:20300610T120000\n"
                                      "DTEND;TZID=Europe/Paris:20300610T130000\n").replace("DURATION:PT1H\n", ""))
@@ -93,7 +88,7 @@ def test_import_refuses_a_property_twice_in_an_event(srv, admin):
 
 
 def test_export_gives_every_event_back(srv, admin):
-    c = member(srv, admin)
+    c = new_member(srv, admin)[1]
     cal = new_calendar(c, name="Export me", time_zone="Europe/Paris")
     post_ics(c, cal["id"], ics(vevent("e1@x"), vevent("e2@x", extra="RRULE:FREQ=WEEKLY;COUNT=3\n")))
     r = c.get("/api/v1/calendars/%s/export" % cal["id"])
@@ -109,7 +104,7 @@ def test_export_gives_every_event_back(srv, admin):
 
 
 def test_cli_import_with_summary_and_errors(srv, admin, tmp_path):
-    c = member(srv, admin)
+    c = new_member(srv, admin)[1]
     cal = new_calendar(c)
     f = tmp_path / "cal.ics"
     f.write_text(ics(vevent("cli1@x"), vevent("cli2@x")))

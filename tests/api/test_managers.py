@@ -5,7 +5,7 @@ effective rights in a team, the enforcement of team-level rights on what
 team managers do, and isolation between accounts."""
 import pytest
 
-from conftest import PASSWORD, problem, uniq
+from conftest import PASSWORD, problem, uniq, walk_pages
 from teamsutil import audit, db_write, make_team, set_manager, set_team_rights
 
 
@@ -36,16 +36,7 @@ def test_paging(srv, admin):
     tag = uniq("page")
     for _ in range(3):
         srv.make_user(admin, "api_manager", display_name="%s %s" % (tag, uniq()))
-    seen, cursor = [], None
-    while True:
-        params = {"tab": "api_managers", "q": tag, "limit": 2}
-        if cursor:
-            params["cursor"] = cursor
-        page = admin.get("/api/v1/managers", params=params).json()
-        seen += [x["id"] for x in page["items"]]
-        cursor = page["next_cursor"]
-        if not cursor:
-            break
+    seen = [x["id"] for x in walk_pages(admin, "/api/v1/managers", {"tab": "api_managers", "q": tag, "limit": 2})]
     assert len(seen) == len(set(seen)) == 3
 
 

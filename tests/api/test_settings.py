@@ -1,7 +1,7 @@
 """Settings: account values, per-company overrides, effective value and source."""
 import pytest
 
-from conftest import problem, uniq
+from conftest import audit_items as audit, problem, uniq
 
 
 def by_name(items):
@@ -22,12 +22,6 @@ def own(srv):
         if key not in srv.accounts:
             srv.add_account(key, key)
     return srv.admin("Settings1"), srv.admin("Settings2")
-
-
-def audit(admin, action, target):
-    r = admin.get("/api/v1/audit", params={"action": action, "target": target})
-    assert r.status_code == 200, r.text
-    return r.json()["items"]
 
 
 def test_catalogue_with_defaults(srv, admin):

@@ -8,17 +8,12 @@ import tempfile
 import time
 
 from calutil import new_calendar, new_event
-from conftest import DB, Node, OwnServer, problem, uniq
+from conftest import DB, Node, OwnServer, new_member, problem, uniq
 from sse import Stream
 
 
-def member(srv, admin):
-    u, _ = srv.make_user(admin, "member")
-    return u, srv.login_as(u)
-
-
 def test_a_change_reaches_an_open_stream(srv, admin):
-    u, c = member(srv, admin)
+    u, c = new_member(srv, admin)
     cal = new_calendar(c)
     s = Stream(srv.login_as(u), "/api/v1/calendars/%s/stream" % cal["id"])
     assert s.status == 200 and s.headers["Content-Type"].startswith("text/event-stream")
@@ -34,7 +29,7 @@ def test_a_change_reaches_an_open_stream(srv, admin):
 
 
 def test_resuming_with_the_last_id_sends_nothing_old(srv, admin):
-    u, c = member(srv, admin)
+    u, c = new_member(srv, admin)
     cal = new_calendar(c)
     v = c.get("/api/v1/calendars/" + cal["id"]).json()["version"]
     s = Stream(srv.login_as(u), "/api/v1/calendars/%s/stream" % cal["id"], headers={"Last-Event-ID": str(v)})
@@ -45,15 +40,15 @@ def test_resuming_with_the_last_id_sends_nothing_old(srv, admin):
 
 
 def test_only_those_who_may_see_the_calendar_may_watch_it(srv, admin):
-    u, c = member(srv, admin)
+    u, c = new_member(srv, admin)
     cal = new_calendar(c)
-    _, other = member(srv, admin)
+    _, other = new_member(srv, admin)
     problem(other.get("/api/v1/calendars/%s/stream" % cal["id"]), 404)
     problem(srv.client().get("/api/v1/calendars/%s/stream" % cal["id"]), 401)
 
 
 def test_deleting_the_calendar_ends_its_stream(srv, admin):
-    u, c = member(srv, admin)
+    u, c = new_member(srv, admin)
     cal = new_calendar(c)
     s = Stream(srv.login_as(u), "/api/v1/calendars/%s/stream" % cal["id"])
     s.next()
@@ -135,13 +130,13 @@ def test_a_room_schedule_stream_says_when_its_bookings_change(srv, admin):
     then one per change of the room's bookings made by anyone, or of the room;
     a resumed stream fetches once; deleting the room ends it"""
     room = a_room(admin)
-    u, c = member(srv, admin)
+    u, c = new_member(srv, admin)
     s = Stream(srv.login_as(u), "/api/v1/rooms/%s/stream" % room["id"])
     assert s.status == 200 and s.headers["Content-Type"].startswith("text/event-stream")
     ev, first, data = s.next()
     assert ev == "room" and data == {"room_id": room["id"]}
     # another member books it: the watcher hears of it; so it does of the cancellation
-    _, other = member(srv, admin)
+    _, other = new_member(srv, admin)
     cal_id = new_calendar(other)["id"]
     made = book_room(other, cal_id, room, 0)
     ev, second, data = s.next()
@@ -169,7 +164,7 @@ def test_only_those_who_book_rooms_may_watch_one(srv, admin):
     guest, _ = srv.make_user(admin, "guest")
     problem(srv.login_as(guest).get("/api/v1/rooms/%s/stream" % room["id"]), 403, "forbidden")
     problem(srv.client().get("/api/v1/rooms/%s/stream" % room["id"]), 401)
-    _, c = member(srv, admin)
+    _, c = new_member(srv, admin)
     problem(c.get("/api/v1/rooms/room_aaaaaaaaaaaaaaaaaaaa/stream"), 404, "not-found")
     problem(c.get("/api/v1/rooms/nonsense/stream"), 404, "not-found")
     if "StreamOther" not in srv.accounts:

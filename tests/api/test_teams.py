@@ -4,7 +4,7 @@ members (technicians only), the rights a team enables with their
 dependencies, the audit trail, and isolation between accounts."""
 import pytest
 
-from conftest import problem, uniq
+from conftest import problem, uniq, walk_pages
 from teamsutil import audit, make_team, set_team_rights
 
 
@@ -35,16 +35,7 @@ def test_cursor_pages_visit_every_team_once(srv, admin):
     top = make_team(admin)
     for i in range(5):
         make_team(admin, top["id"], "Same %d" % (i % 2) if i < 2 else None)
-    seen, cursor = [], None
-    while True:
-        params = {"parent": top["id"], "limit": 2}
-        if cursor:
-            params["cursor"] = cursor
-        page = admin.get("/api/v1/teams", params=params).json()
-        seen += [t["id"] for t in page["items"]]
-        cursor = page["next_cursor"]
-        if not cursor:
-            break
+    seen = [x["id"] for x in walk_pages(admin, "/api/v1/teams", {"parent": top["id"], "limit": 2})]
     assert len(seen) == len(set(seen)) == 5
     problem(admin.get("/api/v1/teams", params={"cursor": "garbage!"}), 400, "invalid-query")
     problem(admin.get("/api/v1/teams", params={"limit": "0"}), 400, "invalid-query")

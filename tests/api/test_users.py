@@ -1,5 +1,5 @@
 """Users: create, list with search/filters/cursor, show, change, suspend, delete."""
-from conftest import PASSWORD, problem, uniq
+from conftest import PASSWORD, problem, uniq, walk_pages
 
 
 def test_create_show_and_list_users(srv, admin):
@@ -17,16 +17,7 @@ def test_create_show_and_list_users(srv, admin):
 def test_cursor_paging_visits_every_user_once(srv, admin):
     for _ in range(5):
         srv.make_user(admin, "member")
-    seen, cursor = [], None
-    while True:
-        params = {"limit": 2}
-        if cursor:
-            params["cursor"] = cursor
-        page = admin.get("/api/v1/users", params=params).json()
-        seen += [x["id"] for x in page["items"]]
-        cursor = page["next_cursor"]
-        if not cursor:
-            break
+    seen = [x["id"] for x in walk_pages(admin, "/api/v1/users", {"limit": 2})]
     assert len(seen) == len(set(seen)) >= 6
 
 
