@@ -47,14 +47,27 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	struct ics_error err;
 	if (ics_init() || ics_parse_object(EVENT, sizeof EVENT - 1, "Europe/Paris", &obj, &err))
 		abort();
-	row = (struct event_row){.account_id = "a", .id = "e", .calendar_id = "c", .uid = obj->master.uid,
-				 .ical = obj->text, .ical_busy = obj->busy_text, .tzids = "",
-				 .summary = obj->master.summary, .location = obj->master.location,
-				 .start_at = obj->master.start, .end_at = obj->master.end,
-				 .tzid = obj->master.tzid, .rrule = obj->master.rrule,
-				 .range_end = obj->master.range_end, .range_start = obj->master.range_start,
-				 .status = "CONFIRMED", .transp = "OPAQUE", .klass = "PRIVATE",
-				 .organizer = "ann@example.com", .etag = "\"1\"", .href = "fuzz-1.ics"};
+	row = (struct event_row){.account_id = "a",
+				 .id = "e",
+				 .calendar_id = "c",
+				 .uid = obj->master.uid,
+				 .ical = obj->text,
+				 .ical_busy = obj->busy_text,
+				 .tzids = "",
+				 .summary = obj->master.summary,
+				 .location = obj->master.location,
+				 .start_at = obj->master.start,
+				 .end_at = obj->master.end,
+				 .tzid = obj->master.tzid,
+				 .rrule = obj->master.rrule,
+				 .range_end = obj->master.range_end,
+				 .range_start = obj->master.range_start,
+				 .status = "CONFIRMED",
+				 .transp = "OPAQUE",
+				 .klass = "PRIVATE",
+				 .organizer = "ann@example.com",
+				 .etag = "\"1\"",
+				 .href = "fuzz-1.ics"};
 	return 0;
 }
 
@@ -72,7 +85,8 @@ static void walk(struct req *r, xmlNode *n, struct dav_filters *fs, int depth)
 		}
 		if (dav_xml_is(n, CALDAV_NS, "time-range")) {
 			int64_t t;
-			xmlChar *s = xmlGetProp(n, (const xmlChar *)"start"), *e = xmlGetProp(n, (const xmlChar *)"end");
+			xmlChar *s = xmlGetProp(n, (const xmlChar *)"start"),
+				*e = xmlGetProp(n, (const xmlChar *)"end");
 			if (s)
 				dav_utc_read((const char *)s, &t);
 			if (e)

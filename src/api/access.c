@@ -9,7 +9,10 @@
 #include "http/response.h"
 #include "store/store.h"
 
-int access_is(const struct req *r, const char *role) { return !strcmp(r->who.role, role); }
+int access_is(const struct req *r, const char *role)
+{
+	return !strcmp(r->who.role, role);
+}
 
 int access_admin(struct req *r)
 {

@@ -8,8 +8,8 @@
 #include "core/ids.h"
 #include "http/request.h"
 
-int access_admin(struct req *r);       /* change account administration data */
-int access_read_admin(struct req *r);  /* read it (admin, manager, technician, api_manager) */
+int access_admin(struct req *r);      /* change account administration data */
+int access_read_admin(struct req *r); /* read it (admin, manager, technician, api_manager) */
 int access_is(const struct req *r, const char *role);
 
 /* Company scope: every role but admin sees only the companies it belongs to,

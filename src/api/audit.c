@@ -9,10 +9,14 @@
 static const char *via_name(enum auth_via v)
 {
 	switch (v) {
-	case AUTH_COOKIE: return "cookie";
-	case AUTH_BEARER: return "bearer";
-	case AUTH_BASIC: return "basic";
-	default: return "system";
+	case AUTH_COOKIE:
+		return "cookie";
+	case AUTH_BEARER:
+		return "bearer";
+	case AUTH_BASIC:
+		return "basic";
+	default:
+		return "system";
 	}
 }
 
@@ -30,8 +34,8 @@ static int insert(struct db *db, struct audit_entry *e, json_t *o, json_t *n)
 	return rc;
 }
 
-int audit_record(struct req *r, struct db *db, const char *action, const char *target_type,
-		 const char *target_id, const char *target_label, json_t *o, json_t *n)
+int audit_record(struct req *r, struct db *db, const char *action, const char *target_type, const char *target_id,
+		 const char *target_label, json_t *o, json_t *n)
 {
 	struct audit_entry e = {0};
 	memcpy(e.account_id, r->who.account_id, sizeof e.account_id);
@@ -46,8 +50,7 @@ int audit_record(struct req *r, struct db *db, const char *action, const char *t
 }
 
 int audit_record_system(struct db *db, const char *account_id, const char *via, const char *action,
-			const char *target_type, const char *target_id, const char *target_label,
-			json_t *o, json_t *n)
+			const char *target_type, const char *target_id, const char *target_label, json_t *o, json_t *n)
 {
 	struct audit_entry e = {0};
 	strncpy(e.account_id, account_id, sizeof e.account_id - 1);

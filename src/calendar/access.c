@@ -56,8 +56,7 @@ int calendar_role(struct db *db, const struct principal *who, const struct calen
 	return 0;
 }
 
-int calendar_load(struct req *r, struct db *db, const char *id, int need, struct calendar *out,
-		  int *role)
+int calendar_load(struct req *r, struct db *db, const char *id, int need, struct calendar *out, int *role)
 {
 	int rc = ids_valid(id, "cal") ? store_calendar_get(db, r->who.account_id, id, out) : E_NOTFOUND;
 	int have = CAL_ROLE_NONE;

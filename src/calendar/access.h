@@ -27,7 +27,6 @@ int calendar_role(struct db *db, const struct principal *who, const struct calen
 /* loads calendar `id` and checks the caller holds at least `need`: 0, or an
  * error after answering (404 when the caller may not see it, 403 when the
  * role is too low, naming what is needed) */
-int calendar_load(struct req *r, struct db *db, const char *id, int need, struct calendar *out,
-		  int *role);
+int calendar_load(struct req *r, struct db *db, const char *id, int need, struct calendar *out, int *role);
 
 #endif

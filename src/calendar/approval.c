@@ -71,14 +71,15 @@ static int decide(struct req *r, int approve)
 		goto fail;
 	if ((o && (rc = event_store(db, &cal, o, row.id, who, NULL, &saved, NULL))) ||
 	    (rc = booking_room_changed(db, room.id)) ||
-	    (rc = audit_record(r, db, approve ? "booking.approve" : "booking.decline", "room", room.id, room.name,
-			       NULL, json_pack("{s:s, s:s}", "event_id", b.event_id, "booking_id", b.id))) ||
+	    (rc = audit_record(r, db, approve ? "booking.approve" : "booking.decline", "room", room.id, room.name, NULL,
+			       json_pack("{s:s, s:s}", "event_id", b.event_id, "booking_id", b.id))) ||
 	    (rc = store_commit(db)))
 		goto fail;
 	ics_object_free(cur);
 	ics_object_free(o);
-	return resp_json(r, 200, json_pack("{s:s, s:s, s:s}", "event_id", b.event_id, "room_id", room.id,
-					   "status", approve ? "confirmed" : "declined"));
+	return resp_json(r, 200,
+			 json_pack("{s:s, s:s, s:s}", "event_id", b.event_id, "room_id", room.id, "status",
+				   approve ? "confirmed" : "declined"));
 fail:
 	store_rollback(db);
 	ics_object_free(cur);

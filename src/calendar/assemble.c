@@ -43,8 +43,8 @@ static int add_event(void *ctx, const struct event_row *e)
 	return ics_feed_append(&a->own, &a->body, busy ? e->ical_busy : e->ical);
 }
 
-int calendar_assemble(struct db *db, const struct calendar *c, int64_t from, int64_t to,
-		      enum assemble_detail detail, struct buf *out)
+int calendar_assemble(struct db *db, const struct calendar *c, int64_t from, int64_t to, enum assemble_detail detail,
+		      struct buf *out)
 {
 	struct acc a = {.detail = detail};
 	int rc = store_event_window(db, c->account_id, c->id, from, to, add_event, &a);

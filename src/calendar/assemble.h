@@ -16,7 +16,7 @@ enum assemble_detail {
 };
 
 /* events with an occurrence in [from, to) (INT64_MIN/INT64_MAX: all) */
-int calendar_assemble(struct db *db, const struct calendar *c, int64_t from, int64_t to,
-		      enum assemble_detail detail, struct buf *out);
+int calendar_assemble(struct db *db, const struct calendar *c, int64_t from, int64_t to, enum assemble_detail detail,
+		      struct buf *out);
 
 #endif

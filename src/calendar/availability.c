@@ -95,7 +95,8 @@ static int freebusy(struct req *r)
 		rc = ids_valid(room_ids[i], "room") ? store_room_get(db, r->who.account_id, room_ids[i], &room)
 						    : E_NOTFOUND;
 		if (rc == E_NOTFOUND) {
-			json_array_append_new(errors, json_pack("{s:s, s:s}", "id", room_ids[i], "reason", "not-found"));
+			json_array_append_new(errors,
+					      json_pack("{s:s, s:s}", "id", room_ids[i], "reason", "not-found"));
 			continue;
 		}
 		struct busy_list b = {0};
@@ -115,8 +116,9 @@ static int freebusy(struct req *r)
 	char f[32], t[32];
 	clock_iso(from, f, sizeof f);
 	clock_iso(to, t, sizeof t);
-	return resp_json(r, 200, json_pack("{s:s, s:s, s:o, s:o, s:o}", "start", f, "end", t, "users", users,
-					   "rooms", rooms, "errors", errors));
+	return resp_json(r, 200,
+			 json_pack("{s:s, s:s, s:o, s:o, s:o}", "start", f, "end", t, "users", users, "rooms", rooms,
+				   "errors", errors));
 fail:
 	json_decref(users);
 	json_decref(errors);
@@ -125,8 +127,7 @@ fail:
 
 /* rooms that fit and are free for [start, end): may be booked by the caller,
  * open then, long enough allowed; at most max, best fit first */
-static int fitting_rooms(struct req *r, struct db *db, const struct room_query *q, struct room *out, int max,
-			 int *n)
+static int fitting_rooms(struct req *r, struct db *db, const struct room_query *q, struct room *out, int max, int *n)
 {
 	struct room cand[20];
 	char tz[20][64];
@@ -155,8 +156,8 @@ static int fitting_rooms(struct req *r, struct db *db, const struct room_query *
  * (the answer names up to three). */
 static int find_time(struct req *r)
 {
-	static const char *const allowed[] = {"start", "end", "duration_minutes", "users", "room", "count",
-					      "step_minutes", NULL};
+	static const char *const allowed[] = {"start", "end",   "duration_minutes", "users",
+					      "room",  "count", "step_minutes",     NULL};
 	json_t *in;
 	int64_t from, to;
 	long long duration = 0, count = 5, step = 15;

@@ -27,8 +27,8 @@ void booking_result_free(struct booking_result *res)
 	memset(res, 0, sizeof *res);
 }
 
-static struct booking_refusal *refuse(struct booking_result *res, const struct room *room, int64_t start,
-				      int64_t end, int64_t rid, const char *rule)
+static struct booking_refusal *refuse(struct booking_result *res, const struct room *room, int64_t start, int64_t end,
+				      int64_t rid, const char *rule)
 {
 	if (res->nrefusals == res->cap) {
 		size_t cap = res->cap ? res->cap * 2 : 8;
@@ -124,8 +124,8 @@ static int is_room_attendee(const struct ics_attendee *a)
 /* rooms that fit instead of `room` for [start, end): as many seats, the same
  * equipment, the same building first, free with their own buffers, open, and
  * bookable by the actor */
-static int alternatives(struct db *db, const struct room *room, const struct booking_actor *actor,
-			const char *tz, int64_t start, int64_t end, int people, struct booking_refusal *f)
+static int alternatives(struct db *db, const struct room *room, const struct booking_actor *actor, const char *tz,
+			int64_t start, int64_t end, int people, struct booking_refusal *f)
 {
 	char tags[16][ROOM_TAG_MAX];
 	const char *tagp[16];
@@ -136,8 +136,12 @@ static int alternatives(struct db *db, const struct room *room, const struct boo
 		tagp[i] = tags[i];
 	struct room cand[20];
 	struct room_query q = {.capacity = people > room->capacity ? people : room->capacity,
-			       .tags = tagp, .ntags = (size_t)ntags, .building = room->building,
-			       .start = start, .end = end, .except_room = room->id};
+			       .tags = tagp,
+			       .ntags = (size_t)ntags,
+			       .building = room->building,
+			       .start = start,
+			       .end = end,
+			       .except_room = room->id};
 	if (actor && actor->user_id && strcmp(actor->role, "admin"))
 		q.bookable_by = actor->user_id; /* in the search's query, not one query a room */
 	if ((rc = store_room_free(db, room->account_id, &q, cand, 20, &n)))
@@ -149,8 +153,8 @@ static int alternatives(struct db *db, const struct room *room, const struct boo
 }
 
 /* checks one occurrence against the room's rules; the rule broken or NULL */
-static const char *check(struct db *db, const struct room *room, const char *tz, const struct occ *o,
-			 int64_t now, int unchanged, const char *event_id, struct booking *other, int *rc)
+static const char *check(struct db *db, const struct room *room, const char *tz, const struct occ *o, int64_t now,
+			 int unchanged, const char *event_id, struct booking *other, int *rc)
 {
 	*rc = 0;
 	if (room->max_duration && o->end - o->start > room->max_duration)
@@ -218,8 +222,7 @@ static void declined_answer(struct booking_room_outcome *out, const struct booki
 		ics_format_time(f->other_start, tz, 0, c, sizeof c);
 		ics_format_time(f->other_end, tz, 0, d, sizeof d);
 		snprintf(out->comment, sizeof out->comment,
-			 "%s declined: it is already booked from %s to %s, %s (the meeting of %s)", name, c, d,
-			 tz, a);
+			 "%s declined: it is already booked from %s to %s, %s (the meeting of %s)", name, c, d, tz, a);
 	} else {
 		ics_format_time(f->end, tz, 0, b, sizeof b);
 		snprintf(out->comment, sizeof out->comment, "%s declined the meeting of %s to %s, %s: %s (rule %s)",
@@ -229,10 +232,9 @@ static void declined_answer(struct booking_room_outcome *out, const struct booki
 
 /* prior: the event's bookings (of every room) as read before any room was
  * synced, or NULL to read the room's own */
-static int sync_room(struct db *db, const struct calendar *cal, const char *event_id,
-		     const struct ics_object *o, const struct booking_actor *actor, const struct room *room,
-		     const struct booking *prior, int nprior, int redo, struct booking_result *res,
-		     struct booking_room_outcome *out)
+static int sync_room(struct db *db, const struct calendar *cal, const char *event_id, const struct ics_object *o,
+		     const struct booking_actor *actor, const struct room *room, const struct booking *prior,
+		     int nprior, int redo, struct booking_result *res, struct booking_room_outcome *out)
 {
 	size_t first = res->nrefusals; /* this room's refusals start there */
 	int rc = 0, may = 1, delegate = 0;
@@ -257,8 +259,7 @@ static int sync_room(struct db *db, const struct calendar *cal, const char *even
 		for (int j = 0; j < nprior && nhave < BOOKINGS_MAX; j++)
 			if (!strcmp(prior[j].room_id, room->id))
 				have[nhave++] = prior[j];
-	} else if ((rc = store_booking_of_event(db, cal->account_id, event_id, room->id, have, BOOKINGS_MAX,
-						 &nhave))) {
+	} else if ((rc = store_booking_of_event(db, cal->account_id, event_id, room->id, have, BOOKINGS_MAX, &nhave))) {
 		goto out;
 	}
 	int truncated = 0;
@@ -379,7 +380,8 @@ static int sync_room(struct db *db, const struct calendar *cal, const char *even
 		if (!rc && !strcmp(status, "pending"))
 			pending = 1;
 		if (rc == E_CONFLICT) { /* taken by a concurrent transaction (PostgreSQL) */
-			struct booking_refusal *f = refuse(res, room, b.start_at, b.end_at, b.recurrence_id, "conflict");
+			struct booking_refusal *f =
+				refuse(res, room, b.start_at, b.end_at, b.recurrence_id, "conflict");
 			if (f)
 				detail_for(f, room);
 			res->refused = 1;
@@ -425,9 +427,8 @@ static int declined_automatically(const struct ics_attendee *a)
 	return a->schedule_status && (!strcmp(a->schedule_status, "4.0") || !strcmp(a->schedule_status, "3.8"));
 }
 
-int booking_sync(struct db *db, const struct calendar *cal, const char *event_id,
-		 const struct ics_object *o, const struct booking_actor *actor,
-		 struct booking_result *res)
+int booking_sync(struct db *db, const struct calendar *cal, const char *event_id, const struct ics_object *o,
+		 const struct booking_actor *actor, struct booking_result *res)
 {
 	int rc = 0;
 	if (*cal->room_id) /* a room's own calendar books nothing */
@@ -513,15 +514,17 @@ json_t *booking_conflicts_json(const struct booking_result *res, const char *tz,
 		json_t *c = json_pack("{s:s, s:s, s:o, s:o, s:s, s:s}", "room_id", f->room_id, "room", f->room_name,
 				      "start", time_json(f->start, tz), "end", time_json(f->end, tz), "rule", f->rule,
 				      "detail", detail);
-		json_object_set_new(c, "recurrence_id", f->recurrence_id ? time_json(f->recurrence_id, tz) : json_null());
+		json_object_set_new(c, "recurrence_id",
+				    f->recurrence_id ? time_json(f->recurrence_id, tz) : json_null());
 		if (f->other_end)
-			json_object_set_new(c, "conflicting", json_pack("{s:o, s:o}", "start", time_json(f->other_start, tz),
-									"end", time_json(f->other_end, tz)));
+			json_object_set_new(c, "conflicting",
+					    json_pack("{s:o, s:o}", "start", time_json(f->other_start, tz), "end",
+						      time_json(f->other_end, tz)));
 		json_t *alt = json_array();
 		for (int k = 0; k < f->nalt; k++)
 			json_array_append_new(alt, json_pack("{s:s, s:s, s:i, s:s, s:s}", "id", f->alt[k].id, "name",
-							     f->alt[k].name, "capacity", f->alt[k].capacity,
-							     "building", f->alt[k].building, "floor", f->alt[k].floor));
+							     f->alt[k].name, "capacity", f->alt[k].capacity, "building",
+							     f->alt[k].building, "floor", f->alt[k].floor));
 		json_object_set_new(c, "alternatives", alt);
 		json_array_append_new(a, c);
 	}

@@ -17,9 +17,9 @@ struct booking_refusal {
 	char room_id[ID_MAX];
 	char room_name[256];
 	int64_t start, end, recurrence_id;
-	const char *rule; /* conflict, max_duration, min_notice, max_ahead, opening_hours, not_allowed */
-	char detail[256];  /* in English; booking_refusal_text() in another language */
-	int64_t amount;    /* the rule's number in detail: minutes or days (0: none) */
+	const char *rule;               /* conflict, max_duration, min_notice, max_ahead, opening_hours, not_allowed */
+	char detail[256];               /* in English; booking_refusal_text() in another language */
+	int64_t amount;                 /* the rule's number in detail: minutes or days (0: none) */
 	int64_t other_start, other_end; /* the booking it conflicts with */
 	int nalt;
 	struct room alt[BOOKING_ALTERNATIVES];
@@ -68,9 +68,8 @@ struct booking_actor {
  * booking_answers). A room attendee DECLINED by a delegate (any other
  * SCHEDULE-STATUS than the automatic 4.0 and 3.8) holds nothing and is left
  * as it is; one declined automatically is asked again. */
-int booking_sync(struct db *db, const struct calendar *cal, const char *event_id,
-		 const struct ics_object *o, const struct booking_actor *actor,
-		 struct booking_result *res);
+int booking_sync(struct db *db, const struct calendar *cal, const char *event_id, const struct ics_object *o,
+		 const struct booking_actor *actor, struct booking_result *res);
 /* the rooms' answers of res in o's text: *out NULL when it already says them */
 int booking_answers(const struct ics_object *o, const char *tz, const struct booking_result *res,
 		    struct ics_object **out);

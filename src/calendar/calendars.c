@@ -26,21 +26,20 @@ json_t *calendar_json(const struct calendar *c, int role)
 	char created[32], updated[32];
 	clock_iso(c->created_at, created, sizeof created);
 	clock_iso(c->updated_at, updated, sizeof updated);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:I, s:s, s:s}", "id", c->id, "name",
-			      c->name, "colour", c->colour, "time_zone", c->time_zone, "description",
-			      c->description, "is_default", c->is_default, "role", cal_role_name(role),
-			      "public_detail", c->public_detail, "version", (json_int_t)c->version,
-			      "created_at", created, "updated_at", updated);
+	json_t *o =
+		json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:I, s:s, s:s}", "id", c->id, "name", c->name,
+			  "colour", c->colour, "time_zone", c->time_zone, "description", c->description, "is_default",
+			  c->is_default, "role", cal_role_name(role), "public_detail", c->public_detail, "version",
+			  (json_int_t)c->version, "created_at", created, "updated_at", updated);
 	json_object_set_new(o, "owner_id", *c->owner_id ? json_string(c->owner_id) : json_null());
 	json_object_set_new(o, "room_id", *c->room_id ? json_string(c->room_id) : json_null());
 	json_object_set_new(o, "feed_window",
-			    json_pack("{s:i, s:i}", "days_back", c->feed_days_back, "days_ahead",
-				      c->feed_days_ahead));
+			    json_pack("{s:i, s:i}", "days_back", c->feed_days_back, "days_ahead", c->feed_days_ahead));
 	return o;
 }
 
-int calendar_ensure_default(struct db *db, const char *account_id, const char *user_id,
-			    const char *display_name, struct calendar *out)
+int calendar_ensure_default(struct db *db, const char *account_id, const char *user_id, const char *display_name,
+			    struct calendar *out)
 {
 	int rc = store_calendar_default(db, account_id, user_id, out);
 	if (rc != E_NOTFOUND)
@@ -84,13 +83,12 @@ static int colour_valid(const char *s)
 /* reads name, colour, time_zone, description, public_detail, feed_window */
 static int read_fields(struct req *r, struct calendar *c, int creating)
 {
-	static const char *const allowed[] = {"name", "colour", "time_zone", "description",
+	static const char *const allowed[] = {"name",          "colour",      "time_zone", "description",
 					      "public_detail", "feed_window", NULL};
 	json_t *in;
 	const char *name = NULL, *colour = NULL, *tz = NULL, *desc = NULL, *detail = NULL;
 	int rc;
-	if ((rc = jin_object(r, &in, allowed)) ||
-	    (rc = jin_string(r, in, "name", creating, 200, &name)) ||
+	if ((rc = jin_object(r, &in, allowed)) || (rc = jin_string(r, in, "name", creating, 200, &name)) ||
 	    (rc = jin_string(r, in, "colour", JIN_OPTIONAL, 7, &colour)) ||
 	    (rc = jin_string(r, in, "time_zone", JIN_OPTIONAL, 63, &tz)) ||
 	    (rc = jin_string(r, in, "description", JIN_OPTIONAL, 2000, &desc)) ||
@@ -111,8 +109,7 @@ static int read_fields(struct req *r, struct calendar *c, int creating)
 		const char *k;
 		json_t *v;
 		if (!json_is_object(win))
-			return resp_field_error(r, "feed_window", "feed_window is {days_back, days_ahead}"),
-			       E_INVALID;
+			return resp_field_error(r, "feed_window", "feed_window is {days_back, days_ahead}"), E_INVALID;
 		json_object_foreach(win, k, v)
 		{
 			int known = 0;
@@ -160,16 +157,14 @@ static int list(struct req *r)
 		struct calendar def;
 		if ((rc = store_begin(db, 1)))
 			goto fail;
-		if ((rc = calendar_ensure_default(db, r->who.account_id, r->who.user_id, r->who.display_name,
-						  &def)) ||
+		if ((rc = calendar_ensure_default(db, r->who.account_id, r->who.user_id, r->who.display_name, &def)) ||
 		    (rc = store_commit(db))) {
 			store_rollback(db);
 			goto fail;
 		}
 		struct calendar *cals = arena_alloc(r->arena, sizeof(struct calendar) * MAX_CALENDARS);
 		int n = 0;
-		if ((rc = store_calendar_list_owned(db, r->who.account_id, r->who.user_id, cals, MAX_CALENDARS,
-						    &n)))
+		if ((rc = store_calendar_list_owned(db, r->who.account_id, r->who.user_id, cals, MAX_CALENDARS, &n)))
 			goto fail;
 		for (int i = 0; i < n; i++)
 			json_array_append_new(items, calendar_json(&cals[i], CAL_ROLE_OWNER));
@@ -199,9 +194,8 @@ static int create(struct req *r)
 	snprintf(c.account_id, sizeof c.account_id, "%s", r->who.account_id);
 	snprintf(c.owner_id, sizeof c.owner_id, "%s", r->who.user_id);
 	ids_new("cal", c.id);
-	if (!*c.time_zone &&
-	    (settings_value(db, c.account_id, NULL, "time_zone", c.time_zone, sizeof c.time_zone) ||
-	     !ics_tz_valid(c.time_zone)))
+	if (!*c.time_zone && (settings_value(db, c.account_id, NULL, "time_zone", c.time_zone, sizeof c.time_zone) ||
+			      !ics_tz_valid(c.time_zone)))
 		snprintf(c.time_zone, sizeof c.time_zone, "UTC");
 	c.version = 1;
 	c.created_at = c.updated_at = clock_now();
@@ -251,8 +245,7 @@ static int change(struct req *r)
 	c.updated_at = clock_now();
 	c.version++;
 	if ((rc = store_calendar_update(db, &c)) || (rc = calendar_changed(db, &c)) ||
-	    (rc = audit_record(r, db, "calendar.update", "calendar", c.id, c.name, before,
-			       calendar_json(&c, role))) ||
+	    (rc = audit_record(r, db, "calendar.update", "calendar", c.id, c.name, before, calendar_json(&c, role))) ||
 	    (rc = store_commit(db)))
 		goto fail;
 	return resp_json(r, 200, calendar_json(&c, role));
@@ -269,7 +262,7 @@ int calendar_delete(struct req *r, struct db *db, const struct calendar *c, int 
 	return rc ? rc : calendar_changed(db, c);
 }
 
-static int delete(struct req *r)
+static int delete (struct req *r)
 {
 	int rc, role;
 	struct calendar c;
@@ -299,10 +292,7 @@ fail:
 }
 
 const struct route calendars_routes[] = {
-	{"GET", "/api/v1/calendars", list, 0},
-	{"POST", "/api/v1/calendars", create, 0},
-	{"GET", "/api/v1/calendars/{id}", show, 0},
-	{"PATCH", "/api/v1/calendars/{id}", change, 0},
-	{"DELETE", "/api/v1/calendars/{id}", delete, 0},
-	{0},
+	{"GET", "/api/v1/calendars", list, 0},           {"POST", "/api/v1/calendars", create, 0},
+	{"GET", "/api/v1/calendars/{id}", show, 0},      {"PATCH", "/api/v1/calendars/{id}", change, 0},
+	{"DELETE", "/api/v1/calendars/{id}", delete, 0}, {0},
 };

@@ -12,8 +12,8 @@ extern const struct route calendars_routes[];
 
 /* the user's default calendar, created (in the account's time zone) when
  * missing; call inside a write transaction */
-int calendar_ensure_default(struct db *db, const char *account_id, const char *user_id,
-			    const char *display_name, struct calendar *out);
+int calendar_ensure_default(struct db *db, const char *account_id, const char *user_id, const char *display_name,
+			    struct calendar *out);
 /* the "user created" hook (iam/user_hooks.h, registered in routes.c): a
  * user whose role owns calendars gets their default calendar at once */
 int calendar_user_created(struct db *db, const struct user *u);

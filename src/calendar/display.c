@@ -58,9 +58,8 @@ static json_t *booking_json(const struct door *x, const struct booking *b)
 	ics_format_time(b->start_at, zone(x), 0, s, sizeof s);
 	ics_format_time(b->end_at, zone(x), 0, e, sizeof e);
 	int hide = x->room.hide_subjects || strcmp(b->klass, "PUBLIC");
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "booking_id", b->id, "start", s, "end", e,
-			      "summary", hide ? "Booked" : b->summary, "status", b->status, "checked_in",
-			      b->checked_in_at != 0);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "booking_id", b->id, "start", s, "end", e, "summary",
+			      hide ? "Booked" : b->summary, "status", b->status, "checked_in", b->checked_in_at != 0);
 	json_object_set_new(j, "organizer", *b->organizer ? json_string(b->organizer) : json_null());
 	return j;
 }
@@ -97,8 +96,9 @@ static int state(struct db *db, const struct door *x, int64_t now, json_t **out,
 			json_decref(cur);
 			cur = booking_json(x, &v[i]);
 			if (x->room.checkin_minutes)
-				json_object_set_new(cur, "check_in_by",
-						    json_integer((json_int_t)(v[i].start_at + x->room.checkin_minutes * 60)));
+				json_object_set_new(
+					cur, "check_in_by",
+					json_integer((json_int_t)(v[i].start_at + x->room.checkin_minutes * 60)));
 			continue;
 		}
 		if (json_is_null(next)) {
@@ -122,11 +122,11 @@ static int state(struct db *db, const struct door *x, int64_t now, json_t **out,
 			    (!x->room.max_duration || m * 60 <= x->room.max_duration))
 				json_array_append_new(can, json_integer(m));
 		}
-	*out = json_pack("{s:{s:s, s:s, s:i, s:s, s:s, s:o}, s:o, s:o, s:o, s:o, s:o, s:b}", "room", "id",
-			 x->room.id, "name", x->room.name, "capacity", x->room.capacity, "building",
-			 x->room.building, "floor", x->room.floor, "equipment", tags, "tzid",
-			 zone(x) ? json_string(zone(x)) : json_null(), "current", cur, "next", next, "today", today,
-			 "can_book_minutes", can, "check_in", x->room.checkin_minutes > 0);
+	*out = json_pack("{s:{s:s, s:s, s:i, s:s, s:s, s:o}, s:o, s:o, s:o, s:o, s:o, s:b}", "room", "id", x->room.id,
+			 "name", x->room.name, "capacity", x->room.capacity, "building", x->room.building, "floor",
+			 x->room.floor, "equipment", tags, "tzid", zone(x) ? json_string(zone(x)) : json_null(),
+			 "current", cur, "next", next, "today", today, "can_book_minutes", can, "check_in",
+			 x->room.checkin_minutes > 0);
 	/* the screen has no user: it speaks the account's language */
 	char lang[16] = "en";
 	settings_value(db, x->room.account_id, NULL, "language", lang, sizeof lang);
@@ -136,8 +136,7 @@ static int state(struct db *db, const struct door *x, int64_t now, json_t **out,
 
 static int not_found(struct req *r)
 {
-	return resp_problem(r, 404, "not-found", "no display with this address (it may have been revoked)"),
-	       E_NOTFOUND;
+	return resp_problem(r, 404, "not-found", "no display with this address (it may have been revoked)"), E_NOTFOUND;
 }
 
 static int show(struct req *r)
@@ -279,8 +278,7 @@ static int do_end(struct req *r, struct db *db, struct door *x, struct booking *
 	return store_booking_set_end(db, x->room.account_id, cur->id, now, now + x->room.buffer_after);
 }
 
-static int do_book(struct req *r, struct db *db, struct door *x, struct booking *cur, int64_t now,
-		   int book_minutes)
+static int do_book(struct req *r, struct db *db, struct door *x, struct booking *cur, int64_t now, int book_minutes)
 {
 	int64_t end = now + book_minutes * 60;
 	struct booking other;
@@ -368,8 +366,8 @@ static json_t *display_json(const struct room_display *d, const char *token)
 {
 	char created[32], seen[32];
 	clock_iso(d->created_at, created, sizeof created);
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "id", d->id, "room_id", d->room_id, "name", d->name,
-			      "created_at", created);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "id", d->id, "room_id", d->room_id, "name", d->name, "created_at",
+			      created);
 	if (d->last_seen_at)
 		clock_iso(d->last_seen_at, seen, sizeof seen);
 	json_object_set_new(j, "last_seen_at", d->last_seen_at ? json_string(seen) : json_null());
@@ -430,8 +428,7 @@ static int list(struct req *r)
 		return E_DB;
 	struct room room;
 	struct room_display d[64];
-	if ((rc = load_room(r, db, &room)) ||
-	    (rc = store_display_list(db, room.account_id, room.id, d, 64, &n)))
+	if ((rc = load_room(r, db, &room)) || (rc = store_display_list(db, room.account_id, room.id, d, 64, &n)))
 		return rc;
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)

@@ -61,8 +61,7 @@ int event_parse_time(const char *s, const char *tz, int all_day, int64_t *out, c
 	tm.tm_year = atoi(s) - 1900;
 	tm.tm_mon = atoi(s + 5) - 1;
 	tm.tm_mday = atoi(s + 8);
-	if (tm.tm_year < 0 || tm.tm_year > 8099 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31)
+	if (tm.tm_year < 0 || tm.tm_year > 8099 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31)
 		goto bad;
 	if (all_day) {
 		if (n != 10) {
@@ -102,8 +101,8 @@ int event_parse_time(const char *s, const char *tz, int all_day, int64_t *out, c
 		return 0;
 	}
 	char local[20];
-	snprintf(local, sizeof local, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	snprintf(local, sizeof local, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec);
 	if (ics_local_to_utc(tz, local, out)) {
 		*why = "the time cannot be read in the event's time zone";
 		return E_INVALID;
@@ -117,8 +116,7 @@ bad:
 
 /* "2026-12-03T10:00:00" in the event's zone -> the iCalendar value the
  * EXDATE/RDATE of that event uses ("20261203T100000", "…Z" in UTC, or a date) */
-static int date_value(struct req *r, const char *field, const char *s, const struct ics_event *ev,
-		      char **out)
+static int date_value(struct req *r, const char *field, const char *s, const struct ics_event *ev, char **out)
 {
 	int64_t t;
 	const char *why = NULL;
@@ -149,8 +147,7 @@ static int date_value(struct req *r, const char *field, const char *s, const str
 	return 0;
 }
 
-static int read_dates(struct req *r, json_t *in, const char *field, const struct ics_event *ev,
-		      char ***out, size_t *n)
+static int read_dates(struct req *r, json_t *in, const char *field, const struct ics_event *ev, char ***out, size_t *n)
 {
 	const char **vals;
 	size_t nv;
@@ -170,8 +167,7 @@ static int read_attendees(struct req *r, json_t *arr, struct ics_event *ev)
 {
 	static const char *const keys[] = {"email", "name", "role", "partstat", "type", "rsvp", NULL};
 	static const char *const roles[] = {"required", "optional", "chair", "non-participant", NULL};
-	static const char *const stats[] = {"needs-action", "accepted", "declined", "tentative",
-					    "delegated", NULL};
+	static const char *const stats[] = {"needs-action", "accepted", "declined", "tentative", "delegated", NULL};
 	static const char *const types[] = {"individual", "room", "resource", "group", "unknown", NULL};
 	if (!json_is_array(arr))
 		return resp_field_error(r, "attendees", "attendees is an array of {email, name, role, partstat, type}"),
@@ -212,7 +208,7 @@ static int read_attendees(struct req *r, json_t *arr, struct ics_event *ev)
 			       E_INVALID;
 		at->email = lower(r->arena, email);
 		at->name = name && *name ? arena_strdup(r->arena, name) : NULL;
-		at->role = !role ? NULL
+		at->role = !role                       ? NULL
 			   : !strcmp(role, "required") ? "REQ-PARTICIPANT"
 			   : !strcmp(role, "optional") ? "OPT-PARTICIPANT"
 						       : upper(r->arena, role);
@@ -223,14 +219,14 @@ static int read_attendees(struct req *r, json_t *arr, struct ics_event *ev)
 	return 0;
 }
 
-int event_read(struct req *r, json_t *in, const struct calendar *cal, int creating,
-	       struct ics_event *ev, unsigned *mask)
+int event_read(struct req *r, json_t *in, const struct calendar *cal, int creating, struct ics_event *ev,
+	       unsigned *mask)
 {
 	static const char *const statuses[] = {"tentative", "confirmed", "cancelled", NULL};
 	static const char *const transps[] = {"opaque", "transparent", NULL};
 	static const char *const classes[] = {"public", "private", "confidential", NULL};
-	const char *uid = NULL, *summary = NULL, *desc = NULL, *loc = NULL, *start = NULL, *end = NULL,
-		   *tz = NULL, *rrule = NULL, *status = NULL, *transp = NULL, *klass = NULL;
+	const char *uid = NULL, *summary = NULL, *desc = NULL, *loc = NULL, *start = NULL, *end = NULL, *tz = NULL,
+		   *rrule = NULL, *status = NULL, *transp = NULL, *klass = NULL;
 	int all_day = ev->all_day, rc;
 	*mask = 0;
 	if ((creating && (rc = jin_string(r, in, "uid", JIN_OPTIONAL, 255, &uid))) ||
@@ -340,11 +336,21 @@ int event_read(struct req *r, json_t *in, const struct calendar *cal, int creati
 static const char *field_of(const char *prop)
 {
 	static const char *const map[][2] = {
-		{"SUMMARY", "summary"}, {"DESCRIPTION", "description"}, {"LOCATION", "location"},
-		{"DTSTART", "start"},   {"DTEND", "end"},               {"DURATION", "end"},
-		{"RRULE", "rrule"},     {"EXDATE", "exdates"},          {"RDATE", "rdates"},
-		{"ATTENDEE", "attendees"}, {"ORGANIZER", "organizer"},  {"STATUS", "status"},
-		{"TRANSP", "transparency"}, {"CLASS", "class"},         {"UID", "uid"},
+		{"SUMMARY", "summary"},
+		{"DESCRIPTION", "description"},
+		{"LOCATION", "location"},
+		{"DTSTART", "start"},
+		{"DTEND", "end"},
+		{"DURATION", "end"},
+		{"RRULE", "rrule"},
+		{"EXDATE", "exdates"},
+		{"RDATE", "rdates"},
+		{"ATTENDEE", "attendees"},
+		{"ORGANIZER", "organizer"},
+		{"STATUS", "status"},
+		{"TRANSP", "transparency"},
+		{"CLASS", "class"},
+		{"UID", "uid"},
 		{"RECURRENCE-ID", "recurrence_id"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -385,8 +391,8 @@ static json_t *date_json(const char *v)
 	if (n == 8)
 		snprintf(out, sizeof out, "%.4s-%.2s-%.2s", v, v + 4, v + 6);
 	else if (n >= 15)
-		snprintf(out, sizeof out, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s%s", v, v + 4, v + 6, v + 9, v + 11,
-			 v + 13, n > 15 && v[15] == 'Z' ? "Z" : "");
+		snprintf(out, sizeof out, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s%s", v, v + 4, v + 6, v + 9, v + 11, v + 13,
+			 n > 15 && v[15] == 'Z' ? "Z" : "");
 	else
 		snprintf(out, sizeof out, "%s", v);
 	return json_string(out);
@@ -410,14 +416,13 @@ static json_t *attendees_json(const struct ics_event *e)
 	for (size_t i = 0; i < e->nattendees; i++) {
 		const struct ics_attendee *at = &e->attendees[i];
 		const char *role = at->role ? at->role : "REQ-PARTICIPANT";
-		json_array_append_new(
-			a, json_pack("{s:s, s:o, s:o, s:o, s:o, s:b}", "email", at->email, "name",
-				     str_or_null(at->name), "role",
-				     !strcmp(role, "REQ-PARTICIPANT")   ? json_string("required")
-				     : !strcmp(role, "OPT-PARTICIPANT") ? json_string("optional")
-									: lower_or(role, ""),
-				     "partstat", lower_or(at->partstat, "NEEDS-ACTION"), "type",
-				     lower_or(at->cutype, "INDIVIDUAL"), "rsvp", at->rsvp));
+		json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:o, s:o, s:b}", "email", at->email, "name",
+						   str_or_null(at->name), "role",
+						   !strcmp(role, "REQ-PARTICIPANT")   ? json_string("required")
+						   : !strcmp(role, "OPT-PARTICIPANT") ? json_string("optional")
+										      : lower_or(role, ""),
+						   "partstat", lower_or(at->partstat, "NEEDS-ACTION"), "type",
+						   lower_or(at->cutype, "INDIVIDUAL"), "rsvp", at->rsvp));
 	}
 	return a;
 }
@@ -448,9 +453,9 @@ json_t *event_json(const struct ics_object *o, const struct event_row *row, int 
 	char created[32], updated[32];
 	clock_iso(row->created_at, created, sizeof created);
 	clock_iso(row->updated_at, updated, sizeof updated);
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "id", row->id, "calendar_id",
-			      row->calendar_id, "uid", m->uid, "etag", row->etag, "sequence", m->sequence,
-			      "created_at", created, "updated_at", updated);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "id", row->id, "calendar_id", row->calendar_id,
+			      "uid", m->uid, "etag", row->etag, "sequence", m->sequence, "created_at", created,
+			      "updated_at", updated);
 	details_json(j, m, full);
 	times_json(j, m);
 	json_object_set_new(j, "status", lower_or(m->status, "CONFIRMED"));

@@ -14,8 +14,8 @@
  * holds the current master and only the fields present change; *mask gets the
  * ICS_F_* fields present. 0, or E_INVALID after answering 422 naming the
  * field. */
-int event_read(struct req *r, json_t *in, const struct calendar *cal, int creating,
-	       struct ics_event *ev, unsigned *mask);
+int event_read(struct req *r, json_t *in, const struct calendar *cal, int creating, struct ics_event *ev,
+	       unsigned *mask);
 /* an ics error as a 422 naming the JSON field it concerns */
 int event_ics_error(struct req *r, const struct ics_error *err);
 

@@ -107,8 +107,7 @@ int event_name_plain(const char *uid)
 }
 
 /* "<uid>.ics", or "<id>.ics" when the UID is no plain segment or the name is taken */
-static int default_name(struct db *db, const struct calendar *cal, const char *uid, const char *id, char *out,
-			size_t n)
+static int default_name(struct db *db, const struct calendar *cal, const char *uid, const char *id, char *out, size_t n)
 {
 	if (event_name_plain(uid)) {
 		snprintf(out, n, "%s.ics", uid);
@@ -231,8 +230,7 @@ static int copy_row(void *ctx, const struct event_row *e)
 	return 0;
 }
 
-int event_fetch(struct db *db, struct arena *a, const struct calendar *cal, const char *id,
-		struct event_row *out)
+int event_fetch(struct db *db, struct arena *a, const struct calendar *cal, const char *id, struct event_row *out)
 {
 	struct copy c = {a, cal->id, out, 0};
 	if (!ids_valid(id, "evt"))
@@ -241,8 +239,7 @@ int event_fetch(struct db *db, struct arena *a, const struct calendar *cal, cons
 	return rc ? rc : c.found ? 0 : E_NOTFOUND;
 }
 
-int event_fetch_uid(struct db *db, struct arena *a, const struct calendar *cal, const char *uid,
-		    struct event_row *out)
+int event_fetch_uid(struct db *db, struct arena *a, const struct calendar *cal, const char *uid, struct event_row *out)
 {
 	struct copy c = {a, cal->id, out, 0};
 	int rc = store_event_by_uid(db, cal->account_id, cal->id, uid, copy_row, &c);

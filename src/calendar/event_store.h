@@ -41,10 +41,8 @@ int event_name_plain(const char *uid);
 int event_delete(struct db *db, const struct calendar *cal, const char *id);
 
 /* a copy of one row in the arena (E_NOTFOUND when not in that calendar) */
-int event_fetch(struct db *db, struct arena *a, const struct calendar *cal, const char *id,
-		struct event_row *out);
-int event_fetch_uid(struct db *db, struct arena *a, const struct calendar *cal, const char *uid,
-		    struct event_row *out);
+int event_fetch(struct db *db, struct arena *a, const struct calendar *cal, const char *id, struct event_row *out);
+int event_fetch_uid(struct db *db, struct arena *a, const struct calendar *cal, const char *uid, struct event_row *out);
 int event_fetch_href(struct db *db, struct arena *a, const struct calendar *cal, const char *href,
 		     struct event_row *out);
 

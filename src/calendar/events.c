@@ -24,16 +24,16 @@
 #define WINDOW_MAX (366 * 86400LL)
 #define OCCURRENCES_MAX 5000
 
-static const char *const event_fields[] = {"uid", "summary", "description", "location", "start",
-					   "end", "tzid", "all_day", "rrule", "exdates", "rdates",
-					   "status", "transparency", "class", "attendees", "room_ids", NULL};
+static const char *const event_fields[] = {"uid",          "summary", "description", "location", "start",  "end",
+					   "tzid",         "all_day", "rrule",       "exdates",  "rdates", "status",
+					   "transparency", "class",   "attendees",   "room_ids", NULL};
 
 static json_t *audit_view(const struct ics_event *m, const char *id)
 {
 	char s[32];
 	ics_format_time(m->start, m->tzid, m->all_day, s, sizeof s);
-	return json_pack("{s:s, s:s, s:s, s:s}", "id", id, "uid", m->uid, "summary",
-			 m->summary ? m->summary : "", "start", s);
+	return json_pack("{s:s, s:s, s:s, s:s}", "id", id, "uid", m->uid, "summary", m->summary ? m->summary : "",
+			 "start", s);
 }
 
 static int parse_window(struct req *r, const struct calendar *c, int64_t *from, int64_t *to)
@@ -44,11 +44,9 @@ static int parse_window(struct req *r, const struct calendar *c, int64_t *from, 
 	*from = now - now % 86400;
 	*to = *from + 31 * 86400;
 	if (f && event_parse_time(f, c->time_zone, strlen(f) == 10, from, &why))
-		return resp_problem_ext(r, 400, "invalid-query", why, json_pack("{s:s}", "field", fname)),
-		       E_INVALID;
+		return resp_problem_ext(r, 400, "invalid-query", why, json_pack("{s:s}", "field", fname)), E_INVALID;
 	if (t && event_parse_time(t, c->time_zone, strlen(t) == 10, to, &why))
-		return resp_problem_ext(r, 400, "invalid-query", why, json_pack("{s:s}", "field", tname)),
-		       E_INVALID;
+		return resp_problem_ext(r, 400, "invalid-query", why, json_pack("{s:s}", "field", tname)), E_INVALID;
 	if (f && !t)
 		*to = *from + 31 * 86400;
 	if (*to <= *from || *to - *from > WINDOW_MAX)
@@ -142,8 +140,9 @@ static int list(struct req *r)
 	char f[32], t[32];
 	clock_iso(from, f, sizeof f);
 	clock_iso(to, t, sizeof t);
-	return resp_json(r, 200, json_pack("{s:o, s:s, s:s, s:b, s:s}", "items", items, "start", f, "end", t,
-					   "truncated", w.truncated, "role", cal_role_name(role)));
+	return resp_json(r, 200,
+			 json_pack("{s:o, s:s, s:s, s:b, s:s}", "items", items, "start", f, "end", t, "truncated",
+				   w.truncated, "role", cal_role_name(role)));
 }
 
 static int if_match(struct req *r, const struct event_row *row)
@@ -171,8 +170,7 @@ static int load_event(struct req *r, struct db *db, const struct calendar *c, st
 	return 0;
 }
 
-static int answer_event(struct req *r, int status, const struct ics_object *o, const struct event_row *row,
-			int role)
+static int answer_event(struct req *r, int status, const struct ics_object *o, const struct event_row *row, int role)
 {
 	resp_header(r, "ETag", row->etag);
 	return resp_json(r, status, event_json(o, row, role));
@@ -208,7 +206,8 @@ static int apply_rooms(struct req *r, struct db *db, json_t *in, struct ics_even
 		}
 		a[keep++] = (struct ics_attendee){.email = arena_strdup(r->arena, room.email),
 						  .name = arena_strdup(r->arena, room.name),
-						  .role = "REQ-PARTICIPANT", .partstat = "NEEDS-ACTION",
+						  .role = "REQ-PARTICIPANT",
+						  .partstat = "NEEDS-ACTION",
 						  .cutype = "ROOM"};
 		buf_printf(&names, "%s%s", i ? ", " : "", room.name);
 	}
@@ -242,8 +241,8 @@ static int refused(struct req *r, const struct booking_result *res, const struct
 }
 
 /* the event as answered after a write: with what each room did */
-static int answer_booked(struct req *r, int status, const struct ics_object *o, const struct event_row *row,
-			 int role, const struct booking_result *res, const struct calendar *c)
+static int answer_booked(struct req *r, int status, const struct ics_object *o, const struct event_row *row, int role,
+			 const struct booking_result *res, const struct calendar *c)
 {
 	resp_header(r, "ETag", row->etag);
 	json_t *j = event_json(o, row, role);
@@ -293,18 +292,22 @@ static int create(struct req *r)
 		goto fail;
 	}
 	if (rc == E_CONFLICT) {
-		resp_problemf(r, 409, "uid-conflict", "an event with UID '%.200s' is already in this calendar",
-			      ev.uid);
+		resp_problemf(r, 409, "uid-conflict", "an event with UID '%.200s' is already in this calendar", ev.uid);
 		goto fail;
 	}
 	const struct ics_object *stored = final ? final : o;
-	if (rc || (rc = audit_record(r, db, "event.create", "event", saved.id, stored->master.summary, NULL,
-				     audit_view(&stored->master, saved.id))) ||
+	if (rc ||
+	    (rc = audit_record(r, db, "event.create", "event", saved.id, stored->master.summary, NULL,
+			       audit_view(&stored->master, saved.id))) ||
 	    (rc = store_commit(db)))
 		goto fail;
-	struct event_row row = {.id = saved.id, .calendar_id = c.id, .etag = saved.etag,
-				.created_at = clock_now(), .updated_at = clock_now(),
-				.tzid = stored->master.tzid, .all_day = stored->master.all_day};
+	struct event_row row = {.id = saved.id,
+				.calendar_id = c.id,
+				.etag = saved.etag,
+				.created_at = clock_now(),
+				.updated_at = clock_now(),
+				.tzid = stored->master.tzid,
+				.all_day = stored->master.all_day};
 	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/calendars/%s/events/%s", c.id, saved.id));
 	rc = answer_booked(r, 201, stored, &row, role, &booked, &c);
 	goto out;
@@ -393,10 +396,9 @@ static int change(struct req *r)
 	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_EDITOR, &c, &role)) ||
 	    (rc = load_event(r, db, &c, &row, &cur)) || (rc = if_match(r, &row)))
 		goto fail;
-	static const char *const allowed[] = {"summary", "description", "location", "start", "end",
-					      "tzid", "all_day", "rrule", "exdates", "rdates",
-					      "status", "transparency", "class", "attendees", "room_ids",
-					      NULL};
+	static const char *const allowed[] = {"summary", "description", "location", "start",  "end",    "tzid",
+					      "all_day", "rrule",       "exdates",  "rdates", "status", "transparency",
+					      "class",   "attendees",   "room_ids", NULL};
 	struct ics_event ev = cur->master;
 	if ((rc = jin_object(r, &in, allowed)) || (rc = event_read(r, in, &c, 0, &ev, &mask)) ||
 	    (rc = apply_rooms(r, db, in, &ev, &mask)))
@@ -436,7 +438,7 @@ out:
 	return rc;
 }
 
-static int delete(struct req *r)
+static int delete (struct req *r)
 {
 	int rc, role;
 	struct calendar c;
@@ -451,8 +453,7 @@ static int delete(struct req *r)
 		goto fail;
 	if ((rc = event_delete(db, &c, row.id)) ||
 	    (rc = audit_record(r, db, "event.delete", "event", row.id, row.summary,
-			       json_pack("{s:s, s:s, s:s}", "id", row.id, "uid", row.uid, "summary",
-					 row.summary),
+			       json_pack("{s:s, s:s, s:s}", "id", row.id, "uid", row.uid, "summary", row.summary),
 			       NULL)) ||
 	    (rc = store_commit(db)))
 		goto fail;
@@ -495,8 +496,8 @@ static int occurrence_write(struct req *r, int cancel)
 	if (cancel) {
 		rc = ics_occurrence_cancel(row.ical, c.time_zone, rid, &o, &err);
 	} else {
-		static const char *const allowed[] = {"summary", "description", "location", "start", "end",
-						      "status", "transparency", NULL};
+		static const char *const allowed[] = {"summary", "description", "location",     "start",
+						      "end",     "status",      "transparency", NULL};
 		json_t *in;
 		unsigned mask;
 		struct ics_event ev = cur->master;
@@ -523,8 +524,8 @@ static int occurrence_write(struct req *r, int cancel)
 		goto fail;
 	}
 	if (rc ||
-	    (rc = audit_record(r, db, cancel ? "event.occurrence_cancel" : "event.occurrence_update", "event",
-			       row.id, o->master.summary, audit_view(&cur->master, row.id),
+	    (rc = audit_record(r, db, cancel ? "event.occurrence_cancel" : "event.occurrence_update", "event", row.id,
+			       o->master.summary, audit_view(&cur->master, row.id),
 			       json_pack("{s:s}", "recurrence_id", req_param(r, "recurrence_id")))) ||
 	    (rc = store_commit(db)))
 		goto fail;

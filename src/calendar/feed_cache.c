@@ -86,8 +86,7 @@ static void drop(struct entry *e)
 static struct entry *find(const char *calendar_id, int64_t version, const char *variant)
 {
 	for (struct entry *e = table[bucket(calendar_id)]; e; e = e->next_hash)
-		if (e->version == version && !strcmp(e->calendar_id, calendar_id) &&
-		    !strcmp(e->variant, variant))
+		if (e->version == version && !strcmp(e->calendar_id, calendar_id) && !strcmp(e->variant, variant))
 			return e;
 	return NULL;
 }
@@ -108,8 +107,8 @@ void feed_cache_release(void *body)
 		free(b);
 }
 
-int feed_cache_acquire(const char *calendar_id, int64_t version, const char *variant,
-		       struct feed_body **body, const char **data, size_t *len, int64_t *built_at)
+int feed_cache_acquire(const char *calendar_id, int64_t version, const char *variant, struct feed_body **body,
+		       const char **data, size_t *len, int64_t *built_at)
 {
 	int found = 0;
 	pthread_mutex_lock(&lock);
@@ -128,8 +127,8 @@ int feed_cache_acquire(const char *calendar_id, int64_t version, const char *var
 	return found;
 }
 
-int feed_cache_get(const char *calendar_id, int64_t version, const char *variant, struct arena *a,
-		   char **data, size_t *len, int64_t *built_at)
+int feed_cache_get(const char *calendar_id, int64_t version, const char *variant, struct arena *a, char **data,
+		   size_t *len, int64_t *built_at)
 {
 	struct feed_body *b;
 	const char *d;
@@ -142,8 +141,8 @@ int feed_cache_get(const char *calendar_id, int64_t version, const char *variant
 	return 1;
 }
 
-void feed_cache_put(const char *calendar_id, int64_t version, const char *variant, const char *data,
-		    size_t len, int64_t built_at)
+void feed_cache_put(const char *calendar_id, int64_t version, const char *variant, const char *data, size_t len,
+		    int64_t built_at)
 {
 	if (strlen(calendar_id) >= ID_MAX || strlen(variant) >= VARIANT_MAX)
 		return;

@@ -20,14 +20,14 @@ void feed_cache_limit(size_t max_bytes);
  * 0 when not. The bytes stay valid until feed_cache_release(body), also if
  * the entry is dropped meanwhile (void * so that it can be a free callback). */
 struct feed_body;
-int feed_cache_acquire(const char *calendar_id, int64_t version, const char *variant,
-		       struct feed_body **body, const char **data, size_t *len, int64_t *built_at);
+int feed_cache_acquire(const char *calendar_id, int64_t version, const char *variant, struct feed_body **body,
+		       const char **data, size_t *len, int64_t *built_at);
 void feed_cache_release(void *body);
 /* copies the body into the arena: 1 when found, 0 when not */
-int feed_cache_get(const char *calendar_id, int64_t version, const char *variant, struct arena *a,
-		   char **data, size_t *len, int64_t *built_at);
-void feed_cache_put(const char *calendar_id, int64_t version, const char *variant, const char *data,
-		    size_t len, int64_t built_at);
+int feed_cache_get(const char *calendar_id, int64_t version, const char *variant, struct arena *a, char **data,
+		   size_t *len, int64_t *built_at);
+void feed_cache_put(const char *calendar_id, int64_t version, const char *variant, const char *data, size_t len,
+		    int64_t built_at);
 /* bytes held and entries, for tests and metrics */
 void feed_cache_usage(size_t *bytes, int *entries);
 void feed_cache_clear(void);

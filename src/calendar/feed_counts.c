@@ -76,8 +76,7 @@ int feed_counts_flush(struct db *db, int64_t now, int force)
 	pthread_mutex_unlock(&mu);
 	int rc = store_begin(db, 1);
 	for (int i = 0; !rc && i < n; i++)
-		rc = store_public_feed_fetched(db, out[i].account_id, out[i].calendar_id, out[i].last,
-					       out[i].count);
+		rc = store_public_feed_fetched(db, out[i].account_id, out[i].calendar_id, out[i].last, out[i].count);
 	if (!rc)
 		rc = store_commit(db);
 	if (rc) {

@@ -157,7 +157,8 @@ static int public_feed(struct req *r)
 			rc = store_calendar_get(db, f.account_id, f.calendar_id, &c);
 	}
 	if (rc == E_NOTFOUND)
-		return resp_problem(r, 404, "not-found", "no feed at this address (it may have been rotated or revoked)");
+		return resp_problem(r, 404, "not-found",
+				    "no feed at this address (it may have been rotated or revoked)");
 	if (rc)
 		return rc;
 	/* counted in memory, written every few seconds (calendar/feed_counts.h) */
@@ -175,14 +176,17 @@ void feeds_public_share_id(const char *calendar_id, char out[ID_MAX])
 	snprintf(out, ID_MAX, "pub_%s", calendar_id + 4);
 }
 
-json_t *feeds_public_json(const struct public_feed *f) { return feed_json(f, NULL); }
+json_t *feeds_public_json(const struct public_feed *f)
+{
+	return feed_json(f, NULL);
+}
 
 static json_t *feed_json(const struct public_feed *f, const char *secret)
 {
 	char created[32], rotated[32], fetched[32];
 	clock_iso(f->created_at, created, sizeof created);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:I}", "calendar_id", f->calendar_id, "detail", f->detail,
-			      "created_at", created, "fetch_count", (json_int_t)f->fetch_count);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:I}", "calendar_id", f->calendar_id, "detail", f->detail, "created_at",
+			      created, "fetch_count", (json_int_t)f->fetch_count);
 	if (f->rotated_at)
 		clock_iso(f->rotated_at, rotated, sizeof rotated);
 	json_object_set_new(o, "rotated_at", f->rotated_at ? json_string(rotated) : json_null());
@@ -261,8 +265,9 @@ int feeds_public_set(struct req *r, const char *detail, int only_new)
 		snprintf(f.detail, sizeof f.detail, "%s", detail);
 		rc = store_public_feed_detail(db, c.account_id, c.id, detail);
 	}
-	if (rc || (rc = audit_record(r, db, created ? "public_feed.create" : "public_feed.update", "calendar",
-				     c.id, c.name, NULL, json_pack("{s:s}", "detail", f.detail))) ||
+	if (rc ||
+	    (rc = audit_record(r, db, created ? "public_feed.create" : "public_feed.update", "calendar", c.id, c.name,
+			       NULL, json_pack("{s:s}", "detail", f.detail))) ||
 	    (rc = store_commit(db)))
 		goto fail;
 	return resp_json(r, created ? 201 : 200, feed_json(&f, created ? secret : NULL));

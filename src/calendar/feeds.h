@@ -20,7 +20,7 @@ extern const struct route feeds_routes[];
  * (`feed_url` shown only when a secret is made). */
 void feeds_public_share_id(const char *calendar_id, char out[ID_MAX]);
 json_t *feeds_public_json(const struct public_feed *f);
-int feeds_public_put(struct req *r);    /* body {detail} */
+int feeds_public_put(struct req *r); /* body {detail} */
 /* creates the public feed (or, unless only_new, changes its detail; NULL keeps it) */
 int feeds_public_set(struct req *r, const char *detail, int only_new);
 int feeds_public_rotate(struct req *r);

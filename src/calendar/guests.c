@@ -32,8 +32,8 @@ int guests_pending(const struct user *u)
 }
 
 /* the mail in the recipient's language (a guest has no company: the account's) */
-static int queue_mail(struct req *r, struct db *db, const struct calendar *c, const struct user *u,
-		      const char *role, enum template_kind kind, const char *link)
+static int queue_mail(struct req *r, struct db *db, const struct calendar *c, const struct user *u, const char *role,
+		      enum template_kind kind, const char *link)
 {
 	const char *lang = i18n_code(language_of_user(db, u, NULL));
 	struct buf subject = {0}, body = {0};
@@ -41,8 +41,8 @@ static int queue_mail(struct req *r, struct db *db, const struct calendar *c, co
 	char *feed = arena_printf(r->arena, "%s/feeds/calendars/%s.ics", config_current()->public_url, c->id);
 	int rc = templates_render_share(kind, lang, inviter, c->name, role, link, feed, &subject, &body);
 	if (!rc) {
-		struct outbox_msg m = {.kind = "mail", .recipient = u->email, .subject = subject.data,
-				       .body = body.data};
+		struct outbox_msg m = {
+			.kind = "mail", .recipient = u->email, .subject = subject.data, .body = body.data};
 		memcpy(m.account_id, u->account_id, sizeof m.account_id);
 		rc = store_outbox_insert(db, &m);
 	}
@@ -115,9 +115,9 @@ int guests_resolve(struct req *r, struct db *db, const struct calendar *c, const
 	u->allow_password_reset = 1;
 	u->created_at = u->updated_at = clock_now();
 	if ((rc = store_user_insert(db, u)) ||
-	    (rc = audit_record(r, db, "user.invite", "user", u->id, u->email, NULL,
-			       json_pack("{s:s, s:s, s:s}", "role", "guest", "email", u->email, "calendar_id",
-					 c->id))) ||
+	    (rc = audit_record(
+		     r, db, "user.invite", "user", u->id, u->email, NULL,
+		     json_pack("{s:s, s:s, s:s}", "role", "guest", "email", u->email, "calendar_id", c->id))) ||
 	    (rc = invite(r, db, c, u, role)))
 		return rc;
 	*mailed = 1;
@@ -126,8 +126,8 @@ int guests_resolve(struct req *r, struct db *db, const struct calendar *c, const
 
 /* ------------------------------------------------ what the link is for, before accepting */
 
-#define LOOKUP_MAX 50    /* calendars named on the welcome page */
-#define SHARES_MAX 1000  /* of one calendar, as calendar/shares.c lists them */
+#define LOOKUP_MAX 50   /* calendars named on the welcome page */
+#define SHARES_MAX 1000 /* of one calendar, as calendar/shares.c lists them */
 
 struct shared_list {
 	char (*ids)[ID_MAX];
@@ -242,8 +242,8 @@ static int lookup(struct req *r)
 	/* the page speaks the mail's language (guests have no company) */
 	settings_value(db, u.account_id, NULL, "language", lang, sizeof lang);
 	clock_iso(t.expires_at, expires, sizeof expires);
-	o = json_pack("{s:s, s:s, s:s, s:s}", "email", u.email, "display_name", u.display_name, "expires_at",
-		      expires, "language", lang);
+	o = json_pack("{s:s, s:s, s:s, s:s}", "email", u.email, "display_name", u.display_name, "expires_at", expires,
+		      "language", lang);
 	rc = describe(r, db, &u, o);
 out:
 	store_rollback(db);
@@ -307,8 +307,9 @@ static int accept(struct req *r)
 			       json_pack("{s:s}", "display_name", u.display_name))) ||
 	    (rc = store_commit(db)))
 		goto fail;
-	return resp_json(r, 200, json_pack("{s:s, s:s, s:s, s:s}", "id", u.id, "email", u.email,
-					   "display_name", u.display_name, "role", u.role));
+	return resp_json(r, 200,
+			 json_pack("{s:s, s:s, s:s, s:s}", "id", u.id, "email", u.email, "display_name", u.display_name,
+				   "role", u.role));
 fail:
 	store_rollback(db);
 	return rc;

@@ -86,19 +86,21 @@ static int imip_in(struct req *r)
 	}
 	if ((rc = ics_reply_read(m.text.data, email, &rep)) || !rep.method_reply || !rep.any || !rep.uid ||
 	    !rep.organizer) {
-		rc = rc && rc != E_INVALID ? rc
-					   : resp_problem(r, 422, "imip-not-a-reply",
-							  "the calendar is not an iTIP REPLY with one attendee (RFC 5546 section 3.2.3)");
+		rc = rc && rc != E_INVALID
+			     ? rc
+			     : resp_problem(
+				       r, 422, "imip-not-a-reply",
+				       "the calendar is not an iTIP REPLY with one attendee (RFC 5546 section 3.2.3)");
 		goto out;
 	}
 	if (!answers_ok(&rep)) {
-		rc = resp_problem(r, 422, "imip-not-a-reply",
-				  "the reply's PARTSTAT is not ACCEPTED, DECLINED, TENTATIVE, DELEGATED or NEEDS-ACTION");
+		rc = resp_problem(
+			r, 422, "imip-not-a-reply",
+			"the reply's PARTSTAT is not ACCEPTED, DECLINED, TENTATIVE, DELEGATED or NEEDS-ACTION");
 		goto out;
 	}
 	if (!bare && strcmp(m.from, email)) { /* RFC 6047 section 3.2: the attendee sends their reply */
-		rc = resp_problem(r, 422, "imip-sender-mismatch",
-				  "the mail's From is not the attendee who replies");
+		rc = resp_problem(r, 422, "imip-sender-mismatch", "the mail's From is not the attendee who replies");
 		goto out;
 	}
 	struct user org;

@@ -155,7 +155,10 @@ static int headers(const char *s, const char *end, struct part_headers *h, const
 
 static int hex(int c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+				      : -1;
 }
 
 /* RFC 2045 section 6.7: "=XX" and soft line breaks "=" at the end of a line */
@@ -273,7 +276,7 @@ static int multipart(struct walk *w, const struct part_headers *h, const char *s
 		p = next;
 	}
 	if (!start)
-		return 0; /* no delimiter at all: no parts */
+		return 0;                  /* no delimiter at all: no parts */
 	if (++w->parts > MIME_PARTS_MAX) { /* unterminated: the last part runs to the end */
 		w->out->error = "the message has too many MIME parts";
 		return E_INVALID;

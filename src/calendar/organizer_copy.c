@@ -11,8 +11,8 @@
 #include "core/buf.h"
 #include "core/errors.h"
 
-int organizer_copy_find(struct req *r, struct db *db, const struct user *org, const char *uid,
-			const char *attendee, struct calendar *cal, struct event_row *row)
+int organizer_copy_find(struct req *r, struct db *db, const struct user *org, const char *uid, const char *attendee,
+			struct calendar *cal, struct event_row *row)
 {
 	struct calendar cals[64];
 	int n = 0, rc = store_calendar_list_owned(db, org->account_id, org->id, cals, 64, &n);
@@ -35,9 +35,9 @@ int organizer_copy_find(struct req *r, struct db *db, const struct user *org, co
 	return rc ? rc : E_NOTFOUND;
 }
 
-int organizer_copy_reply(struct req *r, struct db *db, const struct user *org, const char *uid,
-			 const char *attendee, const struct ics_reply *rep, const struct ics_object *from,
-			 const char *vevents, struct event_row *row, int *changed)
+int organizer_copy_reply(struct req *r, struct db *db, const struct user *org, const char *uid, const char *attendee,
+			 const struct ics_reply *rep, const struct ics_object *from, const char *vevents,
+			 struct event_row *row, int *changed)
 {
 	struct calendar cal;
 	struct ics_object *applied = NULL, *final = NULL, *stored = NULL;

@@ -49,11 +49,11 @@ static json_t *room_json_of(const struct room *o, json_t *eq, json_t *co, json_t
 	clock_iso(o->created_at, created, sizeof created);
 	clock_iso(o->updated_at, updated, sizeof updated);
 	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:s, s:s}", "id", o->id,
-			 "calendar_id", o->calendar_id, "name", o->name, "email", o->email, "capacity",
-			 o->capacity, "building", o->building, "floor", o->floor, "category",
-			 *o->category ? o->category : "conference_room", "description", o->description,
-			 "hide_subjects", o->hide_subjects, "equipment", eq, "rules", rules, "created_at", created,
-			 "updated_at", updated);
+			 "calendar_id", o->calendar_id, "name", o->name, "email", o->email, "capacity", o->capacity,
+			 "building", o->building, "floor", o->floor, "category",
+			 *o->category ? o->category : "conference_room", "description", o->description, "hide_subjects",
+			 o->hide_subjects, "equipment", eq, "rules", rules, "created_at", created, "updated_at",
+			 updated);
 }
 
 /* a page's tags, companies and delegates: one array each per room, at most
@@ -96,7 +96,8 @@ static int rooms_json(struct db *db, const struct room *rooms, int n, json_t *it
 	}
 	if (!rc)
 		for (int i = 0; i < n; i++) {
-			json_array_append_new(items, room_json_of(&rooms[i], arrays[i], arrays[n + i], arrays[2 * n + i]));
+			json_array_append_new(items,
+					      room_json_of(&rooms[i], arrays[i], arrays[n + i], arrays[2 * n + i]));
 			arrays[i] = arrays[n + i] = arrays[2 * n + i] = NULL;
 		}
 out:
@@ -144,8 +145,7 @@ static int minutes(struct req *r, json_t *o, const char *key, long long max, int
 	return rc;
 }
 
-static int check_ids(struct req *r, struct db *db, const char *field, const char *prefix, const char **ids,
-		     size_t n)
+static int check_ids(struct req *r, struct db *db, const char *field, const char *prefix, const char **ids, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		int rc = E_NOTFOUND;
@@ -168,10 +168,19 @@ static int check_ids(struct req *r, struct db *db, const char *field, const char
 
 static int read_rules(struct req *r, struct db *db, json_t *rules, struct room *o, struct room_input *in)
 {
-	static const char *const keys[] = {"max_duration_minutes", "min_notice_minutes", "max_ahead_days",
-					   "buffer_before_minutes", "buffer_after_minutes", "opening_hours",
-					   "approval", "delegate_ids", "company_ids", "max_conflicts",
-					   "checkin_minutes", "on_conflict", NULL};
+	static const char *const keys[] = {"max_duration_minutes",
+					   "min_notice_minutes",
+					   "max_ahead_days",
+					   "buffer_before_minutes",
+					   "buffer_after_minutes",
+					   "opening_hours",
+					   "approval",
+					   "delegate_ids",
+					   "company_ids",
+					   "max_conflicts",
+					   "checkin_minutes",
+					   "on_conflict",
+					   NULL};
 	const char *k;
 	json_t *v;
 	int rc;
@@ -225,13 +234,11 @@ static int read_rules(struct req *r, struct db *db, json_t *rules, struct room *
 		free(txt);
 	}
 	if ((in->has_delegates = jin_has(rules, "delegate_ids")) &&
-	    ((rc = jin_string_array(r, rules, "delegate_ids", JIN_OPTIONAL, 64, 40, &in->delegates,
-				    &in->ndelegates)) ||
+	    ((rc = jin_string_array(r, rules, "delegate_ids", JIN_OPTIONAL, 64, 40, &in->delegates, &in->ndelegates)) ||
 	     (rc = check_ids(r, db, "delegate_ids", "usr", in->delegates, in->ndelegates))))
 		return rc;
 	if ((in->has_companies = jin_has(rules, "company_ids")) &&
-	    ((rc = jin_string_array(r, rules, "company_ids", JIN_OPTIONAL, 64, 40, &in->companies,
-				    &in->ncompanies)) ||
+	    ((rc = jin_string_array(r, rules, "company_ids", JIN_OPTIONAL, 64, 40, &in->companies, &in->ncompanies)) ||
 	     (rc = check_ids(r, db, "company_ids", "cmp", in->companies, in->ncompanies))))
 		return rc;
 	return 0;
@@ -239,14 +246,14 @@ static int read_rules(struct req *r, struct db *db, json_t *rules, struct room *
 
 static int read_room(struct req *r, struct db *db, struct room *o, int creating, struct room_input *in)
 {
-	static const char *const allowed[] = {"name", "capacity", "building", "floor", "category", "description",
-					      "equipment", "email", "hide_subjects", "rules", NULL};
+	static const char *const allowed[] = {"name",          "capacity",    "building",  "floor",
+					      "category",      "description", "equipment", "email",
+					      "hide_subjects", "rules",       NULL};
 	json_t *body;
 	const char *name = NULL, *building = NULL, *floor = NULL, *desc = NULL, *email = NULL, *category = NULL;
 	long long capacity = o->capacity;
 	int rc;
-	if ((rc = jin_object(r, &body, allowed)) ||
-	    (rc = jin_string(r, body, "name", creating, 200, &name)) ||
+	if ((rc = jin_object(r, &body, allowed)) || (rc = jin_string(r, body, "name", creating, 200, &name)) ||
 	    (rc = jin_int(r, body, "capacity", JIN_OPTIONAL, 0, 100000, &capacity)) ||
 	    (rc = jin_string(r, body, "building", JIN_OPTIONAL, 120, &building)) ||
 	    (rc = jin_string(r, body, "floor", JIN_OPTIONAL, 60, &floor)) ||
@@ -267,9 +274,10 @@ static int read_room(struct req *r, struct db *db, struct room *o, int creating,
 			return rc;
 		for (size_t i = 0; i < in->ntags; i++)
 			if (!tag_ok(in->tags[i]))
-				return resp_field_error(r, "equipment",
-							"equipment tags are lower-case words (a-z, 0-9, - and _): '%.40s'",
-							in->tags[i]),
+				return resp_field_error(
+					       r, "equipment",
+					       "equipment tags are lower-case words (a-z, 0-9, - and _): '%.40s'",
+					       in->tags[i]),
 				       E_INVALID;
 	}
 	json_t *rules = json_object_get(body, "rules");
@@ -493,7 +501,7 @@ fail:
 	return rc;
 }
 
-static int delete(struct req *r)
+static int delete (struct req *r)
 {
 	int rc;
 	struct room o;
@@ -552,8 +560,9 @@ static int search(struct req *r)
 	if (!s || !e || event_parse_time(s, "UTC", strlen(s) == 10, &q.start, &why) ||
 	    event_parse_time(e, "UTC", strlen(e) == 10, &q.end, &why) || q.end <= q.start ||
 	    q.end - q.start > 31 * 86400LL)
-		return bad_query(r, s ? "end" : "start",
-				 "start and end are UTC times (2030-01-07T10:00:00Z), end after start, at most 31 days");
+		return bad_query(
+			r, s ? "end" : "start",
+			"start and end are UTC times (2030-01-07T10:00:00Z), end after start, at most 31 days");
 	if ((building && strlen(building) > 120) || (floor && strlen(floor) > 60) || (eq && strlen(eq) > 1000))
 		return bad_query(r, "building", "building, floor or equipment is too long");
 	const char *tags[16];
@@ -621,8 +630,7 @@ static int bookings(struct req *r)
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
-	if ((rc = rooms_load_bookable(r, db, &o)) ||
-	    (rc = store_calendar_get(db, o.account_id, o.calendar_id, &c)))
+	if ((rc = rooms_load_bookable(r, db, &o)) || (rc = store_calendar_get(db, o.account_id, o.calendar_id, &c)))
 		return rc;
 	const char *s = req_query(r, "start"), *e = req_query(r, "end"), *why = NULL;
 	int64_t from = clock_now() - clock_now() % 86400, to;
@@ -667,19 +675,19 @@ static int bookings(struct req *r)
 		ics_format_time(v[i].start_at, tz, 0, st, sizeof st);
 		ics_format_time(v[i].end_at, tz, 0, en, sizeof en);
 		int hide = !admin && (o.hide_subjects || strcmp(v[i].klass, "PUBLIC"));
-		json_t *b = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", v[i].id, "event_id",
-				      v[i].event_id, "start", st, "end", en, "status", v[i].status, "summary",
+		json_t *b = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", v[i].id, "event_id", v[i].event_id,
+				      "start", st, "end", en, "status", v[i].status, "summary",
 				      hide ? "Booked" : v[i].summary, "checked_in", v[i].checked_in_at != 0);
 		json_object_set_new(b, "organizer", *v[i].organizer ? json_string(v[i].organizer) : json_null());
 		json_array_append_new(items, b);
 	}
 	json_t *out = json_pack("{s:o}", "items", items);
 	json_object_set_new(out, "tzid", tz ? json_string(tz) : json_null());
-	json_object_set_new(out, "next_cursor",
-			    more ? json_string(cursor_encode(r, arena_printf(r->arena, "%lld/%s",
-									      (long long)v[n - 1].start_at,
-									      v[n - 1].id)))
-				 : json_null());
+	json_object_set_new(
+		out, "next_cursor",
+		more ? json_string(cursor_encode(
+			       r, arena_printf(r->arena, "%lld/%s", (long long)v[n - 1].start_at, v[n - 1].id)))
+		     : json_null());
 	free(v);
 	return resp_json(r, 200, out);
 }

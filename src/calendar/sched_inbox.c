@@ -34,8 +34,9 @@ int sched_inbox_deliver(struct arena *a, struct db *db, const struct user *to, c
 		ids_new("itm", id);
 		ids_hash(b.data, h);
 		snprintf(etag, sizeof etag, "\"%.24s\"", h);
-		struct inbox_item it = {to->account_id, to->id, name ? name : arena_printf(a, "%s.ics", id),
-					o->master.uid, method, b.data, etag, clock_now()};
+		struct inbox_item it = {to->account_id, to->id,     name ? name : arena_printf(a, "%s.ics", id),
+					o->master.uid,  method,     b.data,
+					etag,           clock_now()};
 		rc = store_inbox_put(db, &it);
 	}
 	buf_free(&b);

@@ -34,8 +34,7 @@ static json_t *share_json(const struct share *s)
 		json_object_set_new(g, "email", json_string(s->grantee_email));
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:b, s:s, s:s}", "id", s->id, "calendar_id",
 			      s->calendar_id, "kind", s->kind, "role", s->role, "grantee", g, "grantee_id",
-			      s->grantee_id, "pending", s->pending, "created_at", created, "updated_at",
-			      updated);
+			      s->grantee_id, "pending", s->pending, "created_at", created, "updated_at", updated);
 	json_object_set_new(o, "created_by", *s->created_by ? json_string(s->created_by) : json_null());
 	/* what a guest subscribes to in a calendar app, with their login (calendar/feeds.c) */
 	if (!strcmp(s->kind, "guest")) {
@@ -92,8 +91,10 @@ static int read_grantee(struct req *r, struct db *db, json_t *in, const struct c
 	int rc;
 	if ((rc = jin_string(r, in, "kind", JIN_REQUIRED, 12, &kind)))
 		return rc;
-	static const char *const keys[][2] = {{"user", "user_id"},   {"team", "team_id"},
-					      {"company", "company_id"}, {"group", "group_id"},
+	static const char *const keys[][2] = {{"user", "user_id"},
+					      {"team", "team_id"},
+					      {"company", "company_id"},
+					      {"group", "group_id"},
 					      {"guest", "email"}};
 	const char *want = NULL;
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
@@ -103,8 +104,7 @@ static int read_grantee(struct req *r, struct db *db, json_t *in, const struct c
 		return resp_field_error(r, "kind", "kind is user, team, company, group or guest"), E_INVALID;
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (strcmp(keys[i][1], want) && jin_has(in, keys[i][1]))
-			return resp_field_error(r, keys[i][1], "a %s share takes %s, not %s", kind, want,
-						keys[i][1]),
+			return resp_field_error(r, keys[i][1], "a %s share takes %s, not %s", kind, want, keys[i][1]),
 			       E_INVALID;
 	if (!strcmp(want, "email")) {
 		if ((rc = jin_string(r, in, "email", JIN_REQUIRED, 254, &email)))
@@ -151,8 +151,8 @@ static int read_grantee(struct req *r, struct db *db, json_t *in, const struct c
 
 static int create(struct req *r)
 {
-	static const char *const allowed[] = {"kind",	    "role",	"user_id", "team_id",
-					      "company_id", "group_id", "email",   "detail", NULL};
+	static const char *const allowed[] = {"kind",     "role",  "user_id", "team_id", "company_id",
+					      "group_id", "email", "detail",  NULL};
 	json_t *in;
 	const char *role, *kind = NULL, *detail = NULL;
 	int rc, mailed = 0;
@@ -167,8 +167,9 @@ static int create(struct req *r)
 		if (!detail && jin_has(in, "role"))
 			detail = !strcmp(role, "viewer") ? "full" : !strcmp(role, "freebusy") ? "busy" : "?";
 		if (detail && strcmp(detail, "full") && strcmp(detail, "busy"))
-			return resp_field_error(r, "detail", "a public share shows 'full' details (role viewer) or"
-							     " 'busy' blocks (role freebusy)"),
+			return resp_field_error(r, "detail",
+						"a public share shows 'full' details (role viewer) or"
+						" 'busy' blocks (role freebusy)"),
 			       E_INVALID;
 		return feeds_public_set(r, detail ? detail : "busy", 1);
 	}

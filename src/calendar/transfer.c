@@ -27,8 +27,7 @@ static int import(struct req *r)
 		return rc;
 	const char *ct = req_header(r, "Content-Type");
 	if (!ct || strncasecmp(ct, "text/calendar", 13))
-		return resp_problem(r, 415, "unsupported-media-type",
-				    "send the file as Content-Type: text/calendar");
+		return resp_problem(r, 415, "unsupported-media-type", "send the file as Content-Type: text/calendar");
 	if (!r->body.len)
 		return resp_problem(r, 422, "invalid-ics", "the body is empty: send an iCalendar file");
 	struct import_result res;
@@ -37,7 +36,8 @@ static int import(struct req *r)
 	struct booking_actor actor = {r->who.user_id, r->who.role};
 	rc = calendar_import(db, &c, r->body.data, r->body.len, &actor, NULL, NULL, &res, &err, &booking);
 	if (rc == E_CONFLICT && booking.refused) {
-		json_t *ext = json_pack("{s:o}", "conflicts", booking_conflicts_json(&booking, c.time_zone, resp_lang(r)));
+		json_t *ext =
+			json_pack("{s:o}", "conflicts", booking_conflicts_json(&booking, c.time_zone, resp_lang(r)));
 		booking_result_free(&booking);
 		return resp_problem_ext(r, 409, "booking-conflict",
 					"a room invited by an imported event refuses it; nothing was imported", ext);
@@ -51,8 +51,8 @@ static int import(struct req *r)
 	}
 	if (rc)
 		return rc;
-	json_t *out = json_pack("{s:i, s:i, s:i, s:I}", "created", res.created, "updated", res.updated,
-				"unchanged", res.unchanged, "skipped", (json_int_t)res.skipped);
+	json_t *out = json_pack("{s:i, s:i, s:i, s:I}", "created", res.created, "updated", res.updated, "unchanged",
+				res.unchanged, "skipped", (json_int_t)res.skipped);
 	if (res.created || res.updated) {
 		/* recorded after the import's own transaction: a summary, not the events */
 		if ((rc = store_begin(db, 1)) ||

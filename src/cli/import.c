@@ -13,14 +13,13 @@
 #include "api/audit.h"
 #include "store/store.h"
 
-static const char help[] =
-	"usage: convene import FILE --calendar ID [--data DIR] [--db URL] [--config FILE]\n"
-	"\n"
-	"Imports the events of an iCalendar file (FILE, or - for standard input) into\n"
-	"the calendar ID. An event whose UID is already in the calendar is replaced\n"
-	"(or left alone when unchanged), so importing twice changes nothing. The file\n"
-	"is checked whole first: on any error nothing is imported and the error names\n"
-	"the line and the property. Tasks and journal entries are skipped.\n";
+static const char help[] = "usage: convene import FILE --calendar ID [--data DIR] [--db URL] [--config FILE]\n"
+			   "\n"
+			   "Imports the events of an iCalendar file (FILE, or - for standard input) into\n"
+			   "the calendar ID. An event whose UID is already in the calendar is replaced\n"
+			   "(or left alone when unchanged), so importing twice changes nothing. The file\n"
+			   "is checked whole first: on any error nothing is imported and the error names\n"
+			   "the line and the property. Tasks and journal entries are skipped.\n";
 
 #define FILE_MAX (1024L * 1024 * 1024)
 
@@ -39,8 +38,8 @@ static void progress(void *ctx, size_t done, size_t total)
 		return;
 	b->last = pct;
 	int fill = pct / 4;
-	fprintf(stderr, "\rimporting [%.*s%*s] %3d%% of %.1f MB", fill, "#########################", 25 - fill,
-		"", pct, (double)total / 1e6);
+	fprintf(stderr, "\rimporting [%.*s%*s] %3d%% of %.1f MB", fill, "#########################", 25 - fill, "", pct,
+		(double)total / 1e6);
 	if (done == total)
 		fputc('\n', stderr);
 }
@@ -75,28 +74,39 @@ static int read_all(const char *path, struct buf *b)
 
 int cli_import(int argc, char **argv)
 {
-	static const struct option opts[] = {{"calendar", required_argument, 0, 'k'},
-					     {"data", required_argument, 0, 'd'},
-					     {"db", required_argument, 0, 'b'},
-					     {"config", required_argument, 0, 'c'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
+	static const struct option opts[] = {
+		{"calendar", required_argument, 0, 'k'}, {"data", required_argument, 0, 'd'},
+		{"db", required_argument, 0, 'b'},       {"config", required_argument, 0, 'c'},
+		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
 	struct cli_flag flags[2];
 	int nflags = 0, c;
 	const char *config_path = NULL, *calendar_id = NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'k': calendar_id = optarg; break;
-		case 'd': flags[nflags++] = (struct cli_flag){"data", optarg}; break;
-		case 'b': flags[nflags++] = (struct cli_flag){"db", optarg}; break;
-		case 'c': config_path = optarg; break;
-		case 'h': fputs(help, stdout); return 0;
-		default: fputs(help, stderr); return 2;
+		case 'k':
+			calendar_id = optarg;
+			break;
+		case 'd':
+			flags[nflags++] = (struct cli_flag){"data", optarg};
+			break;
+		case 'b':
+			flags[nflags++] = (struct cli_flag){"db", optarg};
+			break;
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return 0;
+		default:
+			fputs(help, stderr);
+			return 2;
 		}
 	}
 	if (optind != argc - 1 || !calendar_id) {
-		fputs(optind != argc - 1 ? "convene: name one FILE (or -)\n\n" : "convene: --calendar ID is required\n\n",
+		fputs(optind != argc - 1 ? "convene: name one FILE (or -)\n\n"
+					 : "convene: --calendar ID is required\n\n",
 		      stderr);
 		fputs(help, stderr);
 		return 2;
@@ -113,7 +123,8 @@ int cli_import(int argc, char **argv)
 	struct db *db = store_db();
 	struct calendar cal;
 	if ((rc = store_calendar_find(db, calendar_id, &cal))) {
-		fprintf(stderr, "convene: no calendar '%s'%s\n", calendar_id, rc == E_NOTFOUND ? "" : " (database error)");
+		fprintf(stderr, "convene: no calendar '%s'%s\n", calendar_id,
+			rc == E_NOTFOUND ? "" : " (database error)");
 		store_close_thread();
 		return 1;
 	}
@@ -132,15 +143,15 @@ int cli_import(int argc, char **argv)
 		fputc('\n', stderr);
 	if (rc == E_CONFLICT && booking.refused && booking.nrefusals) {
 		const struct booking_refusal *f = &booking.refusals[0];
-		fprintf(stderr, "convene: %s: %s (%zu occurrence%s refused)\nnothing was imported\n", path,
-			f->detail, booking.nrefusals, booking.nrefusals == 1 ? "" : "s");
+		fprintf(stderr, "convene: %s: %s (%zu occurrence%s refused)\nnothing was imported\n", path, f->detail,
+			booking.nrefusals, booking.nrefusals == 1 ? "" : "s");
 	} else if (rc == E_INVALID) {
 		fprintf(stderr, "convene: %s: %s\nnothing was imported\n", path, err.message);
 	} else if (rc) {
 		fprintf(stderr, "convene: import failed: %s; nothing was imported\n", store_error(db));
 	} else {
-		printf("%s: %d created, %d updated, %d unchanged, %zu skipped (tasks, journal entries)\n",
-		       cal.name, res.created, res.updated, res.unchanged, res.skipped);
+		printf("%s: %d created, %d updated, %d unchanged, %zu skipped (tasks, journal entries)\n", cal.name,
+		       res.created, res.updated, res.unchanged, res.skipped);
 		if ((res.created || res.updated) && !store_begin(db, 1)) {
 			json_t *v = json_pack("{s:i, s:i, s:i}", "created", res.created, "updated", res.updated,
 					      "unchanged", res.unchanged);

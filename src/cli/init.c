@@ -11,26 +11,24 @@
 #include "iam/accounts.h"
 #include "store/store.h"
 
-static const char init_help[] =
-	"usage: convene init --data DIR --admin-email EMAIL [--admin-password PASSWORD]\n"
-	"                    [--account-name NAME] [--db URL]\n"
-	"\n"
-	"Creates the data directory, the database schema and the first account with\n"
-	"its default company and administrator. Without --admin-password a password\n"
-	"is generated and printed; it must be changed at first sign-in.\n"
-	"\n"
-	"  --data DIR            data directory (default ./var)\n"
-	"  --db URL              sqlite:PATH (default DIR/convene.db) or postgres://...\n"
-	"  --admin-email EMAIL   the administrator's sign-in address\n"
-	"  --admin-password PW   the administrator's password (at least 10 characters)\n"
-	"  --account-name NAME   the organisation's name (default \"My organisation\")\n";
+static const char init_help[] = "usage: convene init --data DIR --admin-email EMAIL [--admin-password PASSWORD]\n"
+				"                    [--account-name NAME] [--db URL]\n"
+				"\n"
+				"Creates the data directory, the database schema and the first account with\n"
+				"its default company and administrator. Without --admin-password a password\n"
+				"is generated and printed; it must be changed at first sign-in.\n"
+				"\n"
+				"  --data DIR            data directory (default ./var)\n"
+				"  --db URL              sqlite:PATH (default DIR/convene.db) or postgres://...\n"
+				"  --admin-email EMAIL   the administrator's sign-in address\n"
+				"  --admin-password PW   the administrator's password (at least 10 characters)\n"
+				"  --account-name NAME   the organisation's name (default \"My organisation\")\n";
 
-static const char account_help[] =
-	"usage: convene account add --data DIR --name NAME --admin-email EMAIL\n"
-	"                           [--admin-password PASSWORD] [--db URL]\n"
-	"\n"
-	"Adds another account (an organisation served by the same convene) with its\n"
-	"default company and first administrator.\n";
+static const char account_help[] = "usage: convene account add --data DIR --name NAME --admin-email EMAIL\n"
+				   "                           [--admin-password PASSWORD] [--db URL]\n"
+				   "\n"
+				   "Adds another account (an organisation served by the same convene) with its\n"
+				   "default company and first administrator.\n";
 
 /* the key that encrypts secrets of external connections at rest */
 static int ensure_key(const char *dir)
@@ -54,26 +52,45 @@ static int ensure_key(const char *dir)
 
 static int create(int argc, char **argv, int is_init)
 {
-	static const struct option opts[] = {
-		{"data", required_argument, 0, 'd'}, {"db", required_argument, 0, 'b'},
-		{"admin-email", required_argument, 0, 'e'}, {"admin-password", required_argument, 0, 'p'},
-		{"account-name", required_argument, 0, 'n'}, {"name", required_argument, 0, 'n'},
-		{"config", required_argument, 0, 'c'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+					     {"db", required_argument, 0, 'b'},
+					     {"admin-email", required_argument, 0, 'e'},
+					     {"admin-password", required_argument, 0, 'p'},
+					     {"account-name", required_argument, 0, 'n'},
+					     {"name", required_argument, 0, 'n'},
+					     {"config", required_argument, 0, 'c'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
 	struct cli_flag flags[4];
 	int nflags = 0, c;
-	const char *email = NULL, *password = NULL, *name = is_init ? "My organisation" : NULL,
-		   *config_path = NULL;
+	const char *email = NULL, *password = NULL, *name = is_init ? "My organisation" : NULL, *config_path = NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': flags[nflags++] = (struct cli_flag){"data", optarg}; break;
-		case 'b': flags[nflags++] = (struct cli_flag){"db", optarg}; break;
-		case 'e': email = optarg; break;
-		case 'p': password = optarg; break;
-		case 'n': name = optarg; break;
-		case 'c': config_path = optarg; break;
-		case 'h': fputs(is_init ? init_help : account_help, stdout); return 0;
-		default: fputs(is_init ? init_help : account_help, stderr); return 2;
+		case 'd':
+			flags[nflags++] = (struct cli_flag){"data", optarg};
+			break;
+		case 'b':
+			flags[nflags++] = (struct cli_flag){"db", optarg};
+			break;
+		case 'e':
+			email = optarg;
+			break;
+		case 'p':
+			password = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'h':
+			fputs(is_init ? init_help : account_help, stdout);
+			return 0;
+		default:
+			fputs(is_init ? init_help : account_help, stderr);
+			return 2;
 		}
 	}
 	if (!email || !name) {
@@ -107,7 +124,10 @@ static int create(int argc, char **argv, int is_init)
 	return 0;
 }
 
-int cli_init(int argc, char **argv) { return create(argc, argv, 1); }
+int cli_init(int argc, char **argv)
+{
+	return create(argc, argv, 1);
+}
 
 int cli_account(int argc, char **argv)
 {

@@ -5,11 +5,10 @@
 #include "cli/cli.h"
 #include "store/store.h"
 
-static const char help[] =
-	"usage: convene migrate [--data DIR] [--db URL] [--config FILE]\n"
-	"\n"
-	"Applies the schema migrations this convene carries and that the database\n"
-	"lacks (serve also does this at start), then prints the schema version.\n";
+static const char help[] = "usage: convene migrate [--data DIR] [--db URL] [--config FILE]\n"
+			   "\n"
+			   "Applies the schema migrations this convene carries and that the database\n"
+			   "lacks (serve also does this at start), then prints the schema version.\n";
 
 int cli_migrate(int argc, char **argv)
 {
@@ -24,11 +23,21 @@ int cli_migrate(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': flags[nflags++] = (struct cli_flag){"data", optarg}; break;
-		case 'b': flags[nflags++] = (struct cli_flag){"db", optarg}; break;
-		case 'c': config_path = optarg; break;
-		case 'h': fputs(help, stdout); return 0;
-		default: fputs(help, stderr); return 2;
+		case 'd':
+			flags[nflags++] = (struct cli_flag){"data", optarg};
+			break;
+		case 'b':
+			flags[nflags++] = (struct cli_flag){"db", optarg};
+			break;
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return 0;
+		default:
+			fputs(help, stderr);
+			return 2;
 		}
 	}
 	struct config cfg;

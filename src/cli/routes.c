@@ -7,21 +7,22 @@
 #include "cli/cli.h"
 #include "http/router.h"
 
-static const char help[] =
-	"usage: convene routes\n"
-	"\n"
-	"Prints every HTTP route as METHOD PATTERN FLAGS, one a line, in table order.\n"
-	"FLAGS is a comma-separated list of public, allow_pending, no_csrf, raw_body,\n"
-	"secret (the path's parameters are credentials, never logged), or - when the\n"
-	"route has none (authenticated, CSRF-checked, JSON body).\n";
+static const char help[] = "usage: convene routes\n"
+			   "\n"
+			   "Prints every HTTP route as METHOD PATTERN FLAGS, one a line, in table order.\n"
+			   "FLAGS is a comma-separated list of public, allow_pending, no_csrf, raw_body,\n"
+			   "secret (the path's parameters are credentials, never logged), or - when the\n"
+			   "route has none (authenticated, CSRF-checked, JSON body).\n";
 
 static void print_route(const struct route *rt, void *arg)
 {
 	static const struct {
 		unsigned bit;
 		const char *name;
-	} names[] = {{ROUTE_PUBLIC, "public"}, {ROUTE_ALLOW_PENDING, "allow_pending"},
-		     {ROUTE_NO_CSRF, "no_csrf"}, {ROUTE_RAW_BODY, "raw_body"},
+	} names[] = {{ROUTE_PUBLIC, "public"},
+		     {ROUTE_ALLOW_PENDING, "allow_pending"},
+		     {ROUTE_NO_CSRF, "no_csrf"},
+		     {ROUTE_RAW_BODY, "raw_body"},
 		     {ROUTE_SECRET_PARAMS, "secret"}};
 	char flags[96] = "";
 	(void)arg;

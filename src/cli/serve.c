@@ -23,23 +23,22 @@
 #include "ops/workers.h"
 #include "store/store.h"
 
-static const char help[] =
-	"usage: convene serve [--data DIR] [--listen HOST:PORT] [--db URL]\n"
-	"                     [--log-format text|json] [--smtp smtp://HOST:PORT] [--config FILE]\n"
-	"\n"
-	"Serves the API, the admin center and the calendar protocols.\n"
-	"Configuration comes from DIR/convene.conf, then CONVENE_* environment\n"
-	"variables, then these flags (flags win).\n"
-	"\n"
-	"  --data DIR          data directory (default ./var)\n"
-	"  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080)\n"
-	"  --db URL            sqlite:PATH (default DIR/convene.db) or postgres://USER@HOST/DB\n"
-	"  --log-format FMT    text (default) or json\n"
-	"  --smtp URL          SMTP server for outgoing mail (smtp://host:port)\n"
-	"  --public-url URL    base URL used in links sent by e-mail\n"
-	"  --web-dir DIR       built web app (default web/dist; empty: the API alone)\n"
-	"  --threads N         HTTP threads (default: one per core)\n"
-	"  --body-limit BYTES  largest request body (default 1048576)\n";
+static const char help[] = "usage: convene serve [--data DIR] [--listen HOST:PORT] [--db URL]\n"
+			   "                     [--log-format text|json] [--smtp smtp://HOST:PORT] [--config FILE]\n"
+			   "\n"
+			   "Serves the API, the admin center and the calendar protocols.\n"
+			   "Configuration comes from DIR/convene.conf, then CONVENE_* environment\n"
+			   "variables, then these flags (flags win).\n"
+			   "\n"
+			   "  --data DIR          data directory (default ./var)\n"
+			   "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080)\n"
+			   "  --db URL            sqlite:PATH (default DIR/convene.db) or postgres://USER@HOST/DB\n"
+			   "  --log-format FMT    text (default) or json\n"
+			   "  --smtp URL          SMTP server for outgoing mail (smtp://host:port)\n"
+			   "  --public-url URL    base URL used in links sent by e-mail\n"
+			   "  --web-dir DIR       built web app (default web/dist; empty: the API alone)\n"
+			   "  --threads N         HTTP threads (default: one per core)\n"
+			   "  --body-limit BYTES  largest request body (default 1048576)\n";
 
 struct stopper {
 	struct server *srv;
@@ -58,16 +57,21 @@ static void *stop_thread(void *arg)
 
 int cli_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"data", required_argument, 0, 'd'}, {"db", required_argument, 0, 'b'},
-		{"listen", required_argument, 0, 'l'}, {"log-format", required_argument, 0, 'f'},
-		{"smtp", required_argument, 0, 's'}, {"public-url", required_argument, 0, 'u'},
-		{"web-dir", required_argument, 0, 'w'}, {"threads", required_argument, 0, 't'},
-		{"body-limit", required_argument, 0, 'x'}, {"config", required_argument, 0, 'c'},
-		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-	static const char *keys[128] = {['d'] = "data", ['b'] = "db", ['l'] = "listen",
-					['f'] = "log_format", ['s'] = "smtp", ['u'] = "public_url",
-					['w'] = "web_dir", ['t'] = "threads", ['x'] = "body_limit"};
+	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
+					     {"db", required_argument, 0, 'b'},
+					     {"listen", required_argument, 0, 'l'},
+					     {"log-format", required_argument, 0, 'f'},
+					     {"smtp", required_argument, 0, 's'},
+					     {"public-url", required_argument, 0, 'u'},
+					     {"web-dir", required_argument, 0, 'w'},
+					     {"threads", required_argument, 0, 't'},
+					     {"body-limit", required_argument, 0, 'x'},
+					     {"config", required_argument, 0, 'c'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
+	static const char *keys[128] = {
+		['d'] = "data",       ['b'] = "db",      ['l'] = "listen",  ['f'] = "log_format", ['s'] = "smtp",
+		['u'] = "public_url", ['w'] = "web_dir", ['t'] = "threads", ['x'] = "body_limit"};
 	struct cli_flag flags[16];
 	int nflags = 0, c;
 	const char *config_path = NULL;
@@ -114,8 +118,7 @@ int cli_serve(int argc, char **argv)
 	/* PostgreSQL's statement_timeout is the budget's backstop for one
 	 * statement, never under a second: a tiny budget stops loops, not the
 	 * sign-in's own queries */
-	store_set_limits(cfg.lock_timeout,
-			 cfg.request_budget && cfg.request_budget < 1000 ? 1000 : cfg.request_budget);
+	store_set_limits(cfg.lock_timeout, cfg.request_budget && cfg.request_budget < 1000 ? 1000 : cfg.request_budget);
 	health_register_gauges();
 	resp_language_hook(language_of_request); /* problem details in the caller's language */
 	struct server *srv;
@@ -132,8 +135,8 @@ int cli_serve(int argc, char **argv)
 		server_stop(srv, 0);
 		return 1;
 	}
-	log_info("convene listening on http://%s (database %s, %s)", cfg.listen,
-		 store_backend(store_db()), cfg.smtp_url[0] ? cfg.smtp_url : "no SMTP server: mail stays queued");
+	log_info("convene listening on http://%s (database %s, %s)", cfg.listen, store_backend(store_db()),
+		 cfg.smtp_url[0] ? cfg.smtp_url : "no SMTP server: mail stays queued");
 	if (!static_app_present(cfg.web_dir))
 		log_warn("the web app is missing (no %s/index.html): /readyz answers 503 until it is built "
 			 "(make web) or web_dir is set empty to serve the API alone",
@@ -141,8 +144,8 @@ int cli_serve(int argc, char **argv)
 
 	int sig;
 	sigwait(&set, &sig);
-	log_info("signal %d: finishing requests in flight (at most %d s); a second signal exits at once",
-		 sig, cfg.shutdown_grace);
+	log_info("signal %d: finishing requests in flight (at most %d s); a second signal exits at once", sig,
+		 cfg.shutdown_grace);
 	struct stopper st = {srv, cfg.shutdown_grace, 0};
 	pthread_t t;
 	pthread_create(&t, NULL, stop_thread, &st);

@@ -15,38 +15,50 @@
 #include "iam/users.h"
 #include "store/store.h"
 
-static const char help[] =
-	"usage: convene user reset-password --data DIR EMAIL [--account ID] [--db URL]\n"
-	"\n"
-	"Gives the user with this e-mail address a new one-time password, printed\n"
-	"here, which must be changed at the next sign-in. The user's sessions and app\n"
-	"passwords end. For an administrator who can no longer sign in; everyone else\n"
-	"can be helped from the admin center (Users, then the user, then Password).\n"
-	"\n"
-	"options:\n"
-	"  --data DIR      the data directory\n"
-	"  --db URL        the database (default: sqlite in the data directory)\n"
-	"  --account ID    the account of the user (needed when several accounts have the address)\n"
-	"  --config FILE   configuration file (default DIR/convene.conf)\n"
-	"  --help          this text\n";
+static const char help[] = "usage: convene user reset-password --data DIR EMAIL [--account ID] [--db URL]\n"
+			   "\n"
+			   "Gives the user with this e-mail address a new one-time password, printed\n"
+			   "here, which must be changed at the next sign-in. The user's sessions and app\n"
+			   "passwords end. For an administrator who can no longer sign in; everyone else\n"
+			   "can be helped from the admin center (Users, then the user, then Password).\n"
+			   "\n"
+			   "options:\n"
+			   "  --data DIR      the data directory\n"
+			   "  --db URL        the database (default: sqlite in the data directory)\n"
+			   "  --account ID    the account of the user (needed when several accounts have the address)\n"
+			   "  --config FILE   configuration file (default DIR/convene.conf)\n"
+			   "  --help          this text\n";
 
 static int reset_password(int argc, char **argv)
 {
-	static const struct option opts[] = {{"data", required_argument, 0, 'd'}, {"db", required_argument, 0, 'b'},
-					     {"account", required_argument, 0, 'a'}, {"config", required_argument, 0, 'c'},
-					     {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	static const struct option opts[] = {
+		{"data", required_argument, 0, 'd'},    {"db", required_argument, 0, 'b'},
+		{"account", required_argument, 0, 'a'}, {"config", required_argument, 0, 'c'},
+		{"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
 	struct cli_flag flags[2];
 	int nflags = 0, c;
 	const char *account = NULL, *config_path = NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': flags[nflags++] = (struct cli_flag){"data", optarg}; break;
-		case 'b': flags[nflags++] = (struct cli_flag){"db", optarg}; break;
-		case 'a': account = optarg; break;
-		case 'c': config_path = optarg; break;
-		case 'h': fputs(help, stdout); return 0;
-		default: fputs(help, stderr); return 2;
+		case 'd':
+			flags[nflags++] = (struct cli_flag){"data", optarg};
+			break;
+		case 'b':
+			flags[nflags++] = (struct cli_flag){"db", optarg};
+			break;
+		case 'a':
+			account = optarg;
+			break;
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return 0;
+		default:
+			fputs(help, stderr);
+			return 2;
 		}
 	}
 	if (optind != argc - 1) {
@@ -82,7 +94,8 @@ static int reset_password(int argc, char **argv)
 			u = found[0];
 	}
 	if (rc == E_NOTFOUND) {
-		fprintf(stderr, "convene: no user %s%s%s\n", email, account ? " in account " : "", account ? account : "");
+		fprintf(stderr, "convene: no user %s%s%s\n", email, account ? " in account " : "",
+			account ? account : "");
 		store_close_thread();
 		return 1;
 	}

@@ -64,7 +64,10 @@ static void *alloc_raw(struct arena *a, size_t n)
 	return p;
 }
 
-void *arena_alloc(struct arena *a, size_t n) { return memset(alloc_raw(a, n), 0, n); }
+void *arena_alloc(struct arena *a, size_t n)
+{
+	return memset(alloc_raw(a, n), 0, n);
+}
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {

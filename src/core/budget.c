@@ -19,6 +19,12 @@ void budget_stop(void)
 	budget = 0;
 }
 
-int budget_spent(void) { return deadline_us && clock_mono_us() > deadline_us; }
+int budget_spent(void)
+{
+	return deadline_us && clock_mono_us() > deadline_us;
+}
 
-int budget_ms(void) { return budget; }
+int budget_ms(void)
+{
+	return budget;
+}

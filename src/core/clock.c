@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <time.h>
 
-int64_t clock_now(void) { return (int64_t)time(NULL); }
+int64_t clock_now(void)
+{
+	return (int64_t)time(NULL);
+}
 
 int64_t clock_now_us(void)
 {

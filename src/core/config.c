@@ -106,7 +106,8 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 	}
 	if (!strcmp(key, "login_address_limit") || !strcmp(key, "login-address-limit")) {
 		if (parse_long(v, 0, 1000000, &n)) {
-			snprintf(err, errlen, "login-address-limit: expected failures an hour 0..1000000 (0: no limit)");
+			snprintf(err, errlen,
+				 "login-address-limit: expected failures an hour 0..1000000 (0: no limit)");
 			return E_INVALID;
 		}
 		c->login_address_limit = (int)n;
@@ -162,8 +163,10 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 	}
 	if (!strcmp(key, "trusted_proxies") || !strcmp(key, "trusted-proxies")) {
 		if (!netaddr_list_valid(v)) {
-			snprintf(err, errlen, "trusted-proxies: expected IP addresses or CIDR ranges "
-					      "separated by commas or spaces, got '%s'", v);
+			snprintf(err, errlen,
+				 "trusted-proxies: expected IP addresses or CIDR ranges "
+				 "separated by commas or spaces, got '%s'",
+				 v);
 			return E_INVALID;
 		}
 		return copy(c->trusted_proxies, sizeof c->trusted_proxies, v, key, err, errlen);
@@ -235,11 +238,28 @@ int config_load_file(struct config *c, const char *path, char *err, size_t errle
 
 int config_load_env(struct config *c, char *err, size_t errlen)
 {
-	static const char *keys[] = {"listen", "data", "db", "log_format", "smtp", "mail_from",
-				     "public_url", "web_dir", "body_limit", "threads",
-				     "shutdown_grace", "feed_cache", "lock_timeout", "request_budget",
-				     "per_address_connections", "trusted_proxies", "idle_timeout",
-				     "report_max_instances", "report_max_bytes", "login_address_limit", "invitation_limit", NULL};
+	static const char *keys[] = {"listen",
+				     "data",
+				     "db",
+				     "log_format",
+				     "smtp",
+				     "mail_from",
+				     "public_url",
+				     "web_dir",
+				     "body_limit",
+				     "threads",
+				     "shutdown_grace",
+				     "feed_cache",
+				     "lock_timeout",
+				     "request_budget",
+				     "per_address_connections",
+				     "trusted_proxies",
+				     "idle_timeout",
+				     "report_max_instances",
+				     "report_max_bytes",
+				     "login_address_limit",
+				     "invitation_limit",
+				     NULL};
 	for (int i = 0; keys[i]; i++) {
 		char name[64] = "CONVENE_";
 		size_t p = strlen(name);

@@ -7,27 +7,27 @@
 #include <stddef.h>
 
 struct config {
-	char listen[128];      /* host:port */
+	char listen[128]; /* host:port */
 	char data_dir[512];
-	char db_url[1024];     /* sqlite:PATH or postgres://... ; empty = sqlite:DATA/convene.db */
-	char log_format[8];    /* text | json */
-	char smtp_url[512];    /* smtp://host:port ; empty = mail stays queued */
+	char db_url[1024];  /* sqlite:PATH or postgres://... ; empty = sqlite:DATA/convene.db */
+	char log_format[8]; /* text | json */
+	char smtp_url[512]; /* smtp://host:port ; empty = mail stays queued */
 	char mail_from[256];
-	char public_url[512];  /* base URL used in e-mailed links */
-	char web_dir[512];     /* built web app (web/dist) */
-	size_t body_limit;     /* bytes */
-	int threads;           /* HTTP thread pool size; 0 = one per core */
-	int shutdown_grace;    /* seconds to finish requests in flight */
-	size_t feed_cache;     /* bytes of assembled ICS feeds kept in memory */
-	int lock_timeout;      /* ms a request waits for the database's writer lock (then 503 busy) */
-	int request_budget;    /* ms of work a request may do (expansion, reports); 0 = none */
+	char public_url[512];        /* base URL used in e-mailed links */
+	char web_dir[512];           /* built web app (web/dist) */
+	size_t body_limit;           /* bytes */
+	int threads;                 /* HTTP thread pool size; 0 = one per core */
+	int shutdown_grace;          /* seconds to finish requests in flight */
+	size_t feed_cache;           /* bytes of assembled ICS feeds kept in memory */
+	int lock_timeout;            /* ms a request waits for the database's writer lock (then 503 busy) */
+	int request_budget;          /* ms of work a request may do (expansion, reports); 0 = none */
 	int per_address_connections; /* open connections one client address may hold; 0 = no limit */
 	char trusted_proxies[512];   /* addresses (or CIDR ranges) whose X-Forwarded-For is believed */
-	int idle_timeout;      /* seconds an idle connection is kept (event streams excepted) */
-	int report_max_instances; /* occurrences one REPORT may expand, in total */
-	size_t report_max_bytes;  /* bytes one multistatus answer may hold */
-	int login_address_limit;  /* failed sign-ins an hour from one client network; 0 = no limit */
-	int invitation_limit;     /* sharing mails (invitations) one user may send an hour; 0 = no limit */
+	int idle_timeout;            /* seconds an idle connection is kept (event streams excepted) */
+	int report_max_instances;    /* occurrences one REPORT may expand, in total */
+	size_t report_max_bytes;     /* bytes one multistatus answer may hold */
+	int login_address_limit;     /* failed sign-ins an hour from one client network; 0 = no limit */
+	int invitation_limit;        /* sharing mails (invitations) one user may send an hour; 0 = no limit */
 };
 
 void config_defaults(struct config *c);

@@ -33,7 +33,10 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static const char *const codes[LANG_COUNT] = {"en", "fr", "ru"};
 
-const char *i18n_code(enum lang l) { return l >= 0 && l < LANG_COUNT ? codes[l] : "en"; }
+const char *i18n_code(enum lang l)
+{
+	return l >= 0 && l < LANG_COUNT ? codes[l] : "en";
+}
 
 int i18n_parse(const char *code)
 {
@@ -147,7 +150,10 @@ const char *i18n_text(enum lang l, const char *en)
 	return en;
 }
 
-size_t i18n_count(void) { return NCAT; }
+size_t i18n_count(void)
+{
+	return NCAT;
+}
 
 int i18n_check(char *why, size_t n)
 {
@@ -168,8 +174,8 @@ int i18n_check(char *why, size_t n)
 				continue;
 			bad++;
 			if (used < n)
-				used += (size_t)snprintf(why + used, n - used, "%s: %s for \"%.60s\"\n", codes[l], problem,
-							 e->text[LANG_EN]);
+				used += (size_t)snprintf(why + used, n - used, "%s: %s for \"%.60s\"\n", codes[l],
+							 problem, e->text[LANG_EN]);
 		}
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(catalogue[j].text[LANG_EN], e->text[LANG_EN])) {

@@ -7,7 +7,10 @@
 
 static const char B32[] = "abcdefghijkmnpqrstuvwxyz23456789";
 
-int ids_init(void) { return sodium_init() < 0 ? -1 : 0; }
+int ids_init(void)
+{
+	return sodium_init() < 0 ? -1 : 0;
+}
 
 void ids_new(const char *prefix, char out[ID_MAX])
 {

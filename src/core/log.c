@@ -15,8 +15,14 @@
 
 static enum log_format log_fmt = LOG_TEXT;
 
-void log_set_format(enum log_format fmt) { log_fmt = fmt; }
-enum log_format log_get_format(void) { return log_fmt; }
+void log_set_format(enum log_format fmt)
+{
+	log_fmt = fmt;
+}
+enum log_format log_get_format(void)
+{
+	return log_fmt;
+}
 
 static void stamp(char *out, size_t n)
 {
@@ -24,8 +30,8 @@ static void stamp(char *out, size_t n)
 	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
 }
 
 /* one writev per line: atomic for pipes up to PIPE_BUF and, on Linux, for
@@ -66,13 +72,13 @@ static void vlog(const char *level, const char *fmt, va_list ap)
 	json_decref(o);
 }
 
-#define DEFINE_LOG(fn, level)                   \
-	void fn(const char *fmt, ...)           \
-	{                                       \
-		va_list ap;                     \
-		va_start(ap, fmt);              \
-		vlog(level, fmt, ap);           \
-		va_end(ap);                     \
+#define DEFINE_LOG(fn, level)         \
+	void fn(const char *fmt, ...) \
+	{                             \
+		va_list ap;           \
+		va_start(ap, fmt);    \
+		vlog(level, fmt, ap); \
+		va_end(ap);           \
 	}
 DEFINE_LOG(log_info, "info")
 DEFINE_LOG(log_warn, "warn")
@@ -81,14 +87,14 @@ DEFINE_LOG(log_error, "error")
 void log_request(const struct log_access *a)
 {
 	json_t *o = log_fmt != LOG_JSON ? NULL
-		    : json_pack("{s:s, s:s, s:s, s:i, s:I, s:I, s:s?, s:s?, s:s?}", "level", "info", "method",
-				a->method, "path", a->path, "status", a->status, "bytes", (json_int_t)a->bytes,
-				"us", (json_int_t)a->micros, "account", a->account_id, "user", a->user_id,
-				"client", a->client);
+					: json_pack("{s:s, s:s, s:s, s:i, s:I, s:I, s:s?, s:s?, s:s?}", "level", "info",
+						    "method", a->method, "path", a->path, "status", a->status, "bytes",
+						    (json_int_t)a->bytes, "us", (json_int_t)a->micros, "account",
+						    a->account_id, "user", a->user_id, "client", a->client);
 	char line[1400];
-	snprintf(line, sizeof line, "req %s %.900s %d %llu %lldus account=%s user=%s client=%.64s", a->method,
-		 a->path, a->status, (unsigned long long)a->bytes, (long long)a->micros,
-		 a->account_id ? a->account_id : "-", a->user_id ? a->user_id : "-", a->client ? a->client : "-");
+	snprintf(line, sizeof line, "req %s %.900s %d %llu %lldus account=%s user=%s client=%.64s", a->method, a->path,
+		 a->status, (unsigned long long)a->bytes, (long long)a->micros, a->account_id ? a->account_id : "-",
+		 a->user_id ? a->user_id : "-", a->client ? a->client : "-");
 	emit(o, line);
 	json_decref(o);
 }

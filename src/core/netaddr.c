@@ -117,6 +117,12 @@ static int each(const char *list, const struct netaddr *a)
 	return 0;
 }
 
-int netaddr_list_valid(const char *list) { return each(list, NULL) == 0; }
+int netaddr_list_valid(const char *list)
+{
+	return each(list, NULL) == 0;
+}
 
-int netaddr_in_list(const char *list, const struct netaddr *a) { return a->family && each(list, a) == 1; }
+int netaddr_in_list(const char *list, const struct netaddr *a)
+{
+	return a->family && each(list, a) == 1;
+}

@@ -14,11 +14,11 @@ struct worker;
 typedef long (*worker_pass_fn)(struct worker *w);
 
 struct worker {
-	const char *name;         /* for logs */
+	const char *name; /* for logs */
 	worker_pass_fn pass;
 	void (*end)(struct worker *w); /* in the thread after the last pass, or NULL */
-	long first_ms;            /* wait before the first pass (0: at once) */
-	void *arg;                /* the worker's own state */
+	long first_ms;                 /* wait before the first pass (0: at once) */
+	void *arg;                     /* the worker's own state */
 	/* the rest belongs to worker.c */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -28,10 +28,10 @@ struct worker {
 
 /* statically initialised, so that a kick before the start (or with the
  * worker never started) is harmless */
-#define WORKER_INIT(name_, pass_, end_)                                                                \
-	{                                                                                              \
-		.name = (name_), .pass = (pass_), .end = (end_), .mu = PTHREAD_MUTEX_INITIALIZER,      \
-		.cv = PTHREAD_COND_INITIALIZER                                                         \
+#define WORKER_INIT(name_, pass_, end_)                                                           \
+	{                                                                                         \
+		.name = (name_), .pass = (pass_), .end = (end_), .mu = PTHREAD_MUTEX_INITIALIZER, \
+		.cv = PTHREAD_COND_INITIALIZER                                                    \
 	}
 
 int worker_start(struct worker *w); /* 0, or E_NOMEM (logged) when no thread could be made */

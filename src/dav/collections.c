@@ -197,8 +197,11 @@ static int dead_write(struct db *db, const struct calendar *c, const char *path,
 
 static const char *reason(int st)
 {
-	return st == 200 ? "OK" : st == 424 ? "Failed Dependency" : st == 403 ? "Forbidden"
-	       : st == 507 ? "Insufficient Storage" : "Conflict";
+	return st == 200   ? "OK"
+	       : st == 424 ? "Failed Dependency"
+	       : st == 403 ? "Forbidden"
+	       : st == 507 ? "Insufficient Storage"
+			   : "Conflict";
 }
 
 /* the 207 of a PROPPATCH or a failed MKCALENDAR: each property with its
@@ -255,15 +258,15 @@ int dav_proppatch(struct req *r, struct db *db, const struct dav_path *p)
 	}
 	if (res.kind != DAV_CALENDAR && res.kind != DAV_OBJECT && res.kind != DAV_FILE) {
 		rc = (dav_reply_need_privilege(r, res.href, DAV_NS, "write-properties",
-					      "only the properties of calendars and what they hold can be changed"),
+					       "only the properties of calendars and what they hold can be changed"),
 		      E_FORBIDDEN);
 		goto fail;
 	}
 	int need = res.kind == DAV_CALENDAR ? CAL_ROLE_MANAGER : CAL_ROLE_EDITOR;
 	if (res.role < need) {
 		rc = (dav_reply_need_privilege(r, res.href, DAV_NS, "write-properties",
-					      need == CAL_ROLE_MANAGER ? "changing the calendar needs the manager role"
-								       : "changing this needs the editor role"),
+					       need == CAL_ROLE_MANAGER ? "changing the calendar needs the manager role"
+									: "changing this needs the editor role"),
 		      E_FORBIDDEN);
 		goto fail;
 	}
@@ -374,7 +377,8 @@ int dav_mkcalendar(struct req *r, struct db *db, const struct dav_path *p)
 	if (rc != E_NOTFOUND) {
 		if (!rc)
 			rc = (dav_reply_error(r, 403, DAV_NS, "resource-must-be-null",
-					     "a calendar with this name exists already"), E_CONFLICT);
+					      "a calendar with this name exists already"),
+			      E_CONFLICT);
 		goto fail;
 	}
 	const char *href = dav_href_calendar(r->arena, r->who.user_id, p->calendar_id);

@@ -81,15 +81,42 @@ static int dispatch(struct req *r, int (*fn)(struct req *, struct db *, const st
 	return fn(r, db, &p);
 }
 
-static int propfind(struct req *r) { return dispatch(r, dav_propfind); }
-static int proppatch(struct req *r) { return dispatch(r, dav_proppatch); }
-static int report(struct req *r) { return dispatch(r, dav_report); }
-static int get(struct req *r) { return dispatch(r, dav_object_get); }
-static int put(struct req *r) { return dispatch(r, dav_object_put); }
-static int delete(struct req *r) { return dispatch(r, dav_object_delete); }
-static int mkcalendar(struct req *r) { return dispatch(r, dav_mkcalendar); }
-static int move(struct req *r) { return dispatch(r, dav_object_move); }
-static int post(struct req *r) { return dispatch(r, dav_schedule_post); }
+static int propfind(struct req *r)
+{
+	return dispatch(r, dav_propfind);
+}
+static int proppatch(struct req *r)
+{
+	return dispatch(r, dav_proppatch);
+}
+static int report(struct req *r)
+{
+	return dispatch(r, dav_report);
+}
+static int get(struct req *r)
+{
+	return dispatch(r, dav_object_get);
+}
+static int put(struct req *r)
+{
+	return dispatch(r, dav_object_put);
+}
+static int delete (struct req *r)
+{
+	return dispatch(r, dav_object_delete);
+}
+static int mkcalendar(struct req *r)
+{
+	return dispatch(r, dav_mkcalendar);
+}
+static int move(struct req *r)
+{
+	return dispatch(r, dav_object_move);
+}
+static int post(struct req *r)
+{
+	return dispatch(r, dav_schedule_post);
+}
 
 static int options(struct req *r)
 {

@@ -37,8 +37,8 @@ int dav_dead_load(struct req *r, struct db *db, struct dav_res *res)
 	int n, rc;
 	if (res->kind != DAV_CALENDAR && res->kind != DAV_OBJECT && res->kind != DAV_FILE)
 		return 0;
-	if ((rc = store_dav_props_list(db, r->arena, res->cal.account_id, res->cal.id, dav_resource_prop_path(res),
-				       &v, &n)))
+	if ((rc = store_dav_props_list(db, r->arena, res->cal.account_id, res->cal.id, dav_resource_prop_path(res), &v,
+				       &n)))
 		return rc;
 	res->dead = v;
 	res->ndead = n;

@@ -10,7 +10,7 @@
 
 #include "dav/resource.h"
 
-#define DAV_DEAD_VALUE_MAX (16 * 1024)   /* bytes of one property's XML */
+#define DAV_DEAD_VALUE_MAX (16 * 1024)    /* bytes of one property's XML */
 #define DAV_DEAD_RESOURCE_MAX (64 * 1024) /* bytes of one resource's properties */
 #define DAV_DEAD_COUNT_MAX 64             /* properties of one resource */
 

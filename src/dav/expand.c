@@ -26,8 +26,9 @@ int dav_utc_read(const char *s, int64_t *out)
 	char z = 0;
 	if (!s || strlen(s) != 16 ||
 	    sscanf(s, "%4d%2d%2dT%2d%2d%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-		   &tm.tm_sec, &z) != 7 || z != 'Z' || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+		   &tm.tm_sec, &z) != 7 ||
+	    z != 'Z' || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	    tm.tm_min > 59 || tm.tm_sec > 60)
 		return E_INVALID;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
@@ -126,7 +127,9 @@ static int select_parts(struct buf *b, const char *text, const struct dav_comp_s
 				size_t nl = e ? (size_t)(e - name) : strlen(name);
 				const struct dav_comp_sel *k = NULL;
 				if (!excluded && depth < 8)
-					k = !depth ? (strlen(root->name) == nl && !strncasecmp(root->name, name, nl) ? root : NULL)
+					k = !depth ? (strlen(root->name) == nl && !strncasecmp(root->name, name, nl)
+							      ? root
+							      : NULL)
 						   : child_sel(stack[depth - 1], name, nl);
 				if (k)
 					stack[depth++] = k;
@@ -155,8 +158,8 @@ static int range(const xmlNode *n, int64_t *from, int64_t *to)
 	xmlChar *s = xmlGetProp(n, (const xmlChar *)"start"), *e = xmlGetProp(n, (const xmlChar *)"end");
 	*from = INT64_MIN;
 	*to = INT64_MAX;
-	int bad = (!s && !e) || (s && dav_utc_read((const char *)s, from)) || (e && dav_utc_read((const char *)e, to)) ||
-		  *from >= *to;
+	int bad = (!s && !e) || (s && dav_utc_read((const char *)s, from)) ||
+		  (e && dav_utc_read((const char *)e, to)) || *from >= *to;
 	xmlFree(s);
 	xmlFree(e);
 	return bad ? E_INVALID : 0;
@@ -169,14 +172,16 @@ int dav_caldata_read(struct req *r, const xmlNode *prop, const char *tz, const s
 	if (!cd)
 		return 0;
 	struct dav_caldata x = {.tz = tz};
-	const xmlNode *ex = dav_xml_child(cd, CALDAV_NS, "expand"), *lim = dav_xml_child(cd, CALDAV_NS, "limit-recurrence-set");
+	const xmlNode *ex = dav_xml_child(cd, CALDAV_NS, "expand"),
+		      *lim = dav_xml_child(cd, CALDAV_NS, "limit-recurrence-set");
 	if (ex && range(ex, &x.expand_from, &x.expand_to))
 		return dav_reply_error(r, 400, CALDAV_NS, "valid-filter",
 				       "expand has start and end in UTC (20261203T100000Z), start before end"),
 		       E_INVALID;
 	if (lim && range(lim, &x.limit_from, &x.limit_to))
-		return dav_reply_error(r, 400, CALDAV_NS, "valid-filter",
-				       "limit-recurrence-set has start and end in UTC (20261203T100000Z), start before end"),
+		return dav_reply_error(
+			       r, 400, CALDAV_NS, "valid-filter",
+			       "limit-recurrence-set has start and end in UTC (20261203T100000Z), start before end"),
 		       E_INVALID;
 	x.expand = ex != NULL;
 	x.limit = lim != NULL && !ex;
@@ -251,7 +256,8 @@ static int render(struct buf *b, int role, const struct event_row *e, const stru
 	if (!rc && !cd->expand) /* expanded times are in UTC */
 		rc = zones(b, e->tzids);
 	if (!rc && body.len)
-		rc = d == DAV_DETAIL_NO_SUMMARY ? dav_render_without_summary(b, body.data) : buf_append(b, body.data, body.len);
+		rc = d == DAV_DETAIL_NO_SUMMARY ? dav_render_without_summary(b, body.data)
+						: buf_append(b, body.data, body.len);
 	if (!rc)
 		rc = ics_calendar_end(b);
 	buf_free(&body);

@@ -22,8 +22,8 @@
 #include "dav/xml.h"
 #include "http/response.h"
 
-#define FILE_MAX (1024 * 1024)          /* one file's body */
-#define CALENDAR_FILES_MAX 1000         /* plain resources in one calendar */
+#define FILE_MAX (1024 * 1024)  /* one file's body */
+#define CALENDAR_FILES_MAX 1000 /* plain resources in one calendar */
 #define CALENDAR_BYTES_MAX (16 * 1024 * 1024)
 #define PATH_MAX_BYTES 1024
 
@@ -82,8 +82,8 @@ static int load(struct req *r, struct db *db, const struct dav_path *p, struct d
 	if (rc || res->exists || !path_valid(p->name))
 		return rc;
 	size_t n = strlen(p->name);
-	const char *other = is_dir(p->name) ? arena_strndup(r->arena, p->name, n - 1)
-					    : arena_printf(r->arena, "%s/", p->name);
+	const char *other =
+		is_dir(p->name) ? arena_strndup(r->arena, p->name, n - 1) : arena_printf(r->arena, "%s/", p->name);
 	struct dav_path q = *p;
 	q.name = other;
 	struct dav_res alt;
@@ -172,8 +172,12 @@ static int put(struct req *r, struct db *db, const struct dav_res *res)
 		       E_TOOLARGE;
 	if ((rc = if_match_fails(r, res)) || (rc = quota(r, db, &res->cal, r->body.len)))
 		return rc;
-	struct dav_file f = {.path = res->name, .body = r->body.data ? r->body.data : "", .len = r->body.len,
-			     .content_type = ctype ? ctype : "", .etag = new_etag(r->arena), .updated_at = clock_now()};
+	struct dav_file f = {.path = res->name,
+			     .body = r->body.data ? r->body.data : "",
+			     .len = r->body.len,
+			     .content_type = ctype ? ctype : "",
+			     .etag = new_etag(r->arena),
+			     .updated_at = clock_now()};
 	if ((rc = store_dav_file_put(db, res->cal.account_id, res->cal.id, &f)) || (rc = store_commit(db)))
 		return rc;
 	resp_header(r, "ETag", arena_printf(r->arena, "\"%s\"", f.etag));
@@ -209,8 +213,9 @@ static int mkcol(struct req *r, struct db *db, const struct dav_res *res)
 			xmlFreeDoc(doc);
 		}
 		if (calendar)
-			return dav_reply_error(r, 403, CALDAV_NS, "calendar-collection-location-ok",
-					       "only plain collections are made inside a calendar (MKCOL without a body)"),
+			return dav_reply_error(
+				       r, 403, CALDAV_NS, "calendar-collection-location-ok",
+				       "only plain collections are made inside a calendar (MKCOL without a body)"),
 			       E_FORBIDDEN;
 		return dav_reply_error(r, 415, NULL, NULL, "MKCOL takes no body here"), E_INVALID;
 	}
@@ -298,9 +303,9 @@ static int copy_move(struct req *r, struct db *db, const struct dav_res *src)
 		       E_FORBIDDEN;
 	if (dp.kind == DAV_OBJECT)
 		dp.kind = DAV_FILE;
-	const char *to = dir && !is_dir(dp.name) ? arena_printf(r->arena, "%s/", dp.name)
-		       : !dir && is_dir(dp.name)  ? arena_strndup(r->arena, dp.name, strlen(dp.name) - 1)
-						  : dp.name;
+	const char *to = dir && !is_dir(dp.name)   ? arena_printf(r->arena, "%s/", dp.name)
+			 : !dir && is_dir(dp.name) ? arena_strndup(r->arena, dp.name, strlen(dp.name) - 1)
+						   : dp.name;
 	dp.name = to;
 	if (!path_valid(to))
 		return dav_reply_error(r, 403, CONVENE_NS, "valid-resource-name",
@@ -312,8 +317,7 @@ static int copy_move(struct req *r, struct db *db, const struct dav_res *src)
 		return rc;
 	int same_cal = !strcmp(src->cal.id, dst.cal.id);
 	if (same_cal && !strcmp(src->file.path, to))
-		return dav_reply_error(r, 403, NULL, NULL, "the source and the destination are the same"),
-		       E_FORBIDDEN;
+		return dav_reply_error(r, 403, NULL, NULL, "the source and the destination are the same"), E_FORBIDDEN;
 	if (same_cal && dir && !strncmp(to, src->file.path, strlen(src->file.path)))
 		return dav_reply_error(r, 409, NULL, NULL, "a collection is not copied or moved into itself"),
 		       E_CONFLICT;
@@ -323,18 +327,18 @@ static int copy_move(struct req *r, struct db *db, const struct dav_res *src)
 	if (dst.exists && !overwrite)
 		return resp_problem(r, 412, "precondition-failed", "Overwrite: F and the destination exists"),
 		       E_CONFLICT;
-	if (dst.exists && (rc = store_dav_file_delete(db, dst.cal.account_id, dst.cal.id, dst.file.path,
-						      !dst.file.body)))
+	if (dst.exists &&
+	    (rc = store_dav_file_delete(db, dst.cal.account_id, dst.cal.id, dst.file.path, !dst.file.body)))
 		return rc;
 	if (!move && (rc = quota(r, db, &dst.cal, src->file.len)))
 		return rc;
-	if ((rc = store_dav_file_copy(db, src->cal.account_id, src->cal.id, src->file.path, dst.cal.id, to, tree,
-				      move, clock_now())) ||
+	if ((rc = store_dav_file_copy(db, src->cal.account_id, src->cal.id, src->file.path, dst.cal.id, to, tree, move,
+				      clock_now())) ||
 	    (rc = store_commit(db)))
 		return rc;
 	if (!dst.exists)
-		resp_header(r, "Location", dav_href_file(r->arena, dav_href_calendar(r->arena, r->who.user_id,
-										    dst.segment), to));
+		resp_header(r, "Location",
+			    dav_href_file(r->arena, dav_href_calendar(r->arena, r->who.user_id, dst.segment), to));
 	return resp_empty(r, dst.exists ? 204 : 201);
 }
 

@@ -20,11 +20,11 @@ struct dav_text_match {
 };
 
 struct dav_pfilter {
-	char name[64];     /* the property, upper-case */
-	int not_defined;   /* is-not-defined */
+	char name[64];   /* the property, upper-case */
+	int not_defined; /* is-not-defined */
 	int has_text;
 	struct dav_text_match tm;
-	char param[64];    /* a param-filter's parameter, or "" */
+	char param[64]; /* a param-filter's parameter, or "" */
 	int param_not_defined, param_has_text;
 	struct dav_text_match ptm;
 };

@@ -32,8 +32,7 @@ int dav_freebusy_report(struct req *r, struct db *db, const xmlNode *root, const
 	int64_t from = 0, to = 0;
 	xmlChar *s = tr ? xmlGetProp(tr, (const xmlChar *)"start") : NULL,
 		*e = tr ? xmlGetProp(tr, (const xmlChar *)"end") : NULL;
-	int bad = !s || !e || dav_utc_read((const char *)s, &from) || dav_utc_read((const char *)e, &to) ||
-		  from >= to;
+	int bad = !s || !e || dav_utc_read((const char *)s, &from) || dav_utc_read((const char *)e, &to) || from >= to;
 	xmlFree(s);
 	xmlFree(e);
 	if (bad)

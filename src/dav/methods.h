@@ -13,7 +13,7 @@ int dav_object_get(struct req *r, struct db *db, const struct dav_path *p); /* o
 int dav_object_put(struct req *r, struct db *db, const struct dav_path *p);
 int dav_object_delete(struct req *r, struct db *db, const struct dav_path *p); /* events and calendars */
 int dav_object_move(struct req *r, struct db *db, const struct dav_path *p);   /* MOVE and COPY */
-int dav_mkcalendar(struct req *r, struct db *db, const struct dav_path *p); /* collections.c */
+int dav_mkcalendar(struct req *r, struct db *db, const struct dav_path *p);    /* collections.c */
 int dav_proppatch(struct req *r, struct db *db, const struct dav_path *p);
 
 /* the props a PROPFIND body asks for (propfind.c); answers 400 when it is not one */

@@ -124,7 +124,8 @@ static int no_uid_conflict(struct req *r, const char *href)
 	buf_puts(&b, "<C:no-uid-conflict><D:href>");
 	dav_xml_escape(&b, href);
 	buf_puts(&b, "</D:href></C:no-uid-conflict>");
-	dav_reply_error_xml(r, 409, b.data ? b.data : "", "the UID is already used by another resource of this calendar");
+	dav_reply_error_xml(r, 409, b.data ? b.data : "",
+			    "the UID is already used by another resource of this calendar");
 	buf_free(&b);
 	return E_CONFLICT;
 }
@@ -134,7 +135,7 @@ static int no_uid_conflict(struct req *r, const char *href)
  * The message already names the line and the property. */
 static int refused(struct req *r, const struct ics_error *err)
 {
-	const char *pre = err->limit == ICS_LIMIT_SIZE	      ? "max-resource-size"
+	const char *pre = err->limit == ICS_LIMIT_SIZE        ? "max-resource-size"
 			  : err->limit == ICS_LIMIT_ATTENDEES ? "max-attendees-per-instance"
 			  : err->limit == ICS_LIMIT_INSTANCES ? "max-instances"
 							      : "valid-calendar-data";
@@ -165,12 +166,14 @@ int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 		goto fail;
 	if (ctype && strncasecmp(ctype, "text/calendar", 13)) {
 		rc = (dav_reply_error(r, 403, CALDAV_NS, "supported-calendar-data",
-				     "the body must be text/calendar (iCalendar 2.0)"), E_INVALID);
+				      "the body must be text/calendar (iCalendar 2.0)"),
+		      E_INVALID);
 		goto fail;
 	}
 	if (other_component(r->body.data ? r->body.data : "", r->body.len)) {
 		rc = (dav_reply_error(r, 403, CALDAV_NS, "supported-calendar-component",
-				     "this calendar holds events (VEVENT) only"), E_INVALID);
+				      "this calendar holds events (VEVENT) only"),
+		      E_INVALID);
 		goto fail;
 	}
 	if (ics_parse_object(r->body.data ? r->body.data : "", r->body.len, res.cal.time_zone, &o, &err)) {
@@ -218,13 +221,14 @@ int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 	const struct ics_object *stored = final ? final : o;
 	if (!rc && !saved.unchanged && (rc = dav_schedule_deliver(r, db, res.exists ? res.ev.ical : NULL, stored)))
 		goto fail;
-	if (rc || (!saved.unchanged &&
-		   (rc = audit_record(r, db, res.exists ? "event.update" : "event.create", "event", saved.id,
-				      stored->master.summary,
-				      res.exists ? json_pack("{s:s, s:s, s:s}", "id", res.ev.id, "uid", res.uid,
-							     "summary", res.ev.summary ? res.ev.summary : "")
-						 : NULL,
-				      audit_view(&stored->master, saved.id)))) ||
+	if (rc ||
+	    (!saved.unchanged &&
+	     (rc = audit_record(r, db, res.exists ? "event.update" : "event.create", "event", saved.id,
+				stored->master.summary,
+				res.exists ? json_pack("{s:s, s:s, s:s}", "id", res.ev.id, "uid", res.uid, "summary",
+						       res.ev.summary ? res.ev.summary : "")
+					   : NULL,
+				audit_view(&stored->master, saved.id)))) ||
 	    (rc = store_commit(db)))
 		goto fail;
 	/* RFC 4791 5.3.4: no ETag when what is stored is not what was sent (a room's PARTSTAT) */
@@ -334,8 +338,7 @@ int dav_object_move(struct req *r, struct db *db, const struct dav_path *p)
 		rc = dav_resource_not_found(r);
 		goto fail;
 	}
-	if (dav_path_from_href(r->arena, dest, &dp) || dp.kind != DAV_OBJECT ||
-	    strcmp(dp.user_id, r->who.user_id)) {
+	if (dav_path_from_href(r->arena, dest, &dp) || dp.kind != DAV_OBJECT || strcmp(dp.user_id, r->who.user_id)) {
 		rc = (dav_reply_error(r, 403, CONVENE_NS, "destination",
 				      "the Destination is an event's address in one of your calendars"),
 		      E_FORBIDDEN);
@@ -365,7 +368,8 @@ int dav_object_move(struct req *r, struct db *db, const struct dav_path *p)
 		goto fail;
 	if (ics_parse_object(text.data ? text.data : "", text.len, dst.cal.time_zone, &o, &err)) {
 		rc = err.limit ? refused(r, &err) /* stored before the limit was */
-			       : (dav_reply_error(r, 409, NULL, NULL, "the event cannot be stored there: %s", err.message),
+			       : (dav_reply_error(r, 409, NULL, NULL, "the event cannot be stored there: %s",
+						  err.message),
 				  E_CONFLICT);
 		goto fail;
 	}
@@ -391,8 +395,9 @@ int dav_object_move(struct req *r, struct db *db, const struct dav_path *p)
 		goto fail;
 	}
 	const struct ics_object *stored = final ? final : o;
-	if (rc || (rc = audit_record(r, db, "event.create", "event", saved.id, stored->master.summary, NULL,
-				     audit_view(&stored->master, saved.id))) ||
+	if (rc ||
+	    (rc = audit_record(r, db, "event.create", "event", saved.id, stored->master.summary, NULL,
+			       audit_view(&stored->master, saved.id))) ||
 	    (rc = store_commit(db)))
 		goto fail;
 	if (!dst.exists)

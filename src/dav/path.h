@@ -19,16 +19,16 @@
 #include "core/buf.h"
 
 enum dav_kind {
-	DAV_NONE = 0,     /* no resource of ours */
+	DAV_NONE = 0, /* no resource of ours */
 	DAV_ROOT,
-	DAV_PRINCIPALS,   /* /dav/principals/ */
+	DAV_PRINCIPALS, /* /dav/principals/ */
 	DAV_PRINCIPAL,
-	DAV_HOMES,        /* /dav/calendars/ */
+	DAV_HOMES, /* /dav/calendars/ */
 	DAV_HOME,
 	DAV_CALENDAR,
 	DAV_OBJECT,
-	DAV_FILE,         /* a plain collection ("<dir>/") or file under one, inside a calendar (files.c) */
-	DAV_INBOX,        /* /dav/scheduling/<user_id>/inbox/ and what is in it, and the outbox (schedule.h) */
+	DAV_FILE,  /* a plain collection ("<dir>/") or file under one, inside a calendar (files.c) */
+	DAV_INBOX, /* /dav/scheduling/<user_id>/inbox/ and what is in it, and the outbox (schedule.h) */
 	DAV_INBOX_ITEM,
 	DAV_OUTBOX,
 };
@@ -48,7 +48,6 @@ struct dav_path {
 
 /* the user-id segment of rooms' principals and calendars (no user id is "rooms") */
 #define DAV_ROOMS "rooms"
-
 
 /* rest: the part of a decoded path after "/dav/" (or a full href, which may
  * be percent-encoded and absolute: multiget's hrefs) */

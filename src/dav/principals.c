@@ -19,8 +19,8 @@
 #include "dav/xml.h"
 #include "http/response.h"
 
-#define SEARCH_MAX 100     /* principals in one search answer */
-#define ROOM_HOME_MAX 500  /* room calendars in the rooms' home */
+#define SEARCH_MAX 100    /* principals in one search answer */
+#define ROOM_HOME_MAX 500 /* room calendars in the rooms' home */
 
 static int admin(const struct req *r)
 {
@@ -97,7 +97,7 @@ int dav_principals_load(struct req *r, struct db *db, const struct dav_path *p, 
 	}
 	struct room o;
 	rc = p->room_id && ids_valid(p->room_id, "room") ? store_room_get(db, r->who.account_id, p->room_id, &o)
-							   : E_NOTFOUND;
+							 : E_NOTFOUND;
 	if (rc == E_NOTFOUND || p->kind == DAV_FILE)
 		return dav_resource_not_found(r);
 	if (rc)
@@ -182,9 +182,12 @@ static int search_set(struct req *r)
 	for (int i = 0; i < NSEARCHABLE; i++) {
 		if (!searchable[i].what)
 			continue;
-		buf_printf(&b, "<D:principal-search-property><D:prop><%s:%s/></D:prop>"
-			       "<D:description xml:lang=\"en\">%s</D:description></D:principal-search-property>",
-			   !strcmp(searchable[i].ns, DAV_NS) ? "D" : !strcmp(searchable[i].ns, CS_NS) ? "CS" : "C",
+		buf_printf(&b,
+			   "<D:principal-search-property><D:prop><%s:%s/></D:prop>"
+			   "<D:description xml:lang=\"en\">%s</D:description></D:principal-search-property>",
+			   !strcmp(searchable[i].ns, DAV_NS)  ? "D"
+			   : !strcmp(searchable[i].ns, CS_NS) ? "CS"
+							      : "C",
 			   searchable[i].name, searchable[i].what);
 	}
 	buf_puts(&b, "</D:principal-search-property-set>\n");
@@ -203,10 +206,14 @@ static int text_matches(const struct term *t, const char *s)
 {
 	size_t n = strlen(t->text), m = strlen(s);
 	switch (t->type) {
-	case 1: return !strncasecmp(s, t->text, n);
-	case 2: return !strcasecmp(s, t->text);
-	case 3: return m >= n && !strcasecmp(s + m - n, t->text);
-	default: return strcasestr(s, t->text) != NULL;
+	case 1:
+		return !strncasecmp(s, t->text, n);
+	case 2:
+		return !strcasecmp(s, t->text);
+	case 3:
+		return m >= n && !strcasecmp(s + m - n, t->text);
+	default:
+		return strcasestr(s, t->text) != NULL;
 	}
 }
 
@@ -219,7 +226,8 @@ static int read_terms(struct req *r, const xmlNode *root, struct term *t, int *n
 			continue;
 		if (*n == PRINCIPAL_TERMS_MAX)
 			return dav_reply_error(r, 403, CONVENE_NS, "too-many-terms",
-					       "at most %d property-search elements", PRINCIPAL_TERMS_MAX), E_INVALID;
+					       "at most %d property-search elements", PRINCIPAL_TERMS_MAX),
+			       E_INVALID;
 		const xmlNode *prop = dav_xml_child(ps, DAV_NS, "prop"), *match = dav_xml_child(ps, DAV_NS, "match");
 		if (!prop || !match) {
 			dav_bad_xml(r, "a DAV:property-search holds DAV:prop and DAV:match");
@@ -240,8 +248,11 @@ static int read_terms(struct req *r, const xmlNode *root, struct term *t, int *n
 		snprintf(x->text, sizeof x->text, "%s", s);
 		xmlFree(text);
 		xmlChar *mt = xmlGetProp(match, (const xmlChar *)"match-type");
-		x->type = !mt ? 0 : !strcmp((char *)mt, "starts-with") ? 1 : !strcmp((char *)mt, "equals") ? 2
-			  : !strcmp((char *)mt, "ends-with") ? 3 : 0;
+		x->type = !mt                                  ? 0
+			  : !strcmp((char *)mt, "starts-with") ? 1
+			  : !strcmp((char *)mt, "equals")      ? 2
+			  : !strcmp((char *)mt, "ends-with")   ? 3
+							       : 0;
 		xmlFree(mt);
 	}
 	return 0;
@@ -249,8 +260,8 @@ static int read_terms(struct req *r, const xmlNode *root, struct term *t, int *n
 
 /* the SQL terms of one kind of principal (cutype: what its calendar-user-type
  * is): 0 when nothing of the kind can match, else 1 with q filled */
-static int plan(const struct term *t, int n, int allof, const char *cutype,
-		struct principal_term *out, struct principal_query *q)
+static int plan(const struct term *t, int n, int allof, const char *cutype, struct principal_term *out,
+		struct principal_query *q)
 {
 	q->terms = out;
 	q->nterms = 0;
@@ -271,7 +282,7 @@ static int plan(const struct term *t, int n, int allof, const char *cutype,
 			continue;
 		}
 		out[q->nterms++] = (struct principal_term){t[i].text, t[i].type, (t[i].fields & F_NAME) != 0,
-							    (t[i].fields & F_EMAIL) != 0};
+							   (t[i].fields & F_EMAIL) != 0};
 	}
 	return allof || q->nterms > 0;
 }
@@ -340,10 +351,11 @@ static int property_search(struct req *r, struct db *db, const xmlNode *root)
 	if (!rc && truncated) { /* RFC 3744 section 9.4: more matched than are shown */
 		buf_puts(&b, "<D:response><D:href>");
 		dav_xml_escape(&b, r->path);
-		buf_printf(&b, "</D:href><D:status>HTTP/1.1 507 Insufficient Storage</D:status>"
-			       "<D:error><D:number-of-matches-within-limits/></D:error>"
-			       "<D:responsedescription>only the first %d matches are given: search for more "
-			       "letters</D:responsedescription></D:response>",
+		buf_printf(&b,
+			   "</D:href><D:status>HTTP/1.1 507 Insufficient Storage</D:status>"
+			   "<D:error><D:number-of-matches-within-limits/></D:error>"
+			   "<D:responsedescription>only the first %d matches are given: search for more "
+			   "letters</D:responsedescription></D:response>",
 			   SEARCH_MAX);
 	}
 	if (!rc && !(rc = dav_ms_end(&b))) {

@@ -21,7 +21,7 @@ struct walk {
 	const struct dav_proplist *want;
 	const struct dav_res *parent;
 	struct buf *b;
-	int dead;                  /* members need their dead properties */
+	int dead;                   /* members need their dead properties */
 	const struct dav_dead *all; /* every dead property of the calendar, by path */
 	int nall;
 	struct dav_spool *sp; /* the answer (b is its buffer): a calendar's events are many */
@@ -103,7 +103,8 @@ static int members(struct req *r, struct db *db, const struct dav_res *res, stru
 	case DAV_CALENDAR:
 		if (wants_dead(w->want, DAV_OBJECT)) {
 			struct dav_dead *all;
-			int rc = store_dav_props_list(db, r->arena, res->cal.account_id, res->cal.id, NULL, &all, &w->nall);
+			int rc = store_dav_props_list(db, r->arena, res->cal.account_id, res->cal.id, NULL, &all,
+						      &w->nall);
 			if (rc)
 				return rc;
 			w->all = all;

@@ -23,11 +23,37 @@
 #define RESOURCES (K(DAV_OBJECT) | K(DAV_FILE) | K(DAV_INBOX_ITEM))
 
 enum {
-	P_RESOURCETYPE, P_DISPLAYNAME, P_CUP, P_PRINCIPAL_URL, P_HOME_SET, P_ADDRESS_SET, P_CUTYPE,
-	P_PRIVILEGES, P_OWNER, P_REPORTS, P_COMPONENTS, P_DATA_TYPES, P_MAX_SIZE, P_DESCRIPTION,
-	P_TIMEZONE, P_COLOR, P_CTAG, P_SYNC_TOKEN, P_ETAG, P_CONTENTTYPE, P_LASTMODIFIED, P_CALDATA,
-	P_CONTENTLENGTH, P_PCS, P_RECORD_TYPE, P_EMAIL_SET,
-	P_INBOX_URL, P_OUTBOX_URL, P_DEFAULT_CAL, P_MAX_INSTANCES, P_MAX_ATTENDEES,
+	P_RESOURCETYPE,
+	P_DISPLAYNAME,
+	P_CUP,
+	P_PRINCIPAL_URL,
+	P_HOME_SET,
+	P_ADDRESS_SET,
+	P_CUTYPE,
+	P_PRIVILEGES,
+	P_OWNER,
+	P_REPORTS,
+	P_COMPONENTS,
+	P_DATA_TYPES,
+	P_MAX_SIZE,
+	P_DESCRIPTION,
+	P_TIMEZONE,
+	P_COLOR,
+	P_CTAG,
+	P_SYNC_TOKEN,
+	P_ETAG,
+	P_CONTENTTYPE,
+	P_LASTMODIFIED,
+	P_CALDATA,
+	P_CONTENTLENGTH,
+	P_PCS,
+	P_RECORD_TYPE,
+	P_EMAIL_SET,
+	P_INBOX_URL,
+	P_OUTBOX_URL,
+	P_DEFAULT_CAL,
+	P_MAX_INSTANCES,
+	P_MAX_ATTENDEES,
 };
 
 static const struct {
@@ -105,8 +131,13 @@ static void href(struct buf *b, const char *h)
 
 int dav_props_privileges(struct buf *b, int role, enum dav_kind kind)
 {
-	static const char *const names[] = {"C:read-free-busy", "D:read", "D:read-current-user-privilege-set",
-					    "D:write-content", "D:bind", "D:unbind", "D:write",
+	static const char *const names[] = {"C:read-free-busy",
+					    "D:read",
+					    "D:read-current-user-privilege-set",
+					    "D:write-content",
+					    "D:bind",
+					    "D:unbind",
+					    "D:write",
 					    "D:write-properties"};
 	int from = 1, to = 3; /* read, read-current-user-privilege-set */
 	if (kind == DAV_CALENDAR || kind == DAV_OBJECT || kind == DAV_FILE) {
@@ -152,7 +183,7 @@ static int value(struct req *r, const struct dav_res *res, int p, struct buf *b)
 	char date[40];
 	int file = res->kind == DAV_FILE, dir = file && !res->file.body;
 	if (dir && (p == P_CONTENTTYPE || p == P_CONTENTLENGTH))
-		return 404; /* a collection has no body */
+		return 404;                              /* a collection has no body */
 	const struct dav_principal *pr = res->principal; /* someone else's (principals.c), or NULL */
 	if (pr && p == P_HOME_SET && !pr->home)
 		return 404;
@@ -173,9 +204,9 @@ static int value(struct req *r, const struct dav_res *res, int p, struct buf *b)
 			buf_puts(b, "<D:collection/>");
 		break;
 	case P_DISPLAYNAME:
-		dav_xml_escape(b, res->kind == DAV_CALENDAR ? c->name
-				  : pr ? pr->name
-				  : res->home_id ? "Rooms"
+		dav_xml_escape(b, res->kind == DAV_CALENDAR                             ? c->name
+				  : pr                                                  ? pr->name
+				  : res->home_id                                        ? "Rooms"
 				  : res->kind == DAV_PRINCIPAL || res->kind == DAV_HOME ? r->who.display_name
 											: "convene");
 		break;
@@ -230,11 +261,14 @@ static int value(struct req *r, const struct dav_res *res, int p, struct buf *b)
 				    "</D:supported-report><D:supported-report><D:report>"
 				    "<D:principal-search-property-set/></D:report></D:supported-report>");
 		else
-			buf_printf(b, "<D:supported-report><D:report><C:calendar-multiget/></D:report></D:supported-report>"
-				      "<D:supported-report><D:report><C:calendar-query/></D:report></D:supported-report>"
-				      "<D:supported-report><D:report><C:free-busy-query/></D:report></D:supported-report>%s",
-				   res->home_id ? "" : "<D:supported-report><D:report><D:sync-collection/></D:report>"
-						       "</D:supported-report>");
+			buf_printf(
+				b,
+				"<D:supported-report><D:report><C:calendar-multiget/></D:report></D:supported-report>"
+				"<D:supported-report><D:report><C:calendar-query/></D:report></D:supported-report>"
+				"<D:supported-report><D:report><C:free-busy-query/></D:report></D:supported-report>%s",
+				res->home_id ? ""
+					     : "<D:supported-report><D:report><D:sync-collection/></D:report>"
+					       "</D:supported-report>");
 		break;
 	case P_COMPONENTS:
 		buf_puts(b, "<C:comp name=\"VEVENT\"/>");
@@ -330,8 +364,8 @@ int dav_props_live(const char *ns, const char *name, enum dav_kind kind)
 
 int dav_props_protected(const char *ns, const char *name, enum dav_kind kind)
 {
-	static const char *const dav[] = {"creationdate", "lockdiscovery", "supportedlock", "quota-used-bytes",
-					  "quota-available-bytes", NULL};
+	static const char *const dav[] = {"creationdate",     "lockdiscovery",         "supportedlock",
+					  "quota-used-bytes", "quota-available-bytes", NULL};
 	int p = find(ns, name);
 	if (p >= 0)
 		return p != P_DISPLAYNAME || (props[p].kinds & K(kind));
@@ -350,8 +384,7 @@ static void propstat(struct buf *b, const struct buf *props_of, const char *stat
 	buf_printf(b, "</D:prop><D:status>HTTP/1.1 %s</D:status></D:propstat>", status);
 }
 
-int dav_props_response(struct req *r, const struct dav_res *res, const struct dav_proplist *want,
-		       struct buf *b)
+int dav_props_response(struct req *r, const struct dav_res *res, const struct dav_proplist *want, struct buf *b)
 {
 	struct buf ok = {0}, missing = {0};
 	int rc = 0;

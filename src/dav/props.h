@@ -26,8 +26,7 @@ struct dav_proplist {
 /* the props named in a <D:prop> element (arena copies) */
 void dav_props_from_xml(struct arena *a, const xmlNode *prop, struct dav_proplist *out);
 /* appends <D:response> for res to b */
-int dav_props_response(struct req *r, const struct dav_res *res, const struct dav_proplist *want,
-		       struct buf *b);
+int dav_props_response(struct req *r, const struct dav_res *res, const struct dav_proplist *want, struct buf *b);
 /* <ns:name/> of a property, whatever its namespace (none included) */
 void dav_props_name(struct buf *b, const char *ns, const char *name);
 /* is {ns}name a live property of this kind of resource */

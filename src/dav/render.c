@@ -59,7 +59,7 @@ int dav_render_object(struct buf *b, int role, const struct event_row *e)
 			t++;
 	}
 	if (!rc)
-		rc = d == DAV_DETAIL_FULL ? buf_puts(b, e->ical)
+		rc = d == DAV_DETAIL_FULL   ? buf_puts(b, e->ical)
 		     : d == DAV_DETAIL_BUSY ? buf_puts(b, e->ical_busy)
 					    : dav_render_without_summary(b, e->ical_busy);
 	return rc ? rc : ics_calendar_end(b);

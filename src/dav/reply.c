@@ -10,7 +10,7 @@
 #include "dav/xml.h"
 #include "http/response.h"
 
-#define XMLNS                                                                                     \
+#define XMLNS                                                                                          \
 	" xmlns:D=\"" DAV_NS "\" xmlns:C=\"" CALDAV_NS "\" xmlns:CS=\"" CS_NS "\" xmlns:A=\"" APPLE_NS \
 	"\" xmlns:X=\"" CONVENE_NS "\""
 
@@ -61,14 +61,13 @@ int dav_reply_error(struct req *r, int status, const char *ns, const char *cond,
 	return dav_reply_error_xml(r, status, inner, detail);
 }
 
-int dav_reply_need_privilege(struct req *r, const char *href, const char *ns, const char *privilege,
-			     const char *detail)
+int dav_reply_need_privilege(struct req *r, const char *href, const char *ns, const char *privilege, const char *detail)
 {
 	struct buf b = {0};
 	buf_puts(&b, "<D:need-privileges><D:resource><D:href>");
 	dav_xml_escape(&b, href);
-	buf_printf(&b, "</D:href><D:privilege><%s:%s/></D:privilege></D:resource></D:need-privileges>",
-		   prefix_of(ns), privilege);
+	buf_printf(&b, "</D:href><D:privilege><%s:%s/></D:privilege></D:resource></D:need-privileges>", prefix_of(ns),
+		   privilege);
 	int rc = b.data ? dav_reply_error_xml(r, 403, b.data, detail) : E_NOMEM;
 	buf_free(&b);
 	return rc;

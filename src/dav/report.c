@@ -115,7 +115,8 @@ int dav_query_filter_read(struct req *r, const xmlNode *filter, struct dav_query
 	xmlFree(name);
 	if (!ok)
 		return dav_reply_error(r, 403, CALDAV_NS, "valid-filter",
-				       "the filter is a comp-filter named VCALENDAR"), E_INVALID;
+				       "the filter is a comp-filter named VCALENDAR"),
+		       E_INVALID;
 	*none = 0;
 	if (dav_xml_child(cal, CALDAV_NS, "is-not-defined")) {
 		*none = 1;
@@ -131,7 +132,8 @@ int dav_query_filter_read(struct req *r, const xmlNode *filter, struct dav_query
 			continue;
 		if (!dav_xml_is(c, CALDAV_NS, "comp-filter"))
 			return dav_reply_error(r, 403, CALDAV_NS, "supported-filter",
-					       "only comp-filter and time-range filters are served"), E_INVALID;
+					       "only comp-filter and time-range filters are served"),
+			       E_INVALID;
 		xmlChar *n = xmlGetProp(c, (const xmlChar *)"name");
 		int vevent = n && !strcmp((const char *)n, "VEVENT");
 		xmlFree(n);
@@ -145,7 +147,8 @@ int dav_query_filter_read(struct req *r, const xmlNode *filter, struct dav_query
 			if (dav_xml_is(f, CALDAV_NS, "is-not-defined")) {
 				*none = 1;
 			} else if (dav_xml_is(f, CALDAV_NS, "time-range")) {
-				xmlChar *s = xmlGetProp(f, (const xmlChar *)"start"), *e = xmlGetProp(f, (const xmlChar *)"end");
+				xmlChar *s = xmlGetProp(f, (const xmlChar *)"start"),
+					*e = xmlGetProp(f, (const xmlChar *)"end");
 				int bad = (!s && !e) || (s && dav_utc_read((const char *)s, &q->from)) ||
 					  (e && dav_utc_read((const char *)e, &q->to)) || q->from >= q->to;
 				xmlFree(s);
@@ -164,7 +167,8 @@ int dav_query_filter_read(struct req *r, const xmlNode *filter, struct dav_query
 					return dav_reply_error(r, 403, CALDAV_NS, "supported-filter",
 							       "a prop-filter holds is-not-defined, or a text-match "
 							       "(collation i;ascii-casemap or i;octet) and at most one "
-							       "param-filter; at most %d of them", DAV_FILTERS_MAX),
+							       "param-filter; at most %d of them",
+							       DAV_FILTERS_MAX),
 					       E_INVALID;
 			} else {
 				return dav_reply_error(r, 403, CALDAV_NS, "supported-filter",
@@ -202,7 +206,8 @@ static int sync_deleted(void *ctx, const char *name, int64_t modseq)
 	buf_puts(&s->sp->b, "<D:response><D:href>");
 	dav_xml_escape(&s->sp->b, dav_href_object(s->r->arena, s->cal->home_id ? s->cal->home_id : s->r->who.user_id,
 						  s->cal->segment, name));
-	return dav_spool_added(s->sp, buf_puts(&s->sp->b, "</D:href><D:status>HTTP/1.1 404 Not Found</D:status></D:response>"));
+	return dav_spool_added(
+		s->sp, buf_puts(&s->sp->b, "</D:href><D:status>HTTP/1.1 404 Not Found</D:status></D:response>"));
 }
 
 /* the version a token names: 0 for an empty token (everything), or E_INVALID */
@@ -232,7 +237,8 @@ static int sync_collection(struct req *r, struct db *db, const xmlNode *root, co
 	int rc = 0;
 	if (level && strcmp(level, "1"))
 		rc = (dav_reply_error(r, 403, DAV_NS, "number-of-matches-within-limits",
-				      "sync-level is 1 here (calendars hold no collections)"), E_INVALID);
+				      "sync-level is 1 here (calendars hold no collections)"),
+		      E_INVALID);
 	else if (token_read(tok, &cal->cal, &since))
 		rc = (dav_reply_error(r, 403, DAV_NS, "valid-sync-token",
 				      "this sync-token is not one of this calendar's: sync again without one"),
@@ -265,8 +271,11 @@ static int multiget(struct req *r, struct db *db, const xmlNode *root, const str
 		if (!dav_xml_is(h, DAV_NS, "href"))
 			continue;
 		if (++n > MULTIGET_MAX)
-			return dav_reply_error(r, 403, CONVENE_NS, "too-many-hrefs", "at most %d hrefs in one "
-							   "calendar-multiget", MULTIGET_MAX), E_INVALID;
+			return dav_reply_error(r, 403, CONVENE_NS, "too-many-hrefs",
+					       "at most %d hrefs in one "
+					       "calendar-multiget",
+					       MULTIGET_MAX),
+			       E_INVALID;
 		char *text = dav_xml_text(h);
 		struct dav_path p;
 		struct dav_res res = *cal;
@@ -292,7 +301,8 @@ static int multiget(struct req *r, struct db *db, const xmlNode *root, const str
 		} else if (!rc) {
 			buf_puts(b, "<D:response><D:href>");
 			dav_xml_escape(b, text ? text : "");
-			rc = dav_spool_added(sp, buf_puts(b, "</D:href><D:status>HTTP/1.1 404 Not Found</D:status></D:response>"));
+			rc = dav_spool_added(
+				sp, buf_puts(b, "</D:href><D:status>HTTP/1.1 404 Not Found</D:status></D:response>"));
 		}
 		xmlFree(text);
 		if (!rc && budget_spent())
@@ -368,7 +378,7 @@ int dav_report(struct req *r, struct db *db, const struct dav_path *p)
 		int none = 0;
 		if (!filter)
 			rc = (dav_reply_error(r, 403, CALDAV_NS, "valid-filter", "calendar-query needs a filter"),
-			E_INVALID);
+			      E_INVALID);
 		else
 			rc = dav_query_filter_read(r, filter, &q.f, &none);
 		if (!rc && !none && cal.home_id) /* a room's calendar: its bookings */

@@ -133,8 +133,8 @@ static int add_shared(void *ctx, const char *calendar_id, int rank)
 	return 0;
 }
 
-int dav_resource_calendars(struct req *r, struct db *db,
-			   int (*cb)(void *ctx, const struct calendar *c, int role), void *ctx)
+int dav_resource_calendars(struct req *r, struct db *db, int (*cb)(void *ctx, const struct calendar *c, int role),
+			   void *ctx)
 {
 	struct calendar *own = arena_alloc(r->arena, sizeof *own * MAX_OWNED);
 	int n = 0, rc;
@@ -172,8 +172,7 @@ static const char *dup(struct arena *a, const char *s)
 	return s ? arena_strdup(a, s) : NULL;
 }
 
-void dav_resource_member(struct arena *a, const struct dav_res *cal, const struct event_row *e,
-			 struct dav_res *out)
+void dav_resource_member(struct arena *a, const struct dav_res *cal, const struct event_row *e, struct dav_res *out)
 {
 	*out = *cal;
 	out->kind = DAV_OBJECT;

@@ -14,13 +14,13 @@
 
 struct dav_res {
 	enum dav_kind kind;
-	const char *href;    /* canonical */
-	struct calendar cal; /* DAV_CALENDAR, DAV_OBJECT */
-	int role;            /* CAL_ROLE_* on cal; CAL_ROLE_OWNER for one's home and principal */
-	const char *name;    /* DAV_OBJECT: the resource name (decoded segment) */
-	const char *uid;     /* DAV_OBJECT, when exists: the event's UID */
-	const char *segment; /* DAV_CALENDAR, DAV_OBJECT: the calendar's segment in the caller's home */
-	struct event_row ev; /* DAV_OBJECT, when exists (arena copy) */
+	const char *href;     /* canonical */
+	struct calendar cal;  /* DAV_CALENDAR, DAV_OBJECT */
+	int role;             /* CAL_ROLE_* on cal; CAL_ROLE_OWNER for one's home and principal */
+	const char *name;     /* DAV_OBJECT: the resource name (decoded segment) */
+	const char *uid;      /* DAV_OBJECT, when exists: the event's UID */
+	const char *segment;  /* DAV_CALENDAR, DAV_OBJECT: the calendar's segment in the caller's home */
+	struct event_row ev;  /* DAV_OBJECT, when exists (arena copy) */
 	struct dav_file file; /* DAV_FILE, when exists */
 	int exists;
 	/* its dead properties, when the caller loaded them (dav_dead_load) */
@@ -28,8 +28,8 @@ struct dav_res {
 	int ndead;
 	/* principals.c: someone else's principal (a user of the account, a room); NULL: the caller's */
 	const struct dav_principal *principal;
-	const char *home_id; /* the <user_id> segment of its hrefs when not the caller's: DAV_ROOMS */
-	int busy_only;       /* a room that hides its subjects: every event as a busy block */
+	const char *home_id;               /* the <user_id> segment of its hrefs when not the caller's: DAV_ROOMS */
+	int busy_only;                     /* a room that hides its subjects: every event as a busy block */
 	const struct dav_caldata *caldata; /* expand.c: the calendar-data a REPORT asked for, or NULL */
 };
 
@@ -50,11 +50,10 @@ int dav_resource_not_found(struct req *r);
 
 /* the calendars of the caller's home: their own, then those shared with
  * them; cb gets each once with the caller's role; non-zero stops */
-int dav_resource_calendars(struct req *r, struct db *db,
-			   int (*cb)(void *ctx, const struct calendar *c, int role), void *ctx);
+int dav_resource_calendars(struct req *r, struct db *db, int (*cb)(void *ctx, const struct calendar *c, int role),
+			   void *ctx);
 
 /* a resource for a member event row of res's calendar (copies into a) */
-void dav_resource_member(struct arena *a, const struct dav_res *cal, const struct event_row *e,
-			 struct dav_res *out);
+void dav_resource_member(struct arena *a, const struct dav_res *cal, const struct event_row *e, struct dav_res *out);
 
 #endif

@@ -16,8 +16,8 @@
 #include "core/clock.h"
 #include "core/errors.h"
 
-#define BOOKINGS_MAX 2000        /* resources listed from one room calendar */
-#define WINDOW_END 4102444800LL  /* 2100-01-01: later than any booking horizon */
+#define BOOKINGS_MAX 2000       /* resources listed from one room calendar */
+#define WINDOW_END 4102444800LL /* 2100-01-01: later than any booking horizon */
 #define PAST_DEFAULT (31 * 86400LL)
 
 static void utc(char *out, size_t n, int64_t t)
@@ -125,8 +125,9 @@ int dav_room_event(struct req *r, struct db *db, const struct dav_res *cal, cons
 	/* the listing's row, with the meeting's subject, organizer and class */
 	struct booking v[64];
 	int k = 0;
-	if ((rc = store_booking_window(db, o.account_id, o.id, bk.start_at, bk.end_at > bk.start_at ? bk.end_at : bk.start_at + 1,
-				       o.max_booking_len, v, 64, &k)))
+	if ((rc = store_booking_window(db, o.account_id, o.id, bk.start_at,
+				       bk.end_at > bk.start_at ? bk.end_at : bk.start_at + 1, o.max_booking_len, v, 64,
+				       &k)))
 		return rc;
 	for (int i = 0; i < k; i++)
 		if (!strcmp(v[i].id, id)) {

@@ -263,8 +263,9 @@ int dav_schedule_post(struct req *r, struct db *db, const struct dav_path *p)
 	const char *ctype = req_header(r, "Content-Type");
 	int rc;
 	if (p->kind != DAV_OUTBOX) {
-		resp_header(r, "Allow", "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT, MKCALENDAR, "
-					"MKCOL, MOVE, COPY");
+		resp_header(r, "Allow",
+			    "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT, MKCALENDAR, "
+			    "MKCOL, MOVE, COPY");
 		return dav_reply_error(r, 405, NULL, NULL, "POST is for free-busy requests to your schedule outbox");
 	}
 	memset(&res, 0, sizeof res);
@@ -283,7 +284,8 @@ int dav_schedule_post(struct req *r, struct db *db, const struct dav_path *p)
 	}
 	if (!is_my_address(r, q.organizer)) {
 		rc = dav_reply_error(r, 403, CALDAV_NS, "organizer-allowed",
-				     "the ORGANIZER is one of your calendar-user-address-set (mailto:%s)", r->who.email);
+				     "the ORGANIZER is one of your calendar-user-address-set (mailto:%s)",
+				     r->who.email);
 		rc = E_FORBIDDEN;
 		goto out;
 	}
@@ -351,30 +353,33 @@ static int invites(const struct ics_object *o, const char *email)
 	return 0;
 }
 
-static int deliver(struct req *r, struct db *db, const struct user *to, const char *method,
-		   const struct ics_object *o)
+static int deliver(struct req *r, struct db *db, const struct user *to, const char *method, const struct ics_object *o)
 {
 	return sched_inbox_deliver(r->arena, db, to, method, o, NULL, NULL);
 }
 
 /* an iMIP message (RFC 6047) to someone outside the account, through the
  * outbox: the worker sends it as text and text/calendar with its METHOD */
-static int mail_out_text(struct req *r, struct db *db, const char *to, const char *method,
-			 const struct ics_object *o, const char *vevents, const char *partstat)
+static int mail_out_text(struct req *r, struct db *db, const char *to, const char *method, const struct ics_object *o,
+			 const char *vevents, const char *partstat)
 {
 	struct buf cal = {0}, text = {0};
 	const struct ics_event *m = &o->master;
 	char when[40];
 	int cancel = !strcmp(method, "CANCEL"), reply = !strcmp(method, "REPLY");
-	const char *answer = !partstat ? "answered" : !strcasecmp(partstat, "ACCEPTED") ? "accepted"
-				       : !strcasecmp(partstat, "DECLINED") ? "declined"
-				       : !strcasecmp(partstat, "TENTATIVE") ? "tentatively accepted" : "answered";
+	const char *answer = !partstat                            ? "answered"
+			     : !strcasecmp(partstat, "ACCEPTED")  ? "accepted"
+			     : !strcasecmp(partstat, "DECLINED")  ? "declined"
+			     : !strcasecmp(partstat, "TENTATIVE") ? "tentatively accepted"
+								  : "answered";
 	ics_format_time(m->start, m->all_day ? NULL : m->tzid, m->all_day, when, sizeof when);
 	int rc = sched_inbox_message(&cal, method, o, vevents);
 	buf_printf(&text, "%s %s:\n\n%s\nWhen: %s%s%s\n", r->who.display_name,
-		   reply ? arena_printf(r->arena, "%s your invitation", answer)
-		   : cancel ? "cancelled this meeting" : "invites you to a meeting", m->summary ? m->summary : "",
-		   when, m->tzid && !m->all_day ? " " : "", m->tzid && !m->all_day ? m->tzid : "");
+		   reply    ? arena_printf(r->arena, "%s your invitation", answer)
+		   : cancel ? "cancelled this meeting"
+			    : "invites you to a meeting",
+		   m->summary ? m->summary : "", when, m->tzid && !m->all_day ? " " : "",
+		   m->tzid && !m->all_day ? m->tzid : "");
 	if (m->location && *m->location)
 		buf_printf(&text, "Where: %s\n", m->location);
 	buf_puts(&text, cancel || reply ? "" : "\nAnswer from your calendar app: the invitation is attached.\n");
@@ -385,11 +390,14 @@ static int mail_out_text(struct req *r, struct db *db, const char *to, const cha
 	if (!rc && !s)
 		rc = E_NOMEM;
 	if (!rc) {
-		const char *what = cancel ? "Cancelled" : !reply ? "Invitation"
-				   : arena_printf(r->arena, "%c%s", answer[0] - 32, answer + 1);
-		struct outbox_msg msg = {.kind = "imip", .recipient = to, .body = s,
-					 .subject = arena_printf(r->arena, "%s: %.200s", what,
-								 m->summary ? m->summary : "a meeting")};
+		const char *what = cancel   ? "Cancelled"
+				   : !reply ? "Invitation"
+					    : arena_printf(r->arena, "%c%s", answer[0] - 32, answer + 1);
+		struct outbox_msg msg = {
+			.kind = "imip",
+			.recipient = to,
+			.body = s,
+			.subject = arena_printf(r->arena, "%s: %.200s", what, m->summary ? m->summary : "a meeting")};
 		snprintf(msg.account_id, sizeof msg.account_id, "%s", r->who.account_id);
 		rc = store_outbox_insert(db, &msg);
 	}
@@ -413,8 +421,7 @@ static int colleague(struct req *r, struct db *db, const char *email, struct use
 	return rc;
 }
 
-int dav_schedule_mark(struct req *r, struct db *db, const struct ics_object *o, const char *tz,
-		      struct ics_object **out)
+int dav_schedule_mark(struct req *r, struct db *db, const struct ics_object *o, const char *tz, struct ics_object **out)
 {
 	const struct ics_event *m = &o->master;
 	struct ics_error err;
@@ -502,7 +509,7 @@ int dav_schedule_deliver(struct req *r, struct db *db, const char *before, const
 		old = NULL; /* what was stored is ours and parses; if not, there is nothing to cancel */
 	const struct ics_object *any = now ? now : old;
 	if (!any || !any->master.organizer)
-		goto out; /* nobody organizes it */
+		goto out;                                      /* nobody organizes it */
 	if (strcasecmp(any->master.organizer, r->who.email)) { /* someone else's meeting: the caller may answer */
 		rc = reply(r, db, before, now, any);
 		goto out;
@@ -592,12 +599,15 @@ int dav_schedule_sync(struct req *r, struct db *db, const xmlNode *root)
 		dav_props_from_xml(r->arena, prop, &want);
 	if (level && strcmp(level, "1"))
 		rc = (dav_reply_error(r, 403, DAV_NS, "number-of-matches-within-limits",
-				      "sync-level is 1 here (an inbox holds no collections)"), E_INVALID);
-	else if (tok && *tok && (strncmp(tok, prefix, strlen(prefix)) ||
-				 sscanf(tok + strlen(prefix), "%lld:%lld%n", &t, &n, &used) != 2 ||
-				 tok[strlen(prefix) + (size_t)used] || t < 0 || n < 0))
+				      "sync-level is 1 here (an inbox holds no collections)"),
+		      E_INVALID);
+	else if (tok && *tok &&
+		 (strncmp(tok, prefix, strlen(prefix)) ||
+		  sscanf(tok + strlen(prefix), "%lld:%lld%n", &t, &n, &used) != 2 ||
+		  tok[strlen(prefix) + (size_t)used] || t < 0 || n < 0))
 		rc = (dav_reply_error(r, 403, DAV_NS, "valid-sync-token",
-				      "this sync-token is not one of your inbox's: sync again without one"), E_INVALID);
+				      "this sync-token is not one of your inbox's: sync again without one"),
+		      E_INVALID);
 	xmlFree(tok);
 	xmlFree(level);
 	if (rc)

@@ -31,7 +31,10 @@ int dav_spool_begin(struct dav_spool *s)
 	return 0;
 }
 
-void dav_spool_mark(struct dav_spool *s) { s->mark = s->b.len; }
+void dav_spool_mark(struct dav_spool *s)
+{
+	s->mark = s->b.len;
+}
 
 static int tmp_open(void)
 {
@@ -91,8 +94,9 @@ int dav_spool_reply(struct req *r, struct dav_spool *s, const char *href, const 
 	if (s->over) {
 		buf_puts(&s->b, "<D:response><D:href>");
 		dav_xml_escape(&s->b, href);
-		buf_printf(&s->b, "</D:href><D:status>HTTP/1.1 507 Insufficient Storage</D:status><D:error><%s/></D:error>"
-				  "<D:responsedescription>",
+		buf_printf(&s->b,
+			   "</D:href><D:status>HTTP/1.1 507 Insufficient Storage</D:status><D:error><%s/></D:error>"
+			   "<D:responsedescription>",
 			   s->over_error ? s->over_error : "D:number-of-matches-within-limits");
 		dav_xml_escape(&s->b, why);
 		buf_puts(&s->b, "</D:responsedescription></D:response>");

@@ -18,8 +18,8 @@ struct dav_spool {
 	int fd;         /* -1 until the first spill */
 	size_t written; /* bytes in the file */
 	size_t max_bytes;
-	size_t mark;    /* b.len before the response being added */
-	int over;       /* a budget is spent: no more responses */
+	size_t mark;            /* b.len before the response being added */
+	int over;               /* a budget is spent: no more responses */
 	const char *over_error; /* the 507's error element ("C:max-instances"), or NULL:
 				 * DAV:number-of-matches-within-limits */
 };

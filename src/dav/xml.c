@@ -44,9 +44,9 @@ int dav_xml_parse(const char *body, size_t len, xmlDocPtr *out, char *why, size_
 	xmlParserCtxtPtr ctx = xmlNewParserCtxt();
 	if (!ctx)
 		return E_NOMEM;
-	xmlDocPtr doc = xmlCtxtReadMemory(ctx, body, (int)len, "body.xml", NULL,
-					  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-						  XML_PARSE_NOCDATA);
+	xmlDocPtr doc =
+		xmlCtxtReadMemory(ctx, body, (int)len, "body.xml", NULL,
+				  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
 	/* a namespace error (xmlns:p="", an undeclared prefix) is not well-formed
 	 * under Namespaces in XML, though libxml2 builds a tree anyway */
 	if (!doc || !xmlDocGetRootElement(doc) || !ctx->wellFormed || !ctx->nsWellFormed) {
@@ -65,8 +65,8 @@ int dav_xml_parse(const char *body, size_t len, xmlDocPtr *out, char *why, size_
 
 int dav_xml_is(const xmlNode *n, const char *ns, const char *name)
 {
-	return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
-	       !strcmp((const char *)n->ns->href, ns) && !strcmp((const char *)n->name, name);
+	return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href && !strcmp((const char *)n->ns->href, ns) &&
+	       !strcmp((const char *)n->name, name);
 }
 
 xmlNode *dav_xml_elem(xmlNode *n)
@@ -94,8 +94,12 @@ int dav_xml_escape(struct buf *b, const char *s)
 	const char *run = s;
 	int rc = 0;
 	for (; !rc && *s; s++) {
-		const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
-				  : *s == '"' ? "&quot;" : *s == '\r' ? "&#13;" : NULL;
+		const char *rep = *s == '&'    ? "&amp;"
+				  : *s == '<'  ? "&lt;"
+				  : *s == '>'  ? "&gt;"
+				  : *s == '"'  ? "&quot;"
+				  : *s == '\r' ? "&#13;"
+					       : NULL;
 		if (!rep)
 			continue;
 		rc = buf_append(b, run, (size_t)(s - run));

@@ -13,8 +13,7 @@ const char *cursor_encode(struct req *r, const char *key)
 {
 	size_t n = sodium_base64_ENCODED_LEN(strlen(key), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	char *out = arena_alloc(r->arena, n);
-	sodium_bin2base64(out, n, (const unsigned char *)key, strlen(key),
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_bin2base64(out, n, (const unsigned char *)key, strlen(key), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	return out;
 }
 

@@ -7,7 +7,10 @@
 #include "core/errors.h"
 #include "http/response.h"
 
-int jin_has(json_t *o, const char *key) { return json_object_get(o, key) != NULL; }
+int jin_has(json_t *o, const char *key)
+{
+	return json_object_get(o, key) != NULL;
+}
 
 /* "application/json", any case, optionally with parameters; not
  * "application/json-patch+json" or other types that merely start the same */
@@ -33,8 +36,8 @@ int jin_object_any(struct req *r, json_t **out)
 	json_error_t e;
 	json_t *j = json_loadb(r->body.data ? r->body.data : "", r->body.len, JSON_REJECT_DUPLICATES, &e);
 	if (!j) {
-		resp_problemf(r, 400, "malformed-json", "the body is not valid JSON: %s (line %d, column %d)",
-			      e.text, e.line, e.column);
+		resp_problemf(r, 400, "malformed-json", "the body is not valid JSON: %s (line %d, column %d)", e.text,
+			      e.line, e.column);
 		return E_INVALID;
 	}
 	if (!json_is_object(j)) {
@@ -55,14 +58,14 @@ int jin_object(struct req *r, json_t **out, const char *const allowed[])
 		return rc;
 	const char *k;
 	json_t *v;
-	json_object_foreach(j, k, v) {
+	json_object_foreach(j, k, v)
+	{
 		int ok = 0;
 		for (int i = 0; allowed && allowed[i]; i++)
 			if (!strcmp(allowed[i], k))
 				ok = 1;
 		if (!ok) {
-			resp_problem_ext(r, 422, "unknown-field",
-					 arena_printf(r->arena, "unknown field '%.100s'", k),
+			resp_problem_ext(r, 422, "unknown-field", arena_printf(r->arena, "unknown field '%.100s'", k),
 					 json_pack("{s:s}", "field", k));
 			return E_INVALID;
 		}
@@ -107,8 +110,7 @@ int jin_bool(struct req *r, json_t *o, const char *key, int required, int *out)
 	return 0;
 }
 
-int jin_int(struct req *r, json_t *o, const char *key, int required, long long lo, long long hi,
-	    long long *out)
+int jin_int(struct req *r, json_t *o, const char *key, int required, long long lo, long long hi, long long *out)
 {
 	json_t *v = json_object_get(o, key);
 	if (!v)
@@ -121,8 +123,8 @@ int jin_int(struct req *r, json_t *o, const char *key, int required, long long l
 	return 0;
 }
 
-int jin_string_array(struct req *r, json_t *o, const char *key, int required, size_t max_items,
-		     size_t maxlen, const char ***out, size_t *n)
+int jin_string_array(struct req *r, json_t *o, const char *key, int required, size_t max_items, size_t maxlen,
+		     const char ***out, size_t *n)
 {
 	json_t *v = json_object_get(o, key);
 	if (!v)
@@ -138,7 +140,8 @@ int jin_string_array(struct req *r, json_t *o, const char *key, int required, si
 	const char **a = arena_alloc(r->arena, sizeof(char *) * (json_array_size(v) + 1));
 	size_t i;
 	json_t *it;
-	json_array_foreach(v, i, it) {
+	json_array_foreach(v, i, it)
+	{
 		if (!json_is_string(it) || json_string_length(it) > maxlen) {
 			resp_field_error(r, key, "'%s' must hold strings of at most %zu characters", key, maxlen);
 			return E_INVALID;

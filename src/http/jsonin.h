@@ -18,14 +18,12 @@ int jin_object(struct req *r, json_t **out, const char *const allowed[]);
 /* the same without the key check, for bodies whose keys are data (e.g. setting names) */
 int jin_object_any(struct req *r, json_t **out);
 /* *out is left unchanged when the optional field is absent; present = 1 if it was there */
-int jin_string(struct req *r, json_t *o, const char *key, int required, size_t maxlen,
-	       const char **out);
+int jin_string(struct req *r, json_t *o, const char *key, int required, size_t maxlen, const char **out);
 int jin_bool(struct req *r, json_t *o, const char *key, int required, int *out);
-int jin_int(struct req *r, json_t *o, const char *key, int required, long long lo, long long hi,
-	    long long *out);
+int jin_int(struct req *r, json_t *o, const char *key, int required, long long lo, long long hi, long long *out);
 /* an array of strings (each at most maxlen); *out is arena memory, *n its length */
-int jin_string_array(struct req *r, json_t *o, const char *key, int required, size_t max_items,
-		     size_t maxlen, const char ***out, size_t *n);
+int jin_string_array(struct req *r, json_t *o, const char *key, int required, size_t max_items, size_t maxlen,
+		     const char ***out, size_t *n);
 int jin_has(json_t *o, const char *key);
 
 /* an e-mail address good enough to send to: one @, no spaces, a dot in the domain */

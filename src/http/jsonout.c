@@ -60,13 +60,27 @@ static void put_string(struct out *o, const char *s, size_t n)
 		char esc[7] = {'\\', 0};
 		size_t el = 2;
 		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
+		case '"':
+			esc[1] = '"';
+			break;
+		case '\\':
+			esc[1] = '\\';
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
 		default:
 			memcpy(esc + 1, "u00", 3);
 			esc[4] = hex[c >> 4];
@@ -106,7 +120,8 @@ static void put_value(struct out *o, const json_t *v, int depth)
 		int first = 1;
 		putc1(o, '{');
 		/* insertion order, as json_dumps without JSON_SORT_KEYS */
-		json_object_foreach((json_t *)v, key, item) {
+		json_object_foreach((json_t *)v, key, item)
+		{
 			if (!first)
 				putc1(o, ',');
 			first = 0;
@@ -144,9 +159,15 @@ static void put_value(struct out *o, const json_t *v, int depth)
 		free(s);
 		break;
 	}
-	case JSON_TRUE: put(o, "true", 4); break;
-	case JSON_FALSE: put(o, "false", 5); break;
-	case JSON_NULL: put(o, "null", 4); break;
+	case JSON_TRUE:
+		put(o, "true", 4);
+		break;
+	case JSON_FALSE:
+		put(o, "false", 5);
+		break;
+	case JSON_NULL:
+		put(o, "null", 4);
+		break;
 	}
 }
 

@@ -44,9 +44,9 @@ static int ngauges;
  * into the exposition format */
 static const char *known_method(const char *m)
 {
-	static const char *const known[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
-					    "PROPFIND", "PROPPATCH", "REPORT", "MKCALENDAR", "MKCOL",
-					    "COPY", "MOVE", "LOCK", "UNLOCK", "ACL", NULL};
+	static const char *const known[] = {"GET",     "HEAD",     "POST",      "PUT",    "PATCH",      "DELETE",
+					    "OPTIONS", "PROPFIND", "PROPPATCH", "REPORT", "MKCALENDAR", "MKCOL",
+					    "COPY",    "MOVE",     "LOCK",      "UNLOCK", "ACL",        NULL};
 	for (int i = 0; known[i]; i++)
 		if (!strcmp(known[i], m))
 			return known[i];
@@ -60,8 +60,7 @@ void metrics_request(const char *route, const char *method, int status, int64_t 
 	pthread_mutex_lock(&lock);
 	int i;
 	for (i = 0; i < nseries; i++)
-		if (series[i].status == status && series[i].method == method &&
-		    !strcmp(series[i].route, route))
+		if (series[i].status == status && series[i].method == method && !strcmp(series[i].route, route))
 			break;
 	if (i == nseries && nseries < MAX_SERIES) {
 		series[i].route = route;
@@ -92,7 +91,10 @@ void metrics_request(const char *route, const char *method, int status, int64_t 
 	pthread_mutex_unlock(&lock);
 }
 
-void metrics_sse_open(int delta) { atomic_fetch_add(&sse_open, delta); }
+void metrics_sse_open(int delta)
+{
+	atomic_fetch_add(&sse_open, delta);
+}
 
 void metrics_gauge(const char *name, const char *help, int64_t (*fn)(void))
 {
@@ -114,8 +116,7 @@ int metrics_render(struct buf *o)
 		    "# TYPE convene_http_requests_total counter\n");
 	for (int i = 0; i < nseries; i++)
 		buf_printf(o, "convene_http_requests_total{route=\"%s\",method=\"%s\",status=\"%d\"} %llu\n",
-			   series[i].route, series[i].method, series[i].status,
-			   (unsigned long long)series[i].count);
+			   series[i].route, series[i].method, series[i].status, (unsigned long long)series[i].count);
 	buf_puts(o, "# HELP convene_http_request_duration_seconds Time from request to response, by route "
 		    "and method (event streams excluded).\n"
 		    "# TYPE convene_http_request_duration_seconds histogram\n");
@@ -129,8 +130,10 @@ int metrics_render(struct buf *o)
 				   "%llu\n",
 				   h->route, h->method, bounds[b], (unsigned long long)cum);
 		}
-		buf_printf(o, "convene_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"+Inf\"} %llu\n",
-			   h->route, h->method, (unsigned long long)h->count);
+		buf_printf(
+			o,
+			"convene_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"+Inf\"} %llu\n",
+			h->route, h->method, (unsigned long long)h->count);
 		buf_printf(o, "convene_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n", h->route,
 			   h->method, h->sum);
 		buf_printf(o, "convene_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %llu\n",
@@ -138,8 +141,9 @@ int metrics_render(struct buf *o)
 	}
 	n = ngauges;
 	pthread_mutex_unlock(&lock);
-	buf_printf(o, "# HELP convene_sse_streams_open Server-Sent Events streams open now.\n"
-		      "# TYPE convene_sse_streams_open gauge\nconvene_sse_streams_open %d\n",
+	buf_printf(o,
+		   "# HELP convene_sse_streams_open Server-Sent Events streams open now.\n"
+		   "# TYPE convene_sse_streams_open gauge\nconvene_sse_streams_open %d\n",
 		   atomic_load(&sse_open));
 	for (int i = 0; i < n; i++) {
 		int64_t v = gauges[i].fn();

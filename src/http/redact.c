@@ -145,4 +145,7 @@ const char *redact_text(struct arena *a, const char *text)
 	return s;
 }
 
-const char *redact_path(struct req *r) { return redact_path_text(r->arena, r->path); }
+const char *redact_path(struct req *r)
+{
+	return redact_path_text(r->arena, r->path);
+}

@@ -34,8 +34,7 @@ const char *req_cookie(struct req *r, const char *name)
 
 const char *req_client_ip(struct req *r)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	char buf[INET6_ADDRSTRLEN] = "-";
 	if (ci && ci->client_addr) {
 		if (ci->client_addr->sa_family == AF_INET)
@@ -75,8 +74,7 @@ const char *req_client_addr(struct req *r)
 {
 	if (r->client_addr)
 		return r->client_addr;
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	struct netaddr peer;
 	char text[NETADDR_TEXT_MAX];
 	if (!ci || netaddr_from_sockaddr(ci->client_addr, &peer))

@@ -25,9 +25,9 @@ struct principal {
 	char role[16];
 	char email[256];
 	char display_name[256];
-	char app_id[ID_MAX];        /* bearer tokens: the application */
+	char app_id[ID_MAX];             /* bearer tokens: the application */
 	char session_hash[HASH_HEX_MAX]; /* cookie sessions: for sign-out */
-	char csrf[SECRET_MAX];      /* cookie sessions: the expected X-CSRF-Token */
+	char csrf[SECRET_MAX];           /* cookie sessions: the expected X-CSRF-Token */
 	int must_change_password;
 	int email_validation_pending;
 };
@@ -35,12 +35,12 @@ struct principal {
 struct response {
 	int status;
 	char *content_type;
-	char *body;    /* arena or malloc, see owned */
+	char *body; /* arena or malloc, see owned */
 	size_t len;
 	int body_malloced;
 	void (*release)(void *arg); /* resp_shared: who gets body back, and when */
 	void *release_arg;
-	int has_fd, fd; /* resp_file: the body is this file's first len bytes */
+	int has_fd, fd;             /* resp_file: the body is this file's first len bytes */
 	const char *headers[16][2]; /* extra headers, arena strings */
 	int nheaders;
 };
@@ -57,7 +57,7 @@ struct req {
 	struct buf body;
 	int body_too_large;
 	int static_file; /* answered from the web app's files (metrics label) */
-	json_t *json; /* parsed body, owned by the request */
+	json_t *json;    /* parsed body, owned by the request */
 	struct principal who;
 	int authenticated;
 	struct response resp;
@@ -68,8 +68,8 @@ struct req {
 	const char *client_addr; /* req_client_addr's answer, once asked */
 };
 
-const char *req_param(struct req *r, const char *name);  /* {name} in the route pattern */
-const char *req_query(struct req *r, const char *name);  /* ?name=..., decoded */
+const char *req_param(struct req *r, const char *name); /* {name} in the route pattern */
+const char *req_query(struct req *r, const char *name); /* ?name=..., decoded */
 const char *req_header(struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
 const char *req_client_ip(struct req *r); /* the socket's peer (arena string) */
@@ -78,6 +78,6 @@ const char *req_client_ip(struct req *r); /* the socket's peer (arena string) */
  * trusted proxy itself (addresses to its left can be forged by the client).
  * What logs, throttles and per-address limits should use. */
 const char *req_client_addr(struct req *r);
-int req_is_unsafe(const struct req *r);   /* POST, PUT, PATCH, DELETE, ... */
+int req_is_unsafe(const struct req *r); /* POST, PUT, PATCH, DELETE, ... */
 
 #endif

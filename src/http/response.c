@@ -18,21 +18,36 @@
 static const char *reason(int status)
 {
 	switch (status) {
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 409: return "Conflict";
-	case 410: return "Gone";
-	case 413: return "Content Too Large";
-	case 414: return "URI Too Long";
-	case 415: return "Unsupported Media Type";
-	case 422: return "Unprocessable Content";
-	case 429: return "Too Many Requests";
-	case 431: return "Request Header Fields Too Large";
-	case 500: return "Internal Server Error";
-	case 503: return "Service Unavailable";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 409:
+		return "Conflict";
+	case 410:
+		return "Gone";
+	case 413:
+		return "Content Too Large";
+	case 414:
+		return "URI Too Long";
+	case 415:
+		return "Unsupported Media Type";
+	case 422:
+		return "Unprocessable Content";
+	case 429:
+		return "Too Many Requests";
+	case 431:
+		return "Request Header Fields Too Large";
+	case 500:
+		return "Internal Server Error";
+	case 503:
+		return "Service Unavailable";
 	}
 	return "Error";
 }
@@ -74,8 +89,8 @@ void resp_release(struct req *r)
 	}
 }
 
-int resp_shared(struct req *r, int status, const char *ctype, const char *data, size_t len,
-		void (*release)(void *arg), void *arg)
+int resp_shared(struct req *r, int status, const char *ctype, const char *data, size_t len, void (*release)(void *arg),
+		void *arg)
 {
 	set_body(r, status, ctype, (char *)data, len, 0);
 	r->resp.release = release;
@@ -107,7 +122,10 @@ int resp_empty(struct req *r, int status)
 
 static int (*language_hook)(struct req *r);
 
-void resp_language_hook(int (*fn)(struct req *r)) { language_hook = fn; }
+void resp_language_hook(int (*fn)(struct req *r))
+{
+	language_hook = fn;
+}
 
 int resp_lang(struct req *r)
 {
@@ -124,7 +142,10 @@ int resp_lang(struct req *r)
 	return l;
 }
 
-const char *resp_text(struct req *r, const char *en) { return i18n_text(resp_lang(r), en); }
+const char *resp_text(struct req *r, const char *en)
+{
+	return i18n_text(resp_lang(r), en);
+}
 
 int resp_problem_ext(struct req *r, int status, const char *slug, const char *detail, json_t *extra)
 {
@@ -183,19 +204,26 @@ void resp_header(struct req *r, const char *name, const char *value)
 int resp_error(struct req *r, int err)
 {
 	switch (err) {
-	case E_INVALID: return resp_problem(r, 400, "bad-request", "the request is not valid");
-	case E_NOTFOUND: return resp_problem(r, 404, "not-found", "no such resource in this account");
-	case E_CONFLICT: return resp_problem(r, 409, "conflict", "the change conflicts with existing data");
-	case E_FORBIDDEN: return resp_problem(r, 403, "forbidden", "you are not allowed to do this");
-	case E_UNAUTH: return resp_problem(r, 401, "unauthenticated", "sign in first");
-	case E_TOOLARGE: return resp_problem(r, 413, "too-large", "the request body is too large");
+	case E_INVALID:
+		return resp_problem(r, 400, "bad-request", "the request is not valid");
+	case E_NOTFOUND:
+		return resp_problem(r, 404, "not-found", "no such resource in this account");
+	case E_CONFLICT:
+		return resp_problem(r, 409, "conflict", "the change conflicts with existing data");
+	case E_FORBIDDEN:
+		return resp_problem(r, 403, "forbidden", "you are not allowed to do this");
+	case E_UNAUTH:
+		return resp_problem(r, 401, "unauthenticated", "sign in first");
+	case E_TOOLARGE:
+		return resp_problem(r, 413, "too-large", "the request body is too large");
 	case E_BUSY: /* a writer held the lock, or the database is restarting: seconds, not minutes */
 		resp_header(r, "Retry-After", "2");
 		return resp_problem(r, 503, "busy", "the server is busy; try again");
 	case E_TIMEOUT:
 		return resp_problemf(r, 503, "time-budget",
 				     "this request needed more than its %d ms of work; ask for less "
-				     "(a shorter time range, fewer events, a smaller file)", budget_ms());
+				     "(a shorter time range, fewer events, a smaller file)",
+				     budget_ms());
 	}
 	log_error("%s %s failed: %s", r->method, redact_path(r), error_name(err));
 	return resp_problem(r, 500, "internal", "an internal error occurred; it has been logged");

@@ -25,8 +25,7 @@ int resp_problem(struct req *r, int status, const char *slug, const char *detail
 int resp_problemf(struct req *r, int status, const char *slug, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* a 422 naming the field */
-int resp_field_error(struct req *r, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int resp_field_error(struct req *r, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* a problem with extra members (steals extra, may be NULL) */
 int resp_problem_ext(struct req *r, int status, const char *slug, const char *detail, json_t *extra);
 void resp_header(struct req *r, const char *name, const char *value); /* value copied */

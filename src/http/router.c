@@ -84,8 +84,7 @@ int router_match(const char *method, const char *path, struct req *r, char *allo
 		for (const struct route *rt = app_route_tables[t]; rt->method; rt++) {
 			if (!match(rt->pattern, path, NULL))
 				continue;
-			if (!strcmp(rt->method, method) ||
-			    (!strcmp(method, "HEAD") && !strcmp(rt->method, "GET"))) {
+			if (!strcmp(rt->method, method) || (!strcmp(method, "HEAD") && !strcmp(rt->method, "GET"))) {
 				match(rt->pattern, path, r);
 				r->route = rt;
 				return 0;
@@ -105,7 +104,10 @@ int router_match(const char *method, const char *path, struct req *r, char *allo
 	return E_FORBIDDEN;
 }
 
-int router_pattern_match(const char *pattern, const char *path) { return match(pattern, path, NULL); }
+int router_pattern_match(const char *pattern, const char *path)
+{
+	return match(pattern, path, NULL);
+}
 
 void router_each(void (*fn)(const struct route *rt, void *arg), void *arg)
 {

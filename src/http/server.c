@@ -88,8 +88,7 @@ static int text_ok(const char *s, size_t n)
 	return 1;
 }
 
-static enum MHD_Result query_arg_ok(void *cls, enum MHD_ValueKind kind, const char *key,
-				    const char *value)
+static enum MHD_Result query_arg_ok(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	int *ok = cls;
 	(void)kind;
@@ -116,8 +115,7 @@ static void dispatch(struct server *s, struct req *r)
 {
 	char allow[256];
 	if (r->body_too_large) {
-		resp_problemf(r, 413, "too-large", "the request body is larger than %zu bytes",
-			      s->cfg.body_limit);
+		resp_problemf(r, 413, "too-large", "the request body is larger than %zu bytes", s->cfg.body_limit);
 		return;
 	}
 	if (!text_ok(r->path, strlen(r->path))) {
@@ -146,8 +144,7 @@ static void dispatch(struct server *s, struct req *r)
 	}
 	if (rc) {
 		resp_header(r, "Allow", allow);
-		resp_problemf(r, 405, "method-not-allowed", "%s is not allowed here (allowed: %s)",
-			      r->method, allow);
+		resp_problemf(r, 405, "method-not-allowed", "%s is not allowed here (allowed: %s)", r->method, allow);
 		return;
 	}
 	budget_start(s->cfg.request_budget);
@@ -179,8 +176,8 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct req *r)
 		if (mr)
 			r->resp.has_fd = 0;
 	} else if (r->resp.release) { /* shared bytes: MHD gives them back when sent */
-		mr = MHD_create_response_from_buffer_with_free_callback_cls(
-			r->resp.len, r->resp.body, r->resp.release, r->resp.release_arg);
+		mr = MHD_create_response_from_buffer_with_free_callback_cls(r->resp.len, r->resp.body, r->resp.release,
+									    r->resp.release_arg);
 		if (mr)
 			r->resp.release = NULL;
 	} else {
@@ -221,9 +218,8 @@ static enum MHD_Result header_bytes(void *cls, enum MHD_ValueKind kind, const ch
 	return MHD_YES;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-				  const char *method, const char *version, const char *upload,
-				  size_t *upload_size, void **con_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
 	struct server *s = cls;
 	struct req *r = *con_cls;
@@ -251,8 +247,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 		if (hbytes > HEADERS_MAX) {
 			r->body_too_large = 1; /* its body, if any, is not read */
-			resp_problemf(r, 431, "headers-too-large", "the request's header fields are larger than %d bytes",
-				      HEADERS_MAX);
+			resp_problemf(r, 431, "headers-too-large",
+				      "the request's header fields are larger than %d bytes", HEADERS_MAX);
 			return send_response(c, r);
 		}
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -282,8 +278,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return send_response(c, r);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	struct server *s = cls;
 	struct req *r = *con_cls;
@@ -292,12 +287,19 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	int64_t us = clock_mono_us() - r->started_us;
 	int status = r->resp.status ? r->resp.status : 499;
-	struct log_access a = {loggable(r, r->method), loggable(r, redact_path(r)), status, r->resp.len, us,
+	struct log_access a = {loggable(r, r->method),
+			       loggable(r, redact_path(r)),
+			       status,
+			       r->resp.len,
+			       us,
 			       r->authenticated ? r->who.account_id : NULL,
-			       r->authenticated && *r->who.user_id ? r->who.user_id : NULL, req_client_addr(r)};
+			       r->authenticated && *r->who.user_id ? r->who.user_id : NULL,
+			       req_client_addr(r)};
 	log_request(&a);
 	/* an event stream lasts as long as its client watches: not a latency */
-	metrics_request(r->route ? r->route->pattern : r->static_file ? "static" : "unmatched",
+	metrics_request(r->route         ? r->route->pattern
+			: r->static_file ? "static"
+					 : "unmatched",
 			r->method, status, us, !r->stream);
 	if (r->resp.body_malloced)
 		free(r->resp.body);
@@ -332,8 +334,8 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 	int hi, lo;
 	(void)cls, (void)c;
 	for (const char *p = s; *p; p++) {
-		if (*p == '%' && (hi = hex_value(p[1])) >= 0 && (lo = hex_value(p[2])) >= 0 &&
-		    hi * 16 + lo >= 0x20 && hi * 16 + lo != 0x7f) {
+		if (*p == '%' && (hi = hex_value(p[1])) >= 0 && (lo = hex_value(p[2])) >= 0 && hi * 16 + lo >= 0x20 &&
+		    hi * 16 + lo != 0x7f) {
 			*w++ = (char)(hi * 16 + lo);
 			p += 2;
 		} else {
@@ -400,8 +402,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	}
 }
 
-int server_start(const struct config *cfg, const struct server_hooks *hooks, struct server **out,
-		 char *err, size_t errlen)
+int server_start(const struct config *cfg, const struct server_hooks *hooks, struct server **out, char *err,
+		 size_t errlen)
 {
 	char host[128], *port;
 	snprintf(host, sizeof host, "%s", cfg->listen);
@@ -416,8 +418,10 @@ int server_start(const struct config *cfg, const struct server_hooks *hooks, str
 		h++;
 		h[strlen(h) - 1] = 0;
 	}
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV}, *ai;
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+				 .ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV},
+			*ai;
 	int gai = getaddrinfo(*h ? h : NULL, port, &hints, &ai);
 	if (gai) {
 		snprintf(err, errlen, "listen %s: %s", cfg->listen, gai_strerror(gai));
@@ -432,17 +436,12 @@ int server_start(const struct config *cfg, const struct server_hooks *hooks, str
 		flags |= MHD_USE_IPv6;
 	/* no MHD_OPTION_LISTENING_ADDRESS_REUSE: with it (SO_REUSEPORT) a
 	 * second server on a busy port started and took half the connections */
-	s->d = MHD_start_daemon(flags, 0, on_accept, s, on_request, s,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-				MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-				MHD_OPTION_THREAD_POOL_SIZE, threads,
-				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-				MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
-				MHD_OPTION_END);
+	s->d = MHD_start_daemon(flags, 0, on_accept, s, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK, unescape,
+				NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_CONNECTION_TIMEOUT,
+				(unsigned)cfg->idle_timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (!s->d) {
 		snprintf(err, errlen, "cannot listen on %s (address in use or not available)", cfg->listen);
@@ -460,7 +459,10 @@ int server_start(const struct config *cfg, const struct server_hooks *hooks, str
 	return 0;
 }
 
-int server_in_flight(struct server *s) { return atomic_load(&s->in_flight); }
+int server_in_flight(struct server *s)
+{
+	return atomic_load(&s->in_flight);
+}
 
 void server_stop(struct server *s, int grace)
 {

@@ -19,8 +19,8 @@ struct server_hooks {
 	int (*authenticate)(struct req *r);
 };
 
-int server_start(const struct config *cfg, const struct server_hooks *hooks, struct server **out,
-		 char *err, size_t errlen);
+int server_start(const struct config *cfg, const struct server_hooks *hooks, struct server **out, char *err,
+		 size_t errlen);
 /* stops accepting, waits up to grace seconds for requests in flight, stops */
 void server_stop(struct server *s, int grace_seconds);
 int server_in_flight(struct server *s);

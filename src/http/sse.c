@@ -103,7 +103,7 @@ static ssize_t reader(void *cls, uint64_t pos, char *dst, size_t max)
 			if (rc) {
 				/* tell the client why it ends, so it need not reconnect */
 				buf_printf(&s->out, "event: end\ndata: {\"reason\":\"%s\"}\n\n",
-					   rc == E_NOTFOUND				? "gone"
+					   rc == E_NOTFOUND                      ? "gone"
 					   : rc == E_FORBIDDEN || rc == E_UNAUTH ? "forbidden"
 										 : "error");
 				s->closing = 1;
@@ -182,13 +182,15 @@ int sse_start(struct req *r, const char *topic, const char *event, sse_render_fn
 	return 0;
 }
 
-int sse_is_stream(const struct req *r) { return r->stream != NULL; }
+int sse_is_stream(const struct req *r)
+{
+	return r->stream != NULL;
+}
 
 struct MHD_Response *sse_response(struct req *r)
 {
 	struct sse_stream *s = r->stream;
-	struct MHD_Response *mr = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, reader, s,
-								    stream_free);
+	struct MHD_Response *mr = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, reader, s, stream_free);
 	if (!mr) {
 		if (s->ctx_free)
 			s->ctx_free(s->ctx);

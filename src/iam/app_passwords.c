@@ -105,8 +105,8 @@ static json_t *time_or_null(int64_t t)
 static json_t *ap_json(const struct app_password *p)
 {
 	return json_pack("{s:s, s:s, s:o, s:o, s:o}", "id", p->id, "label", p->label, "created_at",
-			 time_or_null(p->created_at), "last_used_at", time_or_null(p->last_used_at),
-			 "last_user_agent", p->last_user_agent[0] ? json_string(p->last_user_agent) : json_null());
+			 time_or_null(p->created_at), "last_used_at", time_or_null(p->last_used_at), "last_user_agent",
+			 p->last_user_agent[0] ? json_string(p->last_user_agent) : json_null());
 }
 
 /* the caller's own app passwords; the app passwords themselves never reach
@@ -118,8 +118,7 @@ static int self(struct req *r, struct db **db)
 	return 0;
 }
 
-int app_passwords_list_json(struct req *r, struct db *db, const char *account_id, const char *user_id,
-			    json_t **out)
+int app_passwords_list_json(struct req *r, struct db *db, const char *account_id, const char *user_id, json_t **out)
 {
 	int rc, n = 0;
 	struct app_password *rows = arena_alloc(r->arena, sizeof *rows * APP_PASSWORDS_MAX);
@@ -139,8 +138,7 @@ static int list(struct req *r)
 	struct db *db;
 	json_t *out;
 	int rc;
-	if ((rc = self(r, &db)) ||
-	    (rc = app_passwords_list_json(r, db, r->who.account_id, r->who.user_id, &out)))
+	if ((rc = self(r, &db)) || (rc = app_passwords_list_json(r, db, r->who.account_id, r->who.user_id, &out)))
 		return rc;
 	return resp_json(r, 200, out);
 }
@@ -155,8 +153,9 @@ static int create(struct req *r)
 	/* a bearer token would turn an application's short-lived, revocable
 	 * access into a lasting credential that survives the application */
 	if (r->who.via == AUTH_BEARER)
-		return resp_problem(r, 403, "forbidden",
-				    "app passwords are made by the user (web app or their own password), not by an API application");
+		return resp_problem(
+			r, 403, "forbidden",
+			"app passwords are made by the user (web app or their own password), not by an API application");
 	if ((rc = jin_object(r, &in, allowed)) ||
 	    (rc = jin_string(r, in, "label", JIN_REQUIRED, APP_PASSWORD_LABEL_MAX, &label)))
 		return rc;

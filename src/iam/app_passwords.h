@@ -33,8 +33,7 @@ void app_passwords_note_use(struct req *r, struct db *db, const struct app_passw
 int app_passwords_revoke_user(struct req *r, struct db *db, const struct user *u, const char *reason);
 /* {items, max}: the app passwords of the user, as GET /api/v1/me/app-passwords
  * shows them (never the secret nor its hash); *out is new */
-int app_passwords_list_json(struct req *r, struct db *db, const char *account_id, const char *user_id,
-			    json_t **out);
+int app_passwords_list_json(struct req *r, struct db *db, const char *account_id, const char *user_id, json_t **out);
 /* revokes u's app password id in a transaction of its own and audits it, on
  * the app password when u is the caller, else on u (an administrator's act);
  * E_NOTFOUND when u has no such app password */

@@ -40,11 +40,10 @@ static json_t *time_or_null(int64_t t)
 
 static json_t *app_json(const struct app *a)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I}", "id", a->id,
-			 "client_id", a->client_id, "name", a->name, "description", a->description,
-			 "owner_id", a->owner_id, "owner_email", a->owner_email, "status",
-			 a->revoked_at ? "revoked" : "active", "created_at", time_or_null(a->created_at),
-			 "revoked_at", time_or_null(a->revoked_at), "last_used_at",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I}", "id", a->id, "client_id",
+			 a->client_id, "name", a->name, "description", a->description, "owner_id", a->owner_id,
+			 "owner_email", a->owner_email, "status", a->revoked_at ? "revoked" : "active", "created_at",
+			 time_or_null(a->created_at), "revoked_at", time_or_null(a->revoked_at), "last_used_at",
 			 time_or_null(a->last_used_at), "token_count", (json_int_t)a->token_count);
 }
 
@@ -133,14 +132,12 @@ static int list(struct req *r)
 	if ((rc = may_read(r, &all)))
 		return rc;
 	struct app_filter f = {.limit = PAGE_MAX};
-	const char *owner = req_query(r, "owner"), *cursor = req_query(r, "cursor"),
-		   *limit = req_query(r, "limit");
+	const char *owner = req_query(r, "owner"), *cursor = req_query(r, "cursor"), *limit = req_query(r, "limit");
 	if (owner && *owner) {
 		if (!ids_valid(owner, "usr"))
 			return resp_problem(r, 400, "invalid-query", "owner must be a user id (usr_...)");
 		if (!all && strcmp(owner, r->who.user_id))
-			return resp_problem(r, 403, "forbidden",
-					    "API managers see only their own applications");
+			return resp_problem(r, 403, "forbidden", "API managers see only their own applications");
 		f.owner_id = owner;
 	}
 	if (!all)
@@ -153,8 +150,7 @@ static int list(struct req *r)
 		char *end;
 		long v = strtol(limit, &end, 10);
 		if (*end || v < 1 || v > PAGE_MAX)
-			return resp_problemf(r, 400, "invalid-query", "limit must be between 1 and %d",
-					     PAGE_MAX);
+			return resp_problemf(r, 400, "invalid-query", "limit must be between 1 and %d", PAGE_MAX);
 		f.limit = (int)v;
 	}
 	struct db *db = store_db();
@@ -170,8 +166,8 @@ static int list(struct req *r)
 		json_array_append_new(items, app_json(&rows[i]));
 	json_t *next = json_null();
 	if (n > want)
-		next = json_string(arena_printf(r->arena, "%lld.%s", (long long)rows[want - 1].created_at,
-						rows[want - 1].id));
+		next = json_string(
+			arena_printf(r->arena, "%lld.%s", (long long)rows[want - 1].created_at, rows[want - 1].id));
 	return resp_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
 }
 
@@ -235,8 +231,7 @@ static int revoke(struct req *r)
 		if (dup)
 			continue;
 		struct app *a = &apps[m];
-		rc = ids_valid(ids[i], "app") ? store_app_get(db, r->who.account_id, ids[i], now, a)
-					      : E_NOTFOUND;
+		rc = ids_valid(ids[i], "app") ? store_app_get(db, r->who.account_id, ids[i], now, a) : E_NOTFOUND;
 		if (rc == E_NOTFOUND) {
 			store_rollback(db);
 			return not_found(r, ids[i]);

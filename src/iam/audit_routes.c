@@ -25,8 +25,8 @@ static json_t *parsed(const char *text)
 
 struct collect {
 	json_t *items;
-	int want;          /* entries to show; one more tells that a next page exists */
-	int64_t shown_at;  /* the last entry shown: the cursor */
+	int want;         /* entries to show; one more tells that a next page exists */
+	int64_t shown_at; /* the last entry shown: the cursor */
 	char shown_id[ID_MAX];
 	int n;
 };
@@ -40,12 +40,11 @@ static void add(void *arg, const struct audit_entry *e)
 	gmtime_r(&s, &tm);
 	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(when, sizeof when, "%s.%03dZ", iso, (int)(e->at % 1000000 / 1000));
-	json_array_append_new(
-		c->items,
-		json_pack("{s:s, s:s, s:{s:s?, s:s}, s:s, s:s, s:{s:s, s:s?, s:s?}, s:o, s:o}", "id", e->id,
-			  "at", when, "actor", "id", e->actor_id, "label", e->actor_label, "via", e->via,
-			  "action", e->action, "target", "type", e->target_type, "id", e->target_id, "label",
-			  e->target_label, "old", parsed(e->old_value), "new", parsed(e->new_value)));
+	json_array_append_new(c->items, json_pack("{s:s, s:s, s:{s:s?, s:s}, s:s, s:s, s:{s:s, s:s?, s:s?}, s:o, s:o}",
+						  "id", e->id, "at", when, "actor", "id", e->actor_id, "label",
+						  e->actor_label, "via", e->via, "action", e->action, "target", "type",
+						  e->target_type, "id", e->target_id, "label", e->target_label, "old",
+						  parsed(e->old_value), "new", parsed(e->new_value)));
 	if (++c->n <= c->want) {
 		c->shown_at = e->at;
 		snprintf(c->shown_id, sizeof c->shown_id, "%s", e->id);
@@ -86,11 +85,14 @@ static int list(struct req *r)
 {
 	if (!access_is(r, "admin") && !access_is(r, "technician"))
 		return resp_problem(r, 403, "forbidden", "only administrators and technicians may read the audit log");
-	struct audit_filter f = {.q = req_query(r, "q"), .action = req_query(r, "action"),
-				 .actor_id = req_query(r, "actor"), .target_id = req_query(r, "target"),
-				 .member_of = access_company_scope(r), .limit = 50};
-	const char *since = req_query(r, "since"), *until = req_query(r, "until"),
-		   *limit = req_query(r, "limit"), *cursor;
+	struct audit_filter f = {.q = req_query(r, "q"),
+				 .action = req_query(r, "action"),
+				 .actor_id = req_query(r, "actor"),
+				 .target_id = req_query(r, "target"),
+				 .member_of = access_company_scope(r),
+				 .limit = 50};
+	const char *since = req_query(r, "since"), *until = req_query(r, "until"), *limit = req_query(r, "limit"),
+		   *cursor;
 	if ((f.q && strlen(f.q) > 200) || (f.action && strlen(f.action) > 100) ||
 	    (f.actor_id && strlen(f.actor_id) > 40) || (f.target_id && strlen(f.target_id) > 100))
 		return bad_query(r, "q", "search terms are at most 200 characters (ids 40)");
@@ -133,8 +135,8 @@ static int list(struct req *r)
 	json_t *next = json_null();
 	if (c.n > want) {
 		json_array_remove(c.items, (size_t)want);
-		next = json_string(cursor_encode(r, arena_printf(r->arena, "%lld:%s", (long long)c.shown_at,
-								 c.shown_id)));
+		next = json_string(
+			cursor_encode(r, arena_printf(r->arena, "%lld:%s", (long long)c.shown_at, c.shown_id)));
 	}
 	return resp_json(r, 200, json_pack("{s:o, s:o}", "items", c.items, "next_cursor", next));
 }

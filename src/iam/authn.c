@@ -80,8 +80,7 @@ static int by_basic(struct req *r, struct db *db, const char *b64)
 {
 	unsigned char raw[600];
 	size_t len;
-	if (sodium_base642bin(raw, sizeof raw - 1, b64, strlen(b64), NULL, &len, NULL,
-			      sodium_base64_VARIANT_ORIGINAL))
+	if (sodium_base642bin(raw, sizeof raw - 1, b64, strlen(b64), NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL))
 		return E_UNAUTH;
 	raw[len] = 0;
 	char *colon = strchr((char *)raw, ':');

@@ -42,8 +42,8 @@ void basic_cache_key(const char *login, const char *password, unsigned char key[
 
 void basic_cache_digest(const char *password_hash, unsigned char out[BASIC_CACHE_DIGEST_BYTES])
 {
-	crypto_generichash(out, BASIC_CACHE_DIGEST_BYTES, (const unsigned char *)password_hash,
-			   strlen(password_hash), NULL, 0);
+	crypto_generichash(out, BASIC_CACHE_DIGEST_BYTES, (const unsigned char *)password_hash, strlen(password_hash),
+			   NULL, 0);
 }
 
 static struct basic_cache_entry *slot(const unsigned char *key)
@@ -58,19 +58,17 @@ static struct basic_cache_entry *slot(const unsigned char *key)
 	return &table[(key[0] | (unsigned)key[1] << 8) % SLOTS];
 }
 
-int basic_cache_get(const unsigned char key[BASIC_CACHE_KEY_BYTES], int64_t now,
-		    struct basic_cache_entry *out)
+int basic_cache_get(const unsigned char key[BASIC_CACHE_KEY_BYTES], int64_t now, struct basic_cache_entry *out)
 {
 	struct basic_cache_entry *e = slot(key);
-	if (!e || !e->expires_at || e->expires_at <= now ||
-	    sodium_memcmp(e->key, key, BASIC_CACHE_KEY_BYTES))
+	if (!e || !e->expires_at || e->expires_at <= now || sodium_memcmp(e->key, key, BASIC_CACHE_KEY_BYTES))
 		return E_NOTFOUND;
 	*out = *e;
 	return 0;
 }
 
-void basic_cache_put(const unsigned char key[BASIC_CACHE_KEY_BYTES], const struct user *u,
-		     const char *app_password_id, int64_t now)
+void basic_cache_put(const unsigned char key[BASIC_CACHE_KEY_BYTES], const struct user *u, const char *app_password_id,
+		     int64_t now)
 {
 	struct basic_cache_entry *e = slot(key);
 	if (!e)

@@ -23,7 +23,7 @@ struct basic_cache_entry {
 	unsigned char key[BASIC_CACHE_KEY_BYTES];
 	char account_id[ID_MAX];
 	char user_id[ID_MAX];
-	char app_password_id[ID_MAX]; /* "" = the account password */
+	char app_password_id[ID_MAX];                   /* "" = the account password */
 	unsigned char digest[BASIC_CACHE_DIGEST_BYTES]; /* of the password hash verified against */
 	int64_t expires_at;
 };
@@ -34,12 +34,11 @@ void basic_cache_key(const char *login, const char *password, unsigned char key[
 /* a digest of a stored password hash, to notice that it changed */
 void basic_cache_digest(const char *password_hash, unsigned char out[BASIC_CACHE_DIGEST_BYTES]);
 /* 0 and *out filled when key is in this thread's table and unexpired at now; E_NOTFOUND else */
-int basic_cache_get(const unsigned char key[BASIC_CACHE_KEY_BYTES], int64_t now,
-		    struct basic_cache_entry *out);
+int basic_cache_get(const unsigned char key[BASIC_CACHE_KEY_BYTES], int64_t now, struct basic_cache_entry *out);
 /* remembers a successful verification of key for u, made at now (app_password_id NULL
  * or "" for the account password) */
-void basic_cache_put(const unsigned char key[BASIC_CACHE_KEY_BYTES], const struct user *u,
-		     const char *app_password_id, int64_t now);
+void basic_cache_put(const unsigned char key[BASIC_CACHE_KEY_BYTES], const struct user *u, const char *app_password_id,
+		     int64_t now);
 void basic_cache_drop(const unsigned char key[BASIC_CACHE_KEY_BYTES]);
 /* 1 when the entry still holds for the user row just read: same user, active,
  * and (account password) the same stored hash; app passwords are checked

@@ -27,7 +27,10 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static _Thread_local struct entry *table;   /* SLOTS entries, freed at thread exit */
 static _Thread_local struct entry *current; /* the entry of this thread's request */
 
-static void make_key(void) { pthread_key_create(&key, free); }
+static void make_key(void)
+{
+	pthread_key_create(&key, free);
+}
 
 static struct entry *slot(const char *hash)
 {
@@ -44,13 +47,16 @@ static struct entry *slot(const char *hash)
 	return &table[h % SLOTS];
 }
 
-void bearer_cache_begin(void) { current = NULL; }
+void bearer_cache_begin(void)
+{
+	current = NULL;
+}
 
 int bearer_cache_get(struct req *r, const char *hash, const struct store_stamp *stamp, int64_t now)
 {
 	struct entry *e = slot(hash);
-	if (!e || strcmp(e->hash, hash) || !store_stamp_same(&e->stamp, stamp) ||
-	    e->expires_at <= now || now - e->last_used_at >= 60)
+	if (!e || strcmp(e->hash, hash) || !store_stamp_same(&e->stamp, stamp) || e->expires_at <= now ||
+	    now - e->last_used_at >= 60)
 		return E_NOTFOUND;
 	r->who = e->who;
 	r->authenticated = 1;
@@ -58,8 +64,8 @@ int bearer_cache_get(struct req *r, const char *hash, const struct store_stamp *
 	return 0;
 }
 
-void bearer_cache_put(const struct req *r, const char *hash, const struct store_stamp *stamp,
-		      int64_t expires_at, int64_t last_used_at)
+void bearer_cache_put(const struct req *r, const char *hash, const struct store_stamp *stamp, int64_t expires_at,
+		      int64_t last_used_at)
 {
 	struct entry *e = slot(hash);
 	if (!e)
@@ -75,8 +81,7 @@ void bearer_cache_put(const struct req *r, const char *hash, const struct store_
 
 const char *bearer_cache_me(const struct req *r, size_t *len)
 {
-	if (!current || r->who.via != AUTH_BEARER || !current->me_len ||
-	    strcmp(current->who.user_id, r->who.user_id))
+	if (!current || r->who.via != AUTH_BEARER || !current->me_len || strcmp(current->who.user_id, r->who.user_id))
 		return NULL;
 	*len = current->me_len;
 	return current->me;

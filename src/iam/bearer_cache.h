@@ -18,8 +18,8 @@ void bearer_cache_begin(void);
  * now and was touched (last_used_at) less than a minute ago; E_NOTFOUND else */
 int bearer_cache_get(struct req *r, const char *hash, const struct store_stamp *stamp, int64_t now);
 /* remembers a successful authentication (r->who) made under stamp */
-void bearer_cache_put(const struct req *r, const char *hash, const struct store_stamp *stamp,
-		      int64_t expires_at, int64_t last_used_at);
+void bearer_cache_put(const struct req *r, const char *hash, const struct store_stamp *stamp, int64_t expires_at,
+		      int64_t last_used_at);
 /* the /me body kept with this request's entry, or NULL */
 const char *bearer_cache_me(const struct req *r, size_t *len);
 /* keeps body as this request's /me body (when it fits and there is an entry) */

@@ -18,8 +18,8 @@ json_t *companies_json(const struct company *c)
 {
 	char created[32];
 	clock_iso(c->created_at, created, sizeof created);
-	return json_pack("{s:s, s:s, s:b, s:s}", "id", c->id, "name", c->name, "is_default",
-			 c->is_default, "created_at", created);
+	return json_pack("{s:s, s:s, s:b, s:s}", "id", c->id, "name", c->name, "is_default", c->is_default,
+			 "created_at", created);
 }
 
 static int name_taken(struct req *r)
@@ -54,8 +54,7 @@ static int create(struct req *r)
 		store_rollback(db);
 		return name_taken(r);
 	}
-	if (rc || (rc = audit_record(r, db, "company.create", "company", c.id, c.name, NULL,
-				     companies_json(&c)))) {
+	if (rc || (rc = audit_record(r, db, "company.create", "company", c.id, c.name, NULL, companies_json(&c)))) {
 		store_rollback(db);
 		return rc;
 	}
@@ -84,8 +83,9 @@ static int list(struct req *r)
 	json_t *items = json_array();
 	for (int i = 0; i < n && i < PAGE; i++)
 		json_array_append_new(items, companies_json(&rows[i]));
-	return resp_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-					   n > PAGE ? json_string(cursor_encode(r, rows[PAGE - 1].name)) : json_null()));
+	return resp_json(r, 200,
+			 json_pack("{s:o, s:o}", "items", items, "next_cursor",
+				   n > PAGE ? json_string(cursor_encode(r, rows[PAGE - 1].name)) : json_null()));
 }
 
 /* a company the caller may see (admins: any; others: their own, api/access.h) */
@@ -93,7 +93,7 @@ static int load(struct req *r, struct db *db, const char *id, struct company *c)
 {
 	int rc = ids_valid(id, "cmp") ? store_company_get(db, r->who.account_id, id, c) : E_NOTFOUND;
 	if (!rc)
-		rc = access_company_sees(r, db, (const char(*)[ID_MAX])&c->id, 1);
+		rc = access_company_sees(r, db, (const char(*)[ID_MAX]) & c->id, 1);
 	if (rc == E_NOTFOUND)
 		resp_problemf(r, 404, "not-found", "no company '%.40s' in this account", id);
 	return rc;
@@ -146,8 +146,7 @@ static int rename_company(struct req *r)
 		return name_taken(r);
 	}
 	snprintf(c.name, sizeof c.name, "%s", name);
-	if (rc || (rc = audit_record(r, db, "company.rename", "company", c.id, c.name, before,
-				     companies_json(&c))))
+	if (rc || (rc = audit_record(r, db, "company.rename", "company", c.id, c.name, before, companies_json(&c))))
 		goto fail;
 	if ((rc = store_commit(db)))
 		return rc;
@@ -157,7 +156,7 @@ fail:
 	return rc;
 }
 
-static int delete(struct req *r)
+static int delete (struct req *r)
 {
 	int rc;
 	struct company c;
@@ -186,8 +185,7 @@ static int delete(struct req *r)
 				     "company '%s' still has %lld user%s and %lld device%s; move or remove them first",
 				     c.name, (long long)users, users == 1 ? "" : "s", (long long)devices,
 				     devices == 1 ? "" : "s"),
-			json_pack("{s:I, s:I}", "user_count", (json_int_t)users, "device_count",
-				  (json_int_t)devices));
+			json_pack("{s:I, s:I}", "user_count", (json_int_t)users, "device_count", (json_int_t)devices));
 	}
 	if ((rc = store_company_delete(db, c.account_id, c.id)) ||
 	    (rc = audit_record(r, db, "company.delete", "company", c.id, c.name, companies_json(&c), NULL)))
@@ -220,8 +218,9 @@ static int members(struct req *r)
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, users_json(db, &rows[i]));
-	return resp_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-					   n == MAX ? json_string(cursor_encode(r, rows[n - 1].email)) : json_null()));
+	return resp_json(r, 200,
+			 json_pack("{s:o, s:o}", "items", items, "next_cursor",
+				   n == MAX ? json_string(cursor_encode(r, rows[n - 1].email)) : json_null()));
 }
 
 /* PUT adds the user to the company, DELETE removes them (not their last company) */
@@ -270,8 +269,8 @@ static int membership(struct req *r, int add)
 		return resp_empty(r, 204);
 	}
 	if ((rc = store_user_companies_set(db, u.account_id, u.id, keep, (size_t)k)) ||
-	    (rc = audit_record(r, db, add ? "company.member_add" : "company.member_remove", "company",
-			       c.id, c.name, NULL, json_pack("{s:s, s:s}", "user_id", u.id, "email", u.email))))
+	    (rc = audit_record(r, db, add ? "company.member_add" : "company.member_remove", "company", c.id, c.name,
+			       NULL, json_pack("{s:s, s:s}", "user_id", u.id, "email", u.email))))
 		goto fail;
 	if ((rc = store_commit(db)))
 		return rc;
@@ -281,8 +280,14 @@ fail:
 	return rc;
 }
 
-static int member_add(struct req *r) { return membership(r, 1); }
-static int member_remove(struct req *r) { return membership(r, 0); }
+static int member_add(struct req *r)
+{
+	return membership(r, 1);
+}
+static int member_remove(struct req *r)
+{
+	return membership(r, 0);
+}
 
 const struct route companies_routes[] = {
 	{"POST", "/api/v1/companies", create, 0},

@@ -12,8 +12,7 @@
 #include "iam/password.h"
 #include "iam/throttle.h"
 
-int credentials_candidates(struct db *db, const char *email, const char *account_id,
-			   struct user *out, int *n)
+int credentials_candidates(struct db *db, const char *email, const char *account_id, struct user *out, int *n)
 {
 	*n = 0;
 	if (!account_id || !*account_id)

@@ -9,8 +9,7 @@
 
 /* the users with this address (lower-case): in account_id when it is given
  * (NULL or ""), else in any account, at most USERS_SAME_ADDRESS_MAX */
-int credentials_candidates(struct db *db, const char *email, const char *account_id,
-			   struct user *out, int *n);
+int credentials_candidates(struct db *db, const char *email, const char *account_id, struct user *out, int *n);
 /* verifies pw against each candidate's account password and writes the
  * indexes of those it fits to match (*nmatch of them). The candidates share
  * the address email, hence the salt (iam/password.h): Argon2id runs once for

@@ -98,8 +98,9 @@ int language_read(struct req *r, json_t *body, struct user *u)
 		char why[256];
 		const struct setting_def *def = settings_find("time_zone");
 		if (!s || strlen(s) >= sizeof u->time_zone || (*s && def && settings_check(def, tz, why, sizeof why)))
-			return resp_field_error(r, "time_zone",
-						"time_zone is an IANA time zone such as Europe/Paris (or null: the company's)"),
+			return resp_field_error(
+				       r, "time_zone",
+				       "time_zone is an IANA time zone such as Europe/Paris (or null: the company's)"),
 			       E_INVALID;
 		snprintf(u->time_zone, sizeof u->time_zone, "%s", s);
 	} else if (tz) {
@@ -130,8 +131,8 @@ static int me_change(struct req *r)
 	u.updated_at = clock_now();
 	if ((rc = store_user_update(db, &u)) ||
 	    (rc = audit_record(r, db, "user.preferences", "user", u.id, u.email,
-			       json_pack("{s:s?, s:s?}", "language", *was.language ? was.language : NULL,
-					 "time_zone", *was.time_zone ? was.time_zone : NULL),
+			       json_pack("{s:s?, s:s?}", "language", *was.language ? was.language : NULL, "time_zone",
+					 *was.time_zone ? was.time_zone : NULL),
 			       json_pack("{s:s?, s:s?}", "language", *u.language ? u.language : NULL, "time_zone",
 					 *u.time_zone ? u.time_zone : NULL))) ||
 	    (rc = store_commit(db)))

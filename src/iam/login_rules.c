@@ -30,8 +30,8 @@ void login_rules_language(struct db *db, const struct user *u, char *out, size_t
 }
 
 /* a new single-use token of this purpose and its mail, in the caller's transaction */
-static int queue_link(struct db *db, const struct user *u, const char *purpose, int64_t ttl,
-		      enum template_kind kind, const char *page)
+static int queue_link(struct db *db, const struct user *u, const char *purpose, int64_t ttl, enum template_kind kind,
+		      const char *page)
 {
 	int64_t now = clock_now();
 	struct one_time_token t = {0};
@@ -55,8 +55,8 @@ static int queue_link(struct db *db, const struct user *u, const char *purpose, 
 	if (!rc)
 		rc = templates_render(kind, lang, u->display_name, a.name, link.data, &subject, &body);
 	if (!rc) {
-		struct outbox_msg m = {.kind = "mail", .recipient = u->email, .subject = subject.data,
-				       .body = body.data};
+		struct outbox_msg m = {
+			.kind = "mail", .recipient = u->email, .subject = subject.data, .body = body.data};
 		memcpy(m.account_id, u->account_id, sizeof m.account_id);
 		rc = store_outbox_insert(db, &m);
 	}
@@ -136,15 +136,15 @@ static int reset_request(struct req *r)
 		return rc;
 	if (queued)
 		outbox_kick();
-	return resp_json(r, 202, json_pack("{s:s, s:s}", "status", "accepted", "detail",
-					   "If this address belongs to a user who may reset their password, "
-					   "a link valid for one hour is on its way."));
+	return resp_json(r, 202,
+			 json_pack("{s:s, s:s}", "status", "accepted", "detail",
+				   "If this address belongs to a user who may reset their password, "
+				   "a link valid for one hour is on its way."));
 }
 
 static int gone(struct req *r)
 {
-	return resp_problem(r, 410, "link-expired",
-			    "this link is unknown, already used or expired; ask for a new one");
+	return resp_problem(r, 410, "link-expired", "this link is unknown, already used or expired; ask for a new one");
 }
 
 static int reset_confirm(struct req *r)
@@ -197,10 +197,10 @@ static int reset_confirm(struct req *r)
 	/* a reset is made without the current password: app passwords go with it */
 	if ((rc = store_user_update(db, &u)) || (rc = store_session_delete_user(db, u.account_id, u.id, NULL)) ||
 	    (rc = app_passwords_revoke_user(r, db, &u, "password_reset")) ||
-	    (rc = audit_record(r, db, "user.password_reset", "user", u.id, u.email,
-			       json_pack("{s:b, s:b}", "must_change_password", was_forced, "email_validated",
-					 was_validated),
-			       json_pack("{s:b, s:b}", "must_change_password", 0, "email_validated", 1))))
+	    (rc = audit_record(
+		     r, db, "user.password_reset", "user", u.id, u.email,
+		     json_pack("{s:b, s:b}", "must_change_password", was_forced, "email_validated", was_validated),
+		     json_pack("{s:b, s:b}", "must_change_password", 0, "email_validated", 1))))
 		goto fail;
 	if ((rc = store_commit(db)))
 		return rc;

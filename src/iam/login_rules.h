@@ -13,7 +13,7 @@
 #define VALIDATE_TTL (24 * 3600)
 #define RESET_MIN_INTERVAL 60
 #define VALIDATE_MIN_INTERVAL 600 /* at sign-in */
-#define RESEND_MIN_INTERVAL 60     /* when the user asks again */
+#define RESEND_MIN_INTERVAL 60    /* when the user asks again */
 
 extern const struct route login_rules_routes[];
 

@@ -49,8 +49,8 @@ static int load(struct req *r, struct db *db, struct user *u)
 	if (!rc && tab_of(u->role))
 		rc = access_user_sees(r, db, u->id);
 	if (rc == E_NOTFOUND || (!rc && !tab_of(u->role))) {
-		resp_problemf(r, 404, "not-found",
-			      "no administrator, manager or API manager '%.40s' in this account", id);
+		resp_problemf(r, 404, "not-found", "no administrator, manager or API manager '%.40s' in this account",
+			      id);
 		return E_NOTFOUND;
 	}
 	return rc;
@@ -79,9 +79,8 @@ static uint64_t held_of(struct db *db, const struct user *u, int *rc)
 
 static json_t *login_settings_json(const struct user *u)
 {
-	return json_pack("{s:b, s:b, s:b}", "force_password_change", u->must_change_password,
-			 "allow_password_reset", u->allow_password_reset, "force_email_validation",
-			 u->force_email_validation);
+	return json_pack("{s:b, s:b, s:b}", "force_password_change", u->must_change_password, "allow_password_reset",
+			 u->allow_password_reset, "force_email_validation", u->force_email_validation);
 }
 
 static int teams_json_of(struct req *r, struct db *db, const struct user *u, json_t **out)
@@ -102,8 +101,8 @@ static int teams_json_of(struct req *r, struct db *db, const struct user *u, jso
 /* the rights part of a manager's page */
 static json_t *rights_view(const struct user *u, uint64_t held)
 {
-	return json_pack("{s:b, s:o, s:o}", "all", !strcmp(u->role, "admin"), "held",
-			 rights_names_json(held), "groups", rights_groups_json(held, 1));
+	return json_pack("{s:b, s:o, s:o}", "all", !strcmp(u->role, "admin"), "held", rights_names_json(held), "groups",
+			 rights_groups_json(held, 1));
 }
 
 static char *cursor_encode(struct req *r, const char *email)
@@ -119,8 +118,9 @@ static int cursor_decode(struct req *r, const char *cursor, const char **email)
 {
 	size_t len = 0, clen = strlen(cursor);
 	char *out = arena_alloc(r->arena, clen + 1);
-	if (clen > 400 || sodium_base642bin((unsigned char *)out, clen, cursor, clen, NULL, &len, NULL,
-					    sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
+	if (clen > 400 ||
+	    sodium_base642bin((unsigned char *)out, clen, cursor, clen, NULL, &len, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
 	    memchr(out, 0, len)) {
 		resp_problem_ext(r, 400, "invalid-query", "the cursor is not one this server issued",
 				 json_pack("{s:s}", "field", "cursor"));
@@ -177,8 +177,7 @@ static int list(struct req *r)
 		char direct[TEAMS_MAX][ID_MAX];
 		int nt = 0;
 		if (!rc && rights_role_holds_rights(rows[i].role))
-			rc = store_team_managed_direct(db, rows[i].account_id, rows[i].id, direct,
-						       TEAMS_MAX, &nt);
+			rc = store_team_managed_direct(db, rows[i].account_id, rows[i].id, direct, TEAMS_MAX, &nt);
 		if (rc) {
 			json_decref(o);
 			json_decref(items);
@@ -204,8 +203,7 @@ static int page(struct req *r, struct db *db, const struct user *u, json_t **out
 		return rc;
 	}
 	*out = json_pack("{s:s, s:o, s:o, s:o, s:o}", "tab", tab_of(u->role), "user", users_json(db, u),
-			 "login_settings", login_settings_json(u), "teams", teams, "rights",
-			 rights_view(u, held));
+			 "login_settings", login_settings_json(u), "teams", teams, "rights", rights_view(u, held));
 	return 0;
 }
 
@@ -237,8 +235,7 @@ static int set_rights(struct req *r)
 		return E_DB;
 	if ((rc = store_begin(db, 1)))
 		return rc;
-	if ((rc = load(r, db, &u)) || (rc = refuse_admin(r, &u)) ||
-	    (rc = rights_held(db, u.account_id, u.id, &old)))
+	if ((rc = load(r, db, &u)) || (rc = refuse_admin(r, &u)) || (rc = rights_held(db, u.account_id, u.id, &old)))
 		goto fail;
 	if (rights_apply(old, wanted, &result, &dropped, &right, &missing)) {
 		store_rollback(db);
@@ -249,12 +246,11 @@ static int set_rights(struct req *r)
 	for (int i = 0; i < RIGHT_COUNT; i++)
 		if (result & RIGHT_BIT(i))
 			names[n++] = rights_info(i)->name;
-	if (result != old &&
-	    ((rc = store_manager_rights_set(db, u.account_id, u.id, names, n)) ||
-	     (rc = audit_record(r, db, "manager.rights", "user", u.id, u.email,
-				json_pack("{s:o}", "rights", rights_names_json(old)),
-				json_pack("{s:o, s:o}", "rights", rights_names_json(result),
-					  "removed_dependents", rights_names_json(dropped))))))
+	if (result != old && ((rc = store_manager_rights_set(db, u.account_id, u.id, names, n)) ||
+			      (rc = audit_record(r, db, "manager.rights", "user", u.id, u.email,
+						 json_pack("{s:o}", "rights", rights_names_json(old)),
+						 json_pack("{s:o, s:o}", "rights", rights_names_json(result),
+							   "removed_dependents", rights_names_json(dropped))))))
 		goto fail;
 	if ((rc = store_commit(db)))
 		return rc;
@@ -269,8 +265,8 @@ fail:
 
 static int login_settings(struct req *r)
 {
-	static const char *const allowed[] = {"force_password_change", "allow_password_reset",
-					      "force_email_validation", NULL};
+	static const char *const allowed[] = {"force_password_change", "allow_password_reset", "force_email_validation",
+					      NULL};
 	json_t *in;
 	int rc, force_change = -1, allow_reset = -1, force_validation = -1;
 	struct user u;
@@ -356,8 +352,8 @@ static int set_teams(struct req *r)
 		if (rc)
 			goto fail;
 	}
-	char (*old)[ID_MAX] = arena_alloc(r->arena, sizeof(*old) * TEAMS_MAX);
-	char (*now)[ID_MAX] = arena_alloc(r->arena, sizeof(*now) * TEAMS_MAX);
+	char(*old)[ID_MAX] = arena_alloc(r->arena, sizeof(*old) * TEAMS_MAX);
+	char(*now)[ID_MAX] = arena_alloc(r->arena, sizeof(*now) * TEAMS_MAX);
 	int nold = 0, nnow = 0;
 	if ((rc = store_team_managed_direct(db, u.account_id, u.id, old, TEAMS_MAX, &nold)) ||
 	    (rc = store_team_managers_set(db, u.account_id, u.id, ids, n)) ||
@@ -426,20 +422,19 @@ static int effective(struct req *r)
 			status = "team_not_managed";
 		else
 			status = rights_status_name(rights_explain(held, enabled, i, &prereq));
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "name", ri->name, "label",
-				      ri->label, "group", rights_group_name(ri->group), "status", status,
-				      "held_by_manager", (held & RIGHT_BIT(i)) != 0, "enabled_by_team",
-				      (enabled & RIGHT_BIT(i)) != 0, "prerequisites",
-				      rights_names_json(rights_prerequisites(i)));
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "name", ri->name, "label", ri->label,
+				      "group", rights_group_name(ri->group), "status", status, "held_by_manager",
+				      (held & RIGHT_BIT(i)) != 0, "enabled_by_team", (enabled & RIGHT_BIT(i)) != 0,
+				      "prerequisites", rights_names_json(rights_prerequisites(i)));
 		if (prereq != RIGHT_none)
 			json_object_set_new(o, "prerequisite", json_string(rights_info(prereq)->name));
 		json_array_append_new(items, o);
 	}
 	uint64_t eff = admin ? rights_all() : manages ? rights_effective_set(held, enabled) : 0;
-	json_t *out = json_pack("{s:s, s:s, s:b, s:b, s:o, s:o, s:o}", "manager_id", u.id, "team_id",
-				t.id, "administrator", admin, "manages_team", manages, "managed_via",
-				via[0] ? json_string(via) : json_null(), "effective",
-				rights_names_json(eff), "items", items);
+	json_t *out =
+		json_pack("{s:s, s:s, s:b, s:b, s:o, s:o, s:o}", "manager_id", u.id, "team_id", t.id, "administrator",
+			  admin, "manages_team", manages, "managed_via", via[0] ? json_string(via) : json_null(),
+			  "effective", rights_names_json(eff), "items", items);
 	return resp_json(r, 200, out);
 }
 

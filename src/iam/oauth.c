@@ -19,9 +19,9 @@
 
 static int oauth_error(struct req *r, int status, const char *error, const char *description)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s}", "error", error, "error_description",
-			      description, "type", arena_printf(r->arena, "/problems/oauth-%s", error),
-			      "title", error, "status", status, "detail", description);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s}", "error", error, "error_description", description,
+			      "type", arena_printf(r->arena, "/problems/oauth-%s", error), "title", error, "status",
+			      status, "detail", description);
 	if (status == 401)
 		resp_header(r, "WWW-Authenticate", "Basic realm=\"convene\", charset=\"UTF-8\"");
 	resp_header(r, "Cache-Control", "no-store");
@@ -60,7 +60,11 @@ static int hex_value(char c)
 static int utf8_valid(const unsigned char *s)
 {
 	while (*s) {
-		int n = *s < 0x80 ? 0 : (*s & 0xe0) == 0xc0 ? 1 : (*s & 0xf0) == 0xe0 ? 2 : (*s & 0xf8) == 0xf0 ? 3 : -1;
+		int n = *s < 0x80             ? 0
+			: (*s & 0xe0) == 0xc0 ? 1
+			: (*s & 0xf0) == 0xe0 ? 2
+			: (*s & 0xf8) == 0xf0 ? 3
+					      : -1;
 		if (n < 0 || (n == 1 && *s < 0xc2) || (n == 3 && *s > 0xf4))
 			return 0;
 		unsigned cp = n ? *s & (0x3f >> n) : *s;
@@ -70,7 +74,8 @@ static int utf8_valid(const unsigned char *s)
 				return 0;
 			cp = cp << 6 | (*s & 0x3f);
 		}
-		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
 			return 0;
 	}
 	return 1;
@@ -111,8 +116,7 @@ static int parse_body(struct req *r, struct token_request *t)
 	static const char form[] = "application/x-www-form-urlencoded";
 	if (!ctype || strncasecmp(ctype, form, sizeof form - 1) ||
 	    (ctype[sizeof form - 1] && ctype[sizeof form - 1] != ';' && ctype[sizeof form - 1] != ' ')) {
-		oauth_error(r, 400, "invalid_request",
-			    "the body must be application/x-www-form-urlencoded");
+		oauth_error(r, 400, "invalid_request", "the body must be application/x-www-form-urlencoded");
 		return E_INVALID;
 	}
 	size_t len = r->body.len;
@@ -135,8 +139,7 @@ static int parse_body(struct req *r, struct token_request *t)
 		else
 			value = pair + strlen(pair);
 		if (form_decode(pair) || form_decode(value)) {
-			oauth_error(r, 400, "invalid_request",
-				    "the body is not valid form-urlencoded UTF-8 text");
+			oauth_error(r, 400, "invalid_request", "the body is not valid form-urlencoded UTF-8 text");
 			return E_INVALID;
 		}
 		const char **slot = !strcmp(pair, "grant_type")      ? &t->grant_type
@@ -173,8 +176,7 @@ static int parse_basic(struct req *r, const char **id, const char **secret)
 	if (hl > 512)
 		return E_UNAUTH;
 	char *raw = arena_alloc(r->arena, hl + 1);
-	if (sodium_base642bin((unsigned char *)raw, hl, h, hl, NULL, &len, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) ||
+	if (sodium_base642bin((unsigned char *)raw, hl, h, hl, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) ||
 	    memchr(raw, 0, len))
 		return E_UNAUTH;
 	raw[len] = 0;
@@ -256,16 +258,16 @@ int oauth_token(struct req *r)
 		store_rollback(db);
 		return invalid_client(r);
 	}
-	if ((rc = store_app_tokens_purge(db, a.account_id, a.id, now)) ||
-	    (rc = store_app_token_insert(db, &row)) ||
+	if ((rc = store_app_tokens_purge(db, a.account_id, a.id, now)) || (rc = store_app_token_insert(db, &row)) ||
 	    (rc = store_app_touch(db, a.account_id, a.id, now)))
 		goto fail;
 	if ((rc = store_commit(db)))
 		return rc;
 	resp_header(r, "Cache-Control", "no-store");
 	resp_header(r, "Pragma", "no-cache");
-	rc = resp_json(r, 200, json_pack("{s:s, s:s, s:i}", "access_token", token, "token_type", "Bearer",
-					 "expires_in", OAUTH_TOKEN_SECONDS));
+	rc = resp_json(r, 200,
+		       json_pack("{s:s, s:s, s:i}", "access_token", token, "token_type", "Bearer", "expires_in",
+				 OAUTH_TOKEN_SECONDS));
 	sodium_memzero(token, sizeof token);
 	return rc;
 fail:

@@ -40,8 +40,7 @@ int password_key_init(struct db *db)
 	if (rc)
 		return rc;
 	size_t len = 0;
-	if (sodium_hex2bin(salt_key, sizeof salt_key, got, strlen(got), NULL, &len, NULL) ||
-	    len != sizeof salt_key) {
+	if (sodium_hex2bin(salt_key, sizeof salt_key, got, strlen(got), NULL, &len, NULL) || len != sizeof salt_key) {
 		log_error("password: the stored %s is not %zu bytes of hex", SALT_KEY_NAME, sizeof salt_key);
 		return E_INVALID;
 	}
@@ -59,8 +58,7 @@ static int address_salt(const char *email, unsigned char salt[crypto_pwhash_SALT
 	size_t n = 0;
 	for (; email[n] && n + 1 < sizeof lower; n++)
 		lower[n] = (char)tolower((unsigned char)email[n]);
-	crypto_generichash(salt, crypto_pwhash_SALTBYTES, (const unsigned char *)lower, n, salt_key,
-			   sizeof salt_key);
+	crypto_generichash(salt, crypto_pwhash_SALTBYTES, (const unsigned char *)lower, n, salt_key, sizeof salt_key);
 	return 0;
 }
 
@@ -183,8 +181,7 @@ static const char *quality(const char *pw, int min, const char **reason)
 	} else if (rc == PWQ_ERROR_MAX_CONSECUTIVE || rc == PWQ_ERROR_MAX_CLASS_REPEAT ||
 		   rc == PWQ_ERROR_MAX_SEQUENCE) {
 		why = WHY_REPEATS, *reason = "repetitive";
-	} else if (rc < 0 && rc != PWQ_ERROR_MIN_LENGTH && rc != PWQ_ERROR_MEM_ALLOC &&
-		   rc != PWQ_ERROR_FATAL_FAILURE) {
+	} else if (rc < 0 && rc != PWQ_ERROR_MIN_LENGTH && rc != PWQ_ERROR_MEM_ALLOC && rc != PWQ_ERROR_FATAL_FAILURE) {
 		why = WHY_WEAK, *reason = "too-simple";
 	}
 	if (rc < 0)
@@ -265,7 +262,8 @@ const char *password_problem(const char *pw, const char *email, const char *name
 		const char *core_reason = NULL;
 		why = quality(core, 4, &core_reason);
 		if (why && !strcmp(why, WHY_DICTIONARY))
-			return *reason = "dictionary", "the password is a dictionary word with digits or signs around it";
+			return *reason = "dictionary",
+			       "the password is a dictionary word with digits or signs around it";
 	}
 	return NULL;
 }
@@ -274,8 +272,8 @@ json_t *password_policy_json(void)
 {
 	/* the settings quality() starts from: libpwquality's defaults, with our minimum */
 	int v[5] = {0};
-	static const int which[5] = {PWQ_SETTING_MIN_CLASS, PWQ_SETTING_MAX_REPEAT,
-				     PWQ_SETTING_MAX_CLASS_REPEAT, PWQ_SETTING_MAX_SEQUENCE, PWQ_SETTING_DICT_CHECK};
+	static const int which[5] = {PWQ_SETTING_MIN_CLASS, PWQ_SETTING_MAX_REPEAT, PWQ_SETTING_MAX_CLASS_REPEAT,
+				     PWQ_SETTING_MAX_SEQUENCE, PWQ_SETTING_DICT_CHECK};
 	pthread_mutex_lock(&quality_lock);
 	pwquality_settings_t *s = pwquality_default_settings();
 	for (int i = 0; s && i < 5; i++)
@@ -283,11 +281,11 @@ json_t *password_policy_json(void)
 	if (s)
 		pwquality_free_settings(s);
 	pthread_mutex_unlock(&quality_lock);
-	return json_pack("{s:i, s:i, s:[s, s, s, s, s, s], s:{s:i, s:i, s:i, s:i, s:b, s:b, s:b}}",
-			 "min_length", PASSWORD_MIN, "max_length", PASSWORD_MAX, "checks", "too-short",
-			 "too-long", "personal", "repetitive", "dictionary", "too-simple", "pwquality",
-			 "min_classes", v[0], "max_repeat", v[1], "max_class_repeat", v[2], "max_sequence",
-			 v[3], "dictionary_check", v[4] != 0, "palindrome_check", 1,
+	return json_pack("{s:i, s:i, s:[s, s, s, s, s, s], s:{s:i, s:i, s:i, s:i, s:b, s:b, s:b}}", "min_length",
+			 PASSWORD_MIN, "max_length", PASSWORD_MAX, "checks", "too-short", "too-long", "personal",
+			 "repetitive", "dictionary", "too-simple", "pwquality", "min_classes", v[0], "max_repeat", v[1],
+			 "max_class_repeat", v[2], "max_sequence", v[3], "dictionary_check", v[4] != 0,
+			 "palindrome_check", 1,
 			 /* the core without digits and signs around it is checked too */
 			 "dictionary_core_check", v[4] != 0);
 }

@@ -39,7 +39,7 @@ int password_same(const char *a, const char *b);
 /* the hash of a new password for the user with address email: salted by the
  * address (a random salt while there is no key); 0 or E_NOMEM */
 int password_hash(const char *pw, const char *email, char *out, size_t outlen);
-int password_verify(const char *hash, const char *pw);      /* 1 match, 0 not */
+int password_verify(const char *hash, const char *pw); /* 1 match, 0 not */
 /* burns the time of one verification, so that unknown e-mails take as long as known ones */
 void password_dummy_verify(const char *pw);
 /* NULL when acceptable, else why not: an English sentence of the message

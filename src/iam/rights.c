@@ -10,8 +10,7 @@
 _Static_assert(RIGHT_COUNT <= 64, "rights are held in a 64-bit mask");
 
 static const struct right_info catalogue[RIGHT_COUNT] = {
-#define RIGHT(name, group, label, p1, p2)                                                 \
-	{#name, label, RIGHT_GROUP_##group, {RIGHT_##p1, RIGHT_##p2}},
+#define RIGHT(name, group, label, p1, p2) {#name, label, RIGHT_GROUP_##group, {RIGHT_##p1, RIGHT_##p2}},
 #include "iam/rights.def"
 #undef RIGHT
 };
@@ -105,15 +104,14 @@ int rights_validate(uint64_t set, int *right, int *missing)
 	return 0;
 }
 
-int rights_apply(uint64_t old, uint64_t wanted, uint64_t *result, uint64_t *removed_dependents,
-		 int *right, int *missing)
+int rights_apply(uint64_t old, uint64_t wanted, uint64_t *result, uint64_t *removed_dependents, int *right,
+		 int *missing)
 {
 	uint64_t set = wanted & rights_all(), gone = 0;
 	/* a new grant must bring its prerequisites along: say which one it lacks */
 	for (int i = 0; i < RIGHT_COUNT; i++) {
 		int p;
-		if ((set & RIGHT_BIT(i)) && !(old & RIGHT_BIT(i)) &&
-		    (p = first_missing(set, i)) != RIGHT_none) {
+		if ((set & RIGHT_BIT(i)) && !(old & RIGHT_BIT(i)) && (p = first_missing(set, i)) != RIGHT_none) {
 			*right = i;
 			*missing = p;
 			return E_INVALID;

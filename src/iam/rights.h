@@ -36,8 +36,8 @@ struct right_info {
 };
 
 /* the catalogue */
-const struct right_info *rights_info(int id); /* NULL when out of range */
-int rights_lookup(const char *name);          /* the id, or -1 */
+const struct right_info *rights_info(int id);       /* NULL when out of range */
+int rights_lookup(const char *name);                /* the id, or -1 */
 const char *rights_group_name(enum right_group g);  /* "team_level" */
 const char *rights_group_label(enum right_group g); /* "Team-level rights" */
 uint64_t rights_all(void);
@@ -56,8 +56,8 @@ int rights_validate(uint64_t set, int *right, int *missing);
  * (E_INVALID, *right needs *missing); a right kept from old whose
  * prerequisite is removed goes too, transitively, and is reported in
  * *removed_dependents. *result is the set to store. */
-int rights_apply(uint64_t old, uint64_t wanted, uint64_t *result, uint64_t *removed_dependents,
-		 int *right, int *missing);
+int rights_apply(uint64_t old, uint64_t wanted, uint64_t *result, uint64_t *removed_dependents, int *right,
+		 int *missing);
 
 /* names -> set; E_INVALID with *unknown set to the first unknown name */
 int rights_from_names(const char *const *names, size_t n, uint64_t *out, const char **unknown);
@@ -84,16 +84,16 @@ int rights_held(struct db *db, const char *account_id, const char *user_id, uint
 int rights_enabled(struct db *db, const char *account_id, const char *team_id, uint64_t *out);
 /* whether the user manages the team, being assigned to it or to one of its
  * ancestors (via: that team; "" when not managed) */
-int rights_manages(struct db *db, const char *account_id, const char *user_id, const char *team_id,
-		   int *yes, char via[ID_MAX]);
+int rights_manages(struct db *db, const char *account_id, const char *user_id, const char *team_id, int *yes,
+		   char via[ID_MAX]);
 /* 1 when the user may use right in the team (administrators: always; managers
  * and API managers: when they manage it and the right is effective there),
  * 0 when not, or a negative error */
-int rights_effective(struct db *db, const char *account_id, const char *manager_id,
-		     const char *team_id, const char *right);
+int rights_effective(struct db *db, const char *account_id, const char *manager_id, const char *team_id,
+		     const char *right);
 /* the same with the right's id, for a user already loaded */
-int rights_effective_id(struct db *db, const char *account_id, const char *user_id,
-			const char *role, const char *team_id, int right);
+int rights_effective_id(struct db *db, const char *account_id, const char *user_id, const char *role,
+			const char *team_id, int right);
 /* managers and API managers hold rights and manage teams; admins hold every right */
 int rights_role_holds_rights(const char *role);
 

@@ -36,8 +36,8 @@ int rights_enabled(struct db *db, const char *account_id, const char *team_id, u
 	return rc;
 }
 
-int rights_manages(struct db *db, const char *account_id, const char *user_id, const char *team_id,
-		   int *yes, char via[ID_MAX])
+int rights_manages(struct db *db, const char *account_id, const char *user_id, const char *team_id, int *yes,
+		   char via[ID_MAX])
 {
 	char path[TEAM_DEPTH_MAX * 2 + 1][ID_MAX], assigned[256][ID_MAX];
 	int np = 0, na = 0, rc;
@@ -57,8 +57,8 @@ int rights_manages(struct db *db, const char *account_id, const char *user_id, c
 	return 0;
 }
 
-int rights_effective_id(struct db *db, const char *account_id, const char *user_id,
-			const char *role, const char *team_id, int right)
+int rights_effective_id(struct db *db, const char *account_id, const char *user_id, const char *role,
+			const char *team_id, int right)
 {
 	if (!strcmp(role, "admin"))
 		return 1;
@@ -77,8 +77,8 @@ int rights_effective_id(struct db *db, const char *account_id, const char *user_
 	return (rights_effective_set(held, enabled) & RIGHT_BIT(right)) != 0;
 }
 
-int rights_effective(struct db *db, const char *account_id, const char *manager_id,
-		     const char *team_id, const char *right)
+int rights_effective(struct db *db, const char *account_id, const char *manager_id, const char *team_id,
+		     const char *right)
 {
 	struct user u;
 	int rc = store_user_get(db, account_id, manager_id, &u);

@@ -21,10 +21,10 @@ json_t *rights_names_json(uint64_t set)
 static json_t *right_json(int id, uint64_t held, int with_held)
 {
 	const struct right_info *ri = rights_info(id);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o}", "name", ri->name, "label", ri->label, "group",
-			      rights_group_name(ri->group), "prerequisites",
-			      rights_names_json(rights_prerequisites(id)), "dependents",
-			      rights_names_json(rights_dependents(RIGHT_BIT(id))));
+	json_t *o =
+		json_pack("{s:s, s:s, s:s, s:o, s:o}", "name", ri->name, "label", ri->label, "group",
+			  rights_group_name(ri->group), "prerequisites", rights_names_json(rights_prerequisites(id)),
+			  "dependents", rights_names_json(rights_dependents(RIGHT_BIT(id))));
 	if (with_held)
 		json_object_set_new(o, "held", json_boolean(held & RIGHT_BIT(id)));
 	return o;
@@ -38,10 +38,9 @@ json_t *rights_groups_json(uint64_t held, int with_held)
 		for (int i = 0; i < RIGHT_COUNT; i++)
 			if ((int)rights_info(i)->group == g)
 				json_array_append_new(items, right_json(i, held, with_held));
-		json_array_append_new(groups, json_pack("{s:s, s:s, s:o}", "group",
-							rights_group_name((enum right_group)g), "label",
-							rights_group_label((enum right_group)g), "rights",
-							items));
+		json_array_append_new(groups,
+				      json_pack("{s:s, s:s, s:o}", "group", rights_group_name((enum right_group)g),
+						"label", rights_group_label((enum right_group)g), "rights", items));
 	}
 	return groups;
 }
@@ -65,8 +64,7 @@ int rights_problem_missing(struct req *r, int right, int missing)
 	const char *name = rights_info(right)->name, *pre = rights_info(missing)->name;
 	return resp_problem_ext(r, 422, "missing-prerequisite",
 				arena_printf(r->arena, "%s needs %s; grant %s too", name, pre, pre),
-				json_pack("{s:s, s:s, s:s}", "field", "rights", "right", name,
-					  "prerequisite", pre));
+				json_pack("{s:s, s:s, s:s}", "field", "rights", "right", name, "prerequisite", pre));
 }
 
 static int catalogue(struct req *r)
@@ -77,8 +75,7 @@ static int catalogue(struct req *r)
 	json_t *all = json_array();
 	for (int i = 0; i < RIGHT_COUNT; i++)
 		json_array_append_new(all, right_json(i, 0, 0));
-	return resp_json(r, 200,
-			 json_pack("{s:o, s:o}", "groups", rights_groups_json(0, 0), "items", all));
+	return resp_json(r, 200, json_pack("{s:o, s:o}", "groups", rights_groups_json(0, 0), "items", all));
 }
 
 const struct route rights_routes[] = {

@@ -42,15 +42,14 @@ static int secure_cookie(struct req *r)
 static void set_cookie(struct req *r, const char *secret, int max_age)
 {
 	resp_header(r, "Set-Cookie",
-		    arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
-				 SESSION_COOKIE, secret, max_age, secure_cookie(r) ? "; Secure" : ""));
+		    arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", SESSION_COOKIE,
+				 secret, max_age, secure_cookie(r) ? "; Secure" : ""));
 }
 
 static int locked(struct req *r, int64_t until, int64_t now)
 {
 	resp_header(r, "Retry-After", arena_printf(r->arena, "%lld", (long long)(until - now)));
-	return resp_problemf(r, 429, "login-throttled",
-			     "too many failed sign-ins; try again in %lld seconds",
+	return resp_problemf(r, 429, "login-throttled", "too many failed sign-ins; try again in %lld seconds",
 			     (long long)(until - now));
 }
 
@@ -81,8 +80,7 @@ static int sign_in(struct req *r)
 	json_t *in;
 	const char *email, *pw, *account = NULL;
 	int rc;
-	if ((rc = jin_object(r, &in, allowed)) ||
-	    (rc = jin_string(r, in, "email", JIN_REQUIRED, 254, &email)) ||
+	if ((rc = jin_object(r, &in, allowed)) || (rc = jin_string(r, in, "email", JIN_REQUIRED, 254, &email)) ||
 	    (rc = jin_string(r, in, "password", JIN_REQUIRED, 1024, &pw)) ||
 	    (rc = jin_string(r, in, "account", JIN_OPTIONAL, ID_MAX - 1, &account)))
 		return rc;
@@ -133,8 +131,7 @@ static int sign_in(struct req *r)
 		goto fail;
 	/* e-mail validation at first sign-in: the link goes out with the session */
 	int queued = 0;
-	if (u.force_email_validation && !u.email_validated &&
-	    (rc = login_rules_queue_validation(db, &u, &queued)))
+	if (u.force_email_validation && !u.email_validated && (rc = login_rules_queue_validation(db, &u, &queued)))
 		goto fail;
 	if ((rc = store_commit(db)))
 		return rc;
@@ -142,8 +139,8 @@ static int sign_in(struct req *r)
 		outbox_kick();
 	set_cookie(r, secret, SESSION_IDLE_SECONDS);
 	json_t *out = json_pack("{s:o, s:s, s:b, s:b}", "user", users_json(db, &u), "csrf_token", s.csrf,
-				"must_change_password", u.must_change_password,
-				"email_validation_pending", u.force_email_validation && !u.email_validated);
+				"must_change_password", u.must_change_password, "email_validation_pending",
+				u.force_email_validation && !u.email_validated);
 	return resp_json(r, 200, out);
 fail:
 	store_rollback(db);
@@ -180,11 +177,12 @@ static int me(struct req *r)
 	struct account a;
 	if ((rc = store_account_get(db, u.account_id, &a)))
 		return rc;
-	json_t *out = json_pack("{s:o, s:{s:s, s:s}, s:b, s:b, s:s}", "user", users_json(db, &u),
-				"account", "id", a.id, "name", a.name, "must_change_password",
-				u.must_change_password, "email_validation_pending",
-				u.force_email_validation && !u.email_validated, "auth",
-				r->who.via == AUTH_COOKIE ? "cookie" : r->who.via == AUTH_BEARER ? "bearer" : "basic");
+	json_t *out = json_pack("{s:o, s:{s:s, s:s}, s:b, s:b, s:s}", "user", users_json(db, &u), "account", "id", a.id,
+				"name", a.name, "must_change_password", u.must_change_password,
+				"email_validation_pending", u.force_email_validation && !u.email_validated, "auth",
+				r->who.via == AUTH_COOKIE   ? "cookie"
+				: r->who.via == AUTH_BEARER ? "bearer"
+							    : "basic");
 	if (r->who.via == AUTH_COOKIE)
 		json_object_set_new(out, "csrf_token", json_string(r->who.csrf));
 	/* the effective language and time zone, and where each comes from */

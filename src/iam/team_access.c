@@ -34,8 +34,7 @@ int team_access_require(struct req *r, struct db *db, const struct team *t, int 
 }
 
 /* 1 when right is effective for the caller in one of the target's teams */
-static int in_some_team(struct req *r, struct db *db, const struct user *target, int right,
-			int *yes)
+static int in_some_team(struct req *r, struct db *db, const struct user *target, int right, int *yes)
 {
 	char teams[256][ID_MAX];
 	int n = 0, rc;
@@ -43,8 +42,7 @@ static int in_some_team(struct req *r, struct db *db, const struct user *target,
 	if ((rc = store_team_member_of(db, target->account_id, target->id, teams, 256, &n)))
 		return rc;
 	for (int i = 0; i < n && !*yes; i++) {
-		rc = rights_effective_id(db, r->who.account_id, r->who.user_id, r->who.role, teams[i],
-					 right);
+		rc = rights_effective_id(db, r->who.account_id, r->who.user_id, r->who.role, teams[i], right);
 		if (rc < 0)
 			return rc;
 		*yes = rc == 1;
@@ -71,7 +69,8 @@ int team_access_user_change(struct req *r, struct db *db, const struct user *tar
 			     "managers may change only representatives (technicians) of the teams they manage");
 		return E_FORBIDDEN;
 	}
-	json_object_foreach(in, key, v) {
+	json_object_foreach(in, key, v)
+	{
 		int right = -1;
 		for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 			if (!strcmp(fields[i].field, key))

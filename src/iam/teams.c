@@ -29,11 +29,10 @@ json_t *teams_json(struct db *db, const struct team *t)
 	uint64_t enabled = 0;
 	clock_iso(t->created_at, created, sizeof created);
 	rights_enabled(db, t->account_id, t->id, &enabled);
-	return json_pack("{s:s, s:s, s:o, s:I, s:I, s:o, s:s}", "id", t->id, "name", t->name,
-			 "parent_id", t->parent_id[0] ? json_string(t->parent_id) : json_null(),
-			 "child_count", (json_int_t)t->child_count, "member_count",
-			 (json_int_t)t->member_count, "rights", rights_names_json(enabled), "created_at",
-			 created);
+	return json_pack("{s:s, s:s, s:o, s:I, s:I, s:o, s:s}", "id", t->id, "name", t->name, "parent_id",
+			 t->parent_id[0] ? json_string(t->parent_id) : json_null(), "child_count",
+			 (json_int_t)t->child_count, "member_count", (json_int_t)t->member_count, "rights",
+			 rights_names_json(enabled), "created_at", created);
 }
 
 /* the team of the path's {id}: 404 when it is not one of this account's */
@@ -46,8 +45,7 @@ static int load(struct req *r, struct db *db, const char *id, struct team *t)
 }
 
 /* a team named in a body field: 422 naming the field when unknown */
-static int load_field(struct req *r, struct db *db, const char *field, const char *id,
-		      struct team *t)
+static int load_field(struct req *r, struct db *db, const char *field, const char *id, struct team *t)
 {
 	int rc = ids_valid(id, "team") ? store_team_get(db, r->who.account_id, id, t) : E_NOTFOUND;
 	if (rc == E_NOTFOUND) {
@@ -59,8 +57,7 @@ static int load_field(struct req *r, struct db *db, const char *field, const cha
 
 static int name_taken(struct req *r)
 {
-	return resp_problem_ext(r, 409, "name-taken",
-				"a team with this name already exists at this place of the tree",
+	return resp_problem_ext(r, 409, "name-taken", "a team with this name already exists at this place of the tree",
 				json_pack("{s:s}", "field", "name"));
 }
 
@@ -88,8 +85,7 @@ static char *cursor_encode(struct req *r, const struct team *t)
 	size_t len = strlen(plain);
 	size_t n = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	char *out = arena_alloc(r->arena, n);
-	sodium_bin2base64(out, n, (const unsigned char *)plain, len,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_bin2base64(out, n, (const unsigned char *)plain, len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	return out;
 }
 
@@ -98,9 +94,8 @@ static int cursor_decode(struct req *r, const char *cursor, struct team_filter *
 	size_t len = 0, clen = strlen(cursor);
 	char *out = arena_alloc(r->arena, clen + 1);
 	char *sep = NULL;
-	if (clen <= 400 &&
-	    !sodium_base642bin((unsigned char *)out, clen, cursor, clen, NULL, &len, NULL,
-			       sodium_base64_VARIANT_URLSAFE_NO_PADDING)) {
+	if (clen <= 400 && !sodium_base642bin((unsigned char *)out, clen, cursor, clen, NULL, &len, NULL,
+					      sodium_base64_VARIANT_URLSAFE_NO_PADDING)) {
 		out[len] = 0;
 		sep = strlen(out) == len ? strrchr(out, '\x1f') : NULL;
 	}
@@ -152,9 +147,9 @@ static int list(struct req *r)
 	json_t *items = json_array();
 	for (int i = 0; i < n && i < limit; i++)
 		json_array_append_new(items, teams_json(db, &rows[i]));
-	return resp_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-					   n > limit ? json_string(cursor_encode(r, &rows[limit - 1]))
-						     : json_null()));
+	return resp_json(r, 200,
+			 json_pack("{s:o, s:o}", "items", items, "next_cursor",
+				   n > limit ? json_string(cursor_encode(r, &rows[limit - 1])) : json_null()));
 }
 
 /* [{id, name}] of a team's ancestors, root first (ids[0] is the team itself) */
@@ -198,9 +193,8 @@ static int show(struct req *r)
 			return rc;
 		}
 		if (!store_user_get(db, t.account_id, managers[i], &u))
-			json_array_append_new(ms, json_pack("{s:s, s:s, s:s, s:s}", "id", u.id, "email",
-							    u.email, "display_name", u.display_name,
-							    "role", u.role));
+			json_array_append_new(ms, json_pack("{s:s, s:s, s:s, s:s}", "id", u.id, "email", u.email,
+							    "display_name", u.display_name, "role", u.role));
 	}
 	json_object_set_new(out, "managers", ms);
 	return resp_json(r, 200, out);
@@ -215,8 +209,7 @@ static int create(struct req *r)
 	/* managers may create sub-teams (checked below, once the parent is known) */
 	if (!team_access_is_manager(r) && (rc = access_admin(r)))
 		return rc;
-	if ((rc = jin_object(r, &in, allowed)) ||
-	    (rc = jin_string(r, in, "name", JIN_REQUIRED, 200, &name)) ||
+	if ((rc = jin_object(r, &in, allowed)) || (rc = jin_string(r, in, "name", JIN_REQUIRED, 200, &name)) ||
 	    (rc = read_parent(r, in, &has_parent, &parent_id)) || (rc = check_name(r, name)))
 		return rc;
 	struct team t = {0}, parent;
@@ -240,8 +233,7 @@ static int create(struct req *r)
 			goto fail;
 		if (np + 1 > TEAM_DEPTH_MAX) {
 			store_rollback(db);
-			return resp_field_error(r, "parent_id", "teams nest at most %d levels deep",
-						TEAM_DEPTH_MAX);
+			return resp_field_error(r, "parent_id", "teams nest at most %d levels deep", TEAM_DEPTH_MAX);
 		}
 		snprintf(t.parent_id, sizeof t.parent_id, "%s", parent.id);
 	} else if ((rc = access_admin(r))) { /* a top-level team is the administrators' */
@@ -252,8 +244,7 @@ static int create(struct req *r)
 		store_rollback(db);
 		return name_taken(r);
 	}
-	if (rc || (rc = audit_record(r, db, "team.create", "team", t.id, t.name, NULL,
-				     teams_json(db, &t))))
+	if (rc || (rc = audit_record(r, db, "team.create", "team", t.id, t.name, NULL, teams_json(db, &t))))
 		goto fail;
 	json_t *out = teams_json(db, &t);
 	if ((rc = store_commit(db))) {
@@ -281,8 +272,7 @@ static int check_move(struct req *r, struct db *db, const struct team *t, const 
 		return rc;
 	for (int i = 0; i < np; i++)
 		if (!strcmp(path[i], t->id)) {
-			resp_field_error(r, "parent_id",
-					 "a team cannot move under itself or one of its own sub-teams");
+			resp_field_error(r, "parent_id", "a team cannot move under itself or one of its own sub-teams");
 			return E_INVALID;
 		}
 	if (np + 1 + height > TEAM_DEPTH_MAX) {
@@ -347,7 +337,7 @@ fail:
 	return rc;
 }
 
-static int delete(struct req *r)
+static int delete (struct req *r)
 {
 	int rc;
 	struct team t, parent;
@@ -374,15 +364,14 @@ static int delete(struct req *r)
 	}
 	if (t.child_count || t.member_count) {
 		store_rollback(db);
-		return resp_problem_ext(
-			r, 409, "team-not-empty",
-			arena_printf(r->arena,
-				     "team '%s' still has %lld sub-team%s and %lld member%s; "
-				     "delete or move the sub-teams and remove the members first",
-				     t.name, (long long)t.child_count, t.child_count == 1 ? "" : "s",
-				     (long long)t.member_count, t.member_count == 1 ? "" : "s"),
-			json_pack("{s:I, s:I}", "child_count", (json_int_t)t.child_count, "member_count",
-				  (json_int_t)t.member_count));
+		return resp_problem_ext(r, 409, "team-not-empty",
+					arena_printf(r->arena,
+						     "team '%s' still has %lld sub-team%s and %lld member%s; "
+						     "delete or move the sub-teams and remove the members first",
+						     t.name, (long long)t.child_count, t.child_count == 1 ? "" : "s",
+						     (long long)t.member_count, t.member_count == 1 ? "" : "s"),
+					json_pack("{s:I, s:I}", "child_count", (json_int_t)t.child_count,
+						  "member_count", (json_int_t)t.member_count));
 	}
 	json_t *before = teams_json(db, &t);
 	if ((rc = store_team_delete(db, t.account_id, t.id)) ||
@@ -409,7 +398,7 @@ static int members(struct req *r)
 	if (after && strlen(after) > 254)
 		return resp_problem_ext(r, 400, "invalid-query", "the cursor is not one this server issued",
 					json_pack("{s:s}", "field", "cursor"));
-	char (*ids)[ID_MAX] = arena_alloc(r->arena, sizeof(*ids) * MEMBERS_MAX);
+	char(*ids)[ID_MAX] = arena_alloc(r->arena, sizeof(*ids) * MEMBERS_MAX);
 	int n = 0;
 	if ((rc = store_team_members(db, t.account_id, t.id, after, ids, MEMBERS_MAX, &n)))
 		return rc;
@@ -430,8 +419,9 @@ static int members(struct req *r)
 		}
 		json_array_append_new(items, users_json(db, u));
 	}
-	return resp_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-					   n == MEMBERS_MAX && last ? json_string(last) : json_null()));
+	return resp_json(r, 200,
+			 json_pack("{s:o, s:o}", "items", items, "next_cursor",
+				   n == MEMBERS_MAX && last ? json_string(last) : json_null()));
 }
 
 /* PUT adds a technician to the team, DELETE removes a member; both idempotent */
@@ -461,8 +451,7 @@ static int membership(struct req *r, int add)
 		goto fail;
 	if (add && strcmp(u.role, "technician")) {
 		store_rollback(db);
-		return resp_field_error(r, "user_id",
-					"only technicians can be team members; '%s' is a %s", u.email,
+		return resp_field_error(r, "user_id", "only technicians can be team members; '%s' is a %s", u.email,
 					u.role);
 	}
 	rc = add ? store_team_member_add(db, t.account_id, t.id, u.id)
@@ -473,8 +462,8 @@ static int membership(struct req *r, int add)
 		store_rollback(db);
 		return resp_empty(r, 204);
 	}
-	if ((rc = audit_record(r, db, add ? "team.member_add" : "team.member_remove", "team", t.id,
-			       t.name, NULL, json_pack("{s:s, s:s}", "user_id", u.id, "email", u.email))))
+	if ((rc = audit_record(r, db, add ? "team.member_add" : "team.member_remove", "team", t.id, t.name, NULL,
+			       json_pack("{s:s, s:s}", "user_id", u.id, "email", u.email))))
 		goto fail;
 	if ((rc = store_commit(db)))
 		return rc;
@@ -484,8 +473,14 @@ fail:
 	return rc;
 }
 
-static int member_add(struct req *r) { return membership(r, 1); }
-static int member_remove(struct req *r) { return membership(r, 0); }
+static int member_add(struct req *r)
+{
+	return membership(r, 1);
+}
+static int member_remove(struct req *r)
+{
+	return membership(r, 0);
+}
 
 static int set_rights(struct req *r)
 {
@@ -504,8 +499,7 @@ static int set_rights(struct req *r)
 		return rc;
 	if ((rc = store_team_tree_lock(db, r->who.account_id)))
 		goto fail;
-	if ((rc = load(r, db, req_param(r, "id"), &t)) ||
-	    (rc = rights_enabled(db, t.account_id, t.id, &old)))
+	if ((rc = load(r, db, req_param(r, "id"), &t)) || (rc = rights_enabled(db, t.account_id, t.id, &old)))
 		goto fail;
 	if (rights_apply(old, wanted, &result, &dropped, &right, &missing)) {
 		store_rollback(db);
@@ -516,18 +510,17 @@ static int set_rights(struct req *r)
 	for (int i = 0; i < RIGHT_COUNT; i++)
 		if (result & RIGHT_BIT(i))
 			names[n++] = rights_info(i)->name;
-	if (result != old &&
-	    ((rc = store_team_rights_set(db, t.account_id, t.id, names, n)) ||
-	     (rc = audit_record(r, db, "team.rights", "team", t.id, t.name,
-				json_pack("{s:o}", "rights", rights_names_json(old)),
-				json_pack("{s:o, s:o}", "rights", rights_names_json(result),
-					  "removed_dependents", rights_names_json(dropped))))))
+	if (result != old && ((rc = store_team_rights_set(db, t.account_id, t.id, names, n)) ||
+			      (rc = audit_record(r, db, "team.rights", "team", t.id, t.name,
+						 json_pack("{s:o}", "rights", rights_names_json(old)),
+						 json_pack("{s:o, s:o}", "rights", rights_names_json(result),
+							   "removed_dependents", rights_names_json(dropped))))))
 		goto fail;
 	if ((rc = store_commit(db)))
 		return rc;
-	return resp_json(r, 200, json_pack("{s:s, s:o, s:o}", "team_id", t.id, "rights",
-					   rights_names_json(result), "removed_dependents",
-					   rights_names_json(dropped)));
+	return resp_json(r, 200,
+			 json_pack("{s:s, s:o, s:o}", "team_id", t.id, "rights", rights_names_json(result),
+				   "removed_dependents", rights_names_json(dropped)));
 fail:
 	store_rollback(db);
 	return rc;

@@ -167,9 +167,8 @@ int throttle_failure(struct req *r, struct db *db, struct throttle *t, const str
 		snprintf(anon.who.email, sizeof anon.who.email, "%s", user->email);
 		anon.who.via = AUTH_NONE;
 		if ((rc = audit_record(&anon, db, "session.login_failed", "user", user->id, user->email, NULL,
-				       json_pack("{s:i, s:i, s:s, s:b}", "failed_logins", p->failures,
-						 "locked_seconds", lock, "ip", req_client_addr(r), "address_under_attack",
-						 hot))))
+				       json_pack("{s:i, s:i, s:s, s:b}", "failed_logins", p->failures, "locked_seconds",
+						 lock, "ip", req_client_addr(r), "address_under_attack", hot))))
 			goto fail;
 	}
 	if ((rc = store_commit(db)))

@@ -12,17 +12,17 @@
 #include "http/request.h"
 #include "store/store.h"
 
-#define THROTTLE_PAIR_FREE 5          /* failures of one address from one network before it locks */
-#define THROTTLE_EMAIL_HOT 20         /* failures of one address from anywhere that make it "under attack" */
-#define THROTTLE_EMAIL_LEAK 180       /* ... of which one is forgotten every 3 minutes */
-#define THROTTLE_ADDRESS_LIMIT 100    /* default failures per hour from one network (login_address_limit) */
-#define THROTTLE_FORGET (24 * 3600)   /* a pair's count is forgotten a day after its last failure */
+#define THROTTLE_PAIR_FREE 5        /* failures of one address from one network before it locks */
+#define THROTTLE_EMAIL_HOT 20       /* failures of one address from anywhere that make it "under attack" */
+#define THROTTLE_EMAIL_LEAK 180     /* ... of which one is forgotten every 3 minutes */
+#define THROTTLE_ADDRESS_LIMIT 100  /* default failures per hour from one network (login_address_limit) */
+#define THROTTLE_FORGET (24 * 3600) /* a pair's count is forgotten a day after its last failure */
 
 struct throttle {
 	char pair[HASH_HEX_MAX], email[HASH_HEX_MAX], net[HASH_HEX_MAX];
 	struct throttle_row row[3]; /* pair, email, net */
-	int64_t locked_until;             /* the latest lock of the three, 0 if none */
-	char network[64];                 /* the client's network as counted (for the audit) */
+	int64_t locked_until;       /* the latest lock of the three, 0 if none */
+	char network[64];           /* the client's network as counted (for the audit) */
 };
 
 /* reads the state of the attempt of `email` (lower-cased) from r's client */

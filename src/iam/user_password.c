@@ -20,8 +20,7 @@
 #include "notify/mail_status.h"
 #include "notify/outbox_worker.h"
 
-int user_password_set(struct req *r, struct db *db, struct user *u, const char *pw, int must_change,
-		      const char *method)
+int user_password_set(struct req *r, struct db *db, struct user *u, const char *pw, int must_change, const char *method)
 {
 	int rc = password_hash(pw, u->email, u->password_hash, sizeof u->password_hash);
 	if (rc)
@@ -89,8 +88,9 @@ static int set_password(struct req *r)
 		    (rc = store_commit(db)))
 			goto fail;
 		outbox_kick();
-		return resp_json(r, 202, json_pack("{s:s, s:s, s:o}", "status", "accepted", "email", u.email, "mail",
-						   mail_status_delivery_json(r, db, u.account_id)));
+		return resp_json(r, 202,
+				 json_pack("{s:s, s:s, s:o}", "status", "accepted", "email", u.email, "mail",
+					   mail_status_delivery_json(r, db, u.account_id)));
 	}
 	char generated[32];
 	if (generate) {

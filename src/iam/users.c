@@ -28,8 +28,8 @@
 #define ROLE_RIGHTS_MAX 256
 #define ROLE_APPS_PAGE 64
 
-static const char *const roles[] = {"admin", "manager", "api_manager", "technician",
-				    "member", "guest", "customer", NULL};
+static const char *const roles[] = {"admin",  "manager", "api_manager", "technician",
+				    "member", "guest",   "customer",    NULL};
 
 int users_role_valid(const char *role)
 {
@@ -57,13 +57,12 @@ json_t *users_json(struct db *db, const struct user *u)
 	char created[32], updated[32];
 	clock_iso(u->created_at, created, sizeof created);
 	clock_iso(u->updated_at, updated, sizeof updated);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:b, s:s, s:s}", "id", u->id,
-			 "email", u->email, "display_name", u->display_name, "role", u->role, "status",
-			 u->status, "company_ids", companies, "must_change_password",
-			 u->must_change_password, "allow_password_reset", u->allow_password_reset,
-			 "force_email_validation", u->force_email_validation, "email_validated",
-			 u->email_validated, "has_password", u->password_hash[0] != 0, "created_at",
-			 created, "updated_at", updated);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:b, s:s, s:s}", "id", u->id, "email",
+			      u->email, "display_name", u->display_name, "role", u->role, "status", u->status,
+			      "company_ids", companies, "must_change_password", u->must_change_password,
+			      "allow_password_reset", u->allow_password_reset, "force_email_validation",
+			      u->force_email_validation, "email_validated", u->email_validated, "has_password",
+			      u->password_hash[0] != 0, "created_at", created, "updated_at", updated);
 	/* the user's own choices; null: the company's, else the account's (GET /api/v1/me: effective) */
 	json_object_set_new(o, "language", *u->language ? json_string(u->language) : json_null());
 	json_object_set_new(o, "time_zone", *u->time_zone ? json_string(u->time_zone) : json_null());
@@ -100,9 +99,17 @@ static int same_account_address(struct db *db, const struct user *u)
 
 static int create(struct req *r)
 {
-	static const char *const allowed[] = {"email", "display_name", "role", "company_ids", "password",
-					      "must_change_password", "allow_password_reset",
-					      "force_email_validation", "language", "time_zone", NULL};
+	static const char *const allowed[] = {"email",
+					      "display_name",
+					      "role",
+					      "company_ids",
+					      "password",
+					      "must_change_password",
+					      "allow_password_reset",
+					      "force_email_validation",
+					      "language",
+					      "time_zone",
+					      NULL};
 	json_t *in;
 	const char *email = NULL, *name = NULL, *role = NULL, *pw = NULL, **companies = NULL;
 	size_t ncompanies = 0;
@@ -112,8 +119,7 @@ static int create(struct req *r)
 	    (rc = jin_string(r, in, "email", JIN_REQUIRED, 254, &email)) ||
 	    (rc = jin_string(r, in, "display_name", JIN_REQUIRED, 200, &name)) ||
 	    (rc = jin_string(r, in, "role", JIN_REQUIRED, 16, &role)) ||
-	    (rc = jin_string_array(r, in, "company_ids", JIN_OPTIONAL, MAX_COMPANIES, 40, &companies,
-				   &ncompanies)) ||
+	    (rc = jin_string_array(r, in, "company_ids", JIN_OPTIONAL, MAX_COMPANIES, 40, &companies, &ncompanies)) ||
 	    (rc = jin_string(r, in, "password", JIN_OPTIONAL, PASSWORD_MAX, &pw)) ||
 	    (rc = jin_bool(r, in, "must_change_password", JIN_OPTIONAL, &must_change)) ||
 	    (rc = jin_bool(r, in, "allow_password_reset", JIN_OPTIONAL, &allow_reset)) ||
@@ -124,9 +130,10 @@ static int create(struct req *r)
 	if (!*name)
 		return resp_field_error(r, "display_name", "the display name must not be empty");
 	if (!users_role_valid(role))
-		return resp_field_error(r, "role",
-					"unknown role '%.20s' (admin, manager, api_manager, technician, member, guest, customer)",
-					role);
+		return resp_field_error(
+			r, "role",
+			"unknown role '%.20s' (admin, manager, api_manager, technician, member, guest, customer)",
+			role);
 	/* guests come from outside (a shared calendar's invitation): no company */
 	if (strcmp(role, "admin") && strcmp(role, "guest") && ncompanies == 0)
 		return resp_field_error(r, "company_ids",
@@ -163,8 +170,7 @@ static int create(struct req *r)
 		rc = store_user_insert(db, &u);
 	if (rc == E_CONFLICT) {
 		store_rollback(db);
-		return resp_problem_ext(r, 409, "email-taken",
-					"a user with this e-mail address already exists",
+		return resp_problem_ext(r, 409, "email-taken", "a user with this e-mail address already exists",
 					json_pack("{s:s}", "field", "email"));
 	}
 	if (rc || (rc = store_user_companies_set(db, u.account_id, u.id, companies, ncompanies)))
@@ -190,8 +196,10 @@ static int list(struct req *r)
 	int rc;
 	if ((rc = access_read_admin(r)))
 		return rc;
-	struct user_filter f = {.q = req_query(r, "q"), .role = req_query(r, "role"),
-				.company_id = req_query(r, "company"), .member_of = access_company_scope(r)};
+	struct user_filter f = {.q = req_query(r, "q"),
+				.role = req_query(r, "role"),
+				.company_id = req_query(r, "company"),
+				.member_of = access_company_scope(r)};
 	const char *limit_s = req_query(r, "limit");
 	int limit = 50;
 	if (limit_s) {
@@ -206,8 +214,7 @@ static int list(struct req *r)
 		return resp_problem_ext(r, 400, "invalid-query", "q is too long (at most 200 characters)",
 					json_pack("{s:s}", "field", "q"));
 	if (f.role && *f.role && !users_role_valid(f.role))
-		return resp_problem_ext(r, 400, "invalid-query", "unknown role",
-					json_pack("{s:s}", "field", "role"));
+		return resp_problem_ext(r, 400, "invalid-query", "unknown role", json_pack("{s:s}", "field", "role"));
 	if ((rc = cursor_param(r, &f.after_email)))
 		return rc;
 	f.limit = limit + 1; /* one more tells whether there is a next page */
@@ -329,16 +336,15 @@ static int leave_role(struct req *r, struct db *db, const struct user *u, const 
 			struct app *a = &apps[i];
 			if (a->revoked_at)
 				continue;
-			json_t *before = json_pack("{s:s, s:s, s:I}", "owner_id", a->owner_id, "status",
-						   "active", "token_count", (json_int_t)a->token_count);
+			json_t *before = json_pack("{s:s, s:s, s:I}", "owner_id", a->owner_id, "status", "active",
+						   "token_count", (json_int_t)a->token_count);
 			if ((rc = store_app_revoke(db, a->account_id, a->id, now))) {
 				json_decref(before);
 				return rc;
 			}
 			if ((rc = audit_record(r, db, "app.revoke", "app", a->id, a->name, before,
-					       json_pack("{s:s, s:s, s:I, s:s}", "owner_id", a->owner_id,
-							 "status", "revoked", "token_count", (json_int_t)0,
-							 "reason", reason))))
+					       json_pack("{s:s, s:s, s:I, s:s}", "owner_id", a->owner_id, "status",
+							 "revoked", "token_count", (json_int_t)0, "reason", reason))))
 				return rc;
 		}
 		if (n < ROLE_APPS_PAGE)
@@ -351,9 +357,18 @@ static int leave_role(struct req *r, struct db *db, const struct user *u, const 
 
 static int change(struct req *r)
 {
-	static const char *const allowed[] = {"email", "display_name", "role", "company_ids", "status",
-					      "password", "must_change_password", "allow_password_reset",
-					      "force_email_validation", "language", "time_zone", NULL};
+	static const char *const allowed[] = {"email",
+					      "display_name",
+					      "role",
+					      "company_ids",
+					      "status",
+					      "password",
+					      "must_change_password",
+					      "allow_password_reset",
+					      "force_email_validation",
+					      "language",
+					      "time_zone",
+					      NULL};
 	json_t *in;
 	const char *email = NULL, *name = NULL, *role = NULL, *status = NULL, *pw = NULL, **companies = NULL;
 	size_t ncompanies = 0;
@@ -366,8 +381,7 @@ static int change(struct req *r)
 	    (rc = jin_string(r, in, "role", JIN_OPTIONAL, 16, &role)) ||
 	    (rc = jin_string(r, in, "status", JIN_OPTIONAL, 16, &status)) ||
 	    (rc = jin_string(r, in, "password", JIN_OPTIONAL, PASSWORD_MAX, &pw)) ||
-	    (rc = jin_string_array(r, in, "company_ids", JIN_OPTIONAL, MAX_COMPANIES, 40, &companies,
-				   &ncompanies)))
+	    (rc = jin_string_array(r, in, "company_ids", JIN_OPTIONAL, MAX_COMPANIES, 40, &companies, &ncompanies)))
 		return rc;
 	if (email && !jin_valid_email(email))
 		return resp_field_error(r, "email", "'%.80s' is not an e-mail address", email);
@@ -496,8 +510,8 @@ static int change(struct req *r)
 	if (pw && (rc = app_passwords_revoke_user(r, db, &u, "password_set_by_admin")))
 		goto fail_json;
 	json_t *after = users_json(db, &u);
-	if ((rc = audit_record(r, db, status && !strcmp(status, "suspended") ? "user.suspend" : "user.update",
-			       "user", u.id, u.email, before, json_deep_copy(after)))) {
+	if ((rc = audit_record(r, db, status && !strcmp(status, "suspended") ? "user.suspend" : "user.update", "user",
+			       u.id, u.email, before, json_deep_copy(after)))) {
 		json_decref(after);
 		goto fail;
 	}
@@ -513,7 +527,7 @@ fail:
 	return rc;
 }
 
-static int delete(struct req *r)
+static int delete (struct req *r)
 {
 	int rc, last;
 	struct user u;

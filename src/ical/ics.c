@@ -16,7 +16,7 @@
 struct zone_ent {
 	const char *name; /* libical's location, e.g. "Europe/Paris" */
 	icaltimezone *z;
-	char *vtimezone;  /* CRLF text, TZID = name */
+	char *vtimezone; /* CRLF text, TZID = name */
 };
 static struct zone_ent *zones;
 static size_t nzones;
@@ -50,9 +50,9 @@ static char *render_vtimezone(icaltimezone *z, const char *name)
 /* fixed offsets (Windows "UTC-11" is Etc/GMT+11): not in zone.tab, so libical
  * loads them on request, which adds to its list; done here, before any thread */
 static const char *const etc_zones[] = {
-	"Etc/GMT+1", "Etc/GMT+2", "Etc/GMT+3", "Etc/GMT+4", "Etc/GMT+5", "Etc/GMT+6", "Etc/GMT+7",
-	"Etc/GMT+8", "Etc/GMT+9", "Etc/GMT+10", "Etc/GMT+11", "Etc/GMT+12", "Etc/GMT-1", "Etc/GMT-2",
-	"Etc/GMT-3", "Etc/GMT-4", "Etc/GMT-5", "Etc/GMT-6", "Etc/GMT-7", "Etc/GMT-8", "Etc/GMT-9",
+	"Etc/GMT+1",  "Etc/GMT+2",  "Etc/GMT+3",  "Etc/GMT+4",  "Etc/GMT+5",  "Etc/GMT+6", "Etc/GMT+7",
+	"Etc/GMT+8",  "Etc/GMT+9",  "Etc/GMT+10", "Etc/GMT+11", "Etc/GMT+12", "Etc/GMT-1", "Etc/GMT-2",
+	"Etc/GMT-3",  "Etc/GMT-4",  "Etc/GMT-5",  "Etc/GMT-6",  "Etc/GMT-7",  "Etc/GMT-8", "Etc/GMT-9",
 	"Etc/GMT-10", "Etc/GMT-11", "Etc/GMT-12", "Etc/GMT-13", "Etc/GMT-14", NULL};
 
 static void init_zones(void)
@@ -220,9 +220,8 @@ int ics_local_to_utc(const char *tzid, const char *local, int64_t *out)
 {
 	int y, mo, d, h, mi, s, n = 0;
 	icaltimezone *z = tzid ? ics_zone(tzid) : NULL;
-	if ((tzid && !z) || !local ||
-	    sscanf(local, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &n) != 6 || local[n] ||
-	    mo < 1 || mo > 12 || d < 1 || d > icaltime_days_in_month(mo, y) || h > 23 || mi > 59 || s > 59)
+	if ((tzid && !z) || !local || sscanf(local, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &n) != 6 ||
+	    local[n] || mo < 1 || mo > 12 || d < 1 || d > icaltime_days_in_month(mo, y) || h > 23 || mi > 59 || s > 59)
 		return E_INVALID;
 	*out = ics_zone_local(z, y, mo, d, h, mi, s);
 	return 0;
@@ -232,8 +231,7 @@ static void local_in(icaltimezone *z, int64_t t, char *out, size_t n)
 {
 	struct icaltimetype tt;
 	ics_zone_split(z, t, &tt);
-	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d", tt.year, tt.month, tt.day, tt.hour, tt.minute,
-		 tt.second);
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d", tt.year, tt.month, tt.day, tt.hour, tt.minute, tt.second);
 }
 
 void ics_utc_to_local(const char *tzid, int64_t t, char *out, size_t n)

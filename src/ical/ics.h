@@ -31,11 +31,11 @@
 
 struct buf;
 
-#define ICS_FOREVER INT64_MAX      /* range_end of an unbounded series */
-#define ICS_MAX_TEXT (256 * 1024)  /* one calendar object's text */
+#define ICS_FOREVER INT64_MAX     /* range_end of an unbounded series */
+#define ICS_MAX_TEXT (256 * 1024) /* one calendar object's text */
 #define ICS_MAX_OVERRIDES 1000
 #define ICS_MAX_ATTENDEES 500
-#define ICS_EXPAND_MAX 100000      /* occurrences produced by one expansion, at most */
+#define ICS_EXPAND_MAX 100000 /* occurrences produced by one expansion, at most */
 /* Occurrences one calendar object may have (CalDAV's max-instances, RFC 4791
  * section 5.2.8): a series whose COUNT and RDATEs give more is refused when
  * written, and one object gives at most this many to a CalDAV expand (a rule
@@ -79,18 +79,18 @@ struct ics_event {
 			     valid while the object is */
 	int all_day;
 	int64_t start, end;
-	char *rrule;      /* RRULE value ("FREQ=WEEKLY;COUNT=10") or NULL */
-	char **rdates;    /* values as in the text, e.g. "20261203T100000" */
+	char *rrule;   /* RRULE value ("FREQ=WEEKLY;COUNT=10") or NULL */
+	char **rdates; /* values as in the text, e.g. "20261203T100000" */
 	size_t nrdates;
 	char **exdates;
 	size_t nexdates;
 	int64_t recurrence_id; /* overrides only: the original start they replace; 0 for the master */
 	int64_t range_end;     /* master only: end of the last occurrence, overrides included, or ICS_FOREVER */
 	int64_t range_start;   /* master only: start of the first occurrence, overrides and RDATEs included */
-	char *status;     /* TENTATIVE, CONFIRMED (default), CANCELLED */
-	char *transp;     /* OPAQUE (default) or TRANSPARENT */
-	char *klass;      /* PUBLIC (default), PRIVATE, CONFIDENTIAL */
-	char *organizer;  /* e-mail without "mailto:" */
+	char *status;          /* TENTATIVE, CONFIRMED (default), CANCELLED */
+	char *transp;          /* OPAQUE (default) or TRANSPARENT */
+	char *klass;           /* PUBLIC (default), PRIVATE, CONFIDENTIAL */
+	char *organizer;       /* e-mail without "mailto:" */
 	char *organizer_name;
 	struct ics_attendee *attendees;
 	size_t nattendees;
@@ -160,9 +160,8 @@ int ics_parse_stored(const char *text, size_t len, const char *default_tz, struc
  * the first error and no callback at all when anything is wrong. progress (may
  * be NULL) is called with bytes parsed so far and the total. VTODO and
  * VJOURNAL are skipped and counted in *skipped. */
-int ics_parse_import(const char *text, size_t len, const char *default_tz,
-		     int (*cb)(void *ctx, struct ics_object *o), void *ctx,
-		     void (*progress)(void *ctx, size_t done, size_t total), size_t *skipped,
+int ics_parse_import(const char *text, size_t len, const char *default_tz, int (*cb)(void *ctx, struct ics_object *o),
+		     void *ctx, void (*progress)(void *ctx, size_t done, size_t total), size_t *skipped,
 		     struct ics_error *err);
 
 /* One occurrence of a stored series: overrides replace the occurrence they
@@ -205,11 +204,18 @@ int ics_build(const struct ics_event *ev, struct ics_object **out, struct ics_er
  * values the text comes back unchanged (DTSTAMP and LAST-MODIFIED move only
  * with a change). */
 enum {
-	ICS_F_SUMMARY = 1 << 0, ICS_F_DESCRIPTION = 1 << 1, ICS_F_LOCATION = 1 << 2,
+	ICS_F_SUMMARY = 1 << 0,
+	ICS_F_DESCRIPTION = 1 << 1,
+	ICS_F_LOCATION = 1 << 2,
 	ICS_F_TIME = 1 << 3, /* start, end, tzid, all_day */
-	ICS_F_RRULE = 1 << 4, ICS_F_RDATES = 1 << 5, ICS_F_EXDATES = 1 << 6,
-	ICS_F_STATUS = 1 << 7, ICS_F_TRANSP = 1 << 8, ICS_F_CLASS = 1 << 9,
-	ICS_F_ORGANIZER = 1 << 10, ICS_F_ATTENDEES = 1 << 11,
+	ICS_F_RRULE = 1 << 4,
+	ICS_F_RDATES = 1 << 5,
+	ICS_F_EXDATES = 1 << 6,
+	ICS_F_STATUS = 1 << 7,
+	ICS_F_TRANSP = 1 << 8,
+	ICS_F_CLASS = 1 << 9,
+	ICS_F_ORGANIZER = 1 << 10,
+	ICS_F_ATTENDEES = 1 << 11,
 };
 int ics_update(const char *text, const char *default_tz, const struct ics_event *ev, unsigned mask,
 	       struct ics_object **out, struct ics_error *err);
@@ -217,10 +223,10 @@ int ics_update(const char *text, const char *default_tz, const struct ics_event 
  * (start/end/summary/location/description/status/transp; recurrence_id names
  * the occurrence and must be one). ics_occurrence_cancel instead adds an
  * EXDATE for the occurrence and drops any override of it. */
-int ics_override_set(const char *text, const char *default_tz, const struct ics_event *ev,
-		     struct ics_object **out, struct ics_error *err);
-int ics_occurrence_cancel(const char *text, const char *default_tz, int64_t recurrence_id,
-			  struct ics_object **out, struct ics_error *err);
+int ics_override_set(const char *text, const char *default_tz, const struct ics_event *ev, struct ics_object **out,
+		     struct ics_error *err);
+int ics_occurrence_cancel(const char *text, const char *default_tz, int64_t recurrence_id, struct ics_object **out,
+			  struct ics_error *err);
 
 /* Scheduling answers (RFC 6638, ics_sched.c): each answer's PARTSTAT and
  * SCHEDULE-STATUS go on the ATTENDEEs with its address, in the master and
@@ -253,8 +259,8 @@ struct ics_fb_request {
 };
 int ics_parse_fb_request(const char *text, size_t len, struct ics_fb_request *q, struct ics_error *err);
 void ics_fb_request_free(struct ics_fb_request *q);
-int ics_fb_reply(struct buf *b, const struct ics_fb_request *q, const char *attendee, const int64_t *spans,
-		 size_t n, int64_t now);
+int ics_fb_reply(struct buf *b, const struct ics_fb_request *q, const char *attendee, const int64_t *spans, size_t n,
+		 int64_t now);
 
 /* Feeds and single-object downloads: "BEGIN:VCALENDAR" with VERSION,
  * PRODID, CALSCALE and the calendar's name (X-WR-CALNAME) and zone

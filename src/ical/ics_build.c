@@ -168,7 +168,7 @@ int ics_build(const struct ics_event *ev, struct ics_object **out, struct ics_er
 struct edit {
 	struct ics_object *cur; /* the stored object, parsed */
 	icalcomponent *root;
-	icalcomponent **comp;   /* [0] master, then overrides as in cur (the stored text's order) */
+	icalcomponent **comp; /* [0] master, then overrides as in cur (the stored text's order) */
 	size_t ncomp;
 };
 
@@ -290,8 +290,8 @@ static char *props_text(icalcomponent *c, unsigned mask)
 
 static void set_stamps(icalcomponent *c, int bump)
 {
-	struct icaltimetype now = icaltime_from_timet_with_zone((time_t)clock_now(), 0,
-								icaltimezone_get_utc_timezone());
+	struct icaltimetype now =
+		icaltime_from_timet_with_zone((time_t)clock_now(), 0, icaltimezone_get_utc_timezone());
 	drop_kind(c, ICAL_DTSTAMP_PROPERTY);
 	drop_kind(c, ICAL_LASTMODIFIED_PROPERTY);
 	icalcomponent_add_property(c, icalproperty_new_dtstamp(now));
@@ -332,8 +332,9 @@ int ics_update(const char *text, const char *default_tz, const struct ics_event 
 	int rc = edit_open(text, default_tz, &e, err);
 	if (rc)
 		goto out;
-	int floating = ICS_PRIV(e.cur)->floating && (!(mask & ICS_F_TIME) || (ev->tzid && e.cur->master.tzid &&
-								       !strcmp(ev->tzid, e.cur->master.tzid)));
+	int floating =
+		ICS_PRIV(e.cur)->floating &&
+		(!(mask & ICS_F_TIME) || (ev->tzid && e.cur->master.tzid && !strcmp(ev->tzid, e.cur->master.tzid)));
 	buf_puts(&lines, "");
 	field_lines(&lines, ev, mask, floating);
 	before = props_text(e.comp[0], mask);
@@ -387,8 +388,8 @@ static size_t override_index(const struct edit *e, int64_t rid)
 	return 0;
 }
 
-int ics_override_set(const char *text, const char *default_tz, const struct ics_event *ev,
-		     struct ics_object **out, struct ics_error *err)
+int ics_override_set(const char *text, const char *default_tz, const struct ics_event *ev, struct ics_object **out,
+		     struct ics_error *err)
 {
 	struct edit e;
 	struct buf lines = {0};
@@ -431,8 +432,7 @@ int ics_override_set(const char *text, const char *default_tz, const struct ics_
 		e.comp = t;
 		e.comp[e.ncomp++] = c;
 	}
-	unsigned mask = ICS_F_SUMMARY | ICS_F_DESCRIPTION | ICS_F_LOCATION | ICS_F_TIME | ICS_F_STATUS |
-			ICS_F_TRANSP;
+	unsigned mask = ICS_F_SUMMARY | ICS_F_DESCRIPTION | ICS_F_LOCATION | ICS_F_TIME | ICS_F_STATUS | ICS_F_TRANSP;
 	buf_puts(&lines, "");
 	field_lines(&lines, ev, mask,
 		    floating && ev->tzid && m->tzid && !strcmp(ev->tzid, m->tzid) && ev->all_day == m->all_day);
@@ -446,8 +446,8 @@ out:
 	return rc;
 }
 
-int ics_occurrence_cancel(const char *text, const char *default_tz, int64_t recurrence_id,
-			  struct ics_object **out, struct ics_error *err)
+int ics_occurrence_cancel(const char *text, const char *default_tz, int64_t recurrence_id, struct ics_object **out,
+			  struct ics_error *err)
 {
 	struct edit e;
 	struct buf lines = {0};

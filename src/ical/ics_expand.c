@@ -120,8 +120,7 @@ static struct icaltimetype wall(const struct ics_event *m, icaltimezone *z, int6
 }
 
 /* calls fn with each RRULE start (UTC) from about `from` on, until fn says stop */
-static int walk(const struct ics_event *m, int64_t from, int (*fn)(void *ctx, int64_t s), void *ctx,
-		int *capped)
+static int walk(const struct ics_event *m, int64_t from, int (*fn)(void *ctx, int64_t s), void *ctx, int *capped)
 {
 	struct icalrecurrencetype rule = icalrecurrencetype_from_string(m->rrule);
 	if (rule.freq == ICAL_NO_RECURRENCE) {
@@ -191,8 +190,13 @@ int ics_expand_obj(const struct ics_object *o, int64_t from, int64_t to, int max
 {
 	const struct ics_event *m = &o->master;
 	const struct ics_priv *pv = ICS_PRIV(o);
-	struct coll c = {.o = o, .z = series_zone(m), .from = from, .to = to, .dur = m->end - m->start,
-			 .with_overrides = with_overrides, .max = max > 0 ? (size_t)max : 0};
+	struct coll c = {.o = o,
+			 .z = series_zone(m),
+			 .from = from,
+			 .to = to,
+			 .dur = m->end - m->start,
+			 .with_overrides = with_overrides,
+			 .max = max > 0 ? (size_t)max : 0};
 	int rc = 0;
 	if (truncated)
 		*truncated = 0;
@@ -293,8 +297,8 @@ static int on_last(void *p, int64_t s)
  * that its value can mean (a DATE's whole day, a floating time at UTC+14) */
 static int64_t until_bound(struct icaltimetype u)
 {
-	return ics_days_from_civil(u.year, u.month, u.day) * 86400 + u.hour * 3600 + u.minute * 60 + u.second +
-	       86400 + 14 * 3600;
+	return ics_days_from_civil(u.year, u.month, u.day) * 86400 + u.hour * 3600 + u.minute * 60 + u.second + 86400 +
+	       14 * 3600;
 }
 
 int64_t ics_range_end(const struct ics_object *o)

@@ -13,22 +13,22 @@
 /* the public object plus what expansion needs, already in UTC */
 struct ics_priv {
 	struct ics_object pub;
-	int floating;           /* master DTSTART had no zone: read in the default zone */
+	int floating;               /* master DTSTART had no zone: read in the default zone */
 	int64_t *rd_start, *rd_end; /* RDATEs */
 	size_t nrd;
 	int64_t *ex;            /* EXDATE starts */
 	unsigned char *ex_date; /* 1: a DATE EXDATE, matches the occurrence's local date */
 	size_t nex;
-	struct ics_vtzs vtz;    /* the zones of its own VTIMEZONEs (ics_zones.h) */
+	struct ics_vtzs vtz; /* the zones of its own VTIMEZONEs (ics_zones.h) */
 };
 #define ICS_PRIV(o) ((struct ics_priv *)(o))
 #define ICS_LAST_SECOND INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
 
 /* zones (ics.c) */
-icaltimezone *ics_zone(const char *tzid); /* builtin zone for an IANA name (or a known prefix form) */
+icaltimezone *ics_zone(const char *tzid);  /* builtin zone for an IANA name (or a known prefix form) */
 const char *ics_zone_id(const char *tzid); /* its IANA name ("UTC" for UTC), NULL when unknown */
 int64_t ics_zone_local(icaltimezone *z, int y, int mo, int d, int h, int mi, int s); /* z NULL: UTC */
-void ics_zone_split(icaltimezone *z, int64_t t, struct icaltimetype *out); /* UTC -> wall fields */
+void ics_zone_split(icaltimezone *z, int64_t t, struct icaltimetype *out);           /* UTC -> wall fields */
 int64_t ics_days_from_civil(int y, int m, int d);
 /* *out = the instant of property p's time t in UTC seconds, by its TZID (a
  * DATE: its day at 00:00 UTC; a floating time as UTC when floating_as_utc);
@@ -55,8 +55,8 @@ const char *ics_value_of(const char *s);
 int ics_parse_lines(const struct ics_lline *v, size_t n, const char *default_tz, unsigned flags,
 		    struct ics_object **out, struct ics_error *err);
 enum { ICS_P_LIGHT = 1, ICS_P_NOLINES = 2, ICS_P_STORED = 4 };
-int ics_parse_flags(const char *text, size_t len, const char *default_tz, unsigned flags,
-		    struct ics_object **out, struct ics_error *err);
+int ics_parse_flags(const char *text, size_t len, const char *default_tz, unsigned flags, struct ics_object **out,
+		    struct ics_error *err);
 void ics_err(struct ics_error *err, int line, const char *prop, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

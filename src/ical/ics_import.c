@@ -11,8 +11,8 @@
 #include "core/errors.h"
 
 struct blk {
-	size_t b, e; /* line indices */
-	size_t cal;  /* index of its VCALENDAR's BEGIN line */
+	size_t b, e;     /* line indices */
+	size_t cal;      /* index of its VCALENDAR's BEGIN line */
 	const char *key; /* VEVENT: UID value; VTIMEZONE: TZID value */
 	size_t klen;
 	size_t group;
@@ -104,7 +104,8 @@ static int import_scan(struct import *im, size_t *skipped, struct ics_error *err
 			if (depth == (int)(sizeof st / sizeof st[0]))
 				return ics_err(err, v[i].line, NULL, "components nested too deep"), E_INVALID;
 			if (!depth && strcasecmp(s + 6, "VCALENDAR") && strcasecmp(s + 6, "VEVENT"))
-				return ics_err(err, v[i].line, NULL, "expected BEGIN:VCALENDAR, found %.40s", s), E_INVALID;
+				return ics_err(err, v[i].line, NULL, "expected BEGIN:VCALENDAR, found %.40s", s),
+				       E_INVALID;
 			if (!depth)
 				cal = i;
 			st[depth].kind = s + 6;
@@ -125,7 +126,8 @@ static int import_scan(struct import *im, size_t *skipped, struct ics_error *err
 				if (!strcasecmp(k, "VEVENT")) {
 					block_value(v, &b, "UID");
 					if (!b.key || !*b.key)
-						return ics_err(err, v[b.b].line, "UID", "the event has no UID"), E_INVALID;
+						return ics_err(err, v[b.b].line, "UID", "the event has no UID"),
+						       E_INVALID;
 					rc = add_blk(&im->ev, &im->nev, b);
 				} else if (!strcasecmp(k, "VTIMEZONE")) {
 					block_value(v, &b, "TZID");
@@ -180,8 +182,8 @@ static int import_group(struct import *im)
 }
 
 /* one UID's lines: a VCALENDAR with the VTIMEZONEs it names (from its own calendars) and its VEVENTs */
-static int import_one(struct import *im, struct group *g, const char *default_tz, struct ics_object **out,
-		      size_t *done, struct ics_error *err)
+static int import_one(struct import *im, struct group *g, const char *default_tz, struct ics_object **out, size_t *done,
+		      struct ics_error *err)
 {
 	const struct ics_lline *v = im->L.v;
 	size_t cap = 4, n = 0, bytes = 0;
@@ -236,9 +238,8 @@ static int import_one(struct import *im, struct group *g, const char *default_tz
 	return rc;
 }
 
-int ics_parse_import(const char *text, size_t len, const char *default_tz,
-		     int (*cb)(void *ctx, struct ics_object *o), void *ctx,
-		     void (*progress)(void *ctx, size_t done, size_t total), size_t *skipped,
+int ics_parse_import(const char *text, size_t len, const char *default_tz, int (*cb)(void *ctx, struct ics_object *o),
+		     void *ctx, void (*progress)(void *ctx, size_t done, size_t total), size_t *skipped,
 		     struct ics_error *err)
 {
 	struct import im = {0};

@@ -40,8 +40,8 @@ static int blocks(const char *text, struct block *v, int max, int *n)
 
 static int is_time_prop(const char *s)
 {
-	static const char *const names[] = {"DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE",
-					    "EXRULE", "RECURRENCE-ID", NULL};
+	static const char *const names[] = {"DTSTART", "DTEND",  "DURATION",      "RRULE", "RDATE",
+					    "EXDATE",  "EXRULE", "RECURRENCE-ID", NULL};
 	for (int i = 0; names[i]; i++) {
 		size_t n = strlen(names[i]);
 		if (!strncmp(s, names[i], n) && (s[n] == ':' || s[n] == ';'))

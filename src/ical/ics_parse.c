@@ -27,8 +27,7 @@ static int limit_err(struct ics_error *err, int limit)
 
 /* one language's message: the format and, for a bare "%s", the text it
  * carries are looked up in the catalogue (core/messages.def) */
-static void err_in(char *out, size_t n, enum lang l, int line, const char *prop, const char *fmt,
-		   va_list ap)
+static void err_in(char *out, size_t n, enum lang l, int line, const char *prop, const char *fmt, va_list ap)
 {
 	char what[200];
 	if (!strcmp(fmt, "%s")) {
@@ -177,7 +176,7 @@ static int valid_date_time(const char *s, size_t n)
 /* DTSTART, DTEND, RECURRENCE-ID, EXDATE, RDATE (and stamps): every item must be a real date */
 static int check_dates(const struct ics_lline *l, struct ics_error *err)
 {
-	static const char *const props[] = {"DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE",
+	static const char *const props[] = {"DTSTART", "DTEND",   "RECURRENCE-ID", "EXDATE", "RDATE",
 					    "DTSTAMP", "CREATED", "LAST-MODIFIED", NULL};
 	const char *prop = NULL;
 	for (int i = 0; props[i]; i++)
@@ -213,9 +212,9 @@ static int check_dates(const struct ics_lline *l, struct ics_error *err)
  * and DTEND and DURATION MUST NOT both occur. libical keeps the first or the
  * last of a pair without a word, so the stored event would not be the text. */
 static const char *const once_props[] = {
-	"DTSTAMP", "UID", "DTSTART", "CLASS", "CREATED", "DESCRIPTION", "GEO", "LAST-MODIFIED",
-	"LOCATION", "ORGANIZER", "PRIORITY", "SEQUENCE", "STATUS", "SUMMARY", "TRANSP", "URL",
-	"RECURRENCE-ID", "RRULE", "DTEND", "DURATION",
+	"DTSTAMP",       "UID",      "DTSTART",       "CLASS",    "CREATED",  "DESCRIPTION", "GEO",
+	"LAST-MODIFIED", "LOCATION", "ORGANIZER",     "PRIORITY", "SEQUENCE", "STATUS",      "SUMMARY",
+	"TRANSP",        "URL",      "RECURRENCE-ID", "RRULE",    "DTEND",    "DURATION",
 };
 #define ONCE_N (sizeof once_props / sizeof once_props[0])
 
@@ -230,8 +229,7 @@ static int check_once(const struct ics_lline *l, uint32_t *seen, struct ics_erro
 		*seen |= 1u << k;
 		const uint32_t both = 1u << (ONCE_N - 1) | 1u << (ONCE_N - 2);
 		if ((*seen & both) == both)
-			return ics_err(err, l->line, once_props[k], "DURATION and DTEND together"),
-			       E_INVALID;
+			return ics_err(err, l->line, once_props[k], "DURATION and DTEND together"), E_INVALID;
 		return 0;
 	}
 	return 0;
@@ -264,12 +262,14 @@ static int scan_object(const struct ics_lline *v, size_t n, struct vev **out, si
 		if (!strncasecmp(s, "BEGIN:", 6)) {
 			const char *k = s + 6;
 			if (depth == 0 && (strcasecmp(k, "VCALENDAR") || cals++))
-				return ics_err(err, v[i].line, NULL, "expected one BEGIN:VCALENDAR, found BEGIN:%.40s", k),
+				return ics_err(err, v[i].line, NULL, "expected one BEGIN:VCALENDAR, found BEGIN:%.40s",
+					       k),
 				       E_INVALID;
 			if (depth == 1 && (!strcasecmp(k, "VTODO") || !strcasecmp(k, "VJOURNAL")))
 				return ics_err(err, v[i].line, NULL, "a %.20s is not an event", k), E_INVALID;
 			if (depth == 1 && strcasecmp(k, "VEVENT") && strcasecmp(k, "VTIMEZONE"))
-				return ics_err(err, v[i].line, NULL, "BEGIN:%.40s is not allowed in a calendar object", k),
+				return ics_err(err, v[i].line, NULL, "BEGIN:%.40s is not allowed in a calendar object",
+					       k),
 				       E_INVALID;
 			if (depth == (int)(sizeof st / sizeof st[0]))
 				return ics_err(err, v[i].line, NULL, "components nested too deep"), E_INVALID;
@@ -417,8 +417,8 @@ static int vtz_line(const struct pctx *x, const char *tzid)
  * rules), floating in the default zone. *zone_name: the IANA name or the
  * text's TZID, NULL for UTC (Z or TZID=UTC) and dates. (rewrite is no longer
  * used: no time is rewritten to UTC.) */
-static int prop_time(struct pctx *x, size_t k, icalproperty *p, const char *pname, struct icaltimetype t,
-		     int rewrite, int64_t *out, const char **zone_name, int *floating)
+static int prop_time(struct pctx *x, size_t k, icalproperty *p, const char *pname, struct icaltimetype t, int rewrite,
+		     int64_t *out, const char **zone_name, int *floating)
 {
 	icalparameter *tp = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
 	icaltimezone *z = NULL, *utc = icaltimezone_get_utc_timezone();
@@ -615,8 +615,9 @@ static int extract(struct pctx *x, size_t k, icalcomponent *c, struct ics_event 
 			int64_t secs = duration_secs(r.period.duration);
 			if (secs < 0 || secs > ICS_LAST_SECOND - s)
 				return ics_err(x->err, prop_line(x, k, "RDATE", 0), "RDATE",
-					       secs < 0 ? "negative duration of a period"
-							: "duration of a period too large: it would end after the year 9999"),
+					       secs < 0
+						       ? "negative duration of a period"
+						       : "duration of a period too large: it would end after the year 9999"),
 				       E_INVALID;
 			en = s + secs;
 		}
@@ -747,9 +748,9 @@ void ics_object_free(struct ics_object *o)
 static icalcomponent *busy_of(icalcomponent *c)
 {
 	static const icalproperty_kind keep[] = {
-		ICAL_UID_PROPERTY,   ICAL_DTSTAMP_PROPERTY, ICAL_DTSTART_PROPERTY,      ICAL_DTEND_PROPERTY,
-		ICAL_DURATION_PROPERTY, ICAL_RRULE_PROPERTY, ICAL_RDATE_PROPERTY,       ICAL_EXDATE_PROPERTY,
-		ICAL_RECURRENCEID_PROPERTY, ICAL_TRANSP_PROPERTY, ICAL_STATUS_PROPERTY,
+		ICAL_UID_PROPERTY,          ICAL_DTSTAMP_PROPERTY, ICAL_DTSTART_PROPERTY, ICAL_DTEND_PROPERTY,
+		ICAL_DURATION_PROPERTY,     ICAL_RRULE_PROPERTY,   ICAL_RDATE_PROPERTY,   ICAL_EXDATE_PROPERTY,
+		ICAL_RECURRENCEID_PROPERTY, ICAL_TRANSP_PROPERTY,  ICAL_STATUS_PROPERTY,
 	};
 	icalcomponent *b = icalcomponent_new(ICAL_VEVENT_COMPONENT);
 	for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
@@ -884,8 +885,9 @@ static int assemble(struct pctx *x, struct piece *pc, size_t np, struct ics_priv
 	if (o->master.rrule && ics_rrule_check(&o->master, &why))
 		return ics_err(x->err, prop_line(x, pc[0].k, "RRULE", 0), "RRULE", "%s", why), E_INVALID;
 	o->master.range_end = ics_range_end(o);
-	int rc = x->flags & ICS_P_STORED ? 0
-					 : instances_check(o, x, prop_line(x, pc[0].k, o->master.rrule ? "RRULE" : "RDATE", 0));
+	int rc = x->flags & ICS_P_STORED
+			 ? 0
+			 : instances_check(o, x, prop_line(x, pc[0].k, o->master.rrule ? "RRULE" : "RDATE", 0));
 	if (rc)
 		return rc;
 	/* an occurrence may be moved (or an RDATE put) before DTSTART: the
@@ -922,7 +924,7 @@ static int assemble(struct pctx *x, struct piece *pc, size_t np, struct ics_priv
 }
 
 int ics_parse_lines(const struct ics_lline *v, size_t n, const char *default_tz, unsigned flags,
-		       struct ics_object **out, struct ics_error *err)
+		    struct ics_object **out, struct ics_error *err)
 {
 	struct pctx x = {.v = v, .n = n, .flags = flags, .default_tz = default_tz, .err = err};
 	struct piece *pc = NULL;
@@ -1010,8 +1012,8 @@ static int wrap(struct ics_lines *L, struct ics_lline **out, size_t *n)
 	return 0;
 }
 
-int ics_parse_flags(const char *text, size_t len, const char *default_tz, unsigned flags,
-		    struct ics_object **out, struct ics_error *err)
+int ics_parse_flags(const char *text, size_t len, const char *default_tz, unsigned flags, struct ics_object **out,
+		    struct ics_error *err)
 {
 	struct ics_lines L = {0};
 	struct ics_lline *v = NULL;

@@ -110,7 +110,7 @@ int ics_raw_line(struct buf *b, const char *s, int line, struct ics_error *err)
 		return rc;
 	size_t vl = strlen(val);
 	int edged = !vl || val[0] == ' ' || val[0] == '\t' || val[vl - 1] == ' ' || val[vl - 1] == '\t' ||
-		     !strncmp(val, RAW, RAW_LEN); /* a value that looks masked is masked, to come back as it is */
+		    !strncmp(val, RAW, RAW_LEN); /* a value that looks masked is masked, to come back as it is */
 	int text = vk == ICAL_TEXT_VALUE || vk == ICAL_X_VALUE;
 	if (!vl && !text) {
 		char name[64];

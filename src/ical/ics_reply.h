@@ -19,15 +19,15 @@ struct ics_error;
 /* an attendee's answers in one text: the master's PARTSTAT (NULL: the
  * attendee is not on the master) and each override's that names them */
 struct ics_reply {
-	char *master;                   /* PARTSTAT of the master's ATTENDEE, or NULL */
-	int64_t rid[ICS_REPLY_MAX];     /* RECURRENCE-ID in UTC */
+	char *master;               /* PARTSTAT of the master's ATTENDEE, or NULL */
+	int64_t rid[ICS_REPLY_MAX]; /* RECURRENCE-ID in UTC */
 	char *partstat[ICS_REPLY_MAX];
 	size_t n;
-	int any;                        /* the attendee is on some VEVENT */
-	int organizer_client;           /* ORGANIZER;SCHEDULE-AGENT=CLIENT or NONE (RFC 6638 section 7.1) */
-	char *organizer;                /* the ORGANIZER's address, or NULL */
+	int any;              /* the attendee is on some VEVENT */
+	int organizer_client; /* ORGANIZER;SCHEDULE-AGENT=CLIENT or NONE (RFC 6638 section 7.1) */
+	char *organizer;      /* the ORGANIZER's address, or NULL */
 	char *uid;
-	int method_reply;               /* the VCALENDAR says METHOD:REPLY */
+	int method_reply; /* the VCALENDAR says METHOD:REPLY */
 };
 /* reads email's answers from text; 0, E_INVALID (not iCalendar) or E_NOMEM */
 int ics_reply_read(const char *text, const char *email, struct ics_reply *out);

@@ -238,12 +238,11 @@ out:
 static void utc_stamp(struct buf *b, const char *name, int64_t t)
 {
 	struct icaltimetype v = icaltime_from_timet_with_zone((time_t)t, 0, icaltimezone_get_utc_timezone());
-	buf_printf(b, "%s:%04d%02d%02dT%02d%02d%02dZ\r\n", name, v.year, v.month, v.day, v.hour, v.minute,
-		   v.second);
+	buf_printf(b, "%s:%04d%02d%02dT%02d%02d%02dZ\r\n", name, v.year, v.month, v.day, v.hour, v.minute, v.second);
 }
 
-int ics_fb_reply(struct buf *b, const struct ics_fb_request *q, const char *attendee, const int64_t *spans,
-		 size_t n, int64_t now)
+int ics_fb_reply(struct buf *b, const struct ics_fb_request *q, const char *attendee, const int64_t *spans, size_t n,
+		 int64_t now)
 {
 	buf_puts(b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//convene//CalDAV scheduling//EN\r\n"
 		    "METHOD:REPLY\r\nBEGIN:VFREEBUSY\r\n");
@@ -254,10 +253,10 @@ int ics_fb_reply(struct buf *b, const struct ics_fb_request *q, const char *atte
 	utc_stamp(b, "DTEND", q->end);
 	buf_printf(b, "ORGANIZER:mailto:%s\r\nATTENDEE:mailto:%s\r\n", q->organizer, attendee);
 	for (size_t i = 0; i < n; i++) {
-		struct icaltimetype s = icaltime_from_timet_with_zone((time_t)spans[2 * i], 0,
-								      icaltimezone_get_utc_timezone());
-		struct icaltimetype e = icaltime_from_timet_with_zone((time_t)spans[2 * i + 1], 0,
-								      icaltimezone_get_utc_timezone());
+		struct icaltimetype s =
+			icaltime_from_timet_with_zone((time_t)spans[2 * i], 0, icaltimezone_get_utc_timezone());
+		struct icaltimetype e =
+			icaltime_from_timet_with_zone((time_t)spans[2 * i + 1], 0, icaltimezone_get_utc_timezone());
 		buf_printf(b, "FREEBUSY;FBTYPE=BUSY:%04d%02d%02dT%02d%02d%02dZ/%04d%02d%02dT%02d%02d%02dZ\r\n", s.year,
 			   s.month, s.day, s.hour, s.minute, s.second, e.year, e.month, e.day, e.hour, e.minute,
 			   e.second);

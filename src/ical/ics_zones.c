@@ -37,9 +37,10 @@ static struct alias *al;
 static size_t nal, capal;
 
 /* names of UTC that no zone table lists */
-static const char *const utc_names[] = {"Etc/UTC", "Etc/UCT", "Etc/GMT", "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0",
-					"Etc/Universal", "Etc/Zulu", "Etc/Greenwich", "GMT", "GMT0", "GMT+0",
-					"GMT-0", "UCT", "Universal", "Zulu", "Greenwich", "Z", NULL};
+static const char *const utc_names[] = {
+	"Etc/UTC",   "Etc/UCT",       "Etc/GMT",   "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0", "Etc/Universal",
+	"Etc/Zulu",  "Etc/Greenwich", "GMT",       "GMT0",     "GMT+0",     "GMT-0",     "UCT",
+	"Universal", "Zulu",          "Greenwich", "Z",        NULL};
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -322,8 +323,7 @@ const char *ics_zone_resolve(const char *tzid)
 
 /* ---- client VTIMEZONEs ---- */
 
-static int refuse(char *why, size_t n, const char *tzid, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static int refuse(char *why, size_t n, const char *tzid, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int refuse(char *why, size_t n, const char *tzid, const char *fmt, ...)
 {
 	char what[200];
@@ -365,7 +365,8 @@ static int check_rule(const struct icalrecurrencetype *r, const char *kind, cons
 	for (int i = 0; i < count_by(r->by_month_day, ICAL_BY_MONTHDAY_SIZE); i++) {
 		int d = r->by_month_day[i];
 		if (!d || d > days || d < -days)
-			return refuse(why, n, tzid, "BYMONTHDAY=%d is not a day of %s", d, month ? "that month" : "a month");
+			return refuse(why, n, tzid, "BYMONTHDAY=%d is not a day of %s", d,
+				      month ? "that month" : "a month");
 	}
 	for (int i = 0; i < count_by(r->by_day, ICAL_BY_DAY_SIZE); i++) {
 		int pos = icalrecurrencetype_day_position(r->by_day[i]);
@@ -379,8 +380,7 @@ static int check_rule(const struct icalrecurrencetype *r, const char *kind, cons
  * ICS_VTZ_PER_YEAR onsets in a year or *steps past ICS_VTZ_STEPS; gives the
  * first onset from ICS_VTZ_MIN_YEAR on and how many came before it */
 static int walk_rule(struct icalrecurrencetype r, struct icaltimetype start, const char *tzid, long *steps,
-		     struct icaltimetype *first, struct icaltimetype *last_before, int *nbefore, char *why,
-		     size_t n)
+		     struct icaltimetype *first, struct icaltimetype *last_before, int *nbefore, char *why, size_t n)
 {
 	icalrecur_iterator *it = icalrecur_iterator_new(r, start);
 	if (!it)
@@ -402,8 +402,8 @@ static int walk_rule(struct icalrecurrencetype r, struct icaltimetype start, con
 			in_year = 0;
 		}
 		if (++in_year > ICS_VTZ_PER_YEAR) {
-			rc = refuse(why, n, tzid, "an RRULE changes the offset more than %d times in %d", ICS_VTZ_PER_YEAR,
-				    year);
+			rc = refuse(why, n, tzid, "an RRULE changes the offset more than %d times in %d",
+				    ICS_VTZ_PER_YEAR, year);
 			break;
 		}
 		if (t.year < ICS_VTZ_MIN_YEAR) {
@@ -540,8 +540,7 @@ static icalcomponent *find_vtz(icalcomponent *root, const char *tzid)
 	return NULL;
 }
 
-int ics_vtzs_get(struct ics_vtzs *s, icalcomponent *root, const char *tzid, icaltimezone **z, char *why,
-		 size_t n)
+int ics_vtzs_get(struct ics_vtzs *s, icalcomponent *root, const char *tzid, icaltimezone **z, char *why, size_t n)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (!strcmp(s->v[i].tzid, tzid)) {

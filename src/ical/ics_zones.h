@@ -17,13 +17,13 @@
 struct buf;
 
 /* what a client's VTIMEZONE may make libical expand */
-#define ICS_VTZ_OBS_MAX 100     /* STANDARD and DAYLIGHT components */
-#define ICS_VTZ_RDATE_MAX 1000  /* RDATE values, all observances together */
-#define ICS_VTZ_OPEN_MAX 4      /* observance RRULEs without UNTIL or COUNT */
-#define ICS_VTZ_PER_YEAR 2      /* onsets one RRULE may have in one year */
-#define ICS_VTZ_STEPS 10000     /* rule onsets checked for one VTIMEZONE */
-#define ICS_VTZ_MIN_YEAR 1900   /* a rule starting earlier starts at its first onset from then on */
-#define ICS_VTZ_PER_OBJECT 10   /* client zones one calendar object may use */
+#define ICS_VTZ_OBS_MAX 100    /* STANDARD and DAYLIGHT components */
+#define ICS_VTZ_RDATE_MAX 1000 /* RDATE values, all observances together */
+#define ICS_VTZ_OPEN_MAX 4     /* observance RRULEs without UNTIL or COUNT */
+#define ICS_VTZ_PER_YEAR 2     /* onsets one RRULE may have in one year */
+#define ICS_VTZ_STEPS 10000    /* rule onsets checked for one VTIMEZONE */
+#define ICS_VTZ_MIN_YEAR 1900  /* a rule starting earlier starts at its first onset from then on */
+#define ICS_VTZ_PER_OBJECT 10  /* client zones one calendar object may use */
 
 /* called by ics_init with the zone table's names (which must outlive it) */
 void ics_zones_init(const char *const *names, size_t n);
@@ -45,8 +45,7 @@ struct ics_vtzs {
 };
 /* the zone of tzid defined by a VTIMEZONE of root: 1 and *z set; 0 when root
  * has none; E_INVALID with why when it is refused */
-int ics_vtzs_get(struct ics_vtzs *s, icalcomponent *root, const char *tzid, icaltimezone **z, char *why,
-		 size_t n);
+int ics_vtzs_get(struct ics_vtzs *s, icalcomponent *root, const char *tzid, icaltimezone **z, char *why, size_t n);
 int ics_vtzs_write(const struct ics_vtzs *s, struct buf *b);
 void ics_vtzs_free(struct ics_vtzs *s);
 /* the VTIMEZONEs of a parsed tree, for code that writes its VEVENTs back */

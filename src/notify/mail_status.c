@@ -51,11 +51,12 @@ json_t *mail_status_json(struct req *r, const struct mail_status *m)
 		json_object_set_new(o, "oldest_queued_age_seconds", json_null());
 	}
 	json_object_set_new(o, "last_error", *s->last_error ? json_string(s->last_error) : json_null());
-	const char *detail = !strcmp(m->state, "held")
-				     ? "No mail server is configured (--smtp): mail waits in the outbox and nobody receives it."
-			     : !strcmp(m->state, "failing")
-				     ? "Mail cannot leave: the mail server refuses or cannot be reached; it is retried."
-				     : "Mail is delivered.";
+	const char *detail =
+		!strcmp(m->state, "held")
+			? "No mail server is configured (--smtp): mail waits in the outbox and nobody receives it."
+		: !strcmp(m->state, "failing")
+			? "Mail cannot leave: the mail server refuses or cannot be reached; it is retried."
+			: "Mail is delivered.";
 	json_object_set_new(o, "detail", json_string(resp_text(r, detail)));
 	return o;
 }

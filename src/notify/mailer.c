@@ -125,22 +125,24 @@ int mailer_format(const struct mail *m, long long date, struct buf *out)
 					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	snprintf(when, sizeof when, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday,
 		 months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	int rc = buf_printf(out, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nMessage-ID: <%s@%s>\r\nSubject: ", when,
-			    m->from, m->to, m->message_id, m->domain ? m->domain : "convene");
+	int rc = buf_printf(out, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nMessage-ID: <%s@%s>\r\nSubject: ", when, m->from,
+			    m->to, m->message_id, m->domain ? m->domain : "convene");
 	if (!rc)
 		rc = mailer_encode_header(m->subject, out);
 	if (!rc && m->reply_to && !strpbrk(m->reply_to, "\r\n"))
 		rc = buf_printf(out, "\r\nReply-To: %s", m->reply_to);
 	if (!rc && m->calendar) {
-		rc = buf_printf(out, "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative;"
-				     " boundary=\"=_convene_%s\"\r\nAuto-Submitted: auto-generated\r\n\r\n"
-				     "--=_convene_%s\r\nContent-Type: text/plain; charset=utf-8\r\n",
+		rc = buf_printf(out,
+				"\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative;"
+				" boundary=\"=_convene_%s\"\r\nAuto-Submitted: auto-generated\r\n\r\n"
+				"--=_convene_%s\r\nContent-Type: text/plain; charset=utf-8\r\n",
 				m->message_id, m->message_id);
 		if (!rc)
 			rc = body_part(m->body, out);
 		if (!rc)
-			rc = buf_printf(out, "\r\n--=_convene_%s\r\nContent-Type: text/calendar; charset=utf-8;"
-					     " method=%s\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+			rc = buf_printf(out,
+					"\r\n--=_convene_%s\r\nContent-Type: text/calendar; charset=utf-8;"
+					" method=%s\r\nContent-Transfer-Encoding: base64\r\n\r\n",
 					m->message_id, m->method ? m->method : "REQUEST");
 		if (!rc)
 			rc = b64_lines((const unsigned char *)m->calendar, strlen(m->calendar), out);
@@ -204,16 +206,14 @@ static size_t read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 
 /* abandons the attempt when asked to, as long as the message's end was not
  * sent: without it the server cannot have accepted anything */
-static int progress_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-		       curl_off_t ulnow)
+static int progress_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
 {
 	(void)dltotal, (void)dlnow, (void)ultotal;
 	struct transfer *t = arg;
 	return t->cancel && t->cancel() && ulnow < (curl_off_t)t->total;
 }
 
-int mailer_send(const char *smtp_url, const struct mail *m, int (*cancel)(void),
-		struct mail_result *res)
+int mailer_send(const char *smtp_url, const struct mail *m, int (*cancel)(void), struct mail_result *res)
 {
 	memset(res, 0, sizeof *res);
 	struct buf msg = {0};

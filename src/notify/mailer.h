@@ -19,7 +19,7 @@ struct mail {
 	 * multipart/alternative whose other part is this iCalendar object, sent
 	 * as text/calendar with its METHOD (REQUEST, CANCEL) */
 	const char *calendar, *method;
-	const char *reply_to;   /* the organizer, or NULL */
+	const char *reply_to; /* the organizer, or NULL */
 };
 
 struct mail_result {
@@ -38,7 +38,6 @@ int mailer_quoted_printable(const char *text, struct buf *out);
  * the transfer runs: when it says yes the attempt is abandoned, but only
  * before the whole message was handed over, so that a message the server may
  * have accepted is never reported as failed. */
-int mailer_send(const char *smtp_url, const struct mail *m, int (*cancel)(void),
-		struct mail_result *res);
+int mailer_send(const char *smtp_url, const struct mail *m, int (*cancel)(void), struct mail_result *res);
 
 #endif

@@ -75,7 +75,8 @@ static struct db *mark_sent(struct db *db, const struct outbox_claim *c)
 			 db ? store_error(db) : "no database connection");
 		if (is_stopping() && ++after_stop > 10) {
 			log_error("outbox: message %s was sent but stays marked as sending; it may be sent"
-				  " again when its lease runs out (same Message-ID)", c->id);
+				  " again when its lease runs out (same Message-ID)",
+				  c->id);
 			return db;
 		}
 		if (after_stop) { /* a nap would return at once now */
@@ -91,8 +92,12 @@ static struct db *mark_sent(struct db *db, const struct outbox_claim *c)
 
 static struct db *deliver(struct db *db, const struct outbox_claim *c)
 {
-	struct mail m = {.from = mail_from, .to = c->recipient, .subject = c->subject, .body = c->body,
-			 .message_id = c->id, .domain = domain};
+	struct mail m = {.from = mail_from,
+			 .to = c->recipient,
+			 .subject = c->subject,
+			 .body = c->body,
+			 .message_id = c->id,
+			 .domain = domain};
 	struct mail_result res;
 	/* an iMIP message (dav/schedule.c) keeps its parts as JSON in the body */
 	json_t *imip = !strcmp(c->kind, "imip") ? json_loads(c->body, 0, NULL) : NULL;
@@ -118,13 +123,12 @@ static struct db *deliver(struct db *db, const struct outbox_claim *c)
 		rc = store_outbox_mark_failed(db, c->account_id, c->id, res.error);
 	} else {
 		int64_t delay = outbox_backoff(c->attempts);
-		log_warn("outbox: %s not delivered (attempt %d): %s; next try in %llds", c->id, c->attempts,
-			 res.error, (long long)delay);
+		log_warn("outbox: %s not delivered (attempt %d): %s; next try in %llds", c->id, c->attempts, res.error,
+			 (long long)delay);
 		rc = store_outbox_mark_retry(db, c->account_id, c->id, clock_now() + delay, res.error);
 	}
 	if (rc) {
-		log_warn("outbox: cannot record the failure of %s (%s); its lease returns it", c->id,
-			 store_error(db));
+		log_warn("outbox: cannot record the failure of %s (%s); its lease returns it", c->id, store_error(db));
 		db = reconnect(db);
 	}
 	return db;

@@ -102,9 +102,9 @@ static const struct {
 	  {"управляющий", "видеть и изменять его события и открывать доступ к календарю другим"}}},
 };
 
-int templates_render_share(enum template_kind kind, const char *lang, const char *inviter,
-			   const char *calendar, const char *role, const char *link, const char *feed_url,
-			   struct buf *subject, struct buf *body)
+int templates_render_share(enum template_kind kind, const char *lang, const char *inviter, const char *calendar,
+			   const char *role, const char *link, const char *feed_url, struct buf *subject,
+			   struct buf *body)
 {
 	const struct text *t = kind == TEMPLATE_GUEST_INVITE ? guest_invite : shared;
 	int li = 0;
@@ -119,12 +119,11 @@ int templates_render_share(enum template_kind kind, const char *lang, const char
 		}
 	int rc = buf_printf(subject, t[li].subject, inviter);
 	return rc ? rc
-		  : buf_printf(body, t[li].body, inviter, calendar, role_name ? role_name : "", allows, link,
-			       feed_url);
+		  : buf_printf(body, t[li].body, inviter, calendar, role_name ? role_name : "", allows, link, feed_url);
 }
 
-int templates_render(enum template_kind kind, const char *lang, const char *name, const char *account,
-		     const char *link, struct buf *subject, struct buf *body)
+int templates_render(enum template_kind kind, const char *lang, const char *name, const char *account, const char *link,
+		     struct buf *subject, struct buf *body)
 {
 	const struct text *t = kind == TEMPLATE_RESET ? reset : validate;
 	const struct text *pick = &t[0];

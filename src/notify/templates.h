@@ -8,15 +8,15 @@ enum template_kind { TEMPLATE_RESET, TEMPLATE_VALIDATE, TEMPLATE_GUEST_INVITE, T
 
 /* fills subject and body for lang (en|fr|ru; anything else: en); account is
  * the account's name, which a reset mail names */
-int templates_render(enum template_kind kind, const char *lang, const char *name, const char *account,
-		     const char *link, struct buf *subject, struct buf *body);
+int templates_render(enum template_kind kind, const char *lang, const char *name, const char *account, const char *link,
+		     struct buf *subject, struct buf *body);
 /* the mails about a shared calendar (TEMPLATE_GUEST_INVITE: an invitation to
  * sign up as a guest; TEMPLATE_SHARED: a calendar now shared with a user):
  * who shared it, the calendar's name, the role given (freebusy, viewer,
  * editor, manager: named and explained), the link and the calendar's ICS
  * address for calendar apps */
-int templates_render_share(enum template_kind kind, const char *lang, const char *inviter,
-			   const char *calendar, const char *role, const char *link, const char *feed_url,
-			   struct buf *subject, struct buf *body);
+int templates_render_share(enum template_kind kind, const char *lang, const char *inviter, const char *calendar,
+			   const char *role, const char *link, const char *feed_url, struct buf *subject,
+			   struct buf *body);
 
 #endif

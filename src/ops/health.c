@@ -10,7 +10,10 @@
 #include "http/static.h"
 #include "store/store.h"
 
-static int healthz(struct req *r) { return resp_json(r, 200, json_pack("{s:s}", "status", "ok")); }
+static int healthz(struct req *r)
+{
+	return resp_json(r, 200, json_pack("{s:s}", "status", "ok"));
+}
 
 /* Ready: the database answers, its schema is current, and the web app this
  * node should serve is there (a node without it would answer every page with
@@ -29,7 +32,9 @@ static int readyz(struct req *r)
 	return resp_json(r, version == latest && web_ok ? 200 : 503,
 			 json_pack("{s:s, s:s, s:i, s:i, s:s}", "status", status, "database", store_backend(db),
 				   "schema_version", version, "latest_schema_version", latest, "web_app",
-				   !*web_dir ? "off" : web_ok ? "served" : "missing"));
+				   !*web_dir ? "off"
+				   : web_ok  ? "served"
+					     : "missing"));
 }
 
 static int64_t outbox_depth(void)

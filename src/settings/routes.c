@@ -18,8 +18,7 @@ static json_t *item(const struct setting_def *def, json_t *value, const char *so
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:O, s:s}", "name", def->name, "type",
 			      settings_type_name(def->type), "description", def->description, "default",
-			      json_loads(def->default_json, JSON_DECODE_ANY, NULL), "value", value,
-			      "source", source);
+			      json_loads(def->default_json, JSON_DECODE_ANY, NULL), "value", value, "source", source);
 	if (def->allowed) {
 		json_t *a = json_array();
 		char buf[128];
@@ -38,8 +37,7 @@ static int list_at(struct req *r, struct db *db, const char *company_id, json_t 
 	for (int i = 0; i < settings_count; i++) {
 		json_t *v;
 		const char *source;
-		int rc = settings_effective(db, r->who.account_id, company_id, &settings_catalogue[i], &v,
-					    &source);
+		int rc = settings_effective(db, r->who.account_id, company_id, &settings_catalogue[i], &v, &source);
 		if (rc) {
 			json_decref(items);
 			return rc;
@@ -76,7 +74,8 @@ static int account_patch(struct req *r)
 	const char *k;
 	json_t *v;
 	char why[256];
-	json_object_foreach(in, k, v) {
+	json_object_foreach(in, k, v)
+	{
 		const struct setting_def *def = settings_find(k);
 		if (!def)
 			return resp_problem_ext(r, 422, "unknown-field",
@@ -92,7 +91,8 @@ static int account_patch(struct req *r)
 		return E_DB;
 	if ((rc = store_begin(db, 1)))
 		return rc;
-	json_object_foreach(in, k, v) {
+	json_object_foreach(in, k, v)
+	{
 		const struct setting_def *def = settings_find(k);
 		json_t *old, *now = NULL;
 		const char *source;
@@ -110,8 +110,7 @@ static int account_patch(struct req *r)
 			rc = E_NOMEM;
 		} else {
 			char *text = json_dumps(now, JSON_COMPACT | JSON_ENCODE_ANY);
-			rc = text ? store_setting_put(db, r->who.account_id, NULL, k, text, r->who.user_id)
-				  : E_NOMEM;
+			rc = text ? store_setting_put(db, r->who.account_id, NULL, k, text, r->who.user_id) : E_NOMEM;
 			free(text);
 		}
 		if (rc) {
@@ -119,9 +118,8 @@ static int account_patch(struct req *r)
 			json_decref(now);
 			goto fail;
 		}
-		if ((rc = audit_record(r, db, json_is_null(v) ? "setting.reset" : "setting.update",
-				       "account", r->who.account_id, k, json_pack("{s:o}", k, old),
-				       json_pack("{s:o}", k, now))))
+		if ((rc = audit_record(r, db, json_is_null(v) ? "setting.reset" : "setting.update", "account",
+				       r->who.account_id, k, json_pack("{s:o}", k, old), json_pack("{s:o}", k, now))))
 			goto fail;
 	}
 	if ((rc = store_commit(db)))
@@ -142,7 +140,7 @@ static int load_company(struct req *r, struct db *db, struct company *c)
 	const char *id = req_param(r, "id");
 	int rc = ids_valid(id, "cmp") ? store_company_get(db, r->who.account_id, id, c) : E_NOTFOUND;
 	if (!rc)
-		rc = access_company_sees(r, db, (const char(*)[ID_MAX])&c->id, 1);
+		rc = access_company_sees(r, db, (const char(*)[ID_MAX]) & c->id, 1);
 	if (rc == E_NOTFOUND)
 		resp_problemf(r, 404, "not-found", "no company '%.40s' in this account", id);
 	return rc;
@@ -156,8 +154,7 @@ static int company_get(struct req *r)
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
-	if ((rc = access_read_admin(r)) || (rc = load_company(r, db, &c)) ||
-	    (rc = list_at(r, db, c.id, &items)))
+	if ((rc = access_read_admin(r)) || (rc = load_company(r, db, &c)) || (rc = list_at(r, db, c.id, &items)))
 		return rc;
 	return resp_json(r, 200, json_pack("{s:s, s:o}", "company_id", c.id, "items", items));
 }
@@ -212,13 +209,11 @@ static int company_put(struct req *r)
 		json_decref(old);
 		goto fail;
 	}
-	if ((rc = audit_record(r, db, "setting.override", "company", c.id,
-			       arena_printf(r->arena, "%s: %s", c.name, def->name),
-			       json_pack("{s:o, s:s}", def->name, old, "source", source),
-			       json_pack("{s:O}", def->name, v))))
+	if ((rc = audit_record(
+		     r, db, "setting.override", "company", c.id, arena_printf(r->arena, "%s: %s", c.name, def->name),
+		     json_pack("{s:o, s:s}", def->name, old, "source", source), json_pack("{s:O}", def->name, v))))
 		goto fail;
-	if ((rc = store_commit(db)) ||
-	    (rc = settings_effective(db, r->who.account_id, c.id, def, &now, &source)))
+	if ((rc = store_commit(db)) || (rc = settings_effective(db, r->who.account_id, c.id, def, &now, &source)))
 		goto out;
 	json_t *body = item(def, now, source);
 	json_decref(now);

@@ -31,10 +31,14 @@ const struct setting_def *settings_find(const char *name)
 const char *settings_type_name(enum setting_type t)
 {
 	switch (t) {
-	case SETTING_ENUM: return "enum";
-	case SETTING_BOOL: return "boolean";
-	case SETTING_TIME_ZONE: return "time_zone";
-	case SETTING_HOURS: return "business_hours";
+	case SETTING_ENUM:
+		return "enum";
+	case SETTING_BOOL:
+		return "boolean";
+	case SETTING_TIME_ZONE:
+		return "time_zone";
+	case SETTING_HOURS:
+		return "business_hours";
 	}
 	return "unknown";
 }
@@ -82,8 +86,8 @@ static int zone_exists(const char *z)
 
 static int hhmm(const char *s)
 {
-	if (strlen(s) != 5 || s[2] != ':' || !isdigit((unsigned char)s[0]) ||
-	    !isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
+	if (strlen(s) != 5 || s[2] != ':' || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
 		return -1;
 	int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
 	if (h > 24 || m > 59 || (h == 24 && m))
@@ -109,12 +113,14 @@ static const char *check_hours(json_t *v, enum lang l, char *why, size_t n)
 		return i18n_text(l, "business_hours must be an object with the days mon..sun");
 	const char *k;
 	json_t *day;
-	json_object_foreach(v, k, day) {
+	json_object_foreach(v, k, day)
+	{
 		int known = 0;
 		for (int i = 0; i < 7; i++)
 			known |= !strcmp(days[i], k);
 		if (!known) {
-			return say_in(why, n, l, "business_hours: unknown day '%.20s' (use mon, tue, wed, thu, fri, sat, sun)", k);
+			return say_in(why, n, l,
+				      "business_hours: unknown day '%.20s' (use mon, tue, wed, thu, fri, sat, sun)", k);
 		}
 		if (!json_is_array(day) || json_array_size(day) > 4) {
 			return say_in(why, n, l, "business_hours.%s must be a list of at most 4 intervals", k);
@@ -122,23 +128,29 @@ static const char *check_hours(json_t *v, enum lang l, char *why, size_t n)
 		int opens[4], closes[4];
 		size_t i;
 		json_t *iv;
-		json_array_foreach(day, i, iv) {
+		json_array_foreach(day, i, iv)
+		{
 			json_t *o = json_object_get(iv, "open"), *c = json_object_get(iv, "close");
 			if (!json_is_object(iv) || json_object_size(iv) != 2 || !json_is_string(o) ||
 			    !json_is_string(c)) {
-				return say_in(why, n, l, "business_hours.%s[%zu] must be {\"open\": \"HH:MM\", \"close\": \"HH:MM\"}", k, i);
+				return say_in(
+					why, n, l,
+					"business_hours.%s[%zu] must be {\"open\": \"HH:MM\", \"close\": \"HH:MM\"}", k,
+					i);
 			}
 			opens[i] = hhmm(json_string_value(o));
 			closes[i] = hhmm(json_string_value(c));
 			if (opens[i] < 0 || closes[i] < 0) {
-				return say_in(why, n, l, "business_hours.%s[%zu]: times are HH:MM from 00:00 to 24:00", k, i);
+				return say_in(why, n, l, "business_hours.%s[%zu]: times are HH:MM from 00:00 to 24:00",
+					      k, i);
 			}
 			if (opens[i] >= closes[i]) {
 				return say_in(why, n, l, "business_hours.%s[%zu]: open must be before close", k, i);
 			}
 			for (size_t j = 0; j < i; j++)
 				if (opens[i] < closes[j] && opens[j] < closes[i]) {
-					return say_in(why, n, l, "business_hours.%s: intervals %zu and %zu overlap", k, j, i);
+					return say_in(why, n, l, "business_hours.%s: intervals %zu and %zu overlap", k,
+						      j, i);
 				}
 		}
 	}
@@ -178,8 +190,7 @@ const char *settings_check(const struct setting_def *def, json_t *v, char *why, 
 static int interval_cmp(const void *a, const void *b)
 {
 	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	return strcmp(json_string_value(json_object_get(x, "open")),
-		      json_string_value(json_object_get(y, "open")));
+	return strcmp(json_string_value(json_object_get(x, "open")), json_string_value(json_object_get(y, "open")));
 }
 
 /* all seven days in order, each day's intervals sorted by opening time */
@@ -195,9 +206,8 @@ static json_t *normalise_hours(json_t *v)
 		qsort(iv, n, sizeof iv[0], interval_cmp);
 		json_t *list = json_array();
 		for (size_t i = 0; list && i < n; i++)
-			json_array_append_new(list, json_pack("{s:O, s:O}", "open",
-							      json_object_get(iv[i], "open"), "close",
-							      json_object_get(iv[i], "close")));
+			json_array_append_new(list, json_pack("{s:O, s:O}", "open", json_object_get(iv[i], "open"),
+							      "close", json_object_get(iv[i], "close")));
 		if (!list || json_object_set_new(out, days[d], list)) {
 			json_decref(out);
 			out = NULL;
@@ -213,8 +223,8 @@ json_t *settings_normalise(const struct setting_def *def, json_t *value)
 	return json_incref(value);
 }
 
-int settings_effective(struct db *db, const char *account_id, const char *company_id,
-		       const struct setting_def *def, json_t **value, const char **source)
+int settings_effective(struct db *db, const char *account_id, const char *company_id, const struct setting_def *def,
+		       json_t **value, const char **source)
 {
 	char buf[4096];
 	int rc = E_NOTFOUND;
@@ -250,8 +260,8 @@ int settings_effective(struct db *db, const char *account_id, const char *compan
 	return n ? 0 : E_NOMEM;
 }
 
-int settings_value(struct db *db, const char *account_id, const char *company_id,
-		   const char *name, char *out, size_t outlen)
+int settings_value(struct db *db, const char *account_id, const char *company_id, const char *name, char *out,
+		   size_t outlen)
 {
 	const struct setting_def *def = settings_find(name);
 	if (!def)

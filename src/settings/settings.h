@@ -36,11 +36,11 @@ json_t *settings_normalise(const struct setting_def *def, json_t *value);
 /* The effective value for a company (NULL = the account level), as text:
  * enums and time zones bare (`fr`), booleans `true`/`false`, objects as JSON.
  * 0, E_NOTFOUND for an unknown name, or a store error. */
-int settings_value(struct db *db, const char *account_id, const char *company_id,
-		   const char *name, char *out, size_t outlen);
+int settings_value(struct db *db, const char *account_id, const char *company_id, const char *name, char *out,
+		   size_t outlen);
 /* the effective value as JSON (new reference) and where it comes from:
  * "company", "account" or "default" */
-int settings_effective(struct db *db, const char *account_id, const char *company_id,
-		       const struct setting_def *def, json_t **value, const char **source);
+int settings_effective(struct db *db, const char *account_id, const char *company_id, const struct setting_def *def,
+		       json_t **value, const char **source);
 
 #endif

@@ -7,8 +7,8 @@
 
 int store_account_insert(struct db *db, const struct account *a)
 {
-	int rc = db_exec(db, "INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?)", "ssi",
-			 a->id, a->name, a->created_at);
+	int rc = db_exec(db, "INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?)", "ssi", a->id, a->name,
+			 a->created_at);
 	return rc < 0 ? rc : 0;
 }
 

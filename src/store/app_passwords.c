@@ -6,8 +6,8 @@
 #include "store/db.h"
 #include "store/store.h"
 
-#define AP_COLS                                                                                    \
-	"account_id, id, user_id, label, secret_hash, created_at, COALESCE(last_used_at, 0),"       \
+#define AP_COLS                                                                               \
+	"account_id, id, user_id, label, secret_hash, created_at, COALESCE(last_used_at, 0)," \
 	" COALESCE(last_user_agent, '')"
 
 static void copy_text(char *dst, size_t size, const char *src)
@@ -52,8 +52,8 @@ int store_app_password_insert(struct db *db, const struct app_password *p)
 	return rc < 0 ? rc : 0;
 }
 
-int store_app_password_list(struct db *db, const char *account_id, const char *user_id,
-			    struct app_password *out, int max, int *n)
+int store_app_password_list(struct db *db, const char *account_id, const char *user_id, struct app_password *out,
+			    int max, int *n)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
@@ -71,8 +71,8 @@ int store_app_password_list(struct db *db, const char *account_id, const char *u
 
 int store_app_password_count(struct db *db, const char *account_id, const char *user_id, int64_t *out)
 {
-	return db_query_int(db, out, "SELECT COUNT(*) FROM app_passwords WHERE account_id = ? AND user_id = ?",
-			    "ss", account_id, user_id);
+	return db_query_int(db, out, "SELECT COUNT(*) FROM app_passwords WHERE account_id = ? AND user_id = ?", "ss",
+			    account_id, user_id);
 }
 
 int store_app_password_get(struct db *db, const char *account_id, const char *user_id, const char *id,
@@ -85,8 +85,8 @@ int store_app_password_get(struct db *db, const char *account_id, const char *us
 	return rc ? rc : one(r, out);
 }
 
-int store_app_password_find(struct db *db, const char *account_id, const char *user_id,
-			    const char *secret_hash, struct app_password *out)
+int store_app_password_find(struct db *db, const char *account_id, const char *user_id, const char *secret_hash,
+			    struct app_password *out)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
@@ -98,8 +98,8 @@ int store_app_password_find(struct db *db, const char *account_id, const char *u
 
 int store_app_password_delete(struct db *db, const char *account_id, const char *user_id, const char *id)
 {
-	int rc = db_exec(db, "DELETE FROM app_passwords WHERE account_id = ? AND id = ? AND user_id = ?",
-			 "sss", account_id, id, user_id);
+	int rc = db_exec(db, "DELETE FROM app_passwords WHERE account_id = ? AND id = ? AND user_id = ?", "sss",
+			 account_id, id, user_id);
 	if (rc == 0)
 		return E_NOTFOUND;
 	return rc < 0 ? rc : 0;
@@ -107,8 +107,8 @@ int store_app_password_delete(struct db *db, const char *account_id, const char 
 
 int store_app_password_delete_user(struct db *db, const char *account_id, const char *user_id, int64_t *n)
 {
-	int rc = db_exec(db, "DELETE FROM app_passwords WHERE account_id = ? AND user_id = ?", "ss",
-			 account_id, user_id);
+	int rc = db_exec(db, "DELETE FROM app_passwords WHERE account_id = ? AND user_id = ?", "ss", account_id,
+			 user_id);
 	if (rc < 0)
 		return rc;
 	if (n)
@@ -116,8 +116,7 @@ int store_app_password_delete_user(struct db *db, const char *account_id, const 
 	return 0;
 }
 
-int store_app_password_touch(struct db *db, const char *account_id, const char *id, int64_t now,
-			     const char *user_agent)
+int store_app_password_touch(struct db *db, const char *account_id, const char *id, int64_t now, const char *user_agent)
 {
 	int rc = db_exec(db,
 			 "UPDATE app_passwords SET last_used_at = ?, last_user_agent = ?"

@@ -23,15 +23,15 @@ struct app_password {
 
 int store_app_password_insert(struct db *db, const struct app_password *p);
 /* the user's app passwords, newest first; *n is how many were written */
-int store_app_password_list(struct db *db, const char *account_id, const char *user_id,
-			    struct app_password *out, int max, int *n);
+int store_app_password_list(struct db *db, const char *account_id, const char *user_id, struct app_password *out,
+			    int max, int *n);
 int store_app_password_count(struct db *db, const char *account_id, const char *user_id, int64_t *out);
 /* E_NOTFOUND unless the row exists and belongs to user_id */
 int store_app_password_get(struct db *db, const char *account_id, const char *user_id, const char *id,
 			   struct app_password *out);
 /* the user's app password with this secret hash; E_NOTFOUND when none */
-int store_app_password_find(struct db *db, const char *account_id, const char *user_id,
-			    const char *secret_hash, struct app_password *out);
+int store_app_password_find(struct db *db, const char *account_id, const char *user_id, const char *secret_hash,
+			    struct app_password *out);
 /* E_NOTFOUND when the user has no such app password */
 int store_app_password_delete(struct db *db, const char *account_id, const char *user_id, const char *id);
 /* revokes all of the user's app passwords; *n how many there were (may be NULL) */

@@ -9,10 +9,10 @@
 #include "store/store.h"
 
 /* token counts only unexpired tokens, so the count is what still works */
-#define APP_COLS                                                                                   \
+#define APP_COLS                                                                                     \
 	"a.account_id, a.id, a.owner_id, COALESCE(u.email, ''), a.name, a.description, a.client_id," \
 	" COALESCE(a.secret_hash, ''), a.created_at, COALESCE(a.revoked_at, 0),"                     \
-	" COALESCE(a.last_used_at, 0),"                                                               \
+	" COALESCE(a.last_used_at, 0),"                                                              \
 	" (SELECT COUNT(*) FROM app_tokens t WHERE t.account_id = a.account_id AND t.app_id = a.id"  \
 	"  AND t.expires_at > ?)"
 #define APP_FROM " FROM apps a LEFT JOIN users u ON u.account_id = a.account_id AND u.id = a.owner_id"
@@ -61,29 +61,28 @@ int store_app_insert(struct db *db, const struct app *a)
 	int rc = db_exec(db,
 			 "INSERT INTO apps (account_id, id, owner_id, name, description, client_id,"
 			 " secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			 "sssssssi", a->account_id, a->id, a->owner_id, a->name, a->description,
-			 a->client_id, a->secret_hash, a->created_at);
+			 "sssssssi", a->account_id, a->id, a->owner_id, a->name, a->description, a->client_id,
+			 a->secret_hash, a->created_at);
 	return rc < 0 ? rc : 0;
 }
 
 int store_app_get(struct db *db, const char *account_id, const char *id, int64_t now, struct app *out)
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r, "SELECT " APP_COLS APP_FROM " WHERE a.account_id = ? AND a.id = ?",
-			  "iss", now, account_id, id);
+	int rc = db_query(db, &r, "SELECT " APP_COLS APP_FROM " WHERE a.account_id = ? AND a.id = ?", "iss", now,
+			  account_id, id);
 	return rc ? rc : one(r, out);
 }
 
 int store_app_by_client(struct db *db, const char *client_id, struct app *out)
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r, "SELECT " APP_COLS APP_FROM " WHERE a.client_id = ?", "is",
-			  (int64_t)0, client_id);
+	int rc = db_query(db, &r, "SELECT " APP_COLS APP_FROM " WHERE a.client_id = ?", "is", (int64_t)0, client_id);
 	return rc ? rc : one(r, out);
 }
 
-int store_app_list(struct db *db, const char *account_id, const struct app_filter *f, int64_t now,
-		   struct app *out, int max, int *n)
+int store_app_list(struct db *db, const char *account_id, const struct app_filter *f, int64_t now, struct app *out,
+		   int max, int *n)
 {
 	const char *owner = f->owner_id ? f->owner_id : "";
 	const char *after = f->after_id ? f->after_id : "";
@@ -118,15 +117,14 @@ int store_app_revoke(struct db *db, const char *account_id, const char *id, int6
 	if (rc == 0)
 		return E_NOTFOUND;
 	if (rc > 0)
-		rc = db_exec(db, "DELETE FROM app_tokens WHERE account_id = ? AND app_id = ?", "ss",
-			     account_id, id);
+		rc = db_exec(db, "DELETE FROM app_tokens WHERE account_id = ? AND app_id = ?", "ss", account_id, id);
 	return rc < 0 ? rc : 0;
 }
 
 int store_app_touch(struct db *db, const char *account_id, const char *id, int64_t now)
 {
-	int rc = db_exec(db, "UPDATE apps SET last_used_at = ? WHERE account_id = ? AND id = ?", "iss",
-			 now, account_id, id);
+	int rc = db_exec(db, "UPDATE apps SET last_used_at = ? WHERE account_id = ? AND id = ?", "iss", now, account_id,
+			 id);
 	return rc < 0 ? rc : 0;
 }
 
@@ -135,16 +133,14 @@ int store_app_token_insert(struct db *db, const struct app_token *t)
 	int rc = db_exec(db,
 			 "INSERT INTO app_tokens (account_id, token_hash, app_id, user_id, created_at,"
 			 " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-			 "ssssii", t->account_id, t->token_hash, t->app_id, t->user_id, t->created_at,
-			 t->expires_at);
+			 "ssssii", t->account_id, t->token_hash, t->app_id, t->user_id, t->created_at, t->expires_at);
 	return rc < 0 ? rc : 0;
 }
 
 int store_app_tokens_purge(struct db *db, const char *account_id, const char *app_id, int64_t now)
 {
-	int rc = db_exec(db,
-			 "DELETE FROM app_tokens WHERE account_id = ? AND app_id = ? AND expires_at <= ?",
-			 "ssi", account_id, app_id, now);
+	int rc = db_exec(db, "DELETE FROM app_tokens WHERE account_id = ? AND app_id = ? AND expires_at <= ?", "ssi",
+			 account_id, app_id, now);
 	return rc < 0 ? rc : 0;
 }
 

@@ -46,10 +46,10 @@ struct app_token_auth {
 };
 
 struct app_filter {
-	const char *owner_id;       /* NULL: every owner */
-	const char *member_of;      /* only owners sharing a company with this user (NULL: all) */
-	int64_t after_created_at;   /* cursor: rows after (created_at, id) */
-	const char *after_id;       /* NULL: from the start */
+	const char *owner_id;     /* NULL: every owner */
+	const char *member_of;    /* only owners sharing a company with this user (NULL: all) */
+	int64_t after_created_at; /* cursor: rows after (created_at, id) */
+	const char *after_id;     /* NULL: from the start */
 	int limit;
 };
 
@@ -59,8 +59,8 @@ int store_app_get(struct db *db, const char *account_id, const char *id, int64_t
 /* across accounts (the token endpoint knows only the client id) */
 int store_app_by_client(struct db *db, const char *client_id, struct app *out);
 /* in (created_at, id) order; *n is how many were written */
-int store_app_list(struct db *db, const char *account_id, const struct app_filter *f, int64_t now,
-		   struct app *out, int max, int *n);
+int store_app_list(struct db *db, const char *account_id, const struct app_filter *f, int64_t now, struct app *out,
+		   int max, int *n);
 /* clears the secret, marks it revoked and deletes every token; E_NOTFOUND when absent */
 int store_app_revoke(struct db *db, const char *account_id, const char *id, int64_t now);
 int store_app_touch(struct db *db, const char *account_id, const char *id, int64_t now);

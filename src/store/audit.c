@@ -68,12 +68,11 @@ int store_audit_list(struct db *db, const char *account_id, const struct audit_f
 		" AND (? = 0 OR at >= ?) AND (? = 0 OR at < ?)"
 		" AND (? = 0 OR at < ? OR (at = ? AND id < ?))"
 		" ORDER BY at DESC, id DESC LIMIT ?",
-		"sssssssssssssssssssiiiiiiisd", account_id, q, q, q, q, action_exact, action_exact,
-		action_prefix, action_prefix, f->actor_id ? f->actor_id : "", f->actor_id ? f->actor_id : "",
-		f->target_id ? f->target_id : "", f->target_id ? f->target_id : "", member, member, member,
-		member, member, member, f->since_us, f->since_us,
-		f->until_us, f->until_us, f->before_at, f->before_at, f->before_at,
-		f->before_id ? f->before_id : "", f->limit);
+		"sssssssssssssssssssiiiiiiisd", account_id, q, q, q, q, action_exact, action_exact, action_prefix,
+		action_prefix, f->actor_id ? f->actor_id : "", f->actor_id ? f->actor_id : "",
+		f->target_id ? f->target_id : "", f->target_id ? f->target_id : "", member, member, member, member,
+		member, member, f->since_us, f->since_us, f->until_us, f->until_us, f->before_at, f->before_at,
+		f->before_at, f->before_id ? f->before_id : "", f->limit);
 	if (rc)
 		return rc;
 	while ((rc = db_next(r)) == 1) {

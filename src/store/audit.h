@@ -9,15 +9,15 @@
 struct audit_entry {
 	char account_id[ID_MAX];
 	char id[ID_MAX];
-	int64_t at; /* microseconds */
-	const char *actor_id;   /* NULL for the system */
+	int64_t at;           /* microseconds */
+	const char *actor_id; /* NULL for the system */
 	const char *actor_label;
-	const char *via;        /* cookie | bearer | basic | cli | system */
-	const char *action;     /* user.create ... */
+	const char *via;    /* cookie | bearer | basic | cli | system */
+	const char *action; /* user.create ... */
 	const char *target_type;
 	const char *target_id;
 	const char *target_label;
-	const char *old_value;  /* JSON text or NULL */
+	const char *old_value; /* JSON text or NULL */
 	const char *new_value;
 };
 
@@ -25,8 +25,8 @@ struct audit_entry {
 int store_audit_insert(struct db *db, struct audit_entry *e);
 
 struct audit_filter {
-	const char *q;         /* substring of action, actor label or target label */
-	const char *action;    /* exact action, or a prefix ending in '.' ("user.") */
+	const char *q;      /* substring of action, actor label or target label */
+	const char *action; /* exact action, or a prefix ending in '.' ("user.") */
 	const char *actor_id;
 	const char *target_id;
 	/* only entries this user may see: those about users, devices, companies and
@@ -34,7 +34,7 @@ struct audit_filter {
 	 * belong to no company (NULL: all) */
 	const char *member_of;
 	int64_t since_us, until_us; /* 0 = open */
-	int64_t before_at;     /* cursor: entries strictly before (before_at, before_id) */
+	int64_t before_at;          /* cursor: entries strictly before (before_at, before_id) */
 	const char *before_id;
 	int limit;
 };

@@ -6,8 +6,8 @@
 #include "store/db.h"
 #include "store/store.h"
 
-#define B_COLS                                                                                      \
-	"b.account_id, b.id, b.room_id, b.event_id, b.recurrence_id, b.start_at, b.end_at,"        \
+#define B_COLS                                                                              \
+	"b.account_id, b.id, b.room_id, b.event_id, b.recurrence_id, b.start_at, b.end_at," \
 	" b.busy_from, b.busy_to, b.status, coalesce(b.checked_in_at, 0), b.created_at"
 
 static void row_booking(struct db_rows *r, struct booking *b, int with_event)
@@ -42,15 +42,18 @@ static int rows(struct db_rows *r, struct booking *out, int max, int *n, int wit
 	return rc < 0 ? rc : 0;
 }
 
-int store_booking_insert(struct db *db, const struct booking *b) { return store_booking_insert_known(db, b, NULL); }
+int store_booking_insert(struct db *db, const struct booking *b)
+{
+	return store_booking_insert_known(db, b, NULL);
+}
 
 int store_booking_insert_known(struct db *db, const struct booking *b, int64_t *known_len)
 {
 	int rc = db_exec(db,
 			 "INSERT INTO bookings (account_id, id, room_id, event_id, recurrence_id, start_at, end_at,"
 			 " busy_from, busy_to, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			 "ssssiiiiisi", b->account_id, b->id, b->room_id, b->event_id, b->recurrence_id,
-			 b->start_at, b->end_at, b->busy_from, b->busy_to, b->status, b->created_at);
+			 "ssssiiiiisi", b->account_id, b->id, b->room_id, b->event_id, b->recurrence_id, b->start_at,
+			 b->end_at, b->busy_from, b->busy_to, b->status, b->created_at);
 	if (rc < 0)
 		return rc;
 	if (b->checked_in_at && (rc = store_booking_check_in(db, b->account_id, b->id, b->checked_in_at)))
@@ -79,36 +82,35 @@ int store_booking_delete(struct db *db, const char *account_id, const char *id)
 
 int store_booking_set_status(struct db *db, const char *account_id, const char *id, const char *status)
 {
-	return changed(db_exec(db, "UPDATE bookings SET status = ? WHERE account_id = ? AND id = ?", "sss",
-			       status, account_id, id));
+	return changed(db_exec(db, "UPDATE bookings SET status = ? WHERE account_id = ? AND id = ?", "sss", status,
+			       account_id, id));
 }
 
 int store_booking_approve(struct db *db, const char *account_id, const char *event_id, const char *room_id)
 {
-	int rc = db_exec(db,
-			 "UPDATE bookings SET status = 'confirmed' WHERE account_id = ? AND event_id = ? AND room_id = ?",
-			 "sss", account_id, event_id, room_id);
+	int rc = db_exec(
+		db, "UPDATE bookings SET status = 'confirmed' WHERE account_id = ? AND event_id = ? AND room_id = ?",
+		"sss", account_id, event_id, room_id);
 	return rc < 0 ? rc : 0;
 }
 
 int store_booking_check_in(struct db *db, const char *account_id, const char *id, int64_t at)
 {
-	return changed(db_exec(db, "UPDATE bookings SET checked_in_at = ? WHERE account_id = ? AND id = ?",
-			       "iss", at, account_id, id));
+	return changed(db_exec(db, "UPDATE bookings SET checked_in_at = ? WHERE account_id = ? AND id = ?", "iss", at,
+			       account_id, id));
 }
 
 int store_booking_set_end(struct db *db, const char *account_id, const char *id, int64_t end, int64_t busy_to)
 {
-	return changed(db_exec(db,
-			       "UPDATE bookings SET end_at = ?, busy_to = ? WHERE account_id = ? AND id = ?",
+	return changed(db_exec(db, "UPDATE bookings SET end_at = ?, busy_to = ? WHERE account_id = ? AND id = ?",
 			       "iiss", end, busy_to, account_id, id));
 }
 
 int store_booking_get(struct db *db, const char *account_id, const char *id, struct booking *out)
 {
 	struct db_rows *r;
-	int n = 0, rc = db_query(db, &r, "SELECT " B_COLS " FROM bookings b WHERE b.account_id = ? AND b.id = ?",
-				 "ss", account_id, id);
+	int n = 0, rc = db_query(db, &r, "SELECT " B_COLS " FROM bookings b WHERE b.account_id = ? AND b.id = ?", "ss",
+				 account_id, id);
 	if (rc || (rc = rows(r, out, 1, &n, 0)))
 		return rc;
 	return n ? 0 : E_NOTFOUND;
@@ -129,8 +131,8 @@ int store_booking_overlap(struct db *db, const char *account_id, const char *roo
 	return n ? 0 : E_NOTFOUND;
 }
 
-int store_booking_of_event(struct db *db, const char *account_id, const char *event_id,
-			   const char *room_id, struct booking *out, int max, int *n)
+int store_booking_of_event(struct db *db, const char *account_id, const char *event_id, const char *room_id,
+			   struct booking *out, int max, int *n)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
@@ -140,15 +142,15 @@ int store_booking_of_event(struct db *db, const char *account_id, const char *ev
 	return rc ? rc : rows(r, out, max, n, 0);
 }
 
-int store_booking_window(struct db *db, const char *account_id, const char *room_id, int64_t from,
-			 int64_t to, int64_t max_len, struct booking *out, int max, int *n)
+int store_booking_window(struct db *db, const char *account_id, const char *room_id, int64_t from, int64_t to,
+			 int64_t max_len, struct booking *out, int max, int *n)
 {
 	return store_booking_window_after(db, account_id, room_id, from, to, max_len, 0, NULL, out, max, n);
 }
 
-int store_booking_window_after(struct db *db, const char *account_id, const char *room_id, int64_t from,
-			       int64_t to, int64_t max_len, int64_t after_start, const char *after_id,
-			       struct booking *out, int max, int *n)
+int store_booking_window_after(struct db *db, const char *account_id, const char *room_id, int64_t from, int64_t to,
+			       int64_t max_len, int64_t after_start, const char *after_id, struct booking *out, int max,
+			       int *n)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,

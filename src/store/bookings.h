@@ -42,15 +42,15 @@ int store_booking_get(struct db *db, const char *account_id, const char *id, str
 int store_booking_overlap(struct db *db, const char *account_id, const char *room_id, int64_t busy_from,
 			  int64_t busy_to, int64_t max_len, const char *except_event, struct booking *out);
 /* the event's bookings (of one room, or every room when room_id is NULL) */
-int store_booking_of_event(struct db *db, const char *account_id, const char *event_id,
-			   const char *room_id, struct booking *out, int max, int *n);
+int store_booking_of_event(struct db *db, const char *account_id, const char *event_id, const char *room_id,
+			   struct booking *out, int max, int *n);
 /* the room's bookings overlapping [from, to) in (start, id) order, with the
  * event's summary, organizer and class */
-int store_booking_window(struct db *db, const char *account_id, const char *room_id, int64_t from,
-			 int64_t to, int64_t max_len, struct booking *out, int max, int *n);
+int store_booking_window(struct db *db, const char *account_id, const char *room_id, int64_t from, int64_t to,
+			 int64_t max_len, struct booking *out, int max, int *n);
 /* the same after (after_start, after_id) in that order: the next page */
-int store_booking_window_after(struct db *db, const char *account_id, const char *room_id, int64_t from,
-			       int64_t to, int64_t max_len, int64_t after_start, const char *after_id,
-			       struct booking *out, int max, int *n);
+int store_booking_window_after(struct db *db, const char *account_id, const char *room_id, int64_t from, int64_t to,
+			       int64_t max_len, int64_t after_start, const char *after_id, struct booking *out, int max,
+			       int *n);
 
 #endif

@@ -6,9 +6,9 @@
 #include "store/db.h"
 #include "store/store.h"
 
-#define CAL_COLS                                                                                    \
-	"account_id, id, coalesce(owner_id, ''), coalesce(room_id, ''), name, colour, time_zone,"   \
-	" description, is_default, public_detail, feed_days_back, feed_days_ahead, version,"       \
+#define CAL_COLS                                                                                  \
+	"account_id, id, coalesce(owner_id, ''), coalesce(room_id, ''), name, colour, time_zone," \
+	" description, is_default, public_detail, feed_days_back, feed_days_ahead, version,"      \
 	" created_at, updated_at"
 
 static void row_calendar(struct db_rows *r, struct calendar *c)
@@ -41,8 +41,8 @@ int store_calendar_insert(struct db *db, const struct calendar *c)
 			 "INSERT INTO calendars (account_id, id, owner_id, room_id, name, colour, time_zone,"
 			 " description, is_default, public_detail, feed_days_back, feed_days_ahead, version,"
 			 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-			 "ssssssssdsddii", c->account_id, c->id, or_null(c->owner_id), or_null(c->room_id),
-			 c->name, c->colour, c->time_zone, c->description, c->is_default,
+			 "ssssssssdsddii", c->account_id, c->id, or_null(c->owner_id), or_null(c->room_id), c->name,
+			 c->colour, c->time_zone, c->description, c->is_default,
 			 *c->public_detail ? c->public_detail : "busy", c->feed_days_back ? c->feed_days_back : 90,
 			 c->feed_days_ahead ? c->feed_days_ahead : 730, c->created_at, c->updated_at);
 	return rc < 0 ? rc : 0;
@@ -67,8 +67,7 @@ static int get_one(struct db *db, struct calendar *out, const char *sql, const c
 
 int store_calendar_get(struct db *db, const char *account_id, const char *id, struct calendar *out)
 {
-	return get_one(db, out, "SELECT " CAL_COLS " FROM calendars WHERE account_id = ? AND id = ?",
-		       account_id, id);
+	return get_one(db, out, "SELECT " CAL_COLS " FROM calendars WHERE account_id = ? AND id = ?", account_id, id);
 }
 
 int store_calendar_find(struct db *db, const char *id, struct calendar *out)
@@ -92,8 +91,7 @@ int store_calendar_by_event(struct db *db, const char *account_id, const char *e
 		       account_id, event_id);
 }
 
-int store_calendar_default(struct db *db, const char *account_id, const char *owner_id,
-			   struct calendar *out)
+int store_calendar_default(struct db *db, const char *account_id, const char *owner_id, struct calendar *out)
 {
 	return get_one(db, out,
 		       "SELECT " CAL_COLS " FROM calendars WHERE account_id = ? AND owner_id = ?"
@@ -122,8 +120,8 @@ int store_calendar_delete(struct db *db, const char *account_id, const char *id)
 	return rc ? 0 : E_NOTFOUND;
 }
 
-int store_calendar_list_owned(struct db *db, const char *account_id, const char *owner_id,
-			      struct calendar *out, int max, int *n)
+int store_calendar_list_owned(struct db *db, const char *account_id, const char *owner_id, struct calendar *out,
+			      int max, int *n)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,

@@ -15,7 +15,7 @@ struct calendar {
 	char owner_id[ID_MAX]; /* "" for a room's calendar */
 	char room_id[ID_MAX];  /* "" for a user's calendar */
 	char name[256];
-	char colour[16];       /* "#rrggbb" */
+	char colour[16]; /* "#rrggbb" */
 	char time_zone[64];
 	char description[2048];
 	int is_default;
@@ -33,10 +33,9 @@ int store_calendar_find(struct db *db, const char *id, struct calendar *out);
 int store_calendar_update(struct db *db, const struct calendar *c);
 int store_calendar_delete(struct db *db, const char *account_id, const char *id);
 /* the user's own calendars, default first, then by name */
-int store_calendar_list_owned(struct db *db, const char *account_id, const char *owner_id,
-			      struct calendar *out, int max, int *n);
-int store_calendar_default(struct db *db, const char *account_id, const char *owner_id,
-			   struct calendar *out);
+int store_calendar_list_owned(struct db *db, const char *account_id, const char *owner_id, struct calendar *out,
+			      int max, int *n);
+int store_calendar_default(struct db *db, const char *account_id, const char *owner_id, struct calendar *out);
 /* the calendar holding an event */
 int store_calendar_by_event(struct db *db, const char *account_id, const char *event_id, struct calendar *out);
 /* version + 1, returned in *out: call inside the write transaction of the change */

@@ -26,7 +26,10 @@ struct db_topic {
 
 static void (*on_changed)(const char *topic);
 
-void store_on_changed(void (*fn)(const char *topic)) { on_changed = fn; }
+void store_on_changed(void (*fn)(const char *topic))
+{
+	on_changed = fn;
+}
 
 static void deliver(const char *topic)
 {
@@ -125,8 +128,7 @@ static long listen_pass(struct worker *w)
 	(void)w;
 	if (!listen_db) {
 		char err[256];
-		if (db_open(listen_url, &listen_db, err, sizeof err) ||
-		    db_script(listen_db, "LISTEN " CHANNEL) < 0) {
+		if (db_open(listen_url, &listen_db, err, sizeof err) || db_script(listen_db, "LISTEN " CHANNEL) < 0) {
 			if (listen_db) {
 				db_close(listen_db);
 				listen_db = NULL;

@@ -44,8 +44,8 @@ int store_company_get(struct db *db, const char *account_id, const char *id, str
 
 int store_company_rename(struct db *db, const char *account_id, const char *id, const char *name)
 {
-	int rc = db_exec(db, "UPDATE companies SET name = ? WHERE account_id = ? AND id = ?", "sss", name,
-			 account_id, id);
+	int rc = db_exec(db, "UPDATE companies SET name = ? WHERE account_id = ? AND id = ?", "sss", name, account_id,
+			 id);
 	if (rc < 0)
 		return rc;
 	return rc == 0 ? E_NOTFOUND : 0;
@@ -84,11 +84,9 @@ int store_company_list(struct db *db, const char *account_id, const char *after_
 	return rc < 0 ? rc : 0;
 }
 
-int store_company_usage(struct db *db, const char *account_id, const char *id, int64_t *users,
-			int64_t *devices)
+int store_company_usage(struct db *db, const char *account_id, const char *id, int64_t *users, int64_t *devices)
 {
-	int rc = db_query_int(db, users,
-			      "SELECT COUNT(*) FROM user_companies WHERE account_id = ? AND company_id = ?",
+	int rc = db_query_int(db, users, "SELECT COUNT(*) FROM user_companies WHERE account_id = ? AND company_id = ?",
 			      "ss", account_id, id);
 	return rc ? rc : store_device_count_company(db, account_id, id, devices);
 }

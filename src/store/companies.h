@@ -23,7 +23,6 @@ int store_company_delete(struct db *db, const char *account_id, const char *id);
 int store_company_list(struct db *db, const char *account_id, const char *after_name, const char *member_of,
 		       struct company *out, int max, int *n);
 /* what still refers to the company (delete is refused while any is > 0) */
-int store_company_usage(struct db *db, const char *account_id, const char *id, int64_t *users,
-			int64_t *devices);
+int store_company_usage(struct db *db, const char *account_id, const char *id, int64_t *users, int64_t *devices);
 
 #endif

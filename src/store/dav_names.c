@@ -6,8 +6,7 @@
 #include "core/errors.h"
 #include "store/db.h"
 
-static int one_text(struct db *db, char *out, size_t n, const char *sql, const char *a, const char *b,
-		    const char *c)
+static int one_text(struct db *db, char *out, size_t n, const char *sql, const char *a, const char *b, const char *c)
 {
 	struct db_rows *r;
 	int rc = c ? db_query(db, &r, sql, "sss", a, b, c) : db_query(db, &r, sql, "ss", a, b);
@@ -20,11 +19,9 @@ static int one_text(struct db *db, char *out, size_t n, const char *sql, const c
 	return rc == 1 ? 0 : rc < 0 ? rc : E_NOTFOUND;
 }
 
-int store_dav_calendar_name(struct db *db, const char *account_id, const char *calendar_id, char *out,
-			    size_t n)
+int store_dav_calendar_name(struct db *db, const char *account_id, const char *calendar_id, char *out, size_t n)
 {
-	return one_text(db, out, n,
-			"SELECT name FROM dav_calendar_names WHERE account_id = ? AND calendar_id = ?",
+	return one_text(db, out, n, "SELECT name FROM dav_calendar_names WHERE account_id = ? AND calendar_id = ?",
 			account_id, calendar_id, NULL);
 }
 
@@ -37,8 +34,8 @@ int store_dav_calendar_named(struct db *db, const char *account_id, const char *
 			account_id, owner_id, name);
 }
 
-int store_dav_calendar_name_insert(struct db *db, const char *account_id, const char *owner_id,
-				   const char *name, const char *calendar_id)
+int store_dav_calendar_name_insert(struct db *db, const char *account_id, const char *owner_id, const char *name,
+				   const char *calendar_id)
 {
 	int rc = db_exec(db,
 			 "INSERT INTO dav_calendar_names (account_id, owner_id, name, calendar_id) VALUES (?, ?, ?, ?)",

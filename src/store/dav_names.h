@@ -13,12 +13,11 @@ struct db;
 #define DAV_NAME_MAX 256
 
 /* the name of a calendar (E_NOTFOUND: it has none, its id is its name) */
-int store_dav_calendar_name(struct db *db, const char *account_id, const char *calendar_id, char *out,
-			    size_t n);
+int store_dav_calendar_name(struct db *db, const char *account_id, const char *calendar_id, char *out, size_t n);
 /* the calendar an owner named so (E_NOTFOUND when none) */
 int store_dav_calendar_named(struct db *db, const char *account_id, const char *owner_id, const char *name,
 			     char out[ID_MAX]);
-int store_dav_calendar_name_insert(struct db *db, const char *account_id, const char *owner_id,
-				   const char *name, const char *calendar_id);
+int store_dav_calendar_name_insert(struct db *db, const char *account_id, const char *owner_id, const char *name,
+				   const char *calendar_id);
 
 #endif

@@ -58,8 +58,8 @@ int store_dav_prop_remove(struct db *db, const char *account_id, const char *cal
 	return rc < 0 ? rc : 0;
 }
 
-int store_dav_prop_set(struct db *db, const char *account_id, const char *calendar_id, const char *path,
-		       const char *ns, const char *name, const char *value)
+int store_dav_prop_set(struct db *db, const char *account_id, const char *calendar_id, const char *path, const char *ns,
+		       const char *name, const char *value)
 {
 	int rc = store_dav_prop_remove(db, account_id, calendar_id, path, ns, name);
 	if (!rc)
@@ -70,8 +70,8 @@ int store_dav_prop_set(struct db *db, const char *account_id, const char *calend
 	return rc < 0 ? rc : 0;
 }
 
-static int sizes(struct db *db, const char *sql, const char *account_id, const char *calendar_id,
-		 const char *path, int64_t *bytes, int64_t *count)
+static int sizes(struct db *db, const char *sql, const char *account_id, const char *calendar_id, const char *path,
+		 int64_t *bytes, int64_t *count)
 {
 	struct db_rows *r;
 	int rc = path ? db_query(db, &r, sql, "sss", account_id, calendar_id, path)
@@ -96,8 +96,7 @@ int store_dav_props_size(struct db *db, const char *account_id, const char *cale
 		     account_id, calendar_id, path, bytes, count);
 }
 
-int store_dav_props_delete(struct db *db, const char *account_id, const char *calendar_id, const char *path,
-			   int tree)
+int store_dav_props_delete(struct db *db, const char *account_id, const char *calendar_id, const char *path, int tree)
 {
 	int rc = tree ? db_exec(db, "DELETE FROM dav_properties WHERE account_id = ? AND calendar_id = ? AND " UNDER,
 				"ssss", account_id, calendar_id, path, path)
@@ -205,8 +204,7 @@ int store_dav_file_members(struct db *db, struct arena *a, const char *account_i
 	return rc < 0 ? rc : 0;
 }
 
-int store_dav_files_size(struct db *db, const char *account_id, const char *calendar_id, int64_t *bytes,
-			 int64_t *count)
+int store_dav_files_size(struct db *db, const char *account_id, const char *calendar_id, int64_t *bytes, int64_t *count)
 {
 	return sizes(db,
 		     "SELECT SUM(length(body) + length(path)), COUNT(*) FROM dav_files WHERE account_id = ? "
@@ -214,11 +212,10 @@ int store_dav_files_size(struct db *db, const char *account_id, const char *cale
 		     account_id, calendar_id, NULL, bytes, count);
 }
 
-int store_dav_file_delete(struct db *db, const char *account_id, const char *calendar_id, const char *path,
-			  int tree)
+int store_dav_file_delete(struct db *db, const char *account_id, const char *calendar_id, const char *path, int tree)
 {
-	int rc = tree ? db_exec(db, "DELETE FROM dav_files WHERE account_id = ? AND calendar_id = ? AND " UNDER,
-				"ssss", account_id, calendar_id, path, path)
+	int rc = tree ? db_exec(db, "DELETE FROM dav_files WHERE account_id = ? AND calendar_id = ? AND " UNDER, "ssss",
+				account_id, calendar_id, path, path)
 		      : db_exec(db, "DELETE FROM dav_files WHERE account_id = ? AND calendar_id = ? AND path = ?",
 				"sss", account_id, calendar_id, path);
 	if (rc >= 0)

@@ -21,16 +21,15 @@ struct dav_dead {
  * calendar when path is NULL, ordered by path (arena copies) */
 int store_dav_props_list(struct db *db, struct arena *a, const char *account_id, const char *calendar_id,
 			 const char *path, struct dav_dead **out, int *n);
-int store_dav_prop_set(struct db *db, const char *account_id, const char *calendar_id, const char *path,
-		       const char *ns, const char *name, const char *value);
+int store_dav_prop_set(struct db *db, const char *account_id, const char *calendar_id, const char *path, const char *ns,
+		       const char *name, const char *value);
 int store_dav_prop_remove(struct db *db, const char *account_id, const char *calendar_id, const char *path,
 			  const char *ns, const char *name);
 /* bytes of values and count of the resource's dead properties */
 int store_dav_props_size(struct db *db, const char *account_id, const char *calendar_id, const char *path,
 			 int64_t *bytes, int64_t *count);
 /* tree = 1: path is a collection ("…/"): everything under it too */
-int store_dav_props_delete(struct db *db, const char *account_id, const char *calendar_id, const char *path,
-			   int tree);
+int store_dav_props_delete(struct db *db, const char *account_id, const char *calendar_id, const char *path, int tree);
 /* copies (move = 0) or moves the properties of from (and below it when tree)
  * to the same names under to, in calendar to_cal */
 int store_dav_props_copy(struct db *db, const char *account_id, const char *from_cal, const char *from,
@@ -54,8 +53,7 @@ int store_dav_file_members(struct db *db, struct arena *a, const char *account_i
 /* count and bytes of the calendar's plain resources */
 int store_dav_files_size(struct db *db, const char *account_id, const char *calendar_id, int64_t *bytes,
 			 int64_t *count);
-int store_dav_file_delete(struct db *db, const char *account_id, const char *calendar_id, const char *path,
-			  int tree);
+int store_dav_file_delete(struct db *db, const char *account_id, const char *calendar_id, const char *path, int tree);
 int store_dav_file_copy(struct db *db, const char *account_id, const char *from_cal, const char *from,
 			const char *to_cal, const char *to, int tree, int move, int64_t now);
 

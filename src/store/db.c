@@ -29,8 +29,14 @@ void db_set_limits(int lock_ms, int statement_ms)
 	statement_timeout_ms = statement_ms > 0 ? statement_ms : 0;
 }
 
-int db_lock_timeout(void) { return lock_timeout_ms; }
-int db_statement_timeout(void) { return statement_timeout_ms; }
+int db_lock_timeout(void)
+{
+	return lock_timeout_ms;
+}
+int db_statement_timeout(void)
+{
+	return statement_timeout_ms;
+}
 
 /* the in-process writer lock, waited for at most lock_timeout_ms */
 static int writer_lock(struct db *db)
@@ -111,8 +117,14 @@ void db_close(struct db *db)
 	db->ops->close(db);
 }
 
-enum db_kind db_kind(const struct db *db) { return db->kind; }
-const char *db_errmsg(const struct db *db) { return db->err; }
+enum db_kind db_kind(const struct db *db)
+{
+	return db->kind;
+}
+const char *db_errmsg(const struct db *db)
+{
+	return db->err;
+}
 
 static int collect(const char *types, va_list ap, struct db_param *p)
 {
@@ -121,10 +133,17 @@ static int collect(const char *types, va_list ap, struct db_param *p)
 		if (n >= MAX_PARAMS)
 			return E_INVALID;
 		switch (*t) {
-		case 's': p[n] = (struct db_param){'s', va_arg(ap, const char *), 0}; break;
-		case 'i': p[n] = (struct db_param){'i', NULL, va_arg(ap, int64_t)}; break;
-		case 'd': p[n] = (struct db_param){'i', NULL, va_arg(ap, int)}; break;
-		default: return E_INVALID;
+		case 's':
+			p[n] = (struct db_param){'s', va_arg(ap, const char *), 0};
+			break;
+		case 'i':
+			p[n] = (struct db_param){'i', NULL, va_arg(ap, int64_t)};
+			break;
+		case 'd':
+			p[n] = (struct db_param){'i', NULL, va_arg(ap, int)};
+			break;
+		default:
+			return E_INVALID;
 		}
 	}
 	return n;
@@ -202,11 +221,23 @@ struct db_rows_head {
 };
 
 /* every backend's rows start with a pointer to their connection */
-static struct db *rows_db(struct db_rows *r) { return ((struct db_rows_head *)r)->db; }
+static struct db *rows_db(struct db_rows *r)
+{
+	return ((struct db_rows_head *)r)->db;
+}
 
-int db_next(struct db_rows *r) { return rows_db(r)->ops->next(r); }
-const char *db_text(struct db_rows *r, int col) { return rows_db(r)->ops->text(r, col); }
-int db_is_null(struct db_rows *r, int col) { return rows_db(r)->ops->is_null(r, col); }
+int db_next(struct db_rows *r)
+{
+	return rows_db(r)->ops->next(r);
+}
+const char *db_text(struct db_rows *r, int col)
+{
+	return rows_db(r)->ops->text(r, col);
+}
+int db_is_null(struct db_rows *r, int col)
+{
+	return rows_db(r)->ops->is_null(r, col);
+}
 
 int64_t db_int(struct db_rows *r, int col)
 {
@@ -246,8 +277,8 @@ int db_begin(struct db *db, int write)
 	if (write && db->ops->write_side)
 		db->ops->write_side(db, 1);
 	int64_t ch;
-	const char *sql = db->kind == DB_SQLITE ? (write ? "BEGIN IMMEDIATE" : "BEGIN")
-						: (write ? "BEGIN" : "BEGIN READ ONLY");
+	const char *sql =
+		db->kind == DB_SQLITE ? (write ? "BEGIN IMMEDIATE" : "BEGIN") : (write ? "BEGIN" : "BEGIN READ ONLY");
 	int rc = db->ops->exec(db, sql, 0, NULL, &ch);
 	if (rc) {
 		if (write && db->ops->write_side)

@@ -44,8 +44,8 @@ struct db {
 	const struct db_ops *ops;
 	enum db_kind kind;
 	int in_tx, tx_write;
-	int tx_dirty;      /* a statement that may write ran in the open transaction */
-	int write_pending; /* an autocommit statement that may write has rows open */
+	int tx_dirty;             /* a statement that may write ran in the open transaction */
+	int write_pending;        /* an autocommit statement that may write has rows open */
 	struct db_topic *changed; /* SQLite: topics changed in the open transaction (store_changed) */
 	char err[512];
 };
@@ -83,7 +83,7 @@ int db_exec(struct db *db, const char *sql, const char *types, ...);
 int db_query(struct db *db, struct db_rows **out, const char *sql, const char *types, ...);
 /* the same with a parameter list built at run time (at most 32) */
 int db_query_params(struct db *db, struct db_rows **out, const char *sql, int n, const struct db_param *p);
-int db_next(struct db_rows *r); /* 1 row, 0 done, < 0 error */
+int db_next(struct db_rows *r);                  /* 1 row, 0 done, < 0 error */
 const char *db_text(struct db_rows *r, int col); /* NULL when NULL; valid until next db_next */
 int64_t db_int(struct db_rows *r, int col);
 int db_is_null(struct db_rows *r, int col);

@@ -22,18 +22,16 @@ static void row_device(struct db_rows *r, struct device *d)
 
 int store_device_insert(struct db *db, const struct device *d)
 {
-	int rc = db_exec(db,
-			 "INSERT INTO devices (" DEVICE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			 "ssssssii", d->account_id, d->id, d->name, d->kind, d->serial, d->notes,
-			 d->created_at, d->updated_at);
+	int rc = db_exec(db, "INSERT INTO devices (" DEVICE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "ssssssii",
+			 d->account_id, d->id, d->name, d->kind, d->serial, d->notes, d->created_at, d->updated_at);
 	return rc < 0 ? rc : 0;
 }
 
 int store_device_get(struct db *db, const char *account_id, const char *id, struct device *out)
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r, "SELECT " DEVICE_COLS " FROM devices WHERE account_id = ? AND id = ?",
-			  "ss", account_id, id);
+	int rc = db_query(db, &r, "SELECT " DEVICE_COLS " FROM devices WHERE account_id = ? AND id = ?", "ss",
+			  account_id, id);
 	if (rc)
 		return rc;
 	rc = db_next(r);
@@ -67,27 +65,27 @@ int store_device_delete(struct db *db, const char *account_id, const char *id)
 }
 
 /* the rows of a page: the same for the list and for the companies of its devices */
-#define DEVICE_PAGE                                                                                     \
-	" FROM devices d WHERE account_id = ?"                                                          \
+#define DEVICE_PAGE                                                                                         \
+	" FROM devices d WHERE account_id = ?"                                                              \
 	" AND (? = '' OR lower(name) LIKE lower(?) ESCAPE '\\' OR lower(serial) LIKE lower(?) ESCAPE '\\')" \
-	" AND (? = '' OR EXISTS (SELECT 1 FROM device_companies c WHERE c.account_id = d.account_id"    \
-	"      AND c.device_id = d.id AND c.company_id = ?))"                                           \
-	" AND (? = '' OR EXISTS (SELECT 1 FROM device_companies c JOIN user_companies m"                \
-	"      ON m.account_id = c.account_id AND m.company_id = c.company_id"                          \
-	"      WHERE c.account_id = d.account_id AND c.device_id = d.id AND m.user_id = ?))"            \
+	" AND (? = '' OR EXISTS (SELECT 1 FROM device_companies c WHERE c.account_id = d.account_id"        \
+	"      AND c.device_id = d.id AND c.company_id = ?))"                                               \
+	" AND (? = '' OR EXISTS (SELECT 1 FROM device_companies c JOIN user_companies m"                    \
+	"      ON m.account_id = c.account_id AND m.company_id = c.company_id"                              \
+	"      WHERE c.account_id = d.account_id AND c.device_id = d.id AND m.user_id = ?))"                \
 	" AND id > ? ORDER BY id LIMIT ?"
 
-int store_device_list(struct db *db, const char *account_id, const struct device_filter *f,
-		      struct device *out, int max, int *n)
+int store_device_list(struct db *db, const char *account_id, const struct device_filter *f, struct device *out, int max,
+		      int *n)
 {
 	char like[600];
 	db_like_pattern(f->q, 1, like, sizeof like);
 	const char *company = f->company_id ? f->company_id : "";
 	struct db_rows *r;
 	const char *member = f->member_of ? f->member_of : "";
-	int rc = db_query(db, &r, "SELECT " DEVICE_COLS DEVICE_PAGE, "sssssssssd", account_id, like, like,
-			  like, company, company, member, member, f->after_id ? f->after_id : "",
-			  f->limit > 0 ? f->limit : max);
+	int rc =
+		db_query(db, &r, "SELECT " DEVICE_COLS DEVICE_PAGE, "sssssssssd", account_id, like, like, like, company,
+			 company, member, member, f->after_id ? f->after_id : "", f->limit > 0 ? f->limit : max);
 	if (rc)
 		return rc;
 	*n = 0;
@@ -98,8 +96,7 @@ int store_device_list(struct db *db, const char *account_id, const struct device
 }
 
 int store_device_list_companies(struct db *db, const char *account_id, const struct device_filter *f,
-				void (*each)(void *ctx, const char *device_id, const char *company_id),
-				void *ctx)
+				void (*each)(void *ctx, const char *device_id, const char *company_id), void *ctx)
 {
 	char like[600];
 	db_like_pattern(f->q, 1, like, sizeof like);
@@ -112,8 +109,8 @@ int store_device_list_companies(struct db *db, const char *account_id, const str
 			  "SELECT dc.device_id, dc.company_id FROM device_companies dc"
 			  " WHERE dc.account_id = ? AND dc.device_id IN (SELECT id" DEVICE_PAGE ")"
 			  " ORDER BY dc.device_id, dc.company_id",
-			  "ssssssssssd", account_id, account_id, like, like, like, company, company, member,
-			  member, f->after_id ? f->after_id : "", f->limit > 0 ? f->limit : 1);
+			  "ssssssssssd", account_id, account_id, like, like, like, company, company, member, member,
+			  f->after_id ? f->after_id : "", f->limit > 0 ? f->limit : 1);
 	if (rc)
 		return rc;
 	while ((rc = db_next(r)) == 1)
@@ -125,8 +122,8 @@ int store_device_list_companies(struct db *db, const char *account_id, const str
 int store_device_companies_set(struct db *db, const char *account_id, const char *device_id,
 			       const char *const *company_ids, size_t n)
 {
-	int rc = db_exec(db, "DELETE FROM device_companies WHERE account_id = ? AND device_id = ?", "ss",
-			 account_id, device_id);
+	int rc = db_exec(db, "DELETE FROM device_companies WHERE account_id = ? AND device_id = ?", "ss", account_id,
+			 device_id);
 	for (size_t i = 0; rc >= 0 && i < n; i++)
 		rc = db_exec(db,
 			     "INSERT INTO device_companies (account_id, device_id, company_id) VALUES (?, ?, ?)"
@@ -135,8 +132,8 @@ int store_device_companies_set(struct db *db, const char *account_id, const char
 	return rc < 0 ? rc : 0;
 }
 
-int store_device_companies(struct db *db, const char *account_id, const char *device_id,
-			   char (*out)[ID_MAX], int max, int *n)
+int store_device_companies(struct db *db, const char *account_id, const char *device_id, char (*out)[ID_MAX], int max,
+			   int *n)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
@@ -152,10 +149,8 @@ int store_device_companies(struct db *db, const char *account_id, const char *de
 	return rc < 0 ? rc : 0;
 }
 
-int store_device_count_company(struct db *db, const char *account_id, const char *company_id,
-			       int64_t *out)
+int store_device_count_company(struct db *db, const char *account_id, const char *company_id, int64_t *out)
 {
-	return db_query_int(db, out,
-			    "SELECT COUNT(*) FROM device_companies WHERE account_id = ? AND company_id = ?",
+	return db_query_int(db, out, "SELECT COUNT(*) FROM device_companies WHERE account_id = ? AND company_id = ?",
 			    "ss", account_id, company_id);
 }

@@ -19,10 +19,10 @@ struct device {
 };
 
 struct device_filter {
-	const char *q;          /* substring of name or serial, case-insensitive */
+	const char *q; /* substring of name or serial, case-insensitive */
 	const char *company_id;
-	const char *after_id;   /* cursor */
-	const char *member_of;  /* only devices of a company of this user (NULL: all) */
+	const char *after_id;  /* cursor */
+	const char *member_of; /* only devices of a company of this user (NULL: all) */
 	int limit;
 };
 
@@ -31,20 +31,18 @@ int store_device_get(struct db *db, const char *account_id, const char *id, stru
 int store_device_update(struct db *db, const struct device *d);
 int store_device_delete(struct db *db, const char *account_id, const char *id);
 /* in id order (stable paging) */
-int store_device_list(struct db *db, const char *account_id, const struct device_filter *f,
-		      struct device *out, int max, int *n);
+int store_device_list(struct db *db, const char *account_id, const struct device_filter *f, struct device *out, int max,
+		      int *n);
 /* the companies of the devices that store_device_list gives for the same
  * filter, in one query, as (device id, company id) in that order of devices
  * and company id order within each; run both in one transaction so that they
  * see the same page */
 int store_device_list_companies(struct db *db, const char *account_id, const struct device_filter *f,
-				void (*each)(void *ctx, const char *device_id, const char *company_id),
-				void *ctx);
+				void (*each)(void *ctx, const char *device_id, const char *company_id), void *ctx);
 int store_device_companies_set(struct db *db, const char *account_id, const char *device_id,
 			       const char *const *company_ids, size_t n);
-int store_device_companies(struct db *db, const char *account_id, const char *device_id,
-			   char (*out)[ID_MAX], int max, int *n);
-int store_device_count_company(struct db *db, const char *account_id, const char *company_id,
-			       int64_t *out);
+int store_device_companies(struct db *db, const char *account_id, const char *device_id, char (*out)[ID_MAX], int max,
+			   int *n);
+int store_device_count_company(struct db *db, const char *account_id, const char *company_id, int64_t *out);
 
 #endif

@@ -6,7 +6,8 @@
 #include "store/db.h"
 #include "store/store.h"
 
-#define D_COLS "account_id, id, room_id, name, token_hash, coalesce(created_by, ''), created_at, coalesce(last_seen_at, 0)"
+#define D_COLS \
+	"account_id, id, room_id, name, token_hash, coalesce(created_by, ''), created_at, coalesce(last_seen_at, 0)"
 
 static int rows(struct db_rows *r, struct room_display *out, int max, int *n)
 {
@@ -46,12 +47,13 @@ int store_display_delete(struct db *db, const char *account_id, const char *room
 	return rc ? 0 : E_NOTFOUND;
 }
 
-int store_display_list(struct db *db, const char *account_id, const char *room_id, struct room_display *out,
-		       int max, int *n)
+int store_display_list(struct db *db, const char *account_id, const char *room_id, struct room_display *out, int max,
+		       int *n)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
-			  "SELECT " D_COLS " FROM room_displays WHERE account_id = ? AND room_id = ? ORDER BY created_at, id",
+			  "SELECT " D_COLS
+			  " FROM room_displays WHERE account_id = ? AND room_id = ? ORDER BY created_at, id",
 			  "ss", account_id, room_id);
 	return rc ? rc : rows(r, out, max, n);
 }
@@ -59,8 +61,7 @@ int store_display_list(struct db *db, const char *account_id, const char *room_i
 int store_display_by_hash(struct db *db, const char *token_hash, struct room_display *out)
 {
 	struct db_rows *r;
-	int n = 0, rc = db_query(db, &r, "SELECT " D_COLS " FROM room_displays WHERE token_hash = ?", "s",
-				 token_hash);
+	int n = 0, rc = db_query(db, &r, "SELECT " D_COLS " FROM room_displays WHERE token_hash = ?", "s", token_hash);
 	if (rc || (rc = rows(r, out, 1, &n)))
 		return rc;
 	return n ? 0 : E_NOTFOUND;
@@ -68,8 +69,8 @@ int store_display_by_hash(struct db *db, const char *token_hash, struct room_dis
 
 int store_display_seen(struct db *db, const char *account_id, const char *id, int64_t at)
 {
-	int rc = db_exec(db, "UPDATE room_displays SET last_seen_at = ? WHERE account_id = ? AND id = ?", "iss",
-			 at, account_id, id);
+	int rc = db_exec(db, "UPDATE room_displays SET last_seen_at = ? WHERE account_id = ? AND id = ?", "iss", at,
+			 account_id, id);
 	return rc < 0 ? rc : 0;
 }
 

@@ -19,8 +19,8 @@ struct room_display {
 
 int store_display_insert(struct db *db, const struct room_display *d);
 int store_display_delete(struct db *db, const char *account_id, const char *room_id, const char *id);
-int store_display_list(struct db *db, const char *account_id, const char *room_id, struct room_display *out,
-		       int max, int *n);
+int store_display_list(struct db *db, const char *account_id, const char *room_id, struct room_display *out, int max,
+		       int *n);
 /* across accounts: the token names its account */
 int store_display_by_hash(struct db *db, const char *token_hash, struct room_display *out);
 int store_display_seen(struct db *db, const char *account_id, const char *id, int64_t at);

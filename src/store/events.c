@@ -8,9 +8,9 @@
 #include "store/db.h"
 #include "store/store.h"
 
-#define EVENT_COLS                                                                                \
-	"account_id, id, calendar_id, uid, ical, ical_busy, tzids, summary, location, start_at,"  \
-	" end_at, all_day, tzid, rrule, range_end, status, transp, class, organizer, sequence,"   \
+#define EVENT_COLS                                                                               \
+	"account_id, id, calendar_id, uid, ical, ical_busy, tzids, summary, location, start_at," \
+	" end_at, all_day, tzid, rrule, range_end, status, transp, class, organizer, sequence,"  \
 	" etag, modseq, created_by, created_at, updated_at"
 /* what is read: the columns, then the resource name (NULL reads as "<uid>.ics") */
 #define EVENT_SEL EVENT_COLS ", COALESCE(href, uid || '.ics')"
@@ -62,9 +62,9 @@ int store_event_insert(struct db *db, const struct event_row *e)
 			 " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			 "sssssssssiidssissssdsisiisi", e->account_id, e->id, e->calendar_id, e->uid, e->ical,
 			 e->ical_busy, nz(e->tzids), nz(e->summary), nz(e->location), e->start_at, e->end_at,
-			 e->all_day, e->tzid, e->rrule, e->range_end, nz(e->status), nz(e->transp),
-			 nz(e->klass), e->organizer, e->sequence, e->etag, e->modseq, e->created_by,
-			 e->created_at, e->updated_at, e->href, range_start(e));
+			 e->all_day, e->tzid, e->rrule, e->range_end, nz(e->status), nz(e->transp), nz(e->klass),
+			 e->organizer, e->sequence, e->etag, e->modseq, e->created_by, e->created_at, e->updated_at,
+			 e->href, range_start(e));
 	if (rc < 0)
 		return rc;
 	/* a name that comes back after deletion is no longer a deletion (a UID
@@ -85,8 +85,8 @@ int store_event_update(struct db *db, const struct event_row *e)
 			 " etag = ?, modseq = ?, updated_at = ?, range_start = ? WHERE account_id = ? AND id = ?",
 			 "ssssssiidssissssdsiiiss", e->uid, e->ical, e->ical_busy, nz(e->tzids), nz(e->summary),
 			 nz(e->location), e->start_at, e->end_at, e->all_day, e->tzid, e->rrule, e->range_end,
-			 nz(e->status), nz(e->transp), nz(e->klass), e->organizer, e->sequence, e->etag,
-			 e->modseq, e->updated_at, range_start(e), e->account_id, e->id);
+			 nz(e->status), nz(e->transp), nz(e->klass), e->organizer, e->sequence, e->etag, e->modseq,
+			 e->updated_at, range_start(e), e->account_id, e->id);
 	if (rc < 0)
 		return rc;
 	return rc ? 0 : E_NOTFOUND;
@@ -94,13 +94,14 @@ int store_event_update(struct db *db, const struct event_row *e)
 
 int store_event_delete(struct db *db, const char *account_id, const char *id, int64_t modseq)
 {
-	int rc = db_exec(db,
-			 "INSERT INTO event_tombstones (account_id, calendar_id, uid, event_id, modseq, deleted_at, href)"
-			 " SELECT account_id, calendar_id, uid, id, ?, ?, COALESCE(href, uid || '.ics') FROM events"
-			 " WHERE account_id = ? AND id = ?"
-			 " ON CONFLICT (account_id, calendar_id, href) DO UPDATE SET event_id = excluded.event_id,"
-			 " modseq = excluded.modseq, deleted_at = excluded.deleted_at, uid = excluded.uid",
-			 "iiss", modseq, (int64_t)time(NULL), account_id, id);
+	int rc = db_exec(
+		db,
+		"INSERT INTO event_tombstones (account_id, calendar_id, uid, event_id, modseq, deleted_at, href)"
+		" SELECT account_id, calendar_id, uid, id, ?, ?, COALESCE(href, uid || '.ics') FROM events"
+		" WHERE account_id = ? AND id = ?"
+		" ON CONFLICT (account_id, calendar_id, href) DO UPDATE SET event_id = excluded.event_id,"
+		" modseq = excluded.modseq, deleted_at = excluded.deleted_at, uid = excluded.uid",
+		"iiss", modseq, (int64_t)time(NULL), account_id, id);
 	if (rc < 0)
 		return rc;
 	rc = db_exec(db, "DELETE FROM events WHERE account_id = ? AND id = ?", "ss", account_id, id);
@@ -130,8 +131,8 @@ static int run_rows(struct db_rows *r, store_event_cb cb, void *ctx, int *found)
 int store_event_get(struct db *db, const char *account_id, const char *id, store_event_cb cb, void *ctx)
 {
 	struct db_rows *r;
-	int found, rc = db_query(db, &r, "SELECT " EVENT_SEL " FROM events WHERE account_id = ? AND id = ?",
-				 "ss", account_id, id);
+	int found, rc = db_query(db, &r, "SELECT " EVENT_SEL " FROM events WHERE account_id = ? AND id = ?", "ss",
+				 account_id, id);
 	if (rc)
 		return rc;
 	rc = run_rows(r, cb, ctx, &found);
@@ -183,8 +184,8 @@ int store_event_by_href(struct db *db, const char *account_id, const char *calen
 	return rc ? rc : found ? 0 : E_NOTFOUND;
 }
 
-int store_event_window(struct db *db, const char *account_id, const char *calendar_id, int64_t from,
-		       int64_t to, store_event_cb cb, void *ctx)
+int store_event_window(struct db *db, const char *account_id, const char *calendar_id, int64_t from, int64_t to,
+		       store_event_cb cb, void *ctx)
 {
 	struct db_rows *r;
 	int found, rc = db_query(db, &r,
@@ -229,6 +230,6 @@ int store_event_deleted_since(struct db *db, const char *account_id, const char 
 
 int store_event_count(struct db *db, const char *account_id, const char *calendar_id, int64_t *out)
 {
-	return db_query_int(db, out, "SELECT COUNT(*) FROM events WHERE account_id = ? AND calendar_id = ?",
-			    "ss", account_id, calendar_id);
+	return db_query_int(db, out, "SELECT COUNT(*) FROM events WHERE account_id = ? AND calendar_id = ?", "ss",
+			    account_id, calendar_id);
 }

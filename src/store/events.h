@@ -47,8 +47,8 @@ int store_event_by_href(struct db *db, const char *account_id, const char *calen
 			store_event_cb cb, void *ctx);
 /* events with an occurrence that may overlap [from, to): range_start < to and
  * range_end > from, in start order; cb returning non-zero stops with it */
-int store_event_window(struct db *db, const char *account_id, const char *calendar_id, int64_t from,
-		       int64_t to, store_event_cb cb, void *ctx);
+int store_event_window(struct db *db, const char *account_id, const char *calendar_id, int64_t from, int64_t to,
+		       store_event_cb cb, void *ctx);
 /* sync-collection (RFC 6578): the calendar's events written after modseq,
  * in modseq order, and the resource names deleted after it (tombstones) */
 int store_event_changed_since(struct db *db, const char *account_id, const char *calendar_id, int64_t modseq,

@@ -35,22 +35,21 @@ int store_outbox_claim(struct db *db, int64_t now, int lease, struct outbox_clai
 	/* the outer conditions repeat the inner ones so that PostgreSQL re-checks them
 	 * on a row another node changed meanwhile; SKIP LOCKED makes nodes pass each
 	 * other's rows instead of waiting (SQLite has one writer and no FOR UPDATE) */
-	const char *sql =
-		db_kind(db) == DB_PG
-			? "UPDATE outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1"
-			  " WHERE (account_id, id) = (SELECT account_id, id FROM outbox"
-			  "   WHERE (status = 'pending' AND next_attempt_at <= ?)"
-			  "      OR (status = 'sending' AND lease_until < ?)"
-			  "   ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
-			  " AND (status = 'pending' OR (status = 'sending' AND lease_until < ?))"
-			  " RETURNING account_id, id, kind, recipient, subject, body, attempts"
-			: "UPDATE outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1"
-			  " WHERE (account_id, id) = (SELECT account_id, id FROM outbox"
-			  "   WHERE (status = 'pending' AND next_attempt_at <= ?)"
-			  "      OR (status = 'sending' AND lease_until < ?)"
-			  "   ORDER BY next_attempt_at LIMIT 1)"
-			  " AND (status = 'pending' OR (status = 'sending' AND lease_until < ?))"
-			  " RETURNING account_id, id, kind, recipient, subject, body, attempts";
+	const char *sql = db_kind(db) == DB_PG
+				  ? "UPDATE outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1"
+				    " WHERE (account_id, id) = (SELECT account_id, id FROM outbox"
+				    "   WHERE (status = 'pending' AND next_attempt_at <= ?)"
+				    "      OR (status = 'sending' AND lease_until < ?)"
+				    "   ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+				    " AND (status = 'pending' OR (status = 'sending' AND lease_until < ?))"
+				    " RETURNING account_id, id, kind, recipient, subject, body, attempts"
+				  : "UPDATE outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1"
+				    " WHERE (account_id, id) = (SELECT account_id, id FROM outbox"
+				    "   WHERE (status = 'pending' AND next_attempt_at <= ?)"
+				    "      OR (status = 'sending' AND lease_until < ?)"
+				    "   ORDER BY next_attempt_at LIMIT 1)"
+				    " AND (status = 'pending' OR (status = 'sending' AND lease_until < ?))"
+				    " RETURNING account_id, id, kind, recipient, subject, body, attempts";
 	struct db_rows *r;
 	int rc = db_query(db, &r, sql, "iiii", now + lease, now, now, now);
 	if (rc)
@@ -87,8 +86,8 @@ int store_outbox_mark_sent(struct db *db, const char *account_id, const char *id
 	return rc < 0 ? rc : 0;
 }
 
-int store_outbox_mark_retry(struct db *db, const char *account_id, const char *id,
-			    int64_t next_attempt_at, const char *error)
+int store_outbox_mark_retry(struct db *db, const char *account_id, const char *id, int64_t next_attempt_at,
+			    const char *error)
 {
 	int rc = db_exec(db,
 			 "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, lease_until = 0"
@@ -110,13 +109,14 @@ int store_outbox_stats(struct db *db, const char *account_id, struct outbox_stat
 {
 	struct db_rows *r;
 	memset(out, 0, sizeof *out);
-	int rc = db_query(db, &r,
-			  "SELECT COUNT(*) FILTER (WHERE status IN ('pending','sending')),"
-			  " MIN(created_at) FILTER (WHERE status IN ('pending','sending')),"
-			  " COUNT(*) FILTER (WHERE status = 'failed'),"
-			  " COUNT(*) FILTER (WHERE status IN ('pending','sending') AND attempts > 0 AND last_error IS NOT NULL)"
-			  " FROM outbox WHERE account_id = ? AND status <> 'sent'",
-			  "s", account_id);
+	int rc = db_query(
+		db, &r,
+		"SELECT COUNT(*) FILTER (WHERE status IN ('pending','sending')),"
+		" MIN(created_at) FILTER (WHERE status IN ('pending','sending')),"
+		" COUNT(*) FILTER (WHERE status = 'failed'),"
+		" COUNT(*) FILTER (WHERE status IN ('pending','sending') AND attempts > 0 AND last_error IS NOT NULL)"
+		" FROM outbox WHERE account_id = ? AND status <> 'sent'",
+		"s", account_id);
 	if (rc)
 		return rc;
 	if ((rc = db_next(r)) == 1) {
@@ -145,12 +145,12 @@ int store_outbox_stats(struct db *db, const char *account_id, struct outbox_stat
 	return rc < 0 ? rc : 0;
 }
 
-int store_outbox_status(struct db *db, const char *account_id, const char *id, char *status,
-			size_t n, int64_t *attempts)
+int store_outbox_status(struct db *db, const char *account_id, const char *id, char *status, size_t n,
+			int64_t *attempts)
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r, "SELECT status, attempts FROM outbox WHERE account_id = ? AND id = ?",
-			  "ss", account_id, id);
+	int rc = db_query(db, &r, "SELECT status, attempts FROM outbox WHERE account_id = ? AND id = ?", "ss",
+			  account_id, id);
 	if (rc)
 		return rc;
 	rc = db_next(r);

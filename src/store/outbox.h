@@ -10,7 +10,7 @@
 struct outbox_msg {
 	char account_id[ID_MAX];
 	char id[ID_MAX];
-	const char *kind;      /* mail */
+	const char *kind; /* mail */
 	const char *recipient;
 	const char *subject;
 	const char *body;
@@ -30,7 +30,7 @@ struct outbox_claim {
 	char kind[16];
 	char recipient[256];
 	char subject[512];
-	char *body; /* malloc'ed; outbox_claim_free */
+	char *body;   /* malloc'ed; outbox_claim_free */
 	int attempts; /* including this one */
 };
 
@@ -40,8 +40,8 @@ struct outbox_claim {
 int store_outbox_claim(struct db *db, int64_t now, int lease, struct outbox_claim *out);
 void store_outbox_claim_free(struct outbox_claim *c);
 int store_outbox_mark_sent(struct db *db, const char *account_id, const char *id, int64_t now);
-int store_outbox_mark_retry(struct db *db, const char *account_id, const char *id,
-			    int64_t next_attempt_at, const char *error);
+int store_outbox_mark_retry(struct db *db, const char *account_id, const char *id, int64_t next_attempt_at,
+			    const char *error);
 /* sets a message aside that the SMTP server keeps refusing; it no longer counts as queued */
 int store_outbox_mark_failed(struct db *db, const char *account_id, const char *id, const char *error);
 /* one account's mail queue, for its administrators (notify/mail_status.h) */
@@ -54,7 +54,7 @@ struct outbox_stats {
 };
 int store_outbox_stats(struct db *db, const char *account_id, struct outbox_stats *out);
 /* the message's delivery state, for the operator and the tests */
-int store_outbox_status(struct db *db, const char *account_id, const char *id, char *status,
-			size_t n, int64_t *attempts);
+int store_outbox_status(struct db *db, const char *account_id, const char *id, char *status, size_t n,
+			int64_t *attempts);
 
 #endif

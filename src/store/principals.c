@@ -85,6 +85,6 @@ int store_principal_users(struct db *db, const char *account_id, const struct pr
 int store_principal_rooms(struct db *db, const char *account_id, const struct principal_query *q,
 			  struct principal_row *out, int max, int *n)
 {
-	return search(db, "SELECT id, name, email FROM rooms r WHERE account_id = ?", "name", account_id, q, out,
-		      max, n);
+	return search(db, "SELECT id, name, email FROM rooms r WHERE account_id = ?", "name", account_id, q, out, max,
+		      n);
 }

@@ -20,8 +20,8 @@ static int names(struct db *db, const char *sql, const char *account_id, const c
 	return rc < 0 ? rc : 0;
 }
 
-int store_team_rights(struct db *db, const char *account_id, const char *team_id,
-		      char (*out)[STORE_RIGHT_NAME_MAX], int max, int *n)
+int store_team_rights(struct db *db, const char *account_id, const char *team_id, char (*out)[STORE_RIGHT_NAME_MAX],
+		      int max, int *n)
 {
 	return names(db,
 		     "SELECT right_name FROM team_rights WHERE account_id = ? AND team_id = ?"
@@ -29,8 +29,8 @@ int store_team_rights(struct db *db, const char *account_id, const char *team_id
 		     account_id, team_id, out, max, n);
 }
 
-int store_manager_rights(struct db *db, const char *account_id, const char *user_id,
-			 char (*out)[STORE_RIGHT_NAME_MAX], int max, int *n)
+int store_manager_rights(struct db *db, const char *account_id, const char *user_id, char (*out)[STORE_RIGHT_NAME_MAX],
+			 int max, int *n)
 {
 	return names(db,
 		     "SELECT right_name FROM manager_rights WHERE account_id = ? AND user_id = ?"
@@ -38,11 +38,9 @@ int store_manager_rights(struct db *db, const char *account_id, const char *user
 		     account_id, user_id, out, max, n);
 }
 
-int store_team_rights_set(struct db *db, const char *account_id, const char *team_id,
-			  const char *const *list, size_t n)
+int store_team_rights_set(struct db *db, const char *account_id, const char *team_id, const char *const *list, size_t n)
 {
-	int rc = db_exec(db, "DELETE FROM team_rights WHERE account_id = ? AND team_id = ?", "ss",
-			 account_id, team_id);
+	int rc = db_exec(db, "DELETE FROM team_rights WHERE account_id = ? AND team_id = ?", "ss", account_id, team_id);
 	for (size_t i = 0; rc >= 0 && i < n; i++)
 		rc = db_exec(db,
 			     "INSERT INTO team_rights (account_id, team_id, right_name) VALUES (?, ?, ?)"
@@ -51,11 +49,11 @@ int store_team_rights_set(struct db *db, const char *account_id, const char *tea
 	return rc < 0 ? rc : 0;
 }
 
-int store_manager_rights_set(struct db *db, const char *account_id, const char *user_id,
-			     const char *const *list, size_t n)
+int store_manager_rights_set(struct db *db, const char *account_id, const char *user_id, const char *const *list,
+			     size_t n)
 {
-	int rc = db_exec(db, "DELETE FROM manager_rights WHERE account_id = ? AND user_id = ?", "ss",
-			 account_id, user_id);
+	int rc = db_exec(db, "DELETE FROM manager_rights WHERE account_id = ? AND user_id = ?", "ss", account_id,
+			 user_id);
 	for (size_t i = 0; rc >= 0 && i < n; i++)
 		rc = db_exec(db,
 			     "INSERT INTO manager_rights (account_id, user_id, right_name) VALUES (?, ?, ?)"

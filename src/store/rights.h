@@ -7,13 +7,13 @@
 
 #define STORE_RIGHT_NAME_MAX 64
 
-int store_team_rights(struct db *db, const char *account_id, const char *team_id,
-		      char (*out)[STORE_RIGHT_NAME_MAX], int max, int *n);
-int store_team_rights_set(struct db *db, const char *account_id, const char *team_id,
-			  const char *const *names, size_t n); /* replaces them */
-int store_manager_rights(struct db *db, const char *account_id, const char *user_id,
-			 char (*out)[STORE_RIGHT_NAME_MAX], int max, int *n);
-int store_manager_rights_set(struct db *db, const char *account_id, const char *user_id,
-			     const char *const *names, size_t n); /* replaces them */
+int store_team_rights(struct db *db, const char *account_id, const char *team_id, char (*out)[STORE_RIGHT_NAME_MAX],
+		      int max, int *n);
+int store_team_rights_set(struct db *db, const char *account_id, const char *team_id, const char *const *names,
+			  size_t n); /* replaces them */
+int store_manager_rights(struct db *db, const char *account_id, const char *user_id, char (*out)[STORE_RIGHT_NAME_MAX],
+			 int max, int *n);
+int store_manager_rights_set(struct db *db, const char *account_id, const char *user_id, const char *const *names,
+			     size_t n); /* replaces them */
 
 #endif

@@ -10,10 +10,10 @@
 #include "store/db.h"
 #include "store/store.h"
 
-#define ROOM_COLS                                                                                   \
+#define ROOM_COLS                                                                                  \
 	"account_id, id, calendar_id, name, email, capacity, building, floor, description,"        \
-	" hide_subjects, max_duration, min_notice, max_ahead, buffer_before, buffer_after,"         \
-	" coalesce(opening_hours, ''), approval, max_conflicts, checkin_minutes, max_booking_len,"  \
+	" hide_subjects, max_duration, min_notice, max_ahead, buffer_before, buffer_after,"        \
+	" coalesce(opening_hours, ''), approval, max_conflicts, checkin_minutes, max_booking_len," \
 	" created_at, updated_at, on_conflict, category"
 
 static void row_room(struct db_rows *r, struct room *o)
@@ -63,58 +63,58 @@ static int one_room(struct db_rows *r, struct room *out)
 
 int store_room_insert(struct db *db, const struct room *o)
 {
-	int rc = db_exec(db,
-			 "INSERT INTO rooms (account_id, id, calendar_id, name, email, capacity, building, floor,"
-			 " description, hide_subjects, max_duration, min_notice, max_ahead, buffer_before,"
-			 " buffer_after, opening_hours, approval, max_conflicts, checkin_minutes, max_booking_len,"
-			 " created_at, updated_at, on_conflict, category) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			 " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			 "sssssdsssdiiiiisdddiiiss", o->account_id, o->id, o->calendar_id, o->name, o->email,
-			 o->capacity, o->building, o->floor, o->description, o->hide_subjects, o->max_duration,
-			 o->min_notice, o->max_ahead, o->buffer_before, o->buffer_after,
-			 *o->opening_hours ? o->opening_hours : NULL, o->approval, o->max_conflicts,
-			 o->checkin_minutes, o->max_booking_len, o->created_at, o->updated_at,
-			 o->decline_on_conflict ? "decline" : "refuse", *o->category ? o->category : "conference_room");
+	int rc = db_exec(
+		db,
+		"INSERT INTO rooms (account_id, id, calendar_id, name, email, capacity, building, floor,"
+		" description, hide_subjects, max_duration, min_notice, max_ahead, buffer_before,"
+		" buffer_after, opening_hours, approval, max_conflicts, checkin_minutes, max_booking_len,"
+		" created_at, updated_at, on_conflict, category) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"sssssdsssdiiiiisdddiiiss", o->account_id, o->id, o->calendar_id, o->name, o->email, o->capacity,
+		o->building, o->floor, o->description, o->hide_subjects, o->max_duration, o->min_notice, o->max_ahead,
+		o->buffer_before, o->buffer_after, *o->opening_hours ? o->opening_hours : NULL, o->approval,
+		o->max_conflicts, o->checkin_minutes, o->max_booking_len, o->created_at, o->updated_at,
+		o->decline_on_conflict ? "decline" : "refuse", *o->category ? o->category : "conference_room");
 	return rc < 0 ? rc : 0;
 }
 
 int store_room_get(struct db *db, const char *account_id, const char *id, struct room *out)
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r, "SELECT " ROOM_COLS " FROM rooms WHERE account_id = ? AND id = ?", "ss",
-			  account_id, id);
+	int rc = db_query(db, &r, "SELECT " ROOM_COLS " FROM rooms WHERE account_id = ? AND id = ?", "ss", account_id,
+			  id);
 	return rc ? rc : one_room(r, out);
 }
 
 int store_room_by_email(struct db *db, const char *account_id, const char *email, struct room *out)
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r, "SELECT " ROOM_COLS " FROM rooms WHERE account_id = ? AND email = lower(?)",
-			  "ss", account_id, email);
+	int rc = db_query(db, &r, "SELECT " ROOM_COLS " FROM rooms WHERE account_id = ? AND email = lower(?)", "ss",
+			  account_id, email);
 	return rc ? rc : one_room(r, out);
 }
 
 int store_room_by_calendar(struct db *db, const char *account_id, const char *calendar_id, struct room *out)
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r, "SELECT " ROOM_COLS " FROM rooms WHERE account_id = ? AND calendar_id = ?",
-			  "ss", account_id, calendar_id);
+	int rc = db_query(db, &r, "SELECT " ROOM_COLS " FROM rooms WHERE account_id = ? AND calendar_id = ?", "ss",
+			  account_id, calendar_id);
 	return rc ? rc : one_room(r, out);
 }
 
 int store_room_update(struct db *db, const struct room *o)
 {
-	int rc = db_exec(db,
-			 "UPDATE rooms SET name = ?, capacity = ?, building = ?, floor = ?, description = ?,"
-			 " hide_subjects = ?, max_duration = ?, min_notice = ?, max_ahead = ?, buffer_before = ?,"
-			 " buffer_after = ?, opening_hours = ?, approval = ?, max_conflicts = ?,"
-			 " checkin_minutes = ?, updated_at = ?, on_conflict = ?, category = ? WHERE account_id = ? AND id = ?",
-			 "sdsssdiiiiisdddissss", o->name, o->capacity, o->building, o->floor, o->description,
-			 o->hide_subjects, o->max_duration, o->min_notice, o->max_ahead, o->buffer_before,
-			 o->buffer_after, *o->opening_hours ? o->opening_hours : NULL, o->approval,
-			 o->max_conflicts, o->checkin_minutes, o->updated_at,
-			 o->decline_on_conflict ? "decline" : "refuse", *o->category ? o->category : "conference_room",
-			 o->account_id, o->id);
+	int rc = db_exec(
+		db,
+		"UPDATE rooms SET name = ?, capacity = ?, building = ?, floor = ?, description = ?,"
+		" hide_subjects = ?, max_duration = ?, min_notice = ?, max_ahead = ?, buffer_before = ?,"
+		" buffer_after = ?, opening_hours = ?, approval = ?, max_conflicts = ?,"
+		" checkin_minutes = ?, updated_at = ?, on_conflict = ?, category = ? WHERE account_id = ? AND id = ?",
+		"sdsssdiiiiisdddissss", o->name, o->capacity, o->building, o->floor, o->description, o->hide_subjects,
+		o->max_duration, o->min_notice, o->max_ahead, o->buffer_before, o->buffer_after,
+		*o->opening_hours ? o->opening_hours : NULL, o->approval, o->max_conflicts, o->checkin_minutes,
+		o->updated_at, o->decline_on_conflict ? "decline" : "refuse",
+		*o->category ? o->category : "conference_room", o->account_id, o->id);
 	if (rc < 0)
 		return rc;
 	return rc ? 0 : E_NOTFOUND;
@@ -128,8 +128,8 @@ int store_room_delete(struct db *db, const char *account_id, const char *id)
 	return rc ? 0 : E_NOTFOUND;
 }
 
-int store_room_list(struct db *db, const char *account_id, const char *q, const char *category,
-		    const char *after_name, struct room *out, int max, int *n)
+int store_room_list(struct db *db, const char *account_id, const char *q, const char *category, const char *after_name,
+		    struct room *out, int max, int *n)
 {
 	char like[600];
 	db_like_pattern(q, 1, like, sizeof like);
@@ -152,11 +152,10 @@ int store_room_grow_len(struct db *db, const char *account_id, const char *id, i
 	return rc < 0 ? rc : 0;
 }
 
-int store_room_tags_set(struct db *db, const char *account_id, const char *room_id,
-			const char *const *tags, size_t n)
+int store_room_tags_set(struct db *db, const char *account_id, const char *room_id, const char *const *tags, size_t n)
 {
-	int rc = db_exec(db, "DELETE FROM room_equipment WHERE account_id = ? AND room_id = ?", "ss",
-			 account_id, room_id);
+	int rc = db_exec(db, "DELETE FROM room_equipment WHERE account_id = ? AND room_id = ?", "ss", account_id,
+			 room_id);
 	for (size_t i = 0; rc >= 0 && i < n; i++)
 		rc = db_exec(db,
 			     "INSERT INTO room_equipment (account_id, room_id, tag) VALUES (?, ?, ?)"
@@ -168,20 +167,19 @@ int store_room_tags_set(struct db *db, const char *account_id, const char *room_
 	for (size_t i = 0; i < n; i++)
 		buf_printf(&set, "%s,", tags[i]);
 	if (rc >= 0)
-		rc = set.data ? db_exec(db, "UPDATE rooms SET equipment_set = ? WHERE account_id = ? AND id = ?",
-					"sss", set.data, account_id, room_id)
+		rc = set.data ? db_exec(db, "UPDATE rooms SET equipment_set = ? WHERE account_id = ? AND id = ?", "sss",
+					set.data, account_id, room_id)
 			      : E_NOMEM;
 	buf_free(&set);
 	return rc < 0 ? rc : 0;
 }
 
-int store_room_tags(struct db *db, const char *account_id, const char *room_id,
-		    char (*out)[ROOM_TAG_MAX], int max, int *n)
+int store_room_tags(struct db *db, const char *account_id, const char *room_id, char (*out)[ROOM_TAG_MAX], int max,
+		    int *n)
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r,
-			  "SELECT tag FROM room_equipment WHERE account_id = ? AND room_id = ? ORDER BY tag", "ss",
-			  account_id, room_id);
+	int rc = db_query(db, &r, "SELECT tag FROM room_equipment WHERE account_id = ? AND room_id = ? ORDER BY tag",
+			  "ss", account_id, room_id);
 	if (rc)
 		return rc;
 	*n = 0;
@@ -209,20 +207,20 @@ int store_room_links_set(struct db *db, const char *kind, const char *account_id
 	char sql[256];
 	snprintf(sql, sizeof sql, "DELETE FROM %s WHERE account_id = ? AND room_id = ?", table);
 	int rc = db_exec(db, sql, "ss", account_id, room_id);
-	snprintf(sql, sizeof sql,
-		 "INSERT INTO %s (account_id, room_id, %s) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", table, col);
+	snprintf(sql, sizeof sql, "INSERT INTO %s (account_id, room_id, %s) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+		 table, col);
 	for (size_t i = 0; rc >= 0 && i < n; i++)
 		rc = db_exec(db, sql, "sss", account_id, room_id, ids[i]);
 	return rc < 0 ? rc : 0;
 }
 
-int store_room_links(struct db *db, const char *kind, const char *account_id, const char *room_id,
-		     char (*out)[ID_MAX], int max, int *n)
+int store_room_links(struct db *db, const char *kind, const char *account_id, const char *room_id, char (*out)[ID_MAX],
+		     int max, int *n)
 {
 	const char *col, *table = link_table(kind, &col);
 	char sql[256];
-	snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE account_id = ? AND room_id = ? ORDER BY %s", col,
-		 table, col);
+	snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE account_id = ? AND room_id = ? ORDER BY %s", col, table,
+		 col);
 	struct db_rows *r;
 	int rc = db_query(db, &r, sql, "ss", account_id, room_id);
 	if (rc)
@@ -237,8 +235,8 @@ int store_room_links(struct db *db, const char *kind, const char *account_id, co
 #define PAGE_CHUNK 100 /* room ids bound in one IN list */
 
 /* " IN (?, ?, ...)" for n ids after the account: the parameters */
-static int in_list(char *sql, size_t size, int len, struct db_param *p, const char *account_id,
-		   const char *const *ids, int n)
+static int in_list(char *sql, size_t size, int len, struct db_param *p, const char *account_id, const char *const *ids,
+		   int n)
 {
 	p[0] = (struct db_param){'s', account_id, 0};
 	len += snprintf(sql + len, size - len, " IN (");
@@ -249,8 +247,8 @@ static int in_list(char *sql, size_t size, int len, struct db_param *p, const ch
 	return len + snprintf(sql + len, size - len, ")");
 }
 
-int store_room_links_page(struct db *db, const char *kind, const char *account_id, const char *const *room_ids,
-			  int n, void (*each)(void *ctx, int i, const char *value), void *ctx)
+int store_room_links_page(struct db *db, const char *kind, const char *account_id, const char *const *room_ids, int n,
+			  void (*each)(void *ctx, int i, const char *value), void *ctx)
 {
 	const char *col = "tag", *table = "room_equipment";
 	if (strcmp(kind, "equipment"))
@@ -279,8 +277,7 @@ int store_room_links_page(struct db *db, const char *kind, const char *account_i
 	return rc;
 }
 
-int store_room_time_zones(struct db *db, const char *account_id, const struct room *rooms, int n,
-			  char (*tz)[64])
+int store_room_time_zones(struct db *db, const char *account_id, const struct room *rooms, int n, char (*tz)[64])
 {
 	char sql[PAGE_CHUNK * 3 + 256];
 	struct db_param p[PAGE_CHUNK + 1];
@@ -309,8 +306,7 @@ int store_room_time_zones(struct db *db, const char *account_id, const struct ro
 	return rc;
 }
 
-int store_room_may_book(struct db *db, const char *account_id, const char *room_id, const char *user_id,
-			int *yes)
+int store_room_may_book(struct db *db, const char *account_id, const char *room_id, const char *user_id, int *yes)
 {
 	int64_t v = 0;
 	int rc = db_query_int(db, &v,
@@ -324,8 +320,8 @@ int store_room_may_book(struct db *db, const char *account_id, const char *room_
 	return rc;
 }
 
-int store_room_rights(struct db *db, const char *account_id, const char *room_id, const char *user_id,
-		      int *may_book, int *delegate)
+int store_room_rights(struct db *db, const char *account_id, const char *room_id, const char *user_id, int *may_book,
+		      int *delegate)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
@@ -335,8 +331,7 @@ int store_room_rights(struct db *db, const char *account_id, const char *room_id
 			  " rc.company_id WHERE rc.account_id = ? AND rc.room_id = ? AND uc.user_id = ?)"
 			  " THEN 1 ELSE 0 END, (SELECT COUNT(*) FROM room_delegates WHERE account_id = ?"
 			  " AND room_id = ? AND user_id = ?)",
-			  "ssssssss", account_id, room_id, account_id, room_id, user_id, account_id, room_id,
-			  user_id);
+			  "ssssssss", account_id, room_id, account_id, room_id, user_id, account_id, room_id, user_id);
 	if (rc)
 		return rc;
 	rc = db_next(r);
@@ -346,13 +341,12 @@ int store_room_rights(struct db *db, const char *account_id, const char *room_id
 	return rc < 0 ? rc : rc == 1 ? 0 : E_NOTFOUND;
 }
 
-int store_room_is_delegate(struct db *db, const char *account_id, const char *room_id,
-			   const char *user_id, int *yes)
+int store_room_is_delegate(struct db *db, const char *account_id, const char *room_id, const char *user_id, int *yes)
 {
 	int64_t v = 0;
-	int rc = db_query_int(db, &v,
-			      "SELECT COUNT(*) FROM room_delegates WHERE account_id = ? AND room_id = ? AND user_id = ?",
-			      "sss", account_id, room_id, user_id);
+	int rc = db_query_int(
+		db, &v, "SELECT COUNT(*) FROM room_delegates WHERE account_id = ? AND room_id = ? AND user_id = ?",
+		"sss", account_id, room_id, user_id);
 	*yes = v != 0;
 	return rc;
 }
@@ -369,7 +363,10 @@ static int free_walk(char *sql, size_t size, int len, struct db_param *p, int *n
 			"SELECT * FROM (SELECT %d AS pri, r.*, lower(r.name) AS lname FROM rooms r"
 			" WHERE r.account_id = ?%s AND r.capacity >= ? AND r.id <> ? AND (? = '' OR r.floor = ?)"
 			" AND (? = '' OR r.category = ?) AND (r.max_duration = 0 OR r.max_duration >= ?)",
-			same > 0 ? 0 : 1, same > 0 ? " AND r.building = ?" : same == 0 ? " AND r.building <> ?" : "");
+			same > 0 ? 0 : 1,
+			same > 0    ? " AND r.building = ?"
+			: same == 0 ? " AND r.building <> ?"
+				    : "");
 	p[(*np)++] = (struct db_param){'s', account_id, 0};
 	if (same >= 0)
 		p[(*np)++] = (struct db_param){'s', q->building, 0};
@@ -412,8 +409,8 @@ static int free_walk(char *sql, size_t size, int len, struct db_param *p, int *n
 	return len;
 }
 
-int store_room_free(struct db *db, const char *account_id, const struct room_query *q, struct room *out,
-		    int max, int *n)
+int store_room_free(struct db *db, const char *account_id, const struct room_query *q, struct room *out, int max,
+		    int *n)
 {
 	/* "the building first" as an ORDER BY expression would test every room
 	 * that fits before sorting; as two walks, each follows an index in its

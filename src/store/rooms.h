@@ -39,36 +39,32 @@ int store_room_by_calendar(struct db *db, const char *account_id, const char *ca
 int store_room_update(struct db *db, const struct room *r); /* every mutable column */
 int store_room_delete(struct db *db, const char *account_id, const char *id);
 /* by name; q matches name, building or floor (case-insensitive); category NULL or "": any */
-int store_room_list(struct db *db, const char *account_id, const char *q, const char *category,
-		    const char *after_name, struct room *out, int max, int *n);
+int store_room_list(struct db *db, const char *account_id, const char *q, const char *category, const char *after_name,
+		    struct room *out, int max, int *n);
 /* the longest busy span of the room grows to at least len */
 int store_room_grow_len(struct db *db, const char *account_id, const char *id, int64_t len);
 
-int store_room_tags_set(struct db *db, const char *account_id, const char *room_id,
-			const char *const *tags, size_t n);
-int store_room_tags(struct db *db, const char *account_id, const char *room_id,
-		    char (*out)[ROOM_TAG_MAX], int max, int *n);
+int store_room_tags_set(struct db *db, const char *account_id, const char *room_id, const char *const *tags, size_t n);
+int store_room_tags(struct db *db, const char *account_id, const char *room_id, char (*out)[ROOM_TAG_MAX], int max,
+		    int *n);
 /* kind: "companies" or "delegates" (company ids, user ids) */
 int store_room_links_set(struct db *db, const char *kind, const char *account_id, const char *room_id,
 			 const char *const *ids, size_t n);
-int store_room_links(struct db *db, const char *kind, const char *account_id, const char *room_id,
-		     char (*out)[ID_MAX], int max, int *n);
+int store_room_links(struct db *db, const char *kind, const char *account_id, const char *room_id, char (*out)[ID_MAX],
+		     int max, int *n);
 /* may this user book the room: no companies listed, or one of theirs is */
-int store_room_may_book(struct db *db, const char *account_id, const char *room_id, const char *user_id,
-			int *yes);
+int store_room_may_book(struct db *db, const char *account_id, const char *room_id, const char *user_id, int *yes);
 /* both of the above in one query */
-int store_room_rights(struct db *db, const char *account_id, const char *room_id, const char *user_id,
-		      int *may_book, int *delegate);
+int store_room_rights(struct db *db, const char *account_id, const char *room_id, const char *user_id, int *may_book,
+		      int *delegate);
 /* for a page of rooms, in one query a hundred rooms: each value of the kind
  * ("equipment": tags, "companies", "delegates") of room_ids[i], as (i,
  * value), in the order of store_room_tags / store_room_links for each room */
-int store_room_links_page(struct db *db, const char *kind, const char *account_id, const char *const *room_ids,
-			  int n, void (*each)(void *ctx, int i, const char *value), void *ctx);
+int store_room_links_page(struct db *db, const char *kind, const char *account_id, const char *const *room_ids, int n,
+			  void (*each)(void *ctx, int i, const char *value), void *ctx);
 /* the time zone of each room's calendar ("" when it has none) */
-int store_room_time_zones(struct db *db, const char *account_id, const struct room *rooms, int n,
-			  char (*tz)[64]);
-int store_room_is_delegate(struct db *db, const char *account_id, const char *room_id,
-			   const char *user_id, int *yes);
+int store_room_time_zones(struct db *db, const char *account_id, const struct room *rooms, int n, char (*tz)[64]);
+int store_room_is_delegate(struct db *db, const char *account_id, const char *room_id, const char *user_id, int *yes);
 
 /* Rooms free for [start, end) (each widened by its own buffers), with at
  * least `capacity` seats and every tag, those in `building` first, then the
@@ -86,7 +82,7 @@ struct room_query {
 	const char *except_room;
 	const char *bookable_by; /* NULL: any room; a user id: only those store_room_may_book allows */
 };
-int store_room_free(struct db *db, const char *account_id, const struct room_query *q, struct room *out,
-		    int max, int *n);
+int store_room_free(struct db *db, const char *account_id, const struct room_query *q, struct room *out, int max,
+		    int *n);
 
 #endif

@@ -16,8 +16,10 @@ int store_inbox_put(struct db *db, const struct inbox_item *it)
 	int reply = !strcmp(it->method, "REPLY");
 	int rc = reply ? db_exec(db, "DELETE FROM schedule_inbox WHERE account_id = ? AND user_id = ? AND name = ?",
 				 "sss", it->account_id, it->user_id, it->name)
-		       : db_exec(db, "DELETE FROM schedule_inbox WHERE account_id = ? AND user_id = ? AND uid = ? "
-				     "AND method <> 'REPLY'", "sss", it->account_id, it->user_id, it->uid);
+		       : db_exec(db,
+				 "DELETE FROM schedule_inbox WHERE account_id = ? AND user_id = ? AND uid = ? "
+				 "AND method <> 'REPLY'",
+				 "sss", it->account_id, it->user_id, it->uid);
 	if (rc >= 0)
 		rc = db_exec(db, "INSERT INTO schedule_inbox (" COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "sssssssi",
 			     it->account_id, it->user_id, it->name, it->uid, it->method, it->ical, it->etag,
@@ -62,16 +64,17 @@ int store_inbox_get(struct db *db, struct arena *a, const char *account_id, cons
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
-			  "SELECT " COLS " FROM schedule_inbox WHERE account_id = ? AND user_id = ? AND name = ?", "sss",
-			  account_id, user_id, name);
+			  "SELECT " COLS " FROM schedule_inbox WHERE account_id = ? AND user_id = ? AND name = ?",
+			  "sss", account_id, user_id, name);
 	if (rc)
 		return rc;
 	if ((rc = db_next(r)) == 1) {
 		struct inbox_item it;
 		row(r, &it);
 		*out = (struct inbox_item){arena_strdup(a, it.account_id), arena_strdup(a, it.user_id),
-					   arena_strdup(a, it.name), arena_strdup(a, it.uid), arena_strdup(a, it.method),
-					   arena_strdup(a, it.ical), arena_strdup(a, it.etag), it.created_at};
+					   arena_strdup(a, it.name),       arena_strdup(a, it.uid),
+					   arena_strdup(a, it.method),     arena_strdup(a, it.ical),
+					   arena_strdup(a, it.etag),       it.created_at};
 		rc = 0;
 	} else if (rc == 0) {
 		rc = E_NOTFOUND;

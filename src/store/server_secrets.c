@@ -14,8 +14,10 @@ int store_server_secret(struct db *db, const char *name, const char *fresh, int6
 	int rc = store_begin(db, 1);
 	if (rc)
 		return rc;
-	rc = db_exec(db, "INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?)"
-			 " ON CONFLICT (name) DO NOTHING", "ssi", name, fresh, now);
+	rc = db_exec(db,
+		     "INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?)"
+		     " ON CONFLICT (name) DO NOTHING",
+		     "ssi", name, fresh, now);
 	if (rc < 0)
 		goto out;
 	if ((rc = db_query(db, &r, "SELECT value FROM server_secrets WHERE name = ?", "s", name)))

@@ -10,8 +10,8 @@ int store_session_insert(struct db *db, const struct session_row *s)
 	int rc = db_exec(db,
 			 "INSERT INTO sessions (account_id, token_hash, user_id, csrf_token, created_at,"
 			 " expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			 "ssssiii", s->account_id, s->token_hash, s->user_id, s->csrf, s->created_at,
-			 s->expires_at, s->last_seen_at);
+			 "ssssiii", s->account_id, s->token_hash, s->user_id, s->csrf, s->created_at, s->expires_at,
+			 s->last_seen_at);
 	return rc < 0 ? rc : 0;
 }
 
@@ -43,8 +43,8 @@ int store_session_get(struct db *db, const char *token_hash, struct session_row 
 
 int store_session_touch(struct db *db, const char *token_hash, int64_t now, int64_t expires_at)
 {
-	int rc = db_exec(db, "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?",
-			 "iis", now, expires_at, token_hash);
+	int rc = db_exec(db, "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?", "iis", now,
+			 expires_at, token_hash);
 	return rc < 0 ? rc : 0;
 }
 
@@ -54,12 +54,10 @@ int store_session_delete(struct db *db, const char *token_hash)
 	return rc < 0 ? rc : 0;
 }
 
-int store_session_delete_user(struct db *db, const char *account_id, const char *user_id,
-			      const char *keep_hash)
+int store_session_delete_user(struct db *db, const char *account_id, const char *user_id, const char *keep_hash)
 {
-	int rc = db_exec(db,
-			 "DELETE FROM sessions WHERE account_id = ? AND user_id = ? AND token_hash <> ?",
-			 "sss", account_id, user_id, keep_hash ? keep_hash : "");
+	int rc = db_exec(db, "DELETE FROM sessions WHERE account_id = ? AND user_id = ? AND token_hash <> ?", "sss",
+			 account_id, user_id, keep_hash ? keep_hash : "");
 	return rc < 0 ? rc : 0;
 }
 
@@ -68,8 +66,7 @@ int store_ott_insert(struct db *db, const struct one_time_token *t)
 	int rc = db_exec(db,
 			 "INSERT INTO one_time_tokens (account_id, token_hash, user_id, purpose, expires_at,"
 			 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-			 "ssssii", t->account_id, t->token_hash, t->user_id, t->purpose, t->expires_at,
-			 t->created_at);
+			 "ssssii", t->account_id, t->token_hash, t->user_id, t->purpose, t->expires_at, t->created_at);
 	return rc < 0 ? rc : 0;
 }
 
@@ -109,8 +106,7 @@ int store_ott_consume(struct db *db, const char *token_hash, const char *purpose
 	return ott_row(r, token_hash, purpose, now, out);
 }
 
-int store_ott_peek(struct db *db, const char *token_hash, const char *purpose, int64_t now,
-		   struct one_time_token *out)
+int store_ott_peek(struct db *db, const char *token_hash, const char *purpose, int64_t now, struct one_time_token *out)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
@@ -122,8 +118,7 @@ int store_ott_peek(struct db *db, const char *token_hash, const char *purpose, i
 	return ott_row(r, token_hash, purpose, 0, out);
 }
 
-int store_ott_revoke_user(struct db *db, const char *account_id, const char *user_id,
-			  const char *purpose, int64_t now)
+int store_ott_revoke_user(struct db *db, const char *account_id, const char *user_id, const char *purpose, int64_t now)
 {
 	int rc = db_exec(db,
 			 "UPDATE one_time_tokens SET used_at = ? WHERE account_id = ? AND user_id = ?"
@@ -132,8 +127,7 @@ int store_ott_revoke_user(struct db *db, const char *account_id, const char *use
 	return rc < 0 ? rc : 0;
 }
 
-int store_ott_forget_unused(struct db *db, const char *account_id, const char *user_id,
-			    const char *purpose)
+int store_ott_forget_unused(struct db *db, const char *account_id, const char *user_id, const char *purpose)
 {
 	int rc = db_exec(db,
 			 "DELETE FROM one_time_tokens WHERE account_id = ? AND user_id = ? AND purpose = ?"
@@ -142,8 +136,8 @@ int store_ott_forget_unused(struct db *db, const char *account_id, const char *u
 	return rc < 0 ? rc : 0;
 }
 
-int store_ott_last_created(struct db *db, const char *account_id, const char *user_id,
-			   const char *purpose, int64_t *out)
+int store_ott_last_created(struct db *db, const char *account_id, const char *user_id, const char *purpose,
+			   int64_t *out)
 {
 	int rc = db_query_int(db, out,
 			      "SELECT MAX(created_at) FROM one_time_tokens WHERE account_id = ? AND user_id = ?"

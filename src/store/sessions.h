@@ -20,8 +20,7 @@ int store_session_get(struct db *db, const char *token_hash, struct session_row 
 int store_session_touch(struct db *db, const char *token_hash, int64_t now, int64_t expires_at);
 int store_session_delete(struct db *db, const char *token_hash);
 /* signs the user out everywhere, except keep_hash when not NULL */
-int store_session_delete_user(struct db *db, const char *account_id, const char *user_id,
-			      const char *keep_hash);
+int store_session_delete_user(struct db *db, const char *account_id, const char *user_id, const char *keep_hash);
 
 struct one_time_token {
 	char account_id[ID_MAX];
@@ -36,19 +35,16 @@ int store_ott_insert(struct db *db, const struct one_time_token *t);
 int store_ott_consume(struct db *db, const char *token_hash, const char *purpose, int64_t now,
 		      struct one_time_token *out);
 /* as consume, without using it up (the page behind a link says what it is for) */
-int store_ott_peek(struct db *db, const char *token_hash, const char *purpose, int64_t now,
-		   struct one_time_token *out);
+int store_ott_peek(struct db *db, const char *token_hash, const char *purpose, int64_t now, struct one_time_token *out);
 /* invalidates the user's unused tokens of a purpose (a new link replaces the old) */
-int store_ott_revoke_user(struct db *db, const char *account_id, const char *user_id,
-			  const char *purpose, int64_t now);
+int store_ott_revoke_user(struct db *db, const char *account_id, const char *user_id, const char *purpose, int64_t now);
 
 /* forgets the user's unused tokens of a purpose, as if never sent (their
  * address changed: the rate limits of the old one do not apply to the new) */
-int store_ott_forget_unused(struct db *db, const char *account_id, const char *user_id,
-			    const char *purpose);
+int store_ott_forget_unused(struct db *db, const char *account_id, const char *user_id, const char *purpose);
 
 /* when the user's newest token of a purpose was made (rate limits); E_NOTFOUND if never */
-int store_ott_last_created(struct db *db, const char *account_id, const char *user_id,
-			   const char *purpose, int64_t *out);
+int store_ott_last_created(struct db *db, const char *account_id, const char *user_id, const char *purpose,
+			   int64_t *out);
 
 #endif

@@ -7,14 +7,16 @@
 #include "store/db.h"
 #include "store/store.h"
 
-static const char *level(const char *company_id) { return company_id ? company_id : ""; }
+static const char *level(const char *company_id)
+{
+	return company_id ? company_id : "";
+}
 
-int store_setting_get(struct db *db, const char *account_id, const char *company_id,
-		      const char *name, char *out, size_t outlen)
+int store_setting_get(struct db *db, const char *account_id, const char *company_id, const char *name, char *out,
+		      size_t outlen)
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r,
-			  "SELECT value FROM settings WHERE account_id = ? AND company_id = ? AND name = ?",
+	int rc = db_query(db, &r, "SELECT value FROM settings WHERE account_id = ? AND company_id = ? AND name = ?",
 			  "sss", account_id, level(company_id), name);
 	if (rc)
 		return rc;
@@ -31,8 +33,8 @@ int store_setting_get(struct db *db, const char *account_id, const char *company
 	return rc;
 }
 
-int store_setting_put(struct db *db, const char *account_id, const char *company_id,
-		      const char *name, const char *json, const char *updated_by)
+int store_setting_put(struct db *db, const char *account_id, const char *company_id, const char *name, const char *json,
+		      const char *updated_by)
 {
 	int rc = db_exec(db,
 			 "INSERT INTO settings (account_id, company_id, name, value, updated_at, updated_by)"
@@ -43,11 +45,10 @@ int store_setting_put(struct db *db, const char *account_id, const char *company
 	return rc < 0 ? rc : 0;
 }
 
-int store_setting_delete(struct db *db, const char *account_id, const char *company_id,
-			 const char *name)
+int store_setting_delete(struct db *db, const char *account_id, const char *company_id, const char *name)
 {
-	int rc = db_exec(db, "DELETE FROM settings WHERE account_id = ? AND company_id = ? AND name = ?",
-			 "sss", account_id, level(company_id), name);
+	int rc = db_exec(db, "DELETE FROM settings WHERE account_id = ? AND company_id = ? AND name = ?", "sss",
+			 account_id, level(company_id), name);
 	if (rc < 0)
 		return rc;
 	return rc ? 0 : E_NOTFOUND;
@@ -55,7 +56,7 @@ int store_setting_delete(struct db *db, const char *account_id, const char *comp
 
 int store_setting_delete_company(struct db *db, const char *account_id, const char *company_id)
 {
-	int rc = db_exec(db, "DELETE FROM settings WHERE account_id = ? AND company_id = ?", "ss",
-			 account_id, company_id);
+	int rc = db_exec(db, "DELETE FROM settings WHERE account_id = ? AND company_id = ?", "ss", account_id,
+			 company_id);
 	return rc < 0 ? rc : 0;
 }

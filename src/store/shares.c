@@ -8,27 +8,27 @@
 #include "store/db.h"
 #include "store/store.h"
 
-#define RANK_SQL                                                                                    \
-	"CASE s.role WHEN 'freebusy' THEN 1 WHEN 'viewer' THEN 2 WHEN 'editor' THEN 3"              \
+#define RANK_SQL                                                                       \
+	"CASE s.role WHEN 'freebusy' THEN 1 WHEN 'viewer' THEN 2 WHEN 'editor' THEN 3" \
 	" WHEN 'manager' THEN 4 ELSE 0 END"
 
 /* shares reaching the user: to them, to one of their teams, to one of their companies */
-#define REACHES_USER                                                                                \
-	"(s.user_id = ? OR s.team_id IN (SELECT team_id FROM team_members m"                       \
-	" WHERE m.account_id = s.account_id AND m.user_id = ?) OR s.company_id IN"                   \
-	" (SELECT company_id FROM user_companies uc WHERE uc.account_id = s.account_id"               \
+#define REACHES_USER                                                                    \
+	"(s.user_id = ? OR s.team_id IN (SELECT team_id FROM team_members m"            \
+	" WHERE m.account_id = s.account_id AND m.user_id = ?) OR s.company_id IN"      \
+	" (SELECT company_id FROM user_companies uc WHERE uc.account_id = s.account_id" \
 	" AND uc.user_id = ?))"
 
-#define SHARE_COLS                                                                                  \
-	"s.account_id, s.id, s.calendar_id, s.grantee_kind,"                                        \
-	" coalesce(s.user_id, s.team_id, s.company_id), s.role, coalesce(s.created_by, ''),"         \
-	" s.created_at, s.updated_at, coalesce(u.display_name, t.name, c.name, ''),"                  \
-	" coalesce(u.email, ''), CASE WHEN u.id IS NOT NULL AND u.role = 'guest'"                     \
+#define SHARE_COLS                                                                           \
+	"s.account_id, s.id, s.calendar_id, s.grantee_kind,"                                 \
+	" coalesce(s.user_id, s.team_id, s.company_id), s.role, coalesce(s.created_by, '')," \
+	" s.created_at, s.updated_at, coalesce(u.display_name, t.name, c.name, ''),"         \
+	" coalesce(u.email, ''), CASE WHEN u.id IS NOT NULL AND u.role = 'guest'"            \
 	" AND u.password_hash IS NULL THEN 1 ELSE 0 END"
 
-#define SHARE_FROM                                                                                  \
-	" FROM shares s LEFT JOIN users u ON u.account_id = s.account_id AND u.id = s.user_id"     \
-	" LEFT JOIN teams t ON t.account_id = s.account_id AND t.id = s.team_id"                      \
+#define SHARE_FROM                                                                             \
+	" FROM shares s LEFT JOIN users u ON u.account_id = s.account_id AND u.id = s.user_id" \
+	" LEFT JOIN teams t ON t.account_id = s.account_id AND t.id = s.team_id"               \
 	" LEFT JOIN companies c ON c.account_id = s.account_id AND c.id = s.company_id"
 
 static void row_share(struct db_rows *r, struct share *s)
@@ -61,19 +61,17 @@ int store_share_insert(struct db *db, const struct share *s)
 			 "INSERT INTO shares (account_id, id, calendar_id, grantee_kind, user_id, team_id,"
 			 " company_id, role, created_by, created_at, updated_at)"
 			 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			 "sssssssssii", s->account_id, s->id, s->calendar_id, s->kind, col(s, "user"),
-			 col(s, "team"), col(s, "company"), s->role, *s->created_by ? s->created_by : NULL,
-			 s->created_at, s->updated_at);
+			 "sssssssssii", s->account_id, s->id, s->calendar_id, s->kind, col(s, "user"), col(s, "team"),
+			 col(s, "company"), s->role, *s->created_by ? s->created_by : NULL, s->created_at,
+			 s->updated_at);
 	return rc < 0 ? rc : 0;
 }
 
-int store_share_get(struct db *db, const char *account_id, const char *calendar_id, const char *id,
-		    struct share *out)
+int store_share_get(struct db *db, const char *account_id, const char *calendar_id, const char *id, struct share *out)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
-			  "SELECT " SHARE_COLS SHARE_FROM
-			  " WHERE s.account_id = ? AND s.calendar_id = ? AND s.id = ?",
+			  "SELECT " SHARE_COLS SHARE_FROM " WHERE s.account_id = ? AND s.calendar_id = ? AND s.id = ?",
 			  "sss", account_id, calendar_id, id);
 	if (rc)
 		return rc;
@@ -84,11 +82,10 @@ int store_share_get(struct db *db, const char *account_id, const char *calendar_
 	return rc == 1 ? 0 : rc == 0 ? E_NOTFOUND : rc;
 }
 
-int store_share_set_role(struct db *db, const char *account_id, const char *id, const char *role,
-			 int64_t now)
+int store_share_set_role(struct db *db, const char *account_id, const char *id, const char *role, int64_t now)
 {
-	int rc = db_exec(db, "UPDATE shares SET role = ?, updated_at = ? WHERE account_id = ? AND id = ?",
-			 "siss", role, now, account_id, id);
+	int rc = db_exec(db, "UPDATE shares SET role = ?, updated_at = ? WHERE account_id = ? AND id = ?", "siss", role,
+			 now, account_id, id);
 	return rc < 0 ? rc : rc ? 0 : E_NOTFOUND;
 }
 
@@ -98,8 +95,7 @@ int store_share_delete(struct db *db, const char *account_id, const char *id)
 	return rc < 0 ? rc : rc ? 0 : E_NOTFOUND;
 }
 
-int store_share_list(struct db *db, const char *account_id, const char *calendar_id, struct share *out,
-		     int max, int *n)
+int store_share_list(struct db *db, const char *account_id, const char *calendar_id, struct share *out, int max, int *n)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
@@ -121,8 +117,7 @@ int store_share_count_user(struct db *db, const char *account_id, const char *us
 			    account_id, user_id);
 }
 
-int store_share_rank(struct db *db, const char *account_id, const char *calendar_id, const char *user_id,
-		     int *rank)
+int store_share_rank(struct db *db, const char *account_id, const char *calendar_id, const char *user_id, int *rank)
 {
 	int64_t v = 0;
 	int rc = db_query_int(db, &v,
@@ -154,8 +149,8 @@ int store_share_calendars_of(struct db *db, const char *account_id, const char *
 
 /* ---------------------------------------------------------------- public feeds */
 
-#define FEED_COLS                                                                                   \
-	"account_id, calendar_id, secret_hash, detail, coalesce(created_by, ''), created_at,"       \
+#define FEED_COLS                                                                             \
+	"account_id, calendar_id, secret_hash, detail, coalesce(created_by, ''), created_at," \
 	" coalesce(rotated_at, 0), coalesce(last_fetched_at, 0), fetch_count"
 
 static void row_feed(struct db_rows *r, struct public_feed *f)
@@ -173,8 +168,8 @@ static void row_feed(struct db_rows *r, struct public_feed *f)
 
 int store_public_feed_put(struct db *db, const struct public_feed *f)
 {
-	int rc = db_exec(db, "DELETE FROM public_feeds WHERE account_id = ? AND calendar_id = ?", "ss",
-			 f->account_id, f->calendar_id);
+	int rc = db_exec(db, "DELETE FROM public_feeds WHERE account_id = ? AND calendar_id = ?", "ss", f->account_id,
+			 f->calendar_id);
 	if (rc >= 0)
 		rc = db_exec(db,
 			     "INSERT INTO public_feeds (account_id, calendar_id, secret_hash, detail,"
@@ -198,22 +193,19 @@ static int feed_one(struct db *db, struct public_feed *out, const char *sql, con
 	return rc == 1 ? 0 : rc == 0 ? E_NOTFOUND : rc;
 }
 
-int store_public_feed_get(struct db *db, const char *account_id, const char *calendar_id,
-			  struct public_feed *out)
+int store_public_feed_get(struct db *db, const char *account_id, const char *calendar_id, struct public_feed *out)
 {
-	return feed_one(db, out,
-			"SELECT " FEED_COLS " FROM public_feeds WHERE account_id = ? AND calendar_id = ?",
+	return feed_one(db, out, "SELECT " FEED_COLS " FROM public_feeds WHERE account_id = ? AND calendar_id = ?",
 			account_id, calendar_id);
 }
 
 int store_public_feed_by_hash(struct db *db, const char *secret_hash, struct public_feed *out)
 {
-	return feed_one(db, out, "SELECT " FEED_COLS " FROM public_feeds WHERE secret_hash = ?", secret_hash,
-			NULL);
+	return feed_one(db, out, "SELECT " FEED_COLS " FROM public_feeds WHERE secret_hash = ?", secret_hash, NULL);
 }
 
-int store_public_feed_rotate(struct db *db, const char *account_id, const char *calendar_id,
-			     const char *secret_hash, int64_t now)
+int store_public_feed_rotate(struct db *db, const char *account_id, const char *calendar_id, const char *secret_hash,
+			     int64_t now)
 {
 	int rc = db_exec(db,
 			 "UPDATE public_feeds SET secret_hash = ?, rotated_at = ?"
@@ -222,23 +214,21 @@ int store_public_feed_rotate(struct db *db, const char *account_id, const char *
 	return rc < 0 ? rc : rc ? 0 : E_NOTFOUND;
 }
 
-int store_public_feed_detail(struct db *db, const char *account_id, const char *calendar_id,
-			     const char *detail)
+int store_public_feed_detail(struct db *db, const char *account_id, const char *calendar_id, const char *detail)
 {
-	int rc = db_exec(db, "UPDATE public_feeds SET detail = ? WHERE account_id = ? AND calendar_id = ?",
-			 "sss", detail, account_id, calendar_id);
+	int rc = db_exec(db, "UPDATE public_feeds SET detail = ? WHERE account_id = ? AND calendar_id = ?", "sss",
+			 detail, account_id, calendar_id);
 	return rc < 0 ? rc : rc ? 0 : E_NOTFOUND;
 }
 
 int store_public_feed_delete(struct db *db, const char *account_id, const char *calendar_id)
 {
-	int rc = db_exec(db, "DELETE FROM public_feeds WHERE account_id = ? AND calendar_id = ?", "ss",
-			 account_id, calendar_id);
+	int rc = db_exec(db, "DELETE FROM public_feeds WHERE account_id = ? AND calendar_id = ?", "ss", account_id,
+			 calendar_id);
 	return rc < 0 ? rc : rc ? 0 : E_NOTFOUND;
 }
 
-int store_public_feed_fetched(struct db *db, const char *account_id, const char *calendar_id, int64_t at,
-			      int64_t count)
+int store_public_feed_fetched(struct db *db, const char *account_id, const char *calendar_id, int64_t at, int64_t count)
 {
 	int rc = db_exec(db,
 			 "UPDATE public_feeds SET last_fetched_at = ?, fetch_count = fetch_count + ?"
@@ -250,8 +240,8 @@ int store_public_feed_fetched(struct db *db, const char *account_id, const char 
 int store_share_calendar_of(struct db *db, const char *account_id, const char *id, char out[ID_MAX])
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r, "SELECT calendar_id FROM shares WHERE account_id = ? AND id = ?", "ss",
-			  account_id, id);
+	int rc = db_query(db, &r, "SELECT calendar_id FROM shares WHERE account_id = ? AND id = ?", "ss", account_id,
+			  id);
 	if (rc)
 		return rc;
 	rc = db_next(r);

@@ -14,8 +14,14 @@ static char store_url[1024];
 static pthread_key_t conn_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 
-static void close_conn(void *p) { db_close(p); }
-static void make_key(void) { pthread_key_create(&conn_key, close_conn); }
+static void close_conn(void *p)
+{
+	db_close(p);
+}
+static void make_key(void)
+{
+	pthread_key_create(&conn_key, close_conn);
+}
 
 int store_init(const char *url, char *err, size_t errlen)
 {
@@ -58,7 +64,10 @@ void store_close_thread(void)
 	}
 }
 
-void store_set_limits(int lock_ms, int statement_ms) { db_set_limits(lock_ms, statement_ms); }
+void store_set_limits(int lock_ms, int statement_ms)
+{
+	db_set_limits(lock_ms, statement_ms);
+}
 
 int store_ping(struct db *db)
 {

@@ -13,7 +13,7 @@
 struct db;
 
 int store_init(const char *url, char *err, size_t errlen); /* opens the caller thread's connection */
-struct db *store_db(void);        /* this thread's connection, opened on first use; NULL on failure */
+struct db *store_db(void); /* this thread's connection, opened on first use; NULL on failure */
 void store_close_thread(void);
 int store_ping(struct db *db);
 int store_migrate(struct db *db, int *applied, char *err, size_t errlen);

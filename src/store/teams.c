@@ -7,8 +7,8 @@
 #include "store/db.h"
 #include "store/store.h"
 
-#define TEAM_COLS                                                                              \
-	"t.account_id, t.id, COALESCE(t.parent_id, ''), t.name, t.created_at,"                 \
+#define TEAM_COLS                                                                                   \
+	"t.account_id, t.id, COALESCE(t.parent_id, ''), t.name, t.created_at,"                      \
 	" (SELECT COUNT(*) FROM teams c WHERE c.account_id = t.account_id AND c.parent_id = t.id)," \
 	" (SELECT COUNT(*) FROM team_members m WHERE m.account_id = t.account_id AND m.team_id = t.id)"
 
@@ -46,8 +46,8 @@ int store_team_tree_lock(struct db *db, const char *account_id)
 	if (db_kind(db) != DB_PG)
 		return 0;
 	/* two-key form: its key space is apart from the migrations' single-key lock */
-	int rc = db_query(db, &r, "SELECT 1 FROM (SELECT pg_advisory_xact_lock(727273, hashtext(?))) l",
-			  "s", account_id);
+	int rc = db_query(db, &r, "SELECT 1 FROM (SELECT pg_advisory_xact_lock(727273, hashtext(?))) l", "s",
+			  account_id);
 	if (rc)
 		return rc;
 	rc = db_next(r);
@@ -60,16 +60,14 @@ int store_team_insert(struct db *db, const struct team *t)
 	int rc = db_exec(db,
 			 "INSERT INTO teams (account_id, id, parent_id, name, created_at)"
 			 " VALUES (?, ?, ?, ?, ?)",
-			 "ssssi", t->account_id, t->id, t->parent_id[0] ? t->parent_id : NULL, t->name,
-			 t->created_at);
+			 "ssssi", t->account_id, t->id, t->parent_id[0] ? t->parent_id : NULL, t->name, t->created_at);
 	return rc < 0 ? rc : 0;
 }
 
 int store_team_get(struct db *db, const char *account_id, const char *id, struct team *out)
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r,
-			  "SELECT " TEAM_COLS " FROM teams t WHERE t.account_id = ? AND t.id = ?", "ss",
+	int rc = db_query(db, &r, "SELECT " TEAM_COLS " FROM teams t WHERE t.account_id = ? AND t.id = ?", "ss",
 			  account_id, id);
 	if (rc)
 		return rc;
@@ -86,8 +84,8 @@ int store_team_get(struct db *db, const char *account_id, const char *id, struct
 
 int store_team_update(struct db *db, const struct team *t)
 {
-	int rc = db_exec(db, "UPDATE teams SET name = ?, parent_id = ? WHERE account_id = ? AND id = ?",
-			 "ssss", t->name, t->parent_id[0] ? t->parent_id : NULL, t->account_id, t->id);
+	int rc = db_exec(db, "UPDATE teams SET name = ?, parent_id = ? WHERE account_id = ? AND id = ?", "ssss",
+			 t->name, t->parent_id[0] ? t->parent_id : NULL, t->account_id, t->id);
 	if (rc < 0)
 		return rc;
 	return rc == 0 ? E_NOTFOUND : 0;
@@ -101,8 +99,8 @@ int store_team_delete(struct db *db, const char *account_id, const char *id)
 	return rc == 0 ? E_NOTFOUND : 0;
 }
 
-int store_team_list(struct db *db, const char *account_id, const struct team_filter *f,
-		    struct team *out, int max, int *n)
+int store_team_list(struct db *db, const char *account_id, const struct team_filter *f, struct team *out, int max,
+		    int *n)
 {
 	const char *mode = !f->parent ? "all" : "one";
 	const char *parent = f->parent ? f->parent : "";
@@ -124,8 +122,7 @@ int store_team_list(struct db *db, const char *account_id, const struct team_fil
 	return rc < 0 ? rc : 0;
 }
 
-int store_team_path(struct db *db, const char *account_id, const char *id, char (*out)[ID_MAX],
-		    int max, int *n)
+int store_team_path(struct db *db, const char *account_id, const char *id, char (*out)[ID_MAX], int max, int *n)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
@@ -155,8 +152,7 @@ int store_team_height(struct db *db, const char *account_id, const char *id, int
 	return rc;
 }
 
-int store_team_member_add(struct db *db, const char *account_id, const char *team_id,
-			  const char *user_id)
+int store_team_member_add(struct db *db, const char *account_id, const char *team_id, const char *user_id)
 {
 	return changed(db_exec(db,
 			       "INSERT INTO team_members (account_id, team_id, user_id) VALUES (?, ?, ?)"
@@ -164,16 +160,14 @@ int store_team_member_add(struct db *db, const char *account_id, const char *tea
 			       "sss", account_id, team_id, user_id));
 }
 
-int store_team_member_remove(struct db *db, const char *account_id, const char *team_id,
-			     const char *user_id)
+int store_team_member_remove(struct db *db, const char *account_id, const char *team_id, const char *user_id)
 {
-	return changed(db_exec(db,
-			       "DELETE FROM team_members WHERE account_id = ? AND team_id = ? AND user_id = ?",
+	return changed(db_exec(db, "DELETE FROM team_members WHERE account_id = ? AND team_id = ? AND user_id = ?",
 			       "sss", account_id, team_id, user_id));
 }
 
-int store_team_members(struct db *db, const char *account_id, const char *team_id,
-		       const char *after_email, char (*out)[ID_MAX], int max, int *n)
+int store_team_members(struct db *db, const char *account_id, const char *team_id, const char *after_email,
+		       char (*out)[ID_MAX], int max, int *n)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
@@ -185,8 +179,8 @@ int store_team_members(struct db *db, const char *account_id, const char *team_i
 	return rc ? rc : ids(r, out, max, n);
 }
 
-int store_team_member_of(struct db *db, const char *account_id, const char *user_id,
-			 char (*out)[ID_MAX], int max, int *n)
+int store_team_member_of(struct db *db, const char *account_id, const char *user_id, char (*out)[ID_MAX], int max,
+			 int *n)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
@@ -196,11 +190,11 @@ int store_team_member_of(struct db *db, const char *account_id, const char *user
 	return rc ? rc : ids(r, out, max, n);
 }
 
-int store_team_managers_set(struct db *db, const char *account_id, const char *user_id,
-			    const char *const *team_ids, size_t n)
+int store_team_managers_set(struct db *db, const char *account_id, const char *user_id, const char *const *team_ids,
+			    size_t n)
 {
-	int rc = db_exec(db, "DELETE FROM team_managers WHERE account_id = ? AND user_id = ?", "ss",
-			 account_id, user_id);
+	int rc = db_exec(db, "DELETE FROM team_managers WHERE account_id = ? AND user_id = ?", "ss", account_id,
+			 user_id);
 	for (size_t i = 0; rc >= 0 && i < n; i++)
 		rc = db_exec(db,
 			     "INSERT INTO team_managers (account_id, team_id, user_id) VALUES (?, ?, ?)"
@@ -209,8 +203,8 @@ int store_team_managers_set(struct db *db, const char *account_id, const char *u
 	return rc < 0 ? rc : 0;
 }
 
-int store_team_managed_direct(struct db *db, const char *account_id, const char *user_id,
-			      char (*out)[ID_MAX], int max, int *n)
+int store_team_managed_direct(struct db *db, const char *account_id, const char *user_id, char (*out)[ID_MAX], int max,
+			      int *n)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
@@ -220,8 +214,8 @@ int store_team_managed_direct(struct db *db, const char *account_id, const char 
 	return rc ? rc : ids(r, out, max, n);
 }
 
-int store_team_managers_of(struct db *db, const char *account_id, const char *team_id,
-			   char (*out)[ID_MAX], int max, int *n)
+int store_team_managers_of(struct db *db, const char *account_id, const char *team_id, char (*out)[ID_MAX], int max,
+			   int *n)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
@@ -231,23 +225,22 @@ int store_team_managers_of(struct db *db, const char *account_id, const char *te
 	return rc ? rc : ids(r, out, max, n);
 }
 
-int store_team_managed_list(struct db *db, const char *account_id, const char *user_id,
-			    struct team *out, int max, int *n)
+int store_team_managed_list(struct db *db, const char *account_id, const char *user_id, struct team *out, int max,
+			    int *n)
 {
 	struct db_rows *r;
-	int rc = db_query(
-		db, &r,
-		"WITH RECURSIVE managed(id, depth) AS ("
-		" SELECT team_id, 0 FROM team_managers WHERE account_id = ? AND user_id = ?"
-		" UNION ALL"
-		" SELECT t.id, m.depth + 1 FROM teams t JOIN managed m ON t.parent_id = m.id"
-		" WHERE t.account_id = ? AND m.depth < ?)"
-		" SELECT " TEAM_COLS ", CASE WHEN EXISTS (SELECT 1 FROM team_managers d"
-		"  WHERE d.account_id = t.account_id AND d.team_id = t.id AND d.user_id = ?)"
-		" THEN 1 ELSE 0 END"
-		" FROM teams t WHERE t.account_id = ? AND t.id IN (SELECT id FROM managed)"
-		" ORDER BY lower(t.name), t.id LIMIT ?",
-		"sssdssd", account_id, user_id, account_id, TEAM_DEPTH_MAX * 2, user_id, account_id, max);
+	int rc = db_query(db, &r,
+			  "WITH RECURSIVE managed(id, depth) AS ("
+			  " SELECT team_id, 0 FROM team_managers WHERE account_id = ? AND user_id = ?"
+			  " UNION ALL"
+			  " SELECT t.id, m.depth + 1 FROM teams t JOIN managed m ON t.parent_id = m.id"
+			  " WHERE t.account_id = ? AND m.depth < ?)"
+			  " SELECT " TEAM_COLS ", CASE WHEN EXISTS (SELECT 1 FROM team_managers d"
+			  "  WHERE d.account_id = t.account_id AND d.team_id = t.id AND d.user_id = ?)"
+			  " THEN 1 ELSE 0 END"
+			  " FROM teams t WHERE t.account_id = ? AND t.id IN (SELECT id FROM managed)"
+			  " ORDER BY lower(t.name), t.id LIMIT ?",
+			  "sssdssd", account_id, user_id, account_id, TEAM_DEPTH_MAX * 2, user_id, account_id, max);
 	if (rc)
 		return rc;
 	*n = 0;

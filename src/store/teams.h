@@ -34,35 +34,32 @@ int store_team_insert(struct db *db, const struct team *t);
 int store_team_get(struct db *db, const char *account_id, const char *id, struct team *out);
 int store_team_update(struct db *db, const struct team *t); /* name and parent */
 int store_team_delete(struct db *db, const char *account_id, const char *id);
-int store_team_list(struct db *db, const char *account_id, const struct team_filter *f,
-		    struct team *out, int max, int *n);
+int store_team_list(struct db *db, const char *account_id, const struct team_filter *f, struct team *out, int max,
+		    int *n);
 /* the team and its ancestors, nearest first (out[0] is the team itself) */
-int store_team_path(struct db *db, const char *account_id, const char *id, char (*out)[ID_MAX],
-		    int max, int *n);
+int store_team_path(struct db *db, const char *account_id, const char *id, char (*out)[ID_MAX], int max, int *n);
 /* levels of sub-teams below the team (0 when it has none) */
 int store_team_height(struct db *db, const char *account_id, const char *id, int *out);
 
 /* members: add and remove answer 1 when something changed, 0 when not */
-int store_team_member_add(struct db *db, const char *account_id, const char *team_id,
-			  const char *user_id);
-int store_team_member_remove(struct db *db, const char *account_id, const char *team_id,
-			     const char *user_id);
+int store_team_member_add(struct db *db, const char *account_id, const char *team_id, const char *user_id);
+int store_team_member_remove(struct db *db, const char *account_id, const char *team_id, const char *user_id);
 /* member ids in e-mail order, after that e-mail address */
-int store_team_members(struct db *db, const char *account_id, const char *team_id,
-		       const char *after_email, char (*out)[ID_MAX], int max, int *n);
+int store_team_members(struct db *db, const char *account_id, const char *team_id, const char *after_email,
+		       char (*out)[ID_MAX], int max, int *n);
 /* the teams a user is a member of */
-int store_team_member_of(struct db *db, const char *account_id, const char *user_id,
-			 char (*out)[ID_MAX], int max, int *n);
+int store_team_member_of(struct db *db, const char *account_id, const char *user_id, char (*out)[ID_MAX], int max,
+			 int *n);
 
 /* managers: the teams a user is assigned to (replaced whole), and who is assigned to a team */
-int store_team_managers_set(struct db *db, const char *account_id, const char *user_id,
-			    const char *const *team_ids, size_t n);
-int store_team_managed_direct(struct db *db, const char *account_id, const char *user_id,
-			      char (*out)[ID_MAX], int max, int *n);
-int store_team_managers_of(struct db *db, const char *account_id, const char *team_id,
-			   char (*out)[ID_MAX], int max, int *n);
+int store_team_managers_set(struct db *db, const char *account_id, const char *user_id, const char *const *team_ids,
+			    size_t n);
+int store_team_managed_direct(struct db *db, const char *account_id, const char *user_id, char (*out)[ID_MAX], int max,
+			      int *n);
+int store_team_managers_of(struct db *db, const char *account_id, const char *team_id, char (*out)[ID_MAX], int max,
+			   int *n);
 /* every team a user manages: those assigned and their sub-teams, in name order */
-int store_team_managed_list(struct db *db, const char *account_id, const char *user_id,
-			    struct team *out, int max, int *n);
+int store_team_managed_list(struct db *db, const char *account_id, const char *user_id, struct team *out, int max,
+			    int *n);
 
 #endif

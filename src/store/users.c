@@ -6,8 +6,8 @@
 #include "store/db.h"
 #include "store/store.h"
 
-#define USER_COLS                                                                              \
-	"account_id, id, email, display_name, role, COALESCE(password_hash, ''), status, "     \
+#define USER_COLS                                                                               \
+	"account_id, id, email, display_name, role, COALESCE(password_hash, ''), status, "      \
 	"must_change_password, allow_password_reset, force_email_validation, email_validated, " \
 	"created_at, updated_at, COALESCE(language, ''), COALESCE(time_zone, '')"
 
@@ -61,8 +61,8 @@ int store_user_insert(struct db *db, const struct user *u)
 int store_user_get(struct db *db, const char *account_id, const char *id, struct user *out)
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r, "SELECT " USER_COLS " FROM users WHERE account_id = ? AND id = ?",
-			  "ss", account_id, id);
+	int rc = db_query(db, &r, "SELECT " USER_COLS " FROM users WHERE account_id = ? AND id = ?", "ss", account_id,
+			  id);
 	return rc ? rc : one(r, out);
 }
 
@@ -85,9 +85,10 @@ int store_users_by_email(struct db *db, const char *email, struct user *out, int
 int store_user_by_account_email(struct db *db, const char *account_id, const char *email, struct user *out)
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r, "SELECT " USER_COLS " FROM users WHERE account_id = ? AND email = ?"
-			  " ORDER BY CASE WHEN password_hash IS NULL THEN 1 ELSE 0 END LIMIT 1", "ss",
-			  account_id, email);
+	int rc = db_query(db, &r,
+			  "SELECT " USER_COLS " FROM users WHERE account_id = ? AND email = ?"
+			  " ORDER BY CASE WHEN password_hash IS NULL THEN 1 ELSE 0 END LIMIT 1",
+			  "ss", account_id, email);
 	return rc ? rc : one(r, out);
 }
 
@@ -109,9 +110,9 @@ int store_user_update(struct db *db, const struct user *u)
 			 " language = ?, time_zone = ? WHERE account_id = ? AND id = ?",
 			 "sssssddddissss", u->email, u->display_name, u->role,
 			 u->password_hash[0] ? u->password_hash : NULL, u->status, u->must_change_password,
-			 u->allow_password_reset, u->force_email_validation, u->email_validated,
-			 u->updated_at, u->language[0] ? u->language : NULL,
-			 u->time_zone[0] ? u->time_zone : NULL, u->account_id, u->id);
+			 u->allow_password_reset, u->force_email_validation, u->email_validated, u->updated_at,
+			 u->language[0] ? u->language : NULL, u->time_zone[0] ? u->time_zone : NULL, u->account_id,
+			 u->id);
 	if (rc < 0)
 		return rc;
 	return rc == 0 ? E_NOTFOUND : 0;
@@ -125,8 +126,8 @@ int store_user_delete(struct db *db, const char *account_id, const char *id)
 	return rc == 0 ? E_NOTFOUND : 0;
 }
 
-int store_user_list(struct db *db, const char *account_id, const struct user_filter *f,
-		    struct user *out, int max, int *n)
+int store_user_list(struct db *db, const char *account_id, const struct user_filter *f, struct user *out, int max,
+		    int *n)
 {
 	char like[600];
 	db_like_pattern(f->q, 1, like, sizeof like);
@@ -159,15 +160,15 @@ int store_user_list(struct db *db, const char *account_id, const struct user_fil
 int store_user_count_role(struct db *db, const char *account_id, const char *role, int64_t *out)
 {
 	return db_query_int(db, out,
-			    "SELECT COUNT(*) FROM users WHERE account_id = ? AND role = ? AND status = 'active'",
-			    "ss", account_id, role);
+			    "SELECT COUNT(*) FROM users WHERE account_id = ? AND role = ? AND status = 'active'", "ss",
+			    account_id, role);
 }
 
-int store_user_companies_set(struct db *db, const char *account_id, const char *user_id,
-			     const char *const *company_ids, size_t n)
+int store_user_companies_set(struct db *db, const char *account_id, const char *user_id, const char *const *company_ids,
+			     size_t n)
 {
-	int rc = db_exec(db, "DELETE FROM user_companies WHERE account_id = ? AND user_id = ?", "ss",
-			 account_id, user_id);
+	int rc = db_exec(db, "DELETE FROM user_companies WHERE account_id = ? AND user_id = ?", "ss", account_id,
+			 user_id);
 	for (size_t i = 0; rc >= 0 && i < n; i++)
 		rc = db_exec(db,
 			     "INSERT INTO user_companies (account_id, user_id, company_id) VALUES (?, ?, ?)"
@@ -176,8 +177,8 @@ int store_user_companies_set(struct db *db, const char *account_id, const char *
 	return rc < 0 ? rc : 0;
 }
 
-int store_user_companies(struct db *db, const char *account_id, const char *user_id,
-			 char (*out)[ID_MAX], int max, int *n)
+int store_user_companies(struct db *db, const char *account_id, const char *user_id, char (*out)[ID_MAX], int max,
+			 int *n)
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,

@@ -11,7 +11,7 @@
 struct user {
 	char account_id[ID_MAX];
 	char id[ID_MAX];
-	char email[256];        /* lower-case */
+	char email[256]; /* lower-case */
 	char display_name[256];
 	char role[16];
 	char password_hash[256]; /* empty: no password set */
@@ -26,7 +26,7 @@ struct user {
 };
 
 struct user_filter {
-	const char *q;          /* substring of e-mail or display name, case-insensitive */
+	const char *q; /* substring of e-mail or display name, case-insensitive */
 	const char *role;
 	const char *company_id;
 	const char *after_email; /* cursor: users after this e-mail */
@@ -51,13 +51,13 @@ int store_user_update(struct db *db, const struct user *u); /* every mutable col
 int store_user_rehash(struct db *db, const char *account_id, const char *id, const char *old, const char *hash);
 int store_user_delete(struct db *db, const char *account_id, const char *id);
 /* up to max users in e-mail order; *n is how many were written */
-int store_user_list(struct db *db, const char *account_id, const struct user_filter *f,
-		    struct user *out, int max, int *n);
+int store_user_list(struct db *db, const char *account_id, const struct user_filter *f, struct user *out, int max,
+		    int *n);
 int store_user_count_role(struct db *db, const char *account_id, const char *role, int64_t *out);
 /* replaces the user's companies */
-int store_user_companies_set(struct db *db, const char *account_id, const char *user_id,
-			     const char *const *company_ids, size_t n);
-int store_user_companies(struct db *db, const char *account_id, const char *user_id,
-			 char (*out)[ID_MAX], int max, int *n);
+int store_user_companies_set(struct db *db, const char *account_id, const char *user_id, const char *const *company_ids,
+			     size_t n);
+int store_user_companies(struct db *db, const char *account_id, const char *user_id, char (*out)[ID_MAX], int max,
+			 int *n);
 
 #endif

@@ -17,8 +17,7 @@
 #define MAX_COMPANIES 64
 #define PAGE_MAX 200
 
-static const char *const kinds[] = {"desktop", "laptop", "server", "phone", "tablet", "printer",
-				    "other", NULL};
+static const char *const kinds[] = {"desktop", "laptop", "server", "phone", "tablet", "printer", "other", NULL};
 
 /* companies: a JSON array of company ids, stolen */
 static json_t *device_json_with(const struct device *d, json_t *companies)
@@ -26,9 +25,9 @@ static json_t *device_json_with(const struct device *d, json_t *companies)
 	char created[32], updated[32];
 	clock_iso(d->created_at, created, sizeof created);
 	clock_iso(d->updated_at, updated, sizeof updated);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "id", d->id, "name", d->name, "kind",
-			 d->kind, "serial", d->serial, "notes", d->notes, "company_ids", companies,
-			 "created_at", created, "updated_at", updated);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "id", d->id, "name", d->name, "kind", d->kind,
+			 "serial", d->serial, "notes", d->notes, "company_ids", companies, "created_at", created,
+			 "updated_at", updated);
 }
 
 static json_t *device_json(struct db *db, const struct device *d)
@@ -75,20 +74,17 @@ static int kind_valid(const char *k)
 }
 
 /* reads and checks the fields; required = creating */
-static int read_fields(struct req *r, struct device *d, int required, const char ***companies,
-		       size_t *ncompanies)
+static int read_fields(struct req *r, struct device *d, int required, const char ***companies, size_t *ncompanies)
 {
 	static const char *const allowed[] = {"name", "kind", "serial", "notes", "company_ids", NULL};
 	json_t *in;
 	const char *name = NULL, *kind = NULL, *serial = NULL, *notes = NULL;
 	int rc;
-	if ((rc = jin_object(r, &in, allowed)) ||
-	    (rc = jin_string(r, in, "name", required, 200, &name)) ||
+	if ((rc = jin_object(r, &in, allowed)) || (rc = jin_string(r, in, "name", required, 200, &name)) ||
 	    (rc = jin_string(r, in, "kind", JIN_OPTIONAL, 16, &kind)) ||
 	    (rc = jin_string(r, in, "serial", JIN_OPTIONAL, 100, &serial)) ||
 	    (rc = jin_string(r, in, "notes", JIN_OPTIONAL, 2000, &notes)) ||
-	    (rc = jin_string_array(r, in, "company_ids", required, MAX_COMPANIES, 40, companies,
-				   ncompanies)))
+	    (rc = jin_string_array(r, in, "company_ids", required, MAX_COMPANIES, 40, companies, ncompanies)))
 		return rc;
 	if (name && !*name)
 		return resp_field_error(r, "name", "the name must not be empty"), E_INVALID;
@@ -97,8 +93,7 @@ static int read_fields(struct req *r, struct device *d, int required, const char
 					"kind must be one of desktop, laptop, server, phone, tablet, printer, other"),
 		       E_INVALID;
 	if (*companies && *ncompanies == 0)
-		return resp_field_error(r, "company_ids", "a device belongs to at least one company"),
-		       E_INVALID;
+		return resp_field_error(r, "company_ids", "a device belongs to at least one company"), E_INVALID;
 	if (name)
 		snprintf(d->name, sizeof d->name, "%s", name);
 	if (kind)
@@ -116,8 +111,7 @@ static int check_companies(struct req *r, struct db *db, const char **ids, size_
 {
 	for (size_t i = 0; i < n; i++) {
 		struct company c;
-		int rc = ids_valid(ids[i], "cmp") ? store_company_get(db, r->who.account_id, ids[i], &c)
-						  : E_NOTFOUND;
+		int rc = ids_valid(ids[i], "cmp") ? store_company_get(db, r->who.account_id, ids[i], &c) : E_NOTFOUND;
 		if (rc == E_NOTFOUND)
 			return resp_field_error(r, "company_ids", "no company '%.40s' in this account", ids[i]),
 			       E_INVALID;
@@ -178,13 +172,17 @@ static int list_filtered(struct req *r, const char *company_id)
 		limit = (int)l;
 	}
 	if ((q && strlen(q) > 200) || (cursor && *cursor && !ids_valid(cursor, "dev")))
-		return resp_problem(r, 400, "invalid-query", "q is at most 200 characters; cursor must be one this server issued");
+		return resp_problem(r, 400, "invalid-query",
+				    "q is at most 200 characters; cursor must be one this server issued");
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
 	struct device *rows = arena_alloc(r->arena, sizeof(struct device) * (size_t)(limit + 1));
 	/* only the devices of the caller's companies, unless an admin (api/access.h) */
-	struct device_filter f = {.q = q, .company_id = company_id, .after_id = cursor, .limit = limit + 1,
+	struct device_filter f = {.q = q,
+				  .company_id = company_id,
+				  .after_id = cursor,
+				  .limit = limit + 1,
 				  .member_of = access_company_scope(r)};
 	int n = 0;
 	/* one snapshot: the companies' query sees the same page as the list */
@@ -195,8 +193,8 @@ static int list_filtered(struct req *r, const char *company_id)
 		return rc;
 	}
 	int shown = n < limit ? n : limit;
-	struct page_companies pc = {.rows = rows, .n = shown,
-				    .companies = arena_alloc(r->arena, sizeof(json_t *) * (size_t)(shown + 1))};
+	struct page_companies pc = {
+		.rows = rows, .n = shown, .companies = arena_alloc(r->arena, sizeof(json_t *) * (size_t)(shown + 1))};
 	for (int i = 0; i < shown; i++)
 		pc.companies[i] = json_array();
 	f.limit = shown;
@@ -210,8 +208,9 @@ static int list_filtered(struct req *r, const char *company_id)
 	json_t *items = json_array();
 	for (int i = 0; i < shown; i++)
 		json_array_append_new(items, device_json_with(&rows[i], pc.companies[i]));
-	return resp_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-					   n > limit ? json_string(rows[limit - 1].id) : json_null()));
+	return resp_json(r, 200,
+			 json_pack("{s:o, s:o}", "items", items, "next_cursor",
+				   n > limit ? json_string(rows[limit - 1].id) : json_null()));
 }
 
 static int list(struct req *r)
@@ -235,7 +234,7 @@ static int list_company(struct req *r)
 		return E_DB;
 	rc = ids_valid(id, "cmp") ? store_company_get(db, r->who.account_id, id, &c) : E_NOTFOUND;
 	if (!rc)
-		rc = access_company_sees(r, db, (const char(*)[ID_MAX])&c.id, 1);
+		rc = access_company_sees(r, db, (const char(*)[ID_MAX]) & c.id, 1);
 	if (rc == E_NOTFOUND)
 		return resp_problemf(r, 404, "not-found", "no company '%.40s' in this account", id);
 	if (rc)
@@ -316,7 +315,7 @@ fail:
 	return rc;
 }
 
-static int delete(struct req *r)
+static int delete (struct req *r)
 {
 	int rc;
 	struct device d;

@@ -23,7 +23,7 @@
 #define H 3600
 #define DAY 86400
 
-static struct calendar cal;   /* the organizer's */
+static struct calendar cal; /* the organizer's */
 static struct room room_a, room_b;
 static struct booking_actor actor;
 static int64_t t0; /* 10:00 UTC two days from now: within every rule of the rooms */
@@ -52,8 +52,7 @@ static void utc(int64_t t, char out[17])
 
 /* one VCALENDAR: the master from start to end inviting the rooms, with
  * extra master lines (RRULE, EXDATE) and extra components (overrides) */
-static char *ics(const char *uid, int64_t start, int64_t end, const char *rooms, const char *extra,
-		 const char *more)
+static char *ics(const char *uid, int64_t start, int64_t end, const char *rooms, const char *extra, const char *more)
 {
 	static char text[8192];
 	char a[17], b[17], att[512] = "";
@@ -105,8 +104,7 @@ out:
 static int bookings_of(const char *event_id, const struct room *room, struct booking *v, int max)
 {
 	int n = -1;
-	assert_int_equal(store_booking_of_event(fx.db, fx.account_id, event_id, room ? room->id : NULL, v, max, &n),
-			 0);
+	assert_int_equal(store_booking_of_event(fx.db, fx.account_id, event_id, room ? room->id : NULL, v, max, &n), 0);
 	return n;
 }
 
@@ -263,9 +261,9 @@ static void an_overlapping_booking_is_refused_and_nothing_is_written(void **stat
 	struct booking other;
 	struct room now;
 	assert_int_equal(store_room_get(fx.db, fx.account_id, room_a.id, &now), 0);
-	assert_int_equal(store_booking_overlap(fx.db, fx.account_id, room_a.id, s, s + 3 * H, now.max_booking_len, "",
-					       &other),
-			 0);
+	assert_int_equal(
+		store_booking_overlap(fx.db, fx.account_id, room_a.id, s, s + 3 * H, now.max_booking_len, "", &other),
+		0);
 	assert_string_equal(other.event_id, first);
 
 	/* a series one of whose occurrences collides is refused whole (the

@@ -96,8 +96,9 @@ static void xml_parser_refuses_what_is_unsafe_or_malformed(void **state)
 	(void)state;
 	assert_int_equal(parse("<d:propfind xmlns:d=\"DAV:\"><d:allprop/></d:propfind>"), 0);
 	assert_int_equal(parse("  \r\n"), 0);
-	assert_int_equal(parse("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>"),
-			 E_INVALID);
+	assert_int_equal(
+		parse("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>"),
+		E_INVALID);
 	assert_int_equal(parse("<x><y></x>"), E_INVALID);
 	assert_int_equal(parse("<x>&undeclared;</x>"), E_INVALID);
 	char *deep = malloc(300 * 7 + 1), *w = deep;
@@ -125,7 +126,10 @@ static void roles_see_what_they_may(void **state)
 {
 	(void)state;
 	struct arena *a = arena_new();
-	struct event_row e = {.uid = "u1", .etag = "\"abc\"", .klass = "PRIVATE", .tzids = "",
+	struct event_row e = {.uid = "u1",
+			      .etag = "\"abc\"",
+			      .klass = "PRIVATE",
+			      .tzids = "",
 			      .ical = "BEGIN:VEVENT\r\nUID:u1\r\nSUMMARY:Secret\r\nEND:VEVENT\r\n",
 			      .ical_busy = "BEGIN:VEVENT\r\nUID:u1\r\nSUMMARY:Busy\r\n continued\r\nEND:VEVENT\r\n"};
 	struct buf b = {0};

@@ -62,10 +62,16 @@ static void weak_passwords(void **state)
 	static const struct {
 		const char *pw, *reason;
 	} weak[] = {
-		{"password123", "dictionary"},   {"Password1234", "dictionary"}, {"Summer2024!!", "dictionary"},
-		{"12345678", "too-short"},       {"short", "too-short"},         {"aaaaaaaaaaaa", "repetitive"},
-		{"qwerty123456", "too-simple"},  {"alice@example.test", "personal"},
-		{"Alice.Liddell-2024", "personal"}, {"abcdefghijkl", "too-simple"},
+		{"password123", "dictionary"},
+		{"Password1234", "dictionary"},
+		{"Summer2024!!", "dictionary"},
+		{"12345678", "too-short"},
+		{"short", "too-short"},
+		{"aaaaaaaaaaaa", "repetitive"},
+		{"qwerty123456", "too-simple"},
+		{"alice@example.test", "personal"},
+		{"Alice.Liddell-2024", "personal"},
+		{"abcdefghijkl", "too-simple"},
 	};
 	for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++) {
 		const char *reason = NULL;
@@ -78,8 +84,8 @@ static void weak_passwords(void **state)
 		assert_true(strcmp(i18n_text(LANG_FR, why), why) != 0);
 		assert_true(strcmp(i18n_text(LANG_RU, why), why) != 0);
 	}
-	static const char *const strong[] = {"correct horse battery", "brand new secret 1", "Tech-password-99",
-					      "Alice-password-2024", "set by the administrator", "x7Kp9mQ2wL"};
+	static const char *const strong[] = {"correct horse battery", "brand new secret 1",       "Tech-password-99",
+					     "Alice-password-2024",   "set by the administrator", "x7Kp9mQ2wL"};
 	for (size_t i = 0; i < sizeof strong / sizeof strong[0]; i++) {
 		const char *why = password_problem(strong[i], "alice@example.test", "Alice Liddell", NULL);
 		if (why)

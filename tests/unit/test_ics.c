@@ -17,7 +17,8 @@
 #include "core/errors.h"
 
 #define CRLF "\r\n"
-#define EV(body) "BEGIN:VCALENDAR" CRLF "VERSION:2.0" CRLF "BEGIN:VEVENT" CRLF body "END:VEVENT" CRLF "END:VCALENDAR" CRLF
+#define EV(body) \
+	"BEGIN:VCALENDAR" CRLF "VERSION:2.0" CRLF "BEGIN:VEVENT" CRLF body "END:VEVENT" CRLF "END:VCALENDAR" CRLF
 
 static int64_t utc(const char *s) /* "2026-03-20T08:00:00" */
 {
@@ -73,14 +74,13 @@ static int collect(void *ctx, const struct ics_occurrence *oc)
 static void parses_an_event(void **state)
 {
 	(void)state;
-	struct ics_object *o = parse_ok(EV("UID:a@x" CRLF "DTSTAMP:20260101T000000Z" CRLF
-					   "DTSTART;TZID=Europe/Paris:20260320T090000" CRLF
-					   "DTEND;TZID=Europe/Paris:20260320T100000" CRLF "SUMMARY:Plan\\, review" CRLF
-					   "LOCATION:Room 1" CRLF "DESCRIPTION:secret" CRLF
-					   "ORGANIZER;CN=Ann:mailto:Ann@Example.com" CRLF
-					   "ATTENDEE;CN=Bob;ROLE=OPT-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=TRUE:mailto:BOB@x.org" CRLF
-					   "SEQUENCE:3" CRLF),
-					"UTC");
+	struct ics_object *o = parse_ok(
+		EV("UID:a@x" CRLF "DTSTAMP:20260101T000000Z" CRLF "DTSTART;TZID=Europe/Paris:20260320T090000" CRLF
+		   "DTEND;TZID=Europe/Paris:20260320T100000" CRLF "SUMMARY:Plan\\, review" CRLF "LOCATION:Room 1" CRLF
+		   "DESCRIPTION:secret" CRLF "ORGANIZER;CN=Ann:mailto:Ann@Example.com" CRLF
+		   "ATTENDEE;CN=Bob;ROLE=OPT-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=TRUE:mailto:BOB@x.org" CRLF
+		   "SEQUENCE:3" CRLF),
+		"UTC");
 	assert_string_equal(o->master.uid, "a@x");
 	assert_string_equal(o->master.summary, "Plan, review");
 	assert_string_equal(o->master.tzid, "Europe/Paris");
@@ -126,7 +126,8 @@ static void parses_an_event(void **state)
 static void refusals_name_their_line(void **state)
 {
 	(void)state;
-	refused(EV("UID:a" CRLF "DTSTART:2026-13-01" CRLF), 5, "DTSTART", "line 5: DTSTART: invalid date-time '2026-13-01'");
+	refused(EV("UID:a" CRLF "DTSTART:2026-13-01" CRLF), 5, "DTSTART",
+		"line 5: DTSTART: invalid date-time '2026-13-01'");
 	refused(EV("DTSTART:20260101T100000Z" CRLF), 3, "UID", "no UID");
 	refused(EV("UID:a" CRLF "SUMMARY:x" CRLF), 3, "DTSTART", "no DTSTART");
 	refused(EV("UID:a" CRLF "DTSTART:20260101T100000Z" CRLF "DTEND:20260101T090000Z" CRLF), 6, "DTEND",
@@ -162,15 +163,16 @@ static void refusals_name_their_line(void **state)
 	refused(EV("UID:a" CRLF "DTSTART:20260101T100000Z" CRLF "DURATION:PT1H" CRLF "DTEND:20260101T110000Z" CRLF), 7,
 		"DTEND", "DURATION and DTEND together");
 	/* a VALARM's own DESCRIPTION and the many-valued ATTENDEE, EXDATE are not refused */
-	ics_object_free(parse_ok(EV("UID:a" CRLF "DTSTART:20260101T100000Z" CRLF "DESCRIPTION:d" CRLF
-				    "ATTENDEE:mailto:a@x.org" CRLF "ATTENDEE:mailto:b@x.org" CRLF
-				    "EXDATE:20260102T100000Z" CRLF "EXDATE:20260103T100000Z" CRLF
-				    "RRULE:FREQ=DAILY;COUNT=5" CRLF "BEGIN:VALARM" CRLF "ACTION:DISPLAY" CRLF
-				    "DESCRIPTION:r" CRLF "TRIGGER:-PT5M" CRLF "END:VALARM" CRLF),
+	ics_object_free(
+		parse_ok(EV("UID:a" CRLF "DTSTART:20260101T100000Z" CRLF "DESCRIPTION:d" CRLF
+			    "ATTENDEE:mailto:a@x.org" CRLF "ATTENDEE:mailto:b@x.org" CRLF "EXDATE:20260102T100000Z" CRLF
+			    "EXDATE:20260103T100000Z" CRLF "RRULE:FREQ=DAILY;COUNT=5" CRLF "BEGIN:VALARM" CRLF
+			    "ACTION:DISPLAY" CRLF "DESCRIPTION:r" CRLF "TRIGGER:-PT5M" CRLF "END:VALARM" CRLF),
 			 "UTC"));
 	/* two UIDs in one object */
-	refused("BEGIN:VCALENDAR" CRLF "BEGIN:VEVENT" CRLF "UID:a" CRLF "DTSTART:20260101T100000Z" CRLF "END:VEVENT" CRLF
-		"BEGIN:VEVENT" CRLF "UID:b" CRLF "DTSTART:20260101T100000Z" CRLF "END:VEVENT" CRLF "END:VCALENDAR" CRLF,
+	refused("BEGIN:VCALENDAR" CRLF "BEGIN:VEVENT" CRLF "UID:a" CRLF "DTSTART:20260101T100000Z" CRLF
+		"END:VEVENT" CRLF "BEGIN:VEVENT" CRLF "UID:b" CRLF "DTSTART:20260101T100000Z" CRLF "END:VEVENT" CRLF
+		"END:VCALENDAR" CRLF,
 		7, "UID", "one UID");
 	/* too many attendees */
 	struct buf b = {0};
@@ -191,8 +193,9 @@ static void refusals_name_their_line(void **state)
 static void floating_and_all_day(void **state)
 {
 	(void)state;
-	struct ics_object *o = parse_ok("BEGIN:VEVENT\r\nUID:f\r\nDTSTART:20260701T090000\r\nDTEND:20260701T093000\r\nEND:VEVENT\r\n",
-					"America/New_York");
+	struct ics_object *o =
+		parse_ok("BEGIN:VEVENT\r\nUID:f\r\nDTSTART:20260701T090000\r\nDTEND:20260701T093000\r\nEND:VEVENT\r\n",
+			 "America/New_York");
 	assert_string_equal(o->master.tzid, "America/New_York");
 	assert_int_equal(o->master.start, utc("2026-07-01T13:00:00"));
 	assert_int_equal(o->ntzids, 0); /* the text names no zone */
@@ -211,7 +214,8 @@ static void floating_and_all_day(void **state)
 			"RRULE:FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24\r\nEND:VEVENT\r\n";
 	struct occs c = {0};
 	int tr;
-	assert_int_equal(ics_expand(t, "UTC", utc("2030-01-01T00:00:00"), utc("2032-01-01T00:00:00"), 10, collect, &c, &tr), 0);
+	assert_int_equal(
+		ics_expand(t, "UTC", utc("2030-01-01T00:00:00"), utc("2032-01-01T00:00:00"), 10, collect, &c, &tr), 0);
 	assert_int_equal(c.n, 2);
 	assert_int_equal(c.start[0], utc("2030-12-24T00:00:00"));
 	assert_int_equal(c.end[0] - c.start[0], 86400);
@@ -224,7 +228,8 @@ static void weekly_meeting_keeps_its_wall_time_across_dst(void **state)
 			"DTEND;TZID=Europe/Paris:20260316T100000\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nEND:VEVENT\r\n";
 	struct occs c = {0};
 	int tr = -1;
-	assert_int_equal(ics_expand(t, "UTC", utc("2026-03-01T00:00:00"), utc("2026-05-01T00:00:00"), 100, collect, &c, &tr), 0);
+	assert_int_equal(
+		ics_expand(t, "UTC", utc("2026-03-01T00:00:00"), utc("2026-05-01T00:00:00"), 100, collect, &c, &tr), 0);
 	assert_int_equal(tr, 0);
 	assert_int_equal(c.n, 4);
 	assert_int_equal(c.start[0], utc("2026-03-16T08:00:00")); /* CET */
@@ -241,18 +246,19 @@ static void weekly_meeting_keeps_its_wall_time_across_dst(void **state)
 static void overrides_exdates_rdates(void **state)
 {
 	(void)state;
-	const char *t = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:s\r\nSUMMARY:Standup\r\n"
-			"DTSTART;TZID=Europe/Paris:20260105T090000\r\nDTEND;TZID=Europe/Paris:20260105T091500\r\n"
-			"RRULE:FREQ=DAILY;COUNT=5\r\n"
-			"EXDATE;TZID=Europe/Paris:20260106T090000\r\n"
-			"EXDATE;VALUE=DATE:20260107\r\n"
-			"RDATE;TZID=Europe/Paris:20260110T120000\r\n"
-			"RDATE;VALUE=PERIOD:20260111T100000Z/PT2H\r\n"
-			"END:VEVENT\r\n"
-			"BEGIN:VEVENT\r\nUID:s\r\nSUMMARY:Moved\r\nRECURRENCE-ID;TZID=Europe/Paris:20260108T090000\r\n"
-			"DTSTART;TZID=Europe/Paris:20260108T140000\r\nDTEND;TZID=Europe/Paris:20260108T150000\r\nEND:VEVENT\r\n"
-			"BEGIN:VEVENT\r\nUID:s\r\nSTATUS:CANCELLED\r\nRECURRENCE-ID;TZID=Europe/Paris:20260109T090000\r\n"
-			"DTSTART;TZID=Europe/Paris:20260109T090000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+	const char *t =
+		"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:s\r\nSUMMARY:Standup\r\n"
+		"DTSTART;TZID=Europe/Paris:20260105T090000\r\nDTEND;TZID=Europe/Paris:20260105T091500\r\n"
+		"RRULE:FREQ=DAILY;COUNT=5\r\n"
+		"EXDATE;TZID=Europe/Paris:20260106T090000\r\n"
+		"EXDATE;VALUE=DATE:20260107\r\n"
+		"RDATE;TZID=Europe/Paris:20260110T120000\r\n"
+		"RDATE;VALUE=PERIOD:20260111T100000Z/PT2H\r\n"
+		"END:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nUID:s\r\nSUMMARY:Moved\r\nRECURRENCE-ID;TZID=Europe/Paris:20260108T090000\r\n"
+		"DTSTART;TZID=Europe/Paris:20260108T140000\r\nDTEND;TZID=Europe/Paris:20260108T150000\r\nEND:VEVENT\r\n"
+		"BEGIN:VEVENT\r\nUID:s\r\nSTATUS:CANCELLED\r\nRECURRENCE-ID;TZID=Europe/Paris:20260109T090000\r\n"
+		"DTSTART;TZID=Europe/Paris:20260109T090000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 	struct ics_object *o = parse_ok(t, "UTC");
 	assert_int_equal(o->noverrides, 2);
 	assert_true(o->overrides[0].recurrence_id < o->overrides[1].recurrence_id);
@@ -261,7 +267,9 @@ static void overrides_exdates_rdates(void **state)
 	assert_int_equal(o->master.range_end, utc("2026-01-11T12:00:00"));
 	struct occs c = {0};
 	int tr;
-	assert_int_equal(ics_expand(o->text, "UTC", utc("2026-01-01T00:00:00"), utc("2026-02-01T00:00:00"), 100, collect, &c, &tr), 0);
+	assert_int_equal(ics_expand(o->text, "UTC", utc("2026-01-01T00:00:00"), utc("2026-02-01T00:00:00"), 100,
+				    collect, &c, &tr),
+			 0);
 	/* 5th (DTSTART), 8th moved to 14:00, 10th and 11th from RDATE; 6th, 7th excluded, 9th cancelled */
 	assert_int_equal(c.n, 4);
 	assert_int_equal(c.start[0], utc("2026-01-05T08:00:00"));
@@ -285,11 +293,13 @@ static void windows_bound_the_answer(void **state)
 			"RRULE:FREQ=HOURLY\r\nEND:VEVENT\r\n";
 	struct occs c = {0};
 	int tr = 0;
-	assert_int_equal(ics_expand(t, "UTC", utc("2026-01-01T00:00:00"), utc("2026-01-02T00:00:00"), 10, collect, &c, &tr), 0);
+	assert_int_equal(
+		ics_expand(t, "UTC", utc("2026-01-01T00:00:00"), utc("2026-01-02T00:00:00"), 10, collect, &c, &tr), 0);
 	assert_int_equal(c.n, 10);
 	assert_int_equal(tr, 1);
 	memset(&c, 0, sizeof c);
-	assert_int_equal(ics_expand(t, "UTC", utc("2026-01-01T00:15:00"), utc("2026-01-01T03:00:00"), 10, collect, &c, &tr), 0);
+	assert_int_equal(
+		ics_expand(t, "UTC", utc("2026-01-01T00:15:00"), utc("2026-01-01T03:00:00"), 10, collect, &c, &tr), 0);
 	assert_int_equal(tr, 0);
 	assert_int_equal(c.n, 3); /* 00:00 overlaps the window's start; 03:00 is outside */
 	assert_int_equal(c.start[0], utc("2026-01-01T00:00:00"));
@@ -305,7 +315,8 @@ static void far_future_window_of_an_old_daily_rule(void **state)
 			"DTEND;TZID=Europe/Paris:20000101T100000\r\nRRULE:FREQ=DAILY\r\nEND:VEVENT\r\n";
 	struct occs c = {0};
 	int tr;
-	assert_int_equal(ics_expand(t, "UTC", utc("2400-07-01T00:00:00"), utc("2400-07-02T00:00:00"), 10, collect, &c, &tr), 0);
+	assert_int_equal(
+		ics_expand(t, "UTC", utc("2400-07-01T00:00:00"), utc("2400-07-02T00:00:00"), 10, collect, &c, &tr), 0);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(c.start[0], utc("2400-07-01T07:00:00"));
 }
@@ -317,11 +328,12 @@ static void far_future_window_of_an_old_daily_rule(void **state)
 static void few_answers_over_a_wide_window_walk_little(void **state)
 {
 	(void)state;
-	const char *t = "BEGIN:VEVENT\r\nUID:w\r\nDTSTART;TZID=Europe/Paris:20130902T180000\r\n"
-			"DTEND;TZID=Europe/Paris:20130902T190000\r\nRRULE:FREQ=WEEKLY\r\n"
-			"RDATE;TZID=Europe/Paris:20130904T080000\r\nEXDATE;TZID=Europe/Paris:20130909T180000\r\n"
-			"END:VEVENT\r\nBEGIN:VEVENT\r\nUID:w\r\nRECURRENCE-ID;TZID=Europe/Paris:20130916T180000\r\n"
-			"DTSTART;TZID=Europe/Paris:20130901T070000\r\nDTEND;TZID=Europe/Paris:20130901T080000\r\nEND:VEVENT\r\n";
+	const char *t =
+		"BEGIN:VEVENT\r\nUID:w\r\nDTSTART;TZID=Europe/Paris:20130902T180000\r\n"
+		"DTEND;TZID=Europe/Paris:20130902T190000\r\nRRULE:FREQ=WEEKLY\r\n"
+		"RDATE;TZID=Europe/Paris:20130904T080000\r\nEXDATE;TZID=Europe/Paris:20130909T180000\r\n"
+		"END:VEVENT\r\nBEGIN:VEVENT\r\nUID:w\r\nRECURRENCE-ID;TZID=Europe/Paris:20130916T180000\r\n"
+		"DTSTART;TZID=Europe/Paris:20130901T070000\r\nDTEND;TZID=Europe/Paris:20130901T080000\r\nEND:VEVENT\r\n";
 	int64_t from = utc("0001-01-01T00:00:00"), to = utc("9999-12-31T23:59:59");
 	struct occs c = {0};
 	int tr = 0;
@@ -412,10 +424,9 @@ static void progress_of(void *ctx, size_t done, size_t total)
 static void import_all_or_nothing(void **state)
 {
 	(void)state;
-	const char *ok = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" IMPORT_EV("one", "")
-			 "BEGIN:VTODO\r\nUID:task\r\nEND:VTODO\r\n" IMPORT_EV("two", "")
-			 IMPORT_EV("one", "RECURRENCE-ID:20260103T100000Z\r\n") IMPORT_EV("three", "")
-			 "END:VCALENDAR\r\n";
+	const char *ok = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" IMPORT_EV(
+		"one", "") "BEGIN:VTODO\r\nUID:task\r\nEND:VTODO\r\n" IMPORT_EV("two", "")
+		IMPORT_EV("one", "RECURRENCE-ID:20260103T100000Z\r\n") IMPORT_EV("three", "") "END:VCALENDAR\r\n";
 	struct imp x = {{0}, 0, 0};
 	size_t skipped = 9;
 	struct ics_error err;
@@ -426,7 +437,7 @@ static void import_all_or_nothing(void **state)
 	assert_int_equal(x.calls, 3);
 	buf_free(&x.got);
 	const char *bad = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" IMPORT_EV("one", "") IMPORT_EV("two", "")
-			  IMPORT_EV("three", "DTEND:20251231T000000Z\r\n") "END:VCALENDAR\r\n";
+		IMPORT_EV("three", "DTEND:20251231T000000Z\r\n") "END:VCALENDAR\r\n";
 	memset(&x, 0, sizeof x);
 	x.last = 1;
 	assert_int_equal(ics_parse_import(bad, strlen(bad), "UTC", store_uid, &x, NULL, &skipped, &err), E_INVALID);
@@ -439,9 +450,14 @@ static void build_update_override_cancel(void **state)
 {
 	(void)state;
 	struct ics_attendee at = {.email = "bob@x.org", .name = "Bob \"B\"", .role = "REQ-PARTICIPANT"};
-	struct ics_event ev = {.uid = "b1@convene", .summary = "Review; phase 1", .description = "line1\nline2",
-			       .tzid = "Europe/Paris", .rrule = "FREQ=WEEKLY;COUNT=10", .organizer = "ann@x.org",
-			       .attendees = &at, .nattendees = 1};
+	struct ics_event ev = {.uid = "b1@convene",
+			       .summary = "Review; phase 1",
+			       .description = "line1\nline2",
+			       .tzid = "Europe/Paris",
+			       .rrule = "FREQ=WEEKLY;COUNT=10",
+			       .organizer = "ann@x.org",
+			       .attendees = &at,
+			       .nattendees = 1};
 	assert_int_equal(ics_local_to_utc("Europe/Paris", "2026-03-16T09:00:00", &ev.start), 0);
 	ev.end = ev.start + 3600;
 	struct ics_object *o = NULL, *u = NULL, *v = NULL, *w = NULL;
@@ -502,7 +518,8 @@ static void build_update_override_cancel(void **state)
 	assert_int_equal(w->master.sequence, 1);
 	struct occs c = {0};
 	int tr;
-	assert_int_equal(ics_expand(w->text, "UTC", o->master.start, o->master.start + 30 * 86400, 100, collect, &c, &tr), 0);
+	assert_int_equal(
+		ics_expand(w->text, "UTC", o->master.start, o->master.start + 30 * 86400, 100, collect, &c, &tr), 0);
 	assert_int_equal(c.n, 4); /* 16, 23, (30 cancelled), 6 April, 13 April */
 	ics_object_free(w);
 	/* changing the time drops overrides of occurrences that no longer exist */
@@ -567,7 +584,9 @@ static void custom_vtimezone_is_kept(void **state)
 	assert_int_equal(o->ntzids, 0);
 	ics_object_free(o);
 	/* a prefixed TZID names the system zone */
-	o = parse_ok("BEGIN:VEVENT\r\nUID:p\r\nDTSTART;TZID=/freeassociation.sourceforge.net/Europe/Paris:20260601T100000\r\nEND:VEVENT\r\n", "UTC");
+	o = parse_ok(
+		"BEGIN:VEVENT\r\nUID:p\r\nDTSTART;TZID=/freeassociation.sourceforge.net/Europe/Paris:20260601T100000\r\nEND:VEVENT\r\n",
+		"UTC");
 	assert_string_equal(o->master.tzid, "Europe/Paris");
 	assert_non_null(strstr(o->text, "DTSTART;TZID=Europe/Paris:20260601T100000"));
 	ics_object_free(o);
@@ -589,13 +608,14 @@ static int keep_first(void *ctx, struct ics_object *o)
 static void import_of_concatenated_calendars_with_their_zones(void **state)
 {
 	(void)state;
-	const char *t = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" IMPORT_EV("y", "")
-			"END:VCALENDAR\r\nBEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTIMEZONE\r\nTZID:Custom\r\n"
-			"BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0200\r\n"
-			"END:STANDARD\r\nEND:VTIMEZONE\r\n"
-			"BEGIN:VEVENT\r\nUID:z\r\nDTSTART;TZID=Custom:20260601T100000\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEND:VEVENT\r\n"
-			"BEGIN:VEVENT\r\nUID:z\r\nRECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Custom:20260602T100000\r\n"
-			"DTSTART;TZID=Custom:20260602T110000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+	const char *t = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" IMPORT_EV(
+		"y",
+		"") "END:VCALENDAR\r\nBEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTIMEZONE\r\nTZID:Custom\r\n"
+		    "BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0200\r\n"
+		    "END:STANDARD\r\nEND:VTIMEZONE\r\n"
+		    "BEGIN:VEVENT\r\nUID:z\r\nDTSTART;TZID=Custom:20260601T100000\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEND:VEVENT\r\n"
+		    "BEGIN:VEVENT\r\nUID:z\r\nRECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Custom:20260602T100000\r\n"
+		    "DTSTART;TZID=Custom:20260602T110000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 	struct ics_object *seen = NULL;
 	size_t skipped = 5;
 	struct ics_error err;
@@ -615,16 +635,21 @@ static void other_apps_data_is_kept(void **state)
 			   "DTEND:20260105T110000Z" CRLF "DESCRIPTION:" CRLF "LOCATION;LANGUAGE=en:" CRLF
 			   "CATEGORIES:" CRLF "X-GOOGLE-CONFERENCE:" CRLF "SUMMARY:  two spaces each side  " CRLF
 			   "LINK;LINKREL=latest-version;VALUE=URI:https://example.com/v2" CRLF
-			   "VENDORPROP;FOO=bar:some value" CRLF "ATTENDEE;X-NUM-GUESTS=0;EMAIL=b@x.org:mailto:b@x.org" CRLF
-			   "BEGIN:VALARM" CRLF "ACTION:DISPLAY" CRLF "TRIGGER:-PT15M" CRLF "DESCRIPTION:" CRLF
-			   "END:VALARM" CRLF);
+			   "VENDORPROP;FOO=bar:some value" CRLF
+			   "ATTENDEE;X-NUM-GUESTS=0;EMAIL=b@x.org:mailto:b@x.org" CRLF "BEGIN:VALARM" CRLF
+			   "ACTION:DISPLAY" CRLF "TRIGGER:-PT15M" CRLF "DESCRIPTION:" CRLF "END:VALARM" CRLF);
 	struct ics_object *o = parse_ok(t, "UTC");
 	assert_string_equal(o->master.summary, "  two spaces each side  ");
 	assert_string_equal(o->master.description, "");
 	assert_string_equal(o->master.location, "");
-	const char *kept[] = {"\r\nDESCRIPTION:\r\n", "\r\nLOCATION;LANGUAGE=en:\r\n", "\r\nCATEGORIES:\r\n",
-			      "\r\nX-GOOGLE-CONFERENCE:\r\n", "\r\nSUMMARY:  two spaces each side  \r\n",
-			      "LINKREL=latest-version", ":https://example.com/v2\r\n", "\r\nVENDORPROP;FOO=bar:some value\r\n",
+	const char *kept[] = {"\r\nDESCRIPTION:\r\n",
+			      "\r\nLOCATION;LANGUAGE=en:\r\n",
+			      "\r\nCATEGORIES:\r\n",
+			      "\r\nX-GOOGLE-CONFERENCE:\r\n",
+			      "\r\nSUMMARY:  two spaces each side  \r\n",
+			      "LINKREL=latest-version",
+			      ":https://example.com/v2\r\n",
+			      "\r\nVENDORPROP;FOO=bar:some value\r\n",
 			      "EMAIL=b@x.org"};
 	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
 		if (!strstr(o->text, kept[i]))
@@ -637,7 +662,8 @@ static void other_apps_data_is_kept(void **state)
 	/* what looks like our own masks comes back as it is too; a malformed
 	 * parameter is one of libical's warnings: the property stays */
 	o = parse_ok(EV("UID:k2" CRLF "DTSTART:20260105T100000Z" CRLF "SUMMARY:CONVENE-RAW-41" CRLF
-			"X-CONVENE-IANA-FOO;X-CONVENE-IANA-P=1:v" CRLF "ATTENDEE;PARTSTAT=ACCEPTED;FOO:mailto:a@x.org" CRLF),
+			"X-CONVENE-IANA-FOO;X-CONVENE-IANA-P=1:v" CRLF
+			"ATTENDEE;PARTSTAT=ACCEPTED;FOO:mailto:a@x.org" CRLF),
 		     "UTC");
 	assert_string_equal(o->master.summary, "CONVENE-RAW-41");
 	assert_non_null(strstr(o->text, "\r\nSUMMARY:CONVENE-RAW-41\r\n"));
@@ -720,9 +746,8 @@ static void series_edges(void **state)
 	assert_string_equal(c.summary[1], "Second");
 	assert_int_equal(c.rid[1], utc("2026-01-12T10:00:00"));
 	struct buf b = {0};
-	assert_int_equal(ics_instances(o->text, "UTC", utc("2026-01-12T00:00:00"), utc("2026-01-13T00:00:00"), 10, &b,
-				       &tr),
-			 0);
+	assert_int_equal(
+		ics_instances(o->text, "UTC", utc("2026-01-12T00:00:00"), utc("2026-01-13T00:00:00"), 10, &b, &tr), 0);
 	assert_non_null(strstr(b.data, "SUMMARY:Second"));
 	assert_null(strstr(b.data, "SUMMARY:First"));
 	buf_free(&b);
@@ -734,7 +759,8 @@ static void series_edges(void **state)
 	assert_non_null(strstr(err.message, "no master"));
 	ics_object_free(o);
 	/* RFC 7529 RSCALE: parsed, expanded, and its string freed (LeakSanitizer watches) */
-	const char *r = EV("UID:r" CRLF "DTSTART:20260110T100000Z" CRLF "RRULE:RSCALE=GREGORIAN;FREQ=MONTHLY;COUNT=3" CRLF);
+	const char *r =
+		EV("UID:r" CRLF "DTSTART:20260110T100000Z" CRLF "RRULE:RSCALE=GREGORIAN;FREQ=MONTHLY;COUNT=3" CRLF);
 	o = parse_ok(r, "UTC");
 	memset(&c, 0, sizeof c);
 	assert_int_equal(ics_expand(o->text, "UTC", utc("2026-01-01T00:00:00"), utc("2027-01-01T00:00:00"), 10, collect,

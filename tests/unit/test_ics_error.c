@@ -35,7 +35,8 @@ static void bad_date_names_line_property_and_value_in_each_language(void **state
 	assert_int_equal(err.line, 7);
 	assert_string_equal(err.message, "line 7: DTSTART: invalid date-time '20301340T100000Z'");
 	assert_string_equal(ics_error_text(&err, LANG_EN), err.message);
-	assert_string_equal(ics_error_text(&err, LANG_FR), "ligne 7 : DTSTART : date-heure invalide « 20301340T100000Z »");
+	assert_string_equal(ics_error_text(&err, LANG_FR),
+			    "ligne 7 : DTSTART : date-heure invalide « 20301340T100000Z »");
 	assert_string_equal(ics_error_text(&err, LANG_RU),
 			    "строка 7: DTSTART: недопустимые дата и время «20301340T100000Z»");
 	/* out of range: the English */

@@ -14,11 +14,11 @@
 #include "core/buf.h"
 #include "notify/mailer.h"
 
-#define EVENT                                                                                              \
+#define EVENT                                                                                             \
 	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:u1@test\r\n"            \
 	"DTSTAMP:20260101T000000Z\r\nDTSTART:20300107T100000Z\r\nDTEND:20300107T110000Z\r\nSUMMARY:S\r\n" \
 	"ORGANIZER:mailto:boss@example.test\r\n"                                                          \
-	"ATTENDEE;CUTYPE=ROOM;PARTSTAT=NEEDS-ACTION;X-KEEP=yes:mailto:Room@Example.test\r\n"               \
+	"ATTENDEE;CUTYPE=ROOM;PARTSTAT=NEEDS-ACTION;X-KEEP=yes:mailto:Room@Example.test\r\n"              \
 	"ATTENDEE;PARTSTAT=TENTATIVE:mailto:other@example.test\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 
 static struct ics_object *parse(const char *text)
@@ -38,7 +38,7 @@ static void answers_set_partstat_status_and_comment(void **state)
 	assert_int_equal(ics_set_answers(o->text, "UTC", &no, 1, &o2, &err), 0);
 	assert_non_null(o2);
 	assert_non_null(strstr(o2->text, "SCHEDULE-STATUS=4.0"));
-	assert_non_null(strstr(o2->text, "X-KEEP=yes"));        /* other parameters stay */
+	assert_non_null(strstr(o2->text, "X-KEEP=yes"));         /* other parameters stay */
 	assert_non_null(strstr(o2->text, "PARTSTAT=TENTATIVE")); /* other attendees too */
 	assert_non_null(strstr(o2->text, "COMMENT;X-CONVENE-ATTENDEE=\"mailto:room@example.test\":Room is"));
 	assert_string_equal(o2->master.attendees[0].partstat, "DECLINED");
@@ -73,10 +73,10 @@ static void answers_set_partstat_status_and_comment(void **state)
 	ics_object_free(o6);
 }
 
-#define FB                                                                                               \
-	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nMETHOD:REQUEST\r\nBEGIN:VFREEBUSY\r\n"     \
+#define FB                                                                                              \
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nMETHOD:REQUEST\r\nBEGIN:VFREEBUSY\r\n"    \
 	"UID:fb1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20300107T000000Z\r\nDTEND:20300108T000000Z\r\n" \
-	"ORGANIZER:mailto:Me@example.test\r\nATTENDEE:mailto:a@example.test\r\n"                         \
+	"ORGANIZER:mailto:Me@example.test\r\nATTENDEE:mailto:a@example.test\r\n"                        \
 	"ATTENDEE:mailto:b@example.test\r\nEND:VFREEBUSY\r\nEND:VCALENDAR\r\n"
 
 static void free_busy_request_and_reply(void **state)
@@ -108,9 +108,14 @@ static void free_busy_request_and_reply(void **state)
 static void imip_mail_is_multipart_with_the_method(void **state)
 {
 	(void)state;
-	struct mail m = {.from = "convene@example.test", .to = "guest@outside.test", .subject = "Invitation: S",
-			 .body = "Boss invites you", .message_id = "msg_x", .domain = "example.test",
-			 .calendar = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n", .method = "REQUEST",
+	struct mail m = {.from = "convene@example.test",
+			 .to = "guest@outside.test",
+			 .subject = "Invitation: S",
+			 .body = "Boss invites you",
+			 .message_id = "msg_x",
+			 .domain = "example.test",
+			 .calendar = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n",
+			 .method = "REQUEST",
 			 .reply_to = "boss@example.test"};
 	struct buf b = {0};
 	assert_int_equal(mailer_format(&m, 0, &b), 0);

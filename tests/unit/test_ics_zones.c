@@ -108,15 +108,15 @@ static struct ics_object *parse_ok(const char *text)
 }
 
 /* Outlook's VTIMEZONE: rules from 1601 */
-#define OUTLOOK_VTZ(tzid)                                                                                    \
+#define OUTLOOK_VTZ(tzid)                                                                                         \
 	"BEGIN:VTIMEZONE\r\nTZID:" tzid "\r\nBEGIN:STANDARD\r\nDTSTART:16010101T030000\r\nTZOFFSETFROM:+0200\r\n" \
 	"TZOFFSETTO:+0100\r\nRRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10\r\nEND:STANDARD\r\n"              \
-	"BEGIN:DAYLIGHT\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"                  \
+	"BEGIN:DAYLIGHT\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"                 \
 	"RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
 
-#define WEEKLY(tzid, extra)                                                                                  \
-	"BEGIN:VEVENT\r\nUID:w@example.com\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=" tzid                   \
-	":20260316T100000\r\nDTEND;TZID=" tzid ":20260316T110000\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\n" extra         \
+#define WEEKLY(tzid, extra)                                                                              \
+	"BEGIN:VEVENT\r\nUID:w@example.com\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=" tzid            \
+	":20260316T100000\r\nDTEND;TZID=" tzid ":20260316T110000\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\n" extra \
 	"SUMMARY:Weekly\r\nEND:VEVENT\r\n"
 
 /* four Mondays 10:00 in Berlin's rules: 09:00Z twice, then 08:00Z after 29 March */
@@ -159,8 +159,8 @@ static void own_vtimezone_keeps_wall_time(void **state)
 {
 	(void)state;
 	const char *t = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" OUTLOOK_VTZ("Customized Time Zone")
-		WEEKLY("Customized Time Zone", "RDATE;VALUE=PERIOD;TZID=Customized Time Zone:20260501T140000/PT3H\r\n")
-		"END:VCALENDAR\r\n";
+		WEEKLY("Customized Time Zone",
+		       "RDATE;VALUE=PERIOD;TZID=Customized Time Zone:20260501T140000/PT3H\r\n") "END:VCALENDAR\r\n";
 	struct ics_object *o = parse_ok(t);
 	assert_string_equal(o->master.tzid, "Customized Time Zone");
 	assert_non_null(o->master.zone);
@@ -177,8 +177,8 @@ static void own_vtimezone_keeps_wall_time(void **state)
 	/* the period RDATE keeps its three hours, at 14:00 summer time */
 	struct occs got = {0};
 	int trunc = 0;
-	assert_int_equal(ics_expand(o->text, "UTC", utc("2026-04-30T00:00:00"), utc("2026-05-02T00:00:00"), 64,
-				    collect, &got, &trunc),
+	assert_int_equal(ics_expand(o->text, "UTC", utc("2026-04-30T00:00:00"), utc("2026-05-02T00:00:00"), 64, collect,
+				    &got, &trunc),
 			 0);
 	assert_int_equal(got.n, 1);
 	assert_int_equal(got.start[0], utc("2026-05-01T12:00:00"));
@@ -202,8 +202,8 @@ static void own_vtimezone_keeps_wall_time(void **state)
 	ics_object_free(u);
 	/* CalDAV's limit-recurrence-set keeps it as well */
 	struct buf b = {0};
-	assert_int_equal(ics_limit_overrides(o->text, "UTC", utc("2026-01-01T00:00:00"), utc("2027-01-01T00:00:00"), &b),
-			 0);
+	assert_int_equal(
+		ics_limit_overrides(o->text, "UTC", utc("2026-01-01T00:00:00"), utc("2027-01-01T00:00:00"), &b), 0);
 	assert_int_equal(strncmp(b.data, "BEGIN:VTIMEZONE\r\n", 17), 0);
 	buf_free(&b);
 	ics_object_free(o);
@@ -231,8 +231,8 @@ static void refused(const char *vtz, const char *needle)
 	buf_free(&t);
 }
 
-#define VTZ(rule, start)                                                                                     \
-	"BEGIN:VTIMEZONE\r\nTZID:Bad\r\nBEGIN:STANDARD\r\nDTSTART:" start "\r\nTZOFFSETFROM:+0200\r\n"            \
+#define VTZ(rule, start)                                                                               \
+	"BEGIN:VTIMEZONE\r\nTZID:Bad\r\nBEGIN:STANDARD\r\nDTSTART:" start "\r\nTZOFFSETFROM:+0200\r\n" \
 	"TZOFFSETTO:+0100\r\n" rule "END:STANDARD\r\nEND:VTIMEZONE\r\n"
 
 static void abusive_vtimezones(void **state)
@@ -252,27 +252,30 @@ static void abusive_vtimezones(void **state)
 	struct buf many = {0};
 	buf_puts(&many, "BEGIN:VTIMEZONE\r\nTZID:Bad\r\n");
 	for (int i = 0; i < 101; i++)
-		buf_printf(&many, "BEGIN:STANDARD\r\nDTSTART:19%02d0101T000000\r\nTZOFFSETFROM:+0100\r\n"
-				  "TZOFFSETTO:+0100\r\nEND:STANDARD\r\n", i % 100);
+		buf_printf(&many,
+			   "BEGIN:STANDARD\r\nDTSTART:19%02d0101T000000\r\nTZOFFSETFROM:+0100\r\n"
+			   "TZOFFSETTO:+0100\r\nEND:STANDARD\r\n",
+			   i % 100);
 	buf_puts(&many, "END:VTIMEZONE\r\n");
 	refused(many.data, "more than 100 STANDARD and DAYLIGHT");
 	buf_free(&many);
 	/* a yearly rule since year 1 is bounded, not refused: it starts at its first onset from 1900 */
-	struct ics_object *o = parse_ok("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" VTZ(
-		"RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n", "00011028T030000") WEEKLY("Bad", "") "END:VCALENDAR\r\n");
+	struct ics_object *o = parse_ok(
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" VTZ("RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n",
+							 "00011028T030000") WEEKLY("Bad", "") "END:VCALENDAR\r\n");
 	assert_non_null(strstr(o->text, "DTSTART:19001028T030000\r\n"));
 	assert_int_equal(o->master.start, utc("2026-03-16T09:00:00"));
 	ics_object_free(o);
 	/* a rule with COUNT that ended before 1900 leaves its last onset */
-	o = parse_ok("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" VTZ(
-		"RRULE:FREQ=YEARLY;COUNT=3\r\n", "18000101T000000") WEEKLY("Bad", "") "END:VCALENDAR\r\n");
+	o = parse_ok("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" VTZ("RRULE:FREQ=YEARLY;COUNT=3\r\n", "18000101T000000")
+			     WEEKLY("Bad", "") "END:VCALENDAR\r\n");
 	assert_non_null(strstr(o->text, "DTSTART:18020101T000000\r\n"));
 	assert_null(strstr(o->text, "COUNT=3\r\nEND:STANDARD"));
 	ics_object_free(o);
 }
 
 /* feeds: one definition per TZID under one VCALENDAR */
-#define OTHER_VTZ(tzid)                                                                                      \
+#define OTHER_VTZ(tzid)                                                                                           \
 	"BEGIN:VTIMEZONE\r\nTZID:" tzid "\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0300\r\n" \
 	"TZOFFSETTO:+0300\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
 

@@ -43,18 +43,22 @@ static void fixed_cases(void **state)
 	same_as_jansson(json_string("quote \" backslash \\ slash / tab \t nl \n cr \r bs \b ff \f"));
 	same_as_jansson(json_string("\x01\x1f\x7f caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x98\x80"));
 	same_as_jansson(json_stringn("nul\0inside", 10));
-	same_as_jansson(json_pack("{s:s, s:i, s:b, s:n, s:[i, s, {}], s:{s:{s:[]}}, s:f}", "a", "x",
-				  "b", -5, "c", 1, "d", "e", 1, "two", "f", "g", "h", "k\"ey", 2.5));
+	same_as_jansson(json_pack("{s:s, s:i, s:b, s:n, s:[i, s, {}], s:{s:{s:[]}}, s:f}", "a", "x", "b", -5, "c", 1,
+				  "d", "e", 1, "two", "f", "g", "h", "k\"ey", 2.5));
 }
 
 static json_t *random_value(int depth)
 {
 	int kind = rand() % (depth > 4 ? 6 : 8);
 	switch (kind) {
-	case 0: return json_null();
-	case 1: return json_boolean(rand() % 2);
-	case 2: return json_integer(((json_int_t)rand() << 32 | (json_int_t)rand()) * (rand() % 2 ? 1 : -1));
-	case 3: return json_real((double)rand() / (rand() + 1));
+	case 0:
+		return json_null();
+	case 1:
+		return json_boolean(rand() % 2);
+	case 2:
+		return json_integer(((json_int_t)rand() << 32 | (json_int_t)rand()) * (rand() % 2 ? 1 : -1));
+	case 3:
+		return json_real((double)rand() / (rand() + 1));
 	case 4:
 	case 5: {
 		char s[64];

@@ -52,8 +52,12 @@ static void message_has_the_headers_and_crlf(void **state)
 {
 	(void)state;
 	struct buf b = {0};
-	struct mail m = {.from = "convene@example.org", .to = "ann@example.org", .subject = "Hello",
-			 .body = "line one\nline two\n", .message_id = "msg_abc", .domain = "example.org"};
+	struct mail m = {.from = "convene@example.org",
+			 .to = "ann@example.org",
+			 .subject = "Hello",
+			 .body = "line one\nline two\n",
+			 .message_id = "msg_abc",
+			 .domain = "example.org"};
 	assert_int_equal(mailer_format(&m, 0, &b), 0);
 	assert_non_null(strstr(b.data, "Date: Thu, 01 Jan 1970 00:00:00 +0000\r\n"));
 	assert_non_null(strstr(b.data, "Message-ID: <msg_abc@example.org>\r\n"));
@@ -62,7 +66,7 @@ static void message_has_the_headers_and_crlf(void **state)
 	m.body = "Здравствуйте";
 	assert_int_equal(mailer_format(&m, 0, &b), 0);
 	assert_non_null(strstr(b.data, "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
-					"=D0=97=D0=B4"));
+				       "=D0=97=D0=B4"));
 	assert_null(strstr(b.data, "Здравствуйте"));
 	buf_free(&b);
 	/* a long ASCII line (over 998 characters) is not sent as 7bit either */
@@ -126,7 +130,8 @@ static void quoted_printable_follows_rfc_2045(void **state)
 	assert_string_equal(dec, text);
 	buf_free(&b);
 	/* Russian text: lines stay short and ASCII */
-	assert_int_equal(mailer_quoted_printable("Здравствуйте! Кто-то (надеемся, вы) запросил сброс пароля convene.", &b), 0);
+	assert_int_equal(
+		mailer_quoted_printable("Здравствуйте! Кто-то (надеемся, вы) запросил сброс пароля convene.", &b), 0);
 	assert_qp_lines(b.data);
 	buf_free(&b);
 }

@@ -16,30 +16,29 @@
 #include "core/buf.h"
 #include "core/errors.h"
 
-static const char nested[] =
-	"From: \"Guest, G.\" <Guest@Outside.TEST>\r\n"
-	"Subject: Accepted\r\n"
-	"Content-Type: multipart/mixed;\r\n boundary=\"outer\"\r\n"
-	"\r\n"
-	"preamble\r\n"
-	"--outer\r\n"
-	"Content-Type: multipart/alternative; boundary=inner\r\n"
-	"\r\n"
-	"--inner\r\n"
-	"Content-Type: text/plain\r\n"
-	"\r\n"
-	"accepted\r\n"
-	"--inner\r\n"
-	"Content-Type: text/calendar; charset=utf-8; method=REQUEST\r\n"
-	"\r\n"
-	"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
-	"--inner\r\n"
-	"Content-Type: text/calendar; charset=\"ISO-8859-1\"; method=\"REPLY\"\r\n"
-	"Content-Transfer-Encoding: quoted-printable\r\n"
-	"\r\n"
-	"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nSUMMARY:Caf=E9 =\r\nmeeting\r\nEND:VCALENDAR\r\n"
-	"--inner--\r\n"
-	"--outer--\r\n";
+static const char nested[] = "From: \"Guest, G.\" <Guest@Outside.TEST>\r\n"
+			     "Subject: Accepted\r\n"
+			     "Content-Type: multipart/mixed;\r\n boundary=\"outer\"\r\n"
+			     "\r\n"
+			     "preamble\r\n"
+			     "--outer\r\n"
+			     "Content-Type: multipart/alternative; boundary=inner\r\n"
+			     "\r\n"
+			     "--inner\r\n"
+			     "Content-Type: text/plain\r\n"
+			     "\r\n"
+			     "accepted\r\n"
+			     "--inner\r\n"
+			     "Content-Type: text/calendar; charset=utf-8; method=REQUEST\r\n"
+			     "\r\n"
+			     "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+			     "--inner\r\n"
+			     "Content-Type: text/calendar; charset=\"ISO-8859-1\"; method=\"REPLY\"\r\n"
+			     "Content-Transfer-Encoding: quoted-printable\r\n"
+			     "\r\n"
+			     "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nSUMMARY:Caf=E9 =\r\nmeeting\r\nEND:VCALENDAR\r\n"
+			     "--inner--\r\n"
+			     "--outer--\r\n";
 
 static void finds_the_reply(void **state)
 {
@@ -48,7 +47,8 @@ static void finds_the_reply(void **state)
 	assert_int_equal(mime_find_calendar(nested, sizeof nested - 1, &m), 0);
 	assert_string_equal(m.from, "guest@outside.test");
 	assert_non_null(m.text.data);
-	assert_string_equal(m.text.data, "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nSUMMARY:Caf\xc3\xa9 meeting\r\nEND:VCALENDAR");
+	assert_string_equal(m.text.data,
+			    "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nSUMMARY:Caf\xc3\xa9 meeting\r\nEND:VCALENDAR");
 	mime_calendar_free(&m);
 }
 

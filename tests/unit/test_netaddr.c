@@ -11,14 +11,14 @@
 
 #include "core/netaddr.h"
 
-static struct netaddr A(const char *s)
-{
+static struct netaddr A(const char *s) {
 	struct netaddr a;
 	assert_int_equal(netaddr_parse(s, &a), 0);
 	return a;
 }
 
-static void test_parse_and_text(void **state)
+static void
+test_parse_and_text(void **state)
 {
 	(void)state;
 	char t[NETADDR_TEXT_MAX];

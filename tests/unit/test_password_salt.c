@@ -40,7 +40,8 @@ static void round_trip(void **state)
 	assert_int_equal(crypto_pwhash_str_verify(h, PW, strlen(PW)), 0);
 	assert_int_not_equal(crypto_pwhash_str_verify(h, PW "!", strlen(PW) + 1), 0);
 	assert_int_equal(crypto_pwhash_str_needs_rehash(h, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-							crypto_pwhash_MEMLIMIT_INTERACTIVE), 0);
+							crypto_pwhash_MEMLIMIT_INTERACTIVE),
+			 0);
 	assert_true(password_verify(h, PW));
 	/* password_hash, which every place that sets a password calls, is the same */
 	char h2[PASSWORD_HASH_MAX];
@@ -87,7 +88,8 @@ static void legacy_hash_rehashed(void **state)
 	assert_int_equal(fixture_user(&fx, "dora@unit.test", "member", &u), 0);
 	/* a hash made before: random salt */
 	assert_int_equal(crypto_pwhash_str(u.password_hash, PW, strlen(PW), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-					   crypto_pwhash_MEMLIMIT_INTERACTIVE), 0);
+					   crypto_pwhash_MEMLIMIT_INTERACTIVE),
+			 0);
 	assert_int_equal(store_user_update(fx.db, &u), 0);
 	char prefix[PASSWORD_HASH_MAX], want[PASSWORD_HASH_MAX];
 	assert_int_equal(password_address_prefix(u.email, prefix, sizeof prefix), 0);

@@ -50,8 +50,9 @@ static void free_text_loses_secrets_and_queries(void **state)
 {
 	(void)state;
 	struct arena *a = arena_new();
-	assert_string_equal(redact_text(a, "Failed to send the body for the request for `/api/v1/display/tok3n/stream'. "
-					   "Error: gone"),
+	assert_string_equal(redact_text(a,
+					"Failed to send the body for the request for `/api/v1/display/tok3n/stream'. "
+					"Error: gone"),
 			    "Failed to send the body for the request for `/api/v1/display/***/stream'. Error: gone");
 	assert_string_equal(redact_text(a, "bad request /reset?token=abc def"), "bad request /reset?*** def");
 	assert_string_equal(redact_text(a, "no path here, a/b is not one"), "no path here, a/b is not one");

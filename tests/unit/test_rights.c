@@ -51,8 +51,7 @@ static void prerequisites_are_the_documented_ones_and_acyclic(void **state)
 	assert_int_equal(rights_prerequisites(RIGHT_reports), B(admin_center_access));
 	assert_int_equal(rights_prerequisites(RIGHT_session_replay), B(admin_center_access));
 	assert_int_equal(rights_prerequisites(RIGHT_export_session_replay), B(session_replay));
-	assert_int_equal(rights_requires(RIGHT_export_session_replay),
-			 B(session_replay) | B(admin_center_access));
+	assert_int_equal(rights_requires(RIGHT_export_session_replay), B(session_replay) | B(admin_center_access));
 	int with = 0;
 	for (int i = 0; i < RIGHT_COUNT; i++) {
 		/* no right needs itself, however far round */
@@ -81,8 +80,7 @@ static void validation_names_the_missing_prerequisite(void **state)
 	assert_int_equal(rights_validate(B(reports), &right, &missing), E_INVALID);
 	assert_int_equal(right, RIGHT_reports);
 	assert_int_equal(missing, RIGHT_admin_center_access);
-	assert_int_equal(rights_validate(B(admin_center_access) | B(export_session_replay), &right,
-					 &missing),
+	assert_int_equal(rights_validate(B(admin_center_access) | B(export_session_replay), &right, &missing),
 			 E_INVALID);
 	assert_int_equal(right, RIGHT_export_session_replay);
 	assert_int_equal(missing, RIGHT_session_replay);
@@ -97,16 +95,14 @@ static void granting_without_prerequisite_is_refused(void **state)
 	assert_int_equal(right, RIGHT_reports);
 	assert_int_equal(missing, RIGHT_admin_center_access);
 	/* with it, fine */
-	assert_int_equal(rights_apply(0, B(reports) | B(admin_center_access), &result, &dropped, &right,
-				      &missing),
-			 0);
+	assert_int_equal(rights_apply(0, B(reports) | B(admin_center_access), &result, &dropped, &right, &missing), 0);
 	assert_int_equal(result, B(reports) | B(admin_center_access));
 	assert_int_equal(dropped, 0);
 	/* a new grant whose prerequisite falls in the same change is refused too */
 	uint64_t old = B(admin_center_access) | B(session_replay);
-	assert_int_equal(rights_apply(old, B(session_replay) | B(export_session_replay), &result,
-				      &dropped, &right, &missing),
-			 E_INVALID);
+	assert_int_equal(
+		rights_apply(old, B(session_replay) | B(export_session_replay), &result, &dropped, &right, &missing),
+		E_INVALID);
 	assert_int_equal(right, RIGHT_export_session_replay);
 	assert_int_equal(missing, RIGHT_session_replay);
 	/* unknown bits are ignored */
@@ -117,8 +113,8 @@ static void granting_without_prerequisite_is_refused(void **state)
 static void removing_a_prerequisite_removes_its_dependents(void **state)
 {
 	(void)state;
-	uint64_t old = B(admin_center_access) | B(session_replay) | B(export_session_replay) |
-		       B(reports) | B(supervisor_view);
+	uint64_t old =
+		B(admin_center_access) | B(session_replay) | B(export_session_replay) | B(reports) | B(supervisor_view);
 	uint64_t wanted = old & ~B(admin_center_access);
 	uint64_t result = 0, dropped = 0;
 	int right = -1, missing = -1;
@@ -160,17 +156,14 @@ static void effective_is_intersection_with_prerequisites(void **state)
 	int pre = 0;
 	assert_int_equal(rights_explain(held, enabled, RIGHT_add_remove_subteams, &pre), RIGHT_GRANTED);
 	assert_int_equal(pre, RIGHT_none);
-	assert_int_equal(rights_explain(held, enabled, RIGHT_supervisor_view, &pre),
-			 RIGHT_MISSING_FROM_MANAGER);
-	assert_int_equal(rights_explain(held, enabled, RIGHT_admin_center_access, &pre),
-			 RIGHT_NOT_ENABLED_BY_TEAM);
+	assert_int_equal(rights_explain(held, enabled, RIGHT_supervisor_view, &pre), RIGHT_MISSING_FROM_MANAGER);
+	assert_int_equal(rights_explain(held, enabled, RIGHT_admin_center_access, &pre), RIGHT_NOT_ENABLED_BY_TEAM);
 	assert_int_equal(rights_explain(held, enabled, RIGHT_reports, &pre), RIGHT_MISSING_PREREQUISITE);
 	assert_int_equal(pre, RIGHT_admin_center_access);
 	/* transitively: export needs session replay, which is itself not effective */
 	held |= B(export_session_replay);
 	enabled |= B(export_session_replay);
-	assert_int_equal(rights_explain(held, enabled, RIGHT_export_session_replay, &pre),
-			 RIGHT_MISSING_PREREQUISITE);
+	assert_int_equal(rights_explain(held, enabled, RIGHT_export_session_replay, &pre), RIGHT_MISSING_PREREQUISITE);
 	assert_int_equal(pre, RIGHT_session_replay);
 	enabled |= B(admin_center_access);
 	assert_int_equal(rights_explain(held, enabled, RIGHT_export_session_replay, &pre), RIGHT_GRANTED);
@@ -280,8 +273,7 @@ int main(void)
 		cmocka_unit_test(removing_a_prerequisite_removes_its_dependents),
 		cmocka_unit_test(from_names_refuses_unknown),
 		cmocka_unit_test(effective_is_intersection_with_prerequisites),
-		cmocka_unit_test_setup_teardown(tree_paths_names_and_managed_sub_teams, setup_db,
-						fixture_teardown),
+		cmocka_unit_test_setup_teardown(tree_paths_names_and_managed_sub_teams, setup_db, fixture_teardown),
 	};
 	ids_init();
 	return cmocka_run_group_tests_name("rights", tests, NULL, NULL);

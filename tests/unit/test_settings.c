@@ -51,7 +51,7 @@ static void time_zones_stay_in_zoneinfo(void **state)
 	assert_null(check("time_zone", "\"UTC\""));
 	assert_non_null(check("time_zone", "\"../../etc/passwd\""));
 	assert_non_null(check("time_zone", "\"/etc/passwd\""));
-	assert_non_null(check("time_zone", "\"Europe\"")); /* a directory, not a zone */
+	assert_non_null(check("time_zone", "\"Europe\""));   /* a directory, not a zone */
 	assert_non_null(check("time_zone", "\"zone.tab\"")); /* a file, not a TZif zone */
 	assert_non_null(check("time_zone", "\"Europe/Paris \""));
 	assert_null(check("time_zone", "\"America/Argentina/Buenos_Aires\""));
@@ -70,25 +70,28 @@ static void business_hours_rules(void **state)
 {
 	(void)state;
 	assert_null(check("business_hours", "{\"mon\":[{\"open\":\"00:00\",\"close\":\"24:00\"}]}"));
-	assert_null(check("business_hours",
-			  "{\"tue\":[{\"open\":\"08:00\",\"close\":\"12:00\"},{\"open\":\"12:00\",\"close\":\"13:00\"}]}"));
+	assert_null(
+		check("business_hours",
+		      "{\"tue\":[{\"open\":\"08:00\",\"close\":\"12:00\"},{\"open\":\"12:00\",\"close\":\"13:00\"}]}"));
 	assert_non_null(check("business_hours", "{\"tue\":[{\"open\":\"08:00\",\"close\":\"12:00\"},"
 						"{\"open\":\"11:59\",\"close\":\"13:00\"}]}"));
 	assert_non_null(check("business_hours", "{\"mon\":[{\"open\":\"10:00\",\"close\":\"10:00\"}]}"));
 	assert_non_null(check("business_hours", "{\"mon\":[{\"open\":\"24:30\",\"close\":\"25:00\"}]}"));
 	assert_non_null(check("business_hours", "{\"mon\":[{\"open\":\"10:00\",\"close\":\"11:00\",\"x\":1}]}"));
 	assert_non_null(check("business_hours", "[]"));
-	assert_non_null(check("business_hours",
-			      "{\"mon\":[{\"open\":\"01:00\",\"close\":\"02:00\"},{\"open\":\"03:00\",\"close\":\"04:00\"},"
-			      "{\"open\":\"05:00\",\"close\":\"06:00\"},{\"open\":\"07:00\",\"close\":\"08:00\"},"
-			      "{\"open\":\"09:00\",\"close\":\"10:00\"}]}"));
+	assert_non_null(
+		check("business_hours",
+		      "{\"mon\":[{\"open\":\"01:00\",\"close\":\"02:00\"},{\"open\":\"03:00\",\"close\":\"04:00\"},"
+		      "{\"open\":\"05:00\",\"close\":\"06:00\"},{\"open\":\"07:00\",\"close\":\"08:00\"},"
+		      "{\"open\":\"09:00\",\"close\":\"10:00\"}]}"));
 }
 
 static void business_hours_are_stored_whole_and_sorted(void **state)
 {
 	(void)state;
 	json_t *in = json_loads("{\"tue\":[{\"open\":\"13:00\",\"close\":\"17:00\"},"
-				"{\"open\":\"08:00\",\"close\":\"12:00\"}]}", 0, NULL);
+				"{\"open\":\"08:00\",\"close\":\"12:00\"}]}",
+				0, NULL);
 	assert_non_null(in);
 	json_t *out = settings_normalise(settings_find("business_hours"), in);
 	char *text = json_dumps(out, JSON_COMPACT);

@@ -51,7 +51,7 @@ static void period_kick_and_stop(void **state)
 	assert_int_equal(worker_start(&w), 0);
 	assert_int_equal(wait_passes(1, 2000), 1); /* at once */
 	usleep(100000);
-	assert_int_equal(passes_now(), 1);         /* then it waits */
+	assert_int_equal(passes_now(), 1); /* then it waits */
 	worker_kick(&w);
 	assert_int_equal(wait_passes(2, 2000), 2); /* a kick ends the wait */
 	int64_t t = clock_mono_us();

@@ -17,7 +17,7 @@
 #include "store/db.h"
 
 #define MAX_PARAMS 128 /* the free-room search with 16 tags binds 55; a page of 100 rooms' links 101 */
-#define CACHE 256       /* prepared statements a connection keeps (the least recently used goes) */
+#define CACHE 256      /* prepared statements a connection keeps (the least recently used goes) */
 
 /* A statement prepared on this connection's server session. Sending each
  * statement unprepared cost a parse and a plan every time: most statements
@@ -27,9 +27,9 @@
  * simply emptied when the session is replaced (PQreset: a new session has
  * none) and after a script (a migration may have changed the tables). */
 struct stmt {
-	char *sql;   /* as given, with `?` */
-	unsigned h;  /* of sql */
-	int n;       /* parameters */
+	char *sql;              /* as given, with `?` */
+	unsigned h;             /* of sql */
+	int n;                  /* parameters */
 	char types[MAX_PARAMS]; /* 'i' or 's' each */
 	unsigned long name, used;
 };
@@ -93,8 +93,7 @@ static void trim(char *s)
 static int map_err(struct pg *g, PGresult *res)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	snprintf(g->base.err, sizeof g->base.err, "%s",
-		 res ? PQresultErrorMessage(res) : PQerrorMessage(g->c));
+	snprintf(g->base.err, sizeof g->base.err, "%s", res ? PQresultErrorMessage(res) : PQerrorMessage(g->c));
 	trim(g->base.err);
 	/* the connection is gone (PostgreSQL restarted, or an admin ended the
 	 * backend): a 503 "busy" tells the client to try again; pg_ready replaces
@@ -103,8 +102,7 @@ static int map_err(struct pg *g, PGresult *res)
 		return E_BUSY;
 	if (!state)
 		return E_DB;
-	if (!strncmp(state, "08", 2) || !strcmp(state, "57P01") || !strcmp(state, "57P02") ||
-	    !strcmp(state, "57P03"))
+	if (!strncmp(state, "08", 2) || !strcmp(state, "57P01") || !strcmp(state, "57P02") || !strcmp(state, "57P03"))
 		return E_BUSY;
 	if (!strcmp(state, "23505") || !strcmp(state, "23503") || !strcmp(state, "23P01"))
 		return E_CONFLICT;
@@ -117,7 +115,10 @@ static int map_err(struct pg *g, PGresult *res)
 	return E_DB;
 }
 
-static void quiet(void *arg, const char *msg) { (void)arg, (void)msg; }
+static void quiet(void *arg, const char *msg)
+{
+	(void)arg, (void)msg;
+}
 
 /* what every new or replaced connection starts with */
 static int pg_setup(struct pg *g)
@@ -172,8 +173,7 @@ static int pg_ready(struct pg *g)
 	PQreset(g->c);
 	cache_forget(g); /* the new session has none of them */
 	if (PQstatus(g->c) != CONNECTION_OK || pg_setup(g)) {
-		snprintf(g->base.err, sizeof g->base.err, "no connection to PostgreSQL: %s",
-			 PQerrorMessage(g->c));
+		snprintf(g->base.err, sizeof g->base.err, "no connection to PostgreSQL: %s", PQerrorMessage(g->c));
 		trim(g->base.err);
 		if (!g->lost) /* once per outage and thread, not once per request */
 			log_warn("%s; reconnecting before each transaction", g->base.err);
@@ -370,7 +370,10 @@ static int pg_query(struct db *db, const char *sql, int n, const struct db_param
 	return 0;
 }
 
-static int pg_next(struct db_rows *r) { return ++r->row < r->nrows ? 1 : 0; }
+static int pg_next(struct db_rows *r)
+{
+	return ++r->row < r->nrows ? 1 : 0;
+}
 
 static const char *pg_text(struct db_rows *r, int col)
 {
@@ -379,7 +382,10 @@ static const char *pg_text(struct db_rows *r, int col)
 	return PQgetvalue(r->res, r->row, col);
 }
 
-static int pg_is_null(struct db_rows *r, int col) { return PQgetisnull(r->res, r->row, col); }
+static int pg_is_null(struct db_rows *r, int col)
+{
+	return PQgetisnull(r->res, r->row, col);
+}
 
 static void pg_rows_free(struct db_rows *r)
 {
@@ -439,10 +445,11 @@ static int pg_wait_notify(struct db *db, int timeout_ms, char *out, size_t n)
 	return 1;
 }
 
-static const struct db_ops pg_ops = {pg_exec, pg_query, pg_next, pg_text, pg_is_null,
-				     pg_rows_free, pg_script, pg_close,
-				     NULL /* integers arrive as text anyway: db_int parses them */,
-				     pg_wait_notify, NULL /* one connection does all: rows are locked, not files */};
+static const struct db_ops pg_ops = {
+	pg_exec,        pg_query,   pg_next,
+	pg_text,        pg_is_null, pg_rows_free,
+	pg_script,      pg_close,   NULL /* integers arrive as text anyway: db_int parses them */,
+	pg_wait_notify, NULL /* one connection does all: rows are locked, not files */};
 
 int db_pg_open(const char *url, struct db **out, char *err, size_t errlen)
 {

@@ -47,16 +47,23 @@ static int map_err_on(struct sq *s, struct side *d, int rc)
 {
 	snprintf(s->base.err, sizeof s->base.err, "%s", sqlite3_errmsg(d->h));
 	switch (rc & 0xff) {
-	case SQLITE_CONSTRAINT: return E_CONFLICT;
+	case SQLITE_CONSTRAINT:
+		return E_CONFLICT;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED: return E_BUSY;
-	case SQLITE_NOMEM: return E_NOMEM;
-	case SQLITE_TOOBIG: return E_TOOLARGE;
+	case SQLITE_LOCKED:
+		return E_BUSY;
+	case SQLITE_NOMEM:
+		return E_NOMEM;
+	case SQLITE_TOOBIG:
+		return E_TOOLARGE;
 	}
 	return E_DB;
 }
 
-static int map_err(struct sq *s, int rc) { return map_err_on(s, s->cur, rc); }
+static int map_err(struct sq *s, int rc)
+{
+	return map_err_on(s, s->cur, rc);
+}
 
 static unsigned hash(const char *s)
 {
@@ -190,7 +197,10 @@ static const char *sq_text(struct db_rows *r, int col)
 }
 
 /* reading integers as text made SQLite format each one into a fresh buffer */
-static int64_t sq_integer(struct db_rows *r, int col) { return sqlite3_column_int64(r->st, col); }
+static int64_t sq_integer(struct db_rows *r, int col)
+{
+	return sqlite3_column_int64(r->st, col);
+}
 
 static int sq_is_null(struct db_rows *r, int col)
 {
@@ -247,21 +257,24 @@ static void sq_write_side(struct db *db, int on)
 	s->cur = on ? &s->wr : &s->rd;
 }
 
-static const struct db_ops sq_ops = {sq_exec,      sq_query,  sq_next,  sq_text,   sq_is_null,
-				     sq_rows_free, sq_script, sq_close, sq_integer,
-				     NULL /* one process: commits deliver changes (store/changes.c) */,
+static const struct db_ops sq_ops = {sq_exec,      sq_query,
+				     sq_next,      sq_text,
+				     sq_is_null,   sq_rows_free,
+				     sq_script,    sq_close,
+				     sq_integer,   NULL /* one process: commits deliver changes (store/changes.c) */,
 				     sq_write_side};
 
 /* Memory statistics take a process-wide mutex on every SQLite allocation, which
  * the request threads then contend for; we never read them. Must precede
  * SQLite's initialisation, hence once, before the first connection. */
-static void sq_configure(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
-
-static int side_open(struct sq *s, struct side *d, const char *path, const char *pragmas, char *err,
-		     size_t errlen)
+static void sq_configure(void)
 {
-	int rc = sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-				 NULL);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+static int side_open(struct sq *s, struct side *d, const char *path, const char *pragmas, char *err, size_t errlen)
+{
+	int rc = sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open SQLite database %s: %s", path,
 			 d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
