@@ -14,7 +14,7 @@ build_pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libical-
 bench_pkgs=(postgresql-15 postgresql-contrib python3 curl nginx-light wrk radicale xandikos)
 test_pkgs=(libcmocka-dev postgresql-15 postgresql-contrib python3 python3-pytest
   python3-requests python3-aiosmtpd python3-yaml python3-icalendar python3-caldav vdirsyncer radicale
-  chromium nginx-light wrk litmus xandikos)
+  chromium nginx-light wrk litmus xandikos clang-format-14)
 
 mode=${1:-all}
 case "$mode" in

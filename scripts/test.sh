@@ -49,6 +49,10 @@ count unit "$up" "$uf"
 
 echo "== checks: domains call downward only (docs/architecture.md)"
 if /usr/bin/python3 scripts/check-layers.py; then count layers 1 0; else count layers 0 1; fi
+echo "== checks: C files as .clang-format writes them (docs/coding.md)"
+scripts/check-format.sh >"$tmp/format.log" 2>&1; rc=$?
+tail -20 "$tmp/format.log"
+if [ "$rc" -eq 0 ]; then count format 1 0; else count format 0 1; fi
 
 pytest_suite() { # name db
   local name=$1 db=$2 xml="$tmp/$1.xml"
