@@ -1,4 +1,4 @@
-// Browser test of the user's own language and time zone (account.jsx, PATCH /api/v1/me): a member
+// Browser test of the user's own language and time zone (web/src/admin/Account.jsx, PATCH /api/v1/me): a member
 // of an English account chooses French and Tokyo on the account page; the admin center switches to
 // French at once, the choice survives a new sign-in, and "As my organisation" goes back.
 import { test, before, after } from 'node:test';

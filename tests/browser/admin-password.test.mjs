@@ -1,4 +1,4 @@
-// Browser test of what an administrator does for a user who lost their password (users.jsx):
+// Browser test of what an administrator does for a user who lost their password (web/src/admin/Users.jsx):
 // set one (a weak one is refused at its field, in words), make a one-time password shown once,
 // or mail a reset link; and of the mail that cannot leave: with no mail server the admin center
 // says so on every page, and an invitation says it is waiting instead of "sent".

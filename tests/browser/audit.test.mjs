@@ -1,4 +1,4 @@
-// Browser test of the audit log (web/src/audit.jsx): entries in words with each change as before →
+// Browser test of the audit log (web/src/admin/Audit.jsx): entries in words with each change as before →
 // after, times in the user's time zone with the zone named, filters by action, person and period,
 // the CSV export of what the filters select, and a page that fits a 1366 px wide screen.
 import { test, before, after } from 'node:test';

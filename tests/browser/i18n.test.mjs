@@ -1,4 +1,4 @@
-// The web app's translations (web/src/i18n.js) and its sources, checked without a browser: every
+// The web app's translations (web/src/lib/i18n.js) and its sources, checked without a browser: every
 // string has an English, a French and a Russian text, with the same {placeholders}; every t('key')
 // names a string that exists; and no user-visible text is written into the JSX by hand — text
 // between tags, the visible attributes (aria-label, title, placeholder, alt, label, hint …), string
@@ -13,7 +13,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const web = join(here, '..', '..', 'web');
 const src = join(web, 'src');
 const { parseAst } = await import(pathToFileURL(join(web, 'node_modules', 'rolldown', 'dist', 'parse-ast-index.mjs')).href);
-const { STRINGS, LANGS } = await import(pathToFileURL(join(src, 'i18n.js')).href);
+const { STRINGS, LANGS } = await import(pathToFileURL(join(src, 'lib', 'i18n.js')).href);
 
 const files = [];
 (function walk(d) {
@@ -168,7 +168,7 @@ function auditCalls(root) {
 
 // the audit log shows every action the server writes in words, and offers it in its filter
 test('every action the server records in the audit log has its text', async () => {
-	const { ACTIONS, actionKey, actionText } = await import(pathToFileURL(join(src, 'auditActions.js')).href);
+	const { ACTIONS, actionKey, actionText } = await import(pathToFileURL(join(src, 'admin', 'auditActions.js')).href);
 	const calls = auditCalls(join(here, '..', '..'));
 	assert.ok(calls.length > 50, 'the audit calls were read: ' + calls.length);
 	const bad = [];
@@ -177,8 +177,8 @@ test('every action the server records in the audit log has its text', async () =
 		if (!c.actions.length || !c.types.length) bad.push(`${c.at}: the action or target type is not a string literal`);
 		for (const a of c.actions) {
 			if (!/^[a-z_]+\.[a-z_]+$/.test(a)) bad.push(`${c.at}: "${a}" is not an action code`);
-			if (!(actionKey(a) in STRINGS)) bad.push(`${c.at}: ${a} has no text (${actionKey(a)} in web/src/i18n.js)`);
-			if (!offered.has(a)) bad.push(`${c.at}: ${a} is not in the audit filter (ACTIONS in web/src/auditActions.js)`);
+			if (!(actionKey(a) in STRINGS)) bad.push(`${c.at}: ${a} has no text (${actionKey(a)} in web/src/lib/i18n.js)`);
+			if (!offered.has(a)) bad.push(`${c.at}: ${a} is not in the audit filter (ACTIONS in web/src/admin/auditActions.js)`);
 			if (!(('ttype_' + a.split('.')[0]) in STRINGS)) bad.push(`${c.at}: the group of ${a} has no text (ttype_…)`);
 		}
 		for (const ty of c.types) if (!(('ttype_' + ty) in STRINGS)) bad.push(`${c.at}: target type ${ty} has no text (ttype_${ty})`);

@@ -1,4 +1,4 @@
-// Browser test of a room's category (rooms.jsx; Google Workspace's resourceCategory): an
+// Browser test of a room's category (web/src/admin/Rooms.jsx; Google Workspace's resourceCategory): an
 // administrator creates a bookable place that is not a meeting room, the list shows each room's
 // category and filters by it, and the room's page changes it. Runs once the server sends
 // `category` with rooms.

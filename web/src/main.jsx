@@ -3,21 +3,21 @@
 // /display/{token} (a room's door screen, no user) goes to its own page before any of that.
 import { render } from 'preact';
 import { useState, useEffect } from 'preact/hooks';
-import { api, setCsrf, setUnauthHandler } from './api.js';
-import { setLanguage, browserLanguage, t } from './i18n.js';
-import { useLocation, Link, navigate, ConfirmHost, Loading, FormError, errText } from './ui.jsx';
-import { setUserZone } from './time.js';
-import { SignIn, ChangePassword, ValidationPending, Validate, Forgot, Reset } from './auth.jsx';
-import { GuestAccept } from './guest.jsx';
-import { Users, UserPage } from './users.jsx';
-import { Managers, ManagerPage } from './managers.jsx';
-import { Apps } from './apps.jsx';
-import { Companies, CompanyPage } from './companies.jsx';
-import { Teams } from './teams.jsx';
-import { Settings } from './settings.jsx';
-import { Audit } from './audit.jsx';
-import { Rooms, RoomPage } from './rooms.jsx';
-import { Account } from './account.jsx';
+import { api, setCsrf, setUnauthHandler } from './lib/api.js';
+import { setLanguage, browserLanguage, t } from './lib/i18n.js';
+import { useLocation, Link, navigate, ConfirmHost, Loading, FormError, errText } from './lib/ui.jsx';
+import { setUserZone } from './lib/time.js';
+import { SignIn, ChangePassword, ValidationPending, Validate, Forgot, Reset } from './signin/SignIn.jsx';
+import { GuestAccept } from './signin/GuestAccept.jsx';
+import { Users, UserPage } from './admin/Users.jsx';
+import { Managers, ManagerPage } from './admin/Managers.jsx';
+import { Apps } from './admin/Apps.jsx';
+import { Companies, CompanyPage } from './admin/Companies.jsx';
+import { Teams } from './admin/Teams.jsx';
+import { Settings } from './admin/Settings.jsx';
+import { Audit } from './admin/Audit.jsx';
+import { Rooms, RoomPage } from './admin/Rooms.jsx';
+import { Account } from './admin/Account.jsx';
 import './style.css';
 
 const ADMIN_PAGES = ['users', 'managers', 'apps', 'companies', 'teams', 'rooms', 'settings', 'audit'];

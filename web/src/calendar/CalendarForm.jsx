@@ -1,12 +1,12 @@
 // Create, rename, recolour or delete a calendar (owners and managers; only owners delete, and a
 // default calendar stays). The API's field errors are shown next to their field.
 import { useState } from 'preact/hooks';
-import { api } from '../api.js';
-import { t } from '../i18n.js';
-import { Field, FormError, useForm, confirmAction } from '../ui.jsx';
+import { api } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { Field, FormError, useForm, confirmAction } from '../lib/ui.jsx';
 import { Dialog } from './Dialog.jsx';
 import { calPath } from './model.js';
-import { timeZones } from './tz.js';
+import { timeZones } from '../lib/tz.js';
 
 export function CalendarForm({ cal, defaultTz, onClose, onSaved }) {
 	const [v, setV] = useState(cal ? { name: cal.name, colour: cal.colour, time_zone: cal.time_zone, description: cal.description || '' }

@@ -4,9 +4,9 @@
 // If-Match; if it changed meanwhile (412) the view reloads and says so. A guest gets it read-only
 // (whatever the share's role) with the private feed addresses to subscribe to (Subscribe.jsx).
 import { useMemo, useRef, useState } from 'preact/hooks';
-import { api, get, ApiError } from '../api.js';
-import { t, currentLanguage } from '../i18n.js';
-import { FormError, Loading, useLoad, errText } from '../ui.jsx';
+import { api, get, ApiError } from '../lib/api.js';
+import { t, currentLanguage } from '../lib/i18n.js';
+import { FormError, Loading, useLoad, errText } from '../lib/ui.jsx';
 import { Sidebar } from './Sidebar.jsx';
 import { CalendarView } from './CalendarView.jsx';
 import { EventEditor } from './EventEditor.jsx';
@@ -17,7 +17,7 @@ import { Subscribe, readOnlyCalendars } from './Subscribe.jsx';
 import { atLeast, apiTime, calPath } from './model.js';
 import { useStreams } from './useStreams.js';
 import { useShownRooms, roomCalendars, ROOM_SOURCE } from './roomSchedule.js';
-import { browserZone, timeZones, toWall } from './tz.js';
+import { browserZone, timeZones, toWall } from '../lib/tz.js';
 
 const HOUR = 3600000;
 const hiddenKey = (uid) => 'convene.hidden-calendars.' + uid;

@@ -14,8 +14,8 @@ import listPlugin from '@fullcalendar/list';
 import frLocale from '@fullcalendar/core/locales/fr';
 import ruLocale from '@fullcalendar/core/locales/ru';
 import { fetchOccurrences } from './model.js';
-import { toWall } from './tz.js';
-import { t } from '../i18n.js';
+import { toWall } from '../lib/tz.js';
+import { t } from '../lib/i18n.js';
 
 const PHONE_PX = 640;
 const isPhone = () => window.innerWidth < PHONE_PX;

@@ -1,7 +1,7 @@
 // A modal dialog on the native <dialog>: showModal() makes the rest of the page inert (focus
 // stays inside), Escape closes it through onClose, and the title labels it.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { t } from '../i18n.js';
+import { t } from '../lib/i18n.js';
 
 let seq = 0;
 export function Dialog({ title, onClose, children, wide }) {

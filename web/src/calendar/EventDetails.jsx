@@ -1,8 +1,8 @@
 // An event as a page to read, for those who may not change it (guests, viewers): title, when (in
 // the view's zone, named), where, rooms, organizer, attendees with their answers, description —
 // text, not a greyed-out form.
-import { t, codeText, currentLanguage } from '../i18n.js';
-import { apiInstant, parseFields, DAY } from './tz.js';
+import { t, codeText, currentLanguage } from '../lib/i18n.js';
+import { apiInstant, parseFields, DAY } from '../lib/tz.js';
 
 function whenText(src, viewTz) {
 	const lang = currentLanguage();

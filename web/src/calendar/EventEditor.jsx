@@ -5,9 +5,9 @@
 // edits, so a rule or attendee list the editor cannot show is left as it is. Rooms are not in
 // the attendee list: they are chosen in the rooms panel and sent as room_ids (only when changed).
 import { useEffect, useState } from 'preact/hooks';
-import { api, get, ApiError } from '../api.js';
-import { t } from '../i18n.js';
-import { Field, FormError, Loading, useForm, confirmAction, errText } from '../ui.jsx';
+import { api, get, ApiError } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { Field, FormError, Loading, useForm, confirmAction, errText } from '../lib/ui.jsx';
 import { Dialog } from './Dialog.jsx';
 import { RecurrenceFields } from './RecurrenceFields.jsx';
 import { FindTime } from './FindTime.jsx';
@@ -16,7 +16,7 @@ import { RoomsPanel, ROOMS_ENABLED } from './RoomsPanel.jsx';
 import { roomCatalogue } from './roomSchedule.js';
 import { atLeast, calPath } from './model.js';
 import { parseRule, buildRule, emptyRecurrence, weekdayOf } from './rrule.js';
-import { parseFields, isoDate, isoTime, timeZones, DAY } from './tz.js';
+import { parseFields, isoDate, isoTime, timeZones, DAY } from '../lib/tz.js';
 
 const SHOWN = ['summary', 'location', 'description', 'start', 'end', 'tzid', 'all_day', 'rrule', 'attendees', 'class', 'calendar'];
 

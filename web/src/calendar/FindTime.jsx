@@ -3,10 +3,10 @@
 // (POST /api/v1/find-time), searched day by day between the hours given, in the event's zone.
 // Choosing a slot moves the event there (and adds the room, when none is chosen yet).
 import { useState } from 'preact/hooks';
-import { api, get, qs } from '../api.js';
-import { t, currentLanguage } from '../i18n.js';
-import { errText } from '../ui.jsx';
-import { fromWall, toWall, parseFields, isoDate, isoTime, isoUtc, DAY } from './tz.js';
+import { api, get, qs } from '../lib/api.js';
+import { t, currentLanguage } from '../lib/i18n.js';
+import { errText } from '../lib/ui.jsx';
+import { fromWall, toWall, parseFields, isoDate, isoTime, isoUtc, DAY } from '../lib/tz.js';
 
 const MAX_DAYS = 14;
 const WANT = 5;

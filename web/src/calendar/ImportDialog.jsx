@@ -2,9 +2,9 @@
 // whole file first: the answer counts created/updated/unchanged/skipped events, or names the
 // line of the first error, and then nothing was imported.
 import { useState } from 'preact/hooks';
-import { apiRaw } from '../api.js';
-import { t } from '../i18n.js';
-import { FormError, useForm } from '../ui.jsx';
+import { apiRaw } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { FormError, useForm } from '../lib/ui.jsx';
 import { Dialog } from './Dialog.jsx';
 import { calPath } from './model.js';
 

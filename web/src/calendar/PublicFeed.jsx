@@ -2,9 +2,9 @@
 // public details), so publishing asks first, and the address is shown once, when it is made or
 // rotated (the server keeps only its hash).
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api.js';
-import { t } from '../i18n.js';
-import { Field, FormError, Loading, useForm, useLoad, confirmAction } from '../ui.jsx';
+import { api, ApiError } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { Field, FormError, Loading, useForm, useLoad, confirmAction } from '../lib/ui.jsx';
 import { calPath } from './model.js';
 
 function OnceUrl({ url }) {

@@ -1,6 +1,6 @@
 // The editor's recurrence part: none, daily, weekly (with weekdays), monthly or yearly, every N,
 // ending never, after N occurrences or on a date. A rule the editor cannot show is kept as text.
-import { t } from '../i18n.js';
+import { t } from '../lib/i18n.js';
 import { WEEKDAYS } from './rrule.js';
 
 const DAY_KEYS = { MO: 'day_mon', TU: 'day_tue', WE: 'day_wed', TH: 'day_thu', FR: 'day_fri', SA: 'day_sat', SU: 'day_sun' };

@@ -4,11 +4,11 @@
 // the API's best-fit order), and after a refusal (409) each refused occurrence in the event's
 // zone with the rule it breaks and the alternatives, one click swapping the taken room.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get, qs } from '../api.js';
-import { t, codeText } from '../i18n.js';
-import { errText } from '../ui.jsx';
+import { get, qs } from '../lib/api.js';
+import { t, codeText } from '../lib/i18n.js';
+import { errText } from '../lib/ui.jsx';
 import { roomCatalogue } from './roomSchedule.js';
-import { apiInstant, fromWall, isoUtc, parseFields, toWall, DAY } from './tz.js';
+import { apiInstant, fromWall, isoUtc, parseFields, toWall, DAY } from '../lib/tz.js';
 
 export const ROOMS_ENABLED = true;
 

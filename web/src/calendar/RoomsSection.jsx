@@ -2,8 +2,8 @@
 // (read-only). An account may have hundreds of rooms, so the list is filtered by a box and
 // shown a page at a time, the rooms already shown first.
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../i18n.js';
-import { errText } from '../ui.jsx';
+import { t } from '../lib/i18n.js';
+import { errText } from '../lib/ui.jsx';
 import { roomCatalogue, roomColour } from './roomSchedule.js';
 
 const PAGE = 8;

@@ -2,9 +2,9 @@
 // typed as an e-mail address, which the server resolves to the account's user or invites as a
 // guest), a team or company, or a guest by e-mail.
 import { useState } from 'preact/hooks';
-import { api } from '../api.js';
-import { t } from '../i18n.js';
-import { Field, FormError, UserPicker, useForm, useLoad } from '../ui.jsx';
+import { api } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { Field, FormError, UserPicker, useForm, useLoad } from '../lib/ui.jsx';
 import { SHARE_ROLES, calPath } from './model.js';
 
 const READERS = ['admin', 'manager', 'api_manager', 'technician'];

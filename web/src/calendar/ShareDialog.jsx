@@ -1,9 +1,9 @@
 // The sharing dialog of one calendar (managers and owners): who has it and with which role
 // (changed in place, or revoked), adding a share, and the public address.
 import { useState } from 'preact/hooks';
-import { api, get } from '../api.js';
-import { t } from '../i18n.js';
-import { FormError, Loading, useLoad, confirmAction, errText } from '../ui.jsx';
+import { api, get } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { FormError, Loading, useLoad, confirmAction, errText } from '../lib/ui.jsx';
 import { Dialog } from './Dialog.jsx';
 import { ShareAdd } from './ShareAdd.jsx';
 import { PublicFeed } from './PublicFeed.jsx';

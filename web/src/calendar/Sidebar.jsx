@@ -1,7 +1,7 @@
 // The calendar list: mine, then those shared with me (with my role on each); a checkbox shows
 // or hides each one, and a disclosure per calendar offers what my role allows; then the rooms,
 // whose schedules can be shown too (RoomsSection.jsx).
-import { t } from '../i18n.js';
+import { t } from '../lib/i18n.js';
 import { atLeast, calPath } from './model.js';
 import { RoomsSection } from './RoomsSection.jsx';
 

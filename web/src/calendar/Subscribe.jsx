@@ -3,7 +3,7 @@
 // signs in with HTTP Basic: the login is their e-mail address, the password their convene one.
 // The address holds no secret, so it is shown always (unlike the public one, PublicFeed.jsx).
 import { useRef, useState } from 'preact/hooks';
-import { t } from '../i18n.js';
+import { t } from '../lib/i18n.js';
 
 export const privateFeedUrl = (id) => location.origin + '/feeds/calendars/' + encodeURIComponent(id) + '.ics';
 

@@ -1,9 +1,9 @@
 // Calendar roles and the mapping of the API's occurrences to FullCalendar events: times are
 // moved to the view's zone and handed over as UTC wall times (see tz.js); busy blocks and
 // details a role may not see show as "Busy"; only single (not recurring) events may be dragged.
-import { get, qs } from '../api.js';
-import { t } from '../i18n.js';
-import { apiInstant, toWall, fromWall, isoLocal, isoUtc } from './tz.js';
+import { get, qs } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { apiInstant, toWall, fromWall, isoLocal, isoUtc } from '../lib/tz.js';
 
 const RANK = { none: 0, freebusy: 1, viewer: 2, editor: 3, manager: 4, owner: 5 };
 export const atLeast = (role, need) => (RANK[role] || 0) >= RANK[need];

@@ -3,9 +3,9 @@
 // each shown room as a read-only event source built from GET /api/v1/rooms/{id}/bookings,
 // since a member may not read the room's own calendar; subjects the room hides come as "Booked".
 import { useState } from 'preact/hooks';
-import { get, qs, ApiError } from '../api.js';
-import { t } from '../i18n.js';
-import { apiInstant, toWall, fromWall, isoLocal, isoUtc } from './tz.js';
+import { get, qs, ApiError } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { apiInstant, toWall, fromWall, isoLocal, isoUtc } from '../lib/tz.js';
 
 const KEEP_MS = 60000;
 let cache = null, cachedAt = 0;

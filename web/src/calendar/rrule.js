@@ -1,6 +1,6 @@
 // The editor's recurrence choices <-> an RRULE. Only what the editor offers is parsed
 // (FREQ, INTERVAL, BYDAY for weekly, COUNT, UNTIL); any other rule is kept as it is ("custom").
-import { fromWall, toWall, parseFields, isoDate, DAY } from './tz.js';
+import { fromWall, toWall, parseFields, isoDate, DAY } from '../lib/tz.js';
 
 export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 export const FREQS = ['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'];

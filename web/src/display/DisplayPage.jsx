@@ -6,9 +6,9 @@
 // ends or starts, since time passing sends no event. A revoked or unknown token shows a notice
 // and is retried slowly, so that a screen given a new address recovers once it is fixed.
 import { useState, useEffect, useRef } from 'preact/hooks';
-import { api } from '../api.js';
-import { setLanguage, t } from '../i18n.js';
-import { errText } from '../ui.jsx';
+import { api } from '../lib/api.js';
+import { setLanguage, t } from '../lib/i18n.js';
+import { errText } from '../lib/ui.jsx';
 import { zoneOf, startMs, endMs, languageOf, hhmm, longDate, minutesLeft, laterToday, checkInTarget, rollAt, fill } from './door.js';
 import './display.css';
 

@@ -1,7 +1,7 @@
 // What the door screen works out from a DisplayState (GET /api/v1/display/{token}): instants of
 // the bookings (wall times in the room's zone, or UTC "…Z" when the room's calendar is in UTC),
 // the zone to show them in, the language, and when the state must be fetched again.
-import { apiInstant, toWall, isoDate, browserZone } from '../calendar/tz.js';
+import { apiInstant, toWall, isoDate, browserZone } from '../lib/tz.js';
 
 export const CHECKIN_EARLY_MS = 10 * 60000; // the server opens check-in ten minutes before the start
 

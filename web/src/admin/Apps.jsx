@@ -1,11 +1,11 @@
 // API applications: register (the client secret is shown once, with a copy button), list,
 // and revoke the selected ones after confirmation. AppTable is reused on the manager page.
 import { useState } from 'preact/hooks';
-import { api } from './api.js';
-import { t } from './i18n.js';
-import { Field, FormError, Loading, useForm, confirmAction } from './ui.jsx';
-import { usePaged, MoreButton } from './users.jsx';
-import { when, userZone } from './time.js';
+import { api } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { Field, FormError, Loading, useForm, confirmAction } from '../lib/ui.jsx';
+import { usePaged, MoreButton } from '../lib/paging.jsx';
+import { when, userZone } from '../lib/time.js';
 
 export function AppTable({ items, ro, onRevoked }) {
 	const [sel, setSel] = useState([]);

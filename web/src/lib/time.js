@@ -1,6 +1,6 @@
 // Times in the admin center: shown in the signed-in user's time zone (their own, else their
 // company's or the account's, as GET /api/v1/me says; else the browser's), with the zone named.
-import { browserZone, fromWall, parseFields } from './calendar/tz.js';
+import { browserZone, fromWall, parseFields } from './tz.js';
 import { currentLanguage } from './i18n.js';
 
 let zone = '';

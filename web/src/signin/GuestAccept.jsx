@@ -2,10 +2,10 @@
 // who shared which calendar (GET on the accept address, which leaves the link usable), then the
 // guest's name and password (POST). On success the guest is signed in and lands on the calendar.
 import { useState } from 'preact/hooks';
-import { api, ApiError } from './api.js';
-import { setLanguage, t } from './i18n.js';
-import { PasswordRule } from './passwordRule.jsx';
-import { Field, FormError, Link, Loading, useForm, useLoad, navigate } from './ui.jsx';
+import { api, ApiError } from '../lib/api.js';
+import { setLanguage, t } from '../lib/i18n.js';
+import { PasswordRule } from '../lib/PasswordRule.jsx';
+import { Field, FormError, Link, Loading, useForm, useLoad, navigate } from '../lib/ui.jsx';
 
 const ACCEPT = '/api/v1/guest-invitations/accept';
 const fill = (s, vars) => s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k] : m));

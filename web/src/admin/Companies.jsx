@@ -2,12 +2,12 @@
 // detail is shown, e.g. for the default company), lists, adds and removes members (the 409
 // detail when it is a user's last company), manages its devices and its setting overrides.
 import { useState } from 'preact/hooks';
-import { api, get, qs } from './api.js';
-import { t, codeText } from './i18n.js';
-import { Field, FormError, Link, Loading, useForm, useLoad, confirmAction, navigate, UserPicker, MemberList } from './ui.jsx';
-import { usePaged, MoreButton } from './users.jsx';
-import { SettingsList } from './settings.jsx';
-import { when } from './time.js';
+import { api, get, qs } from '../lib/api.js';
+import { t, codeText } from '../lib/i18n.js';
+import { Field, FormError, Link, Loading, useForm, useLoad, confirmAction, navigate, UserPicker, MemberList } from '../lib/ui.jsx';
+import { usePaged, MoreButton } from '../lib/paging.jsx';
+import { SettingsList } from './Settings.jsx';
+import { when } from '../lib/time.js';
 
 const KINDS = ['desktop', 'laptop', 'server', 'phone', 'tablet', 'printer', 'other'];
 

@@ -199,7 +199,7 @@ const S = {
 	effstatus_not_enabled_by_team: ['not enabled by the team', 'non activé par l’équipe', 'не включено командой'],
 	effstatus_missing_prerequisite: ['a prerequisite is missing', 'un prérequis manque', 'не хватает обязательного права'],
 	effstatus_team_not_managed: ['team not managed', 'équipe non gérée', 'команда не под управлением'],
-	// the audit log (audit.jsx)
+	// the audit log (Audit.jsx)
 	via_cookie: ['web', 'web', 'веб'],
 	via_bearer: ['API (token)', 'API (jeton)', 'API (токен)'],
 	via_basic: ['CalDAV / feed', 'CalDAV / flux', 'CalDAV / лента'],
@@ -327,7 +327,7 @@ const S = {
 	partstat_tentative: ['maybe', 'peut-être', 'возможно'],
 	partstat_needs_action: ['no answer yet', 'pas encore répondu', 'ещё не ответил(а)'],
 	partstat_delegated: ['delegated', 'a délégué', 'передал(а)'],
-	// an administrator sets or resets a user's password (users.jsx)
+	// an administrator sets or resets a user's password (Users.jsx)
 	pwPanelIntro: ['Set a new password, make a one-time password, or mail a reset link. A new password signs the user out everywhere and revokes their app passwords.', 'Définissez un nouveau mot de passe, créez-en un à usage unique ou envoyez un lien de réinitialisation. Un nouveau mot de passe déconnecte l’utilisateur partout et révoque ses mots de passe d’application.', 'Задайте новый пароль, создайте одноразовый или отправьте ссылку для сброса. Новый пароль завершает все сеансы пользователя и отзывает его пароли приложений.'],
 	pwSet: ['Set the password', 'Définir le mot de passe', 'Задать пароль'],
 	pwMustChange: ['Must change it at the next sign-in', 'À changer à la prochaine connexion', 'Сменить при следующем входе'],
@@ -346,7 +346,7 @@ const S = {
 	mailQueuedN: ['{n} waiting.', '{n} en attente.', 'Ожидают отправки: {n}.'],
 	invitationWaiting: ['Invitation saved, but not sent yet: the mail waits for a mail server.', 'Invitation enregistrée, mais pas encore envoyée : le message attend un serveur de messagerie.', 'Приглашение сохранено, но ещё не отправлено: письмо ждёт почтовый сервер.'],
 	invitationFailing: ['Invitation saved; its mail could not be delivered yet and is retried.', 'Invitation enregistrée ; son message n’a pas encore pu être remis et sera renvoyé.', 'Приглашение сохранено; письмо пока не доставлено, попытки продолжаются.'],
-	// the user's own language and time zone (account.jsx)
+	// the user's own language and time zone (Account.jsx)
 	prefsTitle: ['Language and time zone', 'Langue et fuseau horaire', 'Язык и часовой пояс'],
 	prefsLanguage: ['Language', 'Langue', 'Язык'],
 	prefsAsOrganisation: ['As my organisation', 'Comme mon organisation', 'Как в моей организации'],
@@ -355,7 +355,7 @@ const S = {
 	langself_en: ['English', 'English', 'English'],
 	langself_fr: ['Français', 'Français', 'Français'],
 	langself_ru: ['Русский', 'Русский', 'Русский'],
-	// room categories (rooms.jsx; Google Workspace's resourceCategory)
+	// room categories (Rooms.jsx; Google Workspace's resourceCategory)
 	roomCategory: ['Category', 'Catégorie', 'Категория'],
 	category_conference_room: ['meeting room', 'salle de réunion', 'переговорная комната'],
 	category_other: ['other bookable place', 'autre lieu réservable', 'другое помещение'],
@@ -480,13 +480,13 @@ const S = {
 	unpublish: ['Stop publishing', 'Ne plus publier', 'Снять с публикации'],
 	unpublishWarn: ['The public address stops working. Continue?', 'L’adresse publique cessera de fonctionner. Continuer ?', 'Публичный адрес перестанет работать. Продолжить?'],
 	feedUrlOnce: ['Copy this address now: it is shown only once.', 'Copiez cette adresse maintenant : elle n’est montrée qu’une fois.', 'Скопируйте адрес сейчас: он показывается только один раз.'],
-	// a guest's sign-up (web/src/guest.jsx) and subscription box (web/src/calendar/Subscribe.jsx)
+	// a guest's sign-up (web/src/signin/GuestAccept.jsx) and subscription box (web/src/calendar/Subscribe.jsx)
 	guestTitle: ['Welcome to convene', 'Bienvenue sur convene', 'Добро пожаловать в convene'],
 	guestInvitedBy: ['{who} shared with you:', '{who} a partagé avec vous :', '{who} открыл(а) вам доступ:'],
 	guestInvited: ['A calendar was shared with you. Choose your name and a password to see it.', 'Un agenda a été partagé avec vous. Choisissez votre nom et un mot de passe pour le voir.', 'Вам открыли доступ к календарю. Выберите имя и пароль, чтобы его увидеть.'],
 	guestLoginIs: ['You will sign in with your e-mail address, {email}, and the password you choose here.', 'Vous vous connecterez avec votre adresse e-mail, {email}, et le mot de passe choisi ici.', 'Вы будете входить с адресом {email} и паролем, который выберете здесь.'],
 	guestName: ['Your name', 'Votre nom', 'Ваше имя'],
-	// the password rule (passwordRule.jsx), {min} from GET /api/v1/password-policy
+	// the password rule (lib/PasswordRule.jsx), {min} from GET /api/v1/password-policy
 	passwordRule: ['At least {min} characters, not your e-mail address nor a common word; a few words together make a good password.', 'Au moins {min} caractères, ni votre adresse e-mail ni un mot courant ; quelques mots mis bout à bout font un bon mot de passe.', 'Не меньше {min} символов, не ваш адрес эл. почты и не распространённое слово; несколько слов подряд — хороший пароль.'],
 	guestPasswordAgain: ['Password again', 'Mot de passe (encore)', 'Пароль ещё раз'],
 	guestPasswordsDiffer: ['The two passwords differ.', 'Les deux mots de passe diffèrent.', 'Пароли не совпадают.'],
@@ -497,7 +497,7 @@ const S = {
 	subscribeUrl: ['Subscription address', 'Adresse d’abonnement', 'Адрес подписки'],
 	subscribeLogin: ['Login', 'Identifiant', 'Логин'],
 	subscribePassword: ['your convene password', 'votre mot de passe convene', 'ваш пароль convene'],
-	// rooms administration (web/src/rooms.jsx, web/src/roomRules.jsx)
+	// rooms administration (web/src/admin/Rooms.jsx, RoomRules.jsx)
 	rooms: ['Rooms', 'Salles', 'Переговорные'],
 	room: ['Room', 'Salle', 'Переговорная'],
 	newRoom: ['New room', 'Nouvelle salle', 'Новая переговорная'],
@@ -644,7 +644,7 @@ const S = {
 	roomBooked: ['Booked', 'Réservé', 'Забронировано'],
 	roomPendingShort: ['pending', 'en attente', 'ожидает'],
 	roomScheduleReadOnly: ['The schedule of {room} is read-only here.', 'Le planning de {room} est en lecture seule ici.', 'Расписание {room} здесь только для чтения.'],
-	// the user's own account page and app passwords (account.jsx)
+	// the user's own account page and app passwords (Account.jsx)
 	myAccount: ['My account', 'Mon compte', 'Моя учётная запись'],
 	passwordChanged: ['Your password has been changed.', 'Votre mot de passe a été changé.', 'Пароль изменён.'],
 	appPasswords: ['App passwords', 'Mots de passe d’application', 'Пароли приложений'],

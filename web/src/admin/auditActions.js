@@ -1,7 +1,7 @@
 // The audit log's actions (`user.create`, `share.update` …) in words: the list the action filter
 // offers and actionText(), which also reads sensibly for an action this version of the app does
 // not know yet. tests/browser/i18n.test.mjs checks both against the actions src/ records.
-import { t, codeText, tOr } from './i18n.js';
+import { t, codeText, tOr } from '../lib/i18n.js';
 
 // the actions the server writes (src/**: audit_record), grouped by what they act on
 export const ACTIONS = {

@@ -3,12 +3,12 @@
 // button and the CalDAV address; list with the last use; revoke after confirmation). The list
 // (AppPasswordList) is also the "App passwords" panel of a user's page in the admin center.
 import { useState } from 'preact/hooks';
-import { api } from './api.js';
-import { timeZones } from './calendar/tz.js';
-import { t, codeText } from './i18n.js';
-import { PasswordRule } from './passwordRule.jsx';
-import { Field, FormError, Loading, useForm, useLoad, confirmAction } from './ui.jsx';
-import { when, userZone } from './time.js';
+import { api } from '../lib/api.js';
+import { timeZones } from '../lib/tz.js';
+import { t, codeText } from '../lib/i18n.js';
+import { PasswordRule } from '../lib/PasswordRule.jsx';
+import { Field, FormError, Loading, useForm, useLoad, confirmAction } from '../lib/ui.jsx';
+import { when, userZone } from '../lib/time.js';
 
 
 function OwnPassword() {

@@ -4,12 +4,12 @@
 // revoked per row) and the bookings waiting for approval (for its delegates and administrators).
 // Administrators edit; everyone else who may see rooms reads (`ro`).
 import { useState, useEffect } from 'preact/hooks';
-import { api, get, qs } from './api.js';
-import { t, codeText } from './i18n.js';
-import { Field, FormError, Link, Loading, Check, useForm, useLoad, confirmAction, navigate, errText } from './ui.jsx';
-import { when, userZone } from './time.js';
-import { RulesEditor, DelegatesEditor, rulesState, rulesToSend } from './roomRules.jsx';
-import { usePaged, MoreButton } from './users.jsx';
+import { api, get, qs } from '../lib/api.js';
+import { t, codeText } from '../lib/i18n.js';
+import { Field, FormError, Link, Loading, Check, useForm, useLoad, confirmAction, navigate, errText } from '../lib/ui.jsx';
+import { when, userZone } from '../lib/time.js';
+import { RulesEditor, DelegatesEditor, rulesState, rulesToSend } from './RoomRules.jsx';
+import { usePaged, MoreButton } from '../lib/paging.jsx';
 
 const roomUrl = (id) => '/api/v1/rooms/' + encodeURIComponent(id);
 const tagsText = (list) => (list || []).join(', ');

@@ -1,10 +1,10 @@
 // Pages before the admin center proper: sign-in, forced password change, e-mail validation
 // (pending notice and the /validate?token= link) and password reset (/forgot, /reset?token=).
 import { useState, useEffect } from 'preact/hooks';
-import { api, ApiError } from './api.js';
-import { t } from './i18n.js';
-import { PasswordRule } from './passwordRule.jsx';
-import { Field, FormError, Link, useForm, errText } from './ui.jsx';
+import { api, ApiError } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { PasswordRule } from '../lib/PasswordRule.jsx';
+import { Field, FormError, Link, useForm, errText } from '../lib/ui.jsx';
 
 function Card({ title, children }) {
 	return (
@@ -16,7 +16,7 @@ function Card({ title, children }) {
 }
 
 export function SignIn({ onSignedIn }) {
-	// ?email=: filled in by pages that send here after a sign-up (guest.jsx)
+	// ?email=: filled in by pages that send here after a sign-up (GuestAccept.jsx)
 	const [email, setEmail] = useState(() => new URLSearchParams(location.search).get('email') || '');
 	const [password, setPassword] = useState('');
 	// an address may be a user in several organisations (accounts): when the

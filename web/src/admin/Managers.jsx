@@ -3,11 +3,11 @@
 // server's 422 detail when one is missing; dependents removed with a prerequisite listed),
 // effective rights for a team, and the manager's applications with "revoke selected".
 import { useState } from 'preact/hooks';
-import { api, get, qs } from './api.js';
-import { t, tOr, codeText } from './i18n.js';
-import { Field, FormError, Link, Loading, Check, useForm, useLoad } from './ui.jsx';
-import { usePaged, MoreButton } from './users.jsx';
-import { AppTable } from './apps.jsx';
+import { api, get, qs } from '../lib/api.js';
+import { t, tOr, codeText } from '../lib/i18n.js';
+import { Field, FormError, Link, Loading, Check, useForm, useLoad } from '../lib/ui.jsx';
+import { usePaged, MoreButton } from '../lib/paging.jsx';
+import { AppTable } from './Apps.jsx';
 
 const TABS = ['administrators', 'team_managers', 'api_managers'];
 

@@ -2,11 +2,11 @@
 // for a company, where a value is an override (PUT) that can be removed (DELETE).
 // business_hours gets its own editor (per weekday: open or closed, up to 4 from/to intervals)
 // that reads and writes the JSON the server checks in src/settings/settings.c (also used for
-// rooms' opening hours, web/src/roomRules.jsx).
+// rooms' opening hours, RoomRules.jsx).
 import { useState } from 'preact/hooks';
-import { api, get } from './api.js';
-import { t, tOr, codeText } from './i18n.js';
-import { FormError, Loading, Check, useForm, useLoad, confirmAction } from './ui.jsx';
+import { api, get } from '../lib/api.js';
+import { t, tOr, codeText } from '../lib/i18n.js';
+import { FormError, Loading, Check, useForm, useLoad, confirmAction } from '../lib/ui.jsx';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const MAX_INTERVALS = 4; /* the server's limit per day */

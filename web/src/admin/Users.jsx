@@ -3,38 +3,15 @@
 // (administrators), with the user's app passwords (revocable by administrators, read-only for
 // the other readers).
 import { useState } from 'preact/hooks';
-import { api, get, qs } from './api.js';
-import { t, codeText } from './i18n.js';
-import { PasswordRule } from './passwordRule.jsx';
-import { AppPasswordList } from './account.jsx';
-import { timeZones } from './calendar/tz.js';
-import { Field, FormError, Link, Loading, Check, useForm, useLoad, confirmAction, navigate, errText } from './ui.jsx';
+import { api, get, qs } from '../lib/api.js';
+import { t, codeText } from '../lib/i18n.js';
+import { PasswordRule } from '../lib/PasswordRule.jsx';
+import { AppPasswordList } from './Account.jsx';
+import { usePaged, MoreButton } from '../lib/paging.jsx';
+import { timeZones } from '../lib/tz.js';
+import { Field, FormError, Link, Loading, Check, useForm, useLoad, confirmAction, navigate, errText } from '../lib/ui.jsx';
 
 export const ROLES = ['admin', 'manager', 'api_manager', 'technician', 'member', 'guest', 'customer'];
-
-// usePaged: list endpoints answer {items, next_cursor}; "load more" appends the next page.
-export function usePaged(url, deps) {
-	const [extra, setExtra] = useState({ items: [], cursor: undefined, busy: false, error: '' });
-	const first = useLoad(async () => { setExtra({ items: [], cursor: undefined, busy: false, error: '' }); return get(url); }, deps);
-	const items = first.data ? [...first.data.items, ...extra.items] : [];
-	const cursor = extra.cursor !== undefined ? extra.cursor : first.data && first.data.next_cursor;
-	async function more() {
-		setExtra((x) => ({ ...x, busy: true, error: '' }));
-		try {
-			const sep = url.includes('?') ? '&' : '?';
-			const d = await get(url + sep + 'cursor=' + encodeURIComponent(cursor));
-			setExtra((x) => ({ items: [...x.items, ...d.items], cursor: d.next_cursor, busy: false, error: '' }));
-		} catch (e) { setExtra((x) => ({ ...x, busy: false, error: errText(e) })); }
-	}
-	// tzid: the zone a page of room bookings gives its times in (the same on every page)
-	return { items, cursor, more, loading: first.loading, error: first.error || extra.error, busy: extra.busy, reload: first.reload,
-		tzid: first.data && first.data.tzid };
-}
-
-export function MoreButton({ p }) {
-	if (!p.cursor) return null;
-	return <button type="button" onClick={p.more} disabled={p.busy}>{p.busy ? t('loading') : t('loadMore')}</button>;
-}
 
 function useCompanies() {
 	return useLoad(() => get('/api/v1/companies?limit=200'), []);

@@ -3,11 +3,11 @@
 // done in words, to what, and each changed field as before → after. "Export CSV" downloads every
 // entry the filters select (at most EXPORT_MAX, fetched a page at a time).
 import { useState } from 'preact/hooks';
-import { get, qs } from './api.js';
-import { t, codeText } from './i18n.js';
-import { Field, FormError, Loading, useLoad, errText } from './ui.jsx';
-import { usePaged, MoreButton } from './users.jsx';
-import { when, userZone, dayStartUtc } from './time.js';
+import { get, qs } from '../lib/api.js';
+import { t, codeText } from '../lib/i18n.js';
+import { Field, FormError, Loading, useLoad, errText } from '../lib/ui.jsx';
+import { usePaged, MoreButton } from '../lib/paging.jsx';
+import { when, userZone, dayStartUtc } from '../lib/time.js';
 import { ACTIONS, actionText } from './auditActions.js';
 
 const EXPORT_MAX = 5000;

@@ -1,11 +1,11 @@
 // A room's booking rules as people think of them: durations with a unit (minutes, hours, days),
-// opening hours per weekday (the business-hours editor of settings.jsx), who may book (companies),
+// opening hours per weekday (the business-hours editor of Settings.jsx), who may book (companies),
 // approval with its delegates, the series conflict allowance and check-in. The API keeps minutes
 // and days (src/calendar/rooms.c); rulesToSend converts, and each error is shown at its field.
 import { useState } from 'preact/hooks';
-import { t } from './i18n.js';
-import { Field, Check, UserPicker, MemberList } from './ui.jsx';
-import { HoursEditor, HoursView, hoursToSend, dayOf } from './settings.jsx';
+import { t } from '../lib/i18n.js';
+import { Field, Check, UserPicker, MemberList } from '../lib/ui.jsx';
+import { HoursEditor, HoursView, hoursToSend, dayOf } from './Settings.jsx';
 
 const FACTOR = { min: 1, h: 60, d: 1440 };
 const DEFAULT_HOURS = (() => {

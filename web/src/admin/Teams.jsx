@@ -2,10 +2,10 @@
 // rename/move, delete (after confirmation), its members (technicians, added through a search
 // and removed with a button; administrators only) and the rights it enables.
 import { useState } from 'preact/hooks';
-import { api, get } from './api.js';
-import { t, tOr } from './i18n.js';
-import { Field, FormError, Link, Loading, Check, useForm, useLoad, confirmAction, UserPicker, MemberList } from './ui.jsx';
-import { usePaged, MoreButton } from './users.jsx';
+import { api, get } from '../lib/api.js';
+import { t, tOr } from '../lib/i18n.js';
+import { Field, FormError, Link, Loading, Check, useForm, useLoad, confirmAction, UserPicker, MemberList } from '../lib/ui.jsx';
+import { usePaged, MoreButton } from '../lib/paging.jsx';
 
 function ParentSelect({ label, value, onChange, teams, exclude, error }) {
 	return (
