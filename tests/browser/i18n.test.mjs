@@ -1,6 +1,7 @@
-// The web app's translations (web/src/lib/i18n.js) and its sources, checked without a browser: every
-// string has an English, a French and a Russian text, with the same {placeholders}; every t('key')
-// names a string that exists; and no user-visible text is written into the JSX by hand — text
+// The web app's translations (web/src/lib/strings.js and each area's strings.js, see strings.mjs) and
+// its sources, checked without a browser: every string has an English, a French and a Russian text,
+// with the same {placeholders}, in one table only; every t('key') names a string of a table its page
+// loads (lib's or its own area's); and no user-visible text is written into the JSX by hand — text
 // between tags, the visible attributes (aria-label, title, placeholder, alt, label, hint …), string
 // literals and templates shown as children, and API enums (role, status, kind …) shown raw.
 import { test } from 'node:test';
@@ -13,7 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const web = join(here, '..', '..', 'web');
 const src = join(web, 'src');
 const { parseAst } = await import(pathToFileURL(join(web, 'node_modules', 'rolldown', 'dist', 'parse-ast-index.mjs')).href);
-const { STRINGS, LANGS } = await import(pathToFileURL(join(src, 'lib', 'i18n.js')).href);
+const { STRINGS, LANGS, TABLES, tablesFor } = await import('./strings.mjs');
 
 const files = [];
 (function walk(d) {
@@ -42,6 +43,15 @@ test('every string is in English, French and Russian, with the same placeholders
 	assert.deepEqual(bad, []);
 });
 
+test('every string is in one table only, and each area has its table', () => {
+	assert.deepEqual(Object.keys(TABLES).sort(), ['admin', 'calendar', 'common', 'display', 'signin']);
+	const seen = {};
+	const twice = [];
+	for (const [area, table] of Object.entries(TABLES))
+		for (const key of Object.keys(table)) { if (seen[key]) twice.push(`${key}: in ${seen[key]} and ${area}`); seen[key] = area; }
+	assert.deepEqual(twice, []);
+});
+
 // attributes whose text people see or hear
 const VISIBLE_ATTRS = new Set(['aria-label', 'aria-description', 'aria-roledescription', 'aria-valuetext', 'title', 'placeholder', 'alt', 'label', 'hint', 'okLabel', 'note', 'message', 'summary']);
 // API values that are codes, not words: shown only through t()
@@ -66,6 +76,10 @@ function problems(file) {
 	const ast = parseAst(text, { lang: file.endsWith('.jsx') ? 'jsx' : 'js' });
 	const out = [];
 	const at = (n, what) => out.push(`${relative(web, file)}:${lineOf(text, n.start)}: ${what}`);
+	// the texts this file's page has loaded: lib's and its area's
+	const areas = tablesFor(file);
+	const has = (key) => areas.some((a) => key in TABLES[a]);
+	const where = (key) => (key in STRINGS ? ` (it is in the ${Object.keys(TABLES).find((a) => key in TABLES[a])} table)` : '');
 	// a string or template shown as a JSX child (or one branch of a ?: / && that is)
 	const shown = (e) => {
 		if (!e) return;
@@ -86,12 +100,15 @@ function problems(file) {
 			}
 		}
 		if (n.type === 'JSXExpressionContainer' && parent && (parent.type === 'JSXElement' || parent.type === 'JSXFragment')) shown(n.expression);
-		// t('key'): the key exists
-		if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === 't' && n.arguments[0]) {
+		// t('key'), tOr('key', …): the key exists in a table this file's page has loaded; t('prefix' + …),
+		// codeText('prefix', …): some key there starts so
+		if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && /^(t|tOr|codeText)$/.test(n.callee.name) && n.arguments[0]) {
 			const a = n.arguments[0];
-			if (a.type === 'Literal' && typeof a.value === 'string' && !(a.value in STRINGS)) at(n, `t('${a.value}'): no such string`);
-			if (a.type === 'BinaryExpression' && a.left.type === 'Literal' && !Object.keys(STRINGS).some((k) => k.startsWith(a.left.value)))
-				at(n, `t('${a.left.value}' + …): no string starts so`);
+			const fn = n.callee.name;
+			if (a.type === 'Literal' && typeof a.value === 'string' && fn !== 'codeText' && !has(a.value)) at(n, `${fn}('${a.value}'): no such string for ${areas.join('/')}${where(a.value)}`);
+			const prefix = fn === 'codeText' ? a : a.type === 'BinaryExpression' ? a.left : null;
+			if (prefix && prefix.type === 'Literal' && !areas.some((ar) => Object.keys(TABLES[ar]).some((k) => k.startsWith(prefix.value))))
+				at(n, `${fn}('${prefix.value}' + …): no string starts so for ${areas.join('/')}`);
 		}
 		// the confirmation dialog, page notes and messages: words only through t()
 		if (n.type === 'CallExpression' && n.callee.type === 'Identifier' && /^(confirmAction|setMsg|setNote|setErr|show|setFormError)$/.test(n.callee.name))
@@ -177,7 +194,7 @@ test('every action the server records in the audit log has its text', async () =
 		if (!c.actions.length || !c.types.length) bad.push(`${c.at}: the action or target type is not a string literal`);
 		for (const a of c.actions) {
 			if (!/^[a-z_]+\.[a-z_]+$/.test(a)) bad.push(`${c.at}: "${a}" is not an action code`);
-			if (!(actionKey(a) in STRINGS)) bad.push(`${c.at}: ${a} has no text (${actionKey(a)} in web/src/lib/i18n.js)`);
+			if (!(actionKey(a) in STRINGS)) bad.push(`${c.at}: ${a} has no text (${actionKey(a)} in web/src/admin/strings.js)`);
 			if (!offered.has(a)) bad.push(`${c.at}: ${a} is not in the audit filter (ACTIONS in web/src/admin/auditActions.js)`);
 			if (!(('ttype_' + a.split('.')[0]) in STRINGS)) bad.push(`${c.at}: the group of ${a} has no text (ttype_…)`);
 		}

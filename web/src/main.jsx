@@ -7,6 +7,8 @@ import { api, setCsrf, setUnauthHandler } from './lib/api.js';
 import { setLanguage, browserLanguage, t } from './lib/i18n.js';
 import { useLocation, Link, navigate, ConfirmHost, Loading, FormError, errText } from './lib/ui.jsx';
 import { setUserZone } from './lib/time.js';
+import './signin/strings.js';
+import './admin/strings.js';
 import { SignIn, ChangePassword, ValidationPending, Validate, Forgot, Reset } from './signin/SignIn.jsx';
 import { GuestAccept } from './signin/GuestAccept.jsx';
 import { Users, UserPage } from './admin/Users.jsx';

@@ -6,6 +6,7 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, get, ApiError } from '../lib/api.js';
 import { t, currentLanguage } from '../lib/i18n.js';
+import './strings.js';
 import { FormError, Loading, useLoad, errText } from '../lib/ui.jsx';
 import { Sidebar } from './Sidebar.jsx';
 import { CalendarView } from './CalendarView.jsx';

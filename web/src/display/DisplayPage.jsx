@@ -8,6 +8,7 @@
 import { useState, useEffect, useRef } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { setLanguage, t } from '../lib/i18n.js';
+import './strings.js';
 import { errText } from '../lib/ui.jsx';
 import { zoneOf, startMs, endMs, languageOf, hhmm, longDate, minutesLeft, laterToday, checkInTarget, rollAt, fill } from './door.js';
 import './display.css';
