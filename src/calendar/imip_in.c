@@ -114,7 +114,7 @@ static int imip_in(struct req *r)
 	 * colleague's CalDAV reply; the REPLY is made from the copy as answered,
 	 * not the outside sender's text */
 	if (!rc)
-		rc = organizer_copy_reply(r, db, &org, rep.uid, email, &rep, NULL, NULL, &row, &changed);
+		rc = organizer_copy_reply(r->arena, db, &org, rep.uid, email, &rep, NULL, NULL, &row, &changed);
 	if (!rc && changed)
 		rc = audit_record(r, db, "event.imip_reply", "event", row.id, rep.uid, NULL,
 				  json_pack("{s:s, s:s?}", "attendee", email, "partstat", rep.master));

@@ -11,13 +11,13 @@
 #include "core/buf.h"
 #include "core/errors.h"
 
-int organizer_copy_find(struct req *r, struct db *db, const struct user *org, const char *uid, const char *attendee,
+int organizer_copy_find(struct arena *a, struct db *db, const struct user *org, const char *uid, const char *attendee,
 			struct calendar *cal, struct event_row *row)
 {
 	struct calendar cals[64];
 	int n = 0, rc = store_calendar_list_owned(db, org->account_id, org->id, cals, 64, &n);
 	for (int i = 0; !rc && i < n; i++) {
-		if ((rc = event_fetch_uid(db, r->arena, &cals[i], uid, row)) == E_NOTFOUND) {
+		if ((rc = event_fetch_uid(db, a, &cals[i], uid, row)) == E_NOTFOUND) {
 			rc = 0;
 			continue;
 		}
@@ -35,7 +35,7 @@ int organizer_copy_find(struct req *r, struct db *db, const struct user *org, co
 	return rc ? rc : E_NOTFOUND;
 }
 
-int organizer_copy_reply(struct req *r, struct db *db, const struct user *org, const char *uid, const char *attendee,
+int organizer_copy_reply(struct arena *a, struct db *db, const struct user *org, const char *uid, const char *attendee,
 			 const struct ics_reply *rep, const struct ics_object *from, const char *vevents,
 			 struct event_row *row, int *changed)
 {
@@ -44,7 +44,7 @@ int organizer_copy_reply(struct req *r, struct db *db, const struct user *org, c
 	struct ics_error err;
 	struct buf built = {0};
 	*changed = 0;
-	int rc = organizer_copy_find(r, db, org, uid, attendee, &cal, row);
+	int rc = organizer_copy_find(a, db, org, uid, attendee, &cal, row);
 	if (!rc)
 		rc = ics_reply_apply(row->ical, cal.time_zone, rep, attendee, "2.0", &applied, &err);
 	if (!rc && applied) {
@@ -64,8 +64,7 @@ int organizer_copy_reply(struct req *r, struct db *db, const struct user *org, c
 			rc = E_INVALID; /* the copy no longer names them */
 	}
 	if (!rc)
-		rc = sched_inbox_deliver(r->arena, db, org, "REPLY", from, vevents,
-					 sched_inbox_reply_name(r->arena, uid, attendee));
+		rc = sched_inbox_deliver(a, db, org, "REPLY", from, vevents, sched_inbox_reply_name(a, uid, attendee));
 	ics_object_free(applied);
 	ics_object_free(final);
 	ics_object_free(stored);

@@ -5,7 +5,7 @@
 #define CONVENE_CALENDAR_ORGANIZER_COPY_H
 
 #include "calendar/event_store.h"
-#include "http/request.h"
+#include "core/arena.h"
 #include "store/calendars.h"
 #include "store/users.h"
 
@@ -13,7 +13,7 @@
  * (their meeting, not a copy they attend) and which invites attendee;
  * E_NOTFOUND for anything else, whatever the reason, so that a reply learns
  * nothing of what is stored */
-int organizer_copy_find(struct req *r, struct db *db, const struct user *org, const char *uid, const char *attendee,
+int organizer_copy_find(struct arena *a, struct db *db, const struct user *org, const char *uid, const char *attendee,
 			struct calendar *cal, struct event_row *row);
 
 /* An attendee's answers reach the organizer org (a colleague's CalDAV reply
@@ -25,7 +25,7 @@ int organizer_copy_find(struct req *r, struct db *db, const struct user *org, co
  * copy's VEVENTs as answered, with that attendee only. row: the copy;
  * *changed: whether it changed. E_NOTFOUND as organizer_copy_find. */
 struct ics_reply;
-int organizer_copy_reply(struct req *r, struct db *db, const struct user *org, const char *uid, const char *attendee,
+int organizer_copy_reply(struct arena *a, struct db *db, const struct user *org, const char *uid, const char *attendee,
 			 const struct ics_reply *rep, const struct ics_object *from, const char *vevents,
 			 struct event_row *row, int *changed);
 

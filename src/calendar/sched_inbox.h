@@ -1,5 +1,5 @@
 /* Scheduling messages (RFC 6638 section 4) into a user's schedule inbox:
- * the one delivery that CalDAV scheduling (dav/schedule.c) and iMIP mail-in
+ * the one delivery that scheduling (calendar/scheduling.c) and iMIP mail-in
  * (calendar/imip_in.c) share, so that an organizer's calendar app finds a
  * REPLY there whichever way the attendee answered. */
 #ifndef CONVENE_CALENDAR_SCHED_INBOX_H

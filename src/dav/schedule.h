@@ -10,6 +10,7 @@
 
 #include "core/buf.h"
 #include "dav/path.h"
+#include "calendar/scheduling.h"
 #include "dav/xml.h"
 #include "http/request.h"
 #include "store/store.h"
@@ -36,16 +37,10 @@ const char *dav_schedule_default_calendar(struct req *r);
 int dav_schedule_tag_check(struct req *r, const struct dav_res *res);
 void dav_schedule_tag_header(struct req *r, const char *ical, const char *organizer);
 
-/* Internal scheduling (RFC 6638 section 3.2): when the caller organizes the
- * event (its ORGANIZER is their address), each attendee who is a user of
- * the caller's account gets the invitation (METHOD:REQUEST) in their inbox,
- * and those it no longer invites a cancellation (METHOD:CANCEL). before: the
- * text stored until now (NULL: a new event); now: what is stored (NULL: the
- * event is deleted). In the caller's write transaction. */
+/* the caller as the calendar user who schedules (calendar/scheduling.h) */
+struct sched_actor dav_schedule_actor(const struct req *r);
+/* sched_deliver and sched_mark (calendar/scheduling.h) as the caller */
 int dav_schedule_deliver(struct req *r, struct db *db, const char *before, const struct ics_object *now);
-/* before storing the organizer's PUT: each such attendee's delivery status
- * (RFC 6638 section 3.2.9) in o's text, SCHEDULE-STATUS 1.2 (delivered to a
- * colleague's inbox) or 1.1 (sent by iMIP); *out NULL when o already says so */
 int dav_schedule_mark(struct req *r, struct db *db, const struct ics_object *o, const char *tz,
 		      struct ics_object **out);
 
