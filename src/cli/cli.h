@@ -19,6 +19,29 @@ struct cli_flag {
 	const char *value;
 };
 
+/* The options every subcommand takes, --data, --db, --config and --help:
+ * CLI_COMMON_OPTIONS goes in the subcommand's getopt_long table (which
+ * includes <getopt.h>), and each answer the subcommand does not handle
+ * itself goes to cli_common_option. */
+#define CLI_COMMON_OPTIONS                                                                                             \
+	{"data", required_argument, 0, 'd'}, {"db", required_argument, 0, 'b'}, {"config", required_argument, 0, 'c'}, \
+	{                                                                                                              \
+		"help", no_argument, 0, 'h'                                                                            \
+	}
+#define CLI_FLAGS_MAX 16
+struct cli_args {
+	struct cli_flag flags[CLI_FLAGS_MAX];
+	int nflags;
+	const char *config_path;
+};
+/* c is getopt_long's answer: -1 to go on, else the exit status (0 after
+ * --help, printed on stdout; 2 on an unknown option, help on stderr) */
+int cli_common_option(int c, struct cli_args *a, const char *help);
+/* a flag kept for cli_config; 2 (with help on stderr) when there are too many */
+int cli_flag_add(struct cli_args *a, const char *key, const char *value, const char *help);
+/* cli_config, then cli_open_store, with what the options gave */
+int cli_open(const struct cli_args *a, struct config *cfg);
+
 /* loads defaults, DATA/convene.conf (or --config), the environment, then flags;
  * prints the problem and returns non-zero on a bad value */
 int cli_config(struct config *cfg, const char *config_path, const struct cli_flag *flags, int nflags);

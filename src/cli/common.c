@@ -1,4 +1,5 @@
-/* Configuration assembly and store opening shared by the subcommands. */
+/* The options, configuration assembly and store opening shared by the subcommands. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,4 +73,39 @@ int cli_open_store(const struct config *cfg)
 		return 1;
 	}
 	return 0;
+}
+
+int cli_flag_add(struct cli_args *a, const char *key, const char *value, const char *help)
+{
+	if (a->nflags >= CLI_FLAGS_MAX) {
+		fprintf(stderr, "convene: too many options\n\n%s", help);
+		return 2;
+	}
+	a->flags[a->nflags++] = (struct cli_flag){key, value};
+	return -1;
+}
+
+int cli_common_option(int c, struct cli_args *a, const char *help)
+{
+	switch (c) {
+	case 'd':
+		return cli_flag_add(a, "data", optarg, help);
+	case 'b':
+		return cli_flag_add(a, "db", optarg, help);
+	case 'c':
+		a->config_path = optarg;
+		return -1;
+	case 'h':
+		fputs(help, stdout);
+		return 0;
+	default:
+		fputs(help, stderr);
+		return 2;
+	}
+}
+
+int cli_open(const struct cli_args *a, struct config *cfg)
+{
+	int rc = cli_config(cfg, a->config_path, a->flags, a->nflags);
+	return rc ? rc : cli_open_store(cfg);
 }

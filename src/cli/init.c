@@ -52,55 +52,33 @@ static int ensure_key(const char *dir)
 
 static int create(int argc, char **argv, int is_init)
 {
-	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
-					     {"db", required_argument, 0, 'b'},
+	static const struct option opts[] = {CLI_COMMON_OPTIONS,
 					     {"admin-email", required_argument, 0, 'e'},
 					     {"admin-password", required_argument, 0, 'p'},
 					     {"account-name", required_argument, 0, 'n'},
 					     {"name", required_argument, 0, 'n'},
-					     {"config", required_argument, 0, 'c'},
-					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
-	struct cli_flag flags[4];
-	int nflags = 0, c;
-	const char *email = NULL, *password = NULL, *name = is_init ? "My organisation" : NULL, *config_path = NULL;
+	const char *help = is_init ? init_help : account_help;
+	struct cli_args a = {0};
+	int c, rc;
+	const char *email = NULL, *password = NULL, *name = is_init ? "My organisation" : NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			flags[nflags++] = (struct cli_flag){"data", optarg};
-			break;
-		case 'b':
-			flags[nflags++] = (struct cli_flag){"db", optarg};
-			break;
-		case 'e':
+		if (c == 'e')
 			email = optarg;
-			break;
-		case 'p':
+		else if (c == 'p')
 			password = optarg;
-			break;
-		case 'n':
+		else if (c == 'n')
 			name = optarg;
-			break;
-		case 'c':
-			config_path = optarg;
-			break;
-		case 'h':
-			fputs(is_init ? init_help : account_help, stdout);
-			return 0;
-		default:
-			fputs(is_init ? init_help : account_help, stderr);
-			return 2;
-		}
+		else if ((rc = cli_common_option(c, &a, help)) >= 0)
+			return rc;
 	}
 	if (!email || !name) {
-		fprintf(stderr, "convene: --admin-email%s is required\n\n%s", is_init ? "" : " and --name",
-			is_init ? init_help : account_help);
+		fprintf(stderr, "convene: --admin-email%s is required\n\n%s", is_init ? "" : " and --name", help);
 		return 2;
 	}
 	struct config cfg;
-	int rc = cli_config(&cfg, config_path, flags, nflags);
-	if (rc || (rc = cli_open_store(&cfg)))
+	if ((rc = cli_open(&a, &cfg)))
 		return rc;
 	if (!strncmp(cfg.db_url, "sqlite:", 7) && ensure_key(cfg.data_dir))
 		return 1;

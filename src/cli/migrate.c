@@ -12,37 +12,15 @@ static const char help[] = "usage: convene migrate [--data DIR] [--db URL] [--co
 
 int cli_migrate(int argc, char **argv)
 {
-	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
-					     {"db", required_argument, 0, 'b'},
-					     {"config", required_argument, 0, 'c'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	struct cli_flag flags[2];
-	int nflags = 0, c;
-	const char *config_path = NULL;
+	static const struct option opts[] = {CLI_COMMON_OPTIONS, {0, 0, 0, 0}};
+	struct cli_args a = {0};
+	int c, rc;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			flags[nflags++] = (struct cli_flag){"data", optarg};
-			break;
-		case 'b':
-			flags[nflags++] = (struct cli_flag){"db", optarg};
-			break;
-		case 'c':
-			config_path = optarg;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return 0;
-		default:
-			fputs(help, stderr);
-			return 2;
-		}
-	}
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		if ((rc = cli_common_option(c, &a, help)) >= 0)
+			return rc;
 	struct config cfg;
-	int rc = cli_config(&cfg, config_path, flags, nflags);
-	if (rc || (rc = cli_open_store(&cfg)))
+	if ((rc = cli_open(&a, &cfg)))
 		return rc;
 	int v = 0;
 	store_schema_version(store_db(), &v);

@@ -57,8 +57,7 @@ static void *stop_thread(void *arg)
 
 int cli_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {{"data", required_argument, 0, 'd'},
-					     {"db", required_argument, 0, 'b'},
+	static const struct option opts[] = {CLI_COMMON_OPTIONS,
 					     {"listen", required_argument, 0, 'l'},
 					     {"log-format", required_argument, 0, 'f'},
 					     {"smtp", required_argument, 0, 's'},
@@ -66,38 +65,28 @@ int cli_serve(int argc, char **argv)
 					     {"web-dir", required_argument, 0, 'w'},
 					     {"threads", required_argument, 0, 't'},
 					     {"body-limit", required_argument, 0, 'x'},
-					     {"config", required_argument, 0, 'c'},
-					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
+	/* serve's own options are settings by another name */
 	static const char *keys[128] = {
-		['d'] = "data",       ['b'] = "db",      ['l'] = "listen",  ['f'] = "log_format", ['s'] = "smtp",
-		['u'] = "public_url", ['w'] = "web_dir", ['t'] = "threads", ['x'] = "body_limit"};
-	struct cli_flag flags[16];
-	int nflags = 0, c;
-	const char *config_path = NULL;
+		['l'] = "listen",  ['f'] = "log_format", ['s'] = "smtp",      ['u'] = "public_url",
+		['w'] = "web_dir", ['t'] = "threads",    ['x'] = "body_limit"};
+	struct cli_args a = {0};
+	int c, rc;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(help, stdout);
-			return 0;
-		}
-		if (c == 'c') {
-			config_path = optarg;
-			continue;
-		}
-		if (c < 0 || c >= 128 || !keys[c] || nflags >= 16) {
-			fputs(help, stderr);
-			return 2;
-		}
-		flags[nflags++] = (struct cli_flag){keys[c], optarg};
+		if (c > 0 && c < 128 && keys[c])
+			rc = cli_flag_add(&a, keys[c], optarg, help);
+		else
+			rc = cli_common_option(c, &a, help);
+		if (rc >= 0)
+			return rc;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "convene: unexpected argument '%s'\n\n%s", argv[optind], help);
 		return 2;
 	}
 	struct config cfg;
-	int rc = cli_config(&cfg, config_path, flags, nflags);
-	if (rc || (rc = cli_open_store(&cfg)))
+	if ((rc = cli_open(&a, &cfg)))
 		return rc;
 	if (ics_init()) { /* time zones load before the pool starts: libical is not thread-safe there */
 		fputs("convene: cannot load the time zone database\n", stderr);

@@ -31,35 +31,16 @@ static const char help[] = "usage: convene user reset-password --data DIR EMAIL 
 
 static int reset_password(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"data", required_argument, 0, 'd'},    {"db", required_argument, 0, 'b'},
-		{"account", required_argument, 0, 'a'}, {"config", required_argument, 0, 'c'},
-		{"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
-	struct cli_flag flags[2];
-	int nflags = 0, c;
-	const char *account = NULL, *config_path = NULL;
+	static const struct option opts[] = {CLI_COMMON_OPTIONS, {"account", required_argument, 0, 'a'}, {0, 0, 0, 0}};
+	struct cli_args a = {0};
+	int c, rc;
+	const char *account = NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			flags[nflags++] = (struct cli_flag){"data", optarg};
-			break;
-		case 'b':
-			flags[nflags++] = (struct cli_flag){"db", optarg};
-			break;
-		case 'a':
+		if (c == 'a')
 			account = optarg;
-			break;
-		case 'c':
-			config_path = optarg;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return 0;
-		default:
-			fputs(help, stderr);
-			return 2;
-		}
+		else if ((rc = cli_common_option(c, &a, help)) >= 0)
+			return rc;
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "convene: one e-mail address is required\n\n%s", help);
@@ -69,8 +50,7 @@ static int reset_password(int argc, char **argv)
 	snprintf(email, sizeof email, "%s", argv[optind]);
 	users_lower_email(email);
 	struct config cfg;
-	int rc = cli_config(&cfg, config_path, flags, nflags);
-	if (rc || (rc = cli_open_store(&cfg)))
+	if ((rc = cli_open(&a, &cfg)))
 		return rc;
 	struct db *db = store_db();
 	struct user u;
