@@ -1,7 +1,7 @@
-/* Static files of the built web app: index.html for the app's own routes,
- * ETag and 304, long immutable caching of hashed assets (/assets/...), precompressed
- * .gz twins for clients that take gzip. Paths with ".." are refused before
- * touching the disk. */
+/* Static files of the built web app: index.html for the app's own routes and
+ * portal.html for a company's support portal (/portal/...), ETag and 304, long
+ * immutable caching of hashed assets (/assets/...), precompressed .gz twins for
+ * clients that take gzip. Paths with ".." are refused before touching the disk. */
 #include "http/static.h"
 
 #include <stdio.h>
@@ -97,8 +97,12 @@ int static_serve(struct req *r, const char *web_dir)
 		return E_NOTFOUND;
 	int is_asset = !strncmp(p, "/assets/", 8);
 	char path[1024], gz[1040];
+	/* the app's own routes: a company's support portal (/portal/...) is a page of its own,
+	 * for customers, that never loads the admin center's code; every other route is
+	 * index.html */
+	int portal = !strncmp(p, "/portal/", 8) || !strcmp(p, "/portal");
 	if (!strcmp(p, "/") || !strchr(strrchr(p, '/'), '.'))
-		snprintf(path, sizeof path, "%s/index.html", web_dir); /* the app's own routes */
+		snprintf(path, sizeof path, "%s/%s", web_dir, portal ? "portal.html" : "index.html");
 	else
 		snprintf(path, sizeof path, "%s%s", web_dir, p);
 	struct stat st, gst;

@@ -397,6 +397,8 @@ def web_instance(srv, tmpdir_):
     os.makedirs(os.path.join(web, "assets"))
     with open(os.path.join(web, "index.html"), "w") as f:
         f.write("<!doctype html><title>convene test app</title>")
+    with open(os.path.join(web, "portal.html"), "w") as f:
+        f.write("<!doctype html><title>convene test portal</title>")
     js = b"console.log('convene');\n" * 200
     with open(os.path.join(web, "assets", "app-3f2a9c.js"), "wb") as f:
         f.write(js)
@@ -436,6 +438,20 @@ def test_app_routes_fall_back_to_index(web_instance):
     problem(requests.get(web_instance.url + "/missing.js"), 404, "not-found")
     # the API never falls back to the app
     problem(requests.get(web_instance.url + "/api/v1/nothing-here"), 404, "not-found")
+
+
+def test_portal_routes_get_the_portal_page(web_instance):
+    # a company's support portal is a page of its own (portal.html), never the admin center
+    for path in ("/portal", "/portal/", "/portal/acme", "/portal/acme/", "/portal/acme/sessions/s_1"):
+        r = requests.get(web_instance.url + path)
+        assert r.status_code == 200 and "convene test portal" in r.text, path
+        assert r.headers["Content-Type"].startswith("text/html") and r.headers["Cache-Control"] == "no-cache"
+    # only that folder: a route that merely starts with the word is the app's
+    for path in ("/portals", "/portalx/acme", "/admin/portal/acme"):
+        r = requests.get(web_instance.url + path)
+        assert r.status_code == 200 and "convene test app" in r.text, path
+    # a file under /portal/ is looked up as a file, not answered with the page
+    problem(requests.get(web_instance.url + "/portal/acme/logo.png"), 404, "not-found")
 
 
 def test_assets_are_immutable_and_gzipped_when_asked(web_instance):

@@ -1,0 +1,86 @@
+// Browser test of the portal page (web/portal.html, web/src/portal; convene serves it for
+// /portal/...): a customer who opens a company's portal address gets the portal's own page, which
+// says which portal was asked for (portals themselves come with issue 17), in the browser's
+// language, accessible, without any code of the admin center and without looking for a session.
+// The build (web/scripts/audiences.mjs) fails when the portal's chunks would hold admin code: shown
+// by building with an admin page imported into the portal's entry.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startServer, launch, newPage } from './harness.mjs';
+import { axeCheck } from './axe.mjs';
+
+const web = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
+let srv, br;
+
+before(async () => { srv = await startServer({ password: 'Admin-password-2024' }); br = await launch(); }, { timeout: 60000 });
+after(async () => { if (br) await br.close(); if (srv) await srv.stop(); }, { timeout: 30000 });
+
+// the paths a page asks the server for, while it loads
+async function open(path, options) {
+	const page = await newPage(br.browser, options);
+	const asked = [];
+	page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+	const res = await page.goto(srv.url + path);
+	await page.getByRole('heading', { level: 1 }).waitFor();
+	await page.waitForLoadState('networkidle');
+	return { page, res, asked };
+}
+
+test('a portal address opens the portal page, which loads no admin code and no session', { timeout: 60000 }, async () => {
+	const { page, res, asked } = await open('/portal/acme-support');
+	assert.equal(res.status(), 200);
+	assert.match(res.headers()['content-type'], /^text\/html/);
+	await page.getByRole('heading', { level: 1, name: 'Support portal' }).waitFor();
+	await page.getByText('You asked for the support portal at /portal/acme-support.').waitFor();
+	await page.getByText('This server does not offer company support portals yet').waitFor();
+	assert.equal(await page.title(), 'Support portal – convene');
+	const scripts = asked.filter((p) => p.endsWith('.js'));
+	assert.ok(scripts.some((p) => /^\/assets\/portal-/.test(p)), 'the portal bundle: ' + scripts);
+	assert.deepEqual(scripts.filter((p) => !/^\/assets\/(portal|lib)-[\w-]+\.js$/.test(p)), [], 'only the portal and the shared lib chunk');
+	assert.ok(!asked.some((p) => p.startsWith('/api/')), 'no API call (no session looked for): ' + asked);
+	assert.equal(await page.getByLabel('Password').count(), 0, 'no sign-in form');
+	await axeCheck(page, 'portal');
+	await page.context().close();
+});
+
+test('the portal page speaks the browser’s language and says when no portal is named', { timeout: 60000 }, async () => {
+	const fr = await open('/portal/entreprise%20%C3%A9t%C3%A9/', { locale: 'fr-FR' });
+	await fr.page.getByRole('heading', { level: 1, name: 'Portail d’assistance' }).waitFor();
+	await fr.page.getByText('Vous avez demandé le portail d’assistance à l’adresse /portal/entreprise été.').waitFor();
+	assert.equal(await fr.page.evaluate(() => document.documentElement.lang), 'fr');
+	await fr.page.context().close();
+	for (const path of ['/portal', '/portal/']) {
+		const none = await open(path, { locale: 'ru-RU' });
+		await none.page.getByRole('heading', { level: 1, name: 'Портал поддержки' }).waitFor();
+		await none.page.getByText('В адресе не указан портал.').waitFor();
+		await none.page.context().close();
+	}
+});
+
+test('the admin center is still index.html, next to the portal', { timeout: 60000 }, async () => {
+	for (const path of ['/', '/users', '/portals', '/portalx/y']) {
+		const { page, asked } = await open(path);
+		await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+		assert.ok(asked.some((p) => /^\/assets\/main-/.test(p)), `${path}: the admin center's bundle`);
+		await page.context().close();
+	}
+});
+
+test('the build fails when the portal would load admin code', { timeout: 120000 }, async () => {
+	const { build } = await import(pathToFileURL(join(web, 'node_modules', 'vite', 'dist', 'node', 'index.js')).href);
+	const out = mkdtempSync(join(tmpdir(), 'convene-portal-build-'));
+	// the portal's entry gains an import of an admin page (a slip someone could make)
+	const slip = {
+		name: 'slip', enforce: 'pre',
+		transform(code, id) { return id.endsWith('/src/portal/main.jsx') ? "import { Users } from '../admin/Users.jsx';\nconsole.log(Users);\n" + code : null; },
+	};
+	const quiet = { root: web, configFile: join(web, 'vite.config.js'), logLevel: 'silent', build: { outDir: out, emptyOutDir: true } };
+	try {
+		await build(quiet); // as it is: builds
+		await assert.rejects(build({ ...quiet, plugins: [slip] }), /portal: assets\/lib-[\w-]+\.js holds src\/admin\/Users\.jsx/);
+	} finally { rmSync(out, { recursive: true, force: true }); }
+});
