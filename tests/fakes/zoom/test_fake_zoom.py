@@ -631,3 +631,27 @@ def test_sigterm_stops_the_fake():
     fz.proc.terminate()
     assert fz.proc.wait(timeout=5) == 0 and time.time() - t0 < 5
     fz.stop()
+
+
+def test_recurrence_daily_monthly_and_end_date():
+    occ = fake_zoom.occurrences_for
+    start = fake_zoom.parse_start("2026-03-06T09:00:00", "America/New_York")
+    # every 2 days across the US DST change (8 March 2026): 09:00 local stays 09:00 local
+    daily = occ(start, "America/New_York", {"type": 1, "repeat_interval": 2, "end_times": 3}, 30)
+    assert [o["start_time"] for o in daily] == ["2026-03-06T14:00:00Z", "2026-03-08T13:00:00Z",
+                                                  "2026-03-10T13:00:00Z"]
+    # the last Thursday (5) of each month
+    last_thu = occ(start, "America/New_York", {"type": 3, "monthly_week": -1, "monthly_week_day": 5,
+                                               "end_times": 3}, 30)
+    assert [o["start_time"][:10] for o in last_thu] == ["2026-03-26", "2026-04-30", "2026-05-28"]
+    # the 31st: months without one are skipped
+    start31 = fake_zoom.parse_start("2026-01-31T10:00:00Z", "UTC")
+    d31 = occ(start31, "UTC", {"type": 3, "monthly_day": 31, "end_times": 3}, 60)
+    assert [o["start_time"][:10] for o in d31] == ["2026-01-31", "2026-03-31", "2026-05-31"]
+    # weekly on Monday and Wednesday until an end date
+    mon = fake_zoom.parse_start("2026-06-01T08:00:00Z", "UTC")
+    wk = occ(mon, "UTC", {"type": 2, "weekly_days": "2,4", "end_date_time": "2026-06-10T23:59:59Z"}, 60)
+    assert [o["start_time"][:10] for o in wk] == ["2026-06-01", "2026-06-03", "2026-06-08", "2026-06-10"]
+    with pytest.raises(fake_zoom.ApiError):
+        occ(mon, "UTC", {"type": 2, "weekly_days": "2", "end_times": 2,
+                         "end_date_time": "2026-06-10T00:00:00Z"}, 60)
