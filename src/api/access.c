@@ -45,7 +45,7 @@ int access_company_sees(struct req *r, struct db *db, const char (*ids)[ID_MAX],
 		return 0;
 	char mine[64][ID_MAX];
 	int m = 0;
-	int rc = store_user_companies(db, r->who.account_id, me, mine, 64, &m);
+	int rc = store_ids_get(db, IDS_USER_COMPANIES, r->who.account_id, me, mine, 64, &m);
 	if (rc)
 		return rc;
 	for (int i = 0; i < n; i++)
@@ -61,6 +61,6 @@ int access_user_sees(struct req *r, struct db *db, const char *user_id)
 		return 0;
 	char ids[64][ID_MAX];
 	int n = 0;
-	int rc = store_user_companies(db, r->who.account_id, user_id, ids, 64, &n);
+	int rc = store_ids_get(db, IDS_USER_COMPANIES, r->who.account_id, user_id, ids, 64, &n);
 	return rc ? rc : access_company_sees(r, db, (const char(*)[ID_MAX])ids, n);
 }

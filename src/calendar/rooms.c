@@ -21,6 +21,7 @@
 #include "http/response.h"
 #include "api/access.h"
 #include "api/audit.h"
+#include "api/tx.h"
 #include "settings/settings.h"
 
 #define PAGE_MAX 200
@@ -308,9 +309,9 @@ static int save_links(struct db *db, const struct room *o, const struct room_inp
 	if (in->has_tags)
 		rc = store_room_tags_set(db, o->account_id, o->id, in->tags, in->ntags);
 	if (!rc && in->has_companies)
-		rc = store_room_links_set(db, "companies", o->account_id, o->id, in->companies, in->ncompanies);
+		rc = store_ids_set(db, IDS_ROOM_COMPANIES, o->account_id, o->id, in->companies, in->ncompanies);
 	if (!rc && in->has_delegates)
-		rc = store_room_links_set(db, "delegates", o->account_id, o->id, in->delegates, in->ndelegates);
+		rc = store_ids_set(db, IDS_ROOM_DELEGATES, o->account_id, o->id, in->delegates, in->ndelegates);
 	return rc;
 }
 
@@ -367,15 +368,9 @@ static int create(struct req *r)
 		json_decref(out);
 		goto fail;
 	}
-	if ((rc = store_commit(db))) {
-		json_decref(out);
-		return rc;
-	}
-	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/rooms/%s", o.id));
-	return resp_json(r, 201, out);
+	return api_commit_created(r, db, arena_printf(r->arena, "/api/v1/rooms/%s", o.id), out);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int may_see_rooms(struct req *r)
@@ -454,10 +449,8 @@ static int change(struct req *r)
 	struct room_input in = {0};
 	if ((rc = access_admin(r)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load(r, db, &o)))
 		goto fail;
@@ -491,14 +484,9 @@ static int change(struct req *r)
 		json_decref(after);
 		goto fail;
 	}
-	if ((rc = store_commit(db))) {
-		json_decref(after);
-		return rc;
-	}
-	return resp_json(r, 200, after);
+	return api_commit_json(r, db, 200, after);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int delete (struct req *r)
@@ -507,10 +495,8 @@ static int delete (struct req *r)
 	struct room o;
 	if ((rc = access_admin(r)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load(r, db, &o)) ||
 	    (rc = audit_record(r, db, "room.delete", "room", o.id, o.name, room_json(db, &o), NULL)) ||
@@ -521,8 +507,7 @@ static int delete (struct req *r)
 		goto fail;
 	return resp_empty(r, 204);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int bad_query(struct req *r, const char *field, const char *detail)

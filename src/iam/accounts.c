@@ -71,7 +71,8 @@ int accounts_create(struct db *db, const char *name, const char *admin_email, co
 		snprintf(err, errlen, "a user with the e-mail address %s already exists", u.email);
 		return rc;
 	}
-	if (rc || (rc = store_user_companies_set(db, a.id, u.id, &cid, 1)) || (rc = user_hooks_created(db, &u)) ||
+	if (rc || (rc = store_ids_set(db, IDS_USER_COMPANIES, a.id, u.id, &cid, 1)) ||
+	    (rc = user_hooks_created(db, &u)) ||
 	    (rc = audit_record_system(db, a.id, "cli", "account.create", "account", a.id, a.name, NULL,
 				      json_pack("{s:s, s:s}", "name", a.name, "admin_email", u.email))))
 		goto fail;

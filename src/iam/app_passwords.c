@@ -15,6 +15,7 @@
 #include "http/jsonin.h"
 #include "http/response.h"
 #include "api/audit.h"
+#include "api/tx.h"
 
 static const char ALPHABET[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -202,8 +203,7 @@ static int create(struct req *r)
 	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/me/app-passwords/%s", p.id));
 	return resp_json(r, 201, out);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 int app_passwords_revoke_one(struct req *r, struct db *db, const struct user *u, const char *id)
@@ -228,8 +228,7 @@ int app_passwords_revoke_one(struct req *r, struct db *db, const struct user *u,
 		goto fail;
 	return store_commit(db);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int revoke(struct req *r)

@@ -16,6 +16,7 @@
 #include "http/response.h"
 #include "api/access.h"
 #include "api/audit.h"
+#include "api/tx.h"
 #include "iam/authn.h"
 #include "iam/bearer_cache.h"
 #include "iam/oauth.h"
@@ -93,16 +94,12 @@ static int create(struct req *r)
 	ids_secret(secret);
 	ids_hash(secret, a.secret_hash);
 	a.created_at = clock_now();
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = store_app_insert(db, &a)) ||
-	    (rc = audit_record(r, db, "app.create", "app", a.id, a.name, NULL, app_json(&a)))) {
-		store_rollback(db);
-		return rc;
-	}
+	    (rc = audit_record(r, db, "app.create", "app", a.id, a.name, NULL, app_json(&a))))
+		return api_abort(db, rc);
 	if ((rc = store_commit(db)))
 		return rc;
 	json_t *out = app_json(&a);
@@ -232,10 +229,8 @@ static int revoke(struct req *r)
 			continue;
 		struct app *a = &apps[m];
 		rc = ids_valid(ids[i], "app") ? store_app_get(db, r->who.account_id, ids[i], now, a) : E_NOTFOUND;
-		if (rc == E_NOTFOUND) {
-			store_rollback(db);
-			return not_found(r, ids[i]);
-		}
+		if (rc == E_NOTFOUND)
+			return api_abort(db, not_found(r, ids[i]));
 		if (rc)
 			goto fail;
 		if (!admin && strcmp(a->owner_id, r->who.user_id)) {
@@ -265,8 +260,7 @@ static int revoke(struct req *r)
 		json_array_append_new(items, app_json(&apps[i]));
 	return resp_json(r, 200, json_pack("{s:o, s:i}", "items", items, "revoked", revoked));
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 int apps_authenticate_bearer(struct req *r, struct db *db, const char *token)

@@ -12,6 +12,7 @@
 #include "http/response.h"
 #include "api/access.h"
 #include "api/audit.h"
+#include "api/tx.h"
 #include "iam/users.h"
 
 json_t *companies_json(const struct company *c)
@@ -44,24 +45,15 @@ static int create(struct req *r)
 	ids_new("cmp", c.id);
 	snprintf(c.name, sizeof c.name, "%s", name);
 	c.created_at = clock_now();
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	rc = store_company_insert(db, &c);
-	if (rc == E_CONFLICT) {
-		store_rollback(db);
-		return name_taken(r);
-	}
-	if (rc || (rc = audit_record(r, db, "company.create", "company", c.id, c.name, NULL, companies_json(&c)))) {
-		store_rollback(db);
-		return rc;
-	}
-	if ((rc = store_commit(db)))
-		return rc;
-	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/companies/%s", c.id));
-	return resp_json(r, 201, companies_json(&c));
+	if (rc == E_CONFLICT)
+		return api_abort(db, name_taken(r));
+	if (rc || (rc = audit_record(r, db, "company.create", "company", c.id, c.name, NULL, companies_json(&c))))
+		return api_abort(db, rc);
+	return api_commit_created(r, db, arena_printf(r->arena, "/api/v1/companies/%s", c.id), companies_json(&c));
 }
 
 static int list(struct req *r)
@@ -131,10 +123,8 @@ static int rename_company(struct req *r)
 		return rc;
 	if (!*name)
 		return resp_field_error(r, "name", "the name must not be empty");
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load(r, db, req_param(r, "id"), &c)))
 		goto fail;
@@ -142,18 +132,14 @@ static int rename_company(struct req *r)
 	rc = store_company_rename(db, c.account_id, c.id, name);
 	if (rc == E_CONFLICT) {
 		json_decref(before);
-		store_rollback(db);
-		return name_taken(r);
+		return api_abort(db, name_taken(r));
 	}
 	snprintf(c.name, sizeof c.name, "%s", name);
 	if (rc || (rc = audit_record(r, db, "company.rename", "company", c.id, c.name, before, companies_json(&c))))
 		goto fail;
-	if ((rc = store_commit(db)))
-		return rc;
-	return resp_json(r, 200, companies_json(&c));
+	return api_commit_json(r, db, 200, companies_json(&c));
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int delete (struct req *r)
@@ -162,18 +148,15 @@ static int delete (struct req *r)
 	struct company c;
 	if ((rc = access_admin(r)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load(r, db, req_param(r, "id"), &c)))
 		goto fail;
-	if (c.is_default) {
-		store_rollback(db);
-		return resp_problem(r, 409, "default-company",
-				    "the account's default company cannot be deleted; rename it instead");
-	}
+	if (c.is_default)
+		return api_abort(db,
+				 resp_problem(r, 409, "default-company",
+					      "the account's default company cannot be deleted; rename it instead"));
 	int64_t users = 0, devices = 0;
 	if ((rc = store_company_usage(db, c.account_id, c.id, &users, &devices)))
 		goto fail;
@@ -190,12 +173,9 @@ static int delete (struct req *r)
 	if ((rc = store_company_delete(db, c.account_id, c.id)) ||
 	    (rc = audit_record(r, db, "company.delete", "company", c.id, c.name, companies_json(&c), NULL)))
 		goto fail;
-	if ((rc = store_commit(db)))
-		return rc;
-	return resp_empty(r, 204);
+	return api_commit_empty(r, db, 204);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int members(struct req *r)
@@ -231,25 +211,21 @@ static int membership(struct req *r, int add)
 	struct user u;
 	if ((rc = access_admin(r)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load(r, db, req_param(r, "id"), &c)))
 		goto fail;
 	const char *uid = req_param(r, "user_id");
 	rc = ids_valid(uid, "usr") ? store_user_get(db, c.account_id, uid, &u) : E_NOTFOUND;
-	if (rc == E_NOTFOUND) {
-		store_rollback(db);
-		return resp_problemf(r, 404, "not-found", "no user '%.40s' in this account", uid);
-	}
+	if (rc == E_NOTFOUND)
+		return api_abort(db, resp_problemf(r, 404, "not-found", "no user '%.40s' in this account", uid));
 	if (rc)
 		goto fail;
 	char ids[64][ID_MAX];
 	const char *keep[65];
 	int n = 0, k = 0, had = 0;
-	if ((rc = store_user_companies(db, u.account_id, u.id, ids, 64, &n)))
+	if ((rc = store_ids_get(db, IDS_USER_COMPANIES, u.account_id, u.id, ids, 64, &n)))
 		goto fail;
 	for (int i = 0; i < n; i++) {
 		if (!strcmp(ids[i], c.id))
@@ -259,25 +235,18 @@ static int membership(struct req *r, int add)
 	}
 	if (add)
 		keep[k++] = c.id;
-	if (!add && had && k == 0 && strcmp(u.role, "admin")) {
-		store_rollback(db);
-		return resp_problem(r, 409, "last-company",
-				    "this is the user's only company; add them to another one first");
-	}
-	if ((add && had) || (!add && !had)) {
-		store_rollback(db);
-		return resp_empty(r, 204);
-	}
-	if ((rc = store_user_companies_set(db, u.account_id, u.id, keep, (size_t)k)) ||
+	if (!add && had && k == 0 && strcmp(u.role, "admin"))
+		return api_abort(db, resp_problem(r, 409, "last-company",
+						  "this is the user's only company; add them to another one first"));
+	if ((add && had) || (!add && !had))
+		return api_abort(db, resp_empty(r, 204));
+	if ((rc = store_ids_set(db, IDS_USER_COMPANIES, u.account_id, u.id, keep, (size_t)k)) ||
 	    (rc = audit_record(r, db, add ? "company.member_add" : "company.member_remove", "company", c.id, c.name,
 			       NULL, json_pack("{s:s, s:s}", "user_id", u.id, "email", u.email))))
 		goto fail;
-	if ((rc = store_commit(db)))
-		return rc;
-	return resp_empty(r, 204);
+	return api_commit_empty(r, db, 204);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int member_add(struct req *r)

@@ -12,6 +12,7 @@
 #include "http/jsonin.h"
 #include "http/response.h"
 #include "api/audit.h"
+#include "api/tx.h"
 #include "iam/users.h"
 #include "settings/settings.h"
 
@@ -23,7 +24,7 @@ static int company_value(struct db *db, const struct user *u, const char *name, 
 	int k = 0;
 	json_t *v = NULL;
 	const char *src = "account";
-	if (store_user_companies(db, u->account_id, u->id, first, 1, &k))
+	if (store_ids_get(db, IDS_USER_COMPANIES, u->account_id, u->id, first, 1, &k))
 		k = 0;
 	const struct setting_def *def = settings_find(name);
 	if (def && !settings_effective(db, u->account_id, k ? first[0] : NULL, def, &v, &src) && json_is_string(v))
@@ -117,11 +118,9 @@ static int me_change(struct req *r)
 	int rc;
 	if ((rc = jin_object(r, &in, allowed)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
 	struct user u;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = store_user_get(db, r->who.account_id, r->who.user_id, &u)))
 		goto fail;
@@ -142,8 +141,7 @@ static int me_change(struct req *r)
 	language_effective_json(db, &u, out);
 	return resp_json(r, 200, out);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 const struct route language_routes[] = {

@@ -15,6 +15,7 @@
 #include "http/response.h"
 #include "core/i18n.h"
 #include "api/audit.h"
+#include "api/tx.h"
 #include "iam/language.h"
 #include "iam/app_passwords.h"
 #include "iam/password.h"
@@ -126,10 +127,8 @@ static int reset_request(struct req *r)
 		if (strcmp(c[i].status, "active") || !c[i].allow_password_reset)
 			continue;
 		if ((rc = recently(db, &c[i], "reset", RESET_MIN_INTERVAL, &recent)) ||
-		    (!recent && (rc = queue_link(db, &c[i], "reset", RESET_TTL, TEMPLATE_RESET, "reset")))) {
-			store_rollback(db);
-			return rc;
-		}
+		    (!recent && (rc = queue_link(db, &c[i], "reset", RESET_TTL, TEMPLATE_RESET, "reset"))))
+			return api_abort(db, rc);
 		queued += !recent;
 	}
 	if ((rc = store_commit(db)))
@@ -171,10 +170,8 @@ static int reset_confirm(struct req *r)
 		by_admin = 1;
 	if (!rc)
 		rc = store_user_get(db, t.account_id, t.user_id, &u);
-	if (rc == E_NOTFOUND || (!rc && (strcmp(u.status, "active") || (!u.allow_password_reset && !by_admin)))) {
-		store_rollback(db);
-		return gone(r);
-	}
+	if (rc == E_NOTFOUND || (!rc && (strcmp(u.status, "active") || (!u.allow_password_reset && !by_admin))))
+		return api_abort(db, gone(r));
 	if (rc)
 		goto fail;
 	if (password_refused(r, "new_password", pw, u.email, u.display_name)) {
@@ -202,12 +199,9 @@ static int reset_confirm(struct req *r)
 		     json_pack("{s:b, s:b}", "must_change_password", was_forced, "email_validated", was_validated),
 		     json_pack("{s:b, s:b}", "must_change_password", 0, "email_validated", 1))))
 		goto fail;
-	if ((rc = store_commit(db)))
-		return rc;
-	return resp_json(r, 200, json_pack("{s:s}", "status", "password changed; sign in with the new one"));
+	return api_commit_json(r, db, 200, json_pack("{s:s}", "status", "password changed; sign in with the new one"));
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int validate_confirm(struct req *r)
@@ -230,10 +224,8 @@ static int validate_confirm(struct req *r)
 	rc = store_ott_consume(db, hash, "validate", clock_now(), &t);
 	if (!rc)
 		rc = store_user_get(db, t.account_id, t.user_id, &u);
-	if (rc == E_NOTFOUND) {
-		store_rollback(db);
-		return gone(r);
-	}
+	if (rc == E_NOTFOUND)
+		return api_abort(db, gone(r));
 	if (rc)
 		goto fail;
 	if (!u.email_validated) { /* a link followed twice in a row changes nothing more */
@@ -246,12 +238,9 @@ static int validate_confirm(struct req *r)
 				       json_pack("{s:b}", "email_validated", 1))))
 			goto fail;
 	}
-	if ((rc = store_commit(db)))
-		return rc;
-	return resp_json(r, 200, json_pack("{s:s, s:b}", "email", u.email, "email_validated", 1));
+	return api_commit_json(r, db, 200, json_pack("{s:s, s:b}", "email", u.email, "email_validated", 1));
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int validate_resend(struct req *r)
@@ -281,8 +270,7 @@ static int validate_resend(struct req *r)
 	outbox_kick();
 	return resp_json(r, 202, json_pack("{s:s, s:s}", "status", "accepted", "email", u.email));
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 const struct route login_rules_routes[] = {

@@ -15,6 +15,7 @@
 #include "http/response.h"
 #include "api/access.h"
 #include "api/audit.h"
+#include "api/tx.h"
 #include "iam/rights.h"
 #include "iam/rights_routes.h"
 #include "iam/teams.h"
@@ -177,7 +178,8 @@ static int list(struct req *r)
 		char direct[TEAMS_MAX][ID_MAX];
 		int nt = 0;
 		if (!rc && rights_role_holds_rights(rows[i].role))
-			rc = store_team_managed_direct(db, rows[i].account_id, rows[i].id, direct, TEAMS_MAX, &nt);
+			rc = store_ids_get(db, IDS_MANAGER_TEAMS, rows[i].account_id, rows[i].id, direct, TEAMS_MAX,
+					   &nt);
 		if (rc) {
 			json_decref(o);
 			json_decref(items);
@@ -230,17 +232,13 @@ static int set_rights(struct req *r)
 	if ((rc = access_admin(r)) || (rc = jin_object(r, &in, allowed)) ||
 	    (rc = rights_read_body(r, in, "rights", &wanted)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load(r, db, &u)) || (rc = refuse_admin(r, &u)) || (rc = rights_held(db, u.account_id, u.id, &old)))
 		goto fail;
-	if (rights_apply(old, wanted, &result, &dropped, &right, &missing)) {
-		store_rollback(db);
-		return rights_problem_missing(r, right, missing);
-	}
+	if (rights_apply(old, wanted, &result, &dropped, &right, &missing))
+		return api_abort(db, rights_problem_missing(r, right, missing));
 	const char *names[RIGHT_COUNT];
 	size_t n = 0;
 	for (int i = 0; i < RIGHT_COUNT; i++)
@@ -252,15 +250,12 @@ static int set_rights(struct req *r)
 						 json_pack("{s:o, s:o}", "rights", rights_names_json(result),
 							   "removed_dependents", rights_names_json(dropped))))))
 		goto fail;
-	if ((rc = store_commit(db)))
-		return rc;
 	json_t *out = rights_view(&u, result);
 	json_object_set_new(out, "manager_id", json_string(u.id));
 	json_object_set_new(out, "removed_dependents", rights_names_json(dropped));
-	return resp_json(r, 200, out);
+	return api_commit_json(r, db, 200, out);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int login_settings(struct req *r)
@@ -275,10 +270,8 @@ static int login_settings(struct req *r)
 	    (rc = jin_bool(r, in, "allow_password_reset", JIN_OPTIONAL, &allow_reset)) ||
 	    (rc = jin_bool(r, in, "force_email_validation", JIN_OPTIONAL, &force_validation)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load(r, db, &u)))
 		goto fail;
@@ -292,8 +285,7 @@ static int login_settings(struct req *r)
 	json_t *after = login_settings_json(&u);
 	if (json_equal(before, after)) {
 		json_decref(before);
-		store_rollback(db);
-		return resp_json(r, 200, after);
+		return api_abort(db, resp_json(r, 200, after));
 	}
 	u.updated_at = clock_now();
 	if ((rc = store_user_update(db, &u))) {
@@ -306,14 +298,9 @@ static int login_settings(struct req *r)
 		json_decref(after);
 		goto fail;
 	}
-	if ((rc = store_commit(db))) {
-		json_decref(after);
-		return rc;
-	}
-	return resp_json(r, 200, after);
+	return api_commit_json(r, db, 200, after);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static json_t *ids_json(char (*ids)[ID_MAX], int n)
@@ -335,29 +322,26 @@ static int set_teams(struct req *r)
 	if ((rc = access_admin(r)) || (rc = jin_object(r, &in, allowed)) ||
 	    (rc = jin_string_array(r, in, "team_ids", JIN_REQUIRED, TEAMS_MAX, 40, &ids, &n)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load(r, db, &u)) || (rc = refuse_admin(r, &u)))
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		struct team t;
 		rc = ids_valid(ids[i], "team") ? store_team_get(db, u.account_id, ids[i], &t) : E_NOTFOUND;
-		if (rc == E_NOTFOUND) {
-			store_rollback(db);
-			return resp_field_error(r, "team_ids", "no team '%.40s' in this account", ids[i]);
-		}
+		if (rc == E_NOTFOUND)
+			return api_abort(db,
+					 resp_field_error(r, "team_ids", "no team '%.40s' in this account", ids[i]));
 		if (rc)
 			goto fail;
 	}
 	char(*old)[ID_MAX] = arena_alloc(r->arena, sizeof(*old) * TEAMS_MAX);
 	char(*now)[ID_MAX] = arena_alloc(r->arena, sizeof(*now) * TEAMS_MAX);
 	int nold = 0, nnow = 0;
-	if ((rc = store_team_managed_direct(db, u.account_id, u.id, old, TEAMS_MAX, &nold)) ||
-	    (rc = store_team_managers_set(db, u.account_id, u.id, ids, n)) ||
-	    (rc = store_team_managed_direct(db, u.account_id, u.id, now, TEAMS_MAX, &nnow)))
+	if ((rc = store_ids_get(db, IDS_MANAGER_TEAMS, u.account_id, u.id, old, TEAMS_MAX, &nold)) ||
+	    (rc = store_ids_set(db, IDS_MANAGER_TEAMS, u.account_id, u.id, ids, n)) ||
+	    (rc = store_ids_get(db, IDS_MANAGER_TEAMS, u.account_id, u.id, now, TEAMS_MAX, &nnow)))
 		goto fail;
 	json_t *before = json_pack("{s:o}", "team_ids", ids_json(old, nold));
 	json_t *after = json_pack("{s:o}", "team_ids", ids_json(now, nnow));
@@ -372,14 +356,9 @@ static int set_teams(struct req *r)
 		json_decref(teams);
 		goto fail;
 	}
-	if ((rc = store_commit(db))) {
-		json_decref(teams);
-		return rc;
-	}
-	return resp_json(r, 200, json_pack("{s:s, s:o}", "manager_id", u.id, "teams", teams));
+	return api_commit_json(r, db, 200, json_pack("{s:s, s:o}", "manager_id", u.id, "teams", teams));
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int effective(struct req *r)

@@ -16,6 +16,7 @@
 #include "core/errors.h"
 #include "http/response.h"
 #include "store/store.h"
+#include "api/tx.h"
 
 static int oauth_error(struct req *r, int status, const char *error, const char *description)
 {
@@ -254,10 +255,8 @@ int oauth_token(struct req *r)
 	struct app cur;
 	if ((rc = store_app_get(db, a.account_id, a.id, now, &cur)))
 		goto fail;
-	if (cur.revoked_at) {
-		store_rollback(db);
-		return invalid_client(r);
-	}
+	if (cur.revoked_at)
+		return api_abort(db, invalid_client(r));
 	if ((rc = store_app_tokens_purge(db, a.account_id, a.id, now)) || (rc = store_app_token_insert(db, &row)) ||
 	    (rc = store_app_touch(db, a.account_id, a.id, now)))
 		goto fail;
@@ -271,6 +270,5 @@ int oauth_token(struct req *r)
 	sodium_memzero(token, sizeof token);
 	return rc;
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }

@@ -44,7 +44,7 @@ int rights_manages(struct db *db, const char *account_id, const char *user_id, c
 	*yes = 0;
 	via[0] = 0;
 	if ((rc = store_team_path(db, account_id, team_id, path, TEAM_DEPTH_MAX * 2 + 1, &np)) ||
-	    (rc = store_team_managed_direct(db, account_id, user_id, assigned, 256, &na)))
+	    (rc = store_ids_get(db, IDS_MANAGER_TEAMS, account_id, user_id, assigned, 256, &na)))
 		return rc;
 	/* nearest assignment first: the team itself, then its parent, ... */
 	for (int i = 0; i < np; i++)

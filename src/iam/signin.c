@@ -18,6 +18,7 @@
 #include "http/jsonout.h"
 #include "http/response.h"
 #include "api/audit.h"
+#include "api/tx.h"
 #include "iam/authn.h"
 #include "iam/bearer_cache.h"
 #include "iam/credentials.h"
@@ -143,8 +144,7 @@ static int sign_in(struct req *r)
 				u.force_email_validation && !u.email_validated);
 	return resp_json(r, 200, out);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int sign_out(struct req *r)
@@ -240,13 +240,10 @@ static int change_password(struct req *r)
 	if ((rc = throttle_success(db, &t)) || (rc = store_user_update(db, &u)) ||
 	    (rc = store_session_delete_user(db, u.account_id, u.id,
 					    r->who.via == AUTH_COOKIE ? r->who.session_hash : NULL)) ||
-	    (rc = audit_record(r, db, "user.password_change", "user", u.id, u.email, NULL, NULL))) {
-		store_rollback(db);
-		return rc;
-	}
-	if ((rc = store_commit(db)))
-		return rc;
-	return resp_json(r, 200, json_pack("{s:o, s:b}", "user", users_json(db, &u), "must_change_password", 0));
+	    (rc = audit_record(r, db, "user.password_change", "user", u.id, u.email, NULL, NULL)))
+		return api_abort(db, rc);
+	return api_commit_json(r, db, 200,
+			       json_pack("{s:o, s:b}", "user", users_json(db, &u), "must_change_password", 0));
 }
 
 const struct route signin_routes[] = {

@@ -39,7 +39,7 @@ static int in_some_team(struct req *r, struct db *db, const struct user *target,
 	char teams[256][ID_MAX];
 	int n = 0, rc;
 	*yes = 0;
-	if ((rc = store_team_member_of(db, target->account_id, target->id, teams, 256, &n)))
+	if ((rc = store_ids_get(db, IDS_USER_TEAMS, target->account_id, target->id, teams, 256, &n)))
 		return rc;
 	for (int i = 0; i < n && !*yes; i++) {
 		rc = rights_effective_id(db, r->who.account_id, r->who.user_id, r->who.role, teams[i], right);

@@ -15,6 +15,7 @@
 #include "http/response.h"
 #include "api/access.h"
 #include "api/audit.h"
+#include "api/tx.h"
 #include "iam/rights.h"
 #include "iam/rights_routes.h"
 #include "iam/team_access.h"
@@ -176,7 +177,7 @@ static int show(struct req *r)
 	char path[TEAM_DEPTH_MAX * 2 + 1][ID_MAX], managers[64][ID_MAX];
 	int np = 0, nm = 0;
 	if ((rc = store_team_path(db, t.account_id, t.id, path, TEAM_DEPTH_MAX * 2 + 1, &np)) ||
-	    (rc = store_team_managers_of(db, t.account_id, t.id, managers, 64, &nm)))
+	    (rc = store_ids_get(db, IDS_TEAM_MANAGERS, t.account_id, t.id, managers, 64, &nm)))
 		return rc;
 	json_t *out = teams_json(db, &t);
 	json_object_set_new(out, "ancestors", ancestors_json(db, t.account_id, path, np));
@@ -217,10 +218,8 @@ static int create(struct req *r)
 	ids_new("team", t.id);
 	snprintf(t.name, sizeof t.name, "%s", name);
 	t.created_at = clock_now();
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = store_team_tree_lock(db, r->who.account_id)))
 		goto fail;
@@ -231,31 +230,21 @@ static int create(struct req *r)
 		    (rc = team_access_require(r, db, &parent, RIGHT_add_remove_subteams)) ||
 		    (rc = store_team_path(db, t.account_id, parent.id, path, TEAM_DEPTH_MAX * 2 + 1, &np)))
 			goto fail;
-		if (np + 1 > TEAM_DEPTH_MAX) {
-			store_rollback(db);
-			return resp_field_error(r, "parent_id", "teams nest at most %d levels deep", TEAM_DEPTH_MAX);
-		}
+		if (np + 1 > TEAM_DEPTH_MAX)
+			return api_abort(db, resp_field_error(r, "parent_id", "teams nest at most %d levels deep",
+							      TEAM_DEPTH_MAX));
 		snprintf(t.parent_id, sizeof t.parent_id, "%s", parent.id);
 	} else if ((rc = access_admin(r))) { /* a top-level team is the administrators' */
 		goto fail;
 	}
 	rc = store_team_insert(db, &t);
-	if (rc == E_CONFLICT) {
-		store_rollback(db);
-		return name_taken(r);
-	}
+	if (rc == E_CONFLICT)
+		return api_abort(db, name_taken(r));
 	if (rc || (rc = audit_record(r, db, "team.create", "team", t.id, t.name, NULL, teams_json(db, &t))))
 		goto fail;
-	json_t *out = teams_json(db, &t);
-	if ((rc = store_commit(db))) {
-		json_decref(out);
-		return rc;
-	}
-	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/teams/%s", t.id));
-	return resp_json(r, 201, out);
+	return api_commit_created(r, db, arena_printf(r->arena, "/api/v1/teams/%s", t.id), teams_json(db, &t));
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 /* moving t under parent_id ("" = top level) must keep the tree a tree, and not too deep */
@@ -293,10 +282,8 @@ static int change(struct req *r)
 	    (rc = jin_string(r, in, "name", JIN_OPTIONAL, 200, &name)) ||
 	    (rc = read_parent(r, in, &has_parent, &parent_id)) || (name && (rc = check_name(r, name))))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = store_team_tree_lock(db, r->who.account_id)))
 		goto fail;
@@ -312,8 +299,7 @@ static int change(struct req *r)
 	rc = store_team_update(db, &t);
 	if (rc == E_CONFLICT) {
 		json_decref(before);
-		store_rollback(db);
-		return name_taken(r);
+		return api_abort(db, name_taken(r));
 	}
 	if (rc) {
 		json_decref(before);
@@ -326,15 +312,9 @@ static int change(struct req *r)
 	}
 	if ((rc = audit_record(r, db, "team.update", "team", t.id, t.name, before, teams_json(db, &t))))
 		goto fail;
-	json_t *out = teams_json(db, &t);
-	if ((rc = store_commit(db))) {
-		json_decref(out);
-		return rc;
-	}
-	return resp_json(r, 200, out);
+	return api_commit_json(r, db, 200, teams_json(db, &t));
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int delete (struct req *r)
@@ -343,10 +323,8 @@ static int delete (struct req *r)
 	struct team t, parent;
 	if (!team_access_is_manager(r) && (rc = access_admin(r)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = store_team_tree_lock(db, r->who.account_id)))
 		goto fail;
@@ -377,12 +355,9 @@ static int delete (struct req *r)
 	if ((rc = store_team_delete(db, t.account_id, t.id)) ||
 	    (rc = audit_record(r, db, "team.delete", "team", t.id, t.name, before, NULL)))
 		goto fail;
-	if ((rc = store_commit(db)))
-		return rc;
-	return resp_empty(r, 204);
+	return api_commit_empty(r, db, 204);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int members(struct req *r)
@@ -432,10 +407,8 @@ static int membership(struct req *r, int add)
 	struct user u;
 	if (!team_access_is_manager(r) && (rc = access_admin(r)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = store_team_tree_lock(db, r->who.account_id)))
 		goto fail;
@@ -443,34 +416,27 @@ static int membership(struct req *r, int add)
 		goto fail;
 	const char *uid = req_param(r, "user_id");
 	rc = ids_valid(uid, "usr") ? store_user_get(db, t.account_id, uid, &u) : E_NOTFOUND;
-	if (rc == E_NOTFOUND) {
-		store_rollback(db);
-		return resp_problemf(r, 404, "not-found", "no user '%.40s' in this account", uid);
-	}
+	if (rc == E_NOTFOUND)
+		return api_abort(db, resp_problemf(r, 404, "not-found", "no user '%.40s' in this account", uid));
 	if (rc || (rc = team_access_require(r, db, &t, RIGHT_add_remove_representatives)))
 		goto fail;
-	if (add && strcmp(u.role, "technician")) {
-		store_rollback(db);
-		return resp_field_error(r, "user_id", "only technicians can be team members; '%s' is a %s", u.email,
-					u.role);
-	}
+	if (add && strcmp(u.role, "technician"))
+		return api_abort(db,
+				 resp_field_error(r, "user_id", "only technicians can be team members; '%s' is a %s",
+						  u.email, u.role));
 	rc = add ? store_team_member_add(db, t.account_id, t.id, u.id)
 		 : store_team_member_remove(db, t.account_id, t.id, u.id);
 	if (rc < 0)
 		goto fail;
 	if (rc == 0) { /* nothing changed: nothing to record */
-		store_rollback(db);
-		return resp_empty(r, 204);
+		return api_abort(db, resp_empty(r, 204));
 	}
 	if ((rc = audit_record(r, db, add ? "team.member_add" : "team.member_remove", "team", t.id, t.name, NULL,
 			       json_pack("{s:s, s:s}", "user_id", u.id, "email", u.email))))
 		goto fail;
-	if ((rc = store_commit(db)))
-		return rc;
-	return resp_empty(r, 204);
+	return api_commit_empty(r, db, 204);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int member_add(struct req *r)
@@ -492,19 +458,15 @@ static int set_rights(struct req *r)
 	if ((rc = access_admin(r)) || (rc = jin_object(r, &in, allowed)) ||
 	    (rc = rights_read_body(r, in, "rights", &wanted)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = store_team_tree_lock(db, r->who.account_id)))
 		goto fail;
 	if ((rc = load(r, db, req_param(r, "id"), &t)) || (rc = rights_enabled(db, t.account_id, t.id, &old)))
 		goto fail;
-	if (rights_apply(old, wanted, &result, &dropped, &right, &missing)) {
-		store_rollback(db);
-		return rights_problem_missing(r, right, missing);
-	}
+	if (rights_apply(old, wanted, &result, &dropped, &right, &missing))
+		return api_abort(db, rights_problem_missing(r, right, missing));
 	const char *names[RIGHT_COUNT];
 	size_t n = 0;
 	for (int i = 0; i < RIGHT_COUNT; i++)
@@ -516,14 +478,11 @@ static int set_rights(struct req *r)
 						 json_pack("{s:o, s:o}", "rights", rights_names_json(result),
 							   "removed_dependents", rights_names_json(dropped))))))
 		goto fail;
-	if ((rc = store_commit(db)))
-		return rc;
-	return resp_json(r, 200,
-			 json_pack("{s:s, s:o, s:o}", "team_id", t.id, "rights", rights_names_json(result),
-				   "removed_dependents", rights_names_json(dropped)));
+	return api_commit_json(r, db, 200,
+			       json_pack("{s:s, s:o, s:o}", "team_id", t.id, "rights", rights_names_json(result),
+					 "removed_dependents", rights_names_json(dropped)));
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 const struct route teams_routes[] = {

@@ -14,6 +14,7 @@
 #include "api/access.h"
 #include "iam/app_passwords.h"
 #include "api/audit.h"
+#include "api/tx.h"
 #include "iam/login_rules.h"
 #include "iam/password.h"
 #include "iam/users.h"
@@ -71,17 +72,14 @@ static int set_password(struct req *r)
 	if ((rc = store_begin(db, 1)))
 		return rc;
 	rc = ids_valid(id, "usr") ? store_user_get(db, r->who.account_id, id, &u) : E_NOTFOUND;
-	if (rc == E_NOTFOUND) {
-		store_rollback(db);
-		return resp_problemf(r, 404, "not-found", "no user '%.40s' in this account", id);
-	}
+	if (rc == E_NOTFOUND)
+		return api_abort(db, resp_problemf(r, 404, "not-found", "no user '%.40s' in this account", id));
 	if (rc)
 		goto fail;
 	if (link) {
-		if (strcmp(u.status, "active")) {
-			store_rollback(db);
-			return resp_problem(r, 409, "user-suspended", "this user is suspended; make them active first");
-		}
+		if (strcmp(u.status, "active"))
+			return api_abort(db, resp_problem(r, 409, "user-suspended",
+							  "this user is suspended; make them active first"));
 		if ((rc = login_rules_queue_admin_reset(db, &u)) ||
 		    (rc = audit_record(r, db, "user.password_reset_link", "user", u.id, u.email, NULL,
 				       json_pack("{s:s}", "email", u.email))) ||
@@ -97,10 +95,8 @@ static int set_password(struct req *r)
 		password_generate(generated, sizeof generated);
 		pw = generated;
 		must_change = 1;
-	} else if (password_refused(r, "password", pw, u.email, u.display_name)) {
-		store_rollback(db);
-		return 0;
-	}
+	} else if (password_refused(r, "password", pw, u.email, u.display_name))
+		return api_abort(db, 0);
 	if ((rc = user_password_set(r, db, &u, pw, must_change, generate ? "generate" : "set")) ||
 	    (rc = store_commit(db)))
 		goto fail;
@@ -109,8 +105,7 @@ static int set_password(struct req *r)
 		json_object_set_new(out, "password", json_string(generated));
 	return resp_json(r, 200, out);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 const struct route user_password_routes[] = {

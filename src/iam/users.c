@@ -13,6 +13,7 @@
 #include "core/errors.h"
 #include "api/access.h"
 #include "api/audit.h"
+#include "api/tx.h"
 #include "iam/oauth.h"
 #include "iam/app_passwords.h"
 #include "iam/language.h"
@@ -50,7 +51,7 @@ json_t *users_json(struct db *db, const struct user *u)
 {
 	char ids[MAX_COMPANIES][ID_MAX];
 	int n = 0;
-	store_user_companies(db, u->account_id, u->id, ids, MAX_COMPANIES, &n);
+	store_ids_get(db, IDS_USER_COMPANIES, u->account_id, u->id, ids, MAX_COMPANIES, &n);
 	json_t *companies = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(companies, json_string(ids[i]));
@@ -158,37 +159,28 @@ static int create(struct req *r)
 	if (pw && (rc = password_hash(pw, u.email, u.password_hash, sizeof u.password_hash)))
 		return rc;
 
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = check_companies(r, db, companies, ncompanies)))
 		goto fail;
 	rc = same_account_address(db, &u);
 	if (!rc)
 		rc = store_user_insert(db, &u);
-	if (rc == E_CONFLICT) {
-		store_rollback(db);
-		return resp_problem_ext(r, 409, "email-taken", "a user with this e-mail address already exists",
-					json_pack("{s:s}", "field", "email"));
-	}
-	if (rc || (rc = store_user_companies_set(db, u.account_id, u.id, companies, ncompanies)))
+	if (rc == E_CONFLICT)
+		return api_abort(db, resp_problem_ext(r, 409, "email-taken",
+						      "a user with this e-mail address already exists",
+						      json_pack("{s:s}", "field", "email")));
+	if (rc || (rc = store_ids_set(db, IDS_USER_COMPANIES, u.account_id, u.id, companies, ncompanies)))
 		goto fail;
 	if ((rc = user_hooks_created(db, &u))) /* the calendar makes a default calendar (routes.c) */
 		goto fail;
 	json_t *out = users_json(db, &u);
 	if ((rc = audit_record(r, db, "user.create", "user", u.id, u.email, NULL, json_deep_copy(out))))
 		goto fail;
-	if ((rc = store_commit(db))) {
-		json_decref(out);
-		return rc;
-	}
-	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/users/%s", u.id));
-	return resp_json(r, 201, out);
+	return api_commit_created(r, db, arena_printf(r->arena, "/api/v1/users/%s", u.id), out);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int list(struct req *r)
@@ -252,7 +244,7 @@ static int load_visible(struct req *r, struct db *db, struct user *u)
 		return rc;
 	char ids[64][ID_MAX];
 	int n = 0;
-	if ((rc = store_user_companies(db, u->account_id, u->id, ids, 64, &n)))
+	if ((rc = store_ids_get(db, IDS_USER_COMPANIES, u->account_id, u->id, ids, 64, &n)))
 		return rc;
 	rc = access_company_sees(r, db, (const char(*)[ID_MAX])ids, n);
 	if (rc == E_NOTFOUND)
@@ -310,14 +302,14 @@ static int leave_role(struct req *r, struct db *db, const struct user *u, const 
 	char(*teams)[ID_MAX] = arena_alloc(r->arena, sizeof(*teams) * ROLE_TEAMS_MAX);
 	int nr = 0, nt = 0, rc;
 	if ((rc = store_manager_rights(db, u->account_id, u->id, rights, ROLE_RIGHTS_MAX, &nr)) ||
-	    (rc = store_team_managed_direct(db, u->account_id, u->id, teams, ROLE_TEAMS_MAX, &nt)))
+	    (rc = store_ids_get(db, IDS_MANAGER_TEAMS, u->account_id, u->id, teams, ROLE_TEAMS_MAX, &nt)))
 		return rc;
 	if (nr && ((rc = store_manager_rights_set(db, u->account_id, u->id, NULL, 0)) ||
 		   (rc = audit_record(r, db, "manager.rights", "user", u->id, u->email,
 				      json_pack("{s:o}", "rights", strings_json(rights[0], sizeof *rights, nr)),
 				      json_pack("{s:[], s:s}", "rights", "reason", reason)))))
 		return rc;
-	if (nt && ((rc = store_team_managers_set(db, u->account_id, u->id, NULL, 0)) ||
+	if (nt && ((rc = store_ids_set(db, IDS_MANAGER_TEAMS, u->account_id, u->id, NULL, 0)) ||
 		   (rc = audit_record(r, db, "manager.teams", "user", u->id, u->email,
 				      json_pack("{s:o}", "team_ids", strings_json(teams[0], sizeof *teams, nt)),
 				      json_pack("{s:[], s:s}", "team_ids", "reason", reason)))))
@@ -392,11 +384,9 @@ static int change(struct req *r)
 	if (status && strcmp(status, "active") && strcmp(status, "suspended"))
 		return resp_field_error(r, "status", "status must be 'active' or 'suspended'");
 
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
 	struct user u;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load(r, db, &u)) || (by_manager && (rc = team_access_user_change(r, db, &u, in))))
 		goto fail;
@@ -404,15 +394,14 @@ static int change(struct req *r)
 	if ((rc = is_last_admin(db, &u, &last)))
 		goto fail_json;
 	if (last && ((role && strcmp(role, "admin")) || (status && !strcmp(status, "suspended")))) {
-		store_rollback(db);
 		json_decref(before);
-		return resp_problem(r, 409, "last-admin",
-				    "this is the account's last active administrator; make another one first");
+		return api_abort(
+			db, resp_problem(r, 409, "last-admin",
+					 "this is the account's last active administrator; make another one first"));
 	}
 	if (!strcmp(u.id, r->who.user_id) && status && !strcmp(status, "suspended")) {
-		store_rollback(db);
 		json_decref(before);
-		return resp_problem(r, 409, "self", "you cannot suspend yourself");
+		return api_abort(db, resp_problem(r, 409, "self", "you cannot suspend yourself"));
 	}
 	int new_address = 0;
 	if (email) {
@@ -463,9 +452,8 @@ static int change(struct req *r)
 	}
 	if (pw) {
 		if (password_refused(r, "password", pw, u.email, u.display_name)) {
-			store_rollback(db);
 			json_decref(before);
-			return 0;
+			return api_abort(db, 0);
 		}
 		if ((rc = password_hash(pw, u.email, u.password_hash, sizeof u.password_hash)))
 			goto fail_json;
@@ -473,28 +461,28 @@ static int change(struct req *r)
 	if (companies) {
 		if ((rc = check_companies(r, db, companies, ncompanies)))
 			goto fail_json;
-		if ((rc = store_user_companies_set(db, u.account_id, u.id, companies, ncompanies)))
+		if ((rc = store_ids_set(db, IDS_USER_COMPANIES, u.account_id, u.id, companies, ncompanies)))
 			goto fail_json;
 	}
 	if (strcmp(u.role, "admin") && strcmp(u.role, "guest")) {
 		char ids[1][ID_MAX];
 		int n = 0;
-		if ((rc = store_user_companies(db, u.account_id, u.id, ids, 1, &n)))
+		if ((rc = store_ids_get(db, IDS_USER_COMPANIES, u.account_id, u.id, ids, 1, &n)))
 			goto fail_json;
 		if (n == 0) {
-			store_rollback(db);
 			json_decref(before);
-			return resp_field_error(r, "company_ids",
-						"every user but an admin or a guest needs at least one company");
+			return api_abort(
+				db, resp_field_error(r, "company_ids",
+						     "every user but an admin or a guest needs at least one company"));
 		}
 	}
 	u.updated_at = clock_now();
 	rc = store_user_update(db, &u);
 	if (rc == E_CONFLICT) {
-		store_rollback(db);
 		json_decref(before);
-		return resp_problem_ext(r, 409, "email-taken", "a user with this e-mail address already exists",
-					json_pack("{s:s}", "field", "email"));
+		return api_abort(db, resp_problem_ext(r, 409, "email-taken",
+						      "a user with this e-mail address already exists",
+						      json_pack("{s:s}", "field", "email")));
 	}
 	if (rc)
 		goto fail_json;
@@ -515,16 +503,11 @@ static int change(struct req *r)
 		json_decref(after);
 		goto fail;
 	}
-	if ((rc = store_commit(db))) {
-		json_decref(after);
-		return rc;
-	}
-	return resp_json(r, 200, after);
+	return api_commit_json(r, db, 200, after);
 fail_json:
 	json_decref(before);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int delete (struct req *r)
@@ -533,33 +516,25 @@ static int delete (struct req *r)
 	struct user u;
 	if ((rc = access_admin(r)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load(r, db, &u)))
 		goto fail;
-	if (!strcmp(u.id, r->who.user_id)) {
-		store_rollback(db);
-		return resp_problem(r, 409, "self", "you cannot delete yourself");
-	}
+	if (!strcmp(u.id, r->who.user_id))
+		return api_abort(db, resp_problem(r, 409, "self", "you cannot delete yourself"));
 	if ((rc = is_last_admin(db, &u, &last)))
 		goto fail;
-	if (last) {
-		store_rollback(db);
-		return resp_problem(r, 409, "last-admin", "this is the account's last active administrator");
-	}
+	if (last)
+		return api_abort(db,
+				 resp_problem(r, 409, "last-admin", "this is the account's last active administrator"));
 	json_t *before = users_json(db, &u);
 	if ((rc = store_user_delete(db, u.account_id, u.id)) ||
 	    (rc = audit_record(r, db, "user.delete", "user", u.id, u.email, before, NULL)))
 		goto fail;
-	if ((rc = store_commit(db)))
-		return rc;
-	return resp_empty(r, 204);
+	return api_commit_empty(r, db, 204);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 /* an administrator's view of a user's app passwords: read like the user

@@ -119,36 +119,6 @@ int store_device_list_companies(struct db *db, const char *account_id, const str
 	return rc < 0 ? rc : 0;
 }
 
-int store_device_companies_set(struct db *db, const char *account_id, const char *device_id,
-			       const char *const *company_ids, size_t n)
-{
-	int rc = db_exec(db, "DELETE FROM device_companies WHERE account_id = ? AND device_id = ?", "ss", account_id,
-			 device_id);
-	for (size_t i = 0; rc >= 0 && i < n; i++)
-		rc = db_exec(db,
-			     "INSERT INTO device_companies (account_id, device_id, company_id) VALUES (?, ?, ?)"
-			     " ON CONFLICT DO NOTHING",
-			     "sss", account_id, device_id, company_ids[i]);
-	return rc < 0 ? rc : 0;
-}
-
-int store_device_companies(struct db *db, const char *account_id, const char *device_id, char (*out)[ID_MAX], int max,
-			   int *n)
-{
-	struct db_rows *r;
-	int rc = db_query(db, &r,
-			  "SELECT company_id FROM device_companies WHERE account_id = ? AND device_id = ?"
-			  " ORDER BY company_id",
-			  "ss", account_id, device_id);
-	if (rc)
-		return rc;
-	*n = 0;
-	while ((rc = db_next(r)) == 1 && *n < max)
-		snprintf(out[(*n)++], ID_MAX, "%s", db_text(r, 0));
-	db_rows_free(r);
-	return rc < 0 ? rc : 0;
-}
-
 int store_device_count_company(struct db *db, const char *account_id, const char *company_id, int64_t *out)
 {
 	return db_query_int(db, out, "SELECT COUNT(*) FROM device_companies WHERE account_id = ? AND company_id = ?",

@@ -39,10 +39,6 @@ int store_device_list(struct db *db, const char *account_id, const struct device
  * see the same page */
 int store_device_list_companies(struct db *db, const char *account_id, const struct device_filter *f,
 				void (*each)(void *ctx, const char *device_id, const char *company_id), void *ctx);
-int store_device_companies_set(struct db *db, const char *account_id, const char *device_id,
-			       const char *const *company_ids, size_t n);
-int store_device_companies(struct db *db, const char *account_id, const char *device_id, char (*out)[ID_MAX], int max,
-			   int *n);
 int store_device_count_company(struct db *db, const char *account_id, const char *company_id, int64_t *out);
 
 #endif

@@ -200,38 +200,6 @@ static const char *link_table(const char *kind, const char **col)
 	return "room_delegates";
 }
 
-int store_room_links_set(struct db *db, const char *kind, const char *account_id, const char *room_id,
-			 const char *const *ids, size_t n)
-{
-	const char *col, *table = link_table(kind, &col);
-	char sql[256];
-	snprintf(sql, sizeof sql, "DELETE FROM %s WHERE account_id = ? AND room_id = ?", table);
-	int rc = db_exec(db, sql, "ss", account_id, room_id);
-	snprintf(sql, sizeof sql, "INSERT INTO %s (account_id, room_id, %s) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-		 table, col);
-	for (size_t i = 0; rc >= 0 && i < n; i++)
-		rc = db_exec(db, sql, "sss", account_id, room_id, ids[i]);
-	return rc < 0 ? rc : 0;
-}
-
-int store_room_links(struct db *db, const char *kind, const char *account_id, const char *room_id, char (*out)[ID_MAX],
-		     int max, int *n)
-{
-	const char *col, *table = link_table(kind, &col);
-	char sql[256];
-	snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE account_id = ? AND room_id = ? ORDER BY %s", col, table,
-		 col);
-	struct db_rows *r;
-	int rc = db_query(db, &r, sql, "ss", account_id, room_id);
-	if (rc)
-		return rc;
-	*n = 0;
-	while ((rc = db_next(r)) == 1 && *n < max)
-		snprintf(out[(*n)++], ID_MAX, "%s", db_text(r, 0));
-	db_rows_free(r);
-	return rc < 0 ? rc : 0;
-}
-
 #define PAGE_CHUNK 100 /* room ids bound in one IN list */
 
 /* " IN (?, ?, ...)" for n ids after the account: the parameters */

@@ -47,11 +47,6 @@ int store_room_grow_len(struct db *db, const char *account_id, const char *id, i
 int store_room_tags_set(struct db *db, const char *account_id, const char *room_id, const char *const *tags, size_t n);
 int store_room_tags(struct db *db, const char *account_id, const char *room_id, char (*out)[ROOM_TAG_MAX], int max,
 		    int *n);
-/* kind: "companies" or "delegates" (company ids, user ids) */
-int store_room_links_set(struct db *db, const char *kind, const char *account_id, const char *room_id,
-			 const char *const *ids, size_t n);
-int store_room_links(struct db *db, const char *kind, const char *account_id, const char *room_id, char (*out)[ID_MAX],
-		     int max, int *n);
 /* may this user book the room: no companies listed, or one of theirs is */
 int store_room_may_book(struct db *db, const char *account_id, const char *room_id, const char *user_id, int *yes);
 /* both of the above in one query */
@@ -59,7 +54,7 @@ int store_room_rights(struct db *db, const char *account_id, const char *room_id
 		      int *delegate);
 /* for a page of rooms, in one query a hundred rooms: each value of the kind
  * ("equipment": tags, "companies", "delegates") of room_ids[i], as (i,
- * value), in the order of store_room_tags / store_room_links for each room */
+ * value), in the order of store_room_tags / store_ids_get for each room */
 int store_room_links_page(struct db *db, const char *kind, const char *account_id, const char *const *room_ids, int n,
 			  void (*each)(void *ctx, int i, const char *value), void *ctx);
 /* the time zone of each room's calendar ("" when it has none) */

@@ -66,6 +66,7 @@ void store_listen_stop(void);
 #include "store/devices.h"
 #include "store/displays.h"
 #include "store/events.h"
+#include "store/id_sets.h"
 #include "store/throttle_counts.h"
 #include "store/outbox.h"
 #include "store/principals.h"

@@ -179,52 +179,6 @@ int store_team_members(struct db *db, const char *account_id, const char *team_i
 	return rc ? rc : ids(r, out, max, n);
 }
 
-int store_team_member_of(struct db *db, const char *account_id, const char *user_id, char (*out)[ID_MAX], int max,
-			 int *n)
-{
-	struct db_rows *r;
-	int rc = db_query(db, &r,
-			  "SELECT team_id FROM team_members WHERE account_id = ? AND user_id = ?"
-			  " ORDER BY team_id",
-			  "ss", account_id, user_id);
-	return rc ? rc : ids(r, out, max, n);
-}
-
-int store_team_managers_set(struct db *db, const char *account_id, const char *user_id, const char *const *team_ids,
-			    size_t n)
-{
-	int rc = db_exec(db, "DELETE FROM team_managers WHERE account_id = ? AND user_id = ?", "ss", account_id,
-			 user_id);
-	for (size_t i = 0; rc >= 0 && i < n; i++)
-		rc = db_exec(db,
-			     "INSERT INTO team_managers (account_id, team_id, user_id) VALUES (?, ?, ?)"
-			     " ON CONFLICT DO NOTHING",
-			     "sss", account_id, team_ids[i], user_id);
-	return rc < 0 ? rc : 0;
-}
-
-int store_team_managed_direct(struct db *db, const char *account_id, const char *user_id, char (*out)[ID_MAX], int max,
-			      int *n)
-{
-	struct db_rows *r;
-	int rc = db_query(db, &r,
-			  "SELECT team_id FROM team_managers WHERE account_id = ? AND user_id = ?"
-			  " ORDER BY team_id",
-			  "ss", account_id, user_id);
-	return rc ? rc : ids(r, out, max, n);
-}
-
-int store_team_managers_of(struct db *db, const char *account_id, const char *team_id, char (*out)[ID_MAX], int max,
-			   int *n)
-{
-	struct db_rows *r;
-	int rc = db_query(db, &r,
-			  "SELECT user_id FROM team_managers WHERE account_id = ? AND team_id = ?"
-			  " ORDER BY user_id",
-			  "ss", account_id, team_id);
-	return rc ? rc : ids(r, out, max, n);
-}
-
 int store_team_managed_list(struct db *db, const char *account_id, const char *user_id, struct team *out, int max,
 			    int *n)
 {

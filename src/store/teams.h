@@ -47,17 +47,10 @@ int store_team_member_remove(struct db *db, const char *account_id, const char *
 /* member ids in e-mail order, after that e-mail address */
 int store_team_members(struct db *db, const char *account_id, const char *team_id, const char *after_email,
 		       char (*out)[ID_MAX], int max, int *n);
-/* the teams a user is a member of */
-int store_team_member_of(struct db *db, const char *account_id, const char *user_id, char (*out)[ID_MAX], int max,
-			 int *n);
+/* the teams a user is a member of: store_ids_get(IDS_USER_TEAMS) */
 
-/* managers: the teams a user is assigned to (replaced whole), and who is assigned to a team */
-int store_team_managers_set(struct db *db, const char *account_id, const char *user_id, const char *const *team_ids,
-			    size_t n);
-int store_team_managed_direct(struct db *db, const char *account_id, const char *user_id, char (*out)[ID_MAX], int max,
-			      int *n);
-int store_team_managers_of(struct db *db, const char *account_id, const char *team_id, char (*out)[ID_MAX], int max,
-			   int *n);
+/* managers: the teams a user is assigned to (IDS_MANAGER_TEAMS, replaced
+ * whole) and who is assigned to a team (IDS_TEAM_MANAGERS), in store/id_sets.h */
 /* every team a user manages: those assigned and their sub-teams, in name order */
 int store_team_managed_list(struct db *db, const char *account_id, const char *user_id, struct team *out, int max,
 			    int *n);

@@ -163,33 +163,3 @@ int store_user_count_role(struct db *db, const char *account_id, const char *rol
 			    "SELECT COUNT(*) FROM users WHERE account_id = ? AND role = ? AND status = 'active'", "ss",
 			    account_id, role);
 }
-
-int store_user_companies_set(struct db *db, const char *account_id, const char *user_id, const char *const *company_ids,
-			     size_t n)
-{
-	int rc = db_exec(db, "DELETE FROM user_companies WHERE account_id = ? AND user_id = ?", "ss", account_id,
-			 user_id);
-	for (size_t i = 0; rc >= 0 && i < n; i++)
-		rc = db_exec(db,
-			     "INSERT INTO user_companies (account_id, user_id, company_id) VALUES (?, ?, ?)"
-			     " ON CONFLICT DO NOTHING",
-			     "sss", account_id, user_id, company_ids[i]);
-	return rc < 0 ? rc : 0;
-}
-
-int store_user_companies(struct db *db, const char *account_id, const char *user_id, char (*out)[ID_MAX], int max,
-			 int *n)
-{
-	struct db_rows *r;
-	int rc = db_query(db, &r,
-			  "SELECT company_id FROM user_companies WHERE account_id = ? AND user_id = ?"
-			  " ORDER BY company_id",
-			  "ss", account_id, user_id);
-	if (rc)
-		return rc;
-	*n = 0;
-	while ((rc = db_next(r)) == 1 && *n < max)
-		snprintf(out[(*n)++], ID_MAX, "%s", db_text(r, 0));
-	db_rows_free(r);
-	return rc < 0 ? rc : 0;
-}

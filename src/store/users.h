@@ -54,10 +54,6 @@ int store_user_delete(struct db *db, const char *account_id, const char *id);
 int store_user_list(struct db *db, const char *account_id, const struct user_filter *f, struct user *out, int max,
 		    int *n);
 int store_user_count_role(struct db *db, const char *account_id, const char *role, int64_t *out);
-/* replaces the user's companies */
-int store_user_companies_set(struct db *db, const char *account_id, const char *user_id, const char *const *company_ids,
-			     size_t n);
-int store_user_companies(struct db *db, const char *account_id, const char *user_id, char (*out)[ID_MAX], int max,
-			 int *n);
+/* a user's companies: IDS_USER_COMPANIES in store/id_sets.h */
 
 #endif

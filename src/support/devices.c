@@ -12,6 +12,7 @@
 #include "http/response.h"
 #include "api/access.h"
 #include "api/audit.h"
+#include "api/tx.h"
 #include "store/store.h"
 
 #define MAX_COMPANIES 64
@@ -34,7 +35,7 @@ static json_t *device_json(struct db *db, const struct device *d)
 {
 	char ids[MAX_COMPANIES][ID_MAX];
 	int n = 0;
-	store_device_companies(db, d->account_id, d->id, ids, MAX_COMPANIES, &n);
+	store_ids_get(db, IDS_DEVICE_COMPANIES, d->account_id, d->id, ids, MAX_COMPANIES, &n);
 	json_t *companies = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(companies, json_string(ids[i]));
@@ -132,28 +133,20 @@ static int create(struct req *r)
 	memcpy(d.account_id, r->who.account_id, sizeof d.account_id);
 	ids_new("dev", d.id);
 	d.created_at = d.updated_at = clock_now();
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = check_companies(r, db, companies, n)) || (rc = store_device_insert(db, &d)) ||
-	    (rc = store_device_companies_set(db, d.account_id, d.id, companies, n)))
+	    (rc = store_ids_set(db, IDS_DEVICE_COMPANIES, d.account_id, d.id, companies, n)))
 		goto fail;
 	json_t *out = device_json(db, &d);
 	if ((rc = audit_record(r, db, "device.create", "device", d.id, d.name, NULL, json_deep_copy(out)))) {
 		json_decref(out);
 		goto fail;
 	}
-	if ((rc = store_commit(db))) {
-		json_decref(out);
-		return rc;
-	}
-	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/devices/%s", d.id));
-	return resp_json(r, 201, out);
+	return api_commit_created(r, db, arena_printf(r->arena, "/api/v1/devices/%s", d.id), out);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int list_filtered(struct req *r, const char *company_id)
@@ -174,9 +167,6 @@ static int list_filtered(struct req *r, const char *company_id)
 	if ((q && strlen(q) > 200) || (cursor && *cursor && !ids_valid(cursor, "dev")))
 		return resp_problem(r, 400, "invalid-query",
 				    "q is at most 200 characters; cursor must be one this server issued");
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
 	struct device *rows = arena_alloc(r->arena, sizeof(struct device) * (size_t)(limit + 1));
 	/* only the devices of the caller's companies, unless an admin (api/access.h) */
 	struct device_filter f = {.q = q,
@@ -186,12 +176,11 @@ static int list_filtered(struct req *r, const char *company_id)
 				  .member_of = access_company_scope(r)};
 	int n = 0;
 	/* one snapshot: the companies' query sees the same page as the list */
-	if ((rc = store_begin(db, 0)))
+	struct db *db;
+	if ((rc = api_begin(&db, 0)))
 		return rc;
-	if ((rc = store_device_list(db, r->who.account_id, &f, rows, limit + 1, &n))) {
-		store_rollback(db);
-		return rc;
-	}
+	if ((rc = store_device_list(db, r->who.account_id, &f, rows, limit + 1, &n)))
+		return api_abort(db, rc);
 	int shown = n < limit ? n : limit;
 	struct page_companies pc = {
 		.rows = rows, .n = shown, .companies = arena_alloc(r->arena, sizeof(json_t *) * (size_t)(shown + 1))};
@@ -201,8 +190,7 @@ static int list_filtered(struct req *r, const char *company_id)
 	if (shown && (rc = store_device_list_companies(db, r->who.account_id, &f, page_add_company, &pc))) {
 		for (int i = 0; i < shown; i++)
 			json_decref(pc.companies[i]);
-		store_rollback(db);
-		return rc;
+		return api_abort(db, rc);
 	}
 	store_rollback(db); /* read only: nothing to keep */
 	json_t *items = json_array();
@@ -263,7 +251,7 @@ static int show(struct req *r)
 	/* another company's device is not there for a non-admin (api/access.h) */
 	char ids[MAX_COMPANIES][ID_MAX];
 	int n = 0;
-	if ((rc = store_device_companies(db, d.account_id, d.id, ids, MAX_COMPANIES, &n)))
+	if ((rc = store_ids_get(db, IDS_DEVICE_COMPANIES, d.account_id, d.id, ids, MAX_COMPANIES, &n)))
 		return rc;
 	rc = access_company_sees(r, db, (const char(*)[ID_MAX])ids, n);
 	if (rc == E_NOTFOUND)
@@ -281,10 +269,8 @@ static int change(struct req *r)
 	size_t n = 0;
 	if ((rc = access_admin(r)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load(r, db, &d)))
 		goto fail;
@@ -296,7 +282,7 @@ static int change(struct req *r)
 	}
 	d.updated_at = clock_now();
 	if ((rc = store_device_update(db, &d)) ||
-	    (companies && (rc = store_device_companies_set(db, d.account_id, d.id, companies, n)))) {
+	    (companies && (rc = store_ids_set(db, IDS_DEVICE_COMPANIES, d.account_id, d.id, companies, n)))) {
 		json_decref(before);
 		goto fail;
 	}
@@ -305,14 +291,9 @@ static int change(struct req *r)
 		json_decref(after);
 		goto fail;
 	}
-	if ((rc = store_commit(db))) {
-		json_decref(after);
-		return rc;
-	}
-	return resp_json(r, 200, after);
+	return api_commit_json(r, db, 200, after);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int delete (struct req *r)
@@ -321,22 +302,17 @@ static int delete (struct req *r)
 	struct device d;
 	if ((rc = access_admin(r)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load(r, db, &d)))
 		goto fail;
 	if ((rc = audit_record(r, db, "device.delete", "device", d.id, d.name, device_json(db, &d), NULL)) ||
 	    (rc = store_device_delete(db, d.account_id, d.id)))
 		goto fail;
-	if ((rc = store_commit(db)))
-		return rc;
-	return resp_empty(r, 204);
+	return api_commit_empty(r, db, 204);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 const struct route devices_routes[] = {

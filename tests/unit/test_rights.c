@@ -233,7 +233,7 @@ static void tree_paths_names_and_managed_sub_teams(void **state)
 
 	/* assigned to the middle team: manages it and the leaf, not the top nor Sales */
 	const char *assign[] = {mid};
-	assert_int_equal(store_team_managers_set(db, account_id, manager_id, assign, 1), 0);
+	assert_int_equal(store_ids_set(db, IDS_MANAGER_TEAMS, account_id, manager_id, assign, 1), 0);
 	int yes = 0;
 	char via[ID_MAX];
 	assert_int_equal(rights_manages(db, account_id, manager_id, leaf, &yes, via), 0);

@@ -120,7 +120,7 @@ static void search_escapes_like_wildcards(void **state)
 	assert_int_equal(store_user_insert(fx.db, &u1), 0);
 	assert_int_equal(store_user_insert(fx.db, &u2), 0);
 	const char *cid = fx.company_id;
-	assert_int_equal(store_user_companies_set(fx.db, fx.account_id, u1.id, &cid, 1), 0);
+	assert_int_equal(store_ids_set(fx.db, IDS_USER_COMPANIES, fx.account_id, u1.id, &cid, 1), 0);
 	struct user_filter f = {.q = "R_S"};
 	assert_int_equal(store_user_list(fx.db, fx.account_id, &f, out, 10, &n), 0);
 	assert_int_equal(n, 1);
