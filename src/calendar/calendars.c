@@ -16,6 +16,7 @@
 #include "http/jsonin.h"
 #include "http/response.h"
 #include "api/audit.h"
+#include "api/tx.h"
 #include "settings/settings.h"
 
 #define MAX_CALENDARS 200
@@ -206,10 +207,8 @@ static int create(struct req *r)
 	    (rc = store_calendar_insert(db, &c)) ||
 	    (rc = audit_record(r, db, "calendar.create", "calendar", c.id, c.name, NULL,
 			       calendar_json(&c, CAL_ROLE_OWNER))) ||
-	    (rc = store_commit(db))) {
-		store_rollback(db);
-		return rc;
-	}
+	    (rc = store_commit(db)))
+		return api_abort(db, rc);
 	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/calendars/%s", c.id));
 	return resp_json(r, 201, calendar_json(&c, CAL_ROLE_OWNER));
 }
@@ -230,10 +229,8 @@ static int change(struct req *r)
 {
 	int rc, role;
 	struct calendar c;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_MANAGER, &c, &role)))
 		goto fail;
@@ -245,13 +242,11 @@ static int change(struct req *r)
 	c.updated_at = clock_now();
 	c.version++;
 	if ((rc = store_calendar_update(db, &c)) || (rc = calendar_changed(db, &c)) ||
-	    (rc = audit_record(r, db, "calendar.update", "calendar", c.id, c.name, before, calendar_json(&c, role))) ||
-	    (rc = store_commit(db)))
+	    (rc = audit_record(r, db, "calendar.update", "calendar", c.id, c.name, before, calendar_json(&c, role))))
 		goto fail;
-	return resp_json(r, 200, calendar_json(&c, role));
+	return api_commit_json(r, db, 200, calendar_json(&c, role));
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 int calendar_delete(struct req *r, struct db *db, const struct calendar *c, int role)
@@ -266,10 +261,8 @@ static int delete (struct req *r)
 {
 	int rc, role;
 	struct calendar c;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_OWNER, &c, &role)))
 		goto fail;
@@ -283,12 +276,11 @@ static int delete (struct req *r)
 		rc = E_CONFLICT;
 		goto fail;
 	}
-	if ((rc = calendar_delete(r, db, &c, role)) || (rc = store_commit(db)))
+	if ((rc = calendar_delete(r, db, &c, role)))
 		goto fail;
-	return resp_empty(r, 204);
+	return api_commit_empty(r, db, 204);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 const struct route calendars_routes[] = {

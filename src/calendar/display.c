@@ -21,6 +21,7 @@
 #include "http/sse.h"
 #include "api/access.h"
 #include "api/audit.h"
+#include "api/tx.h"
 #include "settings/settings.h"
 
 #define TODAY_MAX 200
@@ -229,10 +230,8 @@ static int act(struct req *r, door_fn fn, int arg)
 	if (rc)
 		return rc;
 	rc = open_door(db, req_param(r, "token"), &x);
-	if (rc == E_NOTFOUND) {
-		store_rollback(db);
-		return not_found(r);
-	}
+	if (rc == E_NOTFOUND)
+		return api_abort(db, not_found(r));
 	if (rc || (rc = state(db, &x, now, &out, &cur)))
 		goto fail;
 	json_decref(out);
@@ -244,8 +243,7 @@ static int act(struct req *r, door_fn fn, int arg)
 		return rc;
 	return resp_json(r, 200, out);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int do_check_in(struct req *r, struct db *db, struct door *x, struct booking *cur, int64_t now, int arg)
@@ -389,13 +387,11 @@ static int create(struct req *r)
 	if ((rc = access_admin(r)) || (rc = jin_object(r, &in, allowed)) ||
 	    (rc = jin_string(r, in, "name", JIN_OPTIONAL, 120, &name)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
 	struct room room;
 	struct room_display d = {0};
 	char token[SECRET_MAX];
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load_room(r, db, &room)))
 		goto fail;
@@ -409,13 +405,11 @@ static int create(struct req *r)
 	ids_hash(token, d.token_hash);
 	if ((rc = store_display_insert(db, &d)) ||
 	    (rc = audit_record(r, db, "room_display.create", "room", room.id, room.name, NULL,
-			       json_pack("{s:s, s:s}", "display_id", d.id, "name", d.name))) ||
-	    (rc = store_commit(db)))
+			       json_pack("{s:s, s:s}", "display_id", d.id, "name", d.name))))
 		goto fail;
-	return resp_json(r, 201, display_json(&d, token));
+	return api_commit_json(r, db, 201, display_json(&d, token));
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int list(struct req *r)
@@ -441,11 +435,9 @@ static int revoke(struct req *r)
 	int rc;
 	if ((rc = access_admin(r)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
 	struct room room;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load_room(r, db, &room)))
 		goto fail;
@@ -457,13 +449,11 @@ static int revoke(struct req *r)
 	/* its open stream hears of it and ends */
 	if (rc || (rc = booking_room_changed(db, room.id)) ||
 	    (rc = audit_record(r, db, "room_display.revoke", "room", room.id, room.name,
-			       json_pack("{s:s}", "display_id", req_param(r, "display_id")), NULL)) ||
-	    (rc = store_commit(db)))
+			       json_pack("{s:s}", "display_id", req_param(r, "display_id")), NULL)))
 		goto fail;
-	return resp_empty(r, 204);
+	return api_commit_empty(r, db, 204);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 const struct route display_routes[] = {

@@ -21,6 +21,7 @@
 #include "http/jsonin.h"
 #include "http/response.h"
 #include "api/audit.h"
+#include "api/tx.h"
 
 #define DAY 86400
 
@@ -233,14 +234,12 @@ int feeds_public_put(struct req *r)
 int feeds_public_set(struct req *r, const char *detail, int only_new)
 {
 	int rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
 	struct calendar c;
 	struct public_feed f = {0};
 	char secret[SECRET_MAX] = "";
 	int created = 0;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_MANAGER, &c, NULL)))
 		goto fail;
@@ -265,15 +264,12 @@ int feeds_public_set(struct req *r, const char *detail, int only_new)
 		snprintf(f.detail, sizeof f.detail, "%s", detail);
 		rc = store_public_feed_detail(db, c.account_id, c.id, detail);
 	}
-	if (rc ||
-	    (rc = audit_record(r, db, created ? "public_feed.create" : "public_feed.update", "calendar", c.id, c.name,
-			       NULL, json_pack("{s:s}", "detail", f.detail))) ||
-	    (rc = store_commit(db)))
+	if (rc || (rc = audit_record(r, db, created ? "public_feed.create" : "public_feed.update", "calendar", c.id,
+				     c.name, NULL, json_pack("{s:s}", "detail", f.detail))))
 		goto fail;
-	return resp_json(r, created ? 201 : 200, feed_json(&f, created ? secret : NULL));
+	return api_commit_json(r, db, created ? 201 : 200, feed_json(&f, created ? secret : NULL));
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 /* loads the calendar (manager) and its public feed: 404 when it has none */
@@ -302,14 +298,12 @@ static int feed_show(struct req *r)
 
 int feeds_public_rotate(struct req *r)
 {
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
 	struct calendar c;
 	struct public_feed f;
 	char secret[SECRET_MAX];
 	int rc;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load_feed(r, db, &c, &f)))
 		goto fail;
@@ -317,34 +311,28 @@ int feeds_public_rotate(struct req *r)
 	ids_hash(secret, f.secret_hash);
 	f.rotated_at = clock_now();
 	if ((rc = store_public_feed_rotate(db, c.account_id, c.id, f.secret_hash, f.rotated_at)) ||
-	    (rc = audit_record(r, db, "public_feed.rotate", "calendar", c.id, c.name, NULL, NULL)) ||
-	    (rc = store_commit(db)))
+	    (rc = audit_record(r, db, "public_feed.rotate", "calendar", c.id, c.name, NULL, NULL)))
 		goto fail;
-	return resp_json(r, 200, feed_json(&f, secret));
+	return api_commit_json(r, db, 200, feed_json(&f, secret));
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 int feeds_public_delete(struct req *r)
 {
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
 	struct calendar c;
 	struct public_feed f;
 	int rc;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load_feed(r, db, &c, &f)) || (rc = store_public_feed_delete(db, c.account_id, c.id)) ||
 	    (rc = audit_record(r, db, "public_feed.delete", "calendar", c.id, c.name,
-			       json_pack("{s:s}", "detail", f.detail), NULL)) ||
-	    (rc = store_commit(db)))
+			       json_pack("{s:s}", "detail", f.detail), NULL)))
 		goto fail;
-	return resp_empty(r, 204);
+	return api_commit_empty(r, db, 204);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 const struct route feeds_routes[] = {

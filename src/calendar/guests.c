@@ -19,6 +19,7 @@
 #include "http/response.h"
 #include "core/i18n.h"
 #include "api/audit.h"
+#include "api/tx.h"
 #include "iam/language.h"
 #include "iam/password.h"
 #include "iam/throttle.h"
@@ -233,10 +234,8 @@ static int lookup(struct req *r)
 	if (rc)
 		return rc;
 	json_t *o = NULL;
-	if ((rc = invitation(r, db, token, 0, &t, &u)) > 0) {
-		store_rollback(db);
-		return 0;
-	}
+	if ((rc = invitation(r, db, token, 0, &t, &u)) > 0)
+		return api_abort(db, 0);
 	if (rc)
 		goto out;
 	/* the page speaks the mail's language (guests have no company) */
@@ -266,17 +265,13 @@ static int accept(struct req *r)
 		return rc;
 	if (!*name)
 		return resp_field_error(r, "display_name", "the display name must not be empty");
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
 	struct one_time_token t;
 	struct user u;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
-	if ((rc = invitation(r, db, token, 1, &t, &u)) > 0) {
-		store_rollback(db);
-		return 0;
-	}
+	if ((rc = invitation(r, db, token, 1, &t, &u)) > 0)
+		return api_abort(db, 0);
 	if (rc)
 		goto fail;
 	if (password_refused(r, "password", pw, u.email, name)) {
@@ -302,17 +297,14 @@ static int accept(struct req *r)
 					" sign in with it, or ask to be invited with another address",
 					json_pack("{s:s}", "field", "token"));
 	}
-	if (rc ||
-	    (rc = audit_record(r, db, "user.invitation_accepted", "user", u.id, u.email, NULL,
-			       json_pack("{s:s}", "display_name", u.display_name))) ||
-	    (rc = store_commit(db)))
+	if (rc || (rc = audit_record(r, db, "user.invitation_accepted", "user", u.id, u.email, NULL,
+				     json_pack("{s:s}", "display_name", u.display_name))))
 		goto fail;
-	return resp_json(r, 200,
-			 json_pack("{s:s, s:s, s:s, s:s}", "id", u.id, "email", u.email, "display_name", u.display_name,
-				   "role", u.role));
+	return api_commit_json(r, db, 200,
+			       json_pack("{s:s, s:s, s:s, s:s}", "id", u.id, "email", u.email, "display_name",
+					 u.display_name, "role", u.role));
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 const struct route guests_routes[] = {

@@ -17,6 +17,7 @@
 #include "http/jsonin.h"
 #include "http/response.h"
 #include "api/audit.h"
+#include "api/tx.h"
 #include "iam/users.h"
 #include "core/config.h"
 #include "notify/mail_status.h"
@@ -177,12 +178,10 @@ static int create(struct req *r)
 		return resp_field_error(r, "detail", "detail is for public shares"), E_INVALID;
 	if ((rc = read_role(r, in, JIN_REQUIRED, &role)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
 	struct calendar c;
 	struct share s = {0};
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_MANAGER, &c, NULL)) ||
 	    (rc = read_grantee(r, db, in, &c, &s, &mailed)))
@@ -199,11 +198,10 @@ static int create(struct req *r)
 	snprintf(s.created_by, sizeof s.created_by, "%s", r->who.user_id);
 	s.created_at = s.updated_at = clock_now();
 	rc = store_share_insert(db, &s);
-	if (rc == E_CONFLICT) {
-		store_rollback(db);
-		return resp_problem(r, 409, "share-exists",
-				    "this grantee already has a share of the calendar: change its role instead");
-	}
+	if (rc == E_CONFLICT)
+		return api_abort(
+			db, resp_problem(r, 409, "share-exists",
+					 "this grantee already has a share of the calendar: change its role instead"));
 	if (rc || (rc = store_share_get(db, s.account_id, s.calendar_id, s.id, &s)) ||
 	    (rc = audit_record(r, db, "share.create", "calendar", c.id, c.name, NULL, share_json(&s))) ||
 	    (rc = store_commit(db)))
@@ -217,8 +215,7 @@ static int create(struct req *r)
 	json_object_set_new(out, "mail", mailed ? mail_status_delivery_json(r, db, c.account_id) : json_null());
 	return resp_json(r, 201, out);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 /* loads the calendar (manager or owner) and the share named in the path */
@@ -242,12 +239,10 @@ static int change(struct req *r)
 	int rc;
 	if ((rc = jin_object(r, &in, allowed)) || (rc = read_role(r, in, JIN_REQUIRED, &role)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
 	struct calendar c;
 	struct share s;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load_share(r, db, &c, &s)))
 		goto fail;
@@ -258,24 +253,20 @@ static int change(struct req *r)
 		json_decref(before);
 		goto fail;
 	}
-	if ((rc = audit_record(r, db, "share.update", "calendar", c.id, c.name, before, share_json(&s))) ||
-	    (rc = store_commit(db)))
+	if ((rc = audit_record(r, db, "share.update", "calendar", c.id, c.name, before, share_json(&s))))
 		goto fail;
-	return resp_json(r, 200, share_json(&s));
+	return api_commit_json(r, db, 200, share_json(&s));
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 static int revoke(struct req *r)
 {
 	int rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
 	struct calendar c;
 	struct share s;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = load_share(r, db, &c, &s)) || (rc = store_share_delete(db, s.account_id, s.id)) ||
 	    (rc = audit_record(r, db, "share.delete", "calendar", c.id, c.name, share_json(&s), NULL)))
@@ -295,8 +286,7 @@ static int revoke(struct req *r)
 		goto fail;
 	return resp_empty(r, 204);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 struct shared_ids {

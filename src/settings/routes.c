@@ -11,6 +11,7 @@
 #include "http/response.h"
 #include "api/access.h"
 #include "api/audit.h"
+#include "api/tx.h"
 #include "settings/settings.h"
 #include "store/store.h"
 
@@ -86,10 +87,8 @@ static int account_patch(struct req *r)
 		if (bad)
 			return resp_problem_ext(r, 422, "invalid-field", bad, json_pack("{s:s}", "field", k));
 	}
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = store_begin(db, 1)))
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
 		return rc;
 	json_object_foreach(in, k, v)
 	{
@@ -129,8 +128,7 @@ static int account_patch(struct req *r)
 		return rc;
 	return resp_json(r, 200, json_pack("{s:o}", "items", items));
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 /* a company the caller may see: another company's settings are not there
@@ -247,8 +245,7 @@ static int company_delete(struct req *r)
 	rc = store_setting_delete(db, r->who.account_id, c.id, def->name);
 	if (rc == E_NOTFOUND) { /* nothing overridden: already as asked */
 		json_decref(old);
-		store_rollback(db);
-		return resp_empty(r, 204);
+		return api_abort(db, resp_empty(r, 204));
 	}
 	/* the audit's new value is what the company falls back to */
 	if (rc || (rc = settings_effective(db, r->who.account_id, c.id, def, &now, &fallback))) {
@@ -260,12 +257,9 @@ static int company_delete(struct req *r)
 			       json_pack("{s:o, s:s}", def->name, old, "source", source),
 			       json_pack("{s:o, s:s}", def->name, now, "source", fallback))))
 		goto fail;
-	if ((rc = store_commit(db)))
-		return rc;
-	return resp_empty(r, 204);
+	return api_commit_empty(r, db, 204);
 fail:
-	store_rollback(db);
-	return rc;
+	return api_abort(db, rc);
 }
 
 const struct route settings_routes[] = {
