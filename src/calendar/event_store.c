@@ -1,11 +1,14 @@
 /* Event writes and row copies. The ETag is a digest of the stored text, so
  * that an unchanged import writes nothing and If-Match means "the text I
- * saw". */
+ * saw". event_write is the whole of a front end's write: scheduling is
+ * decided here, once, so that a meeting invites the same people however it
+ * was made. */
 #include "calendar/event_store.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "api/audit.h"
 #include "calendar/stream.h"
 #include "core/clock.h"
 #include "core/errors.h"
@@ -187,6 +190,102 @@ int event_delete(struct db *db, const struct calendar *cal, const char *id)
 	if (!rc)
 		rc = store_event_delete(db, cal->account_id, id, modseq);
 	return rc ? rc : calendar_changed(db, cal);
+}
+
+static json_t *view_of(const char *id, const char *uid, const char *summary, int64_t start, const char *tzid,
+		       int all_day)
+{
+	char s[32];
+	ics_format_time(start, tzid, all_day, s, sizeof s);
+	return json_pack("{s:s, s:s, s:s, s:s}", "id", id, "uid", uid ? uid : "", "summary", summary ? summary : "",
+			 "start", s);
+}
+
+json_t *event_audit_view(const struct ics_event *m, const char *id)
+{
+	return view_of(id, m->uid, m->summary, m->start, m->tzid, m->all_day);
+}
+
+static json_t *row_view(const struct event_row *e)
+{
+	return view_of(e->id, e->uid, e->summary, e->start_at, e->tzid, e->all_day);
+}
+
+static int write_delete(struct db *db, struct arena *a, const struct event_write *w, struct event_written *out)
+{
+	int rc = 0;
+	if (w->deliver == EVENT_DELIVER && w->who)
+		rc = sched_deliver(a, db, w->who, w->prev->ical, NULL); /* the cancellations */
+	if (!rc)
+		rc = event_delete(db, w->cal, w->prev->id);
+	if (!rc) {
+		snprintf(out->saved.id, sizeof out->saved.id, "%s", w->prev->id);
+		out->action = "event.delete";
+		out->before = row_view(w->prev);
+		out->label = w->prev->summary;
+	}
+	return rc;
+}
+
+int event_write(struct db *db, struct arena *a, const struct event_write *w, struct event_written *out)
+{
+	struct ics_object *marked = NULL, *final = NULL;
+	int rc;
+	memset(out, 0, sizeof *out);
+	if (!w->o)
+		return write_delete(db, a, w, out);
+	int deliver = w->deliver == EVENT_DELIVER && w->who;
+	if (deliver && (rc = sched_mark(a, db, w->who, w->o, w->cal->time_zone, &marked)))
+		return rc;
+	const struct ics_object *o = marked ? marked : w->o;
+	rc = event_store_named(db, w->cal, o, w->prev ? w->prev->id : NULL, w->prev ? NULL : w->name, w->actor,
+			       &out->booked, &out->saved, &final);
+	if (final) {
+		ics_object_free(marked);
+		marked = NULL;
+		out->own = final;
+	} else {
+		out->own = marked;
+	}
+	out->stored = out->own ? out->own : w->o;
+	out->rewritten = !!out->own;
+	if (rc || out->saved.unchanged)
+		return rc;
+	if (deliver && (rc = sched_deliver(a, db, w->who, w->prev ? w->prev->ical : NULL, out->stored)))
+		return rc;
+	out->action = w->prev ? "event.update" : "event.create";
+	out->before = w->prev ? row_view(w->prev) : NULL;
+	out->after = event_audit_view(&out->stored->master, out->saved.id);
+	out->label = out->stored->master.summary;
+	return 0;
+}
+
+struct sched_actor event_caller(const struct req *r)
+{
+	return (struct sched_actor){r->who.account_id, r->who.user_id, r->who.email, r->who.display_name};
+}
+
+int event_written_audit(struct req *r, struct db *db, struct event_written *out, const char *action)
+{
+	json_t *before = out->before, *after = out->after;
+	out->before = out->after = NULL;
+	if (!action)
+		action = out->action;
+	if (!action) {
+		json_decref(before);
+		json_decref(after);
+		return 0;
+	}
+	return audit_record(r, db, action, "event", out->saved.id, out->label, before, after);
+}
+
+void event_written_free(struct event_written *out)
+{
+	booking_result_free(&out->booked);
+	ics_object_free(out->own);
+	json_decref(out->before);
+	json_decref(out->after);
+	memset(out, 0, sizeof *out);
 }
 
 struct copy {

@@ -1,14 +1,21 @@
-/* Writing events: the one path by which the JSON API, imports and (later)
- * CalDAV store, replace and delete calendar objects. Each write bumps the
- * calendar's version (the modseq of the change) and gives the event a
- * content ETag; room bookings follow the event from here. Call inside a write
- * transaction. */
+/* Writing events: the one path by which the JSON API, CalDAV and imports
+ * store, replace and delete calendar objects. event_write runs a write from
+ * end to end: the attendees' SCHEDULE-STATUS, the row, the rooms' bookings
+ * and answers, then the invitations and cancellations to people
+ * (calendar/scheduling.h), and gives the one audit view; the front ends
+ * only translate their input and answer. Each write bumps the calendar's
+ * version (the modseq of the change) and gives the event a content ETag.
+ * Call inside a write transaction. */
 #ifndef CALENDAR_EVENT_STORE_H
 #define CALENDAR_EVENT_STORE_H
 
+#include <jansson.h>
+
 #include "calendar/booking.h"
+#include "calendar/scheduling.h"
 #include "ical/ics.h"
 #include "core/arena.h"
+#include "http/request.h"
 #include "store/store.h"
 
 #define ETAG_MAX 32
@@ -39,6 +46,48 @@ int event_store_named(struct db *db, const struct calendar *cal, const struct ic
 /* a UID that is its own resource name with ".ics": 1 to 200 bytes, no '/' or control character */
 int event_name_plain(const char *uid);
 int event_delete(struct db *db, const struct calendar *cal, const char *id);
+
+/* One write of an event through every step, for every front end. */
+enum event_deliver {
+	EVENT_QUIET,   /* store and book only: nobody is told (an import, a MOVE between one's calendars) */
+	EVENT_DELIVER, /* schedule the people it invites as who (calendar/scheduling.h) */
+};
+
+struct event_write {
+	const struct calendar *cal;
+	const struct event_row *prev; /* the event replaced or deleted; NULL: a new one */
+	const char *name;             /* a new event's CalDAV name (NULL: event_store_named's default) */
+	const struct ics_object *o;   /* what to store; NULL: delete prev */
+	const struct booking_actor *actor;
+	const struct sched_actor *who; /* the calendar user who writes (NULL: none, as an operator's tool) */
+	enum event_deliver deliver;
+};
+
+struct event_written {
+	struct event_saved saved;
+	struct booking_result booked;    /* what each room did; a refusal is E_CONFLICT with booked.refused */
+	const struct ics_object *stored; /* what is stored now (o, or a text of its own); NULL for a delete */
+	int rewritten;                   /* stored is not o: SCHEDULE-STATUS or a room's answer went in */
+	/* the audit record, one shape for every front end ({id, uid, summary,
+	 * start}): action NULL when nothing changed */
+	const char *action; /* "event.create", "event.update", "event.delete" */
+	const char *label;  /* the event's summary */
+	json_t *before, *after;
+	struct ics_object *own;
+};
+
+/* mark -> store -> book -> answers -> deliver, or deliver (cancellations) ->
+ * delete; out is filled in any case and freed with event_written_free (the
+ * audit views stay the caller's when it takes them, set to NULL) */
+int event_write(struct db *db, struct arena *a, const struct event_write *w, struct event_written *out);
+void event_written_free(struct event_written *out);
+/* the audit record of the write, by the request's caller, under action (NULL:
+ * out->action; nothing when that is NULL); it takes the views */
+int event_written_audit(struct req *r, struct db *db, struct event_written *out, const char *action);
+/* the request's caller as the calendar user who schedules */
+struct sched_actor event_caller(const struct req *r);
+/* the audit view of an event as stored */
+json_t *event_audit_view(const struct ics_event *m, const char *id);
 
 /* a copy of one row in the arena (E_NOTFOUND when not in that calendar) */
 int event_fetch(struct db *db, struct arena *a, const struct calendar *cal, const char *id, struct event_row *out);

@@ -3,10 +3,10 @@
  * calendar: no-uid-conflict), MOVE and COPY between one's calendars, and
  * DELETE of one's own non-default calendars (calendar_delete, the JSON API's).
  * A PUT is parsed and checked under the libical rules (ical/ics.h), then
- * stored by event_store (calendar/event_store.h), the path of the JSON API:
+ * written by event_write (calendar/event_store.h), the path of the JSON API:
  * its room ATTENDEEs book rooms under their rules and the no-double-booking
- * guarantee, in the same transaction, so a refused PUT changes nothing. */
-#include <jansson.h>
+ * guarantee, and the people it invites are scheduled, in the same
+ * transaction, so a refused PUT changes nothing. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -23,7 +23,6 @@
 #include "dav/schedule.h"
 #include "dav/xml.h"
 #include "http/response.h"
-#include "api/audit.h"
 
 /* is etag in the header's list ("*" matches any) */
 static int etag_listed(const char *h, const char *etag)
@@ -112,12 +111,6 @@ static int may_write(struct req *r, const struct dav_res *res)
 	return E_FORBIDDEN;
 }
 
-static json_t *audit_view(const struct ics_event *m, const char *id)
-{
-	return json_pack("{s:s, s:s, s:s, s:s}", "id", id, "uid", m->uid, "summary", m->summary ? m->summary : "",
-			 "via", "caldav");
-}
-
 static int no_uid_conflict(struct req *r, const char *href)
 {
 	struct buf b = {0};
@@ -142,14 +135,21 @@ static int refused(struct req *r, const struct ics_error *err)
 	return dav_reply_error(r, 403, CALDAV_NS, pre, "%s", err->message), E_INVALID;
 }
 
+/* a room refuses the event: 409 with the first refusal's words */
+static int booking_refused(struct req *r, const struct booking_result *booked)
+{
+	const char *detail = booked->nrefusals ? booked->refusals[0].detail : "a room refuses the booking";
+	return dav_reply_error(r, 409, CONVENE_NS, "booking-conflict", "%s", detail), E_CONFLICT;
+}
+
 int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 {
 	struct dav_res res;
-	struct ics_object *o = NULL, *final = NULL;
+	struct ics_object *o = NULL;
 	struct ics_error err;
-	struct booking_result booked = {0};
 	struct booking_actor actor = {r->who.user_id, r->who.role};
-	struct event_saved saved;
+	struct sched_actor who = event_caller(r);
+	struct event_written wr = {0};
 	int rc;
 	const char *ctype = req_header(r, "Content-Type");
 	if (p->kind != DAV_OBJECT)
@@ -204,44 +204,25 @@ int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 	}
 	if ((rc = preconditions(r, res.exists ? res.ev.etag : NULL, 0)) || (rc = dav_schedule_tag_check(r, &res)))
 		goto fail;
-	struct ics_object *marked = NULL; /* the attendees' delivery status (schedule.c) */
-	if ((rc = dav_schedule_mark(r, db, o, res.cal.time_zone, &marked)))
-		goto fail;
-	if (marked) {
-		ics_object_free(o);
-		o = marked;
-	}
-	rc = event_store_named(db, &res.cal, o, res.exists ? res.ev.id : NULL, res.exists ? NULL : res.name, &actor,
-			       &booked, &saved, &final);
-	if (rc == E_CONFLICT && booked.refused) {
-		const char *detail = booked.nrefusals ? booked.refusals[0].detail : "a room refuses the booking";
-		rc = (dav_reply_error(r, 409, CONVENE_NS, "booking-conflict", "%s", detail), E_CONFLICT);
+	struct event_write w = {&res.cal, res.exists ? &res.ev : NULL, res.name, o, &actor, &who, EVENT_DELIVER};
+	rc = event_write(db, r->arena, &w, &wr);
+	if (rc == E_CONFLICT && wr.booked.refused) {
+		rc = booking_refused(r, &wr.booked);
 		goto fail;
 	}
-	const struct ics_object *stored = final ? final : o;
-	if (!rc && !saved.unchanged && (rc = dav_schedule_deliver(r, db, res.exists ? res.ev.ical : NULL, stored)))
+	if (rc || (rc = event_written_audit(r, db, &wr, NULL)) || (rc = store_commit(db)))
 		goto fail;
-	if (rc ||
-	    (!saved.unchanged &&
-	     (rc = audit_record(r, db, res.exists ? "event.update" : "event.create", "event", saved.id,
-				stored->master.summary,
-				res.exists ? json_pack("{s:s, s:s, s:s}", "id", res.ev.id, "uid", res.uid, "summary",
-						       res.ev.summary ? res.ev.summary : "")
-					   : NULL,
-				audit_view(&stored->master, saved.id)))) ||
-	    (rc = store_commit(db)))
-		goto fail;
-	/* RFC 4791 5.3.4: no ETag when what is stored is not what was sent (a room's PARTSTAT) */
-	if (!final && !marked)
-		resp_header(r, "ETag", saved.etag);
-	dav_schedule_tag_header(r, stored->text, stored->master.organizer);
+	/* RFC 4791 5.3.4: no ETag when what is stored is not what was sent
+	 * (the attendees' SCHEDULE-STATUS, a room's PARTSTAT) */
+	if (!wr.rewritten)
+		resp_header(r, "ETag", wr.saved.etag);
+	dav_schedule_tag_header(r, wr.stored->text, wr.stored->master.organizer);
 	rc = resp_empty(r, res.exists ? 204 : 201);
 	goto out;
 fail:
 	store_rollback(db);
 out:
-	booking_result_free(&booked);
-	ics_object_free(final);
+	event_written_free(&wr);
 	ics_object_free(o);
 	return rc;
 }
@@ -291,13 +272,15 @@ int dav_object_delete(struct req *r, struct db *db, const struct dav_path *p)
 	if ((rc = may_write(r, &res)) || (rc = preconditions(r, res.ev.etag, 0)) ||
 	    (rc = dav_schedule_tag_check(r, &res)))
 		goto fail;
-	if ((rc = dav_schedule_deliver(r, db, res.ev.ical, NULL)) || (rc = event_delete(db, &res.cal, res.ev.id)) ||
-	    (rc = store_dav_props_delete(db, res.cal.account_id, res.cal.id, res.name, 0)) ||
-	    (rc = audit_record(r, db, "event.delete", "event", res.ev.id, res.ev.summary,
-			       json_pack("{s:s, s:s, s:s, s:s}", "id", res.ev.id, "uid", res.uid, "summary",
-					 res.ev.summary ? res.ev.summary : "", "via", "caldav"),
-			       NULL)) ||
-	    (rc = store_commit(db)))
+	struct booking_actor actor = {r->who.user_id, r->who.role};
+	struct sched_actor who = event_caller(r);
+	struct event_write w = {&res.cal, &res.ev, NULL, NULL, &actor, &who, EVENT_DELIVER};
+	struct event_written wr;
+	rc = event_write(db, r->arena, &w, &wr);
+	if (!rc && !(rc = store_dav_props_delete(db, res.cal.account_id, res.cal.id, res.name, 0)))
+		rc = event_written_audit(r, db, &wr, NULL);
+	event_written_free(&wr);
+	if (rc || (rc = store_commit(db)))
 		goto fail;
 	return resp_empty(r, 204);
 fail:
@@ -307,10 +290,12 @@ fail:
 
 /* MOVE and COPY of an event (RFC 4918 sections 9.8, 9.9) to a name in one of
  * the caller's calendars, in one transaction: the source's text (as the
- * caller may read it) is stored at the destination through event_store, so
+ * caller may read it) is stored at the destination through event_write, so
  * its rooms are booked again under the destination calendar's rules; a MOVE
  * first deletes the source (freeing its rooms), so moving a meeting does not
- * conflict with itself. Overwrite: F and an existing destination -> 412. */
+ * conflict with itself. Nobody is scheduled: the meeting is the same, only
+ * where its organizer keeps it changed. Overwrite: F and an existing
+ * destination -> 412. */
 int dav_object_move(struct req *r, struct db *db, const struct dav_path *p)
 {
 	int copy = !strcmp(r->method, "COPY"), rc;
@@ -318,11 +303,10 @@ int dav_object_move(struct req *r, struct db *db, const struct dav_path *p)
 	int overwrite = !ow || strcasecmp(ow, "F");
 	struct dav_path dp;
 	struct dav_res src, dst;
-	struct ics_object *o = NULL, *final = NULL;
+	struct ics_object *o = NULL;
 	struct ics_error err;
-	struct booking_result booked = {0};
 	struct booking_actor actor = {r->who.user_id, r->who.role};
-	struct event_saved saved;
+	struct event_written gone = {0}, wr = {0};
 	struct buf text = {0};
 	if (p->kind != DAV_OBJECT)
 		return dav_reply_error(r, 403, NULL, NULL, "only events are moved or copied");
@@ -373,9 +357,8 @@ int dav_object_move(struct req *r, struct db *db, const struct dav_path *p)
 				  E_CONFLICT);
 		goto fail;
 	}
-	if (!copy && ((rc = event_delete(db, &src.cal, src.ev.id)) ||
-		      (rc = audit_record(r, db, "event.delete", "event", src.ev.id, src.ev.summary,
-					 audit_view(&o->master, src.ev.id), NULL))))
+	struct event_write del = {&src.cal, &src.ev, NULL, NULL, &actor, NULL, EVENT_QUIET};
+	if (!copy && ((rc = event_write(db, r->arena, &del, &gone)) || (rc = event_written_audit(r, db, &gone, NULL))))
 		goto fail;
 	if (dst.exists && ((rc = event_delete(db, &dst.cal, dst.ev.id)) ||
 			   (rc = store_dav_props_delete(db, dst.cal.account_id, dst.cal.id, dst.name, 0))))
@@ -388,17 +371,13 @@ int dav_object_move(struct req *r, struct db *db, const struct dav_path *p)
 		rc = no_uid_conflict(r, dav_href_object(r->arena, r->who.user_id, dst.segment, other.href));
 		goto fail;
 	}
-	rc = event_store_named(db, &dst.cal, o, NULL, dst.name, &actor, &booked, &saved, &final);
-	if (rc == E_CONFLICT && booked.refused) {
-		const char *detail = booked.nrefusals ? booked.refusals[0].detail : "a room refuses the booking";
-		rc = (dav_reply_error(r, 409, CONVENE_NS, "booking-conflict", "%s", detail), E_CONFLICT);
+	struct event_write put = {&dst.cal, NULL, dst.name, o, &actor, NULL, EVENT_QUIET};
+	rc = event_write(db, r->arena, &put, &wr);
+	if (rc == E_CONFLICT && wr.booked.refused) {
+		rc = booking_refused(r, &wr.booked);
 		goto fail;
 	}
-	const struct ics_object *stored = final ? final : o;
-	if (rc ||
-	    (rc = audit_record(r, db, "event.create", "event", saved.id, stored->master.summary, NULL,
-			       audit_view(&stored->master, saved.id))) ||
-	    (rc = store_commit(db)))
+	if (rc || (rc = event_written_audit(r, db, &wr, "event.create")) || (rc = store_commit(db)))
 		goto fail;
 	if (!dst.exists)
 		resp_header(r, "Location", dst.href);
@@ -408,8 +387,8 @@ fail:
 	store_rollback(db);
 out:
 	buf_free(&text);
-	booking_result_free(&booked);
-	ics_object_free(final);
+	event_written_free(&gone);
+	event_written_free(&wr);
 	ics_object_free(o);
 	return rc;
 }

@@ -16,7 +16,6 @@
 #include "calendar/busy.h"
 #include "calendar/event_store.h"
 #include "ical/ics.h"
-#include "calendar/scheduling.h"
 #include "core/clock.h"
 #include "core/errors.h"
 #include "dav/props.h"
@@ -330,25 +329,6 @@ void dav_schedule_tag_header(struct req *r, const char *ical, const char *organi
 		return;
 	ics_schedule_tag(ical, tag);
 	resp_header(r, "Schedule-Tag", tag);
-}
-
-/* ---- scheduling of people: calendar/scheduling.c, as the caller ---- */
-
-struct sched_actor dav_schedule_actor(const struct req *r)
-{
-	return (struct sched_actor){r->who.account_id, r->who.user_id, r->who.email, r->who.display_name};
-}
-
-int dav_schedule_mark(struct req *r, struct db *db, const struct ics_object *o, const char *tz, struct ics_object **out)
-{
-	struct sched_actor who = dav_schedule_actor(r);
-	return sched_mark(r->arena, db, &who, o, tz, out);
-}
-
-int dav_schedule_deliver(struct req *r, struct db *db, const char *before, const struct ics_object *now)
-{
-	struct sched_actor who = dav_schedule_actor(r);
-	return sched_deliver(r->arena, db, &who, before, now);
 }
 
 /* ---- sync-collection on the inbox (RFC 6578) ----

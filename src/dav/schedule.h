@@ -4,13 +4,14 @@
  *   /dav/scheduling/<user_id>/outbox/  (DAV_OUTBOX)
  * named by the principal's schedule-inbox-URL and schedule-outbox-URL, and
  * the outbox POST that answers free-busy requests for users and rooms of
- * the caller's account (section 5) with the busy time of calendar/busy.h. */
+ * the caller's account (section 5) with the busy time of calendar/busy.h.
+ * What a write sends to the people a meeting invites is not here but in
+ * calendar/scheduling.c, by way of event_write (calendar/event_store.h). */
 #ifndef DAV_SCHEDULE_H
 #define DAV_SCHEDULE_H
 
 #include "core/buf.h"
 #include "dav/path.h"
-#include "calendar/scheduling.h"
 #include "dav/xml.h"
 #include "http/request.h"
 #include "store/store.h"
@@ -36,13 +37,6 @@ const char *dav_schedule_default_calendar(struct req *r);
  * the header on GET and PUT answers */
 int dav_schedule_tag_check(struct req *r, const struct dav_res *res);
 void dav_schedule_tag_header(struct req *r, const char *ical, const char *organizer);
-
-/* the caller as the calendar user who schedules (calendar/scheduling.h) */
-struct sched_actor dav_schedule_actor(const struct req *r);
-/* sched_deliver and sched_mark (calendar/scheduling.h) as the caller */
-int dav_schedule_deliver(struct req *r, struct db *db, const char *before, const struct ics_object *now);
-int dav_schedule_mark(struct req *r, struct db *db, const struct ics_object *o, const char *tz,
-		      struct ics_object **out);
 
 /* the inbox's messages for a PROPFIND at Depth 1; GET and DELETE of one */
 struct dav_proplist;
