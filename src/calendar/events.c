@@ -1,7 +1,9 @@
-/* Event routes. Writes go through event_store (calendar/event_store.h);
- * reads parse the stored text (one event) or expand it (a window). A window
- * is at most 366 days and 5,000 occurrences (the answer says when it was
- * cut). If-Match on changes compares the event's ETag. */
+/* Event routes. Writes go through event_write (calendar/event_store.h), as
+ * CalDAV's do: rooms are booked and the people a meeting invites are
+ * scheduled (inbox or iMIP) when the caller organizes it; reads parse the
+ * stored text (one event) or expand it (a window). A window is at most 366
+ * days and 5,000 occurrences (the answer says when it was cut). If-Match on
+ * changes compares the event's ETag. */
 #include "calendar/events.h"
 
 #include <stdio.h>
@@ -19,7 +21,6 @@
 #include "core/errors.h"
 #include "http/jsonin.h"
 #include "http/response.h"
-#include "api/audit.h"
 
 #define WINDOW_MAX (366 * 86400LL)
 #define OCCURRENCES_MAX 5000
@@ -27,14 +28,6 @@
 static const char *const event_fields[] = {"uid",          "summary", "description", "location", "start",  "end",
 					   "tzid",         "all_day", "rrule",       "exdates",  "rdates", "status",
 					   "transparency", "class",   "attendees",   "room_ids", NULL};
-
-static json_t *audit_view(const struct ics_event *m, const char *id)
-{
-	char s[32];
-	ics_format_time(m->start, m->tzid, m->all_day, s, sizeof s);
-	return json_pack("{s:s, s:s, s:s, s:s}", "id", id, "uid", m->uid, "summary", m->summary ? m->summary : "",
-			 "start", s);
-}
 
 static int parse_window(struct req *r, const struct calendar *c, int64_t *from, int64_t *to)
 {
@@ -260,7 +253,6 @@ static int create(struct req *r)
 	unsigned mask;
 	struct ics_object *o = NULL;
 	struct ics_error err;
-	struct event_saved saved;
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
@@ -281,41 +273,38 @@ static int create(struct req *r)
 	}
 	if ((rc = ics_build(&ev, &o, &err)))
 		return event_ics_error(r, &err);
-	struct booking_result booked = {0};
 	struct booking_actor actor = {r->who.user_id, r->who.role};
-	struct ics_object *final = NULL;
+	struct sched_actor who = event_caller(r);
+	struct event_write w = {&c, NULL, NULL, o, &actor, &who, EVENT_DELIVER};
+	struct event_written wr = {0};
 	if ((rc = store_begin(db, 1)))
 		goto out;
-	rc = event_store(db, &c, o, NULL, &actor, &booked, &saved, &final);
-	if (rc == E_CONFLICT && booked.refused) {
-		rc = refused(r, &booked, &c);
+	rc = event_write(db, r->arena, &w, &wr);
+	if (rc == E_CONFLICT && wr.booked.refused) {
+		rc = refused(r, &wr.booked, &c);
 		goto fail;
 	}
 	if (rc == E_CONFLICT) {
 		resp_problemf(r, 409, "uid-conflict", "an event with UID '%.200s' is already in this calendar", ev.uid);
 		goto fail;
 	}
-	const struct ics_object *stored = final ? final : o;
-	if (rc ||
-	    (rc = audit_record(r, db, "event.create", "event", saved.id, stored->master.summary, NULL,
-			       audit_view(&stored->master, saved.id))) ||
-	    (rc = store_commit(db)))
+	if (rc || (rc = event_written_audit(r, db, &wr, NULL)) || (rc = store_commit(db)))
 		goto fail;
-	struct event_row row = {.id = saved.id,
+	const struct ics_object *stored = wr.stored;
+	struct event_row row = {.id = wr.saved.id,
 				.calendar_id = c.id,
-				.etag = saved.etag,
+				.etag = wr.saved.etag,
 				.created_at = clock_now(),
 				.updated_at = clock_now(),
 				.tzid = stored->master.tzid,
 				.all_day = stored->master.all_day};
-	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/calendars/%s/events/%s", c.id, saved.id));
-	rc = answer_booked(r, 201, stored, &row, role, &booked, &c);
+	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/calendars/%s/events/%s", c.id, wr.saved.id));
+	rc = answer_booked(r, 201, stored, &row, role, &wr.booked, &c);
 	goto out;
 fail:
 	store_rollback(db);
 out:
-	booking_result_free(&booked);
-	ics_object_free(final);
+	event_written_free(&wr);
 	ics_object_free(o);
 	return rc;
 }
@@ -384,10 +373,9 @@ static int change(struct req *r)
 	struct ics_error err;
 	json_t *in;
 	unsigned mask;
-	struct event_saved saved;
-	struct booking_result booked = {0};
 	struct booking_actor actor = {r->who.user_id, r->who.role};
-	struct ics_object *final = NULL;
+	struct sched_actor who = event_caller(r);
+	struct event_written wr = {0};
 	struct db *db = store_db();
 	if (!db)
 		return E_DB;
@@ -412,27 +400,22 @@ static int change(struct req *r)
 		rc = event_ics_error(r, &err);
 		goto fail;
 	}
-	rc = event_store(db, &c, o, row.id, &actor, &booked, &saved, &final);
-	if (rc == E_CONFLICT && booked.refused) {
-		rc = refused(r, &booked, &c);
+	struct event_write w = {&c, &row, NULL, o, &actor, &who, EVENT_DELIVER};
+	rc = event_write(db, r->arena, &w, &wr);
+	if (rc == E_CONFLICT && wr.booked.refused) {
+		rc = refused(r, &wr.booked, &c);
 		goto fail;
 	}
-	const struct ics_object *stored = final ? final : o;
-	if (rc ||
-	    (!saved.unchanged &&
-	     (rc = audit_record(r, db, "event.update", "event", row.id, stored->master.summary,
-				audit_view(&cur->master, row.id), audit_view(&stored->master, row.id)))) ||
-	    (rc = store_commit(db)))
+	if (rc || (rc = event_written_audit(r, db, &wr, NULL)) || (rc = store_commit(db)))
 		goto fail;
-	row.etag = saved.etag;
+	row.etag = wr.saved.etag;
 	row.updated_at = clock_now();
-	rc = answer_booked(r, 200, stored, &row, role, &booked, &c);
+	rc = answer_booked(r, 200, wr.stored, &row, role, &wr.booked, &c);
 	goto out;
 fail:
 	store_rollback(db);
 out:
-	booking_result_free(&booked);
-	ics_object_free(final);
+	event_written_free(&wr);
 	ics_object_free(cur);
 	ics_object_free(o);
 	return rc;
@@ -451,11 +434,14 @@ static int delete (struct req *r)
 	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_EDITOR, &c, &role)) ||
 	    (rc = load_event(r, db, &c, &row, NULL)) || (rc = if_match(r, &row)))
 		goto fail;
-	if ((rc = event_delete(db, &c, row.id)) ||
-	    (rc = audit_record(r, db, "event.delete", "event", row.id, row.summary,
-			       json_pack("{s:s, s:s, s:s}", "id", row.id, "uid", row.uid, "summary", row.summary),
-			       NULL)) ||
-	    (rc = store_commit(db)))
+	struct booking_actor actor = {r->who.user_id, r->who.role};
+	struct sched_actor who = event_caller(r);
+	struct event_write w = {&c, &row, NULL, NULL, &actor, &who, EVENT_DELIVER};
+	struct event_written wr;
+	if (!(rc = event_write(db, r->arena, &w, &wr)))
+		rc = event_written_audit(r, db, &wr, NULL);
+	event_written_free(&wr);
+	if (rc || (rc = store_commit(db)))
 		goto fail;
 	return resp_empty(r, 204);
 fail:
@@ -479,10 +465,9 @@ static int occurrence_write(struct req *r, int cancel)
 	struct event_row row;
 	struct ics_object *cur = NULL, *o = NULL;
 	struct ics_error err;
-	struct event_saved saved;
-	struct booking_result booked = {0};
 	struct booking_actor actor = {r->who.user_id, r->who.role};
-	struct ics_object *final = NULL;
+	struct sched_actor who = event_caller(r);
+	struct event_written wr = {0};
 	int64_t rid;
 	struct db *db = store_db();
 	if (!db)
@@ -518,25 +503,32 @@ static int occurrence_write(struct req *r, int cancel)
 		rc = event_ics_error(r, &err);
 		goto fail;
 	}
-	rc = event_store(db, &c, o, row.id, &actor, &booked, &saved, &final);
-	if (rc == E_CONFLICT && booked.refused) {
-		rc = refused(r, &booked, &c);
+	struct event_write w = {&c, &row, NULL, o, &actor, &who, EVENT_DELIVER};
+	rc = event_write(db, r->arena, &w, &wr);
+	if (rc == E_CONFLICT && wr.booked.refused) {
+		rc = refused(r, &wr.booked, &c);
 		goto fail;
 	}
-	if (rc ||
-	    (rc = audit_record(r, db, cancel ? "event.occurrence_cancel" : "event.occurrence_update", "event", row.id,
-			       o->master.summary, audit_view(&cur->master, row.id),
-			       json_pack("{s:s}", "recurrence_id", req_param(r, "recurrence_id")))) ||
+	if (rc)
+		goto fail;
+	/* recorded even when the text came out the same, as before; the
+	 * occurrence is named beside the event */
+	if (!wr.after)
+		wr.after = event_audit_view(&wr.stored->master, row.id);
+	wr.label = wr.stored->master.summary;
+	json_object_set_new(wr.after, "recurrence_id", json_string(req_param(r, "recurrence_id")));
+	if (!wr.before)
+		wr.before = event_audit_view(&cur->master, row.id);
+	if ((rc = event_written_audit(r, db, &wr, cancel ? "event.occurrence_cancel" : "event.occurrence_update")) ||
 	    (rc = store_commit(db)))
 		goto fail;
-	row.etag = saved.etag;
-	rc = answer_booked(r, 200, final ? final : o, &row, role, &booked, &c);
+	row.etag = wr.saved.etag;
+	rc = answer_booked(r, 200, wr.stored, &row, role, &wr.booked, &c);
 	goto out;
 fail:
 	store_rollback(db);
 out:
-	booking_result_free(&booked);
-	ics_object_free(final);
+	event_written_free(&wr);
 	ics_object_free(cur);
 	ics_object_free(o);
 	return rc;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "calendar/booking.h"
+#include "calendar/scheduling.h"
 #include "ical/ics.h"
 #include "store/store.h"
 
@@ -17,10 +18,14 @@ struct import_result {
 
 /* runs its own write transaction; on any error nothing is written (a room
  * that refuses an imported meeting is E_CONFLICT, with `booking` filled when
- * not NULL). actor: who imports (NULL: an operator's tool). progress (may be
+ * not NULL). actor: who imports (NULL: an operator's tool). notify: schedule
+ * the people each event invites as this calendar user (calendar/scheduling.h:
+ * invitations, updates, cancellations), as any write of theirs would; NULL:
+ * nobody is told. progress (may be
  * NULL) sees bytes parsed, then (total, total) when stored */
 int calendar_import(struct db *db, const struct calendar *c, const char *text, size_t len,
-		    const struct booking_actor *actor, void (*progress)(void *ctx, size_t done, size_t total),
-		    void *pctx, struct import_result *res, struct ics_error *err, struct booking_result *booking);
+		    const struct booking_actor *actor, const struct sched_actor *notify,
+		    void (*progress)(void *ctx, size_t done, size_t total), void *pctx, struct import_result *res,
+		    struct ics_error *err, struct booking_result *booking);
 
 #endif

@@ -1,4 +1,6 @@
-/* POST /api/v1/calendars/{id}/import takes text/calendar (editors);
+/* POST /api/v1/calendars/{id}/import takes text/calendar (editors); with
+ * ?notify=true the people its meetings invite are told, as the importer's
+ * own writes would tell them, and by default nobody is;
  * GET /api/v1/calendars/{id}/export gives the whole calendar (viewers see
  * private and confidential events as busy blocks, freebusy grantees only
  * busy blocks). */
@@ -11,6 +13,7 @@
 
 #include "calendar/access.h"
 #include "calendar/assemble.h"
+#include "calendar/event_store.h"
 #include "calendar/import.h"
 #include "core/errors.h"
 #include "http/response.h"
@@ -30,11 +33,18 @@ static int import(struct req *r)
 		return resp_problem(r, 415, "unsupported-media-type", "send the file as Content-Type: text/calendar");
 	if (!r->body.len)
 		return resp_problem(r, 422, "invalid-ics", "the body is empty: send an iCalendar file");
+	const char *notify = req_query(r, "notify");
+	if (notify && strcmp(notify, "true") && strcmp(notify, "false"))
+		return resp_problem_ext(r, 400, "invalid-query", "notify is true or false",
+					json_pack("{s:s}", "field", "notify")),
+		       E_INVALID;
+	struct sched_actor who = event_caller(r);
 	struct import_result res;
 	struct ics_error err;
 	struct booking_result booking = {0};
 	struct booking_actor actor = {r->who.user_id, r->who.role};
-	rc = calendar_import(db, &c, r->body.data, r->body.len, &actor, NULL, NULL, &res, &err, &booking);
+	rc = calendar_import(db, &c, r->body.data, r->body.len, &actor, notify && !strcmp(notify, "true") ? &who : NULL,
+			     NULL, NULL, &res, &err, &booking);
 	if (rc == E_CONFLICT && booking.refused) {
 		json_t *ext =
 			json_pack("{s:o}", "conflicts", booking_conflicts_json(&booking, c.time_zone, resp_lang(r)));

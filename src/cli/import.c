@@ -1,5 +1,6 @@
 /* `convene import FILE --calendar ID`: loads an .ics file into a calendar,
- * every event or none, with a progress bar on a terminal. */
+ * every event or none, with a progress bar on a terminal. An operator's
+ * tool: it tells none of the people the meetings invite. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,7 +139,7 @@ int cli_import(int argc, char **argv)
 	struct import_result res;
 	struct ics_error err;
 	struct booking_result booking = {0};
-	rc = calendar_import(db, &cal, b.data ? b.data : "", b.len, NULL, progress, &bar, &res, &err, &booking);
+	rc = calendar_import(db, &cal, b.data ? b.data : "", b.len, NULL, NULL, progress, &bar, &res, &err, &booking);
 	if (bar.tty && bar.last >= 0 && bar.last < 100)
 		fputc('\n', stderr);
 	if (rc == E_CONFLICT && booking.refused && booking.nrefusals) {
