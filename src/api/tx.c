@@ -7,10 +7,16 @@
 #include "http/response.h"
 #include "store/store.h"
 
-int api_begin(struct db **db, int write)
+int api_db(struct db **db)
 {
 	*db = store_db();
-	return *db ? store_begin(*db, write) : E_DB;
+	return *db ? 0 : E_DB;
+}
+
+int api_begin(struct db **db, int write)
+{
+	int rc = api_db(db);
+	return rc ? rc : store_begin(*db, write);
 }
 
 int api_commit_json(struct req *r, struct db *db, int status, json_t *body)

@@ -9,8 +9,11 @@
 #include "http/request.h"
 #include "store/store.h"
 
-/* *db = the thread's connection (E_DB when there is none) with a
- * transaction open on it (write: the writer's), else the store's error */
+/* *db = the thread's connection (E_DB when there is none); api_begin opens a
+ * transaction on it (write: the writer's), else gives the store's error.
+ * api_db alone is for reads that need no snapshot, first in a chain:
+ * `if ((rc = api_db(&db)) || (rc = access_read_admin(r)) || ...)` */
+int api_db(struct db **db);
 int api_begin(struct db **db, int write);
 /* rolls back, then evaluates and returns rc, so that `return api_abort(db,
  * rc);` ends an error path and `return api_abort(db, resp_problem(...));`

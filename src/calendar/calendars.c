@@ -206,21 +206,18 @@ static int create(struct req *r)
 	if ((rc = calendar_ensure_default(db, c.account_id, c.owner_id, r->who.display_name, &def)) ||
 	    (rc = store_calendar_insert(db, &c)) ||
 	    (rc = audit_record(r, db, "calendar.create", "calendar", c.id, c.name, NULL,
-			       calendar_json(&c, CAL_ROLE_OWNER))) ||
-	    (rc = store_commit(db)))
+			       calendar_json(&c, CAL_ROLE_OWNER))))
 		return api_abort(db, rc);
-	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/calendars/%s", c.id));
-	return resp_json(r, 201, calendar_json(&c, CAL_ROLE_OWNER));
+	return api_commit_created(r, db, arena_printf(r->arena, "/api/v1/calendars/%s", c.id),
+				  calendar_json(&c, CAL_ROLE_OWNER));
 }
 
 static int show(struct req *r)
 {
 	int rc, role;
 	struct calendar c;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_FREEBUSY, &c, &role)))
+	struct db *db;
+	if ((rc = api_db(&db)) || (rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_FREEBUSY, &c, &role)))
 		return rc;
 	return resp_json(r, 200, calendar_json(&c, role));
 }

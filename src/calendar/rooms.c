@@ -434,10 +434,8 @@ static int show(struct req *r)
 {
 	int rc;
 	struct room o;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = rooms_load_bookable(r, db, &o)))
+	struct db *db;
+	if ((rc = api_db(&db)) || (rc = rooms_load_bookable(r, db, &o)))
 		return rc;
 	return resp_json(r, 200, room_json(db, &o));
 }
@@ -502,10 +500,9 @@ static int delete (struct req *r)
 	    (rc = audit_record(r, db, "room.delete", "room", o.id, o.name, room_json(db, &o), NULL)) ||
 	    (rc = store_room_delete(db, o.account_id, o.id)) ||
 	    (rc = store_calendar_delete(db, o.account_id, o.calendar_id)) ||
-	    (rc = booking_room_changed(db, o.id)) || /* its displays and schedules end */
-	    (rc = store_commit(db)))
+	    (rc = booking_room_changed(db, o.id))) /* its displays and schedules end */
 		goto fail;
-	return resp_empty(r, 204);
+	return api_commit_empty(r, db, 204);
 fail:
 	return api_abort(db, rc);
 }
@@ -612,10 +609,9 @@ static int bookings(struct req *r)
 	int rc, n = 0, limit = LIST_MAX;
 	struct room o;
 	struct calendar c;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = rooms_load_bookable(r, db, &o)) || (rc = store_calendar_get(db, o.account_id, o.calendar_id, &c)))
+	struct db *db;
+	if ((rc = api_db(&db)) || (rc = rooms_load_bookable(r, db, &o)) ||
+	    (rc = store_calendar_get(db, o.account_id, o.calendar_id, &c)))
 		return rc;
 	const char *s = req_query(r, "start"), *e = req_query(r, "end"), *why = NULL;
 	int64_t from = clock_now() - clock_now() % 86400, to;

@@ -50,10 +50,8 @@ static int list(struct req *r)
 {
 	int rc;
 	struct calendar c;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_MANAGER, &c, NULL)))
+	struct db *db;
+	if ((rc = api_db(&db)) || (rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_MANAGER, &c, NULL)))
 		return rc;
 	struct share *items = arena_alloc(r->arena, sizeof(struct share) * MAX_SHARES);
 	int n = 0;
@@ -282,9 +280,7 @@ static int revoke(struct req *r)
 						 json_pack("{s:s, s:b}", "role", "guest", "pending", 1), NULL))))
 			goto fail;
 	}
-	if ((rc = store_commit(db)))
-		goto fail;
-	return resp_empty(r, 204);
+	return api_commit_empty(r, db, 204);
 fail:
 	return api_abort(db, rc);
 }

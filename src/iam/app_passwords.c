@@ -192,16 +192,13 @@ static int create(struct req *r)
 	if ((rc = store_app_password_insert(db, &p)) ||
 	    (rc = audit_record(r, db, "app_password.create", "app_password", p.id, p.label, NULL, ap_json(&p))))
 		goto fail;
-	if ((rc = store_commit(db)))
-		return rc;
 	json_t *out = ap_json(&p);
 	/* the only time the secret leaves the server */
 	json_object_set_new(out, "password", json_string(secret));
 	json_object_set_new(out, "username", json_string(r->who.email));
 	json_object_set_new(out, "dav_path", json_string("/dav/"));
 	sodium_memzero(secret, sizeof secret);
-	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/me/app-passwords/%s", p.id));
-	return resp_json(r, 201, out);
+	return api_commit_created(r, db, arena_printf(r->arena, "/api/v1/me/app-passwords/%s", p.id), out);
 fail:
 	return api_abort(db, rc);
 }

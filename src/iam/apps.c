@@ -100,15 +100,12 @@ static int create(struct req *r)
 	if ((rc = store_app_insert(db, &a)) ||
 	    (rc = audit_record(r, db, "app.create", "app", a.id, a.name, NULL, app_json(&a))))
 		return api_abort(db, rc);
-	if ((rc = store_commit(db)))
-		return rc;
 	json_t *out = app_json(&a);
 	/* the only time the secret leaves the server */
 	json_object_set_new(out, "client_secret", json_string(secret));
 	json_object_set_new(out, "token_endpoint", json_string("/oauth/token"));
 	sodium_memzero(secret, sizeof secret);
-	resp_header(r, "Location", arena_printf(r->arena, "/api/v1/apps/%s", a.id));
-	return resp_json(r, 201, out);
+	return api_commit_created(r, db, arena_printf(r->arena, "/api/v1/apps/%s", a.id), out);
 }
 
 /* cursor "<created_at>.<id>" of the last row of the previous page */
@@ -253,12 +250,10 @@ static int revoke(struct req *r)
 			goto fail;
 		revoked++;
 	}
-	if ((rc = store_commit(db)))
-		return rc;
 	json_t *items = json_array();
 	for (size_t i = 0; i < m; i++)
 		json_array_append_new(items, app_json(&apps[i]));
-	return resp_json(r, 200, json_pack("{s:o, s:i}", "items", items, "revoked", revoked));
+	return api_commit_json(r, db, 200, json_pack("{s:o, s:i}", "items", items, "revoked", revoked));
 fail:
 	return api_abort(db, rc);
 }

@@ -95,10 +95,8 @@ static int show(struct req *r)
 {
 	int rc;
 	struct company c;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = access_read_admin(r)) || (rc = load(r, db, req_param(r, "id"), &c)))
+	struct db *db;
+	if ((rc = api_db(&db)) || (rc = access_read_admin(r)) || (rc = load(r, db, req_param(r, "id"), &c)))
 		return rc;
 	json_t *out = companies_json(&c);
 	int64_t users = 0, devices = 0;
@@ -182,10 +180,8 @@ static int members(struct req *r)
 {
 	int rc;
 	struct company c;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = access_read_admin(r)) || (rc = load(r, db, req_param(r, "id"), &c)))
+	struct db *db;
+	if ((rc = api_db(&db)) || (rc = access_read_admin(r)) || (rc = load(r, db, req_param(r, "id"), &c)))
 		return rc;
 	enum { MAX = 500 };
 	struct user *rows = arena_alloc(r->arena, sizeof(struct user) * MAX);

@@ -214,10 +214,8 @@ static int show(struct req *r)
 	int rc;
 	struct user u;
 	json_t *out;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = access_read_admin(r)) || (rc = load(r, db, &u)) || (rc = page(r, db, &u, &out)))
+	struct db *db;
+	if ((rc = api_db(&db)) || (rc = access_read_admin(r)) || (rc = load(r, db, &u)) || (rc = page(r, db, &u, &out)))
 		return rc;
 	return resp_json(r, 200, out);
 }
@@ -366,10 +364,8 @@ static int effective(struct req *r)
 	int rc;
 	struct user u;
 	struct team t;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = access_read_admin(r)) || (rc = load(r, db, &u)))
+	struct db *db;
+	if ((rc = api_db(&db)) || (rc = access_read_admin(r)) || (rc = load(r, db, &u)))
 		return rc;
 	const char *team_id = req_query(r, "team");
 	if (!team_id || !*team_id)

@@ -169,10 +169,8 @@ static int show(struct req *r)
 {
 	int rc;
 	struct team t;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = access_read_admin(r)) || (rc = load(r, db, req_param(r, "id"), &t)))
+	struct db *db;
+	if ((rc = api_db(&db)) || (rc = access_read_admin(r)) || (rc = load(r, db, req_param(r, "id"), &t)))
 		return rc;
 	char path[TEAM_DEPTH_MAX * 2 + 1][ID_MAX], managers[64][ID_MAX];
 	int np = 0, nm = 0;
@@ -364,10 +362,8 @@ static int members(struct req *r)
 {
 	int rc;
 	struct team t;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = access_read_admin(r)) || (rc = load(r, db, req_param(r, "id"), &t)))
+	struct db *db;
+	if ((rc = api_db(&db)) || (rc = access_read_admin(r)) || (rc = load(r, db, req_param(r, "id"), &t)))
 		return rc;
 	const char *after = req_query(r, "cursor");
 	if (after && strlen(after) > 254)

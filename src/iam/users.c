@@ -547,10 +547,9 @@ static int app_passwords_list(struct req *r)
 	json_t *out;
 	if ((rc = access_read_admin(r)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = load_visible(r, db, &u)) || (rc = app_passwords_list_json(r, db, u.account_id, u.id, &out)))
+	struct db *db;
+	if ((rc = api_db(&db)) || (rc = load_visible(r, db, &u)) ||
+	    (rc = app_passwords_list_json(r, db, u.account_id, u.id, &out)))
 		return rc;
 	return resp_json(r, 200, out);
 }
@@ -562,10 +561,8 @@ static int app_passwords_revoke(struct req *r)
 	const char *pid = req_param(r, "app_password_id");
 	if ((rc = access_admin(r)))
 		return rc;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = load(r, db, &u)))
+	struct db *db;
+	if ((rc = api_db(&db)) || (rc = load(r, db, &u)))
 		return rc;
 	rc = app_passwords_revoke_one(r, db, &u, pid);
 	if (rc == E_NOTFOUND)

@@ -54,10 +54,8 @@ static int account_get(struct req *r)
 {
 	int rc;
 	json_t *items;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = access_read_admin(r)) || (rc = list_at(r, db, NULL, &items)))
+	struct db *db;
+	if ((rc = api_db(&db)) || (rc = access_read_admin(r)) || (rc = list_at(r, db, NULL, &items)))
 		return rc;
 	return resp_json(r, 200, json_pack("{s:o}", "items", items));
 }
@@ -149,10 +147,9 @@ static int company_get(struct req *r)
 	int rc;
 	struct company c;
 	json_t *items;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = access_read_admin(r)) || (rc = load_company(r, db, &c)) || (rc = list_at(r, db, c.id, &items)))
+	struct db *db;
+	if ((rc = api_db(&db)) || (rc = access_read_admin(r)) || (rc = load_company(r, db, &c)) ||
+	    (rc = list_at(r, db, c.id, &items)))
 		return rc;
 	return resp_json(r, 200, json_pack("{s:s, s:o}", "company_id", c.id, "items", items));
 }
@@ -232,10 +229,8 @@ static int company_delete(struct req *r)
 	const struct setting_def *def;
 	json_t *old, *now;
 	const char *source, *fallback;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = access_admin(r)) || (rc = load_company(r, db, &c)) || (rc = load_def(r, &def)))
+	struct db *db;
+	if ((rc = api_db(&db)) || (rc = access_admin(r)) || (rc = load_company(r, db, &c)) || (rc = load_def(r, &def)))
 		return rc;
 	if ((rc = store_begin(db, 1)))
 		return rc;

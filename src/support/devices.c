@@ -243,10 +243,8 @@ static int show(struct req *r)
 {
 	int rc;
 	struct device d;
-	struct db *db = store_db();
-	if (!db)
-		return E_DB;
-	if ((rc = access_read_admin(r)) || (rc = load(r, db, &d)))
+	struct db *db;
+	if ((rc = api_db(&db)) || (rc = access_read_admin(r)) || (rc = load(r, db, &d)))
 		return rc;
 	/* another company's device is not there for a non-admin (api/access.h) */
 	char ids[MAX_COMPANIES][ID_MAX];
