@@ -220,7 +220,7 @@ static int write_delete(struct db *db, struct arena *a, const struct event_write
 		rc = event_delete(db, w->cal, w->prev->id);
 	if (!rc) {
 		snprintf(out->saved.id, sizeof out->saved.id, "%s", w->prev->id);
-		out->action = "event.delete";
+		out->change = EVENT_DELETED;
 		out->before = row_view(w->prev);
 		out->label = w->prev->summary;
 	}
@@ -253,7 +253,7 @@ int event_write(struct db *db, struct arena *a, const struct event_write *w, str
 		return rc;
 	if (deliver && (rc = sched_deliver(a, db, w->who, w->prev ? w->prev->ical : NULL, out->stored)))
 		return rc;
-	out->action = w->prev ? "event.update" : "event.create";
+	out->change = w->prev ? EVENT_UPDATED : EVENT_CREATED;
 	out->before = w->prev ? row_view(w->prev) : NULL;
 	out->after = event_audit_view(&out->stored->master, out->saved.id);
 	out->label = out->stored->master.summary;
@@ -265,18 +265,29 @@ struct sched_actor event_caller(const struct req *r)
 	return (struct sched_actor){r->who.account_id, r->who.user_id, r->who.email, r->who.display_name};
 }
 
-int event_written_audit(struct req *r, struct db *db, struct event_written *out, const char *action)
+int event_written_audit(struct req *r, struct db *db, struct event_written *out)
 {
 	json_t *before = out->before, *after = out->after;
+	const char *id = out->saved.id, *label = out->label;
 	out->before = out->after = NULL;
-	if (!action)
-		action = out->action;
-	if (!action) {
-		json_decref(before);
-		json_decref(after);
-		return 0;
+	/* each action written out, so the audit log's texts are checked against them */
+	switch (out->change) {
+	case EVENT_CREATED:
+		return audit_record(r, db, "event.create", "event", id, label, before, after);
+	case EVENT_UPDATED:
+		return audit_record(r, db, "event.update", "event", id, label, before, after);
+	case EVENT_DELETED:
+		return audit_record(r, db, "event.delete", "event", id, label, before, after);
+	case EVENT_OCCURRENCE_UPDATED:
+		return audit_record(r, db, "event.occurrence_update", "event", id, label, before, after);
+	case EVENT_OCCURRENCE_CANCELLED:
+		return audit_record(r, db, "event.occurrence_cancel", "event", id, label, before, after);
+	case EVENT_UNCHANGED:
+		break;
 	}
-	return audit_record(r, db, action, "event", out->saved.id, out->label, before, after);
+	json_decref(before);
+	json_decref(after);
+	return 0;
 }
 
 void event_written_free(struct event_written *out)

@@ -63,15 +63,25 @@ struct event_write {
 	enum event_deliver deliver;
 };
 
+/* what a write did, as its audit record names it */
+enum event_change {
+	EVENT_UNCHANGED, /* nothing written: no record */
+	EVENT_CREATED,
+	EVENT_UPDATED,
+	EVENT_DELETED,
+	EVENT_OCCURRENCE_UPDATED, /* set by the caller that changed one occurrence */
+	EVENT_OCCURRENCE_CANCELLED,
+};
+
 struct event_written {
 	struct event_saved saved;
 	struct booking_result booked;    /* what each room did; a refusal is E_CONFLICT with booked.refused */
 	const struct ics_object *stored; /* what is stored now (o, or a text of its own); NULL for a delete */
 	int rewritten;                   /* stored is not o: SCHEDULE-STATUS or a room's answer went in */
 	/* the audit record, one shape for every front end ({id, uid, summary,
-	 * start}): action NULL when nothing changed */
-	const char *action; /* "event.create", "event.update", "event.delete" */
-	const char *label;  /* the event's summary */
+	 * start}) */
+	enum event_change change;
+	const char *label; /* the event's summary */
 	json_t *before, *after;
 	struct ics_object *own;
 };
@@ -81,9 +91,9 @@ struct event_written {
  * audit views stay the caller's when it takes them, set to NULL) */
 int event_write(struct db *db, struct arena *a, const struct event_write *w, struct event_written *out);
 void event_written_free(struct event_written *out);
-/* the audit record of the write, by the request's caller, under action (NULL:
- * out->action; nothing when that is NULL); it takes the views */
-int event_written_audit(struct req *r, struct db *db, struct event_written *out, const char *action);
+/* the audit record of the write (out->change), by the request's caller; it
+ * takes the views */
+int event_written_audit(struct req *r, struct db *db, struct event_written *out);
 /* the request's caller as the calendar user who schedules */
 struct sched_actor event_caller(const struct req *r);
 /* the audit view of an event as stored */

@@ -288,7 +288,7 @@ static int create(struct req *r)
 		resp_problemf(r, 409, "uid-conflict", "an event with UID '%.200s' is already in this calendar", ev.uid);
 		goto fail;
 	}
-	if (rc || (rc = event_written_audit(r, db, &wr, NULL)) || (rc = store_commit(db)))
+	if (rc || (rc = event_written_audit(r, db, &wr)) || (rc = store_commit(db)))
 		goto fail;
 	const struct ics_object *stored = wr.stored;
 	struct event_row row = {.id = wr.saved.id,
@@ -406,7 +406,7 @@ static int change(struct req *r)
 		rc = refused(r, &wr.booked, &c);
 		goto fail;
 	}
-	if (rc || (rc = event_written_audit(r, db, &wr, NULL)) || (rc = store_commit(db)))
+	if (rc || (rc = event_written_audit(r, db, &wr)) || (rc = store_commit(db)))
 		goto fail;
 	row.etag = wr.saved.etag;
 	row.updated_at = clock_now();
@@ -439,7 +439,7 @@ static int delete (struct req *r)
 	struct event_write w = {&c, &row, NULL, NULL, &actor, &who, EVENT_DELIVER};
 	struct event_written wr;
 	if (!(rc = event_write(db, r->arena, &w, &wr)))
-		rc = event_written_audit(r, db, &wr, NULL);
+		rc = event_written_audit(r, db, &wr);
 	event_written_free(&wr);
 	if (rc || (rc = store_commit(db)))
 		goto fail;
@@ -519,8 +519,8 @@ static int occurrence_write(struct req *r, int cancel)
 	json_object_set_new(wr.after, "recurrence_id", json_string(req_param(r, "recurrence_id")));
 	if (!wr.before)
 		wr.before = event_audit_view(&cur->master, row.id);
-	if ((rc = event_written_audit(r, db, &wr, cancel ? "event.occurrence_cancel" : "event.occurrence_update")) ||
-	    (rc = store_commit(db)))
+	wr.change = cancel ? EVENT_OCCURRENCE_CANCELLED : EVENT_OCCURRENCE_UPDATED;
+	if ((rc = event_written_audit(r, db, &wr)) || (rc = store_commit(db)))
 		goto fail;
 	row.etag = wr.saved.etag;
 	rc = answer_booked(r, 200, wr.stored, &row, role, &wr.booked, &c);

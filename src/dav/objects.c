@@ -210,7 +210,7 @@ int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 		rc = booking_refused(r, &wr.booked);
 		goto fail;
 	}
-	if (rc || (rc = event_written_audit(r, db, &wr, NULL)) || (rc = store_commit(db)))
+	if (rc || (rc = event_written_audit(r, db, &wr)) || (rc = store_commit(db)))
 		goto fail;
 	/* RFC 4791 5.3.4: no ETag when what is stored is not what was sent
 	 * (the attendees' SCHEDULE-STATUS, a room's PARTSTAT) */
@@ -278,7 +278,7 @@ int dav_object_delete(struct req *r, struct db *db, const struct dav_path *p)
 	struct event_written wr;
 	rc = event_write(db, r->arena, &w, &wr);
 	if (!rc && !(rc = store_dav_props_delete(db, res.cal.account_id, res.cal.id, res.name, 0)))
-		rc = event_written_audit(r, db, &wr, NULL);
+		rc = event_written_audit(r, db, &wr);
 	event_written_free(&wr);
 	if (rc || (rc = store_commit(db)))
 		goto fail;
@@ -358,7 +358,7 @@ int dav_object_move(struct req *r, struct db *db, const struct dav_path *p)
 		goto fail;
 	}
 	struct event_write del = {&src.cal, &src.ev, NULL, NULL, &actor, NULL, EVENT_QUIET};
-	if (!copy && ((rc = event_write(db, r->arena, &del, &gone)) || (rc = event_written_audit(r, db, &gone, NULL))))
+	if (!copy && ((rc = event_write(db, r->arena, &del, &gone)) || (rc = event_written_audit(r, db, &gone))))
 		goto fail;
 	if (dst.exists && ((rc = event_delete(db, &dst.cal, dst.ev.id)) ||
 			   (rc = store_dav_props_delete(db, dst.cal.account_id, dst.cal.id, dst.name, 0))))
@@ -377,7 +377,8 @@ int dav_object_move(struct req *r, struct db *db, const struct dav_path *p)
 		rc = booking_refused(r, &wr.booked);
 		goto fail;
 	}
-	if (rc || (rc = event_written_audit(r, db, &wr, "event.create")) || (rc = store_commit(db)))
+	wr.change = EVENT_CREATED; /* a copy or move lands as a new event, also over the same text */
+	if (rc || (rc = event_written_audit(r, db, &wr)) || (rc = store_commit(db)))
 		goto fail;
 	if (!dst.exists)
 		resp_header(r, "Location", dst.href);
