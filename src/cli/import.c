@@ -75,35 +75,16 @@ static int read_all(const char *path, struct buf *b)
 
 int cli_import(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"calendar", required_argument, 0, 'k'}, {"data", required_argument, 0, 'd'},
-		{"db", required_argument, 0, 'b'},       {"config", required_argument, 0, 'c'},
-		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
-	struct cli_flag flags[2];
-	int nflags = 0, c;
-	const char *config_path = NULL, *calendar_id = NULL;
+	static const struct option opts[] = {CLI_COMMON_OPTIONS, {"calendar", required_argument, 0, 'k'}, {0, 0, 0, 0}};
+	struct cli_args a = {0};
+	int c, rc;
+	const char *calendar_id = NULL;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k':
+		if (c == 'k')
 			calendar_id = optarg;
-			break;
-		case 'd':
-			flags[nflags++] = (struct cli_flag){"data", optarg};
-			break;
-		case 'b':
-			flags[nflags++] = (struct cli_flag){"db", optarg};
-			break;
-		case 'c':
-			config_path = optarg;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return 0;
-		default:
-			fputs(help, stderr);
-			return 2;
-		}
+		else if ((rc = cli_common_option(c, &a, help)) >= 0)
+			return rc;
 	}
 	if (optind != argc - 1 || !calendar_id) {
 		fputs(optind != argc - 1 ? "convene: name one FILE (or -)\n\n"
@@ -114,8 +95,7 @@ int cli_import(int argc, char **argv)
 	}
 	const char *path = argv[optind];
 	struct config cfg;
-	int rc = cli_config(&cfg, config_path, flags, nflags);
-	if (rc || (rc = cli_open_store(&cfg)))
+	if ((rc = cli_open(&a, &cfg)))
 		return rc;
 	if (ics_init()) {
 		fputs("convene: cannot load the time zone database\n", stderr);
