@@ -57,3 +57,42 @@ test('a meeting with a colleague made in the editor invites them', { timeout: 90
 	assert.match(got[0], /ORGANIZER[^:\n]*:mailto:admin@example\.org/i);
 	assert.match(got[0], /ATTENDEE[^:\n]*:mailto:kim@example\.org/i);
 });
+
+// an .ics file with a meeting the admin organizes and Kim attends
+function meetingIcs(uid, summary) {
+	const day = new Date(Date.now() + 14 * 86400000).toISOString().slice(0, 10).replaceAll('-', '');
+	return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//convene tests//EN', 'BEGIN:VEVENT', `UID:${uid}`,
+		'DTSTAMP:20260101T000000Z', `DTSTART:${day}T090000Z`, `DTEND:${day}T100000Z`, `SUMMARY:${summary}`,
+		'ORGANIZER:mailto:admin@example.org', 'ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:kim@example.org',
+		'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+}
+
+// imports through the calendar's Import dialog, with or without asking to invite
+async function importFile(page, name, text, invite) {
+	const opts = page.locator('.cal-item details').first(); // the admin's own calendar's options
+	if (await opts.evaluate((d) => !d.open)) await opts.getByLabel(/^Options: /).click();
+	await page.getByRole('button', { name: 'Import' }).first().click();
+	const dlg = page.getByRole('dialog', { name: /^Import/ });
+	await dlg.getByLabel('iCalendar file (.ics)').setInputFiles({ name, mimeType: 'text/calendar', buffer: Buffer.from(text) });
+	const box = dlg.getByLabel('Invite the attendees of the imported meetings');
+	assert.equal(await box.isChecked(), false, 'importing invites nobody unless asked');
+	if (invite) await box.check();
+	await dlg.getByRole('button', { name: 'Import', exact: true }).click();
+	await dlg.getByRole('status').filter({ hasText: 'Imported' }).waitFor();
+	await dlg.getByRole('button', { name: 'Close', exact: true }).last().click(); // the form's, not the corner's
+	await dlg.waitFor({ state: 'detached' });
+}
+
+test('an import invites nobody unless the box asks for it', { timeout: 90000 }, async () => {
+	const page = await signedInPage(br.browser, srv.url, srv.email, PW);
+	await page.getByRole('navigation').getByRole('link', { name: 'Calendar' }).click();
+	await page.getByRole('heading', { name: 'Calendar', exact: true }).waitFor();
+	const before = (await inbox()).length;
+	await importFile(page, 'quiet.ics', meetingIcs('quiet-import@example.org', 'Quietly imported'), false);
+	// a meeting made afterwards is delivered: had the import sent anything, it would be there by now
+	await importFile(page, 'told.ics', meetingIcs('told-import@example.org', 'Imported and sent'), true);
+	const got = await inbox();
+	assert.equal(got.length, before + 1, got.join('\n---\n'));
+	assert.ok(got.some((m) => /METHOD:REQUEST/.test(m) && /SUMMARY:Imported and sent/.test(m)), got.join('\n---\n'));
+	assert.ok(!got.some((m) => /Quietly imported/.test(m)), 'the quiet import was not delivered');
+});

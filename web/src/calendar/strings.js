@@ -94,6 +94,8 @@ export const STRINGS = {
 	moved: ['Event moved.', 'Événement déplacé.', 'Событие перенесено.'],
 	icsFile: ['iCalendar file (.ics)', 'Fichier iCalendar (.ics)', 'Файл iCalendar (.ics)'],
 	chooseFile: ['Choose a file first.', 'Choisissez d’abord un fichier.', 'Сначала выберите файл.'],
+	importNotify: ['Invite the attendees of the imported meetings', 'Inviter les participants des réunions importées', 'Пригласить участников импортируемых встреч'],
+	importNotifyHint: ['Off: the events are added quietly, as a copy of an existing calendar. On: each meeting you organize is sent to its attendees, as if you had just made it.', 'Désactivé : les événements sont ajoutés sans prévenir personne, comme une copie d’un calendrier existant. Activé : chaque réunion que vous organisez est envoyée à ses participants, comme si vous veniez de la créer.', 'Выключено: события добавляются без уведомлений, как копия существующего календаря. Включено: каждая встреча, которую вы организуете, отправляется её участникам, как будто вы только что её создали.'],
 	line: ['Line', 'Ligne', 'Строка'],
 	imported: ['Imported', 'Importé', 'Импортировано'],
 	createdN: ['created', 'créés', 'создано'],
