@@ -19,14 +19,19 @@ int api_begin(struct db **db, int write)
 	return rc ? rc : store_begin(*db, write);
 }
 
-int api_commit_json(struct req *r, struct db *db, int status, json_t *body)
+/* commit; when that fails the body is freed, as nothing will answer with it */
+static int commit_or_free(struct db *db, json_t *body)
 {
 	int rc = store_commit(db);
-	if (rc) {
+	if (rc)
 		json_decref(body);
-		return rc;
-	}
-	return resp_json(r, status, body);
+	return rc;
+}
+
+int api_commit_json(struct req *r, struct db *db, int status, json_t *body)
+{
+	int rc = commit_or_free(db, body);
+	return rc ? rc : resp_json(r, status, body);
 }
 
 int api_commit_empty(struct req *r, struct db *db, int status)
@@ -37,11 +42,9 @@ int api_commit_empty(struct req *r, struct db *db, int status)
 
 int api_commit_created(struct req *r, struct db *db, const char *location, json_t *body)
 {
-	int rc = store_commit(db);
-	if (rc) {
-		json_decref(body);
+	int rc = commit_or_free(db, body);
+	if (rc)
 		return rc;
-	}
 	resp_header(r, "Location", location);
 	return resp_json(r, 201, body);
 }

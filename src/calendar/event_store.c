@@ -98,7 +98,8 @@ static int exists_cb(void *ctx, const struct event_row *e)
 	return 0;
 }
 
-int event_name_plain(const char *uid)
+/* a UID that is its own resource name with ".ics": 1 to 200 bytes, no '/' or control character */
+static int event_name_plain(const char *uid)
 {
 	size_t n = strlen(uid);
 	if (!n || n > 200)
@@ -122,6 +123,11 @@ static int default_name(struct db *db, const struct calendar *cal, const char *u
 	return 0;
 }
 
+/* event_store with the CalDAV resource name of a new event (struct event_write's name) */
+static int event_store_named(struct db *db, const struct calendar *cal, const struct ics_object *o, const char *id,
+			     const char *name, const struct booking_actor *actor, struct booking_result *res,
+			     struct event_saved *out, struct ics_object **final);
+
 int event_store(struct db *db, const struct calendar *cal, const struct ics_object *o, const char *id,
 		const struct booking_actor *actor, struct booking_result *res, struct event_saved *out,
 		struct ics_object **final)
@@ -129,9 +135,9 @@ int event_store(struct db *db, const struct calendar *cal, const struct ics_obje
 	return event_store_named(db, cal, o, id, NULL, actor, res, out, final);
 }
 
-int event_store_named(struct db *db, const struct calendar *cal, const struct ics_object *o, const char *id,
-		      const char *name, const struct booking_actor *actor, struct booking_result *res,
-		      struct event_saved *out, struct ics_object **final)
+static int event_store_named(struct db *db, const struct calendar *cal, const struct ics_object *o, const char *id,
+			     const char *name, const struct booking_actor *actor, struct booking_result *res,
+			     struct event_saved *out, struct ics_object **final)
 {
 	int rc;
 	char href[256] = "";

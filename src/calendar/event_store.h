@@ -37,14 +37,6 @@ struct event_saved {
 int event_store(struct db *db, const struct calendar *cal, const struct ics_object *o, const char *id,
 		const struct booking_actor *actor, struct booking_result *res, struct event_saved *out,
 		struct ics_object **final);
-/* the same, with the CalDAV resource name of a new event (name NULL: "<uid>.ics",
- * or "<event id>.ics" when the UID is not a plain path segment or that name
- * is taken); an update keeps the name */
-int event_store_named(struct db *db, const struct calendar *cal, const struct ics_object *o, const char *id,
-		      const char *name, const struct booking_actor *actor, struct booking_result *res,
-		      struct event_saved *out, struct ics_object **final);
-/* a UID that is its own resource name with ".ics": 1 to 200 bytes, no '/' or control character */
-int event_name_plain(const char *uid);
 int event_delete(struct db *db, const struct calendar *cal, const char *id);
 
 /* One write of an event through every step, for every front end. */
@@ -56,8 +48,11 @@ enum event_deliver {
 struct event_write {
 	const struct calendar *cal;
 	const struct event_row *prev; /* the event replaced or deleted; NULL: a new one */
-	const char *name;             /* a new event's CalDAV name (NULL: event_store_named's default) */
-	const struct ics_object *o;   /* what to store; NULL: delete prev */
+	/* a new event's CalDAV name (NULL: "<uid>.ics", or "<event id>.ics" when
+	 * the UID is not a plain path segment or that name is taken); an update
+	 * keeps its name */
+	const char *name;
+	const struct ics_object *o; /* what to store; NULL: delete prev */
 	const struct booking_actor *actor;
 	const struct sched_actor *who; /* the calendar user who writes (NULL: none, as an operator's tool) */
 	enum event_deliver deliver;

@@ -37,15 +37,11 @@ struct cli_args {
 /* c is getopt_long's answer: -1 to go on, else the exit status (0 after
  * --help, printed on stdout; 2 on an unknown option, help on stderr) */
 int cli_common_option(int c, struct cli_args *a, const char *help);
-/* a flag kept for cli_config; 2 (with help on stderr) when there are too many */
+/* a flag kept for the configuration; 2 (with help on stderr) when there are too many */
 int cli_flag_add(struct cli_args *a, const char *key, const char *value, const char *help);
-/* cli_config, then cli_open_store, with what the options gave */
+/* the configuration (defaults, DATA/convene.conf or --config, the
+ * environment, then the flags), then the store opened and migrated; prints
+ * the problem and returns non-zero on a bad value or a failure */
 int cli_open(const struct cli_args *a, struct config *cfg);
-
-/* loads defaults, DATA/convene.conf (or --config), the environment, then flags;
- * prints the problem and returns non-zero on a bad value */
-int cli_config(struct config *cfg, const char *config_path, const struct cli_flag *flags, int nflags);
-/* opens the store and applies migrations; prints the problem on failure */
-int cli_open_store(const struct config *cfg);
 
 #endif

@@ -11,7 +11,7 @@
 #include "iam/password.h"
 #include "store/store.h"
 
-int cli_config(struct config *cfg, const char *config_path, const struct cli_flag *flags, int nflags)
+static int cli_config(struct config *cfg, const char *config_path, const struct cli_flag *flags, int nflags)
 {
 	char err[512] = "";
 	config_defaults(cfg);
@@ -47,7 +47,7 @@ bad:
 	return 2;
 }
 
-int cli_open_store(const struct config *cfg)
+static int cli_open_store(const struct config *cfg)
 {
 	char err[1024];
 	if (!strncmp(cfg->db_url, "sqlite:", 7)) {

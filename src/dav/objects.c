@@ -377,7 +377,6 @@ int dav_object_move(struct req *r, struct db *db, const struct dav_path *p)
 		rc = booking_refused(r, &wr.booked);
 		goto fail;
 	}
-	wr.change = EVENT_CREATED; /* a copy or move lands as a new event, also over the same text */
 	if (rc || (rc = event_written_audit(r, db, &wr)) || (rc = store_commit(db)))
 		goto fail;
 	if (!dst.exists)
