@@ -192,7 +192,11 @@ int sched_deliver(struct arena *ar, struct db *db, const struct sched_actor *who
 	struct ics_error err;
 	int rc = 0;
 	const char *tz = "UTC";
-	if (before && ics_parse_stored(before, strlen(before), tz, &old, &err))
+	/* what was stored matters to a delete and to the organizer's own change
+	 * (whom it no longer invites), so only they parse it: an attendee's
+	 * answer and an event nobody organizes do not pay for it */
+	int organizer_writes = now && now->master.organizer && !strcasecmp(now->master.organizer, who->email);
+	if (before && (!now || organizer_writes) && ics_parse_stored(before, strlen(before), tz, &old, &err))
 		old = NULL; /* what was stored is ours and parses; if not, there is nothing to cancel */
 	const struct ics_object *any = now ? now : old;
 	if (!any || !any->master.organizer)
