@@ -20,6 +20,10 @@ import { Settings } from './admin/Settings.jsx';
 import { Audit } from './admin/Audit.jsx';
 import { Rooms, RoomPage } from './admin/Rooms.jsx';
 import { Account } from './admin/Account.jsx';
+import { Conferences } from './conferences/Conferences.jsx';
+import { ConferencePage } from './conferences/ConferencePage.jsx';
+import { ZoomConnection } from './conferences/ZoomConnection.jsx';
+import { ZoomInstall } from './conferences/ZoomInstall.jsx';
 import './style.css';
 
 const ADMIN_PAGES = ['users', 'managers', 'apps', 'companies', 'teams', 'rooms', 'settings', 'audit'];
@@ -33,7 +37,24 @@ function pagesFor(role) {
 	if (role === 'api_manager') return ['apps', ...cal, ...rooms];
 	return [...cal, ...rooms];
 }
-const LABEL = { users: 'users', managers: 'managers', apps: 'applications', companies: 'companies', teams: 'teams', settings: 'settings', audit: 'audit', calendar: 'calendar', rooms: 'rooms' };
+const LABEL = { users: 'users', managers: 'managers', apps: 'applications', companies: 'companies', teams: 'teams', settings: 'settings', audit: 'audit', calendar: 'calendar', rooms: 'rooms', conferences: 'conferences' };
+// conferences: account admins, and every user (not a guest or customer) who administers one; the
+// navigation shows them to those who have one (GET /api/v1/conferences not empty) and to admins
+const mayConfer = (role) => role !== 'guest' && role !== 'customer';
+function useConferenceNav(me) {
+	const [has, setHas] = useState(false);
+	const uid = me && me.user && me.user.id;
+	const role = me && me.user && me.user.role;
+	useEffect(() => {
+		setHas(false);
+		if (!uid || !mayConfer(role)) return undefined;
+		if (role === 'admin') { setHas(true); return undefined; }
+		let live = true;
+		api('GET', '/api/v1/conferences?limit=1').then((d) => live && setHas(!!(d && d.items && d.items.length)), () => {});
+		return () => { live = false; };
+	}, [uid, role]);
+	return has;
+}
 
 // administrators are told when e-mails cannot leave (GET /api/v1/mail-status), on every page
 function MailBanner() {
@@ -71,6 +92,7 @@ function App() {
 	const path = loc.split('?')[0];
 	const [me, setMe] = useState(undefined); // undefined: loading, null: signed out
 	const [err, setErr] = useState('');
+	const confNav = useConferenceNav(me);
 
 	async function loadMe() {
 		try {
@@ -100,11 +122,17 @@ function App() {
 
 	const role = me.user.role;
 	const pages = pagesFor(role);
+	const nav = confNav ? [...pages, 'conferences'] : pages;
 	const ro = role === 'technician';
 	const seg = path.split('/').filter(Boolean);
 	let page = seg[0] || pages[0];
 	let body;
 	if (page === 'account') body = <Account me={me} onMeChanged={loadMe} />; // one's own, for every role
+	// conferences: the server answers 404 for one the user does not administer
+	else if (page === 'conferences' && mayConfer(role)) body = !seg[1] ? <Conferences me={me} />
+		: seg[2] === 'zoom' && seg[3] ? <ZoomConnection confId={seg[1]} cid={seg[3]} />
+		: <ConferencePage id={seg[1]} tab={seg[2]} me={me} />;
+	else if (page === 'zoom' && seg[1] === 'install' && mayConfer(role)) body = <ZoomInstall token={new URLSearchParams(loc.split('?')[1] || '').get('token')} />;
 	else if (!pages.length) body = <p>{t('notAllowed')}</p>;
 	else if (!pages.includes(page)) body = <p>{t('notFound')}</p>;
 	else if (page === 'users') body = seg[1] ? <UserPage id={seg[1]} ro={ro} me={me} /> : <Users ro={ro} />;
@@ -123,7 +151,7 @@ function App() {
 			<header>
 				<span class="brand">{t('appName')}</span>
 				<nav aria-label={t('mainNav')}>
-					{pages.map((p) => <Link key={p} href={'/' + p} aria-current={page === p ? 'page' : undefined}>{t(LABEL[p])}</Link>)}
+					{nav.map((p) => <Link key={p} href={'/' + p} aria-current={page === p ? 'page' : undefined}>{t(LABEL[p])}</Link>)}
 				</nav>
 				<Link href="/account" class="who" aria-current={page === 'account' ? 'page' : undefined}>{me.user.display_name} ({t('urole_' + me.user.role)})</Link>
 				<button type="button" onClick={signOut}>{t('signOut')}</button>

@@ -21,6 +21,8 @@ export const ACTIONS = {
 	share: ['create', 'update', 'delete'],
 	public_feed: ['create', 'update', 'rotate', 'delete'],
 	session: ['login_failed'],
+	conference: ['create', 'update', 'delete', 'admin_add', 'admin_remove'],
+	zoom_connection: ['create', 'update', 'connect', 'disconnect', 'delete', 'deauthorized'],
 	account: ['create'],
 };
 

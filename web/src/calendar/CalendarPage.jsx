@@ -3,7 +3,9 @@
 // the dialogs (event, calendar, sharing, import). Dragging a single event PATCHes it with
 // If-Match; if it changed meanwhile (412) the view reloads and says so. A guest gets it read-only
 // (whatever the share's role) with the private feed addresses to subscribe to (Subscribe.jsx).
-import { useMemo, useRef, useState } from 'preact/hooks';
+// /calendar?calendar={id} opens on that calendar (a conference's schedule, from its page): shown,
+// in its time zone, the one new events go to; fetched by id when my list does not hold it.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, get, ApiError } from '../lib/api.js';
 import { t, currentLanguage } from '../lib/i18n.js';
 import './strings.js';
@@ -29,7 +31,12 @@ function readHidden(uid) {
 export function CalendarPage({ me }) {
 	const canOwn = !['guest', 'customer'].includes(me.user.role);
 	const guest = me.user.role === 'guest'; // a read-only page, and the feeds to subscribe to
-	const cals = useLoad(() => get('/api/v1/calendars'), []);
+	const [focusId] = useState(() => new URLSearchParams(location.search).get('calendar') || '');
+	const cals = useLoad(async () => {
+		const d = await get('/api/v1/calendars');
+		if (!focusId || d.items.some((c) => c.id === focusId)) return d;
+		try { return { ...d, items: [...d.items, await get(calPath(focusId))] }; } catch { return d; }
+	}, []);
 	const [hidden, setHidden] = useState(() => readHidden(me.user.id));
 	const [tz, setTz] = useState('');
 	const [dialog, setDialog] = useState(null);
@@ -40,6 +47,12 @@ export function CalendarPage({ me }) {
 		return guest ? readOnlyCalendars(all) : all;
 	}, [cals.data]);
 	const def = items.find((c) => c.is_default && c.role === 'owner');
+	const focused = focusId ? items.find((c) => c.id === focusId) : null;
+	useEffect(() => {
+		if (!focused) return;
+		if (hidden.includes(focused.id)) toggle(focused.id, true);
+		setTz((z) => z || focused.time_zone || '');
+	}, [focused && focused.id]);
 	const viewTz = tz || (def && def.time_zone) || browserZone();
 	const visible = useMemo(() => items.filter((c) => !hidden.includes(c.id)), [cals.data, hidden]);
 	const refetch = (id) => handle.current.refetch && handle.current.refetch(id);
@@ -56,6 +69,7 @@ export function CalendarPage({ me }) {
 	}
 	function writable() {
 		const w = items.filter((c) => atLeast(c.role, 'editor'));
+		if (focused && atLeast(focused.role, 'editor')) return focused;
 		return w.find((c) => c === def && !hidden.includes(c.id)) || w.find((c) => !hidden.includes(c.id)) || w[0];
 	}
 	function newEvent(start, end, allDay) {

@@ -71,6 +71,8 @@ export const STRINGS = {
 	// calendar page (web/src/calendar)
 	calendar: ['Calendar', 'Agenda', 'Календарь'],
 	calendars: ['Calendars', 'Agendas', 'Календари'],
+	// the navigation (main.jsx) and the conferences pages (web/src/conferences)
+	conferences: ['Conferences', 'Conférences', 'Конференции'],
 	colour: ['Colour', 'Couleur', 'Цвет'],
 	timeZone: ['Time zone', 'Fuseau horaire', 'Часовой пояс'],
 	import: ['Import', 'Importer', 'Импорт'],

@@ -128,8 +128,8 @@ export function ConfirmHost() {
 // Both show the API's problem detail right next to the control that caused it.
 
 // UserPicker: searches users by name or e-mail (as you type, or on Enter), optionally of one
-// role, leaves out those in `exclude`, and offers an Add button per match.
-export function UserPicker({ label, role, exclude = [], onAdd }) {
+// role, leaves out those in `exclude` (and those `accept` refuses), and offers an Add button per match.
+export function UserPicker({ label, role, exclude = [], accept, onAdd }) {
 	const [q, setQ] = useState('');
 	const [res, setRes] = useState({ items: null, error: '', busy: false });
 	const [msg, setMsg] = useState('');
@@ -153,7 +153,7 @@ export function UserPicker({ label, role, exclude = [], onAdd }) {
 	}
 	const err = res.error || f.formError || Object.values(f.errors)[0];
 	const errId = fid + '-err';
-	const found = res.items && res.items.filter((u) => !exclude.includes(u.id));
+	const found = res.items && res.items.filter((u) => !exclude.includes(u.id) && (!accept || accept(u)));
 	return (
 		<div class="picker">
 			<form role="search" class="filters" onSubmit={(e) => { e.preventDefault(); search(q); }}>
