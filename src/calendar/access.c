@@ -1,6 +1,8 @@
 /* Calendar roles. Room calendars: administrators manage them; everyone else
  * of the account who owns calendars may read them (rooms refine this with
- * their rules); shares add to what ownership and rooms give. */
+ * their rules). A conference's schedule: its conference administrators and
+ * the account's administrators manage it. Shares add to what ownership, rooms
+ * and conferences give. */
 #include "calendar/access.h"
 
 #include <string.h>
@@ -46,6 +48,20 @@ int calendar_role(struct db *db, const struct principal *who, const struct calen
 			*role = CAL_ROLE_MANAGER;
 		else if (calendar_owner_role(who->role))
 			*role = CAL_ROLE_VIEWER;
+	}
+	if (*c->conference_id) {
+		/* a conference's schedule: its conference administrators and the
+		 * account's admins manage it; nobody owns it */
+		int admin = !strcmp(who->role, "admin");
+		if (!admin && calendar_owner_role(who->role)) {
+			admin = store_conference_calendar_admin(db, c->account_id, c->id, who->user_id);
+			if (admin < 0)
+				return admin;
+		}
+		if (admin) {
+			*role = CAL_ROLE_MANAGER;
+			return 0; /* no share ranks above manager */
+		}
 	}
 	int rank = 0; /* 1..4: CAL_ROLE_FREEBUSY..CAL_ROLE_MANAGER */
 	int rc = store_share_rank(db, c->account_id, c->id, who->user_id, &rank);

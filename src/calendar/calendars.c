@@ -34,6 +34,7 @@ json_t *calendar_json(const struct calendar *c, int role)
 			  (json_int_t)c->version, "created_at", created, "updated_at", updated);
 	json_object_set_new(o, "owner_id", *c->owner_id ? json_string(c->owner_id) : json_null());
 	json_object_set_new(o, "room_id", *c->room_id ? json_string(c->room_id) : json_null());
+	json_object_set_new(o, "conference_id", *c->conference_id ? json_string(c->conference_id) : json_null());
 	json_object_set_new(o, "feed_window",
 			    json_pack("{s:i, s:i}", "days_back", c->feed_days_back, "days_ahead", c->feed_days_ahead));
 	return o;

@@ -9,7 +9,7 @@
 #define CAL_COLS                                                                                  \
 	"account_id, id, coalesce(owner_id, ''), coalesce(room_id, ''), name, colour, time_zone," \
 	" description, is_default, public_detail, feed_days_back, feed_days_ahead, version,"      \
-	" created_at, updated_at"
+	" created_at, updated_at, coalesce(conference_id, '')"
 
 static void row_calendar(struct db_rows *r, struct calendar *c)
 {
@@ -28,6 +28,7 @@ static void row_calendar(struct db_rows *r, struct calendar *c)
 	c->version = db_int(r, 12);
 	c->created_at = db_int(r, 13);
 	c->updated_at = db_int(r, 14);
+	snprintf(c->conference_id, sizeof c->conference_id, "%s", db_text(r, 15));
 }
 
 static const char *or_null(const char *s)
@@ -38,11 +39,11 @@ static const char *or_null(const char *s)
 int store_calendar_insert(struct db *db, const struct calendar *c)
 {
 	int rc = db_exec(db,
-			 "INSERT INTO calendars (account_id, id, owner_id, room_id, name, colour, time_zone,"
-			 " description, is_default, public_detail, feed_days_back, feed_days_ahead, version,"
-			 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-			 "ssssssssdsddii", c->account_id, c->id, or_null(c->owner_id), or_null(c->room_id), c->name,
-			 c->colour, c->time_zone, c->description, c->is_default,
+			 "INSERT INTO calendars (account_id, id, owner_id, room_id, conference_id, name, colour,"
+			 " time_zone, description, is_default, public_detail, feed_days_back, feed_days_ahead,"
+			 " version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+			 "sssssssssdsddii", c->account_id, c->id, or_null(c->owner_id), or_null(c->room_id),
+			 or_null(c->conference_id), c->name, c->colour, c->time_zone, c->description, c->is_default,
 			 *c->public_detail ? c->public_detail : "busy", c->feed_days_back ? c->feed_days_back : 90,
 			 c->feed_days_ahead ? c->feed_days_ahead : 730, c->created_at, c->updated_at);
 	return rc < 0 ? rc : 0;

@@ -1,4 +1,4 @@
-/* Calendars: owned by a user or by a room, with the feed settings and the
+/* Calendars: owned by a user, a room or a conference, with the feed settings and the
  * version counter every change to the calendar or its events bumps (feed
  * cache key, CalDAV ctag, sync token). */
 #ifndef STORE_CALENDARS_H
@@ -12,8 +12,9 @@
 struct calendar {
 	char account_id[ID_MAX];
 	char id[ID_MAX];
-	char owner_id[ID_MAX]; /* "" for a room's calendar */
-	char room_id[ID_MAX];  /* "" for a user's calendar */
+	char owner_id[ID_MAX];      /* "" for a room's calendar */
+	char room_id[ID_MAX];       /* "" for a user's calendar */
+	char conference_id[ID_MAX]; /* the conference whose schedule it is, else "" (migration 028) */
 	char name[256];
 	char colour[16]; /* "#rrggbb" */
 	char time_zone[64];

@@ -266,6 +266,22 @@ int db_script(struct db *db, const char *sql)
 	return rc;
 }
 
+int db_foreign_keys(struct db *db, int on)
+{
+	if (db->kind != DB_SQLITE)
+		return 0;
+	if (db->in_tx)
+		return E_INVALID;
+	const char *sql = on ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF";
+	int rc = db->ops->script(db, sql);
+	if (!rc && db->ops->write_side) { /* the write transactions' own connection */
+		db->ops->write_side(db, 1);
+		rc = db->ops->script(db, sql);
+		db->ops->write_side(db, 0);
+	}
+	return rc;
+}
+
 int db_begin(struct db *db, int write)
 {
 	if (db->in_tx) {

@@ -89,6 +89,10 @@ int64_t db_int(struct db_rows *r, int col);
 int db_is_null(struct db_rows *r, int col);
 void db_rows_free(struct db_rows *r);
 int db_script(struct db *db, const char *sql); /* several statements, no parameters */
+/* SQLite: PRAGMA foreign_keys on every connection of this struct db, outside
+ * a transaction (inside one SQLite ignores it): for a migration that rebuilds
+ * a table that others reference (store/migrate.c). PostgreSQL: nothing. */
+int db_foreign_keys(struct db *db, int on);
 
 /* a LIKE pattern (used with ESCAPE '\\') matching q anywhere (contains = 1) or
  * as a prefix, with q's own % _ and \\ taken literally; "" when q is empty */

@@ -2,6 +2,7 @@
  * its row in schema_migrations; on PostgreSQL an advisory lock keeps two nodes
  * starting at once from racing. */
 #include <stdio.h>
+#include <string.h>
 
 #include "core/clock.h"
 #include "core/errors.h"
@@ -40,6 +41,59 @@ int store_latest_version(struct db *db)
 	return v;
 }
 
+/* A SQLite migration that rebuilds a table other tables reference starts
+ * with this line: foreign keys are off around its transaction (else DROP TABLE
+ * would cascade into the referencing rows) and PRAGMA foreign_key_check must
+ * find nothing before it commits, as SQLite's documented procedure says. */
+#define FOREIGN_KEYS_OFF "-- migrate: foreign keys off\n"
+
+/* 0 when no row breaks a foreign key, E_CONFLICT (message in err) when one does */
+static int foreign_key_check(struct db *db, char *err, size_t errlen)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r, "PRAGMA foreign_key_check", "");
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	if (rc == 1) {
+		snprintf(err, errlen, "a row of %s breaks its foreign key to %s", db_text(r, 0), db_text(r, 2));
+		rc = E_CONFLICT;
+	}
+	db_rows_free(r);
+	return rc;
+}
+
+static int apply(struct db *db, const struct migration *m, char *err, size_t errlen)
+{
+	int fk_off = db_kind(db) == DB_SQLITE && !strncmp(m->sql, FOREIGN_KEYS_OFF, strlen(FOREIGN_KEYS_OFF));
+	int rc;
+	*err = 0;
+	if (fk_off && (rc = db_foreign_keys(db, 0)))
+		return rc;
+	if ((rc = db_begin(db, 1)))
+		goto out;
+	if ((rc = db_script(db, m->sql)) || (fk_off && (rc = foreign_key_check(db, err, errlen))) ||
+	    (rc = db_exec(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", "dsi",
+			  m->version, m->name, clock_now())) < 0) {
+		if (!*err)
+			snprintf(err, errlen, "%s", db_errmsg(db));
+		db_rollback(db);
+		goto out;
+	}
+	rc = db_commit(db);
+out:
+	if (rc && !*err)
+		snprintf(err, errlen, "%s", db_errmsg(db));
+	if (fk_off) {
+		int back = db_foreign_keys(db, 1);
+		if (!rc && back) {
+			snprintf(err, errlen, "cannot turn foreign keys back on: %s", db_errmsg(db));
+			rc = back;
+		}
+	}
+	return rc;
+}
+
 int store_migrate(struct db *db, int *applied, char *err, size_t errlen)
 {
 	const struct migration *m = db_kind(db) == DB_PG ? migrations_pg : migrations_sqlite;
@@ -62,23 +116,15 @@ int store_migrate(struct db *db, int *applied, char *err, size_t errlen)
 				 m->version) == 0 &&
 		    seen)
 			continue;
-		if ((rc = db_begin(db, 1)))
-			goto fail;
-		if ((rc = db_script(db, m->sql)) ||
-		    (rc = db_exec(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-				  "dsi", m->version, m->name, clock_now())) < 0) {
-			db_rollback(db);
-			goto fail;
+		char why[400];
+		if ((rc = apply(db, m, why, sizeof why))) {
+			snprintf(err, errlen, "migration %s failed: %s", m->name, why);
+			goto out;
 		}
-		if ((rc = db_commit(db)))
-			goto fail;
 		log_info("migration %s applied", m->name);
 		++*applied;
 	}
 	rc = 0;
-	goto out;
-fail:
-	snprintf(err, errlen, "migration %s failed: %s", m->name, db_errmsg(db));
 out:
 	if (db_kind(db) == DB_PG)
 		db_script(db, "SELECT pg_advisory_unlock(727272)");

@@ -133,11 +133,15 @@ int store_share_calendars_of(struct db *db, const char *account_id, const char *
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
-			  "SELECT s.calendar_id, max(" RANK_SQL ") FROM shares s JOIN calendars k"
-			  " ON k.account_id = s.account_id AND k.id = s.calendar_id"
-			  " WHERE s.account_id = ? AND " REACHES_USER
-			  " GROUP BY s.calendar_id, k.name ORDER BY lower(k.name), s.calendar_id",
-			  "ssss", account_id, user_id, user_id, user_id);
+			  "SELECT x.calendar_id, max(x.rk) FROM (SELECT s.calendar_id, " RANK_SQL " AS rk"
+			  " FROM shares s WHERE s.account_id = ? AND " REACHES_USER
+			  " UNION ALL SELECT k.id, 4 FROM conference_admins a JOIN users u"
+			  " ON u.account_id = a.account_id AND u.id = a.user_id JOIN calendars k"
+			  " ON k.account_id = a.account_id AND k.conference_id = a.conference_id"
+			  " WHERE a.account_id = ? AND a.user_id = ? AND u.role NOT IN ('guest', 'customer')) x"
+			  " JOIN calendars k ON k.account_id = ? AND k.id = x.calendar_id"
+			  " GROUP BY x.calendar_id, k.name ORDER BY lower(k.name), x.calendar_id",
+			  "sssssss", account_id, user_id, user_id, user_id, account_id, user_id, account_id);
 	if (rc)
 		return rc;
 	int stop = 0;

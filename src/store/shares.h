@@ -40,8 +40,10 @@ int store_share_count_user(struct db *db, const char *account_id, const char *us
  * user holds on a calendar through shares to them, to a team they are a
  * member of or to a company they belong to. */
 int store_share_rank(struct db *db, const char *account_id, const char *calendar_id, const char *user_id, int *rank);
-/* the calendars shared with a user (directly, by team or by company), each
- * once with the highest rank, by calendar name; cb returning non-zero stops */
+/* the calendars shared with a user (directly, by team or by company), and
+ * the schedules of the conferences they administer (rank 4: conference
+ * administrators manage them, calendar/access.c), each once with the highest
+ * rank, by calendar name; cb returning non-zero stops */
 int store_share_calendars_of(struct db *db, const char *account_id, const char *user_id,
 			     int (*cb)(void *ctx, const char *calendar_id, int rank), void *ctx);
 
