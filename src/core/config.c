@@ -30,6 +30,8 @@ void config_defaults(struct config *c)
 	c->report_max_bytes = (size_t)64 * 1024 * 1024;
 	c->login_address_limit = 100;
 	c->invitation_limit = 20;
+	snprintf(c->zoom_oauth_url, sizeof c->zoom_oauth_url, "https://zoom.us");
+	snprintf(c->zoom_api_url, sizeof c->zoom_api_url, "https://api.zoom.us/v2");
 }
 
 static int copy(char *dst, size_t n, const char *v, const char *key, char *err, size_t errlen)
@@ -50,6 +52,63 @@ static int parse_long(const char *v, long lo, long hi, long *out)
 	if (errno || end == v || *end || n < lo || n > hi)
 		return E_INVALID;
 	*out = n;
+	return 0;
+}
+
+/* a base URL of a provider: http(s)://host[:port][/path], nothing after the
+ * path (no query, fragment, user or spaces); stored without a trailing / so
+ * that "BASE/users/me" is always one slash */
+static int set_base_url(char *dst, size_t n, const char *v, const char *key, char *err, size_t errlen)
+{
+	const char *p = !strncmp(v, "https://", 8) ? v + 8 : !strncmp(v, "http://", 7) ? v + 7 : NULL;
+	size_t host = p ? strcspn(p, "/") : 0;
+	int ok = p && host > 0;
+	if (ok && p[0] == '[') { /* an IPv6 literal */
+		const char *close = memchr(p, ']', host);
+		ok = close && strspn(p + 1, "0123456789abcdefABCDEF:.") == (size_t)(close - p - 1) && close > p + 1;
+		if (ok && close + 1 < p + host)
+			ok = close[1] == ':' && strspn(close + 2, "0123456789") == (size_t)(p + host - close - 2) &&
+			     p + host > close + 2;
+	} else if (ok) {
+		size_t name = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+		ok = name > 0 && p[0] != '.' && p[0] != '-';
+		if (ok && name < host)
+			ok = p[name] == ':' && host > name + 1 && strspn(p + name + 1, "0123456789") == host - name - 1;
+	}
+	if (ok) {
+		const char *path = p + host;
+		ok = strspn(path,
+			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/%!$&'()*+,;=:@") ==
+		     strlen(path);
+	}
+	if (!ok) {
+		snprintf(err, errlen, "%s: expected http(s)://HOST[:PORT][/PATH] without query or spaces, got '%.200s'",
+			 key, v);
+		return E_INVALID;
+	}
+	int rc = copy(dst, n, v, key, err, errlen);
+	size_t len = strlen(dst);
+	while (!rc && len > (size_t)(p - v) + host && dst[len - 1] == '/')
+		dst[--len] = 0;
+	return rc;
+}
+
+/* an identifier or secret from Zoom's app page: printable ASCII without
+ * spaces (a pasted newline or space is a mistake best caught here). The
+ * message never repeats the value: it may be a secret. */
+static int set_token(char *dst, size_t n, const char *v, const char *key, char *err, size_t errlen)
+{
+	for (const unsigned char *q = (const unsigned char *)v; *q; q++)
+		if (*q <= 0x20 || *q >= 0x7f) {
+			snprintf(err, errlen, "%s: expected printable characters without spaces (as Zoom shows it)",
+				 key);
+			return E_INVALID;
+		}
+	if (strlen(v) >= n) {
+		snprintf(err, errlen, "%s: value is too long (at most %zu characters)", key, n - 1);
+		return E_INVALID;
+	}
+	memcpy(dst, v, strlen(v) + 1);
 	return 0;
 }
 
@@ -195,6 +254,20 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 		c->report_max_bytes = (size_t)n;
 		return 0;
 	}
+	if (!strcmp(key, "zoom_client_id") || !strcmp(key, "zoom-client-id"))
+		return set_token(c->zoom_client_id, sizeof c->zoom_client_id, v, "zoom-client-id", err, errlen);
+	if (!strcmp(key, "zoom_client_secret") || !strcmp(key, "zoom-client-secret"))
+		return set_token(c->zoom_client_secret, sizeof c->zoom_client_secret, v, "zoom-client-secret", err,
+				 errlen);
+	if (!strcmp(key, "zoom_webhook_secret") || !strcmp(key, "zoom-webhook-secret"))
+		return set_token(c->zoom_webhook_secret, sizeof c->zoom_webhook_secret, v, "zoom-webhook-secret", err,
+				 errlen);
+	if (!strcmp(key, "zoom_oauth_url") || !strcmp(key, "zoom-oauth-url"))
+		return set_base_url(c->zoom_oauth_url, sizeof c->zoom_oauth_url, v, "zoom-oauth-url", err, errlen);
+	if (!strcmp(key, "zoom_api_url") || !strcmp(key, "zoom-api-url"))
+		return set_base_url(c->zoom_api_url, sizeof c->zoom_api_url, v, "zoom-api-url", err, errlen);
+	if (!strcmp(key, "secret_key") || !strcmp(key, "secret-key"))
+		return copy(c->secret_key, sizeof c->secret_key, v, key, err, errlen);
 	snprintf(err, errlen, "unknown setting '%s'", key);
 	return E_INVALID;
 }
@@ -259,6 +332,12 @@ int config_load_env(struct config *c, char *err, size_t errlen)
 				     "report_max_bytes",
 				     "login_address_limit",
 				     "invitation_limit",
+				     "zoom_client_id",
+				     "zoom_client_secret",
+				     "zoom_webhook_secret",
+				     "zoom_oauth_url",
+				     "zoom_api_url",
+				     "secret_key",
 				     NULL};
 	for (int i = 0; keys[i]; i++) {
 		char name[64] = "CONVENE_";
@@ -285,6 +364,8 @@ void config_finish(struct config *c)
 	size_t n = strlen(c->public_url);
 	while (n > 0 && c->public_url[n - 1] == '/')
 		c->public_url[--n] = 0;
+	if (!c->secret_key[0])
+		snprintf(c->secret_key, sizeof c->secret_key, "%.500s/secret.key", c->data_dir);
 }
 
 static struct config published;

@@ -28,6 +28,14 @@ struct config {
 	size_t report_max_bytes;     /* bytes one multistatus answer may hold */
 	int login_address_limit;     /* failed sign-ins an hour from one client network; 0 = no limit */
 	int invitation_limit;        /* sharing mails (invitations) one user may send an hour; 0 = no limit */
+	/* the server's one Zoom Marketplace app (empty: not configured); the
+	 * secrets are never logged nor shown */
+	char zoom_client_id[256];
+	char zoom_client_secret[256];
+	char zoom_webhook_secret[256];
+	char zoom_oauth_url[512]; /* https://zoom.us, without a trailing / */
+	char zoom_api_url[512];   /* https://api.zoom.us/v2, without a trailing / */
+	char secret_key[600];     /* path of the secret box's key; empty = DATA/secret.key */
 };
 
 void config_defaults(struct config *c);

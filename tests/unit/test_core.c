@@ -1,4 +1,4 @@
-/* Unit tests of core/: ids, config precedence, arena. */
+/* Unit tests of core/: ids, config precedence and checks, arena. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -56,6 +56,64 @@ static void config_flags_override_environment(void **state)
 	assert_string_equal(c.db_url, "sqlite:./var/convene.db");
 }
 
+/* the Zoom app's settings: base URLs checked and kept without a trailing /,
+ * secrets refused with spaces but never repeated in the message */
+static void config_zoom_settings(void **state)
+{
+	(void)state;
+	struct config c;
+	char err[256];
+	config_defaults(&c);
+	assert_string_equal(c.zoom_oauth_url, "https://zoom.us");
+	assert_string_equal(c.zoom_api_url, "https://api.zoom.us/v2");
+	assert_string_equal(c.zoom_client_id, "");
+	setenv("CONVENE_ZOOM_CLIENT_ID", "AbC_12", 1);
+	setenv("CONVENE_ZOOM_API_URL", "http://127.0.0.1:8111/v2/", 1);
+	assert_int_equal(config_load_env(&c, err, sizeof err), 0);
+	unsetenv("CONVENE_ZOOM_CLIENT_ID");
+	unsetenv("CONVENE_ZOOM_API_URL");
+	assert_string_equal(c.zoom_client_id, "AbC_12");
+	assert_string_equal(c.zoom_api_url, "http://127.0.0.1:8111/v2");
+	assert_int_equal(config_set(&c, "zoom-oauth-url", "https://zoom.us//", err, sizeof err), 0);
+	assert_string_equal(c.zoom_oauth_url, "https://zoom.us");
+	assert_int_equal(config_set(&c, "zoom_oauth_url", "http://[::1]:9000/", err, sizeof err), 0);
+	assert_string_equal(c.zoom_oauth_url, "http://[::1]:9000");
+	const char *bad[] = {"ftp://zoom.us",
+			     "zoom.us",
+			     "https://",
+			     "https:///v2",
+			     "https://zoom.us/v2?x=1",
+			     "https://zoom.us#a",
+			     "https://u:p@zoom.us",
+			     "https://zoom.us /v2",
+			     "https://zoom.us:",
+			     "https://zoom.us:x",
+			     "http://[::1",
+			     "https://-zoom.us",
+			     NULL};
+	for (int i = 0; bad[i]; i++) {
+		assert_int_equal(config_set(&c, "zoom_api_url", bad[i], err, sizeof err), E_INVALID);
+		assert_non_null(strstr(err, "zoom-api-url"));
+	}
+	assert_string_equal(c.zoom_api_url, "http://127.0.0.1:8111/v2"); /* unchanged by refusals */
+	assert_int_equal(config_set(&c, "zoom_client_secret", "s3cr3t-VALUE", err, sizeof err), 0);
+	assert_string_equal(c.zoom_client_secret, "s3cr3t-VALUE");
+	/* a pasted line end or space is refused, and the message does not repeat the value */
+	const char *bad_secrets[] = {"s3cr3t-VALUE\n", "s3cr3t VALUE", "s3cr3t\tx", "s3cr3t\x7f", NULL};
+	for (int i = 0; bad_secrets[i]; i++) {
+		assert_int_equal(config_set(&c, "zoom_webhook_secret", bad_secrets[i], err, sizeof err), E_INVALID);
+		assert_non_null(strstr(err, "zoom-webhook-secret"));
+		assert_null(strstr(err, "s3cr3t"));
+	}
+	assert_string_equal(c.zoom_webhook_secret, "");
+	/* the key file lives in the data directory unless told otherwise */
+	config_finish(&c);
+	assert_string_equal(c.secret_key, "./var/secret.key");
+	assert_int_equal(config_set(&c, "secret-key", "/etc/convene/secret.key", err, sizeof err), 0);
+	config_finish(&c);
+	assert_string_equal(c.secret_key, "/etc/convene/secret.key");
+}
+
 static void arena_allocations_are_usable(void **state)
 {
 	(void)state;
@@ -70,9 +128,8 @@ int main(void)
 {
 	ids_init();
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(ids_have_prefix_and_are_unique),
-		cmocka_unit_test(secrets_hash_deterministically),
-		cmocka_unit_test(config_flags_override_environment),
+		cmocka_unit_test(ids_have_prefix_and_are_unique),    cmocka_unit_test(secrets_hash_deterministically),
+		cmocka_unit_test(config_flags_override_environment), cmocka_unit_test(config_zoom_settings),
 		cmocka_unit_test(arena_allocations_are_usable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
