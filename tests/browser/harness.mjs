@@ -31,9 +31,10 @@ function run(args, timeoutMs = 30000) {
 	});
 }
 
-// startServer({password, smtp}) -> {url, email, password, oneTime, data (its --data directory), stop()}
+// startServer({password, smtp, env}) -> {url, email, password, oneTime, data (its --data directory), stop()}
 // smtp: an smtp://host:port URL for the mailer (e.g. startSmtpSink() of smtp-sink.mjs)
-export async function startServer({ password, smtp } = {}) {
+// env: settings as CONVENE_* variables for `serve` (e.g. the Zoom app's, pointing at the fake)
+export async function startServer({ password, smtp, env } = {}) {
 	if (!existsSync(join(webDist, 'index.html'))) throw new Error('web/dist is missing: run make web first');
 	const data = mkdtempSync(join(tmpdir(), 'convene-browser-'));
 	const email = 'admin@example.org';
@@ -47,7 +48,7 @@ export async function startServer({ password, smtp } = {}) {
 	const serveArgs = ['serve', '--data', data, '--listen', `127.0.0.1:${port}`, '--web-dir', webDist];
 	if (smtp) serveArgs.push('--smtp', smtp);
 	const proc = spawn(BIN, serveArgs,
-		{ stdio: ['ignore', 'ignore', 'pipe'] });
+		{ stdio: ['ignore', 'ignore', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
 	let log = '';
 	proc.stderr.on('data', (d) => { log += d; if (log.length > 200000) log = log.slice(-100000); });
 	const url = `http://127.0.0.1:${port}`;

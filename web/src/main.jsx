@@ -50,7 +50,7 @@ function useConferenceNav(me) {
 		if (!uid || !mayConfer(role)) return undefined;
 		if (role === 'admin') { setHas(true); return undefined; }
 		let live = true;
-		api('GET', '/api/v1/conferences?limit=1').then((d) => live && setHas(!!(d && d.items && d.items.length)), () => {});
+		api('GET', '/api/v1/conferences').then((d) => live && setHas(!!(d && d.items && d.items.length)), () => {});
 		return () => { live = false; };
 	}, [uid, role]);
 	return has;
