@@ -36,8 +36,8 @@ export function ZoomConnection({ confId, cid }) {
 		setRefresh({ busy: true, error: '' });
 		try {
 			const r = await api('POST', connPath(confId, cid) + '/refresh');
-			// an answer that is not the refreshed connection yet (202): wait until it is
-			for (let i = 0; i < POLL_MAX && !(r && r.refreshed_at && r.refreshed_at !== before); i++) {
+			// an answer that is not the refreshed connection yet (202, no meetings): wait until it is
+			for (let i = 0; i < POLL_MAX && !(r && Array.isArray(r.meetings)); i++) {
 				await new Promise((ok) => setTimeout(ok, POLL_MS));
 				const x = await get(connPath(confId, cid));
 				if (x.refreshed_at !== before || x.retry_at || x.error) break;

@@ -13,7 +13,7 @@ import './strings.js';
 export function ZoomInstall({ token }) {
 	const path = '/api/v1/zoom/installs/' + encodeURIComponent(token || '');
 	const inst = useLoad(() => (token ? get(path) : Promise.reject(new Error(t('zoomInstallNoToken')))), [token]);
-	const confs = useLoad(() => get('/api/v1/conferences'), []);
+	const confs = useLoad(() => get('/api/v1/conferences?limit=200'), []);
 	const [chosen, setChosen] = useState([]);
 	const [name, setName] = useState(null); // null: the default name, until typed
 	const f = useForm();

@@ -54,7 +54,7 @@ export const STRINGS = {
 	zoomConnections: ['Zoom connections', 'Connexions Zoom', 'Подключения Zoom'],
 	zoomNoConnections: ['No Zoom connection yet.', 'Aucune connexion Zoom pour l’instant.', 'Подключений Zoom пока нет.'],
 	zoomAccount: ['Zoom account', 'Compte Zoom', 'Учётная запись Zoom'],
-	zoomNoAccount: ['not connected yet', 'pas encore connecté', 'ещё не подключено'],
+	zoomNoAccount: ['no Zoom account yet', 'pas encore de compte Zoom', 'учётной записи Zoom пока нет'],
 	zoomRefreshedAt: ['Last refreshed', 'Dernière actualisation', 'Последнее обновление'],
 	zoomNever: ['never', 'jamais', 'никогда'],
 	zstatus_not_connected: ['not connected', 'non connecté', 'не подключено'],
@@ -107,7 +107,7 @@ export const STRINGS = {
 	zoomPasscodeUnknown: ['unknown', 'inconnu', 'неизвестен'],
 	zoomGone: ['deleted at Zoom', 'supprimée chez Zoom', 'удалена в Zoom'],
 	zoomStartHost: ['Start as host', 'Démarrer en tant qu’hôte', 'Начать как организатор'],
-	zoomStartHostNamed: ['Start {topic} as host', 'Démarrer {topic} en tant qu’hôte', 'Начать {topic} как организатор'],
+	zoomStartHostNamed: ['Start as host: {topic}', 'Démarrer en tant qu’hôte : {topic}', 'Начать как организатор: {topic}'],
 	// the Marketplace install page
 	zoomInstallTitle: ['Add a Zoom account to conferences', 'Ajouter un compte Zoom à des conférences', 'Добавить учётную запись Zoom к конференциям'],
 	zoomInstallText: ['This Zoom account installed convene’s app from the Zoom Marketplace. Choose the conferences it serves.',
