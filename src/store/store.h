@@ -78,5 +78,6 @@ void store_listen_stop(void);
 #include "store/shares.h"
 #include "store/teams.h"
 #include "store/users.h"
+#include "store/zoom_webhooks.h"
 
 #endif
