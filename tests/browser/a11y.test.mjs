@@ -1,6 +1,6 @@
 // Accessibility of every main page, checked by axe-core (tests/browser/axe.mjs) in the light and
 // in the dark colour scheme: sign-in, the admin center's lists and detail pages, rooms, the
-// calendar's four views with the event editor and the sharing dialog, the account page, a guest's
+// calendar's four views with the event editor and the sharing dialog, the conferences pages, the account page, a guest's
 // invitation page and a room's door screen. Any violation, whatever its impact, fails. Also: each
 // page has a title of its own, and a skip link is the first stop of the keyboard.
 import { test, before, after } from 'node:test';
@@ -40,6 +40,10 @@ before(async () => {
 		await ok(await admin.call('POST', `/api/v1/calendars/${ids.cal}/events`, { summary: `Meeting ${i + 1}`,
 			start: `${today}T${String(8 + i).padStart(2, '0')}:00:00Z`, end: `${today}T${String(8 + i).padStart(2, '0')}:45:00Z`,
 			...(i === 0 ? { room_ids: [room.id] } : {}) }), 201);
+	// a conference with an administrator, for the conferences pages
+	ids.conf = (await ok(await admin.call('POST', '/api/v1/conferences', { name: 'Ocean Science', description: 'Three days',
+		starts_on: '2027-03-01', ends_on: '2027-03-03', time_zone: 'Europe/Paris' }), 201)).id;
+	await ok(await admin.call('PUT', `/api/v1/conferences/${ids.conf}/admins/${ids.user}`), 204);
 	// a guest invitation, for the guest's page
 	await ok(await admin.call('POST', `/api/v1/calendars/${ids.cal}/shares`, { kind: 'guest', email: 'gina@example.net', role: 'viewer' }), 201);
 	const mail = (await sink.waitFor('gina@example.net'))[0];
@@ -69,6 +73,10 @@ const PAGES = [
 	{ name: 'audit', path: '/audit', wait: (p) => p.locator('tbody tr').first().waitFor() },
 	{ name: 'rooms', path: '/rooms', wait: (p) => p.getByRole('link', { name: 'Fjord room' }).waitFor() },
 	{ name: 'room page', path: () => '/rooms/' + ids.room, wait: (p) => p.getByRole('heading', { name: 'Door displays' }).waitFor() },
+	{ name: 'conferences', path: '/conferences', wait: (p) => p.getByRole('link', { name: 'Ocean Science' }).waitFor() },
+	{ name: 'conference details', path: () => '/conferences/' + ids.conf, wait: (p) => p.getByLabel('Time zone').waitFor() },
+	{ name: 'conference administrators', path: () => `/conferences/${ids.conf}/admins`, wait: (p) => p.getByText('Tina Tech').waitFor() },
+	{ name: 'conference Zoom tab (no Zoom app)', path: () => `/conferences/${ids.conf}/zoom`, wait: (p) => p.getByText('docs/zoom.md').waitFor() },
 	{ name: 'account', path: '/account', wait: (p) => p.getByRole('heading', { name: 'App passwords' }).waitFor() },
 	...['timeGridWeek', 'dayGridMonth', 'timeGridDay', 'listWeek'].map((view) => ({
 		name: 'calendar ' + view, path: '/calendar',
@@ -124,7 +132,7 @@ for (const scheme of ['light', 'dark']) {
 test('each page has a title of its own', { timeout: 60000 }, async () => {
 	const p = await pageFor('light', false);
 	const seen = new Map();
-	for (const path of ['/users', '/companies', '/teams', '/managers', '/apps', '/settings', '/audit', '/rooms', '/calendar', '/account']) {
+	for (const path of ['/users', '/companies', '/teams', '/managers', '/apps', '/settings', '/audit', '/rooms', '/calendar', '/conferences', '/account']) {
 		await p.goto(srv.url + path);
 		await p.getByRole('heading', { level: 1 }).waitFor();
 		const h1 = (await p.getByRole('heading', { level: 1 }).textContent()).trim();

@@ -169,6 +169,53 @@ test('conferences and Zoom: create, appoint, connect, meetings, refresh, disconn
 	await m.context().close();
 });
 
+test('Zoom says 429: the cached meetings stay with the time to retry; a dead authorization asks to Reconnect', { timeout: 120000 }, async () => {
+	const conf = await ok(await admin.call('POST', '/api/v1/conferences', { name: 'Reef Days', description: '', starts_on: '2027-04-01',
+		ends_on: '2027-04-02', time_zone: 'Australia/Brisbane' }), 201);
+	const c = await ok(await admin.call('POST', `/api/v1/conferences/${conf.id}/zoom-connections`, { name: 'Reef hall' }), 201);
+	const u = await fz.ctl('POST', 'users', { email: 'rae@zoom.example', first_name: 'Rae', last_name: 'Reef', type: 1, timezone: 'Australia/Brisbane' });
+	await fz.ctl('POST', `users/${u.id}/meetings`, { topic: 'Coral talk', type: 2, start_time: '2027-04-01T00:00:00Z', duration: 30,
+		timezone: 'Australia/Brisbane', webhook: false });
+	await fz.ctl('POST', 'authorize_as', { user_id: u.id });
+	const p = await signedInPage(br.browser, srv.url, srv.email, PW);
+	await p.goto(`${srv.url}/conferences/${conf.id}/zoom`);
+	await p.getByRole('row').filter({ hasText: 'Reef hall' }).getByRole('button', { name: 'Connect Reef hall', exact: true }).click();
+	await p.waitForURL(new RegExp(`/zoom/${c.id}$`), { timeout: 20000 });
+	const coral = p.getByRole('row').filter({ hasText: 'Coral talk' });
+	if (!(await coral.count())) await p.getByRole('button', { name: 'Refresh', exact: true }).click();
+	// 00:00Z is 10:00 in Brisbane, the conference's zone and the meeting's
+	await coral.getByText('2027-04-01 10:00').first().waitFor({ timeout: 15000 });
+	await p.getByText('Basic', { exact: true }).waitFor();
+
+	// Zoom throttles: the refusal is said, the list stays, and when to try again
+	await fz.ctl('POST', 'throttle', { user_id: u.id, on: true, count: -1, kind: 'qps' });
+	await fz.ctl('POST', `users/${u.id}/meetings`, { topic: 'Hidden by the throttle', type: 2, start_time: '2027-04-01T02:00:00Z',
+		duration: 30, webhook: false });
+	await p.getByRole('button', { name: 'Refresh', exact: true }).click();
+	await p.getByText(/Zoom asked to wait: the list below is the last one read; try again after \d{4}-\d{2}-\d{2} \d{2}:\d{2}/).waitFor({ timeout: 15000 });
+	await p.locator('.form-error').waitFor();
+	assert.equal(await coral.count(), 1, 'the cached meeting is still shown');
+	assert.equal(await p.getByRole('row').filter({ hasText: 'Hidden by the throttle' }).count(), 0);
+	await axeCheck(p, 'Zoom connection page after a 429');
+	await fz.ctl('POST', 'throttle', { user_id: u.id, on: false });
+
+	// the tokens convene holds die behind its back: the next refresh says so and offers Reconnect
+	await fz.ctl('POST', `users/${u.id}/stale_tokens`);
+	await fz.ctl('POST', `users/${u.id}/expire_token`);
+	await p.getByRole('button', { name: 'Refresh', exact: true }).click();
+	await p.locator('.badge').getByText('needs reconnecting').waitFor({ timeout: 15000 });
+	const again = p.getByRole('button', { name: 'Reconnect', exact: true });
+	assert.match(await again.getAttribute('class'), /primary/, 'Reconnect is the prominent action');
+	await p.goto(`${srv.url}/conferences/${conf.id}/zoom`);
+	const row = p.getByRole('row').filter({ hasText: 'Reef hall' });
+	await row.getByText('needs reconnecting').waitFor();
+	await axeCheck(p, 'Zoom tab with a connection to reconnect');
+	await row.getByRole('button', { name: 'Reconnect Reef hall', exact: true }).click();
+	await p.waitForURL(new RegExp(`/zoom/${c.id}$`), { timeout: 20000 });
+	await p.locator('.badge').getByText('connected', { exact: true }).waitFor();
+	await p.context().close();
+});
+
 test('an install from the Zoom Marketplace is attached to the conference the user picks', { timeout: 120000 }, async () => {
 	const conf = await ok(await admin.call('POST', '/api/v1/conferences', { name: 'Marine Week', description: '', starts_on: '2027-05-10',
 		ends_on: '2027-05-12', time_zone: 'Europe/Oslo' }), 201);
@@ -218,5 +265,13 @@ test('a server with no Zoom app says so on the Zoom tab, and how to configure it
 	await p.reload();
 	await p.getByRole('heading', { name: 'Zoom на этом сервере не настроен' }).waitFor();
 	await ok(await s.call('PATCH', '/api/v1/settings', { language: 'en' }));
+	// the account admin deletes the conference after a confirmation; its schedule goes with it
+	await p.goto(`${bare.url}/conferences/${conf.id}`);
+	await p.getByRole('button', { name: 'Delete the conference' }).click();
+	await p.getByRole('dialog').getByText('Delete the conference Quiet days, its schedule').waitFor();
+	await p.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+	await p.waitForURL(/\/conferences$/);
+	await p.getByText('No conference yet.').waitFor();
+	assert.equal((await s.call('GET', `/api/v1/calendars/${conf.calendar_id}`)).status, 404);
 	await p.context().close();
 });
