@@ -15,6 +15,8 @@
 #include "calendar/shares.h"
 #include "calendar/stream.h"
 #include "calendar/transfer.h"
+#include "conferencing/zoom_connections.h"
+#include "conferencing/zoom_oauth.h"
 #include "dav/dav.h"
 #include "http/router.h"
 #include "iam/app_passwords.h"
@@ -68,6 +70,8 @@ const struct route *const app_route_tables[] = {
 	imip_in_routes,
 	feeds_routes,
 	dav_routes,
+	zoom_connections_routes,
+	zoom_oauth_routes,
 	NULL,
 };
 

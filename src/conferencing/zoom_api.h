@@ -33,9 +33,10 @@ int zoom_api_exchange(const char *code, const char *verifier, struct zoom_tokens
 /* GET /users/me with a fresh access token: fills the identity fields of out
  * (zoom_user_id, zoom_account_id, email, display_name, plan, time_zone) */
 int zoom_api_me(const char *access_token, struct zoom_account *out, char *err, size_t errlen);
-/* seals the tokens into a (whose identity is filled) and stores it as a new
- * authorization (store_zoom_account_authorized), in its own transaction */
-int zoom_account_save_authorized(struct zoom_account *a, const struct zoom_tokens *t);
+/* seals the tokens into a's access_sealed, refresh_sealed and expires_at,
+ * ready for store_zoom_account_authorized in the caller's transaction;
+ * E_INVALID when no secret key is loaded or a token is too long */
+int zoom_account_seal(struct zoom_account *a, const struct zoom_tokens *t);
 
 /* A live access token of the Zoom user (malloc'd; free with zoom_secret_free):
  * refreshed first when it has < 5 minutes left, or when force is set and

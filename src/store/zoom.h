@@ -106,6 +106,8 @@ int store_zoom_connection_insert(struct db *db, const struct zoom_connection *c)
 /* E_NOTFOUND unless it is a connection of that conference of that account */
 int store_zoom_connection_get(struct db *db, const char *account_id, const char *conference_id, const char *id,
 			      struct zoom_connection *out);
+/* by id alone within the account (the OAuth callback knows no conference) */
+int store_zoom_connection_get_any(struct db *db, const char *account_id, const char *id, struct zoom_connection *out);
 /* the conference's connections by name (at most max) */
 int store_zoom_connection_list(struct db *db, const char *account_id, const char *conference_id,
 			       struct zoom_connection *out, int max, int *n);

@@ -16,6 +16,9 @@ import time
 import pytest
 import requests
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fakes", "zoom"))
+from client import FakeZoom  # noqa: E402  (tests/fakes/zoom/client.py)
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("CONVENE_BIN", os.path.join(ROOT, "build", "asan", "convene"))
 DB = os.environ.get("CONVENE_TEST_DB", "sqlite")
@@ -93,6 +96,16 @@ class Server:
     def db_args(self):
         return [] if DB == "sqlite" else ["--db", DB]
 
+    # the fake Zoom (tests/fakes/zoom) this server is pointed at, or None:
+    # the session server has one (started before it), a Node that of its server
+    zoom = None
+
+    def zoom_env(self):
+        z = self.zoom
+        return {"CONVENE_ZOOM_CLIENT_ID": z.client_id, "CONVENE_ZOOM_CLIENT_SECRET": z.client_secret,
+                "CONVENE_ZOOM_WEBHOOK_SECRET": z.webhook_secret, "CONVENE_ZOOM_OAUTH_URL": z.oauth_url,
+                "CONVENE_ZOOM_API_URL": z.api_url}
+
     def cli(self, *args, check=True):
         r = subprocess.run([BIN, *args, "--data", self.data, *self.db_args()],
                            capture_output=True, text=True, timeout=120)
@@ -121,6 +134,14 @@ class Server:
         self.add_account("B", "Account B")
         env = dict(os.environ)
         env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
+        if self.zoom:
+            env.update(self.zoom_env())
+        key = os.path.join(self.data, "secret.key")
+        os.makedirs(self.data, exist_ok=True)
+        if not os.path.exists(key):  # PostgreSQL nodes share one; serve makes none there
+            fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.write(fd, os.urandom(32))
+            os.close(fd)
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [BIN, "serve", "--data", self.data, "--listen", "127.0.0.1:%d" % self.port,
@@ -221,9 +242,15 @@ class Server:
 def srv():
     tmp = tempfile.mkdtemp(prefix="convene-api-")
     s = Server(tmp)
-    s.start()
+    s.zoom = FakeZoom(webhook_url=s.url + "/webhooks/zoom", redirect_uris=[s.url + "/oauth/zoom/callback"])
+    try:
+        s.start()
+    except BaseException:
+        s.zoom.stop()
+        raise
     yield s
     problems, log = s.stop()
+    s.zoom.stop()
     if not problems:
         shutil.rmtree(tmp, ignore_errors=True)
     if problems:
@@ -349,6 +376,7 @@ class Node(OwnServer):
         Server.__init__(self, tmp)
         self.data, self.own_db, self.accounts = of.data, of.own_db, of.accounts
         self.smtp = smtp
+        self.zoom = of.zoom
 
     def add_account(self, key, name):
         pass  # the accounts are those of `of`

@@ -281,6 +281,67 @@ def private_feed_file(ctx, acct):
     return {"file": shared_calendar(ctx, acct)["id"] + ".ics"}
 
 
+def zoom_conference(ctx, acct):
+    """a conference of the account (issue 15): only account admins and its
+    conference administrators see it or its Zoom connections"""
+    cache = ctx.ids_cache[acct]
+    if "#zoom_conference" not in cache:
+        r = ctx.admins[acct].post("/api/v1/conferences", json={
+            "name": uniq("Matrix conference "), "starts_on": "2030-05-04", "ends_on": "2030-05-05",
+            "time_zone": "UTC"})
+        assert r.status_code == 201, r.text
+        cache["#zoom_conference"] = {"id": r.json()["id"]}
+    return cache["#zoom_conference"]
+
+
+def fresh_zoom_connection(ctx, acct):
+    conf = zoom_conference(ctx, acct)["id"]
+    r = ctx.admins[acct].post("/api/v1/conferences/%s/zoom-connections" % conf, json={"name": uniq("Matrix ")})
+    assert r.status_code == 201, r.text
+    return {"id": conf, "cid": r.json()["id"]}
+
+
+def zoom_connected(ctx, acct):
+    """a connection connected (through the fake Zoom's authorize page) to a
+    Zoom user with one meeting: {id, cid, mid}"""
+    cache = ctx.ids_cache[acct]
+    if "#zoom_connected" not in cache:
+        fz, a = ctx.srv.zoom, ctx.admins[acct]
+        ids = fresh_zoom_connection(ctx, acct)
+        z = fz.add_user(email="%s@zoom.example" % uniq("matrix"))["id"]
+        m = fz.add_meeting(z, topic="Matrix", start_time="2030-05-04T10:00:00Z", duration=30, webhook=False)
+        fz.authorize_as(z)
+        r = a.post("/api/v1/conferences/%s/zoom-connections/%s/connect" % (ids["id"], ids["cid"]))
+        assert r.status_code == 200, r.text
+        r = a.s.get(r.json()["authorize_url"], allow_redirects=False, timeout=30)
+        r = a.s.get(r.headers["Location"], allow_redirects=False, timeout=60)
+        assert r.status_code == 303, r.text
+        cache["#zoom_connected"] = dict(ids, mid=str(m["meeting"]["id"]))
+    return cache["#zoom_connected"]
+
+
+def zoom_connection(ctx, acct):
+    c = zoom_connected(ctx, acct)
+    return {"id": c["id"], "cid": c["cid"]}
+
+
+def fresh_zoom_install(ctx, acct):
+    """a Marketplace install waiting for a conference: its token (not bound to an account until attached)"""
+    fz = ctx.srv.zoom
+    z = fz.add_user(email="%s@zoom.example" % uniq("install"))["id"]
+    land = fz.marketplace_install(z, ctx.srv.url + "/oauth/zoom/callback")["location"]
+    r = ctx.admins[acct].s.get(land, allow_redirects=False, timeout=60)
+    assert r.status_code == 303, r.text
+    return {"token": r.headers["Location"].split("token=", 1)[1]}
+
+
+def a_zoom_install(ctx, acct):
+    cache = ctx.ids_cache[acct]
+    if "#zoom_install" not in cache:
+        cache["#zoom_install"] = fresh_zoom_install(ctx, acct)
+    return cache["#zoom_install"]
+
+
 def a_room(ctx, acct):
     cache = ctx.ids_cache[acct]
     if "#room" not in cache:
@@ -636,6 +697,31 @@ EXPECT = {
     "MOVE /dav/{path*}": Rule(ADMIN, 201, ids=dav_event, denied=404, request=dav_move),
     "COPY /dav/{path*}": Rule(ADMIN, 201, ids=dav_event_to_copy, denied=404, request=dav_copy),
     "POST /dav/{path*}": Rule(ADMIN, 200, ids=dav_outbox, denied=404, request=dav_freebusy),
+    # Zoom connections (issue 15): account admins and the conference's administrators only, 404 for
+    # anyone else (no caller of the matrix but the admin administers the conference)
+    "GET /api/v1/zoom": Rule(ADMIN, 200, note="account admins and conference administrators"),
+    "POST /api/v1/conferences/{id}/zoom-connections": Rule(
+        ADMIN, 201, ids=zoom_conference, denied=404, body=lambda ctx: {"name": uniq("Matrix ")}),
+    "GET /api/v1/conferences/{id}/zoom-connections": Rule(ADMIN, 200, ids=zoom_conference, denied=404),
+    "GET /api/v1/conferences/{id}/zoom-connections/{cid}": Rule(ADMIN, 200, ids=zoom_connection, denied=404),
+    "PATCH /api/v1/conferences/{id}/zoom-connections/{cid}": Rule(
+        ADMIN, 200, ids=zoom_connection, denied=404, body=lambda ctx: {"name": uniq("Matrix ")}),
+    "DELETE /api/v1/conferences/{id}/zoom-connections/{cid}": Rule(
+        ADMIN, 204, ids=fresh_zoom_connection, denied=404),
+    "POST /api/v1/conferences/{id}/zoom-connections/{cid}/connect": Rule(
+        ADMIN, 200, ids=zoom_connection, denied=404),
+    "POST /api/v1/conferences/{id}/zoom-connections/{cid}/refresh": Rule(
+        ADMIN, 200, ids=zoom_connection, denied=404),
+    "POST /api/v1/conferences/{id}/zoom-connections/{cid}/meetings/{mid}/start": Rule(
+        ADMIN, 200, ids=zoom_connected, denied=404),
+    # where Zoom sends the browser: public, the state decides (none here: an HTML error page)
+    "GET /oauth/zoom/callback": Rule(PUBLIC, 400, error_type="text/html"),
+    # a Marketplace install is its secret token's, whoever is signed in; attaching it needs
+    # conferences the caller administers (the body names account A's)
+    "GET /api/v1/zoom/installs/{token}": Rule(SIGNED_IN, 200, ids=a_zoom_install, other=200),
+    "POST /api/v1/zoom/installs/{token}": Rule(
+        ADMIN, 201, ids=fresh_zoom_install, other=201, denied=404,
+        body=lambda ctx: {"conference_ids": [zoom_conference(ctx, "A")["id"]], "name": uniq("Matrix ")}),
 }
 
 

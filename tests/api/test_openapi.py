@@ -21,6 +21,8 @@ METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 EXTRA = "x-additionalOperations"
 # the CalDAV routes answer preconditions as DAV:error XML (RFC 4918 section 16)
 XML_ERRORS = ("/dav/", "/.well-known/caldav")
+# where a browser lands (OAuth redirection endpoints): errors are an HTML page for a person
+HTML_ERRORS = ("/oauth/zoom/callback",)
 
 
 def documented():
@@ -93,7 +95,8 @@ def test_error_responses_are_problems():
         for status, resp in (resolve(op).get("responses") or {}).items():
             content = resp.get("content") or {}
             if str(status)[0] in "45" and "application/problem+json" not in content and not (
-                    path.startswith(XML_ERRORS) and "application/xml" in content):
+                    path.startswith(XML_ERRORS) and "application/xml" in content) and not (
+                    path in HTML_ERRORS and "text/html" in content):
                 bad.append("%s %s %s" % (m, path, status))
     assert not bad, "error responses without application/problem+json:\n  " + "\n  ".join(bad)
 
