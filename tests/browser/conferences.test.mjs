@@ -71,8 +71,12 @@ test('conferences and Zoom: create, appoint, connect, meetings, refresh, disconn
 	assert.match(confId, /^cnf_/);
 	await axeCheck(a, 'conference details');
 
-	// … and appoints the member (found by the picker) as its administrator
-	await a.getByRole('tab', { name: 'Administrators' }).click();
+	// … and appoints the member (found by the picker) as its administrator; the tabs go by keyboard
+	await a.getByRole('tab', { name: 'Details' }).focus();
+	await a.keyboard.press('ArrowRight');
+	await a.waitForURL(new RegExp(`/conferences/${confId}/admins$`));
+	assert.equal(await a.evaluate(() => document.activeElement.textContent), 'Administrators');
+	assert.equal(await a.getByRole('tab', { name: 'Administrators' }).getAttribute('aria-selected'), 'true');
 	await a.getByLabel('Add an administrator').fill('mona');
 	await a.getByRole('button', { name: 'Add Mona Member' }).click();
 	await a.getByRole('button', { name: 'Remove Mona Member' }).waitFor();
