@@ -28,7 +28,7 @@ struct cli_flag {
 	{                                                                                                              \
 		"help", no_argument, 0, 'h'                                                                            \
 	}
-#define CLI_FLAGS_MAX 16
+#define CLI_FLAGS_MAX 32
 struct cli_args {
 	struct cli_flag flags[CLI_FLAGS_MAX];
 	int nflags;
@@ -43,5 +43,9 @@ int cli_flag_add(struct cli_args *a, const char *key, const char *value, const c
  * environment, then the flags), then the store opened and migrated; prints
  * the problem and returns non-zero on a bad value or a failure */
 int cli_open(const struct cli_args *a, struct config *cfg);
+/* makes the secret box's key file (cfg->secret_key, mode 0600) when it is
+ * missing; never replaces one. 0 (*created says whether it was made), or 1
+ * after printing the problem */
+int cli_key_ensure(const struct config *cfg, int *created);
 
 #endif

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "core/errors.h"
 #include "core/log.h"
+#include "core/secretbox.h"
 #include "iam/password.h"
 #include "store/store.h"
 
@@ -108,4 +109,22 @@ int cli_open(const struct cli_args *a, struct config *cfg)
 {
 	int rc = cli_config(cfg, a->config_path, a->flags, a->nflags);
 	return rc ? rc : cli_open_store(cfg);
+}
+
+int cli_key_ensure(const struct config *cfg, int *created)
+{
+	char err[768];
+	struct stat st;
+	*created = 0;
+	if (stat(cfg->secret_key, &st) == 0)
+		return 0;
+	int rc = secretbox_create(cfg->secret_key, err, sizeof err);
+	if (rc && stat(cfg->secret_key, &st) == 0)
+		return 0; /* another process made it first: that key it is */
+	if (rc) {
+		fprintf(stderr, "convene: %s\n", err);
+		return 1;
+	}
+	*created = 1;
+	return 0;
 }

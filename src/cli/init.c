@@ -1,11 +1,8 @@
 /* `convene init` and `convene account add`: create the data directory, the
  * schema and an account with its first administrator. */
-#include <fcntl.h>
 #include <getopt.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "iam/accounts.h"
@@ -29,26 +26,6 @@ static const char account_help[] = "usage: convene account add --data DIR --name
 				   "\n"
 				   "Adds another account (an organisation served by the same convene) with its\n"
 				   "default company and first administrator.\n";
-
-/* the key that encrypts secrets of external connections at rest */
-static int ensure_key(const char *dir)
-{
-	char path[600];
-	snprintf(path, sizeof path, "%s/secret.key", dir);
-	if (access(path, F_OK) == 0)
-		return 0;
-	unsigned char key[32];
-	randombytes_buf(key, sizeof key);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	if (fd < 0 || write(fd, key, sizeof key) != (ssize_t)sizeof key) {
-		fprintf(stderr, "convene: cannot write %s\n", path);
-		if (fd >= 0)
-			close(fd);
-		return 1;
-	}
-	close(fd);
-	return 0;
-}
 
 static int create(int argc, char **argv, int is_init)
 {
@@ -80,7 +57,10 @@ static int create(int argc, char **argv, int is_init)
 	struct config cfg;
 	if ((rc = cli_open(&a, &cfg)))
 		return rc;
-	if (!strncmp(cfg.db_url, "sqlite:", 7) && ensure_key(cfg.data_dir))
+	/* the key that encrypts secrets of external connections at rest; on
+	 * PostgreSQL every node must share one, so the operator provides it */
+	int created = 0;
+	if (!strncmp(cfg.db_url, "sqlite:", 7) && cli_key_ensure(&cfg, &created))
 		return 1;
 	int64_t n = 0;
 	if (is_init && store_account_count(store_db(), &n) == 0 && n > 0) {

@@ -12,7 +12,9 @@
 
 #include "cli/cli.h"
 #include "ical/ics.h"
+#include "core/errors.h"
 #include "core/log.h"
+#include "core/secretbox.h"
 #include "http/response.h"
 #include "http/server.h"
 #include "http/sse.h"
@@ -38,7 +40,66 @@ static const char help[] = "usage: convene serve [--data DIR] [--listen HOST:POR
 			   "  --public-url URL    base URL used in links sent by e-mail\n"
 			   "  --web-dir DIR       built web app (default web/dist; empty: the API alone)\n"
 			   "  --threads N         HTTP threads (default: one per core)\n"
-			   "  --body-limit BYTES  largest request body (default 1048576)\n";
+			   "  --body-limit BYTES  largest request body (default 1048576)\n"
+			   "  --secret-key FILE   key that encrypts connections' tokens (default DIR/secret.key)\n"
+			   "\n"
+			   "The server's Zoom app (docs/zoom.md); secrets are better kept in convene.conf\n"
+			   "or the environment than on a command line that every local user can read:\n"
+			   "  --zoom-client-id ID          the app's client id\n"
+			   "  --zoom-client-secret SECRET  the app's client secret\n"
+			   "  --zoom-webhook-secret SECRET the app's secret token for event notifications\n"
+			   "  --zoom-oauth-url URL         Zoom's OAuth base (default https://zoom.us)\n"
+			   "  --zoom-api-url URL           Zoom's API base (default https://api.zoom.us/v2)\n";
+
+/* The secret box's key, before any thread could seal or open with it. With
+ * SQLite the data directory is this server's alone, so a missing key is made
+ * (as `convene init` does). On PostgreSQL every node must hold the same key:
+ * one made here would differ from the others' and their tokens could not be
+ * opened, so none is made; connections that need it answer secret-key-missing. */
+static int load_secret_key(const struct config *cfg)
+{
+	char err[768];
+	int created = 0, sqlite = !strncmp(cfg->db_url, "sqlite:", 7);
+	if (sqlite && cli_key_ensure(cfg, &created))
+		return 1;
+	int rc = secretbox_load(cfg->secret_key, err, sizeof err);
+	if (rc == E_NOTFOUND && !sqlite) {
+		log_warn("no secret key at %s: Zoom connections cannot be made until the same key file is on every "
+			 "node (docs/operations.md, \"The secret key\")",
+			 cfg->secret_key);
+		return 0;
+	}
+	if (rc) {
+		/* a damaged key file must not be replaced nor ignored: tokens sealed
+		 * with the real one would be lost */
+		fprintf(stderr, "convene: secret key: %s\n", err);
+		return 1;
+	}
+	if (created)
+		log_info("created the secret key %s (it encrypts connections' tokens: back it up with the database)",
+			 cfg->secret_key);
+	return 0;
+}
+
+/* which of the Zoom app's settings are set, never their values */
+static void log_zoom_app(const struct config *cfg)
+{
+	const char *missing[3];
+	int n = 0;
+	if (!cfg->zoom_client_id[0])
+		missing[n++] = "zoom_client_id";
+	if (!cfg->zoom_client_secret[0])
+		missing[n++] = "zoom_client_secret";
+	if (!cfg->zoom_webhook_secret[0])
+		missing[n++] = "zoom_webhook_secret";
+	if (n == 3)
+		log_info("no Zoom app configured (docs/zoom.md)");
+	else if (n)
+		log_warn("the Zoom app is configured partly: %s%s%s%s%s missing (docs/zoom.md)", missing[0],
+			 n > 1 ? ", " : "", n > 1 ? missing[1] : "", n > 2 ? ", " : "", n > 2 ? missing[2] : "");
+	else
+		log_info("Zoom app configured: OAuth %s, API %s", cfg->zoom_oauth_url, cfg->zoom_api_url);
+}
 
 struct stopper {
 	struct server *srv;
@@ -65,11 +126,27 @@ int cli_serve(int argc, char **argv)
 					     {"web-dir", required_argument, 0, 'w'},
 					     {"threads", required_argument, 0, 't'},
 					     {"body-limit", required_argument, 0, 'x'},
+					     {"secret-key", required_argument, 0, 'k'},
+					     {"zoom-client-id", required_argument, 0, 'I'},
+					     {"zoom-client-secret", required_argument, 0, 'S'},
+					     {"zoom-webhook-secret", required_argument, 0, 'W'},
+					     {"zoom-oauth-url", required_argument, 0, 'O'},
+					     {"zoom-api-url", required_argument, 0, 'A'},
 					     {0, 0, 0, 0}};
 	/* serve's own options are settings by another name */
-	static const char *keys[128] = {
-		['l'] = "listen",  ['f'] = "log_format", ['s'] = "smtp",      ['u'] = "public_url",
-		['w'] = "web_dir", ['t'] = "threads",    ['x'] = "body_limit"};
+	static const char *keys[128] = {['l'] = "listen",
+					['f'] = "log_format",
+					['s'] = "smtp",
+					['u'] = "public_url",
+					['w'] = "web_dir",
+					['t'] = "threads",
+					['x'] = "body_limit",
+					['k'] = "secret_key",
+					['I'] = "zoom_client_id",
+					['S'] = "zoom_client_secret",
+					['W'] = "zoom_webhook_secret",
+					['O'] = "zoom_oauth_url",
+					['A'] = "zoom_api_url"};
 	struct cli_args a = {0};
 	int c, rc;
 	optind = 1;
@@ -88,6 +165,8 @@ int cli_serve(int argc, char **argv)
 	struct config cfg;
 	if ((rc = cli_open(&a, &cfg)))
 		return rc;
+	if (load_secret_key(&cfg))
+		return 1;
 	if (ics_init()) { /* time zones load before the pool starts: libical is not thread-safe there */
 		fputs("convene: cannot load the time zone database\n", stderr);
 		return 1;
@@ -126,6 +205,7 @@ int cli_serve(int argc, char **argv)
 	}
 	log_info("convene listening on http://%s (database %s, %s)", cfg.listen, store_backend(store_db()),
 		 cfg.smtp_url[0] ? cfg.smtp_url : "no SMTP server: mail stays queued");
+	log_zoom_app(&cfg);
 	if (!static_app_present(cfg.web_dir))
 		log_warn("the web app is missing (no %s/index.html): /readyz answers 503 until it is built "
 			 "(make web) or web_dir is set empty to serve the API alone",
@@ -148,6 +228,7 @@ int cli_serve(int argc, char **argv)
 	pthread_join(t, NULL);
 	store_listen_stop();
 	store_close_thread();
+	secretbox_forget();
 	log_info("stopped");
 	return 0;
 }

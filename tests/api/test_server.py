@@ -631,6 +631,9 @@ def test_data_directory_from_the_environment(srv, tmpdir_):
     ("this is not ini\n", {}, [], "line 1"),
     ("", {"CONVENE_LOG_FORMAT": "xml"}, [], "log-format"),
     ("", {}, ["--db", "mysql://x"], "db: expected"),
+    ("zoom_api_url = https://api.zoom.us/v2?x=1\n", {}, [], "zoom-api-url"),
+    ("", {"CONVENE_ZOOM_OAUTH_URL": "file:///etc"}, [], "zoom-oauth-url"),
+    ("", {}, ["--zoom-client-secret", "pasted with a space"], "zoom-client-secret"),
 ])
 def test_bad_configuration_is_refused_with_a_message(srv, tmpdir_, conf, env, flags, says):
     inst = Instance(srv, tmpdir_, flags, env=env, listen=False)
@@ -651,6 +654,54 @@ def test_body_limit_setting(srv, tmpdir_):
         problem(r, 422)
     finally:
         assert inst.stop() == 0
+
+
+def test_secret_key_is_made_with_sqlite_and_never_with_postgresql(srv, tmpdir_):
+    """serve loads the secret box's key before it starts: with SQLite a
+    missing one is made (0600) once and kept; PostgreSQL nodes must share
+    one, so none is made there and the log says so. The Zoom app's secrets
+    are reported as set, never shown."""
+    secret, hook = "zcs-%s" % uniq(), "zws-%s" % uniq()
+    inst = Instance(srv, tmpdir_, ["--zoom-client-secret", secret], init=False,
+                    env={"CONVENE_ZOOM_CLIENT_ID": "zid", "CONVENE_ZOOM_WEBHOOK_SECRET": hook})
+    key = os.path.join(inst.data, "secret.key")
+    assert not os.path.exists(key)
+    inst.start()
+    assert inst.stop() == 0, inst.text()[-3000:]
+    log = inst.text()
+    assert secret not in log and hook not in log
+    assert "Zoom app configured" in log
+    inst.assert_clean()
+    if DB != "sqlite":
+        assert not os.path.exists(key)
+        assert "no secret key at %s" % key in log
+        return
+    assert os.stat(key).st_mode & 0o777 == 0o600
+    with open(key, "rb") as f:
+        first = f.read()
+    assert len(first) == 32
+    assert "created the secret key %s" % key in log
+    again = Instance(srv, tmpdir_, init=False).start()  # the same data directory
+    assert again.stop() == 0, again.text()[-3000:]
+    assert "created the secret key" not in again.text()
+    with open(key, "rb") as f:
+        assert f.read() == first
+
+
+def test_a_damaged_secret_key_stops_the_server_and_is_kept(srv, tmpdir_):
+    inst = Instance(srv, tmpdir_, init=False)
+    key = os.path.join(inst.data, "secret.key")
+    with open(key, "wb") as f:
+        f.write(b"k" * 33)
+    r = subprocess.run([BIN, *inst.args], capture_output=True, text=True, env=inst.env, timeout=30)
+    assert r.returncode == 1 and "exactly 32 raw bytes" in r.stderr, (r.returncode, r.stderr)
+    with open(key, "rb") as f:
+        assert f.read() == b"k" * 33
+    # the setting names another file: that one is used (made with SQLite)
+    other = os.path.join(tmpdir_, "elsewhere.key")
+    elsewhere = Instance(srv, tmpdir_, ["--secret-key", other], init=False).start()
+    assert elsewhere.stop() == 0, elsewhere.text()[-3000:]
+    assert os.path.exists(other) == (DB == "sqlite")
 
 
 # ------------------------------------------------------------------ logs
