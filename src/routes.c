@@ -15,6 +15,7 @@
 #include "calendar/shares.h"
 #include "calendar/stream.h"
 #include "calendar/transfer.h"
+#include "conferencing/conferences.h"
 #include "conferencing/zoom_connections.h"
 #include "conferencing/zoom_oauth.h"
 #include "dav/dav.h"
@@ -70,6 +71,7 @@ const struct route *const app_route_tables[] = {
 	imip_in_routes,
 	feeds_routes,
 	dav_routes,
+	conferences_routes,
 	zoom_connections_routes,
 	zoom_oauth_routes,
 	NULL,

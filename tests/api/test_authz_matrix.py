@@ -374,6 +374,40 @@ def fresh_display(ctx, acct):
     return {"id": room, "display_id": r.json()["id"]}
 
 
+def conference_body(ctx=None):
+    return {"name": uniq("Matrix conference "), "starts_on": "2030-05-04", "ends_on": "2030-05-06",
+            "time_zone": "Europe/Paris"}
+
+
+def fresh_conference(ctx, acct):
+    """a conference of the account, made by its first administrator: the
+    matrix's callers administer none (account admins manage every one)"""
+    r = ctx.admins[acct].post("/api/v1/conferences", json=conference_body())
+    assert r.status_code == 201, r.text
+    return {"id": r.json()["id"]}
+
+
+def a_conference(ctx, acct):
+    cache = ctx.ids_cache[acct]
+    if "#conference" not in cache:
+        cache["#conference"] = fresh_conference(ctx, acct)
+    return cache["#conference"]
+
+
+def conference_member(ctx, acct):
+    """the conference and a member of the account to appoint (PUT)"""
+    return {"id": a_conference(ctx, acct)["id"], "user_id": ctx.user[acct]}
+
+
+def fresh_conference_admin(ctx, acct):
+    """a conference and one of its administrators, to be removed (DELETE)"""
+    conf = fresh_conference(ctx, acct)["id"]
+    user = ctx.new_user(acct)["id"]
+    r = ctx.admins[acct].put("/api/v1/conferences/%s/admins/%s" % (conf, user))
+    assert r.status_code == 204, r.text
+    return {"id": conf, "user_id": user}
+
+
 # ---------------------------------------------------------------- CalDAV targets
 B32 = "abcdefghijkmnpqrstuvwxyz23456789"  # core/ids.c
 
@@ -697,6 +731,19 @@ EXPECT = {
     "MOVE /dav/{path*}": Rule(ADMIN, 201, ids=dav_event, denied=404, request=dav_move),
     "COPY /dav/{path*}": Rule(ADMIN, 201, ids=dav_event_to_copy, denied=404, request=dav_copy),
     "POST /dav/{path*}": Rule(ADMIN, 200, ids=dav_outbox, denied=404, request=dav_freebusy),
+    # conferences: account admins create, delete and see every one; a conference's own
+    # administrators (none among the matrix's callers) change it; for anyone else it does
+    # not exist (404), as in another account (tests/api/test_conferences.py)
+    "POST /api/v1/conferences": Rule(ADMIN, 201, body=conference_body),
+    "GET /api/v1/conferences": Rule(SIGNED_IN, 200, note="each sees the conferences they administer"),
+    "GET /api/v1/conferences/{id}": Rule(ADMIN, 200, ids=a_conference, denied=404),
+    "PATCH /api/v1/conferences/{id}": Rule(ADMIN, 200, ids=a_conference, denied=404,
+                                           body=lambda c: {"description": "checked"}),
+    "DELETE /api/v1/conferences/{id}": Rule(ADMIN, 204, ids=fresh_conference, denied=404),
+    "GET /api/v1/conferences/{id}/admins": Rule(ADMIN, 200, ids=a_conference, denied=404),
+    "PUT /api/v1/conferences/{id}/admins/{user_id}": Rule(ADMIN, 204, ids=conference_member, denied=404),
+    "DELETE /api/v1/conferences/{id}/admins/{user_id}": Rule(ADMIN, 204, ids=fresh_conference_admin,
+                                                             denied=404),
     # Zoom connections (issue 15): account admins and the conference's administrators only, 404 for
     # anyone else (no caller of the matrix but the admin administers the conference)
     "GET /api/v1/zoom": Rule(ADMIN, 200, note="account admins and conference administrators"),
