@@ -109,6 +109,7 @@ bench: deps-bench
 	BUILD=$(BUILD) bench/feed.sh
 	BUILD=$(BUILD) bench/rooms.sh
 	BUILD=$(BUILD) bench/caldav.sh
+	BUILD=$(BUILD) bench/zoom.sh
 
 clean:
 	rm -rf $(BUILD) web/dist

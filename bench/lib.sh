@@ -22,10 +22,11 @@ stop_pid() { # pid signal: stops a process we started, then makes sure
   kill -KILL "$1" 2>/dev/null || true
 }
 
-# nginx_start ROOT PORT WORKERS CONTENT_TYPE: serves ROOT on 127.0.0.1:PORT;
-# sets nginx_pid. Runs as the current user, also when that is root.
+# nginx_start ROOT PORT WORKERS CONTENT_TYPE [DIRECTIVES]: serves ROOT on
+# 127.0.0.1:PORT, with DIRECTIVES (more locations) in its server block; sets
+# nginx_pid. Runs as the current user, also when that is root.
 nginx_start() {
-  local root=$1 port=$2 workers=$3 ctype=$4 user_line=""
+  local root=$1 port=$2 workers=$3 ctype=$4 extra=${5:-} user_line=""
   local ngx=$(command -v nginx || echo /usr/sbin/nginx)
   mkdir -p "$tmp/nginx/logs"
   [ "$(id -u)" -eq 0 ] && user_line="user $(id -un);"
@@ -49,6 +50,7 @@ http {
     listen 127.0.0.1:$port;
     root $root;
     location / { default_type $ctype; add_header Cache-Control no-store; }
+    $extra
   }
 }
 NGINX
