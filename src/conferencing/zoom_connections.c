@@ -14,6 +14,7 @@
 #include "api/tx.h"
 #include "conferencing/access.h"
 #include "conferencing/zoom_api.h"
+#include "conferencing/zoom_oauth.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/errors.h"
@@ -131,6 +132,8 @@ static int status(struct req *r)
 	}
 	char missing[200], redirect[600], webhook[600];
 	int configured = zoom_configured(missing, sizeof missing);
+	if (configured)
+		zoom_installs_sweep(db, 1);
 	zoom_redirect_url(redirect, sizeof redirect);
 	snprintf(webhook, sizeof webhook, "%s", redirect);
 	char *end = strstr(webhook, "/oauth/zoom/callback");

@@ -158,11 +158,9 @@ static int redirect_to(struct req *r, const char *location)
 	return resp_empty(r, 303);
 }
 
-/* lapsed Marketplace installs nobody attached: their Zoom account is
- * revoked and deleted when no connection uses it (a few per call) */
-static void sweep_installs(struct db *db)
+void zoom_installs_sweep(struct db *db, int max)
 {
-	for (int i = 0; i < SWEEP_MAX; i++) {
+	for (int i = 0; i < max; i++) {
 		char uid[ZOOM_ID_MAX];
 		int rc = store_begin(db, 1);
 		if (rc)
@@ -225,7 +223,7 @@ static int marketplace(struct req *r, const char *code)
 		return rc;
 	}
 	sodium_memzero(a, sizeof *a);
-	sweep_installs(db);
+	zoom_installs_sweep(db, SWEEP_MAX);
 	const char *loc = arena_printf(r->arena, "/zoom/install?token=%s", token);
 	sodium_memzero(token, sizeof token);
 	return redirect_to(r, loc);

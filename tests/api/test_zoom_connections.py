@@ -483,3 +483,93 @@ def test_bad_bodies(srv, admin):
     problem(admin.post(path(conf, c, "/refresh")), 409, "zoom-not-connected")
     problem(admin.get(path(conf, "zcn_nothere")), 404)
     problem(admin.get("/api/v1/zoom/installs/nothing"), 404)
+
+
+def test_an_install_nobody_attaches_is_revoked_after_its_hour(srv, admin):
+    fz = srv.zoom
+    z = zoom_user(fz)
+    land = fz.marketplace_install(z, srv.url + "/oauth/zoom/callback")["location"]
+    r = callback(admin, land)
+    assert r.status_code == 303, r.text
+    token = r.headers["Location"].split("token=", 1)[1]
+    revokes = len(fz.calls("revoke"))
+    sql(srv, "UPDATE zoom_installs SET expires_at = 1 WHERE zoom_user_id = '%s'" % z)
+    problem(admin.get("/api/v1/zoom/installs/" + token), 404)
+    assert admin.get("/api/v1/zoom").status_code == 200  # a visit releases one lapsed install
+    assert sql(srv, "SELECT COUNT(*) FROM zoom_accounts WHERE zoom_user_id = '%s'" % z) == [["0"]]
+    assert len(fz.calls("revoke")) == revokes + 1 and fz.user(z)["installed"] is False
+
+
+def stop_all(*servers):
+    problems, logs = [], ""
+    for s in servers:
+        if s.proc:
+            p, log = s.stop()
+            problems += p
+            logs += log
+    servers[-1].drop()
+    return problems, logs
+
+
+def test_without_the_app_connect_says_what_is_missing(tmp_path):
+    from conftest import OwnServer
+    s = OwnServer(str(tmp_path))  # no fake Zoom, no CONVENE_ZOOM_*
+    try:
+        s.start()
+        admin = s.admin()
+        st = admin.get("/api/v1/zoom").json()
+        assert st["configured"] is False and st["secret_key"] is True
+        assert st["missing"] == ["zoom_client_id", "zoom_client_secret", "zoom_webhook_secret"]
+        conf = conference(admin)
+        cid = connection(admin, conf)
+        body = problem(admin.post(path(conf, cid, "/connect")), 409, "zoom-not-configured")
+        assert "zoom_client_id" in body["detail"] and "zoom_client_secret" in body["detail"]
+        assert show(admin, conf, cid)["status"] == "not_connected"
+    finally:
+        problems, log = stop_all(s)
+        assert not problems, log[-5000:]
+
+
+def test_refresh_race_across_two_nodes_makes_one_refresh(srv, tmp_path):
+    """two processes on one database: the lease row, not a mutex, keeps the
+    second from spending the refresh token the first is rotating"""
+    from conftest import Node, OwnServer
+    fz = srv.zoom
+    (tmp_path / "main").mkdir()
+    (tmp_path / "node").mkdir()
+    main = OwnServer(str(tmp_path / "main"))
+    main.zoom = fz
+    node = Node(main, str(tmp_path / "node"), smtp=False)
+    allowed = [srv.url + "/oauth/zoom/callback", main.url + "/oauth/zoom/callback",
+               node.url + "/oauth/zoom/callback"]
+    fz.config(redirect_uris=allowed)
+    try:
+        main.start()
+        node.start()
+        a1, a2 = main.admin(), node.admin()
+        z = zoom_user(fz)
+        conf = conference(a1)
+        cid = connection(a1, conf)
+        fz.authorize_as(z)
+        r = callback(a1, follow_zoom(a1, start_connect(a1, conf, cid)))
+        assert r.status_code == 303, r.text
+        before = fz.stats()["refresh_counts"].get(z, 0)
+        fz.expire_token(z)
+        fz.config(token_delay_ms=600)
+        results = []
+
+        def one(c):
+            results.append(c.post(path(conf, cid, "/refresh")).status_code)
+
+        threads = [threading.Thread(target=one, args=(c,)) for c in [a1, a2] * 8]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert results == [200] * 16, results
+        assert fz.stats()["refresh_counts"].get(z, 0) == before + 1
+        assert show(a2, conf, cid)["status"] == "connected"
+    finally:
+        fz.config(token_delay_ms=0, redirect_uris=[srv.url + "/oauth/zoom/callback"])
+        problems, log = stop_all(node, main)
+        assert not problems, log[-5000:]
