@@ -18,6 +18,8 @@
 #include "conferencing/conferences.h"
 #include "conferencing/zoom_connections.h"
 #include "conferencing/zoom_oauth.h"
+#include "conferencing/zoom_stream.h"
+#include "conferencing/zoom_webhooks.h"
 #include "dav/dav.h"
 #include "http/router.h"
 #include "iam/app_passwords.h"
@@ -71,6 +73,8 @@ const struct route *const app_route_tables[] = {
 	imip_in_routes,
 	feeds_routes,
 	dav_routes,
+	zoom_webhook_routes,
+	zoom_stream_routes,
 	conferences_routes,
 	zoom_connections_routes,
 	zoom_oauth_routes,

@@ -137,3 +137,34 @@ int templates_render(enum template_kind kind, const char *lang, const char *name
 	return kind == TEMPLATE_RESET ? buf_printf(body, pick->body, name, account ? account : "", link)
 				      : buf_printf(body, pick->body, name, link);
 }
+
+/* subject: the conference; body: the Zoom account, the conference, the
+ * connections' names, the link */
+static const struct text zoom_deauthorized[] = {
+	{"en", "A Zoom account left the conference %s",
+	 "Hello,\n\nThe Zoom account %s no longer serves the conference \"%s\" on convene: its owner\n"
+	 "removed the convene app at Zoom, so convene may no longer read its meetings.\n"
+	 "Its connection (%s) has been removed, with the meetings convene had kept.\n\n"
+	 "To connect a Zoom account again, open the conference's Zoom tab:\n\n%s\n"},
+	{"fr", "Un compte Zoom a quitté la conférence %s",
+	 "Bonjour,\n\nLe compte Zoom %s ne sert plus la conférence « %s » sur convene : son propriétaire\n"
+	 "a retiré l'application convene chez Zoom, si bien que convene ne peut plus lire ses réunions.\n"
+	 "Sa connexion (%s) a été supprimée, avec les réunions que convene avait gardées.\n\n"
+	 "Pour connecter de nouveau un compte Zoom, ouvrez l'onglet Zoom de la conférence :\n\n%s\n"},
+	{"ru", "Аккаунт Zoom покинул конференцию «%s»",
+	 "Здравствуйте!\n\nАккаунт Zoom %s больше не обслуживает конференцию «%s» в convene: его владелец\n"
+	 "удалил приложение convene в Zoom, и convene больше не может читать его встречи.\n"
+	 "Его подключение (%s) удалено вместе с встречами, которые хранил convene.\n\n"
+	 "Чтобы снова подключить аккаунт Zoom, откройте вкладку Zoom конференции:\n\n%s\n"},
+};
+
+int templates_render_zoom_deauthorized(const char *lang, const char *zoom_account, const char *conference,
+				       const char *connections, const char *link, struct buf *subject, struct buf *body)
+{
+	const struct text *pick = &zoom_deauthorized[0];
+	for (int i = 0; i < 3; i++)
+		if (lang && !strcmp(zoom_deauthorized[i].lang, lang))
+			pick = &zoom_deauthorized[i];
+	int rc = buf_printf(subject, pick->subject, conference);
+	return rc ? rc : buf_printf(body, pick->body, zoom_account, conference, connections, link);
+}

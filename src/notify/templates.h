@@ -19,4 +19,12 @@ int templates_render_share(enum template_kind kind, const char *lang, const char
 			   const char *role, const char *link, const char *feed_url, struct buf *subject,
 			   struct buf *body);
 
+/* the mail to a conference's administrators when a Zoom account left it
+ * because its owner removed the app at Zoom (app_deauthorized): the Zoom
+ * account (e-mail or name), the conference, its connections that used it
+ * (names, ", "-separated) and the link to the conference's Zoom tab */
+int templates_render_zoom_deauthorized(const char *lang, const char *zoom_account, const char *conference,
+				       const char *connections, const char *link, struct buf *subject,
+				       struct buf *body);
+
 #endif

@@ -1,11 +1,12 @@
 /* The list of workers: outbox delivery, room bookings released when nobody
- * checked in (more arrive with later features). Each is a pass over its job
+ * checked in, Zoom's webhook events (more arrive with later features). Each is a pass over its job
  * run by core/worker.c's loop; this file only decides which run, in what order. */
 #include "ops/workers.h"
 
 #include <curl/curl.h>
 
 #include "calendar/release_worker.h"
+#include "conferencing/zoom_worker.h"
 #include "notify/outbox_worker.h"
 
 int workers_start(const struct config *cfg)
@@ -14,11 +15,16 @@ int workers_start(const struct config *cfg)
 	int rc = outbox_worker_start(cfg);
 	if (!rc && (rc = release_worker_start()))
 		outbox_worker_stop();
+	if (!rc && (rc = zoom_worker_start())) {
+		release_worker_stop();
+		outbox_worker_stop();
+	}
 	return rc;
 }
 
 void workers_stop(void)
 {
+	zoom_worker_stop();
 	release_worker_stop();
 	outbox_worker_stop();
 	curl_global_cleanup();

@@ -281,6 +281,22 @@ def private_feed_file(ctx, acct):
     return {"file": shared_calendar(ctx, acct)["id"] + ".ics"}
 
 
+def zoom_stream_ids(ctx, acct):
+    """a conference of the account with a Zoom connection (issue 15): only
+    account admins and its conference administrators see either"""
+    cache = ctx.ids_cache[acct]
+    if "#zoom_stream" not in cache:
+        a = ctx.admins[acct]
+        r = a.post("/api/v1/conferences", json={"name": uniq("Matrix conference "), "starts_on": "2030-05-04",
+                                                "ends_on": "2030-05-05", "time_zone": "UTC"})
+        assert r.status_code == 201, r.text
+        conf = r.json()["id"]
+        r = a.post("/api/v1/conferences/%s/zoom-connections" % conf, json={"name": "Matrix Zoom"})
+        assert r.status_code == 201, r.text
+        cache["#zoom_stream"] = {"id": conf, "cid": r.json()["id"]}
+    return cache["#zoom_stream"]
+
+
 def zoom_conference(ctx, acct):
     """a conference of the account (issue 15): only account admins and its
     conference administrators see it or its Zoom connections"""
@@ -744,6 +760,13 @@ EXPECT = {
     "PUT /api/v1/conferences/{id}/admins/{user_id}": Rule(ADMIN, 204, ids=conference_member, denied=404),
     "DELETE /api/v1/conferences/{id}/admins/{user_id}": Rule(ADMIN, 204, ids=fresh_conference_admin,
                                                              denied=404),
+    # Zoom's webhooks (issue 15): public, as Zoom calls them; the signature decides, not the
+    # caller: an unsigned delivery gets 401 from anyone (tests/api/test_zoom_webhooks.py)
+    "POST /webhooks/zoom": Rule(PUBLIC, 401, other=401, note="unsigned: 401 for anyone", request=lambda ctx, ids: {
+        "data": b'{"event":"meeting.updated","payload":{}}', "headers": {"Content-Type": "application/json"}}),
+    # a Zoom connection's live page: account admins and the conference's administrators; 404 for others
+    "GET /api/v1/conferences/{id}/zoom-connections/{cid}/stream": Rule(
+        ADMIN, 200, ids=zoom_stream_ids, denied=404, note="an event stream: the matrix reads its status only"),
     # Zoom connections (issue 15): account admins and the conference's administrators only, 404 for
     # anyone else (no caller of the matrix but the admin administers the conference)
     "GET /api/v1/zoom": Rule(ADMIN, 200, note="account admins and conference administrators"),
