@@ -1,7 +1,10 @@
 /* Outbound HTTP over libcurl, one easy handle per call: bounded in time and
  * answer size, http(s) only, redirects never followed (a provider's 302 is its
  * answer, and following one could lead a token elsewhere). Runs in request and
- * worker threads, so no signals are used. */
+ * worker threads, so no signals are used. The calls share one pool of open
+ * connections, DNS answers and TLS sessions, so that the pages of a meetings
+ * list or a token refresh followed by its call pay one TLS handshake, not one
+ * each. */
 #include "http/client.h"
 
 #include <curl/curl.h>
@@ -23,10 +26,39 @@
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int global_rc;
+static CURLSH *share;
+static pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+
+static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *u)
+{
+	(void)h, (void)access, (void)u;
+	pthread_mutex_lock(&share_locks[data]);
+}
+
+static void share_unlock(CURL *h, curl_lock_data data, void *u)
+{
+	(void)h, (void)u;
+	pthread_mutex_unlock(&share_locks[data]);
+}
 
 static void global_init(void)
 {
 	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : E_IO;
+	if (global_rc)
+		return;
+	for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_init(&share_locks[i], NULL);
+	/* without a share each call still works, only with a new connection */
+	if (!(share = curl_share_init()))
+		return;
+	if (curl_share_setopt(share, CURLSHOPT_LOCKFUNC, share_lock) ||
+	    curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, share_unlock) ||
+	    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) ||
+	    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) ||
+	    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT)) {
+		curl_share_cleanup(share);
+		share = NULL;
+	}
 }
 
 struct sink {
@@ -187,6 +219,8 @@ int hc_do(const struct hc_request *rq, struct hc_response *out)
 		hdrs = n;
 	}
 	curl_easy_setopt(h, CURLOPT_URL, rq->url);
+	if (share)
+		curl_easy_setopt(h, CURLOPT_SHARE, share);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);

@@ -25,6 +25,7 @@ static int listen_fd = -1;
 static int port;
 static volatile int stopping;
 static pthread_t acceptor;
+static int accepted; /* connections accepted, for the reuse test */
 
 static void send_all(int fd, const char *s, size_t n)
 {
@@ -46,10 +47,12 @@ static void answer(int fd, const char *status, const char *headers, const char *
 	send_all(fd, body, len);
 }
 
-/* one request: the head (up to 8 KiB) and a Content-Length body */
+/* one request: the head (up to 8 KiB) and a Content-Length body; /ka keeps
+ * the connection open for the next */
 static void *serve_one(void *arg)
 {
 	int fd = (int)(intptr_t)arg;
+next:;
 	char req[16384];
 	size_t got = 0;
 	char *end = NULL;
@@ -69,6 +72,15 @@ static void *serve_one(void *arg)
 	req[got] = 0;
 	char method[16] = "", path[256] = "";
 	sscanf(req, "%15s %255s", method, path);
+	if (!got) {
+		close(fd);
+		return NULL;
+	}
+	if (!strcmp(path, "/ka")) {
+		const char *a = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nka";
+		send_all(fd, a, strlen(a));
+		goto next;
+	}
 	if (!strcmp(path, "/ok")) {
 		answer(fd, "200 OK", "Content-Type: application/json; charset=utf-8\r\n", "{\"a\":1}", 7);
 	} else if (!strcmp(path, "/echo")) {
@@ -118,6 +130,7 @@ static void *accept_loop(void *arg)
 		if (fd < 0)
 			continue;
 		pthread_t t;
+		__atomic_add_fetch(&accepted, 1, __ATOMIC_SEQ_CST);
 		pthread_create(&t, NULL, serve_one, (void *)(intptr_t)fd);
 		pthread_detach(t);
 	}
@@ -313,6 +326,21 @@ static void redirect_not_followed(void **state)
 	hc_response_free(&r);
 }
 
+/* a second call to the same server goes over the first one's connection */
+static void connections_reused(void **state)
+{
+	(void)state;
+	struct hc_response r;
+	struct hc_request rq = {.url = url("/ka")};
+	int before = __atomic_load_n(&accepted, __ATOMIC_SEQ_CST);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(hc_do(&rq, &r), 0);
+		assert_string_equal(r.body, "ka");
+		hc_response_free(&r);
+	}
+	assert_int_equal(__atomic_load_n(&accepted, __ATOMIC_SEQ_CST) - before, 1);
+}
+
 static void only_http(void **state)
 {
 	(void)state;
@@ -342,10 +370,15 @@ static void only_http(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(status_and_body),       cmocka_unit_test(request_as_sent),
-		cmocka_unit_test(retry_after),           cmocka_unit_test(answer_too_large),
-		cmocka_unit_test(timeout_bounded),       cmocka_unit_test(refused),
-		cmocka_unit_test(redirect_not_followed), cmocka_unit_test(only_http),
+		cmocka_unit_test(status_and_body),
+		cmocka_unit_test(request_as_sent),
+		cmocka_unit_test(retry_after),
+		cmocka_unit_test(answer_too_large),
+		cmocka_unit_test(timeout_bounded),
+		cmocka_unit_test(refused),
+		cmocka_unit_test(redirect_not_followed),
+		cmocka_unit_test(connections_reused),
+		cmocka_unit_test(only_http),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
