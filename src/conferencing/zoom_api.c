@@ -369,12 +369,14 @@ static int refresh_now(struct db *db, const struct zoom_account *a, char **token
 	if ((rc = form_append(&form, "grant_type", "refresh_token")) || (rc = form_append(&form, "refresh_token", rt)))
 		goto release;
 	int kind = token_call(form, &t, err, sizeof err);
-	if (kind == TOKEN_GRANT_DEAD || kind == TOKEN_REFUSED) {
+	if (kind == TOKEN_GRANT_DEAD) {
 		mark_reconnect(db, a->zoom_user_id, "Zoom refused the stored authorization (invalid_grant); reconnect");
 		rc = E_UNAUTH;
 		goto out;
 	}
 	if (kind != TOKEN_OK) {
+		/* not the user's grant (an outage, or invalid_client: the app's
+		 * settings): the stored tokens still hold, try again later */
 		log_warn("zoom: refresh for %s failed: %s", a->zoom_user_id, err);
 		rc = E_IO;
 		goto release;

@@ -168,8 +168,16 @@ void zoom_installs_sweep(struct db *db, int max)
 		rc = store_zoom_install_take_expired(db, clock_now(), uid);
 		if (rc || store_commit(db)) {
 			store_rollback(db);
-			return;
+			break;
 		}
+		zoom_account_release(db, uid);
+	}
+	/* Zoom accounts left behind by a deleted conference or account (the
+	 * connections went by cascade, without a disconnect) */
+	for (int i = 0; i < max; i++) {
+		char uid[ZOOM_ID_MAX];
+		if (store_zoom_account_orphan(db, uid))
+			return;
 		zoom_account_release(db, uid);
 	}
 }

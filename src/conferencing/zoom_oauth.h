@@ -13,7 +13,9 @@ extern const struct route zoom_oauth_routes[];
 struct db;
 /* Marketplace installs nobody attached within their hour (and used ones):
  * the install rows go, and their Zoom account is revoked at Zoom and deleted
- * when no connection uses it: at most max per call, outside any transaction.
+ * when no connection uses it; then Zoom accounts no connection or install
+ * references any more (their conference or account was deleted), revoked and
+ * deleted alike: at most max of each per call, outside any transaction.
  * Run after each Marketplace install (5) and each GET /api/v1/zoom (1), so
  * that a lapsed install is released on the next visit; meant for a worker
  * pass too. */

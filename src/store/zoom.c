@@ -138,6 +138,27 @@ int store_zoom_account_refs(struct db *db, const char *zoom_user_id, int64_t *n)
 	return db_query_int(db, n, "SELECT COUNT(*) FROM zoom_connections WHERE zoom_user_id = ?", "s", zoom_user_id);
 }
 
+int store_zoom_account_orphan(struct db *db, char zoom_user_id[ZOOM_ID_MAX])
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r,
+			  "SELECT a.zoom_user_id FROM zoom_accounts a WHERE NOT EXISTS (SELECT 1 FROM"
+			  " zoom_connections c WHERE c.zoom_user_id = a.zoom_user_id) AND NOT EXISTS (SELECT 1 FROM"
+			  " zoom_installs i WHERE i.zoom_user_id = a.zoom_user_id) ORDER BY a.updated_at LIMIT 1",
+			  "");
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	if (rc == 1) {
+		copy_text(zoom_user_id, ZOOM_ID_MAX, db_text(r, 0));
+		rc = 0;
+	} else if (rc == 0) {
+		rc = E_NOTFOUND;
+	}
+	db_rows_free(r);
+	return rc;
+}
+
 int store_zoom_account_delete(struct db *db, const char *zoom_user_id)
 {
 	int rc = db_exec(db, "DELETE FROM zoom_meetings WHERE zoom_user_id = ?", "s", zoom_user_id);

@@ -573,3 +573,35 @@ def test_refresh_race_across_two_nodes_makes_one_refresh(srv, tmp_path):
         fz.config(token_delay_ms=0, redirect_uris=[srv.url + "/oauth/zoom/callback"])
         problems, log = stop_all(node, main)
         assert not problems, log[-5000:]
+
+
+def test_a_deleted_conference_leaves_no_zoom_tokens_behind(srv, admin):
+    fz = srv.zoom
+    z = zoom_user(fz)
+    conf = conference(admin)
+    cid = connection(admin, conf)
+    connect(srv, admin, conf, cid, z)
+    revokes = len(fz.calls("revoke"))
+    r = admin.delete("%s/%s" % (BASE, conf))
+    assert r.status_code == 204, r.text
+    assert admin.get("/api/v1/zoom").status_code == 200  # the next visit releases it
+    assert sql(srv, "SELECT COUNT(*) FROM zoom_accounts WHERE zoom_user_id = '%s'" % z) == [["0"]]
+    assert len(fz.calls("revoke")) == revokes + 1
+
+
+def test_a_refused_client_is_not_the_users_fault(srv, admin):
+    """invalid_client at refresh (the app's secret changed at Zoom): the
+    connection stays connected with its cache, nothing asks for a reconnect"""
+    fz = srv.zoom
+    z = zoom_user(fz)
+    conf = conference(admin)
+    cid = connection(admin, conf)
+    connect(srv, admin, conf, cid, z)
+    fz.expire_token(z)
+    fz.config(client_secret="another-secret")
+    try:
+        problem(admin.post(path(conf, cid, "/refresh")), 503, "zoom-unavailable")
+    finally:
+        fz.config(client_secret=fz.client_secret)
+    assert show(admin, conf, cid)["status"] == "connected"
+    assert admin.post(path(conf, cid, "/refresh")).status_code == 200
