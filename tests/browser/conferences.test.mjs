@@ -149,6 +149,15 @@ test('conferences and Zoom: create, appoint, connect, meetings, refresh, disconn
 		duration: 30, timezone: 'Europe/Paris' });
 	await m.getByRole('row').filter({ hasText: 'Closing panel' }).waitFor({ timeout: 15000 });
 
+	// the connection is renamed; an empty name is refused at the field
+	await m.getByText('Rename the connection').click();
+	await m.getByLabel('Connection name').fill('   ');
+	await m.getByRole('button', { name: 'Save', exact: true }).click();
+	await m.locator('.field.has-error').filter({ has: m.getByLabel('Connection name') }).locator('.error').waitFor();
+	await m.getByLabel('Connection name').fill('Main hall (Zed)');
+	await m.getByRole('button', { name: 'Save', exact: true }).click();
+	await m.getByRole('heading', { name: 'Main hall (Zed)', level: 1 }).waitFor();
+
 	// Start as host: a fresh start_url, opened in a new tab, nowhere in the page
 	const [host] = await Promise.all([m.context().waitForEvent('page'),
 		keynote.getByRole('button', { name: 'Start as host: Opening keynote' }).click()]);

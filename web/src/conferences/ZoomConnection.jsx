@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, get } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import { FormError, Link, Loading, useLoad, errText, confirmAction, navigate } from '../lib/ui.jsx';
+import { Field, FormError, Link, Loading, useForm, useLoad, errText, confirmAction, navigate } from '../lib/ui.jsx';
 import { when } from '../lib/time.js';
 import { confPath } from './ConferencePage.jsx';
 import { StatusBadge, connPath, startConnect } from './ZoomTab.jsx';
@@ -86,6 +86,8 @@ export function ZoomConnection({ confId, cid }) {
 			</div>
 			<FormError text={refresh.error || act.error} />
 
+			<Rename key={c.name} confId={confId} conn={c} onSaved={conn.reload} />
+
 			<section class="panel" aria-labelledby="zp-acc-h">
 				<h2 id="zp-acc-h">{t('zoomAccount')}</h2>
 				{a ? (
@@ -104,6 +106,26 @@ export function ZoomConnection({ confId, cid }) {
 					: <p>{a ? t('zoomNoMeetings') : t('zoomConnectFirst')}</p>}
 			</section>
 		</section>
+	);
+}
+
+// the connection's name (PATCH {name}); the refusal shows at the field
+function Rename({ confId, conn, onSaved }) {
+	const [name, setName] = useState(conn.name);
+	const f = useForm();
+	const submit = (e) => {
+		e.preventDefault();
+		f.run(async () => { await api('PATCH', connPath(confId, conn.id), { name }); onSaved(); });
+	};
+	return (
+		<details class="panel">
+			<summary>{t('zoomRename')}</summary>
+			<form class="filters" onSubmit={submit}>
+				<Field label={t('zoomConnectionName')} value={name} onInput={setName} error={f.errors.name} required maxLength={200} />
+				<button type="submit" disabled={f.busy}>{f.busy ? t('saving') : t('save')}</button>
+			</form>
+			<FormError text={f.formError} />
+		</details>
 	);
 }
 

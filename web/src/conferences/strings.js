@@ -78,6 +78,7 @@ export const STRINGS = {
 	zoomConnectionNameHint: ['e.g. Main hall, or the host’s name', 'p. ex. Grand amphi, ou le nom de l’hôte', 'например, «Большой зал» или имя организатора'],
 	zoomConnectionAdded: ['{name} added: connect it to a Zoom account.', '{name} ajoutée : connectez-la à un compte Zoom.', '{name} добавлено: подключите его к учётной записи Zoom.'],
 	// a connection's page
+	zoomRename: ['Rename the connection', 'Renommer la connexion', 'Переименовать подключение'],
 	zoomRefresh: ['Refresh', 'Actualiser', 'Обновить'],
 	zoomRefreshing: ['Refreshing…', 'Actualisation…', 'Обновление…'],
 	zoomAsking: ['Asking Zoom for the scheduled meetings…', 'Demande des réunions programmées à Zoom…', 'Запрашиваем у Zoom запланированные встречи…'],
