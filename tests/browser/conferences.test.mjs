@@ -136,6 +136,9 @@ test('conferences and Zoom: create, appoint, connect, meetings, refresh, disconn
 	assert.match(await join.getAttribute('href'), /^http:\/\/127\.0\.0\.1:\d+\/j\/\d+/);
 	await keynote.getByRole('button', { name: 'Copy the join link of Opening keynote' }).waitFor();
 	await axeCheck(m, 'Zoom connection page');
+	await m.emulateMedia({ colorScheme: 'dark' });
+	await axeCheck(m, 'Zoom connection page (dark)');
+	await m.emulateMedia({ colorScheme: 'light' });
 
 	// a meeting made at Zoom (no webhook): Refresh shows it, with progress while Zoom is asked
 	await fz.ctl('POST', `users/${zuser.id}/meetings`, { topic: 'Poster session', type: 2, start_time: '2027-03-03T10:30:00Z',
@@ -223,6 +226,8 @@ test('Zoom says 429: the cached meetings stay with the time to retry; a dead aut
 	const row = p.getByRole('row').filter({ hasText: 'Reef hall' });
 	await row.getByText('needs reconnecting').waitFor();
 	await axeCheck(p, 'Zoom tab with a connection to reconnect');
+	await p.emulateMedia({ colorScheme: 'dark' });
+	await axeCheck(p, 'Zoom tab with a connection to reconnect (dark)');
 	await row.getByRole('button', { name: 'Reconnect Reef hall', exact: true }).click();
 	await p.waitForURL(new RegExp(`/zoom/${c.id}$`), { timeout: 20000 });
 	await p.locator('.badge').getByText('connected', { exact: true }).waitFor();
