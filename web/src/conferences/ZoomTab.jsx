@@ -30,7 +30,9 @@ export function ZoomTab({ conf }) {
 	const zoom = useLoad(() => get('/api/v1/zoom'), []);
 	if (zoom.loading && !zoom.data) return <Loading />;
 	if (zoom.error) return <FormError text={zoom.error} />;
-	return zoom.data.configured ? <Connections conf={conf} /> : <NotConfigured z={zoom.data} />;
+	if (!zoom.data.configured) return <NotConfigured z={zoom.data} />;
+	// configured, but no key to seal tokens with (PostgreSQL without secret.key): connecting is refused
+	return <>{zoom.data.secret_key === false && <p class="banner-inline" role="note">{t('zoomNoSecretKey')}</p>}<Connections conf={conf} /></>;
 }
 
 function NotConfigured({ z }) {
