@@ -605,3 +605,21 @@ def test_a_refused_client_is_not_the_users_fault(srv, admin):
         fz.config(client_secret=fz.client_secret)
     assert show(admin, conf, cid)["status"] == "connected"
     assert admin.post(path(conf, cid, "/refresh")).status_code == 200
+
+
+def test_a_401_after_a_fresh_token_needs_a_reconnect(srv, admin):
+    """Zoom refuses the token (124) before its time: one refresh and one more
+    try; refused again, the connection says it needs a reconnect"""
+    fz = srv.zoom
+    z = zoom_user(fz)
+    conf = conference(admin)
+    cid = connection(admin, conf)
+    connect(srv, admin, conf, cid, z)
+    before = fz.stats()["refresh_counts"].get(z, 0)
+    fz.fault(401, body={"code": 124, "message": "Invalid access token."}, user_id=z, count=2)
+    problem(admin.post(path(conf, cid, "/refresh")), 409, "zoom-needs-reconnect")
+    assert fz.stats()["refresh_counts"].get(z, 0) == before + 1
+    got = show(admin, conf, cid)
+    assert got["status"] == "needs_reconnect" and got["error"]
+    connect(srv, admin, conf, cid, z)  # Reconnect
+    assert show(admin, conf, cid)["status"] == "connected"
