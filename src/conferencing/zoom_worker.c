@@ -428,8 +428,13 @@ int zoom_worker_run_once(struct db *db, int64_t now)
 		rc = meeting(db, &e, payload, now);
 	else /* kept for the record: convene does not act on it */
 		rc = store_zoom_webhook_done(db, e.id, now, "not an event convene acts on");
-	if (rc) /* the database failed us: the lease returns the event later */
-		log_warn("zoom webhook %s (%s): %s (%s)", e.id, e.event, error_name(rc), store_error(db));
+	if (rc) { /* the database failed us (busy, a lost connection): again after a back-off, or
+		   * when that cannot be written either, when the lease runs out */
+		char why[300];
+		snprintf(why, sizeof why, "%s: %.200s", error_name(rc), store_error(db));
+		if (setback(db, &e, now, why))
+			log_warn("zoom webhook %s (%s): %s; its lease returns it", e.id, e.event, why);
+	}
 	json_decref(doc);
 	store_zoom_webhook_free(&e);
 	return rc ? rc : 1;
