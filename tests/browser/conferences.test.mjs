@@ -283,6 +283,19 @@ test('a server with no Zoom app says so on the Zoom tab, and how to configure it
 	await p.reload();
 	await p.getByRole('heading', { name: 'Zoom на этом сервере не настроен' }).waitFor();
 	await ok(await s.call('PATCH', '/api/v1/settings', { language: 'en' }));
+	// a member who administers no conference has no Conferences in the navigation
+	const cos = await ok(await s.call('GET', '/api/v1/companies'));
+	await ok(await s.call('POST', '/api/v1/users', { email: 'nils@example.org', display_name: 'Nils None', role: 'member',
+		password: 'Member-password-88', must_change_password: false, company_ids: [cos.items[0].id] }), 201);
+	const n = await signedInPage(br.browser, bare.url, 'nils@example.org', 'Member-password-88', { heading: 'Calendar' });
+	// once the app has asked for the conferences (and got none), the navigation has no entry for them
+	const asked = n.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/conferences');
+	await n.reload();
+	assert.equal((await asked).status(), 200);
+	await n.getByRole('navigation').getByRole('link', { name: 'Rooms' }).waitFor();
+	await n.waitForTimeout(100);
+	assert.equal(await n.getByRole('navigation').getByRole('link', { name: 'Conferences' }).count(), 0);
+	await n.context().close();
 	// the account admin deletes the conference after a confirmation; its schedule goes with it
 	await p.goto(`${bare.url}/conferences/${conf.id}`);
 	await p.getByRole('button', { name: 'Delete the conference' }).click();
