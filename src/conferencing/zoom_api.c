@@ -498,11 +498,12 @@ static int error_code(const struct hc_response *res)
  * code 124 (the token died before its time: rotated elsewhere, revoked);
  * a second 401 means the authorization is gone. 0 with any answer, or
  * E_IO / E_UNAUTH / E_BUSY / E_NOTFOUND from the token. */
-static int api_call(const char *zoom_user_id, const char *method, const char *path, long timeout_ms,
-		    struct hc_response *res)
+int zoom_api_request(const char *zoom_user_id, const char *method, const char *path, const char *json_body,
+		     long timeout_ms, struct hc_response *res)
 {
 	char url[1200];
 	static const char *const headers[] = {"Accept: application/json", NULL};
+	static const char *const json_headers[] = {"Accept: application/json", "Content-Type: application/json", NULL};
 	base_url(url, sizeof url, config_current()->zoom_api_url, path);
 	memset(res, 0, sizeof *res);
 	int64_t version = 0;
@@ -514,7 +515,9 @@ static int api_call(const char *zoom_user_id, const char *method, const char *pa
 			return rc;
 		struct hc_request rq = {.method = method,
 					.url = url,
-					.headers = headers,
+					.headers = json_body ? json_headers : headers,
+					.body = json_body,
+					.body_len = json_body ? strlen(json_body) : 0,
 					.bearer = token,
 					.timeout_ms = timeout_ms,
 					.max_answer = 8 * 1024 * 1024};
@@ -530,6 +533,12 @@ static int api_call(const char *zoom_user_id, const char *method, const char *pa
 	if (db)
 		mark_reconnect(db, zoom_user_id, "Zoom no longer accepts the authorization; reconnect");
 	return E_UNAUTH;
+}
+
+static int api_call(const char *zoom_user_id, const char *method, const char *path, long timeout_ms,
+		    struct hc_response *res)
+{
+	return zoom_api_request(zoom_user_id, method, path, NULL, timeout_ms, res);
 }
 
 /* ---- the meetings cache ---- */

@@ -67,6 +67,14 @@ int zoom_meetings_refresh(const char *zoom_user_id);
  * E_BUSY/E_IO (may be NULL). */
 int zoom_meeting_start_url(const char *zoom_user_id, int64_t meeting_id, char **start_url, long *retry_after);
 
+/* One REST call as the Zoom user (path below zoom_api_url, json_body NULL or
+ * a JSON text sent as application/json), with one refresh and retry on a
+ * 401 code 124. 0 with any answer in res (free with hc_response_free), or
+ * E_IO / E_UNAUTH / E_BUSY / E_NOTFOUND from the token. */
+struct hc_response;
+int zoom_api_request(const char *zoom_user_id, const char *method, const char *path, const char *json_body,
+		     long timeout_ms, struct hc_response *res);
+
 /* POST /oauth/revoke with the Zoom user's stored token (refresh token, else
  * the access token); a failure is logged and returned, nothing local changes */
 int zoom_api_revoke(const char *zoom_user_id);
