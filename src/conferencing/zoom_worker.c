@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "api/audit.h"
 #include "conferencing/zoom_api.h"
@@ -71,6 +72,20 @@ static int setback(struct db *db, const struct zoom_webhook_event *e, int64_t no
 }
 
 /* ---- app_deauthorized ---- */
+
+/* deauthorization_time, "2030-01-01T00:00:00.000Z" (ISO 8601 UTC, fraction
+ * optional): Unix seconds, or 0 when absent or unreadable */
+static int64_t deauth_time(json_t *payload)
+{
+	const char *s = str(payload, "deauthorization_time");
+	int y, mo, d, h, mi, sec, n = 0;
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19 || mo < 1 ||
+	    mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return 0;
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = sec};
+	time_t t = timegm(&tm);
+	return t > 0 ? (int64_t)t : 0;
+}
 
 struct conn_ref {
 	char account_id[ID_MAX], id[ID_MAX], conference_id[ID_MAX];
@@ -182,7 +197,7 @@ static int tell_conference(struct db *db, struct refs *refs, int i, const char *
 
 /* the local part of an uninstall, in the caller's transaction: *removed gets
  * the number of connections that left their conference */
-static int deauthorize_local(struct db *db, const char *user, int *removed)
+static int deauthorize_local(struct db *db, const char *user, int64_t since, int *removed)
 {
 	struct zoom_account *za = calloc(1, sizeof *za);
 	struct refs refs = {0};
@@ -193,7 +208,18 @@ static int deauthorize_local(struct db *db, const char *user, int *removed)
 		rc = 0;
 		goto out;
 	}
-	if (rc || (rc = store_zoom_connections_of_user(db, user, collect, &refs)))
+	if (rc)
+		goto out;
+	/* The Zoom account was authorized anew after this uninstall (the row is
+	 * made when the first connection authorizes and deleted when the last one
+	 * goes): a late delivery, such as Zoom's retry an hour on, concerns tokens
+	 * that are dead already, not the live ones; nothing to remove. A minute
+	 * of margin for the clocks of Zoom and of this server */
+	if (since && za->created_at > since + 60) {
+		log_info("zoom: an uninstall of user %s from before its latest authorization; nothing removed", user);
+		goto out;
+	}
+	if ((rc = store_zoom_connections_of_user(db, user, collect, &refs)))
 		goto out;
 	if (za->display_name[0] && za->email[0])
 		snprintf(label, sizeof label, "%s <%s>", za->display_name, za->email);
@@ -293,7 +319,7 @@ static int deauthorized(struct db *db, const struct zoom_webhook_event *e, json_
 	int call = wants_compliance(payload), removed = 0, rc;
 	if ((rc = store_begin(db, 1)))
 		return rc;
-	if ((rc = deauthorize_local(db, user, &removed)) ||
+	if ((rc = deauthorize_local(db, user, deauth_time(payload), &removed)) ||
 	    (!call && (rc = store_zoom_webhook_done(db, e->id, now, NULL))) || (rc = store_commit(db))) {
 		store_rollback(db);
 		return rc;

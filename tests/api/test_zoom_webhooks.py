@@ -298,6 +298,29 @@ def test_uninstall_without_user_data_retention_makes_no_compliance_call(srv, adm
     assert not [c for c in fz.calls("compliance") if (c.get("body") or {}).get("user_id") == zuid]
 
 
+def test_a_late_uninstall_spares_a_later_authorization(srv, admin):
+    """an app_deauthorized delivered late (Zoom retries 5, 20 and 60 minutes
+    on) for a Zoom user who authorized the app again since: its tokens were
+    the dead ones, the new connection stays"""
+    fz = srv.zoom
+    zuid = zoom_user(fz)
+    conf, cid = connected(srv, admin, zuid)
+    old = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() - 3600))
+    d = fz.send_webhook("app_deauthorized", {"account_id": "acc", "user_id": zuid, "signature": "2" * 64,
+                                             "deauthorization_time": old, "client_id": fz.client_id})
+    assert d["status"] == 200, d
+    wait_for("event done", lambda: events_of(srv, zuid) == [["app_deauthorized", "done", None]])
+    got = admin.get(path(conf, cid)).json()
+    assert got["status"] == "connected" and got["account"]["zoom_user_id"] == zuid, got
+    assert not audit_items(admin, "zoom_connection.deauthorized", cid)
+    # the same uninstall, now: it applies
+    now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+    d = fz.send_webhook("app_deauthorized", {"account_id": "acc", "user_id": zuid, "signature": "3" * 64,
+                                             "deauthorization_time": now, "client_id": fz.client_id})
+    assert d["status"] == 200, d
+    wait_for("connection gone", lambda: admin.get(path(conf, cid)).status_code == 404)
+
+
 def test_meeting_events_reach_the_cache_and_the_stream(srv, admin):
     fz = srv.zoom
     zuid = zoom_user(fz)
