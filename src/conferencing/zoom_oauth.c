@@ -334,6 +334,25 @@ static int callback(struct req *r)
 
 /* ---- Marketplace installs ---- */
 
+/* The install routes carry their credential in the path, so they are routed
+ * as public (logs hide the token) and ask for the signed-in user here: the
+ * token alone shows nothing, and attaching also needs the CSRF token, so that
+ * another site cannot make an administrator's browser attach a Zoom account
+ * of its choosing. */
+static int signed_in(struct req *r)
+{
+	if (!r->authenticated) {
+		resp_header(r, "WWW-Authenticate", "Bearer realm=\"convene\"");
+		return resp_problem(r, 401, "unauthenticated", "sign in first, or send a bearer token"), E_UNAUTH;
+	}
+	if (r->who.via == AUTH_COOKIE && req_is_unsafe(r)) {
+		const char *tok = req_header(r, "X-CSRF-Token");
+		if (!tok || !ids_equal_ct(tok, r->who.csrf))
+			return resp_problem(r, 403, "csrf", "missing or wrong X-CSRF-Token header"), E_FORBIDDEN;
+	}
+	return 0;
+}
+
 static int install_find(struct req *r, struct db *db, char hash[HASH_HEX_MAX], char uid[ZOOM_ID_MAX])
 {
 	const char *token = req_param(r, "token");
@@ -354,7 +373,7 @@ static int install_show(struct req *r)
 	int rc;
 	if (!a)
 		return E_NOMEM;
-	if ((rc = api_db(&db)) || (rc = install_find(r, db, hash, uid)))
+	if ((rc = signed_in(r)) || (rc = api_db(&db)) || (rc = install_find(r, db, hash, uid)))
 		return rc;
 	if ((rc = store_zoom_account_get(db, uid, a)))
 		return rc == E_NOTFOUND ? resp_problem(r, 404, "not-found", "no such Zoom install, or it has expired")
@@ -373,7 +392,7 @@ static int install_attach(struct req *r)
 	char hash[HASH_HEX_MAX], uid[ZOOM_ID_MAX];
 	struct db *db;
 	int rc;
-	if ((rc = jin_object(r, &in, allowed)) ||
+	if ((rc = signed_in(r)) || (rc = jin_object(r, &in, allowed)) ||
 	    (rc = jin_string_array(r, in, "conference_ids", JIN_REQUIRED, 20, ID_MAX, &ids, &n)) ||
 	    (rc = jin_string(r, in, "name", JIN_REQUIRED, ZOOM_NAME_MAX, &name)))
 		return rc;
@@ -455,7 +474,7 @@ static int install_attach(struct req *r)
 const struct route zoom_oauth_routes[] = {
 	{"POST", "/api/v1/conferences/{id}/zoom-connections/{cid}/connect", connect_, 0},
 	{"GET", "/oauth/zoom/callback", callback, ROUTE_PUBLIC},
-	{"GET", "/api/v1/zoom/installs/{token}", install_show, ROUTE_SECRET_PARAMS},
-	{"POST", "/api/v1/zoom/installs/{token}", install_attach, ROUTE_SECRET_PARAMS},
+	{"GET", "/api/v1/zoom/installs/{token}", install_show, ROUTE_PUBLIC | ROUTE_SECRET_PARAMS},
+	{"POST", "/api/v1/zoom/installs/{token}", install_attach, ROUTE_PUBLIC | ROUTE_SECRET_PARAMS},
 	{NULL, NULL, NULL, 0},
 };

@@ -623,3 +623,18 @@ def test_a_401_after_a_fresh_token_needs_a_reconnect(srv, admin):
     assert got["status"] == "needs_reconnect" and got["error"]
     connect(srv, admin, conf, cid, z)  # Reconnect
     assert show(admin, conf, cid)["status"] == "connected"
+
+
+def test_an_install_token_needs_a_signed_in_caller_and_csrf(srv, admin):
+    fz = srv.zoom
+    z = zoom_user(fz)
+    r = callback(admin, fz.marketplace_install(z, srv.url + "/oauth/zoom/callback")["location"])
+    token = r.headers["Location"].split("token=", 1)[1]
+    problem(srv.client().get("/api/v1/zoom/installs/" + token), 401, "unauthenticated")
+    conf = conference(admin)
+    problem(admin.post("/api/v1/zoom/installs/" + token, json={"conference_ids": [conf], "name": "X"},
+                       headers={"X-CSRF-Token": "wrong"}), 403, "csrf")
+    r = admin.s.post(srv.url + "/api/v1/zoom/installs/" + token, json={"conference_ids": [conf], "name": "X"},
+                     timeout=30)
+    problem(r, 403, "csrf")
+    assert admin.get("/api/v1/zoom/installs/" + token).status_code == 200  # still waiting
