@@ -294,6 +294,10 @@ def test_wrong_replayed_expired_state_and_access_denied_change_nothing(srv, admi
     loc = follow_zoom(admin, start_connect(admin, conf, c))
     sql(srv, "UPDATE zoom_oauth_states SET expires_at = 1 WHERE used_at IS NULL")
     refused(callback(admin, loc), "expired")
+    # a code Zoom refuses (made up, or already spent): the exchange fails
+    url = start_connect(admin, conf, c)
+    state = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)["state"][0]
+    refused(callback(admin, cb + "?code=not-a-zoom-code&state=" + state), "did not accept")
     # declined at Zoom
     url = start_connect(admin, conf, c)
     state = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)["state"][0]
