@@ -2,12 +2,25 @@
 -- steady pace. Each request is one line of ZOOM_WEBHOOKS ("timestamp TAB
 -- x-zm-signature TAB body"), signed beforehand as Zoom signs (v0 HMAC-SHA256),
 -- each a different event so that none is a replay; thread k of n sends lines
--- k, k+n, k+2n... Every connection waits ZOOM_DELAY_MS before each request,
--- so that c connections send about c * 1000 / delay requests a second (wrk
--- has no rate of its own). Counts the statuses; done() prints one line
+-- k, k+n, k+2n... wrk has no rate of its own: each thread keeps a schedule of
+-- ZOOM_RATE / n requests a second on the monotonic clock, and delay() holds
+-- each request until its slot, so that the rate does not sag by the answers'
+-- latency (its connections are the requests that may be in flight at once).
+-- Counts the statuses; done() prints one line
 -- "webhook-result sent=… ok=… other=… s5xx=… errors=…".
+local ffi = require("ffi")
+ffi.cdef[[
+struct bench_timespec { long tv_sec; long tv_nsec; };
+int clock_gettime(int clk, struct bench_timespec *ts);
+]]
+local ts = ffi.new("struct bench_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
+  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+end
+
 local threads, n = {}, 0
-local lines, pace, nthreads, k, path
+local lines, interval, next_at, nthreads, k, path
 
 function setup(thread)
   thread:set("id", n)
@@ -23,14 +36,21 @@ function init(args)
     local ts, sig, body = l:match("^([^\t]+)\t([^\t]+)\t(.*)$")
     lines[#lines + 1] = {ts = ts, sig = sig, body = body}
   end
-  pace = tonumber(os.getenv("ZOOM_DELAY_MS"))
   nthreads = tonumber(os.getenv("ZOOM_THREADS"))
+  interval = 1000 * nthreads / tonumber(os.getenv("ZOOM_RATE"))
+  next_at = now_ms() + interval * id / nthreads -- the threads' slots interleave
   path = os.getenv("ZOOM_PATH") or "/webhooks/zoom"
   k = id
 end
 
 function delay()
-  return pace
+  local now = now_ms()
+  -- behind by more than a second (every connection was busy): start afresh
+  -- rather than send a burst to catch up
+  if next_at < now - 1000 then next_at = now end
+  local d = next_at - now
+  next_at = next_at + interval
+  return d > 0 and math.floor(d) or 0
 end
 
 function request()

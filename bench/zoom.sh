@@ -60,9 +60,6 @@ case " $DBS " in *" postgres "*)
     { echo "bench: PostgreSQL 15 is missing (scripts/deps.sh installs it)" >&2; exit 1; } ;;
 esac
 [ -x "$BIN" ] || { echo "bench: building $BIN"; make --no-print-directory release >/dev/null; }
-# wrk's pace: each connection waits this long before each request
-WEBHOOK_DELAY_MS=$((WEBHOOK_CONNECTIONS * 1000 / WEBHOOK_RATE))
-[ "$WEBHOOK_DELAY_MS" -ge 2 ] || { echo "bench: more WEBHOOK_CONNECTIONS for that rate" >&2; exit 2; }
 WEBHOOK_SECONDS=${WEBHOOK_DURATION%s}
 
 tmp=$(mktemp -d /tmp/convene-bench-zoom.XXXXXX)
@@ -133,7 +130,7 @@ run_latency() {
 
 # run_webhooks NAME BASE_URL FILE: the paced POSTs; sets wh_* from the script's counts
 run_webhooks() {
-  ZOOM_WEBHOOKS=$3 ZOOM_DELAY_MS=$WEBHOOK_DELAY_MS ZOOM_THREADS=2 \
+  ZOOM_WEBHOOKS=$3 ZOOM_RATE=$WEBHOOK_RATE ZOOM_THREADS=2 \
     wrk -t2 -c"$WEBHOOK_CONNECTIONS" -d"$WEBHOOK_DURATION" --timeout 30s --latency -s bench/zoom-webhooks.lua \
     "$2" >"$tmp/wrk-$1.txt" 2>&1 || { cat "$tmp/wrk-$1.txt" >&2; exit 1; }
   local res v; res=$(grep '^webhook-result' "$tmp/wrk-$1.txt") || { cat "$tmp/wrk-$1.txt" >&2; exit 1; }
@@ -157,10 +154,11 @@ run_backend() {
   local port base password
   port=$(free_port)
   base="http://127.0.0.1:$port"
-  password="bench-$(rand)"
+  password="Bench-Pw!$(rand)"
   "$BIN" init --data "$data" "${dbflag[@]}" --admin-email bench-admin@example.test --admin-password "$password" \
     --account-name "Bench" >"$tmp/init-$kind.log" 2>&1 || { cat "$tmp/init-$kind.log" >&2; exit 1; }
   # PostgreSQL nodes share a key the operator makes (docs/operations.md)
+  mkdir -p "$data"
   [ -f "$data/secret.key" ] || { head -c 32 /dev/urandom >"$data/secret.key"; chmod 600 "$data/secret.key"; }
   CONVENE_ZOOM_CLIENT_SECRET=$client_secret CONVENE_ZOOM_WEBHOOK_SECRET=$webhook_secret \
     "$BIN" serve --data "$data" "${dbflag[@]}" --listen "127.0.0.1:$port" --threads "$THREADS" \
@@ -249,7 +247,8 @@ for i in range(count):
     print("%s\t%s\t%s" % (ts, sig, body))
 PY
   local probe; probe=$(head -n 1 "$tmp/webhooks-$kind.txt")
-  local status; status=$(printf '%s' "$probe" | cut -f3 | curl -s -o /dev/null -w '%{http_code}' -X POST \
+  local probe_body; probe_body=$(printf '%s' "$probe" | cut -f3) # without cut's line end: it is signed
+  local status; status=$(printf '%s' "$probe_body" | curl -s -o /dev/null -w '%{http_code}' -X POST \
     -H "Content-Type: application/json; charset=utf-8" -H "x-zm-request-timestamp: $(printf '%s' "$probe" | cut -f1)" \
     -H "x-zm-signature: $(printf '%s' "$probe" | cut -f2)" --data-binary @- "$base/webhooks/zoom")
   local wh_line wh_stored="" fail=""
@@ -318,8 +317,8 @@ report="bench/results/zoom-$(date -u +%Y%m%dT%H%M%SZ).txt"
   printf '%s' "$pages"
   echo
   echo "webhooks: POST /webhooks/zoom, meeting.updated of the connected user, each signed (v0) and different,"
-  echo "  $WEBHOOK_CONNECTIONS connections each waiting ${WEBHOOK_DELAY_MS} ms before a request (about $WEBHOOK_RATE/s) for"
-  echo "  $WEBHOOK_DURATION (bench/zoom-webhooks.lua); nginx answering 200 to the same requests at the same pace"
+  echo "  sent on a fixed schedule of $WEBHOOK_RATE/s by wrk -t2 -c$WEBHOOK_CONNECTIONS for $WEBHOOK_DURATION (bench/zoom-webhooks.lua);"
+  echo "  nginx answering 200 to the same requests on the same schedule"
   echo
   echo "webhooks    p50      p99     rate    sent           p50      p99"
   printf '%s' "$hooks"
