@@ -71,7 +71,7 @@ int store_zoom_account_authorized(struct db *db, const struct zoom_account *a, i
 			 " time_zone = excluded.time_zone, access_sealed = excluded.access_sealed,"
 			 " refresh_sealed = excluded.refresh_sealed, expires_at = excluded.expires_at,"
 			 " token_version = zoom_accounts.token_version + 1, refresh_lease_until = NULL,"
-			 " updated_at = excluded.updated_at",
+			 " created_at = excluded.created_at, updated_at = excluded.updated_at",
 			 "ssssssssiii", a->zoom_user_id, a->zoom_account_id, a->email, a->display_name, a->plan,
 			 a->time_zone, a->access_sealed, a->refresh_sealed, a->expires_at, now, now);
 	if (rc < 0)

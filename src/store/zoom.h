@@ -36,7 +36,10 @@ struct zoom_account {
 	int64_t expires_at; /* of the access token */
 	int64_t token_version;
 	int64_t refresh_lease_until; /* 0: nobody is refreshing */
-	int64_t created_at, updated_at;
+	/* the latest authorization (a refresh keeps it): an app_deauthorized
+	 * older than it no longer concerns the tokens held */
+	int64_t created_at;
+	int64_t updated_at;
 };
 
 struct zoom_connection {

@@ -55,10 +55,13 @@ static void the_lease_and_the_save_follow_the_token_version(void **state)
 	assert_int_equal(store_zoom_lease_take(fx.db, "lease1", v, now, now + 30), 0);
 	assert_int_equal(store_zoom_account_get(fx.db, "lease1", &a), 0);
 	assert_string_equal(a.refresh_sealed, "sb1:r2");
-	/* a new authorization bumps the version too (a refresh in flight loses) */
-	account("lease1", now);
+	assert_int_equal(a.created_at, now); /* a refresh is not an authorization */
+	/* a new authorization bumps the version too (a refresh in flight loses),
+	 * and is the account's latest authorization */
+	account("lease1", now + 500);
 	assert_int_equal(store_zoom_account_get(fx.db, "lease1", &a), 0);
 	assert_int_equal(a.token_version, v + 2);
+	assert_int_equal(a.created_at, now + 500);
 }
 
 static void conference(const char *id)
