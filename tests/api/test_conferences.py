@@ -9,7 +9,7 @@ import requests
 
 from conftest import PASSWORD, audit_items, problem, uniq, walk_pages
 from davutil import dav, ical_put, new_uid, propfind, vevent
-from sharing import event_soon, feed, share
+from sharing import event_soon, feed, share, window
 
 BASE = "/api/v1/conferences"
 
@@ -243,7 +243,15 @@ def test_delete_takes_the_schedule_with_it(srv, people):
     conf = create(admin)
     viewer, _ = srv.make_user(admin, "member")
     cal = conf["calendar_id"]
-    ev = event_soon(admin, cal, summary="Keynote")
+    r = admin.post("/api/v1/rooms", json={"name": uniq("Auditorium ")})
+    assert r.status_code == 201, r.text
+    room = r.json()["id"]
+    ev = event_soon(admin, cal, summary="Keynote", room_ids=[room])
+    assert ev["bookings"][0]["status"] == "confirmed", ev
+    start, end = window()
+    bookings = "/api/v1/rooms/%s/bookings" % room
+    assert [b["event_id"] for b in admin.get(bookings, params={"start": start, "end": end}).json()["items"]] == \
+        [ev["id"]]
     share(admin, cal, kind="user", user_id=viewer["id"], role="viewer")
     pf = admin.put("/api/v1/calendars/%s/public-feed" % cal, json={"detail": "full"})
     assert pf.status_code == 201, pf.text
@@ -257,6 +265,7 @@ def test_delete_takes_the_schedule_with_it(srv, people):
     vc = srv.login_as(viewer)
     assert cal not in {c["id"] for c in vc.get("/api/v1/calendars").json()["items"]}
     feed(srv, path, expect=404)
+    assert admin.get(bookings, params={"start": start, "end": end}).json()["items"] == []
     hc = srv.login_as(people["helper"])
     assert conf["id"] not in {c["id"] for c in walk_pages(hc, BASE, {})}
     assert len(audit_items(admin, "conference.delete", conf["id"])) == 1
