@@ -17,6 +17,7 @@
 #include "calendar/transfer.h"
 #include "conferencing/conferences.h"
 #include "conferencing/zoom_connections.h"
+#include "conferencing/zoom_event_meetings.h"
 #include "conferencing/zoom_oauth.h"
 #include "conferencing/zoom_stream.h"
 #include "conferencing/zoom_webhooks.h"
@@ -77,6 +78,7 @@ const struct route *const app_route_tables[] = {
 	zoom_stream_routes,
 	conferences_routes,
 	zoom_connections_routes,
+	zoom_event_meeting_routes,
 	zoom_oauth_routes,
 	NULL,
 };

@@ -219,6 +219,16 @@ enum {
 };
 int ics_update(const char *text, const char *default_tz, const struct ics_event *ev, unsigned mask,
 	       struct ics_object **out, struct ics_error *err);
+/* RFC 7986 CONFERENCE on the master and every override: the one valued
+ * remove_uri goes (and the description's line "<line_prefix><remove_uri>"),
+ * add_uri is added (VALUE=URI;FEATURE=VIDEO;LABEL=label, with the line
+ * "<line_prefix><add_uri>" at the end of the description for clients that
+ * ignore CONFERENCE). Either may be NULL. */
+int ics_conference_set(const char *text, const char *default_tz, const char *remove_uri, const char *add_uri,
+		       const char *label, const char *line_prefix, struct ics_object **out, struct ics_error *err);
+/* the value of the master's first CONFERENCE whose parameters name label
+ * (NULL: any) in stored text; E_NOTFOUND when none (or longer than n) */
+int ics_conference_uri(const char *text, const char *label, char *out, size_t n);
 /* Sets (adds or replaces) the override of one occurrence with ev's fields
  * (start/end/summary/location/description/status/transp; recurrence_id names
  * the occurrence and must be one). ics_occurrence_cancel instead adds an

@@ -480,3 +480,145 @@ out:
 	edit_free(&e);
 	return rc;
 }
+
+/* the description without the line "<prefix><uri>" (and the blank line
+ * before it), malloc'd */
+static char *desc_without(const char *d, const char *line)
+{
+	char *out = strdup(d);
+	char *at = out && line ? strstr(out, line) : NULL;
+	if (!at)
+		return out;
+	char *from = at, *to = at + strlen(line);
+	while (from > out && from[-1] == '\n')
+		from--;
+	if (*to == '\n' && from == out)
+		to++;
+	memmove(from, to, strlen(to) + 1);
+	return out;
+}
+
+int ics_conference_set(const char *text, const char *default_tz, const char *remove_uri, const char *add_uri,
+		       const char *label, const char *line_prefix, struct ics_object **out, struct ics_error *err)
+{
+	struct edit e;
+	char *old_line = NULL, *new_line = NULL;
+	*out = NULL;
+	int rc = edit_open(text, default_tz, &e, err);
+	if (rc)
+		goto out;
+	rc = E_NOMEM;
+	if ((remove_uri && asprintf(&old_line, "%s%s", line_prefix, remove_uri) < 0) ||
+	    (add_uri && asprintf(&new_line, "%s%s", line_prefix, add_uri) < 0)) {
+		old_line = new_line = NULL;
+		goto out;
+	}
+	int changed = 0;
+	for (size_t i = 0; i < e.ncomp; i++) {
+		icalcomponent *c = e.comp[i];
+		icalproperty *p, *next;
+		for (p = icalcomponent_get_first_property(c, ICAL_CONFERENCE_PROPERTY); p; p = next) {
+			next = icalcomponent_get_next_property(c, ICAL_CONFERENCE_PROPERTY);
+			const char *v = icalproperty_get_conference(p);
+			if (v && ((remove_uri && !strcmp(v, remove_uri)) || (add_uri && !strcmp(v, add_uri)))) {
+				icalcomponent_remove_property(c, p);
+				icalproperty_free(p);
+				changed = 1;
+			}
+		}
+		p = icalcomponent_get_first_property(c, ICAL_DESCRIPTION_PROPERTY);
+		const char *d = p ? icalproperty_get_description(p) : "";
+		char *kept = desc_without(d ? d : "", old_line);
+		char *again = kept ? desc_without(kept, new_line) : NULL;
+		free(kept);
+		if (!again)
+			goto out;
+		struct buf nd = {0};
+		buf_puts(&nd, again);
+		if (new_line)
+			buf_printf(&nd, "%s%s", again[0] ? "\n\n" : "", new_line);
+		free(again);
+		if (!nd.data) {
+			buf_free(&nd);
+			goto out;
+		}
+		if (strcmp(nd.data, d ? d : "")) {
+			drop_kind(c, ICAL_DESCRIPTION_PROPERTY);
+			if (nd.data[0])
+				icalcomponent_add_property(c, icalproperty_new_description(nd.data));
+			changed = 1;
+		}
+		buf_free(&nd);
+		if (add_uri) {
+			icalproperty *cp = icalproperty_new_conference(add_uri);
+			if (!cp)
+				goto out;
+			icalproperty_add_parameter(cp, icalparameter_new_value(ICAL_VALUE_URI));
+			icalproperty_add_parameter(cp, icalparameter_new_feature(ICAL_FEATURE_VIDEO));
+			if (label)
+				icalproperty_add_parameter(cp, icalparameter_new_label(label));
+			icalcomponent_add_property(c, cp);
+			changed = 1;
+		}
+	}
+	if (!changed) {
+		rc = ics_parse_flags(text, strlen(text), default_tz, ICS_P_NOLINES, out, err);
+		goto out;
+	}
+	set_stamps(e.comp[0], 0);
+	rc = edit_finish(&e, default_tz, out, err);
+out:
+	free(old_line);
+	free(new_line);
+	edit_free(&e);
+	return rc;
+}
+
+int ics_conference_uri(const char *text, const char *label, char *out, size_t n)
+{
+	/* the stored text is folded at 75 octets: unfold, then look for the
+	 * property line (stored text is ours, written by libical) */
+	struct buf b = {0};
+	out[0] = 0;
+	for (const char *p = text; *p; p++) {
+		if (p[0] == '\r' && p[1] == '\n' && (p[2] == ' ' || p[2] == '\t')) {
+			p += 2;
+			continue;
+		}
+		if (buf_append(&b, p, 1))
+			break;
+	}
+	int rc = E_NOTFOUND;
+	for (const char *l = b.data; l && *l;) {
+		const char *eol = strstr(l, "\r\n");
+		size_t len = eol ? (size_t)(eol - l) : strlen(l);
+		if (len > 11 && !strncasecmp(l, "CONFERENCE", 10) && (l[10] == ';' || l[10] == ':')) {
+			/* the value starts after the first ':' outside quotes */
+			int q = 0;
+			size_t i = 10, colon = 0;
+			for (; i < len; i++) {
+				if (l[i] == '"')
+					q = !q;
+				else if (l[i] == ':' && !q) {
+					colon = i;
+					break;
+				}
+			}
+			char params[512];
+			size_t pl = colon > 10 ? colon - 10 : 0;
+			snprintf(params, sizeof params, "%.*s", (int)(pl < sizeof params ? pl : sizeof params - 1),
+				 l + 10);
+			int want = !label || strcasestr(params, label);
+			if (colon && want && len - colon - 1 < n) {
+				snprintf(out, n, "%.*s", (int)(len - colon - 1), l + colon + 1);
+				rc = 0;
+				break;
+			}
+		}
+		if (!eol || strncmp(l, "END:VEVENT", 10) == 0)
+			break; /* the master's only */
+		l = eol + 2;
+	}
+	buf_free(&b);
+	return rc;
+}

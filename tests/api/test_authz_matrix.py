@@ -341,6 +341,33 @@ def zoom_connection(ctx, acct):
     return {"id": c["id"], "cid": c["cid"]}
 
 
+def schedule_event(ctx, acct):
+    """a new event of the schedule of the conference with a connected Zoom
+    account: {id, event_id}"""
+    c, a = zoom_connected(ctx, acct), ctx.admins[acct]
+    cal = a.get("/api/v1/conferences/%s" % c["id"]).json()["calendar_id"]
+    r = a.post("/api/v1/calendars/%s/events" % cal, json={
+        "summary": uniq("Matrix talk "), "start": "2030-05-04T10:00:00", "end": "2030-05-04T11:00:00"})
+    assert r.status_code == 201, r.text
+    return {"id": c["id"], "event_id": r.json()["id"]}
+
+
+def linked_event(ctx, acct):
+    """a schedule event with the Zoom meeting of zoom_connected attached"""
+    ids, c = schedule_event(ctx, acct), zoom_connected(ctx, acct)
+    r = ctx.admins[acct].put("/api/v1/conferences/%s/events/%s/zoom" % (ids["id"], ids["event_id"]),
+                             json={"connection_id": c["cid"], "meeting_id": c["mid"]})
+    assert r.status_code == 200, r.text
+    return ids
+
+
+def cached_linked_event(ctx, acct):
+    cache = ctx.ids_cache[acct]
+    if "#linked_event" not in cache:
+        cache["#linked_event"] = linked_event(ctx, acct)
+    return cache["#linked_event"]
+
+
 def fresh_zoom_install(ctx, acct):
     """a Marketplace install waiting for a conference: its token (not bound to an account until attached)"""
     fz = ctx.srv.zoom
@@ -784,6 +811,18 @@ EXPECT = {
         ADMIN, 200, ids=zoom_connection, denied=404),
     "POST /api/v1/conferences/{id}/zoom-connections/{cid}/meetings/{mid}/start": Rule(
         ADMIN, 200, ids=zoom_connected, denied=404),
+    # the Zoom meeting of a schedule event (issue 15 section 5): the same people, 404 for others
+    "GET /api/v1/conferences/{id}/events/{event_id}/zoom": Rule(
+        ADMIN, 200, ids=cached_linked_event, denied=404),
+    "POST /api/v1/conferences/{id}/events/{event_id}/zoom": Rule(
+        ADMIN, 201, ids=schedule_event, denied=404,
+        body=lambda ctx: {"connection_id": zoom_connected(ctx, "A")["cid"]}),
+    "PUT /api/v1/conferences/{id}/events/{event_id}/zoom": Rule(
+        ADMIN, 200, ids=schedule_event, denied=404,
+        body=lambda ctx: {"connection_id": zoom_connected(ctx, "A")["cid"],
+                          "meeting_id": zoom_connected(ctx, "A")["mid"]}),
+    "DELETE /api/v1/conferences/{id}/events/{event_id}/zoom": Rule(
+        ADMIN, 204, ids=linked_event, denied=404),
     # where Zoom sends the browser: public, the state decides (none here: an HTML error page)
     "GET /oauth/zoom/callback": Rule(PUBLIC, 400, error_type="text/html"),
     # a Marketplace install is its secret token's, whoever is signed in; attaching it needs

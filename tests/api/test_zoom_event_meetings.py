@@ -1,0 +1,173 @@
+"""Zoom meetings of schedule events (issue 15 section 5), against the fake
+Zoom of tests/fakes/zoom, which checks the request shapes Zoom documents and
+computes a recurring meeting's occurrences itself: a conference administrator
+creates a meeting for an event (a single one, and one type 8 meeting for a
+weekly series whose occurrences keep their local hour across a DST change,
+the zone sent explicitly), attaches an existing meeting of a connected
+account, removes the link (convene's own meeting is deleted at Zoom, an
+attached one stays); the join link travels with the event as RFC 7986
+CONFERENCE plus a description line, over CalDAV and in the public feed; rules
+Zoom cannot repeat are refused with 422 before Zoom is asked; nobody but the
+conference's administrators and account admins sees any of it (404)."""
+import datetime
+import zoneinfo
+
+import icalendar
+import pytest
+
+from calutil import new_event
+from conftest import audit_items, problem, uniq
+from davutil import dav
+from sharing import feed, soon
+from test_zoom_connections import BASE, conference, connect, connection, zoom_user
+
+
+def unfold(text):
+    return text.replace("\r\n ", "").replace("\r\n\t", "")
+
+
+@pytest.fixture
+def setup(srv, admin):
+    """a conference with a connected Zoom account, and a member who administers it"""
+    fz = srv.zoom
+    zuid = zoom_user(fz, type=2, timezone="America/New_York")
+    conf = conference(admin)
+    cal = admin.get("%s/%s" % (BASE, conf)).json()["calendar_id"]
+    cid = connection(admin, conf, "Main room")
+    connect(srv, admin, conf, cid, zuid)
+    helper, _ = srv.make_user(admin, "member")
+    r = admin.put("%s/%s/admins/%s" % (BASE, conf, helper["id"]))
+    assert r.status_code == 204, r.text
+    return {"fz": fz, "zuid": zuid, "conf": conf, "cal": cal, "cid": cid, "helper": helper,
+            "hc": srv.login_as(helper)}
+
+
+def zpath(s, ev):
+    return "%s/%s/events/%s/zoom" % (BASE, s["conf"], ev["id"])
+
+
+def api_calls(fz, method, prefix):
+    return [c for c in fz.calls("api") if c.get("method") == method and c.get("path", "").startswith(prefix)]
+
+
+def caldav_text(srv, s, ev):
+    r = dav(srv, "GET", "/dav/calendars/%s/%s/%s.ics" % (s["helper"]["id"], s["cal"], ev["uid"]), s["helper"])
+    assert r.status_code == 200, r.text
+    return unfold(r.text)
+
+
+def test_create_for_a_single_event(srv, admin, setup):
+    s, fz = setup, setup["fz"]
+    # within the feed's window (a few days from now)
+    start, end = soon(3, 10), soon(3, 10).replace("T10:00", "T11:30")
+    ev = new_event(s["hc"], s["cal"], uid=uniq("talk-"), summary="Keynote", description="The opening talk",
+                   start=start, end=end, tzid="Europe/Paris")
+    utc = datetime.datetime.fromisoformat(start).replace(tzinfo=zoneinfo.ZoneInfo("Europe/Paris")) \
+        .astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    problem(s["hc"].get(zpath(s, ev)), 404)
+    r = s["hc"].post(zpath(s, ev), json={"connection_id": s["cid"]})
+    assert r.status_code == 201, r.text
+    link = r.json()
+    assert link["created_here"] is True and link["connection_id"] == s["cid"]
+    assert link["join_url"].startswith(fz.oauth_url) or "/j/" in link["join_url"]
+    m = fz.meeting(link["meeting_id"])
+    assert m["type"] == 2 and m["topic"] == "Keynote" and m["agenda"] == "The opening talk"
+    assert m["timezone"] == "Europe/Paris" and m["duration"] == 90
+    assert m["start_time"] == utc  # 10:00 in Paris
+    # (the fake reads a start_time without Z as wall-clock time in timezone:
+    # 08:00Z proves 10:00 went with Europe/Paris, not as UTC)
+    assert s["hc"].get(zpath(s, ev)).json() == link
+    # the event carries the link: CalDAV, JSON description, public feed
+    text = caldav_text(srv, s, ev)
+    assert "CONFERENCE;VALUE=URI;FEATURE=VIDEO;LABEL=Zoom:%s" % link["join_url"] in text, text
+    vev = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
+    assert str(vev["DESCRIPTION"]) == "The opening talk\n\nJoin Zoom meeting: %s" % link["join_url"]
+    got = s["hc"].get("/api/v1/calendars/%s/events/%s" % (s["cal"], ev["id"])).json()
+    assert got["description"].endswith("Join Zoom meeting: " + link["join_url"])
+    pf = admin.put("/api/v1/calendars/%s/public-feed" % s["cal"], json={"detail": "full"})
+    assert pf.status_code == 201, pf.text
+    body = unfold(feed(srv, pf.json()["url"][len(srv.url):]).text)
+    assert "CONFERENCE;VALUE=URI;FEATURE=VIDEO;LABEL=Zoom:%s" % link["join_url"] in body
+    assert len(audit_items(admin, "zoom_meeting.create", ev["id"])) == 1
+    # a second one is refused while the first is there
+    problem(s["hc"].post(zpath(s, ev), json={"connection_id": s["cid"]}), 409, "zoom-meeting-exists")
+    # removing it: the link leaves the event, and convene's meeting leaves Zoom
+    assert s["hc"].delete(zpath(s, ev)).status_code == 204
+    problem(s["hc"].get(zpath(s, ev)), 404)
+    text = caldav_text(srv, s, ev)
+    assert "CONFERENCE" not in text and "Join Zoom meeting" not in text
+    vev = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
+    assert str(vev["DESCRIPTION"]) == "The opening talk"
+    with pytest.raises(RuntimeError):
+        fz.meeting(link["meeting_id"])
+    assert len(audit_items(admin, "zoom_meeting.detach", ev["id"])) == 1
+
+
+def test_weekly_series_is_one_recurring_meeting_across_dst(srv, admin, setup):
+    s, fz = setup, setup["fz"]
+    # Paris leaves summer time on 27 October 2030: the local hour stays 10:00
+    ev = new_event(s["hc"], s["cal"], uid=uniq("wk-"), summary="Weekly seminar", start="2030-10-14T10:00:00",
+                   end="2030-10-14T11:00:00", tzid="Europe/Paris", rrule="FREQ=WEEKLY;COUNT=4")
+    made_before = len(api_calls(fz, "POST", "/v2/users/me/meetings"))
+    r = s["hc"].post(zpath(s, ev), json={"connection_id": s["cid"]})
+    assert r.status_code == 201, r.text
+    m = fz.meeting(r.json()["meeting_id"])
+    assert m["type"] == 8 and m["timezone"] == "Europe/Paris"
+    assert m["recurrence"]["type"] == 2 and m["recurrence"]["end_times"] == 4
+    assert m["recurrence"]["weekly_days"] == "2"  # Monday, Zoom counting from Sunday = 1
+    starts = [o["start_time"] for o in m["occurrences"]]
+    assert starts == ["2030-10-14T08:00:00Z", "2030-10-21T08:00:00Z", "2030-10-28T09:00:00Z",
+                      "2030-11-04T09:00:00Z"], starts
+    # exactly one meeting was made for the four occurrences
+    assert len(api_calls(fz, "POST", "/v2/users/me/meetings")) == made_before + 1
+
+
+def test_rules_zoom_cannot_repeat_are_refused_before_zoom_is_asked(srv, admin, setup):
+    s, fz = setup, setup["fz"]
+    before = len(fz.calls("api"))
+    for rrule, word in (("FREQ=WEEKLY", "forever"), ("FREQ=YEARLY;COUNT=3", "YEARLY"),
+                        ("FREQ=DAILY;COUNT=90", "60")):
+        ev = new_event(s["hc"], s["cal"], summary="Series", start="2030-05-04T10:00:00",
+                       end="2030-05-04T11:00:00", tzid="Europe/Paris", rrule=rrule)
+        p = problem(s["hc"].post(zpath(s, ev), json={"connection_id": s["cid"]}), 422, "zoom-meeting-refused")
+        assert word in p["detail"], p
+        problem(s["hc"].get(zpath(s, ev)), 404)
+    assert len(fz.calls("api")) == before
+
+
+def test_attach_an_existing_meeting(srv, admin, setup):
+    s, fz = setup, setup["fz"]
+    made = fz.add_meeting(s["zuid"], topic="Made at Zoom", start_time="2030-05-05T09:00:00Z", duration=30,
+                          timezone="UTC", webhook=False)["meeting"]
+    ev = new_event(s["hc"], s["cal"], uid=uniq("att-"), summary="Panel", start="2030-05-05T11:00:00",
+                   end="2030-05-05T12:00:00", tzid="Europe/Paris")
+    p = problem(s["hc"].put(zpath(s, ev), json={"connection_id": s["cid"], "meeting_id": "99999999999"}), 422)
+    assert p["errors"][0]["field"] == "meeting_id" if "errors" in p else "meeting_id" in str(p)
+    problem(s["hc"].put(zpath(s, ev), json={"connection_id": "zcn_nope", "meeting_id": made["id"]}), 422)
+    r = s["hc"].put(zpath(s, ev), json={"connection_id": s["cid"], "meeting_id": str(made["id"])})
+    assert r.status_code == 200, r.text
+    link = r.json()
+    assert link["created_here"] is False and link["meeting_id"] == str(made["id"])
+    assert link["join_url"] == fz.meeting(made["id"])["join_url"]
+    assert "LABEL=Zoom:%s" % link["join_url"] in caldav_text(srv, s, ev)
+    assert len(audit_items(admin, "zoom_meeting.attach", ev["id"])) == 1
+    # detaching leaves the host's own meeting at Zoom
+    assert s["hc"].delete(zpath(s, ev)).status_code == 204
+    assert fz.meeting(made["id"])["topic"] == "Made at Zoom"
+    assert "CONFERENCE" not in caldav_text(srv, s, ev)
+
+
+def test_only_the_conference_administrators_see_it(srv, admin, setup):
+    s = setup
+    ev = new_event(s["hc"], s["cal"], summary="Closing", start="2030-05-06T16:00:00", end="2030-05-06T17:00:00",
+                   tzid="Europe/Paris")
+    outsider, _ = srv.make_user(admin, "member")
+    oc = srv.login_as(outsider)
+    for method in ("get", "post", "put", "delete"):
+        problem(getattr(oc, method)(zpath(s, ev), json={"connection_id": s["cid"]}), 404)
+    other = srv.admin("B")
+    problem(other.get(zpath(s, ev)), 404)
+    # an event of another calendar is not the schedule's
+    mine = oc.get("/api/v1/calendars").json()["items"][0]["id"]
+    alien = new_event(oc, mine, summary="Private")
+    problem(s["hc"].get("%s/%s/events/%s/zoom" % (BASE, s["conf"], alien["id"])), 404)
