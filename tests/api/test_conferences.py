@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from conftest import PASSWORD, audit_items, problem, uniq, walk_pages
-from davutil import dav, ical_put, new_uid, propfind, vevent
+from davutil import D, dav, error, ical_put, new_uid, propfind, vevent
 from sharing import event_soon, feed, share, window
 
 BASE = "/api/v1/conferences"
@@ -306,6 +306,8 @@ def test_administrators_manage_the_schedule(srv, people):
                                                           "20300504T160000Z"))
     assert r.status_code == 201, r.text
     assert "Poster session" in dav(srv, "GET", path + uid + ".ics", helper).text
+    # nobody owns the schedule: it goes with its conference, not by a DELETE of the collection
+    error(dav(srv, "DELETE", path, helper), 403, D, "need-privileges")
     # not in an outsider's home beyond their viewer share, and gone with the office
     assert admin.delete("%s/%s/admins/%s" % (BASE, conf["id"], helper["id"])).status_code == 204
     assert path not in propfind(srv, home, helper, "d:displayname", depth="1")
