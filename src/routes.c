@@ -18,6 +18,7 @@
 #include "conferencing/conferences.h"
 #include "conferencing/zoom_connections.h"
 #include "conferencing/zoom_event_meetings.h"
+#include "conferencing/zoom_event_sync.h"
 #include "conferencing/zoom_oauth.h"
 #include "conferencing/zoom_stream.h"
 #include "conferencing/zoom_webhooks.h"
@@ -89,4 +90,5 @@ void app_hooks_register(void)
 	if (done++)
 		return;
 	user_hooks_on_created(calendar_user_created); /* iam makes users, the calendar their default calendar */
+	zoom_event_sync_register(); /* the calendar tells conferencing of event changes (Zoom meetings) */
 }

@@ -217,10 +217,19 @@ static json_t *row_view(const struct event_row *e)
 	return view_of(e->id, e->uid, e->summary, e->start_at, e->tzid, e->all_day);
 }
 
+static struct event_hooks hooks;
+
+void event_hooks_set(const struct event_hooks *h)
+{
+	hooks = *h;
+}
+
 static int write_delete(struct db *db, struct arena *a, const struct event_write *w, struct event_written *out)
 {
 	int rc = 0;
-	if (w->deliver == EVENT_DELIVER && w->who)
+	if (hooks.changed)
+		rc = hooks.changed(db, w->cal, w->prev, w->prev->id, NULL);
+	if (!rc && w->deliver == EVENT_DELIVER && w->who)
 		rc = sched_deliver(a, db, w->who, w->prev->ical, NULL); /* the cancellations */
 	if (!rc)
 		rc = event_delete(db, w->cal, w->prev->id);
@@ -235,27 +244,39 @@ static int write_delete(struct db *db, struct arena *a, const struct event_write
 
 int event_write(struct db *db, struct arena *a, const struct event_write *w, struct event_written *out)
 {
-	struct ics_object *marked = NULL, *final = NULL;
+	struct ics_object *marked = NULL, *final = NULL, *filtered = NULL;
 	int rc;
 	memset(out, 0, sizeof *out);
 	if (!w->o)
 		return write_delete(db, a, w, out);
-	int deliver = w->deliver == EVENT_DELIVER && w->who;
-	if (deliver && (rc = sched_mark(a, db, w->who, w->o, w->cal->time_zone, &marked)))
+	if (hooks.filter && (rc = hooks.filter(db, w->cal, w->prev, w->o, &filtered)))
 		return rc;
-	const struct ics_object *o = marked ? marked : w->o;
+	const struct ics_object *in = filtered ? filtered : w->o;
+	int deliver = w->deliver == EVENT_DELIVER && w->who;
+	if (deliver && (rc = sched_mark(a, db, w->who, in, w->cal->time_zone, &marked))) {
+		ics_object_free(filtered);
+		return rc;
+	}
+	if (marked) {
+		ics_object_free(filtered);
+		filtered = NULL;
+	}
+	const struct ics_object *o = marked ? marked : in;
 	rc = event_store_named(db, w->cal, o, w->prev ? w->prev->id : NULL, w->prev ? NULL : w->name, w->actor,
 			       &out->booked, &out->saved, &final);
 	if (final) {
 		ics_object_free(marked);
-		marked = NULL;
+		ics_object_free(filtered);
+		marked = filtered = NULL;
 		out->own = final;
 	} else {
-		out->own = marked;
+		out->own = marked ? marked : filtered;
 	}
 	out->stored = out->own ? out->own : w->o;
 	out->rewritten = !!out->own;
 	if (rc || out->saved.unchanged)
+		return rc;
+	if (hooks.changed && (rc = hooks.changed(db, w->cal, w->prev, out->saved.id, out->stored)))
 		return rc;
 	if (deliver && (rc = sched_deliver(a, db, w->who, w->prev ? w->prev->ical : NULL, out->stored)))
 		return rc;

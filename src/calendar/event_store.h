@@ -81,6 +81,22 @@ struct event_written {
 	struct ics_object *own;
 };
 
+/* What domains above the calendar learn of event writes (registered once in
+ * routes.c's app_hooks_register; NULL members are skipped). Both run inside
+ * event_write's transaction and must only read and write rows: never call
+ * out of the process there. */
+struct event_hooks {
+	/* before o is stored: *out may be set to a replacement object (freed by
+	 * event_write), e.g. o without a meeting link another event owns */
+	int (*filter)(struct db *db, const struct calendar *cal, const struct event_row *prev,
+		      const struct ics_object *o, struct ics_object **out);
+	/* after the event `id` was stored (stored != NULL), or before it is
+	 * deleted (stored == NULL; prev is the event) */
+	int (*changed)(struct db *db, const struct calendar *cal, const struct event_row *prev, const char *id,
+		       const struct ics_object *stored);
+};
+void event_hooks_set(const struct event_hooks *h);
+
 /* mark -> store -> book -> answers -> deliver, or deliver (cancellations) ->
  * delete; out is filled in any case and freed with event_written_free (the
  * audit views stay the caller's when it takes them, set to NULL) */

@@ -159,7 +159,8 @@ static int attach(struct req *r, struct ctx *x, const struct zoom_meeting_info *
 	m->created_at = clock_now();
 	char mid[32];
 	snprintf(mid, sizeof mid, "%lld", (long long)m->meeting_id);
-	if ((rc = write_link(r, db, x, NULL, m->join_url)) || (rc = store_event_meeting_insert(db, m)) ||
+	/* the row first: the event hooks then see the link as this event's own */
+	if ((rc = store_event_meeting_insert(db, m)) || (rc = write_link(r, db, x, NULL, m->join_url)) ||
 	    (rc = created_here ? audit_record(r, db, "zoom_meeting.create", "event", x->row.id, x->row.summary, NULL,
 					      json_pack("{s:s, s:s, s:s}", "conference_id", x->conf.id, "connection_id",
 							x->conn.id, "meeting_id", mid))

@@ -503,6 +503,19 @@ int zoom_meeting_update(const char *zoom_user_id, int64_t meeting_id, const stru
 	return rc;
 }
 
+int zoom_meeting_patch(const char *zoom_user_id, int64_t meeting_id, const char *body, char *why, size_t n,
+		       long *retry_after)
+{
+	struct hc_response res = {0};
+	char path[64];
+	snprintf(path, sizeof path, "/meetings/%lld", (long long)meeting_id);
+	int rc = zoom_api_request(zoom_user_id, "PATCH", path, body, CALL_MS, &res);
+	if (!rc && res.status != 204 && res.status != 200)
+		rc = failure(&res, why, n, retry_after);
+	hc_response_free(&res);
+	return rc;
+}
+
 int zoom_meeting_read(const char *zoom_user_id, int64_t meeting_id, struct zoom_meeting_info *out, long *retry_after)
 {
 	struct hc_response res = {0};

@@ -57,6 +57,10 @@ int zoom_meeting_create(const char *zoom_user_id, const struct zoom_meeting_spec
 /* PATCH /meetings/{id} (Zoom answers 204) */
 int zoom_meeting_update(const char *zoom_user_id, int64_t meeting_id, const struct zoom_meeting_spec *s, char *why,
 			size_t n, long *retry_after);
+/* PATCH /meetings/{id} with a body zoom_meeting_body made earlier (the
+ * queued change of an event) */
+int zoom_meeting_patch(const char *zoom_user_id, int64_t meeting_id, const char *body, char *why, size_t n,
+		       long *retry_after);
 /* GET /meetings/{id} */
 int zoom_meeting_read(const char *zoom_user_id, int64_t meeting_id, struct zoom_meeting_info *out, long *retry_after);
 /* DELETE /meetings/{id}: 0 also when Zoom says it was gone already */

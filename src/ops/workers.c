@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 #include "calendar/release_worker.h"
+#include "conferencing/zoom_event_sync.h"
 #include "conferencing/zoom_worker.h"
 #include "notify/outbox_worker.h"
 
@@ -19,11 +20,17 @@ int workers_start(const struct config *cfg)
 		release_worker_stop();
 		outbox_worker_stop();
 	}
+	if (!rc && (rc = zoom_event_sync_start())) {
+		zoom_worker_stop();
+		release_worker_stop();
+		outbox_worker_stop();
+	}
 	return rc;
 }
 
 void workers_stop(void)
 {
+	zoom_event_sync_stop();
 	zoom_worker_stop();
 	release_worker_stop();
 	outbox_worker_stop();

@@ -1,6 +1,7 @@
 /* conference_event_meetings (migration 031): the Zoom meeting of a schedule
  * event, one per event. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/errors.h"
@@ -61,4 +62,99 @@ int store_event_meeting_uses(struct db *db, const char *zoom_user_id, int64_t me
 	return db_query_int(db, n,
 			    "SELECT COUNT(*) FROM conference_event_meetings WHERE zoom_user_id = ? AND meeting_id = ?",
 			    "si", zoom_user_id, meeting_id);
+}
+
+int store_event_meeting_by_url(struct db *db, const char *account_id, const char *join_url, const char *not_event_id)
+{
+	int64_t n = 0;
+	int rc = db_query_int(db, &n,
+			      "SELECT COUNT(*) FROM conference_event_meetings WHERE account_id = ? AND join_url = ?"
+			      " AND event_id <> ?",
+			      "sss", account_id, join_url, not_event_id ? not_event_id : "");
+	return rc ? rc : n ? 0 : E_NOTFOUND;
+}
+
+int store_zoom_job_put(struct db *db, const struct zoom_meeting_job *j, const char *status, const char *error,
+		       int64_t now)
+{
+	/* a delete is never turned back into an update */
+	int rc = db_exec(
+		db,
+		"INSERT INTO zoom_meeting_jobs (zoom_user_id, meeting_id, account_id, event_id, action, body,"
+		" status, attempts, next_at, lease_until, error, created_at, updated_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?)"
+		" ON CONFLICT (zoom_user_id, meeting_id) DO UPDATE SET"
+		" action = CASE WHEN zoom_meeting_jobs.action = 'delete' THEN 'delete' ELSE excluded.action END,"
+		" body = CASE WHEN zoom_meeting_jobs.action = 'delete' THEN NULL ELSE excluded.body END,"
+		" status = CASE WHEN zoom_meeting_jobs.action = 'delete' THEN 'pending' ELSE excluded.status END,"
+		" error = CASE WHEN zoom_meeting_jobs.action = 'delete' THEN NULL ELSE excluded.error END,"
+		" event_id = excluded.event_id, attempts = 0, next_at = excluded.next_at,"
+		" updated_at = excluded.updated_at",
+		"sisssssisii", j->zoom_user_id, j->meeting_id, j->account_id, j->event_id, j->action, j->body, status,
+		now, error, now, now);
+	return rc < 0 ? rc : 0;
+}
+
+int store_zoom_job_claim(struct db *db, int64_t now, int64_t until, struct zoom_meeting_job *out)
+{
+	struct db_rows *r;
+	memset(out, 0, sizeof *out);
+	int rc = db_query(db, &r,
+			  "SELECT zoom_user_id, meeting_id, account_id, event_id, action, body, attempts, updated_at"
+			  " FROM zoom_meeting_jobs WHERE status = 'pending' AND next_at <= ? AND lease_until <= ?"
+			  " ORDER BY next_at LIMIT 1",
+			  "ii", now, now);
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	if (rc == 1) {
+		snprintf(out->zoom_user_id, sizeof out->zoom_user_id, "%s", db_text(r, 0));
+		out->meeting_id = db_int(r, 1);
+		snprintf(out->account_id, sizeof out->account_id, "%s", db_text(r, 2));
+		snprintf(out->event_id, sizeof out->event_id, "%s", db_text(r, 3));
+		snprintf(out->action, sizeof out->action, "%s", db_text(r, 4));
+		const char *b = db_text(r, 5);
+		out->body = b && *b ? strdup(b) : NULL;
+		out->attempts = (int)db_int(r, 6);
+		out->updated_at = db_int(r, 7);
+	}
+	db_rows_free(r);
+	if (rc != 1)
+		return rc;
+	/* taken only if nobody took it meanwhile (another node) */
+	int n = db_exec(db,
+			"UPDATE zoom_meeting_jobs SET lease_until = ? WHERE zoom_user_id = ? AND meeting_id = ?"
+			" AND lease_until <= ? AND status = 'pending'",
+			"isii", until, out->zoom_user_id, out->meeting_id, now);
+	if (n <= 0) {
+		free(out->body);
+		out->body = NULL;
+		return n < 0 ? n : 0;
+	}
+	return 1;
+}
+
+int store_zoom_job_done(struct db *db, const struct zoom_meeting_job *j)
+{
+	int rc = db_exec(db,
+			 "DELETE FROM zoom_meeting_jobs WHERE zoom_user_id = ? AND meeting_id = ? AND updated_at = ?",
+			 "sii", j->zoom_user_id, j->meeting_id, j->updated_at);
+	if (rc == 0) /* changed since: due again at once */
+		rc = db_exec(db,
+			     "UPDATE zoom_meeting_jobs SET lease_until = 0 WHERE zoom_user_id = ? AND meeting_id = ?",
+			     "si", j->zoom_user_id, j->meeting_id);
+	return rc < 0 ? rc : 0;
+}
+
+int store_zoom_job_retry(struct db *db, const struct zoom_meeting_job *j, int64_t next_at, int failed,
+			 const char *error, int64_t now)
+{
+	int rc = db_exec(db,
+			 "UPDATE zoom_meeting_jobs SET attempts = attempts + 1, next_at = ?, lease_until = 0,"
+			 " status = ?, error = ?, updated_at = CASE WHEN updated_at = ? THEN ? ELSE updated_at END"
+			 " WHERE zoom_user_id = ? AND meeting_id = ?",
+			 "issiisi", next_at, failed ? "failed" : "pending", error, j->updated_at, j->updated_at,
+			 j->zoom_user_id, j->meeting_id);
+	(void)now;
+	return rc < 0 ? rc : 0;
 }

@@ -32,4 +32,33 @@ int store_event_meeting_delete(struct db *db, const char *account_id, const char
 /* how many events (of any account) use the meeting */
 int store_event_meeting_uses(struct db *db, const char *zoom_user_id, int64_t meeting_id, int64_t *n);
 
+/* the event (other than not_event_id) whose link has this join URL in the
+ * account: E_NOTFOUND when none */
+int store_event_meeting_by_url(struct db *db, const char *account_id, const char *join_url, const char *not_event_id);
+
+/* ---- zoom_meeting_jobs: what event changes owe Zoom ---- */
+struct zoom_meeting_job {
+	char zoom_user_id[80];
+	int64_t meeting_id;
+	char account_id[ID_MAX];
+	char event_id[ID_MAX];
+	char action[8]; /* "update" or "delete" */
+	char *body;     /* malloc'd (update), or NULL */
+	int attempts;
+	int64_t updated_at;
+};
+/* one open job per meeting: a later change replaces an earlier one not yet
+ * done (a delete wins over an update); status "pending" or "failed" (error
+ * says why: nothing will be sent) */
+int store_zoom_job_put(struct db *db, const struct zoom_meeting_job *j, const char *status, const char *error,
+		       int64_t now);
+/* a due pending job, leased until `until`: 1 (out filled; free out->body),
+ * 0 none */
+int store_zoom_job_claim(struct db *db, int64_t now, int64_t until, struct zoom_meeting_job *out);
+/* done: deleted unless it changed since it was claimed (then it stays due) */
+int store_zoom_job_done(struct db *db, const struct zoom_meeting_job *j);
+/* try again at next_at (or give up: status failed) */
+int store_zoom_job_retry(struct db *db, const struct zoom_meeting_job *j, int64_t next_at, int failed,
+			 const char *error, int64_t now);
+
 #endif

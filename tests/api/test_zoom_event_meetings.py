@@ -171,3 +171,110 @@ def test_only_the_conference_administrators_see_it(srv, admin, setup):
     mine = oc.get("/api/v1/calendars").json()["items"][0]["id"]
     alien = new_event(oc, mine, summary="Private")
     problem(s["hc"].get("%s/%s/events/%s/zoom" % (BASE, s["conf"], alien["id"])), 404)
+
+
+def caldav_path(s, ev):
+    return "/dav/calendars/%s/%s/%s.ics" % (s["helper"]["id"], s["cal"], ev["uid"])
+
+
+def put_text(srv, s, path, text, expect=(201, 204)):
+    r = dav(srv, "PUT", path, s["helper"], text, {"Content-Type": "text/calendar; charset=utf-8"})
+    assert r.status_code in expect, r.text
+    return r
+
+
+def wait_for(check, timeout=15):
+    import time
+    end = time.time() + timeout
+    while True:
+        got = check()
+        if got or time.time() > end:
+            return got
+        time.sleep(0.2)
+
+
+def gone_at_zoom(fz, mid):
+    try:
+        fz.meeting(mid)
+        return False
+    except RuntimeError:
+        return True
+
+
+def jobs(srv, mid):
+    from test_zoom_connections import sql
+    return sql(srv, "SELECT action, status, error FROM zoom_meeting_jobs WHERE meeting_id = %s" % mid)
+
+
+def linked(srv, s, **fields):
+    fields.setdefault("start", "2030-05-04T10:00:00")
+    fields.setdefault("end", "2030-05-04T11:00:00")
+    ev = new_event(s["hc"], s["cal"], uid=uniq("sync-"), tzid="Europe/Paris", **fields)
+    r = s["hc"].post(zpath(s, ev), json={"connection_id": s["cid"]})
+    assert r.status_code == 201, r.text
+    return ev, r.json()
+
+
+def test_moving_the_event_over_caldav_patches_the_meeting(srv, admin, setup):
+    s, fz = setup, setup["fz"]
+    ev, link = linked(srv, s, summary="Session A")
+    path = caldav_path(s, ev)
+    text = dav(srv, "GET", path, s["helper"]).text
+    moved = text.replace("T100000", "T140000").replace("T110000", "T153000").replace("Session A", "Session A2")
+    assert moved != text
+    put_text(srv, s, path, moved)
+    ok = wait_for(lambda: fz.meeting(link["meeting_id"])["start_time"] == "2030-05-04T12:00:00Z")
+    m = fz.meeting(link["meeting_id"])
+    assert ok, m
+    assert m["duration"] == 90 and m["topic"] == "Session A2" and m["timezone"] == "Europe/Paris"
+    assert wait_for(lambda: jobs(srv, link["meeting_id"]) == [])
+    # the link stayed with the event
+    assert s["hc"].get(zpath(s, ev)).json()["join_url"] == link["join_url"]
+    assert "LABEL=Zoom:" + link["join_url"] in unfold(dav(srv, "GET", path, s["helper"]).text)
+
+
+def test_cancelling_or_deleting_the_event_deletes_the_meeting(srv, admin, setup):
+    s, fz = setup, setup["fz"]
+    # cancelled over CalDAV
+    ev, link = linked(srv, s, summary="To cancel")
+    path = caldav_path(s, ev)
+    text = unfold(dav(srv, "GET", path, s["helper"]).text)
+    put_text(srv, s, path, text.replace("END:VEVENT", "STATUS:CANCELLED\r\nEND:VEVENT"))
+    assert wait_for(lambda: gone_at_zoom(fz, link["meeting_id"]))
+    problem(s["hc"].get(zpath(s, ev)), 404)
+    # deleted over CalDAV
+    ev, link = linked(srv, s, summary="To delete")
+    assert dav(srv, "DELETE", caldav_path(s, ev), s["helper"]).status_code == 204
+    assert wait_for(lambda: gone_at_zoom(fz, link["meeting_id"]))
+    assert wait_for(lambda: jobs(srv, link["meeting_id"]) == [])
+    # deleted over JSON when the meeting is already gone at Zoom: done all the same
+    ev, link = linked(srv, s, summary="Already gone")
+    fz.delete_meeting(link["meeting_id"])
+    assert s["hc"].delete("/api/v1/calendars/%s/events/%s" % (s["cal"], ev["id"])).status_code == 204
+    assert wait_for(lambda: jobs(srv, link["meeting_id"]) == []), jobs(srv, link["meeting_id"])
+
+
+def test_a_copy_never_keeps_the_link(srv, admin, setup):
+    s, fz = setup, setup["fz"]
+    ev, link = linked(srv, s, summary="Original")
+    path = caldav_path(s, ev)
+    text = unfold(dav(srv, "GET", path, s["helper"]).text)
+    assert "LABEL=Zoom:" + link["join_url"] in text
+    # CalDAV COPY into the administrator's own calendar (a UID is one resource per calendar)
+    own = [c["id"] for c in s["hc"].get("/api/v1/calendars").json()["items"] if c["id"] != s["cal"]][0]
+    dest = "/dav/calendars/%s/%s/%s.ics" % (s["helper"]["id"], own, uniq("copy-"))
+    r = dav(srv, "COPY", path, s["helper"], headers={"Destination": srv.url + dest})
+    assert r.status_code in (201, 204), r.text
+    copied = unfold(dav(srv, "GET", dest, s["helper"]).text)
+    assert "CONFERENCE" not in copied and link["join_url"] not in copied, copied
+    assert "Original" in copied
+    # a new event that carries the link (a client's duplicate under a new UID)
+    uid = uniq("dup-")
+    dup = text.replace("UID:%s" % ev["uid"], "UID:%s" % uid)
+    put_text(srv, s, "/dav/calendars/%s/%s/%s.ics" % (s["helper"]["id"], s["cal"], uid), dup)
+    got = unfold(dav(srv, "GET", "/dav/calendars/%s/%s/%s.ics" % (s["helper"]["id"], s["cal"], uid),
+                     s["helper"]).text)
+    assert "CONFERENCE" not in got and link["join_url"] not in got, got
+    # the original keeps it, and the meeting is untouched
+    assert "LABEL=Zoom:" + link["join_url"] in unfold(dav(srv, "GET", path, s["helper"]).text)
+    assert not gone_at_zoom(fz, link["meeting_id"])

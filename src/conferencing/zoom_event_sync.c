@@ -1,0 +1,193 @@
+/* Schedule events and their Zoom meetings in step
+ * (conferencing/zoom_event_sync.h). The hooks only read and write rows (they
+ * run inside event_write's transaction); Zoom is called by the worker, one
+ * job at a time, each job leased so that two nodes never send it twice. */
+#include "conferencing/zoom_event_sync.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar/event_store.h"
+#include "conferencing/zoom_event_meetings.h"
+#include "conferencing/zoom_meeting_write.h"
+#include "conferencing/zoom_worker.h"
+#include "core/clock.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "core/worker.h"
+#include "store/store.h"
+
+#define LEASE_SECONDS 120 /* longer than one Zoom call (15 s) with its token refresh */
+
+static long poll_ms = 2000;
+
+static int same(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+/* A new event, or one without this link, that carries the join link of
+ * another event's meeting (a CalDAV COPY, a duplicate made by a client):
+ * the link is dropped from the copy, which would otherwise send people to a
+ * meeting that changes or goes with another event. */
+static int filter(struct db *db, const struct calendar *cal, const struct event_row *prev, const struct ics_object *o,
+		  struct ics_object **out)
+{
+	char uri[ZOOM_JOIN_URL_MAX];
+	struct event_meeting m;
+	struct ics_error err;
+	*out = NULL;
+	if (!o->text || !strstr(o->text, "CONFERENCE") ||
+	    ics_conference_uri(o->text, "LABEL=" ZOOM_CONFERENCE_LABEL, uri, sizeof uri))
+		return 0;
+	if (prev && !store_event_meeting_get(db, prev->account_id, prev->id, &m) && !strcmp(m.join_url, uri))
+		return 0; /* its own */
+	int rc = store_event_meeting_by_url(db, cal->account_id, uri, prev ? prev->id : NULL);
+	if (rc == E_NOTFOUND)
+		return 0; /* a link of no event here: the client's own */
+	if (rc)
+		return rc;
+	rc = ics_conference_set(o->text, cal->time_zone, uri, NULL, NULL, ZOOM_JOIN_LINE, out, &err);
+	return rc == E_INVALID ? 0 : rc; /* a text we cannot edit is stored as sent */
+}
+
+static int queue(struct db *db, const struct event_meeting *m, const char *action, const char *body, const char *status,
+		 const char *error)
+{
+	struct zoom_meeting_job j = {0};
+	snprintf(j.zoom_user_id, sizeof j.zoom_user_id, "%s", m->zoom_user_id);
+	j.meeting_id = m->meeting_id;
+	snprintf(j.account_id, sizeof j.account_id, "%s", m->account_id);
+	snprintf(j.event_id, sizeof j.event_id, "%s", m->event_id);
+	snprintf(j.action, sizeof j.action, "%s", action);
+	j.body = (char *)body;
+	return store_zoom_job_put(db, &j, status, error, clock_now());
+}
+
+/* the event's link gone: convene's own meeting leaves Zoom with it, unless
+ * another event still uses it */
+static int unlink_event(struct db *db, const struct event_meeting *m)
+{
+	int64_t uses = 0;
+	int rc = store_event_meeting_delete(db, m->account_id, m->event_id);
+	if (rc && rc != E_NOTFOUND)
+		return rc;
+	if ((rc = store_event_meeting_uses(db, m->zoom_user_id, m->meeting_id, &uses)))
+		return rc;
+	return m->created_here && !uses ? queue(db, m, "delete", NULL, "pending", NULL) : 0;
+}
+
+static int changed(struct db *db, const struct calendar *cal, const struct event_row *prev, const char *id,
+		   const struct ics_object *stored)
+{
+	struct event_meeting m;
+	if (!prev)
+		return 0; /* a new event has no link yet */
+	int rc = store_event_meeting_get(db, prev->account_id, id, &m);
+	if (rc)
+		return rc == E_NOTFOUND ? 0 : rc;
+	const struct ics_event *e = stored ? &stored->master : NULL;
+	if (!e || (e->status && !strcmp(e->status, "CANCELLED")))
+		return unlink_event(db, &m);
+	if (e->start == prev->start_at && e->end == prev->end_at && same(e->rrule, prev->rrule) &&
+	    same(e->tzid, prev->tzid) && same(e->summary, prev->summary))
+		return 0; /* nothing Zoom shows moved */
+	struct zoom_meeting_spec spec;
+	json_t *body = NULL;
+	char why[300] = "";
+	zoom_meeting_spec_of(stored, &spec);
+	rc = zoom_meeting_body(&spec, &body, why, sizeof why);
+	if (rc == E_INVALID) /* kept as failed, with why: the meeting no longer matches the event */
+		return queue(db, &m, "update", NULL, "failed", why);
+	if (rc)
+		return rc;
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (!text)
+		return E_NOMEM;
+	rc = queue(db, &m, "update", text, "pending", NULL);
+	free(text);
+	(void)cal;
+	return rc;
+}
+
+void zoom_event_sync_register(void)
+{
+	static const struct event_hooks h = {filter, changed};
+	event_hooks_set(&h);
+}
+
+int zoom_event_sync_run_once(struct db *db, int64_t now)
+{
+	struct zoom_meeting_job j;
+	int rc = store_zoom_job_claim(db, now, now + LEASE_SECONDS, &j);
+	if (rc <= 0)
+		return rc;
+	char why[300] = "";
+	long ra = 0;
+	if (!strcmp(j.action, "delete"))
+		rc = zoom_meeting_delete(j.zoom_user_id, j.meeting_id, &ra);
+	else
+		rc = j.body ? zoom_meeting_patch(j.zoom_user_id, j.meeting_id, j.body, why, sizeof why, &ra)
+			    : E_INVALID;
+	if (rc == E_NOTFOUND) /* gone at Zoom: nothing left to change or delete */
+		rc = 0;
+	int src;
+	if (!rc) {
+		src = store_zoom_job_done(db, &j);
+	} else {
+		int failed = rc == E_INVALID || j.attempts + 1 >= ZOOM_JOB_ATTEMPTS;
+		int64_t wait = zoom_worker_backoff(j.attempts + 1);
+		if (ra > wait)
+			wait = ra;
+		if (!why[0])
+			snprintf(why, sizeof why, "%s", error_name(rc));
+		src = store_zoom_job_retry(db, &j, now + wait, failed, why, now);
+		if (failed)
+			log_warn("zoom: %s of meeting %lld (event %s) given up: %s", j.action, (long long)j.meeting_id,
+				 j.event_id, why);
+	}
+	free(j.body);
+	return src ? src : 1;
+}
+
+static struct db *conn;
+
+static long pass(struct worker *w)
+{
+	(void)w;
+	if (!conn && !(conn = store_db()))
+		return poll_ms;
+	int rc = zoom_event_sync_run_once(conn, clock_now());
+	if (rc == 1)
+		return 0;
+	if (rc < 0 && store_ping(conn)) {
+		store_close_thread();
+		conn = NULL;
+	}
+	return poll_ms;
+}
+
+static void end(struct worker *w)
+{
+	(void)w;
+	store_close_thread();
+	conn = NULL;
+}
+
+static struct worker sync_worker = WORKER_INIT("zoom meetings", pass, end);
+
+int zoom_event_sync_start(void)
+{
+	const char *env = getenv("CONVENE_ZOOM_MEETING_POLL_MS");
+	if (env && atol(env) >= 50)
+		poll_ms = atol(env);
+	return worker_start(&sync_worker);
+}
+
+void zoom_event_sync_stop(void)
+{
+	worker_stop(&sync_worker);
+}

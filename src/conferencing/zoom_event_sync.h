@@ -1,0 +1,22 @@
+/* Schedule events and their Zoom meetings kept in step, whatever protocol
+ * changes the event (JSON, CalDAV, import): the calendar's event hooks queue
+ * a PATCH when the event moves (start, end, zone, rule, summary) and a DELETE
+ * when it is cancelled or deleted (convene's own meetings only), inside the
+ * event's transaction; a worker sends them after commit, with back-off. A
+ * new or copied event never keeps a join link another event owns. */
+#ifndef CONFERENCING_ZOOM_EVENT_SYNC_H
+#define CONFERENCING_ZOOM_EVENT_SYNC_H
+
+#include <stdint.h>
+
+struct db;
+
+#define ZOOM_JOB_ATTEMPTS 10 /* then the job is kept as failed, with its error */
+
+void zoom_event_sync_register(void); /* the event hooks; once, from app_hooks_register */
+int zoom_event_sync_start(void);     /* the worker; polls every CONVENE_ZOOM_MEETING_POLL_MS (default 2 s) */
+void zoom_event_sync_stop(void);
+/* one due job sent: 1, 0 when none was due, or an error */
+int zoom_event_sync_run_once(struct db *db, int64_t now);
+
+#endif
