@@ -82,6 +82,14 @@ to_ms() { # a wrk duration (850.00us, 4.56ms, 1.20s) in ms
   awk -v p="$1" 'BEGIN {u = p + 0; if (p ~ /us$/) u /= 1000; else if (p ~ /[^m]s$/) u *= 1000; print u}'
 }
 rand() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+# server_times LOG FROM_LINE METHOD: "p50 X, p99 Y" of the microseconds convene's
+# access log gives the requests of METHOD after line FROM_LINE (its own time,
+# without the loopback's, wrk's or the scheduler's)
+server_times() {
+  tail -n +"$(($2 + 1))" "$1" | awk -v m="$3" '$2 == "req" && $3 == m && $7 ~ /us$/ {sub(/us$/, "", $7); print $7}' |
+    sort -n | awk '{a[NR] = $1} END {if (!NR) {printf "none"; exit} i = int(NR * 0.99 + 0.999999);
+      printf "p50 %.2fms, p99 %.2fms (%d requests)", a[int(NR * 0.5) + 1] / 1000, a[i] / 1000, NR}'
+}
 
 # ------------------------------------------------------------ the fake Zoom and nginx
 client_id="bench-$(rand)" client_secret=$(rand) webhook_secret=$(rand)
@@ -218,7 +226,9 @@ PY
   say "$kind: connection page, wrk"
   local calls_before; calls_before=$(fake_calls)
   run_wrk "$kind-page-warm" "$page" 2s 1 4 "$cookie" >/dev/null
+  local log_at; log_at=$(wc -l <"$tmp/convene-$kind.log")
   run_latency "$kind-page" "$page" "$cookie"
+  local page_server; page_server=$(server_times "$tmp/convene-$kind.log" "$log_at" GET)
   local page_p99=$lat_p99 page_rps=$lat_rps
   local page_load; page_load=$(run_wrk "$kind-page-load" "$page" "$WRK_DURATION" 2 "$WRK_CONNECTIONS" "$cookie")
   local calls_after; calls_after=$(fake_calls)
@@ -251,14 +261,17 @@ PY
   local status; status=$(printf '%s' "$probe_body" | curl -s -o /dev/null -w '%{http_code}' -X POST \
     -H "Content-Type: application/json; charset=utf-8" -H "x-zm-request-timestamp: $(printf '%s' "$probe" | cut -f1)" \
     -H "x-zm-signature: $(printf '%s' "$probe" | cut -f2)" --data-binary @- "$base/webhooks/zoom")
-  local wh_line wh_stored="" fail=""
+  local wh_line wh_stored="" wh_server="" fail=""
   if [ "$status" = 404 ] || [ "$status" = 405 ]; then
     wh_line=$(printf '%-9s not measured: POST /webhooks/zoom answers %s (not built in this binary)' "$kind" "$status")
   else
     [ "$status" = 200 ] || [ "$status" = 204 ] || fail="$fail a signed webhook answered $status;"
     sed -i 1d "$tmp/webhooks-$kind.txt" # the probe's event is stored already
     local stored_before; stored_before=$(sql "SELECT count(*) FROM zoom_webhook_events")
+    local log_at; log_at=$(wc -l <"$tmp/convene-$kind.log")
     run_webhooks "$kind-webhooks" "$base" "$tmp/webhooks-$kind.txt"
+    wh_server=$(server_times "$tmp/convene-$kind.log" "$log_at" POST)
+
     local ok=$wh_ok sent=$wh_sent rate=$wh_rate s5xx=$wh_s5xx other=$wh_other errors=$wh_errors
     local stored; stored=$(sql "SELECT count(*) FROM zoom_webhook_events")
     wh_stored=$((stored - stored_before))
@@ -291,6 +304,8 @@ PY
     "$(wrk_latency "$kind-nginx-page" | awk '{print $2}' | tr -d ,)" \
     "$(wrk_latency "$kind-nginx-page" | awk '{print $4}')" "$nginx_rps" "$page_bytes")"$'\n'
   hooks="$hooks$wh_line"$'\n'
+  servers="$servers  $kind page (every latency round): $page_server"$'\n'
+  if [ -n "$wh_server" ]; then servers="$servers  $kind webhooks: $wh_server"$'\n'; fi
   detail="$detail  $kind: page p99 < 5 ms: $(awk -v u="$page_p99" 'BEGIN {print (u < 5) ? "met" : "NOT met"}');"
   detail="$detail RSS $((rss_kb / 1024)) MiB"
   [ -n "$fail" ] && detail="$detail; FAILED:$fail"
@@ -300,7 +315,7 @@ PY
   say "$kind: done"
 }
 
-pages="" hooks="" detail="" failed=0 all_rounds="" wrk_files=""
+pages="" hooks="" detail="" failed=0 all_rounds="" wrk_files="" servers=""
 for db in $DBS; do run_backend "$db"; done
 
 mkdir -p bench/results
@@ -323,6 +338,9 @@ report="bench/results/zoom-$(date -u +%Y%m%dT%H%M%SZ).txt"
   echo "webhooks    p50      p99     rate    sent           p50      p99"
   printf '%s' "$hooks"
   printf '%s' "$detail"
+  echo
+  echo "the same requests as convene's access log times them (from reading the request to the answer queued):"
+  printf '%s' "$servers"
   echo
   printf '%s' "$all_rounds"
   echo
