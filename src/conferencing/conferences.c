@@ -20,6 +20,7 @@
 #include "http/cursor.h"
 #include "http/jsonin.h"
 #include "http/response.h"
+#include "iam/users.h"
 #include "ical/ics.h"
 #include "settings/settings.h"
 
@@ -330,6 +331,67 @@ fail:
 	return api_abort(db, rc);
 }
 
+/* POST {email}: appoints the account's user with that address. Conference
+ * administrators who may not list the account's users (members) name a
+ * colleague by address, as they do when they share a calendar; the address is
+ * looked up in the caller's account only, so another account's users stay
+ * unseen. 201 with the administrator, 200 when they already were one. */
+static int admin_add_by_email(struct req *r)
+{
+	static const char *const allowed[] = {"email", NULL};
+	int rc;
+	json_t *in;
+	const char *email;
+	if ((rc = jin_object(r, &in, allowed)) || (rc = jin_string(r, in, "email", JIN_REQUIRED, 254, &email)))
+		return rc;
+	if (!jin_valid_email(email))
+		return resp_field_error(r, "email", "'%.80s' is not an e-mail address", email), E_INVALID;
+	char lower[256];
+	snprintf(lower, sizeof lower, "%s", email);
+	users_lower_email(lower);
+	struct conference c;
+	struct user u;
+	struct db *db;
+	if ((rc = api_begin(&db, 1)))
+		return rc;
+	if ((rc = conference_load(r, db, req_param(r, "id"), &c)))
+		goto fail;
+	rc = store_user_by_account_email(db, c.account_id, lower, &u);
+	if (rc == E_NOTFOUND)
+		return api_abort(
+			db, resp_field_error(r, "email", "no user of this account has the address '%.80s'", lower));
+	if (rc)
+		goto fail;
+	if (!calendar_owner_role(u.role))
+		return api_abort(
+			db, resp_field_error(r, "email", "guests and customers cannot be conference administrators"));
+	int64_t now = clock_now();
+	struct conference_admin a = {.added_at = now};
+	snprintf(a.user_id, sizeof a.user_id, "%s", u.id);
+	snprintf(a.email, sizeof a.email, "%s", u.email);
+	snprintf(a.display_name, sizeof a.display_name, "%s", u.display_name);
+	rc = store_conference_admin_add(db, c.account_id, c.id, u.id, now);
+	if (rc == E_CONFLICT) {
+		store_rollback(db);
+		a.added_at = 0;
+		/* already one: their row says since when */
+		struct conference_admin *rows = arena_alloc(r->arena, sizeof *rows * ADMINS_MAX);
+		int n = 0;
+		if ((rc = store_conference_admin_list(db, c.account_id, c.id, rows, ADMINS_MAX, &n)))
+			return rc;
+		for (int i = 0; i < n; i++)
+			if (!strcmp(rows[i].user_id, u.id))
+				a = rows[i];
+		return resp_json(r, 200, admin_json(&a));
+	}
+	if (rc || (rc = audit_record(r, db, "conference.admin_add", "conference", c.id, c.name, NULL,
+				     json_pack("{s:s, s:s}", "user_id", u.id, "email", u.email))))
+		goto fail;
+	return api_commit_json(r, db, 201, admin_json(&a));
+fail:
+	return api_abort(db, rc);
+}
+
 /* DELETE: removes the user from the administrators (204 also when they were not one) */
 static int admin_remove(struct req *r)
 {
@@ -359,6 +421,7 @@ const struct route conferences_routes[] = {
 	{"PATCH", "/api/v1/conferences/{id}", change, 0},
 	{"DELETE", "/api/v1/conferences/{id}", delete, 0},
 	{"GET", "/api/v1/conferences/{id}/admins", admins, 0},
+	{"POST", "/api/v1/conferences/{id}/admins", admin_add_by_email, 0},
 	{"PUT", "/api/v1/conferences/{id}/admins/{user_id}", admin_add, 0},
 	{"DELETE", "/api/v1/conferences/{id}/admins/{user_id}", admin_remove, 0},
 	{0},

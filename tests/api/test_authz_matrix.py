@@ -784,6 +784,8 @@ EXPECT = {
                                            body=lambda c: {"description": "checked"}),
     "DELETE /api/v1/conferences/{id}": Rule(ADMIN, 204, ids=fresh_conference, denied=404),
     "GET /api/v1/conferences/{id}/admins": Rule(ADMIN, 200, ids=a_conference, denied=404),
+    "POST /api/v1/conferences/{id}/admins": Rule(ADMIN, 201, ids=a_conference, denied=404,
+                                                 body=lambda c: {"email": c.new_user("A")["email"]}),
     "PUT /api/v1/conferences/{id}/admins/{user_id}": Rule(ADMIN, 204, ids=conference_member, denied=404),
     "DELETE /api/v1/conferences/{id}/admins/{user_id}": Rule(ADMIN, 204, ids=fresh_conference_admin,
                                                              denied=404),

@@ -352,3 +352,42 @@ def test_list_pages_by_start_date(srv):
     for bad in ({"limit": 0}, {"limit": 201}, {"limit": "x"}, {"cursor": "!!"}, {"cursor": "bm9wZQ"}):
         b = problem(admin.get(BASE, params=bad), 400, "invalid-query")
         assert b["field"] in ("limit", "cursor")
+
+
+def test_administrators_appoint_colleagues_by_address(srv, people):
+    """members who administer a conference cannot list the account's users,
+    so they name a colleague by e-mail address (as when sharing a calendar);
+    the address is looked up in their own account only"""
+    admin = people["admin"]
+    conf = create(admin)
+    helper = srv.make_user(admin, "member")[0]
+    appoint(admin, conf, helper)
+    hc = srv.login_as(helper)
+    problem(hc.get("/api/v1/users"), 403)
+    colleague = srv.make_user(admin, "member")[0]
+    r = hc.post("%s/%s/admins" % (BASE, conf["id"]), json={"email": colleague["email"].upper()})
+    assert r.status_code == 201, r.text
+    a = r.json()
+    assert (a["user_id"], a["email"], a["display_name"]) == \
+        (colleague["id"], colleague["email"], colleague["display_name"])
+    assert a["added_at"].endswith("Z")
+    again = hc.post("%s/%s/admins" % (BASE, conf["id"]), json={"email": colleague["email"]})
+    assert again.status_code == 200, again.text
+    assert again.json()["added_at"] == a["added_at"]
+    assert len(audit_items(admin, "conference.admin_add", conf["id"])) == 2
+    # the colleague now administers it
+    assert srv.login_as(colleague).get("%s/%s" % (BASE, conf["id"])).status_code == 200
+    # guests, customers, unknown addresses and other accounts' users: a field error, nothing written
+    other = srv.make_user(srv.admin("B"), "member")[0]
+    for email in (people["guest"]["email"], people["customer"]["email"], "nobody-%s@example.test" % uniq(),
+                  other["email"]):
+        b = problem(hc.post("%s/%s/admins" % (BASE, conf["id"]), json={"email": email}), 422, "invalid-field")
+        assert b["field"] == "email"
+    b = problem(hc.post("%s/%s/admins" % (BASE, conf["id"]), json={"email": "not an address"}), 422,
+                "invalid-field")
+    assert b["field"] == "email"
+    assert {x["user_id"] for x in admin.get("%s/%s/admins" % (BASE, conf["id"])).json()["items"]} == \
+        {helper["id"], colleague["id"]}
+    # whoever does not administer it: 404, as for every route under it
+    problem(srv.login_as(people["member"]).post("%s/%s/admins" % (BASE, conf["id"]),
+                                                 json={"email": colleague["email"]}), 404)

@@ -14,6 +14,7 @@ import { startFakeZoom } from '../fakes/zoom/fake-zoom.mjs';
 
 const PW = 'Admin-password-2024';
 const MEMBER = { email: 'mona@example.org', display_name: 'Mona Member', password: 'Member-password-77' };
+const COLLEAGUE = { email: 'carl@example.org', display_name: 'Carl Colleague', password: 'Member-password-78' };
 let fz, srv, bare, br, admin, zuser;
 
 async function ok(res, status = 200) {
@@ -33,6 +34,7 @@ before(async () => {
 	admin = await apiSession(srv.url, srv.email, PW);
 	const cos = await ok(await admin.call('GET', '/api/v1/companies'));
 	await ok(await admin.call('POST', '/api/v1/users', { ...MEMBER, role: 'member', must_change_password: false, company_ids: [cos.items[0].id] }), 201);
+	await ok(await admin.call('POST', '/api/v1/users', { ...COLLEAGUE, role: 'member', must_change_password: false, company_ids: [cos.items[0].id] }), 201);
 	// the Zoom user who will authorize, with one meeting in another zone than the conference's
 	zuser = await fz.ctl('POST', 'users', { email: 'zed@zoom.example', first_name: 'Zed', last_name: 'Host', type: 2, timezone: 'America/New_York' });
 	await fz.ctl('POST', `users/${zuser.id}/meetings`, { topic: 'Opening keynote', type: 2, start_time: '2027-03-02T14:00:00Z',
@@ -104,6 +106,17 @@ test('conferences and Zoom: create, appoint, connect, meetings, refresh, disconn
 	assert.equal(await m.getByRole('complementary').getByRole('checkbox', { name: /Ocean Science 2027/ }).isChecked(), true);
 	assert.equal(await m.locator('#view-tz').inputValue(), 'Europe/Paris');
 	await m.goBack();
+	// a member may not list the account's users: they appoint a colleague by e-mail address
+	await m.getByRole('tab', { name: 'Administrators' }).click();
+	await m.getByLabel('Add an administrator by e-mail address').fill('nobody@example.org');
+	await m.getByRole('button', { name: 'Add', exact: true }).click();
+	await m.locator('.field.has-error').filter({ has: m.getByLabel('Add an administrator by e-mail address') }).locator('.error').waitFor();
+	await m.getByLabel('Add an administrator by e-mail address').fill(COLLEAGUE.email);
+	await m.getByRole('button', { name: 'Add', exact: true }).click();
+	await m.getByRole('button', { name: 'Remove Carl Colleague' }).waitFor();
+	await axeCheck(m, 'conference administrators, by e-mail');
+	const admins2 = await ok(await admin.call('GET', `/api/v1/conferences/${confId}/admins`));
+	assert.deepEqual(admins2.items.map((x) => x.email).sort(), [COLLEAGUE.email, MEMBER.email]);
 	await m.getByRole('tab', { name: 'Zoom' }).click();
 	await m.getByText('No Zoom connection yet.').waitFor();
 	// a name is needed: the server's refusal shows at the field

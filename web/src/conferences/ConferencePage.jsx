@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { api, get } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import { FormError, Link, Loading, useForm, useLoad, confirmAction, navigate, UserPicker, MemberList } from '../lib/ui.jsx';
+import { Field, FormError, Link, Loading, useForm, useLoad, confirmAction, navigate, UserPicker, MemberList } from '../lib/ui.jsx';
 import { when } from '../lib/time.js';
 import { ConferenceForm, dates } from './Conferences.jsx';
 import { ZoomTab } from './ZoomTab.jsx';
@@ -81,6 +81,32 @@ function Details({ conf, me, onSaved }) {
 	);
 }
 
+// Who may not list the account's users names a colleague by e-mail address (POST …/admins),
+// as when sharing a calendar; the server looks it up in the account only.
+function AdminByEmail({ conf, onAdded }) {
+	const [email, setEmail] = useState('');
+	const [msg, setMsg] = useState('');
+	const f = useForm();
+	const submit = (e) => {
+		e.preventDefault(); setMsg('');
+		f.run(async () => {
+			const a = await api('POST', confPath(conf.id) + '/admins', { email });
+			setEmail('');
+			setMsg(t('added') + ': ' + (a.display_name || a.email));
+			onAdded();
+		});
+	};
+	return (
+		<form class="filters" onSubmit={submit}>
+			<Field label={t('confAddAdminEmail')} type="email" value={email} onInput={setEmail}
+				error={f.errors.email} hint={t('confAddAdminEmailHint')} required />
+			<button type="submit" disabled={f.busy}>{t('add')}</button>
+			<FormError text={f.formError} />
+			{msg && <p role="status" class="ok">{msg}</p>}
+		</form>
+	);
+}
+
 function Admins({ conf, me }) {
 	const l = useLoad(() => get(confPath(conf.id) + '/admins'), [conf.id]);
 	const items = ((l.data && l.data.items) || []).map((a) => ({ ...a, id: a.user_id }));
@@ -101,7 +127,7 @@ function Admins({ conf, me }) {
 				? <UserPicker label={t('confAddAdmin')} exclude={items.map((u) => u.id)}
 					accept={(u) => u.role !== 'guest' && u.role !== 'customer'}
 					onAdd={async (u) => { await api('PUT', url(u.id)); l.reload(); }} />
-				: <p class="note">{t('confAddAdminAsk')}</p>)}
+				: <AdminByEmail conf={conf} onAdded={() => l.reload()} />)}
 		</section>
 	);
 }
