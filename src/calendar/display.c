@@ -65,6 +65,28 @@ static json_t *booking_json(const struct door *x, const struct booking *b)
 	return j;
 }
 
+static int join_cb(void *ctx, const struct event_row *e)
+{
+	char *out = ctx;
+	if (ics_conference_uri(e->ical, NULL, out, 1024))
+		out[0] = 0;
+	return 0;
+}
+
+/* the online meeting of the booking's event (its RFC 7986 CONFERENCE), for
+ * the current and next meeting: null when none, or when the room hides
+ * subjects or the event is private (the link lets anyone in) */
+static void join_url(struct db *db, const struct door *x, const struct booking *b, json_t *j)
+{
+	char url[1024] = "";
+	int hide = x->room.hide_subjects || strcmp(b->klass, "PUBLIC");
+	if (!hide && *b->event_id)
+		store_event_get(db, x->room.account_id, b->event_id, join_cb, url);
+	/* only web links: a display shows and encodes nothing else */
+	int web = !strncmp(url, "https://", 8) || !strncmp(url, "http://", 7);
+	json_object_set_new(j, "join_url", web ? json_string(url) : json_null());
+}
+
 /* the room's state: now, next, the rest of today; *current gets the booking
  * going on (id "" when none) */
 static int state(struct db *db, const struct door *x, int64_t now, json_t **out, struct booking *current)
@@ -96,6 +118,7 @@ static int state(struct db *db, const struct door *x, int64_t now, json_t **out,
 			*current = v[i];
 			json_decref(cur);
 			cur = booking_json(x, &v[i]);
+			join_url(db, x, &v[i], cur);
 			if (x->room.checkin_minutes)
 				json_object_set_new(
 					cur, "check_in_by",
@@ -104,6 +127,7 @@ static int state(struct db *db, const struct door *x, int64_t now, json_t **out,
 		}
 		if (json_is_null(next)) {
 			next = booking_json(x, &v[i]);
+			join_url(db, x, &v[i], next);
 			free_until = v[i].start_at;
 		}
 		json_array_append_new(today, booking_json(x, &v[i]));

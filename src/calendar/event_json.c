@@ -462,6 +462,16 @@ json_t *event_json(const struct ics_object *o, const struct event_row *row, int 
 	json_object_set_new(j, "transparency", lower_or(m->transp, "OPAQUE"));
 	json_object_set_new(j, "class", lower_or(m->klass, "PUBLIC"));
 	json_object_set_new(j, "rrule", str_or_null(m->rrule));
+	/* the online meeting (RFC 7986 CONFERENCE), e.g. a Zoom join link */
+	char conf[1024], zoom[1024];
+	json_t *cj = json_null();
+	if (full && o->text && strstr(o->text, "CONFERENCE")) {
+		if (!ics_conference_uri(o->text, "LABEL=Zoom", zoom, sizeof zoom))
+			cj = json_pack("{s:s, s:s}", "uri", zoom, "label", "Zoom");
+		else if (!ics_conference_uri(o->text, NULL, conf, sizeof conf))
+			cj = json_pack("{s:s, s:n}", "uri", conf, "label");
+	}
+	json_object_set_new(j, "conference", cj ? cj : json_null());
 	json_t *ex = json_array(), *rd = json_array();
 	for (size_t i = 0; i < m->nexdates; i++)
 		json_array_append_new(ex, date_json(m->exdates[i]));

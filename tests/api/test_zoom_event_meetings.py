@@ -278,3 +278,28 @@ def test_a_copy_never_keeps_the_link(srv, admin, setup):
     # the original keeps it, and the meeting is untouched
     assert "LABEL=Zoom:" + link["join_url"] in unfold(dav(srv, "GET", path, s["helper"]).text)
     assert not gone_at_zoom(fz, link["meeting_id"])
+
+
+def test_the_door_display_carries_the_join_link(srv, admin, setup):
+    from test_display import display, door, z
+    s = setup
+    rm, d, _, _ = door(srv, admin)
+    now = s["hc"].post("/api/v1/calendars/%s/events" % s["cal"], json={
+        "summary": "Plenary", "start": z(-10), "end": z(50), "room_ids": [rm["id"]]})
+    assert now.status_code == 201, now.text
+    later = s["hc"].post("/api/v1/calendars/%s/events" % s["cal"], json={
+        "summary": "Posters", "start": z(60), "end": z(90), "room_ids": [rm["id"]]})
+    assert later.status_code == 201, later.text
+    r = s["hc"].post(zpath(s, now.json()), json={"connection_id": s["cid"]})
+    assert r.status_code == 201, r.text
+    link = r.json()
+    got = s["hc"].get("/api/v1/calendars/%s/events/%s" % (s["cal"], now.json()["id"])).json()
+    assert got["conference"] == {"uri": link["join_url"], "label": "Zoom"}
+    st = display(srv, d)
+    assert st["current"]["summary"] == "Plenary" and st["current"]["join_url"] == link["join_url"]
+    assert st["next"]["summary"] == "Posters" and st["next"]["join_url"] is None
+    # removing the link takes it off the door
+    assert s["hc"].delete(zpath(s, now.json())).status_code == 204
+    assert display(srv, d)["current"]["join_url"] is None
+    got = s["hc"].get("/api/v1/calendars/%s/events/%s" % (s["cal"], now.json()["id"])).json()
+    assert got["conference"] is None
