@@ -25,6 +25,7 @@
 
 #include "api/audit.h"
 #include "conferencing/zoom_api.h"
+#include "conferencing/zoom_oauth.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/errors.h"
@@ -40,10 +41,12 @@
 #define LEASE_SECONDS 600 /* longer than a reload of 20 pages can take */
 #define FOLLOW_MAX 100    /* meeting events answered by one reload */
 #define PURGE_EVERY 3600
+#define SWEEP_MAX 20 /* of each, per sweep */
 #define DONE_KEEP (7 * 86400)
 #define FAILED_KEEP (30 * 86400)
 
 static long poll_ms = 5000;
+static long sweep_ms = 60000; /* between sweeps of lapsed installs and orphaned Zoom accounts */
 
 int64_t zoom_worker_backoff(int attempts)
 {
@@ -486,6 +489,15 @@ static long pass(struct worker *w)
 			log_info("zoom webhooks: %lld processed event%s purged", (long long)purged,
 				 purged == 1 ? "" : "s");
 	}
+	/* Marketplace installs nobody attached within their hour, and Zoom
+	 * accounts a deleted conference left without connections, are revoked
+	 * and deleted here, whether or not anyone opens a Zoom page */
+	static int64_t last_sweep_ms;
+	int64_t now_ms = clock_mono_us() / 1000;
+	if (now_ms - last_sweep_ms >= sweep_ms) {
+		last_sweep_ms = now_ms;
+		zoom_installs_sweep(conn, SWEEP_MAX);
+	}
 	int rc = zoom_worker_run_once(conn, now);
 	if (rc == 1) {
 		failing = 0;
@@ -523,6 +535,8 @@ int zoom_worker_start(void)
 	const char *env = getenv("CONVENE_ZOOM_WORKER_POLL_MS");
 	if (env && atol(env) >= 50)
 		poll_ms = atol(env);
+	if ((env = getenv("CONVENE_ZOOM_SWEEP_MS")) && atol(env) >= 100) /* tests */
+		sweep_ms = atol(env);
 	return worker_start(&zoom_worker);
 }
 

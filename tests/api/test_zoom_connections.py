@@ -504,6 +504,46 @@ def test_an_install_nobody_attaches_is_revoked_after_its_hour(srv, admin):
     assert len(fz.calls("revoke")) == revokes + 1 and fz.user(z)["installed"] is False
 
 
+def test_the_worker_releases_a_lapsed_install_with_nobody_visiting(srv, tmp_path, monkeypatch):
+    """no page needs to be opened: the Zoom worker's sweep revokes and deletes
+    an install left unattached past its hour (a server of its own, whose
+    sweep runs every 200 ms instead of every minute)"""
+    from conftest import OwnServer
+    import sqlite3
+    fz = srv.zoom
+    monkeypatch.setenv("CONVENE_ZOOM_SWEEP_MS", "200")
+    s = OwnServer(str(tmp_path))
+    s.zoom = fz
+    fz.config(redirect_uris=[srv.url + "/oauth/zoom/callback", s.url + "/oauth/zoom/callback"])
+    try:
+        s.start()
+        a = s.admin()
+        z = zoom_user(fz)
+        r = callback(a, fz.marketplace_install(z, s.url + "/oauth/zoom/callback")["location"])
+        assert r.status_code == 303, r.text
+        assert s.rows("SELECT COUNT(*) FROM zoom_accounts WHERE zoom_user_id = '%s'" % z) == [["1"]]
+        revokes = len(fz.calls("revoke"))
+        expire = "UPDATE zoom_installs SET expires_at = 1 WHERE zoom_user_id = '%s'" % z
+        if s.own_db:
+            psql(s.own_db, expire)
+        else:
+            con = sqlite3.connect(os.path.join(s.data, "convene.db"), timeout=30)
+            with con:
+                con.execute(expire)
+            con.close()
+        deadline = time.time() + 20
+        while time.time() < deadline and \
+                s.rows("SELECT COUNT(*) FROM zoom_accounts WHERE zoom_user_id = '%s'" % z) != [["0"]]:
+            time.sleep(0.2)
+        assert s.rows("SELECT COUNT(*) FROM zoom_accounts WHERE zoom_user_id = '%s'" % z) == [["0"]]
+        assert s.rows("SELECT COUNT(*) FROM zoom_installs WHERE zoom_user_id = '%s'" % z) == [["0"]]
+        assert len(fz.calls("revoke")) == revokes + 1 and fz.user(z)["installed"] is False
+    finally:
+        fz.config(redirect_uris=[srv.url + "/oauth/zoom/callback"])
+        problems, log = stop_all(s)
+        assert not problems, log[-5000:]
+
+
 def stop_all(*servers):
     problems, logs = [], ""
     for s in servers:
