@@ -15,6 +15,7 @@
 #include "calendar/event_json.h"
 #include "calendar/event_store.h"
 #include "conferencing/access.h"
+#include "conferencing/zoom_event_sync.h"
 #include "conferencing/zoom_meeting_write.h"
 #include "core/clock.h"
 #include "core/errors.h"
@@ -273,6 +274,20 @@ static int attach_existing(struct req *r)
 	return resp_json(r, 200, link_view(&x->link));
 }
 
+/* convene's own meeting goes at Zoom when nothing else uses it (an attached
+ * one is the host's, and stays): queued in the transaction, sent by the
+ * worker after commit, again after an outage, 404 counting as done */
+static int queue_delete(struct db *db, const struct event_meeting *m)
+{
+	struct zoom_meeting_job j = {0};
+	snprintf(j.zoom_user_id, sizeof j.zoom_user_id, "%s", m->zoom_user_id);
+	j.meeting_id = m->meeting_id;
+	snprintf(j.account_id, sizeof j.account_id, "%s", m->account_id);
+	snprintf(j.event_id, sizeof j.event_id, "%s", m->event_id);
+	snprintf(j.action, sizeof j.action, "delete");
+	return store_zoom_job_put(db, &j, "pending", NULL, clock_now());
+}
+
 static int detach(struct req *r)
 {
 	struct ctx *x = arena_alloc(r->arena, sizeof *x);
@@ -293,20 +308,14 @@ static int detach(struct req *r)
 	if (rc || (rc = write_link(r, db, x, x->link.join_url, NULL)) ||
 	    (rc = store_event_meeting_delete(db, x->conf.account_id, x->row.id)) ||
 	    (rc = store_event_meeting_uses(db, x->link.zoom_user_id, x->link.meeting_id, &uses)) ||
+	    (rc = x->link.created_here && !uses ? queue_delete(db, &x->link) : 0) ||
 	    (rc = audit_record(r, db, "zoom_meeting.detach", "event", x->row.id, x->row.summary,
 			       json_pack("{s:s, s:s, s:b}", "conference_id", x->conf.id, "meeting_id", mid,
 					 "created_here", x->link.created_here),
 			       NULL)) ||
 	    (rc = store_commit(db)))
 		return api_abort(db, rc);
-	/* after commit: convene's own meeting goes at Zoom when nothing else
-	 * uses it (an attached one is the host's, and stays) */
-	if (x->link.created_here && !uses) {
-		rc = zoom_meeting_delete(x->link.zoom_user_id, x->link.meeting_id, NULL);
-		if (rc)
-			log_warn("zoom: meeting %lld of event %s not deleted at Zoom (%d)",
-				 (long long)x->link.meeting_id, x->row.id, rc);
-	}
+	zoom_event_sync_kick();
 	return resp_empty(r, 204);
 }
 

@@ -187,6 +187,11 @@ int zoom_event_sync_start(void)
 	return worker_start(&sync_worker);
 }
 
+void zoom_event_sync_kick(void)
+{
+	worker_kick(&sync_worker);
+}
+
 void zoom_event_sync_stop(void)
 {
 	worker_stop(&sync_worker);

@@ -16,6 +16,7 @@ struct db;
 void zoom_event_sync_register(void); /* the event hooks; once, from app_hooks_register */
 int zoom_event_sync_start(void);     /* the worker; polls every CONVENE_ZOOM_MEETING_POLL_MS (default 2 s) */
 void zoom_event_sync_stop(void);
+void zoom_event_sync_kick(void); /* a job was committed: send it now */
 /* one due job sent: 1, 0 when none was due, or an error */
 int zoom_event_sync_run_once(struct db *db, int64_t now);
 
