@@ -12,6 +12,25 @@ import './strings.js';
 import { errText } from '../lib/ui.jsx';
 import { zoneOf, startMs, endMs, languageOf, hhmm, longDate, minutesLeft, laterToday, checkInTarget, rollAt, fill } from './door.js';
 import './display.css';
+import QRCode from 'qrcode';
+
+// The online meeting of a booking (its event's CONFERENCE link, e.g. Zoom): the address to type
+// and a QR code to scan, drawn here from the link (the qrcode package) so nothing leaves the page.
+function JoinLink({ url, qr }) {
+	const [img, setImg] = useState('');
+	useEffect(() => {
+		let live = true;
+		setImg('');
+		if (qr) QRCode.toDataURL(url, { margin: 1, width: 240, errorCorrectionLevel: 'M' }).then((d) => { if (live) setImg(d); }, () => {});
+		return () => { live = false; };
+	}, [url, qr]);
+	return (
+		<div class="door-join">
+			{img && <img class="door-qr" src={img} width="240" height="240" alt={t('door_joinQr')} />}
+			<p class="door-join-text"><span class="door-join-label">{t('door_join')}</span> <span class="door-join-url">{url}</span></p>
+		</div>
+	);
+}
 
 const TICK_MS = 3000;
 const GONE_RETRY_MS = 30000;
@@ -192,6 +211,7 @@ export function DisplayPage({ token }) {
 					<>
 						<p class="door-subject">{c.summary}</p>
 						{c.organizer && <p class="door-organizer">{t('door_organizer')}: {c.organizer}</p>}
+						{c.join_url && <JoinLink url={c.join_url} qr />}
 						<p class="door-left">
 							<span>{fill(t('door_until'), { time: hhmm(endMs(s, c), lang, zone) })}</span>
 							<span class="door-count">{left(endMs(s, c), now)}</span>
@@ -248,7 +268,13 @@ export function DisplayPage({ token }) {
 				<h2>{t('door_next')}</h2>
 				{s.next ? (
 					<p class="door-next"><span class="door-span">{span(s, s.next, lang, zone)}</span> {s.next.summary}</p>
-				) : <p class="door-muted">{t('door_nothingLater')}</p>}
+				) : null}
+				{s.next && s.next.join_url ? (
+					<JoinLink url={s.next.join_url} qr={!(c && c.join_url)} />
+				) : null}
+				{s.next ? null : (
+					<p class="door-muted">{t('door_nothingLater')}</p>
+				)}
 				{later.length > 0 && (
 					<>
 						<h2>{t('door_later')}</h2>

@@ -7,6 +7,8 @@ import { addStrings } from '../lib/i18n.js';
 export const STRINGS = {
 	// the door screen (web/src/display)
 	door_title: ['Room display', 'Écran de salle', 'Экран переговорной'],
+	door_join: ['Join online', 'Rejoindre en ligne', 'Подключиться онлайн'],
+	door_joinQr: ['QR code of the join link: scan it to join online', 'Code QR du lien : scannez-le pour rejoindre en ligne', 'QR-код ссылки: отсканируйте, чтобы подключиться'],
 	door_free: ['Free', 'Libre', 'Свободна'],
 	door_busy: ['Busy', 'Occupée', 'Занята'],
 	door_freeUntil: ['Free until {time}', 'Libre jusqu’à {time}', 'Свободна до {time}'],
