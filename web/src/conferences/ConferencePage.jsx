@@ -9,6 +9,7 @@ import { Field, FormError, Link, Loading, useForm, useLoad, confirmAction, navig
 import { when } from '../lib/time.js';
 import { ConferenceForm, dates } from './Conferences.jsx';
 import { ZoomTab } from './ZoomTab.jsx';
+import { ScheduleMeetings } from './ScheduleMeetings.jsx';
 import './strings.js';
 
 const TABS = ['details', 'admins', 'schedule', 'zoom'];
@@ -134,11 +135,12 @@ function Admins({ conf, me }) {
 
 function Schedule({ conf }) {
 	const href = '/calendar?calendar=' + encodeURIComponent(conf.calendar_id);
-	return (
+	return (<>
 		<section class="panel" aria-labelledby="cs-h">
 			<h2 id="cs-h">{t('confTabSchedule')}</h2>
 			<p>{t('confScheduleText', { zone: conf.time_zone })}</p>
 			<p><Link href={href}>{t('confOpenSchedule')}</Link></p>
 		</section>
-	);
+		{conf.can_manage && <ScheduleMeetings conf={conf} />}
+	</>);
 }

@@ -124,5 +124,22 @@ export const STRINGS = {
 		'Il manque à cette adresse son jeton d’installation : recommencez l’installation depuis le Zoom Marketplace.',
 		'В этом адресе нет токена установки: начните установку заново из Zoom Marketplace.'],
 	zoomDefaultName: ['Zoom of {name}', 'Zoom de {name}', 'Zoom: {name}'],
+	// Zoom meetings of the schedule's events (ScheduleMeetings.jsx)
+	zmSchedule: ['Zoom meetings of the schedule', 'Réunions Zoom du programme', 'Встречи Zoom в программе'],
+	zmNoConnection: ['Connect a Zoom account in the Zoom tab to make meetings for these events.', 'Connectez un compte Zoom dans l’onglet Zoom pour créer des réunions pour ces événements.', 'Подключите учётную запись Zoom на вкладке Zoom, чтобы создавать встречи для этих событий.'],
+	zmEvent: ['Event', 'Événement', 'Событие'],
+	zmStart: ['Start', 'Début', 'Начало'],
+	zmMeeting: ['Zoom meeting', 'Réunion Zoom', 'Встреча Zoom'],
+	zmNoEvents: ['The schedule has no events during the conference yet.', 'Le programme n’a pas encore d’événement pendant la conférence.', 'В программе пока нет событий на даты конференции.'],
+	zmNone: ['none', 'aucune', 'нет'],
+	zmConnection: ['Zoom connection', 'Connexion Zoom', 'Подключение Zoom'],
+	zmCreate: ['Create Zoom meeting', 'Créer une réunion Zoom', 'Создать встречу Zoom'],
+	zmCreateNamed: ['Create Zoom meeting for {name}', 'Créer une réunion Zoom pour {name}', 'Создать встречу Zoom для: {name}'],
+	zmExisting: ['Use an existing meeting', 'Utiliser une réunion existante', 'Использовать существующую встречу'],
+	zmUse: ['Use it', 'L’utiliser', 'Использовать'],
+	zmUseNamed: ['Use the chosen meeting for {name}', 'Utiliser la réunion choisie pour {name}', 'Использовать выбранную встречу для: {name}'],
+	zmRemove: ['Remove', 'Retirer', 'Убрать'],
+	zmRemoveNamed: ['Remove the Zoom meeting of {name}', 'Retirer la réunion Zoom de {name}', 'Убрать встречу Zoom у события: {name}'],
+	zmRemoveConfirm: ['Remove the Zoom meeting of “{name}”? A meeting convene created is deleted at Zoom.', 'Retirer la réunion Zoom de « {name} » ? Une réunion créée par convene est supprimée chez Zoom.', 'Убрать встречу Zoom у «{name}»? Встреча, созданная convene, будет удалена в Zoom.'],
 };
 addStrings(STRINGS);
