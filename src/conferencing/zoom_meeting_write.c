@@ -30,6 +30,14 @@ void zoom_meeting_spec_of(const struct ics_object *o, struct zoom_meeting_spec *
 	out->all_day = m->all_day;
 	out->rrule = m->rrule;
 	out->exceptions = m->nrdates > 0 || m->nexdates > 0 || o->noverrides > 0;
+	out->text = o->text;
+}
+
+static int count_one(void *ctx, const struct ics_occurrence *o)
+{
+	(void)o;
+	(*(int *)ctx)++;
+	return 0;
 }
 
 /* s cut to at most max characters (UTF-8), malloc'd */
@@ -334,6 +342,17 @@ static int recurrence(const struct zoom_meeting_spec *s, const char *tz, const c
 			goto refuse;
 		}
 		json_object_set_new(rec, "end_date_time", json_string(until));
+		int occ = 0, more = 0;
+		if (s->text &&
+		    ics_expand(s->text, tz ? tz : "UTC", s->start, ICS_FOREVER, ZOOM_OCCURRENCES_MAX + 1, count_one,
+			       &occ, &more) == 0 &&
+		    (occ > ZOOM_OCCURRENCES_MAX || more)) {
+			snprintf(
+				why, n,
+				"Zoom repeats a meeting at most %d times; this event repeats more often until its UNTIL",
+				ZOOM_OCCURRENCES_MAX);
+			goto refuse;
+		}
 	}
 	*out = rec;
 	return 0;

@@ -26,6 +26,9 @@ struct zoom_meeting_spec {
 	const char *rrule; /* NULL: a single meeting */
 	/* RDATE, EXDATE or moved occurrences: Zoom's recurrence cannot say them */
 	int exceptions;
+	/* the stored text (NULL: unknown), to count the occurrences of an UNTIL
+	 * rule: Zoom makes at most 60 and would drop the rest silently */
+	const char *text;
 };
 
 /* the spec of an event's master (pointers into o) */

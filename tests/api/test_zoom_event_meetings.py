@@ -125,13 +125,20 @@ def test_rules_zoom_cannot_repeat_are_refused_before_zoom_is_asked(srv, admin, s
     s, fz = setup, setup["fz"]
     before = len(fz.calls("api"))
     for rrule, word in (("FREQ=WEEKLY", "forever"), ("FREQ=YEARLY;COUNT=3", "YEARLY"),
-                        ("FREQ=DAILY;COUNT=90", "60")):
+                        ("FREQ=DAILY;COUNT=90", "60"), ("FREQ=DAILY;UNTIL=20300901T000000Z", "60")):
         ev = new_event(s["hc"], s["cal"], summary="Series", start="2030-05-04T10:00:00",
                        end="2030-05-04T11:00:00", tzid="Europe/Paris", rrule=rrule)
         p = problem(s["hc"].post(zpath(s, ev), json={"connection_id": s["cid"]}), 422, "zoom-meeting-refused")
         assert word in p["detail"], p
         problem(s["hc"].get(zpath(s, ev)), 404)
     assert len(fz.calls("api")) == before
+    # an UNTIL within Zoom's 60 occurrences is taken, as end_date_time
+    ev = new_event(s["hc"], s["cal"], summary="Week", start="2030-05-04T10:00:00", end="2030-05-04T11:00:00",
+                   tzid="Europe/Paris", rrule="FREQ=DAILY;UNTIL=20300510T235959Z")
+    r = s["hc"].post(zpath(s, ev), json={"connection_id": s["cid"]})
+    assert r.status_code == 201, r.text
+    m = fz.meeting(r.json()["meeting_id"])
+    assert m["recurrence"]["end_date_time"] == "2030-05-10T23:59:59Z" and len(m["occurrences"]) == 7
 
 
 def test_attach_an_existing_meeting(srv, admin, setup):
