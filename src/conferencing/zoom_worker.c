@@ -40,6 +40,43 @@
 
 #define LEASE_SECONDS 600 /* longer than a reload of 20 pages can take */
 #define FOLLOW_MAX 100    /* meeting events answered by one reload */
+/* A burst of meeting events of one Zoom user (a host editing a series, a
+ * script) is answered by at most one reload per RELOAD_FLOOR seconds: each
+ * reload reads every page of the host's meetings, and Zoom counts those calls
+ * against the account's rate limit (2 a second on its free plan). The event
+ * that comes too soon waits for the floor; its reload then answers it and
+ * those after it. Per process: another node keeps its own floor. */
+#define RELOAD_FLOOR 2
+#define RELOADS_KEPT 64 /* Zoom users whose last reload is remembered */
+
+static struct {
+	char user[ZOOM_WEBHOOK_ID_MAX];
+	int64_t at_ms;
+} reloads[RELOADS_KEPT]; /* the worker's own thread only */
+
+/* ms since this user's last reload here, or -1 when none is remembered */
+static int64_t since_reload(const char *user, int64_t now_ms)
+{
+	for (int i = 0; i < RELOADS_KEPT; i++)
+		if (reloads[i].at_ms && !strcmp(reloads[i].user, user))
+			return now_ms - reloads[i].at_ms;
+	return -1;
+}
+
+static void note_reload(const char *user, int64_t now_ms)
+{
+	int slot = 0;
+	for (int i = 0; i < RELOADS_KEPT; i++) {
+		if (!strcmp(reloads[i].user, user)) {
+			slot = i;
+			break;
+		}
+		if (reloads[i].at_ms < reloads[slot].at_ms) /* else the oldest goes */
+			slot = i;
+	}
+	snprintf(reloads[slot].user, sizeof reloads[slot].user, "%s", user);
+	reloads[slot].at_ms = now_ms;
+}
 #define PURGE_EVERY 3600
 #define SWEEP_MAX 20 /* of each, per sweep */
 #define DONE_KEEP (7 * 86400)
@@ -401,6 +438,9 @@ static int meeting(struct db *db, struct zoom_webhook_event *e, json_t *payload,
 		return store_zoom_webhook_done(db, e->id, now, "no connection uses this Zoom user");
 	if (rc)
 		return rc;
+	int64_t since = since_reload(user, clock_mono_us() / 1000);
+	if (since >= 0 && since < RELOAD_FLOOR * 1000)
+		return store_zoom_webhook_defer(db, e->id, now + (RELOAD_FLOOR * 1000 - since + 999) / 1000);
 	struct zoom_webhook_event *more = calloc(FOLLOW_MAX, sizeof *more);
 	int n = 0;
 	if (!more)
@@ -408,6 +448,7 @@ static int meeting(struct db *db, struct zoom_webhook_event *e, json_t *payload,
 	if (*e->zoom_user_id && (rc = store_zoom_webhook_following(db, e, "meeting.", more, FOLLOW_MAX, &n)))
 		goto out;
 	rc = zoom_meetings_refresh(user);
+	note_reload(user, clock_mono_us() / 1000);
 	const char *note = rc == E_UNAUTH     ? "Zoom refused the tokens: the connections need a reconnect"
 			   : rc == E_NOTFOUND ? "no tokens are kept for this Zoom user"
 					      : NULL;

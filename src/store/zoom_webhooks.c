@@ -151,6 +151,16 @@ int store_zoom_webhook_retry(struct db *db, const char *id, int64_t next_at, con
 	return rc < 0 ? rc : 0;
 }
 
+int store_zoom_webhook_defer(struct db *db, const char *id, int64_t next_at)
+{
+	int rc = db_exec(db,
+			 "UPDATE zoom_webhook_events SET status = 'pending', next_at = ?, lease_until = 0,"
+			 " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END"
+			 " WHERE id = ? AND status = 'working'",
+			 "is", next_at, id);
+	return rc < 0 ? rc : 0;
+}
+
 int store_zoom_webhook_fail(struct db *db, const char *id, int64_t now, const char *error)
 {
 	int rc =

@@ -50,6 +50,9 @@ void store_zoom_webhook_free(struct zoom_webhook_event *e);
 int store_zoom_webhook_done(struct db *db, const char *id, int64_t now, const char *note);
 /* back to pending until next_at, the error kept */
 int store_zoom_webhook_retry(struct db *db, const char *id, int64_t next_at, const char *error);
+/* back to pending until next_at without counting the claim as an attempt
+ * (nothing failed: the worker chose to wait) */
+int store_zoom_webhook_defer(struct db *db, const char *id, int64_t next_at);
 /* given up after repeated failures: kept as failed with its error */
 int store_zoom_webhook_fail(struct db *db, const char *id, int64_t now, const char *error);
 /* deletes done events processed before done_before and failed ones before

@@ -389,6 +389,32 @@ def test_a_burst_of_meeting_events_is_answered_by_few_reloads(srv, admin):
     assert "answered by the reload of an earlier event" in notes, notes
 
 
+def test_meeting_events_spread_over_seconds_reload_at_most_every_two_seconds(srv, admin):
+    """events that each arrive after the previous reload ended would cost a
+    reload each (every page of the host's meetings, against Zoom's rate
+    limit): one Zoom user is reloaded at most once every 2 seconds, and the
+    event that came too soon waits for that reload, so nothing is lost"""
+    fz = srv.zoom
+    zuid = zoom_user(fz)
+    conf, cid = connected(srv, admin, zuid)
+
+    def lists():
+        return len([c for c in fz.calls("api") if c.get("user") == zuid and c.get("method") == "GET"
+                    and c.get("path", "").endswith("/meetings")])
+
+    before = lists()
+    started = time.time()
+    for i in range(10):
+        fz.add_meeting(zuid, topic="Spread %d" % i, start_time=at(i), duration=15, wait=True)
+        time.sleep(0.3)
+    wait_for("all cached", lambda: len(admin.get(path(conf, cid)).json()["meetings"]) == 10)
+    wait_for("events done", lambda: len([e for e in events_of(srv, zuid) if e[1] == "done"]) == 10)
+    spent = time.time() - started
+    reloads = lists() - before
+    assert reloads <= int(spent / 2) + 2, "%d reloads in %.1f s" % (reloads, spent)
+    assert reloads < 10
+
+
 def test_a_transient_failure_is_retried_with_back_off(srv, admin):
     """Zoom's 429 while a meeting event is processed: the cache is kept, the
     event waits (30 s, then longer) with its error, and is done once Zoom answers"""
