@@ -257,6 +257,10 @@ static int delete (struct req *r)
 	/* the calendar first, as the calendar API deletes one (audited, its
 	 * watchers told); the rest goes with the conference row (ON DELETE
 	 * CASCADE: administrators, Zoom connections, anything later) */
+	/* the Zoom meetings convene made for the schedule's events leave Zoom
+	 * with it (a worker, after commit); their links go by cascade */
+	if ((rc = store_zoom_jobs_conference_gone(db, c.account_id, c.id, clock_now())))
+		goto fail;
 	rc = store_calendar_get(db, c.account_id, c.calendar_id, &cal);
 	if (!rc)
 		rc = calendar_delete(r, db, &cal, CAL_ROLE_MANAGER);

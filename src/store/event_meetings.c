@@ -95,6 +95,24 @@ int store_zoom_job_put(struct db *db, const struct zoom_meeting_job *j, const ch
 	return rc < 0 ? rc : 0;
 }
 
+int store_zoom_jobs_conference_gone(struct db *db, const char *account_id, const char *conference_id, int64_t now)
+{
+	int rc = db_exec(
+		db,
+		"INSERT INTO zoom_meeting_jobs (zoom_user_id, meeting_id, account_id, event_id, action, body,"
+		" status, attempts, next_at, lease_until, error, created_at, updated_at)"
+		" SELECT m.zoom_user_id, m.meeting_id, m.account_id, m.event_id, 'delete', NULL, 'pending', 0, ?, 0,"
+		" NULL, ?, ? FROM conference_event_meetings m"
+		" WHERE m.account_id = ? AND m.conference_id = ? AND m.created_here = 1 AND NOT EXISTS (SELECT 1"
+		" FROM conference_event_meetings o WHERE o.zoom_user_id = m.zoom_user_id AND o.meeting_id ="
+		" m.meeting_id AND NOT (o.account_id = m.account_id AND o.conference_id = m.conference_id))"
+		" ON CONFLICT (zoom_user_id, meeting_id) DO UPDATE SET action = 'delete', body = NULL,"
+		" status = 'pending', error = NULL, event_id = excluded.event_id, attempts = 0,"
+		" next_at = excluded.next_at, updated_at = excluded.updated_at",
+		"iiiss", now, now, now, account_id, conference_id);
+	return rc < 0 ? rc : 0;
+}
+
 int store_zoom_job_claim(struct db *db, int64_t now, int64_t until, struct zoom_meeting_job *out)
 {
 	struct db_rows *r;

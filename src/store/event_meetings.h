@@ -52,6 +52,10 @@ struct zoom_meeting_job {
  * says why: nothing will be sent) */
 int store_zoom_job_put(struct db *db, const struct zoom_meeting_job *j, const char *status, const char *error,
 		       int64_t now);
+/* a conference is being deleted (its links go by cascade): a delete job for
+ * every meeting convene created for its events that no event outside it
+ * uses, written before the conference row goes */
+int store_zoom_jobs_conference_gone(struct db *db, const char *account_id, const char *conference_id, int64_t now);
 /* a due pending job, leased until `until`: 1 (out filled; free out->body),
  * 0 none */
 int store_zoom_job_claim(struct db *db, int64_t now, int64_t until, struct zoom_meeting_job *out);

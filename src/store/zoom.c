@@ -144,7 +144,9 @@ int store_zoom_account_orphan(struct db *db, char zoom_user_id[ZOOM_ID_MAX])
 	int rc = db_query(db, &r,
 			  "SELECT a.zoom_user_id FROM zoom_accounts a WHERE NOT EXISTS (SELECT 1 FROM"
 			  " zoom_connections c WHERE c.zoom_user_id = a.zoom_user_id) AND NOT EXISTS (SELECT 1 FROM"
-			  " zoom_installs i WHERE i.zoom_user_id = a.zoom_user_id) ORDER BY a.updated_at LIMIT 1",
+			  " zoom_installs i WHERE i.zoom_user_id = a.zoom_user_id) AND NOT EXISTS (SELECT 1 FROM"
+			  " zoom_meeting_jobs j WHERE j.zoom_user_id = a.zoom_user_id AND j.status = 'pending')"
+			  " ORDER BY a.updated_at LIMIT 1",
 			  "");
 	if (rc)
 		return rc;

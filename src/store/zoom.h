@@ -101,7 +101,8 @@ int store_zoom_account_needs_reconnect(struct db *db, const char *zoom_user_id, 
 /* how many connections (of any account) reference the Zoom user */
 int store_zoom_account_refs(struct db *db, const char *zoom_user_id, int64_t *n);
 /* a Zoom account that no connection and no waiting install references any
- * more (its conference or account was deleted): E_NOTFOUND when none */
+ * more (its conference or account was deleted), and that owes Zoom no
+ * pending meeting write (its token is needed for that): E_NOTFOUND when none */
 int store_zoom_account_orphan(struct db *db, char zoom_user_id[ZOOM_ID_MAX]);
 /* deletes the Zoom account (tokens) and its cached meetings; connections
  * still referencing it get zoom_user_id NULL (FK SET NULL) */
