@@ -166,16 +166,6 @@ static int load(struct req *r, struct db *db, struct conference *conf, struct zo
 	return rc;
 }
 
-static int check_name(struct req *r, const char *name)
-{
-	if (!name[strspn(name, " \t")])
-		return resp_field_error(r, "name", "the name must not be empty"), E_INVALID;
-	for (const char *p = name; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return resp_field_error(r, "name", "the name must not hold control characters"), E_INVALID;
-	return 0;
-}
-
 static int create(struct req *r)
 {
 	static const char *const allowed[] = {"name", NULL};
@@ -191,7 +181,8 @@ static int create(struct req *r)
 	if ((rc = api_db(&db)) || (rc = conference_load(r, db, req_param(r, "id"), conf)))
 		return rc;
 	if ((rc = jin_object(r, &in, allowed)) ||
-	    (rc = jin_string(r, in, "name", JIN_REQUIRED, ZOOM_NAME_MAX, &name)) || (rc = check_name(r, name)))
+	    (rc = jin_string(r, in, "name", JIN_REQUIRED, ZOOM_NAME_MAX, &name)) ||
+	    (rc = zoom_connection_name_check(r, name)))
 		return rc;
 	memset(c, 0, sizeof *c);
 	memcpy(c->account_id, conf->account_id, sizeof c->account_id);
@@ -267,7 +258,7 @@ static int rename_(struct req *r)
 		return rc;
 	if (!name)
 		return resp_json(r, 200, zoom_connection_json(db, c, 0));
-	if ((rc = check_name(r, name)))
+	if ((rc = zoom_connection_name_check(r, name)))
 		return rc;
 	json_t *old = json_pack("{s:s}", "name", c->name);
 	char topic[ID_MAX + 8];

@@ -353,6 +353,16 @@ static int signed_in(struct req *r)
 	return 0;
 }
 
+int zoom_connection_name_check(struct req *r, const char *name)
+{
+	if (!name[strspn(name, " \t")])
+		return resp_field_error(r, "name", "the name must not be empty"), E_INVALID;
+	for (const char *p = name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return resp_field_error(r, "name", "the name must not hold control characters"), E_INVALID;
+	return 0;
+}
+
 static int install_find(struct req *r, struct db *db, char hash[HASH_HEX_MAX], char uid[ZOOM_ID_MAX])
 {
 	const char *token = req_param(r, "token");
@@ -398,12 +408,7 @@ static int install_attach(struct req *r)
 		return rc;
 	if (!n)
 		return resp_field_error(r, "conference_ids", "choose at least one conference");
-	if (!name[strspn(name, " \t")])
-		return resp_field_error(r, "name", "the name must not be empty");
-	for (const char *p = name; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return resp_field_error(r, "name", "the name must not hold control characters");
-	if ((rc = zoom_connect_ready(r)))
+	if ((rc = zoom_connection_name_check(r, name)) || (rc = zoom_connect_ready(r)))
 		return rc;
 	struct conference *conf = arena_alloc(r->arena, sizeof *conf);
 	struct zoom_connection *c = arena_alloc(r->arena, sizeof *c * n);
