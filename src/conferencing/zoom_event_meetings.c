@@ -285,6 +285,7 @@ static int queue_delete(struct db *db, const struct event_meeting *m)
 	snprintf(j.account_id, sizeof j.account_id, "%s", m->account_id);
 	snprintf(j.event_id, sizeof j.event_id, "%s", m->event_id);
 	snprintf(j.action, sizeof j.action, "delete");
+	snprintf(j.join_url, sizeof j.join_url, "%s", m->join_url);
 	return store_zoom_job_put(db, &j, "pending", NULL, clock_now());
 }
 

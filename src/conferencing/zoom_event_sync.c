@@ -23,11 +23,6 @@
 
 static long poll_ms = 2000;
 
-static int same(const char *a, const char *b)
-{
-	return !strcmp(a ? a : "", b ? b : "");
-}
-
 /* A new event, or one without this link, that carries the join link of
  * another event's meeting (a CalDAV COPY, a duplicate made by a client):
  * the link is dropped from the copy, which would otherwise send people to a
@@ -45,10 +40,15 @@ static int filter(struct db *db, const struct calendar *cal, const struct event_
 	if (prev && !store_event_meeting_get(db, prev->account_id, prev->id, &m) && !strcmp(m.join_url, uri))
 		return 0; /* its own */
 	int rc = store_event_meeting_by_url(db, cal->account_id, uri, prev ? prev->id : NULL);
-	if (rc == E_NOTFOUND)
-		return 0; /* a link of no event here: the client's own */
-	if (rc)
+	if (rc == E_NOTFOUND) {
+		/* a link of no event here: the client's own, unless its meeting is
+		 * being deleted with the event that had it (a MOVE, a copy then a
+		 * delete of the original) */
+		if ((rc = store_zoom_job_deleting(db, cal->account_id, uri)) <= 0)
+			return rc;
+	} else if (rc) {
 		return rc;
+	}
 	rc = ics_conference_set(o->text, cal->time_zone, uri, NULL, NULL, ZOOM_JOIN_LINE, out, &err);
 	return rc == E_INVALID ? 0 : rc; /* a text we cannot edit is stored as sent */
 }
@@ -63,6 +63,7 @@ static int queue(struct db *db, const struct event_meeting *m, const char *actio
 	snprintf(j.event_id, sizeof j.event_id, "%s", m->event_id);
 	snprintf(j.action, sizeof j.action, "%s", action);
 	j.body = (char *)body;
+	snprintf(j.join_url, sizeof j.join_url, "%s", m->join_url);
 	return store_zoom_job_put(db, &j, status, error, clock_now());
 }
 
@@ -79,6 +80,38 @@ static int unlink_event(struct db *db, const struct event_meeting *m)
 	return m->created_here && !uses ? queue(db, m, "delete", NULL, "pending", NULL) : 0;
 }
 
+/* Zoom's meeting body for an event (its join line left out of the agenda):
+ * 0, E_INVALID with why (the event cannot be a Zoom meeting), or an error */
+static int body_of(const struct ics_object *o, const char *join_url, json_t **body, char *why, size_t n)
+{
+	char line[sizeof ZOOM_JOIN_LINE + ZOOM_JOIN_URL_MAX];
+	struct zoom_meeting_spec spec;
+	snprintf(line, sizeof line, "%s%s", ZOOM_JOIN_LINE, join_url);
+	zoom_meeting_spec_of(o, &spec);
+	spec.agenda_drop = line;
+	return zoom_meeting_body(&spec, body, why, n);
+}
+
+/* 1 when the event before the change made the same meeting body (or the
+ * same refusal): whatever changed, Zoom shows none of it. Comparing the
+ * bodies rather than a list of fields keeps this true for every field the
+ * body carries (topic, agenda, time, zone, duration, repetition). */
+static int same_at_zoom(const struct calendar *cal, const struct event_row *prev, const char *join_url,
+			const json_t *now, const char *now_why)
+{
+	struct ics_object *o = NULL;
+	struct ics_error err;
+	json_t *before = NULL;
+	char why[300] = "";
+	if (!prev->ical || ics_parse_stored(prev->ical, strlen(prev->ical), cal->time_zone, &o, &err))
+		return 0; /* unreadable: send the change */
+	int rc = body_of(o, join_url, &before, why, sizeof why);
+	ics_object_free(o);
+	int same = (!rc && now && json_equal(before, now)) || (rc == E_INVALID && !now && !strcmp(why, now_why));
+	json_decref(before);
+	return same;
+}
+
 static int changed(struct db *db, const struct calendar *cal, const struct event_row *prev, const char *id,
 		   const struct ics_object *stored)
 {
@@ -91,25 +124,23 @@ static int changed(struct db *db, const struct calendar *cal, const struct event
 	const struct ics_event *e = stored ? &stored->master : NULL;
 	if (!e || (e->status && !strcmp(e->status, "CANCELLED")))
 		return unlink_event(db, &m);
-	if (e->start == prev->start_at && e->end == prev->end_at && same(e->rrule, prev->rrule) &&
-	    same(e->tzid, prev->tzid) && same(e->summary, prev->summary))
-		return 0; /* nothing Zoom shows moved */
-	struct zoom_meeting_spec spec;
 	json_t *body = NULL;
 	char why[300] = "";
-	zoom_meeting_spec_of(stored, &spec);
-	rc = zoom_meeting_body(&spec, &body, why, sizeof why);
+	rc = body_of(stored, m.join_url, &body, why, sizeof why);
+	if (rc && rc != E_INVALID)
+		return rc;
+	if (same_at_zoom(cal, prev, m.join_url, body, why)) {
+		json_decref(body);
+		return 0;
+	}
 	if (rc == E_INVALID) /* kept as failed, with why: the meeting no longer matches the event */
 		return queue(db, &m, "update", NULL, "failed", why);
-	if (rc)
-		return rc;
 	char *text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	if (!text)
 		return E_NOMEM;
 	rc = queue(db, &m, "update", text, "pending", NULL);
 	free(text);
-	(void)cal;
 	return rc;
 }
 

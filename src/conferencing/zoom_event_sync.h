@@ -1,6 +1,7 @@
 /* Schedule events and their Zoom meetings kept in step, whatever protocol
  * changes the event (JSON, CalDAV, import): the calendar's event hooks queue
- * a PATCH when the event moves (start, end, zone, rule, summary) and a DELETE
+ * a PATCH when anything its meeting shows changes (topic, agenda, time, zone,
+ * duration, repetition) and a DELETE
  * when it is cancelled or deleted (convene's own meetings only), inside the
  * event's transaction; a worker sends them after commit, with back-off. A
  * new or copied event never keeps a join link another event owns. */

@@ -390,8 +390,10 @@ int zoom_meeting_body(const struct zoom_meeting_spec *s, json_t **out, char *why
 		snprintf(start, sizeof start, "%sZ", local);
 	int64_t secs = s->end > s->start ? s->end - s->start : 0;
 	int64_t minutes = (secs + 59) / 60;
-	if (!(topic = cut_chars(s->topic && *s->topic ? s->topic : "Meeting", ZOOM_TOPIC_MAX)) ||
-	    !(agenda = cut_chars(s->agenda ? s->agenda : "", ZOOM_AGENDA_MAX)))
+	char *plain = ics_description_without_line(s->agenda ? s->agenda : "", s->agenda_drop);
+	agenda = plain ? cut_chars(plain, ZOOM_AGENDA_MAX) : NULL;
+	free(plain);
+	if (!agenda || !(topic = cut_chars(s->topic && *s->topic ? s->topic : "Meeting", ZOOM_TOPIC_MAX)))
 		goto out;
 	o = json_pack("{s:s, s:i, s:s, s:s, s:I, s:s}", "topic", topic, "type", rec ? 8 : 2, "start_time", start,
 		      "timezone", tz ? tz : "UTC", "duration", (json_int_t)minutes, "agenda", agenda);

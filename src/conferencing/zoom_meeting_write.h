@@ -20,6 +20,9 @@
 struct zoom_meeting_spec {
 	const char *topic;  /* SUMMARY ("" or NULL: "Meeting") */
 	const char *agenda; /* DESCRIPTION or NULL */
+	/* a line of the description left out of the agenda: the join line
+	 * convene wrote there for clients that ignore CONFERENCE (NULL: none) */
+	const char *agenda_drop;
 	int64_t start, end; /* UTC seconds */
 	const char *tzid;   /* DTSTART's zone (IANA or one ICU maps to it); NULL: UTC */
 	int all_day;

@@ -226,6 +226,10 @@ int ics_update(const char *text, const char *default_tz, const struct ics_event 
  * ignore CONFERENCE). Either may be NULL. */
 int ics_conference_set(const char *text, const char *default_tz, const char *remove_uri, const char *add_uri,
 		       const char *label, const char *line_prefix, struct ics_object **out, struct ics_error *err);
+/* the description d without the line `line` (and the blank lines before
+ * it) that ics_conference_set wrote, malloc'd (a copy when line is NULL or
+ * absent); NULL when out of memory */
+char *ics_description_without_line(const char *d, const char *line);
 /* the value of the master's first CONFERENCE whose parameters name label
  * (NULL: any) in stored text; E_NOTFOUND when none (or longer than n) */
 int ics_conference_uri(const char *text, const char *label, char *out, size_t n);

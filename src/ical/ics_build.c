@@ -481,9 +481,7 @@ out:
 	return rc;
 }
 
-/* the description without the line "<prefix><uri>" (and the blank line
- * before it), malloc'd */
-static char *desc_without(const char *d, const char *line)
+char *ics_description_without_line(const char *d, const char *line)
 {
 	char *out = strdup(d);
 	char *at = out && line ? strstr(out, line) : NULL;
@@ -528,8 +526,8 @@ int ics_conference_set(const char *text, const char *default_tz, const char *rem
 		}
 		p = icalcomponent_get_first_property(c, ICAL_DESCRIPTION_PROPERTY);
 		const char *d = p ? icalproperty_get_description(p) : "";
-		char *kept = desc_without(d ? d : "", old_line);
-		char *again = kept ? desc_without(kept, new_line) : NULL;
+		char *kept = ics_description_without_line(d ? d : "", old_line);
+		char *again = kept ? ics_description_without_line(kept, new_line) : NULL;
 		free(kept);
 		if (!again)
 			goto out;

@@ -81,18 +81,32 @@ int store_zoom_job_put(struct db *db, const struct zoom_meeting_job *j, const ch
 	int rc = db_exec(
 		db,
 		"INSERT INTO zoom_meeting_jobs (zoom_user_id, meeting_id, account_id, event_id, action, body,"
-		" status, attempts, next_at, lease_until, error, created_at, updated_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?)"
+		" status, attempts, next_at, lease_until, error, created_at, updated_at, join_url)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, ?)"
 		" ON CONFLICT (zoom_user_id, meeting_id) DO UPDATE SET"
 		" action = CASE WHEN zoom_meeting_jobs.action = 'delete' THEN 'delete' ELSE excluded.action END,"
 		" body = CASE WHEN zoom_meeting_jobs.action = 'delete' THEN NULL ELSE excluded.body END,"
 		" status = CASE WHEN zoom_meeting_jobs.action = 'delete' THEN 'pending' ELSE excluded.status END,"
 		" error = CASE WHEN zoom_meeting_jobs.action = 'delete' THEN NULL ELSE excluded.error END,"
 		" event_id = excluded.event_id, attempts = 0, next_at = excluded.next_at,"
-		" updated_at = excluded.updated_at",
-		"sisssssisii", j->zoom_user_id, j->meeting_id, j->account_id, j->event_id, j->action, j->body, status,
-		now, error, now, now);
+		" updated_at = excluded.updated_at, join_url = COALESCE(excluded.join_url, zoom_meeting_jobs.join_url)",
+		"sisssssisiis", j->zoom_user_id, j->meeting_id, j->account_id, j->event_id, j->action, j->body, status,
+		now, error, now, now, j->join_url[0] ? j->join_url : NULL);
 	return rc < 0 ? rc : 0;
+}
+
+int store_zoom_job_deleting(struct db *db, const char *account_id, const char *join_url)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r,
+			  "SELECT 1 FROM zoom_meeting_jobs WHERE account_id = ? AND join_url = ? AND action = 'delete'"
+			  " LIMIT 1",
+			  "ss", account_id, join_url);
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	db_rows_free(r);
+	return rc;
 }
 
 int store_zoom_jobs_conference_gone(struct db *db, const char *account_id, const char *conference_id, int64_t now)
@@ -100,14 +114,14 @@ int store_zoom_jobs_conference_gone(struct db *db, const char *account_id, const
 	int rc = db_exec(
 		db,
 		"INSERT INTO zoom_meeting_jobs (zoom_user_id, meeting_id, account_id, event_id, action, body,"
-		" status, attempts, next_at, lease_until, error, created_at, updated_at)"
+		" status, attempts, next_at, lease_until, error, created_at, updated_at, join_url)"
 		" SELECT m.zoom_user_id, m.meeting_id, m.account_id, m.event_id, 'delete', NULL, 'pending', 0, ?, 0,"
-		" NULL, ?, ? FROM conference_event_meetings m"
+		" NULL, ?, ?, m.join_url FROM conference_event_meetings m"
 		" WHERE m.account_id = ? AND m.conference_id = ? AND m.created_here = 1 AND NOT EXISTS (SELECT 1"
 		" FROM conference_event_meetings o WHERE o.zoom_user_id = m.zoom_user_id AND o.meeting_id ="
 		" m.meeting_id AND NOT (o.account_id = m.account_id AND o.conference_id = m.conference_id))"
 		" ON CONFLICT (zoom_user_id, meeting_id) DO UPDATE SET action = 'delete', body = NULL,"
-		" status = 'pending', error = NULL, event_id = excluded.event_id, attempts = 0,"
+		" status = 'pending', error = NULL, event_id = excluded.event_id, join_url = excluded.join_url, attempts = 0,"
 		" next_at = excluded.next_at, updated_at = excluded.updated_at",
 		"iiiss", now, now, now, account_id, conference_id);
 	return rc < 0 ? rc : 0;

@@ -42,8 +42,9 @@ struct zoom_meeting_job {
 	int64_t meeting_id;
 	char account_id[ID_MAX];
 	char event_id[ID_MAX];
-	char action[8]; /* "update" or "delete" */
-	char *body;     /* malloc'd (update), or NULL */
+	char action[8];      /* "update" or "delete" */
+	char *body;          /* malloc'd (update), or NULL */
+	char join_url[1024]; /* the meeting's join link ("" when unknown) */
 	int attempts;
 	int64_t updated_at;
 };
@@ -52,6 +53,9 @@ struct zoom_meeting_job {
  * says why: nothing will be sent) */
 int store_zoom_job_put(struct db *db, const struct zoom_meeting_job *j, const char *status, const char *error,
 		       int64_t now);
+/* 1 when a delete of the meeting with this join link is queued in the
+ * account (the link's event is gone: its meeting goes), else 0 */
+int store_zoom_job_deleting(struct db *db, const char *account_id, const char *join_url);
 /* a conference is being deleted (its links go by cascade): a delete job for
  * every meeting convene created for its events that no event outside it
  * uses, written before the conference row goes */

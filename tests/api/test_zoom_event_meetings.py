@@ -154,6 +154,19 @@ def test_attach_an_existing_meeting(srv, admin, setup):
     p = problem(s["hc"].put(zpath(s, ev), json={"connection_id": s["cid"], "meeting_id": "99999999999"}), 422)
     assert p["errors"][0]["field"] == "meeting_id" if "errors" in p else "meeting_id" in str(p)
     problem(s["hc"].put(zpath(s, ev), json={"connection_id": "zcn_nope", "meeting_id": made["id"]}), 422)
+    # Zoom answers 3001 for a meeting deleted since, and for another host's meeting (a user-level
+    # app sees only its user's meetings): refused by the field, nothing linked
+    gone = fz.add_meeting(s["zuid"], topic="Deleted since", start_time="2030-05-05T09:00:00Z", duration=30,
+                          timezone="UTC", webhook=False)["meeting"]
+    fz.delete_meeting(gone["id"])
+    other = zoom_user(fz, type=2)
+    theirs = fz.add_meeting(other, topic="Someone else's", start_time="2030-05-05T09:00:00Z", duration=30,
+                            timezone="UTC", webhook=False)["meeting"]
+    for mid in (gone["id"], theirs["id"]):
+        p = problem(s["hc"].put(zpath(s, ev), json={"connection_id": s["cid"], "meeting_id": str(mid)}), 422)
+        assert "meeting_id" in str(p), p
+        problem(s["hc"].get(zpath(s, ev)), 404)
+    assert "CONFERENCE" not in caldav_text(srv, s, ev)
     r = s["hc"].put(zpath(s, ev), json={"connection_id": s["cid"], "meeting_id": str(made["id"])})
     assert r.status_code == 200, r.text
     link = r.json()
@@ -241,6 +254,62 @@ def test_moving_the_event_over_caldav_patches_the_meeting(srv, admin, setup):
     # the link stayed with the event
     assert s["hc"].get(zpath(s, ev)).json()["join_url"] == link["join_url"]
     assert "LABEL=Zoom:" + link["join_url"] in unfold(dav(srv, "GET", path, s["helper"]).text)
+
+
+def patches(fz, mid):
+    return [c for c in fz.calls("api") if c.get("method") == "PATCH" and c.get("path", "").endswith("/%s" % mid)]
+
+
+def test_every_change_zoom_shows_reaches_the_meeting_and_no_other(srv, admin, setup):
+    """the agenda follows the description (without the join line convene adds
+    to it); a change Zoom shows nothing of (the location) sends nothing"""
+    s, fz = setup, setup["fz"]
+    ev, link = linked(srv, s, summary="Workshop", description="Bring a laptop")
+    mid = link["meeting_id"]
+    assert fz.meeting(mid)["agenda"] == "Bring a laptop"
+    url = "/api/v1/calendars/%s/events/%s" % (s["cal"], ev["id"])
+    desc = s["hc"].get(url).json()["description"]
+    assert desc == "Bring a laptop\n\nJoin Zoom meeting: " + link["join_url"]
+    r = s["hc"].patch(url, json={"description": desc.replace("Bring a laptop", "Bring a laptop and a charger")})
+    assert r.status_code == 200, r.text
+    assert wait_for(lambda: fz.meeting(mid).get("agenda") == "Bring a laptop and a charger"), fz.meeting(mid)
+    assert wait_for(lambda: jobs(srv, mid) == [])
+    sent = len(patches(fz, mid))
+    r = s["hc"].patch(url, json={"location": "Hall B"})
+    assert r.status_code == 200, r.text
+    assert jobs(srv, mid) == [] and len(patches(fz, mid)) == sent
+    # over CalDAV, a description written without the join line keeps the agenda in step too
+    path = caldav_path(s, ev)
+    text = unfold(dav(srv, "GET", path, s["helper"]).text)
+    import re
+    text = re.sub(r"DESCRIPTION:[^\r]*\r\n", "DESCRIPTION:Bring nothing\r\n", text)
+    put_text(srv, s, path, text)
+    assert wait_for(lambda: fz.meeting(mid).get("agenda") == "Bring nothing"), fz.meeting(mid)
+
+
+def test_a_move_keeps_no_link_to_the_meeting_it_deleted(srv, admin, setup):
+    """CalDAV MOVE is a delete and a create (RFC 4918 9.9), as clients that
+    copy an event then delete the original do: the schedule lost the event,
+    so convene's meeting leaves Zoom, and the moved event keeps no link to it
+    (its CONFERENCE and join line go); moving back does not bring it back"""
+    s, fz = setup, setup["fz"]
+    ev, link = linked(srv, s, summary="To move", description="Notes")
+    own = [c["id"] for c in s["hc"].get("/api/v1/calendars").json()["items"] if c["id"] != s["cal"]][0]
+    dest = "/dav/calendars/%s/%s/%s.ics" % (s["helper"]["id"], own, uniq("moved-"))
+    r = dav(srv, "MOVE", caldav_path(s, ev), s["helper"], headers={"Destination": srv.url + dest})
+    assert r.status_code in (201, 204), r.text
+    moved = unfold(dav(srv, "GET", dest, s["helper"]).text)
+    assert "CONFERENCE" not in moved and link["join_url"] not in moved, moved
+    assert "To move" in moved and "Notes" in moved
+    assert wait_for(lambda: gone_at_zoom(fz, link["meeting_id"]))
+    # the same within the schedule (a rename): the old name's event is gone, and its meeting
+    ev, link = linked(srv, s, summary="Renamed", description="Notes")
+    dest = "/dav/calendars/%s/%s/%s.ics" % (s["helper"]["id"], s["cal"], uniq("renamed-"))
+    r = dav(srv, "MOVE", caldav_path(s, ev), s["helper"], headers={"Destination": srv.url + dest})
+    assert r.status_code in (201, 204), r.text
+    moved = unfold(dav(srv, "GET", dest, s["helper"]).text)
+    assert "CONFERENCE" not in moved and link["join_url"] not in moved, moved
+    assert wait_for(lambda: gone_at_zoom(fz, link["meeting_id"]))
 
 
 def test_cancelling_or_deleting_the_event_deletes_the_meeting(srv, admin, setup):
