@@ -189,21 +189,44 @@ int store_conference_calendar_admin(struct db *db, const char *account_id, const
 	return rc ? rc : v > 0;
 }
 
+struct counted {
+	int (*cb)(void *ctx, const char *user_id, const char *email, const char *language);
+	void *ctx;
+	int n;
+};
+
+static int each_admin(struct db *db, const char *sql, const char *account_id, const char *conference_id,
+		      struct counted *c)
+{
+	struct db_rows *r;
+	int rc = conference_id ? db_query(db, &r, sql, "ss", account_id, conference_id)
+			       : db_query(db, &r, sql, "s", account_id);
+	if (rc)
+		return rc;
+	int stop = 0;
+	while (!stop && (rc = db_next(r)) == 1) {
+		c->n++;
+		stop = c->cb(c->ctx, db_text(r, 0), db_text(r, 1), db_text(r, 2));
+	}
+	db_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
 int store_conference_admin_emails(struct db *db, const char *account_id, const char *conference_id,
 				  int (*cb)(void *ctx, const char *user_id, const char *email, const char *language),
 				  void *ctx)
 {
-	struct db_rows *r;
-	int rc = db_query(db, &r,
-			  "SELECT u.id, u.email, coalesce(u.language, '') FROM conference_admins a JOIN users u"
-			  " ON u.account_id = a.account_id AND u.id = a.user_id WHERE a.account_id = ?"
-			  " AND a.conference_id = ? AND u.status = 'active' AND " HOLDS_OFFICE " ORDER BY u.email",
-			  "ss", account_id, conference_id);
-	if (rc)
+	struct counted c = {cb, ctx, 0};
+	int rc = each_admin(db,
+			    "SELECT u.id, u.email, coalesce(u.language, '') FROM conference_admins a JOIN users u"
+			    " ON u.account_id = a.account_id AND u.id = a.user_id WHERE a.account_id = ?"
+			    " AND a.conference_id = ? AND u.status = 'active' AND " HOLDS_OFFICE " ORDER BY u.email",
+			    account_id, conference_id, &c);
+	if (rc || c.n)
 		return rc;
-	int stop = 0;
-	while (!stop && (rc = db_next(r)) == 1)
-		stop = cb(ctx, db_text(r, 0), db_text(r, 1), db_text(r, 2));
-	db_rows_free(r);
-	return rc < 0 ? rc : 0;
+	/* nobody administers it but the account's admins, who manage every conference */
+	return each_admin(db,
+			  "SELECT u.id, u.email, coalesce(u.language, '') FROM users u WHERE u.account_id = ?"
+			  " AND u.role = 'admin' AND u.status = 'active' ORDER BY u.email",
+			  account_id, NULL, &c);
 }

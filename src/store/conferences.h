@@ -68,8 +68,10 @@ int store_conference_admin_is(struct db *db, const char *account_id, const char 
  * (for calendar/access.c, which must not include conferencing), else 0 */
 int store_conference_calendar_admin(struct db *db, const char *account_id, const char *calendar_id,
 				    const char *user_id);
-/* For mails about a conference (H5's deauthorization notice): cb once per
- * administrator who can still sign in (not suspended), with their address
+/* For mails about a conference (the Zoom deauthorization notice): cb once per
+ * administrator who can still sign in (not suspended), or, when the
+ * conference has none, per admin of the account (who manage every
+ * conference: somebody must hear that its Zoom account left), with their address
  * and own language ("" = the company's or account's: iam/language.h decides);
  * cb returning non-zero stops. Returns 0 or a store error. */
 int store_conference_admin_emails(struct db *db, const char *account_id, const char *conference_id,

@@ -223,9 +223,13 @@ def test_uninstall_from_three_conferences_in_two_accounts(srv, admin):
     c1 = connection(admin, conf1["id"], "Hall A")
     c2 = connection(admin, conf2["id"], "Hall B")
     c3 = connection(other, conf3["id"], "Hall C")
+    # a conference nobody administers but the account's admins
+    conf4 = conference(other)
+    c4 = connection(other, conf4["id"], "Hall D")
     connect(srv, admin, conf1["id"], c1, zuid)
     connect(srv, admin, conf2["id"], c2, zuid)
     connect(srv, other, conf3["id"], c3, zuid)
+    connect(srv, other, conf4["id"], c4, zuid)
     fz.add_meeting(zuid, topic="Kept until uninstall", start_time=at(30), duration=30, webhook=False)
     assert admin.post(path(conf1["id"], c1, "/refresh")).status_code == 200
     assert sql(srv, "SELECT COUNT(*) FROM zoom_meetings WHERE zoom_user_id = '%s'" % zuid) == [["1"]]
@@ -239,7 +243,7 @@ def test_uninstall_from_three_conferences_in_two_accounts(srv, admin):
 
     d = fz.deauthorize(zuid)  # the user removes the app at Zoom
     assert d["status"] == 200 and d["elapsed_ms"] < 2000, d
-    for client, conf, cid in ((admin, conf1, c1), (admin, conf2, c2), (other, conf3, c3)):
+    for client, conf, cid in ((admin, conf1, c1), (admin, conf2, c2), (other, conf3, c3), (other, conf4, c4)):
         wait_for("connection %s gone" % cid, lambda: client.get(path(conf["id"], cid)).status_code == 404)
     assert [i["id"] for i in admin.get("%s/%s/zoom-connections" % (BASE, conf1["id"])).json()["items"]] == [keep]
     assert admin.get(path(conf1["id"], keep)).json()["status"] == "connected"
@@ -262,8 +266,17 @@ def test_uninstall_from_three_conferences_in_two_accounts(srv, admin):
     assert m[0]["Subject"] == "Un compte Zoom a quitté la conférence %s" % conf2["name"], m[0]["Subject"]
     m = srv.wait_mail(helper_b["email"])
     assert conf3["name"] in m[0]["Subject"] and '"Hall C"' in m[0].get_content()
+    # the conference without administrators: its account's admins are told instead, of it alone
+    # (other tests' uninstalls may have told these admins of their own conferences)
+    def told(key, *confs):
+        return [x for x in srv.mails(srv.accounts[key]["admin_email"])
+                if any(c["name"] in x["Subject"] for c in confs)]
+    m = wait_for("account admins told", lambda: told("B", conf3, conf4))
+    assert [x["Subject"] for x in m] == ["A Zoom account left the conference %s" % conf4["name"]], m
+    assert '"Hall D"' in m[0].get_content()
+    assert told("A", conf1, conf2) == []  # its conferences have administrators
     # the audit log of each account records it, as done by the system
-    for client, cid in ((admin, c1), (admin, c2), (other, c3)):
+    for client, cid in ((admin, c1), (admin, c2), (other, c3), (other, c4)):
         items = audit_items(client, "zoom_connection.deauthorized", cid)
         assert len(items) == 1, items
     assert not audit_items(other, "zoom_connection.deauthorized", c1)  # tenants apart
