@@ -379,13 +379,8 @@ static int admin_add_by_email(struct req *r)
 		store_rollback(db);
 		a.added_at = 0;
 		/* already one: their row says since when */
-		struct conference_admin *rows = arena_alloc(r->arena, sizeof *rows * ADMINS_MAX);
-		int n = 0;
-		if ((rc = store_conference_admin_list(db, c.account_id, c.id, rows, ADMINS_MAX, &n)))
+		if ((rc = store_conference_admin_get(db, c.account_id, c.id, u.id, &a)) && rc != E_NOTFOUND)
 			return rc;
-		for (int i = 0; i < n; i++)
-			if (!strcmp(rows[i].user_id, u.id))
-				a = rows[i];
 		return resp_json(r, 200, admin_json(&a));
 	}
 	if (rc || (rc = audit_record(r, db, "conference.admin_add", "conference", c.id, c.name, NULL,

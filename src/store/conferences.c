@@ -140,30 +140,48 @@ int store_conference_admin_remove(struct db *db, const char *account_id, const c
 	return rc ? 0 : E_NOTFOUND;
 }
 
+#define ADMIN_SELECT                                                                                 \
+	"SELECT u.id, u.email, u.display_name, u.role, coalesce(u.language, ''), a.added_at"         \
+	" FROM conference_admins a JOIN users u ON u.account_id = a.account_id AND u.id = a.user_id" \
+	" WHERE a.account_id = ? AND a.conference_id = ? AND " HOLDS_OFFICE
+
+static void row_admin(struct db_rows *r, struct conference_admin *a)
+{
+	snprintf(a->user_id, sizeof a->user_id, "%s", db_text(r, 0));
+	snprintf(a->email, sizeof a->email, "%s", db_text(r, 1));
+	snprintf(a->display_name, sizeof a->display_name, "%s", db_text(r, 2));
+	snprintf(a->role, sizeof a->role, "%s", db_text(r, 3));
+	snprintf(a->language, sizeof a->language, "%s", db_text(r, 4));
+	a->added_at = db_int(r, 5);
+}
+
 int store_conference_admin_list(struct db *db, const char *account_id, const char *conference_id,
 				struct conference_admin *out, int max, int *n)
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r,
-			  "SELECT u.id, u.email, u.display_name, u.role, coalesce(u.language, ''), a.added_at"
-			  " FROM conference_admins a JOIN users u ON u.account_id = a.account_id AND u.id = a.user_id"
-			  " WHERE a.account_id = ? AND a.conference_id = ? AND " HOLDS_OFFICE
-			  " ORDER BY u.email, u.id LIMIT ?",
-			  "ssd", account_id, conference_id, max);
+	int rc =
+		db_query(db, &r, ADMIN_SELECT " ORDER BY u.email, u.id LIMIT ?", "ssd", account_id, conference_id, max);
 	if (rc)
 		return rc;
 	*n = 0;
-	while ((rc = db_next(r)) == 1 && *n < max) {
-		struct conference_admin *a = &out[(*n)++];
-		snprintf(a->user_id, sizeof a->user_id, "%s", db_text(r, 0));
-		snprintf(a->email, sizeof a->email, "%s", db_text(r, 1));
-		snprintf(a->display_name, sizeof a->display_name, "%s", db_text(r, 2));
-		snprintf(a->role, sizeof a->role, "%s", db_text(r, 3));
-		snprintf(a->language, sizeof a->language, "%s", db_text(r, 4));
-		a->added_at = db_int(r, 5);
-	}
+	while ((rc = db_next(r)) == 1 && *n < max)
+		row_admin(r, &out[(*n)++]);
 	db_rows_free(r);
 	return rc < 0 ? rc : 0;
+}
+
+int store_conference_admin_get(struct db *db, const char *account_id, const char *conference_id, const char *user_id,
+			       struct conference_admin *out)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r, ADMIN_SELECT " AND a.user_id = ?", "sss", account_id, conference_id, user_id);
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	if (rc == 1)
+		row_admin(r, out);
+	db_rows_free(r);
+	return rc == 1 ? 0 : rc == 0 ? E_NOTFOUND : rc;
 }
 
 int store_conference_admin_is(struct db *db, const char *account_id, const char *conference_id, const char *user_id)

@@ -61,6 +61,10 @@ int store_conference_admin_remove(struct db *db, const char *account_id, const c
 /* by e-mail address; *n written (at most max) */
 int store_conference_admin_list(struct db *db, const char *account_id, const char *conference_id,
 				struct conference_admin *out, int max, int *n);
+/* one administrator; E_NOTFOUND when the user is not one (or no longer
+ * holds the office: a guest or customer now) */
+int store_conference_admin_get(struct db *db, const char *account_id, const char *conference_id, const char *user_id,
+			       struct conference_admin *out);
 /* 1 when the user is one of the conference's administrators, else 0 (or < 0
  * on a store error) */
 int store_conference_admin_is(struct db *db, const char *account_id, const char *conference_id, const char *user_id);
