@@ -1,6 +1,29 @@
 # Shared by the benchmarks (sourced): free ports, waiting for a server,
 # nginx serving a directory, wrk runs, and stopping only what we started.
-# Expects $tmp (a scratch directory) to be set by the caller.
+# Expects $tmp (a scratch directory) to be set by the caller before it calls
+# anything that writes there.
+
+num() { # value min max name: a whole number within bounds, or the script stops
+  case "$1" in ''|*[!0-9]*) echo "bench: $4 is a number" >&2; exit 2 ;; esac
+  [ "$1" -ge "$2" ] && [ "$1" -le "$3" ] || { echo "bench: $4 must be between $2 and $3" >&2; exit 2; }
+}
+
+# need_backends "DBS" TOOL...: the databases named are known and installed,
+# the tools are there, and $BIN is built (release) when missing
+need_backends() {
+  local db tool dbs=$1; shift
+  for db in $dbs; do
+    case "$db" in sqlite|postgres) ;; *) echo "bench: BENCH_DBS lists sqlite and/or postgres" >&2; exit 2 ;; esac
+  done
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/deps.sh installs it)" >&2; exit 1; }
+  done
+  case " $dbs " in *" postgres "*)
+    [ -x /usr/lib/postgresql/15/bin/initdb ] && command -v psql >/dev/null ||
+      { echo "bench: PostgreSQL 15 is missing (scripts/deps.sh installs it)" >&2; exit 1; } ;;
+  esac
+  [ -x "$BIN" ] || { echo "bench: building $BIN"; make --no-print-directory release >/dev/null; }
+}
 
 free_port() {
   /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -75,3 +98,35 @@ wrk_latency() { awk '/^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {print "p50 " p50 "
 best() { awk -v a="$1" -v b="$2" 'BEGIN {print (b > a) ? b : a}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN {print (r >= t) ? "met" : "NOT met"}'; }
+
+to_ms() { # a wrk duration (850.00us, 4.56ms, 1.20s) in ms
+  awk -v p="$1" 'BEGIN {u = p + 0; if (p ~ /us$/) u /= 1000; else if (p ~ /[^m]s$/) u *= 1000; print u}'
+}
+
+# backend_init KIND: a fresh convene data directory for KIND (sqlite, or
+# postgres on a durable cluster of its own, fsync on as in production),
+# initialised with the admin bench-admin@example.test. Sets data, dbflag (an
+# array for init and serve), url and pgdir (postgres), port, base, password.
+backend_init() {
+  data="$tmp/data-$1" dbflag=() url="" pgdir=""
+  if [ "$1" = postgres ]; then
+    pgdir="$tmp/pg"
+    url=$(PG_FSYNC=on scripts/pg-test.sh start "$pgdir")
+    dbflag=(--db "$url")
+  fi
+  port=$(free_port)
+  base="http://127.0.0.1:$port"
+  password="Bench-Pw!$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  "$BIN" init --data "$data" "${dbflag[@]}" --admin-email bench-admin@example.test --admin-password "$password" \
+    --account-name "Bench" >"$tmp/init-$1.log" 2>&1 || { cat "$tmp/init-$1.log" >&2; exit 1; }
+}
+
+# serve_backend KIND [SERVE ARGS...]: convene serving the data directory
+# backend_init made, on $base; sets convene_pid once it answers /readyz
+serve_backend() {
+  local kind=$1; shift
+  "$BIN" serve --data "$data" "${dbflag[@]}" --listen "127.0.0.1:$port" "$@" >"$tmp/convene-$kind.log" 2>&1 &
+  convene_pid=$!
+  wait_http "$base/readyz" "$convene_pid" ||
+    { echo "bench: convene did not start:" >&2; cat "$tmp/convene-$kind.log" >&2; exit 1; }
+}

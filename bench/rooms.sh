@@ -40,10 +40,7 @@ BUILDINGS=40 WORKDAYS=250
 for d in "$WRK_DURATION" "$BOOK_DURATION"; do
   case "$d" in [1-9]s|[1-5][0-9]s|60s) ;; *) echo "bench: durations are 1s to 60s" >&2; exit 2 ;; esac
 done
-num() { # value min max name
-  case "$1" in ''|*[!0-9]*) echo "bench: $4 is a number" >&2; exit 2 ;; esac
-  [ "$1" -ge "$2" ] && [ "$1" -le "$3" ] || { echo "bench: $4 must be between $2 and $3" >&2; exit 2; }
-}
+. bench/lib.sh
 num "$ROOMS" 100 100000 ROOMS
 num "$BOOKINGS" "$ROOMS" 10000000 BOOKINGS
 num "$ORGANISERS" 1 999 ORGANISERS
@@ -55,21 +52,10 @@ num "$ROUNDS" 1 5 BENCH_ROUNDS
 PER=$((BOOKINGS / ROOMS))           # bookings per room
 BIN_SLOTS=$((WORKDAYS * 10 / PER))  # hour slots (08:00-18:00 on workdays) per booking of a room
 [ "$BIN_SLOTS" -ge 4 ] || { echo "bench: at most $((WORKDAYS * 10 / 4)) bookings per room" >&2; exit 2; }
-for db in $DBS; do
-  case "$db" in sqlite|postgres) ;; *) echo "bench: BENCH_DBS lists sqlite and/or postgres" >&2; exit 2 ;; esac
-done
-for tool in wrk curl sqlite3 python3; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/deps.sh installs it)" >&2; exit 1; }
-done
-case " $DBS " in *" postgres "*)
-  [ -x /usr/lib/postgresql/15/bin/initdb ] && command -v psql >/dev/null ||
-    { echo "bench: PostgreSQL 15 is missing (scripts/deps.sh installs it)" >&2; exit 1; } ;;
-esac
-[ -x "$BIN" ] || { echo "bench: building $BIN"; make --no-print-directory release >/dev/null; }
+need_backends "$DBS" wrk curl sqlite3 python3
 
 tmp=$(mktemp -d /tmp/convene-bench-rooms.XXXXXX)
 chmod 755 "$tmp" # the PostgreSQL cluster below runs as postgres
-. bench/lib.sh
 convene_pid="" pgdir=""
 cleanup() {
   stop_pid "$convene_pid" TERM
@@ -234,10 +220,6 @@ seed() {
   say "$kind: seeded ($(sql "SELECT count(*) FROM events") events, $(sql "SELECT count(*) FROM room_equipment") equipment tags)"
 }
 
-to_ms() { # a wrk duration (850.00us, 4.56ms, 1.20s) in ms
-  awk -v p="$1" 'BEGIN {u = p + 0; if (p ~ /us$/) u /= 1000; else if (p ~ /[^m]s$/) u *= 1000; print u}'
-}
-
 overlaps() { # pairs of bookings of one room whose busy spans overlap
   sql "SELECT count(*) FROM (SELECT busy_from, max(busy_to) OVER (PARTITION BY room_id ORDER BY busy_from, id
        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before_to FROM bookings) x WHERE busy_from < before_to"
@@ -246,27 +228,11 @@ overlaps() { # pairs of bookings of one room whose busy spans overlap
 # ------------------------------------------------------------ one backend
 run_backend() {
   kind=$1
-  data="$tmp/data-$kind"
-  local dbflag=()
-  if [ "$kind" = postgres ]; then
-    pgdir="$tmp/pg"
-    url=$(PG_FSYNC=on scripts/pg-test.sh start "$pgdir") # durable, as in production
-    dbflag=(--db "$url")
-  fi
-  local port base password
-  port=$(free_port)
-  base="http://127.0.0.1:$port"
-  password="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-  "$BIN" init --data "$data" "${dbflag[@]}" --admin-email bench-admin@example.test --admin-password "$password" \
-    --account-name "Bench" >"$tmp/init-$kind.log" 2>&1 || { cat "$tmp/init-$kind.log" >&2; exit 1; }
+  backend_init "$kind"
   local t=$SECONDS
   seed
   local seed_s=$((SECONDS - t))
-  "$BIN" serve --data "$data" "${dbflag[@]}" --listen "127.0.0.1:$port" --threads "$THREADS" \
-    >"$tmp/convene-$kind.log" 2>&1 &
-  convene_pid=$!
-  wait_http "$base/readyz" "$convene_pid" ||
-    { echo "bench: convene did not start:" >&2; cat "$tmp/convene-$kind.log" >&2; exit 1; }
+  serve_backend "$kind" --threads "$THREADS"
 
   # clients: API managers, each with an application, a bearer token and a calendar
   BASE="$base" PASSWORD="$password" CLIENTS="$BOOK_CLIENTS" /usr/bin/python3 - >"$tmp/clients-$kind.txt" <<'PY'

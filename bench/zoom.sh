@@ -40,31 +40,17 @@ THREADS=$(nproc)
 for d in "$WRK_DURATION" "$WEBHOOK_DURATION"; do
   case "$d" in [1-9]s|[1-5][0-9]s|60s) ;; *) echo "bench: durations are 1s to 60s" >&2; exit 2 ;; esac
 done
-num() { # value min max name
-  case "$1" in ''|*[!0-9]*) echo "bench: $4 is a number" >&2; exit 2 ;; esac
-  [ "$1" -ge "$2" ] && [ "$1" -le "$3" ] || { echo "bench: $4 must be between $2 and $3" >&2; exit 2; }
-}
+. bench/lib.sh
 num "$MEETINGS" 1 3000 MEETINGS
 num "$WRK_CONNECTIONS" 1 256 WRK_CONNECTIONS
 num "$ROUNDS" 1 5 BENCH_ROUNDS
 num "$WEBHOOK_RATE" 1 2000 WEBHOOK_RATE
 num "$WEBHOOK_CONNECTIONS" 2 100 WEBHOOK_CONNECTIONS
-for db in $DBS; do
-  case "$db" in sqlite|postgres) ;; *) echo "bench: BENCH_DBS lists sqlite and/or postgres" >&2; exit 2 ;; esac
-done
-for tool in wrk curl sqlite3 python3; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/deps.sh installs it)" >&2; exit 1; }
-done
-case " $DBS " in *" postgres "*)
-  [ -x /usr/lib/postgresql/15/bin/initdb ] && command -v psql >/dev/null ||
-    { echo "bench: PostgreSQL 15 is missing (scripts/deps.sh installs it)" >&2; exit 1; } ;;
-esac
-[ -x "$BIN" ] || { echo "bench: building $BIN"; make --no-print-directory release >/dev/null; }
+need_backends "$DBS" wrk curl sqlite3 python3
 WEBHOOK_SECONDS=${WEBHOOK_DURATION%s}
 
 tmp=$(mktemp -d /tmp/convene-bench-zoom.XXXXXX)
 chmod 755 "$tmp" # the PostgreSQL cluster below runs as postgres
-. bench/lib.sh
 convene_pid="" pgdir="" fake_pid="" nginx_pid=""
 cleanup() {
   stop_pid "$convene_pid" TERM
@@ -78,9 +64,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 started=$(date +%s)
 say() { printf 'bench: [%4ss] %s\n' "$(($(date +%s) - started))" "$*"; }
-to_ms() { # a wrk duration (850.00us, 4.56ms, 1.20s) in ms
-  awk -v p="$1" 'BEGIN {u = p + 0; if (p ~ /us$/) u /= 1000; else if (p ~ /[^m]s$/) u *= 1000; print u}'
-}
 rand() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 # server_times LOG FROM_LINE METHOD: "p50 X, p99 Y" of the microseconds convene's
 # access log gives the requests of METHOD after line FROM_LINE (its own time,
@@ -152,29 +135,13 @@ run_webhooks() {
 # ------------------------------------------------------------ one backend
 run_backend() {
   kind=$1
-  data="$tmp/data-$kind"
-  local dbflag=()
-  if [ "$kind" = postgres ]; then
-    pgdir="$tmp/pg"
-    url=$(PG_FSYNC=on scripts/pg-test.sh start "$pgdir") # durable, as in production
-    dbflag=(--db "$url")
-  fi
-  local port base password
-  port=$(free_port)
-  base="http://127.0.0.1:$port"
-  password="Bench-Pw!$(rand)"
-  "$BIN" init --data "$data" "${dbflag[@]}" --admin-email bench-admin@example.test --admin-password "$password" \
-    --account-name "Bench" >"$tmp/init-$kind.log" 2>&1 || { cat "$tmp/init-$kind.log" >&2; exit 1; }
+  backend_init "$kind"
   # PostgreSQL nodes share a key the operator makes (docs/operations.md)
   mkdir -p "$data"
   [ -f "$data/secret.key" ] || { head -c 32 /dev/urandom >"$data/secret.key"; chmod 600 "$data/secret.key"; }
   CONVENE_ZOOM_CLIENT_SECRET=$client_secret CONVENE_ZOOM_WEBHOOK_SECRET=$webhook_secret \
-    "$BIN" serve --data "$data" "${dbflag[@]}" --listen "127.0.0.1:$port" --threads "$THREADS" \
-    --public-url "$base" --web-dir '' --zoom-client-id "$client_id" --zoom-oauth-url "$fake" \
-    --zoom-api-url "$fake/v2" >"$tmp/convene-$kind.log" 2>&1 &
-  convene_pid=$!
-  wait_http "$base/readyz" "$convene_pid" ||
-    { echo "bench: convene did not start:" >&2; cat "$tmp/convene-$kind.log" >&2; exit 1; }
+    serve_backend "$kind" --threads "$THREADS" --public-url "$base" --web-dir '' --zoom-client-id "$client_id" \
+    --zoom-oauth-url "$fake" --zoom-api-url "$fake/v2"
 
   say "$kind: a Zoom user with $MEETINGS meetings, connected to a conference"
   BASE="$base" FAKE="$fake" PASSWORD="$password" MEETINGS="$MEETINGS" KIND="$kind" \
