@@ -298,7 +298,7 @@ test('a server with no Zoom app says so on the Zoom tab, and how to configure it
 	await ok(await s.call('PATCH', '/api/v1/settings', { language: 'en' }));
 	// a member who administers no conference has no Conferences in the navigation
 	const cos = await ok(await s.call('GET', '/api/v1/companies'));
-	await ok(await s.call('POST', '/api/v1/users', { email: 'nils@example.org', display_name: 'Nils None', role: 'member',
+	const nils = await ok(await s.call('POST', '/api/v1/users', { email: 'nils@example.org', display_name: 'Nils None', role: 'member',
 		password: 'Member-password-88', must_change_password: false, company_ids: [cos.items[0].id] }), 201);
 	const n = await signedInPage(br.browser, bare.url, 'nils@example.org', 'Member-password-88', { heading: 'Calendar' });
 	// once the app has asked for the conferences (and got none), the navigation has no entry for them
@@ -308,6 +308,10 @@ test('a server with no Zoom app says so on the Zoom tab, and how to configure it
 	await n.getByRole('navigation').getByRole('link', { name: 'Rooms' }).waitFor();
 	await n.waitForTimeout(100);
 	assert.equal(await n.getByRole('navigation').getByRole('link', { name: 'Conferences' }).count(), 0);
+	// appointed while signed in: the entry appears when the tab is looked at again, without a reload
+	await ok(await s.call('PUT', `/api/v1/conferences/${conf.id}/admins/${nils.id}`), 204);
+	await n.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+	await n.getByRole('navigation').getByRole('link', { name: 'Conferences' }).waitFor();
 	await n.context().close();
 	// the account admin deletes the conference after a confirmation; its schedule goes with it
 	await p.goto(`${bare.url}/conferences/${conf.id}`);

@@ -50,8 +50,13 @@ function useConferenceNav(me) {
 		if (!uid || !mayConfer(role)) return undefined;
 		if (role === 'admin') { setHas(true); return undefined; }
 		let live = true;
-		api('GET', '/api/v1/conferences').then((d) => live && setHas(!!(d && d.items && d.items.length)), () => {});
-		return () => { live = false; };
+		const check = () => api('GET', '/api/v1/conferences?limit=1')
+			.then((d) => live && setHas(!!(d && d.items && d.items.length)), () => {});
+		check();
+		// appointed (or removed) meanwhile: asked again when the tab is looked at again
+		const onShow = () => { if (document.visibilityState === 'visible') check(); };
+		document.addEventListener('visibilitychange', onShow);
+		return () => { live = false; document.removeEventListener('visibilitychange', onShow); };
 	}, [uid, role]);
 	return has;
 }
