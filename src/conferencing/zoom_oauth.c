@@ -286,6 +286,24 @@ static int callback(struct req *r)
 				  back);
 	if (!code || !*code || strlen(code) > 2000)
 		return error_page(r, 400, resp_text(r, "the answer from Zoom carries no code"), back);
+	/* still theirs to connect: removed from the conference's administrators
+	 * (or made a guest) since clicking, they may not, and Zoom is not asked */
+	struct conference *conf = arena_alloc(r->arena, sizeof *conf);
+	if (!conf)
+		return E_NOMEM;
+	if ((rc = api_db(&db)))
+		return rc;
+	rc = store_zoom_connection_get_any(db, s.account_id, s.connection_id, c);
+	if (!rc)
+		rc = store_conference_get(db, c->account_id, c->conference_id, conf);
+	if (rc == E_NOTFOUND)
+		return error_page(r, 404, resp_text(r, "this Zoom connection no longer exists"), back);
+	int may = rc ? rc : conference_may_manage(db, &r->who, conf);
+	if (may < 0)
+		return may;
+	if (!may)
+		return error_page(r, 403, resp_text(r, "you no longer administer this conference; nothing was changed"),
+				  back);
 	char *verifier = NULL;
 	if (secretbox_open(s.verifier_sealed, &verifier, NULL))
 		return error_page(r, 409, resp_text(r, "the Zoom tokens could not be stored"), back);
@@ -294,9 +312,6 @@ static int callback(struct req *r)
 	if (rc)
 		return error_page(r, 400, why, back);
 	/* the connection may have gone (or its conference) meanwhile */
-	struct conference *conf = arena_alloc(r->arena, sizeof *conf);
-	if (!conf)
-		return E_NOMEM;
 	char old_user[ZOOM_ID_MAX] = "";
 	if ((rc = api_begin(&db, 1)))
 		return rc;

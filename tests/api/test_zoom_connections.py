@@ -305,6 +305,15 @@ def test_wrong_replayed_expired_state_and_access_denied_change_nothing(srv, admi
     # not signed in
     loc = follow_zoom(admin, start_connect(admin, conf, c))
     refused(callback(srv.client(), loc), "clicked Connect")
+    # removed from the conference's administrators between Connect and Zoom's answer: refused
+    # before the code is exchanged (Zoom is not asked)
+    hc = srv.login_as(helper)
+    assert admin.put("%s/%s/admins/%s" % (BASE, conf, helper["id"])).status_code == 204
+    loc = follow_zoom(hc, start_connect(hc, conf, c))
+    assert admin.delete("%s/%s/admins/%s" % (BASE, conf, helper["id"])).status_code == 204
+    exchanges = len(fz.calls("token"))
+    refused(callback(hc, loc), "no longer administer")
+    assert len(fz.calls("token")) == exchanges
     # French for a French browser
     r = srv.client().s.get(cb + "?code=abc&state=" + "y" * 43, headers={"Accept-Language": "fr"}, timeout=30)
     assert r.status_code == 400 and 'lang="fr"' in r.text
