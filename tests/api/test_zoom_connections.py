@@ -392,6 +392,11 @@ def test_429_and_outage_keep_the_cache_and_say_when_to_retry(srv, admin):
     assert [m["topic"] for m in got["meetings"]] == ["Cached", "Not yet seen"]
     assert got["retry_at"] is None and got["error"] is None
     assert got["error_code"] is None and got["error_params"] is None
+    # an error kept before codes existed (migration 033) keeps its English text, with no code
+    sql(srv, "UPDATE zoom_connections SET error = 'Zoom did not answer', error_code = NULL, error_params = NULL"
+        " WHERE id = '%s'" % c)
+    got = show(admin, conf, c)
+    assert got["error"] == "Zoom did not answer" and got["error_code"] is None and got["error_params"] is None, got
 
 
 def test_start_url_only_on_request_and_gone_only_on_3001(srv, admin):
