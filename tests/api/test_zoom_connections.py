@@ -672,6 +672,26 @@ def test_a_refused_client_is_not_the_users_fault(srv, admin):
     assert admin.post(path(conf, cid, "/refresh")).status_code == 200
 
 
+def test_zoom_not_answering_is_said_by_its_code(srv, admin):
+    """the token service answers after convene stopped waiting (15 s): the
+    reload says zoom_unreachable with the time to retry, the cache kept"""
+    fz = srv.zoom
+    z = zoom_user(fz)
+    conf = conference(admin)
+    cid = connection(admin, conf)
+    connect(srv, admin, conf, cid, z)
+    fz.expire_token(z)
+    fz.config(token_delay_ms=16000)
+    try:
+        problem(admin.post(path(conf, cid, "/refresh")), 503, "zoom-unavailable")
+    finally:
+        fz.config(token_delay_ms=0)
+    got = show(admin, conf, cid)
+    assert got["status"] == "connected" and got["retry_at"], got
+    assert got["error_code"] == "zoom_unreachable" and got["error_params"] == {}, got
+    assert got["error"].startswith("Zoom did not answer; "), got
+
+
 def test_a_401_after_a_fresh_token_needs_a_reconnect(srv, admin):
     """Zoom refuses the token (124) before its time: one refresh and one more
     try; refused again, the connection says it needs a reconnect"""
