@@ -339,11 +339,12 @@ static void user_unlock(struct user_lock *l)
 	pthread_mutex_unlock(&locks_mu);
 }
 
-/* Zoom refused the grant: tokens cleared, every connection needs_reconnect */
-static void mark_reconnect(struct db *db, const char *zoom_user_id, const char *why)
+/* Zoom refused the grant: tokens cleared, every connection needs_reconnect,
+ * saying why by a stable code (docs/zoom.md) and in English */
+static void mark_reconnect(struct db *db, const char *zoom_user_id, const char *code, const char *why)
 {
 	int rc = store_begin(db, 1);
-	if (!rc && !(rc = store_zoom_account_needs_reconnect(db, zoom_user_id, why, clock_now())))
+	if (!rc && !(rc = store_zoom_account_needs_reconnect(db, zoom_user_id, code, why, clock_now())))
 		rc = store_commit(db);
 	else
 		store_rollback(db);
@@ -352,6 +353,11 @@ static void mark_reconnect(struct db *db, const char *zoom_user_id, const char *
 	else
 		log_warn("zoom: Zoom user %s needs a reconnect: %s", zoom_user_id, why);
 }
+
+/* set when a refresh on this thread was refused for the app's sake
+ * (invalid_client: the operator's client ID or secret), not the user's grant:
+ * a reload says so rather than "Zoom did not answer" */
+static _Thread_local int app_refused;
 
 /* the refresh itself, holding the lease for version v */
 static int refresh_now(struct db *db, const struct zoom_account *a, char **token, int64_t *version)
@@ -363,14 +369,16 @@ static int refresh_now(struct db *db, const struct zoom_account *a, char **token
 	if (rc) {
 		log_error("zoom: the refresh token of %s cannot be opened (another secret.key?)", a->zoom_user_id);
 		store_zoom_lease_release(db, a->zoom_user_id, a->token_version);
-		mark_reconnect(db, a->zoom_user_id, "the stored Zoom authorization cannot be read; reconnect");
+		mark_reconnect(db, a->zoom_user_id, "token_unreadable",
+			       "the stored Zoom authorization cannot be read; reconnect");
 		return E_UNAUTH;
 	}
 	if ((rc = form_append(&form, "grant_type", "refresh_token")) || (rc = form_append(&form, "refresh_token", rt)))
 		goto release;
 	int kind = token_call(form, &t, err, sizeof err);
 	if (kind == TOKEN_GRANT_DEAD) {
-		mark_reconnect(db, a->zoom_user_id, "Zoom refused the stored authorization (invalid_grant); reconnect");
+		mark_reconnect(db, a->zoom_user_id, "grant_refused",
+			       "Zoom refused the stored authorization (invalid_grant); reconnect");
 		rc = E_UNAUTH;
 		goto out;
 	}
@@ -378,6 +386,7 @@ static int refresh_now(struct db *db, const struct zoom_account *a, char **token
 		/* not the user's grant (an outage, or invalid_client: the app's
 		 * settings): the stored tokens still hold, try again later */
 		log_warn("zoom: refresh for %s failed: %s", a->zoom_user_id, err);
+		app_refused = kind == TOKEN_REFUSED;
 		rc = E_IO;
 		goto release;
 	}
@@ -402,7 +411,8 @@ static int refresh_now(struct db *db, const struct zoom_account *a, char **token
 	goto out;
 lost:
 	log_error("zoom: the refreshed tokens of %s could not be stored (%s)", a->zoom_user_id, error_name(rc));
-	mark_reconnect(db, a->zoom_user_id, "the refreshed Zoom authorization could not be stored; reconnect");
+	mark_reconnect(db, a->zoom_user_id, "token_not_stored",
+		       "the refreshed Zoom authorization could not be stored; reconnect");
 	rc = E_UNAUTH;
 	goto out;
 release:
@@ -531,7 +541,8 @@ int zoom_api_request(const char *zoom_user_id, const char *method, const char *p
 	}
 	struct db *db = store_db();
 	if (db)
-		mark_reconnect(db, zoom_user_id, "Zoom no longer accepts the authorization; reconnect");
+		mark_reconnect(db, zoom_user_id, "token_rejected",
+			       "Zoom no longer accepts the authorization; reconnect");
 	return E_UNAUTH;
 }
 
@@ -580,24 +591,43 @@ static void meeting_from_json(json_t *o, const char *zoom_user_id, int64_t now, 
 	m->fetched_at = now;
 }
 
+/* what went wrong in a reload: a stable code for the web app to say in the
+ * reader's language (docs/zoom.md lists them), its parameters as a JSON
+ * object's text, and the English text API clients read */
+struct reload_error {
+	const char *code;
+	char params[ZOOM_ERROR_PARAMS_MAX];
+	char text[ZOOM_ERROR_MAX];
+};
+
+static void reload_error(struct reload_error *e, const char *code, const char *text)
+{
+	e->code = code;
+	e->params[0] = 0;
+	snprintf(e->text, sizeof e->text, "%s", text);
+}
+
 /* the outcome of a reload on the connections: in its own transaction */
 static int note_state(struct db *db, const char *zoom_user_id, int64_t refreshed_at, int64_t retry_at,
-		      const char *error)
+		      const struct reload_error *e)
 {
 	int rc = store_begin(db, 1);
 	if (rc)
 		return rc;
-	if ((rc = store_zoom_fetch_state(db, zoom_user_id, refreshed_at, retry_at, error, clock_now())) ||
+	if ((rc = store_zoom_fetch_state(db, zoom_user_id, refreshed_at, retry_at, e->code, e->params, e->text,
+					 clock_now())) ||
 	    (rc = store_commit(db)))
 		store_rollback(db);
 	return rc;
 }
 
-static void retry_text(char *out, size_t n, const char *what, int64_t retry_at)
+/* the English text says when to retry; the code's sentence takes retry_at */
+static void retry_text(struct reload_error *e, int64_t retry_at)
 {
-	char iso[32];
+	char iso[32], what[ZOOM_ERROR_MAX];
 	clock_iso(retry_at, iso, sizeof iso);
-	snprintf(out, n, "%s; the meetings shown are the last ones read; retry after %s", what, iso);
+	snprintf(what, sizeof what, "%s", e->text);
+	snprintf(e->text, sizeof e->text, "%s; the meetings shown are the last ones read; retry after %s", what, iso);
 }
 
 int zoom_meetings_refresh(const char *zoom_user_id)
@@ -605,9 +635,10 @@ int zoom_meetings_refresh(const char *zoom_user_id)
 	struct db *db = store_db();
 	json_t *pages = json_array();
 	char *next = NULL;
-	char err[ZOOM_ERROR_MAX] = "";
+	struct reload_error err = {0};
 	int rc = 0, truncated = 0;
 	int64_t start_ms = clock_mono_us() / 1000;
+	app_refused = 0;
 	if (!db || !pages) {
 		json_decref(pages);
 		return db ? E_NOMEM : E_DB;
@@ -620,7 +651,7 @@ int zoom_meetings_refresh(const char *zoom_user_id)
 		long left = RELOAD_MS_MAX - (long)(clock_mono_us() / 1000 - start_ms);
 		if (left < 1000) {
 			rc = E_IO;
-			snprintf(err, sizeof err, "Zoom took too long to list the meetings");
+			reload_error(&err, "zoom_timeout", "Zoom took too long to list the meetings");
 			break;
 		}
 		char path[600];
@@ -632,8 +663,11 @@ int zoom_meetings_refresh(const char *zoom_user_id)
 		rc = api_call(zoom_user_id, "GET", path, left < 15000 ? left : 15000, &res);
 		if (rc) {
 			hc_response_free(&res);
-			if (rc == E_IO)
-				snprintf(err, sizeof err, "Zoom did not answer");
+			if (rc == E_IO && app_refused)
+				reload_error(&err, "zoom_app_refused",
+					     "Zoom refused the server's Zoom app (its client ID or secret)");
+			else if (rc == E_IO)
+				reload_error(&err, "zoom_unreachable", "Zoom did not answer");
 			break;
 		}
 		if (res.status == 429) {
@@ -642,25 +676,27 @@ int zoom_meetings_refresh(const char *zoom_user_id)
 				ra = 86400 + 3600;
 			rc = E_BUSY;
 			int64_t at = clock_now() + ra;
-			retry_text(err, sizeof err, "Zoom's rate limit was reached", at);
+			reload_error(&err, "zoom_rate_limited", "Zoom's rate limit was reached");
+			retry_text(&err, at);
 			hc_response_free(&res);
 			free(next);
 			json_decref(pages);
-			note_state(db, zoom_user_id, 0, at, err);
+			note_state(db, zoom_user_id, 0, at, &err);
 			return rc;
 		}
 		if (res.status != 200) {
-			snprintf(err, sizeof err, "Zoom answered HTTP %ld", res.status);
+			char what[100];
+			snprintf(what, sizeof what, "Zoom answered HTTP %ld", res.status);
+			reload_error(&err, "zoom_http_error", what);
+			snprintf(err.params, sizeof err.params, "{\"status\":%ld}", res.status);
 			rc = E_IO;
 			if (res.retry_after > 0 && res.retry_after < 86400) {
 				int64_t at = clock_now() + res.retry_after;
-				char what[100];
-				snprintf(what, sizeof what, "Zoom answered HTTP %ld", res.status);
-				retry_text(err, sizeof err, what, at);
+				retry_text(&err, at);
 				hc_response_free(&res);
 				free(next);
 				json_decref(pages);
-				note_state(db, zoom_user_id, 0, at, err);
+				note_state(db, zoom_user_id, 0, at, &err);
 				return rc;
 			}
 			hc_response_free(&res);
@@ -671,7 +707,7 @@ int zoom_meetings_refresh(const char *zoom_user_id)
 		json_t *list = json_object_get(j, "meetings");
 		if (!json_is_array(list)) {
 			json_decref(j);
-			snprintf(err, sizeof err, "Zoom's meeting list could not be read");
+			reload_error(&err, "meeting_list_unreadable", "Zoom's meeting list could not be read");
 			rc = E_IO;
 			break;
 		}
@@ -690,11 +726,11 @@ int zoom_meetings_refresh(const char *zoom_user_id)
 	if (rc) {
 		/* an outage, no answer, another node's refresh: the cache stays */
 		int64_t at = clock_now() + BACKOFF_SECONDS;
-		char what[ZOOM_ERROR_MAX];
-		snprintf(what, sizeof what, "%s", err[0] ? err : "Zoom could not be asked");
-		retry_text(err, sizeof err, what, at);
+		if (!err.code) /* another node's refresh held the token too long, or a local error */
+			reload_error(&err, "zoom_not_asked", "Zoom could not be asked");
+		retry_text(&err, at);
 		json_decref(pages);
-		note_state(db, zoom_user_id, 0, at, err);
+		note_state(db, zoom_user_id, 0, at, &err);
 		return rc == E_BUSY ? E_IO : rc;
 	}
 	int64_t now = clock_now();
@@ -716,11 +752,14 @@ int zoom_meetings_refresh(const char *zoom_user_id)
 				goto fail;
 		}
 	}
-	if (truncated)
-		snprintf(err, sizeof err, "Zoom lists more than %d meetings; the first %d are shown",
+	if (truncated) {
+		snprintf(err.text, sizeof err.text, "Zoom lists more than %d meetings; the first %d are shown",
 			 ZOOM_MEETING_PAGES_MAX * 300, ZOOM_MEETING_PAGES_MAX * 300);
+		err.code = "too_many_meetings";
+		snprintf(err.params, sizeof err.params, "{\"limit\":%d}", ZOOM_MEETING_PAGES_MAX * 300);
+	}
 	if ((rc = store_zoom_meetings_replace_end(db, zoom_user_id)) ||
-	    (rc = store_zoom_fetch_state(db, zoom_user_id, now, 0, truncated ? err : NULL, now)) ||
+	    (rc = store_zoom_fetch_state(db, zoom_user_id, now, 0, err.code, err.params, err.text, now)) ||
 	    (rc = store_commit(db)))
 		goto fail;
 	goto out;

@@ -57,6 +57,20 @@ static int meeting_json(void *ctx, const struct zoom_meeting *m)
 	return o ? json_array_append_new(ctx, o) : E_NOMEM;
 }
 
+/* the parameters of the error's code: an object ({} when it has none), null
+ * when there is no code (no error, or one written before codes existed) */
+static json_t *error_params(const struct zoom_connection *c)
+{
+	if (!c->error_code[0])
+		return json_null();
+	json_t *p = c->error_params[0] ? json_loads(c->error_params, 0, NULL) : NULL;
+	if (!json_is_object(p)) {
+		json_decref(p);
+		p = json_object();
+	}
+	return p;
+}
+
 json_t *zoom_connection_json(struct db *db, const struct zoom_connection *c, int with_meetings)
 {
 	json_t *account = json_null();
@@ -68,6 +82,10 @@ json_t *zoom_connection_json(struct db *db, const struct zoom_connection *c, int
 			      c->conference_id, "name", c->name, "status", c->status, "account", account,
 			      "refreshed_at", time_or_null(c->refreshed_at), "retry_at", time_or_null(c->retry_at),
 			      "error", str_or_null(c->error));
+	if (o) {
+		json_object_set_new(o, "error_code", str_or_null(c->error_code));
+		json_object_set_new(o, "error_params", error_params(c));
+	}
 	if (o && with_meetings) {
 		json_t *list = json_array();
 		if (c->zoom_user_id[0])

@@ -77,8 +77,8 @@ int store_zoom_account_authorized(struct db *db, const struct zoom_account *a, i
 	if (rc < 0)
 		return rc;
 	rc = db_exec(db,
-		     "UPDATE zoom_connections SET status = 'connected', error = NULL, retry_at = NULL, updated_at = ?"
-		     " WHERE zoom_user_id = ?",
+		     "UPDATE zoom_connections SET status = 'connected', error = NULL, error_code = NULL,"
+		     " error_params = NULL, retry_at = NULL, updated_at = ? WHERE zoom_user_id = ?",
 		     "is", now, a->zoom_user_id);
 	if (rc < 0)
 		return rc;
@@ -115,7 +115,8 @@ int store_zoom_lease_release(struct db *db, const char *zoom_user_id, int64_t ve
 			  "si", zoom_user_id, version));
 }
 
-int store_zoom_account_needs_reconnect(struct db *db, const char *zoom_user_id, const char *error, int64_t now)
+int store_zoom_account_needs_reconnect(struct db *db, const char *zoom_user_id, const char *code, const char *error,
+				       int64_t now)
 {
 	int rc = db_exec(db,
 			 "UPDATE zoom_accounts SET access_sealed = NULL, refresh_sealed = NULL,"
@@ -125,9 +126,9 @@ int store_zoom_account_needs_reconnect(struct db *db, const char *zoom_user_id, 
 	if (rc < 0)
 		return rc;
 	rc = db_exec(db,
-		     "UPDATE zoom_connections SET status = 'needs_reconnect', error = ?, updated_at = ?"
-		     " WHERE zoom_user_id = ?",
-		     "sis", error, now, zoom_user_id);
+		     "UPDATE zoom_connections SET status = 'needs_reconnect', error = ?, error_code = ?,"
+		     " error_params = NULL, updated_at = ? WHERE zoom_user_id = ?",
+		     "ssis", error, code, now, zoom_user_id);
 	if (rc < 0)
 		return rc;
 	return store_zoom_changed_user(db, zoom_user_id);
@@ -175,7 +176,8 @@ int store_zoom_account_delete(struct db *db, const char *zoom_user_id)
 
 #define ZC_COLS                                                                                              \
 	"account_id, id, conference_id, name, status, COALESCE(zoom_user_id, ''), COALESCE(created_by, '')," \
-	" COALESCE(refreshed_at, 0), COALESCE(retry_at, 0), COALESCE(error, ''), created_at, updated_at"
+	" COALESCE(refreshed_at, 0), COALESCE(retry_at, 0), COALESCE(error, ''), created_at, updated_at,"    \
+	" COALESCE(error_code, ''), COALESCE(error_params, '')"
 
 static void row_zc(struct db_rows *r, struct zoom_connection *c)
 {
@@ -191,6 +193,8 @@ static void row_zc(struct db_rows *r, struct zoom_connection *c)
 	COPY(c->error, r, 9);
 	c->created_at = db_int(r, 10);
 	c->updated_at = db_int(r, 11);
+	COPY(c->error_code, r, 12);
+	COPY(c->error_params, r, 13);
 }
 
 int store_zoom_connection_insert(struct db *db, const struct zoom_connection *c)
@@ -284,7 +288,8 @@ int store_zoom_connection_attach(struct db *db, const char *account_id, const ch
 {
 	return one_changed(db_exec(db,
 				   "UPDATE zoom_connections SET zoom_user_id = ?, status = 'connected', error = NULL,"
-				   " retry_at = NULL, updated_at = ? WHERE account_id = ? AND id = ?",
+				   " error_code = NULL, error_params = NULL, retry_at = NULL, updated_at = ?"
+				   " WHERE account_id = ? AND id = ?",
 				   "siss", zoom_user_id, now, account_id, id));
 }
 
@@ -295,13 +300,16 @@ int store_zoom_connection_delete(struct db *db, const char *account_id, const ch
 }
 
 int store_zoom_fetch_state(struct db *db, const char *zoom_user_id, int64_t refreshed_at, int64_t retry_at,
-			   const char *error, int64_t now)
+			   const char *code, const char *params, const char *error, int64_t now)
 {
+	int no_code = !code || !*code;
 	int rc = db_exec(db,
 			 "UPDATE zoom_connections SET refreshed_at = CASE WHEN ? > 0 THEN ? ELSE refreshed_at END,"
-			 " retry_at = ?, error = ?, updated_at = ? WHERE zoom_user_id = ? AND status = 'connected'",
-			 "iiisis", refreshed_at, refreshed_at, retry_at > 0 ? retry_at : 0,
-			 error && *error ? error : NULL, now, zoom_user_id);
+			 " retry_at = ?, error = ?, error_code = ?, error_params = ?, updated_at = ?"
+			 " WHERE zoom_user_id = ? AND status = 'connected'",
+			 "iiisssis", refreshed_at, refreshed_at, retry_at > 0 ? retry_at : 0,
+			 error && *error ? error : NULL, no_code ? NULL : code,
+			 no_code || !params || !*params ? NULL : params, now, zoom_user_id);
 	if (rc < 0)
 		return rc;
 	/* retry_at 0 means none: NULL in the table */

@@ -11,11 +11,13 @@
 
 struct db;
 
-#define ZOOM_ID_MAX 80          /* buffer for a Zoom user or account id */
-#define ZOOM_SEALED_MAX 4096    /* buffer for a sealed token (Zoom's are ~700 characters) */
-#define ZOOM_NAME_MAX 200       /* a connection's name, in characters */
-#define ZOOM_ERROR_MAX 300      /* buffer for a connection's error text */
-#define ZOOM_CONNECTIONS_MAX 50 /* per conference */
+#define ZOOM_ID_MAX 80            /* buffer for a Zoom user or account id */
+#define ZOOM_SEALED_MAX 4096      /* buffer for a sealed token (Zoom's are ~700 characters) */
+#define ZOOM_NAME_MAX 200         /* a connection's name, in characters */
+#define ZOOM_ERROR_MAX 300        /* buffer for a connection's error text */
+#define ZOOM_ERROR_CODE_MAX 40    /* its stable code ("zoom_rate_limited") */
+#define ZOOM_ERROR_PARAMS_MAX 200 /* its parameters, a JSON object's text */
+#define ZOOM_CONNECTIONS_MAX 50   /* per conference */
 
 /* connection statuses */
 #define ZOOM_NOT_CONNECTED "not_connected"
@@ -51,7 +53,12 @@ struct zoom_connection {
 	char zoom_user_id[ZOOM_ID_MAX]; /* "" when none */
 	char created_by[ID_MAX];
 	int64_t refreshed_at, retry_at; /* 0: never / no wait */
-	char error[ZOOM_ERROR_MAX];     /* "" when none */
+	char error[ZOOM_ERROR_MAX];     /* English text, "" when none */
+	/* the error's stable code (docs/zoom.md) and its parameters as a JSON
+	 * object's text ({"status":502}): "" when none, or for an error written
+	 * before codes existed */
+	char error_code[ZOOM_ERROR_CODE_MAX];
+	char error_params[ZOOM_ERROR_PARAMS_MAX];
 	int64_t created_at, updated_at;
 };
 
@@ -96,8 +103,10 @@ int store_zoom_tokens_save(struct db *db, const char *zoom_user_id, int64_t vers
 			   const char *refresh_sealed, int64_t expires_at, int64_t now);
 int store_zoom_lease_release(struct db *db, const char *zoom_user_id, int64_t version);
 /* Zoom refused the tokens (invalid_grant, revoked): every connection of the
- * Zoom user becomes needs_reconnect with this error text, tokens cleared */
-int store_zoom_account_needs_reconnect(struct db *db, const char *zoom_user_id, const char *error, int64_t now);
+ * Zoom user becomes needs_reconnect with this error code and English text,
+ * tokens cleared */
+int store_zoom_account_needs_reconnect(struct db *db, const char *zoom_user_id, const char *code, const char *error,
+				       int64_t now);
 /* how many connections (of any account) reference the Zoom user */
 int store_zoom_account_refs(struct db *db, const char *zoom_user_id, int64_t *n);
 /* a Zoom account that no connection and no waiting install references any
@@ -125,10 +134,11 @@ int store_zoom_connection_attach(struct db *db, const char *account_id, const ch
 				 int64_t now);
 int store_zoom_connection_delete(struct db *db, const char *account_id, const char *id);
 /* what the last reload of a Zoom user's meetings said, on every connection
- * that uses it: refreshed_at (0 keeps the old one), retry_at (0 = none) and
- * error ("" or NULL = none) */
+ * that uses it: refreshed_at (0 keeps the old one), retry_at (0 = none), and
+ * the error's code, parameters (a JSON object's text) and English text (""
+ * or NULL = none) */
 int store_zoom_fetch_state(struct db *db, const char *zoom_user_id, int64_t refreshed_at, int64_t retry_at,
-			   const char *error, int64_t now);
+			   const char *code, const char *params, const char *error, int64_t now);
 /* every connection (of any account) that references the Zoom user: for
  * webhooks and for store_changed topics; cb's non-zero answer stops */
 int store_zoom_connections_of_user(struct db *db, const char *zoom_user_id,

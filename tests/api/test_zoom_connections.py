@@ -185,11 +185,14 @@ def test_new_authorization_reconnects_every_connection_of_that_zoom_user(srv, ad
     for cf, c in ((conf, a), (conf2, b)):
         got = show(admin, cf, c)
         assert got["status"] == "needs_reconnect" and "reconnect" in got["error"], got
+        # the stable code for the web app to say in the reader's language
+        assert got["error_code"] == "grant_refused" and got["error_params"] == {}, got
     # Reconnect through one of them: both are connected again
     connect(srv, admin, conf, a, z)
     for cf, c in ((conf, a), (conf2, b)):
         got = show(admin, cf, c)
         assert got["status"] == "connected" and got["error"] is None, got
+        assert got["error_code"] is None and got["error_params"] is None, got
     assert admin.post(path(conf2, b, "/refresh")).status_code == 200
 
 
@@ -374,20 +377,35 @@ def test_429_and_outage_keep_the_cache_and_say_when_to_retry(srv, admin):
         body = problem(r, 503, "zoom-unavailable")
         assert int(r.headers["Retry-After"]) > 0
         assert body["connection"]["retry_at"]
+        assert body["connection"]["error_code"] == "zoom_rate_limited", body
     finally:
         fz.throttle(user_id=z, on=False)
     got = show(admin, conf, c)
     assert [m["topic"] for m in got["meetings"]] == ["Cached"]
     assert got["status"] == "connected" and got["retry_at"] and "retry after" in got["error"]
+    assert got["error_code"] == "zoom_rate_limited" and got["error_params"] == {}, got
+    assert got["error"].startswith("Zoom's rate limit was reached"), got
     fz.fault(503, body={"code": 503, "message": "Service unavailable"}, user_id=z, count=1)
     r = admin.post(path(conf, c, "/refresh"))
     problem(r, 503, "zoom-unavailable")
-    assert [m["topic"] for m in show(admin, conf, c)["meetings"]] == ["Cached"]
+    got = show(admin, conf, c)
+    assert [m["topic"] for m in got["meetings"]] == ["Cached"]
+    assert got["error_code"] == "zoom_http_error" and got["error_params"] == {"status": 503}, got
+    assert got["error"].startswith("Zoom answered HTTP 503") and got["retry_at"], got
+    # the listing shows the same code as the connection's page
+    listed = admin.get("%s/%s/zoom-connections" % (BASE, conf)).json()["items"]
+    assert [(x["error_code"], x["error_params"]) for x in listed] == [("zoom_http_error", {"status": 503})]
     r = admin.post(path(conf, c, "/refresh"))
     assert r.status_code == 200, r.text
     got = r.json()
     assert [m["topic"] for m in got["meetings"]] == ["Cached", "Not yet seen"]
     assert got["retry_at"] is None and got["error"] is None
+    assert got["error_code"] is None and got["error_params"] is None
+    # an error kept before codes existed (migration 033) keeps its English text, with no code
+    sql(srv, "UPDATE zoom_connections SET error = 'Zoom did not answer', error_code = NULL, error_params = NULL"
+        " WHERE id = '%s'" % c)
+    got = show(admin, conf, c)
+    assert got["error"] == "Zoom did not answer" and got["error_code"] is None and got["error_params"] is None, got
 
 
 def test_start_url_only_on_request_and_gone_only_on_3001(srv, admin):
@@ -656,8 +674,31 @@ def test_a_refused_client_is_not_the_users_fault(srv, admin):
         problem(admin.post(path(conf, cid, "/refresh")), 503, "zoom-unavailable")
     finally:
         fz.config(client_secret=fz.client_secret)
-    assert show(admin, conf, cid)["status"] == "connected"
+    got = show(admin, conf, cid)
+    assert got["status"] == "connected"
+    # the operator's app settings, said as such rather than "Zoom did not answer"
+    assert got["error_code"] == "zoom_app_refused" and got["error_params"] == {} and got["retry_at"], got
     assert admin.post(path(conf, cid, "/refresh")).status_code == 200
+
+
+def test_zoom_not_answering_is_said_by_its_code(srv, admin):
+    """the token service answers after convene stopped waiting (15 s): the
+    reload says zoom_unreachable with the time to retry, the cache kept"""
+    fz = srv.zoom
+    z = zoom_user(fz)
+    conf = conference(admin)
+    cid = connection(admin, conf)
+    connect(srv, admin, conf, cid, z)
+    fz.expire_token(z)
+    fz.config(token_delay_ms=16000)
+    try:
+        problem(admin.post(path(conf, cid, "/refresh")), 503, "zoom-unavailable")
+    finally:
+        fz.config(token_delay_ms=0)
+    got = show(admin, conf, cid)
+    assert got["status"] == "connected" and got["retry_at"], got
+    assert got["error_code"] == "zoom_unreachable" and got["error_params"] == {}, got
+    assert got["error"].startswith("Zoom did not answer; "), got
 
 
 def test_a_401_after_a_fresh_token_needs_a_reconnect(srv, admin):
@@ -674,6 +715,7 @@ def test_a_401_after_a_fresh_token_needs_a_reconnect(srv, admin):
     assert fz.stats()["refresh_counts"].get(z, 0) == before + 1
     got = show(admin, conf, cid)
     assert got["status"] == "needs_reconnect" and got["error"]
+    assert got["error_code"] == "token_rejected" and got["error_params"] == {}, got
     connect(srv, admin, conf, cid, z)  # Reconnect
     assert show(admin, conf, cid)["status"] == "connected"
 

@@ -221,11 +221,24 @@ test('Zoom says 429: the cached meetings stay with the time to retry; a dead aut
 	await fz.ctl('POST', `users/${u.id}/meetings`, { topic: 'Hidden by the throttle', type: 2, start_time: '2027-04-01T02:00:00Z',
 		duration: 30, webhook: false });
 	await p.getByRole('button', { name: 'Refresh', exact: true }).click();
-	await p.getByText(/Zoom asked to wait: the list below is the last one read; try again after \d{4}-\d{2}-\d{2} \d{2}:\d{2}/).waitFor({ timeout: 15000 });
+	// what went wrong is said from its code (zoom_rate_limited), with the time to retry
+	await p.getByText('Zoom asked to wait: its rate limit was reached. Refresh once the time below has passed.').waitFor({ timeout: 15000 });
+	await p.getByText(/The meetings shown are the last ones read; refresh after \d{4}-\d{2}-\d{2} \d{2}:\d{2}/).waitFor();
 	await p.locator('.form-error').waitFor();
 	assert.equal(await coral.count(), 1, 'the cached meeting is still shown');
 	assert.equal(await p.getByRole('row').filter({ hasText: 'Hidden by the throttle' }).count(), 0);
 	await axeCheck(p, 'Zoom connection page after a 429');
+	// a French administrator reads it in French (the server's English `error` is not shown)
+	await ok(await admin.call('PATCH', '/api/v1/settings', { language: 'fr' }));
+	await p.reload();
+	await p.getByText('Zoom demande d’attendre : sa limite de requêtes est atteinte. Actualisez une fois l’heure indiquée passée.').waitFor({ timeout: 15000 });
+	await p.getByText(/Les réunions affichées sont les dernières lues ; actualisez après \d{4}-\d{2}-\d{2} \d{2}:\d{2}/).waitFor();
+	assert.equal(await p.getByText(/rate limit was reached/).count(), 0, 'no English left');
+	await p.goto(`${srv.url}/conferences/${conf.id}/zoom`);
+	await p.getByRole('row').filter({ hasText: 'Reef hall' }).getByText(/^Zoom demande d’attendre : sa limite de requêtes est atteinte\./).waitFor();
+	await ok(await admin.call('PATCH', '/api/v1/settings', { language: 'en' }));
+	await p.goto(`${srv.url}/conferences/${conf.id}/zoom/${c.id}`);
+	await coral.first().waitFor({ timeout: 15000 });
 	await fz.ctl('POST', 'throttle', { user_id: u.id, on: false });
 
 	// the tokens convene holds die behind its back: the next refresh says so and offers Reconnect
@@ -238,6 +251,7 @@ test('Zoom says 429: the cached meetings stay with the time to retry; a dead aut
 	await p.goto(`${srv.url}/conferences/${conf.id}/zoom`);
 	const row = p.getByRole('row').filter({ hasText: 'Reef hall' });
 	await row.getByText('needs reconnecting').waitFor();
+	await row.getByText(/^Zoom refused the stored authorization: .* Reconnect to see the meetings again\./).waitFor();
 	await axeCheck(p, 'Zoom tab with a connection to reconnect');
 	await p.emulateMedia({ colorScheme: 'dark' });
 	await axeCheck(p, 'Zoom tab with a connection to reconnect (dark)');

@@ -139,7 +139,10 @@ test('every code the app translates at run time has its text', () => {
 	need.right_ = [...rights.matchAll(/^RIGHT\((\w+),/gm)].map((m) => m[1]);
 	need.rightgroup_ = [...new Set([...rights.matchAll(/^RIGHT\(\w+,\s*(\w+),/gm)].map((m) => m[1]))];
 	need.setting_ = [...readFileSync(join(root, 'src', 'settings', 'catalogue.def'), 'utf8').matchAll(/^SETTING\((\w+),/gm)].map((m) => m[1]);
-	assert.ok(need.right_.length > 20 && need.setting_.length >= 4, 'the catalogues were read');
+	// the codes of a Zoom connection's error, as the server writes them (conferencing/zoom_api.c)
+	const zapi = readFileSync(join(root, 'src', 'conferencing', 'zoom_api.c'), 'utf8');
+	need.zerr_ = [...zapi.matchAll(/(?:reload_error\(&err,|mark_reconnect\([^,"]+,[^,"]+,|err\.code =)\s*"(\w+)"/g)].map((m) => m[1]);
+	assert.ok(need.right_.length > 20 && need.setting_.length >= 4 && need.zerr_.length >= 12, 'the catalogues were read');
 	const missing = [];
 	for (const [prefix, codes] of Object.entries(need))
 		for (const c of codes) if (!((prefix + c) in STRINGS)) missing.push(prefix + c);

@@ -103,11 +103,14 @@ static void a_refusal_reaches_every_connection_of_the_zoom_user(void **state)
 	connection("cnf_unit1", "zcn_unit1", "refused");
 	connection("cnf_unit2", "zcn_unit2", "refused");
 	connection("cnf_unit2", "zcn_unit3", "other");
-	assert_int_equal(store_zoom_account_needs_reconnect(fx.db, "refused", "reconnect please", 2000), 0);
+	assert_int_equal(
+		store_zoom_account_needs_reconnect(fx.db, "refused", "grant_refused", "reconnect please", 2000), 0);
 	assert_int_equal(store_commit(fx.db), 0);
 	assert_int_equal(store_zoom_connection_get(fx.db, fx.account_id, "cnf_unit1", "zcn_unit1", &c), 0);
 	assert_string_equal(c.status, ZOOM_NEEDS_RECONNECT);
 	assert_string_equal(c.error, "reconnect please");
+	assert_string_equal(c.error_code, "grant_refused");
+	assert_string_equal(c.error_params, "");
 	assert_int_equal(store_zoom_connection_get(fx.db, fx.account_id, "cnf_unit2", "zcn_unit2", &c), 0);
 	assert_string_equal(c.status, ZOOM_NEEDS_RECONNECT);
 	assert_int_equal(store_zoom_connection_get(fx.db, fx.account_id, "cnf_unit2", "zcn_unit3", &c), 0);
@@ -121,6 +124,26 @@ static void a_refusal_reaches_every_connection_of_the_zoom_user(void **state)
 	assert_int_equal(store_zoom_connection_get(fx.db, fx.account_id, "cnf_unit1", "zcn_unit1", &c), 0);
 	assert_string_equal(c.status, ZOOM_CONNECTED);
 	assert_string_equal(c.error, "");
+	assert_string_equal(c.error_code, "");
+	/* a reload's error keeps its code and parameters; the next good reload clears them */
+	assert_int_equal(store_begin(fx.db, 1), 0);
+	assert_int_equal(store_zoom_fetch_state(fx.db, "refused", 0, 4000, "zoom_http_error", "{\"status\":502}",
+						"Zoom answered HTTP 502", 3000),
+			 0);
+	assert_int_equal(store_commit(fx.db), 0);
+	assert_int_equal(store_zoom_connection_get(fx.db, fx.account_id, "cnf_unit1", "zcn_unit1", &c), 0);
+	assert_string_equal(c.error_code, "zoom_http_error");
+	assert_string_equal(c.error_params, "{\"status\":502}");
+	assert_string_equal(c.error, "Zoom answered HTTP 502");
+	assert_int_equal(c.retry_at, 4000);
+	assert_int_equal(store_begin(fx.db, 1), 0);
+	assert_int_equal(store_zoom_fetch_state(fx.db, "refused", 3100, 0, NULL, NULL, NULL, 3100), 0);
+	assert_int_equal(store_commit(fx.db), 0);
+	assert_int_equal(store_zoom_connection_get(fx.db, fx.account_id, "cnf_unit1", "zcn_unit1", &c), 0);
+	assert_string_equal(c.error_code, "");
+	assert_string_equal(c.error_params, "");
+	assert_string_equal(c.error, "");
+	assert_int_equal(c.retry_at, 0);
 }
 
 struct seen {

@@ -1,15 +1,16 @@
 // A Zoom connection's page (/conferences/{id}/zoom/{cid}): the Zoom account and its scheduled
 // meetings from convene's cache (start in the conference's and the meeting's zone, join link with
 // a copy button, passcode when known), "Refresh" (Zoom is asked; progress shown, and when Zoom
-// said 429 or is down, the kept cache with the time to retry), "Start as host" (a fresh start_url
-// opened in a new tab and never kept here), and live updates over the connection's SSE stream.
+// said 429 or is down, the kept cache with what went wrong in the reader's language and the time
+// to retry), "Start as host" (a fresh start_url opened in a new tab and never kept here), and live
+// updates over the connection's SSE stream.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, get } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { Field, FormError, Link, Loading, useForm, useLoad, errText, confirmAction, navigate } from '../lib/ui.jsx';
 import { when } from '../lib/time.js';
 import { confPath } from './ConferencePage.jsx';
-import { StatusBadge, connPath, startConnect } from './ZoomTab.jsx';
+import { StatusBadge, connPath, startConnect, zoomErrorText, zoomRetryText } from './ZoomTab.jsx';
 import { zoneTime } from './zoomTimes.js';
 import './strings.js';
 
@@ -70,7 +71,7 @@ export function ZoomConnection({ confId, cid }) {
 			{back}
 			<h1 id="zp-h">{c.name}</h1>
 			<p><StatusBadge status={c.status} /></p>
-			{c.status === 'needs_reconnect' && <p class="banner-inline">{t('zoomNeedsReconnectHint')}</p>}
+			{c.status === 'needs_reconnect' && <p class="banner-inline">{zoomErrorText(c)}</p>}
 			<div class="row">
 				{c.status !== 'connected' && <button type="button" class={c.status === 'needs_reconnect' ? 'primary' : ''} onClick={connect}
 					disabled={act.busy}>{c.status === 'needs_reconnect' ? t('zoomReconnect') : t('zoomConnect')}</button>}
@@ -81,8 +82,8 @@ export function ZoomConnection({ confId, cid }) {
 			<p class="note" id="zp-refreshed">{c.refreshed_at ? t('zoomRefreshedWhen', { when: when(c.refreshed_at) }) : t('zoomNotRefreshed')}</p>
 			<div aria-live="polite">
 				{refresh.busy && <p role="status" class="loading">{t('zoomAsking')}</p>}
-				{c.retry_at && <p class="note" role="status">{t('zoomRetryAt', { when: when(c.retry_at) })}</p>}
-				{c.error && <p class="error">{c.error}</p>}
+				{c.status !== 'needs_reconnect' && c.error && <p class="error">{zoomErrorText(c)}</p>}
+				{c.retry_at && <p class="note" role="status">{zoomRetryText(c)}</p>}
 			</div>
 			<FormError text={refresh.error || act.error} />
 

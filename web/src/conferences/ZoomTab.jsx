@@ -1,7 +1,8 @@
 // A conference's Zoom tab: when the server has no Zoom app (GET /api/v1/zoom), what is missing and
 // how to configure it; else the conference's connections (name, status in words, the Zoom account,
 // last refreshed) with Connect / Reconnect (to Zoom's consent page) and Disconnect, and "Add Zoom
-// connection". Each row's refusal is shown under that row.
+// connection". Each row's refusal is shown under that row; a connection's error is said by its code
+// in the reader's language.
 import { useState } from 'preact/hooks';
 import { api, get } from '../lib/api.js';
 import { t, codeText } from '../lib/i18n.js';
@@ -19,6 +20,22 @@ export const connPath = (confId, cid) => '/api/v1/conferences/' + encodeURICompo
 export function StatusBadge({ status }) {
 	return <span class={'badge badge-' + String(status || '').replace(/[^a-z_]/g, '')}>{codeText('zstatus_', status)}</span>;
 }
+
+// A connection's error in the reader's language, from its stable code and parameters (docs/zoom.md);
+// the server's English text for a code this version does not know, or for an error kept before
+// codes existed. A connection to reconnect always says so.
+export function zoomErrorText(c) {
+	if (c.error_code) {
+		const k = 'zerr_' + String(c.error_code).replace(/[^a-z0-9_]/gi, '_');
+		const s = t(k, { ...(c.error_params || {}) });
+		if (s !== k) return s;
+	}
+	if (c.status === 'needs_reconnect') return t('zoomNeedsReconnectHint') + (c.error ? ' ' + c.error : '');
+	return c.error || '';
+}
+
+// when Zoom is asked again, in the reader's time format
+export const zoomRetryText = (c) => (c.retry_at ? t('zoomRetryAt', { when: when(c.retry_at) }) : '');
 
 // "Connect"/"Reconnect": the server makes the state and PKCE pair; the browser goes to Zoom
 export async function startConnect(confId, cid) {
@@ -84,7 +101,7 @@ function Connections({ conf }) {
 							return (
 								<tr key={c.id}>
 									<td><Link href={page(c)}>{c.name}</Link></td>
-									<td><StatusBadge status={c.status} />{c.status === 'needs_reconnect' && <div class="note">{t('zoomNeedsReconnectHint')}</div>}</td>
+									<td><StatusBadge status={c.status} />{zoomErrorText(c) && <div class="note">{zoomErrorText(c)} {zoomRetryText(c)}</div>}</td>
 									<td>{c.account ? <>{c.account.display_name}<div class="note">{c.account.email}</div></> : <span class="note">{t('zoomNoAccount')}</span>}</td>
 									<td>{c.refreshed_at ? when(c.refreshed_at) : <span class="note">{t('zoomNever')}</span>}</td>
 									<td>
