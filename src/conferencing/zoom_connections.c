@@ -172,13 +172,24 @@ static int status(struct req *r)
 
 /* ---- the connection routes ---- */
 
-static int load(struct req *r, struct db *db, struct conference *conf, struct zoom_connection *c)
+/* the conference of the path (404 unless the caller manages it) and, when c
+ * is not NULL, its connection {cid}, in the request's arena, with a database
+ * handle (no transaction) */
+static int load(struct req *r, struct db **db, struct conference **conf, struct zoom_connection **c)
 {
-	int rc = conference_load(r, db, req_param(r, "id"), conf);
+	*conf = arena_alloc(r->arena, sizeof **conf);
+	if (c)
+		*c = arena_alloc(r->arena, sizeof **c);
+	if (!*conf || (c && !*c))
+		return E_NOMEM;
+	int rc = api_db(db);
+	if (!rc)
+		rc = conference_load(r, *db, req_param(r, "id"), *conf);
 	if (rc || !c)
 		return rc;
 	const char *cid = req_param(r, "cid");
-	rc = ids_valid(cid, "zcn") ? store_zoom_connection_get(db, conf->account_id, conf->id, cid, c) : E_NOTFOUND;
+	rc = ids_valid(cid, "zcn") ? store_zoom_connection_get(*db, (*conf)->account_id, (*conf)->id, cid, *c)
+				   : E_NOTFOUND;
 	if (rc == E_NOTFOUND)
 		resp_problemf(r, 404, "not-found", "no Zoom connection '%.40s' in this conference", cid ? cid : "");
 	return rc;
@@ -187,16 +198,16 @@ static int load(struct req *r, struct db *db, struct conference *conf, struct zo
 static int create(struct req *r)
 {
 	static const char *const allowed[] = {"name", NULL};
-	struct conference *conf = arena_alloc(r->arena, sizeof *conf);
+	struct conference *conf;
 	struct zoom_connection *c = arena_alloc(r->arena, sizeof *c);
 	const char *name;
 	json_t *in;
 	struct db *db;
 	int64_t n = 0;
 	int rc;
-	if (!conf || !c)
+	if (!c)
 		return E_NOMEM;
-	if ((rc = api_db(&db)) || (rc = conference_load(r, db, req_param(r, "id"), conf)))
+	if ((rc = load(r, &db, &conf, NULL)))
 		return rc;
 	if ((rc = jin_object(r, &in, allowed)) ||
 	    (rc = jin_string(r, in, "name", JIN_REQUIRED, ZOOM_NAME_MAX, &name)) ||
@@ -231,13 +242,13 @@ static int create(struct req *r)
 
 static int list(struct req *r)
 {
-	struct conference *conf = arena_alloc(r->arena, sizeof *conf);
+	struct conference *conf;
 	struct zoom_connection *rows = arena_alloc(r->arena, sizeof *rows * ZOOM_CONNECTIONS_MAX);
 	struct db *db;
 	int rc, n = 0;
-	if (!conf || !rows)
+	if (!rows)
 		return E_NOMEM;
-	if ((rc = api_db(&db)) || (rc = load(r, db, conf, NULL)) ||
+	if ((rc = load(r, &db, &conf, NULL)) ||
 	    (rc = store_zoom_connection_list(db, conf->account_id, conf->id, rows, ZOOM_CONNECTIONS_MAX, &n)))
 		return rc;
 	json_t *items = json_array();
@@ -248,13 +259,11 @@ static int list(struct req *r)
 
 static int show(struct req *r)
 {
-	struct conference *conf = arena_alloc(r->arena, sizeof *conf);
-	struct zoom_connection *c = arena_alloc(r->arena, sizeof *c);
+	struct conference *conf;
+	struct zoom_connection *c;
 	struct db *db;
 	int rc;
-	if (!conf || !c)
-		return E_NOMEM;
-	if ((rc = api_db(&db)) || (rc = load(r, db, conf, c)))
+	if ((rc = load(r, &db, &conf, &c)))
 		return rc;
 	return resp_json(r, 200, zoom_connection_json(db, c, 1));
 }
@@ -262,15 +271,13 @@ static int show(struct req *r)
 static int rename_(struct req *r)
 {
 	static const char *const allowed[] = {"name", NULL};
-	struct conference *conf = arena_alloc(r->arena, sizeof *conf);
-	struct zoom_connection *c = arena_alloc(r->arena, sizeof *c);
+	struct conference *conf;
+	struct zoom_connection *c;
 	const char *name = NULL;
 	json_t *in;
 	struct db *db;
 	int rc;
-	if (!conf || !c)
-		return E_NOMEM;
-	if ((rc = api_db(&db)) || (rc = load(r, db, conf, c)))
+	if ((rc = load(r, &db, &conf, &c)))
 		return rc;
 	if ((rc = jin_object(r, &in, allowed)) || (rc = jin_string(r, in, "name", JIN_OPTIONAL, ZOOM_NAME_MAX, &name)))
 		return rc;
@@ -297,13 +304,11 @@ static int rename_(struct req *r)
 
 static int disconnect(struct req *r)
 {
-	struct conference *conf = arena_alloc(r->arena, sizeof *conf);
-	struct zoom_connection *c = arena_alloc(r->arena, sizeof *c);
+	struct conference *conf;
+	struct zoom_connection *c;
 	struct db *db;
 	int rc;
-	if (!conf || !c)
-		return E_NOMEM;
-	if ((rc = api_db(&db)) || (rc = load(r, db, conf, c)))
+	if ((rc = load(r, &db, &conf, &c)))
 		return rc;
 	char topic[ID_MAX + 8];
 	snprintf(topic, sizeof topic, "zoom:%s", c->id);
@@ -342,13 +347,11 @@ static int unavailable(struct req *r, struct db *db, const struct zoom_connectio
 
 static int refresh(struct req *r)
 {
-	struct conference *conf = arena_alloc(r->arena, sizeof *conf);
-	struct zoom_connection *c = arena_alloc(r->arena, sizeof *c);
+	struct conference *conf;
+	struct zoom_connection *c;
 	struct db *db;
 	int rc;
-	if (!conf || !c)
-		return E_NOMEM;
-	if ((rc = api_db(&db)) || (rc = load(r, db, conf, c)))
+	if ((rc = load(r, &db, &conf, &c)))
 		return rc;
 	if (strcmp(c->status, ZOOM_CONNECTED) || !c->zoom_user_id[0])
 		return resp_problem(r, 409, "zoom-not-connected", "connect this Zoom connection first");
@@ -369,14 +372,12 @@ static int refresh(struct req *r)
 
 static int start(struct req *r)
 {
-	struct conference *conf = arena_alloc(r->arena, sizeof *conf);
-	struct zoom_connection *c = arena_alloc(r->arena, sizeof *c);
+	struct conference *conf;
+	struct zoom_connection *c;
 	struct db *db;
 	char *end = NULL;
 	int rc;
-	if (!conf || !c)
-		return E_NOMEM;
-	if ((rc = api_db(&db)) || (rc = load(r, db, conf, c)))
+	if ((rc = load(r, &db, &conf, &c)))
 		return rc;
 	const char *mid = req_param(r, "mid");
 	long long id = mid && *mid ? strtoll(mid, &end, 10) : 0;
