@@ -375,6 +375,8 @@ static int retry(struct req *r)
 	snprintf(mid, sizeof mid, "%lld", (long long)x->link.meeting_id);
 	rc = zoom_sync_requeue(db, &x->link, "update", body);
 	free(body);
+	if (rc)
+		json_decref(before);
 	if (rc ||
 	    (rc = audit_record(
 		     r, db, "zoom_meeting.retry", "event", x->row.id, x->row.summary,

@@ -249,13 +249,15 @@ static int retry(struct req *r)
 	json_t *before = zoom_sync_view(&j);
 	rc = zoom_sync_requeue(db, &m, j.action, body);
 	free(body);
-	if (rc || (rc = store_zoom_job_get(db, conf.account_id, j.zoom_user_id, j.meeting_id, &j)) ||
+	if (rc)
+		json_decref(before);
+	if (rc ||
 	    (rc = audit_record(
 		     r, db, "zoom_meeting.retry", "event", j.event_id, summary,
 		     json_pack("{s:s, s:s, s:o}", "conference_id", conf.id, "meeting_id", mid, "sync", before),
-		     NULL))) {
+		     NULL)) ||
+	    (rc = store_zoom_job_get(db, conf.account_id, j.zoom_user_id, j.meeting_id, &j)))
 		return api_abort(db, rc);
-	}
 	json_t *out = item_view(&j, summary);
 	if (!out)
 		return api_abort(db, E_NOMEM);
