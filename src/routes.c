@@ -19,6 +19,7 @@
 #include "conferencing/zoom_connections.h"
 #include "conferencing/zoom_event_meetings.h"
 #include "conferencing/zoom_event_sync.h"
+#include "conferencing/zoom_meeting_sync.h"
 #include "conferencing/zoom_oauth.h"
 #include "conferencing/zoom_stream.h"
 #include "conferencing/zoom_webhooks.h"
@@ -80,6 +81,7 @@ const struct route *const app_route_tables[] = {
 	conferences_routes,
 	zoom_connections_routes,
 	zoom_event_meeting_routes,
+	zoom_meeting_sync_routes,
 	zoom_oauth_routes,
 	NULL,
 };

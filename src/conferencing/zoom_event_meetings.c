@@ -16,6 +16,7 @@
 #include "calendar/event_store.h"
 #include "conferencing/access.h"
 #include "conferencing/zoom_event_sync.h"
+#include "conferencing/zoom_meeting_sync.h"
 #include "conferencing/zoom_meeting_write.h"
 #include "core/clock.h"
 #include "core/errors.h"
@@ -49,14 +50,32 @@ static int load(struct req *r, struct db *db, struct ctx *x)
 	return 0;
 }
 
-static json_t *link_view(const struct event_meeting *m)
+/* the link, with what its meeting still owes Zoom (sync: null when Zoom
+ * matches the event) */
+static int link_view(struct db *db, const struct event_meeting *m, json_t **out)
 {
 	char id[32];
+	json_t *sync = NULL;
+	int rc = zoom_sync_of(db, m->account_id, m->zoom_user_id, m->meeting_id, &sync);
+	if (rc)
+		return rc;
 	snprintf(id, sizeof id, "%lld", (long long)m->meeting_id);
-	return json_pack("{s:s, s:s?, s:s, s:s, s:s?, s:b, s:I}", "event_id", m->event_id, "connection_id",
+	*out = json_pack("{s:s, s:s?, s:s, s:s, s:s?, s:b, s:I, s:o}", "event_id", m->event_id, "connection_id",
 			 m->connection_id[0] ? m->connection_id : NULL, "meeting_id", id, "join_url", m->join_url,
 			 "passcode", m->passcode[0] ? m->passcode : NULL, "created_here", m->created_here, "created_at",
-			 (json_int_t)m->created_at);
+			 (json_int_t)m->created_at, "sync", sync);
+	return *out ? 0 : E_NOMEM;
+}
+
+/* answers the link as it is after a committed write */
+static int answer(struct req *r, int status, const struct event_meeting *m)
+{
+	struct db *db;
+	json_t *v;
+	int rc;
+	if ((rc = api_db(&db)) || (rc = link_view(db, m, &v)))
+		return rc;
+	return resp_json(r, status, v);
 }
 
 static int unavailable(struct req *r, int rc, long retry_after)
@@ -82,9 +101,10 @@ static int show(struct req *r)
 	rc = store_event_meeting_get(db, x->conf.account_id, x->row.id, &x->link);
 	if (rc == E_NOTFOUND)
 		return resp_problem(r, 404, "not-found", "this event has no Zoom meeting");
-	if (rc)
+	json_t *v;
+	if (rc || (rc = link_view(db, &x->link, &v)))
 		return rc;
-	return resp_json(r, 200, link_view(&x->link));
+	return resp_json(r, 200, v);
 }
 
 /* the connection named in the body, connected */
@@ -226,7 +246,7 @@ static int create(struct req *r)
 				 (long long)mi->meeting_id, x->row.id);
 		goto out;
 	}
-	rc = resp_json(r, 201, link_view(&x->link));
+	rc = answer(r, 201, &x->link);
 out:
 	json_decref(body);
 	ics_object_free(o);
@@ -271,7 +291,7 @@ static int attach_existing(struct req *r)
 		return rc;
 	if ((rc = attach(r, x, mi, 0)))
 		return rc;
-	return resp_json(r, 200, link_view(&x->link));
+	return answer(r, 200, &x->link);
 }
 
 /* convene's own meeting goes at Zoom when nothing else uses it (an attached
@@ -283,6 +303,7 @@ static int queue_delete(struct db *db, const struct event_meeting *m)
 	snprintf(j.zoom_user_id, sizeof j.zoom_user_id, "%s", m->zoom_user_id);
 	j.meeting_id = m->meeting_id;
 	snprintf(j.account_id, sizeof j.account_id, "%s", m->account_id);
+	snprintf(j.conference_id, sizeof j.conference_id, "%s", m->conference_id);
 	snprintf(j.event_id, sizeof j.event_id, "%s", m->event_id);
 	snprintf(j.action, sizeof j.action, "delete");
 	snprintf(j.join_url, sizeof j.join_url, "%s", m->join_url);
@@ -309,7 +330,10 @@ static int detach(struct req *r)
 	if (rc || (rc = write_link(r, db, x, x->link.join_url, NULL)) ||
 	    (rc = store_event_meeting_delete(db, x->conf.account_id, x->row.id)) ||
 	    (rc = store_event_meeting_uses(db, x->link.zoom_user_id, x->link.meeting_id, &uses)) ||
-	    (rc = x->link.created_here && !uses ? queue_delete(db, &x->link) : 0) ||
+	    (rc = x->link.created_here && !uses
+			  ? queue_delete(db, &x->link)
+			  : store_zoom_job_drop_update(db, x->conf.account_id, x->link.zoom_user_id, x->link.meeting_id,
+						       x->row.id)) ||
 	    (rc = audit_record(r, db, "zoom_meeting.detach", "event", x->row.id, x->row.summary,
 			       json_pack("{s:s, s:s, s:b}", "conference_id", x->conf.id, "meeting_id", mid,
 					 "created_here", x->link.created_here),
@@ -320,7 +344,57 @@ static int detach(struct req *r)
 	return resp_empty(r, 204);
 }
 
+/* Zoom made to match the event as it is now: what the meeting owes is
+ * rebuilt and sent again at once, attempts reset, whether it had failed, is
+ * waiting for its next attempt, or was done (then it is sent again, for an
+ * administrator who doubts what Zoom holds). An event Zoom cannot hold is
+ * refused with the reason, and nothing changes. */
+static int retry(struct req *r)
+{
+	struct ctx *x = arena_alloc(r->arena, sizeof *x);
+	struct db *db;
+	char *body = NULL, why[300] = "";
+	json_t *before = NULL, *v = NULL;
+	int rc;
+	if (!x)
+		return E_NOMEM;
+	if ((rc = api_begin(&db, 1)))
+		return rc;
+	if ((rc = load(r, db, x)))
+		return api_abort(db, rc);
+	rc = store_event_meeting_get(db, x->conf.account_id, x->row.id, &x->link);
+	if (rc == E_NOTFOUND)
+		return api_abort(db, resp_problem(r, 404, "not-found", "this event has no Zoom meeting"));
+	if (rc || (rc = zoom_sync_of(db, x->conf.account_id, x->link.zoom_user_id, x->link.meeting_id, &before)))
+		return api_abort(db, rc);
+	rc = zoom_sync_body(&x->cal, &x->row, &body, why, sizeof why);
+	if (rc) {
+		json_decref(before);
+		return api_abort(db, rc == E_INVALID ? resp_problem(r, 422, "zoom-meeting-refused", why) : rc);
+	}
+	char mid[32];
+	snprintf(mid, sizeof mid, "%lld", (long long)x->link.meeting_id);
+	rc = zoom_sync_requeue(db, &x->link, "update", body);
+	free(body);
+	if (rc)
+		json_decref(before);
+	if (rc ||
+	    (rc = audit_record(
+		     r, db, "zoom_meeting.retry", "event", x->row.id, x->row.summary,
+		     json_pack("{s:s, s:s, s:o}", "conference_id", x->conf.id, "meeting_id", mid, "sync", before),
+		     NULL)) ||
+	    (rc = link_view(db, &x->link, &v)))
+		return api_abort(db, rc);
+	if ((rc = store_commit(db))) {
+		json_decref(v);
+		return api_abort(db, rc);
+	}
+	zoom_event_sync_kick();
+	return resp_json(r, 200, v);
+}
+
 const struct route zoom_event_meeting_routes[] = {
+	{"POST", "/api/v1/conferences/{id}/events/{event_id}/zoom/retry", retry, 0},
 	{"GET", "/api/v1/conferences/{id}/events/{event_id}/zoom", show, 0},
 	{"POST", "/api/v1/conferences/{id}/events/{event_id}/zoom", create, 0},
 	{"PUT", "/api/v1/conferences/{id}/events/{event_id}/zoom", attach_existing, 0},

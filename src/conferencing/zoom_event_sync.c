@@ -60,6 +60,7 @@ static int queue(struct db *db, const struct event_meeting *m, const char *actio
 	snprintf(j.zoom_user_id, sizeof j.zoom_user_id, "%s", m->zoom_user_id);
 	j.meeting_id = m->meeting_id;
 	snprintf(j.account_id, sizeof j.account_id, "%s", m->account_id);
+	snprintf(j.conference_id, sizeof j.conference_id, "%s", m->conference_id);
 	snprintf(j.event_id, sizeof j.event_id, "%s", m->event_id);
 	snprintf(j.action, sizeof j.action, "%s", action);
 	j.body = (char *)body;
@@ -77,7 +78,10 @@ static int unlink_event(struct db *db, const struct event_meeting *m)
 		return rc;
 	if ((rc = store_event_meeting_uses(db, m->zoom_user_id, m->meeting_id, &uses)))
 		return rc;
-	return m->created_here && !uses ? queue(db, m, "delete", NULL, "pending", NULL) : 0;
+	if (m->created_here && !uses)
+		return queue(db, m, "delete", NULL, "pending", NULL);
+	/* an attached meeting stays the host's: nothing more is owed for this event */
+	return store_zoom_job_drop_update(db, m->account_id, m->zoom_user_id, m->meeting_id, m->event_id);
 }
 
 /* Zoom's meeting body for an event (its join line left out of the agenda):
@@ -173,8 +177,14 @@ int zoom_event_sync_run_once(struct db *db, int64_t now)
 		int64_t wait = zoom_worker_backoff(j.attempts + 1);
 		if (ra > wait)
 			wait = ra;
+		/* read by the conference's administrators (GET …/zoom-sync) */
 		if (!why[0])
-			snprintf(why, sizeof why, "%s", error_name(rc));
+			snprintf(why, sizeof why, "%s",
+				 rc == E_BUSY ? "Zoom asked to wait (rate limit)"
+				 : rc == E_UNAUTH
+					 ? "Zoom no longer accepts the connection's authorization; reconnect it"
+				 : rc == E_IO ? "Zoom did not answer, or answered with an error"
+					      : error_name(rc));
 		src = store_zoom_job_retry(db, &j, now + wait, failed, why, now);
 		if (failed)
 			log_warn("zoom: %s of meeting %lld (event %s) given up: %s", j.action, (long long)j.meeting_id,

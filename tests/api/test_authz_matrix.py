@@ -368,6 +368,18 @@ def cached_linked_event(ctx, acct):
     return cache["#linked_event"]
 
 
+def failed_zoom_sync(ctx, acct):
+    """a failed Zoom meeting write of the conference of zoom_connected: an event
+    with its meeting attached, made all-day (which no Zoom meeting can be, so
+    the write fails at once): {id, meeting_id}"""
+    ids, c = linked_event(ctx, acct), zoom_connected(ctx, acct)
+    cal = ctx.admins[acct].get("/api/v1/conferences/%s" % ids["id"]).json()["calendar_id"]
+    r = ctx.admins[acct].patch("/api/v1/calendars/%s/events/%s" % (cal, ids["event_id"]),
+                               json={"all_day": True, "start": "2030-05-04", "end": "2030-05-05"})
+    assert r.status_code == 200, r.text
+    return {"id": ids["id"], "meeting_id": c["mid"]}
+
+
 def fresh_zoom_install(ctx, acct):
     """a Marketplace install waiting for a conference: its token (not bound to an account until attached)"""
     fz = ctx.srv.zoom
@@ -825,6 +837,15 @@ EXPECT = {
                           "meeting_id": zoom_connected(ctx, "A")["mid"]}),
     "DELETE /api/v1/conferences/{id}/events/{event_id}/zoom": Rule(
         ADMIN, 204, ids=linked_event, denied=404),
+    # what the schedule's Zoom meetings still owe Zoom: the same people, 404 for others
+    "POST /api/v1/conferences/{id}/events/{event_id}/zoom/retry": Rule(
+        ADMIN, 200, ids=cached_linked_event, denied=404),
+    "GET /api/v1/conferences/{id}/zoom-sync": Rule(ADMIN, 200, ids=zoom_conference, denied=404),
+    "POST /api/v1/conferences/{id}/zoom-sync/{meeting_id}/retry": Rule(
+        ADMIN, 422, ids=failed_zoom_sync, denied=404,
+        note="an all-day event's write: past the access check, 422 says it still cannot be a meeting"),
+    "DELETE /api/v1/conferences/{id}/zoom-sync/{meeting_id}": Rule(
+        ADMIN, 204, ids=failed_zoom_sync, denied=404),
     # where Zoom sends the browser: public, the state decides (none here: an HTML error page)
     "GET /oauth/zoom/callback": Rule(PUBLIC, 400, error_type="text/html"),
     # a Marketplace install is its secret token's, whoever is signed in; attaching it needs

@@ -23,7 +23,7 @@ export const ACTIONS = {
 	session: ['login_failed'],
 	conference: ['create', 'update', 'delete', 'admin_add', 'admin_remove'],
 	zoom_connection: ['create', 'update', 'connect', 'disconnect', 'delete', 'deauthorized'],
-	zoom_meeting: ['create', 'attach', 'detach'],
+	zoom_meeting: ['create', 'attach', 'detach', 'retry', 'dismiss'],
 	account: ['create'],
 };
 

@@ -200,6 +200,8 @@ export const STRINGS = {
 	act_zoom_meeting_create: ['Zoom meeting created for an event', 'Réunion Zoom créée pour un événement', 'Встреча Zoom создана для события'],
 	act_zoom_meeting_attach: ['Zoom meeting attached to an event', 'Réunion Zoom associée à un événement', 'Встреча Zoom привязана к событию'],
 	act_zoom_meeting_detach: ['Zoom meeting removed from an event', 'Réunion Zoom retirée d’un événement', 'Встреча Zoom отвязана от события'],
+	act_zoom_meeting_retry: ['Zoom meeting change sent again', 'Modification de réunion Zoom renvoyée', 'Изменение встречи Zoom отправлено повторно'],
+	act_zoom_meeting_dismiss: ['Failed Zoom meeting change dismissed', 'Modification de réunion Zoom en échec écartée', 'Неудавшееся изменение встречи Zoom отклонено'],
 	act_room_create: ['Room created', 'Salle créée', 'Переговорная создана'],
 	act_room_delete: ['Room deleted', 'Salle supprimée', 'Переговорная удалена'],
 	act_room_update: ['Room changed', 'Salle modifiée', 'Переговорная изменена'],

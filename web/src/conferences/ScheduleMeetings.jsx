@@ -1,13 +1,14 @@
 // The Zoom meetings of a conference's schedule (issue 15 section 5), under its Schedule tab: the
 // schedule's events during the conference, each with its Zoom meeting — the join link and Remove,
 // or "Create Zoom meeting" with a chosen connection, or "Use an existing meeting" of that
-// connection's cached meetings. The server writes the link into the event (CONFERENCE and its
+// connection's cached meetings; and a change of the event that Zoom has not taken yet (zoomSync.jsx). The server writes the link into the event (CONFERENCE and its
 // description), so calendar apps and feeds carry it too.
 import { useState } from 'preact/hooks';
 import { api, get } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { FormError, Loading, useLoad, errText, confirmAction } from '../lib/ui.jsx';
 import { connPath } from './ZoomTab.jsx';
+import { EventSync } from './zoomSync.jsx';
 import './strings.js';
 
 const day = (d, plus) => new Date(Date.parse(d + 'T00:00:00Z') + plus * 86400000).toISOString().slice(0, 10);
@@ -66,6 +67,7 @@ function EventMeeting({ conf, event, conns }) {
 		return (
 			<div>
 				<a href={link.data.join_url} target="_blank" rel="noopener noreferrer">{link.data.join_url}</a>
+				<EventSync conf={conf} event={event} link={link.data} onChanged={link.reload} />
 				<div class="row">
 					<button type="button" class="danger" disabled={busy} onClick={remove}
 						aria-label={t('zmRemoveNamed', { name: event.summary })} aria-describedby={err ? eid : undefined}>{t('zmRemove')}</button>

@@ -1,13 +1,14 @@
 // A conference's Zoom tab: when the server has no Zoom app (GET /api/v1/zoom), what is missing and
 // how to configure it; else the conference's connections (name, status in words, the Zoom account,
 // last refreshed) with Connect / Reconnect (to Zoom's consent page) and Disconnect, and "Add Zoom
-// connection". Each row's refusal is shown under that row; a connection's error is said by its code
-// in the reader's language.
+// connection"; above them, the schedule's changes Zoom has not taken, when there are any. Each row's
+// refusal is shown under that row; a connection's error is said by its code in the reader's language.
 import { useState } from 'preact/hooks';
 import { api, get } from '../lib/api.js';
 import { t, codeText } from '../lib/i18n.js';
 import { Field, FormError, Link, Loading, useForm, useLoad, confirmAction, errText } from '../lib/ui.jsx';
 import { when } from '../lib/time.js';
+import { SyncList } from './zoomSync.jsx';
 import './strings.js';
 
 // the operator's guide in convene's source tree (a file name, the same in every language)
@@ -49,7 +50,7 @@ export function ZoomTab({ conf }) {
 	if (zoom.error) return <FormError text={zoom.error} />;
 	if (!zoom.data.configured) return <NotConfigured z={zoom.data} />;
 	// configured, but no key to seal tokens with (PostgreSQL without secret.key): connecting is refused
-	return <>{zoom.data.secret_key === false && <p class="banner-inline" role="note">{t('zoomNoSecretKey')}</p>}<Connections conf={conf} /></>;
+	return <>{zoom.data.secret_key === false && <p class="banner-inline" role="note">{t('zoomNoSecretKey')}</p>}<SyncList conf={conf} /><Connections conf={conf} /></>;
 }
 
 function NotConfigured({ z }) {
