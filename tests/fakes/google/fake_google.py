@@ -686,6 +686,9 @@ class Handler(BaseHTTPRequestHandler):
             raise not_found()
         except ApiError as e:
             return self.send(e.status, e.body, headers=e.headers)
+        except Exception as e:  # a bug of the fake, or input it does not expect: say so, keep serving
+            sys.stderr.write("fake_google: %s %s: %r\n" % (method, path, e))
+            return self.send(500, ApiError(500, "backendError", "Backend Error").body)
 
     def do_GET(self):
         self.route("GET")
@@ -1108,7 +1111,10 @@ class Handler(BaseHTTPRequestHandler):
                 raise invalid("Invalid value for: params.ttl", "params.ttl")
             exp = now + ttl
         elif body.get("expiration"):
-            exp = int(body["expiration"]) / 1000
+            try:
+                exp = int(body["expiration"]) / 1000
+            except (ValueError, TypeError):
+                raise invalid("Invalid value for: expiration", "expiration")
         else:
             exp = now + int(st.config["channel_ttl"])
         ch = {"kind": "api#channel", "id": cid, "resourceId": c["resource_id"],

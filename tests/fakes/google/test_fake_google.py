@@ -321,24 +321,52 @@ def test_paging_and_incremental_sync(setup, fg):
 def test_change_between_pages_is_not_lost(setup, fg):
     room, tok = setup["room"], setup["tok"]
     ids = make(fg, tok, room, 6)
-    r = call(fg, tok, "GET", events_path(room), params={"maxResults": 2})
-    first = r.json()
-    # an event changes while the client pages: it comes with the next incremental sync
-    last = sorted(ids)[-1]
-    call(fg, tok, "PATCH", events_path(room, "/" + last), json={"summary": "changed mid-sync"})
-    items, synctoks = full_sync(fg, tok, room, maxResults=2)
-    r = call(fg, tok, "GET", events_path(room), params={"maxResults": 2, "pageToken": first["nextPageToken"]})
-    seen = [e["id"] for e in first["items"]]
-    tok2 = r.json()
-    while True:
-        seen += [e["id"] for e in tok2["items"]]
-        if "nextPageToken" not in tok2:
-            break
-        tok2 = call(fg, tok, "GET", events_path(room),
-                    params={"maxResults": 2, "pageToken": tok2["nextPageToken"]}).json()
-    inc = call(fg, tok, "GET", events_path(room), params={"syncToken": tok2["nextSyncToken"]}).json()
-    assert last in seen or last in [e["id"] for e in inc["items"]]
-    assert [e for e in inc["items"] if e["id"] == last][0]["summary"] == "changed mid-sync"
+    first = call(fg, tok, "GET", events_path(room), params={"maxResults": 2}).json()
+    # while the client pages, an event of a later page changes and a new one is made:
+    # the remaining pages leave them out and the next incremental sync brings them
+    later = sorted(ids)[-1]
+    assert later not in [e["id"] for e in first["items"]]
+    call(fg, tok, "PATCH", events_path(room, "/" + later), json={"summary": "changed mid-sync"})
+    new = make(fg, tok, room, 1, day="2030-04-0%d")[0]
+    seen, page = [e["id"] for e in first["items"]], first
+    while "nextPageToken" in page:
+        page = call(fg, tok, "GET", events_path(room),
+                    params={"maxResults": 2, "pageToken": page["nextPageToken"]}).json()
+        seen += [e["id"] for e in page["items"]]
+    assert later not in seen and new not in seen and len(seen) == 5
+    inc = call(fg, tok, "GET", events_path(room), params={"syncToken": page["nextSyncToken"]}).json()
+    assert {e["id"]: e.get("summary") for e in inc["items"]} == {later: "changed mid-sync", new: "E0"}
+    # a page token belongs to its query
+    r = call(fg, tok, "GET", events_path(room), params={"maxResults": 2, "pageToken": first["nextPageToken"],
+                                                        "showDeleted": "true"})
+    assert r.status_code == 400
+
+
+def test_bad_input_answers_4xx_and_the_fake_keeps_serving(setup, fg):
+    room, tok = setup["room"], setup["tok"]
+    bad = [
+        ("GET", events_path(room), {"params": {"maxResults": "x"}}),
+        ("GET", events_path(room), {"params": {"syncToken": "!!!"}}),
+        ("GET", events_path(room), {"params": {"pageToken": "e30"}}),
+        ("GET", events_path(room), {"params": {"orderBy": "startTime"}}),
+        ("POST", events_path(room), {"json": {"start": "tomorrow", "end": {}}}),
+        ("POST", events_path(room), {"json": {"start": {"dateTime": "2030-01-01T10:00:00Z", "timeZone": "Mars/Base"},
+                                              "end": {"dateTime": "2030-01-01T11:00:00Z"}}}),
+        ("POST", events_path(room), {"json": {"start": {"date": "2030-01-01"}, "end": {"date": "2030-01-02"},
+                                              "attendees": "everyone"}}),
+        ("POST", events_path(room), {"json": {"start": {"date": "2030-01-01"}, "end": {"date": "2030-01-02"},
+                                              "extendedProperties": {"private": {"k": 1}}}}),
+        ("POST", events_path(room, "/watch"), {"json": {"id": "c", "type": "web_hook", "address": "ftp://x"}}),
+        ("POST", events_path(room, "/watch"), {"json": {"id": "c", "type": "web_hook", "address": "http://x",
+                                                        "params": {"ttl": "soon"}}}),
+        ("POST", events_path(room, "/watch"), {"json": {"id": "c" * 65, "type": "web_hook", "address": "http://x"}}),
+        ("GET", "/admin/directory/v1/customer/my_customer/resources/calendars", {"params": {"maxResults": "0"}}),
+    ]
+    for method, path, kw in bad:
+        r = call(fg, tok, method, path, **kw)
+        assert 400 <= r.status_code < 500, (method, path, kw, r.status_code, r.text)
+        assert r.json()["error"]["code"] == r.status_code
+    assert requests.get(fg.api_url + "/_fake/health").json() == {"ok": True}
 
 
 def test_time_window(setup, fg):
