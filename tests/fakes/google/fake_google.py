@@ -1457,6 +1457,25 @@ class Handler(BaseHTTPRequestHandler):
                 answer = st.room_answer(cal_id, stored)
                 st.touch(stored)
                 view = public(stored)
+            elif rest == ["events", "bulk"] and method == "POST":
+                # many accepted meetings at once (first-sync benches, paging): no push, no conflict rule
+                n = int(body.get("count", 1))
+                if not 0 <= n <= 100000:
+                    raise invalid("count")
+                start = parse_rfc3339(body.get("start") or "2030-01-01T08:00:00Z", "start").timestamp()
+                step = int(body.get("interval_minutes", 60)) * 60
+                dur = int(body.get("duration_minutes", 30)) * 60
+                organizer = str(body.get("organizer") or "bulk@" + st.config["domain"]).lower()
+                ids = []
+                for i in range(n):
+                    t = start + i * step
+                    ev = {"summary": "%s %d" % (body.get("summary", "Meeting"), i + 1),
+                          "start": {"dateTime": rfc3339_ms(t).replace(".000Z", "Z")},
+                          "end": {"dateTime": rfc3339_ms(t + dur).replace(".000Z", "Z")},
+                          "attendees": [{"email": organizer, "organizer": True, "responseStatus": "accepted"},
+                                        {"email": cal_id, "responseStatus": "accepted"}]}
+                    ids.append(self.insert(cal_id, c, None, body=ev, organizer=organizer)["id"])
+                return ok({"ids": ids})
             elif len(rest) == 2 and rest[0] == "events" and method == "PATCH":
                 # the organizer changes the meeting at Google; a new time is answered again
                 ev = self.find(c, rest[1], create=True)

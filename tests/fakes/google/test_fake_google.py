@@ -369,6 +369,17 @@ def test_bad_input_answers_4xx_and_the_fake_keeps_serving(setup, fg):
     assert requests.get(fg.api_url + "/_fake/health").json() == {"ok": True}
 
 
+def test_bulk_meetings_page_through(setup, fg):
+    room, tok = setup["room"], setup["tok"]
+    ids = fg.add_meetings(room, 600, start="2030-09-01T00:00:00Z", interval_minutes=30, duration_minutes=30)
+    items, synctoks = full_sync(fg, tok, room, singleEvents="true", orderBy="startTime", maxResults=250)
+    assert len(synctoks) == 3 and [e["id"] for e in items] == ids
+    assert all([a["responseStatus"] for a in e["attendees"] if a.get("self")] == ["accepted"] for e in items)
+    # no timeZone given: the time is answered in the calendar's zone (this room is in Paris)
+    assert items[1]["start"] == {"dateTime": "2030-09-01T02:30:00+02:00"}
+    assert fg.deliveries() == [] and fg.stats()["events"] == 600
+
+
 def test_time_window(setup, fg):
     room, tok = setup["room"], setup["tok"]
     make(fg, tok, room, 3)  # Feb 1, 2, 3 at 08:00Z
