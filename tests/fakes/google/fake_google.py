@@ -607,6 +607,18 @@ def notify(state, cal_id):
             state.outbox.put((dict(ch), "exists", ch["_number"]))
 
 
+def merge_patch(target, key, value):
+    """Google's patch semantics: objects are merged member by member, arrays
+    and plain values replace, null removes the field."""
+    if value is None:
+        target.pop(key, None)
+    elif isinstance(value, dict) and isinstance(target.get(key), dict):
+        for k, v in value.items():
+            merge_patch(target[key], k, v)
+    else:
+        target[key] = value
+
+
 def public(ev):
     return {k: v for k, v in ev.items() if not k.startswith("_")}
 
@@ -1063,14 +1075,10 @@ class Handler(BaseHTTPRequestHandler):
                                                          if k not in self.ALLOWED}
         for k in self.ALLOWED:
             if k in body:
-                if patch and k == "extendedProperties" and isinstance(body[k], dict):
-                    # patch merges the private and shared maps key by key
-                    xp = new.setdefault("extendedProperties", {})
-                    for kk in ("private", "shared"):
-                        if isinstance(body[k].get(kk), dict):
-                            xp.setdefault(kk, {}).update(body[k][kk])
-                    continue
-                new[k] = json.loads(json.dumps(body[k]))
+                if patch:
+                    merge_patch(new, k, json.loads(json.dumps(body[k])))
+                elif body[k] is not None:
+                    new[k] = json.loads(json.dumps(body[k]))
         if new.get("recurringEventId") and "recurrence" in body:
             raise invalid("Invalid recurrence rule.", "recurrence")  # an instance is not a series
         self.validate(c, new)
@@ -1087,6 +1095,12 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(410, "deleted", "Resource has been deleted")
         ev["status"] = "cancelled"
         self.state.touch(ev)
+        if ev.get("recurrence"):
+            # deleting a series deletes its exceptions too
+            for x in c["events"].values():
+                if x.get("recurringEventId") == ev["id"] and x.get("status") != "cancelled":
+                    x["status"] = "cancelled"
+                    self.state.touch(x)
 
     def watch(self, cal_id, c):
         st = self.state

@@ -226,6 +226,10 @@ def test_event_lifecycle(setup, fg):
              json={"end": {"dateTime": "2030-01-07T11:00:00+01:00"}})
     assert r.status_code == 200 and r.json()["summary"] == "Standup" and r.json()["sequence"] == 1
     assert r.json()["etag"] != ev["etag"] and r.json()["extendedProperties"]["private"]["conveneBookingId"] == "b-1"
+    # patch merges objects: the start keeps its timeZone; null removes a field
+    r = call(fg, tok, "PATCH", events_path(room, "/" + ev["id"]),
+             json={"start": {"dateTime": "2030-01-07T09:45:00+01:00"}, "description": None})
+    assert r.json()["start"] == {"dateTime": "2030-01-07T09:45:00+01:00", "timeZone": "Europe/Paris"}
     # update replaces: what is not sent is gone
     r = call(fg, tok, "PUT", events_path(room, "/" + ev["id"]),
              json={"start": {"dateTime": "2030-01-07T09:00:00Z"}, "end": {"dateTime": "2030-01-07T09:30:00Z"}})
@@ -425,6 +429,8 @@ def test_recurring_series_and_exceptions(setup, fg):
     inc = call(fg, tok, "GET", events_path(room), params={"singleEvents": "true",
                                                           "syncToken": inc["nextSyncToken"]}).json()
     assert {e["status"] for e in inc["items"]} == {"cancelled"} and len(inc["items"]) == 4
+    assert [e for e in full_sync(fg, tok, room)[0] if e["status"] != "cancelled"] == []
+    assert {e["status"] for e in fg.events(room)} == {"cancelled"}
     r = call(fg, tok, "POST", events_path(room), json={
         "start": {"date": "2030-01-01"}, "end": {"date": "2030-01-02"}, "recurrence": ["RRULE:FREQ=HOURLY"]})
     assert r.status_code == 400
