@@ -49,6 +49,7 @@ MAX_BODY = 1 << 20
 MAX_ASSERTION_LIFETIME = 3600  # "at most one hour after the issued time"
 CLOCK_SKEW = 300  # how far in the future an assertion's iat may be
 DEFAULT_CHANNEL_TTL = 604800  # a week, Calendar's default channel lifetime
+PUSH_SENDERS = 8
 MAX_INSTANCES = 730  # expansion cap of an endless series (see README)
 EVENT_ID_RE = re.compile(r"^[a-v0-9]{5,1024}$")  # base32hex, lower case
 UNAUTHORIZED_CLIENT = ("Client is unauthorized to retrieve access tokens using this method, or client "
@@ -315,7 +316,9 @@ class State:
     def __init__(self, opts):
         self.opts = opts
         self.lock = threading.RLock()
-        self.outbox = queue.Queue()
+        # push messages: a few senders, each channel always on the same one, so
+        # that a channel's messages arrive in order and a slow receiver holds up few others
+        self.outboxes = [queue.Queue() for _ in range(PUSH_SENDERS)]
         self.reset()
 
     def reset(self):
@@ -554,10 +557,15 @@ def event_id():
 
 
 # ---- push notifications ----
-def delivery_worker(state):
-    """Sends notifications one at a time, in order (each channel's message numbers increase)."""
+def enqueue(state, ch, state_name, number):
+    box = state.outboxes[int(hashlib.sha1(ch["id"].encode()).hexdigest(), 16) % len(state.outboxes)]
+    box.put((dict(ch), state_name, number))
+
+
+def delivery_worker(state, box):
+    """Sends one sender's notifications one at a time, in order (each channel's message numbers increase)."""
     while True:
-        item = state.outbox.get()
+        item = box.get()
         if item is None:
             return
         ch, state_name, number = item
@@ -603,8 +611,9 @@ def notify(state, cal_id):
             if int(ch["expiration"]) <= now_ms:
                 del state.channels[ch["id"]]  # an expired channel stops sending
                 continue
-            ch["_number"] += 1
-            state.outbox.put((dict(ch), "exists", ch["_number"]))
+            # numbers increase but are not sequential (Google's push guide): steps of 1 to 3
+            ch["_number"] += 1 + secrets.randbelow(3)
+            enqueue(state, ch, "exists", ch["_number"])
 
 
 def merge_patch(target, key, value):
@@ -1140,7 +1149,7 @@ class Handler(BaseHTTPRequestHandler):
         st.channels[cid] = dict(ch, address=addr, calendarId=cal_id, _number=1)
         # the first message of a channel says it is set up: state "sync"
         if st.config["push"]:
-            st.outbox.put((dict(st.channels[cid]), "sync", 1))
+            enqueue(st, st.channels[cid], "sync", 1)
         return ch
 
     def channels_stop(self, tok):
@@ -1525,7 +1534,8 @@ def main(argv=None):
     opts.base = "http://%s:%d" % (host, port)
     Handler.state = State(opts)
     Handler.verbose = opts.verbose
-    threading.Thread(target=delivery_worker, args=(Handler.state,), daemon=True).start()
+    for box in Handler.state.outboxes:
+        threading.Thread(target=delivery_worker, args=(Handler.state, box), daemon=True).start()
 
     def stop(*_):
         threading.Thread(target=server.shutdown, daemon=True).start()

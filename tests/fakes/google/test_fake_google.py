@@ -490,7 +490,8 @@ def test_push_channel(setup, fg):
         fg.book(room, USER, "2030-06-01T09:00:00Z", "2030-06-01T10:00:00Z")
         got = lis.wait(3)
         assert [g["headers"]["x-goog-resource-state"] for g in got] == ["sync", "exists", "exists"]
-        assert [int(g["headers"]["x-goog-message-number"]) for g in got] == [1, 2, 3]
+        nums = [int(g["headers"]["x-goog-message-number"]) for g in got]
+        assert nums[0] == 1 and nums[0] < nums[1] < nums[2]  # increasing, not necessarily sequential
         # another calendar's change is not this channel's business
         make(fg, tok, setup["r2"]["resourceEmail"], 1)
         # push switched off: changes happen, nobody is told
