@@ -410,7 +410,8 @@ def test_recurring_series_and_exceptions(setup, fg):
     # one occurrence cancelled, another moved
     assert call(fg, tok, "DELETE", events_path(room, "/" + items[1]["id"])).status_code == 204
     r = call(fg, tok, "PATCH", events_path(room, "/" + items[2]["id"]),
-             json={"start": {"dateTime": "2030-04-01T14:00:00+02:00"}, "end": {"dateTime": "2030-04-01T15:00:00+02:00"}})
+             json={"start": {"dateTime": "2030-04-01T14:00:00+02:00"},
+                   "end": {"dateTime": "2030-04-01T15:00:00+02:00"}})
     assert r.status_code == 200 and r.json()["originalStartTime"]["dateTime"] == "2030-04-01T10:00:00+02:00"
     single = full_sync(fg, tok, room, singleEvents="true")[0]
     assert len(single) == 3 and sorted(e["start"]["dateTime"][11:16] for e in single) == ["10:00", "10:00", "14:00"]
