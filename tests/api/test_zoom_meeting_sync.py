@@ -65,10 +65,15 @@ def test_a_change_zoom_refuses_is_shown_and_retried(srv, admin, setup):
     assert [(i["meeting_id"], i["event_id"], i["summary"], i["action"], i["status"]) for i in items] == [
         (mid, ev["id"], "Refused talk", "update", "failed")], items
     assert items[0]["error"] == sync["error"]
-    # a change Zoom's meeting has no trigger for (the description) leaves the failed job as it is
-    r = s["hc"].patch(event_path(s, ev), json={"description": "Now with an agenda"})
+    # a change the meeting shows nothing of (the location) leaves the failed job as it is
+    r = s["hc"].patch(event_path(s, ev), json={"location": "Hall C"})
     assert r.status_code == 200, r.text
     assert sync_of(s, ev)["status"] == "failed"
+    # one it shows (the agenda) is owed again, and Zoom, still refusing, fails it again
+    r = s["hc"].patch(event_path(s, ev), json={"description": "Now with an agenda"})
+    assert r.status_code == 200, r.text
+    assert wait_for(lambda: (sync_of(s, ev) or {}).get("status") == "failed" and
+                    sync_of(s, ev)["updated_at"] != sync["updated_at"]), sync_of(s, ev)
     fz.clear_faults()
     # Zoom is healthy again: retried, rebuilt from the event as it is now
     r = s["hc"].post(zpath(s, ev) + "/retry")
