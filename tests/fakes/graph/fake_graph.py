@@ -458,7 +458,7 @@ class State:
                         "nickname": body.get("nickname", name), "label": body.get("label", ""),
                         "capacity": body.get("capacity", 8), "building": body.get("building"),
                         "floorLabel": body.get("floorLabel"), "floorNumber": body.get("floorNumber"),
-                        "isManaged": True, "isWheelChairAccessible": body.get("isWheelChairAccessible", False),
+                        "parentId": None, "isWheelChairAccessible": body.get("isWheelChairAccessible", False),
                         "bookingType": body.get("bookingType", "standard"), "tags": body.get("tags", []),
                         "audioDeviceName": body.get("audioDeviceName"),
                         "videoDeviceName": body.get("videoDeviceName"),
@@ -690,6 +690,12 @@ class State:
 
     def remove(self, mb, ev):
         mb["events"].pop(ev["id"], None)
+        with self.lock:
+            self.change_seq += 1
+            mb["tombstones"][ev["id"]] = self.change_seq  # for delta's @removed outside the window
+            if len(mb["tombstones"]) > 20000:
+                for k in list(mb["tombstones"])[:10000]:
+                    del mb["tombstones"][k]
         if ev.get("transactionId"):
             mb["by_txn"].pop(ev["transactionId"], None)
 
@@ -748,30 +754,45 @@ class State:
 
     def validate_url(self, url):
         """notificationUrl validation: POST ?validationToken=… (text/plain); the
-        endpoint must answer 200, text/plain, the decoded token, within 10 s."""
+        endpoint must answer 200, text/plain, the decoded token, within 10 s;
+        otherwise the GraphError Graph answers the subscription request with."""
         token = "Validation: Testing client application reachability for subscription Request-Id: %s" % uuid.uuid4()
         sep = "&" if "?" in url else "?"
         full = url + sep + urllib.parse.urlencode({"validationToken": token})
         req = urllib.request.Request(full, data=b"", method="POST",
                                      headers={"Content-Type": "text/plain; charset=utf-8"})
         rec = {"kind": "validation", "url": url, "token": token}
-        ok = False
+        err = None
         t0 = time.time()
         try:
             with urllib.request.urlopen(req, timeout=self.config["validation_timeout"]) as r:
                 text = r.read(65536).decode("utf-8", "replace")
                 ctype = r.headers.get("Content-Type", "")
                 rec.update(status=r.status, response=text, content_type=ctype)
-                ok = r.status == 200 and ctype.split(";")[0].strip().lower() == "text/plain" and text == token
+                if r.status != 200:
+                    err = GraphError(400, "ValidationError", "Subscription validation request failed. Notification "
+                                     "endpoint must respond with 200 OK to validation request.")
+                elif ctype.split(";")[0].strip().lower() != "text/plain" or text != token:
+                    err = GraphError(400, "ValidationError", "Subscription validation request failed. Response "
+                                     "must exactly match validationToken query parameter.")
         except urllib.error.HTTPError as e:
             rec.update(status=e.code, response=e.read(4096).decode("utf-8", "replace"))
+            err = GraphError(400, "ValidationError", "Subscription validation request failed. Notification "
+                             "endpoint must respond with 200 OK to validation request.")
         except (OSError, urllib.error.URLError) as e:
             rec.update(status=None, error=str(e))
+            timeout = "timed out" in str(e).lower()
+            err = GraphError(400, "InvalidRequest", "Subscription validation request timed out." if timeout else
+                             "Subscription validation request failed. Notification endpoint must respond with 200 OK "
+                             "to validation request.")
+            if not timeout:
+                err.code = "ValidationError"
         rec["elapsed_ms"] = round((time.time() - t0) * 1000, 2)
-        rec["valid"] = ok
+        rec["valid"] = err is None
         with self.lock:
             self.deliveries.append(rec)
-        return ok
+        if err is not None:
+            raise err
 
 
 def aad_error(status, error, code, description, tenant=None):
@@ -1399,11 +1420,11 @@ class Handler(BaseHTTPRequestHandler):
                 if skiptoken:
                     round_ = s
                 else:
-                    round_ = self.delta_round(mb, s["lo"], s["hi"], s["known"], s.get("tz", tzname))
+                    round_ = self.delta_round(mb, s["lo"], s["hi"], s["known"], s.get("tz", tzname), s["since"])
             else:
                 lo = parse_query_time(self.q.get("startdatetime"), "startDateTime")
                 hi = parse_query_time(self.q.get("enddatetime"), "endDateTime")
-                round_ = self.delta_round(mb, lo, hi, {}, tzname)
+                round_ = self.delta_round(mb, lo, hi, {}, tzname, None)
             items = round_["items"][round_["offset"]:round_["offset"] + size]
             body = {"@odata.context": "%s/v1.0/$metadata#Collection(event)" % self.base()}
             if round_["offset"] + size < len(round_["items"]):
@@ -1414,7 +1435,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 tok = b64url(secrets.token_bytes(48))
                 st.delta_states[tok] = {"mailbox": mb["email"], "lo": round_["lo"], "hi": round_["hi"],
-                                        "known": round_["after"], "tz": round_["tz"]}
+                                        "known": round_["after"], "tz": round_["tz"], "since": round_["since"]}
                 body["@odata.deltaLink"] = self.base() + "/v1.0" + mbpath + "?$deltatoken=" + tok
             body["value"] = items
         hdr = self.tz_header(tzname, applied) or {}
@@ -1422,23 +1443,36 @@ class Handler(BaseHTTPRequestHandler):
             hdr["Preference-Applied"] = ", ".join(x for x in (hdr.get("Preference-Applied"), pref) if x)
         return 200, body, hdr
 
-    def delta_round(self, mb, lo, hi, known, tzname):
+    def delta_round(self, mb, lo, hi, known, tzname, since):
+        """One round of calendarView delta: instances in the window that the
+        client has not seen in this version, then @removed (reason deleted)
+        for what left the window or the calendar and, as Graph does in a round
+        after the first, for events outside the window added, changed or
+        deleted since the previous round."""
         st = self.state
         current = {}
         items = []
+        outside = []
         for ev in mb["events"].values():
-            for inst in st.instances(ev, lo, hi):
-                v = st.view(inst, tzname)
+            insts = st.instances(ev, lo, hi)
+            for inst in insts:
+                v = dict({"@odata.type": "#microsoft.graph.event"}, **st.view(inst, tzname))
                 version = "%s:%s" % (ev["seq"], v["changeKey"])
                 current[v["id"]] = version
                 if known.get(v["id"]) != version:
                     items.append((inst[2], v))
+            if not insts and since is not None and ev["seq"] > since and ev["id"] not in known:
+                outside.append(ev["id"])
         items.sort(key=lambda x: (x[0], x[1]["id"]))
         out = [v for _, v in items]
-        for iid in sorted(set(known) - set(current)):
+        gone = set(known) - set(current)
+        if since is not None:
+            gone |= {i for i, seq in mb["tombstones"].items() if seq > since}
+            gone |= set(outside)
+        for iid in sorted(gone):
             out.append({"@odata.type": "#microsoft.graph.event", "id": iid, "@removed": {"reason": "deleted"}})
         return {"mailbox": mb["email"], "lo": lo, "hi": hi, "items": out, "offset": 0, "after": current,
-                "tz": tzname}
+                "tz": tzname, "since": st.change_seq}
 
     def create_event(self, mb):
         st = self.state
@@ -1522,6 +1556,11 @@ class Handler(BaseHTTPRequestHandler):
             raise bad_request("Invalid sendResponse.", "RequestBodyRead")
         with st.lock:
             ev, key = st.find_event(mb, eid)
+            if body.get("proposedNewTime") is not None and (
+                    action != "decline" and action != "tentativelyaccept" or body.get("sendResponse") is False
+                    or not ev.get("allowNewTimeProposals", True)):
+                # documented: 400 when sendResponse is false or the event takes no proposals
+                raise bad_request("Your request can't be completed. A new time can't be proposed for this event.")
             if ev["isOrganizer"]:
                 raise GraphError(400, "ErrorInvalidRequest", "Your request can't be completed. You can't respond "
                                  "to a meeting you organized.")
@@ -1617,9 +1656,7 @@ class Handler(BaseHTTPRequestHandler):
                         url = body["notificationUrl"]
                         if not isinstance(url, str) or not self.url_ok(url):
                             raise bad_request("Invalid notification URL.", "InvalidRequest")
-                        if not st.validate_url(url):
-                            raise bad_request("Subscription validation request failed. Notification endpoint "
-                                              "must respond with 200 OK to validation request.", "ValidationError")
+                        st.validate_url(url)
                         sub["notificationUrl"] = url
                     sub["paused"] = False  # an update also reauthorizes
                     return 200, dict({"@odata.context": "%s/v1.0/$metadata#subscriptions/$entity" % self.base()},
@@ -1660,9 +1697,7 @@ class Handler(BaseHTTPRequestHandler):
         exp = self.parse_expiration(body.get("expirationDateTime"), st.now())
         # The endpoints are validated before the subscription exists, outside the lock
         for u in [url] + ([lurl] if lurl else []):
-            if not st.validate_url(u):
-                raise bad_request("Subscription validation request failed. Notification endpoint must respond "
-                                  "with 200 OK to validation request.", "ValidationError")
+            st.validate_url(u)
         with st.lock:
             if sum(1 for s in st.subscriptions.values() if s["mailbox"] == mb["email"]) >= 1000:
                 raise GraphError(403, "ExtensionError", "The maximum number of subscriptions for this mailbox "

@@ -478,8 +478,12 @@ def test_delta_rounds_removed_and_invalid_tokens(fg):
     new = fg.add_event(ROOM, **ev_body("new", "2030-04-20T10:00:00", "2030-04-20T11:00:00"))["id"]
     fg.update_event(ROOM, ids[2], start={"dateTime": "2030-06-01T10:00:00", "timeZone": "UTC"},
                     end={"dateTime": "2030-06-01T11:00:00", "timeZone": "UTC"})
+    far = fg.add_event(ROOM, **ev_body("far", "2031-01-01T10:00:00", "2031-01-01T11:00:00"))["id"]
     b = api(fg, "GET", delta_link, tok).json()
+    assert all(x["@odata.type"] == "#microsoft.graph.event" for x in b["value"])
     changed = {x["id"]: x for x in b["value"]}
+    # Graph also lists events outside the window changed since the last round, as @removed
+    assert changed.pop(far) == {"@odata.type": "#microsoft.graph.event", "id": far, "@removed": {"reason": "deleted"}}
     assert changed[ids[0]]["subject"] == "changed" and changed[new]["subject"] == "new"
     assert changed[ids[1]] == {"@odata.type": "#microsoft.graph.event", "id": ids[1],
                                "@removed": {"reason": "deleted"}}
@@ -588,17 +592,34 @@ def test_subscription_validation_and_notifications(fg, hook):
     assert api(fg, "GET", "/subscriptions/" + sub["id"], tok).status_code == 404
 
 
-@pytest.mark.parametrize("mode", ["wrong", "fail"])
-def test_failed_validation_refuses_the_subscription(fg, mode):
+@pytest.mark.parametrize("mode,message", [
+    ("wrong", "Response must exactly match validationToken query parameter."),
+    ("fail", "Notification endpoint must respond with 200 OK to validation request.")])
+def test_failed_validation_refuses_the_subscription(fg, mode, message):
     fg.add_room(emailAddress=ROOM)
     ln = Listener(mode)
     try:
         r = subscribe(fg, fg.access_token(), ln.url)
         assert r.status_code == 400 and r.json()["error"]["code"] == "ValidationError"
-        assert "Subscription validation request failed" in r.json()["error"]["message"]
+        assert r.json()["error"]["message"] == "Subscription validation request failed. " + message
         assert fg.subscriptions() == []
     finally:
         ln.close()
+
+
+def test_validation_timeout(fg):
+    fg.add_room(emailAddress=ROOM)
+    fg.config(validation_timeout=0.5)
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(1)  # accepts the connection, never answers
+    try:
+        r = subscribe(fg, fg.access_token(), "http://127.0.0.1:%d/hook" % s.getsockname()[1])
+        assert r.status_code == 400 and r.json()["error"] == dict(r.json()["error"], code="InvalidRequest",
+                                                                  message="Subscription validation request timed out.")
+    finally:
+        s.close()
 
 
 def test_subscription_expiration_rules(fg, hook):
