@@ -902,7 +902,7 @@ class Handler(BaseHTTPRequestHandler):
             if method == "GET" and (len(parts) == 2 and parts[1] == "adminconsent" or
                                     len(parts) == 3 and parts[1:] == ["v2.0", "adminconsent"]):
                 return self.adminconsent(parts[0], v2=len(parts) == 3)
-            if method == "POST" and len(parts) == 4 and parts[1:] == ["adminconsent", "decision"]:
+            if method == "POST" and len(parts) == 3 and parts[1:] == ["adminconsent", "decision"]:
                 return self.consent_decision()
             return self.send(404, GraphError(404, "BadRequest", "Resource not found for the segment '%s'."
                                              % (parts[0] if parts else "")).body())
@@ -1630,6 +1630,17 @@ class Handler(BaseHTTPRequestHandler):
             if method == "POST":
                 return self.create_subscription(who)
         elif len(parts) in (1, 2):
+            body = self.json_body() if method == "PATCH" else {}
+            if "notificationUrl" in body:
+                # validated before the subscription changes, without holding the lock for up to 10 s
+                url = body["notificationUrl"]
+                if not isinstance(url, str) or not self.url_ok(url):
+                    raise bad_request("Invalid notification URL.", "InvalidRequest")
+                with st.lock:
+                    sub = st.subscriptions.get(parts[0])
+                    if sub is None or sub["tenant"] != who["tenant"] or sub["client_id"] != who["client_id"]:
+                        raise GraphError(404, "ResourceNotFound", "The object was not found.")
+                st.validate_url(url)
             with st.lock:
                 sub = st.subscriptions.get(parts[0])
                 if sub is not None and sub["exp"] <= st.now():
@@ -1649,15 +1660,10 @@ class Handler(BaseHTTPRequestHandler):
                     del st.subscriptions[sub["id"]]
                     return 204, None, None
                 if method == "PATCH":
-                    body = self.json_body()
                     if "expirationDateTime" in body:
                         sub["exp"] = self.parse_expiration(body["expirationDateTime"], st.now())
                     if "notificationUrl" in body:
-                        url = body["notificationUrl"]
-                        if not isinstance(url, str) or not self.url_ok(url):
-                            raise bad_request("Invalid notification URL.", "InvalidRequest")
-                        st.validate_url(url)
-                        sub["notificationUrl"] = url
+                        sub["notificationUrl"] = body["notificationUrl"]
                     sub["paused"] = False  # an update also reauthorizes
                     return 200, dict({"@odata.context": "%s/v1.0/$metadata#subscriptions/$entity" % self.base()},
                                      **self.sub_view(sub)), None

@@ -271,6 +271,21 @@ def test_admin_consent_endpoint_records_consent(fg):
     assert r.status_code == 400 and "AADSTS50011" in r.text and "Location" not in r.headers
 
 
+def test_admin_consent_page(fg):
+    fg.consent(roles=[])
+    fg.config(consent_decision="page")
+    r = requests.get(fg.admin_consent_url(REDIRECT, state="p"), timeout=10)
+    assert r.status_code == 200 and 'id=accept' in r.text and "Calendars.ReadWrite" in r.text
+    import re
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', r.text))
+    action = re.search(r"action=(\S+?)>", r.text).group(1)
+    r = requests.post(fg.login_url + action, data=dict(fields, decision="approve"), allow_redirects=False, timeout=10)
+    assert r.status_code == 302
+    q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(r.headers["Location"]).query))
+    assert q == {"admin_consent": "True", "tenant": TENANT, "state": "p"}
+    assert sorted(claims(fg.access_token())["roles"]) == ["Calendars.ReadWrite", "Place.Read.All"]
+
+
 def test_admin_declines(fg):
     fg.consent(roles=[])
     fg.config(consent_decision="decline")
@@ -447,6 +462,21 @@ def test_recurrence_occurrences_and_exceptions(fg):
     assert [x["type"] for x in lst] == ["seriesMaster"]
 
 
+def test_series_keeps_its_local_hour_across_dst(fg):
+    fg.add_room(emailAddress=ROOM)
+    tok = fg.access_token()
+    body = ev_body("Weekly", "2030-03-18T10:00:00", "2030-03-18T11:00:00", "Romance Standard Time", recurrence={
+        "pattern": {"type": "weekly", "interval": 1, "daysOfWeek": ["monday"]},
+        "range": {"type": "endDate", "startDate": "2030-03-18", "endDate": "2030-04-08"}})
+    assert api(fg, "POST", "/users/%s/events" % ROOM, tok, json=body).status_code == 201
+    url = "/users/%s/calendarView?startDateTime=2030-03-01T00:00:00Z&endDateTime=2030-05-01T00:00:00Z" % ROOM
+    utc = [o["start"]["dateTime"][:16] for o in api(fg, "GET", url, tok).json()["value"]]
+    assert utc == ["2030-03-18T09:00", "2030-03-25T09:00", "2030-04-01T08:00", "2030-04-08T08:00"]
+    local = api(fg, "GET", url, tok, headers={"Prefer": 'outlook.timezone="Romance Standard Time"'}).json()["value"]
+    assert {o["start"]["dateTime"][11:16] for o in local} == {"10:00"}
+    assert {o["start"]["timeZone"] for o in local} == {"Romance Standard Time"}
+
+
 def test_delta_rounds_removed_and_invalid_tokens(fg):
     fg.add_room(emailAddress=ROOM)
     ids = [fg.add_event(ROOM, **ev_body("e%d" % i, "2030-04-0%dT10:00:00" % (i + 1),
@@ -531,6 +561,13 @@ def test_room_accepts_then_declines_a_conflict(fg):
                                                                          "2030-05-07T11:00:00")).json()
     r = api(fg, "POST", "/users/%s/events/%s/decline" % (ROOM, own["id"]), tok, json={"sendResponse": False})
     assert r.status_code == 400
+    c = fg.book("bob@contoso.onmicrosoft.com", ROOM, "C", "2030-05-08T10:00:00", "2030-05-08T11:00:00")
+    slot = {"start": {"dateTime": "2030-05-08T12:00:00", "timeZone": "UTC"},
+            "end": {"dateTime": "2030-05-08T13:00:00", "timeZone": "UTC"}}
+    r = api(fg, "POST", "/users/%s/events/%s/decline" % (ROOM, c["rooms"][ROOM]["event_id"]), tok,
+            json={"sendResponse": False, "proposedNewTime": slot})
+    assert r.status_code == 400
+    assert fg.calls("response")[-1]["comment"] == "The room was booked in convene first."
 
 
 def test_meeting_moved_onto_a_busy_slot_is_declined(fg):
