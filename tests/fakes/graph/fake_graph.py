@@ -15,6 +15,7 @@ Run: /usr/bin/python3 fake_graph.py --port 0; the first line on stdout is
 `listening 127.0.0.1:PORT`. Only the standard library is used."""
 import argparse
 import base64
+import copy
 import datetime as dt
 import hashlib
 import hmac
@@ -500,20 +501,38 @@ class State:
         """Create or PATCH an event from Graph's JSON; validates as Graph does."""
         if not isinstance(body, dict):
             raise bad_request("Empty Payload. JSON content expected.", "BadRequest")
-        ev = existing if existing is not None else {}
+        types = {"subject": (str, type(None)), "body": (dict, type(None)), "location": (dict, type(None)),
+                 "locations": (list, type(None)), "attendees": (list, type(None)), "categories": list,
+                 "isAllDay": bool, "isOnlineMeeting": bool, "isReminderOn": bool, "responseRequested": bool,
+                 "allowNewTimeProposals": bool, "hideAttendees": bool, "reminderMinutesBeforeStart": int,
+                 "transactionId": (str, type(None)), "recurrence": (dict, type(None)),
+                 "singleValueExtendedProperties": (list, type(None)), "start": dict, "end": dict}
+        for k, t in types.items():
+            if k in body and (not isinstance(body[k], t) or (t is int and isinstance(body[k], bool))):
+                # Graph's OData reader refuses a value of the wrong type
+                raise bad_request("Cannot convert the literal '%s' to the expected type for '%s'."
+                                  % (str(body[k])[:40], k), "RequestBodyRead")
+        for k, allowed in (("showAs", ("free", "tentative", "busy", "oof", "workingElsewhere", "unknown")),
+                           ("importance", ("low", "normal", "high")),
+                           ("sensitivity", ("normal", "personal", "private", "confidential"))):
+            if k in body and body[k] not in allowed:
+                raise bad_request("Requested value '%s' was not found." % body[k], "RequestBodyRead")
+        if any(not isinstance(a, dict) or not isinstance(a.get("emailAddress", {}), dict)
+               for a in body.get("attendees") or []) or \
+                any(not isinstance(c, str) for c in body.get("categories") or []):
+            raise bad_request("Cannot read the attendees or categories.", "RequestBodyRead")
+        # a PATCH is all or nothing: work on a copy, swap it in at the end
+        ev = copy.deepcopy(existing) if existing is not None else {}
         if existing is None:
             if "start" not in body or "end" not in body:
                 raise bad_request("Your request can't be completed. An event needs a start and an end.")
+        if body.get("subject", "") is None:
+            body = dict(body, subject="")
         for k in ("subject", "importance", "sensitivity", "showAs", "categories", "isAllDay", "isOnlineMeeting",
                   "isReminderOn", "reminderMinutesBeforeStart", "responseRequested", "allowNewTimeProposals",
                   "hideAttendees", "transactionId"):
             if k in body:
                 ev[k] = body[k]
-        if "subject" in body and not isinstance(body["subject"], (str, type(None))):
-            raise bad_request("Invalid subject.", "RequestBodyRead")
-        if "showAs" in body and body["showAs"] not in ("free", "tentative", "busy", "oof", "workingElsewhere",
-                                                     "unknown"):
-            raise bad_request("Requested value '%s' was not found." % body["showAs"], "RequestBodyRead")
         if "body" in body:
             b = body["body"] or {}
             ev["body"] = {"contentType": b.get("contentType", "text"), "content": b.get("content", "")}
@@ -584,6 +603,10 @@ class State:
             ev.setdefault("ext", {})
             ev.setdefault("transactionId", None)
             ev["response"] = "organizer" if organizer is None else "accepted"
+        else:
+            existing.clear()
+            existing.update(ev)
+            ev = existing
         self.touch(ev)
         return ev
 
@@ -909,6 +932,11 @@ class Handler(BaseHTTPRequestHandler):
         except GraphError as e:
             self.state.record("error", method=method, path=path, status=e.status, code=e.code)
             return self.send(e.status, e.body(), headers=e.headers)
+        except Exception as e:  # noqa: BLE001 - a bug of the fake: say so loudly, answer 500
+            import traceback
+            traceback.print_exc()
+            self.state.record("crash", method=method, path=path, error=repr(e))
+            return self.send(500, GraphError(500, "InternalServerError", "fake_graph crashed: %r" % e).body())
 
     def do_GET(self):
         self.route("GET")
@@ -1214,6 +1242,14 @@ class Handler(BaseHTTPRequestHandler):
             return self.places(parts[1:], who)
         if low[0] == "subscriptions":
             return self.subscriptions(method, parts[1:], who)
+        if low[0] == "users" and len(parts) == 2 and method == "GET":
+            # reading a user needs User.Read.All, which convene does not ask for
+            if not any(r in who["roles"] for r in ("User.Read.All", "User.ReadBasic.All", "Directory.Read.All")):
+                raise GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the "
+                                 "operation.")
+            mb = self.mailbox(who, parts[1])
+            return 200, {"@odata.context": "%s/v1.0/$metadata#users/$entity" % self.base(), "id": mb["id"],
+                         "displayName": mb["name"], "mail": mb["email"], "userPrincipalName": mb["email"]}, None
         if low[0] == "users" and len(parts) >= 3:
             mb = self.mailbox(who, parts[1])
             rest = low[2:]
@@ -1516,7 +1552,7 @@ class Handler(BaseHTTPRequestHandler):
         """PATCH of one occurrence: it becomes an exception of the series."""
         st = self.state
         inst = self.instance_of(ev, key)
-        exc = ev["exceptions"].get(key) or {"start": inst[2], "end": inst[3]}
+        exc = dict(ev["exceptions"].get(key) or {"start": inst[2], "end": inst[3]})
         for k in ("subject", "showAs", "categories", "importance", "sensitivity"):
             if k in body:
                 exc[k] = body[k]
@@ -1978,8 +2014,9 @@ class Handler(BaseHTTPRequestHandler):
                 gbody = {k: v for k, v in body.items() if k not in ("organizer", "rooms", "room")}
                 gbody["attendees"] = atts
                 if rooms and "location" not in gbody:
-                    gbody["location"] = {"displayName": atts[-1]["emailAddress"]["name"], "locationType": "conferenceRoom",
-                                         "uniqueId": rooms[-1], "uniqueIdType": "directory"}
+                    gbody["location"] = {"displayName": atts[-1]["emailAddress"]["name"],
+                                         "locationType": "conferenceRoom", "uniqueId": rooms[-1],
+                                         "uniqueIdType": "directory"}
                 oev = st.build_event(org, gbody)
                 st.store(org, oev)
                 answers = self.deliver_invite(oev)
@@ -1998,24 +2035,24 @@ class Handler(BaseHTTPRequestHandler):
                     st.build_event(org, body, existing=oev)
                     for a in oev["attendees"]:
                         a["status"] = keep.get(a["emailAddress"]["address"].lower(), a["status"])
-                    answers = self.deliver_invite(oev, update=True)
+                    answers = self.deliver_invite(oev)
                     return self.send(200, {"organizer_event": st.master_view(oev), "rooms": answers},
                                      "application/json")
                 if method == "DELETE":
                     org["events"].pop(oev["id"], None)
                     for a in oev["attendees"]:
                         mb = st.mailboxes.get(a["emailAddress"]["address"].lower())
-                        copy = self.room_copy(mb, oev) if mb else None
-                        if copy is not None:
-                            st.remove(mb, copy)
-                            st.notify(mb, copy, "deleted")
+                        rcopy = self.room_copy(mb, oev) if mb else None
+                        if rcopy is not None:
+                            st.remove(mb, rcopy)
+                            st.notify(mb, rcopy, "deleted")
                     return self.send(200, {"ok": True}, "application/json")
         raise GraphError(404, "NotFound", "no such control endpoint")
 
     def room_copy(self, mb, oev):
         return next((e for e in mb["events"].values() if e["iCalUId"] == oev["iCalUId"]), None)
 
-    def deliver_invite(self, oev, update=False):
+    def deliver_invite(self, oev):
         """The rooms among the attendees process the (updated) request."""
         st = self.state
         answers = {}
@@ -2023,41 +2060,41 @@ class Handler(BaseHTTPRequestHandler):
             mb = st.mailboxes.get(a["emailAddress"]["address"].lower())
             if mb is None or mb["kind"] != "room" or a["type"] != "resource":
                 continue
-            copy = self.room_copy(mb, oev)
+            rcopy = self.room_copy(mb, oev)
             fields = {k: oev[k] for k in ("subject", "body", "location", "locations", "attendees", "showAs",
                                           "isAllDay", "categories", "importance", "sensitivity")}
             fields["attendees"] = json.loads(json.dumps(oev["attendees"]))
-            probe = dict(oev, id=copy["id"] if copy else "probe")
+            probe = dict(oev, id=rcopy["id"] if rcopy else "probe")
             if not mb["auto_accept"]:
                 resp = "none"  # a delegate decides; nothing reaches the calendar until then
-            elif not mb["allow_conflicts"] and st.conflicts(mb, probe, ignore=copy["id"] if copy else None):
+            elif not mb["allow_conflicts"] and st.conflicts(mb, probe, ignore=rcopy["id"] if rcopy else None):
                 resp = "declined"
             else:
                 resp = "accepted"
             a["status"] = {"response": resp, "time": iso_z(st.now_dt())}
             if resp == "accepted":
-                if copy is None:
-                    copy = {"id": new_id(), "iCalUId": oev["iCalUId"], "createdDateTime": iso_z(st.now_dt()),
-                            "mailbox": mb["email"], "organizer": oev["organizer"], "isOrganizer": False,
-                            "isCancelled": False, "response": "accepted", "ext": {}, "transactionId": None,
-                            "exceptions": {}, "cancelled": set()}
+                if rcopy is None:
+                    rcopy = {"id": new_id(), "iCalUId": oev["iCalUId"], "createdDateTime": iso_z(st.now_dt()),
+                             "mailbox": mb["email"], "organizer": oev["organizer"], "isOrganizer": False,
+                             "isCancelled": False, "response": "accepted", "ext": {}, "transactionId": None,
+                             "exceptions": {}, "cancelled": set()}
                     change = "created"
                 else:
                     change = "updated"
-                copy.update(fields, start=oev["start"], end=oev["end"], start_tz=oev["start_tz"],
-                            end_tz=oev["end_tz"], recurrence=json.loads(json.dumps(oev["recurrence"])),
-                            exceptions=dict(oev["exceptions"]), cancelled=set(oev["cancelled"]))
-                for att in copy["attendees"]:
+                rcopy.update(fields, start=oev["start"], end=oev["end"], start_tz=oev["start_tz"],
+                             end_tz=oev["end_tz"], recurrence=json.loads(json.dumps(oev["recurrence"])),
+                             exceptions=dict(oev["exceptions"]), cancelled=set(oev["cancelled"]))
+                for att in rcopy["attendees"]:
                     if att["emailAddress"]["address"].lower() == mb["email"]:
                         att["status"] = {"response": "accepted", "time": iso_z(st.now_dt())}
-                st.touch(copy)
-                st.store(mb, copy)
-                st.notify(mb, copy, change)
-                answers[mb["email"]] = {"response": "accepted", "event_id": copy["id"]}
+                st.touch(rcopy)
+                st.store(mb, rcopy)
+                st.notify(mb, rcopy, change)
+                answers[mb["email"]] = {"response": "accepted", "event_id": rcopy["id"]}
             else:
-                if copy is not None:  # an update that now conflicts: the room declines and drops it
-                    st.remove(mb, copy)
-                    st.notify(mb, copy, "deleted")
+                if rcopy is not None:  # an update that now conflicts: the room declines and drops it
+                    st.remove(mb, rcopy)
+                    st.notify(mb, rcopy, "deleted")
                 answers[mb["email"]] = {"response": resp, "event_id": None}
         st.touch(oev)
         return answers

@@ -718,6 +718,40 @@ def test_meeting_booked_in_outlook_notifies(fg, hook):
     assert n["changeType"] == "created" and n["resourceData"]["id"] == a["rooms"][ROOM]["event_id"]
 
 
+@pytest.mark.parametrize("bad", [
+    {"subject": 5}, {"body": "text"}, {"location": []}, {"attendees": {"a": 1}}, {"attendees": ["x"]},
+    {"isAllDay": "yes"}, {"showAs": "maybe"}, {"start": "2030-01-01"}, {"recurrence": {"pattern": {}}},
+    {"categories": [1]}, {"singleValueExtendedProperties": [{"id": 3}]},
+    {"start": {"dateTime": "2030-01-01T10:00:00", "timeZone": "Mars/Olympus"}},
+    {"start": {"dateTime": "tomorrow", "timeZone": "UTC"}},
+    {"end": {"dateTime": "2029-01-01T10:00:00", "timeZone": "UTC"}},
+])
+def test_bad_event_bodies_get_400_and_change_nothing(fg, bad):
+    fg.add_room(emailAddress=ROOM)
+    tok = fg.access_token()
+    body = dict(ev_body("ok", "2030-01-01T10:00:00", "2030-01-01T11:00:00"), **bad)
+    r = api(fg, "POST", "/users/%s/events" % ROOM, tok, json=body)
+    assert r.status_code == 400, r.text
+    assert fg.room_events(ROOM) == []
+    assert api(fg, "POST", "/users/%s/events" % ROOM, tok, data=b"{not json",
+               headers={"Content-Type": "application/json"}).status_code == 400
+    # a bad PATCH changes nothing either, even the fields before the bad one
+    ev = api(fg, "POST", "/users/%s/events" % ROOM, tok, json=ev_body("ok", "2030-01-01T10:00:00",
+                                                                       "2030-01-01T11:00:00")).json()
+    r = api(fg, "PATCH", "/users/%s/events/%s" % (ROOM, ev["id"]), tok, json=dict(bad, subject="changed")
+            if "subject" not in bad else bad)
+    assert r.status_code == 400
+    after = api(fg, "GET", "/users/%s/events/%s" % (ROOM, ev["id"]), tok).json()
+    assert after["subject"] == "ok" and after["changeKey"] == ev["changeKey"] and after["start"] == ev["start"]
+    assert fg.calls("crash") == []
+
+
+def test_reading_a_user_needs_a_directory_permission(fg):
+    fg.add_room(emailAddress=ROOM)
+    r = api(fg, "GET", "/users/" + ROOM, fg.access_token())
+    assert r.status_code == 403 and r.json()["error"]["code"] == "Authorization_RequestDenied"
+
+
 def test_stats_and_calls(fg):
     fg.add_room(emailAddress=ROOM)
     tok = fg.access_token()
