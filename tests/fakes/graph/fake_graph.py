@@ -50,6 +50,7 @@ NOTIFY_TIMEOUT = 3  # Graph expects a 2xx to a notification within 3 s
 DEFAULT_PAGE = 10  # events, calendarView: 10 per page unless $top / odata.maxpagesize
 PLACES_PAGE = 100  # places: 100 per page by default
 MAX_TOP = 1000
+MAX_DELTA_STATES = 10000  # delta and skip tokens kept; older ones are forgotten
 MAX_OCCURRENCES = 2000  # bound on one series' expansion (Outlook's own limits are near this)
 JSON_CT = "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8"
 EXT_ID = re.compile(r"^(String|Integer|Boolean|SystemTime|Double|Binary|Guid|Currency|Short|Long|Float|Object) "
@@ -327,6 +328,10 @@ class State:
                 "validation_timeout": VALIDATION_TIMEOUT,
                 "notify_timeout": NOTIFY_TIMEOUT,
                 "sub_max_minutes": SUB_MAX_MINUTES,
+                # Graph resends a notification not answered 2xx within 3 s (for up to 4 hours);
+                # the fake resends notify_retries times, notify_retry_delay seconds apart
+                "notify_retries": 0,
+                "notify_retry_delay": 1.0,
             }
             self.clock_offset = 0.0
             self.tenants = {}  # tenant id -> tenant
@@ -750,9 +755,18 @@ class State:
 
     def _deliver_loop(self):
         while True:
-            url, body, kind, sid = self.outbox.get()
+            item = self.outbox.get()
+            url, body, kind, sid = item[:4]
+            attempt = item[4] if len(item) > 4 else 0
             try:
-                self.post_json(url, body, kind, sid)
+                rec = self.post_json(url, body, kind, sid)
+                rec["attempt"] = attempt
+                ok = rec.get("status") is not None and 200 <= rec["status"] < 300
+                if not ok and attempt < int(self.config["notify_retries"]):
+                    t = threading.Timer(float(self.config["notify_retry_delay"]), self.outbox.put,
+                                        [(url, body, kind, sid, attempt + 1)])
+                    t.daemon = True
+                    t.start()
             except Exception as e:  # noqa: BLE001 - a delivery failure must not stop the loop
                 sys.stderr.write("fake_graph: delivery failed: %s\n" % e)
 
@@ -1461,6 +1475,10 @@ class Handler(BaseHTTPRequestHandler):
                 lo = parse_query_time(self.q.get("startdatetime"), "startDateTime")
                 hi = parse_query_time(self.q.get("enddatetime"), "endDateTime")
                 round_ = self.delta_round(mb, lo, hi, {}, tzname, None)
+            if len(st.delta_states) > MAX_DELTA_STATES:
+                # like Outlook's delta token cache: the oldest tokens are dropped (then 410 syncStateNotFound)
+                for k in list(st.delta_states)[:MAX_DELTA_STATES // 10]:
+                    del st.delta_states[k]
             items = round_["items"][round_["offset"]:round_["offset"] + size]
             body = {"@odata.context": "%s/v1.0/$metadata#Collection(event)" % self.base()}
             if round_["offset"] + size < len(round_["items"]):
@@ -1837,6 +1855,39 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 return ok([dict(p["data"], mailboxId=st.mailboxes[p["mailbox"]]["id"], roomlist=p["roomlist"])
                            for p in st.places.values() if p["kind"] == "room"])
+        if parts == ["rooms", "bulk"] and method == "POST":
+            # many rooms at once (benches): count, prefix, capacity
+            n = int(body.get("count", 1))
+            if n < 1 or n > 100000:
+                raise bad_request("count is 1..100000")
+            t = tenant()
+            prefix = body.get("prefix", "room")
+            out = [st.add_room({"emailAddress": "%s%d@%s" % (prefix, i + 1, t["domain"]), "tenant_id": t["id"],
+                                "displayName": "%s %d" % (prefix.capitalize(), i + 1),
+                                "capacity": body.get("capacity", 8)})["emailAddress"] for i in range(n)]
+            return ok({"emails": out})
+        if len(parts) == 4 and parts[0] == "mailboxes" and parts[2:] == ["events", "bulk"] and method == "POST":
+            # many single events at once, without notifications (benches, paging): count,
+            # start (ISO 8601 UTC), interval_minutes, duration_minutes, subject_prefix
+            m = mbox(parts[1])
+            n = int(body.get("count", 1))
+            if n < 1 or n > 100000:
+                raise bad_request("count is 1..100000")
+            t0 = parse_query_time(body.get("start") or iso_z(st.now_dt()), "start")
+            step = dt.timedelta(minutes=int(body.get("interval_minutes", 60)))
+            dur = dt.timedelta(minutes=int(body.get("duration_minutes", 30)))
+            prefix = body.get("subject_prefix", "Meeting")
+            ids = []
+            with st.lock:
+                for i in range(n):
+                    s0 = t0 + i * step
+                    ev = st.build_event(m, {"subject": "%s %d" % (prefix, i + 1),
+                                            "start": {"dateTime": s0.strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": "UTC"},
+                                            "end": {"dateTime": (s0 + dur).strftime("%Y-%m-%dT%H:%M:%S"),
+                                                    "timeZone": "UTC"}})
+                    st.store(m, ev)
+                    ids.append(ev["id"])
+            return ok({"ids": ids})
         if parts == ["roomlists"] and method == "POST":
             return ok(st.add_roomlist(body))
         if parts == ["people"] and method == "POST":

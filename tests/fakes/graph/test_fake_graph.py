@@ -680,6 +680,30 @@ def test_subscription_expiration_rules(fg, hook):
     assert api(fg, "GET", "/subscriptions/" + sid, fg.access_token()).status_code == 404
 
 
+def test_unanswered_notification_is_resent(fg):
+    fg.add_room(emailAddress=ROOM)
+    fg.config(notify_retries=2, notify_retry_delay=0.1)
+    ln = Listener()
+    subscribe(fg, fg.access_token(), ln.url)
+    ln.close()  # the endpoint goes away: the notification fails, then is resent twice
+    fg.add_event(ROOM, **ev_body("x", "2030-06-02T10:00:00", "2030-06-02T11:00:00"))
+    d = fg.wait_deliveries("change", count=3, timeout=10)
+    assert [x["attempt"] for x in d] == [0, 1, 2] and all(x["status"] is None for x in d)
+    time.sleep(0.3)
+    assert len(fg.deliveries("change")) == 3
+
+
+def test_bulk_rooms_and_events(fg):
+    emails = fg.ctl("POST", "rooms/bulk", {"count": 3, "prefix": "b"})["emails"]
+    assert emails == ["b%d@contoso.onmicrosoft.com" % i for i in (1, 2, 3)]
+    ids = fg.ctl("POST", "mailboxes/%s/events/bulk" % emails[0], {"count": 25, "start": "2030-01-01T08:00:00Z"})["ids"]
+    assert len(set(ids)) == 25
+    tok = fg.access_token()
+    b = api(fg, "GET", "/users/%s/calendarView?startDateTime=2030-01-01T00:00:00Z&endDateTime=2030-01-03T00:00:00Z"
+            "&$top=1000" % emails[0], tok).json()
+    assert len(b["value"]) == 25 and "@odata.nextLink" not in b
+
+
 def test_lifecycle_notifications(fg, hook):
     fg.add_room(emailAddress=ROOM)
     tok = fg.access_token()
