@@ -743,7 +743,8 @@ class State:
                     sub["lost"] += 1  # notifications during a pause are lost (lifecycle doc)
                     continue
                 res = "Users/%s/Events/%s" % (mb["id"], ev["id"])
-                note = {"subscriptionId": sub["id"], "subscriptionExpirationDateTime": iso_z(
+                note = {"id": b64url(secrets.token_bytes(9)), "subscriptionId": sub["id"],
+                        "subscriptionExpirationDateTime": iso_z(
                     dt.datetime.fromtimestamp(sub["exp"], dt.timezone.utc)), "changeType": change,
                     "resource": res, "resourceData": {"@odata.type": "#Microsoft.Graph.Event", "@odata.id": res,
                                                       "@odata.etag": 'W/"%s"' % ev.get("changeKey", ""),
@@ -1132,9 +1133,8 @@ class Handler(BaseHTTPRequestHandler):
             if v2 and scope:
                 params["scope"] = scope
         else:
-            params = {"error": "access_denied", "error_subcode": "cancel",
-                      "error_description": "AADSTS65004: User declined to consent to access the app.",
-                      "admin_consent": "False", "tenant": t["id"]}
+            # the documented failure answer (v2-oauth2-client-creds-grant-flow, "Error response")
+            params = {"error": "permission_denied", "error_description": "The admin canceled the request"}
         if state_param is not None:
             params["state"] = state_param
         st.record("consent", tenant=t["id"], client_id=app["client_id"], approved=approve)

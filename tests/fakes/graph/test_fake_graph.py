@@ -291,7 +291,7 @@ def test_admin_declines(fg):
     fg.config(consent_decision="decline")
     r = requests.get(fg.admin_consent_url(REDIRECT, state="s"), allow_redirects=False, timeout=10)
     q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(r.headers["Location"]).query))
-    assert q["error"] == "access_denied" and q["state"] == "s"
+    assert q == {"error": "permission_denied", "error_description": "The admin canceled the request", "state": "s"}
     assert "roles" not in claims(fg.access_token())
 
 
