@@ -743,13 +743,12 @@ class State:
                     sub["lost"] += 1  # notifications during a pause are lost (lifecycle doc)
                     continue
                 res = "Users/%s/Events/%s" % (mb["id"], ev["id"])
+                expires = iso_z(dt.datetime.fromtimestamp(sub["exp"], dt.timezone.utc))
                 note = {"id": b64url(secrets.token_bytes(9)), "subscriptionId": sub["id"],
-                        "subscriptionExpirationDateTime": iso_z(
-                    dt.datetime.fromtimestamp(sub["exp"], dt.timezone.utc)), "changeType": change,
-                    "resource": res, "resourceData": {"@odata.type": "#Microsoft.Graph.Event", "@odata.id": res,
-                                                      "@odata.etag": 'W/"%s"' % ev.get("changeKey", ""),
-                                                      "id": ev["id"]},
-                    "clientState": sub["clientState"], "tenantId": sub["tenant"]}
+                        "subscriptionExpirationDateTime": expires, "changeType": change, "resource": res,
+                        "resourceData": {"@odata.type": "#Microsoft.Graph.Event", "@odata.id": res,
+                                         "@odata.etag": 'W/"%s"' % ev.get("changeKey", ""), "id": ev["id"]},
+                        "clientState": sub["clientState"], "tenantId": sub["tenant"]}
                 if change == "deleted":
                     note["resourceData"].pop("@odata.etag")
                 self.outbox.put((sub["notificationUrl"], {"value": [note]}, "change", sub["id"]))

@@ -530,6 +530,30 @@ def test_delta_rounds_removed_and_invalid_tokens(fg):
     assert r.status_code == 410 and "$deltatoken=" in r.headers["Location"]
 
 
+def test_delta_with_a_series(fg):
+    fg.add_room(emailAddress=ROOM)
+    tok = fg.access_token()
+    body = ev_body("Daily", "2030-04-01T10:00:00", "2030-04-01T10:30:00", recurrence={
+        "pattern": {"type": "daily", "interval": 1},
+        "range": {"type": "numbered", "startDate": "2030-04-01", "numberOfOccurrences": 3}})
+    master = api(fg, "POST", "/users/%s/events" % ROOM, tok, json=body).json()
+    url = ("/users/%s/calendarView/delta?startDateTime=2030-04-01T00:00:00Z&endDateTime=2030-05-01T00:00:00Z"
+           % ROOM)
+    b = api(fg, "GET", url, tok, headers={"Prefer": 'outlook.timezone="Europe/Moscow"'}).json()
+    assert [(x["type"], x["start"]["dateTime"][:16], x["start"]["timeZone"]) for x in b["value"]] == [
+        ("occurrence", "2030-04-0%dT13:00" % d, "Europe/Moscow") for d in (1, 2, 3)]
+    occ = [x["id"] for x in b["value"]]
+    assert api(fg, "DELETE", "/users/%s/events/%s" % (ROOM, occ[1]), tok).status_code == 204
+    b = api(fg, "GET", b["@odata.deltaLink"], tok).json()
+    removed = [x["id"] for x in b["value"] if "@removed" in x]
+    assert removed == [occ[1]]
+    # the zone chosen in the first request stays with the round's tokens
+    assert {x["start"]["timeZone"] for x in b["value"] if "@removed" not in x} <= {"Europe/Moscow"}
+    api(fg, "DELETE", "/users/%s/events/%s" % (ROOM, master["id"]), tok)
+    b = api(fg, "GET", b["@odata.deltaLink"], tok).json()
+    assert sorted(x["id"] for x in b["value"] if "@removed" in x) == sorted([occ[0], occ[2], master["id"]])
+
+
 # ---- rooms answering invitations, decline ----
 
 def test_room_accepts_then_declines_a_conflict(fg):
