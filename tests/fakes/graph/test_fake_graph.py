@@ -9,11 +9,11 @@ and outages), so that convene's tests against it prove something about
 convene and Microsoft 365.
 Run: /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/fakes/graph"""
 import base64
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -24,8 +24,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from client import FakeGraph, GRAPH_SCOPE  # noqa: E402
+# tests/fakes/zoom's client.py is also a module named `client` (and tests/api/conftest.py imports
+# it as such): load this one by its path under a name of its own, so both suites run together.
+_spec = importlib.util.spec_from_file_location(
+    "fake_graph_client", os.path.join(os.path.dirname(os.path.abspath(__file__)), "client.py"))
+graph_client = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(graph_client)
+FakeGraph, GRAPH_SCOPE = graph_client.FakeGraph, graph_client.GRAPH_SCOPE
 
 TENANT = "11111111-2222-3333-4444-555555555555"
 CID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
