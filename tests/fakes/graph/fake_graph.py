@@ -198,6 +198,15 @@ def new_ical_uid():
         "00000000000000001000000" + secrets.token_hex(8).upper()
 
 
+def ical_uid_of(master_uid, key):
+    """iCalUId "is different for each occurrence in a recurring series" (event.md):
+    Exchange's global object id carries the instance's date (year, month, day)
+    where the master's has zeros."""
+    if not key:
+        return master_uid
+    return master_uid[:32] + "%04X%02X%02X" % (int(key[:4]), int(key[4:6]), int(key[6:8])) + master_uid[40:]
+
+
 # ---- recurrence (patternedRecurrence) ----
 
 def nth_weekday(year, month, weekday, index):
@@ -668,7 +677,7 @@ class State:
              "lastModifiedDateTime": src.get("lastModifiedDateTime", ev["lastModifiedDateTime"]),
              "changeKey": ck, "categories": src["categories"], "transactionId": ev.get("transactionId"),
              "originalStartTimeZone": ev["start_tz"], "originalEndTimeZone": ev["end_tz"],
-             "iCalUId": ev["iCalUId"], "uid": ev["iCalUId"], "reminderMinutesBeforeStart": src.get(
+             "iCalUId": ical_uid_of(ev["iCalUId"], key), "reminderMinutesBeforeStart": src.get(
                  "reminderMinutesBeforeStart", 15), "isReminderOn": src.get("isReminderOn", False),
              "hasAttachments": False, "subject": src["subject"],
              "bodyPreview": (src["body"].get("content") or "")[:255], "importance": src["importance"],

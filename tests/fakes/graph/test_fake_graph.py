@@ -452,6 +452,8 @@ def test_recurrence_occurrences_and_exceptions(fg):
     assert [o["start"]["dateTime"][:16] for o in occ] == ["2030-01-07T09:00", "2030-01-14T09:00",
                                                           "2030-01-21T09:00", "2030-01-28T09:00"]
     assert {o["type"] for o in occ} == {"occurrence"} and {o["seriesMasterId"] for o in occ} == {master["id"]}
+    # each occurrence has an iCalUId of its own (event.md)
+    assert len({o["iCalUId"] for o in occ} | {master["iCalUId"]}) == 5
     # move the second occurrence, delete the third
     r = api(fg, "PATCH", "/users/%s/events/%s" % (ROOM, occ[1]["id"]), tok,
             json={"start": {"dateTime": "2030-01-15T14:00:00", "timeZone": "UTC"},
