@@ -1312,6 +1312,9 @@ class Handler(BaseHTTPRequestHandler):
                         ev, key = st.find_event(mb, eid)
                         self.delete_instance(mb, ev, key)
                     return 204, None, None
+            if len(rest) == 3 and rest[0] == "events" and rest[2] == "instances" and method == "GET":
+                self.need(who, "Calendars.Read", "Calendars.ReadWrite", "Calendars.ReadBasic")
+                return self.list_instances(mb, parts[3])
             if len(rest) == 3 and rest[0] == "events" and rest[2] in ("decline", "accept", "tentativelyaccept") \
                     and method == "POST":
                 self.need(who, "Calendars.ReadWrite")
@@ -1451,6 +1454,29 @@ class Handler(BaseHTTPRequestHandler):
         if pref:
             hdr["Preference-Applied"] = ", ".join(x for x in (hdr.get("Preference-Applied"), pref) if x)
         return 200, body, hdr
+
+    def list_instances(self, mb, eid):
+        """GET /events/{id}/instances?startDateTime&endDateTime: a series'
+        occurrences and exceptions in the window (a single event: itself)."""
+        st = self.state
+        lo = parse_query_time(self.q.get("startdatetime"), "startDateTime")
+        hi = parse_query_time(self.q.get("enddatetime"), "endDateTime")
+        tzname, applied = self.out_tz()
+        size, _ = self.page_size(DEFAULT_PAGE)
+        skip = self.skip()
+        with st.lock:
+            ev, key = st.find_event(mb, eid)
+            if key is not None:
+                raise GraphError(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+            insts = st.instances(ev, lo, hi)
+            page = [st.view(i, tzname) for i in insts[skip:skip + size]]
+        path = "/users/%s/events/%s/instances" % (urllib.parse.quote(mb["email"], safe="@"),
+                                                   urllib.parse.quote(eid, safe=""))
+        body = {"@odata.context": "%s/v1.0/$metadata#Collection(event)" % self.base()}
+        if skip + size < len(insts):
+            body["@odata.nextLink"] = self.next_link(path, skip + size)
+        body["value"] = self.select(page)
+        return 200, body, self.tz_header(tzname, applied)
 
     def delta(self, mb, path):
         """calendarView/delta: a round of pages (@odata.nextLink with

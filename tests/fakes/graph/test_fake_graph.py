@@ -464,6 +464,10 @@ def test_recurrence_occurrences_and_exceptions(fg):
     assert [(o["type"], o["start"]["dateTime"][:16]) for o in occ2] == [
         ("occurrence", "2030-01-07T09:00"), ("exception", "2030-01-15T14:00"), ("occurrence", "2030-01-28T09:00")]
     assert occ2[1]["originalStart"].startswith("2030-01-14T09:00:00")
+    # the series' instances
+    inst = api(fg, "GET", "/users/%s/events/%s/instances" % (ROOM, master["id"]), tok, params={
+        "startDateTime": "2030-01-01T00:00:00Z", "endDateTime": "2030-01-20T00:00:00Z"}).json()["value"]
+    assert [o["type"] for o in inst] == ["occurrence", "exception"]
     # the events list has the master only
     lst = api(fg, "GET", "/users/%s/events" % ROOM, tok).json()["value"]
     assert [x["type"] for x in lst] == ["seriesMaster"]
