@@ -5,7 +5,7 @@
 BUILD    ?= build
 .PHONY: all run test deps deps-runtime deps-bench bench clean web unit asan release
 
-PKGS     := libmicrohttpd jansson libical sqlite3 libpq libsodium libcurl inih libxml-2.0 icu-uc icu-i18n pwquality
+PKGS     := libmicrohttpd jansson libical sqlite3 libpq libsodium libcurl libcrypto inih libxml-2.0 icu-uc icu-i18n pwquality
 CC       ?= cc
 WARN     := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wno-format-truncation
 BASE_CFLAGS := -std=c17 -D_GNU_SOURCE -g $(WARN) -Isrc -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

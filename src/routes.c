@@ -2,8 +2,11 @@
  * domain lets a higher one act: the only place that knows them all. */
 #include "routes.h"
 
+#include <stdlib.h>
+
 #include "calendar/approval.h"
 #include "calendar/availability.h"
+#include "calendar/event_store.h"
 #include "calendar/calendars.h"
 #include "calendar/display.h"
 #include "calendar/events.h"
@@ -24,6 +27,7 @@
 #include "conferencing/zoom_stream.h"
 #include "conferencing/zoom_webhooks.h"
 #include "dav/dav.h"
+#include "core/log.h"
 #include "http/router.h"
 #include "iam/app_passwords.h"
 #include "iam/apps.h"
@@ -92,5 +96,11 @@ void app_hooks_register(void)
 	if (done++)
 		return;
 	user_hooks_on_created(calendar_user_created); /* iam makes users, the calendar their default calendar */
-	zoom_event_sync_register(); /* the calendar tells conferencing of event changes (Zoom meetings) */
+	/* the calendar tells conferencing of event changes (Zoom meetings); more
+	 * listeners than calendar/event_store.h's EVENT_HOOKS_MAX is a
+	 * programming error, refused at start-up rather than left unheard */
+	if (zoom_event_sync_register()) {
+		log_error("event hooks: more than %d listeners", EVENT_HOOKS_MAX);
+		abort();
+	}
 }

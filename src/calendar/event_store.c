@@ -217,18 +217,58 @@ static json_t *row_view(const struct event_row *e)
 	return view_of(e->id, e->uid, e->summary, e->start_at, e->tzid, e->all_day);
 }
 
-static struct event_hooks hooks;
+/* filled at start-up, before any thread: read without a lock afterwards */
+static const struct event_hooks *hooks[EVENT_HOOKS_MAX];
+static int n_hooks;
 
-void event_hooks_set(const struct event_hooks *h)
+int event_hooks_add(const struct event_hooks *h)
 {
-	hooks = *h;
+	for (int i = 0; i < n_hooks; i++)
+		if (hooks[i] == h)
+			return 0;
+	if (n_hooks == EVENT_HOOKS_MAX)
+		return E_TOOLARGE;
+	hooks[n_hooks++] = h;
+	return 0;
+}
+
+/* each registrant's changed, in order; the first error stops the write */
+static int hooks_changed(struct db *db, const struct event_write *w, const char *id, const struct ics_object *stored)
+{
+	int rc = 0;
+	for (int i = 0; !rc && i < n_hooks; i++)
+		if (hooks[i]->changed)
+			rc = hooks[i]->changed(db, w->cal, w->prev, id, stored);
+	return rc;
+}
+
+/* each registrant's filter, in order, each given the object the one before
+ * it made; *out is the last replacement (NULL: none) */
+static int hooks_filter(struct db *db, const struct event_write *w, struct ics_object **out)
+{
+	*out = NULL;
+	for (int i = 0; i < n_hooks; i++) {
+		if (!hooks[i]->filter)
+			continue;
+		struct ics_object *next = NULL;
+		int rc = hooks[i]->filter(db, w->cal, w->prev, *out ? *out : w->o, &next);
+		if (next) {
+			ics_object_free(*out);
+			*out = next;
+		}
+		if (rc) {
+			ics_object_free(*out);
+			*out = NULL;
+			return rc;
+		}
+	}
+	return 0;
 }
 
 static int write_delete(struct db *db, struct arena *a, const struct event_write *w, struct event_written *out)
 {
 	int rc = 0;
-	if (hooks.changed)
-		rc = hooks.changed(db, w->cal, w->prev, w->prev->id, NULL);
+	rc = hooks_changed(db, w, w->prev->id, NULL);
 	if (!rc && w->deliver == EVENT_DELIVER && w->who)
 		rc = sched_deliver(a, db, w->who, w->prev->ical, NULL); /* the cancellations */
 	if (!rc)
@@ -249,7 +289,7 @@ int event_write(struct db *db, struct arena *a, const struct event_write *w, str
 	memset(out, 0, sizeof *out);
 	if (!w->o)
 		return write_delete(db, a, w, out);
-	if (hooks.filter && (rc = hooks.filter(db, w->cal, w->prev, w->o, &filtered)))
+	if ((rc = hooks_filter(db, w, &filtered)))
 		return rc;
 	const struct ics_object *in = filtered ? filtered : w->o;
 	int deliver = w->deliver == EVENT_DELIVER && w->who;
@@ -276,7 +316,7 @@ int event_write(struct db *db, struct arena *a, const struct event_write *w, str
 	out->rewritten = !!out->own;
 	if (rc || out->saved.unchanged)
 		return rc;
-	if (hooks.changed && (rc = hooks.changed(db, w->cal, w->prev, out->saved.id, out->stored)))
+	if ((rc = hooks_changed(db, w, out->saved.id, out->stored)))
 		return rc;
 	if (deliver && (rc = sched_deliver(a, db, w->who, w->prev ? w->prev->ical : NULL, out->stored)))
 		return rc;

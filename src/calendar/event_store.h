@@ -81,13 +81,16 @@ struct event_written {
 	struct ics_object *own;
 };
 
-/* What domains above the calendar learn of event writes (registered once in
- * routes.c's app_hooks_register; NULL members are skipped). Both run inside
- * event_write's transaction and must only read and write rows: never call
- * out of the process there. */
+/* What domains above the calendar learn of event writes (registered at
+ * start-up in routes.c's app_hooks_register; NULL members are skipped).
+ * Several domains listen (conferencing for Zoom, sync for the calendar
+ * providers), so the hooks are a short list called in registration order.
+ * Both run inside event_write's transaction and must only read and write
+ * rows: never call out of the process there. */
 struct event_hooks {
 	/* before o is stored: *out may be set to a replacement object (freed by
-	 * event_write), e.g. o without a meeting link another event owns */
+	 * event_write), e.g. o without a meeting link another event owns; the
+	 * next registrant's filter is given that replacement */
 	int (*filter)(struct db *db, const struct calendar *cal, const struct event_row *prev,
 		      const struct ics_object *o, struct ics_object **out);
 	/* after the event `id` was stored (stored != NULL), or before it is
@@ -95,7 +98,11 @@ struct event_hooks {
 	int (*changed)(struct db *db, const struct calendar *cal, const struct event_row *prev, const char *id,
 		       const struct ics_object *stored);
 };
-void event_hooks_set(const struct event_hooks *h);
+#define EVENT_HOOKS_MAX 4
+/* h is kept (not copied): give a static one. Adding the same h again does
+ * nothing; more than EVENT_HOOKS_MAX is E_LIMIT (a programming error, seen
+ * at start-up). */
+int event_hooks_add(const struct event_hooks *h);
 
 /* mark -> store -> book -> answers -> deliver, or deliver (cancellations) ->
  * delete; out is filled in any case and freed with event_written_free (the

@@ -49,7 +49,16 @@ static const char help[] = "usage: convene serve [--data DIR] [--listen HOST:POR
 			   "  --zoom-client-secret SECRET  the app's client secret\n"
 			   "  --zoom-webhook-secret SECRET the app's secret token for event notifications\n"
 			   "  --zoom-oauth-url URL         Zoom's OAuth base (default https://zoom.us)\n"
-			   "  --zoom-api-url URL           Zoom's API base (default https://api.zoom.us/v2)\n";
+			   "  --zoom-api-url URL           Zoom's API base (default https://api.zoom.us/v2)\n"
+			   "\n"
+			   "Calendar providers' addresses (docs/configuration.md); only tests and unusual\n"
+			   "clouds change them:\n"
+			   "  --google-token-url URL       Google's OAuth token endpoint\n"
+			   "                               (default https://oauth2.googleapis.com/token)\n"
+			   "  --google-api-url URL         Google's APIs (default https://www.googleapis.com)\n"
+			   "  --microsoft-login-url URL    Microsoft identity platform\n"
+			   "                               (default https://login.microsoftonline.com)\n"
+			   "  --microsoft-graph-url URL    Microsoft Graph (default https://graph.microsoft.com)\n";
 
 /* The secret box's key, before any thread could seal or open with it. With
  * SQLite the data directory is this server's alone, so a missing key is made
@@ -132,6 +141,10 @@ int cli_serve(int argc, char **argv)
 					     {"zoom-webhook-secret", required_argument, 0, 'W'},
 					     {"zoom-oauth-url", required_argument, 0, 'O'},
 					     {"zoom-api-url", required_argument, 0, 'A'},
+					     {"google-token-url", required_argument, 0, 'T'},
+					     {"google-api-url", required_argument, 0, 'G'},
+					     {"microsoft-login-url", required_argument, 0, 'L'},
+					     {"microsoft-graph-url", required_argument, 0, 'M'},
 					     {0, 0, 0, 0}};
 	/* serve's own options are settings by another name */
 	static const char *keys[128] = {['l'] = "listen",
@@ -146,7 +159,11 @@ int cli_serve(int argc, char **argv)
 					['S'] = "zoom_client_secret",
 					['W'] = "zoom_webhook_secret",
 					['O'] = "zoom_oauth_url",
-					['A'] = "zoom_api_url"};
+					['A'] = "zoom_api_url",
+					['T'] = "google_token_url",
+					['G'] = "google_api_url",
+					['L'] = "microsoft_login_url",
+					['M'] = "microsoft_graph_url"};
 	struct cli_args a = {0};
 	int c, rc;
 	optind = 1;

@@ -148,10 +148,10 @@ static int changed(struct db *db, const struct calendar *cal, const struct event
 	return rc;
 }
 
-void zoom_event_sync_register(void)
+int zoom_event_sync_register(void)
 {
 	static const struct event_hooks h = {filter, changed};
-	event_hooks_set(&h);
+	return event_hooks_add(&h);
 }
 
 int zoom_event_sync_run_once(struct db *db, int64_t now)

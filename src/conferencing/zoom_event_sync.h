@@ -14,8 +14,8 @@ struct db;
 
 #define ZOOM_JOB_ATTEMPTS 10 /* then the job is kept as failed, with its error */
 
-void zoom_event_sync_register(void); /* the event hooks; once, from app_hooks_register */
-int zoom_event_sync_start(void);     /* the worker; polls every CONVENE_ZOOM_MEETING_POLL_MS (default 2 s) */
+int zoom_event_sync_register(void); /* the event hooks, from app_hooks_register: 0 or E_TOOLARGE */
+int zoom_event_sync_start(void);    /* the worker; polls every CONVENE_ZOOM_MEETING_POLL_MS (default 2 s) */
 void zoom_event_sync_stop(void);
 void zoom_event_sync_kick(void); /* a job was committed: send it now */
 /* one due job sent: 1, 0 when none was due, or an error */

@@ -32,6 +32,10 @@ void config_defaults(struct config *c)
 	c->invitation_limit = 20;
 	snprintf(c->zoom_oauth_url, sizeof c->zoom_oauth_url, "https://zoom.us");
 	snprintf(c->zoom_api_url, sizeof c->zoom_api_url, "https://api.zoom.us/v2");
+	snprintf(c->google_token_url, sizeof c->google_token_url, "https://oauth2.googleapis.com/token");
+	snprintf(c->google_api_url, sizeof c->google_api_url, "https://www.googleapis.com");
+	snprintf(c->microsoft_login_url, sizeof c->microsoft_login_url, "https://login.microsoftonline.com");
+	snprintf(c->microsoft_graph_url, sizeof c->microsoft_graph_url, "https://graph.microsoft.com");
 }
 
 static int copy(char *dst, size_t n, const char *v, const char *key, char *err, size_t errlen)
@@ -266,6 +270,17 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 		return set_base_url(c->zoom_oauth_url, sizeof c->zoom_oauth_url, v, "zoom-oauth-url", err, errlen);
 	if (!strcmp(key, "zoom_api_url") || !strcmp(key, "zoom-api-url"))
 		return set_base_url(c->zoom_api_url, sizeof c->zoom_api_url, v, "zoom-api-url", err, errlen);
+	if (!strcmp(key, "google_token_url") || !strcmp(key, "google-token-url"))
+		return set_base_url(c->google_token_url, sizeof c->google_token_url, v, "google-token-url", err,
+				    errlen);
+	if (!strcmp(key, "google_api_url") || !strcmp(key, "google-api-url"))
+		return set_base_url(c->google_api_url, sizeof c->google_api_url, v, "google-api-url", err, errlen);
+	if (!strcmp(key, "microsoft_login_url") || !strcmp(key, "microsoft-login-url"))
+		return set_base_url(c->microsoft_login_url, sizeof c->microsoft_login_url, v, "microsoft-login-url",
+				    err, errlen);
+	if (!strcmp(key, "microsoft_graph_url") || !strcmp(key, "microsoft-graph-url"))
+		return set_base_url(c->microsoft_graph_url, sizeof c->microsoft_graph_url, v, "microsoft-graph-url",
+				    err, errlen);
 	if (!strcmp(key, "secret_key") || !strcmp(key, "secret-key"))
 		return copy(c->secret_key, sizeof c->secret_key, v, key, err, errlen);
 	snprintf(err, errlen, "unknown setting '%s'", key);
@@ -337,6 +352,10 @@ int config_load_env(struct config *c, char *err, size_t errlen)
 				     "zoom_webhook_secret",
 				     "zoom_oauth_url",
 				     "zoom_api_url",
+				     "google_token_url",
+				     "google_api_url",
+				     "microsoft_login_url",
+				     "microsoft_graph_url",
 				     "secret_key",
 				     NULL};
 	for (int i = 0; keys[i]; i++) {

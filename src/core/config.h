@@ -35,7 +35,13 @@ struct config {
 	char zoom_webhook_secret[256];
 	char zoom_oauth_url[512]; /* https://zoom.us, without a trailing / */
 	char zoom_api_url[512];   /* https://api.zoom.us/v2, without a trailing / */
-	char secret_key[600];     /* path of the secret box's key; empty = DATA/secret.key */
+	/* calendar providers' bases (src/sync/), without a trailing /: only
+	 * tests (fakes) and unusual clouds change them */
+	char google_token_url[512];    /* https://oauth2.googleapis.com/token: the token endpoint itself */
+	char google_api_url[512];      /* https://www.googleapis.com: Directory and Calendar APIs below it */
+	char microsoft_login_url[512]; /* https://login.microsoftonline.com: /{tenant}/oauth2/v2.0/token */
+	char microsoft_graph_url[512]; /* https://graph.microsoft.com: /v1.0/... below it */
+	char secret_key[600];          /* path of the secret box's key; empty = DATA/secret.key */
 };
 
 void config_defaults(struct config *c);

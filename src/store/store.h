@@ -78,6 +78,7 @@ void store_listen_stop(void);
 #include "store/sessions.h"
 #include "store/settings.h"
 #include "store/shares.h"
+#include "store/sync.h"
 #include "store/teams.h"
 #include "store/users.h"
 #include "store/zoom_webhooks.h"

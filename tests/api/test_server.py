@@ -634,6 +634,10 @@ def test_data_directory_from_the_environment(srv, tmpdir_):
     ("zoom_api_url = https://api.zoom.us/v2?x=1\n", {}, [], "zoom-api-url"),
     ("", {"CONVENE_ZOOM_OAUTH_URL": "file:///etc"}, [], "zoom-oauth-url"),
     ("", {}, ["--zoom-client-secret", "pasted with a space"], "zoom-client-secret"),
+    ("google_token_url = https://oauth2.googleapis.com/token#x\n", {}, [], "google-token-url"),
+    ("", {"CONVENE_GOOGLE_API_URL": "www.googleapis.com"}, [], "google-api-url"),
+    ("", {}, ["--microsoft-login-url", "ftp://login.microsoftonline.com"], "microsoft-login-url"),
+    ("microsoft_graph_url = https://graph.microsoft.com?x=1\n", {}, [], "microsoft-graph-url"),
 ])
 def test_bad_configuration_is_refused_with_a_message(srv, tmpdir_, conf, env, flags, says):
     inst = Instance(srv, tmpdir_, flags, env=env, listen=False)

@@ -96,6 +96,35 @@ static void config_zoom_settings(void **state)
 		assert_non_null(strstr(err, "zoom-api-url"));
 	}
 	assert_string_equal(c.zoom_api_url, "http://127.0.0.1:8111/v2"); /* unchanged by refusals */
+	/* the calendar providers' addresses: defaults, every source, the same checks */
+	config_defaults(&c);
+	assert_string_equal(c.google_token_url, "https://oauth2.googleapis.com/token");
+	assert_string_equal(c.google_api_url, "https://www.googleapis.com");
+	assert_string_equal(c.microsoft_login_url, "https://login.microsoftonline.com");
+	assert_string_equal(c.microsoft_graph_url, "https://graph.microsoft.com");
+	setenv("CONVENE_GOOGLE_TOKEN_URL", "http://127.0.0.1:8112/token", 1);
+	setenv("CONVENE_MICROSOFT_GRAPH_URL", "http://127.0.0.1:8113/", 1);
+	assert_int_equal(config_load_env(&c, err, sizeof err), 0);
+	unsetenv("CONVENE_GOOGLE_TOKEN_URL");
+	unsetenv("CONVENE_MICROSOFT_GRAPH_URL");
+	assert_string_equal(c.google_token_url, "http://127.0.0.1:8112/token");
+	assert_string_equal(c.microsoft_graph_url, "http://127.0.0.1:8113");
+	assert_int_equal(config_set(&c, "google-api-url", "http://127.0.0.1:8112/", err, sizeof err), 0);
+	assert_string_equal(c.google_api_url, "http://127.0.0.1:8112");
+	assert_int_equal(config_set(&c, "microsoft_login_url", "http://[::1]:8114", err, sizeof err), 0);
+	assert_string_equal(c.microsoft_login_url, "http://[::1]:8114");
+	const char *names[] = {"google_token_url",    "google-token-url",    "google_api_url",
+			       "google-api-url",      "microsoft_login_url", "microsoft-login-url",
+			       "microsoft_graph_url", "microsoft-graph-url"};
+	for (int k = 0; k < 8; k += 2)
+		for (int i = 0; bad[i]; i++) {
+			assert_int_equal(config_set(&c, names[k], bad[i], err, sizeof err), E_INVALID);
+			assert_non_null(strstr(err, names[k + 1]));
+		}
+	assert_string_equal(c.google_token_url, "http://127.0.0.1:8112/token"); /* unchanged by refusals */
+	assert_string_equal(c.google_api_url, "http://127.0.0.1:8112");
+	assert_string_equal(c.microsoft_login_url, "http://[::1]:8114");
+	assert_string_equal(c.microsoft_graph_url, "http://127.0.0.1:8113");
 	assert_int_equal(config_set(&c, "zoom_client_secret", "s3cr3t-VALUE", err, sizeof err), 0);
 	assert_string_equal(c.zoom_client_secret, "s3cr3t-VALUE");
 	/* a pasted line end or space is refused, and the message does not repeat the value */

@@ -1,6 +1,6 @@
 /* PostgreSQL backend of the driver (libpq): `?` placeholders are rewritten to
  * $n, parameters are sent as text with explicit types (text / int8), and
- * SQLSTATE classes map to our error codes (23505/23503/23P01 -> E_CONFLICT).
+ * SQLSTATE classes map to our error codes (23505/23503/23P01/23514 -> E_CONFLICT).
  * Statements are prepared once per connection and kept in a bounded cache
  * keyed by their SQL text and parameter types (see struct stmt). A connection
  * the server dropped is replaced before the next statement run outside a
@@ -104,7 +104,9 @@ static int map_err(struct pg *g, PGresult *res)
 		return E_DB;
 	if (!strncmp(state, "08", 2) || !strcmp(state, "57P01") || !strcmp(state, "57P02") || !strcmp(state, "57P03"))
 		return E_BUSY;
-	if (!strcmp(state, "23505") || !strcmp(state, "23503") || !strcmp(state, "23P01"))
+	/* a CHECK constraint too, as SQLite's SQLITE_CONSTRAINT does: one
+	 * answer for a row the table refuses, whichever the backend */
+	if (!strcmp(state, "23505") || !strcmp(state, "23503") || !strcmp(state, "23P01") || !strcmp(state, "23514"))
 		return E_CONFLICT;
 	if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03"))
 		return E_BUSY;
