@@ -39,7 +39,8 @@
 #include "store/store.h"
 
 #define LEASE_SECONDS 600 /* longer than a reload of 20 pages can take */
-#define FOLLOW_MAX 100    /* meeting events answered by one reload */
+#define FOLLOW_MAX 100    /* meeting events read at a time to be answered by one reload */
+#define FOLLOW_TOTAL 5000 /* meeting events answered by one reload: at most */
 /* A burst of meeting events of one Zoom user (a host editing a series, a
  * script) is answered by at most one reload per RELOAD_FLOOR seconds: each
  * reload reads every page of the host's meetings, and Zoom counts those calls
@@ -445,8 +446,9 @@ static int meeting(struct db *db, struct zoom_webhook_event *e, json_t *payload,
 	int n = 0;
 	if (!more)
 		return E_NOMEM;
-	if (*e->zoom_user_id && (rc = store_zoom_webhook_following(db, e, "meeting.", more, FOLLOW_MAX, &n)))
-		goto out;
+	/* what arrived before the reload began is answered by it; what comes
+	 * during it may say more than the reload read, and waits for the next */
+	int64_t started_us = clock_now_us();
 	rc = zoom_meetings_refresh(user);
 	note_reload(user, clock_mono_us() / 1000);
 	const char *note = rc == E_UNAUTH     ? "Zoom refused the tokens: the connections need a reconnect"
@@ -459,12 +461,34 @@ static int meeting(struct db *db, struct zoom_webhook_event *e, json_t *payload,
 	if ((rc = store_begin(db, 1)))
 		goto out;
 	rc = passcode_from(db, user, e->body);
-	for (int i = 0; !rc && i < n; i++)
-		rc = passcode_from(db, user, more[i].body);
 	if (!rc)
 		rc = store_zoom_webhook_done(db, e->id, now, note);
-	for (int i = 0; !rc && i < n; i++)
-		rc = store_zoom_webhook_done(db, more[i].id, now, "answered by the reload of an earlier event");
+	/* every one of this user's meeting events that waited for this reload,
+	 * FOLLOW_MAX at a time (bodies in memory), at most FOLLOW_TOTAL: a burst
+	 * leaves no backlog for the next claims to walk over */
+	struct zoom_webhook_event cursor = *e;
+	cursor.body = NULL;
+	for (int total = 0, more_due = *e->zoom_user_id != 0; !rc && more_due && total < FOLLOW_TOTAL;) {
+		if ((rc = store_zoom_webhook_following(db, &cursor, "meeting.", more, FOLLOW_MAX, &n)))
+			break;
+		more_due = n == FOLLOW_MAX;
+		for (int i = 0; !rc && i < n; i++) {
+			if (more[i].received_us > started_us) {
+				more_due = 0;
+				break;
+			}
+			rc = passcode_from(db, user, more[i].body);
+			if (!rc)
+				rc = store_zoom_webhook_done(db, more[i].id, now,
+							     "answered by the reload of an earlier event");
+			cursor.received_us = more[i].received_us;
+			snprintf(cursor.id, sizeof cursor.id, "%s", more[i].id);
+			total++;
+		}
+		for (int i = 0; i < n; i++)
+			store_zoom_webhook_free(&more[i]);
+		n = 0;
+	}
 	if (!rc)
 		rc = store_zoom_changed_user(db, user);
 	if (rc || (rc = store_commit(db)))
