@@ -22,6 +22,7 @@
 
 struct checkpointer {
 	char path[PATH_MAX_LEN];
+	sqlite3 *h;      /* its own connection, kept: opening one reads the whole schema again */
 	struct worker w; /* kicked by a commit that grew the WAL; never stopped */
 	struct checkpointer *next;
 };
@@ -29,26 +30,29 @@ struct checkpointer {
 static pthread_mutex_t list_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct checkpointer *list; /* one per database file, for the process's life */
 
-static void run(const char *path)
+static void run(struct checkpointer *c)
 {
-	sqlite3 *h = NULL;
-	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_busy_timeout(h, 1000);
-		/* a new connection knows the file is in WAL mode once it has read it */
-		rc = sqlite3_exec(h, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	int rc = SQLITE_OK;
+	if (!c->h) {
+		rc = sqlite3_open_v2(c->path, &c->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_busy_timeout(c->h, 1000);
+			/* a new connection knows the file is in WAL mode once it has read it */
+			rc = sqlite3_exec(c->h, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL);
+		}
 	}
-	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-		log_warn("sqlite checkpoint of %s: %s", path, h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
-	sqlite3_close_v2(h);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_wal_checkpoint_v2(c->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+		log_warn("sqlite checkpoint of %s: %s", c->path, c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc));
+		sqlite3_close_v2(c->h); /* opened again next time */
+		c->h = NULL;
+	}
 }
 
 static long pass(struct worker *w)
 {
-	struct checkpointer *c = w->arg;
-	run(c->path);
+	run(w->arg);
 	return WORKER_FOREVER;
 }
 
