@@ -422,7 +422,8 @@ static int passcode_from(struct db *db, const char *user, const char *body)
 	return rc;
 }
 
-static int meeting(struct db *db, struct zoom_webhook_event *e, json_t *payload, int64_t now)
+/* *deferred set when the event waits for the user's reload floor */
+static int meeting(struct db *db, struct zoom_webhook_event *e, json_t *payload, int64_t now, int *deferred)
 {
 	char user[ZOOM_WEBHOOK_ID_MAX];
 	snprintf(user, sizeof user, "%s", e->zoom_user_id);
@@ -440,8 +441,14 @@ static int meeting(struct db *db, struct zoom_webhook_event *e, json_t *payload,
 	if (rc)
 		return rc;
 	int64_t since = since_reload(user, clock_mono_us() / 1000);
-	if (since >= 0 && since < RELOAD_FLOOR * 1000)
-		return store_zoom_webhook_defer(db, e->id, now + (RELOAD_FLOOR * 1000 - since + 999) / 1000);
+	if (since >= 0 && since < RELOAD_FLOOR * 1000) {
+		/* due in the first whole second after the floor ends: a claim's
+		 * `now` is whole seconds, and an event due before the floor ended
+		 * would be claimed and deferred again and again until it did */
+		*deferred = 1;
+		return store_zoom_webhook_defer(db, e->id,
+						(clock_now_us() / 1000 + RELOAD_FLOOR * 1000 - since + 999) / 1000);
+	}
 	struct zoom_webhook_event *more = calloc(FOLLOW_MAX, sizeof *more);
 	int n = 0;
 	if (!more)
@@ -510,6 +517,7 @@ int zoom_worker_run_once(struct db *db, int64_t now)
 		return 0;
 	if (rc)
 		return rc;
+	int deferred = 0;
 	json_t *doc = json_loads(e.body, 0, NULL);
 	json_t *payload = json_object_get(doc, "payload");
 	if (!json_is_object(payload))
@@ -519,7 +527,7 @@ int zoom_worker_run_once(struct db *db, int64_t now)
 	else if (!strncmp(e.event, "meeting.", 8) &&
 		 (!strcmp(e.event + 8, "created") || !strcmp(e.event + 8, "updated") ||
 		  !strcmp(e.event + 8, "deleted")))
-		rc = meeting(db, &e, payload, now);
+		rc = meeting(db, &e, payload, now, &deferred);
 	else /* kept for the record: convene does not act on it */
 		rc = store_zoom_webhook_done(db, e.id, now, "not an event convene acts on");
 	if (rc) { /* the database failed us (busy, a lost connection): again after a back-off, or
@@ -531,7 +539,7 @@ int zoom_worker_run_once(struct db *db, int64_t now)
 	}
 	json_decref(doc);
 	store_zoom_webhook_free(&e);
-	return rc ? rc : 1;
+	return rc ? rc : !deferred; /* a deferred event is nothing done: the pass waits for it */
 }
 
 static long pass(struct worker *w);

@@ -19,7 +19,8 @@ void zoom_worker_kick(void); /* an event was stored: process it now */
 /* seconds to wait after the attempts-th failed attempt: 30 s doubling, at most an hour */
 int64_t zoom_worker_backoff(int attempts);
 /* one claimed event processed (and the meeting events of the same user that
- * follow it): 1, 0 when none was due, or an error */
+ * follow it): 1, 0 when none was due (or the one claimed waits for its
+ * user's reload floor), or an error */
 int zoom_worker_run_once(struct db *db, int64_t now);
 
 #endif
