@@ -1,4 +1,4 @@
-/* Calendar sync's tables (store/sync.h, migration 035): connections, the
+/* Calendar sync's tables (store/sync.h, migrations 035-036): connections, the
  * providers' rooms, the event mapping and the outbound jobs. Claims are a
  * read then a compare-and-set on lease_until, so that several nodes share
  * the work without a lock held across a provider call. */

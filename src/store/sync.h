@@ -1,4 +1,4 @@
-/* Calendar sync's tables (migration 035, issue 16): an account's connection
+/* Calendar sync's tables (migrations 035-036, issue 16): an account's connection
  * to each calendar provider, the provider's rooms and their link to convene
  * rooms, which provider event is which convene event, and the outbound writes
  * owed to the providers. Every row carries its account_id; only the push

@@ -4,8 +4,8 @@
 -- which convene event; and the outbound writes owed to the providers
 -- (written in the booking's transaction, sent by the worker after commit).
 -- Secrets and tokens are sealed (core/secretbox.h) before they get here.
--- Times are unix seconds. A backend file each (sqlite/, pg/): only the
--- trigger that unlinks a deleted convene room differs.
+-- Times are unix seconds. The trigger that unlinks a deleted convene room is
+-- written differently for each backend: migration 036.
 CREATE TABLE sync_connections (
   account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
   provider TEXT NOT NULL CHECK (provider IN ('google', 'microsoft', 'exchange')),
@@ -108,15 +108,3 @@ CREATE TABLE sync_jobs (
     REFERENCES sync_rooms(account_id, provider, provider_room_id) ON DELETE CASCADE
 );
 CREATE INDEX sync_jobs_due ON sync_jobs (next_at) WHERE status = 'pending';
-
--- a convene room deleted: its provider room is no longer linked (the
--- worker still finds its channel or subscription to stop)
-CREATE FUNCTION sync_rooms_room_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  UPDATE sync_rooms SET room_id = NULL, state = 'available'
-  WHERE account_id = OLD.account_id AND room_id = OLD.id;
-  RETURN OLD;
-END
-$$;
-CREATE TRIGGER sync_rooms_room_deleted BEFORE DELETE ON rooms
-  FOR EACH ROW EXECUTE FUNCTION sync_rooms_room_deleted();
