@@ -5,16 +5,15 @@ google_token_url = fg.token_url and google_api_url = fg.api_url."""
 import base64
 import json
 import os
-import subprocess
 import sys
 import time
 import urllib.parse
 
-import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from fakeproc import FakeProcess  # noqa: E402  (tests/fakes/fakeproc.py)
 SCRIPT = os.path.join(HERE, "fake_google.py")
-PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 SCOPE_CALENDAR = "https://www.googleapis.com/auth/calendar"
 SCOPE_DIRECTORY = "https://www.googleapis.com/auth/admin.directory.resource.calendar.readonly"
@@ -45,50 +44,15 @@ def make_assertion(key, scopes, aud, sub=None, iat=None, lifetime=3600, kid=True
     return signing + "." + b64url(sig)
 
 
-class FakeGoogle:
+class FakeGoogle(FakeProcess):
     """A running fake Google. Use as a context manager or call stop()."""
 
     def __init__(self, domain="example.com", verbose=False):
         self.domain = domain
-        args = [PYTHON, SCRIPT, "--port", "0", "--domain", domain]
-        if verbose:
-            args.append("--verbose")
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=None, text=True)
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith("listening "):
-            self.proc.kill()
-            raise RuntimeError("fake_google did not start: %r" % line)
-        self.hostport = line.split(" ", 1)[1]
+        args = ["--domain", domain]
+        FakeProcess.__init__(self, "fake_google", SCRIPT, args, verbose)
         self.api_url = "http://" + self.hostport  # google_api_url
         self.token_url = self.api_url + "/token"  # google_token_url
-        self.http = requests.Session()
-
-    # ---- lifecycle ----
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc and self.proc.stdout:
-            self.proc.stdout.close()
-        self.http.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    # ---- control API ----
-    def ctl(self, method, path, body=None, **params):
-        r = self.http.request(method, self.api_url + "/_fake/" + path.lstrip("/"),
-                              json=body, params=params or None, timeout=30)
-        if r.status_code != 200:
-            raise RuntimeError("fake_google %s %s: %s %s" % (method, path, r.status_code, r.text))
-        return r.json()
 
     def reset(self):
         return self.ctl("POST", "reset")

@@ -3,16 +3,15 @@ fake_graph.py as its own process on a free loopback port, stops it, and wraps
 the fake's control API (/_fake/...). convene is pointed at it with
 microsoft_login_url = fg.login_url and microsoft_graph_url = fg.graph_url."""
 import os
-import subprocess
 import sys
 import time
 import urllib.parse
 
-import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from fakeproc import FakeProcess  # noqa: E402  (tests/fakes/fakeproc.py)
 SCRIPT = os.path.join(HERE, "fake_graph.py")
-PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 ROLES = ("Calendars.ReadWrite", "Place.Read.All")
 
@@ -21,7 +20,7 @@ def q(s):
     return urllib.parse.quote(s, safe="@")
 
 
-class FakeGraph:
+class FakeGraph(FakeProcess):
     """A running fake of Entra ID and Microsoft Graph. Use as a context manager or call stop()."""
 
     def __init__(self, tenant_id="9188040d-6c67-4c5b-b112-36a304b66dad", domain="contoso.onmicrosoft.com",
@@ -31,50 +30,15 @@ class FakeGraph:
         self.domain = domain
         self.client_id = client_id
         self.client_secret = client_secret
-        args = [PYTHON, SCRIPT, "--port", "0", "--tenant-id", tenant_id, "--domain", domain,
+        args = ["--tenant-id", tenant_id, "--domain", domain,
                 "--client-id", client_id, "--client-secret", client_secret]
         for r in consent or ():
             args += ["--consent", r]
         for r in redirect_uris:
             args += ["--redirect-uri", r]
-        if verbose:
-            args.append("--verbose")
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=None, text=True)
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith("listening "):
-            self.proc.kill()
-            raise RuntimeError("fake_graph did not start: %r" % line)
-        self.hostport = line.split(" ", 1)[1]
+        FakeProcess.__init__(self, "fake_graph", SCRIPT, args, verbose)
         self.login_url = "http://" + self.hostport  # microsoft_login_url
         self.graph_url = self.login_url  # microsoft_graph_url (paths start with /v1.0)
-        self.http = requests.Session()
-
-    # ---- lifecycle ----
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc and self.proc.stdout:
-            self.proc.stdout.close()
-        self.http.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    # ---- control API ----
-    def ctl(self, method, path, body=None, **params):
-        r = self.http.request(method, self.login_url + "/_fake/" + path.lstrip("/"),
-                              json=body, params=params or None, timeout=30)
-        if r.status_code != 200:
-            raise RuntimeError("fake_graph %s %s: %s %s" % (method, path, r.status_code, r.text))
-        return r.json()
 
     def reset(self):
         return self.ctl("POST", "reset")

@@ -7,16 +7,15 @@ import hashlib
 import hmac
 import os
 import secrets
-import subprocess
 import sys
 import time
 import urllib.parse
 
-import requests
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from fakeproc import FakeProcess  # noqa: E402  (tests/fakes/fakeproc.py)
 SCRIPT = os.path.join(HERE, "fake_zoom.py")
-PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 
 def sign(secret, timestamp, body):
@@ -34,7 +33,7 @@ def pkce_pair():
     return verifier, challenge
 
 
-class FakeZoom:
+class FakeZoom(FakeProcess):
     """A running fake Zoom. Use as a context manager or call stop()."""
 
     def __init__(self, client_id="fake-client-id", client_secret="fake-client-secret",
@@ -43,50 +42,15 @@ class FakeZoom:
         self.client_id = client_id
         self.client_secret = client_secret
         self.webhook_secret = webhook_secret
-        args = [PYTHON, SCRIPT, "--port", "0", "--client-id", client_id,
+        args = ["--client-id", client_id,
                 "--client-secret", client_secret, "--webhook-secret", webhook_secret]
         if webhook_url:
             args += ["--webhook-url", webhook_url]
         for r in redirect_uris:
             args += ["--redirect-uri", r]
-        if verbose:
-            args.append("--verbose")
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=None, text=True)
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith("listening "):
-            self.proc.kill()
-            raise RuntimeError("fake_zoom did not start: %r" % line)
-        self.hostport = line.split(" ", 1)[1]
+        FakeProcess.__init__(self, "fake_zoom", SCRIPT, args, verbose)
         self.oauth_url = "http://" + self.hostport  # zoom_oauth_url
         self.api_url = self.oauth_url + "/v2"  # zoom_api_url
-        self.http = requests.Session()
-
-    # ---- lifecycle ----
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc and self.proc.stdout:
-            self.proc.stdout.close()
-        self.http.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    # ---- control API ----
-    def ctl(self, method, path, body=None, **params):
-        r = self.http.request(method, self.oauth_url + "/_fake/" + path.lstrip("/"),
-                              json=body, params=params or None, timeout=30)
-        if r.status_code != 200:
-            raise RuntimeError("fake_zoom %s %s: %s %s" % (method, path, r.status_code, r.text))
-        return r.json()
 
     def reset(self):
         return self.ctl("POST", "reset")
