@@ -299,15 +299,7 @@ static int attach_existing(struct req *r)
  * worker after commit, again after an outage, 404 counting as done */
 static int queue_delete(struct db *db, const struct event_meeting *m)
 {
-	struct zoom_meeting_job j = {0};
-	snprintf(j.zoom_user_id, sizeof j.zoom_user_id, "%s", m->zoom_user_id);
-	j.meeting_id = m->meeting_id;
-	snprintf(j.account_id, sizeof j.account_id, "%s", m->account_id);
-	snprintf(j.conference_id, sizeof j.conference_id, "%s", m->conference_id);
-	snprintf(j.event_id, sizeof j.event_id, "%s", m->event_id);
-	snprintf(j.action, sizeof j.action, "delete");
-	snprintf(j.join_url, sizeof j.join_url, "%s", m->join_url);
-	return store_zoom_job_put(db, &j, "pending", NULL, clock_now());
+	return zoom_event_sync_queue(db, m, "delete", NULL, "pending", NULL);
 }
 
 static int detach(struct req *r)
@@ -367,7 +359,7 @@ static int retry(struct req *r)
 		return api_abort(db, resp_problem(r, 404, "not-found", "this event has no Zoom meeting"));
 	if (rc || (rc = zoom_sync_of(db, x->conf.account_id, x->link.zoom_user_id, x->link.meeting_id, &before)))
 		return api_abort(db, rc);
-	rc = zoom_sync_body(&x->cal, &x->row, &body, why, sizeof why);
+	rc = zoom_sync_body(&x->cal, &x->row, x->link.join_url, &body, why, sizeof why);
 	if (rc) {
 		json_decref(before);
 		return api_abort(db, rc == E_INVALID ? resp_problem(r, 422, "zoom-meeting-refused", why) : rc);

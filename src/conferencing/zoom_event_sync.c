@@ -53,8 +53,8 @@ static int filter(struct db *db, const struct calendar *cal, const struct event_
 	return rc == E_INVALID ? 0 : rc; /* a text we cannot edit is stored as sent */
 }
 
-static int queue(struct db *db, const struct event_meeting *m, const char *action, const char *body, const char *status,
-		 const char *error)
+int zoom_event_sync_queue(struct db *db, const struct event_meeting *m, const char *action, const char *body,
+			  const char *status, const char *error)
 {
 	struct zoom_meeting_job j = {0};
 	snprintf(j.zoom_user_id, sizeof j.zoom_user_id, "%s", m->zoom_user_id);
@@ -79,14 +79,12 @@ static int unlink_event(struct db *db, const struct event_meeting *m)
 	if ((rc = store_event_meeting_uses(db, m->zoom_user_id, m->meeting_id, &uses)))
 		return rc;
 	if (m->created_here && !uses)
-		return queue(db, m, "delete", NULL, "pending", NULL);
+		return zoom_event_sync_queue(db, m, "delete", NULL, "pending", NULL);
 	/* an attached meeting stays the host's: nothing more is owed for this event */
 	return store_zoom_job_drop_update(db, m->account_id, m->zoom_user_id, m->meeting_id, m->event_id);
 }
 
-/* Zoom's meeting body for an event (its join line left out of the agenda):
- * 0, E_INVALID with why (the event cannot be a Zoom meeting), or an error */
-static int body_of(const struct ics_object *o, const char *join_url, json_t **body, char *why, size_t n)
+int zoom_event_sync_body(const struct ics_object *o, const char *join_url, json_t **body, char *why, size_t n)
 {
 	char line[sizeof ZOOM_JOIN_LINE + ZOOM_JOIN_URL_MAX];
 	struct zoom_meeting_spec spec;
@@ -109,7 +107,7 @@ static int same_at_zoom(const struct calendar *cal, const struct event_row *prev
 	char why[300] = "";
 	if (!prev->ical || ics_parse_stored(prev->ical, strlen(prev->ical), cal->time_zone, &o, &err))
 		return 0; /* unreadable: send the change */
-	int rc = body_of(o, join_url, &before, why, sizeof why);
+	int rc = zoom_event_sync_body(o, join_url, &before, why, sizeof why);
 	ics_object_free(o);
 	int same = (!rc && now && json_equal(before, now)) || (rc == E_INVALID && !now && !strcmp(why, now_why));
 	json_decref(before);
@@ -130,7 +128,7 @@ static int changed(struct db *db, const struct calendar *cal, const struct event
 		return unlink_event(db, &m);
 	json_t *body = NULL;
 	char why[300] = "";
-	rc = body_of(stored, m.join_url, &body, why, sizeof why);
+	rc = zoom_event_sync_body(stored, m.join_url, &body, why, sizeof why);
 	if (rc && rc != E_INVALID)
 		return rc;
 	if (same_at_zoom(cal, prev, m.join_url, body, why)) {
@@ -138,12 +136,12 @@ static int changed(struct db *db, const struct calendar *cal, const struct event
 		return 0;
 	}
 	if (rc == E_INVALID) /* kept as failed, with why: the meeting no longer matches the event */
-		return queue(db, &m, "update", NULL, "failed", why);
+		return zoom_event_sync_queue(db, &m, "update", NULL, "failed", why);
 	char *text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	if (!text)
 		return E_NOMEM;
-	rc = queue(db, &m, "update", text, "pending", NULL);
+	rc = zoom_event_sync_queue(db, &m, "update", text, "pending", NULL);
 	free(text);
 	return rc;
 }

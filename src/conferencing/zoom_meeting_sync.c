@@ -57,21 +57,20 @@ int zoom_sync_of(struct db *db, const char *account_id, const char *zoom_user_id
 	return *out ? 0 : E_NOMEM;
 }
 
-int zoom_sync_body(const struct calendar *cal, const struct event_row *row, char **body, char *why, size_t n)
+int zoom_sync_body(const struct calendar *cal, const struct event_row *row, const char *join_url, char **body,
+		   char *why, size_t n)
 {
 	struct ics_object *o = NULL;
 	struct ics_error err;
-	struct zoom_meeting_spec spec;
 	json_t *b = NULL;
 	*body = NULL;
 	int rc = ics_parse_stored(row->ical, strlen(row->ical), cal->time_zone, &o, &err);
 	if (rc)
 		return rc == E_INVALID ? E_IO : rc; /* stored text that no longer parses is ours to fix */
-	zoom_meeting_spec_of(o, &spec);
 	if (row->status && !strcmp(row->status, "CANCELLED")) {
 		snprintf(why, n, "the event is cancelled");
 		rc = E_INVALID;
-	} else if (!(rc = zoom_meeting_body(&spec, &b, why, n))) {
+	} else if (!(rc = zoom_event_sync_body(o, join_url, &b, why, n))) {
 		*body = json_dumps(b, JSON_COMPACT);
 		rc = *body ? 0 : E_NOMEM;
 	}
@@ -82,15 +81,7 @@ int zoom_sync_body(const struct calendar *cal, const struct event_row *row, char
 
 int zoom_sync_requeue(struct db *db, const struct event_meeting *m, const char *action, const char *body)
 {
-	struct zoom_meeting_job j = {0};
-	snprintf(j.zoom_user_id, sizeof j.zoom_user_id, "%s", m->zoom_user_id);
-	j.meeting_id = m->meeting_id;
-	snprintf(j.account_id, sizeof j.account_id, "%s", m->account_id);
-	snprintf(j.conference_id, sizeof j.conference_id, "%s", m->conference_id);
-	snprintf(j.event_id, sizeof j.event_id, "%s", m->event_id);
-	snprintf(j.action, sizeof j.action, "%s", action);
-	j.body = (char *)body;
-	return store_zoom_job_put(db, &j, "pending", NULL, clock_now());
+	return zoom_event_sync_queue(db, m, action, body, "pending", NULL);
 }
 
 /* one job as the conference's list shows it; summary NULL: the event is gone */
@@ -231,7 +222,7 @@ static int retry(struct req *r)
 			return api_abort(db, resp_problem(r, 409, "zoom-sync-obsolete",
 							  "no event of this conference uses this meeting any more; "
 							  "dismiss this change"));
-		rc = zoom_sync_body(&cal, &row, &body, why, sizeof why);
+		rc = zoom_sync_body(&cal, &row, m.join_url, &body, why, sizeof why);
 		if (rc == E_INVALID)
 			return api_abort(db, resp_problem(r, 422, "zoom-meeting-refused", why));
 		if (rc)

@@ -19,9 +19,11 @@ json_t *zoom_sync_view(const struct zoom_job_state *j);
 /* the view of what the meeting still owes Zoom in the account, or JSON null
  * when nothing (*out new reference); 0 or a store error */
 int zoom_sync_of(struct db *db, const char *account_id, const char *zoom_user_id, int64_t meeting_id, json_t **out);
-/* the PATCH body that makes the meeting match the event as stored now: 0
- * with *body (free()), or E_INVALID with why (zoom_meeting_body's reason) */
-int zoom_sync_body(const struct calendar *cal, const struct event_row *row, char **body, char *why, size_t n);
+/* the PATCH body that makes the meeting (join link join_url) match the event
+ * as stored now: 0 with *body (free()), or E_INVALID with why
+ * (zoom_meeting_body's reason) */
+int zoom_sync_body(const struct calendar *cal, const struct event_row *row, const char *join_url, char **body,
+		   char *why, size_t n);
 /* queues it again, due at once, attempts reset (a delete already owed stays a
  * delete): the caller commits, then calls zoom_event_sync_kick() */
 int zoom_sync_requeue(struct db *db, const struct event_meeting *m, const char *action, const char *body);

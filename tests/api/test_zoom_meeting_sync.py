@@ -83,10 +83,29 @@ def test_a_change_zoom_refuses_is_shown_and_retried(srv, admin, setup):
     assert got["join_url"] == link["join_url"]
     assert wait_for(lambda: fz.meeting(mid)["start_time"] == "2030-05-04T12:00:00Z")
     m = fz.meeting(mid)
-    assert m["agenda"].startswith("Now with an agenda") and m["duration"] == 60, m
+    # the agenda is the description without the join line convene added to it
+    assert m["agenda"] == "Now with an agenda" and m["duration"] == 60, m
     assert wait_for(lambda: sync_of(s, ev) is None)
     assert listed(s)["items"] == []
     assert len(audit_items(admin, "zoom_meeting.retry", ev["id"])) == 1
+
+
+def test_a_retried_change_keeps_the_join_line_out_of_the_agenda(srv, admin, setup):
+    """the retry rebuilds the body from the event, whose description ends with
+    the join line convene wrote there: Zoom's agenda never carries it"""
+    s, fz = setup, setup["fz"]
+    ev, link = linked(srv, s, summary="Retried talk", description="Bring slides")
+    mid = link["meeting_id"]
+    desc = s["hc"].get(event_path(s, ev)).json()["description"]
+    assert desc.endswith("Join Zoom meeting: " + link["join_url"]), desc
+    fz.fault(400, body=REFUSED, user_id=s["zuid"])
+    move(s, ev, "2030-05-04T14:00:00", "2030-05-04T15:00:00")
+    assert wait_for(lambda: (sync_of(s, ev) or {}).get("status") == "failed"), sync_of(s, ev)
+    fz.clear_faults()
+    r = s["hc"].post(zpath(s, ev) + "/retry")
+    assert r.status_code == 200, r.text
+    assert wait_for(lambda: fz.meeting(mid)["start_time"] == "2030-05-04T12:00:00Z"), fz.meeting(mid)
+    assert fz.meeting(mid)["agenda"] == "Bring slides", fz.meeting(mid)
 
 
 def test_an_event_zoom_cannot_hold_fails_at_once_and_says_why(srv, admin, setup):
