@@ -348,3 +348,30 @@ def test_disconnect_needs_confirmation_then_removes_everything(s, fg):
     assert admin.get("/api/v1/rooms/" + room_id).status_code == 200  # imported rooms are convene's own
     acts = [i["action"] for i in admin.get("/api/v1/audit", params={"target": "google"}).json()["items"]]
     assert "calendar_integration.disconnect" in acts
+
+
+def test_bad_bodies_on_a_real_provider_are_refused_and_change_nothing(s, fg):
+    """test_bad_input.py's bodies, aimed at google itself (its own rows aim
+    at a provider that does not exist, which is refused before the body)"""
+    from apimap import body_schema, routes
+    from test_bad_input import cases, check
+    admin = fresh(s)
+    key, made = connected(fg, admin, rooms=1)
+    prid = made[0]["resourceEmail"]
+    before_entry, before_rooms = entry(admin), rooms_of(admin)
+    failures = []
+    for rt in routes():
+        if not rt.pattern.startswith(BASE) or body_schema(rt) is None:
+            continue
+        path = rt.fill(provider="google", provider_room_id=prid)
+        for what, body, headers, expect in cases(body_schema(rt)):
+            h = {"Content-Type": "application/json"}
+            h.update(headers)
+            msg = check(admin.request(rt.method, path, data=body, headers=h), expect, "%s %s" % (path, what))
+            if msg:
+                failures.append(msg)
+    assert not failures, "\n".join(failures)
+    after = entry(admin)
+    for k in ("status", "step1", "error_code", "rooms_linked", "rooms_total"):
+        assert after[k] == before_entry[k], k
+    assert rooms_of(admin)[prid]["state"] == before_rooms[prid]["state"] == "available"
