@@ -88,6 +88,7 @@ def step1(admin, key, email):
 
 def connected(fg, admin, rooms=2):
     key, email = workspace(fg)
+    fg.add_building(buildingId="hq", buildingName="Head office", floorNames=["1", "2"])
     made = [fg.add_room(resourceName=uniq("Room "), capacity=4 + i, floorName="2", buildingId="hq",
                         features=["Projector", "Video conferencing"],
                         resourceCategory="CONFERENCE_ROOM" if i == 0 else "OTHER") for i in range(rooms)]
@@ -225,7 +226,8 @@ def test_connect_lists_rooms_then_link_import_ignore_unlink(s, fg):
     rooms = rooms_of(admin)
     a, b, c = (rooms[m["resourceEmail"]] for m in made)
     assert a["category"] == "conference_room" and b["category"] == "other"
-    assert a["capacity"] == 4 and a["floor"] == "2" and a["building"] == "hq" and a["state"] == "available"
+    assert a["capacity"] == 4 and a["floor"] == "2" and a["state"] == "available"
+    assert a["building"] == "Head office"  # the Directory's name for buildingId hq
     assert a["features"] == ["Projector", "Video conferencing"] and a["email"] == made[0]["resourceEmail"]
     assert a["room_id"] is None and a["gone"] is False
     # import: a new convene room with what Google knows
@@ -235,7 +237,7 @@ def test_connect_lists_rooms_then_link_import_ignore_unlink(s, fg):
     assert got["state"] == "linked" and got["room_id"] and got["room_name"] == made[0]["resourceName"]
     room = admin.get("/api/v1/rooms/" + got["room_id"]).json()
     assert room["name"] == made[0]["resourceName"] and room["capacity"] == 4 and room["category"] == "conference_room"
-    assert room["floor"] == "2" and room["building"] == "hq"
+    assert room["floor"] == "2" and room["building"] == "Head office"
     assert sorted(room["equipment"]) == ["projector", "video-conferencing"]
     problem(admin.put(BASE + "/google/rooms/" + a["provider_room_id"], json={"import": True}), 409, "conflict")
     # link: an existing convene room
