@@ -469,3 +469,26 @@ def test_rooms_gone_from_the_listing_stay_shown_and_throttling_is_named(s, fg):
     assert entry(admin)["status"] == "error" and entry(admin)["error_code"] == "provider_throttled"
     r = admin.post(BASE + "/google/connect")
     assert r.status_code == 200 and r.json()["status"] == "connected" and r.json()["error_code"] is None, r.text
+
+
+def test_access_token_is_cached_sealed_and_renewed_when_refused(s, fg):
+    admin = fresh(s)
+    key, made = connected(fg, admin, rooms=1)
+
+    def token_calls():
+        return [c for c in fg.calls("token") if c.get("iss") == key["client_email"]]
+
+    n = len(token_calls())
+    assert n >= 1 and token_calls()[-1]["status"] == 200
+    assert all(c["scope"].split() == SCOPES for c in token_calls())
+    assert {c["sub"] for c in token_calls()} == {entry(admin)["step1"]["admin_email"]}
+    for _ in range(3):
+        assert admin.post(BASE + "/google/connect").status_code == 200
+    assert len(token_calls()) == n  # the stored token served
+    rows = s.rows("SELECT token_sealed, secret_sealed FROM sync_connections WHERE account_id = '%s'"
+                  % admin.account_id)
+    assert rows and rows[0][0].startswith("sb1:") and rows[0][1].startswith("sb1:")
+    assert "ya29." not in rows[0][0] and "PRIVATE" not in rows[0][1]
+    fg.expire_tokens()  # Google refuses it (401): one new token, and the call made again
+    assert admin.post(BASE + "/google/connect").status_code == 200
+    assert len(token_calls()) == n + 1
