@@ -19,25 +19,10 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "http/client.h"
+#include "sync/google_auth.h"
 #include <sodium.h>
 
-#define PAGE_SIZE 1000        /* events per page (Google allows 2,500) */
-#define ANSWER_MAX (16 << 20) /* one page of 1,000 events stays far below */
-
-/* MERGE: sync/google_auth.c (h16-connect) gives these; until it is merged,
- * weak stand-ins that say so */
-int google_auth_token(struct sync_api *a, struct sync_failure *f) __attribute__((weak));
-void google_auth_forget(struct sync_api *a) __attribute__((weak));
-int google_auth_token(struct sync_api *a, struct sync_failure *f)
-{
-	(void)a;
-	sync_fail(f, "provider_error", NULL, "Google sign-in is not built into this server.");
-	return E_IO;
-}
-void google_auth_forget(struct sync_api *a)
-{
-	(void)a;
-}
+#define PAGE_SIZE 1000 /* events per page (Google allows 2,500) */
 
 int google_time_parse(const char *s, int64_t *out)
 {
@@ -147,103 +132,7 @@ void google_event_change(json_t *ev, const struct sync_room *r, struct sync_chan
 		c->removed = 1;
 }
 
-/* ---- calls ---- */
-
-static const char *api_base(void)
-{
-	return config_current()->google_api_url;
-}
-
-/* Google's error reason ("fullSyncRequired", "rateLimitExceeded") and message */
-static void error_of(const struct hc_response *res, char *reason, size_t rn, char *msg, size_t mn)
-{
-	json_t *doc = json_loadb(res->body, res->len, 0, NULL);
-	json_t *e = json_object_get(doc, "error");
-	snprintf(reason, rn, "%s", str(json_array_get(json_object_get(e, "errors"), 0), "reason"));
-	snprintf(msg, mn, "%.200s", str(e, "message"));
-	json_decref(doc);
-}
-
-/* an answer that is not 2xx, worded for the room's status */
-static int failed(const struct hc_response *res, const char *what, struct sync_failure *f)
-{
-	char reason[64], msg[256];
-	error_of(res, reason, sizeof reason, msg, sizeof msg);
-	if (res->status == 410 && (!*reason || !strcmp(reason, "fullSyncRequired"))) {
-		sync_fail(f, "sync_token_expired", NULL,
-			  "Google no longer accepts the sync token; a full sync follows.");
-		return E_CONFLICT;
-	}
-	if (res->status == 429 || res->status == 503 ||
-	    (res->status == 403 &&
-	     (!strcmp(reason, "rateLimitExceeded") || !strcmp(reason, "userRateLimitExceeded")))) {
-		sync_fail(f, res->status == 503 ? "provider_unreachable" : "provider_throttled", NULL,
-			  "Google answered %ld to %s (%s); convene tries again later.", res->status, what,
-			  *msg ? msg : "no detail");
-		if (f)
-			f->retry_after = res->retry_after > 0 ? res->retry_after : 0;
-		return E_BUSY;
-	}
-	if (res->status == 404) {
-		sync_fail(f, "not_found", NULL, "Google does not know this room's calendar (%s answered 404).", what);
-		return E_NOTFOUND;
-	}
-	if (res->status == 401 || res->status == 403) {
-		sync_fail(f, "scopes_not_granted", NULL,
-			  "Google refused %s (%ld %s): check the domain-wide delegation of the service account.", what,
-			  res->status, *msg ? msg : reason);
-		return E_FORBIDDEN;
-	}
-	if (res->status >= 500) {
-		sync_fail(f, "provider_unreachable", NULL, "Google answered %ld to %s; convene tries again later.",
-			  res->status, what);
-		return E_IO;
-	}
-	sync_fail(f, "provider_error", NULL, "Google answered %ld to %s: %s", res->status, what,
-		  *msg ? msg : "no detail");
-	return E_INVALID;
-}
-
-/* one call with the connection's token; a 401 gets one new token and one
- * more try (a token revoked or expired early). 0 with a 2xx answer in res
- * (freed by the caller), or an error with f said */
-static int call(struct sync_api *a, const char *method, const char *url, const char *body, const char *what,
-		struct hc_response *res, struct sync_failure *f)
-{
-	const char *headers[] = {"Content-Type: application/json", "Accept: application/json", NULL};
-	for (int attempt = 0;; attempt++) {
-		int rc = google_auth_token(a, f);
-		if (rc)
-			return rc;
-		struct hc_request rq = {.method = method,
-					.url = url,
-					.headers = body ? headers : headers + 1,
-					.body = body,
-					.body_len = body ? strlen(body) : 0,
-					.bearer = a->token,
-					.timeout_ms = SYNC_HTTP_TIMEOUT_MS,
-					.max_answer = ANSWER_MAX};
-		hc_response_free(res);
-		rc = hc_do(&rq, res);
-		if (rc == E_TOOLARGE) {
-			sync_fail(f, "provider_error", NULL, "Google's answer to %s was larger than %d bytes.", what,
-				  ANSWER_MAX);
-			return rc;
-		}
-		if (rc) {
-			sync_fail(f, "provider_unreachable", NULL,
-				  "Google did not answer %s; convene tries again later.", what);
-			return E_IO;
-		}
-		if (res->status >= 200 && res->status < 300)
-			return 0;
-		if (res->status == 401 && attempt == 0) {
-			google_auth_forget(a);
-			continue;
-		}
-		return failed(res, what, f);
-	}
-}
+/* ---- calls (sync/google_auth.h's google_api: the token, one retry on 401, failures worded) ---- */
 
 struct list_state {
 	struct sync_api *a;
@@ -257,7 +146,7 @@ struct list_state {
 static int page(struct list_state *s, const char *url, char **page_token, char **sync_token, struct sync_failure *f)
 {
 	struct hc_response res = {0};
-	int rc = call(s->a, "GET", url, NULL, "the room calendar's events list", &res, f);
+	int rc = google_api(s->a, "GET", url, NULL, &res, f);
 	json_t *doc = NULL;
 	if (rc)
 		goto out;
@@ -295,16 +184,16 @@ out:
 	return rc;
 }
 
-/* base + "/calendar/v3/calendars/{id}" + rest, the id escaped */
+/* "/calendar/v3/calendars/{id}" + rest, the id escaped */
 static char *calendar_url(const struct sync_room *r, const char *rest)
 {
 	char *id = hc_escape(r->provider_room_id);
 	if (!id)
 		return NULL;
-	size_t n = strlen(api_base()) + strlen(id) + strlen(rest) + 32;
+	size_t n = strlen(id) + strlen(rest) + 32;
 	char *u = malloc(n);
 	if (u)
-		snprintf(u, n, "%s/calendar/v3/calendars/%s%s", api_base(), id, rest);
+		snprintf(u, n, "/calendar/v3/calendars/%s%s", id, rest);
 	free(id);
 	return u;
 }
@@ -405,7 +294,7 @@ int google_watch(struct sync_api *a, struct sync_room *r, const char *address, c
 		rc = E_NOMEM;
 		goto out;
 	}
-	if ((rc = call(a, "POST", url, text, "events.watch", &res, f)))
+	if ((rc = google_api(a, "POST", url, text, &res, f)))
 		goto out;
 	doc = json_loadb(res.body, res.len, 0, NULL);
 	const char *rid = str(doc, "resourceId"), *exp = str(doc, "expiration");
@@ -432,13 +321,12 @@ int google_unwatch(struct sync_api *a, const struct sync_room *r, struct sync_fa
 	if (!*r->channel_id)
 		return 0;
 	json_t *body = json_pack("{s:s, s:s}", "id", r->channel_id, "resourceId", r->channel_resource_id);
-	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL, url[600];
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
 	if (!text)
 		return E_NOMEM;
-	snprintf(url, sizeof url, "%s/calendar/v3/channels/stop", api_base());
 	struct hc_response res = {0};
-	int rc = call(a, "POST", url, text, "channels.stop", &res, f);
+	int rc = google_api(a, "POST", "/calendar/v3/channels/stop", text, &res, f);
 	if (rc == E_NOTFOUND) /* stopped already, or expired and forgotten */
 		rc = 0;
 	hc_response_free(&res);
