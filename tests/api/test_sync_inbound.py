@@ -300,3 +300,17 @@ def test_a_meeting_overlapping_a_convene_booking_is_shown_without_taking_the_roo
     held = L.bookings()
     assert len(held) == 1 and held[0]["summary"] == "Made in convene"
     assert not L.rooms_entry()["error_code"]
+
+
+def test_credentials_that_fail_mark_the_connection(s, fg):
+    L = Linked(s, fg)
+    # Google Admin withdraws the delegation, and the tokens handed out lapse
+    entry = [i for i in L.admin.get(BASE).json()["items"] if i["provider"] == "google"][0]
+    fg.grant(entry["step1"]["client_id"], [])
+    fg.expire_tokens()
+    L.book(at(60), at(90), summary="Unseen")  # its push: the token cannot be had
+    got = wait(lambda: [i for i in L.admin.get(BASE).json()["items"]
+                        if i["provider"] == "google" and i["status"] == "error"], what="the connection in error")
+    assert got[0]["error_code"] == "scopes_not_granted"
+    assert L.rooms_entry()["error_code"] == "scopes_not_granted"
+    assert summaries(L) == []
