@@ -12,13 +12,14 @@
 #include "core/clock.h"
 #include "core/errors.h"
 #include "core/secretbox.h"
+#include "sync/microsoft.h"
 #include <sodium.h>
 
 const char *const sync_provider_names[SYNC_PROVIDERS] = {"google", "microsoft", "exchange"};
 
 /* each adapter adds its table here once its operations exist */
 static const struct sync_provider *const providers[] = {
-	NULL,
+	&sync_microsoft,
 };
 
 const struct sync_provider *sync_provider_find(const char *name)
