@@ -241,6 +241,12 @@ int store_sync_room_get(struct db *db, const char *account_id, const char *provi
 			  provider, provider_room_id);
 }
 
+int store_sync_room_of_room(struct db *db, const char *account_id, const char *room_id, struct sync_room *out)
+{
+	return room_query(db, out, "s.account_id = ? AND s.room_id = ? AND s.state = 'linked'", "ss", account_id,
+			  room_id, NULL);
+}
+
 int store_sync_rooms_list(struct db *db, const char *account_id, const char *provider, int max, store_sync_room_cb cb,
 			  void *ctx)
 {

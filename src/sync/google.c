@@ -2,6 +2,7 @@
  * (sync/provider.h), each written in the google_*.c file of its concept.
  * One member per line, so that each operation is added on its own line. */
 #include "sync/google_auth.h"
+#include "sync/google_write.h"
 
 const struct sync_provider sync_google = {
 	.name = "google",
@@ -11,7 +12,7 @@ const struct sync_provider sync_google = {
 	.changes = NULL,
 	.watch = NULL,
 	.unwatch = NULL,
-	.write = NULL,
-	.remove = NULL,
-	.decline = NULL,
+	.write = google_write,
+	.remove = google_remove,
+	.decline = google_decline,
 };
