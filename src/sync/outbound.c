@@ -254,6 +254,9 @@ static int changed(struct db *db, const struct calendar *cal, const struct event
 	int rooms_before = prev && prev->ical && strstr(prev->ical, "CUTYPE=ROOM");
 	if (!rooms_now && !rooms_before)
 		return 0; /* the common case: no query at all */
+	if ((rc = store_sync_rooms_linked(db, cal->account_id)) <= 0)
+		return rc; /* no calendar connected: nothing is parsed */
+	rc = 0;
 	if (rooms_before && ics_parse_stored(prev->ical, strlen(prev->ical), cal->time_zone, &old, &err))
 		old = NULL; /* unreadable: every room is treated as new */
 	room_emails(stored, emails, &n);

@@ -283,6 +283,40 @@ def test_a_series_goes_as_one_recurring_event_with_its_exceptions(s, fg, linked)
     r = x["c"].delete("/api/v1/calendars/%s/events/%s/occurrences/%s" % (x["cal"], ev["id"], third))
     assert r.status_code == 200, r.text
     assert wait_for(lambda: [g for g in ours(fg, x["g"], ev["id"]) if len(g["recurrence"]) == 3])
+    # an occurrence moved in convene: that instance patched at Google (an exception of the series)
+    series = got[0]["id"]
+    fourth = (DAY + datetime.timedelta(days=21)).isoformat()
+    r = x["c"].put("/api/v1/calendars/%s/events/%s/occurrences/%s" % (x["cal"], ev["id"], fourth + "T18:00:00"),
+                   json={"start": fourth + "T19:00:00", "end": fourth + "T19:30:00"})
+    assert r.status_code == 200, r.text
+
+    def moved():
+        return [e for e in fg.events(x["g"]) if e.get("recurringEventId") == series and e.get("status") != "cancelled"]
+    got = wait_for(moved)
+    assert len(got) == 1, fg.events(x["g"])
+    want = utc("T19:00:00") + datetime.timedelta(days=21)
+    assert start_of(got[0]) == want and got[0]["id"] == series + "_" + (utc("T18:00:00") + datetime.timedelta(
+        days=21)).strftime("%Y%m%dT%H%M%SZ")
+
+
+def test_a_refused_write_is_kept_failed_and_shown_on_the_room(s, fg, linked):
+    x = linked
+    fg.fault(400, count=-1)  # Google refuses whatever is sent: another try would be refused the same
+    try:
+        ev = book(x, start="T13:00:00", end="T13:30:00")
+        assert wait_for(lambda: [j for j in jobs(s, ev["id"]) if j[1] == "failed"]), jobs(s, ev["id"])
+        action, status, attempts, error = jobs(s, ev["id"])[0]
+        assert action == "insert" and int(attempts) == 1 and "400" in error
+        r = x["admin"].get(BASE + "/google/rooms")
+        item = [i for i in r.json()["items"] if i["provider_room_id"] == x["g"]][0]
+        assert item["error_code"] == "provider_error" and "400" in item["last_error"], item
+    finally:
+        fg.clear_faults()
+    # the next change of the event queues it again, and it is written
+    r = x["c"].patch("/api/v1/calendars/%s/events/%s" % (x["cal"], ev["id"]), json={"summary": "Second try"})
+    assert r.status_code == 200, r.text
+    got = wait_for(lambda: ours(fg, x["g"], ev["id"]))
+    assert len(got) == 1 and got[0]["summary"] == "Second try"
 
 
 def test_an_unlinked_room_queues_nothing(s, fg, linked):
