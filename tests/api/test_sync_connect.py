@@ -59,7 +59,9 @@ def fresh(s):
     """the signed-in administrator of a new account of its own"""
     key = uniq("acct")
     s.add_account(key, "Account " + key)
-    return s.admin(key)
+    admin = s.admin(key)
+    admin.account_id = s.accounts[key]["id"]
+    return admin
 
 
 def entry(admin, provider="google"):
@@ -86,6 +88,7 @@ def step1(admin, key, email):
 
 def connected(fg, admin, rooms=2):
     key, email = workspace(fg)
+    fg.add_building(buildingId="hq", buildingName="Head office", floorNames=["1", "2"])
     made = [fg.add_room(resourceName=uniq("Room "), capacity=4 + i, floorName="2", buildingId="hq",
                         features=["Projector", "Video conferencing"],
                         resourceCategory="CONFERENCE_ROOM" if i == 0 else "OTHER") for i in range(rooms)]
@@ -223,7 +226,8 @@ def test_connect_lists_rooms_then_link_import_ignore_unlink(s, fg):
     rooms = rooms_of(admin)
     a, b, c = (rooms[m["resourceEmail"]] for m in made)
     assert a["category"] == "conference_room" and b["category"] == "other"
-    assert a["capacity"] == 4 and a["floor"] == "2" and a["building"] == "hq" and a["state"] == "available"
+    assert a["capacity"] == 4 and a["floor"] == "2" and a["state"] == "available"
+    assert a["building"] == "Head office"  # the Directory's name for buildingId hq
     assert a["features"] == ["Projector", "Video conferencing"] and a["email"] == made[0]["resourceEmail"]
     assert a["room_id"] is None and a["gone"] is False
     # import: a new convene room with what Google knows
@@ -233,7 +237,7 @@ def test_connect_lists_rooms_then_link_import_ignore_unlink(s, fg):
     assert got["state"] == "linked" and got["room_id"] and got["room_name"] == made[0]["resourceName"]
     room = admin.get("/api/v1/rooms/" + got["room_id"]).json()
     assert room["name"] == made[0]["resourceName"] and room["capacity"] == 4 and room["category"] == "conference_room"
-    assert room["floor"] == "2" and room["building"] == "hq"
+    assert room["floor"] == "2" and room["building"] == "Head office"
     assert sorted(room["equipment"]) == ["projector", "video-conferencing"]
     problem(admin.put(BASE + "/google/rooms/" + a["provider_room_id"], json={"import": True}), 409, "conflict")
     # link: an existing convene room
@@ -375,3 +379,58 @@ def test_bad_bodies_on_a_real_provider_are_refused_and_change_nothing(s, fg):
     for k in ("status", "step1", "error_code", "rooms_linked", "rooms_total"):
         assert after[k] == before_entry[k], k
     assert rooms_of(admin)[prid]["state"] == before_rooms[prid]["state"] == "available"
+
+
+def write_sql(s, query):
+    """a statement run beside the server, on its own database"""
+    from conftest import psql
+    if s.own_db:
+        psql(s.own_db, query)
+        return
+    import sqlite3
+    con = sqlite3.connect(os.path.join(s.data, "convene.db"), timeout=30)
+    try:
+        con.execute(query)
+        con.commit()
+    finally:
+        con.close()
+
+
+def external_booking(s, admin, account_id, prid, room):
+    """a meeting in the room's convene calendar as inbound sync records one
+    (the event, and its sync_events row of origin provider), made here by
+    hand since inbound sync is another part's"""
+    from calutil import new_event
+    ev = new_event(admin, room["calendar_id"], summary=uniq("From Google "))
+    write_sql(s, "INSERT INTO sync_events (account_id, provider, provider_room_id, provider_event_id, event_id,"
+                 " origin, updated_at) VALUES ('%s', 'google', '%s', '%s', '%s', 'provider', 1)"
+              % (account_id, prid, uniq("gev"), ev["id"]))
+    return ev["id"]
+
+
+def test_unlink_and_disconnect_remove_the_external_bookings_only(s, fg):
+    admin = fresh(s)
+    account_id = admin.account_id
+    key, made = connected(fg, admin, rooms=2)
+    linked = []
+    for m in made:
+        r = admin.put(BASE + "/google/rooms/" + m["resourceEmail"], json={"import": True})
+        assert r.status_code == 200, r.text
+        linked.append((m["resourceEmail"], admin.get("/api/v1/rooms/" + r.json()["room_id"]).json()))
+    (p1, room1), (p2, room2) = linked
+    ext1 = [external_booking(s, admin, account_id, p1, room1) for _ in range(3)]
+    ext2 = external_booking(s, admin, account_id, p2, room2)
+    from calutil import new_event
+    ours = new_event(admin, room1["calendar_id"], summary="Made in convene", start="2030-05-04T10:00:00",
+                     end="2030-05-04T11:00:00")["id"]
+
+    def exists(room, ev):
+        return admin.get("/api/v1/calendars/%s/events/%s" % (room["calendar_id"], ev)).status_code == 200
+
+    assert all(exists(room1, e) for e in ext1) and exists(room2, ext2)
+    assert admin.delete(BASE + "/google/rooms/" + p1).status_code == 204
+    assert not any(exists(room1, e) for e in ext1)
+    assert exists(room1, ours) and exists(room2, ext2)
+    r = admin.delete(BASE + "/google?confirm=true")
+    assert r.status_code == 204, r.text
+    assert not exists(room2, ext2) and exists(room1, ours)
