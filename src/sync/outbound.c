@@ -283,6 +283,80 @@ out:
 	return rc;
 }
 
+struct backfill {
+	struct db *db;
+	const struct sync_room *r;
+	int rc;
+};
+
+static int backfill_event(void *ctx, const struct event_row *e)
+{
+	struct backfill *b = ctx;
+	struct calendar cal;
+	struct ics_object *o = NULL;
+	struct ics_error err;
+	if (external(e->ical) || (e->status && !strcmp(e->status, "CANCELLED")))
+		return 0;
+	int rc = store_calendar_get(b->db, e->account_id, e->calendar_id, &cal);
+	if (rc)
+		return b->rc = rc;
+	if (ics_parse_stored(e->ical, strlen(e->ical), cal.time_zone, &o, &err))
+		return 0; /* unreadable: it was never written anywhere either */
+	char *body = body_text(o);
+	ics_object_free(o);
+	if (!body)
+		return b->rc = E_NOMEM;
+	rc = queue(b->db, b->r, e->id, "insert", body, "");
+	free(body);
+	return b->rc = rc;
+}
+
+int sync_outbound_room_linked(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			      const char *room_id)
+{
+	struct room room;
+	struct sync_room *r = malloc(sizeof *r);
+	struct booking *page = malloc(sizeof *page * 100);
+	char last[ID_MAX] = "", after_id[ID_MAX] = "";
+	int64_t now = clock_now(), after = 0;
+	int rc, n, queued = 0;
+	if (!r || !page) {
+		rc = E_NOMEM;
+		goto out;
+	}
+	if ((rc = store_room_get(db, account_id, room_id, &room)) ||
+	    (rc = store_sync_room_get(db, account_id, provider, provider_room_id, r)))
+		goto out;
+	/* in start order, a page at a time; a series met again further on is
+	 * queued again, which store_sync_job_put folds into its one job */
+	do {
+		rc = after ? store_booking_window_after(db, account_id, room_id, now, now + SYNC_WINDOW_AHEAD,
+							room.max_booking_len, after, after_id, page, 100, &n)
+			   : store_booking_window(db, account_id, room_id, now, now + SYNC_WINDOW_AHEAD,
+						  room.max_booking_len, page, 100, &n);
+		for (int i = 0; !rc && i < n && queued < SYNC_OUTBOUND_BACKFILL; i++) {
+			if (!strcmp(page[i].event_id, last))
+				continue;
+			snprintf(last, sizeof last, "%s", page[i].event_id);
+			struct backfill b = {db, r, 0};
+			rc = store_event_get(db, account_id, page[i].event_id, backfill_event, &b);
+			if (rc == E_NOTFOUND)
+				rc = 0;
+			if (!rc)
+				rc = b.rc;
+			queued++;
+		}
+		if (n > 0) {
+			after = page[n - 1].start_at;
+			snprintf(after_id, sizeof after_id, "%s", page[n - 1].id);
+		}
+	} while (!rc && n == 100 && queued < SYNC_OUTBOUND_BACKFILL);
+out:
+	free(page);
+	free(r);
+	return rc;
+}
+
 int sync_outbound_register(void)
 {
 	static const struct event_hooks h = {NULL, changed};

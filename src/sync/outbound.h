@@ -19,7 +19,16 @@
 #define SYNC_OUTBOUND_TOPIC "sync:outbound"
 #define SYNC_OUTBOUND_EXDATES 1000 /* occurrences left out of one series, at most */
 
+#define SYNC_OUTBOUND_BACKFILL 2000 /* bookings of a room written when it is linked, at most */
+
 int sync_outbound_register(void); /* the event hook, from app_hooks_register: 0 or E_LIMIT */
+
+/* a provider room was just linked to the convene room room_id, in the
+ * caller's transaction: the room's bookings from now to SYNC_WINDOW_AHEAD
+ * are queued for the provider (the earliest SYNC_OUTBOUND_BACKFILL), so that
+ * people at the provider see it busy as convene does */
+int sync_outbound_room_linked(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			      const char *room_id);
 
 /* the job body of an event as the provider shows it (summary, description,
  * organizer, start, end, all-day, zone, repetition): a JSON object */

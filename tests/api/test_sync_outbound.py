@@ -319,6 +319,22 @@ def test_a_refused_write_is_kept_failed_and_shown_on_the_room(s, fg, linked):
     assert len(got) == 1 and got[0]["summary"] == "Second try"
 
 
+def test_linking_a_room_writes_what_it_holds_already(s, fg, linked):
+    x = linked
+    before = book(x, rooms=[x["free"]], start="T15:00:00", end="T15:30:00")
+    series = book(x, rooms=[x["free"]], start="T17:00:00", end="T17:30:00", rrule="FREQ=DAILY;COUNT=3")
+    past_cancel = book(x, rooms=[x["free"]], start="T19:00:00", end="T19:30:00")
+    r = x["c"].patch("/api/v1/calendars/%s/events/%s" % (x["cal"], past_cancel["id"]), json={"status": "cancelled"})
+    assert r.status_code == 200, r.text
+    assert jobs(s, before["id"]) == [] and ours(fg, x["other"]) == []
+    r = x["admin"].put(BASE + "/google/rooms/" + x["other"], json={"room_id": x["free"]["id"]})
+    assert r.status_code == 200, r.text
+    got = wait_for(lambda: len(ours(fg, x["other"])) == 2 and ours(fg, x["other"]))
+    assert sorted(e["extendedProperties"]["private"]["convene_event_id"] for e in got) == sorted(
+        [before["id"], series["id"]]), fg.events(x["other"])
+    assert [e for e in got if e.get("recurrence")][0]["recurrence"] == ["RRULE:FREQ=DAILY;COUNT=3"]
+
+
 def test_an_unlinked_room_queues_nothing(s, fg, linked):
     x = linked
     ev = book(x, rooms=[x["free"]], start="T07:00:00", end="T07:30:00")
