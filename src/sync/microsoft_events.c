@@ -404,13 +404,6 @@ int sync_microsoft_watch(struct sync_api *a, struct sync_room *r, const char *ad
 		rc = E_INVALID;
 		goto out;
 	}
-	/* renewed by a new subscription (its clientState is the new token):
-	 * the old one is stopped once the new one exists, so none is missed */
-	if (r->subscription_id[0] && strcmp(r->subscription_id, id)) {
-		struct sync_failure ignored;
-		memset(&ignored, 0, sizeof ignored);
-		subscription_delete(a, r->subscription_id, &ignored);
-	}
 	snprintf(r->subscription_id, sizeof r->subscription_id, "%s", id);
 	r->subscription_expires_at = exp;
 out:
@@ -547,6 +540,13 @@ int sync_microsoft_write(struct sync_api *a, const struct sync_room *r, const ch
 	*out_id = NULL;
 	if (!b->convene_event_id || !*b->convene_event_id) {
 		sync_fail(f, "provider_error", NULL, "A booking to write has no convene event id.");
+		return E_INVALID;
+	}
+	if (b->rrule && *b->rrule) {
+		/* never a first occurrence passed off as the whole series */
+		sync_fail(f, "provider_error", NULL,
+			  "Recurring bookings are not written to Microsoft 365 calendars yet; book the occurrences one "
+			  "by one.");
 		return E_INVALID;
 	}
 	if (!(ev = event_body(b))) {

@@ -652,9 +652,12 @@ static void subscriptions_are_made_renewed_and_stopped(void **state)
 	assert_string_equal(json_string_value(json_object_get(s, "notificationUrl")), address);
 	assert_string_equal(json_string_value(json_object_get(s, "lifecycleNotificationUrl")), address);
 	json_decref(subs);
-	/* renewed: a new one with the new clientState, the old one stopped */
+	/* renewed: a new one with the new clientState (the worker stops the
+	 * old one once the new one is stored) */
+	struct sync_room old = r;
 	assert_int_equal(sync_microsoft_watch(&a, &r, address, "client-state-2", &f), 0);
 	assert_string_not_equal(r.subscription_id, first);
+	assert_int_equal(sync_microsoft_unwatch(&a, &old, &f), 0);
 	subs = ctl("GET", "subscriptions", NULL);
 	assert_int_equal(json_array_size(subs), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(subs, 0), "clientState")),
