@@ -298,3 +298,27 @@ def test_outbound_booking_reaches_the_room_once(s, fg, linked):
     # deleted in convene: gone from the room's calendar
     assert x["c"].delete("/api/v1/calendars/%s/events/%s" % (x["cal"], ev["id"])).status_code == 204
     assert wait_for(lambda: not ours(fg, x, ev["id"]))
+
+
+def test_outbound_series_with_its_exceptions(s, fg, linked):
+    x = linked
+    monday = DAY - datetime.timedelta(days=DAY.weekday())
+    r = x["c"].post("/api/v1/calendars/%s/events" % x["cal"],
+                    json={"summary": "Weekly sync", "start": monday.isoformat() + "T18:00:00",
+                          "end": monday.isoformat() + "T18:30:00", "room_ids": [x["room"]["id"]],
+                          "rrule": "FREQ=WEEKLY;COUNT=4",
+                          "exdates": [(monday + datetime.timedelta(days=7)).isoformat() + "T18:00:00"]})
+    assert r.status_code == 201, r.text
+    ev = r.json()
+    got = wait_for(lambda: ours(fg, x, ev["id"]))
+    assert len(got) == 1, fg.room_events(x["g"])
+    rec = got[0]["recurrence"]
+    assert rec["pattern"]["type"] == "weekly" and rec["pattern"]["daysOfWeek"] == ["monday"]
+    assert rec["range"]["type"] == "numbered" and rec["range"]["numberOfOccurrences"] == 4
+
+    def instances():
+        lo = monday.isoformat() + "T00:00:00Z"
+        hi = (monday + datetime.timedelta(days=30)).isoformat() + "T00:00:00Z"
+        return [i["start"]["dateTime"][:16] for i in fg.room_events(x["g"], lo, hi) if i.get("seriesMasterId")]
+    want = [(monday + datetime.timedelta(days=d)).isoformat() + "T18:00" for d in (0, 14, 21)]
+    assert wait_for(lambda: instances() == want), instances()

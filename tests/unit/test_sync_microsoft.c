@@ -571,6 +571,69 @@ static void writes_are_idempotent_and_patch_remove_decline(void **state)
 	sync_api_close(&a);
 }
 
+/* a weekly series on Paris' wall clock across the change to winter time,
+ * one occurrence left out, one moved; a rule Graph has no pattern for */
+static void a_series_is_written_with_its_exceptions(void **state)
+{
+	(void)state;
+	ctl_do("POST", "rooms", "{\"emailAddress\":\"" ROOM "\",\"displayName\":\"Room 1\"}");
+	struct sync_api a;
+	struct sync_failure f;
+	struct sync_room r = room_of(ROOM);
+	char *id = NULL, *again = NULL;
+	/* Monday 2030-10-14 09:00 Paris (07:00 UTC, summer time); winter time from 2030-10-27 */
+	int64_t t0 = 1918191600;
+	int64_t ex[] = {t0 + 7 * 86400};
+	int64_t third = t0 + 14 * 86400 + 3600; /* 09:00 Paris in winter time: 08:00 UTC */
+	struct sync_moved mv[] = {{.recurrence_id = third, .start = third + 7200, .end = third + 9000}};
+	struct sync_booking b = {.convene_event_id = "evt-series",
+				 .summary = "Weekly",
+				 .start = t0,
+				 .end = t0 + 1800,
+				 .tzid = "Europe/Paris",
+				 .rrule = "FREQ=WEEKLY;COUNT=4",
+				 .exdates = ex,
+				 .nexdates = 1,
+				 .moved = mv,
+				 .nmoved = 1};
+	api_open(&a, TENANT, CLIENT, SECRET);
+	assert_int_equal(sync_microsoft_write(&a, &r, NULL, &b, &id, &f), 0);
+	/* written again (a retry, or the series changed): still one series, the same exceptions */
+	assert_int_equal(sync_microsoft_write(&a, &r, id, &b, &again, &f), 0);
+	assert_string_equal(id, again);
+	assert_int_equal(room_event_count(), 1);
+	json_t *evs = ctl("GET", "mailboxes/" ROOM "/events", NULL);
+	json_t *rec = json_object_get(json_array_get(evs, 0), "recurrence");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(rec, "pattern"), "type")), "weekly");
+	assert_string_equal(
+		json_string_value(json_array_get(json_object_get(json_object_get(rec, "pattern"), "daysOfWeek"), 0)),
+		"monday");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(rec, "range"), "numberOfOccurrences")), 4);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(rec, "range"), "startDate")),
+			    "2030-10-14");
+	json_decref(evs);
+	evs = ctl("GET", "mailboxes/" ROOM "/events?start=2030-10-01T00:00:00Z&end=2030-12-01T00:00:00Z", NULL);
+	assert_int_equal(json_array_size(evs), 3);
+	static const char *const starts[] = {"2030-10-14T07:00:00", "2030-10-28T10:00:00", "2030-11-04T08:00:00"};
+	for (size_t i = 0; i < 3; i++) {
+		const char *st = json_string_value(
+			json_object_get(json_object_get(json_array_get(evs, i), "start"), "dateTime"));
+		assert_int_equal(strncmp(st, starts[i], 19), 0);
+	}
+	json_decref(evs);
+	free(id);
+	free(again);
+	id = NULL;
+	struct sync_booking hourly = b;
+	hourly.convene_event_id = "evt-hourly";
+	hourly.rrule = "FREQ=HOURLY;COUNT=3";
+	assert_int_equal(sync_microsoft_write(&a, &r, NULL, &hourly, &id, &f), E_INVALID);
+	assert_string_equal(f.code, "provider_error");
+	assert_non_null(strstr(f.detail, "FREQ=HOURLY"));
+	assert_null(id);
+	sync_api_close(&a);
+}
+
 /* ---- subscriptions, validated against an endpoint of this test ---- */
 
 static int hook_fd = -1, hook_port;
@@ -686,6 +749,7 @@ int main(void)
 		cmocka_unit_test_setup(rooms_are_listed_with_their_fields_over_pages, reset),
 		cmocka_unit_test_setup(changes_come_by_delta_with_our_property, reset),
 		cmocka_unit_test_setup(writes_are_idempotent_and_patch_remove_decline, reset),
+		cmocka_unit_test_setup(a_series_is_written_with_its_exceptions, reset),
 		cmocka_unit_test_setup(subscriptions_are_made_renewed_and_stopped, reset),
 	};
 	return cmocka_run_group_tests(tests, start_fake, stop_fake);
