@@ -281,6 +281,15 @@ static int write_one(struct sync_api *a, const struct sync_room *r, const char *
 	return rc;
 }
 
+int google_find(struct sync_api *a, const struct sync_room *r, const char *convene_event_id, char **out_id,
+		struct sync_failure *f)
+{
+	char cal[800];
+	*out_id = NULL;
+	seg(r->provider_room_id, cal, sizeof cal);
+	return find(a, cal, convene_event_id, out_id, f);
+}
+
 int google_remove(struct sync_api *a, const struct sync_room *r, const char *provider_event_id, struct sync_failure *f)
 {
 	char cal[800], e[1200], path[2048];

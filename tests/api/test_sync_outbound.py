@@ -252,6 +252,12 @@ def test_google_down_the_booking_succeeds_and_the_write_arrives_once(s, fg, link
     assert len(ours(fg, x["g"], ev["id"], live=False)) == 1
     assert wait_for(lambda: s.rows("SELECT provider_event_id FROM sync_events WHERE event_id = '%s'" % ev["id"])
                     == [[got[0]["id"]]])
+    # lost again, then deleted: found by the property and deleted, not left behind
+    assert wait_for(lambda: not jobs(s, ev["id"]))
+    execute(s, "DELETE FROM sync_events WHERE event_id = '%s'" % ev["id"])
+    assert x["c"].delete("/api/v1/calendars/%s/events/%s" % (x["cal"], ev["id"])).status_code == 204
+    assert wait_for(lambda: not ours(fg, x["g"], ev["id"]))
+    assert wait_for(lambda: not jobs(s, ev["id"]))
 
 
 def test_many_changes_leave_one_event_in_the_last_state(s, fg, linked):
