@@ -26,7 +26,7 @@ const files = [];
 })(src);
 
 // texts that are the same in every language (a brand, a unit, a format shown as an example)
-const SAME = /^(English|Français|Русский|convene|CalDAV|iCalendar|ICS|HH:MM|\{n\} min|E-mail|Options|Description|Actions?|Applications|Notes|Public|Zoom)\b/;
+const SAME = /^(English|Français|Русский|convene|CalDAV|iCalendar|ICS|HH:MM|\{n\} min|E-mail|Options|Description|Actions?|Applications|Notes|Public|Zoom|Google Workspace|Microsoft 365)\b/;
 const CYRILLIC = /[\u0400-\u04ff]/;
 const holders = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
 
@@ -44,7 +44,7 @@ test('every string is in English, French and Russian, with the same placeholders
 });
 
 test('every string is in one table only, and each area has its table', () => {
-	assert.deepEqual(Object.keys(TABLES).sort(), ['admin', 'calendar', 'common', 'conferences', 'display', 'portal', 'signin']);
+	assert.deepEqual(Object.keys(TABLES).sort(), ['admin', 'calendar', 'common', 'conferences', 'display', 'portal', 'signin', 'sync']);
 	const seen = {};
 	const twice = [];
 	for (const [area, table] of Object.entries(TABLES))
@@ -142,7 +142,15 @@ test('every code the app translates at run time has its text', () => {
 	// the codes of a Zoom connection's error, as the server writes them (conferencing/zoom_api.c)
 	const zapi = readFileSync(join(root, 'src', 'conferencing', 'zoom_api.c'), 'utf8');
 	need.zerr_ = [...zapi.matchAll(/(?:reload_error\(&err,|mark_reconnect\([^,"]+,[^,"]+,|err\.code =)\s*"(\w+)"/g)].map((m) => m[1]);
-	assert.ok(need.right_.length > 20 && need.setting_.length >= 4 && need.zerr_.length >= 12, 'the catalogues were read');
+	// the codes of a calendar provider's failure (src/sync/provider.h's list, and step 1's invalid_field),
+	// and the statuses of a connection and of a provider room (issue 16 section 4)
+	const ph = readFileSync(join(root, 'src', 'sync', 'provider.h'), 'utf8');
+	const codes = /Codes:([\s\S]*?)\*\//.exec(ph);
+	need.csErr_ = [...new Set([...(codes ? codes[1] : '').matchAll(/\b[a-z]+(?:_[a-z]+)+\b/g)].map((m) => m[0])), 'invalid_field'];
+	need.csStatus_ = ['not_configured', 'step1_done', 'connected', 'error'];
+	need.csRoomState_ = ['linked', 'ignored', 'available'];
+	need.csProvider_ = ['google', 'microsoft', 'exchange'];
+	assert.ok(need.right_.length > 20 && need.setting_.length >= 4 && need.zerr_.length >= 12 && need.csErr_.length >= 17, 'the catalogues were read');
 	const missing = [];
 	for (const [prefix, codes] of Object.entries(need))
 		for (const c of codes) if (!((prefix + c) in STRINGS)) missing.push(prefix + c);
