@@ -40,7 +40,9 @@ export function failureParams(params) {
 		.map(([k, v]) => {
 			const lk = 'csParam_' + safe(k);
 			const label = t(lk) === lk ? k : t(lk);
-			const list = (Array.isArray(v) ? v : [v]).map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x)));
+			// scopes come as OAuth writes them, one string separated by spaces
+			const parts = typeof v === 'string' && /scopes|permissions/.test(k) ? v.split(/[\s,]+/).filter(Boolean) : v;
+			const list = (Array.isArray(parts) ? parts : [parts]).map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x)));
 			return [k, label, list, /_url$/.test(k) && list.every((x) => /^https?:\/\//.test(x))];
 		});
 }
