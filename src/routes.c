@@ -46,6 +46,7 @@
 #include "ops/health.h"
 #include "ops/mail_status_routes.h"
 #include "settings/routes.h"
+#include "sync/routes.h"
 #include "support/devices.h"
 
 const struct route *const app_route_tables[] = {
@@ -87,6 +88,7 @@ const struct route *const app_route_tables[] = {
 	zoom_event_meeting_routes,
 	zoom_meeting_sync_routes,
 	zoom_oauth_routes,
+	sync_routes,
 	NULL,
 };
 

@@ -473,6 +473,23 @@ int store_sync_events_of_event(struct db *db, const char *account_id, const char
 	return rc;
 }
 
+int store_sync_events_of_room(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			      const char *origin, int max, struct sync_event *out, int *n)
+{
+	struct db_rows *r;
+	*n = 0;
+	int rc = db_query(db, &r,
+			  "SELECT " EVENT_COLS " WHERE account_id = ? AND provider = ? AND provider_room_id = ?"
+			  " AND origin = ? ORDER BY provider_event_id LIMIT ?",
+			  "ssssi", account_id, provider, provider_room_id, origin, (int64_t)max);
+	if (rc)
+		return rc;
+	while (*n < max && (rc = db_next(r)) == 1)
+		event_row(r, &out[(*n)++]);
+	db_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
 int store_sync_event_put(struct db *db, const struct sync_event *e, int64_t now)
 {
 	int rc = db_exec(

@@ -160,6 +160,10 @@ typedef int (*store_sync_event_cb)(void *ctx, const struct sync_event *e);
 /* every provider room's mapping of the convene event (one per room it books) */
 int store_sync_events_of_event(struct db *db, const char *account_id, const char *event_id, store_sync_event_cb cb,
 			       void *ctx);
+/* the first max mappings of one provider room made by origin (provider,
+ * convene), by provider_event_id, into out; *n of them */
+int store_sync_events_of_room(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			      const char *origin, int max, struct sync_event *out, int *n);
 /* inserted or replaced (updated_at = now) */
 int store_sync_event_put(struct db *db, const struct sync_event *e, int64_t now);
 /* E_NOTFOUND */
