@@ -204,7 +204,7 @@ test('every action the server records in the audit log has its text', async () =
 	for (const c of calls) {
 		if (!c.actions.length || !c.types.length) bad.push(`${c.at}: the action or target type is not a string literal`);
 		for (const a of c.actions) {
-			if (!/^[a-z_]+\.[a-z_]+$/.test(a)) bad.push(`${c.at}: "${a}" is not an action code`);
+			if (!/^[a-z_]+\.[a-z0-9_]+$/.test(a)) bad.push(`${c.at}: "${a}" is not an action code`);
 			if (!(actionKey(a) in STRINGS)) bad.push(`${c.at}: ${a} has no text (${actionKey(a)} in web/src/admin/strings.js)`);
 			if (!offered.has(a)) bad.push(`${c.at}: ${a} is not in the audit filter (ACTIONS in web/src/admin/auditActions.js)`);
 			if (!(('ttype_' + a.split('.')[0]) in STRINGS)) bad.push(`${c.at}: the group of ${a} has no text (ttype_…)`);
