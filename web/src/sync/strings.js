@@ -186,7 +186,7 @@ export const STRINGS = {
 	csParam_client_email: ['Service account', 'Compte de service', 'Сервисный аккаунт'],
 	csParam_scopes: ['Scopes', 'Champs d’application', 'Области доступа'],
 	csParam_scope: ['Scope', 'Champ d’application', 'Область доступа'],
-	csParam_admin_email: ['Administrator', 'Administrateur', 'Администратор'],
+	csParam_admin_email: ['Administrator’s e-mail', 'E-mail de l’administrateur', 'Эл. почта администратора'],
 	csParam_tenant_id: ['Tenant ID', 'ID de locataire', 'Идентификатор каталога'],
 	csParam_consent_url: ['Admin consent link', 'Lien de consentement administrateur', 'Ссылка для согласия администратора'],
 	csParam_permissions: ['Permissions', 'Autorisations', 'Разрешения'],
