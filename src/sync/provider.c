@@ -14,6 +14,7 @@
 #include "core/secretbox.h"
 #include "store/store.h"
 #include "sync/google_auth.h"
+#include "sync/microsoft.h"
 #include <sodium.h>
 
 const char *const sync_provider_names[SYNC_PROVIDERS] = {"google", "microsoft", "exchange"};
@@ -21,6 +22,7 @@ const char *const sync_provider_names[SYNC_PROVIDERS] = {"google", "microsoft", 
 /* each adapter adds its table here once its operations exist */
 static const struct sync_provider *const providers[] = {
 	&sync_google,
+	&sync_microsoft,
 };
 
 const struct sync_provider *sync_provider_find(const char *name)
