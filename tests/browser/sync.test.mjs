@@ -11,13 +11,14 @@ import assert from 'node:assert/strict';
 import { startServer, launch, signedInPage, apiSession } from './harness.mjs';
 import { axeCheck } from './axe.mjs';
 import { startFakeGoogle } from '../fakes/google/fake-google.mjs';
+import { startFakeGraph } from '../fakes/graph/fake-graph.mjs';
 import { STRINGS } from './strings.mjs';
 
 const PW = 'Admin-password-2024';
 const TECH = { email: 'tech@example.org', display_name: 'Theo Tech', password: 'Tech-password-99' };
 const SCOPES = ['https://www.googleapis.com/auth/admin.directory.resource.calendar.readonly',
 	'https://www.googleapis.com/auth/calendar'];
-let fg, srv, br, admin, key;
+let fg, fgr, srv, br, admin, key;
 
 async function ok(res, status = 200) {
 	assert.equal(res.status, status, JSON.stringify(res.body));
@@ -26,7 +27,10 @@ async function ok(res, status = 200) {
 
 before(async () => {
 	fg = await startFakeGoogle();
-	srv = await startServer({ password: PW, env: { CONVENE_GOOGLE_TOKEN_URL: fg.tokenUrl, CONVENE_GOOGLE_API_URL: fg.apiUrl } });
+	// Microsoft 365: the app is registered, but no administrator has consented to its permissions yet
+	fgr = await startFakeGraph({ consent: [] });
+	srv = await startServer({ password: PW, env: { CONVENE_GOOGLE_TOKEN_URL: fg.tokenUrl, CONVENE_GOOGLE_API_URL: fg.apiUrl,
+		CONVENE_MICROSOFT_LOGIN_URL: fgr.loginUrl, CONVENE_MICROSOFT_GRAPH_URL: fgr.graphUrl } });
 	br = await launch();
 	admin = await apiSession(srv.url, srv.email, PW);
 	// Google's side: a service account with a key (not yet granted in Google Admin), the administrator
@@ -37,6 +41,7 @@ before(async () => {
 	await fg.ctl('POST', 'resources', { resourceName: 'Ada', capacity: 8, buildingId: 'hq', floorName: '2', features: ['Projector'] });
 	await fg.ctl('POST', 'resources', { resourceName: 'Babbage', capacity: 4, buildingId: 'hq', floorName: '1' });
 	await fg.ctl('POST', 'resources', { resourceName: 'Curie', capacity: 12 });
+	await fgr.ctl('POST', 'rooms', { displayName: 'Hopper', emailAddress: 'hopper@contoso.onmicrosoft.com', capacity: 10, building: 'North', floorLabel: '3' });
 	// convene's side: a room to link one of them to, and a technician
 	await ok(await admin.call('POST', '/api/v1/rooms', { name: 'Lovelace', capacity: 6 }), 201);
 	const cos = await ok(await admin.call('GET', '/api/v1/companies'));
@@ -47,6 +52,7 @@ after(async () => {
 	if (br) await br.close();
 	if (srv) await srv.stop();
 	if (fg) await fg.stop();
+	if (fgr) await fgr.stop();
 }, { timeout: 30000 });
 
 const keyFile = () => ({ name: 'convene-test-key.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(key)) });
@@ -189,6 +195,46 @@ test('calendar integration: step 1 with a failure translated, connect, manage ro
 	const after = await ok(await admin.call('GET', '/api/v1/calendar-integrations'));
 	assert.equal(after.items.find((x) => x.provider === 'google').status, 'not_configured');
 	await axeCheck(a, 'calendar integration, disconnected');
+	await a.context().close();
+});
+
+test('Microsoft 365: consent missing named with its link, then connected and disconnected', { timeout: 120000 }, async () => {
+	const a = await signedInPage(br.browser, srv.url, srv.email, PW);
+	await a.goto(srv.url + '/settings/calendar/microsoft');
+	await a.getByRole('heading', { name: 'Microsoft 365 (Office 365 / Exchange Online)', level: 3 }).waitFor();
+	// before step 1 is saved there is no consent link yet
+	await a.getByText(en('csConsentLater')).waitFor();
+	await a.getByLabel('Directory (tenant) ID').fill(fgr.tenantId);
+	await a.getByLabel('Application (client) ID').fill(fgr.clientId);
+	await a.getByLabel('Client secret (its value)').fill(fgr.clientSecret);
+	await a.getByRole('button', { name: 'Save and check' }).click();
+	const fail = a.locator('#s1-fail-microsoft');
+	await fail.waitFor({ timeout: 20000 });
+	assert.equal((await fail.locator('p').textContent()).trim(), en('csErr_consent_missing'));
+	const consent = `${fgr.loginUrl}/${fgr.tenantId}/adminconsent?client_id=${fgr.clientId}`;
+	assert.equal(await fail.getByRole('link').getAttribute('href'), consent);
+	// step 1's consent link, opened in a new tab
+	const link = a.getByRole('link', { name: 'Admin consent link (opens in a new tab)' });
+	await link.waitFor();
+	assert.equal(await link.getAttribute('href'), consent);
+	assert.equal(await link.getAttribute('target'), '_blank');
+	await a.getByRole('button', { name: 'Copy Calendars.ReadWrite' }).waitFor();
+	await axeCheck(a, 'Microsoft 365, consent missing');
+	// the administrator consents (in Entra); saved again, step 1 passes and step 2 connects
+	await fgr.ctl('POST', 'consent', { roles: ['Calendars.ReadWrite', 'Place.Read.All'] });
+	await a.getByRole('button', { name: 'Save and check' }).click();
+	await a.getByText(en('csStep1Saved')).waitFor({ timeout: 20000 });
+	await a.getByRole('button', { name: 'Connect', exact: true }).click();
+	await a.getByText('Your calendar service is connected').waitFor({ timeout: 30000 });
+	await a.getByRole('button', { name: 'Manage rooms' }).click();
+	const hopper = a.locator('tbody tr').filter({ has: a.locator('td:first-child', { hasText: 'Hopper' }) });
+	await hopper.getByText('North · 3').waitFor();
+	await hopper.getByText('10', { exact: true }).waitFor();
+	await axeCheck(a, 'Microsoft 365, manage rooms');
+	await a.getByRole('link', { name: /Calendar integration: Microsoft 365/ }).click();
+	await a.getByRole('button', { name: 'Disconnect' }).click();
+	await a.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
+	await a.getByRole('tabpanel').last().locator('.badge').getByText('not configured', { exact: true }).waitFor({ timeout: 20000 });
 	await a.context().close();
 });
 

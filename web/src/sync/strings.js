@@ -76,9 +76,9 @@ export const STRINGS = {
 	csAdminEmail: ['Google Workspace administrator’s e-mail', 'E-mail d’un administrateur Google Workspace', 'Эл. почта администратора Google Workspace'],
 	csAdminEmailHint: ['An administrator who may read the rooms (calendar resources) in Google Admin.', 'Un administrateur autorisé à lire les salles (ressources d’agenda) dans la console d’administration Google.', 'Администратор, которому разрешено читать переговорные (ресурсы календаря) в консоли администратора Google.'],
 	// step 1: Microsoft 365
-	csM1: ['In the Microsoft Entra admin center (entra.microsoft.com), open App registrations → New registration: a name such as convene, accounts in this organizational directory only; no redirect address is needed.',
-		'Dans le centre d’administration Microsoft Entra (entra.microsoft.com), ouvrez Inscriptions d’applications → Nouvelle inscription : un nom comme convene, comptes de cet annuaire d’organisation uniquement ; aucune adresse de redirection n’est nécessaire.',
-		'В центре администрирования Microsoft Entra (entra.microsoft.com) откройте Регистрация приложений → Новая регистрация: имя, например convene, только учётные записи в этом каталоге организации; адрес перенаправления не нужен.'],
+	csM1: ['In the Microsoft Entra admin center (entra.microsoft.com), open App registrations → New registration: a name such as convene, and accounts in this organizational directory only.',
+		'Dans le centre d’administration Microsoft Entra (entra.microsoft.com), ouvrez Inscriptions d’applications → Nouvelle inscription : un nom comme convene, et comptes de cet annuaire d’organisation uniquement.',
+		'В центре администрирования Microsoft Entra (entra.microsoft.com) откройте Регистрация приложений → Новая регистрация: имя, например convene, и только учётные записи в этом каталоге организации.'],
 	csM2: ['In the new application’s API permissions → Add a permission → Microsoft Graph → Application permissions, add these two:',
 		'Dans Autorisations d’API de la nouvelle application → Ajouter une autorisation → Microsoft Graph → Autorisations d’application, ajoutez ces deux-ci :',
 		'В разделе «Разрешения API» нового приложения → Добавить разрешение → Microsoft Graph → Разрешения приложений добавьте эти два:'],

@@ -36,7 +36,8 @@ export function failureMessage(code, detail) {
 export function failureParams(params) {
 	if (!params || typeof params !== 'object') return [];
 	return Object.entries(params)
-		.filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && !v.length))
+		// a flag (e.g. a secret's `expired`) only chooses the wording: the message says it already
+		.filter(([, v]) => v !== null && v !== undefined && v !== '' && typeof v !== 'boolean' && !(Array.isArray(v) && !v.length))
 		.map(([k, v]) => {
 			const lk = 'csParam_' + safe(k);
 			const label = t(lk) === lk ? k : t(lk);
