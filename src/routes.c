@@ -47,6 +47,7 @@
 #include "ops/mail_status_routes.h"
 #include "settings/routes.h"
 #include "sync/routes.h"
+#include "sync/webhooks.h"
 #include "support/devices.h"
 
 const struct route *const app_route_tables[] = {
@@ -89,6 +90,7 @@ const struct route *const app_route_tables[] = {
 	zoom_meeting_sync_routes,
 	zoom_oauth_routes,
 	sync_routes,
+	sync_webhook_routes,
 	NULL,
 };
 

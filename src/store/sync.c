@@ -342,6 +342,15 @@ int store_sync_room_error(struct db *db, const char *account_id, const char *pro
 			   "sssss", or_null(error), or_null(error_code), account_id, provider, provider_room_id));
 }
 
+int store_sync_room_retry_at(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			     int64_t at)
+{
+	return one(db_exec(db,
+			   "UPDATE sync_rooms SET lease_until = ? WHERE account_id = ? AND provider = ? AND"
+			   " provider_room_id = ?",
+			   "isss", at, account_id, provider, provider_room_id));
+}
+
 int store_sync_room_claim(struct db *db, int64_t now, int64_t until, struct sync_room *out)
 {
 	struct db_rows *r;
@@ -459,6 +468,31 @@ int store_sync_events_of_event(struct db *db, const char *account_id, const char
 			  "SELECT " EVENT_COLS " WHERE account_id = ? AND event_id = ?"
 			  " ORDER BY provider, provider_room_id, provider_event_id",
 			  "ss", account_id, event_id);
+	if (rc) {
+		free(e);
+		return rc;
+	}
+	while ((rc = db_next(r)) == 1) {
+		event_row(r, e);
+		if ((rc = cb(ctx, e)))
+			break;
+	}
+	db_rows_free(r);
+	free(e);
+	return rc;
+}
+
+int store_sync_events_each(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			   const char *origin, store_sync_event_cb cb, void *ctx)
+{
+	struct db_rows *r;
+	struct sync_event *e = malloc(sizeof *e);
+	if (!e)
+		return E_NOMEM;
+	int rc = db_query(db, &r,
+			  "SELECT " EVENT_COLS " WHERE account_id = ? AND provider = ? AND provider_room_id = ?"
+			  " AND origin = ? ORDER BY provider_event_id",
+			  "ssss", account_id, provider, provider_room_id, origin);
 	if (rc) {
 		free(e);
 		return rc;

@@ -26,7 +26,7 @@ static int forget_one(struct db *db, struct arena *a, const struct sync_event *e
 	if (!rc)
 		rc = event_fetch(db, a, &cal, e->event_id, &row);
 	if (!rc) {
-		struct event_write w = {.cal = &cal, .prev = &row, .o = NULL, .deliver = EVENT_QUIET};
+		struct event_write w = {.cal = &cal, .prev = &row, .o = NULL, .deliver = EVENT_QUIET, .external_ok = 1};
 		struct event_written wr;
 		rc = event_write(db, a, &w, &wr);
 		event_written_free(&wr);
