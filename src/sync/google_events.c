@@ -280,9 +280,18 @@ static void uuid4(char out[37])
 int google_watch(struct sync_api *a, struct sync_room *r, const char *address, const char *token,
 		 struct sync_failure *f)
 {
-	char id[37], ttl[24];
-	uuid4(id);
-	snprintf(ttl, sizeof ttl, "%d", GOOGLE_CHANNEL_TTL);
+	char id[sizeof r->channel_id], ttl[24];
+	/* the caller may have chosen (and stored) the id first, so that the
+	 * `sync` and first `exists` messages, which may come before this call
+	 * answers, find the channel */
+	if (*r->channel_id && strlen(r->channel_id) <= 64)
+		snprintf(id, sizeof id, "%s", r->channel_id);
+	else
+		uuid4(id);
+	/* tests shorten it (CONVENE_SYNC_CHANNEL_TTL_S) to see renewals */
+	const char *env = getenv("CONVENE_SYNC_CHANNEL_TTL_S");
+	long want = env && atol(env) >= 10 ? atol(env) : GOOGLE_CHANNEL_TTL;
+	snprintf(ttl, sizeof ttl, "%ld", want);
 	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:{s:s}}", "id", id, "type", "web_hook", "address", address,
 				 "token", token, "params", "ttl", ttl);
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL, *url = calendar_url(r, "/events/watch");
@@ -307,7 +316,7 @@ int google_watch(struct sync_api *a, struct sync_room *r, const char *address, c
 	snprintf(r->channel_resource_id, sizeof r->channel_resource_id, "%s", rid);
 	/* expiration: Unix milliseconds as a string; absent: the ttl asked for */
 	long long ms = *exp ? atoll(exp) : 0;
-	r->channel_expires_at = ms > 0 ? ms / 1000 : clock_now() + GOOGLE_CHANNEL_TTL;
+	r->channel_expires_at = ms > 0 ? ms / 1000 : clock_now() + want;
 out:
 	json_decref(doc);
 	hc_response_free(&res);

@@ -14,6 +14,8 @@
 
 int google_changes(struct sync_api *a, const struct sync_room *r, const char *token, sync_change_cb cb, void *ctx,
 		   char **next, struct sync_failure *f);
+/* the channel's id is r->channel_id when the caller set one (stored
+ * beforehand, so that the first messages find it), else a new UUID */
 int google_watch(struct sync_api *a, struct sync_room *r, const char *address, const char *token,
 		 struct sync_failure *f);
 int google_unwatch(struct sync_api *a, const struct sync_room *r, struct sync_failure *f);

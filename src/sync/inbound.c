@@ -378,7 +378,7 @@ static int collect_gone(void *ctx, const struct sync_event *e)
 {
 	struct gone *g = ctx;
 	const char *key = e->provider_event_id;
-	if (bsearch(&key, g->in->seen, g->in->nseen, sizeof *g->in->seen, by_str))
+	if (g->in->nseen && bsearch(&key, g->in->seen, g->in->nseen, sizeof *g->in->seen, by_str))
 		return 0;
 	if (g->n == g->cap) {
 		size_t cap = g->cap ? g->cap * 2 : 16;
@@ -395,7 +395,8 @@ int inbound_finish(struct inbound *in)
 {
 	if (!in->full)
 		return 0;
-	qsort(in->seen, in->nseen, sizeof *in->seen, by_str);
+	if (in->nseen)
+		qsort(in->seen, in->nseen, sizeof *in->seen, by_str);
 	struct gone g = {NULL, 0, 0, in};
 	int rc = store_sync_events_each(in->db, in->r.account_id, in->r.provider, in->r.provider_room_id, "provider",
 					collect_gone, &g);

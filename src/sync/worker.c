@@ -83,8 +83,23 @@ static int keep_push(struct db *db, struct sync_api *a, struct sync_room *r, int
 	ids_secret(token);
 	ids_hash(token, hash);
 	struct sync_room old = *r, next = *r;
-	int rc = p->watch(a, &next, address, token, f);
-	if (rc)
+	int rc;
+	if (!graph) {
+		/* Google's channel id is ours to choose: stored (with the new
+		 * secret) before the channel opens, so that its first messages,
+		 * which may come before events.watch answers, are not refused
+		 * as unknown (a 404 stops a channel) */
+		ids_new("chn", next.channel_id);
+		if ((rc = store_begin(db, 1)))
+			return rc;
+		if ((rc = store_sync_room_set_channel(db, r->account_id, r->provider, r->provider_room_id,
+						      next.channel_id, NULL, hash, now)) ||
+		    (rc = store_commit(db))) {
+			store_rollback(db);
+			return rc;
+		}
+	}
+	if ((rc = p->watch(a, &next, address, token, f)))
 		return rc;
 	if ((rc = store_begin(db, 1)))
 		return rc;
@@ -92,6 +107,9 @@ static int keep_push(struct db *db, struct sync_api *a, struct sync_room *r, int
 						      next.subscription_id, next.subscription_expires_at, hash)
 		   : store_sync_room_set_channel(db, r->account_id, r->provider, r->provider_room_id, next.channel_id,
 						 next.channel_resource_id, hash, next.channel_expires_at);
+	/* what changed between the listing and the channel: read at once */
+	if (!rc)
+		rc = store_sync_room_dirty(db, r->account_id, r->provider, r->provider_room_id, now);
 	if (rc || (rc = store_commit(db))) {
 		store_rollback(db);
 		return rc;
@@ -174,9 +192,7 @@ static int sync_room(struct db *db, struct sync_room *r, int64_t now)
 		sync_api_save_token(db, &a);
 	/* the next full check: in SYNC_FULL_EVERY, or sooner when the channel
 	 * must be renewed before then */
-	int64_t due = (full ? now : r->full_due_at) + SYNC_FULL_EVERY;
-	if (full || due <= now)
-		due = now + SYNC_FULL_EVERY;
+	int64_t due = full || r->full_due_at <= now ? now + SYNC_FULL_EVERY : r->full_due_at;
 	int64_t exp = !strcmp(r->provider, "microsoft") ? r->subscription_expires_at : r->channel_expires_at;
 	if (exp && exp - renew_margin(r->provider) < due)
 		due = exp - renew_margin(r->provider) > now + 1 ? exp - renew_margin(r->provider) : now + 1;
