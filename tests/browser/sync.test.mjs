@@ -8,7 +8,7 @@
 // calendar integration. Every page is axe-clean; the tabs go by keyboard.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, signedInPage, apiSession } from './harness.mjs';
+import { startServer, launch, newPage, signedInPage, apiSession } from './harness.mjs';
 import { axeCheck } from './axe.mjs';
 import { startFakeGoogle } from '../fakes/google/fake-google.mjs';
 import { startFakeGraph } from '../fakes/graph/fake-graph.mjs';
@@ -37,6 +37,7 @@ before(async () => {
 	// convene acts as, a building and three rooms
 	key = await fg.ctl('POST', 'service_accounts', { project_id: 'convene-test' });
 	await fg.ctl('POST', 'users', { email: 'it@example.com', admin: true });
+	await fg.ctl('POST', 'users', { email: 'grace@example.com' });
 	await fg.ctl('POST', 'buildings', { buildingId: 'hq', buildingName: 'Headquarters', floorNames: ['1', '2'] });
 	await fg.ctl('POST', 'resources', { resourceName: 'Ada', capacity: 8, buildingId: 'hq', floorName: '2', features: ['Projector'] });
 	await fg.ctl('POST', 'resources', { resourceName: 'Babbage', capacity: 4, buildingId: 'hq', floorName: '1' });
@@ -55,6 +56,8 @@ after(async () => {
 	if (fgr) await fgr.stop();
 }, { timeout: 30000 });
 
+// a UTC time `m` minutes from this minute, as Google writes it
+const z = (m) => new Date(Math.floor(Date.now() / 60000) * 60000 + m * 60000).toISOString().replace('.000Z', 'Z');
 const keyFile = () => ({ name: 'convene-test-key.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(key)) });
 const en = (k) => STRINGS[k][0];
 const fr = (k) => STRINGS[k][1];
@@ -174,6 +177,20 @@ test('calendar integration: step 1 with a failure translated, connect, manage ro
 	assert.equal(byName.Ada.room_id, ada.id);
 	assert.equal(byName.Babbage.room_id, lovelace.id);
 	assert.equal(byName.Curie.state, 'ignored');
+
+	// a meeting made at Google in a linked room appears live on that room's door display
+	const disp = await ok(await admin.call('POST', `/api/v1/rooms/${ada.id}/displays`, { name: 'Door' }), 201);
+	const door = await newPage(br.browser);
+	await door.goto(`${srv.url}/display/${disp.token}`);
+	await door.getByRole('heading', { name: 'Ada' }).waitFor();
+	await door.locator('#door-state').filter({ hasText: 'Free' }).waitFor();
+	await door.evaluate(() => { window.__sameDocument = true; });
+	await fg.ctl('POST', `calendars/${encodeURIComponent(byName.Ada.provider_room_id)}/meetings`,
+		{ organizer: 'grace@example.com', summary: 'Board meeting', start: { dateTime: z(-1) }, end: { dateTime: z(45) } });
+	await door.locator('#door-state').filter({ hasText: 'Busy' }).waitFor({ timeout: 20000 });
+	await door.locator('.door-subject').filter({ hasText: 'Board meeting' }).waitFor();
+	assert.equal(await door.evaluate(() => window.__sameDocument), true, 'no reload');
+	await door.context().close();
 
 	// Unlink asks first
 	await a.getByRole('button', { name: 'Unlink Babbage' }).click();
