@@ -192,6 +192,12 @@ test('calendar integration: step 1 with a failure translated, connect, manage ro
 	assert.equal(await door.evaluate(() => window.__sameDocument), true, 'no reload');
 	await door.context().close();
 
+	// a room added at Google appears when the rooms are listed again
+	await fg.ctl('POST', 'resources', { resourceName: 'Dijkstra', capacity: 2 });
+	await a.getByRole('button', { name: 'List the rooms again' }).click();
+	await row('Dijkstra').getByText('not linked yet', { exact: true }).waitFor({ timeout: 20000 });
+	await row('Ada').getByText('linked', { exact: true }).waitFor();
+
 	// Unlink asks first
 	await a.getByRole('button', { name: 'Unlink Babbage' }).click();
 	const dlg = a.getByRole('dialog');

@@ -2,13 +2,14 @@
 // the provider knows of each (name, e-mail, capacity, building and floor), its state, and its sync
 // (last sync, the last failure with its remedy). An administrator links a provider room to a convene
 // room, imports it as a new convene room, leaves it out, or unlinks it (PUT / DELETE …/rooms/{id});
-// each refusal is shown under its row.
+// each refusal is shown under its row. "List the rooms again" connects again: new rooms appear, and
+// those the provider no longer lists say so.
 import { useState } from 'preact/hooks';
 import { api, get } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { FormError, Link, Loading, useLoad, confirmAction, errText } from '../lib/ui.jsx';
 import { when } from '../lib/time.js';
-import { roomsPath, pagePath } from './syncText.js';
+import { intPath, roomsPath, pagePath } from './syncText.js';
 import { StatusBadge, FailureText } from './parts.jsx';
 import './strings.js';
 
@@ -22,12 +23,27 @@ export function SyncRooms({ conn, onChanged }) {
 	const free = ((ours.data && ours.data.items) || []).filter((r) => !taken.has(r.id))
 		.sort((a, b) => a.name.localeCompare(b.name));
 	const provider = t('csProvider_' + p);
+	// Connect again lists the rooms again (new ones appear; those gone at the provider say so)
+	const [relist, setRelist] = useState({ busy: false, fail: null, error: '' });
+	async function listAgain() {
+		setRelist({ busy: true, fail: null, error: '' });
+		try { await api('POST', intPath(p) + '/connect'); setRelist({ busy: false, fail: null, error: '' }); }
+		catch (e) { setRelist({ busy: false, fail: e.body && e.body.error_code ? e.body : null, error: e.body && e.body.error_code ? '' : errText(e) }); }
+		reload();
+	}
 	return (
 		<section aria-labelledby="sr-h">
 			<p><Link href={pagePath(p)}>← {t('csTitle')}: {provider}</Link></p>
 			<h2 id="sr-h">{t('csRoomsTitle', { provider })}</h2>
 			<p class="note">{t('csRoomsIntro')}</p>
 			{conn.status !== 'connected' && <p class="banner-inline" role="note">{t('csRoomsNotConnected')}</p>}
+			{conn.status !== 'not_configured' && <div class="row">
+				<button type="button" onClick={listAgain} disabled={relist.busy}
+					aria-describedby={relist.fail || relist.error ? 'sr-relist-err' : undefined}>{relist.busy ? t('csWorking') : t('csListAgain')}</button>
+			</div>}
+			<div aria-live="polite">{relist.busy && <p class="loading" role="status">{t('csConnectingLong')}</p>}</div>
+			{relist.fail && <FailureText id="sr-relist-err" alert code={relist.fail.error_code} params={relist.fail.error_params} detail={relist.fail.detail} />}
+			{relist.error && <div class="error" id="sr-relist-err" role="alert">{relist.error}</div>}
 			{l.loading && !l.data ? <Loading /> : <>
 				<FormError text={l.error || ours.error} />
 				{items.length ? (
@@ -70,7 +86,8 @@ function RoomRow({ p, r, free, onDone }) {
 	const where = [r.building, r.floor].filter(Boolean).join(' · ');
 	return (
 		<tr>
-			<td>{name}{r.email && r.email !== name && <div class="note">{r.email}</div>}</td>
+			<td>{name}{r.email && r.email !== name && <div class="note">{r.email}</div>}
+				{r.gone && <div class="warn">{t('csGone')}</div>}</td>
 			<td>{r.capacity || r.capacity === 0 ? r.capacity : ''}</td>
 			<td>{where}</td>
 			<td><StatusBadge status={r.state} prefix="csRoomState_" /></td>

@@ -147,6 +147,8 @@ export const STRINGS = {
 		'Liez chaque salle du service d’agenda à une salle convene, ou importez-la comme nouvelle salle convene, ou laissez-la de côté. Les réunions d’une salle liée sont synchronisées dans les deux sens en quelques secondes.',
 		'Свяжите каждую переговорную службы календарей с комнатой convene, импортируйте её как новую комнату convene или пропустите. Встречи связанной переговорной синхронизируются в обе стороны за несколько секунд.'],
 	csRoomsNotConnected: ['This calendar service is not connected: its rooms are as last listed, and nothing is synced.', 'Ce service d’agenda n’est pas connecté : ses salles sont celles de la dernière liste et rien n’est synchronisé.', 'Эта служба календарей не подключена: переговорные показаны по последнему списку, синхронизации нет.'],
+	csListAgain: ['List the rooms again', 'Relister les salles', 'Получить список переговорных заново'],
+	csGone: ['No longer listed by the calendar service: unlink it, or link its convene room to another room.', 'N’est plus listée par le service d’agenda : déliez-la, ou liez sa salle convene à une autre salle.', 'Служба календарей её больше не показывает: отвяжите её или свяжите комнату convene с другой переговорной.'],
 	csNoRooms: ['The calendar service listed no room.', 'Le service d’agenda n’a listé aucune salle.', 'Служба календарей не вернула ни одной переговорной.'],
 	csRoom: ['Room at the calendar service', 'Salle du service d’agenda', 'Переговорная в службе календарей'],
 	csCapacity: ['Capacity', 'Capacité', 'Вместимость'],
