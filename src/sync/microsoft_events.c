@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/errors.h"
+#include "ical/ics.h"
 
 #define PAGE_ANSWER_MAX (8 * 1024 * 1024)
 #define EVENT_ANSWER_MAX (1024 * 1024)
@@ -404,13 +406,6 @@ int sync_microsoft_watch(struct sync_api *a, struct sync_room *r, const char *ad
 		rc = E_INVALID;
 		goto out;
 	}
-	/* renewed by a new subscription (its clientState is the new token):
-	 * the old one is stopped once the new one exists, so none is missed */
-	if (r->subscription_id[0] && strcmp(r->subscription_id, id)) {
-		struct sync_failure ignored;
-		memset(&ignored, 0, sizeof ignored);
-		subscription_delete(a, r->subscription_id, &ignored);
-	}
 	snprintf(r->subscription_id, sizeof r->subscription_id, "%s", id);
 	r->subscription_expires_at = exp;
 out:
@@ -431,15 +426,199 @@ int sync_microsoft_unwatch(struct sync_api *a, const struct sync_room *r, struct
 
 /* ---- writes ---- */
 
-static json_t *dtz(int64_t t, int all_day)
+/* ---- a series: RFC 5545's RRULE as Graph's patternedRecurrence ---- */
+
+static const char *const weekdays[7] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+static const char *const rfc_days[7] = {"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
+
+static int day_index(const char *two)
+{
+	for (int i = 0; i < 7; i++)
+		if (!strncmp(two, rfc_days[i], 2))
+			return i;
+	return -1;
+}
+
+/* local wall time of t in the booking's zone: "YYYY-MM-DDTHH:MM:SS" */
+static void local_of(const struct sync_booking *b, int64_t t, char *out, size_t n)
+{
+	ics_utc_to_local(b->tzid && *b->tzid ? b->tzid : NULL, t, out, n);
+}
+
+/* BYDAY's entries into daysOfWeek; *ordinal the one ordinal they share (0:
+ * none). -1 when an entry is malformed or the ordinals differ. */
+static int by_day(const char *v, json_t *days, int *ordinal)
+{
+	*ordinal = 0;
+	int first = 1;
+	while (*v) {
+		char *end;
+		long n = strtol(v, &end, 10);
+		if (day_index(end) < 0 || (end[2] && end[2] != ','))
+			return -1;
+		if (!first && n != *ordinal)
+			return -1;
+		*ordinal = (int)n, first = 0;
+		json_array_append_new(days, json_string(weekdays[day_index(end)]));
+		v = end[2] ? end + 3 : end + 2;
+	}
+	return json_array_size(days) ? 0 : -1;
+}
+
+static const char *index_of(int n)
+{
+	static const char *const names[] = {"first", "second", "third", "fourth"};
+	return n >= 1 && n <= 4 ? names[n - 1] : n == -1 ? "last" : NULL;
+}
+
+/* Graph's recurrence, or NULL with f saying why it cannot be said so */
+static json_t *recurrence_of(const struct sync_booking *b, struct sync_failure *f)
+{
+	char rule[512], local[32];
+	snprintf(rule, sizeof rule, "%s", b->rrule);
+	local_of(b, b->start, local, sizeof local);
+	int year = 0, month = 0, mday = 0;
+	sscanf(local, "%4d-%2d-%2d", &year, &month, &mday);
+	local[10] = 0; /* the series' first date, on its own wall clock */
+	struct tm tm = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = mday, .tm_hour = 12};
+	time_t noon = timegm(&tm);
+	struct tm wd;
+	gmtime_r(&noon, &wd);
+	const char *freq = "", *byday = NULL, *bymonthday = NULL, *bymonth = NULL, *bysetpos = NULL, *until = NULL,
+		   *wkst = "MO";
+	long interval = 1, count = 0;
+	int bad = 0;
+	for (char *save = NULL, *part = strtok_r(rule, ";", &save); part; part = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(part, '=');
+		if (!eq) {
+			bad = 1;
+			break;
+		}
+		*eq = 0;
+		const char *v = eq + 1;
+		if (!strcmp(part, "FREQ"))
+			freq = v;
+		else if (!strcmp(part, "INTERVAL"))
+			interval = strtol(v, NULL, 10);
+		else if (!strcmp(part, "COUNT"))
+			count = strtol(v, NULL, 10);
+		else if (!strcmp(part, "UNTIL"))
+			until = v;
+		else if (!strcmp(part, "BYDAY"))
+			byday = v;
+		else if (!strcmp(part, "BYMONTHDAY"))
+			bymonthday = v;
+		else if (!strcmp(part, "BYMONTH"))
+			bymonth = v;
+		else if (!strcmp(part, "BYSETPOS"))
+			bysetpos = v;
+		else if (!strcmp(part, "WKST"))
+			wkst = v;
+		else
+			bad = 1; /* BYHOUR, BYWEEKNO, BYYEARDAY...: no such pattern at Graph */
+	}
+	json_t *pattern = json_object(), *days = json_array(), *range = NULL;
+	int ordinal = 0;
+	if (bad || interval < 1 || interval > 999 || count < 0 || day_index(wkst) < 0 ||
+	    (byday && by_day(byday, days, &ordinal)) || (bymonthday && strchr(bymonthday, ',')) ||
+	    (bymonth && strchr(bymonth, ',')))
+		goto unsupported;
+	if (bysetpos) {
+		if (ordinal || strchr(bysetpos, ','))
+			goto unsupported;
+		ordinal = atoi(bysetpos);
+	}
+	json_object_set_new(pattern, "interval", json_integer(interval));
+	json_object_set_new(pattern, "firstDayOfWeek", json_string(weekdays[day_index(wkst)]));
+	if (!strcmp(freq, "DAILY") && !byday && !bymonthday && !bymonth) {
+		json_object_set_new(pattern, "type", json_string("daily"));
+	} else if ((!strcmp(freq, "WEEKLY") || (!strcmp(freq, "DAILY") && interval == 1)) && !ordinal && !bymonthday &&
+		   !bymonth) {
+		json_object_set_new(pattern, "type", json_string("weekly"));
+		if (!json_array_size(days))
+			json_array_append_new(days, json_string(weekdays[wd.tm_wday]));
+		json_object_set(pattern, "daysOfWeek", days);
+	} else if (!strcmp(freq, "MONTHLY") || !strcmp(freq, "YEARLY")) {
+		int yearly = !strcmp(freq, "YEARLY");
+		if (yearly)
+			json_object_set_new(pattern, "month", json_integer(bymonth ? atoi(bymonth) : month));
+		else if (bymonth)
+			goto unsupported;
+		if (json_array_size(days)) {
+			if (bymonthday || !index_of(ordinal))
+				goto unsupported;
+			json_object_set_new(pattern, "type",
+					    json_string(yearly ? "relativeYearly" : "relativeMonthly"));
+			json_object_set(pattern, "daysOfWeek", days);
+			json_object_set_new(pattern, "index", json_string(index_of(ordinal)));
+		} else {
+			int dom = bymonthday ? atoi(bymonthday) : mday;
+			if (dom < 1 || dom > 31 || ordinal)
+				goto unsupported;
+			json_object_set_new(pattern, "type",
+					    json_string(yearly ? "absoluteYearly" : "absoluteMonthly"));
+			json_object_set_new(pattern, "dayOfMonth", json_integer(dom));
+		}
+	} else {
+		goto unsupported;
+	}
+	range = json_pack("{s:s, s:s}", "startDate", local, "recurrenceTimeZone",
+			  b->tzid && *b->tzid ? b->tzid : "UTC");
+	if (count) {
+		json_object_set_new(range, "type", json_string("numbered"));
+		json_object_set_new(range, "numberOfOccurrences", json_integer(count));
+	} else if (until) {
+		/* UNTIL is UTC (…Z) or a date; Graph's endDate is the last date, on the series' clock */
+		int64_t t = 0;
+		char end[32];
+		if (strlen(until) >= 8 && strlen(until) < 20) {
+			char iso[24];
+			snprintf(iso, sizeof iso, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", until, until + 4, until + 6,
+				 strlen(until) >= 15 ? until + 9 : "00", strlen(until) >= 15 ? until + 11 : "00",
+				 strlen(until) >= 15 ? until + 13 : "00");
+			if (ms_parse_utc(iso, &t))
+				goto unsupported;
+		} else {
+			goto unsupported;
+		}
+		if (strlen(until) >= 15)
+			local_of(b, t, end, sizeof end);
+		else
+			ms_format_utc(t, end, sizeof end);
+		end[10] = 0;
+		json_object_set_new(range, "type", json_string("endDate"));
+		json_object_set_new(range, "endDate", json_string(end));
+	} else {
+		json_object_set_new(range, "type", json_string("noEnd"));
+	}
+	json_decref(days);
+	return json_pack("{s:o, s:o}", "pattern", pattern, "range", range);
+unsupported:
+	json_decref(pattern);
+	json_decref(days);
+	json_decref(range);
+	sync_fail(f, "provider_error", NULL,
+		  "Microsoft 365 has no recurrence pattern for the rule %s; the series is not written to the room's "
+		  "calendar.",
+		  b->rrule);
+	return NULL;
+}
+
+/* a dateTimeTimeZone: UTC, or for a series its wall clock in its own zone
+ * (the occurrences keep their local hour across a change of daylight time) */
+static json_t *dtz(const struct sync_booking *b, int64_t t)
 {
 	char s[40];
-	ms_format_utc(all_day ? nearest_midnight(t) : t, s, sizeof s);
+	if (b->rrule && *b->rrule && !b->all_day && b->tzid && *b->tzid) {
+		local_of(b, t, s, sizeof s);
+		return json_pack("{s:s, s:s}", "dateTime", s, "timeZone", b->tzid);
+	}
+	ms_format_utc(b->all_day ? nearest_midnight(t) : t, s, sizeof s);
 	s[19] = 0; /* a dateTimeTimeZone has no Z: its zone says UTC */
 	return json_pack("{s:s, s:s}", "dateTime", s, "timeZone", "UTC");
 }
 
-static json_t *event_body(const struct sync_booking *b)
+static json_t *event_body(const struct sync_booking *b, struct sync_failure *f)
 {
 	struct buf text = {0};
 	json_t *ev = NULL;
@@ -454,9 +633,18 @@ static json_t *event_body(const struct sync_booking *b)
 		goto out;
 	ev = json_pack("{s:s, s:{s:s, s:s}, s:o, s:o, s:b, s:s, s:[{s:s, s:s}]}", "subject",
 		       b->summary ? b->summary : "", "body", "contentType", "text", "content",
-		       text.data ? text.data : "", "start", dtz(b->start, b->all_day), "end",
-		       dtz(b->end > b->start ? b->end : b->start, b->all_day), "isAllDay", b->all_day, "showAs", "busy",
+		       text.data ? text.data : "", "start", dtz(b, b->start), "end",
+		       dtz(b, b->end > b->start ? b->end : b->start), "isAllDay", b->all_day, "showAs", "busy",
 		       "singleValueExtendedProperties", "id", MS_EXT_ID, "value", b->convene_event_id);
+	if (ev && b->rrule && *b->rrule) {
+		json_t *rec = recurrence_of(b, f);
+		if (!rec) {
+			json_decref(ev);
+			ev = NULL;
+			goto out;
+		}
+		json_object_set_new(ev, "recurrence", rec);
+	}
 out:
 	buf_free(&text);
 	return ev;
@@ -535,6 +723,95 @@ out:
 	return rc;
 }
 
+/* the id of the series' occurrence whose start by the rule is rid; *id
+ * NULL when there is none (already cancelled) */
+static int occurrence_id(struct sync_api *a, const struct sync_room *r, const char *master, int64_t rid,
+			 int64_t duration, char **id, struct sync_failure *f)
+{
+	char from[32], to[32], *url = NULL;
+	struct buf tail = {0};
+	struct hc_response res;
+	json_t *j = NULL;
+	int rc;
+	memset(&res, 0, sizeof res);
+	*id = NULL;
+	ms_format_utc(rid - 86400, from, sizeof from);
+	ms_format_utc(rid + duration + 86400, to, sizeof to);
+	if (buf_printf(&tail, "/instances?startDateTime=%s&endDateTime=%s&$top=50", from, to) ||
+	    !(url = events_url(r, master, tail.data))) {
+		rc = oom(f);
+		goto out;
+	}
+	if ((rc = ms_call(a, "GET", url, NULL, json_headers, PAGE_ANSWER_MAX, &res, f)))
+		goto out;
+	if (res.status != 200) {
+		rc = ms_failed(a, &res, "read the series' occurrences", f);
+		goto out;
+	}
+	j = ms_json(&res);
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(j, "value"), i, o)
+	{
+		int64_t t;
+		if (!ms_parse_utc(str(o, "originalStart"), &t) && t == rid && *str(o, "id")) {
+			if (!(*id = strdup(str(o, "id"))))
+				rc = oom(f);
+			break;
+		}
+	}
+out:
+	json_decref(j);
+	hc_response_free(&res);
+	buf_free(&tail);
+	free(url);
+	return rc;
+}
+
+/* The series' exceptions made again after each write of its master (Graph
+ * drops them when the recurrence is written): occurrences left out are
+ * deleted, moved ones patched to their time. */
+static int exceptions(struct sync_api *a, const struct sync_room *r, const char *master, const struct sync_booking *b,
+		      struct sync_failure *f)
+{
+	int64_t duration = b->end > b->start ? b->end - b->start : 0;
+	int rc = 0;
+	for (size_t i = 0; !rc && i < b->nexdates + b->nmoved; i++) {
+		const struct sync_moved *m = i >= b->nexdates ? &b->moved[i - b->nexdates] : NULL;
+		char *id = NULL, *url = NULL, *text = NULL;
+		struct hc_response res;
+		memset(&res, 0, sizeof res);
+		if ((rc = occurrence_id(a, r, master, m ? m->recurrence_id : b->exdates[i], duration, &id, f)) || !id)
+			goto next;
+		if (!(url = events_url(r, id, NULL))) {
+			rc = oom(f);
+			goto next;
+		}
+		if (m) {
+			json_t *body = json_pack("{s:o, s:o}", "start", dtz(b, m->start), "end",
+						 dtz(b, m->end > m->start ? m->end : m->start));
+			text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+			json_decref(body);
+			if (!text) {
+				rc = oom(f);
+				goto next;
+			}
+		}
+		if ((rc = ms_call(a, m ? "PATCH" : "DELETE", url, text, json_headers, EVENT_ANSWER_MAX, &res, f)))
+			goto next;
+		if (res.status >= 300 && res.status != 404)
+			rc = ms_failed(a, &res,
+				       m ? "move an occurrence of the series" : "remove an occurrence of the series",
+				       f);
+next:
+		hc_response_free(&res);
+		free(text);
+		free(url);
+		free(id);
+	}
+	return rc;
+}
+
 int sync_microsoft_write(struct sync_api *a, const struct sync_room *r, const char *provider_event_id,
 			 const struct sync_booking *b, char **out_id, struct sync_failure *f)
 {
@@ -549,8 +826,10 @@ int sync_microsoft_write(struct sync_api *a, const struct sync_room *r, const ch
 		sync_fail(f, "provider_error", NULL, "A booking to write has no convene event id.");
 		return E_INVALID;
 	}
-	if (!(ev = event_body(b))) {
-		rc = oom(f);
+	if (f)
+		memset(f, 0, sizeof *f);
+	if (!(ev = event_body(b, f))) {
+		rc = f && f->code[0] ? E_INVALID : oom(f);
 		goto out;
 	}
 	if (provider_event_id && *provider_event_id) {
@@ -594,6 +873,10 @@ int sync_microsoft_write(struct sync_api *a, const struct sync_room *r, const ch
 	if (!(*out_id = strdup(str(j, "id"))))
 		rc = oom(f);
 out:
+	if (!rc && *out_id && b->rrule && *b->rrule && (rc = exceptions(a, r, *out_id, b, f))) {
+		free(*out_id);
+		*out_id = NULL;
+	}
 	json_decref(ev);
 	json_decref(j);
 	hc_response_free(&res);

@@ -92,6 +92,12 @@ struct sync_change {
 };
 typedef int (*sync_change_cb)(void *ctx, const struct sync_change *c);
 
+/* an occurrence of a series that is at another time than its rule says */
+struct sync_moved {
+	int64_t recurrence_id; /* its start by the rule (UTC) */
+	int64_t start, end;
+};
+
 /* A convene booking as written to a room's provider calendar. */
 struct sync_booking {
 	const char *convene_event_id; /* stored as the private extended property convene_event_id */
@@ -99,6 +105,13 @@ struct sync_booking {
 	int64_t start, end; /* UTC seconds */
 	int all_day;
 	const char *tzid; /* "" = UTC */
+	/* a series: its RFC 5545 RRULE value (NULL: one meeting) and the
+	 * starts (UTC) of occurrences it leaves out (EXDATE, cancelled ones) */
+	const char *rrule;
+	const int64_t *exdates;
+	size_t nexdates;
+	const struct sync_moved *moved; /* written as the series' exceptions */
+	size_t nmoved;
 };
 
 struct sync_provider {
