@@ -11,14 +11,17 @@ import { t, codeText } from '../lib/i18n.js';
 import { FormError, Loading, useLoad, confirmAction, navigate, errText } from '../lib/ui.jsx';
 import { when } from '../lib/time.js';
 import { PROVIDERS, intPath, pagePath } from './syncText.js';
-import { StatusBadge, FailureText } from './parts.jsx';
+import { StatusBadge, FailureText, useEvery, useKept } from './parts.jsx';
 import { Step1 } from './Step1.jsx';
 import { SyncRooms } from './SyncRooms.jsx';
 import './strings.js';
 
+const REFRESH_MS = 30000; // the sync status (last push, counts) as the worker moves it
+
 export function CalendarIntegration({ provider: asked, view }) {
 	const l = useLoad(() => get(intPath()), []);
 	const tab = PROVIDERS.includes(asked) ? asked : 'google';
+	useEvery(REFRESH_MS, l.reload);
 	const onKey = (e) => {
 		const i = PROVIDERS.indexOf(tab);
 		const n = e.key === 'ArrowRight' ? (i + 1) % PROVIDERS.length : e.key === 'ArrowLeft' ? (i + PROVIDERS.length - 1) % PROVIDERS.length
@@ -29,9 +32,10 @@ export function CalendarIntegration({ provider: asked, view }) {
 		const list = e.currentTarget.parentNode;
 		setTimeout(() => { const b = list.children[n]; if (b) b.focus(); }, 0);
 	};
-	if (l.loading && !l.data) return <Loading />;
-	if (l.error && !l.data) return <FormError text={l.error} />;
-	const items = (l.data && l.data.items) || [];
+	const data = useKept(l.data);
+	if (l.loading && !data) return <Loading />;
+	if (l.error && !data) return <FormError text={l.error} />;
+	const items = (data && data.items) || [];
 	const conn = items.find((c) => c.provider === tab) || { provider: tab, status: 'not_configured', step1: {} };
 	if (view === 'rooms') return <SyncRooms conn={conn} onChanged={l.reload} />;
 	return (

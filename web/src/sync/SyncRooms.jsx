@@ -10,14 +10,16 @@ import { t } from '../lib/i18n.js';
 import { FormError, Link, Loading, useLoad, confirmAction, errText } from '../lib/ui.jsx';
 import { when } from '../lib/time.js';
 import { intPath, roomsPath, pagePath } from './syncText.js';
-import { StatusBadge, FailureText } from './parts.jsx';
+import { StatusBadge, FailureText, useEvery, useKept } from './parts.jsx';
 import './strings.js';
 
 export function SyncRooms({ conn, onChanged }) {
 	const p = conn.provider;
 	const l = useLoad(() => get(roomsPath(p)), [p]);
 	const ours = useLoad(() => get('/api/v1/rooms'), [p]);
-	const items = (l.data && l.data.items) || [];
+	const data = useKept(l.data);
+	const items = (data && data.items) || [];
+	useEvery(30000, l.reload); // each room's last sync and failure as the worker moves them
 	const reload = () => { l.reload(); ours.reload(); onChanged(); };
 	const taken = new Set(items.filter((r) => r.room_id).map((r) => r.room_id));
 	const free = ((ours.data && ours.data.items) || []).filter((r) => !taken.has(r.id))
@@ -44,7 +46,7 @@ export function SyncRooms({ conn, onChanged }) {
 			<div aria-live="polite">{relist.busy && <p class="loading" role="status">{t('csConnectingLong')}</p>}</div>
 			{relist.fail && <FailureText id="sr-relist-err" alert code={relist.fail.error_code} params={relist.fail.error_params} detail={relist.fail.detail} />}
 			{relist.error && <div class="error" id="sr-relist-err" role="alert">{relist.error}</div>}
-			{l.loading && !l.data ? <Loading /> : <>
+			{l.loading && !data ? <Loading /> : <>
 				<FormError text={l.error || ours.error} />
 				{items.length ? (
 					<table class="sync-rooms">
@@ -55,7 +57,7 @@ export function SyncRooms({ conn, onChanged }) {
 							<th scope="col"><span class="sr">{t('csActions')}</span></th>
 						</tr></thead>
 						<tbody>{items.map((r) => <RoomRow key={r.provider_room_id} p={p} r={r} free={free} onDone={reload} />)}</tbody>
-					</table>) : !l.error && <p>{t('csNoRooms')}</p>}
+					</table>) : data && <p>{t('csNoRooms')}</p>}
 			</>}
 		</section>
 	);

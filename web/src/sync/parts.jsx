@@ -1,13 +1,30 @@
 // Small pieces the calendar integration pages share: a value to paste elsewhere with its Copy
-// button, a connection's or a room's status in words, and a provider's failure in the reader's
-// language with what it names (a scope, a mailbox, a link) listed under it.
+// button, a connection's or a room's status in words, a provider's failure in the reader's
+// language with what it names (a scope, a mailbox, a link) listed under it, and a periodic refresh.
 import { Fragment } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, codeText } from '../lib/i18n.js';
 import { failureMessage, failureParams } from './syncText.js';
 import './strings.js';
 
 let seq = 0;
+
+// the last data a load gave: a refresh that fails keeps the page as it was (its error shown above)
+export function useKept(data) {
+	const ref = useRef(null);
+	if (data) ref.current = data;
+	return ref.current;
+}
+
+// fn every `ms` while the page is looked at (sync status moves by itself: pushes, full checks)
+export function useEvery(ms, fn) {
+	const ref = useRef(fn);
+	ref.current = fn;
+	useEffect(() => {
+		const h = setInterval(() => { if (document.visibilityState === 'visible') ref.current(); }, ms);
+		return () => clearInterval(h);
+	}, [ms]);
+}
 
 // `label` names the value for the Copy button (read by screen readers: "Copy Client ID")
 export function CopyText({ label, value, block }) {
