@@ -1,6 +1,6 @@
 // Settings: the account's settings (PATCH /api/v1/settings {name: value}), and the same editor
 // for a company, where a value is an override (PUT) that can be removed (DELETE).
-// Account administrators also find the calendar integration here (sync/CalendarIntegration.jsx).
+// Account administrators also find the calendar integration here (CalendarIntegration.jsx).
 // business_hours gets its own editor (per weekday: open or closed, up to 4 from/to intervals)
 // that reads and writes the JSON the server checks in src/settings/settings.c (also used for
 // rooms' opening hours, RoomRules.jsx).
@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import { api, get } from '../lib/api.js';
 import { t, tOr, codeText } from '../lib/i18n.js';
 import { FormError, Loading, Check, useForm, useLoad, confirmAction, navigate } from '../lib/ui.jsx';
-import { CalendarIntegration } from '../sync/CalendarIntegration.jsx';
+import { CalendarIntegration } from './CalendarIntegration.jsx';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const MAX_INTERVALS = 4; /* the server's limit per day */

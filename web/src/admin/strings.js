@@ -3,6 +3,7 @@
 // Each entry is [en, fr, ru], every one translated (tests/browser/i18n.test.mjs fails on a missing
 // one, or on a text used outside the area whose table holds it).
 import { addStrings } from '../lib/i18n.js';
+import { CALENDAR_SYNC_STRINGS } from './calendarSyncStrings.js';
 
 export const STRINGS = {
 	skipToMain: ['Skip to main content', 'Aller au contenu principal', 'Перейти к основному содержимому'],
@@ -379,5 +380,7 @@ export const STRINGS = {
 	appPasswordRevokeNote: ['The app using it stops syncing at once.', 'L’application qui l’utilise cesse aussitôt de se synchroniser.', 'Приложение, которое его использует, сразу перестанет синхронизироваться.'],
 	actions: ['Actions', 'Actions', 'Действия'],
 	userAppPasswordsIntro: ['The passwords this user made for calendar apps and devices. Revoking one stops that device at once; the others keep working.', 'Les mots de passe que cet utilisateur a créés pour ses applications de calendrier et ses appareils. En révoquer un arrête aussitôt cet appareil ; les autres continuent de fonctionner.', 'Пароли, созданные этим пользователем для календарных приложений и устройств. Отзыв пароля сразу останавливает это устройство; остальные продолжают работать.'],
+	// Settings → Calendar integration
+	...CALENDAR_SYNC_STRINGS,
 };
 addStrings(STRINGS);

@@ -1,10 +1,9 @@
-// Texts of the calendar integration pages (sync/: Settings → Calendar integration, its two steps
-// and Manage rooms), in en/fr/ru: registered when that code loads.
+// Texts of the calendar integration pages (Settings → Calendar integration: CalendarIntegration.jsx,
+// CalendarStep1.jsx, CalendarRooms.jsx), in en/fr/ru: part of the admin center's table (strings.js
+// takes them in), kept apart because there are many.
 // Each entry is [en, fr, ru], every one translated (tests/browser/i18n.test.mjs fails on a missing
 // one, or on a text used outside the area whose table holds it).
-import { addStrings } from '../lib/i18n.js';
-
-export const STRINGS = {
+export const CALENDAR_SYNC_STRINGS = {
 	csTitle: ['Calendar integration', 'Intégration d’agendas', 'Интеграция календарей'],
 	csIntro: ['Connect your organisation’s Google or Microsoft calendars: the rooms booked in Google Calendar or Outlook and those booked in convene become one truth, shown on the rooms’ door displays, and a room is never booked twice.',
 		'Connectez les agendas Google ou Microsoft de votre organisation : les salles réservées dans Google Agenda ou Outlook et celles réservées dans convene ne font plus qu’un, affichées sur les écrans de porte des salles, et une salle n’est jamais réservée deux fois.',
@@ -260,5 +259,3 @@ export const STRINGS = {
 		'Le service d’agenda a demandé une synchronisation complète de cette salle. convene la fait de lui-même : rien à faire.',
 		'Служба календарей запросила полную синхронизацию этой переговорной. convene выполнит её сам: ничего делать не нужно.'],
 };
-
-addStrings(STRINGS);

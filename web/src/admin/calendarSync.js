@@ -2,7 +2,6 @@
 // paths, and a provider's failure in the reader's language from its stable code (src/sync/provider.h
 // lists them; docs/calendar-sync.md explains each) with the remedy in plain words.
 import { t } from '../lib/i18n.js';
-import './strings.js';
 
 export const PROVIDERS = ['google', 'microsoft', 'exchange'];
 // the exact scopes Google Admin grants the service account (before step 1 has been saved the

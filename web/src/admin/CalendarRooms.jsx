@@ -9,11 +9,10 @@ import { api, get } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { FormError, Link, Loading, useLoad, confirmAction, errText } from '../lib/ui.jsx';
 import { when } from '../lib/time.js';
-import { intPath, roomsPath, pagePath } from './syncText.js';
-import { StatusBadge, FailureText, useEvery, useKept } from './parts.jsx';
-import './strings.js';
+import { intPath, roomsPath, pagePath } from './calendarSync.js';
+import { StatusBadge, FailureText, useEvery, useKept } from './calendarSyncParts.jsx';
 
-export function SyncRooms({ conn, onChanged }) {
+export function CalendarRooms({ conn, onChanged }) {
 	const p = conn.provider;
 	const l = useLoad(() => get(roomsPath(p)), [p]);
 	const ours = useLoad(() => get('/api/v1/rooms'), [p]);

@@ -1,20 +1,19 @@
 // Settings → Calendar integration (account administrators only): a tab per provider (Google
 // Workspace, Microsoft 365, Exchange Server), each with its status from GET /api/v1/calendar-
 // integrations (a failure in the reader's language with its remedy), step 1 for the IT
-// administrator (Step1.jsx), step 2 for the meeting administrator ("Connect": convene lists the
+// administrator (CalendarStep1.jsx), step 2 for the meeting administrator ("Connect": convene lists the
 // organisation's rooms to prove its access, which takes seconds), then "Your calendar service is
-// connected" with the connection's sync status, "Manage rooms" (SyncRooms.jsx) and "Disconnect"
+// connected" with the connection's sync status, "Manage rooms" (CalendarRooms.jsx) and "Disconnect"
 // after a confirmation. The tab is in the path (/settings/calendar/{provider}[/rooms]).
 import { useState } from 'preact/hooks';
 import { api, get } from '../lib/api.js';
 import { t, codeText } from '../lib/i18n.js';
 import { FormError, Loading, useLoad, confirmAction, navigate, errText } from '../lib/ui.jsx';
 import { when } from '../lib/time.js';
-import { PROVIDERS, intPath, pagePath } from './syncText.js';
-import { StatusBadge, FailureText, useEvery, useKept } from './parts.jsx';
-import { Step1 } from './Step1.jsx';
-import { SyncRooms } from './SyncRooms.jsx';
-import './strings.js';
+import { PROVIDERS, intPath, pagePath } from './calendarSync.js';
+import { StatusBadge, FailureText, useEvery, useKept } from './calendarSyncParts.jsx';
+import { Step1 } from './CalendarStep1.jsx';
+import { CalendarRooms } from './CalendarRooms.jsx';
 
 const REFRESH_MS = 30000; // the sync status (last push, counts) as the worker moves it
 
@@ -37,7 +36,7 @@ export function CalendarIntegration({ provider: asked, view }) {
 	if (l.error && !data) return <FormError text={l.error} />;
 	const items = (data && data.items) || [];
 	const conn = items.find((c) => c.provider === tab) || { provider: tab, status: 'not_configured', step1: {} };
-	if (view === 'rooms') return <SyncRooms conn={conn} onChanged={l.reload} />;
+	if (view === 'rooms') return <CalendarRooms conn={conn} onChanged={l.reload} />;
 	return (
 		<section aria-labelledby="ci-h">
 			<h2 id="ci-h">{t('csTitle')}</h2>

@@ -7,9 +7,8 @@ import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { Field, FormError, useForm } from '../lib/ui.jsx';
-import { GOOGLE_SCOPES, MS_PERMISSIONS, intPath } from './syncText.js';
-import { CopyText, FailureText } from './parts.jsx';
-import './strings.js';
+import { GOOGLE_SCOPES, MS_PERMISSIONS, intPath } from './calendarSync.js';
+import { CopyText, FailureText } from './calendarSyncParts.jsx';
 
 // the refusal of a save: a provider check failed (its code, shown translated) or anything else
 function useSave(provider, onSaved) {

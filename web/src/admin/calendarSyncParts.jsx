@@ -4,8 +4,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, codeText } from '../lib/i18n.js';
-import { failureMessage, failureParams } from './syncText.js';
-import './strings.js';
+import { failureMessage, failureParams } from './calendarSync.js';
 
 let seq = 0;
 
