@@ -16,4 +16,5 @@ const struct sync_provider sync_google = {
 	.write = google_write,
 	.remove = google_remove,
 	.decline = google_decline,
+	.find = google_find,
 };

@@ -175,9 +175,18 @@ static int find(struct sync_api *a, const char *cal, const char *convene_id, cha
 		json_decref(res);
 		return rc;
 	}
-	json_t *first = json_array_get(json_object_get(res, "items"), 0);
+	/* a series' exceptions carry the property too: the series itself */
+	json_t *items = json_object_get(res, "items"), *x, *mine = NULL;
+	size_t i;
+	json_array_foreach(items, i, x)
+	{
+		if (!json_object_get(x, "recurringEventId")) {
+			mine = x;
+			break;
+		}
+	}
 	rc = 0;
-	if (first && !(rc = take_id(first, eid)))
+	if (mine && !(rc = take_id(mine, eid)))
 		rc = 1;
 	json_decref(res);
 	return rc;
@@ -270,6 +279,15 @@ static int write_one(struct sync_api *a, const struct sync_room *r, const char *
 		rc = take_id(res, out_id);
 	json_decref(res);
 	return rc;
+}
+
+int google_find(struct sync_api *a, const struct sync_room *r, const char *convene_event_id, char **out_id,
+		struct sync_failure *f)
+{
+	char cal[800];
+	*out_id = NULL;
+	seg(r->provider_room_id, cal, sizeof cal);
+	return find(a, cal, convene_event_id, out_id, f);
 }
 
 int google_remove(struct sync_api *a, const struct sync_room *r, const char *provider_event_id, struct sync_failure *f)

@@ -18,6 +18,8 @@ void google_event_id_of(const char *convene_event_id, char *out, size_t n);
 int google_write(struct sync_api *a, const struct sync_room *r, const char *provider_event_id,
 		 const struct sync_booking *b, char **out_id, struct sync_failure *f);
 int google_remove(struct sync_api *a, const struct sync_room *r, const char *provider_event_id, struct sync_failure *f);
+int google_find(struct sync_api *a, const struct sync_room *r, const char *convene_event_id, char **out_id,
+		struct sync_failure *f);
 int google_decline(struct sync_api *a, const struct sync_room *r, const char *provider_event_id, const char *comment,
 		   struct sync_failure *f);
 

@@ -72,6 +72,8 @@ int sync_microsoft_watch(struct sync_api *a, struct sync_room *r, const char *ad
 int sync_microsoft_unwatch(struct sync_api *a, const struct sync_room *r, struct sync_failure *f);
 int sync_microsoft_write(struct sync_api *a, const struct sync_room *r, const char *provider_event_id,
 			 const struct sync_booking *b, char **out_id, struct sync_failure *f);
+int sync_microsoft_find(struct sync_api *a, const struct sync_room *r, const char *convene_event_id, char **out_id,
+			struct sync_failure *f);
 int sync_microsoft_remove(struct sync_api *a, const struct sync_room *r, const char *provider_event_id,
 			  struct sync_failure *f);
 int sync_microsoft_decline(struct sync_api *a, const struct sync_room *r, const char *provider_event_id,

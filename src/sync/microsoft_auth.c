@@ -34,6 +34,7 @@ const struct sync_provider sync_microsoft = {
 	.write = sync_microsoft_write,
 	.remove = sync_microsoft_remove,
 	.decline = sync_microsoft_decline,
+	.find = sync_microsoft_find,
 };
 
 static size_t trimmed(const char *base)

@@ -887,9 +887,18 @@ out:
 	return rc;
 }
 
+int sync_microsoft_find(struct sync_api *a, const struct sync_room *r, const char *convene_event_id, char **out_id,
+			struct sync_failure *f)
+{
+	int rc = find_ours(a, r, convene_event_id, out_id, f);
+	return rc ? rc : *out_id != NULL;
+}
+
 int sync_microsoft_remove(struct sync_api *a, const struct sync_room *r, const char *provider_event_id,
 			  struct sync_failure *f)
 {
+	if (!provider_event_id || !*provider_event_id)
+		return 0; /* never written: nothing to remove */
 	char *url = events_url(r, provider_event_id, NULL);
 	struct hc_response res;
 	int rc;

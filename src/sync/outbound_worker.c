@@ -164,7 +164,14 @@ static void send_job(struct db *db, const struct sync_job *j, struct outcome *o)
 		goto out;
 	}
 	if (!strcmp(j->action, "delete")) {
-		o->rc = a.p->remove(&a, r, o->old_id, &o->f);
+		char *found = NULL;
+		/* never heard of: an insert whose answer was lost may be there */
+		if (!*o->old_id && a.p->find && (rc = a.p->find(&a, r, j->event_id, &found, &o->f)) < 0) {
+			o->rc = rc;
+			goto out;
+		}
+		o->rc = a.p->remove(&a, r, found ? found : o->old_id, &o->f);
+		free(found);
 		o->removed = 1;
 	} else {
 		struct sync_booking b;

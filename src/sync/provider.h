@@ -153,6 +153,12 @@ struct sync_provider {
 	/* the room declines a meeting made at the provider, with a comment */
 	int (*decline)(struct sync_api *a, const struct sync_room *r, const char *provider_event_id,
 		       const char *comment, struct sync_failure *f);
+	/* outbound, optional (NULL: none): the provider's id of what convene
+	 * wrote for this convene event on the room's calendar, found by the
+	 * private property (a delete whose insert's answer was lost): 1 with
+	 * *out_id (malloc'd), 0 when there is none */
+	int (*find)(struct sync_api *a, const struct sync_room *r, const char *convene_event_id, char **out_id,
+		    struct sync_failure *f);
 };
 
 /* by name: NULL when unknown or not built yet */

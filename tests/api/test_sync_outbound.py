@@ -252,6 +252,12 @@ def test_google_down_the_booking_succeeds_and_the_write_arrives_once(s, fg, link
     assert len(ours(fg, x["g"], ev["id"], live=False)) == 1
     assert wait_for(lambda: s.rows("SELECT provider_event_id FROM sync_events WHERE event_id = '%s'" % ev["id"])
                     == [[got[0]["id"]]])
+    # lost again, then deleted: found by the property and deleted, not left behind
+    assert wait_for(lambda: not jobs(s, ev["id"]))
+    execute(s, "DELETE FROM sync_events WHERE event_id = '%s'" % ev["id"])
+    assert x["c"].delete("/api/v1/calendars/%s/events/%s" % (x["cal"], ev["id"])).status_code == 204
+    assert wait_for(lambda: not ours(fg, x["g"], ev["id"]))
+    assert wait_for(lambda: not jobs(s, ev["id"]))
 
 
 def test_many_changes_leave_one_event_in_the_last_state(s, fg, linked):
@@ -297,6 +303,15 @@ def test_a_series_goes_as_one_recurring_event_with_its_exceptions(s, fg, linked)
     want = utc("T19:00:00") + datetime.timedelta(days=21)
     assert start_of(got[0]) == want and got[0]["id"] == series + "_" + (utc("T18:00:00") + datetime.timedelta(
         days=21)).strftime("%Y%m%dT%H%M%SZ")
+    # the mapping lost: the look-up by our property finds the series, not its exception
+    assert wait_for(lambda: not jobs(s, ev["id"]))
+    execute(s, "DELETE FROM sync_events WHERE event_id = '%s'" % ev["id"])
+    r = x["c"].patch("/api/v1/calendars/%s/events/%s" % (x["cal"], ev["id"]), json={"summary": "Renamed"})
+    assert r.status_code == 200, r.text
+    assert wait_for(lambda: [g for g in ours(fg, x["g"], ev["id"]) if g["id"] == series and g["summary"] == "Renamed"])
+    assert wait_for(lambda: not jobs(s, ev["id"]))
+    assert [g["id"] for g in fg.events(x["g"]) if not g.get("recurringEventId")
+            and g["extendedProperties"]["private"]["convene_event_id"] == ev["id"]] == [series]
 
 
 def test_a_refused_write_is_kept_failed_and_shown_on_the_room(s, fg, linked):

@@ -514,6 +514,14 @@ static void writes_are_idempotent_and_patch_remove_decline(void **state)
 	assert_int_equal(sync_microsoft_write(&a, &r, NULL, &b, &again, &f), 0);
 	assert_string_equal(id, again);
 	assert_int_equal(room_event_count(), 1);
+	char *found = NULL;
+	assert_int_equal(sync_microsoft_find(&a, &r, "evt-1", &found, &f), 1);
+	assert_string_equal(found, id);
+	free(found);
+	found = NULL;
+	assert_int_equal(sync_microsoft_find(&a, &r, "evt-none", &found, &f), 0);
+	assert_null(found);
+	assert_int_equal(sync_microsoft_remove(&a, &r, "", &f), 0);
 	json_t *evs = ctl("GET", "mailboxes/" ROOM "/events", NULL);
 	json_t *ev = json_array_get(evs, 0);
 	assert_string_equal(json_string_value(json_object_get(ev, "transactionId")), "convene-evt-1");
