@@ -26,7 +26,7 @@ const files = [];
 })(src);
 
 // texts that are the same in every language (a brand, a unit, a format shown as an example)
-const SAME = /^(English|Français|Русский|convene|CalDAV|iCalendar|ICS|HH:MM|\{n\} min|E-mail|Options|Description|Actions?|Applications|Notes|Public|Zoom)\b/;
+const SAME = /^(English|Français|Русский|convene|CalDAV|iCalendar|ICS|HH:MM|\{n\} min|E-mail|Options|Description|Actions?|Applications|Notes|Public|Zoom|Google Workspace|Microsoft 365)\b/;
 const CYRILLIC = /[\u0400-\u04ff]/;
 const holders = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
 
@@ -142,7 +142,15 @@ test('every code the app translates at run time has its text', () => {
 	// the codes of a Zoom connection's error, as the server writes them (conferencing/zoom_api.c)
 	const zapi = readFileSync(join(root, 'src', 'conferencing', 'zoom_api.c'), 'utf8');
 	need.zerr_ = [...zapi.matchAll(/(?:reload_error\(&err,|mark_reconnect\([^,"]+,[^,"]+,|err\.code =)\s*"(\w+)"/g)].map((m) => m[1]);
-	assert.ok(need.right_.length > 20 && need.setting_.length >= 4 && need.zerr_.length >= 12, 'the catalogues were read');
+	// the codes of a calendar provider's failure (src/sync/provider.h's list, and step 1's invalid_field),
+	// and the statuses of a connection and of a provider room (issue 16 section 4)
+	const ph = readFileSync(join(root, 'src', 'sync', 'provider.h'), 'utf8');
+	const codes = /Codes:([\s\S]*?)\*\//.exec(ph);
+	need.csErr_ = [...new Set([...(codes ? codes[1] : '').matchAll(/\b[a-z]+(?:_[a-z]+)+\b/g)].map((m) => m[0])), 'invalid_field'];
+	need.csStatus_ = ['not_configured', 'step1_done', 'connected', 'error'];
+	need.csRoomState_ = ['linked', 'ignored', 'available'];
+	need.csProvider_ = ['google', 'microsoft', 'exchange'];
+	assert.ok(need.right_.length > 20 && need.setting_.length >= 4 && need.zerr_.length >= 12 && need.csErr_.length >= 17, 'the catalogues were read');
 	const missing = [];
 	for (const [prefix, codes] of Object.entries(need))
 		for (const c of codes) if (!((prefix + c) in STRINGS)) missing.push(prefix + c);
@@ -196,7 +204,7 @@ test('every action the server records in the audit log has its text', async () =
 	for (const c of calls) {
 		if (!c.actions.length || !c.types.length) bad.push(`${c.at}: the action or target type is not a string literal`);
 		for (const a of c.actions) {
-			if (!/^[a-z_]+\.[a-z_]+$/.test(a)) bad.push(`${c.at}: "${a}" is not an action code`);
+			if (!/^[a-z_]+\.[a-z0-9_]+$/.test(a)) bad.push(`${c.at}: "${a}" is not an action code`);
 			if (!(actionKey(a) in STRINGS)) bad.push(`${c.at}: ${a} has no text (${actionKey(a)} in web/src/admin/strings.js)`);
 			if (!offered.has(a)) bad.push(`${c.at}: ${a} is not in the audit filter (ACTIONS in web/src/admin/auditActions.js)`);
 			if (!(('ttype_' + a.split('.')[0]) in STRINGS)) bad.push(`${c.at}: the group of ${a} has no text (ttype_…)`);

@@ -82,7 +82,7 @@ test('in Russian, no page shows one of the app’s English texts', { timeout: 12
 	const p = await signedInPage(br.browser, srv.url, srv.email, PW, { heading: 'Пользователи', locale: 'en-US', viewport: { width: 1366, height: 900 } });
 	const found = [];
 	for (const path of ['/users', '/users/' + admin.user.id, '/companies', '/companies/' + cid, '/teams', '/managers', '/managers/' + admin.user.id,
-		'/apps', '/settings', '/audit', '/rooms', '/rooms/' + room.body.id, '/calendar', '/account']) {
+		'/apps', '/settings', '/settings/calendar/google', '/settings/calendar/microsoft', '/settings/calendar/exchange', '/settings/calendar/google/rooms', '/audit', '/rooms', '/rooms/' + room.body.id, '/calendar', '/account']) {
 		await p.goto(srv.url + path);
 		await p.getByRole('heading', { level: 1 }).waitFor();
 		await p.waitForLoadState('networkidle');

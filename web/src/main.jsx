@@ -145,7 +145,7 @@ function App() {
 	else if (page === 'apps') body = <Apps ro={ro} me={me} />;
 	else if (page === 'companies') body = seg[1] ? <CompanyPage id={seg[1]} ro={ro} /> : <Companies ro={ro} />;
 	else if (page === 'teams') body = <Teams ro={ro} />;
-	else if (page === 'settings') body = <Settings ro={ro} />;
+	else if (page === 'settings') body = <Settings ro={ro} role={role} sub={seg[1]} provider={seg[2]} view={seg[3]} />;
 	else if (page === 'audit') body = <Audit />;
 	else if (page === 'rooms') body = seg[1] ? <RoomPage id={seg[1]} ro={role !== 'admin'} me={me} /> : <Rooms ro={role !== 'admin'} />;
 	else if (page === 'calendar') body = <CalendarPage me={me} />;

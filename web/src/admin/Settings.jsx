@@ -1,12 +1,14 @@
 // Settings: the account's settings (PATCH /api/v1/settings {name: value}), and the same editor
 // for a company, where a value is an override (PUT) that can be removed (DELETE).
+// Account administrators also find the calendar integration here (CalendarIntegration.jsx).
 // business_hours gets its own editor (per weekday: open or closed, up to 4 from/to intervals)
 // that reads and writes the JSON the server checks in src/settings/settings.c (also used for
 // rooms' opening hours, RoomRules.jsx).
 import { useState } from 'preact/hooks';
 import { api, get } from '../lib/api.js';
 import { t, tOr, codeText } from '../lib/i18n.js';
-import { FormError, Loading, Check, useForm, useLoad, confirmAction } from '../lib/ui.jsx';
+import { FormError, Loading, Check, useForm, useLoad, confirmAction, navigate } from '../lib/ui.jsx';
+import { CalendarIntegration } from './CalendarIntegration.jsx';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const MAX_INTERVALS = 4; /* the server's limit per day */
@@ -190,12 +192,40 @@ export function SettingsList({ companyId, ro }) {
 	));
 }
 
-export function Settings({ ro }) {
+// The settings' tabs: the account's settings, and for account administrators only the calendar
+// integration (its routes answer 403 to everyone else, technicians included); the tab is in the
+// path (/settings/calendar/{provider}[/rooms]).
+const TABS = ['general', 'calendar'];
+const TAB_LABEL = { general: 'accountSettings', calendar: 'calendarIntegration' };
+
+export function Settings({ ro, role, sub, provider, view }) {
+	const tabs = role === 'admin' ? TABS : ['general'];
+	const tab = sub === 'calendar' ? 'calendar' : 'general';
+	const choose = (x) => navigate(x === 'general' ? '/settings' : '/settings/' + x);
+	const onKey = (e) => {
+		const i = tabs.indexOf(tab);
+		const n = e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i + tabs.length - 1) % tabs.length
+			: e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : -1;
+		if (n < 0) return;
+		e.preventDefault();
+		choose(tabs[n]);
+		const list = e.currentTarget.parentNode;
+		setTimeout(() => { const b = list.children[n]; if (b) b.focus(); }, 0);
+	};
+	let body;
+	if (tab === 'calendar') body = role === 'admin' ? <CalendarIntegration provider={provider} view={view} /> : <p>{t('calendarIntegrationAdmins')}</p>;
+	else body = <><h2>{t('accountLevel')}</h2><SettingsList ro={ro} /></>;
 	return (
 		<section aria-labelledby="set-h">
 			<h1 id="set-h">{t('settings')}</h1>
-			<h2>{t('accountLevel')}</h2>
-			<SettingsList ro={ro} />
+			{tabs.length > 1 ? <>
+				<div class="tabs" role="tablist" aria-label={t('settings')}>
+					{tabs.map((x) => <button key={x} type="button" role="tab" id={'stab-' + x} aria-controls="stab-panel"
+						aria-selected={tab === x ? 'true' : 'false'} tabIndex={tab === x ? 0 : -1} onKeyDown={onKey}
+						onClick={() => choose(x)}>{t(TAB_LABEL[x])}</button>)}
+				</div>
+				<div role="tabpanel" id="stab-panel" aria-labelledby={'stab-' + tab}>{body}</div>
+			</> : body}
 		</section>
 	);
 }

@@ -3,6 +3,7 @@
 // Each entry is [en, fr, ru], every one translated (tests/browser/i18n.test.mjs fails on a missing
 // one, or on a text used outside the area whose table holds it).
 import { addStrings } from '../lib/i18n.js';
+import { CALENDAR_SYNC_STRINGS } from './calendarSyncStrings.js';
 
 export const STRINGS = {
 	skipToMain: ['Skip to main content', 'Aller au contenu principal', 'Перейти к основному содержимому'],
@@ -47,6 +48,9 @@ export const STRINGS = {
 	override: ['Override', 'Surcharger', 'Переопределить'],
 	removeOverride: ['Remove override', 'Retirer la surcharge', 'Убрать переопределение'],
 	accountLevel: ['Account level', 'Niveau du compte', 'Уровень учётной записи'],
+	accountSettings: ['Account settings', 'Paramètres du compte', 'Параметры учётной записи'],
+	calendarIntegration: ['Calendar integration', 'Intégration d’agendas', 'Интеграция календарей'],
+	calendarIntegrationAdmins: ['Only account administrators manage the calendar integration.', 'Seuls les administrateurs du compte gèrent l’intégration d’agendas.', 'Интеграцией календарей управляют только администраторы учётной записи.'],
 	audit: ['Audit log', 'Journal d’audit', 'Журнал аудита'],
 	who: ['Who', 'Qui', 'Кто'],
 	action: ['Action', 'Action', 'Действие'],
@@ -142,6 +146,7 @@ export const STRINGS = {
 	ttype_conference: ['conference', 'conférence', 'конференция'],
 	ttype_zoom_connection: ['Zoom connection', 'connexion Zoom', 'подключение Zoom'],
 	ttype_zoom_meeting: ['Zoom meeting', 'réunion Zoom', 'встреча Zoom'],
+	ttype_calendar_integration: ['calendar integration', 'intégration d’agendas', 'интеграция календарей'],
 	ttype_device: ['device', 'appareil', 'устройство'],
 	ttype_event: ['event', 'événement', 'событие'],
 	ttype_manager: ['manager', 'gestionnaire', 'менеджер'],
@@ -197,6 +202,13 @@ export const STRINGS = {
 	act_zoom_connection_disconnect: ['Zoom account disconnected', 'Compte Zoom déconnecté', 'Учётная запись Zoom отключена'],
 	act_zoom_connection_delete: ['Zoom connection deleted', 'Connexion Zoom supprimée', 'Подключение Zoom удалено'],
 	act_zoom_connection_deauthorized: ['Zoom app uninstalled at Zoom', 'Application retirée chez Zoom', 'Приложение удалено в Zoom'],
+	act_calendar_integration_step1: ['Calendar integration: step 1 saved', 'Intégration d’agendas : étape 1 enregistrée', 'Интеграция календарей: шаг 1 сохранён'],
+	act_calendar_integration_connect: ['Calendar service connected', 'Service d’agenda connecté', 'Служба календарей подключена'],
+	act_calendar_integration_disconnect: ['Calendar service disconnected', 'Service d’agenda déconnecté', 'Служба календарей отключена'],
+	act_calendar_integration_room_link: ['Calendar service room linked', 'Salle du service d’agenda liée', 'Переговорная службы календарей связана'],
+	act_calendar_integration_room_import: ['Calendar service room imported', 'Salle du service d’agenda importée', 'Переговорная службы календарей импортирована'],
+	act_calendar_integration_room_ignore: ['Calendar service room left out', 'Salle du service d’agenda laissée de côté', 'Переговорная службы календарей пропущена'],
+	act_calendar_integration_room_unlink: ['Calendar service room unlinked', 'Salle du service d’agenda déliée', 'Переговорная службы календарей отвязана'],
 	act_zoom_meeting_create: ['Zoom meeting created for an event', 'Réunion Zoom créée pour un événement', 'Встреча Zoom создана для события'],
 	act_zoom_meeting_attach: ['Zoom meeting attached to an event', 'Réunion Zoom associée à un événement', 'Встреча Zoom привязана к событию'],
 	act_zoom_meeting_detach: ['Zoom meeting removed from an event', 'Réunion Zoom retirée d’un événement', 'Встреча Zoom отвязана от события'],
@@ -368,5 +380,7 @@ export const STRINGS = {
 	appPasswordRevokeNote: ['The app using it stops syncing at once.', 'L’application qui l’utilise cesse aussitôt de se synchroniser.', 'Приложение, которое его использует, сразу перестанет синхронизироваться.'],
 	actions: ['Actions', 'Actions', 'Действия'],
 	userAppPasswordsIntro: ['The passwords this user made for calendar apps and devices. Revoking one stops that device at once; the others keep working.', 'Les mots de passe que cet utilisateur a créés pour ses applications de calendrier et ses appareils. En révoquer un arrête aussitôt cet appareil ; les autres continuent de fonctionner.', 'Пароли, созданные этим пользователем для календарных приложений и устройств. Отзыв пароля сразу останавливает это устройство; остальные продолжают работать.'],
+	// Settings → Calendar integration
+	...CALENDAR_SYNC_STRINGS,
 };
 addStrings(STRINGS);
