@@ -18,6 +18,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/secretbox.h"
+#include "http/client.h"
 #include "sync/forget.h"
 #include "sync/outbound.h"
 #include "sync/google_auth.h"
@@ -79,9 +80,13 @@ static json_t *step1_json(const char *provider, json_t *settings)
 			size_t len = strlen(base);
 			while (len && base[len - 1] == '/')
 				len--;
-			char url[1200];
-			snprintf(url, sizeof url, "%.*s/%s/adminconsent?client_id=%s", (int)len, base, tenant, client);
-			consent = json_string(url);
+			char url[1600], *t = hc_escape(tenant), *cid = hc_escape(client);
+			if (t && cid) {
+				snprintf(url, sizeof url, "%.*s/%s/adminconsent?client_id=%s", (int)len, base, t, cid);
+				consent = json_string(url);
+			}
+			free(t);
+			free(cid);
 		}
 		return json_pack("{s:o, s:o, s:[s, s], s:o}", "tenant_id", S("tenant_id"), "client_id", S("client_id"),
 				 "permissions", "Calendars.ReadWrite", "Place.Read.All", "consent_url", consent);
@@ -226,7 +231,7 @@ int sync_connection_step1(struct req *r, const struct sync_provider *p, json_t *
 	/* checked at once, outside the transaction: the row keeps step1_done
 	 * either way, with the failure when there is one */
 	rc = open_checked(db, p, r->who.account_id, &a, c, f);
-	if (rc == E_NOMEM || rc == E_DB || rc == E_NOTFOUND)
+	if (rc == E_NOMEM || rc == E_DB)
 		goto out;
 	int noted = note_status(db, r->who.account_id, p->name, "step1_done", rc ? f : NULL);
 	if (!rc)

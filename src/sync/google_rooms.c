@@ -12,6 +12,8 @@
 #include "sync/google_auth.h"
 
 #define ROOMS_PATH "/admin/directory/v1/customer/my_customer/resources/calendars"
+#define BUILDINGS_PATH "/admin/directory/v1/customer/my_customer/resources/buildings"
+#define BUILDING_PAGES_MAX 20
 #define PAGE_SIZE 500 /* the most Google gives per page */
 #define PAGES_MAX (SYNC_ROOMS_MAX / PAGE_SIZE + 2)
 #define PAGE_TOKEN_MAX 2048
@@ -30,8 +32,50 @@ static const char *str(json_t *o, const char *name)
 	return s ? s : "";
 }
 
+/* {buildingId: buildingName} of the Directory's buildings, so that a room
+ * shows "Head office" rather than Google's id for it; NULL when they cannot
+ * be read (the ids are shown then) */
+static json_t *building_names(struct sync_api *a)
+{
+	json_t *names = json_object();
+	char *page = NULL, path[sizeof BUILDINGS_PATH + PAGE_TOKEN_MAX * 3 + 64];
+	struct sync_failure f;
+	for (int pages = 0; names && pages < BUILDING_PAGES_MAX; pages++) {
+		char *esc = page ? hc_escape(page) : NULL;
+		snprintf(path, sizeof path, BUILDINGS_PATH "?maxResults=%d%s%s", PAGE_SIZE, esc ? "&pageToken=" : "",
+			 esc ? esc : "");
+		free(esc);
+		struct hc_response rs;
+		int rc = google_api(a, "GET", path, NULL, &rs, &f);
+		json_t *o = rc ? NULL : google_json(&rs, &f);
+		hc_response_free(&rs);
+		if (!o) {
+			json_decref(names);
+			names = NULL;
+			break;
+		}
+		json_t *b;
+		size_t i;
+		json_array_foreach(json_object_get(o, "buildings"), i, b)
+		{
+			const char *id = json_string_value(json_object_get(b, "buildingId"));
+			const char *name = json_string_value(json_object_get(b, "buildingName"));
+			if (id && *id && name && *name)
+				json_object_set_new(names, id, json_string(name));
+		}
+		const char *next = json_string_value(json_object_get(o, "nextPageToken"));
+		free(page);
+		page = next && *next && strlen(next) < PAGE_TOKEN_MAX ? strdup(next) : NULL;
+		json_decref(o);
+		if (!page)
+			break;
+	}
+	free(page);
+	return names;
+}
+
 /* one resource as provider.h's room; 0 when it has no calendar address */
-static int room_of(json_t *item, struct sync_room *r)
+static int room_of(json_t *item, json_t *buildings, struct sync_room *r)
 {
 	memset(r, 0, sizeof *r);
 	const char *email = str(item, "resourceEmail");
@@ -44,7 +88,8 @@ static int room_of(json_t *item, struct sync_room *r)
 	r->capacity = json_is_integer(cap) && json_integer_value(cap) >= 0 && json_integer_value(cap) <= 100000
 			      ? (int)json_integer_value(cap)
 			      : -1;
-	snprintf(r->building, sizeof r->building, "%s", str(item, "buildingId"));
+	const char *bname = json_string_value(json_object_get(buildings, str(item, "buildingId")));
+	snprintf(r->building, sizeof r->building, "%s", bname ? bname : str(item, "buildingId"));
 	snprintf(r->floor, sizeof r->floor, "%s", str(item, "floorName"));
 	snprintf(r->category, sizeof r->category, "%s",
 		 !strcmp(str(item, "resourceCategory"), "CONFERENCE_ROOM") ? "conference_room" : "other");
@@ -76,6 +121,7 @@ int google_list_rooms(struct sync_api *a, sync_room_cb cb, void *ctx, struct syn
 	int rc = 0, count = 0;
 	if (!r)
 		return E_NOMEM;
+	json_t *buildings = building_names(a);
 	for (int pages = 0; pages < PAGES_MAX && count < SYNC_ROOMS_MAX; pages++) {
 		char *esc = page ? hc_escape(page) : NULL;
 		if (page && !esc) {
@@ -99,7 +145,7 @@ int google_list_rooms(struct sync_api *a, sync_room_cb cb, void *ctx, struct syn
 		size_t i;
 		json_array_foreach(json_object_get(o, "items"), i, item)
 		{
-			if (count >= SYNC_ROOMS_MAX || !room_of(item, r))
+			if (count >= SYNC_ROOMS_MAX || !room_of(item, buildings, r))
 				continue;
 			count++;
 			if ((rc = cb(ctx, r)))
@@ -117,5 +163,6 @@ int google_list_rooms(struct sync_api *a, sync_room_cb cb, void *ctx, struct syn
 			 SYNC_ROOMS_MAX, SYNC_ROOMS_MAX);
 	free(page);
 	free(r);
+	json_decref(buildings);
 	return rc;
 }
