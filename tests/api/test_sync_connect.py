@@ -455,12 +455,13 @@ def test_rooms_gone_from_the_listing_stay_shown_and_throttling_is_named(s, fg):
     r = admin.put(BASE + "/google/rooms/" + lost["resourceEmail"], json={"import": True})
     assert r.status_code == 200, r.text
     # Google lists only `keep` now (the check, the buildings and the rooms each
-    # answer that page once); a listing's time is in seconds, so the next one
+    # answer that page once; aimed at the Directory, since the sync workers
+    # read and write the linked room's calendar meanwhile); a listing's time is in seconds, so the next one
     # is made in a later second
     import time
     time.sleep(1.05)
     fg.fault(200, body={"kind": "admin#directory#resources#calendars#calendarResourcesList", "items": [keep]},
-             count=3, target="api")
+             count=3, target="api", path="/admin/directory/")
     try:
         r = admin.post(BASE + "/google/connect")
     finally:
@@ -471,7 +472,7 @@ def test_rooms_gone_from_the_listing_stay_shown_and_throttling_is_named(s, fg):
     gone = rooms[lost["resourceEmail"]]
     assert gone["gone"] is True and gone["state"] == "linked" and gone["room_id"]
     # a rate limit: named, with Google's Retry-After, and the connection stays connected
-    fg.throttle(on=True, status=429, count=1, retry_after=30)
+    fg.throttle(on=True, status=429, count=1, retry_after=30, path="/admin/directory/")
     try:
         r = admin.post(BASE + "/google/connect")
     finally:

@@ -149,16 +149,19 @@ class FakeGoogle(FakeProcess):
         """503 backendError on every API call (and token request with token=True)."""
         return self.ctl("POST", "outage", {"on": on, "count": count, "token": token})
 
-    def throttle(self, on=True, status=429, count=-1, retry_after=None):
-        """Google's rateLimitExceeded (429, or 403 as Calendar also answers it)."""
+    def throttle(self, on=True, status=429, count=-1, retry_after=None, path=None):
+        """Google's rateLimitExceeded (429, or 403 as Calendar also answers it);
+        path: only API calls whose path starts with it"""
         body = {"on": on, "status": status, "count": count}
+        if path:
+            body["path"] = path
         if retry_after is not None:
             body["retry_after"] = retry_after
         return self.ctl("POST", "throttle", body)
 
-    def fault(self, status, body=None, count=-1, target="api", headers=None):
+    def fault(self, status, body=None, count=-1, target="api", headers=None, path=None):
         return self.ctl("POST", "faults", {"status": status, "body": body, "count": count, "target": target,
-                                           "headers": headers})
+                                           "headers": headers, "path": path})
 
     def clear_faults(self):
         return self.ctl("DELETE", "faults")

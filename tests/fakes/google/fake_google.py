@@ -820,11 +820,12 @@ class Handler(BaseHTTPRequestHandler):
         return {"access_token": tok, "expires_in": life, "token_type": "Bearer"}
 
     # ---- API plumbing ----
-    def fault_for(self, target):
+    def fault_for(self, target, path=""):
         st = self.state
         with st.lock:
             for f in st.faults:
-                if f["count"] != 0 and (f["target"] == target or (f["target"] == "all")):
+                if f["count"] != 0 and (f["target"] == target or (f["target"] == "all")) \
+                        and path.startswith(f.get("path") or ""):
                     if f["count"] > 0:
                         f["count"] -= 1
                     return f
@@ -853,7 +854,7 @@ class Handler(BaseHTTPRequestHandler):
         st = self.state
         rec = {"method": method, "path": path, "query": dict(self.query)}
         try:
-            f = self.fault_for("api")
+            f = self.fault_for("api", path)
             if f:
                 rec["status"] = f["status"]
                 st.record("api", **rec)
@@ -1408,6 +1409,7 @@ class Handler(BaseHTTPRequestHandler):
             if method == "POST":
                 f = {"target": body.get("target", "api"), "status": int(body.get("status", 500)),
                      "count": int(body.get("count", -1)), "headers": body.get("headers") or {},
+                     "path": body.get("path") or "",
                      "body": body.get("body") or ApiError(int(body.get("status", 500)), "backendError",
                                                           "Backend Error").body, "kind": "custom"}
                 with st.lock:
@@ -1447,7 +1449,7 @@ class Handler(BaseHTTPRequestHandler):
             f = {"target": "all" if body.get("token") else "api", "status": status,
                  "count": int(body.get("count", -1)), "body": err.body,
                  "headers": {"Retry-After": str(body["retry_after"])} if body.get("retry_after") else {},
-                 "kind": kind}
+                 "path": body.get("path") or "", "kind": kind}
             st.faults.append(f)
             return f
 
