@@ -1385,9 +1385,10 @@ class Handler(FakeHandler):
             raise EwsError("ErrorInvalidSubscription", "The subscription is not a %s subscription." % kind)
         return sub
 
-    def event_xml(self, ev, sub):
-        return x("t:" + ev["type"], xt("t:Watermark", self.state.watermark(sub, ev["n"])) +
-                 xt("t:TimeStamp", ev["time"]) + x("t:ItemId", "", Id=ev["id"], ChangeKey=ev["ck"]) +
+    def event_xml(self, ev, sub, watermark=True):
+        """An event; streaming ones carry no Watermark (as the operation page's example)."""
+        wm = xt("t:Watermark", self.state.watermark(sub, ev["n"])) if watermark else ""
+        return x("t:" + ev["type"], wm + xt("t:TimeStamp", ev["time"]) + x("t:ItemId", "", Id=ev["id"], ChangeKey=ev["ck"]) +
                  x("t:ParentFolderId", "", Id=ev["folder"], ChangeKey="AQAAAA=="))
 
     def op_GetEvents(self, el):
@@ -1444,7 +1445,9 @@ class Handler(FakeHandler):
             raise schema_error("The element 'GetStreamingEvents' has incomplete content (ConnectionTimeout).")
         if not 1 <= ct <= 30:
             raise schema_error("The 'ConnectionTimeout' element is invalid (1 to 30).")
-        sids = [s.text.strip() for s in (el.find(M("SubscriptionIds")) or []) if s.text]
+        # SubscriptionIds/t:SubscriptionId as in the schema, or m:SubscriptionId as in the operation's example
+        sids = [s.text.strip() for s in list(el.find(M("SubscriptionIds")) or []) + el.findall(M("SubscriptionId"))
+                if s.text]
         if not sids:
             raise schema_error("The element 'SubscriptionIds' has incomplete content.")
         with st.lock:
@@ -1457,7 +1460,7 @@ class Handler(FakeHandler):
             if bad:
                 e = EwsError("ErrorSubscriptionNotFound")
                 out = response("GetStreamingEvents", [err_msg(name, e, x("m:ErrorSubscriptionIds", "".join(
-                    xt("m:SubscriptionId", s) for s in bad)))])
+                    xt("m:SubscriptionId", s) for s in bad)) + xt("m:ConnectionStatus", "Closed"))])
                 st.record(operation="GetStreamingEvents", user=self.user["username"], status=200,
                           codes=[e.code])
                 return self.send(200, envelope(st, out), XML_CT)
@@ -1499,13 +1502,13 @@ class Handler(FakeHandler):
                     return  # the connection drops without Closed
                 if pending:
                     notes = "".join(x("m:Notification", xt("t:SubscriptionId", s["id"]) +
-                                      "".join(self.event_xml(e, s) for e in evs)) for s, evs in pending)
+                                      "".join(self.event_xml(e, s, False) for e in evs)) for s, evs in pending)
                     chunk(ok_msg(name, x("m:Notifications", notes)))
                     next_hb = time.time() + hb
                 if gone:
                     e = EwsError("ErrorSubscriptionNotFound")
                     chunk(err_msg(name, e, x("m:ErrorSubscriptionIds", "".join(
-                        xt("m:SubscriptionId", s["id"]) for s in gone))))
+                        xt("m:SubscriptionId", s["id"]) for s in gone)) + xt("m:ConnectionStatus", "Closed")))
                     break
                 if time.time() >= end:
                     chunk(ok_msg(name, xt("m:ConnectionStatus", "Closed")))

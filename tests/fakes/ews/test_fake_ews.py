@@ -503,12 +503,15 @@ def test_unsubscribe(fe):
          "ErrorSubscriptionNotFound")
 
 
-def read_stream(fe, sid, timeout_minutes, out, room=ROOM):
-    """GetStreamingEvents as a client reads it: each HTTP chunk holds a whole envelope."""
+def read_stream(fe, sid, timeout_minutes, out, room=ROOM, bare=False):
+    """GetStreamingEvents as a client reads it: each HTTP chunk holds a whole envelope.
+    bare: the subscription id as the operation page's example sends it (no SubscriptionIds)."""
+    ids = ("<m:SubscriptionId>%s</m:SubscriptionId>" if bare else
+           "<m:SubscriptionIds><t:SubscriptionId>%s</t:SubscriptionId></m:SubscriptionIds>") % sid
     r = requests.post(fe.ews_url, data=envelope(
-        "<m:GetStreamingEvents><m:SubscriptionIds><t:SubscriptionId>%s</t:SubscriptionId></m:SubscriptionIds>"
-        "<m:ConnectionTimeout>%d</m:ConnectionTimeout></m:GetStreamingEvents>" % (sid, timeout_minutes),
-        impersonate=room).encode(), auth=(fe.username, fe.password), stream=True, timeout=30)
+        "<m:GetStreamingEvents>%s<m:ConnectionTimeout>%d</m:ConnectionTimeout></m:GetStreamingEvents>"
+        % (ids, timeout_minutes), impersonate=room).encode(), auth=(fe.username, fe.password), stream=True,
+        timeout=30)
     out["status"] = r.status_code
     out["chunked"] = r.headers.get("Transfer-Encoding") == "chunked"
     buf = b""
@@ -550,12 +553,15 @@ def test_streaming_subscription_events_heartbeats_and_close(fe):
               for x in msgs for e in x.findall("m:Notifications/m:Notification/*", NS) if e.tag.endswith("Event")]
     copy = m["rooms"][ROOM]["item_id"]
     assert events == [("CreatedEvent", copy), ("DeletedEvent", copy)]
+    assert all(e.find("t:TimeStamp", NS) is not None and e.find("t:ParentFolderId", NS) is not None
+               for x in msgs for e in x.findall("m:Notifications/m:Notification/*", NS) if e.tag.endswith("Event"))
     # an unknown subscription, and one that expired (no connection for 30 minutes)
     out2 = {"docs": []}
-    read_stream(fe, "bm90IGEgc3Vic2NyaXB0aW9u", 1, out2)
+    read_stream(fe, "bm90IGEgc3Vic2NyaXB0aW9u", 1, out2, bare=True)
     err = out2["docs"][0].find(".//m:GetStreamingEventsResponseMessage", NS)
     assert err.get("ResponseClass") == "Error"
     assert err.findtext("m:ResponseCode", namespaces=NS) == "ErrorSubscriptionNotFound"
+    assert err.findtext("m:ConnectionStatus", namespaces=NS) == "Closed"
     fe.advance_clock(31 * 1.5)
     out3 = {"docs": []}
     read_stream(fe, sid, 1, out3)
