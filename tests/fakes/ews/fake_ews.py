@@ -764,6 +764,8 @@ class Handler(FakeHandler):
                 return self.control(method, path)
         except (ValueError, KeyError, TypeError) as e:
             return self.send(400, {"error": repr(e)})
+        except EwsError as e:
+            return self.send(400, {"error": e.code, "message": e.text})
         st = self.state
         if st.outage["on"]:
             return self.outage()
@@ -886,10 +888,14 @@ class Handler(FakeHandler):
                         st.throttle["on"] = False
                     raise SoapFault("ErrorServerBusy", xml=x("t:MessageXml", xt(
                         "t:Value", st.throttle["backoff_ms"], Name="BackOffMilliseconds"), **{"xmlns:t": NS_T}))
-        if op == "GetStreamingEvents":
-            return self.op_GetStreamingEvents(op_el)
-        with st.lock:
-            out = fn(op_el)
+        try:
+            if op == "GetStreamingEvents":
+                return self.op_GetStreamingEvents(op_el)
+            with st.lock:
+                out = fn(op_el)
+        except (ValueError, KeyError, IndexError) as e:
+            # a value the schema would have refused (a number that is not one, an unknown enum)
+            raise schema_error("a value is invalid according to its datatype (%s)" % e)
         codes = [c.text for c in ET.fromstring(out).iter(M("ResponseCode"))]
         st.record(operation=op, user=self.user["username"], impersonated=imp, version=version, status=200,
                   codes=codes)
@@ -1013,10 +1019,10 @@ class Handler(FakeHandler):
             occ = st.occurrences(item)
             return st.view(item, orig, occ.index(orig) + 1)
         if tag == T("OccurrenceItemId"):
+            idx = int(idel.get("InstanceIndex") or 0)  # not a number: a schema fault
             item, orig = st.resolve(idel.get("RecurringMasterId"), self.who)
             if orig is not None or not item["recurrence"]:
                 raise EwsError("ErrorCalendarCannotUseIdForRecurringMasterId")
-            idx = int(idel.get("InstanceIndex") or 0)
             occ = st.occurrences(item)
             if idx < 1 or idx > len(occ):
                 raise EwsError("ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange")
@@ -1080,7 +1086,9 @@ class Handler(FakeHandler):
                                                         xt("m:IncludesLastItemInRange", last) +
                                                         x("m:Changes", "".join(out)))])
         except EwsError as e:
-            return response("SyncFolderItems", [err_msg(name, e)])
+            # as the operation page's error example: an empty SyncState and IncludesLastItemInRange
+            return response("SyncFolderItems", [err_msg(name, e, x("m:SyncState") +
+                                                        xt("m:IncludesLastItemInRange", True))])
 
     # ---- writing ----
     def parse_item_fields(self, ci, partial=False):

@@ -333,7 +333,9 @@ def test_sync_folder_items_pages_creates_updates_deletes(fe):
 
 
 def test_sync_state_invalid_or_invalidated(fe):
-    only(sync(fe, "bm90IGEgc3luYyBzdGF0ZQ=="), "ErrorInvalidSyncStateData")
+    msg = only(sync(fe, "bm90IGEgc3luYyBzdGF0ZQ=="), "ErrorInvalidSyncStateData")
+    assert msg.findtext("m:MessageText", namespaces=NS) == "Synchronization state data is corrupt or otherwise invalid."
+    assert msg.find("m:SyncState", NS) is not None and msg.find("m:SyncState", NS).text is None
     only(sync(fe, "!!!"), "ErrorInvalidSyncStateData")
     state = only(sync(fe)).findtext("m:SyncState", namespaces=NS)
     # another room's state is not this room's
@@ -604,3 +606,43 @@ def test_request_log(fe):
     assert log[-2]["version"] == "Exchange2016" and log[-2]["codes"] == ["NoError"]
     assert log[-1]["status"] == 401
     assert [x["operation"] for x in fe.requests("FindItem")] == ["FindItem"]
+
+
+def test_bad_input_gets_faults_or_errors_never_a_crash(fe):
+    """Values a schema would refuse answer a SOAP fault, the server keeps serving, nothing crashes."""
+    bad = [
+        '<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>'
+        '<m:CalendarView StartDate="2030-01-01T00:00:00Z" EndDate="2030-01-02T00:00:00Z" MaxEntriesReturned="x"/>'
+        '<m:ParentFolderIds>%s</m:ParentFolderIds></m:FindItem>' % (CAL % ROOM),
+        '<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>Everything</t:BaseShape></m:ItemShape>'
+        '<m:CalendarView StartDate="2030-01-01T00:00:00Z" EndDate="2030-01-02T00:00:00Z"/>'
+        '<m:ParentFolderIds>%s</m:ParentFolderIds></m:FindItem>' % (CAL % ROOM),
+        '<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>'
+        '<m:CalendarView StartDate="yesterday" EndDate="2030-01-02T00:00:00Z"/>'
+        '<m:ParentFolderIds>%s</m:ParentFolderIds></m:FindItem>' % (CAL % ROOM),
+        '<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds>'
+        '<t:OccurrenceItemId RecurringMasterId="aXRlbXx4" InstanceIndex="two"/></m:ItemIds></m:GetItem>',
+        '<m:CreateItem SendMeetingInvitations="SendToNone"><m:SavedItemFolderId>%s</m:SavedItemFolderId><m:Items>'
+        '<t:CalendarItem><t:Subject>x</t:Subject><t:Start>2030-01-01T10:00:00Z</t:Start>'
+        '<t:End>2030-01-01T11:00:00Z</t:End><t:Recurrence><t:WeeklyRecurrence><t:Interval>one</t:Interval>'
+        '<t:DaysOfWeek>Monday</t:DaysOfWeek></t:WeeklyRecurrence><t:NoEndRecurrence><t:StartDate>2030-01-01'
+        '</t:StartDate></t:NoEndRecurrence></t:Recurrence></t:CalendarItem></m:Items></m:CreateItem>' % (CAL % ROOM),
+        '<m:CreateItem SendMeetingInvitations="SendToNone"><m:Items><t:CalendarItem><t:Subject>x</t:Subject>'
+        '<t:Start>2030-01-01T10:00:00Z</t:Start><t:End>2030-01-01T11:00:00Z</t:End><t:Bogus/>'
+        '</t:CalendarItem></m:Items></m:CreateItem>',
+        '<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>'
+        '<t:ExtendedFieldURI PropertyName="x"/></t:AdditionalProperties></m:ItemShape><m:ItemIds>'
+        '<t:ItemId Id="aXRlbXx4"/></m:ItemIds></m:GetItem>',
+        '<m:Subscribe><m:PullSubscriptionRequest><t:FolderIds>%s</t:FolderIds><t:EventTypes>'
+        '<t:EventType>NoSuchEvent</t:EventType></t:EventTypes><t:Timeout>5</t:Timeout>'
+        '</m:PullSubscriptionRequest></m:Subscribe>' % (CAL % ROOM),
+        '<m:Subscribe><m:PullSubscriptionRequest><t:FolderIds>%s</t:FolderIds><t:EventTypes>'
+        '<t:EventType>CreatedEvent</t:EventType></t:EventTypes><t:Timeout>0</t:Timeout>'
+        '</m:PullSubscriptionRequest></m:Subscribe>' % (CAL % ROOM),
+        '<m:DeleteItem DeleteType="Shred" SendMeetingCancellations="SendToNone"><m:ItemIds>'
+        '<t:ItemId Id="aXRlbXx4"/></m:ItemIds></m:DeleteItem>',
+    ]
+    for body in bad:
+        fault(post(fe, body), "ErrorSchemaValidation")
+    assert not [r for r in fe.requests() if r.get("fault") == "ErrorInternalServerError"]
+    assert post(fe, "<m:GetRoomLists/>").status_code == 200
