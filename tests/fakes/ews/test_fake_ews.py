@@ -646,3 +646,22 @@ def test_bad_input_gets_faults_or_errors_never_a_crash(fe):
         fault(post(fe, body), "ErrorSchemaValidation")
     assert not [r for r in fe.requests() if r.get("fault") == "ErrorInternalServerError"]
     assert post(fe, "<m:GetRoomLists/>").status_code == 200
+
+
+def test_sync_folder_items_at_most_512_per_answer(fe):
+    ids = fe.ctl("POST", "mailboxes/%s/items/bulk" % ROOM, {"count": 1100})["ids"]
+    seen, state, rounds = [], None, 0
+    while True:
+        msg = only(sync(fe, state, mx=512))
+        got = changes(msg)
+        assert len(got) <= 512 and all(k == "Create" for k, _ in got)
+        seen += [i for _, i in got]
+        state = msg.findtext("m:SyncState", namespaces=NS)
+        rounds += 1
+        if msg.findtext("m:IncludesLastItemInRange", namespaces=NS) == "true":
+            break
+    assert rounds == 3 and seen == ids
+    # an item written straight into the calendar (no invitation) shows in the next round
+    new = fe.ctl("POST", "mailboxes/%s/items" % ROOM, {"subject": "Direct", "start": "2031-01-01T10:00:00Z",
+                                                       "end": "2031-01-01T11:00:00Z"})
+    assert changes(only(sync(fe, state))) == [("Create", new["id"])]
