@@ -665,3 +665,17 @@ def test_sync_folder_items_at_most_512_per_answer(fe):
     new = fe.ctl("POST", "mailboxes/%s/items" % ROOM, {"subject": "Direct", "start": "2031-01-01T10:00:00Z",
                                                        "end": "2031-01-01T11:00:00Z"})
     assert changes(only(sync(fe, state))) == [("Create", new["id"])]
+
+
+def test_find_and_sync_return_the_extended_property_when_asked(fe):
+    mine, _ = created_id(create(fe, "Mine", "2030-10-01T10:00:00Z", "2030-10-01T11:00:00Z", ext="evt-9"))
+    assert len(mine) >= 150
+    theirs = fe.book(ORG, [ROOM], "Theirs", "2030-10-01T12:00:00Z", "2030-10-01T13:00:00Z")["rooms"][ROOM]["item_id"]
+    extra = "<t:AdditionalProperties>%s</t:AdditionalProperties>" % EXT_URI
+    _, items = found_items(find(fe, "2030-10-01T00:00:00Z", "2030-10-02T00:00:00Z", shape="IdOnly", extra=extra))
+    got = {i.find("t:ItemId", NS).get("Id"): i.findtext("t:ExtendedProperty/t:Value", namespaces=NS) for i in items}
+    assert got == {mine: "evt-9", theirs: None}
+    msg = only(sync(fe, shape="IdOnly", extra=extra))
+    got = {c.find("t:ItemId", NS).get("Id"): c.findtext("t:ExtendedProperty/t:Value", namespaces=NS)
+           for c in msg.findall("m:Changes/t:Create/t:CalendarItem", NS)}
+    assert got == {mine: "evt-9", theirs: None}
