@@ -73,6 +73,7 @@ MSG = {
                                  "passed in the request does not match the current change key for the item.",
     "ErrorInvalidSyncStateData": "Synchronization state data is corrupt or otherwise invalid.",
     "ErrorSubscriptionNotFound": "The specified subscription was not found.",
+    "ErrorSubscriptionAccessDenied": "Access is denied. Only the subscription owner may access the subscription.",
     "ErrorInvalidWatermark": "Watermark is invalid.",
     "ErrorServerBusy": "The server cannot service this request right now. Try again later.",
     "ErrorCalendarEndDateIsEarlierThanStartDate": "EndDate is earlier than StartDate",
@@ -1388,8 +1389,10 @@ class Handler(FakeHandler):
     def find_sub(self, sid, kind):
         st = self.state
         sub = st.subs.get(sid or "")
-        if sub is None or not st.alive(sub) or sub["owner"] != self.user["username"].lower():
+        if sub is None or not st.alive(sub):
             raise EwsError("ErrorSubscriptionNotFound")
+        if sub["owner"] != self.user["username"].lower():
+            raise EwsError("ErrorSubscriptionAccessDenied")
         if sub["kind"] != kind:
             raise EwsError("ErrorInvalidSubscription", "The subscription is not a %s subscription." % kind)
         return sub
@@ -1433,8 +1436,10 @@ class Handler(FakeHandler):
         try:
             sid = text_of(el, M("SubscriptionId"))
             sub = st.subs.get(sid or "")
-            if sub is None or not st.alive(sub) or sub["owner"] != self.user["username"].lower():
+            if sub is None or not st.alive(sub):
                 raise EwsError("ErrorSubscriptionNotFound")
+            if sub["owner"] != self.user["username"].lower():
+                raise EwsError("ErrorSubscriptionAccessDenied")
             sub["gone"] = True
             st.subs.pop(sid, None)
             st.cond.notify_all()
@@ -1460,14 +1465,14 @@ class Handler(FakeHandler):
         if not sids:
             raise schema_error("The element 'SubscriptionIds' has incomplete content.")
         with st.lock:
-            subs, bad = [], []
+            subs, bad, e = [], [], None
             for sid in sids:
                 try:
                     subs.append(self.find_sub(sid, "streaming"))
-                except EwsError:
+                except EwsError as err:
                     bad.append(sid)
+                    e = e or err
             if bad:
-                e = EwsError("ErrorSubscriptionNotFound")
                 out = response("GetStreamingEvents", [err_msg(name, e, x("m:ErrorSubscriptionIds", "".join(
                     xt("m:SubscriptionId", s) for s in bad)) + xt("m:ConnectionStatus", "Closed"))])
                 st.record(operation="GetStreamingEvents", user=self.user["username"], status=200,

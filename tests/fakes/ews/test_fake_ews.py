@@ -499,6 +499,12 @@ def test_pull_subscription_events_watermarks_and_expiry(fe):
 
 def test_unsubscribe(fe):
     sid, wm = subscribe_pull(fe)
+    # only the account that made it may use it
+    fe.add_account("other@contoso.com", "pw2", impersonation=True)
+    msg = only(call(fe, "<m:GetEvents><m:SubscriptionId>%s</m:SubscriptionId><m:Watermark>%s</m:Watermark>"
+                    "</m:GetEvents>" % (sid, wm), auth=("other@contoso.com", "pw2")), "ErrorSubscriptionAccessDenied")
+    assert msg.findtext("m:MessageText", namespaces=NS) == \
+        "Access is denied. Only the subscription owner may access the subscription."
     only(call(fe, "<m:Unsubscribe><m:SubscriptionId>%s</m:SubscriptionId></m:Unsubscribe>" % sid))
     only(get_events(fe, sid, wm), "ErrorSubscriptionNotFound")
     only(call(fe, "<m:Unsubscribe><m:SubscriptionId>%s</m:SubscriptionId></m:Unsubscribe>" % sid),
