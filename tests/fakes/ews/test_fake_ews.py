@@ -534,7 +534,7 @@ def read_stream(fe, sid, timeout_minutes, out, room=ROOM, bare=False):
 
 
 def test_streaming_subscription_events_heartbeats_and_close(fe):
-    fe.config(minute=1.5, heartbeat=0.3)
+    fe.config(minute=3, heartbeat=0.3)  # a 3-second ConnectionTimeout minute: room for a slow machine
     resp = call(fe, '<m:Subscribe><m:StreamingSubscriptionRequest><t:FolderIds>%s</t:FolderIds><t:EventTypes>'
                 '<t:EventType>CreatedEvent</t:EventType><t:EventType>ModifiedEvent</t:EventType>'
                 '<t:EventType>DeletedEvent</t:EventType></t:EventTypes></m:StreamingSubscriptionRequest>'
@@ -570,7 +570,7 @@ def test_streaming_subscription_events_heartbeats_and_close(fe):
     assert err.get("ResponseClass") == "Error"
     assert err.findtext("m:ResponseCode", namespaces=NS) == "ErrorSubscriptionNotFound"
     assert err.findtext("m:ConnectionStatus", namespaces=NS) == "Closed"
-    fe.advance_clock(31 * 1.5)
+    fe.advance_clock(31 * 3)
     out3 = {"docs": []}
     read_stream(fe, sid, 1, out3)
     assert out3["docs"][0].findtext(".//m:ResponseCode", namespaces=NS) == "ErrorSubscriptionNotFound"
