@@ -1121,6 +1121,8 @@ class Handler(FakeHandler):
                 f[key] = [{"email": text_of(a.find(T("Mailbox")), T("EmailAddress")),
                            "name": text_of(a.find(T("Mailbox")), T("Name")), "response": "Unknown"}
                           for a in c.findall(T("Attendee"))]
+                if any(not a["email"] for a in f[key]):
+                    raise schema_error("The element 'Attendee' has incomplete content (Mailbox/EmailAddress).")
             elif tag == "Recurrence":
                 f["recurrence"] = parse_recurrence(c)
             elif tag == "ExtendedProperty":
@@ -1354,7 +1356,7 @@ class Handler(FakeHandler):
                 raise EwsError("ErrorInvalidSubscriptionRequest", "The fake subscribes to the calendar only.")
             fids = req.find(T("FolderIds"))
             mb = self.folder_owner(self.one_folder(fids, "Subscribe"))
-            types = [t.text.strip() for t in req.find(T("EventTypes")) or []]
+            types = [(t.text or "").strip() for t in req.find(T("EventTypes")) or []]
             if not types or any(t not in EVENT_TYPES for t in types):
                 raise schema_error("The element 'EventTypes' is invalid.")
             timeout = None

@@ -647,6 +647,12 @@ def test_bad_input_gets_faults_or_errors_never_a_crash(fe):
         '</m:PullSubscriptionRequest></m:Subscribe>' % (CAL % ROOM),
         '<m:DeleteItem DeleteType="Shred" SendMeetingCancellations="SendToNone"><m:ItemIds>'
         '<t:ItemId Id="aXRlbXx4"/></m:ItemIds></m:DeleteItem>',
+        '<m:Subscribe><m:PullSubscriptionRequest><t:FolderIds>%s</t:FolderIds><t:EventTypes>'
+        '<t:EventType/></t:EventTypes><t:Timeout>5</t:Timeout>'
+        '</m:PullSubscriptionRequest></m:Subscribe>' % (CAL % ROOM),
+        '<m:CreateItem SendMeetingInvitations="SendToNone"><m:Items><t:CalendarItem><t:Subject>x</t:Subject>'
+        '<t:Start>2030-01-01T10:00:00Z</t:Start><t:End>2030-01-01T11:00:00Z</t:End><t:Resources><t:Attendee/>'
+        '</t:Resources></t:CalendarItem></m:Items></m:CreateItem>',
     ]
     for body in bad:
         fault(post(fe, body), "ErrorSchemaValidation")
