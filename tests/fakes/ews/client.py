@@ -52,22 +52,29 @@ class FakeEws(FakeProcess):
         return self.ctl("POST", "roomlists", {"email": email, "name": name})
 
     def add_room(self, email=None, name=None, capacity=None, building=None, floor=None, roomlist=None,
-                 auto_accept=True, allow_conflicts=False):
-        return self.ctl("POST", "rooms", {"email": email, "name": name, "capacity": capacity,
-                                          "building": building, "floor": floor, "roomlist": roomlist,
-                                          "auto_accept": auto_accept, "allow_conflicts": allow_conflicts})
+                 auto_accept=True, allow_conflicts=False, **processing):
+        """processing: Set-CalendarProcessing's add_organizer_to_subject, delete_subject,
+        delete_comments (all true by default, as at Exchange), remove_canceled (false)."""
+        return self.ctl("POST", "rooms", dict(processing, email=email, name=name, capacity=capacity,
+                                              building=building, floor=floor, roomlist=roomlist,
+                                              auto_accept=auto_accept, allow_conflicts=allow_conflicts))
 
     def add_person(self, email, name=None):
         return self.ctl("POST", "people", {"email": email, "name": name})
 
     def set_mailbox(self, email, **kw):
-        """auto_accept, allow_conflicts, capacity, building, floor, name."""
+        """auto_accept, allow_conflicts, add_organizer_to_subject, delete_subject,
+        delete_comments, remove_canceled, capacity, building, floor, name."""
         return self.ctl("PATCH", "mailboxes/" + q(email), kw)
 
     def items(self, email, start=None, end=None):
         """The calendar as stored: masters and single items, or every instance in [start, end)."""
         params = {"start": start, "end": end} if start else {}
         return self.ctl("GET", "mailboxes/%s/items" % q(email), **params)
+
+    def delete_item(self, email, item_id):
+        """Someone deletes an item of the calendar in Outlook."""
+        return self.ctl("DELETE", "mailboxes/%s/items/%s" % (q(email), urllib.parse.quote(item_id, safe="")))
 
     def book(self, organizer, rooms, subject, start, end, recurrence=None, **extra):
         """Someone books a meeting in Outlook with the rooms as resources; each

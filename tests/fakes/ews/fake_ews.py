@@ -54,6 +54,7 @@ SERVER_VERSIONS = {
 }
 REQUEST_VERSIONS = ("Exchange2007", "Exchange2007_SP1", "Exchange2010", "Exchange2010_SP1",
                     "Exchange2010_SP2", "Exchange2013", "Exchange2013_SP1", "Exchange2015", "Exchange2016")
+CALENDAR_PROCESSING = ("add_organizer_to_subject", "delete_subject", "delete_comments", "remove_canceled")
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 EVENT_TYPES = ("CopiedEvent", "CreatedEvent", "DeletedEvent", "ModifiedEvent", "MovedEvent",
                "NewMailEvent", "FreeBusyChangedEvent")
@@ -357,6 +358,9 @@ class State:
             mb = {"email": email, "name": name or email.split("@")[0], "kind": kind, "seq": 0, "epoch": 0,
                   "tombstones": collections.deque(maxlen=MAX_TOMBSTONES), "pruned": 0,
                   "auto_accept": True, "allow_conflicts": False, "capacity": None, "building": None,
+                  # Set-CalendarProcessing's defaults for a room (on-premises: RemoveCanceledMeetings is cloud-only)
+                  "add_organizer_to_subject": True, "delete_subject": True, "delete_comments": True,
+                  "remove_canceled": False,
                   "floor": None, "roomlists": [], "items": {}}  # items: its calendar's item ids, in order
             self.mailboxes[key] = mb
         for k, v in kw.items():
@@ -370,7 +374,8 @@ class State:
         mb = self.mailbox(email, name=body.get("name") or "Room %d" % n, kind="room",
                           capacity=body.get("capacity"), building=body.get("building"), floor=body.get("floor"),
                           auto_accept=body.get("auto_accept", True), allow_conflicts=body.get("allow_conflicts",
-                                                                                              False))
+                                                                                              False),
+                          **{k: body.get(k) for k in CALENDAR_PROCESSING})
         lists = body.get("roomlists") or ([body["roomlist"]] if body.get("roomlist") else [])
         for rl in lists:
             lst = self.roomlists.get(rl.lower()) or self.add_roomlist({"email": rl})
@@ -389,7 +394,7 @@ class State:
     @staticmethod
     def mailbox_view(mb):
         return {k: mb[k] for k in ("email", "name", "kind", "capacity", "building", "floor", "auto_accept",
-                                   "allow_conflicts", "roomlists")}
+                                   "allow_conflicts", "roomlists") + CALENDAR_PROCESSING}
 
     # ---- items ----
     def new_id(self):
@@ -1588,7 +1593,8 @@ class Handler(FakeHandler):
                 if mb is None:
                     return self.send(404, {"error": "no such mailbox"})
                 if len(parts) == 2 and method == "PATCH":
-                    for k in ("auto_accept", "allow_conflicts", "capacity", "building", "floor", "name"):
+                    for k in ("auto_accept", "allow_conflicts", "capacity", "building", "floor",
+                              "name") + CALENDAR_PROCESSING:
                         if k in body:
                             mb[k] = body[k]
                     return self.send(200, st.mailbox_view(mb))
@@ -1670,6 +1676,7 @@ class Handler(FakeHandler):
                             "start": iso(v["start"]), "end": iso(v["end"]), "location": v["location"],
                             "organizer": v["organizer"]["email"], "my_response": v["my_response"],
                             "uid": v["uid"], "free_busy": v["free_busy"], "ext": dict(it["ext"]),
+                            "is_cancelled": v["is_cancelled"], "body": v.get("body") or "",
                             "recurrence": it["recurrence"], "deleted": [iso(o) for o in it["deleted"]],
                             "exceptions": sorted(iso(o) for o in it["exceptions"]),
                             "original_start": iso(v["orig"]) if v.get("orig") is not None else None,
@@ -1767,6 +1774,16 @@ class Handler(FakeHandler):
                   for k in ("subject", "body", "location", "start", "end", "is_meeting", "recurrence",
                             "organizer", "required", "optional", "resources", "uid", "free_busy")}
         fields["exceptions"] = {k: dict(v) for k, v in org["exceptions"].items()}
+        # what the resource booking attendant keeps of the request (AddOrganizerToSubject,
+        # DeleteSubject, DeleteComments): by default the organizer's name as subject, no body
+        for target in [fields] + list(fields["exceptions"].values()):
+            if "subject" in target:
+                if mb["add_organizer_to_subject"]:
+                    target["subject"] = org["organizer"].get("name") or org["organizer"]["email"]
+                elif mb["delete_subject"]:
+                    target["subject"] = ""
+            if "body" in target and mb["delete_comments"]:
+                target["body"] = ""
         fields["deleted"] = list(org["deleted"])
         fields["my_response"] = "Accept"
         fields["meeting"] = org["id"]
@@ -1815,13 +1832,20 @@ class Handler(FakeHandler):
         return self.meeting_json(org)
 
     def cancel_meeting(self, org, body):
-        """The organizer cancels: the rooms' copies leave their calendars (the
-        resource booking attendant removes cancelled meetings)."""
+        """The organizer cancels: each room's copy stays on its calendar marked
+        cancelled ("Canceled: …", IsCancelled, free) as on-premises Exchange
+        leaves it, or leaves the calendar when the room has remove_canceled
+        (Exchange Online's RemoveCanceledMeetings)."""
         st = self.state
         for room, cid in list(org["copies"].items()):
             copy = st.items.get(cid)
-            if copy is not None:
+            if copy is None:
+                continue
+            if st.mailboxes[room]["remove_canceled"]:
                 st.remove_item(copy)
+            else:
+                copy.update(is_cancelled=True, free_busy="Free", subject="Canceled: " + copy["subject"])
+                st.changed(copy)
         org["copies"] = {}
         st.remove_item(org)
         return {"ok": True}

@@ -323,7 +323,8 @@ def test_sync_folder_items_pages_creates_updates_deletes(fe):
     got = changes(msg)
     assert got == [("Update", c), ("Delete", a)]
     upd = msg.find("m:Changes/t:Update/t:CalendarItem", NS)
-    assert upd.findtext("t:Subject", namespaces=NS) == "C2"
+    # the room keeps the organizer's name as subject (AddOrganizerToSubject, on by default)
+    assert upd.findtext("t:Subject", namespaces=NS) == "Alice"
     # an item made and deleted between two syncs never shows
     state = msg.findtext("m:SyncState", namespaces=NS)
     d, _ = created_id(create(fe, "D", "2030-03-04T10:00:00Z", "2030-03-04T11:00:00Z"))
@@ -425,15 +426,34 @@ def test_rooms_accept_or_decline_by_availability(fe):
     assert {r: v["response"] for r, v in first["rooms"].items()} == {ROOM: "Accept", ROOM2: "Accept"}
     clash = fe.book("bob@contoso.com", [ROOM], "Clash", "2030-06-03T10:30:00Z", "2030-06-03T11:30:00Z")
     assert clash["rooms"][ROOM] == {"response": "Decline", "item_id": None}
-    assert [i["subject"] for i in fe.items(ROOM)] == ["First"]
+    assert [i["uid"] for i in fe.items(ROOM)] == [first["uid"]]
     # moving the second meeting clear of the first: accepted; moving it back onto it: declined and removed
     later = fe.book("bob@contoso.com", [ROOM], "Later", "2030-06-03T12:00:00Z", "2030-06-03T13:00:00Z")
     assert later["rooms"][ROOM]["response"] == "Accept"
     moved = fe.update_meeting(later["meeting_id"], start="2030-06-03T10:30:00Z", end="2030-06-03T11:30:00Z")
     assert moved["rooms"][ROOM]["response"] == "Decline"
-    assert [i["subject"] for i in fe.items(ROOM)] == ["First"]
+    assert [i["uid"] for i in fe.items(ROOM)] == [first["uid"]]
+    # cancelled: on-premises Exchange leaves it on the rooms' calendars, cancelled and free
+    fe.set_mailbox(ROOM2, remove_canceled=True)
     fe.cancel_meeting(first["meeting_id"])
-    assert fe.items(ROOM) == [] and fe.items(ROOM2) == []
+    assert [(i["subject"], i["is_cancelled"], i["free_busy"]) for i in fe.items(ROOM)] == [
+        ("Canceled: Alice", True, "Free")]
+    assert fe.items(ROOM2) == []
+    # a cancelled meeting is not busy: the slot can be booked again
+    again = fe.book("bob@contoso.com", [ROOM], "Again", "2030-06-03T10:00:00Z", "2030-06-03T11:00:00Z")
+    assert again["rooms"][ROOM]["response"] == "Accept"
+
+
+def test_room_keeps_subject_and_body_by_its_calendar_processing(fe):
+    m = fe.book(ORG, [ROOM], "Budget", "2030-06-10T10:00:00Z", "2030-06-10T11:00:00Z", body="Agenda")
+    item = fe.items(ROOM)[0]
+    assert (item["subject"], item["body"]) == ("Alice", "")
+    fe.set_mailbox(ROOM, add_organizer_to_subject=False)
+    fe.update_meeting(m["meeting_id"], subject="Budget 2")
+    assert fe.items(ROOM)[0]["subject"] == ""
+    fe.set_mailbox(ROOM, delete_subject=False, delete_comments=False)
+    fe.update_meeting(m["meeting_id"], subject="Budget 3")
+    assert (fe.items(ROOM)[0]["subject"], fe.items(ROOM)[0]["body"]) == ("Budget 3", "Agenda")
 
 
 def test_decline_item_removes_the_meeting_and_tells_the_organizer(fe):
@@ -483,9 +503,10 @@ def test_pull_subscription_events_watermarks_and_expiry(fe):
     m = fe.book(ORG, [ROOM], "Pulled", "2030-08-01T10:00:00Z", "2030-08-01T11:00:00Z")
     copy = m["rooms"][ROOM]["item_id"]
     fe.update_meeting(m["meeting_id"], subject="Pulled 2")
-    fe.cancel_meeting(m["meeting_id"])
+    fe.cancel_meeting(m["meeting_id"])        # stays, cancelled: a modification
+    fe.delete_item(ROOM, copy)                # someone deletes it in Outlook
     evs, n = events_of(only(get_events(fe, sid, wm)))
-    assert evs == [("CreatedEvent", copy), ("ModifiedEvent", copy), ("DeletedEvent", copy)]
+    assert evs == [("CreatedEvent", copy), ("ModifiedEvent", copy), ("ModifiedEvent", copy), ("DeletedEvent", copy)]
     assert n.findtext("t:MoreEvents", namespaces=NS) == "false"
     last = n.findall("t:DeletedEvent/t:Watermark", NS)[-1].text
     # from the last watermark: nothing more (a StatusEvent)
@@ -547,7 +568,7 @@ def test_streaming_subscription_events_heartbeats_and_close(fe):
     t.start()
     time.sleep(0.4)
     m = fe.book(ORG, [ROOM], "Streamed", "2030-09-01T10:00:00Z", "2030-09-01T11:00:00Z")
-    fe.cancel_meeting(m["meeting_id"])
+    fe.delete_item(ROOM, m["rooms"][ROOM]["item_id"])
     t.join(10)
     assert not t.is_alive()
     assert out["status"] == 200 and out["chunked"]
