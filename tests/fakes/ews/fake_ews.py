@@ -27,6 +27,7 @@ import time
 import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
+import zoneinfo
 from xml.sax.saxutils import escape, quoteattr
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -98,6 +99,7 @@ MSG = {
     "ErrorInvalidArgument": "The argument is invalid.",
     "ErrorExceededSubscriptionCount": "You have exceeded the available subscriptions for your account.",
     "ErrorMissingInformationReferenceItemId": "ReferenceItemId is missing.",
+    "ErrorTimeZone": "The time zone is not valid.",
 }
 
 
@@ -183,6 +185,14 @@ def parse_dt(s, what="dateTime"):
     return int(d.timestamp())
 
 
+def parse_local(s, tz):
+    """The control API's times: with an offset as given, without one on the wall clock of tz (UTC if none)."""
+    d = dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=zoneinfo.ZoneInfo(tz) if tz else dt.timezone.utc)
+    return int(d.timestamp())
+
+
 def parse_date(s, what="date"):
     """xs:date, maybe with Z or an offset (which EWS ignores for recurrence dates)."""
     s = (s or "").strip()
@@ -207,11 +217,49 @@ def unb64(s):
 
 # ---------------------------------------------------------------- recurrence
 
-def expand(rec, start_ts, dur, limit_ts=None):
+# Windows time zone ids (EWS's StartTimeZone Id) the fake knows, and their IANA names
+WINDOWS_ZONES = {
+    "UTC": "UTC", "GMT Standard Time": "Europe/London", "W. Europe Standard Time": "Europe/Berlin",
+    "Romance Standard Time": "Europe/Paris", "Central Europe Standard Time": "Europe/Budapest",
+    "Central European Standard Time": "Europe/Warsaw", "FLE Standard Time": "Europe/Kiev",
+    "Russian Standard Time": "Europe/Moscow", "Eastern Standard Time": "America/New_York",
+    "Central Standard Time": "America/Chicago", "Mountain Standard Time": "America/Denver",
+    "Pacific Standard Time": "America/Los_Angeles", "India Standard Time": "Asia/Kolkata",
+    "Tokyo Standard Time": "Asia/Tokyo", "AUS Eastern Standard Time": "Australia/Sydney",
+}
+
+
+def zone_of(name):
+    """A zone by Windows id (as EWS names them) or IANA name; None: UTC."""
+    if not name:
+        return None
+    iana = WINDOWS_ZONES.get(name, name)
+    try:
+        zoneinfo.ZoneInfo(iana)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise EwsError("ErrorTimeZone", "The fake knows these time zones: %s." % ", ".join(sorted(WINDOWS_ZONES)))
+    return iana
+
+
+def windows_id(iana):
+    for win, name in WINDOWS_ZONES.items():
+        if name == iana:
+            return win
+    return iana
+
+
+def local_date(ts, tz):
+    return dt.datetime.fromtimestamp(ts, zoneinfo.ZoneInfo(tz) if tz else dt.timezone.utc).date()
+
+
+def expand(rec, start_ts, dur, limit_ts=None, tz=None):
     """Original starts (UTC seconds) of a series, in order, at most MAX_OCCURRENCES
-    (or until limit_ts). rec: {type: daily|weekly, interval, days, start_date, count?, end_date?}."""
+    (or until limit_ts): on the wall clock of the item's time zone, so that a
+    daylight-saving change keeps the local hour. rec: {type: daily|weekly,
+    interval, days, start_date (local), count?, end_date?}."""
     out = []
-    tod = start_ts % 86400
+    zone = zoneinfo.ZoneInfo(tz) if tz else dt.timezone.utc
+    tod = dt.datetime.fromtimestamp(start_ts, zone).time()
     first = dt.date.fromisoformat(rec["start_date"])
     interval = max(1, int(rec.get("interval") or 1))
     count = rec.get("count")
@@ -232,7 +280,7 @@ def expand(rec, start_ts, dur, limit_ts=None):
         elif rec["type"] == "daily":
             ok = (day - first).days % interval == 0
         if ok:
-            ts = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()) + tod
+            ts = int(dt.datetime.combine(day, tod, tzinfo=zone).timestamp())
             if limit_ts is not None and ts >= limit_ts:
                 break
             out.append(ts)
@@ -289,16 +337,17 @@ def recurrence_xml(rec):
     return x("t:Recurrence", pat + rng)
 
 
-def recurrence_from_json(r, start_ts):
+def recurrence_from_json(r, start_ts, tz=None):
     """The control API's recurrence: {type, interval?, days?, count? | until?}."""
     if not r:
         return None
+    first = local_date(start_ts, tz)
     rec = {"type": r.get("type", "weekly"), "interval": int(r.get("interval", 1)),
-           "start_date": iso(start_ts)[:10]}
+           "start_date": first.isoformat()}
     if rec["type"] not in ("daily", "weekly"):
         raise ValueError("recurrence type: daily or weekly")
     if rec["type"] == "weekly":
-        rec["days"] = r.get("days") or [DAYS[dt.datetime.fromtimestamp(start_ts, dt.timezone.utc).weekday()]]
+        rec["days"] = r.get("days") or [DAYS[first.weekday()]]
     if r.get("count"):
         rec["count"] = int(r["count"])
     elif r.get("until"):
@@ -455,7 +504,7 @@ class State:
 
     def occurrences(self, item, limit_ts=None):
         dur = item["end"] - item["start"]
-        return expand(item["recurrence"], item["start"], dur, limit_ts) if item["recurrence"] else []
+        return expand(item["recurrence"], item["start"], dur, limit_ts, item.get("tz")) if item["recurrence"] else []
 
     def instances(self, item, lo, hi):
         """Views of the item's single, occurrence and exception instances overlapping [lo, hi)."""
@@ -743,6 +792,10 @@ def calendar_item_xml(state, v, shape, full=False):
         if "calendar:DeletedOccurrences" in want and item["deleted"]:
             out.append(x("t:DeletedOccurrences", "".join(
                 x("t:DeletedOccurrence", xt("t:Start", iso(o))) for o in sorted(item["deleted"]))))
+    if (want_all and full or "calendar:StartTimeZone" in fields) and item.get("tz"):
+        out.append(x("t:StartTimeZone", "", Id=windows_id(item["tz"])))
+    if (want_all and full or "calendar:EndTimeZone" in fields) and item.get("tz"):
+        out.append(x("t:EndTimeZone", "", Id=windows_id(item["tz"])))
     return x("t:CalendarItem", "".join(out))
 
 
@@ -1135,8 +1188,12 @@ class Handler(FakeHandler):
                 if uri is None:
                     raise schema_error("ExtendedProperty needs ExtendedFieldURI.")
                 f.setdefault("ext", {})[ext_key(uri)] = text_of(c, T("Value"), "")
+            elif tag == "StartTimeZone":
+                f["tz"] = zone_of(c.get("Id"))
+            elif tag == "MeetingTimeZone":
+                f["tz"] = zone_of(c.get("TimeZoneName"))
             elif tag in ("ItemClass", "Sensitivity", "Importance", "ReminderIsSet", "ReminderMinutesBeforeStart",
-                         "StartTimeZone", "EndTimeZone", "MeetingTimeZone", "Categories", "UID",
+                         "EndTimeZone", "Categories", "UID",
                          "IsResponseRequested", "AllowNewTimeProposal", "IsOnlineMeeting"):
                 if tag == "UID" and val:
                     f["uid"] = val
@@ -1173,9 +1230,9 @@ class Handler(FakeHandler):
                         raise EwsError("ErrorCalendarDurationIsTooLong")
                     attendees = f.get("required", []) + f.get("optional", []) + f.get("resources", [])
                     f["is_meeting"] = bool(attendees)
-                    if f.get("recurrence") and f["recurrence"]["start_date"] != iso(f["start"])[:10]:
-                        # EWS moves the first occurrence to the pattern; the fake asks for them to agree
-                        f["recurrence"]["start_date"] = iso(f["start"])[:10]
+                    if f.get("recurrence"):
+                        # EWS moves the first occurrence to the pattern; the fake makes them agree
+                        f["recurrence"]["start_date"] = local_date(f["start"], f.get("tz")).isoformat()
                     item = st.add_item(mb, f)
                     if attendees and smi != "SendToNone":
                         st.responses.append({"kind": "invitation", "from": mb["email"], "uid": item["uid"],
@@ -1688,12 +1745,13 @@ class Handler(FakeHandler):
         """Someone with access writes an appointment straight into the calendar
         (no invitation: the room's rule does not apply). ext: {"setid|name|type": value}."""
         st = self.state
-        start, end = parse_dt(body["start"]), parse_dt(body["end"])
+        tz = zone_of(body.get("time_zone"))
+        start, end = parse_local(body["start"], tz), parse_local(body["end"], tz)
         if end < start:
             raise ValueError("end before start")
         f = {"subject": body.get("subject", ""), "location": body.get("location", ""), "start": start, "end": end,
              "body": body.get("body", ""), "free_busy": body.get("free_busy", "Busy"),
-             "recurrence": recurrence_from_json(body.get("recurrence"), start)}
+             "recurrence": recurrence_from_json(body.get("recurrence"), start, tz), "tz": tz}
         if body.get("ext"):
             f["ext"] = dict(body["ext"])
         item = st.add_item(mb, f)
@@ -1727,14 +1785,15 @@ class Handler(FakeHandler):
         omb = st.mailbox(org_email, name=body.get("organizer_name"), kind=st.mailboxes.get(
             org_email.lower(), {}).get("kind", "user"))
         rooms = body.get("rooms") or []
-        start, end = parse_dt(body["start"]), parse_dt(body["end"])
+        tz = zone_of(body.get("time_zone"))
+        start, end = parse_local(body["start"], tz), parse_local(body["end"], tz)
         if end <= start:
             raise ValueError("end must be after start")
         fields = {"subject": body.get("subject", ""), "body": body.get("body", ""),
                   "location": body.get("location") or "; ".join(
                       st.mailboxes[r.lower()]["name"] for r in rooms if r.lower() in st.mailboxes),
                   "start": start, "end": end, "is_meeting": True,
-                  "recurrence": recurrence_from_json(body.get("recurrence"), start),
+                  "recurrence": recurrence_from_json(body.get("recurrence"), start, tz), "tz": tz,
                   "required": [{"email": a, "name": a.split("@")[0], "response": "Unknown"}
                                for a in body.get("attendees", [])],
                   "resources": [{"email": r, "name": st.mailboxes[r.lower()]["name"]
@@ -1771,7 +1830,7 @@ class Handler(FakeHandler):
         att["response"] = "Accept"
         fields = {k: (dict(org[k]) if isinstance(org[k], dict) else list(org[k]) if isinstance(org[k], list)
                       else org[k])
-                  for k in ("subject", "body", "location", "start", "end", "is_meeting", "recurrence",
+                  for k in ("subject", "body", "location", "start", "end", "is_meeting", "recurrence", "tz",
                             "organizer", "required", "optional", "resources", "uid", "free_busy")}
         fields["exceptions"] = {k: dict(v) for k, v in org["exceptions"].items()}
         # what the resource booking attendant keeps of the request (AddOrganizerToSubject,
@@ -1824,7 +1883,7 @@ class Handler(FakeHandler):
                 if k in body:
                     org[k] = parse_dt(body[k])
             if "recurrence" in body:
-                org["recurrence"] = recurrence_from_json(body["recurrence"], org["start"])
+                org["recurrence"] = recurrence_from_json(body["recurrence"], org["start"], org.get("tz"))
         org["app_seq"] += 1
         st.changed(org)
         for a in org["resources"]:

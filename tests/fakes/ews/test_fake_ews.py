@@ -712,3 +712,22 @@ def test_find_and_sync_return_the_extended_property_when_asked(fe):
     got = {c.find("t:ItemId", NS).get("Id"): c.findtext("t:ExtendedProperty/t:Value", namespaces=NS)
            for c in msg.findall("m:Changes/t:Create/t:CalendarItem", NS)}
     assert got == {mine: "evt-9", theirs: None}
+
+
+def test_series_keep_their_local_hour_across_daylight_saving(fe):
+    """Weekly at 09:00 in Paris over the change of 31 March 2030: 08:00Z, then 07:00Z."""
+    fe.book(ORG, [ROOM], "Paris", "2030-03-18T09:00:00", "2030-03-18T10:00:00", time_zone="Europe/Paris",
+            recurrence={"type": "weekly", "count": 3})
+    iid, _ = created_id(create(fe, "Created", "2030-03-19T08:00:00Z", "2030-03-19T08:30:00Z", extra=(
+        '<t:Recurrence><t:WeeklyRecurrence><t:Interval>1</t:Interval><t:DaysOfWeek>Tuesday</t:DaysOfWeek>'
+        '</t:WeeklyRecurrence><t:NumberedRecurrence><t:StartDate>2030-03-19</t:StartDate>'
+        '<t:NumberOfOccurrences>3</t:NumberOfOccurrences></t:NumberedRecurrence></t:Recurrence>'
+        '<t:StartTimeZone Id="Romance Standard Time"/>')))
+    _, items = found_items(find(fe, "2030-03-01T00:00:00Z", "2030-05-01T00:00:00Z"))
+    assert [i.findtext("t:Start", namespaces=NS) for i in items] == [
+        "2030-03-18T08:00:00Z", "2030-03-19T08:00:00Z", "2030-03-25T08:00:00Z", "2030-03-26T08:00:00Z",
+        "2030-04-01T07:00:00Z", "2030-04-02T07:00:00Z"]
+    master = only(get_item(fe, '<t:ItemId Id="%s"/>' % iid)).find("m:Items/t:CalendarItem", NS)
+    assert master.find("t:StartTimeZone", NS).get("Id") == "Romance Standard Time"
+    only(create(fe, "Bad zone", "2030-03-19T08:00:00Z", "2030-03-19T08:30:00Z",
+                extra='<t:StartTimeZone Id="Mars Standard Time"/>'), "ErrorTimeZone")
