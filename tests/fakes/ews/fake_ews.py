@@ -1861,7 +1861,7 @@ class Handler(FakeHandler):
         st = self.state
         occ = body.get("occurrence")
         if occ:
-            o = parse_dt(occ)
+            o = parse_local(occ, org.get("tz"))
             if o not in st.occurrences(org):
                 raise ValueError("no such occurrence")
             if body.get("cancel"):
@@ -1874,14 +1874,14 @@ class Handler(FakeHandler):
                         exc[k] = body[k]
                 for k in ("start", "end"):
                     if k in body:
-                        exc[k] = parse_dt(body[k])
+                        exc[k] = parse_local(body[k], org.get("tz"))
         else:
             for k in ("subject", "location", "body"):
                 if k in body:
                     org[k] = body[k]
             for k in ("start", "end"):
                 if k in body:
-                    org[k] = parse_dt(body[k])
+                    org[k] = parse_local(body[k], org.get("tz"))
             if "recurrence" in body:
                 org["recurrence"] = recurrence_from_json(body["recurrence"], org["start"], org.get("tz"))
         org["app_seq"] += 1
