@@ -46,6 +46,8 @@
 #include "ops/health.h"
 #include "ops/mail_status_routes.h"
 #include "settings/routes.h"
+#include "sync/routes.h"
+#include "sync/webhooks.h"
 #include "support/devices.h"
 
 const struct route *const app_route_tables[] = {
@@ -87,6 +89,8 @@ const struct route *const app_route_tables[] = {
 	zoom_event_meeting_routes,
 	zoom_meeting_sync_routes,
 	zoom_oauth_routes,
+	sync_routes,
+	sync_webhook_routes,
 	NULL,
 };
 

@@ -400,6 +400,45 @@ out:
 	return rc;
 }
 
+int booking_hold(struct db *db, const struct room *room, const char *event_id, int64_t start, int64_t end,
+		 const char *status)
+{
+	struct booking have[8], other;
+	int n = 0, rc;
+	if ((rc = store_booking_of_event(db, room->account_id, event_id, room->id, have, 8, &n)))
+		return rc;
+	if (n == 1 && have[0].start_at == start && have[0].end_at == end && !strcmp(have[0].status, status))
+		return 0;
+	for (int i = 0; !rc && i < n; i++)
+		rc = store_booking_delete(db, room->account_id, have[i].id);
+	if (rc)
+		return rc;
+	struct booking b = {0};
+	snprintf(b.account_id, sizeof b.account_id, "%s", room->account_id);
+	ids_new("bkg", b.id);
+	snprintf(b.room_id, sizeof b.room_id, "%s", room->id);
+	snprintf(b.event_id, sizeof b.event_id, "%s", event_id);
+	b.start_at = start;
+	b.end_at = end > start ? end : start;
+	b.busy_from = b.start_at - room->buffer_before;
+	b.busy_to = b.end_at + room->buffer_after;
+	snprintf(b.status, sizeof b.status, "%s", status);
+	b.created_at = clock_now();
+	/* asked first: on PostgreSQL a refused insert would end the transaction */
+	rc = store_booking_overlap(db, room->account_id, room->id, b.busy_from, b.busy_to, room->max_booking_len,
+				   event_id, &other);
+	if (rc == 0)
+		rc = E_CONFLICT;
+	else if (rc == E_NOTFOUND) {
+		int64_t known = room->max_booking_len;
+		rc = store_booking_insert_known(db, &b, &known);
+	}
+	if (rc && rc != E_CONFLICT)
+		return rc;
+	int rc2 = booking_room_changed(db, room->id);
+	return rc ? rc : rc2;
+}
+
 int booking_room_changed(struct db *db, const char *room_id)
 {
 	char topic[64];

@@ -74,6 +74,16 @@ int booking_sync(struct db *db, const struct calendar *cal, const char *event_id
 int booking_answers(const struct ics_object *o, const char *tz, const struct booking_result *res,
 		    struct ics_object **out);
 
+/* A meeting made at a calendar provider (sync/inbound.c) holds its room as
+ * the provider's room answered, not under convene's rules (who may book,
+ * notice, horizon, hours: the provider applied its own): the event's
+ * bookings of the room become one, [start, end) widened by the room's
+ * buffers, with status confirmed or pending. E_CONFLICT when another
+ * booking of the room overlaps: then the event holds nothing (its text still
+ * shows it in the room's calendar). */
+int booking_hold(struct db *db, const struct room *room, const char *event_id, int64_t start, int64_t end,
+		 const char *status);
+
 /* says that a room or its bookings changed: its door displays and the room
  * schedules open on calendar pages (calendar/room_stream.h) render again */
 int booking_room_changed(struct db *db, const char *room_id);

@@ -7,11 +7,13 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/audit.h"
 #include "calendar/stream.h"
 #include "core/clock.h"
 #include "core/errors.h"
+#include "http/response.h"
 
 static void etag_of(const char *text, char out[ETAG_MAX])
 {
@@ -282,11 +284,58 @@ static int write_delete(struct db *db, struct arena *a, const struct event_write
 	return rc;
 }
 
+const char *event_external(const char *ical)
+{
+	static const char *const known[] = {"google", "microsoft", "exchange"};
+	static const char prop[] = "X-CONVENE-EXTERNAL:";
+	if (!ical)
+		return NULL;
+	/* a property begins a content line; a TEXT value cannot hold a line
+	 * break (it is escaped as \n), so no description forges one */
+	const char *p = !strncmp(ical, prop, sizeof prop - 1) ? ical : strstr(ical, "\nX-CONVENE-EXTERNAL:");
+	if (!p)
+		return NULL;
+	p = strchr(p, ':') + 1;
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
+		size_t n = strlen(known[i]);
+		if (!strncasecmp(p, known[i], n) && (p[n] == '\r' || p[n] == '\n' || !p[n]))
+			return known[i];
+	}
+	return "";
+}
+
+const char *event_external_text(const char *provider)
+{
+	if (provider && !strcmp(provider, "microsoft"))
+		return "This meeting was made in Microsoft 365 (Outlook); change it there.";
+	if (provider && !strcmp(provider, "exchange"))
+		return "This meeting was made in Microsoft Exchange (Outlook); change it there.";
+	if (provider && !strcmp(provider, "google"))
+		return "This meeting was made in Google Calendar; change it there.";
+	return "This meeting was made in a connected calendar service; change it there.";
+}
+
+int event_external_problem(struct req *r, const char *provider)
+{
+	resp_problem_ext(r, 403, "external-event", resp_text(r, event_external_text(provider)),
+			 json_pack("{s:s}", "provider", provider ? provider : ""));
+	return E_FORBIDDEN;
+}
+
 int event_write(struct db *db, struct arena *a, const struct event_write *w, struct event_written *out)
 {
 	struct ics_object *marked = NULL, *final = NULL, *filtered = NULL;
 	int rc;
 	memset(out, 0, sizeof *out);
+	if (!w->external_ok) { /* read-only wherever it shows: JSON, CalDAV, import */
+		const char *ext = w->prev ? event_external(w->prev->ical) : NULL;
+		if (!ext && w->o)
+			ext = event_external(w->o->text);
+		if (ext) {
+			out->external = ext;
+			return E_FORBIDDEN;
+		}
+	}
 	if (!w->o)
 		return write_delete(db, a, w, out);
 	if ((rc = hooks_filter(db, w, &filtered)))

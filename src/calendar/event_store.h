@@ -56,6 +56,13 @@ struct event_write {
 	const struct booking_actor *actor;
 	const struct sched_actor *who; /* the calendar user who writes (NULL: none, as an operator's tool) */
 	enum event_deliver deliver;
+	/* calendar sync writing a meeting made at a provider (sync/inbound.c):
+	 * the only writer allowed to store, change or delete an event carrying
+	 * X-CONVENE-EXTERNAL. Any other write touching one (the event replaced
+	 * or deleted is one, or the new text carries the property) is
+	 * E_FORBIDDEN with event_written's external set: people change such a
+	 * meeting where it was made. */
+	int external_ok;
 };
 
 /* what a write did, as its audit record names it */
@@ -79,6 +86,7 @@ struct event_written {
 	const char *label; /* the event's summary */
 	json_t *before, *after;
 	struct ics_object *own;
+	const char *external; /* a refused write: the provider whose meeting it is (google...) */
 };
 
 /* What domains above the calendar learn of event writes (registered at
@@ -103,6 +111,16 @@ struct event_hooks {
  * nothing; more than EVENT_HOOKS_MAX is E_LIMIT (a programming error, seen
  * at start-up). */
 int event_hooks_add(const struct event_hooks *h);
+
+/* the provider whose meeting this stored text is (its X-CONVENE-EXTERNAL:
+ * google, microsoft or exchange; "" for an unknown one), or NULL when it is
+ * convene's own */
+const char *event_external(const char *ical);
+/* 403 problem external-event for a write refused by event_write (or a front
+ * end's own check): "This meeting was made in Google Calendar; change it there." */
+int event_external_problem(struct req *r, const char *provider);
+/* the same sentence in English, for front ends that word their own errors */
+const char *event_external_text(const char *provider);
 
 /* mark -> store -> book -> answers -> deliver, or deliver (cancellations) ->
  * delete; out is filled in any case and freed with event_written_free (the

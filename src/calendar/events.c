@@ -275,7 +275,7 @@ static int create(struct req *r)
 		return event_ics_error(r, &err);
 	struct booking_actor actor = {r->who.user_id, r->who.role};
 	struct sched_actor who = event_caller(r);
-	struct event_write w = {&c, NULL, NULL, o, &actor, &who, EVENT_DELIVER};
+	struct event_write w = {&c, NULL, NULL, o, &actor, &who, EVENT_DELIVER, 0};
 	struct event_written wr = {0};
 	if ((rc = store_begin(db, 1)))
 		goto out;
@@ -384,6 +384,10 @@ static int change(struct req *r)
 	if ((rc = calendar_load(r, db, req_param(r, "id"), CAL_ROLE_EDITOR, &c, &role)) ||
 	    (rc = load_event(r, db, &c, &row, &cur)) || (rc = if_match(r, &row)))
 		goto fail;
+	if (event_external(row.ical)) {
+		rc = event_external_problem(r, event_external(row.ical));
+		goto fail;
+	}
 	static const char *const allowed[] = {"summary", "description", "location", "start",  "end",    "tzid",
 					      "all_day", "rrule",       "exdates",  "rdates", "status", "transparency",
 					      "class",   "attendees",   "room_ids", NULL};
@@ -400,10 +404,14 @@ static int change(struct req *r)
 		rc = event_ics_error(r, &err);
 		goto fail;
 	}
-	struct event_write w = {&c, &row, NULL, o, &actor, &who, EVENT_DELIVER};
+	struct event_write w = {&c, &row, NULL, o, &actor, &who, EVENT_DELIVER, 0};
 	rc = event_write(db, r->arena, &w, &wr);
 	if (rc == E_CONFLICT && wr.booked.refused) {
 		rc = refused(r, &wr.booked, &c);
+		goto fail;
+	}
+	if (rc == E_FORBIDDEN && wr.external) {
+		rc = event_external_problem(r, wr.external);
 		goto fail;
 	}
 	if (rc || (rc = event_written_audit(r, db, &wr)) || (rc = store_commit(db)))
@@ -436,10 +444,12 @@ static int delete (struct req *r)
 		goto fail;
 	struct booking_actor actor = {r->who.user_id, r->who.role};
 	struct sched_actor who = event_caller(r);
-	struct event_write w = {&c, &row, NULL, NULL, &actor, &who, EVENT_DELIVER};
+	struct event_write w = {&c, &row, NULL, NULL, &actor, &who, EVENT_DELIVER, 0};
 	struct event_written wr;
 	if (!(rc = event_write(db, r->arena, &w, &wr)))
 		rc = event_written_audit(r, db, &wr);
+	else if (rc == E_FORBIDDEN && wr.external)
+		rc = event_external_problem(r, wr.external);
 	event_written_free(&wr);
 	if (rc || (rc = store_commit(db)))
 		goto fail;
@@ -478,6 +488,10 @@ static int occurrence_write(struct req *r, int cancel)
 	    (rc = load_event(r, db, &c, &row, &cur)) || (rc = if_match(r, &row)) ||
 	    (rc = occurrence_param(r, &row, &rid)))
 		goto fail;
+	if (event_external(row.ical)) {
+		rc = event_external_problem(r, event_external(row.ical));
+		goto fail;
+	}
 	if (cancel) {
 		rc = ics_occurrence_cancel(row.ical, c.time_zone, rid, &o, &err);
 	} else {
@@ -503,7 +517,7 @@ static int occurrence_write(struct req *r, int cancel)
 		rc = event_ics_error(r, &err);
 		goto fail;
 	}
-	struct event_write w = {&c, &row, NULL, o, &actor, &who, EVENT_DELIVER};
+	struct event_write w = {&c, &row, NULL, o, &actor, &who, EVENT_DELIVER, 0};
 	rc = event_write(db, r->arena, &w, &wr);
 	if (rc == E_CONFLICT && wr.booked.refused) {
 		rc = refused(r, &wr.booked, &c);

@@ -8,6 +8,7 @@
  * old meetings must not mail anyone. */
 #include "calendar/import.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "calendar/event_store.h"
@@ -22,6 +23,7 @@ struct ctx {
 	struct booking_result *booking;
 	struct arena *a;
 	struct import_result *res;
+	const char *external; /* the refusal's provider */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *pctx;
 	int in_tx;
@@ -50,13 +52,15 @@ static int store_one(void *p, struct ics_object *o)
 	if (rc && rc != E_NOTFOUND)
 		return rc;
 	struct event_write w = {
-		x->c, rc ? NULL : &cur, NULL, o, x->actor, x->notify, x->notify ? EVENT_DELIVER : EVENT_QUIET};
+		x->c, rc ? NULL : &cur, NULL, o, x->actor, x->notify, x->notify ? EVENT_DELIVER : EVENT_QUIET, 0};
 	rc = event_write(x->db, x->a, &w, &wr);
 	if (rc == E_CONFLICT && wr.booked.refused && x->booking) { /* the caller reports the refusal */
 		booking_result_free(x->booking);
 		*x->booking = wr.booked;
 		memset(&wr.booked, 0, sizeof wr.booked);
 	}
+	if (rc == E_FORBIDDEN && wr.external)
+		x->external = wr.external;
 	if (!rc) {
 		if (wr.saved.created)
 			x->res->created++;
@@ -75,7 +79,7 @@ int calendar_import(struct db *db, const struct calendar *c, const char *text, s
 		    struct ics_error *err, struct booking_result *booking)
 {
 	struct arena *a = arena_new();
-	struct ctx x = {db, c, actor, notify, booking, a, res, progress, pctx, 0};
+	struct ctx x = {db, c, actor, notify, booking, a, res, NULL, progress, pctx, 0};
 	memset(res, 0, sizeof *res);
 	memset(err, 0, sizeof *err);
 	int rc = ics_parse_import(text, len, c->time_zone, store_one, &x, progress ? relay_progress : NULL,
@@ -86,6 +90,8 @@ int calendar_import(struct db *db, const struct calendar *c, const char *text, s
 		if (x.in_tx)
 			store_rollback(db);
 		memset(res, 0, sizeof *res);
+		if (rc == E_FORBIDDEN && x.external)
+			snprintf(res->external, sizeof res->external, "%s", x.external);
 	} else if (progress) {
 		progress(pctx, len, len);
 	}

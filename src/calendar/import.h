@@ -13,12 +13,14 @@
 
 struct import_result {
 	int created, updated, unchanged;
-	size_t skipped; /* VTODO, VJOURNAL */
+	size_t skipped;    /* VTODO, VJOURNAL */
+	char external[16]; /* E_FORBIDDEN: the provider of the meeting the file would change (event_write's external) */
 };
 
 /* runs its own write transaction; on any error nothing is written (a room
  * that refuses an imported meeting is E_CONFLICT, with `booking` filled when
- * not NULL). actor: who imports (NULL: an operator's tool). notify: schedule
+ * not NULL; a meeting made at a calendar provider, read-only, is E_FORBIDDEN
+ * with res->external). actor: who imports (NULL: an operator's tool). notify: schedule
  * the people each event invites as this calendar user (calendar/scheduling.h:
  * invitations, updates, cancellations), as any write of theirs would; NULL:
  * nobody is told. progress (may be

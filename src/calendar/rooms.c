@@ -322,6 +322,28 @@ static int email_taken(struct req *r)
 	       E_CONFLICT;
 }
 
+int rooms_insert(struct db *db, struct room *o)
+{
+	ids_new("room", o->id);
+	if (!*o->email)
+		snprintf(o->email, sizeof o->email, "%s@rooms.invalid", o->id);
+	o->created_at = o->updated_at = clock_now();
+	struct calendar c = {.is_default = 0, .feed_days_back = 90, .feed_days_ahead = 730, .version = 1};
+	snprintf(c.account_id, sizeof c.account_id, "%s", o->account_id);
+	ids_new("cal", c.id);
+	snprintf(c.room_id, sizeof c.room_id, "%s", o->id);
+	snprintf(c.name, sizeof c.name, "%s", o->name);
+	snprintf(c.colour, sizeof c.colour, "#6b7280");
+	snprintf(c.public_detail, sizeof c.public_detail, "busy");
+	if (settings_value(db, o->account_id, NULL, "time_zone", c.time_zone, sizeof c.time_zone) ||
+	    !ics_tz_valid(c.time_zone))
+		snprintf(c.time_zone, sizeof c.time_zone, "UTC");
+	c.created_at = c.updated_at = o->created_at;
+	memcpy(o->calendar_id, c.id, sizeof o->calendar_id);
+	int rc = store_calendar_insert(db, &c);
+	return rc ? rc : store_room_insert(db, o);
+}
+
 static int create(struct req *r)
 {
 	int rc;
@@ -335,27 +357,9 @@ static int create(struct req *r)
 	if ((rc = read_room(r, db, &o, 1, &in)))
 		return rc;
 	snprintf(o.account_id, sizeof o.account_id, "%s", r->who.account_id);
-	ids_new("room", o.id);
-	if (!*o.email)
-		snprintf(o.email, sizeof o.email, "%s@rooms.invalid", o.id);
-	o.created_at = o.updated_at = clock_now();
-	struct calendar c = {.is_default = 0, .feed_days_back = 90, .feed_days_ahead = 730, .version = 1};
-	snprintf(c.account_id, sizeof c.account_id, "%s", o.account_id);
-	ids_new("cal", c.id);
-	snprintf(c.room_id, sizeof c.room_id, "%s", o.id);
-	snprintf(c.name, sizeof c.name, "%s", o.name);
-	snprintf(c.colour, sizeof c.colour, "#6b7280");
-	snprintf(c.public_detail, sizeof c.public_detail, "busy");
-	if (settings_value(db, o.account_id, NULL, "time_zone", c.time_zone, sizeof c.time_zone) ||
-	    !ics_tz_valid(c.time_zone))
-		snprintf(c.time_zone, sizeof c.time_zone, "UTC");
-	c.created_at = c.updated_at = o.created_at;
-	memcpy(o.calendar_id, c.id, sizeof o.calendar_id);
 	if ((rc = store_begin(db, 1)))
 		return rc;
-	if ((rc = store_calendar_insert(db, &c)))
-		goto fail;
-	rc = store_room_insert(db, &o);
+	rc = rooms_insert(db, &o);
 	if (rc == E_CONFLICT) {
 		rc = email_taken(r);
 		goto fail;

@@ -15,4 +15,10 @@ extern const struct route rooms_routes[];
  * (the response is set on either) */
 int rooms_load_bookable(struct req *r, struct db *db, struct room *o);
 
+/* a new room o of o->account_id (name, capacity, building, floor, category,
+ * email or "" for <id>@rooms.invalid, rules set by the caller) and its
+ * calendar: o->id, calendar_id and times filled. Inside a write
+ * transaction; E_CONFLICT when the e-mail address is taken. */
+int rooms_insert(struct db *db, struct room *o);
+
 #endif

@@ -53,6 +53,8 @@ static int import(struct req *r)
 					"a room invited by an imported event refuses it; nothing was imported", ext);
 	}
 	booking_result_free(&booking);
+	if (rc == E_FORBIDDEN && res.external[0])
+		return event_external_problem(r, res.external);
 	if (rc == E_INVALID) {
 		json_t *ext = json_pack("{s:i}", "line", err.line);
 		if (*err.property)

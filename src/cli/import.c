@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "calendar/event_store.h"
 #include "calendar/import.h"
 #include "cli/cli.h"
 #include "core/buf.h"
@@ -128,6 +129,8 @@ int cli_import(int argc, char **argv)
 			booking.nrefusals, booking.nrefusals == 1 ? "" : "s");
 	} else if (rc == E_INVALID) {
 		fprintf(stderr, "convene: %s: %s\nnothing was imported\n", path, err.message);
+	} else if (rc == E_FORBIDDEN && res.external[0]) {
+		fprintf(stderr, "convene: %s: %s\nnothing was imported\n", path, event_external_text(res.external));
 	} else if (rc) {
 		fprintf(stderr, "convene: import failed: %s; nothing was imported\n", store_error(db));
 	} else {

@@ -141,10 +141,12 @@ static int write_link(struct req *r, struct db *db, struct ctx *x, const char *r
 	}
 	struct booking_actor actor = {r->who.user_id, r->who.role};
 	struct sched_actor who = event_caller(r);
-	struct event_write w = {&x->cal, &x->row, NULL, o, &actor, &who, EVENT_DELIVER};
+	struct event_write w = {&x->cal, &x->row, NULL, o, &actor, &who, EVENT_DELIVER, 0};
 	rc = event_write(db, r->arena, &w, &wr);
 	if (rc == E_CONFLICT && wr.booked.refused)
 		rc = resp_problem(r, 409, "conflict", "a room of the event refused the change");
+	else if (rc == E_FORBIDDEN && wr.external)
+		rc = event_external_problem(r, wr.external);
 	if (!rc)
 		rc = event_written_audit(r, db, &wr);
 out:

@@ -142,6 +142,28 @@ static int booking_refused(struct req *r, const struct booking_result *booked)
 	return dav_reply_error(r, 409, CONVENE_NS, "booking-conflict", "%s", detail), E_CONFLICT;
 }
 
+/* a meeting made at a calendar provider (calendar sync keeps it): read-only
+ * here, with our precondition saying where to change it */
+static int external_refused(struct req *r, const char *provider)
+{
+	return dav_reply_error(r, 403, CONVENE_NS, "external-event", "%s", resp_text(r, event_external_text(provider))),
+	       E_FORBIDDEN;
+}
+
+/* the provider of the existing resource's meeting, or NULL. A room's
+ * calendar shows bookings (dav/room_calendar.c): the booking's event is the
+ * one to ask, and an external meeting lives in the room's own calendar. */
+static const char *external_of(struct req *r, struct db *db, const struct dav_res *res)
+{
+	if (!res->exists)
+		return NULL;
+	const char *ext = event_external(res->ev.ical);
+	struct event_row row;
+	if (!ext && *res->cal.room_id && res->ev.id && !event_fetch(db, r->arena, &res->cal, res->ev.id, &row))
+		ext = event_external(row.ical);
+	return ext;
+}
+
 int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 {
 	struct dav_res res;
@@ -202,12 +224,20 @@ int dav_object_put(struct req *r, struct db *db, const struct dav_path *p)
 			goto fail;
 		}
 	}
+	if (external_of(r, db, &res)) {
+		rc = external_refused(r, external_of(r, db, &res));
+		goto fail;
+	}
 	if ((rc = preconditions(r, res.exists ? res.ev.etag : NULL, 0)) || (rc = dav_schedule_tag_check(r, &res)))
 		goto fail;
-	struct event_write w = {&res.cal, res.exists ? &res.ev : NULL, res.name, o, &actor, &who, EVENT_DELIVER};
+	struct event_write w = {&res.cal, res.exists ? &res.ev : NULL, res.name, o, &actor, &who, EVENT_DELIVER, 0};
 	rc = event_write(db, r->arena, &w, &wr);
 	if (rc == E_CONFLICT && wr.booked.refused) {
 		rc = booking_refused(r, &wr.booked);
+		goto fail;
+	}
+	if (rc == E_FORBIDDEN && wr.external) {
+		rc = external_refused(r, wr.external);
 		goto fail;
 	}
 	if (rc || (rc = event_written_audit(r, db, &wr)) || (rc = store_commit(db)))
@@ -269,14 +299,20 @@ int dav_object_delete(struct req *r, struct db *db, const struct dav_path *p)
 		rc = dav_resource_not_found(r);
 		goto fail;
 	}
+	if (external_of(r, db, &res)) {
+		rc = external_refused(r, external_of(r, db, &res));
+		goto fail;
+	}
 	if ((rc = may_write(r, &res)) || (rc = preconditions(r, res.ev.etag, 0)) ||
 	    (rc = dav_schedule_tag_check(r, &res)))
 		goto fail;
 	struct booking_actor actor = {r->who.user_id, r->who.role};
 	struct sched_actor who = event_caller(r);
-	struct event_write w = {&res.cal, &res.ev, NULL, NULL, &actor, &who, EVENT_DELIVER};
+	struct event_write w = {&res.cal, &res.ev, NULL, NULL, &actor, &who, EVENT_DELIVER, 0};
 	struct event_written wr;
 	rc = event_write(db, r->arena, &w, &wr);
+	if (rc == E_FORBIDDEN && wr.external)
+		rc = external_refused(r, wr.external);
 	if (!rc && !(rc = store_dav_props_delete(db, res.cal.account_id, res.cal.id, res.name, 0)))
 		rc = event_written_audit(r, db, &wr);
 	event_written_free(&wr);
@@ -339,6 +375,15 @@ int dav_object_move(struct req *r, struct db *db, const struct dav_path *p)
 		goto fail;
 	if ((rc = dav_resource_load(r, db, &dp, &dst)) || (rc = may_write(r, &dst)))
 		goto fail;
+	/* the source leaves its place (MOVE), or an external meeting would be
+	 * overwritten: both are writes to it */
+	const char *ext = !copy ? external_of(r, db, &src) : NULL;
+	if (!ext)
+		ext = external_of(r, db, &dst);
+	if (ext) {
+		rc = external_refused(r, ext);
+		goto fail;
+	}
 	if (!strcmp(src.href, dst.href)) {
 		rc = (dav_reply_error(r, 403, NULL, NULL, "the source and the destination are the same"), E_FORBIDDEN);
 		goto fail;
@@ -357,7 +402,7 @@ int dav_object_move(struct req *r, struct db *db, const struct dav_path *p)
 				  E_CONFLICT);
 		goto fail;
 	}
-	struct event_write del = {&src.cal, &src.ev, NULL, NULL, &actor, NULL, EVENT_QUIET};
+	struct event_write del = {&src.cal, &src.ev, NULL, NULL, &actor, NULL, EVENT_QUIET, 0};
 	if (!copy && ((rc = event_write(db, r->arena, &del, &gone)) || (rc = event_written_audit(r, db, &gone))))
 		goto fail;
 	if (dst.exists && ((rc = event_delete(db, &dst.cal, dst.ev.id)) ||
@@ -371,10 +416,14 @@ int dav_object_move(struct req *r, struct db *db, const struct dav_path *p)
 		rc = no_uid_conflict(r, dav_href_object(r->arena, r->who.user_id, dst.segment, other.href));
 		goto fail;
 	}
-	struct event_write put = {&dst.cal, NULL, dst.name, o, &actor, NULL, EVENT_QUIET};
+	struct event_write put = {&dst.cal, NULL, dst.name, o, &actor, NULL, EVENT_QUIET, 0};
 	rc = event_write(db, r->arena, &put, &wr);
 	if (rc == E_CONFLICT && wr.booked.refused) {
 		rc = booking_refused(r, &wr.booked);
+		goto fail;
+	}
+	if (rc == E_FORBIDDEN && wr.external) { /* a COPY of an external meeting */
+		rc = external_refused(r, wr.external);
 		goto fail;
 	}
 	if (rc || (rc = event_written_audit(r, db, &wr)) || (rc = store_commit(db)))

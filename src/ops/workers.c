@@ -1,5 +1,5 @@
 /* The list of workers: outbox delivery, room bookings released when nobody
- * checked in, Zoom's webhook events (more arrive with later features). Each is a pass over its job
+ * checked in, Zoom's webhook events, calendar sync (more arrive with later features). Each is a pass over its job
  * run by core/worker.c's loop; this file only decides which run, in what order. */
 #include "ops/workers.h"
 
@@ -9,6 +9,7 @@
 #include "conferencing/zoom_event_sync.h"
 #include "conferencing/zoom_worker.h"
 #include "notify/outbox_worker.h"
+#include "sync/worker.h"
 
 int workers_start(const struct config *cfg)
 {
@@ -25,11 +26,18 @@ int workers_start(const struct config *cfg)
 		release_worker_stop();
 		outbox_worker_stop();
 	}
+	if (!rc && (rc = sync_worker_start())) {
+		zoom_event_sync_stop();
+		zoom_worker_stop();
+		release_worker_stop();
+		outbox_worker_stop();
+	}
 	return rc;
 }
 
 void workers_stop(void)
 {
+	sync_worker_stop();
 	zoom_event_sync_stop();
 	zoom_worker_stop();
 	release_worker_stop();

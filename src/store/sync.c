@@ -342,6 +342,15 @@ int store_sync_room_error(struct db *db, const char *account_id, const char *pro
 			   "sssss", or_null(error), or_null(error_code), account_id, provider, provider_room_id));
 }
 
+int store_sync_room_retry_at(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			     int64_t at)
+{
+	return one(db_exec(db,
+			   "UPDATE sync_rooms SET lease_until = ? WHERE account_id = ? AND provider = ? AND"
+			   " provider_room_id = ?",
+			   "isss", at, account_id, provider, provider_room_id));
+}
+
 int store_sync_room_claim(struct db *db, int64_t now, int64_t until, struct sync_room *out)
 {
 	struct db_rows *r;
@@ -471,6 +480,48 @@ int store_sync_events_of_event(struct db *db, const char *account_id, const char
 	db_rows_free(r);
 	free(e);
 	return rc;
+}
+
+int store_sync_events_each(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			   const char *origin, store_sync_event_cb cb, void *ctx)
+{
+	struct db_rows *r;
+	struct sync_event *e = malloc(sizeof *e);
+	if (!e)
+		return E_NOMEM;
+	int rc = db_query(db, &r,
+			  "SELECT " EVENT_COLS " WHERE account_id = ? AND provider = ? AND provider_room_id = ?"
+			  " AND origin = ? ORDER BY provider_event_id",
+			  "ssss", account_id, provider, provider_room_id, origin);
+	if (rc) {
+		free(e);
+		return rc;
+	}
+	while ((rc = db_next(r)) == 1) {
+		event_row(r, e);
+		if ((rc = cb(ctx, e)))
+			break;
+	}
+	db_rows_free(r);
+	free(e);
+	return rc;
+}
+
+int store_sync_events_of_room(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			      const char *origin, int max, struct sync_event *out, int *n)
+{
+	struct db_rows *r;
+	*n = 0;
+	int rc = db_query(db, &r,
+			  "SELECT " EVENT_COLS " WHERE account_id = ? AND provider = ? AND provider_room_id = ?"
+			  " AND origin = ? ORDER BY provider_event_id LIMIT ?",
+			  "ssssi", account_id, provider, provider_room_id, origin, (int64_t)max);
+	if (rc)
+		return rc;
+	while (*n < max && (rc = db_next(r)) == 1)
+		event_row(r, &out[(*n)++]);
+	db_rows_free(r);
+	return rc < 0 ? rc : 0;
 }
 
 int store_sync_event_put(struct db *db, const struct sync_event *e, int64_t now)

@@ -125,6 +125,10 @@ int store_sync_room_set_token(struct db *db, const char *account_id, const char 
 /* a sync failed: error kept (shown with the room), the lease released */
 int store_sync_room_error(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
 			  const char *error_code, const char *error);
+/* a failed sync is tried again at `at`, not before: the room is leased
+ * until then (pushes still mark it dirty) */
+int store_sync_room_retry_at(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			     int64_t at);
 /* one linked room of a connected connection that is dirty or whose full
  * check is due, leased until `until` (another node cannot take it): 1 with
  * *out, 0 when none is due */
@@ -160,6 +164,15 @@ typedef int (*store_sync_event_cb)(void *ctx, const struct sync_event *e);
 /* every provider room's mapping of the convene event (one per room it books) */
 int store_sync_events_of_event(struct db *db, const char *account_id, const char *event_id, store_sync_event_cb cb,
 			       void *ctx);
+/* each of the room's mappings of one origin (provider, convene), by
+ * provider_event_id, without a bound (a full sync compares them all with
+ * what the provider listed); cb must not write (collect, then act) */
+int store_sync_events_each(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			   const char *origin, store_sync_event_cb cb, void *ctx);
+/* the first max mappings of one provider room made by origin (provider,
+ * convene), by provider_event_id, into out; *n of them */
+int store_sync_events_of_room(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			      const char *origin, int max, struct sync_event *out, int *n);
 /* inserted or replaced (updated_at = now) */
 int store_sync_event_put(struct db *db, const struct sync_event *e, int64_t now);
 /* E_NOTFOUND */

@@ -12,13 +12,15 @@
 #include "core/clock.h"
 #include "core/errors.h"
 #include "core/secretbox.h"
+#include "store/store.h"
+#include "sync/google_auth.h"
 #include <sodium.h>
 
 const char *const sync_provider_names[SYNC_PROVIDERS] = {"google", "microsoft", "exchange"};
 
 /* each adapter adds its table here once its operations exist */
 static const struct sync_provider *const providers[] = {
-	NULL,
+	&sync_google,
 };
 
 const struct sync_provider *sync_provider_find(const char *name)
@@ -81,6 +83,24 @@ int sync_api_open(const struct sync_connection *c, struct sync_api *a, struct sy
 bad:
 	sync_api_close(a);
 	return E_INVALID;
+}
+
+int sync_api_save_token(struct db *db, struct sync_api *a)
+{
+	if (!a->token_changed || !a->token)
+		return 0;
+	char *sealed = NULL;
+	int rc = secretbox_seal(a->token, strlen(a->token), &sealed);
+	if (!rc && !(rc = store_begin(db, 1))) {
+		rc = store_sync_connection_token(db, a->account_id, a->provider, sealed, a->token_expires_at,
+						 clock_now());
+		if (rc || (rc = store_commit(db)))
+			store_rollback(db);
+	}
+	free(sealed);
+	if (!rc)
+		a->token_changed = 0;
+	return rc;
 }
 
 void sync_api_close(struct sync_api *a)

@@ -60,6 +60,12 @@ struct sync_api {
  * key file changed: f says so), E_NOMEM. */
 int sync_api_open(const struct sync_connection *c, struct sync_api *a, struct sync_failure *f);
 void sync_api_close(struct sync_api *a);
+struct db;
+/* when a->token_changed: the new token sealed into the connection row
+ * (outside the caller's transaction: it begins its own). 0 when there was
+ * nothing to store; a store or secretbox error otherwise (the token is then
+ * only fetched again next time). */
+int sync_api_save_token(struct db *db, struct sync_api *a);
 
 /* A provider's room as listed (fills provider_room_id, email, name,
  * capacity, building, floor, features, category of struct sync_room). */

@@ -1,0 +1,45 @@
+/* Inbound sync: the meetings of a linked room's provider calendar become
+ * external bookings in the linked convene room's own calendar, read-only
+ * everywhere (calendar/event_store.h's external_ok), each with its
+ * sync_events row (origin provider). One room's changes at a time, each
+ * change its own short transaction: never a provider call inside one. */
+#ifndef SYNC_INBOUND_H
+#define SYNC_INBOUND_H
+
+#include <stdint.h>
+
+#include "store/store.h"
+#include "sync/provider.h"
+
+struct inbound {
+	struct db *db;
+	struct sync_room r;  /* the provider room, linked */
+	struct room room;    /* the convene room */
+	struct calendar cal; /* its calendar, where external bookings live */
+	int full;            /* a full listing: what it does not name is gone */
+	char **seen;         /* full: provider event ids listed (malloc'd) */
+	size_t nseen, cap;
+	int count;         /* changes given */
+	int64_t synced;    /* external bookings created, changed or removed */
+	int64_t conflicts; /* written without holding the room (a convene booking overlaps) */
+	int64_t now;
+};
+
+/* the room's convene room and calendar read (E_NOTFOUND: not linked any
+ * more, or its room is gone) */
+int inbound_open(struct inbound *in, struct db *db, const struct sync_room *r, int full);
+/* one change applied (a sync_change_cb: ctx is the struct inbound): created,
+ * rewritten, deleted, or for an echo of convene's own write only its etag.
+ * A change convene cannot store (a text libical refuses) is logged and
+ * skipped rather than blocking the room's sync for ever. */
+int inbound_apply(void *ctx, const struct sync_change *c);
+/* after a full listing: the room's external bookings it did not name are
+ * removed (cancelled while no token was valid) */
+int inbound_finish(struct inbound *in);
+void inbound_close(struct inbound *in);
+
+/* the convene UID of a provider meeting: its iCalUID, with the instance's
+ * own id for an occurrence of a series (UIDs are unique in a calendar) */
+void inbound_uid(const struct sync_change *c, const char *provider, char *out, size_t n);
+
+#endif

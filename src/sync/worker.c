@@ -1,0 +1,295 @@
+/* One room's sync, end to end: claim (a lease), open the connection, read
+ * the changes outside any transaction (each applied in its own short one by
+ * sync/inbound.c), store the next token, renew push, mark clean. A token the
+ * provider refuses (410) becomes a full listing, after which the external
+ * bookings it no longer names are removed. A failure is kept on the room
+ * with its code and detail, and the room is tried again after SYNC_RETRY
+ * (or the provider's Retry-After); when the credentials themselves fail (no
+ * token could be had) the connection is marked error, which stops its rooms
+ * until an administrator mends step 1. */
+#include "sync/worker.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/errors.h"
+#include "core/ids.h"
+#include "core/log.h"
+#include "core/worker.h"
+#include "store/store.h"
+#include "sync/inbound.h"
+
+static long poll_ms = 2000;
+static int64_t retry_s = SYNC_RETRY;
+static int64_t renew_before_s = -1; /* test knob; -1: the provider's own margin */
+
+void sync_push_address(const char *provider, char *out, size_t n)
+{
+	const char *base = config_current()->public_url;
+	size_t len = strlen(base);
+	while (len && base[len - 1] == '/')
+		len--;
+	snprintf(out, n, "%.*s/webhooks/%s", (int)len, base, !strcmp(provider, "microsoft") ? "microsoft" : "google");
+}
+
+/* how long before its end a channel (Google, a week) or a subscription
+ * (Graph, days) is renewed */
+static int64_t renew_margin(const char *provider)
+{
+	if (renew_before_s >= 0)
+		return renew_before_s;
+	return !strcmp(provider, "microsoft") ? 12 * 3600 : 86400;
+}
+
+/* the room's failure kept, and the room left alone until `at` */
+static void room_failed(struct db *db, const struct sync_room *r, const struct sync_failure *f, int64_t at)
+{
+	if (store_begin(db, 1))
+		return;
+	if (store_sync_room_error(db, r->account_id, r->provider, r->provider_room_id, f->code, f->detail) ||
+	    store_sync_room_retry_at(db, r->account_id, r->provider, r->provider_room_id, at) || store_commit(db))
+		store_rollback(db);
+}
+
+/* the credentials failed: the connection says so (its rooms wait for step 1) */
+static void connection_failed(struct db *db, const struct sync_room *r, const struct sync_failure *f, int64_t now)
+{
+	if (store_begin(db, 1))
+		return;
+	if (store_sync_connection_status(db, r->account_id, r->provider, "error", f->detail, f->code,
+					 *f->params ? f->params : NULL, now) ||
+	    store_commit(db))
+		store_rollback(db);
+	log_warn("calendar sync: %s connection of account %s failed: %s (%s)", r->provider, r->account_id, f->code,
+		 f->detail);
+}
+
+/* a channel or subscription opened, or renewed before it lapses: the new
+ * one stored at once (its first push may come right away), then the old
+ * one stopped (no gap in between) */
+static int keep_push(struct db *db, struct sync_api *a, struct sync_room *r, int64_t now, struct sync_failure *f)
+{
+	const struct sync_provider *p = a->p;
+	int graph = !strcmp(r->provider, "microsoft");
+	int64_t expires = graph ? r->subscription_expires_at : r->channel_expires_at;
+	int live = graph ? *r->subscription_id : *r->channel_id;
+	if (!p->watch || (live && expires > now + renew_margin(r->provider)))
+		return 0;
+	char address[700], token[SECRET_MAX], hash[HASH_HEX_MAX];
+	sync_push_address(r->provider, address, sizeof address);
+	ids_secret(token);
+	ids_hash(token, hash);
+	struct sync_room old = *r, next = *r;
+	int rc;
+	if (!graph) {
+		/* Google's channel id is ours to choose: stored (with the new
+		 * secret) before the channel opens, so that its first messages,
+		 * which may come before events.watch answers, are not refused
+		 * as unknown (a 404 stops a channel) */
+		ids_new("chn", next.channel_id);
+		if ((rc = store_begin(db, 1)))
+			return rc;
+		if ((rc = store_sync_room_set_channel(db, r->account_id, r->provider, r->provider_room_id,
+						      next.channel_id, NULL, hash, now)) ||
+		    (rc = store_commit(db))) {
+			store_rollback(db);
+			return rc;
+		}
+	}
+	if ((rc = p->watch(a, &next, address, token, f)))
+		return rc;
+	if ((rc = store_begin(db, 1)))
+		return rc;
+	rc = graph ? store_sync_room_set_subscription(db, r->account_id, r->provider, r->provider_room_id,
+						      next.subscription_id, next.subscription_expires_at, hash)
+		   : store_sync_room_set_channel(db, r->account_id, r->provider, r->provider_room_id, next.channel_id,
+						 next.channel_resource_id, hash, next.channel_expires_at);
+	/* what changed between the listing and the channel: read at once */
+	if (!rc)
+		rc = store_sync_room_dirty(db, r->account_id, r->provider, r->provider_room_id, now);
+	if (rc || (rc = store_commit(db))) {
+		store_rollback(db);
+		return rc;
+	}
+	*r = next;
+	int replaced = graph ? *old.subscription_id && strcmp(old.subscription_id, next.subscription_id)
+			     : *old.channel_id && strcmp(old.channel_id, next.channel_id);
+	struct sync_failure ignored = {0};
+	if (replaced && p->unwatch && p->unwatch(a, &old, &ignored))
+		log_info("calendar sync: the old push channel of room %s was not stopped: %s", r->provider_room_id,
+			 ignored.detail);
+	return 0;
+}
+
+/* the changes since token (NULL: a full listing) applied; *next the new token */
+static int read_changes(struct db *db, struct sync_api *a, const struct sync_room *r, int full, char **next,
+			struct inbound *in, struct sync_failure *f)
+{
+	int rc = inbound_open(in, db, r, full);
+	if (rc) {
+		sync_fail(f, "not_found", NULL, "The convene room linked to this room is gone; link it again.");
+		return rc;
+	}
+	rc = a->p->changes(a, r, full ? NULL : r->sync_token, inbound_apply, in, next, f);
+	if (!rc)
+		rc = inbound_finish(in);
+	return rc;
+}
+
+static int sync_room(struct db *db, struct sync_room *r, int64_t now)
+{
+	struct sync_connection c = {0};
+	struct sync_api a = {0};
+	struct sync_failure f = {0};
+	struct inbound in = {0};
+	char *next = NULL;
+	int rc = store_sync_connection_get(db, r->account_id, r->provider, &c);
+	if (rc) {
+		sync_fail(&f, "not_found", NULL, "This room's connection is gone.");
+		room_failed(db, r, &f, now + retry_s);
+		return rc == E_NOTFOUND ? 0 : rc;
+	}
+	if (sync_api_open(&c, &a, &f)) {
+		connection_failed(db, r, &f, now);
+		room_failed(db, r, &f, now + retry_s);
+		goto out;
+	}
+	if (!a.p || !a.p->changes) {
+		sync_fail(&f, "provider_error", NULL, "This server cannot read %s calendars yet.", r->provider);
+		room_failed(db, r, &f, now + 3600);
+		goto out;
+	}
+	int64_t seen_seq = r->dirty_seq;
+	int full = !*r->sync_token || r->full_due_at <= now;
+	rc = read_changes(db, &a, r, full, &next, &in, &f);
+	if (rc == E_CONFLICT && !full) { /* the token is gone: a full listing, then what it lacks removed */
+		inbound_close(&in);
+		memset(&f, 0, sizeof f);
+		full = 1;
+		rc = read_changes(db, &a, r, full, &next, &in, &f);
+	}
+	if (a.token_changed)
+		sync_api_save_token(db, &a);
+	if (rc) {
+		if (!*f.code) /* ours, not the provider's: the database */
+			sync_fail(&f, "provider_error", NULL, "convene could not store the room's meetings (%s).",
+				  error_name(rc));
+		/* no token could be had: the credentials, not this room */
+		if (!a.token && (rc == E_FORBIDDEN || rc == E_INVALID))
+			connection_failed(db, r, &f, now);
+		room_failed(db, r, &f, now + (f.retry_after > 0 ? f.retry_after : retry_s));
+		log_warn("calendar sync: room %s (%s) of account %s: %s", r->provider_room_id, r->provider,
+			 r->account_id, f.detail);
+		rc = 0;
+		goto out;
+	}
+	struct sync_failure pf = {0};
+	int push_rc = keep_push(db, &a, r, now, &pf);
+	if (a.token_changed)
+		sync_api_save_token(db, &a);
+	/* the next full check: in SYNC_FULL_EVERY, or sooner when the channel
+	 * must be renewed before then */
+	int64_t due = full || r->full_due_at <= now ? now + SYNC_FULL_EVERY : r->full_due_at;
+	int64_t exp = !strcmp(r->provider, "microsoft") ? r->subscription_expires_at : r->channel_expires_at;
+	if (exp && exp - renew_margin(r->provider) < due)
+		due = exp - renew_margin(r->provider) > now + 1 ? exp - renew_margin(r->provider) : now + 1;
+	if ((rc = store_begin(db, 1)))
+		goto out;
+	if ((rc = store_sync_room_set_token(db, r->account_id, r->provider, r->provider_room_id, next, due)) ||
+	    (rc = store_sync_connection_note(db, r->account_id, r->provider, in.synced, 0, 0, full ? now : 0, now)) ||
+	    (rc = store_sync_room_clean(db, r->account_id, r->provider, r->provider_room_id, seen_seq, now)) ||
+	    (rc = store_commit(db))) {
+		store_rollback(db);
+		goto out;
+	}
+	if (push_rc) { /* the meetings are in; push is not: said on the room, and tried again soon */
+		room_failed(db, r, &pf, now + (pf.retry_after > 0 ? pf.retry_after : retry_s));
+		if (!store_begin(db, 1)) {
+			if (store_sync_room_set_token(db, r->account_id, r->provider, r->provider_room_id, next,
+						      now + retry_s) ||
+			    store_commit(db))
+				store_rollback(db);
+		}
+	}
+out:
+	free(next);
+	inbound_close(&in);
+	sync_api_close(&a);
+	sync_connection_free(&c);
+	return rc;
+}
+
+int sync_worker_run_once(struct db *db, int64_t now)
+{
+	struct sync_room *r = malloc(sizeof *r);
+	if (!r)
+		return E_NOMEM;
+	int rc = store_sync_room_claim(db, now, now + SYNC_LEASE, r);
+	if (rc == 1) {
+		rc = sync_room(db, r, now);
+		rc = rc ? rc : 1;
+	}
+	free(r);
+	return rc;
+}
+
+static long pass(struct worker *w);
+static void end(struct worker *w);
+static struct worker sync_worker = WORKER_INIT("calendar sync", pass, end);
+static struct db *conn;
+
+static long pass(struct worker *w)
+{
+	(void)w;
+	static int failing;
+	if (!conn && !(conn = store_db()))
+		return poll_ms;
+	int rc = sync_worker_run_once(conn, clock_now());
+	if (rc == 1) {
+		failing = 0;
+		return 0; /* another room may be due */
+	}
+	if (rc < 0) {
+		if (!failing++)
+			log_warn("calendar sync: cannot claim rooms: %s", store_error(conn));
+		if (store_ping(conn)) {
+			store_close_thread();
+			conn = NULL;
+		}
+	} else {
+		failing = 0;
+	}
+	return poll_ms;
+}
+
+static void end(struct worker *w)
+{
+	(void)w;
+	store_close_thread();
+	conn = NULL;
+}
+
+void sync_worker_kick(void)
+{
+	worker_kick(&sync_worker);
+}
+
+int sync_worker_start(void)
+{
+	const char *env = getenv("CONVENE_SYNC_POLL_MS");
+	if (env && atol(env) >= 50)
+		poll_ms = atol(env);
+	if ((env = getenv("CONVENE_SYNC_RETRY_S")) && atol(env) >= 1) /* tests */
+		retry_s = atol(env);
+	if ((env = getenv("CONVENE_SYNC_RENEW_BEFORE_S")) && atol(env) >= 0) /* tests */
+		renew_before_s = atol(env);
+	return worker_start(&sync_worker);
+}
+
+void sync_worker_stop(void)
+{
+	worker_stop(&sync_worker);
+}
