@@ -13,6 +13,7 @@
 #include "core/errors.h"
 #include "core/secretbox.h"
 #include "store/store.h"
+#include "sync/exchange_soap.h"
 #include "sync/google_auth.h"
 #include <sodium.h>
 
@@ -21,6 +22,7 @@ const char *const sync_provider_names[SYNC_PROVIDERS] = {"google", "microsoft", 
 /* each adapter adds its table here once its operations exist */
 static const struct sync_provider *const providers[] = {
 	&sync_google,
+	&sync_exchange,
 };
 
 const struct sync_provider *sync_provider_find(const char *name)
