@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/clock.h"
 #include "core/errors.h"
@@ -145,16 +146,53 @@ static int microsoft(struct req *r)
 		return resp_raw(r, 200, "text/plain; charset=utf-8", vt, n);
 	}
 	if (r->body.len > SYNC_WEBHOOK_BODY_MAX)
-		return resp_problemf(r, 413, "too-large", "the request body is larger than %d bytes",
-				     SYNC_WEBHOOK_BODY_MAX);
+		return resp_problemf(r, 413, "too-large", "the request body is larger than %zu bytes",
+				     (size_t)SYNC_WEBHOOK_BODY_MAX);
+	const char *ct = req_header(r, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/json", 16) || (ct[16] && ct[16] != ';' && ct[16] != ' '))
+		return resp_problem(r, 415, "unsupported-media-type", "send the body as application/json");
 	json_error_t je;
 	json_t *doc = json_loadb(r->body.data ? r->body.data : "", r->body.len, JSON_REJECT_DUPLICATES, &je);
 	if (!json_is_object(doc)) {
 		json_decref(doc);
 		return resp_problem(r, 400, "malformed-json", "the body is not a JSON object of notifications");
 	}
-	json_t *values = json_object_get(doc, "value");
+	/* Graph's batch: value, and validationTokens with rich notifications */
+	const char *k;
+	json_t *x;
+	json_object_foreach(doc, k, x)
+	{
+		if (strcmp(k, "value") && strcmp(k, "validationTokens")) {
+			char msg[160];
+			snprintf(msg, sizeof msg, resp_text(r, "unknown field '%.40s' in the notifications"), k);
+			resp_problem_ext(r, 422, "unknown-field", msg, json_pack("{s:s}", "field", k));
+			json_decref(doc);
+			return E_INVALID;
+		}
+	}
+	json_t *tokens = json_object_get(doc, "validationTokens"), *t;
 	size_t i;
+	int tokens_ok = !tokens || json_is_array(tokens);
+	json_array_foreach(tokens, i, t)
+	{
+		if (!json_is_string(t) || json_string_length(t) > 8 * SYNC_VALIDATION_TOKEN_MAX)
+			tokens_ok = 0;
+	}
+	if (!tokens_ok) {
+		json_decref(doc);
+		return resp_problem_ext(r, 422, "invalid-field",
+					resp_text(r, "validationTokens must be an array of tokens"),
+					json_pack("{s:s}", "field", "validationTokens")),
+		       E_INVALID;
+	}
+	json_t *values = json_object_get(doc, "value");
+	if (!json_is_array(values)) {
+		json_decref(doc);
+		return resp_problem_ext(r, 422, "invalid-field",
+					resp_text(r, "value must be an array of notifications"),
+					json_pack("{s:s}", "field", "value")),
+		       E_INVALID;
+	}
 	json_t *v;
 	int rc = 0;
 	struct db *db = store_db();

@@ -262,7 +262,10 @@ def test_push_is_authenticated(s, fg):
     assert r.headers["Content-Type"].startswith("text/plain")
     r = requests.post(ms, json={"value": [{"subscriptionId": "nobody", "clientState": "x"}]})
     assert r.status_code == 202
-    problem(requests.post(ms, data="{not json"), 400, "malformed-json")
+    problem(requests.post(ms, data="{not json", headers={"Content-Type": "application/json"}), 400,
+            "malformed-json")
+    problem(requests.post(ms, data="value=1", headers={"Content-Type": "application/x-www-form-urlencoded"}),
+            415, "unsupported-media-type")
     problem(requests.post(ms, data="x" * (300 * 1024)), 413, "too-large")
 
 
