@@ -48,6 +48,7 @@
 #include "settings/routes.h"
 #include "sync/routes.h"
 #include "sync/webhooks.h"
+#include "sync/outbound.h"
 #include "support/devices.h"
 
 const struct route *const app_route_tables[] = {
@@ -103,7 +104,7 @@ void app_hooks_register(void)
 	/* the calendar tells conferencing of event changes (Zoom meetings); more
 	 * listeners than calendar/event_store.h's EVENT_HOOKS_MAX is a
 	 * programming error, refused at start-up rather than left unheard */
-	if (zoom_event_sync_register()) {
+	if (zoom_event_sync_register() || sync_outbound_register()) {
 		log_error("event hooks: more than %d listeners", EVENT_HOOKS_MAX);
 		abort();
 	}

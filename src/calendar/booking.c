@@ -272,8 +272,10 @@ static int sync_room(struct db *db, const struct calendar *cal, const char *even
 		if (f)
 			detail_for(f, room);
 		refused = occ.n ? occ.n : 1;
-	} else if (occ.n == 0 && o->master.start >= now) {
-		/* a single event (or a series) starting beyond the horizon */
+	} else if (occ.n == 0 && o->master.start >= now &&
+		   !(o->master.status && !strcmp(o->master.status, "CANCELLED"))) {
+		/* a single event (or a series) starting beyond the horizon; a
+		 * cancelled one has no occurrence to book and gives its room back */
 		struct booking_refusal *f = refuse(res, room, o->master.start, o->master.end, 0, "max_ahead");
 		if (f)
 			detail_for(f, room);

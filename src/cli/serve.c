@@ -116,6 +116,14 @@ struct stopper {
 	volatile int done;
 };
 
+/* a committed change is heard by the event streams and by the workers
+ * that wait for it (outbound calendar sync) */
+static void on_changed(const char *topic)
+{
+	sse_notify(topic);
+	workers_changed(topic);
+}
+
 static void *stop_thread(void *arg)
 {
 	struct stopper *s = arg;
@@ -215,7 +223,7 @@ int cli_serve(int argc, char **argv)
 	}
 	/* committed changes reach event streams: from this process, and on
 	 * PostgreSQL from every node */
-	store_on_changed(sse_notify);
+	store_on_changed(on_changed);
 	if (workers_start(&cfg) || store_listen_start(cfg.db_url)) {
 		server_stop(srv, 0);
 		return 1;

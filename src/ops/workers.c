@@ -10,6 +10,7 @@
 #include "conferencing/zoom_worker.h"
 #include "notify/outbox_worker.h"
 #include "sync/worker.h"
+#include "sync/outbound_worker.h"
 
 int workers_start(const struct config *cfg)
 {
@@ -32,11 +33,24 @@ int workers_start(const struct config *cfg)
 		release_worker_stop();
 		outbox_worker_stop();
 	}
+	if (!rc && (rc = sync_outbound_start())) {
+		sync_worker_stop();
+		zoom_event_sync_stop();
+		zoom_worker_stop();
+		release_worker_stop();
+		outbox_worker_stop();
+	}
 	return rc;
+}
+
+void workers_changed(const char *topic)
+{
+	sync_outbound_changed(topic);
 }
 
 void workers_stop(void)
 {
+	sync_outbound_stop();
 	sync_worker_stop();
 	zoom_event_sync_stop();
 	zoom_worker_stop();

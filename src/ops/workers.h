@@ -8,5 +8,7 @@
 
 int workers_start(const struct config *cfg); /* 0, or prints why and returns non-zero */
 void workers_stop(void);                     /* asks every worker to stop and joins it */
+/* a committed change's topic (store_on_changed): wakes the workers it is for */
+void workers_changed(const char *topic);
 
 #endif

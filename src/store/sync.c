@@ -241,6 +241,24 @@ int store_sync_room_get(struct db *db, const char *account_id, const char *provi
 			  provider, provider_room_id);
 }
 
+int store_sync_room_of_room(struct db *db, const char *account_id, const char *room_id, struct sync_room *out)
+{
+	return room_query(db, out, "s.account_id = ? AND s.room_id = ? AND s.state = 'linked'", "ss", account_id,
+			  room_id, NULL);
+}
+
+int store_sync_rooms_linked(struct db *db, const char *account_id)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r, "SELECT 1 FROM sync_rooms WHERE account_id = ? AND room_id IS NOT NULL LIMIT 1", "s",
+			  account_id);
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	db_rows_free(r);
+	return rc;
+}
+
 int store_sync_rooms_list(struct db *db, const char *account_id, const char *provider, int max, store_sync_room_cb cb,
 			  void *ctx)
 {

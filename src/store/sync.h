@@ -93,6 +93,12 @@ struct sync_room {
 int store_sync_room_upsert(struct db *db, const struct sync_room *r, int64_t now);
 int store_sync_room_get(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
 			struct sync_room *out);
+/* the provider room linked to the convene room room_id (outbound sync of
+ * its bookings). E_NOTFOUND when it is linked to none */
+int store_sync_room_of_room(struct db *db, const char *account_id, const char *room_id, struct sync_room *out);
+/* 1 when any provider room of the account is linked to a convene room, 0
+ * when none (one index probe: every event write with a room asks) */
+int store_sync_rooms_linked(struct db *db, const char *account_id);
 typedef int (*store_sync_room_cb)(void *ctx, const struct sync_room *r);
 /* the provider's rooms of the account by name, with the linked convene
  * room's name; at most max (a listing keeps at most what it was given) */

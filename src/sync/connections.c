@@ -20,6 +20,7 @@
 #include "core/secretbox.h"
 #include "http/client.h"
 #include "sync/forget.h"
+#include "sync/outbound.h"
 #include "sync/google_auth.h"
 
 #define UPSERT_BATCH 100 /* rooms written per transaction while listing */
@@ -464,6 +465,9 @@ int sync_room_link_to(struct req *r, const struct sync_provider *p, const char *
 		goto out;
 	}
 	rc = store_sync_room_link(db, r->who.account_id, p->name, prid, room_id, clock_now());
+	/* what the room holds already is written to the provider's calendar */
+	if (!rc)
+		rc = sync_outbound_room_linked(db, r->who.account_id, p->name, prid, room_id);
 	if (rc) {
 		json_decref(before);
 		store_rollback(db);

@@ -3,6 +3,7 @@
  * One member per line, so that each operation is added on its own line. */
 #include "sync/google_auth.h"
 #include "sync/google_events.h"
+#include "sync/google_write.h"
 
 const struct sync_provider sync_google = {
 	.name = "google",
@@ -12,7 +13,8 @@ const struct sync_provider sync_google = {
 	.changes = google_changes,
 	.watch = google_watch,
 	.unwatch = google_unwatch,
-	.write = NULL,
-	.remove = NULL,
-	.decline = NULL,
+	.write = google_write,
+	.remove = google_remove,
+	.decline = google_decline,
+	.find = google_find,
 };

@@ -92,6 +92,12 @@ struct sync_change {
 };
 typedef int (*sync_change_cb)(void *ctx, const struct sync_change *c);
 
+/* an occurrence of a series that is at another time than its rule says */
+struct sync_moved {
+	int64_t recurrence_id; /* its start by the rule (UTC) */
+	int64_t start, end;
+};
+
 /* A convene booking as written to a room's provider calendar. */
 struct sync_booking {
 	const char *convene_event_id; /* stored as the private extended property convene_event_id */
@@ -99,6 +105,13 @@ struct sync_booking {
 	int64_t start, end; /* UTC seconds */
 	int all_day;
 	const char *tzid; /* "" = UTC */
+	/* a series: its RFC 5545 RRULE value (NULL: one meeting) and the
+	 * starts (UTC) of occurrences it leaves out (EXDATE, cancelled ones) */
+	const char *rrule;
+	const int64_t *exdates;
+	size_t nexdates;
+	const struct sync_moved *moved; /* written as the series' exceptions */
+	size_t nmoved;
 };
 
 struct sync_provider {
@@ -140,6 +153,12 @@ struct sync_provider {
 	/* the room declines a meeting made at the provider, with a comment */
 	int (*decline)(struct sync_api *a, const struct sync_room *r, const char *provider_event_id,
 		       const char *comment, struct sync_failure *f);
+	/* outbound, optional (NULL: none): the provider's id of what convene
+	 * wrote for this convene event on the room's calendar, found by the
+	 * private property (a delete whose insert's answer was lost): 1 with
+	 * *out_id (malloc'd), 0 when there is none */
+	int (*find)(struct sync_api *a, const struct sync_room *r, const char *convene_event_id, char **out_id,
+		    struct sync_failure *f);
 	/* pull (Exchange: EWS's push needs a long-lived request of ours), NULL
 	 * for push providers: the events since the subscription's watermark
 	 * (watch made it; kept in r's channel fields) read, *changed set when

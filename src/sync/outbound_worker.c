@@ -1,0 +1,268 @@
+/* Sending outbound sync's jobs (sync/outbound_worker.h). The provider is
+ * called with no transaction open; what it answered is written after in one
+ * short transaction (the mapping of convene event to provider event, the job
+ * done or retried, the room's error). */
+#include "sync/outbound_worker.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "core/worker.h"
+#include "store/store.h"
+#include "store/sync.h"
+#include "sync/outbound.h"
+#include "sync/provider.h"
+
+#define LEASE_SECONDS 120 /* longer than a write: a look-up, an insert or patch and a token (15 s each) */
+#define BACKOFF_MAX 600
+
+static long poll_ms = 2000;
+
+int64_t sync_outbound_backoff(int attempts)
+{
+	int64_t s = 1;
+	for (int i = 1; i < attempts && s < BACKOFF_MAX; i++)
+		s *= 2;
+	return s > BACKOFF_MAX ? BACKOFF_MAX : s;
+}
+
+struct mapping {
+	const struct sync_job *j;
+	char provider_event_id[1100];
+};
+
+static int find_mapping(void *ctx, const struct sync_event *e)
+{
+	struct mapping *m = ctx;
+	if (!strcmp(e->origin, "convene") && !strcmp(e->provider, m->j->provider) &&
+	    !strcmp(e->provider_room_id, m->j->provider_room_id))
+		snprintf(m->provider_event_id, sizeof m->provider_event_id, "%s", e->provider_event_id);
+	return 0;
+}
+
+/* the provider's answer, written in one transaction */
+struct outcome {
+	int rc;
+	char *new_id;       /* written: the provider's id (mapping kept) */
+	int removed;        /* deleted: the mapping goes */
+	char old_id[1100];  /* the mapping it replaces or removes */
+	int drop;           /* nothing to send any more (room unlinked, connection gone) */
+	char *token_sealed; /* a new access token to keep */
+	int64_t token_expires_at;
+	struct sync_failure f;
+};
+
+static int record(struct db *db, const struct sync_job *j, struct outcome *o, int64_t now)
+{
+	int rc = store_begin(db, 1);
+	if (rc)
+		return rc;
+	if (!o->rc && !o->drop) {
+		if (o->new_id && *o->old_id && strcmp(o->old_id, o->new_id))
+			rc = store_sync_event_delete(db, j->account_id, j->provider, j->provider_room_id, o->old_id);
+		if (rc == E_NOTFOUND)
+			rc = 0;
+		if (!rc && o->new_id) {
+			struct sync_event *e = calloc(1, sizeof *e);
+			if (!e)
+				rc = E_NOMEM;
+			else {
+				snprintf(e->account_id, sizeof e->account_id, "%s", j->account_id);
+				snprintf(e->provider, sizeof e->provider, "%s", j->provider);
+				snprintf(e->provider_room_id, sizeof e->provider_room_id, "%s", j->provider_room_id);
+				snprintf(e->provider_event_id, sizeof e->provider_event_id, "%s", o->new_id);
+				snprintf(e->event_id, sizeof e->event_id, "%s", j->event_id);
+				snprintf(e->origin, sizeof e->origin, "convene");
+				rc = store_sync_event_put(db, e, now);
+				free(e);
+				/* the room may have been unlinked meanwhile (its rows
+				 * went): the write stays at the provider unmapped */
+				if (rc == E_CONFLICT || rc == E_INVALID)
+					rc = 0;
+			}
+		}
+		if (!rc && o->removed && *o->old_id) {
+			rc = store_sync_event_delete(db, j->account_id, j->provider, j->provider_room_id, o->old_id);
+			if (rc == E_NOTFOUND)
+				rc = 0;
+		}
+	}
+	if (!rc && (!o->rc || o->drop)) {
+		rc = store_sync_job_done(db, j);
+	} else if (!rc) {
+		/* a refused content is refused again: kept as failed at once */
+		int failed = o->rc == E_INVALID || j->attempts + 1 >= SYNC_JOB_ATTEMPTS;
+		int64_t wait = sync_outbound_backoff(j->attempts + 1);
+		if (o->f.retry_after > wait)
+			wait = o->f.retry_after;
+		if (!o->f.detail[0])
+			sync_fail(&o->f, "provider_error", NULL, "%s", error_name(o->rc));
+		rc = store_sync_job_retry(db, j, now + wait, failed, o->f.detail, now);
+		if (!rc && failed) {
+			char why[512];
+			snprintf(why, sizeof why, "A booking could not be written to the room's calendar: %s",
+				 o->f.detail);
+			rc = store_sync_room_error(db, j->account_id, j->provider, j->provider_room_id, o->f.code, why);
+			if (rc == E_NOTFOUND)
+				rc = 0;
+		}
+	}
+	if (rc) {
+		store_rollback(db);
+		return rc;
+	}
+	return store_commit(db);
+}
+
+/* the call to the provider, outside any transaction */
+static void send_job(struct db *db, const struct sync_job *j, struct outcome *o)
+{
+	struct sync_connection c = {0};
+	struct sync_room *r = calloc(1, sizeof *r);
+	struct sync_api a = {0};
+	int opened = 0;
+	json_t *body = NULL;
+	int64_t *exdates = NULL;
+	struct mapping m = {j, ""};
+	if (!r) {
+		o->rc = E_NOMEM;
+		return;
+	}
+	int rc = store_sync_connection_get(db, j->account_id, j->provider, &c);
+	if (!rc)
+		rc = store_sync_room_get(db, j->account_id, j->provider, j->provider_room_id, r);
+	if (rc == E_NOTFOUND || (!rc && strcmp(r->state, "linked"))) {
+		o->drop = 1; /* disconnected or unlinked: nothing is owed any more */
+		goto out;
+	}
+	if (!rc)
+		rc = store_sync_events_of_event(db, j->account_id, j->event_id, find_mapping, &m);
+	if (rc) {
+		o->rc = rc;
+		goto out;
+	}
+	snprintf(o->old_id, sizeof o->old_id, "%s", *m.provider_event_id ? m.provider_event_id : j->provider_event_id);
+	if (strcmp(c.status, "connected")) {
+		sync_fail(&o->f, "provider_error", NULL, "The calendar connection is not connected (%s).", c.status);
+		o->rc = E_FORBIDDEN;
+		goto out;
+	}
+	if ((rc = sync_api_open(&c, &a, &o->f))) {
+		o->rc = rc;
+		goto out;
+	}
+	opened = 1;
+	if (!a.p || !a.p->write || !a.p->remove) {
+		sync_fail(&o->f, "provider_error", NULL, "Writing to %s calendars is not available in this version.",
+			  j->provider);
+		o->rc = E_IO;
+		goto out;
+	}
+	if (!strcmp(j->action, "delete")) {
+		char *found = NULL;
+		/* never heard of: an insert whose answer was lost may be there */
+		if (!*o->old_id && a.p->find && (rc = a.p->find(&a, r, j->event_id, &found, &o->f)) < 0) {
+			o->rc = rc;
+			goto out;
+		}
+		o->rc = a.p->remove(&a, r, found ? found : o->old_id, &o->f);
+		free(found);
+		o->removed = 1;
+	} else {
+		struct sync_booking b;
+		json_error_t je;
+		body = j->body ? json_loads(j->body, 0, &je) : NULL;
+		if ((rc = sync_outbound_booking(body, j->event_id, &b, &exdates))) {
+			sync_fail(&o->f, "provider_error", NULL, "The queued booking is unreadable.");
+			o->rc = E_INVALID;
+			goto out;
+		}
+		o->rc = a.p->write(&a, r, o->old_id, &b, &o->new_id, &o->f);
+	}
+	if (sync_api_save_token(db, &a)) /* fetched again next time */
+		log_warn("calendar sync: the new access token of %s could not be kept", j->provider);
+out:
+	if (opened)
+		sync_api_close(&a);
+	free(exdates);
+	json_decref(body);
+	sync_connection_free(&c);
+	free(r);
+}
+
+int sync_outbound_run_once(struct db *db, int64_t now)
+{
+	struct sync_job j;
+	int rc = store_sync_job_claim(db, now, now + LEASE_SECONDS, &j);
+	if (rc <= 0)
+		return rc;
+	struct outcome *o = calloc(1, sizeof *o);
+	if (!o) {
+		sync_job_free(&j);
+		return E_NOMEM;
+	}
+	send_job(db, &j, o);
+	if (o->rc && !o->drop)
+		log_warn("calendar sync: %s of event %s on %s room %s (attempt %d): %s", j.action, j.event_id,
+			 j.provider, j.provider_room_id, j.attempts + 1, o->f.detail[0] ? o->f.detail : "failed");
+	rc = record(db, &j, o, clock_now());
+	free(o->new_id);
+	free(o);
+	sync_job_free(&j);
+	return rc ? rc : 1;
+}
+
+static struct db *conn;
+
+static long pass(struct worker *w)
+{
+	(void)w;
+	if (!conn && !(conn = store_db()))
+		return poll_ms;
+	int rc = sync_outbound_run_once(conn, clock_now());
+	if (rc == 1)
+		return 0;
+	if (rc < 0 && store_ping(conn)) {
+		store_close_thread();
+		conn = NULL;
+	}
+	return poll_ms;
+}
+
+static void end(struct worker *w)
+{
+	(void)w;
+	store_close_thread();
+	conn = NULL;
+}
+
+static struct worker outbound_worker = WORKER_INIT("calendar sync writes", pass, end);
+
+int sync_outbound_start(void)
+{
+	const char *env = getenv("CONVENE_SYNC_POLL_MS");
+	if (env && atol(env) >= 50)
+		poll_ms = atol(env);
+	return worker_start(&outbound_worker);
+}
+
+void sync_outbound_kick(void)
+{
+	worker_kick(&outbound_worker);
+}
+
+void sync_outbound_changed(const char *topic)
+{
+	if (!strcmp(topic, SYNC_OUTBOUND_TOPIC) || !strcmp(topic, "*"))
+		sync_outbound_kick();
+}
+
+void sync_outbound_stop(void)
+{
+	worker_stop(&outbound_worker);
+}

@@ -1,0 +1,24 @@
+/* The worker that sends outbound sync's jobs (sync/outbound.h) after their
+ * transaction committed: one due job at a time, leased in the database so
+ * that two nodes never send it together, retried with back-off (1 s, 2 s,
+ * 4 s ... 10 min) up to SYNC_JOB_ATTEMPTS, then kept as failed with its error
+ * shown on the room's sync status. Wakes at once when a commit queued a job
+ * (sync_outbound_kick) and every CONVENE_SYNC_POLL_MS ms (default 2000). */
+#ifndef SYNC_OUTBOUND_WORKER_H
+#define SYNC_OUTBOUND_WORKER_H
+
+#include <stdint.h>
+
+struct db;
+
+int sync_outbound_start(void);
+void sync_outbound_stop(void);
+void sync_outbound_kick(void);
+/* heard after a commit (store_on_changed): SYNC_OUTBOUND_TOPIC or "*" kicks */
+void sync_outbound_changed(const char *topic);
+/* seconds before attempt `attempts` + 1: 1, 2, 4 ... at most 600 */
+int64_t sync_outbound_backoff(int attempts);
+/* one due job sent: 1, 0 when none was due, or an error */
+int sync_outbound_run_once(struct db *db, int64_t now);
+
+#endif
