@@ -14,5 +14,6 @@ const struct sync_provider sync_exchange = {
 	.write = exchange_write,
 	.remove = exchange_remove,
 	.decline = exchange_decline,
+	.find = exchange_find,
 	.poll = exchange_poll,
 };

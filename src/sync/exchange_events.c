@@ -7,9 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "core/clock.h"
 #include "core/errors.h"
+#include "core/log.h"
+#include "ical/ics.h"
 #include "sync/exchange_soap.h"
 
 #define SYNC_PAGE 512   /* MaxChangesReturned's maximum */
@@ -466,8 +470,159 @@ int exchange_poll(struct sync_api *a, struct sync_room *r, int *changed, struct 
 
 /* outbound */
 
-static void booking_fields(struct ews_buf *b, const struct sync_booking *bk, int update)
+/* Windows' names of common IANA zones (CLDR's windowsZones), for a
+ * series' StartTimeZone: Exchange expands a series on that wall clock. A zone
+ * not here: the series is written in UTC (its local hour moves with
+ * daylight-saving time at Exchange). */
+static const char *const WINDOWS_ZONES[][2] = {
+	{"UTC", "UTC"},
+	{"Etc/UTC", "UTC"},
+	{"Europe/London", "GMT Standard Time"},
+	{"Europe/Dublin", "GMT Standard Time"},
+	{"Europe/Lisbon", "GMT Standard Time"},
+	{"Europe/Berlin", "W. Europe Standard Time"},
+	{"Europe/Amsterdam", "W. Europe Standard Time"},
+	{"Europe/Rome", "W. Europe Standard Time"},
+	{"Europe/Vienna", "W. Europe Standard Time"},
+	{"Europe/Zurich", "W. Europe Standard Time"},
+	{"Europe/Stockholm", "W. Europe Standard Time"},
+	{"Europe/Oslo", "W. Europe Standard Time"},
+	{"Europe/Paris", "Romance Standard Time"},
+	{"Europe/Brussels", "Romance Standard Time"},
+	{"Europe/Madrid", "Romance Standard Time"},
+	{"Europe/Copenhagen", "Romance Standard Time"},
+	{"Europe/Budapest", "Central Europe Standard Time"},
+	{"Europe/Prague", "Central Europe Standard Time"},
+	{"Europe/Warsaw", "Central European Standard Time"},
+	{"Europe/Kiev", "FLE Standard Time"},
+	{"Europe/Kyiv", "FLE Standard Time"},
+	{"Europe/Helsinki", "FLE Standard Time"},
+	{"Europe/Moscow", "Russian Standard Time"},
+	{"America/New_York", "Eastern Standard Time"},
+	{"America/Toronto", "Eastern Standard Time"},
+	{"America/Chicago", "Central Standard Time"},
+	{"America/Denver", "Mountain Standard Time"},
+	{"America/Los_Angeles", "Pacific Standard Time"},
+	{"Asia/Kolkata", "India Standard Time"},
+	{"Asia/Tokyo", "Tokyo Standard Time"},
+	{"Australia/Sydney", "AUS Eastern Standard Time"},
+};
+
+static const char *windows_zone(const char *iana)
 {
+	for (size_t i = 0; iana && i < sizeof WINDOWS_ZONES / sizeof *WINDOWS_ZONES; i++)
+		if (!strcmp(WINDOWS_ZONES[i][0], iana))
+			return WINDOWS_ZONES[i][1];
+	return NULL;
+}
+
+/* an RRULE part's value ("" when absent) */
+static void rule_part(const char *rrule, const char *name, char *out, size_t n)
+{
+	size_t len = strlen(name);
+	*out = 0;
+	for (const char *p = rrule; p && *p;) {
+		if (!strncasecmp(p, name, len) && p[len] == '=') {
+			snprintf(out, n, "%.*s", (int)strcspn(p + len + 1, ";"), p + len + 1);
+			return;
+		}
+		p = strchr(p, ';');
+		p = p ? p + 1 : NULL;
+	}
+}
+
+/* local "YYYY-MM-DD" of t on the series' clock */
+static void local_date(const struct sync_booking *bk, int64_t t, char out[16])
+{
+	char l[32] = "";
+	if (bk->tzid && *bk->tzid && windows_zone(bk->tzid))
+		ics_utc_to_local(bk->tzid, t, l, sizeof l);
+	if (strlen(l) >= 10) { /* YYYY-MM-DDTHH:MM:SS */
+		snprintf(out, 16, "%.10s", l);
+		return;
+	}
+	char z[32];
+	ews_time_text(t, z);
+	snprintf(out, 16, "%.10s", z);
+}
+
+/* a series' RRULE as EWS's Recurrence: DAILY and WEEKLY (BYDAY), MONTHLY
+ * (BYMONTHDAY) and YEARLY on the start's day, INTERVAL, COUNT or UNTIL.
+ * E_INVALID for what EWS's patterns cannot say (f names it). */
+static int recurrence(struct ews_buf *b, const struct sync_booking *bk, struct sync_failure *f)
+{
+	char freq[16], interval[8], count[12], until[32], byday[64], date[16];
+	rule_part(bk->rrule, "FREQ", freq, sizeof freq);
+	rule_part(bk->rrule, "INTERVAL", interval, sizeof interval);
+	rule_part(bk->rrule, "COUNT", count, sizeof count);
+	rule_part(bk->rrule, "UNTIL", until, sizeof until);
+	rule_part(bk->rrule, "BYDAY", byday, sizeof byday);
+	int iv = atoi(interval) > 0 ? atoi(interval) : 1;
+	local_date(bk, bk->start, date);
+	static const char *const days[][2] = {{"MO", "Monday"},   {"TU", "Tuesday"}, {"WE", "Wednesday"},
+					      {"TH", "Thursday"}, {"FR", "Friday"},  {"SA", "Saturday"},
+					      {"SU", "Sunday"}};
+	ews_add(b, "<t:Recurrence>");
+	if (!strcasecmp(freq, "DAILY") && !*byday) {
+		ews_addf(b, "<t:DailyRecurrence><t:Interval>%d</t:Interval></t:DailyRecurrence>", iv);
+	} else if (!strcasecmp(freq, "WEEKLY") || (!strcasecmp(freq, "DAILY") && iv == 1)) {
+		char list[128] = "";
+		if (!*byday) { /* the start's weekday */
+			struct tm tm;
+			int Y, M, D;
+			sscanf(date, "%d-%d-%d", &Y, &M, &D);
+			tm = (struct tm){.tm_year = Y - 1900, .tm_mon = M - 1, .tm_mday = D, .tm_hour = 12};
+			time_t tt = timegm(&tm);
+			gmtime_r(&tt, &tm);
+			snprintf(list, sizeof list, "%s", days[(tm.tm_wday + 6) % 7][1]);
+		}
+		for (char *save = NULL, *d = strtok_r(byday, ",", &save); d; d = strtok_r(NULL, ",", &save)) {
+			const char *name = NULL;
+			for (int i = 0; i < 7; i++)
+				if (!strcasecmp(d, days[i][0]))
+					name = days[i][1];
+			if (!name) {
+				sync_fail(f, "provider_error", NULL,
+					  "Exchange cannot store the repetition BYDAY=%.20s of this series.", d);
+				return E_INVALID;
+			}
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", *list ? " " : "", name);
+		}
+		ews_addf(b, "<t:WeeklyRecurrence><t:Interval>%d</t:Interval><t:DaysOfWeek>%s</t:DaysOfWeek>",
+			 !strcasecmp(freq, "DAILY") ? 1 : iv, list);
+		ews_add(b, "</t:WeeklyRecurrence>");
+	} else if (!strcasecmp(freq, "MONTHLY") && !*byday) {
+		ews_addf(b,
+			 "<t:AbsoluteMonthlyRecurrence><t:Interval>%d</t:Interval><t:DayOfMonth>%d</t:DayOfMonth>"
+			 "</t:AbsoluteMonthlyRecurrence>",
+			 iv, atoi(date + 8));
+	} else {
+		sync_fail(f, "provider_error", NULL, "Exchange cannot store the repetition %.100s of this series.",
+			  bk->rrule);
+		return E_INVALID;
+	}
+	if (*count) {
+		ews_addf(b,
+			 "<t:NumberedRecurrence><t:StartDate>%s</t:StartDate><t:NumberOfOccurrences>%d"
+			 "</t:NumberOfOccurrences></t:NumberedRecurrence>",
+			 date, atoi(count));
+	} else if (*until) {
+		char end[16];
+		snprintf(end, sizeof end, "%.4s-%.2s-%.2s", until, until + 4, until + 6);
+		ews_addf(b,
+			 "<t:EndDateRecurrence><t:StartDate>%s</t:StartDate><t:EndDate>%s</t:EndDate>"
+			 "</t:EndDateRecurrence>",
+			 date, end);
+	} else {
+		ews_addf(b, "<t:NoEndRecurrence><t:StartDate>%s</t:StartDate></t:NoEndRecurrence>", date);
+	}
+	ews_add(b, "</t:Recurrence>");
+	return 0;
+}
+
+static int booking_fields(struct ews_buf *b, const struct sync_booking *bk, int update, struct sync_failure *f)
+{
+	int rc = 0;
 	char s[32], e[32];
 	ews_time_text(bk->start, s);
 	ews_time_text(bk->end > bk->start ? bk->end : bk->start + 60, e);
@@ -491,7 +646,14 @@ static void booking_fields(struct ews_buf *b, const struct sync_booking *bk, int
 	SET("calendar:IsAllDayEvent",
 	    ews_addf(b, "<t:IsAllDayEvent>%s</t:IsAllDayEvent>", bk->all_day ? "true" : "false"));
 	SET("calendar:LegacyFreeBusyStatus", ews_add(b, "<t:LegacyFreeBusyStatus>Busy</t:LegacyFreeBusyStatus>"));
+	if (bk->rrule && *bk->rrule) {
+		SET("calendar:Recurrence", rc = recurrence(b, bk, f));
+		const char *zone = windows_zone(bk->tzid);
+		if (zone && !update)
+			ews_addf(b, "<t:StartTimeZone Id=\"%s\"/>", zone);
+	}
 #undef SET
+	return rc;
 }
 
 /* the item convene wrote for this booking earlier (a lost answer), looked
@@ -506,7 +668,7 @@ static int find_ours(struct sync_api *a, const char *mailbox, const struct sync_
 	ews_time_text((bk->end > bk->start ? bk->end : bk->start) + 86400, e);
 	struct ews_buf b = {0};
 	ews_add(&b, "<m:FindItem Traversal=\"Shallow\">");
-	shape(&b, "IdOnly");
+	shape(&b, "Default");
 	ews_addf(&b, "<m:CalendarView MaxEntriesReturned=\"%d\" StartDate=\"%s\" EndDate=\"%s\"/>", 1000, s, e);
 	ews_add(&b, "<m:ParentFolderIds>");
 	folder(&b, mailbox);
@@ -523,8 +685,26 @@ static int find_ours(struct sync_api *a, const char *mailbox, const struct sync_
 		if (*it->id && !strcmp(it->ext, bk->convene_event_id) && !(*id = strdup(it->id)))
 			rc = E_NOMEM;
 	}
+	int occurrence = *id && (!strcmp(it->type, "Occurrence") || !strcmp(it->type, "Exception"));
 	free(it);
 	xmlFreeDoc(doc);
+	if (!rc && occurrence) { /* one of our series: its master is what we wrote */
+		char *occ = *id;
+		*id = NULL;
+		struct ews_buf g = {0};
+		ews_add(&g, "<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds>"
+			    "<t:RecurringMasterItemId OccurrenceId=\"");
+		ews_addx(&g, occ);
+		ews_add(&g, "\"/></m:ItemIds></m:GetItem>");
+		free(occ);
+		rc = call(a, mailbox, &g, "GetItemResponseMessage", &doc, &msg, NULL, 0, f);
+		char master[1100] = "";
+		if (!rc)
+			ews_attr(ews_find(msg, "ItemId"), "Id", master, sizeof master);
+		xmlFreeDoc(doc);
+		if (!rc && *master && !(*id = strdup(master)))
+			rc = E_NOMEM;
+	}
 	return rc;
 }
 
@@ -537,12 +717,94 @@ static int update(struct sync_api *a, const char *mailbox, const char *id, const
 		"<m:ItemChanges><t:ItemChange><t:ItemId Id=\"");
 	ews_addx(&b, id);
 	ews_add(&b, "\"/><t:Updates>");
-	booking_fields(&b, bk, 1);
+	int rc = booking_fields(&b, bk, 1, f);
+	if (rc) {
+		ews_buf_free(&b);
+		return rc;
+	}
 	ews_add(&b, "</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>");
 	xmlDocPtr doc;
 	xmlNodePtr msg;
-	int rc = call(a, mailbox, &b, "UpdateItemResponseMessage", &doc, &msg, NULL, 0, f);
+	rc = call(a, mailbox, &b, "UpdateItemResponseMessage", &doc, &msg, NULL, 0, f);
 	xmlFreeDoc(doc);
+	return rc;
+}
+
+#define EXCEPTIONS_MAX 500 /* excluded or moved occurrences written per series */
+
+/* the occurrence of our series starting at t (by our property), or NULL */
+static int occurrence_at(struct sync_api *a, const char *mailbox, const char *event_id, int64_t t, char **id,
+			 struct sync_failure *f)
+{
+	*id = NULL;
+	char s[32], e[32];
+	ews_time_text(t, s);
+	ews_time_text(t + 1, e);
+	struct ews_buf b = {0};
+	ews_add(&b, "<m:FindItem Traversal=\"Shallow\">");
+	shape(&b, "Default");
+	ews_addf(&b, "<m:CalendarView MaxEntriesReturned=\"100\" StartDate=\"%s\" EndDate=\"%s\"/>", s, e);
+	ews_add(&b, "<m:ParentFolderIds>");
+	folder(&b, mailbox);
+	ews_add(&b, "</m:ParentFolderIds></m:FindItem>");
+	xmlDocPtr doc;
+	xmlNodePtr msg;
+	int rc = call(a, mailbox, &b, "FindItemResponseMessage", &doc, &msg, NULL, 0, f);
+	struct item *it = rc ? NULL : malloc(sizeof *it);
+	if (!rc && !it)
+		rc = E_NOMEM;
+	for (xmlNodePtr ci = rc ? NULL : ews_child(ews_child(ews_child(msg, "RootFolder"), "Items"), "CalendarItem");
+	     ci && !*id; ci = ews_next(ci, "CalendarItem")) {
+		item_of(ci, it);
+		if (*it->id && !strcmp(it->ext, event_id) && it->start == t && !(*id = strdup(it->id)))
+			rc = E_NOMEM;
+	}
+	free(it);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* a series' occurrences convene left out deleted, and its moved ones moved
+ * (each then an exception at Exchange); one already done is not found at
+ * its rule's time any more and is left alone */
+static int exceptions(struct sync_api *a, const char *mailbox, const struct sync_booking *bk, struct sync_failure *f)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < bk->nexdates && i < EXCEPTIONS_MAX; i++) {
+		char *id = NULL;
+		if (!(rc = occurrence_at(a, mailbox, bk->convene_event_id, bk->exdates[i], &id, f)) && id) {
+			struct sync_room r = {0};
+			snprintf(r.email, sizeof r.email, "%s", mailbox);
+			rc = exchange_remove(a, &r, id, f);
+		}
+		free(id);
+	}
+	for (size_t i = 0; !rc && i < bk->nmoved && i < EXCEPTIONS_MAX; i++) {
+		char *id = NULL;
+		const struct sync_moved *m = &bk->moved[i];
+		if (!(rc = occurrence_at(a, mailbox, bk->convene_event_id, m->recurrence_id, &id, f)) && id) {
+			char s[32], e[32];
+			ews_time_text(m->start, s);
+			ews_time_text(m->end > m->start ? m->end : m->start + 60, e);
+			struct ews_buf b = {0};
+			ews_add(&b, "<m:UpdateItem ConflictResolution=\"AutoResolve\" "
+				    "SendMeetingInvitationsOrCancellations=\"SendToNone\"><m:ItemChanges><t:ItemChange>"
+				    "<t:ItemId Id=\"");
+			ews_addx(&b, id);
+			ews_addf(
+				&b,
+				"\"/><t:Updates><t:SetItemField><t:FieldURI FieldURI=\"calendar:Start\"/><t:CalendarItem>"
+				"<t:Start>%s</t:Start></t:CalendarItem></t:SetItemField><t:SetItemField><t:FieldURI "
+				"FieldURI=\"calendar:End\"/><t:CalendarItem><t:End>%s</t:End></t:CalendarItem>"
+				"</t:SetItemField></t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>",
+				s, e);
+			xmlDocPtr doc;
+			xmlNodePtr msg;
+			rc = call(a, mailbox, &b, "UpdateItemResponseMessage", &doc, &msg, NULL, 0, f);
+			xmlFreeDoc(doc);
+		}
+		free(id);
+	}
 	return rc;
 }
 
@@ -556,7 +818,12 @@ int exchange_write(struct sync_api *a, const struct sync_room *r, const char *pr
 	if (!id && (rc = find_ours(a, mailbox, bk, &id, f)))
 		return rc;
 	if (id) {
-		if ((rc = update(a, mailbox, id, bk, f)))
+		if (!(rc = update(a, mailbox, id, bk, f)) && bk->rrule && *bk->rrule && exceptions(a, mailbox, bk, f)) {
+			log_warn("calendar sync: the exceptions of series %s were not all written to Exchange: %s",
+				 bk->convene_event_id, f->detail);
+			memset(f, 0, sizeof *f);
+		}
+		if (rc)
 			free(id);
 		else
 			*out_id = id;
@@ -566,7 +833,10 @@ int exchange_write(struct sync_api *a, const struct sync_room *r, const char *pr
 	ews_add(&b, "<m:CreateItem SendMeetingInvitations=\"SendToNone\"><m:SavedItemFolderId>");
 	folder(&b, mailbox);
 	ews_add(&b, "</m:SavedItemFolderId><m:Items><t:CalendarItem>");
-	booking_fields(&b, bk, 0);
+	if ((rc = booking_fields(&b, bk, 0, f))) {
+		ews_buf_free(&b);
+		return rc;
+	}
 	ews_add(&b, "</t:CalendarItem></m:Items></m:CreateItem>");
 	xmlDocPtr doc;
 	xmlNodePtr msg;
@@ -581,7 +851,66 @@ int exchange_write(struct sync_api *a, const struct sync_room *r, const char *pr
 			rc = E_NOMEM;
 	}
 	xmlFreeDoc(doc);
+	/* the series is there (its id kept even when an exception fails: the
+	 * retry patches it rather than writing it twice) */
+	if (!rc && bk->rrule && *bk->rrule && exceptions(a, mailbox, bk, f)) {
+		log_warn("calendar sync: the exceptions of series %s were not all written to Exchange: %s",
+			 bk->convene_event_id, f->detail);
+		memset(f, 0, sizeof *f);
+	}
 	return rc;
+}
+
+struct finding {
+	const char *event_id;
+	char *id;
+	int occurrence;
+};
+
+static int match(void *ctx, const struct sync_change *c)
+{
+	struct finding *fd = ctx;
+	if (strcmp(c->convene_event_id, fd->event_id))
+		return 0;
+	fd->occurrence = *c->series_id != 0;
+	return (fd->id = strdup(c->provider_event_id)) ? 1 : E_NOMEM;
+}
+
+int exchange_find(struct sync_api *a, const struct sync_room *r, const char *convene_event_id, char **out_id,
+		  struct sync_failure *f)
+{
+	*out_id = NULL;
+	const char *mailbox = mailbox_of(r);
+	struct finding fd = {convene_event_id, NULL, 0};
+	int count = 0;
+	int64_t now = clock_now();
+	int rc = calendar_view(a, mailbox, now - SYNC_WINDOW_PAST, now + SYNC_WINDOW_AHEAD, match, &fd, &count, f);
+	if (rc < 0 || !fd.id) {
+		free(fd.id);
+		return rc < 0 ? rc : 0;
+	}
+	if (!fd.occurrence) {
+		*out_id = fd.id;
+		return 1;
+	}
+	struct ews_buf g = {0};
+	ews_add(&g, "<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds>"
+		    "<t:RecurringMasterItemId OccurrenceId=\"");
+	ews_addx(&g, fd.id);
+	ews_add(&g, "\"/></m:ItemIds></m:GetItem>");
+	free(fd.id);
+	xmlDocPtr doc;
+	xmlNodePtr msg;
+	rc = call(a, mailbox, &g, "GetItemResponseMessage", &doc, &msg, NULL, 0, f);
+	char master[1100] = "";
+	if (!rc)
+		ews_attr(ews_find(msg, "ItemId"), "Id", master, sizeof master);
+	xmlFreeDoc(doc);
+	if (rc)
+		return rc;
+	if (!*master)
+		return 0;
+	return (*out_id = strdup(master)) ? 1 : E_NOMEM;
 }
 
 int exchange_remove(struct sync_api *a, const struct sync_room *r, const char *provider_event_id,

@@ -28,6 +28,8 @@ int exchange_write(struct sync_api *a, const struct sync_room *r, const char *pr
 		   const struct sync_booking *b, char **out_id, struct sync_failure *f);
 int exchange_remove(struct sync_api *a, const struct sync_room *r, const char *provider_event_id,
 		    struct sync_failure *f);
+int exchange_find(struct sync_api *a, const struct sync_room *r, const char *convene_event_id, char **out_id,
+		  struct sync_failure *f);
 int exchange_decline(struct sync_api *a, const struct sync_room *r, const char *provider_event_id, const char *comment,
 		     struct sync_failure *f);
 

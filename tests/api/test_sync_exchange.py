@@ -235,3 +235,76 @@ def test_a_lapsed_subscription_is_made_again_and_catches_up(s, fe):
     wait(lambda: L.summaries() == ["After expiry"], what="the meeting after the subscription lapsed")
     alive = [x for x in fe.subscriptions() if x.get("mailbox", "").lower() == L.email and x.get("alive")]
     assert alive and alive[0]["id"] != sub["id"]
+
+
+EXT = "66f5a359-4659-4638-81f9-3bc2a3b8d1c4|convene_event_id|String"
+
+
+def ours(fe, email, event_id, start=None, end=None):
+    """the room's items (or instances in a window) convene wrote for this event"""
+    return [i for i in fe.items(email, start, end) if (i.get("ext") or {}).get(EXT) == event_id]
+
+
+def member_calendar(s, L):
+    user, _ = s.make_user(L.admin, "member")
+    c = s.login_as(user)
+    cal = c.post("/api/v1/calendars", json={"name": uniq("Cal "), "time_zone": "Europe/Paris"})
+    assert cal.status_code == 201, cal.text
+    return c, cal.json()["id"]
+
+
+def test_a_convene_booking_reaches_the_room_mailbox_once_moves_and_goes(s, fe):
+    L = Linked(s, fe)
+    c, cal = member_calendar(s, L)
+    day = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    r = c.post("/api/v1/calendars/%s/events" % cal, json={
+        "summary": "Quarterly <review> & co", "start": day + "T10:00:00", "end": day + "T11:00:00",
+        "room_ids": [L.room["id"]]})
+    assert r.status_code == 201, r.text
+    ev = r.json()
+    got = wait(lambda: ours(fe, L.email, ev["id"]), what="the item in the room's calendar")
+    assert len(got) == 1 and got[0]["subject"] == "Quarterly <review> & co", got
+    assert got[0]["free_busy"] == "Busy"
+    item_id = got[0]["id"]
+    # written as the room, inviting nobody
+    creates = [q for q in fe.requests("CreateItem") if q.get("impersonated", "").lower() == L.email]
+    assert creates and not [x for x in fe.responses() if x.get("kind") == "invitation" and
+                            x.get("from", "").lower() == L.email]
+    # the echo is not an external booking: the room holds one booking
+    time.sleep(1.5)
+    assert len(ours(fe, L.email, ev["id"])) == 1
+    bk = L.admin.get("/api/v1/rooms/%s/bookings" % L.room["id"],
+                     params={"start": day, "end": (datetime.date.fromisoformat(day) +
+                                                  datetime.timedelta(days=1)).isoformat()}).json()["items"]
+    assert len(bk) == 1, bk
+    # moved: the same item updated
+    r = c.patch("/api/v1/calendars/%s/events/%s" % (cal, ev["id"]),
+                json={"start": day + "T14:00:00", "end": day + "T15:00:00"})
+    assert r.status_code == 200, r.text
+    wait(lambda: [i for i in ours(fe, L.email, ev["id"]) if "T12:00:00" in i["start"] or "T13:00:00" in i["start"]],
+         what="the move")
+    assert [i["id"] for i in ours(fe, L.email, ev["id"])] == [item_id]
+    # deleted in convene: gone from the room's calendar
+    assert c.delete("/api/v1/calendars/%s/events/%s" % (cal, ev["id"])).status_code == 204
+    wait(lambda: not ours(fe, L.email, ev["id"]), what="the deletion")
+
+
+def test_a_convene_series_is_one_recurring_item_with_its_exceptions(s, fe):
+    L = Linked(s, fe)
+    c, cal = member_calendar(s, L)
+    d0 = datetime.date.today() + datetime.timedelta(days=2)
+    r = c.post("/api/v1/calendars/%s/events" % cal, json={
+        "summary": "Daily", "start": d0.isoformat() + "T09:00:00", "end": d0.isoformat() + "T09:30:00",
+        "rrule": "FREQ=DAILY;COUNT=4", "room_ids": [L.room["id"]],
+        "exdates": [(d0 + datetime.timedelta(days=1)).isoformat() + "T09:00:00"]})
+    assert r.status_code == 201, r.text
+    ev = r.json()
+    wait(lambda: ours(fe, L.email, ev["id"]), what="the series")
+    masters = ours(fe, L.email, ev["id"])
+    assert len(masters) == 1 and masters[0]["recurrence"], masters
+    start = d0.isoformat() + "T00:00:00Z"
+    end = (d0 + datetime.timedelta(days=6)).isoformat() + "T00:00:00Z"
+    inst = wait(lambda: (lambda v: v if len(v) == 3 else None)(ours(fe, L.email, ev["id"], start, end)),
+                what="three instances (one excluded)")
+    # on Paris' wall clock (StartTimeZone): 09:00 local every day
+    assert all(i["start"][11:16] in ("07:00", "08:00") for i in inst), inst
