@@ -257,9 +257,11 @@ static int take_room(void *ctx, const struct sync_room *r)
 	return 0;
 }
 
-/* one room's subscription polled (or made), its watermark stored */
-static void poll_room(struct db *db, struct sync_room *r, int64_t now)
+/* one room's subscription polled (or made), its watermark stored; E_IO or
+ * E_BUSY when the provider did not answer or asked to wait */
+static int poll_room(struct db *db, struct sync_room *r, int64_t now)
 {
+	int failed = 0;
 	struct sync_connection c = {0};
 	struct sync_api a = {0};
 	struct sync_failure f = {0};
@@ -271,6 +273,7 @@ static void poll_room(struct db *db, struct sync_room *r, int64_t now)
 	int rc = a.p->poll(&a, &next, &changed, &f);
 	if (rc && !changed) {
 		log_info("calendar sync: polling room %s (%s) failed: %s", r->provider_room_id, r->provider, f.detail);
+		failed = rc == E_IO || rc == E_BUSY ? rc : 0;
 		goto out;
 	}
 	if (store_begin(db, 1))
@@ -288,6 +291,7 @@ static void poll_room(struct db *db, struct sync_room *r, int64_t now)
 out:
 	sync_api_close(&a);
 	sync_connection_free(&c);
+	return failed;
 }
 
 static void poll_pulled(struct db *db, int64_t now)
@@ -304,8 +308,12 @@ static void poll_pulled(struct db *db, int64_t now)
 		p.n = 0;
 		if (store_sync_rooms_linked_of(db, prov->name, after_account, after_room, POLL_ROOMS, take_room, &p))
 			continue;
+		/* a server that does not answer is not asked again for the
+		 * account's other rooms in this pass (each call may wait 15 s) */
+		char skip[ID_MAX] = "";
 		for (int k = 0; k < p.n; k++)
-			poll_room(db, &p.v[k], now);
+			if (strcmp(skip, p.v[k].account_id) && poll_room(db, &p.v[k], now))
+				snprintf(skip, sizeof skip, "%s", p.v[k].account_id);
 		if (p.n == POLL_ROOMS) {
 			snprintf(after_account, sizeof after_account, "%s", p.v[p.n - 1].account_id);
 			snprintf(after_room, sizeof after_room, "%s", p.v[p.n - 1].provider_room_id);

@@ -5,7 +5,9 @@ remote address refused), connect listing the room lists' rooms, link and
 import; inbound by pull notifications (Subscribe/GetEvents polled by the sync
 worker): a meeting booked in Outlook appears in the linked room's calendar
 within seconds, moves and cancellations follow, a weekly series arrives as
-its occurrences. The server of this module is its own, polling every 200 ms."""
+its occurrences, a lapsed subscription made again; outbound: a convene
+booking written into the room's mailbox once, moved and removed, a series
+with its exceptions. The server of this module is its own, polling every 200 ms."""
 import datetime
 import importlib.util
 import os
@@ -136,6 +138,20 @@ def test_step1_failures_are_each_named(s, fe):
     # every call impersonated the room with Basic of the service account
     reads = [q for q in fe.requests("FindItem") if q.get("impersonated")]
     assert reads and all(q["user"].lower() == fe.username.lower() for q in reads)
+
+
+def test_a_busy_server_is_named_with_its_back_off(s, fe):
+    admin = fresh(s)
+    new_room(fe)
+    fe.throttle(on=True, count=1, backoff_ms=2500)
+    try:
+        r = step1(admin, fe)
+        p = problem(r, 422, "provider-check-failed")
+        assert p["error_code"] == "provider_throttled", p
+        assert r.headers.get("Retry-After") == "3"  # BackOffMilliseconds 2500, rounded up
+    finally:
+        fe.throttle(on=False)
+    assert step1(admin, fe).status_code == 200
 
 
 def test_connect_lists_the_room_lists_rooms_then_link_and_import(s, fe):
