@@ -4,8 +4,8 @@ impersonation role missing, an address that does not answer, a plain-http
 remote address refused), connect listing the room lists' rooms, link and
 import; inbound by pull notifications (Subscribe/GetEvents polled by the sync
 worker): a meeting booked in Outlook appears in the linked room's calendar
-within seconds, moves and cancellations follow, a weekly series arrives as
-its occurrences, a lapsed subscription made again; outbound: a convene
+within seconds, moves and cancellations follow, a daily series arrives as
+its occurrences (one cancelled, one moved), a lapsed subscription made again; outbound: a convene
 booking written into the room's mailbox once, moved and removed, a series
 with its exceptions. The server of this module is its own, polling every 200 ms."""
 import datetime
@@ -228,19 +228,25 @@ def test_a_meeting_booked_in_outlook_appears_by_pull_moves_and_is_cancelled(s, f
     assert fe.requests("GetEvents")
 
 
-def test_a_weekly_series_arrives_as_its_occurrences_and_an_outlook_deletion_leaves(s, fe):
+def test_a_daily_series_arrives_as_its_occurrences_with_its_exceptions_and_a_deletion_leaves(s, fe):
     L = Linked(s, fe)
     start = at(60 * 24)
-    fe.book("bob@contoso.com", [L.email], "Weekly", start, at(60 * 24 + 30),
-            recurrence={"type": "daily", "count": 3})
-    wait(lambda: L.summaries() == ["Weekly"] * 3, what="three occurrences")
+    m = fe.book("bob@contoso.com", [L.email], "Daily", start, at(60 * 24 + 30),
+                recurrence={"type": "daily", "count": 3})
+    wait(lambda: L.summaries() == ["Daily"] * 3, what="three occurrences")
     assert len({e["event_id"] for e in L.events()}) == 3
+    # the organizer cancels the second occurrence and moves the third an hour later
+    fe.update_meeting(m["meeting_id"], occurrence=at(60 * 48), cancel=True)
+    wait(lambda: L.summaries() == ["Daily"] * 2, what="the cancelled occurrence gone")
+    fe.update_meeting(m["meeting_id"], occurrence=at(60 * 72), start=at(60 * 72 + 60), end=at(60 * 72 + 90))
+    wait(lambda: [e for e in L.events() if e["start"].startswith(at(60 * 72 + 60)[:16])], what="the moved occurrence")
+    assert L.summaries() == ["Daily"] * 2
     # someone deletes a single appointment straight in the room's calendar
     it = fe.ctl("POST", "mailboxes/%s/items" % urllib.parse.quote(L.email), {
         "subject": "Direct", "start": at(60 * 24 * 10), "end": at(60 * 24 * 10 + 30)})
     wait(lambda: "Direct" in L.summaries(), what="the direct appointment")
     fe.delete_item(L.email, it["id"])
-    wait(lambda: L.summaries() == ["Weekly"] * 3, what="the deletion")
+    wait(lambda: L.summaries() == ["Daily"] * 2, what="the deletion")
 
 
 def test_a_lapsed_subscription_is_made_again_and_catches_up(s, fe):
