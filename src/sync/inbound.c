@@ -345,6 +345,14 @@ int inbound_apply(void *ctx, const struct sync_change *c)
 		return 0;
 	if (in->full && (rc = remember(in, c->provider_event_id)))
 		return rc;
+	/* the same version as stored (a full listing names every meeting
+	 * again): nothing to write, and no writer lock taken for it */
+	struct sync_event seen;
+	if (*c->etag && !c->removed &&
+	    !store_sync_event_get(in->db, in->r.account_id, in->r.provider, in->r.provider_room_id,
+				  c->provider_event_id, &seen) &&
+	    !strcmp(seen.provider_etag, c->etag))
+		return 0;
 	struct arena *a = arena_new();
 	if (!a)
 		return E_NOMEM;
