@@ -341,7 +341,13 @@ static int api_failure(const struct sync_api *a, const struct hc_response *rs, s
 			  setting(a, "client_id"), GOOGLE_SCOPES);
 		return E_FORBIDDEN;
 	}
-	if (rs->status == 403 || rs->status == 401) {
+	if (rs->status == 401) {
+		sync_fail(
+			f, "provider_error", NULL,
+			"Google refused a new access token (401 Invalid Credentials); save step 1 again if this lasts.");
+		return E_INVALID;
+	}
+	if (rs->status == 403) {
 		email_params(a, params, sizeof params);
 		sync_fail(f, "admin_unknown", params,
 			  "Google refused %s access to the rooms: give the e-mail address of a Google Workspace "

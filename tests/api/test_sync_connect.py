@@ -446,3 +446,61 @@ def test_unlink_and_disconnect_remove_the_external_bookings_only(s, fg):
     r = admin.delete(BASE + "/google?confirm=true")
     assert r.status_code == 204, r.text
     assert not exists(room2, ext2) and exists(room1, ours)
+
+
+def test_rooms_gone_from_the_listing_stay_shown_and_throttling_is_named(s, fg):
+    admin = fresh(s)
+    key, made = connected(fg, admin, rooms=2)
+    keep, lost = made
+    r = admin.put(BASE + "/google/rooms/" + lost["resourceEmail"], json={"import": True})
+    assert r.status_code == 200, r.text
+    # Google lists only `keep` now (the check, the buildings and the rooms each
+    # answer that page once); a listing's time is in seconds, so the next one
+    # is made in a later second
+    import time
+    time.sleep(1.05)
+    fg.fault(200, body={"kind": "admin#directory#resources#calendars#calendarResourcesList", "items": [keep]},
+             count=3, target="api")
+    try:
+        r = admin.post(BASE + "/google/connect")
+    finally:
+        fg.clear_faults()
+    assert r.status_code == 200, r.text
+    rooms = rooms_of(admin)
+    assert rooms[keep["resourceEmail"]]["gone"] is False
+    gone = rooms[lost["resourceEmail"]]
+    assert gone["gone"] is True and gone["state"] == "linked" and gone["room_id"]
+    # a rate limit: named, with Google's Retry-After, and the connection stays connected
+    fg.throttle(on=True, status=429, count=1, retry_after=30)
+    try:
+        r = admin.post(BASE + "/google/connect")
+    finally:
+        fg.throttle(on=False)
+    p = problem(r, 422, "provider-check-failed")
+    assert p["error_code"] == "provider_throttled" and r.headers.get("Retry-After") == "30", (p, r.headers)
+    assert entry(admin)["status"] == "error" and entry(admin)["error_code"] == "provider_throttled"
+    r = admin.post(BASE + "/google/connect")
+    assert r.status_code == 200 and r.json()["status"] == "connected" and r.json()["error_code"] is None, r.text
+
+
+def test_access_token_is_cached_sealed_and_renewed_when_refused(s, fg):
+    admin = fresh(s)
+    key, made = connected(fg, admin, rooms=1)
+
+    def token_calls():
+        return [c for c in fg.calls("token") if c.get("iss") == key["client_email"]]
+
+    n = len(token_calls())
+    assert n >= 1 and token_calls()[-1]["status"] == 200
+    assert all(c["scope"].split() == SCOPES for c in token_calls())
+    assert {c["sub"] for c in token_calls()} == {entry(admin)["step1"]["admin_email"]}
+    for _ in range(3):
+        assert admin.post(BASE + "/google/connect").status_code == 200
+    assert len(token_calls()) == n  # the stored token served
+    rows = s.rows("SELECT token_sealed, secret_sealed FROM sync_connections WHERE account_id = '%s'"
+                  % admin.account_id)
+    assert rows and rows[0][0].startswith("sb1:") and rows[0][1].startswith("sb1:")
+    assert "ya29." not in rows[0][0] and "PRIVATE" not in rows[0][1]
+    fg.expire_tokens()  # Google refuses it (401): one new token, and the call made again
+    assert admin.post(BASE + "/google/connect").status_code == 200
+    assert len(token_calls()) == n + 1
