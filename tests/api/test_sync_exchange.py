@@ -7,7 +7,8 @@ worker): a meeting booked in Outlook appears in the linked room's calendar
 within seconds, moves and cancellations follow, a daily series arrives as
 its occurrences (one cancelled, one moved), a lapsed subscription made again; outbound: a convene
 booking written into the room's mailbox once, moved and removed, a series
-with its exceptions. The server of this module is its own, polling every 200 ms."""
+with its exceptions; an outage of the server, caught up after. The server
+of this module is its own, polling every 200 ms."""
 import datetime
 import importlib.util
 import os
@@ -330,3 +331,15 @@ def test_a_convene_series_is_one_recurring_item_with_its_exceptions(s, fe):
                 what="three instances (one excluded)")
     # on Paris' wall clock (StartTimeZone): 09:00 local every day
     assert all(i["start"][11:16] in ("07:00", "08:00") for i in inst), inst
+
+
+def test_an_outage_loses_nothing_and_is_caught_up(s, fe):
+    L = Linked(s, fe)
+    fe.outage(on=True, mode="close")
+    try:
+        fe.book("dave@contoso.com", [L.email], "During the outage", at(300), at(330))
+        time.sleep(2)
+        assert L.summaries() == []
+    finally:
+        fe.outage(on=False)
+    wait(lambda: L.summaries() == ["During the outage"], what="the meeting after the outage")
