@@ -284,6 +284,33 @@ int store_sync_rooms_list(struct db *db, const char *account_id, const char *pro
 	return rc;
 }
 
+int store_sync_rooms_linked_of(struct db *db, const char *provider, const char *after_account, const char *after_room,
+			       int max, store_sync_room_cb cb, void *ctx)
+{
+	struct db_rows *r;
+	struct sync_room *o = malloc(sizeof *o);
+	if (!o)
+		return E_NOMEM;
+	int rc = db_query(db, &r,
+			  "SELECT " ROOM_COLS " JOIN sync_connections c ON c.account_id = s.account_id AND c.provider ="
+			  " s.provider WHERE s.provider = ? AND c.status = 'connected' AND s.state = 'linked'"
+			  " AND (s.account_id > ? OR (s.account_id = ? AND s.provider_room_id > ?))"
+			  " ORDER BY s.account_id, s.provider_room_id LIMIT ?",
+			  "ssssi", provider, after_account, after_account, after_room, (int64_t)max);
+	if (rc) {
+		free(o);
+		return rc;
+	}
+	while ((rc = db_next(r)) == 1) {
+		room_row(r, o);
+		if ((rc = cb(ctx, o)))
+			break;
+	}
+	db_rows_free(r);
+	free(o);
+	return rc;
+}
+
 int store_sync_room_link(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
 			 const char *room_id, int64_t now)
 {

@@ -104,6 +104,11 @@ typedef int (*store_sync_room_cb)(void *ctx, const struct sync_room *r);
  * room's name; at most max (a listing keeps at most what it was given) */
 int store_sync_rooms_list(struct db *db, const char *account_id, const char *provider, int max, store_sync_room_cb cb,
 			  void *ctx);
+/* the linked rooms of provider's connected connections, after (account,
+ * provider room) in that order, at most max: a pass over them in turns
+ * (Exchange's pull subscriptions polled) */
+int store_sync_rooms_linked_of(struct db *db, const char *provider, const char *after_account, const char *after_room,
+			       int max, store_sync_room_cb cb, void *ctx);
 /* linked to the convene room room_id of the same account: a full sync due
  * now, the old token and dirt forgotten. E_NOTFOUND (no such provider
  * room), E_INVALID (no such convene room in the account), E_CONFLICT (that

@@ -13,6 +13,7 @@
 #include "core/errors.h"
 #include "core/secretbox.h"
 #include "store/store.h"
+#include "sync/exchange_soap.h"
 #include "sync/google_auth.h"
 #include "sync/microsoft.h"
 #include <sodium.h>
@@ -23,6 +24,7 @@ const char *const sync_provider_names[SYNC_PROVIDERS] = {"google", "microsoft", 
 static const struct sync_provider *const providers[] = {
 	&sync_google,
 	&sync_microsoft,
+	&sync_exchange,
 };
 
 const struct sync_provider *sync_provider_find(const char *name)

@@ -159,6 +159,13 @@ struct sync_provider {
 	 * *out_id (malloc'd), 0 when there is none */
 	int (*find)(struct sync_api *a, const struct sync_room *r, const char *convene_event_id, char **out_id,
 		    struct sync_failure *f);
+	/* pull (Exchange: EWS's push needs a long-lived request of ours), NULL
+	 * for push providers: the events since the subscription's watermark
+	 * (watch made it; kept in r's channel fields) read, *changed set when
+	 * any item changed, r's watermark and expiry advanced (the caller stores
+	 * them). A lapsed subscription is made again, with *changed set so that
+	 * a sync catches up. */
+	int (*poll)(struct sync_api *a, struct sync_room *r, int *changed, struct sync_failure *f);
 };
 
 /* by name: NULL when unknown or not built yet */

@@ -76,6 +76,8 @@ static int keep_push(struct db *db, struct sync_api *a, struct sync_room *r, int
 	int graph = !strcmp(r->provider, "microsoft");
 	int64_t expires = graph ? r->subscription_expires_at : r->channel_expires_at;
 	int live = graph ? *r->subscription_id : *r->channel_id;
+	if (p->poll)
+		return 0; /* pull: the poll pass subscribes (poll_pulled) */
 	if (!p->watch || (live && expires > now + renew_margin(r->provider)))
 		return 0;
 	char address[700], token[SECRET_MAX], hash[HASH_HEX_MAX];
@@ -193,7 +195,9 @@ static int sync_room(struct db *db, struct sync_room *r, int64_t now)
 	/* the next full check: in SYNC_FULL_EVERY, or sooner when the channel
 	 * must be renewed before then */
 	int64_t due = full || r->full_due_at <= now ? now + SYNC_FULL_EVERY : r->full_due_at;
-	int64_t exp = !strcmp(r->provider, "microsoft") ? r->subscription_expires_at : r->channel_expires_at;
+	int64_t exp = a.p->poll                           ? 0
+		      : !strcmp(r->provider, "microsoft") ? r->subscription_expires_at
+							  : r->channel_expires_at;
 	if (exp && exp - renew_margin(r->provider) < due)
 		due = exp - renew_margin(r->provider) > now + 1 ? exp - renew_margin(r->provider) : now + 1;
 	if ((rc = store_begin(db, 1)))
@@ -236,6 +240,90 @@ int sync_worker_run_once(struct db *db, int64_t now)
 	return rc;
 }
 
+/* Pull providers (Exchange): every poll_ms, the events of at most
+ * POLL_ROOMS linked rooms read, taking the rooms in turns; a room whose
+ * calendar changed is marked dirty and synced by the pass that follows. */
+#define POLL_ROOMS 50
+
+struct polled {
+	struct sync_room *v;
+	int n;
+};
+
+static int take_room(void *ctx, const struct sync_room *r)
+{
+	struct polled *p = ctx;
+	p->v[p->n++] = *r;
+	return 0;
+}
+
+/* one room's subscription polled (or made), its watermark stored; E_IO or
+ * E_BUSY when the provider did not answer or asked to wait */
+static int poll_room(struct db *db, struct sync_room *r, int64_t now)
+{
+	int failed = 0;
+	struct sync_connection c = {0};
+	struct sync_api a = {0};
+	struct sync_failure f = {0};
+	int changed = 0;
+	if (store_sync_connection_get(db, r->account_id, r->provider, &c) || sync_api_open(&c, &a, &f) || !a.p ||
+	    !a.p->poll)
+		goto out;
+	struct sync_room next = *r;
+	int rc = a.p->poll(&a, &next, &changed, &f);
+	if (rc && !changed) {
+		log_info("calendar sync: polling room %s (%s) failed: %s", r->provider_room_id, r->provider, f.detail);
+		failed = rc == E_IO || rc == E_BUSY ? rc : 0;
+		goto out;
+	}
+	if (store_begin(db, 1))
+		goto out;
+	if (strcmp(next.channel_id, r->channel_id) || strcmp(next.channel_resource_id, r->channel_resource_id) ||
+	    next.channel_expires_at != r->channel_expires_at)
+		rc = store_sync_room_set_channel(db, r->account_id, r->provider, r->provider_room_id, next.channel_id,
+						 next.channel_resource_id, NULL, next.channel_expires_at);
+	else
+		rc = 0;
+	if (!rc && changed)
+		rc = store_sync_room_dirty(db, r->account_id, r->provider, r->provider_room_id, now);
+	if (rc || store_commit(db))
+		store_rollback(db);
+out:
+	sync_api_close(&a);
+	sync_connection_free(&c);
+	return failed;
+}
+
+static void poll_pulled(struct db *db, int64_t now)
+{
+	static char after_account[ID_MAX], after_room[256];
+	struct polled p = {calloc(POLL_ROOMS, sizeof(struct sync_room)), 0};
+	if (!p.v)
+		return;
+	/* copied out first: no provider call while the rows are read */
+	for (size_t i = 0; i < sizeof sync_provider_names / sizeof *sync_provider_names; i++) {
+		const struct sync_provider *prov = sync_provider_find(sync_provider_names[i]);
+		if (!prov || !prov->poll)
+			continue;
+		p.n = 0;
+		if (store_sync_rooms_linked_of(db, prov->name, after_account, after_room, POLL_ROOMS, take_room, &p))
+			continue;
+		/* a server that does not answer is not asked again for the
+		 * account's other rooms in this pass (each call may wait 15 s) */
+		char skip[ID_MAX] = "";
+		for (int k = 0; k < p.n; k++)
+			if (strcmp(skip, p.v[k].account_id) && poll_room(db, &p.v[k], now))
+				snprintf(skip, sizeof skip, "%s", p.v[k].account_id);
+		if (p.n == POLL_ROOMS) {
+			snprintf(after_account, sizeof after_account, "%s", p.v[p.n - 1].account_id);
+			snprintf(after_room, sizeof after_room, "%s", p.v[p.n - 1].provider_room_id);
+		} else {
+			after_account[0] = after_room[0] = 0; /* the end: from the first again */
+		}
+	}
+	free(p.v);
+}
+
 static long pass(struct worker *w);
 static void end(struct worker *w);
 static struct worker sync_worker = WORKER_INIT("calendar sync", pass, end);
@@ -247,6 +335,12 @@ static long pass(struct worker *w)
 	static int failing;
 	if (!conn && !(conn = store_db()))
 		return poll_ms;
+	static int64_t polled_ms;
+	int64_t ms = clock_mono_us() / 1000;
+	if (ms - polled_ms >= poll_ms) {
+		polled_ms = ms;
+		poll_pulled(conn, clock_now());
+	}
 	int rc = sync_worker_run_once(conn, clock_now());
 	if (rc == 1) {
 		failing = 0;

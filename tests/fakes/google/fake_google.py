@@ -13,7 +13,6 @@ README.md lists every endpoint with the Google page it follows.
 Run: /usr/bin/python3 fake_google.py --port 0; the first line on stdout is
 `listening 127.0.0.1:PORT`. Standard library only, except RSA: Debian's
 python3-cryptography (verifying RS256 and making test keys)."""
-import argparse
 import base64
 import datetime as dt
 import email.utils
@@ -21,19 +20,22 @@ import hashlib
 import http.client
 import json
 import queue
+import os
 import re
 import secrets
-import signal
 import sys
 import threading
 import time
 import urllib.parse
 import zoneinfo
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import fakehttp  # noqa: E402  (tests/fakes/fakehttp.py)
+from fakehttp import FakeHandler  # noqa: E402
 
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 SCOPE_CAL = "https://www.googleapis.com/auth/calendar"
@@ -639,45 +641,16 @@ def deleted_view(ev):
     return out
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(FakeHandler):
+    name = 'fake_google'
     server_version = "FakeGoogle/1.0"
-    state = None  # set by main()
-    verbose = False
+    max_body = MAX_BODY
+    bare_statuses = None
 
-    def log_message(self, fmt, *args):
-        if self.verbose:
-            sys.stderr.write("fake_google: " + (fmt % args) + "\n")
+    def too_large(self):
+        return ApiError(413, "uploadTooLarge", "Request too large.")
 
     # ---- plumbing ----
-    def send(self, status, body=b"", ctype="application/json; charset=UTF-8", headers=None):
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body).encode()
-        elif isinstance(body, str):
-            body = body.encode()
-        self.send_response(status)
-        if body:
-            self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def read_body(self):
-        if getattr(self, "_raw", None) is not None:
-            return self._raw
-        try:
-            n = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            n = 0
-        if n > MAX_BODY:
-            self.close_connection = True
-            raise ApiError(413, "uploadTooLarge", "Request too large.")
-        self._raw = self.rfile.read(n) if n > 0 else b""
-        return self._raw
-
     def json_body(self):
         raw = self.read_body()
         if not raw:
@@ -710,21 +683,6 @@ class Handler(BaseHTTPRequestHandler):
         except Exception as e:  # a bug of the fake, or input it does not expect: say so, keep serving
             sys.stderr.write("fake_google: %s %s: %r\n" % (method, path, e))
             return self.send(500, ApiError(500, "backendError", "Backend Error").body)
-
-    def do_GET(self):
-        self.route("GET")
-
-    def do_POST(self):
-        self.route("POST")
-
-    def do_PATCH(self):
-        self.route("PATCH")
-
-    def do_PUT(self):
-        self.route("PUT")
-
-    def do_DELETE(self):
-        self.route("DELETE")
 
     # ---- OAuth 2.0 for server to server applications ----
     def token(self):
@@ -1522,33 +1480,14 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=0)
+    ap = fakehttp.arg_parser(__doc__)
     ap.add_argument("--domain", default="example.com", help="the Workspace domain of the test users")
-    ap.add_argument("--verbose", action="store_true")
-    opts = ap.parse_args(argv)
-    if opts.host not in ("127.0.0.1", "localhost", "::1"):
-        ap.error("the fake serves on loopback only")
-    server = ThreadingHTTPServer((opts.host, opts.port), Handler)
-    server.daemon_threads = True
-    host, port = server.server_address[:2]
-    opts.base = "http://%s:%d" % (host, port)
-    Handler.state = State(opts)
-    Handler.verbose = opts.verbose
-    for box in Handler.state.outboxes:
-        threading.Thread(target=delivery_worker, args=(Handler.state, box), daemon=True).start()
 
-    def stop(*_):
-        threading.Thread(target=server.shutdown, daemon=True).start()
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    print("listening %s:%d" % (host, port), flush=True)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    finally:
-        server.server_close()
-    return 0
+    def start_workers(state):
+        for box in state.outboxes:
+            threading.Thread(target=delivery_worker, args=(state, box), daemon=True).start()
+
+    return fakehttp.serve(ap, argv, Handler, State, start_workers)
 
 
 if __name__ == "__main__":

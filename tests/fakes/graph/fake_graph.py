@@ -13,7 +13,6 @@ README.md lists every endpoint with the Microsoft page it follows.
 
 Run: /usr/bin/python3 fake_graph.py --port 0; the first line on stdout is
 `listening 127.0.0.1:PORT`. Only the standard library is used."""
-import argparse
 import base64
 import copy
 import datetime as dt
@@ -22,9 +21,9 @@ import hmac
 import html
 import json
 import queue
+import os
 import re
 import secrets
-import signal
 import sys
 import threading
 import time
@@ -33,7 +32,10 @@ import urllib.parse
 import urllib.request
 import uuid
 import zoneinfo
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import fakehttp  # noqa: E402  (tests/fakes/fakehttp.py)
+from fakehttp import FakeHandler  # noqa: E402
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 # The application permissions convene asks the tenant's administrator for.
@@ -865,48 +867,23 @@ def rs256_verify(jwk, signing_input, sig):
     return hmac.compare_digest(em, want)
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(FakeHandler):
+    name = 'fake_graph'
     server_version = "FakeGraph/1.0"
-    state = None  # set by main()
-    verbose = False
+    max_body = MAX_BODY
+    json_ctype = JSON_CT
+    bare_statuses = (202, 204, 304)
 
-    def log_message(self, fmt, *args):
-        if self.verbose:
-            sys.stderr.write("fake_graph: " + (fmt % args) + "\n")
+    def too_large(self):
+        return GraphError(413, "RequestEntityTooLarge", "The request body is too large.")
+
+    def extra_headers(self):
+        h = {"request-id": str(uuid.uuid4())}
+        if self.headers.get("client-request-id"):
+            h["client-request-id"] = self.headers["client-request-id"]
+        return h
 
     # ---- plumbing ----
-    def send(self, status, body=b"", ctype=JSON_CT, headers=None):
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body).encode()
-        elif isinstance(body, str):
-            body = body.encode()
-        self.send_response(status)
-        if body or status not in (202, 204, 304):
-            self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("request-id", str(uuid.uuid4()))
-        if self.headers.get("client-request-id"):
-            self.send_header("client-request-id", self.headers["client-request-id"])
-        for k, v in (headers or {}).items():
-            self.send_header(k, str(v))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def read_body(self):
-        if getattr(self, "_raw", None) is not None:
-            return self._raw
-        try:
-            n = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            n = 0
-        if n > MAX_BODY:
-            self.close_connection = True
-            raise GraphError(413, "RequestEntityTooLarge", "The request body is too large.")
-        self._raw = self.rfile.read(n) if n > 0 else b""
-        return self._raw
-
     def form(self):
         raw = self.read_body()
         return dict(urllib.parse.parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
@@ -960,21 +937,6 @@ class Handler(BaseHTTPRequestHandler):
             traceback.print_exc()
             self.state.record("crash", method=method, path=path, error=repr(e))
             return self.send(500, GraphError(500, "InternalServerError", "fake_graph crashed: %r" % e).body())
-
-    def do_GET(self):
-        self.route("GET")
-
-    def do_POST(self):
-        self.route("POST")
-
-    def do_PATCH(self):
-        self.route("PATCH")
-
-    def do_PUT(self):
-        self.route("PUT")
-
-    def do_DELETE(self):
-        self.route("DELETE")
 
     # ---- identity platform ----
     def token(self, tenant_name):
@@ -2186,9 +2148,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=0)
+    ap = fakehttp.arg_parser(__doc__)
     ap.add_argument("--tenant-id", default="9188040d-6c67-4c5b-b112-36a304b66dad")
     ap.add_argument("--domain", default="contoso.onmicrosoft.com")
     ap.add_argument("--client-id", default="6731de76-14a6-49ae-97bc-6eba6914391e")
@@ -2197,27 +2157,7 @@ def main(argv=None):
                     help="an application permission the tenant's admin has already consented to (repeatable)")
     ap.add_argument("--redirect-uri", action="append",
                     help="a redirect URI of the app registration (repeatable); none: any")
-    ap.add_argument("--verbose", action="store_true")
-    opts = ap.parse_args(argv)
-    if opts.host not in ("127.0.0.1", "localhost", "::1"):
-        ap.error("the fake serves on loopback only")
-    server = ThreadingHTTPServer((opts.host, opts.port), Handler)
-    server.daemon_threads = True
-    host, port = server.server_address[:2]
-    opts.base = "http://%s:%d" % (host, port)
-    Handler.state = State(opts)
-    Handler.verbose = opts.verbose
-
-    def stop(*_):
-        threading.Thread(target=server.shutdown, daemon=True).start()
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    print("listening %s:%d" % (host, port), flush=True)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    finally:
-        server.server_close()
-    return 0
+    return fakehttp.serve(ap, argv, Handler, State)
 
 
 if __name__ == "__main__":

@@ -11,15 +11,14 @@ endpoint with the Zoom documentation page it follows.
 Run: /usr/bin/python3 fake_zoom.py --port 0 --client-id X --client-secret Y
 --webhook-secret Z; the first line on stdout is `listening 127.0.0.1:PORT`.
 Only the standard library is used."""
-import argparse
 import base64
 import datetime as dt
 import hashlib
 import hmac
 import html
 import json
+import os
 import secrets
-import signal
 import sys
 import threading
 import time
@@ -27,7 +26,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zoneinfo
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import fakehttp  # noqa: E402  (tests/fakes/fakehttp.py)
+from fakehttp import FakeHandler  # noqa: E402
 
 # The granular scopes convene's app asks for (docs/zoom.md); a token carries
 # the app's scopes unless a test grants a user fewer.
@@ -671,48 +673,19 @@ def deauthorize(state, uid, wait=False):
     return {"queued": True, "payload": payload}
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(FakeHandler):
+    name = 'fake_zoom'
     server_version = "FakeZoom/1.0"
-    state = None  # set by main()
-    verbose = False
+    max_body = MAX_BODY
+    json_ctype = "application/json;charset=UTF-8"
+    bare_statuses = (204, 304)
 
-    def log_message(self, fmt, *args):
-        if self.verbose:
-            sys.stderr.write("fake_zoom: " + (fmt % args) + "\n")
+    def too_large(self):
+        return ApiError(413, 300, "Request body too large.")
 
     # ---- plumbing ----
-    def send(self, status, body=b"", ctype="application/json;charset=UTF-8", headers=None):
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body).encode()
-        elif isinstance(body, str):
-            body = body.encode()
-        self.send_response(status)
-        if body or status not in (204, 304):
-            self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
     def redirect(self, location):
         self.send(302, b"", "text/plain", {"Location": location})
-
-    def read_body(self):
-        """The request body, read once (so that a keep-alive connection stays in step)."""
-        if getattr(self, "_raw", None) is not None:
-            return self._raw
-        try:
-            n = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            n = 0
-        if n > MAX_BODY:
-            self.close_connection = True
-            raise ApiError(413, 300, "Request body too large.")
-        self._raw = self.rfile.read(n) if n > 0 else b""
-        return self._raw
 
     def form(self):
         """Parameters of an OAuth POST: the query string and a urlencoded body
@@ -777,21 +750,6 @@ class Handler(BaseHTTPRequestHandler):
         except ApiError as e:
             self.state.record("api_error", method=method, path=path, status=e.status, body=e.body)
             return self.send(e.status, e.body)
-
-    def do_GET(self):
-        self.route("GET")
-
-    def do_POST(self):
-        self.route("POST")
-
-    def do_PATCH(self):
-        self.route("PATCH")
-
-    def do_PUT(self):
-        self.route("PUT")
-
-    def do_DELETE(self):
-        self.route("DELETE")
 
     # ---- OAuth ----
     def error_page(self, status, text):
@@ -1361,36 +1319,14 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=0)
+    ap = fakehttp.arg_parser(__doc__)
     ap.add_argument("--client-id", default="fake-client-id")
     ap.add_argument("--client-secret", default="fake-client-secret")
     ap.add_argument("--webhook-secret", default="fake-webhook-secret")
     ap.add_argument("--webhook-url", default="")
     ap.add_argument("--redirect-uri", action="append",
                     help="a redirect URL of the app's allow list (repeatable); none: any")
-    ap.add_argument("--verbose", action="store_true")
-    opts = ap.parse_args(argv)
-    if opts.host not in ("127.0.0.1", "localhost", "::1"):
-        ap.error("the fake serves on loopback only")
-    server = ThreadingHTTPServer((opts.host, opts.port), Handler)
-    server.daemon_threads = True
-    host, port = server.server_address[:2]
-    opts.base = "http://%s:%d" % (host, port)
-    Handler.state = State(opts)
-    Handler.verbose = opts.verbose
-
-    def stop(*_):
-        threading.Thread(target=server.shutdown, daemon=True).start()
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    print("listening %s:%d" % (host, port), flush=True)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    finally:
-        server.server_close()
-    return 0
+    return fakehttp.serve(ap, argv, Handler, State)
 
 
 if __name__ == "__main__":
