@@ -88,8 +88,15 @@ static json_t *step1_json(const char *provider, json_t *settings)
 			free(t);
 			free(cid);
 		}
-		return json_pack("{s:o, s:o, s:[s, s], s:o}", "tenant_id", S("tenant_id"), "client_id", S("client_id"),
-				 "permissions", "Calendars.ReadWrite", "Place.Read.All", "consent_url", consent);
+		/* the credential kind; a certificate's thumbprint and expiry, never its key */
+		const char *kind = json_string_value(json_object_get(settings, "credential"));
+		int cert = kind && !strcmp(kind, "certificate");
+		json_t *exp = json_object_get(settings, "certificate_expires_at");
+		return json_pack("{s:o, s:o, s:[s, s], s:o, s:s, s:o, s:o}", "tenant_id", S("tenant_id"), "client_id",
+				 S("client_id"), "permissions", "Calendars.ReadWrite", "Place.Read.All", "consent_url",
+				 consent, "credential", cert ? "certificate" : "secret", "certificate_thumbprint",
+				 cert ? S("certificate_thumbprint") : json_null(), "certificate_expires_at",
+				 cert && json_is_integer(exp) ? time_or_null(json_integer_value(exp)) : json_null());
 	}
 	return json_pack("{s:o, s:o}", "ews_url", S("ews_url"), "username", S("username"));
 #undef S

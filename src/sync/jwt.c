@@ -206,29 +206,16 @@ static char *b64url(char *p, const void *bin, size_t n)
 	return p + strlen(p);
 }
 
-int jwt_sign_rs256(const char *pem, const char *kid, const struct jwt_claims *c, char **out, char *err, size_t errlen)
+/* header and claims as compact JSON, each base64url, signed RS256 with the
+ * PEM's private key: *out is malloc'd "header.claims.signature" */
+static int sign_parts(const char *pem, json_t *h, json_t *cl, char **out, char *err, size_t errlen)
 {
-	*out = NULL;
-	if (!kid || !*kid || !c->iss || !*c->iss || !c->scope || !*c->scope || !c->aud || !*c->aud ||
-	    (c->sub && !*c->sub)) {
-		snprintf(err, errlen, "JWT: kid, iss, scope and aud are needed (sub, when given, not empty)");
-		return E_INVALID;
-	}
-	if (c->exp <= c->iat || c->exp - c->iat > JWT_LIFETIME_MAX) {
-		snprintf(err, errlen, "JWT: exp must be after iat, by at most %d seconds", JWT_LIFETIME_MAX);
-		return E_INVALID;
-	}
 	EVP_PKEY *k = NULL;
 	EVP_MD_CTX *md = NULL;
 	char *head = NULL, *claims = NULL, *text = NULL;
 	unsigned char *sig = NULL;
 	size_t siglen = 0;
-	json_t *h = json_pack("{s:s, s:s, s:s}", "alg", "RS256", "typ", "JWT", "kid", kid);
-	json_t *cl = json_pack("{s:s, s:s, s:s, s:I, s:I}", "iss", c->iss, "scope", c->scope, "aud", c->aud, "exp",
-			       (json_int_t)c->exp, "iat", (json_int_t)c->iat);
 	int rc = E_NOMEM;
-	if (!h || !cl || (c->sub && json_object_set_new(cl, "sub", json_string(c->sub))))
-		goto out;
 	if (!(head = json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER)) ||
 	    !(claims = json_dumps(cl, JSON_COMPACT | JSON_PRESERVE_ORDER)))
 		goto out;
@@ -265,6 +252,49 @@ out:
 	free(text);
 	free(head);
 	free(claims);
+	return rc;
+}
+
+int jwt_sign_rs256(const char *pem, const char *kid, const struct jwt_claims *c, char **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (!kid || !*kid || !c->iss || !*c->iss || !c->scope || !*c->scope || !c->aud || !*c->aud ||
+	    (c->sub && !*c->sub)) {
+		snprintf(err, errlen, "JWT: kid, iss, scope and aud are needed (sub, when given, not empty)");
+		return E_INVALID;
+	}
+	if (c->exp <= c->iat || c->exp - c->iat > JWT_LIFETIME_MAX) {
+		snprintf(err, errlen, "JWT: exp must be after iat, by at most %d seconds", JWT_LIFETIME_MAX);
+		return E_INVALID;
+	}
+	json_t *h = json_pack("{s:s, s:s, s:s}", "alg", "RS256", "typ", "JWT", "kid", kid);
+	json_t *cl = json_pack("{s:s, s:s, s:s, s:I, s:I}", "iss", c->iss, "scope", c->scope, "aud", c->aud, "exp",
+			       (json_int_t)c->exp, "iat", (json_int_t)c->iat);
+	int rc = E_NOMEM;
+	if (h && cl && !(c->sub && json_object_set_new(cl, "sub", json_string(c->sub))))
+		rc = sign_parts(pem, h, cl, out, err, errlen);
+	json_decref(h);
+	json_decref(cl);
+	return rc;
+}
+
+int jwt_sign_client_assertion(const char *pem, const char *x5t_s256, const char *client_id, const char *aud,
+			      int64_t now, char **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (!x5t_s256 || !*x5t_s256 || !client_id || !*client_id || !aud || !*aud) {
+		snprintf(err, errlen, "JWT: x5t#S256, client id and aud are needed");
+		return E_INVALID;
+	}
+	unsigned char nonce[16];
+	char jti[sizeof nonce * 2 + 1];
+	randombytes_buf(nonce, sizeof nonce);
+	sodium_bin2hex(jti, sizeof jti, nonce, sizeof nonce);
+	json_t *h = json_pack("{s:s, s:s, s:s}", "alg", "RS256", "typ", "JWT", "x5t#S256", x5t_s256);
+	json_t *cl = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "aud", aud, "iss", client_id, "sub", client_id,
+			       "jti", jti, "nbf", (json_int_t)now, "iat", (json_int_t)now, "exp",
+			       (json_int_t)(now + JWT_ASSERTION_LIFETIME));
+	int rc = h && cl ? sign_parts(pem, h, cl, out, err, errlen) : E_NOMEM;
 	json_decref(h);
 	json_decref(cl);
 	return rc;

@@ -30,7 +30,7 @@ int ms_step1(json_t *body, char **settings, char **secret, struct sync_failure *
 
 /* a->token valid for 5 minutes more (fresh: always a new one, as check
  * does: roles consented since the cached token was issued appear only in a
- * new token). 0; E_FORBIDDEN (tenant_unknown, app_unknown, secret_invalid,
+ * new token). 0; E_FORBIDDEN (tenant_unknown, app_unknown, secret_invalid, certificate_invalid,
  * provider_error); E_IO (provider_unreachable); E_BUSY (provider_throttled) */
 int ms_token(struct sync_api *a, int fresh, struct sync_failure *f);
 

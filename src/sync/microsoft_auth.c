@@ -18,6 +18,8 @@
 #include "core/config.h"
 #include "core/errors.h"
 #include "core/log.h"
+#include "sync/certificate.h"
+#include "sync/jwt.h"
 
 #define GRAPH_SCOPE "https://graph.microsoft.com/.default"
 #define TOKEN_AHEAD 300 /* seconds before expiry a token is replaced */
@@ -100,19 +102,56 @@ static int bad_field(struct sync_failure *f, const char *field, const char *why)
 	return E_INVALID;
 }
 
+/* a certificate credential: the PEM is the sealed secret; the settings keep
+ * its thumbprint and expiry to show (never the key) */
+static int cert_step1(const char *tenant, const char *client, json_t *cert, char **settings, char **secret,
+		      struct sync_failure *f)
+{
+	struct sync_cert sc;
+	char err[160];
+	int rc = sync_cert_parse(json_string_value(cert), json_string_length(cert), clock_now(), &sc, err, sizeof err);
+	if (rc == E_INVALID) {
+		char params[128];
+		snprintf(params, sizeof params, "{\"field\":\"certificate\"}");
+		sync_fail(f, "invalid_field", params, "%s", err);
+		return rc;
+	}
+	if (rc)
+		return rc;
+	json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:I}", "tenant_id", tenant, "client_id", client, "credential",
+				"certificate", "certificate_thumbprint", sc.thumbprint, "certificate_expires_at",
+				(json_int_t)sc.not_after);
+	*settings = out ? json_dumps(out, JSON_COMPACT) : NULL;
+	json_decref(out);
+	*secret = strdup(json_string_value(cert));
+	if (!*settings || !*secret) {
+		free(*settings);
+		free(*secret);
+		*settings = *secret = NULL;
+		return E_NOMEM;
+	}
+	return 0;
+}
+
 int ms_step1(json_t *body, char **settings, char **secret, struct sync_failure *f)
 {
 	*settings = *secret = NULL;
 	if (!json_is_object(body))
-		return bad_field(f, "body", "a JSON object with tenant_id, client_id and client_secret is expected");
+		return bad_field(
+			f, "body",
+			"a JSON object with tenant_id, client_id and client_secret or certificate is expected");
 	json_t *t = json_object_get(body, "tenant_id"), *c = json_object_get(body, "client_id"),
-	       *s = json_object_get(body, "client_secret");
+	       *s = json_object_get(body, "client_secret"), *cert = json_object_get(body, "certificate");
 	if (!json_is_string(t) || !json_string_length(t))
 		return bad_field(f, "tenant_id", "the directory (tenant) id is required");
 	if (!json_is_string(c) || !json_string_length(c))
 		return bad_field(f, "client_id", "the application (client) id is required");
-	if (!json_is_string(s) || !json_string_length(s))
-		return bad_field(f, "client_secret", "the client secret's value is required");
+	if (s && cert && !json_is_null(s) && !json_is_null(cert))
+		return bad_field(f, "certificate", "give either client_secret or certificate, not both");
+	if (cert && !json_is_null(cert) && !json_is_string(cert))
+		return bad_field(f, "certificate", "the PEM text of the certificate and its private key is expected");
+	if (!json_is_string(cert) && (!json_is_string(s) || !json_string_length(s)))
+		return bad_field(f, "client_secret", "the client secret's value (or a certificate) is required");
 	char tenant[MS_TENANT_MAX + 1], client[40];
 	if (json_string_length(t) > MS_TENANT_MAX)
 		return bad_field(f, "tenant_id", "a tenant id or domain name is at most 253 characters");
@@ -127,6 +166,8 @@ int ms_step1(json_t *body, char **settings, char **secret, struct sync_failure *
 	snprintf(client, sizeof client, "%s", json_string_value(c));
 	for (char *p = client; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
+	if (json_is_string(cert))
+		return cert_step1(tenant, client, cert, settings, secret, f);
 	size_t slen = json_string_length(s);
 	const char *sv = json_string_value(s);
 	if (slen > MS_SECRET_MAX)
@@ -137,7 +178,7 @@ int ms_step1(json_t *body, char **settings, char **secret, struct sync_failure *
 				f, "client_secret",
 				"a client secret's value has no spaces or control characters (was the secret's id "
 				"pasted with other text?)");
-	json_t *out = json_pack("{s:s, s:s}", "tenant_id", tenant, "client_id", client);
+	json_t *out = json_pack("{s:s, s:s, s:s}", "tenant_id", tenant, "client_id", client, "credential", "secret");
 	*settings = out ? json_dumps(out, JSON_COMPACT) : NULL;
 	json_decref(out);
 	*secret = strdup(sv);
@@ -234,6 +275,19 @@ static int token_refused(struct sync_api *a, long status, json_t *j, struct sync
 				    "Value (not its Secret ID) from Certificates & secrets.",
 			  client);
 		break;
+	case 700027: /* the assertion's key is not registered, or its signature is bad */
+	case 700024: /* the assertion is outside its valid time range */
+		p = json_pack("{s:s, s:s, s:b}", "client_id", client, "thumbprint",
+			      setting(a, "certificate_thumbprint"), "expired", code == 700024);
+		params_of(p, params, sizeof params);
+		sync_fail(f, "certificate_invalid", params,
+			  code == 700024
+				  ? "Microsoft refused the certificate %s of the application %s as outside its valid "
+				    "time: check the server's clock and the certificate's dates."
+				  : "Microsoft does not know the certificate %s for the application %s: upload its "
+				    "public part in Certificates & secrets.",
+			  setting(a, "certificate_thumbprint"), client);
+		break;
 	default:
 		sync_fail(f, "provider_error", NULL,
 			  "Microsoft refused the sign-in of the application (HTTP %ld, AADSTS%ld).", status, code);
@@ -266,21 +320,55 @@ int ms_token(struct sync_api *a, int fresh, struct sync_failure *f)
 		return E_INVALID;
 	}
 	const char *base = config_current()->microsoft_login_url;
-	char *etenant = hc_escape(tenant), *eclient = hc_escape(client), *esecret = hc_escape(a->secret),
-	     *escope = hc_escape(GRAPH_SCOPE), *url = NULL, *form = NULL;
+	int by_cert = !strcmp(setting(a, "credential"), "certificate");
+	char *etenant = hc_escape(tenant), *eclient = hc_escape(client), *esecret = NULL,
+	     *escope = hc_escape(GRAPH_SCOPE), *url = NULL, *form = NULL, *assertion = NULL;
 	struct hc_response res;
 	json_t *j = NULL;
 	int rc = E_NOMEM;
 	memset(&res, 0, sizeof res);
-	if (!etenant || !eclient || !esecret || !escope)
+	if (!etenant || !eclient || !escope)
 		goto out;
 	size_t ulen = trimmed(base) + strlen(etenant) + 32;
-	size_t flen = strlen(eclient) + strlen(esecret) + strlen(escope) + 96;
-	if (!(url = malloc(ulen)) || !(form = malloc(flen)))
+	if (!(url = malloc(ulen)))
 		goto out;
 	snprintf(url, ulen, "%.*s/%s/oauth2/v2.0/token", (int)trimmed(base), base, etenant);
-	snprintf(form, flen, "client_id=%s&scope=%s&client_secret=%s&grant_type=client_credentials", eclient, escope,
-		 esecret);
+	if (by_cert) {
+		/* the assertion is made afresh for each request (its jti is single use) */
+		struct sync_cert sc;
+		char err[160];
+		int64_t now = clock_now();
+		/* parsed with now = 0: an expired certificate still signs, and
+		 * Entra's refusal (700024) names it */
+		rc = sync_cert_parse(a->secret, strlen(a->secret), 0, &sc, err, sizeof err);
+		if (!rc)
+			rc = jwt_sign_client_assertion(a->secret, sc.x5t_s256, client, url, now, &assertion, err,
+						       sizeof err);
+		if (rc == E_INVALID) {
+			sync_fail(f, "provider_error", NULL, "Step 1's certificate cannot sign (%s): save it again.",
+				  err);
+			goto out;
+		}
+		if (rc)
+			goto out;
+		rc = E_NOMEM;
+		esecret = hc_escape(assertion);
+	} else {
+		esecret = hc_escape(a->secret);
+	}
+	if (!esecret)
+		goto out;
+	size_t flen = strlen(eclient) + strlen(esecret) + strlen(escope) + 192;
+	if (!(form = malloc(flen)))
+		goto out;
+	if (by_cert)
+		snprintf(form, flen,
+			 "client_id=%s&scope=%s&client_assertion_type=urn%%3Aietf%%3Aparams%%3Aoauth%%3Aclient-"
+			 "assertion-type%%3Ajwt-bearer&client_assertion=%s&grant_type=client_credentials",
+			 eclient, escope, esecret);
+	else
+		snprintf(form, flen, "client_id=%s&scope=%s&client_secret=%s&grant_type=client_credentials", eclient,
+			 escope, esecret);
 	static const char *const headers[] = {"Content-Type: application/x-www-form-urlencoded",
 					      "Accept: application/json", NULL};
 	struct hc_request rq = {.method = "POST",
@@ -333,6 +421,7 @@ out:
 	json_decref(j);
 	wipe_free(form);
 	wipe_free(esecret);
+	wipe_free(assertion);
 	free(etenant);
 	free(eclient);
 	free(escope);

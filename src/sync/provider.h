@@ -25,7 +25,7 @@ typedef struct json_t json_t;
  * object's text with what the message names (a scope, a mailbox, a link),
  * detail the English sentence. Never holds a secret. Codes:
  *   key_invalid, admin_unknown, scopes_not_granted        (Google step 1)
- *   tenant_unknown, app_unknown, secret_invalid,
+ *   tenant_unknown, app_unknown, secret_invalid, certificate_invalid,
  *   consent_missing                                       (Microsoft step 1)
  *   ews_unreachable, login_failed, impersonation_denied,
  *   mailbox_unreachable                                   (Exchange step 1)

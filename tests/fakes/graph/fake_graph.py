@@ -1034,7 +1034,10 @@ class Handler(FakeHandler):
                 "/%s/oauth2/v2.0/token" % t["domain"]):
             return aad_error(401, "invalid_client", 700023, "Client assertion audience claim does not match "
                              "Realm issuer.")
-        if not isinstance(claims.get("exp"), (int, float)) or claims["exp"] < self.state.now():
+        now = self.state.now()
+        # Entra allows five minutes of clock skew on nbf
+        if not isinstance(claims.get("exp"), (int, float)) or claims["exp"] < now or \
+                (isinstance(claims.get("nbf"), (int, float)) and claims["nbf"] > now + 300):
             return aad_error(401, "invalid_client", 700024, "Client assertion is not within its valid time range.")
         with self.state.lock:
             seen = app.setdefault("jtis", set())
