@@ -8,6 +8,10 @@
 // calendar integration. Every page is axe-clean; the tabs go by keyboard.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, launch, newPage, signedInPage, apiSession } from './harness.mjs';
 import { axeCheck } from './axe.mjs';
 import { startFakeGoogle } from '../fakes/google/fake-google.mjs';
@@ -258,6 +262,35 @@ test('Microsoft 365: consent missing named with its link, then connected and dis
 	await a.getByRole('button', { name: 'Disconnect' }).click();
 	await a.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
 	await a.getByRole('tabpanel').last().locator('.badge').getByText('not configured', { exact: true }).waitFor({ timeout: 20000 });
+	await a.context().close();
+});
+
+test('Microsoft 365 with a certificate: the PEM file chosen, a certificate Microsoft does not know named with its thumbprint', { timeout: 120000 }, async () => {
+	const dir = mkdtempSync(join(tmpdir(), 'convene-cert-'));
+	execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '30', '-subj', '/CN=convene-browser'], { cwd: dir, stdio: 'ignore' });
+	const pem = readFileSync(join(dir, 'c.pem'), 'utf8') + readFileSync(join(dir, 'k.pem'), 'utf8');
+	rmSync(dir, { recursive: true, force: true });
+	const a = await signedInPage(br.browser, srv.url, srv.email, PW);
+	await a.goto(srv.url + '/settings/calendar/microsoft');
+	await a.getByRole('heading', { name: 'Microsoft 365 (Office 365 / Exchange Online)', level: 3 }).waitFor();
+	await a.getByLabel('Directory (tenant) ID').fill(fgr.tenantId);
+	await a.getByLabel('Application (client) ID').fill(fgr.clientId);
+	await a.getByRole('radio', { name: en('csCredCertificate') }).check();
+	assert.equal(await a.getByLabel('Client secret (its value)').count(), 0);
+	await a.getByLabel(en('csPemFile')).setInputFiles({ name: 'convene.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from(pem) });
+	await a.getByRole('button', { name: 'Save and check' }).click();
+	const fail = a.locator('#s1-fail-microsoft');
+	await fail.waitFor({ timeout: 20000 });
+	assert.equal((await fail.locator('p').first().textContent()).trim(), en('csErr_certificate_invalid'));
+	await fail.getByText(en('csParam_thumbprint')).waitFor();
+	const body = await ok(await admin.call('GET', '/api/v1/calendar-integrations'));
+	const ms = body.items.find((x) => x.provider === 'microsoft');
+	assert.equal(ms.error_code, 'certificate_invalid');
+	assert.equal(ms.step1.credential, 'certificate');
+	assert.match(ms.step1.certificate_thumbprint, /^[0-9A-F]{40}$/);
+	assert.ok(!JSON.stringify(body).includes('PRIVATE KEY'));
+	await fail.getByText(ms.step1.certificate_thumbprint).waitFor();
+	await axeCheck(a, 'Microsoft 365, certificate refused');
 	await a.context().close();
 });
 

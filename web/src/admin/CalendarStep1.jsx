@@ -116,12 +116,31 @@ function MicrosoftStep1({ conn, onSaved }) {
 	const st = conn.step1 || {};
 	const [v, setV] = useState({ tenant_id: st.tenant_id || '', client_id: st.client_id || '', client_secret: '' });
 	const set = (k) => (x) => setV({ ...v, [k]: x });
+	// a client secret or a certificate (the PEM of the certificate and its private key)
+	const [kind, setKind] = useState(st.credential === 'certificate' ? 'certificate' : 'secret');
+	const [pem, setPem] = useState({ text: '', error: '', name: '' });
 	const s = useSave('microsoft', onSaved);
 	const perms = st.permissions && st.permissions.length ? st.permissions : MS_PERMISSIONS;
+	async function pickPem(e) {
+		const file = e.currentTarget.files && e.currentTarget.files[0];
+		if (!file) { setPem({ text: '', error: '', name: '' }); return; }
+		if (file.size > 16 * 1024) { setPem({ text: '', error: t('csPemTooLarge'), name: file.name }); return; }
+		const text = await file.text();
+		setPem({ text: text.includes('-----BEGIN ') ? text : '', error: text.includes('-----BEGIN ') ? '' : t('csPemNotPem'), name: file.name });
+	}
 	const submit = (e) => {
 		e.preventDefault();
-		s.save({ tenant_id: v.tenant_id.trim(), client_id: v.client_id.trim(), client_secret: v.client_secret });
+		const base = { tenant_id: v.tenant_id.trim(), client_id: v.client_id.trim() };
+		if (kind === 'certificate') {
+			if (!pem.text) { setPem({ ...pem, error: pem.error || t('csPemMissing') }); return; }
+			s.save({ ...base, certificate: pem.text });
+		} else {
+			s.save({ ...base, client_secret: v.client_secret });
+		}
 	};
+	const pemErr = pem.error || s.f.errors.certificate;
+	const savedCert = st.credential === 'certificate' && st.certificate_thumbprint
+		? t('csCertSaved', { thumbprint: st.certificate_thumbprint, date: (st.certificate_expires_at || '').slice(0, 10) }) : '';
 	return (
 		<form onSubmit={submit} aria-labelledby="s1-h-microsoft">
 			<ol class="steps">
@@ -138,9 +157,21 @@ function MicrosoftStep1({ conn, onSaved }) {
 							hint={t('csTenantIdHint')} required autocomplete="off" maxLength={200} />
 						<Field label={t('csAppClientId')} value={v.client_id} onInput={set('client_id')} error={s.f.errors.client_id}
 							hint={t('csAppClientIdHint')} required autocomplete="off" maxLength={200} />
-						<Field label={t('csClientSecret')} type="password" value={v.client_secret} onInput={set('client_secret')}
-							error={s.f.errors.client_secret} hint={st.client_id ? t('csSecretSaved') : t('csClientSecretHint')} required autocomplete="new-password" maxLength={1024} />
 					</div>
+					<fieldset class="group">
+						<legend>{t('csCredential')}</legend>
+						<label><input type="radio" name="ms-credential" value="secret" checked={kind === 'secret'}
+							onChange={() => setKind('secret')} /> {t('csCredSecret')}</label>
+						<label><input type="radio" name="ms-credential" value="certificate" checked={kind === 'certificate'}
+							onChange={() => setKind('certificate')} /> {t('csCredCertificate')}</label>
+					</fieldset>
+					{kind === 'secret'
+						? <Field label={t('csClientSecret')} type="password" value={v.client_secret} onInput={set('client_secret')}
+							error={s.f.errors.client_secret} hint={st.client_id ? t('csSecretSaved') : t('csClientSecretHint')} required autocomplete="new-password" maxLength={1024} />
+						: <Field label={t('csPemFile')} error={pemErr} hint={savedCert || t('csPemFileHint')}>{(fid, d) =>
+							<input id={fid} type="file" accept=".pem,.crt,.cer,.key,application/x-pem-file,text/plain" onChange={pickPem}
+								aria-invalid={pemErr ? 'true' : undefined} aria-describedby={d} />}
+						</Field>}
 				</li>
 				<li>
 					<p>{t('csM5')}</p>
