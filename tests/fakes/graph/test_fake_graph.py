@@ -218,10 +218,11 @@ def test_client_assertion_with_certificate_key(fg):
         fg.app(keys={x5t: {"n": n, "e": "AQAB"}})
         aud = "%s/%s/oauth2/v2.0/token" % (fg.login_url, TENANT)
 
-        def assertion(jti, sub=CID, tamper=False):
-            h = base64.urlsafe_b64encode(json.dumps({"alg": "RS256", "typ": "JWT", "x5t": x5t}).encode()).rstrip(b"=")
+        def assertion(jti, sub=CID, tamper=False, head=None, nbf=0, exp=600):
+            h = base64.urlsafe_b64encode(json.dumps(head or {"alg": "RS256", "typ": "JWT", "x5t": x5t}
+                                                    ).encode()).rstrip(b"=")
             c = base64.urlsafe_b64encode(json.dumps({"aud": aud, "iss": CID, "sub": sub, "jti": jti,
-                                                     "nbf": int(time.time()), "exp": int(time.time()) + 600}
+                                                     "nbf": int(time.time()) + nbf, "exp": int(time.time()) + exp}
                                                     ).encode()).rstrip(b"=")
             msg = os.path.join(d, "m")
             with open(msg, "wb") as f:
@@ -242,6 +243,15 @@ def test_client_assertion_with_certificate_key(fg):
         assert post(assertion("j1")).json()["error_codes"] == [700025]  # replayed
         assert post(assertion("j2", tamper=True)).json()["error_codes"] == [700027]
         assert post(assertion("j3", sub="other")).json()["error_codes"] == [700021]
+        # the certificate named by its SHA-256 thumbprint (x5t#S256) alone, as Microsoft now recommends
+        s256 = {"alg": "RS256", "typ": "JWT", "x5t#S256": x5t}
+        assert post(assertion("j4", head=s256)).status_code == 200
+        # a certificate the app does not know
+        other = {"alg": "RS256", "typ": "JWT", "x5t#S256": "b3RoZXI"}
+        assert post(assertion("j5", head=other)).json()["error_codes"] == [700027]
+        # outside its valid time: expired, or not yet valid (beyond five minutes of skew)
+        assert post(assertion("j6", exp=-10)).json()["error_codes"] == [700024]
+        assert post(assertion("j7", nbf=3600, exp=4000)).json()["error_codes"] == [700024]
 
 
 # ---- consent ----
