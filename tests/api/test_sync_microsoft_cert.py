@@ -226,3 +226,21 @@ def test_unregistered_certificate_is_certificate_invalid(s, fg, certs):
     for name in ("good", "other"):
         for line in key_lines(certs[name]):
             assert line not in log
+
+
+def test_assertion_outside_its_time_is_certificate_invalid(s, fg, certs):
+    """Microsoft's clock ahead of convene's by more than the assertion's
+    ten minutes: AADSTS700024, named certificate_invalid with expired"""
+    admin = fresh(s)
+    t = tenant(fg)
+    fg.app(tenant_id=t["tenant_id"], client_id=t["client_id"],
+           keys={certs["c_x5t"]: {"n": certs["c_n"], "e": "AQAB"}})
+    assert step1(admin, t, certs["good"]).status_code == 200
+    fg.advance_clock(3600)
+    try:
+        p = problem(step1(admin, t, certs["good"]), 422, "provider-check-failed")
+    finally:
+        fg.advance_clock(-3600)
+    assert p["error_code"] == "certificate_invalid" and p["error_params"]["expired"] is True, p
+    assert p["error_params"]["thumbprint"] == certs["c_sha1"]
+    assert step1(admin, t, certs["good"]).status_code == 200
