@@ -177,6 +177,56 @@ static void the_jwt_verifies_with_the_public_half(void **state)
 	free(jwt);
 }
 
+/* Microsoft's client assertion: x5t#S256 in the header, aud/iss/sub/jti/nbf/exp */
+static void a_client_assertion_names_its_certificate(void **state)
+{
+	const char *cid = "6731de76-14a6-49ae-97bc-6eba6914391e",
+		   *aud = "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token";
+	char *jwt = NULL, *again = NULL, err[256] = "";
+	assert_int_equal(jwt_sign_client_assertion(rsa_pem, "dGh1bWI", cid, aud, 1800000000, &jwt, err, sizeof err), 0);
+	size_t n;
+	char *h = part(jwt, 0, &n);
+	assert_string_equal(h, "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"x5t#S256\":\"dGh1bWI\"}");
+	free(h);
+	char *cl = part(jwt, 1, &n);
+	json_t *claims = json_loads(cl, 0, NULL);
+	free(cl);
+	assert_string_equal(json_string_value(json_object_get(claims, "aud")), aud);
+	assert_string_equal(json_string_value(json_object_get(claims, "iss")), cid);
+	assert_string_equal(json_string_value(json_object_get(claims, "sub")), cid);
+	assert_int_equal(strlen(json_string_value(json_object_get(claims, "jti"))), 32);
+	assert_int_equal(json_integer_value(json_object_get(claims, "nbf")), 1800000000);
+	assert_int_equal(json_integer_value(json_object_get(claims, "exp")), 1800000000 + JWT_ASSERTION_LIFETIME);
+	/* each assertion has its own jti: Entra refuses a replay */
+	assert_int_equal(jwt_sign_client_assertion(rsa_pem, "dGh1bWI", cid, aud, 1800000000, &again, err, sizeof err),
+			 0);
+	char *cl2 = part(again, 1, &n);
+	json_t *claims2 = json_loads(cl2, 0, NULL);
+	free(cl2);
+	assert_string_not_equal(json_string_value(json_object_get(claims, "jti")),
+				json_string_value(json_object_get(claims2, "jti")));
+	json_decref(claims);
+	json_decref(claims2);
+	/* signed with the key: verifies with the public half */
+	const char *d2 = strrchr(jwt, '.');
+	char *sig = part(jwt, 2, &n);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	assert_int_equal(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, rsa), 1);
+	assert_int_equal(EVP_DigestVerify(md, (unsigned char *)sig, n, (const unsigned char *)jwt, (size_t)(d2 - jwt)),
+			 1);
+	EVP_MD_CTX_free(md);
+	free(sig);
+	free(jwt);
+	free(again);
+	/* an EC key cannot sign RS256; a missing thumbprint is refused */
+	assert_int_equal(jwt_sign_client_assertion(ec_pem, "dGh1bWI", cid, aud, 1800000000, &jwt, err, sizeof err),
+			 E_INVALID);
+	assert_null(jwt);
+	assert_int_equal(jwt_sign_client_assertion(rsa_pem, "", cid, aud, 1800000000, &jwt, err, sizeof err),
+			 E_INVALID);
+	assert_null(jwt);
+}
+
 static void claims_out_of_bounds_are_refused(void **state)
 {
 	struct jwt_claims c = {"a@b.iam.gserviceaccount.com",
@@ -293,6 +343,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_google_key_file_is_read),
 		cmocka_unit_test(the_jwt_verifies_with_the_public_half),
+		cmocka_unit_test(a_client_assertion_names_its_certificate),
 		cmocka_unit_test(claims_out_of_bounds_are_refused),
 		cmocka_unit_test(keys_that_cannot_sign_rs256_are_refused_by_name),
 		cmocka_unit_test(each_field_is_checked_by_name),
