@@ -106,6 +106,7 @@ int sync_cert_parse(const char *pem, size_t len, int64_t now, struct sync_cert *
 	}
 	for (int i = 0; i < 20; i++)
 		snprintf(out->thumbprint + 2 * i, 3, "%02X", sha1[i]);
+	sodium_bin2base64(out->x5t, sizeof out->x5t, sha1, sizeof sha1, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_bin2base64(out->x5t_s256, sizeof out->x5t_s256, sha256, sizeof sha256,
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	rc = 0;

@@ -12,7 +12,8 @@
 
 struct sync_cert {
 	char thumbprint[41]; /* SHA-1 of the DER in upper-case hex, as Entra's Certificates & secrets shows it */
-	char x5t_s256[44];   /* base64url SHA-256 of the DER: the client assertion's x5t#S256 header */
+	char x5t[29];        /* base64url SHA-1 of the DER: the client assertion's x5t header */
+	char x5t_s256[44];   /* base64url SHA-256 of the DER: its x5t#S256 header */
 	int64_t not_after;   /* UTC seconds */
 };
 

@@ -278,19 +278,19 @@ int jwt_sign_rs256(const char *pem, const char *kid, const struct jwt_claims *c,
 	return rc;
 }
 
-int jwt_sign_client_assertion(const char *pem, const char *x5t_s256, const char *client_id, const char *aud,
-			      int64_t now, char **out, char *err, size_t errlen)
+int jwt_sign_client_assertion(const char *pem, const char *x5t, const char *x5t_s256, const char *client_id,
+			      const char *aud, int64_t now, char **out, char *err, size_t errlen)
 {
 	*out = NULL;
-	if (!x5t_s256 || !*x5t_s256 || !client_id || !*client_id || !aud || !*aud) {
-		snprintf(err, errlen, "JWT: x5t#S256, client id and aud are needed");
+	if (!x5t || !*x5t || !x5t_s256 || !*x5t_s256 || !client_id || !*client_id || !aud || !*aud) {
+		snprintf(err, errlen, "JWT: x5t, x5t#S256, client id and aud are needed");
 		return E_INVALID;
 	}
 	unsigned char nonce[16];
 	char jti[sizeof nonce * 2 + 1];
 	randombytes_buf(nonce, sizeof nonce);
 	sodium_bin2hex(jti, sizeof jti, nonce, sizeof nonce);
-	json_t *h = json_pack("{s:s, s:s, s:s}", "alg", "RS256", "typ", "JWT", "x5t#S256", x5t_s256);
+	json_t *h = json_pack("{s:s, s:s, s:s, s:s}", "alg", "RS256", "typ", "JWT", "x5t", x5t, "x5t#S256", x5t_s256);
 	json_t *cl = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "aud", aud, "iss", client_id, "sub", client_id,
 			       "jti", jti, "nbf", (json_int_t)now, "iat", (json_int_t)now, "exp",
 			       (json_int_t)(now + JWT_ASSERTION_LIFETIME));

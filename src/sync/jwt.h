@@ -50,13 +50,14 @@ int jwt_sign_rs256(const char *pem, const char *kid, const struct jwt_claims *c,
 
 /* A client assertion for Microsoft's certificate credentials (Microsoft
  * identity platform "certificate credentials", RFC 7523 §2.2): header
- * {"alg":"RS256","typ":"JWT","x5t#S256":x5t_s256} (the base64url SHA-256
- * thumbprint of the certificate's DER), claims aud (the token endpoint), iss
+ * {"alg":"RS256","typ":"JWT","x5t":x5t,"x5t#S256":x5t_s256} (the base64url
+ * SHA-1 and SHA-256 thumbprints of the certificate's DER: the page has named
+ * the certificate by one, then by the other; MSAL sends both), claims aud (the token endpoint), iss
  * = sub = client_id, a random jti, nbf = iat = now and exp
  * JWT_ASSERTION_LIFETIME later; signed with pem's RSA private key (the PEM
  * may hold the certificate too). *out as for jwt_sign_rs256. */
 #define JWT_ASSERTION_LIFETIME 600
-int jwt_sign_client_assertion(const char *pem, const char *x5t_s256, const char *client_id, const char *aud,
-			      int64_t now, char **out, char *err, size_t errlen);
+int jwt_sign_client_assertion(const char *pem, const char *x5t, const char *x5t_s256, const char *client_id,
+			      const char *aud, int64_t now, char **out, char *err, size_t errlen);
 
 #endif

@@ -342,8 +342,8 @@ int ms_token(struct sync_api *a, int fresh, struct sync_failure *f)
 		 * Entra's refusal (700024) names it */
 		rc = sync_cert_parse(a->secret, strlen(a->secret), 0, &sc, err, sizeof err);
 		if (!rc)
-			rc = jwt_sign_client_assertion(a->secret, sc.x5t_s256, client, url, now, &assertion, err,
-						       sizeof err);
+			rc = jwt_sign_client_assertion(a->secret, sc.x5t, sc.x5t_s256, client, url, now, &assertion,
+						       err, sizeof err);
 		if (rc == E_INVALID) {
 			sync_fail(f, "provider_error", NULL, "Step 1's certificate cannot sign (%s): save it again.",
 				  err);

@@ -96,6 +96,7 @@ def certs():
                              capture_output=True, text=True).stdout.strip().split("=", 1)[1]
         out[name + "_x5t"] = base64.urlsafe_b64encode(hashlib.sha256(der).digest()).decode().rstrip("=")
         out[name + "_sha1"] = hashlib.sha1(der).hexdigest().upper()
+        out[name + "_x5t_sha1"] = base64.urlsafe_b64encode(hashlib.sha1(der).digest()).decode().rstrip("=")
         out[name + "_n"] = base64.urlsafe_b64encode(bytes.fromhex(mod)).decode().rstrip("=")
     shutil.rmtree(d, ignore_errors=True)
     return out
@@ -173,6 +174,17 @@ def test_certificate_end_to_end(s, fg, certs):
     st = entry(admin)["step1"]
     assert st["credential"] == "secret" and st["certificate_thumbprint"] is None
     assert st["certificate_expires_at"] is None
+
+
+def test_certificate_known_by_its_sha1_thumbprint(s, fg, certs):
+    """the assertion names the certificate by x5t (SHA-1) too: an app whose
+    certificate Entra knows by that thumbprint alone accepts it"""
+    admin = fresh(s)
+    t = tenant(fg)
+    fg.app(tenant_id=t["tenant_id"], client_id=t["client_id"],
+           keys={certs["c_x5t_sha1"]: {"n": certs["c_n"], "e": "AQAB"}})
+    r = step1(admin, t, certs["good"])
+    assert r.status_code == 200, r.text
 
 
 def test_each_malformed_certificate_named(s, fg, certs):

@@ -177,16 +177,18 @@ static void the_jwt_verifies_with_the_public_half(void **state)
 	free(jwt);
 }
 
-/* Microsoft's client assertion: x5t#S256 in the header, aud/iss/sub/jti/nbf/exp */
+/* Microsoft's client assertion: x5t and x5t#S256 in the header, aud/iss/sub/jti/nbf/exp */
 static void a_client_assertion_names_its_certificate(void **state)
 {
 	const char *cid = "6731de76-14a6-49ae-97bc-6eba6914391e",
 		   *aud = "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token";
 	char *jwt = NULL, *again = NULL, err[256] = "";
-	assert_int_equal(jwt_sign_client_assertion(rsa_pem, "dGh1bWI", cid, aud, 1800000000, &jwt, err, sizeof err), 0);
+	assert_int_equal(
+		jwt_sign_client_assertion(rsa_pem, "c2hhMQ", "dGh1bWI", cid, aud, 1800000000, &jwt, err, sizeof err),
+		0);
 	size_t n;
 	char *h = part(jwt, 0, &n);
-	assert_string_equal(h, "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"x5t#S256\":\"dGh1bWI\"}");
+	assert_string_equal(h, "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"x5t\":\"c2hhMQ\",\"x5t#S256\":\"dGh1bWI\"}");
 	free(h);
 	char *cl = part(jwt, 1, &n);
 	json_t *claims = json_loads(cl, 0, NULL);
@@ -198,8 +200,9 @@ static void a_client_assertion_names_its_certificate(void **state)
 	assert_int_equal(json_integer_value(json_object_get(claims, "nbf")), 1800000000);
 	assert_int_equal(json_integer_value(json_object_get(claims, "exp")), 1800000000 + JWT_ASSERTION_LIFETIME);
 	/* each assertion has its own jti: Entra refuses a replay */
-	assert_int_equal(jwt_sign_client_assertion(rsa_pem, "dGh1bWI", cid, aud, 1800000000, &again, err, sizeof err),
-			 0);
+	assert_int_equal(
+		jwt_sign_client_assertion(rsa_pem, "c2hhMQ", "dGh1bWI", cid, aud, 1800000000, &again, err, sizeof err),
+		0);
 	char *cl2 = part(again, 1, &n);
 	json_t *claims2 = json_loads(cl2, 0, NULL);
 	free(cl2);
@@ -219,10 +222,11 @@ static void a_client_assertion_names_its_certificate(void **state)
 	free(jwt);
 	free(again);
 	/* an EC key cannot sign RS256; a missing thumbprint is refused */
-	assert_int_equal(jwt_sign_client_assertion(ec_pem, "dGh1bWI", cid, aud, 1800000000, &jwt, err, sizeof err),
-			 E_INVALID);
+	assert_int_equal(
+		jwt_sign_client_assertion(ec_pem, "c2hhMQ", "dGh1bWI", cid, aud, 1800000000, &jwt, err, sizeof err),
+		E_INVALID);
 	assert_null(jwt);
-	assert_int_equal(jwt_sign_client_assertion(rsa_pem, "", cid, aud, 1800000000, &jwt, err, sizeof err),
+	assert_int_equal(jwt_sign_client_assertion(rsa_pem, "c2hhMQ", "", cid, aud, 1800000000, &jwt, err, sizeof err),
 			 E_INVALID);
 	assert_null(jwt);
 }

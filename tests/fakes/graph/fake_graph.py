@@ -1019,7 +1019,8 @@ class Handler(FakeHandler):
             sig = b64url_decode(s64)
         except (ValueError, KeyError):
             return aad_error(401, "invalid_client", 50027, "JWT token is invalid or malformed.")
-        key = app["keys"].get(head.get("x5t") or head.get("x5t#S256") or "")
+        # the certificate named by its SHA-256 or its SHA-1 thumbprint (either one registered)
+        key = app["keys"].get(head.get("x5t#S256") or "") or app["keys"].get(head.get("x5t") or "")
         if key is None:
             return aad_error(401, "invalid_client", 700027, "The certificate with identifier used to sign the "
                              "client assertion is not registered on application. [Reason - The key was not found.]")
