@@ -283,23 +283,8 @@ def test_an_outage_is_shown_on_the_room_and_caught_up(s, fg):
     wait(lambda: not L.rooms_entry()["error_code"], what="the error cleared")
 
 
-def test_a_meeting_overlapping_a_convene_booking_is_shown_without_taking_the_room(s, fg):
-    # the race rule (the earlier keeps the room) comes next; until then both
-    # stay out of trouble: the room's calendar shows the meeting, the convene
-    # booking keeps the room, nothing fails
-    L = Linked(s, fg)
-    u, _ = s.make_user(L.admin, "member")
-    c = s.login_as(u)
-    mine = c.get("/api/v1/calendars").json()["items"][0]
-    start, end = at(300), at(360)
-    r = c.post("/api/v1/calendars/%s/events" % mine["id"],
-               json={"summary": "Made in convene", "start": start, "end": end, "room_ids": [L.room["id"]]})
-    assert r.status_code == 201, r.text
-    assert L.book(start, end, summary="Made at Google")["room_response"] == "accepted"  # Google does not know
-    wait(lambda: summaries(L) == ["Made at Google"], what="the meeting in the room's calendar")
-    held = L.bookings()
-    assert len(held) == 1 and held[0]["summary"] == "Made in convene"
-    assert not L.rooms_entry()["error_code"]
+# a provider meeting overlapping a convene booking: the race rule, in
+# tests/api/test_sync_conflicts.py
 
 
 def test_credentials_that_fail_mark_the_connection(s, fg):
