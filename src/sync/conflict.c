@@ -157,8 +157,8 @@ int conflict_release(struct db *db, struct arena *a, const struct room *room, co
 		rc = store_booking_delete(db, b->account_id, have[i].id);
 	if (rc || (rc = booking_room_changed(db, room->id)) || (rc = mail_organizer(db, room, &cal, &row, b, provider)))
 		goto out;
-	rc = audit_record_system(db, b->account_id, "system", "calendar_sync.conflict", "room", room->id, room->name,
-				 NULL,
+	rc = audit_record_system(db, b->account_id, "system", "calendar_integration.conflict", "room", room->id,
+				 room->name, NULL,
 				 json_pack("{s:s, s:s, s:s, s:I, s:I}", "kept_by", provider, "released_event_id",
 					   b->event_id, "released_booking_id", b->id, "start", (json_int_t)b->start_at,
 					   "end", (json_int_t)b->end_at));

@@ -147,7 +147,7 @@ static int audit_declines(struct db *db, const struct sync_room *r, const struct
 	int rc = 0;
 	for (size_t i = 0; !rc && i < in->ndeclines; i++)
 		if (in->declines[i].done)
-			rc = audit_record_system(db, r->account_id, "system", "calendar_sync.conflict", "room",
+			rc = audit_record_system(db, r->account_id, "system", "calendar_integration.conflict", "room",
 						 in->room.id, in->room.name, NULL,
 						 json_pack("{s:s, s:s, s:s, s:s}", "kept_by", "convene", "provider",
 							   r->provider, "declined_provider_event_id",
