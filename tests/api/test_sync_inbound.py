@@ -29,7 +29,7 @@ _spec.loader.exec_module(gc)
 BASE = "/api/v1/calendar-integrations"
 SCOPES = [gc.SCOPE_DIRECTORY, gc.SCOPE_CALENDAR]
 ENV = {"CONVENE_SYNC_POLL_MS": "200", "CONVENE_SYNC_RETRY_S": "1", "CONVENE_SYNC_RENEW_BEFORE_S": "20",
-       "CONVENE_SYNC_CHANNEL_TTL_S": "40"}
+       "CONVENE_SYNC_CHANNEL_TTL_S": "40", "CONVENE_RELEASE_INTERVAL_MS": "200"}
 
 
 @pytest.fixture(scope="module")
@@ -171,6 +171,16 @@ def test_a_meeting_booked_in_google_appears_and_blocks_the_room(s, fg):
     # the connection counts it
     entry = [i for i in L.admin.get(BASE).json()["items"] if i["provider"] == "google"][0]
     assert entry["events_synced"] >= 1 and entry["last_push_at"]
+    # the web app shows it read-only: the API names where it was made
+    assert ev["external"] == "google"
+    assert L.admin.get(path).json()["external"] == "google"
+    # nobody checks in to a Google meeting at convene's door: the no-show
+    # rule (bookings nobody checked in to are released) never releases it,
+    # since Google would still hold the room
+    r = L.admin.patch("/api/v1/rooms/" + L.room["id"], json={"rules": {"checkin_minutes": 1}})
+    assert r.status_code == 200, r.text
+    time.sleep(2)
+    assert [b["summary"] for b in L.bookings()] == ["Board meeting"]
 
 
 def test_moves_cancellations_and_declines_follow(s, fg):
