@@ -152,6 +152,20 @@ static int alternatives(struct db *db, const struct room *room, const struct boo
 	return 0;
 }
 
+int booking_alternatives(struct db *db, const struct room *room, const char *tz, int64_t start, int64_t end,
+			 struct room *out, int *n)
+{
+	struct booking_refusal *f = calloc(1, sizeof *f);
+	if (!f)
+		return E_NOMEM;
+	int rc = alternatives(db, room, NULL, tz, start, end, room->capacity, f);
+	*n = rc ? 0 : f->nalt;
+	for (int i = 0; i < *n; i++)
+		out[i] = f->alt[i];
+	free(f);
+	return rc;
+}
+
 /* checks one occurrence against the room's rules; the rule broken or NULL */
 static const char *check(struct db *db, const struct room *room, const char *tz, const struct occ *o, int64_t now,
 			 int unchanged, const char *event_id, struct booking *other, int *rc)

@@ -84,6 +84,12 @@ int booking_answers(const struct ics_object *o, const char *tz, const struct boo
 int booking_hold(struct db *db, const struct room *room, const char *event_id, int64_t start, int64_t end,
 		 const char *status);
 
+/* other rooms that fit instead of room for [start, end) (the room search's
+ * rule of a refusal: as many seats, the same equipment, its building first,
+ * free, open): at most BOOKING_ALTERNATIVES in out, *n of them */
+int booking_alternatives(struct db *db, const struct room *room, const char *tz, int64_t start, int64_t end,
+			 struct room *out, int *n);
+
 /* says that a room or its bookings changed: its door displays and the room
  * schedules open on calendar pages (calendar/room_stream.h) render again */
 int booking_room_changed(struct db *db, const char *room_id);

@@ -3,6 +3,8 @@
  * not cancelled events. */
 #include "calendar/event_json.h"
 
+#include "calendar/event_store.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -462,6 +464,9 @@ json_t *event_json(const struct ics_object *o, const struct event_row *row, int 
 	json_object_set_new(j, "transparency", lower_or(m->transp, "OPAQUE"));
 	json_object_set_new(j, "class", lower_or(m->klass, "PUBLIC"));
 	json_object_set_new(j, "rrule", str_or_null(m->rrule));
+	/* a meeting made at a calendar provider (google, microsoft, exchange):
+	 * read-only here, changed where it was made */
+	json_object_set_new(j, "external", str_or_null(event_external(row->ical)));
 	/* the online meeting (RFC 7986 CONFERENCE), e.g. a Zoom join link */
 	char conf[1024], zoom[1024];
 	json_t *cj = json_null();
@@ -526,6 +531,7 @@ json_t *occurrence_json(const struct ics_occurrence *oc, const struct event_row 
 		json_object_set_new(j, "recurrence_id", json_null());
 	}
 	json_object_set_new(j, "recurring", json_boolean(row->rrule != NULL || oc->recurrence_id != 0));
+	json_object_set_new(j, "external", str_or_null(event_external(row->ical)));
 	json_object_set_new(j, "overridden", json_boolean(e->recurrence_id != 0));
 	json_object_set_new(j, "status", lower_or(status, ""));
 	json_object_set_new(j, "transparency", lower_or(transp, ""));

@@ -168,3 +168,45 @@ int templates_render_zoom_deauthorized(const char *lang, const char *zoom_accoun
 	int rc = buf_printf(subject, pick->subject, conference);
 	return rc ? rc : buf_printf(body, pick->body, zoom_account, conference, connections, link);
 }
+
+/* subject: the room; body: the meeting's title, its time, the room, the
+ * provider's name, the other free rooms (one a line, or a sentence saying
+ * there is none) and the link to the meeting */
+static const struct text room_released[] = {
+	{"en", "The room %s was taken back from your meeting",
+	 "Hello,\n\nYour meeting \"%s\" (%s) no longer has the room %s: a meeting made earlier in\n"
+	 "%s holds the room at that time (both were booked within seconds, before\n"
+	 "the calendars could tell each other). Your meeting is kept, without the room.\n\n"
+	 "Rooms of a similar size free at that time:\n%s\n"
+	 "Open your meeting to pick another room:\n\n%s\n"},
+	{"fr", "La salle %s a été retirée de votre réunion",
+	 "Bonjour,\n\nVotre réunion « %s » (%s) n'a plus la salle %s : une réunion créée plus tôt dans\n"
+	 "%s occupe la salle à ce moment (les deux ont été réservées à quelques secondes\n"
+	 "d'intervalle, avant que les agendas ne se le disent). Votre réunion est gardée, sans la salle.\n\n"
+	 "Salles de taille semblable libres à ce moment :\n%s\n"
+	 "Ouvrez votre réunion pour choisir une autre salle :\n\n%s\n"},
+	{"ru", "Переговорная %s снята с вашей встречи",
+	 "Здравствуйте!\n\nУ вашей встречи «%s» (%s) больше нет переговорной %s: встреча, созданная раньше в\n"
+	 "%s, занимает её в это время (обе были забронированы с разницей в секунды, прежде чем\n"
+	 "календари успели сообщить друг другу). Ваша встреча сохранена, но без переговорной.\n\n"
+	 "Свободные в это время переговорные похожего размера:\n%s\n"
+	 "Откройте встречу, чтобы выбрать другую переговорную:\n\n%s\n"},
+};
+
+static const char *const no_rooms[] = {"  (none: try another time)\n", "  (aucune : essayez un autre moment)\n",
+				       "  (нет: попробуйте другое время)\n"};
+
+int templates_render_room_released(const char *lang, const char *room, const char *meeting, const char *when,
+				   const char *provider, const char *alternatives, const char *link,
+				   struct buf *subject, struct buf *body)
+{
+	int k = 0;
+	for (int i = 0; i < 3; i++)
+		if (lang && !strcmp(room_released[i].lang, lang))
+			k = i;
+	const struct text *pick = &room_released[k];
+	int rc = buf_printf(subject, pick->subject, room);
+	return rc ? rc
+		  : buf_printf(body, pick->body, meeting, when, room, provider,
+			       alternatives && *alternatives ? alternatives : no_rooms[k], link);
+}

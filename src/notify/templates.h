@@ -27,4 +27,14 @@ int templates_render_zoom_deauthorized(const char *lang, const char *zoom_accoun
 				       const char *connections, const char *link, struct buf *subject,
 				       struct buf *body);
 
+/* the mail to a meeting's organizer when a room it booked is taken back
+ * because a meeting made earlier at a calendar provider holds it
+ * (sync/conflict.c): the room, the meeting's title and time (in the
+ * organizer's zone), the provider's name (Google Calendar, Microsoft 365,
+ * Exchange), other free rooms (lines "  - name (capacity)\n"; "" when none)
+ * and the link to the meeting */
+int templates_render_room_released(const char *lang, const char *room, const char *meeting, const char *when,
+				   const char *provider, const char *alternatives, const char *link,
+				   struct buf *subject, struct buf *body);
+
 #endif

@@ -82,6 +82,10 @@ int store_booking_unchecked(struct db *db, int64_t now, struct booking *out, int
 			  " JOIN rooms m ON m.account_id = b.account_id AND m.id = b.room_id"
 			  " WHERE b.checked_in_at IS NULL AND b.status = 'confirmed' AND m.checkin_minutes > 0"
 			  " AND b.start_at > ? AND b.start_at + m.checkin_minutes * 60 <= ? AND b.end_at > ?"
+			  /* a meeting made at a calendar provider is never released
+			   * here: the provider would still hold the room (issue 16) */
+			  " AND NOT EXISTS (SELECT 1 FROM sync_events s WHERE s.account_id = b.account_id"
+			  " AND s.event_id = b.event_id AND s.origin = 'provider')"
 			  " ORDER BY b.start_at LIMIT ?",
 			  "iiid", now - 86400, now, now, max);
 	if (rc)

@@ -26,7 +26,9 @@ int store_display_by_hash(struct db *db, const char *token_hash, struct room_dis
 int store_display_seen(struct db *db, const char *account_id, const char *id, int64_t at);
 
 /* confirmed bookings nobody checked in to whose check-in time ended before
- * `now` (and that have not ended): for the release worker */
+ * `now` (and that have not ended), never an external booking (a meeting made
+ * at a calendar provider, which would still hold the room there): for the
+ * release worker */
 int store_booking_unchecked(struct db *db, int64_t now, struct booking *out, int max, int *n);
 
 #endif

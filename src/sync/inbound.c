@@ -8,11 +8,14 @@
  * deleted if it was one. A meeting convene wrote itself (our private
  * property, or a mapping of origin convene) is an echo: its etag only.
  *
- * When a provider meeting overlaps a convene booking of the room, the event
- * is still written (the room's calendar shows it) but holds nothing, and it
- * is counted; the race rule (the earlier keeps the room, the later is
- * declined where it was made) is the next step (docs/calendar-sync.md). */
+ * When a provider meeting overlaps a convene booking of the room, the one
+ * made earlier keeps the room (sync/conflict.h): a convene booking made
+ * later is released here, in the meeting's transaction; a provider meeting
+ * made later is not written, and the worker declines it at the provider.
+ * Echoes never get that far: convene's own copy is never its rival. */
 #include "sync/inbound.h"
+
+#include "sync/conflict.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +50,11 @@ int inbound_open(struct inbound *in, struct db *db, const struct sync_room *r, i
 
 void inbound_close(struct inbound *in)
 {
+	for (size_t i = 0; i < in->ndeclines; i++)
+		free(in->declines[i].provider_event_id);
+	free(in->declines);
+	in->declines = NULL;
+	in->ndeclines = 0;
 	for (size_t i = 0; i < in->nseen; i++)
 		free(in->seen[i]);
 	free(in->seen);
@@ -274,12 +282,46 @@ static int hold(struct inbound *in, struct arena *a, const struct sync_change *c
 	span_of(in, c, &start, &end);
 	rc = booking_hold(in->db, &in->room, wr.saved.id, start, end,
 			  strcmp(c->room_response, "accepted") ? "pending" : "confirmed");
-	if (rc == E_CONFLICT) {
-		/* both kept out of trouble: the room's calendar shows the meeting,
-		 * the convene booking keeps the room (the race rule comes next) */
-		log_warn("calendar sync: %s meeting %.200s overlaps a booking of room %s: shown, not held",
-			 in->r.provider, c->provider_event_id, in->room.id);
+	/* the race rule, rival by rival (a long meeting may overlap several) */
+	for (int tries = 0; rc == E_CONFLICT && tries < 8; tries++) {
+		struct booking other;
+		int r2 = store_booking_overlap(in->db, in->room.account_id, in->room.id, start - in->room.buffer_before,
+					       end + in->room.buffer_after, in->room.max_booking_len, wr.saved.id,
+					       &other);
+		if (r2) {
+			rc = r2 == E_NOTFOUND ? E_CONFLICT : r2;
+			break;
+		}
+		int convene = conflict_is_convene(in->db, a, &other);
+		if (convene < 0) {
+			rc = convene;
+			goto out;
+		}
+		if (!convene)
+			break; /* another provider meeting: the provider let both in */
+		r2 = conflict_provider_first(c->created, &other)
+			     ? conflict_release(in->db, a, &in->room, &other, in->r.provider)
+			     : E_CONFLICT;
+		if (r2 == E_CONFLICT) { /* the convene booking came first: this meeting is declined */
+			conflict_decline_comment(&other, in->cal.time_zone, in->decline_comment,
+						 sizeof in->decline_comment);
+			in->declining = 1;
+			log_info("calendar sync: %s meeting %.200s of room %s came after convene event %s: declined",
+				 in->r.provider, c->provider_event_id, in->room.id, other.event_id);
+			goto out;
+		}
+		if (r2) {
+			rc = r2;
+			goto out;
+		}
 		in->conflicts++;
+		rc = booking_hold(in->db, &in->room, wr.saved.id, start, end,
+				  strcmp(c->room_response, "accepted") ? "pending" : "confirmed");
+	}
+	if (rc == E_CONFLICT) {
+		log_warn(
+			"calendar sync: %s meeting %.200s overlaps another provider meeting of room %s: shown, not held",
+			in->r.provider, c->provider_event_id, in->room.id);
 		rc = 0;
 	}
 	if (rc)
@@ -365,6 +407,23 @@ int inbound_apply(void *ctx, const struct sync_change *c)
 		store_rollback(in->db);
 		if (rc == E_INVALID || rc == E_CONFLICT)
 			rc = 0; /* logged: one meeting convene cannot store must not stop the room's sync */
+	}
+	if (in->declining) { /* rolled back: nothing of it kept; the worker declines it */
+		in->declining = 0;
+		struct inbound_decline *v = realloc(in->declines, (in->ndeclines + 1) * sizeof *v);
+		if (!v) {
+			rc = E_NOMEM;
+			goto out;
+		}
+		in->declines = v;
+		struct inbound_decline *d = &v[in->ndeclines];
+		memset(d, 0, sizeof *d);
+		snprintf(d->comment, sizeof d->comment, "%s", in->decline_comment);
+		if (!(d->provider_event_id = strdup(c->provider_event_id))) {
+			rc = E_NOMEM;
+			goto out;
+		}
+		in->ndeclines++;
 	}
 out:
 	arena_free(a);

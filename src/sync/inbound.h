@@ -11,6 +11,14 @@
 #include "store/store.h"
 #include "sync/provider.h"
 
+/* a provider meeting that came after a convene booking of the room: the
+ * worker declines it at the provider, outside any transaction */
+struct inbound_decline {
+	char *provider_event_id; /* malloc'd */
+	char comment[300];       /* the convene booking's time, nothing private */
+	int done;                /* declined at the provider */
+};
+
 struct inbound {
 	struct db *db;
 	struct sync_room r;  /* the provider room, linked */
@@ -21,7 +29,11 @@ struct inbound {
 	size_t nseen, cap;
 	int count;         /* changes given */
 	int64_t synced;    /* external bookings created, changed or removed */
-	int64_t conflicts; /* written without holding the room (a convene booking overlaps) */
+	int64_t conflicts; /* races resolved here: convene bookings given back to earlier provider meetings */
+	struct inbound_decline *declines; /* later provider meetings to decline (malloc'd) */
+	size_t ndeclines;
+	int declining; /* the change being applied lost its race: declines[ndeclines] to add */
+	char decline_comment[300];
 	int64_t now;
 };
 
@@ -30,6 +42,12 @@ struct inbound {
 int inbound_open(struct inbound *in, struct db *db, const struct sync_room *r, int full);
 /* one change applied (a sync_change_cb: ctx is the struct inbound): created,
  * rewritten, deleted, or for an echo of convene's own write only its etag.
+ * A meeting overlapping a convene booking of the room follows the race rule
+ * (sync/conflict.h): made earlier, it takes the room (the convene booking
+ * is released); made later (or at the same second), nothing is written and
+ * it is added to declines for the caller to decline at the provider. Two
+ * provider meetings overlapping: the later one is shown, holding nothing
+ * (the provider let it in; its room answered).
  * A change convene cannot store (a text libical refuses) is logged and
  * skipped rather than blocking the room's sync for ever. */
 int inbound_apply(void *ctx, const struct sync_change *c);

@@ -21,6 +21,7 @@
 #include "core/worker.h"
 #include "store/store.h"
 #include "sync/inbound.h"
+#include "api/audit.h"
 
 static long poll_ms = 2000;
 static int64_t retry_s = SYNC_RETRY;
@@ -139,6 +140,22 @@ static int read_changes(struct db *db, struct sync_api *a, const struct sync_roo
 	return rc;
 }
 
+/* each provider meeting declined by the race rule, audited (its id and the
+ * comment, which names only the convene booking's time) */
+static int audit_declines(struct db *db, const struct sync_room *r, const struct inbound *in)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < in->ndeclines; i++)
+		if (in->declines[i].done)
+			rc = audit_record_system(db, r->account_id, "system", "calendar_integration.conflict", "room",
+						 in->room.id, in->room.name, NULL,
+						 json_pack("{s:s, s:s, s:s, s:s}", "kept_by", "convene", "provider",
+							   r->provider, "declined_provider_event_id",
+							   in->declines[i].provider_event_id, "comment",
+							   in->declines[i].comment));
+	return rc;
+}
+
 static int sync_room(struct db *db, struct sync_room *r, int64_t now)
 {
 	struct sync_connection c = {0};
@@ -186,6 +203,24 @@ static int sync_room(struct db *db, struct sync_room *r, int64_t now)
 		rc = 0;
 		goto out;
 	}
+	/* the race rule's later provider meetings, declined where they were
+	 * made (after the transactions: a provider call); one that fails is
+	 * listed again by the next full check and declined then */
+	int64_t declined = 0;
+	for (size_t i = 0; i < in.ndeclines; i++) {
+		struct sync_failure df = {0};
+		if (!a.p->decline) {
+			log_warn("calendar sync: %s meetings cannot be declined by this server", r->provider);
+			break;
+		}
+		if (a.p->decline(&a, r, in.declines[i].provider_event_id, in.declines[i].comment, &df)) {
+			log_warn("calendar sync: meeting %.200s of room %s (%s) not declined: %s",
+				 in.declines[i].provider_event_id, r->provider_room_id, r->provider, df.detail);
+			continue;
+		}
+		in.declines[i].done = 1;
+		declined++;
+	}
 	struct sync_failure pf = {0};
 	int push_rc = keep_push(db, &a, r, now, &pf);
 	if (a.token_changed)
@@ -199,7 +234,9 @@ static int sync_room(struct db *db, struct sync_room *r, int64_t now)
 	if ((rc = store_begin(db, 1)))
 		goto out;
 	if ((rc = store_sync_room_set_token(db, r->account_id, r->provider, r->provider_room_id, next, due)) ||
-	    (rc = store_sync_connection_note(db, r->account_id, r->provider, in.synced, 0, 0, full ? now : 0, now)) ||
+	    (rc = store_sync_connection_note(db, r->account_id, r->provider, in.synced, in.conflicts + declined, 0,
+					     full ? now : 0, now)) ||
+	    (rc = audit_declines(db, r, &in)) ||
 	    (rc = store_sync_room_clean(db, r->account_id, r->provider, r->provider_room_id, seen_seq, now)) ||
 	    (rc = store_commit(db))) {
 		store_rollback(db);

@@ -24,7 +24,7 @@ export const ACTIONS = {
 	conference: ['create', 'update', 'delete', 'admin_add', 'admin_remove'],
 	zoom_connection: ['create', 'update', 'connect', 'disconnect', 'delete', 'deauthorized'],
 	zoom_meeting: ['create', 'attach', 'detach', 'retry', 'dismiss'],
-	calendar_integration: ['step1', 'connect', 'disconnect', 'room_link', 'room_import', 'room_ignore', 'room_unlink'],
+	calendar_integration: ['step1', 'connect', 'disconnect', 'room_link', 'room_import', 'room_ignore', 'room_unlink', 'conflict'],
 	account: ['create'],
 };
 

@@ -209,6 +209,7 @@ export const STRINGS = {
 	act_calendar_integration_room_import: ['Calendar service room imported', 'Salle du service d’agenda importée', 'Переговорная службы календарей импортирована'],
 	act_calendar_integration_room_ignore: ['Calendar service room left out', 'Salle du service d’agenda laissée de côté', 'Переговорная службы календарей пропущена'],
 	act_calendar_integration_room_unlink: ['Calendar service room unlinked', 'Salle du service d’agenda déliée', 'Переговорная службы календарей отвязана'],
+	act_calendar_integration_conflict: ['Room double booking resolved (the earlier meeting kept the room)', 'Double réservation d’une salle résolue (la réunion la plus ancienne garde la salle)', 'Двойное бронирование переговорной разрешено (переговорная осталась за более ранней встречей)'],
 	act_zoom_meeting_create: ['Zoom meeting created for an event', 'Réunion Zoom créée pour un événement', 'Встреча Zoom создана для события'],
 	act_zoom_meeting_attach: ['Zoom meeting attached to an event', 'Réunion Zoom associée à un événement', 'Встреча Zoom привязана к событию'],
 	act_zoom_meeting_detach: ['Zoom meeting removed from an event', 'Réunion Zoom retirée d’un événement', 'Встреча Zoom отвязана от события'],

@@ -140,7 +140,9 @@ export function EventEditor({ target, calendars, viewTz, onClose, onSaved, me })
 		return n;
 	});
 	const occScope = scope === 'occurrence';
-	const ro = !canWrite;
+	// a meeting made at a calendar provider (calendar sync) is changed there, never here
+	const external = (ev && ev.external) || (occ && occ.external) || null;
+	const ro = !canWrite || !!external;
 	const evPath = ev ? calPath(calId) + '/events/' + encodeURIComponent(ev.id) : '';
 	const ifMatch = ev ? { 'If-Match': ev.etag } : undefined;
 
@@ -223,6 +225,7 @@ export function EventEditor({ target, calendars, viewTz, onClose, onSaved, me })
 	// guests and viewers read the event as text
 	if (ro && !isNew) return (
 		<Dialog title={t('eventDetails')} onClose={onClose} wide>
+			{external && <p class="note external-event" role="note">{t('externalEvent_' + external)}</p>}
 			<EventDetails occ={occ} ev={ev} viewTz={viewTz} roomNames={initialRooms.names} />
 			<div class="row"><button type="button" onClick={onClose}>{t('close')}</button></div>
 		</Dialog>

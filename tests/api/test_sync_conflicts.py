@@ -1,0 +1,118 @@
+"""Never two meetings in one room (issue 16 §3): when a meeting made at the
+provider and a convene booking of a linked room overlap (both made within the
+sync delay), the one made earlier keeps the room and the later one is
+declined where it was made: at the provider the room declines its invitation;
+in convene the booking is released, the organizer mailed in their language
+with other free rooms. Against tests/fakes/google; the race is made by holding
+the sync back with the fake's outage."""
+import time
+
+import pytest
+
+from conftest import uniq
+from test_sync_inbound import ENV, Linked, at, gc, wait  # noqa: F401 (the same connected room)
+import test_sync_inbound
+
+s = test_sync_inbound.s
+fg = test_sync_inbound.fg
+
+BASE = "/api/v1/calendar-integrations"
+
+
+def counters(L):
+    return [i for i in L.admin.get(BASE).json()["items"] if i["provider"] == "google"][0]
+
+
+def room_at_google(L):
+    """the room's meetings at the fake, not cancelled: (summary, room's answer, convene's copy)"""
+    out = []
+    for e in L.fg.events(L.cal_id):
+        if e.get("status") == "cancelled":
+            continue
+        room = [a for a in e.get("attendees", []) if a.get("email") == L.cal_id]
+        mine = "convene_event_id" in (e.get("extendedProperties") or {}).get("private", {})
+        out.append((e.get("summary"), room[0].get("responseStatus") if room else None, mine))
+    return sorted(out, key=str)
+
+
+def member(L, language):
+    u, _ = L.s.make_user(L.admin, "member")
+    c = L.s.login_as(u)
+    assert c.patch("/api/v1/me", json={"language": language}).status_code == 200
+    return u, c
+
+
+def book_in_convene(c, L, start, end, summary):
+    mine = c.get("/api/v1/calendars").json()["items"][0]
+    r = c.post("/api/v1/calendars/%s/events" % mine["id"],
+               json={"summary": summary, "start": start, "end": end, "room_ids": [L.room["id"]]})
+    assert r.status_code == 201, r.text
+    return mine, r.json()
+
+
+def test_a_google_meeting_made_earlier_takes_the_room_from_a_later_convene_booking(s, fg):
+    L = Linked(s, fg)
+    other = L.admin.post("/api/v1/rooms", json={"name": uniq("Free room "), "capacity": 8})
+    assert other.status_code == 201, other.text
+    u, c = member(L, "fr")
+    before = counters(L)["conflicts_resolved"]
+    start, end = at(24 * 60 + 300), at(24 * 60 + 360)
+    fg.outage(True)  # convene hears nothing of Google, Google nothing of convene
+    try:
+        assert L.book(start, end, summary="Made at Google")["room_response"] == "accepted"
+        time.sleep(1.1)  # made a second later in convene
+        cal, ev = book_in_convene(c, L, start, end, "Made in convene")
+        assert [b["summary"] for b in L.bookings()] == ["Made in convene"]
+    finally:
+        fg.outage(False)
+    wait(lambda: [b["summary"] for b in L.bookings()] == ["Made at Google"], what="the room given to Google's")
+    # the convene meeting is kept, the room's answer in it: declined
+    got = c.get("/api/v1/calendars/%s/events/%s" % (cal["id"], ev["id"])).json()
+    assert got["summary"] == "Made in convene"
+    rooms = [a for a in got.get("attendees", []) if a.get("email") == L.room["email"]]
+    assert rooms and rooms[0]["partstat"] == "declined", got
+    # the organizer is told, in French, with the other free room
+    mail = s.wait_mail(u["email"])[-1]
+    body = mail.get_content()
+    assert L.room["name"] in mail["subject"] and "retirée" in mail["subject"], mail["subject"]
+    assert "Made in convene" in body and "Google Calendar" in body and other.json()["name"] in body, body
+    # the room's calendar at Google keeps only Google's meeting (no copy of ours left)
+    try:
+        wait(lambda: room_at_google(L) == [("Made at Google", "accepted", False)], what="Google's calendar",
+             timeout=20)
+    except AssertionError:
+        raise AssertionError(room_at_google(L))
+    wait(lambda: counters(L)["conflicts_resolved"] == before + 1, what="the counter")
+    assert not L.rooms_entry()["error_code"]
+
+
+def test_a_google_meeting_made_later_is_declined_at_google(s, fg):
+    L = Linked(s, fg)
+    u, c = member(L, "en")
+    before = counters(L)["conflicts_resolved"]
+    start, end = at(24 * 60 + 420), at(24 * 60 + 480)
+    fg.outage(True)
+    try:
+        book_in_convene(c, L, start, end, "Made in convene")
+        time.sleep(1.1)
+        assert L.book(start, end, summary="Made at Google")["room_response"] == "accepted"  # Google does not know
+    finally:
+        fg.outage(False)
+
+    def declined():
+        return [x for x in room_at_google(L) if x[0] == "Made at Google" and x[1] == "declined"]
+
+    wait(declined, what="Google's meeting declined by the room", timeout=20)
+    assert [b["summary"] for b in L.bookings()] == ["Made in convene"]
+    assert [e["summary"] for e in L.events()] == []  # nothing of Google's kept in the room's calendar
+    # our own copy at Google (the echo) is not a rival: it stays, accepted
+    wait(lambda: [x for x in room_at_google(L) if x[2]], what="convene's copy at Google", timeout=20)
+    wait(lambda: counters(L)["conflicts_resolved"] == before + 1, what="the counter")
+    # the comment names the convene booking's time, nothing private
+    ev = [e for e in fg.events(L.cal_id) if e.get("summary") == "Made at Google"][0]
+    room = [a for a in ev["attendees"] if a.get("email") == L.cal_id][0]
+    comment = room.get("comment", "")
+    assert "convene" in comment and "Made in convene" not in comment and u["email"] not in comment, comment
+    time.sleep(1)
+    assert [b["summary"] for b in L.bookings()] == ["Made in convene"]
+    assert not s.mails(u["email"])
