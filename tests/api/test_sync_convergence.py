@@ -321,14 +321,15 @@ def explain(s, fg, converged, diffs):
     """for a failure: what each side stores about a meeting only Google holds"""
     out = []
     for cal, (c, g) in rooms_of(converged):
-        for m in sorted(g - c)[:3]:
+        for m in [m for m in sorted(g - c) if repr(m) in "\n".join(diffs)][:3]:
             for e in fg.events(cal):
                 if e.get("summary") == m[2]:
                     rows = s.rows("SELECT e.id, b.status FROM sync_events x LEFT JOIN events e ON e.id = x.event_id"
                                   " LEFT JOIN bookings b ON b.event_id = x.event_id"
                                   " WHERE x.provider_event_id = '%s'" % e["id"])
-                    out.append("%s: at Google %s seq %s attendees %s; in convene %s" % (
-                        m[2], e.get("status"), e.get("sequence"), e.get("attendees"), rows))
+                    out.append("%s: at Google %s, created %s, updated %s, seq %s, room %s; in convene %s" % (
+                        m[2], e.get("status"), e.get("created"), e.get("updated"), e.get("sequence"),
+                        [a.get("responseStatus") for a in e.get("attendees") or [] if a.get("email") == cal], rows))
     return diffs + out[:20]
 
 
@@ -345,10 +346,12 @@ def test_each_room_holds_the_same_meetings_on_both_sides(s, fg, converged):
 @pytest.mark.xfail(strict=True, reason="h16-conflict's race rule (merged) does not settle every race yet: after"
                    " random moves and creations, some meetings accepted at Google stay in convene without the room"
                    " while Google still holds them beside a convene booking (run with --runxfail to list them)")
-def test_races_end_with_the_earlier_meeting_and_no_room_is_double_booked(converged):
+def test_races_end_with_the_earlier_meeting_and_no_room_is_double_booked(s, fg, converged):
     clashes = differences(converged, True)
     for cal, (c, g) in rooms_of(converged):
         for side, held in (("convene", c), ("Google", g)):
             for a, b in overlaps(held):
                 clashes.append("%s double booked at %s: %s and %s" % (cal, side, a, b))
+    if clashes:
+        clashes = explain(s, fg, converged, clashes)
     assert not clashes, "seed %d:\n%s" % (SEED, "\n".join(clashes))
