@@ -387,6 +387,16 @@ int store_sync_room_error(struct db *db, const char *account_id, const char *pro
 			   "sssss", or_null(error), or_null(error_code), account_id, provider, provider_room_id));
 }
 
+int store_sync_room_write_error(struct db *db, const char *account_id, const char *provider,
+				const char *provider_room_id, const char *error_code, const char *error)
+{
+	/* the lease is the inbound worker's: a sync of the room may be running */
+	return one(db_exec(db,
+			   "UPDATE sync_rooms SET last_error = ?, error_code = ?"
+			   " WHERE account_id = ? AND provider = ? AND provider_room_id = ?",
+			   "sssss", or_null(error), or_null(error_code), account_id, provider, provider_room_id));
+}
+
 int store_sync_room_retry_at(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
 			     int64_t at)
 {
@@ -690,5 +700,21 @@ int store_sync_job_retry(struct db *db, const struct sync_job *j, int64_t next_a
 			     "UPDATE sync_jobs SET lease_until = 0 WHERE account_id = ? AND provider = ? AND"
 			     " provider_room_id = ? AND event_id = ?",
 			     "ssss", j->account_id, j->provider, j->provider_room_id, j->event_id);
+	return rc < 0 ? rc : 0;
+}
+
+int store_sync_jobs_revive(struct db *db, const char *account_id, const char *provider, int64_t now)
+{
+	int rc = db_exec(db,
+			 "UPDATE sync_jobs SET status = 'pending', attempts = 0, next_at = ?, lease_until = 0,"
+			 " updated_at = ? WHERE account_id = ? AND provider = ? AND status = 'failed'",
+			 "iiss", now, now, account_id, provider);
+	return rc < 0 ? rc : 0;
+}
+
+int store_sync_jobs_drop(struct db *db, const char *account_id, const char *provider, const char *provider_room_id)
+{
+	int rc = db_exec(db, "DELETE FROM sync_jobs WHERE account_id = ? AND provider = ? AND provider_room_id = ?",
+			 "sss", account_id, provider, provider_room_id);
 	return rc < 0 ? rc : 0;
 }

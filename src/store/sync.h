@@ -136,6 +136,10 @@ int store_sync_room_set_token(struct db *db, const char *account_id, const char 
 /* a sync failed: error kept (shown with the room), the lease released */
 int store_sync_room_error(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
 			  const char *error_code, const char *error);
+/* an outbound write was given up: the error kept, the lease left as it is
+ * (it belongs to the inbound worker, which may be syncing the room now) */
+int store_sync_room_write_error(struct db *db, const char *account_id, const char *provider,
+				const char *provider_room_id, const char *error_code, const char *error);
 /* a failed sync is tried again at `at`, not before: the room is leased
  * until then (pushes still mark it dirty) */
 int store_sync_room_retry_at(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
@@ -217,5 +221,10 @@ int store_sync_job_done(struct db *db, const struct sync_job *j);
  * a job replaced meanwhile is only released */
 int store_sync_job_retry(struct db *db, const struct sync_job *j, int64_t next_at, int failed, const char *error,
 			 int64_t now);
+/* the connection's failed jobs pending again, due at `now` with no
+ * attempts (it works again: what was given up while it did not is sent) */
+int store_sync_jobs_revive(struct db *db, const char *account_id, const char *provider, int64_t now);
+/* every job of the provider room removed (it is not linked any more) */
+int store_sync_jobs_drop(struct db *db, const char *account_id, const char *provider, const char *provider_room_id);
 
 #endif

@@ -23,7 +23,9 @@
 #include "sync/outbound.h"
 #include "sync/google_auth.h"
 
-#define UPSERT_BATCH 100 /* rooms written per transaction while listing */
+#define UPSERT_BATCH 100  /* rooms written per transaction while listing */
+#define COPIES_MAX 2000   /* convene's copies removed per unlinked room or disconnect */
+#define COPIES_SECONDS 60 /* a disconnect's removals stop after this (the rest are counted as left) */
 
 static json_t *time_or_null(int64_t t)
 {
@@ -325,6 +327,9 @@ int sync_connection_connect(struct req *r, const struct sync_provider *p, struct
 		goto out;
 	if ((rc = store_sync_connection_status(db, r->who.account_id, p->name, "connected", NULL, NULL, NULL,
 					       clock_now())) ||
+	    /* what was given up while it did not work is sent now */
+	    (rc = store_sync_jobs_revive(db, r->who.account_id, p->name, clock_now())) ||
+	    (rc = store_changed(db, SYNC_OUTBOUND_TOPIC)) ||
 	    (rc = audit_record(r, db, "calendar_integration.connect", "calendar_integration", p->name,
 			       label_of(p->name), json_pack("{s:s}", "status", c->status),
 			       json_pack("{s:s, s:i}", "status", "connected", "rooms_listed", l.total))) ||
@@ -352,6 +357,78 @@ static int collect_room(void *ctx, const struct sync_room *r)
 	if (s->n < s->max)
 		snprintf(s->ids[s->n++], 256, "%s", r->provider_room_id);
 	return 0;
+}
+
+/* in the unlink's transaction: the room's pending writes dropped and a
+ * delete queued for each copy convene wrote on its provider calendar (at
+ * most COPIES_MAX). Jobs, not calls in the request: a provider that is down
+ * now gets them once it answers, and given-up ones come back at the next
+ * connect; nobody else would ever remove them. *n: how many were queued */
+static int queue_removals(struct db *db, const char *account_id, const char *provider, const char *prid, int *n)
+{
+	struct sync_event *rows = malloc(sizeof *rows * COPIES_MAX);
+	int count = 0, rc;
+	*n = 0;
+	if (!rows)
+		return E_NOMEM;
+	if ((rc = store_sync_jobs_drop(db, account_id, provider, prid)) ||
+	    (rc = store_sync_events_of_room(db, account_id, provider, prid, "convene", COPIES_MAX, rows, &count)))
+		goto out;
+	int64_t now = clock_now();
+	for (int i = 0; !rc && i < count; i++) {
+		struct sync_job j = {0};
+		snprintf(j.account_id, sizeof j.account_id, "%s", account_id);
+		snprintf(j.provider, sizeof j.provider, "%s", provider);
+		snprintf(j.provider_room_id, sizeof j.provider_room_id, "%s", prid);
+		snprintf(j.event_id, sizeof j.event_id, "%s", rows[i].event_id);
+		snprintf(j.action, sizeof j.action, "delete");
+		snprintf(j.provider_event_id, sizeof j.provider_event_id, "%s", rows[i].provider_event_id);
+		rc = store_sync_job_put(db, &j, now, now);
+	}
+	if (!rc && count)
+		rc = store_changed(db, SYNC_OUTBOUND_TOPIC);
+	if (!rc)
+		*n = count;
+out:
+	free(rows);
+	return rc;
+}
+
+/* a disconnect: convene's copies on the room's provider calendar removed
+ * now, while the credentials still exist (the connection's jobs go with
+ * it). Best effort and bounded: COPIES_MAX in all, COPIES_SECONDS; the rest
+ * are counted in *left */
+static void remove_copies(struct db *db, const struct sync_provider *p, struct sync_api *a, int *opened,
+			  const char *account_id, const struct sync_room *room, int64_t deadline, int *removed,
+			  int *left)
+{
+	struct sync_failure f = {0};
+	struct sync_event *rows = malloc(sizeof *rows * COPIES_MAX);
+	int count = 0;
+	if (!rows || store_sync_events_of_room(db, account_id, p->name, room->provider_room_id, "convene", COPIES_MAX,
+					       rows, &count))
+		goto out;
+	if (count && !*opened) {
+		struct sync_connection c;
+		if (!store_sync_connection_get(db, account_id, p->name, &c)) {
+			*opened = sync_api_open(&c, a, &f) ? -1 : 1;
+			sync_connection_free(&c);
+		} else
+			*opened = -1;
+	}
+	for (int i = 0; i < count; i++) {
+		if (*opened < 0 || !p->remove || *removed + *left >= COPIES_MAX || clock_now() >= deadline ||
+		    p->remove(a, room, rows[i].provider_event_id, &f)) {
+			(*left)++;
+			continue;
+		}
+		(*removed)++;
+	}
+	if (*left)
+		log_warn("sync: %s: %d copies of convene bookings stay on provider calendars of account %s", p->name,
+			 *left, account_id);
+out:
+	free(rows);
 }
 
 /* push stopped for one room (best effort: a failure is logged, the
@@ -391,7 +468,8 @@ int sync_connection_disconnect(struct req *r, const struct sync_provider *p)
 	struct sync_room *room = malloc(sizeof *room);
 	struct room_ids ids = {.ids = malloc(256 * SYNC_ROOMS_MAX), .max = SYNC_ROOMS_MAX};
 	struct sync_api a = {0};
-	int rc, opened = 0;
+	int rc, opened = 0, removed = 0, left = 0;
+	int64_t deadline = clock_now() + COPIES_SECONDS;
 	if (!db || !c || !room || !ids.ids) {
 		rc = db ? E_NOMEM : E_DB;
 		goto out;
@@ -404,10 +482,13 @@ int sync_connection_disconnect(struct req *r, const struct sync_provider *p)
 		if (store_sync_room_get(db, r->who.account_id, p->name, ids.ids[i], room))
 			continue;
 		if (!strcmp(room->state, "linked") && !store_begin(db, 1)) {
-			if (store_sync_room_unlink(db, r->who.account_id, p->name, ids.ids[i]) || store_commit(db))
+			/* nothing more written for it while its copies go */
+			if (store_sync_room_unlink(db, r->who.account_id, p->name, ids.ids[i]) ||
+			    store_sync_jobs_drop(db, r->who.account_id, p->name, ids.ids[i]) || store_commit(db))
 				store_rollback(db);
 		}
 		stop_push(db, p, &a, &opened, r->who.account_id, room);
+		remove_copies(db, p, &a, &opened, r->who.account_id, room, deadline, &removed, &left);
 		if ((rc = sync_room_forget(r->who.account_id, p->name, ids.ids[i])))
 			goto out;
 	}
@@ -416,8 +497,9 @@ int sync_connection_disconnect(struct req *r, const struct sync_provider *p)
 	if ((rc = store_sync_connection_delete(db, r->who.account_id, p->name)) ||
 	    (rc = audit_record(r, db, "calendar_integration.disconnect", "calendar_integration", p->name,
 			       label_of(p->name),
-			       json_pack("{s:s, s:s, s:o, s:i}", "provider", p->name, "status", c->status, "settings",
-					 object_or(c->settings, json_object()), "rooms", ids.n),
+			       json_pack("{s:s, s:s, s:o, s:i, s:i, s:i}", "provider", p->name, "status", c->status,
+					 "settings", object_or(c->settings, json_object()), "rooms", ids.n,
+					 "copies_removed", removed, "copies_left", left),
 			       NULL)) ||
 	    (rc = store_commit(db)))
 		store_rollback(db);
@@ -471,7 +553,11 @@ int sync_room_link_to(struct req *r, const struct sync_provider *p, const char *
 		json_decref(before);
 		goto out;
 	}
-	rc = store_sync_room_link(db, r->who.account_id, p->name, prid, room_id, clock_now());
+	int queued = 0;
+	/* the copies of the convene room it was linked to are removed */
+	rc = room->room_id[0] ? queue_removals(db, r->who.account_id, p->name, prid, &queued) : 0;
+	if (!rc)
+		rc = store_sync_room_link(db, r->who.account_id, p->name, prid, room_id, clock_now());
 	/* what the room holds already is written to the provider's calendar */
 	if (!rc)
 		rc = sync_outbound_room_linked(db, r->who.account_id, p->name, prid, room_id);
@@ -606,6 +692,9 @@ static int stop_syncing(struct req *r, const struct sync_provider *p, const char
 	}
 	rc = ignore ? store_sync_room_ignore(db, r->who.account_id, p->name, prid)
 		    : store_sync_room_unlink(db, r->who.account_id, p->name, prid);
+	int queued = 0;
+	if (!rc)
+		rc = queue_removals(db, r->who.account_id, p->name, prid, &queued);
 	if (rc) {
 		json_decref(before);
 		store_rollback(db);
@@ -613,8 +702,9 @@ static int stop_syncing(struct req *r, const struct sync_provider *p, const char
 	}
 	if ((rc = audit_record(r, db, ignore ? "calendar_integration.room_ignore" : "calendar_integration.room_unlink",
 			       "calendar_integration", p->name, room->name, before,
-			       json_pack("{s:s, s:s, s:s}", "provider_room_id", prid, "state",
-					 ignore ? "ignored" : "available", "name", room->name))) ||
+			       json_pack("{s:s, s:s, s:s, s:i}", "provider_room_id", prid, "state",
+					 ignore ? "ignored" : "available", "name", room->name, "copies_removing",
+					 queued))) ||
 	    (rc = store_commit(db))) {
 		store_rollback(db);
 		goto out;

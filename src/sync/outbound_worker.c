@@ -107,7 +107,8 @@ static int record(struct db *db, const struct sync_job *j, struct outcome *o, in
 			char why[512];
 			snprintf(why, sizeof why, "A booking could not be written to the room's calendar: %s",
 				 o->f.detail);
-			rc = store_sync_room_error(db, j->account_id, j->provider, j->provider_room_id, o->f.code, why);
+			rc = store_sync_room_write_error(db, j->account_id, j->provider, j->provider_room_id, o->f.code,
+							 why);
 			if (rc == E_NOTFOUND)
 				rc = 0;
 		}
@@ -136,8 +137,10 @@ static void send_job(struct db *db, const struct sync_job *j, struct outcome *o)
 	int rc = store_sync_connection_get(db, j->account_id, j->provider, &c);
 	if (!rc)
 		rc = store_sync_room_get(db, j->account_id, j->provider, j->provider_room_id, r);
-	if (rc == E_NOTFOUND || (!rc && strcmp(r->state, "linked"))) {
-		o->drop = 1; /* disconnected or unlinked: nothing is owed any more */
+	/* disconnected, or unlinked (only the removal of convene's copies,
+	 * queued by the unlink, is still owed) */
+	if (rc == E_NOTFOUND || (!rc && strcmp(r->state, "linked") && strcmp(j->action, "delete"))) {
+		o->drop = 1;
 		goto out;
 	}
 	if (!rc)

@@ -357,10 +357,81 @@ def test_an_unlinked_room_queues_nothing(s, fg, linked):
     both = book(x, rooms=[x["free"], x["room"]], start="T12:00:00", end="T12:30:00")
     got = wait_for(lambda: ours(fg, x["g"], both["id"]))
     assert len(got) == 1 and ours(fg, x["other"]) == []
-    # unlinking the room: nothing more is written for it
+    # unlinking the room: its copy is removed, and nothing more is written for it
     r = x["admin"].delete(BASE + "/google/rooms/" + x["g"])
     assert r.status_code == 204, r.text
+    assert wait_for(lambda: not ours(fg, x["g"], both["id"]))
+    assert wait_for(lambda: not jobs(s, both["id"]))
     r = x["c"].patch("/api/v1/calendars/%s/events/%s" % (x["cal"], both["id"]), json={"summary": "Unseen"})
     assert r.status_code == 200, r.text
     assert jobs(s, both["id"]) == []
-    assert ours(fg, x["g"], both["id"])[0]["summary"] != "Unseen"
+    assert [g["summary"] for g in ours(fg, x["g"], both["id"], live=False)] != ["Unseen"]
+
+
+def audit_after(x, action):
+    items = x["admin"].get("/api/v1/audit", params={"target": "google"}).json()["items"]
+    got = [i for i in items if i["action"] == action]
+    assert got, items
+    return got[0].get("new") or got[0].get("old") or {}
+
+
+def test_unlinking_removes_convenes_copies_even_while_google_is_down(s, fg, linked):
+    """the copies would keep the room busy at Google with no one to update
+    them: delete jobs survive the unlink and are sent once Google answers"""
+    x = linked
+    a = book(x, start="T08:00:00", end="T08:30:00")
+    b = book(x, start="T08:30:00", end="T09:00:00")
+    assert wait_for(lambda: len(ours(fg, x["g"])) == 2)
+    assert wait_for(lambda: not jobs(s, a["id"]) and not jobs(s, b["id"]))
+    fg.outage(on=True)
+    try:
+        r = x["admin"].delete(BASE + "/google/rooms/" + x["g"])
+        assert r.status_code == 204, r.text
+        assert [j[0] for j in jobs(s, a["id"])] == ["delete"]
+        assert audit_after(x, "calendar_integration.room_unlink")["copies_removing"] == 2
+        assert wait_for(lambda: [j for j in jobs(s, a["id"]) if int(j[2]) >= 1], timeout=20), jobs(s, a["id"])
+        assert len(ours(fg, x["g"])) == 2
+    finally:
+        fg.outage(on=False)
+    assert wait_for(lambda: not ours(fg, x["g"]), timeout=30), fg.events(x["g"])
+    assert wait_for(lambda: not jobs(s, a["id"]) and not jobs(s, b["id"]))
+    assert not s.rows("SELECT 1 FROM sync_events WHERE event_id IN ('%s', '%s')" % (a["id"], b["id"]))
+    # the bookings stay convene's own
+    assert x["c"].get("/api/v1/calendars/%s/events/%s" % (x["cal"], a["id"])).status_code == 200
+
+
+def test_disconnecting_removes_convenes_copies(s, fg, linked):
+    x = linked
+    a = book(x, start="T08:00:00", end="T08:30:00")
+    b = book(x, start="T09:00:00", end="T09:30:00")
+    assert wait_for(lambda: len(ours(fg, x["g"])) == 2)
+    # Google fails one removal: counted as left, the others still go
+    fg.fault(503, count=1, path="/calendar/v3/calendars")
+    try:
+        r = x["admin"].delete(BASE + "/google?confirm=true")
+        assert r.status_code == 204, r.text
+    finally:
+        fg.clear_faults()
+    after = audit_after(x, "calendar_integration.disconnect")
+    assert after["copies_removed"] + after["copies_left"] == 2, after
+    assert len(ours(fg, x["g"])) == after["copies_left"]
+    assert not s.rows("SELECT 1 FROM sync_jobs WHERE event_id IN ('%s', '%s')" % (a["id"], b["id"]))
+
+
+def test_writes_given_up_while_broken_are_sent_after_connect(s, fg, linked):
+    """a job failed while the connection did not work is sent again once the
+    administrator connects again"""
+    x = linked
+    fg.fault(400, count=-1)
+    try:
+        ev = book(x, start="T18:00:00", end="T18:30:00")
+        assert wait_for(lambda: [j for j in jobs(s, ev["id"]) if j[1] == "failed"]), jobs(s, ev["id"])
+    finally:
+        fg.clear_faults()
+    time.sleep(0.5)
+    assert ours(fg, x["g"], ev["id"]) == [] and jobs(s, ev["id"])[0][1] == "failed"
+    r = x["admin"].post(BASE + "/google/connect")
+    assert r.status_code == 200, r.text
+    got = wait_for(lambda: ours(fg, x["g"], ev["id"]))
+    assert len(got) == 1
+    assert wait_for(lambda: not jobs(s, ev["id"]))

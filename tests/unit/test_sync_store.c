@@ -224,6 +224,14 @@ static void a_push_during_a_sync_is_not_lost_and_leases_hold(void **state)
 	assert_string_equal(r.error_code, "provider_unavailable");
 	assert_int_equal(r.lease_until, 0);
 	assert_int_equal(store_sync_room_claim(fx.db, NOW + 12, NOW + 42, &r), 1);
+	/* an outbound write given up meanwhile keeps the sync's lease */
+	assert_int_equal(
+		store_sync_room_write_error(fx.db, acc(), "microsoft", "m1", "provider_error", "write refused"), 0);
+	assert_int_equal(store_sync_room_get(fx.db, acc(), "microsoft", "m1", &r), 0);
+	assert_string_equal(r.error_code, "provider_error");
+	assert_int_equal(r.lease_until, NOW + 42);
+	assert_int_equal(store_sync_room_claim(fx.db, NOW + 12, NOW + 42, &r), 0);
+	assert_int_equal(store_sync_room_get(fx.db, acc(), "microsoft", "m1", &r), 0);
 	assert_int_equal(store_sync_room_clean(fx.db, acc(), "microsoft", "m1", r.dirty_seq, NOW + 13), 0);
 	assert_int_equal(store_sync_room_get(fx.db, acc(), "microsoft", "m1", &r), 0);
 	assert_int_equal(r.dirty_at, 0);
@@ -343,6 +351,13 @@ static void jobs_keep_one_open_write_per_room_and_event(void **state)
 	assert_int_equal(got.attempts, 1);
 	assert_int_equal(store_sync_job_retry(fx.db, &got, NOW + 200, 1, "Graph 400", NOW + 100), 0);
 	assert_int_equal(store_sync_job_claim(fx.db, NOW + 9999, NOW + 9999, &j), 0); /* failed: not claimed */
+	/* the connection works again: the failed job is due at once, afresh */
+	assert_int_equal(store_sync_jobs_revive(fx.db, acc(), "microsoft", NOW + 150), 0);
+	sync_job_free(&got);
+	assert_int_equal(store_sync_job_claim(fx.db, NOW + 150, NOW + 180, &got), 1);
+	assert_int_equal(got.attempts, 0);
+	assert_int_equal(store_sync_job_retry(fx.db, &got, NOW + 200, 1, "Graph 400", NOW + 150), 0);
+	assert_int_equal(store_sync_job_claim(fx.db, NOW + 9999, NOW + 9999, &j), 0);
 	/* a later change (the cancellation) opens it again */
 	struct sync_job del = job("evt_a", "delete", NULL);
 	assert_int_equal(store_sync_job_put(fx.db, &del, NOW + 300, NOW + 300), 0);
