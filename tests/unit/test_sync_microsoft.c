@@ -167,7 +167,8 @@ static void step1_names_each_bad_field(void **state)
 			 0);
 	assert_string_equal(
 		settings,
-		"{\"tenant_id\":\"contoso.onmicrosoft.com\",\"client_id\":\"6731de76-14a6-49ae-97bc-6eba6914391e\"}");
+		"{\"tenant_id\":\"contoso.onmicrosoft.com\",\"client_id\":\"6731de76-14a6-49ae-97bc-6eba6914391e\","
+		"\"credential\":\"secret\"}");
 	assert_string_equal(secret, "s3cr~et");
 	free(settings);
 	free(secret);
