@@ -110,6 +110,7 @@ bench: deps-bench
 	BUILD=$(BUILD) bench/rooms.sh
 	BUILD=$(BUILD) bench/caldav.sh
 	BUILD=$(BUILD) bench/zoom.sh
+	BUILD=$(BUILD) bench/sync.sh
 
 clean:
 	rm -rf $(BUILD) web/dist
