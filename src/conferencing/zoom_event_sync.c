@@ -17,11 +17,10 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/worker.h"
+#include "store/queue_worker.h"
 #include "store/store.h"
 
 #define LEASE_SECONDS 120 /* longer than one Zoom call (15 s) with its token refresh */
-
-static long poll_ms = 2000;
 
 /* A new event, or one without this link, that carries the join link of
  * another event's meeting (a CalDAV COPY, a duplicate made by a client):
@@ -192,46 +191,19 @@ int zoom_event_sync_run_once(struct db *db, int64_t now)
 	return src ? src : 1;
 }
 
-static struct db *conn;
-
-static long pass(struct worker *w)
-{
-	(void)w;
-	if (!conn && !(conn = store_db()))
-		return poll_ms;
-	int rc = zoom_event_sync_run_once(conn, clock_now());
-	if (rc == 1)
-		return 0;
-	if (rc < 0 && store_ping(conn)) {
-		store_close_thread();
-		conn = NULL;
-	}
-	return poll_ms;
-}
-
-static void end(struct worker *w)
-{
-	(void)w;
-	store_close_thread();
-	conn = NULL;
-}
-
-static struct worker sync_worker = WORKER_INIT("zoom meetings", pass, end);
+static struct queue_worker meeting_writes = QUEUE_WORKER_INIT("zoom meetings", zoom_event_sync_run_once, 2000);
 
 int zoom_event_sync_start(void)
 {
-	const char *env = getenv("CONVENE_ZOOM_MEETING_POLL_MS");
-	if (env && atol(env) >= 50)
-		poll_ms = atol(env);
-	return worker_start(&sync_worker);
+	return queue_worker_start(&meeting_writes, "CONVENE_ZOOM_MEETING_POLL_MS");
 }
 
 void zoom_event_sync_kick(void)
 {
-	worker_kick(&sync_worker);
+	worker_kick(&meeting_writes.w);
 }
 
 void zoom_event_sync_stop(void)
 {
-	worker_stop(&sync_worker);
+	worker_stop(&meeting_writes.w);
 }

@@ -13,6 +13,7 @@
 #include "core/errors.h"
 #include "core/log.h"
 #include "core/worker.h"
+#include "store/queue_worker.h"
 #include "store/store.h"
 #include "store/sync.h"
 #include "sync/outbound.h"
@@ -20,8 +21,6 @@
 
 #define LEASE_SECONDS 120 /* longer than a write: a look-up, an insert or patch and a token (15 s each) */
 #define BACKOFF_MAX 600
-
-static long poll_ms = 2000;
 
 int64_t sync_outbound_backoff(int attempts)
 {
@@ -220,43 +219,16 @@ int sync_outbound_run_once(struct db *db, int64_t now)
 	return rc ? rc : 1;
 }
 
-static struct db *conn;
-
-static long pass(struct worker *w)
-{
-	(void)w;
-	if (!conn && !(conn = store_db()))
-		return poll_ms;
-	int rc = sync_outbound_run_once(conn, clock_now());
-	if (rc == 1)
-		return 0;
-	if (rc < 0 && store_ping(conn)) {
-		store_close_thread();
-		conn = NULL;
-	}
-	return poll_ms;
-}
-
-static void end(struct worker *w)
-{
-	(void)w;
-	store_close_thread();
-	conn = NULL;
-}
-
-static struct worker outbound_worker = WORKER_INIT("calendar sync writes", pass, end);
+static struct queue_worker outbound = QUEUE_WORKER_INIT("calendar sync writes", sync_outbound_run_once, 2000);
 
 int sync_outbound_start(void)
 {
-	const char *env = getenv("CONVENE_SYNC_POLL_MS");
-	if (env && atol(env) >= 50)
-		poll_ms = atol(env);
-	return worker_start(&outbound_worker);
+	return queue_worker_start(&outbound, "CONVENE_SYNC_POLL_MS");
 }
 
 void sync_outbound_kick(void)
 {
-	worker_kick(&outbound_worker);
+	worker_kick(&outbound.w);
 }
 
 void sync_outbound_changed(const char *topic)
@@ -267,5 +239,5 @@ void sync_outbound_changed(const char *topic)
 
 void sync_outbound_stop(void)
 {
-	worker_stop(&outbound_worker);
+	worker_stop(&outbound.w);
 }
