@@ -7,21 +7,16 @@ capacity, building, floor and features carried), left out and unlinked,
 tenants kept apart, admins only, secrets never answered, logged or audited,
 and disconnect behind a confirmation. The server of this module is its own,
 pointed at the fake by google_token_url and google_api_url."""
-import importlib.util
 import json
 import os
-import shutil
-import tempfile
 
 import pytest
 
-from conftest import OwnServer, problem, uniq
+from conftest import problem, uniq
+from syncutil import fake_client, serve
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location(
-    "fake_google_client", os.path.join(HERE, "..", "fakes", "google", "client.py"))
-gc = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(gc)
+gc = fake_client("google")
 
 BASE = "/api/v1/calendar-integrations"
 SCOPES = [gc.SCOPE_DIRECTORY, gc.SCOPE_CALENDAR]
@@ -35,24 +30,7 @@ def fg():
 
 @pytest.fixture(scope="module")
 def s(fg):
-    tmp = tempfile.mkdtemp(prefix="convene-sync-")
-    saved = {k: os.environ.get(k) for k in ("CONVENE_GOOGLE_TOKEN_URL", "CONVENE_GOOGLE_API_URL")}
-    os.environ["CONVENE_GOOGLE_TOKEN_URL"] = fg.token_url
-    os.environ["CONVENE_GOOGLE_API_URL"] = fg.api_url
-    srv = OwnServer(tmp)
-    try:
-        srv.start()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    yield srv
-    problems, log = srv.stop()
-    srv.drop()
-    assert not problems, log[-5000:]
-    shutil.rmtree(tmp, ignore_errors=True)
+    yield from serve("convene-sync-", {"CONVENE_GOOGLE_TOKEN_URL": fg.token_url, "CONVENE_GOOGLE_API_URL": fg.api_url})
 
 
 def fresh(s):

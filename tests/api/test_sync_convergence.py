@@ -8,11 +8,8 @@ which side made it, leaving out what either side declined) and no room is
 double booked on either side. The seed is printed; CONVENE_CONVERGE_SEED
 replays a run, CONVENE_CONVERGE_OPS sets the number of operations."""
 import datetime
-import importlib.util
 import os
 import random
-import shutil
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -20,14 +17,12 @@ import uuid
 
 import pytest
 
-from conftest import OwnServer, uniq
+from conftest import uniq
+from syncutil import fake_client, serve
 from davutil import dav
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location(
-    "fake_google_client", os.path.join(HERE, "..", "fakes", "google", "client.py"))
-gc = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(gc)
+gc = fake_client("google")
 
 BASE = "/api/v1/calendar-integrations"
 SCOPES = [gc.SCOPE_DIRECTORY, gc.SCOPE_CALENDAR]
@@ -68,24 +63,8 @@ def fg():
 
 @pytest.fixture(scope="module")
 def s(fg):
-    tmp = tempfile.mkdtemp(prefix="convene-converge-")
     env = dict(ENV, CONVENE_GOOGLE_TOKEN_URL=fg.token_url, CONVENE_GOOGLE_API_URL=fg.api_url)
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    srv = OwnServer(tmp)
-    try:
-        srv.start()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    yield srv
-    problems, log = srv.stop()
-    srv.drop()
-    assert not problems, log[-5000:]
-    shutil.rmtree(tmp, ignore_errors=True)
+    yield from serve("convene-converge-", env)
 
 
 def link_rooms(s, fg):

@@ -8,23 +8,18 @@ push authentication (/webhooks/google and /webhooks/microsoft), and an
 outage (the error shown on the room, caught up afterwards). The server of
 this module is its own, pointed at the fake, polling every 200 ms."""
 import datetime
-import importlib.util
 import os
-import shutil
-import tempfile
 import time
 import urllib.parse
 
 import pytest
 import requests
 
-from conftest import OwnServer, problem, uniq
+from conftest import problem, uniq
+from syncutil import fake_client, serve
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location(
-    "fake_google_client_inbound", os.path.join(HERE, "..", "fakes", "google", "client.py"))
-gc = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(gc)
+gc = fake_client("google")
 
 BASE = "/api/v1/calendar-integrations"
 SCOPES = [gc.SCOPE_DIRECTORY, gc.SCOPE_CALENDAR]
@@ -40,25 +35,8 @@ def fg():
 
 @pytest.fixture(scope="module")
 def s(fg):
-    tmp = tempfile.mkdtemp(prefix="convene-inbound-")
     env = dict(ENV, CONVENE_GOOGLE_TOKEN_URL=fg.token_url, CONVENE_GOOGLE_API_URL=fg.api_url)
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    srv = OwnServer(tmp)
-    try:
-        srv.start()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    yield srv
-    problems, log = srv.stop()
-    srv.drop()
-    assert not problems, log[-5000:]
-    if not os.environ.get("KEEP_LOG"):
-        shutil.rmtree(tmp, ignore_errors=True)
+    yield from serve("convene-inbound-", env)
 
 
 def at(minutes):

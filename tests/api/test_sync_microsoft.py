@@ -9,22 +9,17 @@ outbound (a convene booking reaches the room's calendar at Microsoft once,
 a retry after a lost answer does not make a second). The server of this
 module is its own."""
 import datetime
-import importlib.util
 import os
-import shutil
 import sqlite3
-import tempfile
 import time
 
 import pytest
 
-from conftest import OwnServer, problem, psql, uniq
+from conftest import problem, psql, uniq
+from syncutil import fake_client, serve
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location(
-    "fake_graph_client", os.path.join(HERE, "..", "fakes", "graph", "client.py"))
-graph = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(graph)
+graph = fake_client("graph")
 
 BASE = "/api/v1/calendar-integrations"
 DAY = datetime.date.today() + datetime.timedelta(days=14)
@@ -39,25 +34,9 @@ def fg():
 
 @pytest.fixture(scope="module")
 def s(fg):
-    tmp = tempfile.mkdtemp(prefix="convene-ms-")
     env = {"CONVENE_MICROSOFT_LOGIN_URL": fg.login_url, "CONVENE_MICROSOFT_GRAPH_URL": fg.graph_url,
            "CONVENE_SYNC_POLL_MS": "200", "CONVENE_SYNC_RETRY_S": "1"}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    srv = OwnServer(tmp)
-    try:
-        srv.start()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    yield srv
-    problems, log = srv.stop()
-    srv.drop()
-    assert not problems, log[-5000:]
-    shutil.rmtree(tmp, ignore_errors=True)
+    yield from serve("convene-ms-", env)
 
 
 def fresh(s):

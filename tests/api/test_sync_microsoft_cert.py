@@ -7,7 +7,6 @@ know answers certificate_invalid; the private key never appears in an
 answer or in the server's log."""
 import base64
 import hashlib
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -15,13 +14,11 @@ import tempfile
 
 import pytest
 
-from conftest import OwnServer, problem, uniq
+from conftest import problem, uniq
+from syncutil import fake_client, serve
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location(
-    "fake_graph_client", os.path.join(HERE, "..", "fakes", "graph", "client.py"))
-graph = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(graph)
+graph = fake_client("graph")
 
 BASE = "/api/v1/calendar-integrations"
 
@@ -34,25 +31,9 @@ def fg():
 
 @pytest.fixture(scope="module")
 def s(fg):
-    tmp = tempfile.mkdtemp(prefix="convene-mscert-")
     env = {"CONVENE_MICROSOFT_LOGIN_URL": fg.login_url, "CONVENE_MICROSOFT_GRAPH_URL": fg.graph_url,
            "CONVENE_SYNC_POLL_MS": "200"}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    srv = OwnServer(tmp)
-    try:
-        srv.start()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    yield srv
-    problems, log = srv.stop()
-    srv.drop()
-    assert not problems, log[-5000:]
-    shutil.rmtree(tmp, ignore_errors=True)
+    yield from serve("convene-mscert-", env)
 
 
 @pytest.fixture(scope="module")

@@ -9,23 +9,18 @@ brought back under its own id); many changes leave one event in the last
 state; unlinked rooms and external bookings queue nothing. The server of this
 module is its own, pointed at the fake by google_token_url and google_api_url."""
 import datetime
-import importlib.util
 import os
-import shutil
 import sqlite3
-import tempfile
 import time
 
 import pytest
 
-from conftest import OwnServer, psql, uniq
+from conftest import psql, uniq
+from syncutil import fake_client, serve
 from davutil import dav
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-_spec = importlib.util.spec_from_file_location(
-    "fake_google_client", os.path.join(HERE, "..", "fakes", "google", "client.py"))
-gc = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(gc)
+gc = fake_client("google")
 
 BASE = "/api/v1/calendar-integrations"
 SCOPES = [gc.SCOPE_DIRECTORY, gc.SCOPE_CALENDAR]
@@ -42,25 +37,9 @@ def fg():
 
 @pytest.fixture(scope="module")
 def s(fg):
-    tmp = tempfile.mkdtemp(prefix="convene-outbound-")
     env = {"CONVENE_GOOGLE_TOKEN_URL": fg.token_url, "CONVENE_GOOGLE_API_URL": fg.api_url,
            "CONVENE_SYNC_POLL_MS": "200"}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    srv = OwnServer(tmp)
-    try:
-        srv.start()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    yield srv
-    problems, log = srv.stop()
-    srv.drop()
-    assert not problems, log[-5000:]
-    shutil.rmtree(tmp, ignore_errors=True)
+    yield from serve("convene-outbound-", env)
 
 
 def execute(s, sql):
