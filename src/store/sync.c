@@ -562,6 +562,25 @@ int store_sync_events_each(struct db *db, const char *account_id, const char *pr
 	return rc;
 }
 
+int store_sync_events_unheld(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			     int max, struct sync_event *out, int *n)
+{
+	struct db_rows *r;
+	*n = 0;
+	int rc = db_query(db, &r,
+			  "SELECT " EVENT_COLS " x WHERE account_id = ? AND provider = ? AND provider_room_id = ?"
+			  " AND origin = 'provider' AND NOT EXISTS (SELECT 1 FROM bookings b WHERE"
+			  " b.account_id = x.account_id AND b.event_id = x.event_id)"
+			  " ORDER BY provider_created_at, provider_event_id LIMIT ?",
+			  "sssi", account_id, provider, provider_room_id, (int64_t)max);
+	if (rc)
+		return rc;
+	while (*n < max && (rc = db_next(r)) == 1)
+		event_row(r, &out[(*n)++]);
+	db_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
 int store_sync_events_of_room(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
 			      const char *origin, int max, struct sync_event *out, int *n)
 {

@@ -184,6 +184,11 @@ int store_sync_events_of_event(struct db *db, const char *account_id, const char
  * what the provider listed); cb must not write (collect, then act) */
 int store_sync_events_each(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
 			   const char *origin, store_sync_event_cb cb, void *ctx);
+/* the first max provider meetings of one provider room stored without
+ * holding the room (no booking of their event: another meeting held it when
+ * they came), earliest made first, into out; *n of them */
+int store_sync_events_unheld(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			     int max, struct sync_event *out, int *n);
 /* the first max mappings of one provider room made by origin (provider,
  * convene), by provider_event_id, into out; *n of them */
 int store_sync_events_of_room(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,

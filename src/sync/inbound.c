@@ -12,7 +12,10 @@
  * made earlier keeps the room (sync/conflict.h): a convene booking made
  * later is released here, in the meeting's transaction; a provider meeting
  * made later is not written, and the worker declines it at the provider.
- * Echoes never get that far: convene's own copy is never its rival. */
+ * Echoes never get that far: convene's own copy is never its rival. One
+ * stored without the room because another provider meeting held it is
+ * looked at again after each sync of the room, so it ends holding the room
+ * or declined, never neither. */
 #include "sync/inbound.h"
 
 #include "sync/conflict.h"
@@ -245,6 +248,55 @@ static int forget(struct inbound *in, struct arena *a, const struct sync_event *
 	return rc == E_NOTFOUND ? 0 : rc;
 }
 
+/* event_id (provider meeting provider_event_id, made at created) holds the
+ * room for [start, end) under the race rule, rival by rival (a long meeting
+ * may overlap several): a convene booking made later is released; one made
+ * earlier keeps the room and in->declining is set (the caller rolls back and
+ * the worker declines the meeting); another provider meeting holding it
+ * (the provider let both in): 0, shown without the room, looked at again
+ * after every sync of the room (retry_unheld) */
+static int claim(struct inbound *in, struct arena *a, const char *event_id, const char *provider_event_id,
+		 int64_t created, int64_t start, int64_t end, const char *status)
+{
+	int rc = booking_hold(in->db, &in->room, event_id, start, end, status);
+	for (int tries = 0; rc == E_CONFLICT && tries < 8; tries++) {
+		struct booking other;
+		int r2 = store_booking_overlap(in->db, in->room.account_id, in->room.id, start - in->room.buffer_before,
+					       end + in->room.buffer_after, in->room.max_booking_len, event_id, &other);
+		if (r2) {
+			rc = r2 == E_NOTFOUND ? E_CONFLICT : r2;
+			break;
+		}
+		int convene = conflict_is_convene(in->db, a, &other);
+		if (convene < 0)
+			return convene;
+		if (!convene)
+			break; /* another provider meeting: the provider let both in */
+		r2 = conflict_provider_first(created, &other)
+			     ? conflict_release(in->db, a, &in->room, &other, in->r.provider)
+			     : E_CONFLICT;
+		if (r2 == E_CONFLICT) { /* the convene booking came first: this meeting is declined */
+			conflict_decline_comment(&other, in->cal.time_zone, in->decline_comment,
+						 sizeof in->decline_comment);
+			in->declining = 1;
+			log_info("calendar sync: %s meeting %.200s of room %s came after convene event %s: declined",
+				 in->r.provider, provider_event_id, in->room.id, other.event_id);
+			return E_CONFLICT;
+		}
+		if (r2)
+			return r2;
+		in->conflicts++;
+		rc = booking_hold(in->db, &in->room, event_id, start, end, status);
+	}
+	if (rc == E_CONFLICT) {
+		log_info(
+			"calendar sync: %s meeting %.200s overlaps another provider meeting of room %s: shown, not held",
+			in->r.provider, provider_event_id, in->room.id);
+		rc = 0;
+	}
+	return rc;
+}
+
 /* the meeting written (created or replaced) and the room held */
 static int hold(struct inbound *in, struct arena *a, const struct sync_change *c, const struct sync_event *m)
 {
@@ -280,50 +332,8 @@ static int hold(struct inbound *in, struct arena *a, const struct sync_change *c
 		goto out;
 	int64_t start, end;
 	span_of(in, c, &start, &end);
-	rc = booking_hold(in->db, &in->room, wr.saved.id, start, end,
-			  strcmp(c->room_response, "accepted") ? "pending" : "confirmed");
-	/* the race rule, rival by rival (a long meeting may overlap several) */
-	for (int tries = 0; rc == E_CONFLICT && tries < 8; tries++) {
-		struct booking other;
-		int r2 = store_booking_overlap(in->db, in->room.account_id, in->room.id, start - in->room.buffer_before,
-					       end + in->room.buffer_after, in->room.max_booking_len, wr.saved.id,
-					       &other);
-		if (r2) {
-			rc = r2 == E_NOTFOUND ? E_CONFLICT : r2;
-			break;
-		}
-		int convene = conflict_is_convene(in->db, a, &other);
-		if (convene < 0) {
-			rc = convene;
-			goto out;
-		}
-		if (!convene)
-			break; /* another provider meeting: the provider let both in */
-		r2 = conflict_provider_first(c->created, &other)
-			     ? conflict_release(in->db, a, &in->room, &other, in->r.provider)
-			     : E_CONFLICT;
-		if (r2 == E_CONFLICT) { /* the convene booking came first: this meeting is declined */
-			conflict_decline_comment(&other, in->cal.time_zone, in->decline_comment,
-						 sizeof in->decline_comment);
-			in->declining = 1;
-			log_info("calendar sync: %s meeting %.200s of room %s came after convene event %s: declined",
-				 in->r.provider, c->provider_event_id, in->room.id, other.event_id);
-			goto out;
-		}
-		if (r2) {
-			rc = r2;
-			goto out;
-		}
-		in->conflicts++;
-		rc = booking_hold(in->db, &in->room, wr.saved.id, start, end,
-				  strcmp(c->room_response, "accepted") ? "pending" : "confirmed");
-	}
-	if (rc == E_CONFLICT) {
-		log_warn(
-			"calendar sync: %s meeting %.200s overlaps another provider meeting of room %s: shown, not held",
-			in->r.provider, c->provider_event_id, in->room.id);
-		rc = 0;
-	}
+	rc = claim(in, a, wr.saved.id, c->provider_event_id, c->created, start, end,
+		   strcmp(c->room_response, "accepted") ? "pending" : "confirmed");
 	if (rc)
 		goto out;
 	struct sync_event e = {0};
@@ -377,6 +387,23 @@ static int apply(struct inbound *in, struct arena *a, const struct sync_change *
 	return 0;
 }
 
+/* the meeting that lost its race (in->declining) for the worker to decline */
+static int add_decline(struct inbound *in, const char *provider_event_id)
+{
+	in->declining = 0;
+	struct inbound_decline *v = realloc(in->declines, (in->ndeclines + 1) * sizeof *v);
+	if (!v)
+		return E_NOMEM;
+	in->declines = v;
+	struct inbound_decline *d = &v[in->ndeclines];
+	memset(d, 0, sizeof *d);
+	snprintf(d->comment, sizeof d->comment, "%s", in->decline_comment);
+	if (!(d->provider_event_id = strdup(provider_event_id)))
+		return E_NOMEM;
+	in->ndeclines++;
+	return 0;
+}
+
 int inbound_apply(void *ctx, const struct sync_change *c)
 {
 	struct inbound *in = ctx;
@@ -408,23 +435,9 @@ int inbound_apply(void *ctx, const struct sync_change *c)
 		if (rc == E_INVALID || rc == E_CONFLICT)
 			rc = 0; /* logged: one meeting convene cannot store must not stop the room's sync */
 	}
-	if (in->declining) { /* rolled back: nothing of it kept; the worker declines it */
-		in->declining = 0;
-		struct inbound_decline *v = realloc(in->declines, (in->ndeclines + 1) * sizeof *v);
-		if (!v) {
-			rc = E_NOMEM;
-			goto out;
-		}
-		in->declines = v;
-		struct inbound_decline *d = &v[in->ndeclines];
-		memset(d, 0, sizeof *d);
-		snprintf(d->comment, sizeof d->comment, "%s", in->decline_comment);
-		if (!(d->provider_event_id = strdup(c->provider_event_id))) {
-			rc = E_NOMEM;
-			goto out;
-		}
-		in->ndeclines++;
-	}
+	if (in->declining && !rc) /* rolled back: nothing of it kept; the worker declines it */
+		rc = add_decline(in, c->provider_event_id);
+	in->declining = 0;
 out:
 	arena_free(a);
 	return rc;
@@ -458,10 +471,71 @@ static int collect_gone(void *ctx, const struct sync_event *e)
 	return 0;
 }
 
+#define UNHELD_MAX 64 /* meetings looked at again per sync of a room */
+
+/* A provider meeting stored without the room (another provider meeting held
+ * it when it came) is looked at again after every sync of its room: that
+ * other meeting may have moved, gone, or been declined since, and a convene
+ * booking may have taken the freed room meanwhile. Without this the meeting
+ * would hold neither the room nor a decline for ever (its version unchanged,
+ * nothing lists it again): the room held now, or the race rule against the
+ * convene booking there (released, or the meeting forgotten and declined),
+ * or still another provider meeting's (left as it is). */
+static int retry_unheld(struct inbound *in)
+{
+	struct sync_event *v = calloc(UNHELD_MAX, sizeof *v);
+	int n = 0;
+	if (!v)
+		return E_NOMEM;
+	int rc = store_sync_events_unheld(in->db, in->r.account_id, in->r.provider, in->r.provider_room_id, UNHELD_MAX,
+					  v, &n);
+	for (int i = 0; !rc && i < n; i++) {
+		struct arena *a = arena_new();
+		if (!a) {
+			rc = E_NOMEM;
+			break;
+		}
+		struct event_row row;
+		if ((rc = store_begin(in->db, 1)))
+			goto next;
+		rc = event_fetch(in->db, a, &in->cal, v[i].event_id, &row);
+		if (!rc && row.end_at > in->now - SYNC_WINDOW_PAST)
+			rc = claim(in, a, row.id, v[i].provider_event_id, v[i].provider_created_at, row.start_at,
+				   row.end_at > row.start_at ? row.end_at : row.start_at,
+				   row.status && !strcmp(row.status, "TENTATIVE") ? "pending" : "confirmed");
+		if (!rc)
+			rc = store_commit(in->db);
+		if (rc)
+			store_rollback(in->db);
+		if (rc == E_NOTFOUND) /* its event gone meanwhile: the next full check forgets it */
+			rc = 0;
+		if (in->declining) { /* a convene booking made earlier has the room: forgotten and declined */
+			rc = store_begin(in->db, 1);
+			if (!rc)
+				rc = forget(in, a, &v[i]);
+			if (!rc)
+				rc = store_commit(in->db);
+			if (rc) {
+				store_rollback(in->db);
+				in->declining = 0;
+			} else {
+				in->synced++;
+				rc = add_decline(in, v[i].provider_event_id);
+			}
+		}
+		if (rc == E_INVALID || rc == E_CONFLICT)
+			rc = 0; /* as inbound_apply: one meeting must not stop the room's sync */
+next:
+		arena_free(a);
+	}
+	free(v);
+	return rc;
+}
+
 int inbound_finish(struct inbound *in)
 {
 	if (!in->full)
-		return 0;
+		return retry_unheld(in);
 	if (in->nseen)
 		qsort(in->seen, in->nseen, sizeof *in->seen, by_str);
 	struct gone g = {NULL, 0, 0, in};
@@ -485,5 +559,5 @@ int inbound_finish(struct inbound *in)
 		arena_free(a);
 	}
 	free(g.v);
-	return rc;
+	return rc ? rc : retry_unheld(in);
 }

@@ -47,12 +47,16 @@ int inbound_open(struct inbound *in, struct db *db, const struct sync_room *r, i
  * is released); made later (or at the same second), nothing is written and
  * it is added to declines for the caller to decline at the provider. Two
  * provider meetings overlapping: the later one is shown, holding nothing
- * (the provider let it in; its room answered).
+ * (the provider let it in; its room answered) until inbound_finish finds
+ * the room free of the other.
  * A change convene cannot store (a text libical refuses) is logged and
  * skipped rather than blocking the room's sync for ever. */
 int inbound_apply(void *ctx, const struct sync_change *c);
-/* after a full listing: the room's external bookings it did not name are
- * removed (cancelled while no token was valid) */
+/* after every sync of the room: provider meetings stored without the room
+ * (another provider meeting held it) are looked at again: the room held
+ * once free, or the race rule against a convene booking that took it (the
+ * meeting may join declines); after a full listing also the room's external
+ * bookings it did not name are removed (cancelled while no token was valid) */
 int inbound_finish(struct inbound *in);
 void inbound_close(struct inbound *in);
 

@@ -116,3 +116,30 @@ def test_a_google_meeting_made_later_is_declined_at_google(s, fg):
     time.sleep(1)
     assert [b["summary"] for b in L.bookings()] == ["Made in convene"]
     assert not s.mails(u["email"])
+
+
+def test_a_google_meeting_shown_without_the_room_takes_it_once_the_other_meeting_moves_away(s, fg):
+    """Google's room takes a second meeting after the first moved away, and
+    convene hears of the second before the move (the move listed last): the
+    second is shown without the room then, and takes it once the first has
+    moved, in the same sync; a convene booking cannot take it from it"""
+    L = Linked(s, fg)
+    start, end = at(24 * 60 + 540), at(24 * 60 + 600)
+    first = L.book(start, end, summary="First")["event"]
+    wait(lambda: [b["summary"] for b in L.bookings()] == ["First"], what="the first meeting held")
+    fg.outage(True)
+    try:
+        assert fg.change(L.cal_id, first["id"], start={"dateTime": at(24 * 60 + 700)},
+                         end={"dateTime": at(24 * 60 + 760)})["room_response"] == "accepted"
+        assert L.book(start, end, summary="Second")["room_response"] == "accepted"  # the room is free at Google
+        fg.change(L.cal_id, first["id"], summary="First, moved")  # now listed after the second
+    finally:
+        fg.outage(False)
+    wait(lambda: sorted(b["summary"] for b in L.bookings()) == ["First, moved", "Second"],
+         what="both meetings holding the room")
+    u, c = member(L, "en")
+    mine = c.get("/api/v1/calendars").json()["items"][0]
+    r = c.post("/api/v1/calendars/%s/events" % mine["id"],
+               json={"summary": "Made in convene", "start": start, "end": end, "room_ids": [L.room["id"]]})
+    assert r.status_code == 409, r.text
+    assert sorted(x[:2] for x in room_at_google(L)) == [("First, moved", "accepted"), ("Second", "accepted")]
