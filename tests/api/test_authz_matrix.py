@@ -850,6 +850,36 @@ EXPECT = {
     "GET /oauth/zoom/callback": Rule(PUBLIC, 400, error_type="text/html"),
     # a Marketplace install is its secret token's, whoever is signed in; attaching it needs
     # conferences the caller administers (the body names account A's)
+    # calendar integrations (issue 16): account admins only. The matrix's server knows no provider
+    # (tests/api/test_sync_*.py do), so the calls stop where no provider is asked: step 1 with an
+    # empty body (422 naming the field), a room it never listed (404), the rest before step 1 (409
+    # provider-not-configured);
+    # another account's admin gets the same answer about its own, unconfigured, provider
+    "GET /api/v1/calendar-integrations": Rule(ADMIN, 200),
+    "PUT /api/v1/calendar-integrations/{provider}": Rule(
+        ADMIN, 422, ids=lambda ctx, acct: {"provider": "google"}, other=422, body=lambda ctx: {},
+        note="an empty step 1: refused by name before any call to Google"),
+    "DELETE /api/v1/calendar-integrations/{provider}": Rule(
+        ADMIN, 422, ids=lambda ctx, acct: {"provider": "google"}, other=422,
+        note="without ?confirm=true: confirmation-required"),
+    "POST /api/v1/calendar-integrations/{provider}/connect": Rule(
+        ADMIN, 409, ids=lambda ctx, acct: {"provider": "google"}, other=409, note="before step 1"),
+    "GET /api/v1/calendar-integrations/{provider}/rooms": Rule(
+        ADMIN, 409, ids=lambda ctx, acct: {"provider": "google"}, other=409, note="before step 1"),
+    "PUT /api/v1/calendar-integrations/{provider}/rooms/{provider_room_id}": Rule(
+        ADMIN, 404, ids=lambda ctx, acct: {"provider": "google", "provider_room_id": "room@example.com"},
+        other=404, body=lambda ctx: {"import": True}, note="a room the provider never listed in this account"),
+    "DELETE /api/v1/calendar-integrations/{provider}/rooms/{provider_room_id}": Rule(
+        ADMIN, 404, ids=lambda ctx, acct: {"provider": "google", "provider_room_id": "room@example.com"},
+        other=404, note="a room the provider never listed in this account"),
+    # the providers' push endpoints (issue 16): public, as Google and Microsoft call them; the
+    # channel or subscription and its secret decide, not the caller
+    "POST /webhooks/google": Rule(PUBLIC, 404, other=404, note="an unknown channel: 404 for anyone (Google stops it)",
+                                  request=lambda ctx, ids: {"headers": {"X-Goog-Channel-ID": "chn_unknown",
+                                                                        "X-Goog-Resource-State": "exists"}}),
+    "POST /webhooks/microsoft": Rule(PUBLIC, 202, other=202, note="no notification it knows: accepted and ignored",
+                                     request=lambda ctx, ids: {"data": b'{"value":[]}',
+                                                               "headers": {"Content-Type": "application/json"}}),
     "GET /api/v1/zoom/installs/{token}": Rule(SIGNED_IN, 200, ids=a_zoom_install, other=200),
     "POST /api/v1/zoom/installs/{token}": Rule(
         ADMIN, 201, ids=fresh_zoom_install, other=201, denied=404,
