@@ -163,7 +163,12 @@ int store_sync_connection_delete(struct db *db, const char *account_id, const ch
 	" s.category, s.seen_at, s.room_id, r.name, s.state, s.sync_token, s.dirty_at, s.dirty_seq, s.full_due_at,"   \
 	" s.channel_id, s.channel_resource_id, s.channel_token_hash, s.channel_expires_at, s.subscription_id,"        \
 	" s.subscription_expires_at, s.client_state_hash, s.lease_until, s.last_sync_at, s.last_error,"               \
-	" s.error_code FROM sync_rooms s LEFT JOIN rooms r ON r.account_id = s.account_id AND r.id = s.room_id"
+	" s.error_code, w.error, w.error_code FROM sync_rooms s"                                                      \
+	" LEFT JOIN rooms r ON r.account_id = s.account_id AND r.id = s.room_id"                                      \
+	" LEFT JOIN sync_jobs w ON w.account_id = s.account_id AND w.provider = s.provider"                           \
+	" AND w.provider_room_id = s.provider_room_id AND w.event_id = (SELECT f.event_id FROM sync_jobs f"           \
+	" WHERE f.account_id = s.account_id AND f.provider = s.provider AND f.provider_room_id = s.provider_room_id"  \
+	" AND f.status = 'failed' ORDER BY f.updated_at DESC, f.event_id LIMIT 1)"
 
 static void room_row(struct db_rows *r, struct sync_room *o)
 {
@@ -197,6 +202,8 @@ static void room_row(struct db_rows *r, struct sync_room *o)
 	o->last_sync_at = db_int(r, 26);
 	cp(o->last_error, sizeof o->last_error, db_text(r, 27));
 	cp(o->error_code, sizeof o->error_code, db_text(r, 28));
+	cp(o->write_error, sizeof o->write_error, db_text(r, 29));
+	cp(o->write_error_code, sizeof o->write_error_code, db_text(r, 30));
 }
 
 /* the one room a query keyed by unique columns finds (the arguments past
@@ -383,16 +390,6 @@ int store_sync_room_error(struct db *db, const char *account_id, const char *pro
 {
 	return one(db_exec(db,
 			   "UPDATE sync_rooms SET last_error = ?, error_code = ?, lease_until = 0"
-			   " WHERE account_id = ? AND provider = ? AND provider_room_id = ?",
-			   "sssss", or_null(error), or_null(error_code), account_id, provider, provider_room_id));
-}
-
-int store_sync_room_write_error(struct db *db, const char *account_id, const char *provider,
-				const char *provider_room_id, const char *error_code, const char *error)
-{
-	/* the lease is the inbound worker's: a sync of the room may be running */
-	return one(db_exec(db,
-			   "UPDATE sync_rooms SET last_error = ?, error_code = ?"
 			   " WHERE account_id = ? AND provider = ? AND provider_room_id = ?",
 			   "sssss", or_null(error), or_null(error_code), account_id, provider, provider_room_id));
 }
@@ -705,15 +702,15 @@ int store_sync_job_done(struct db *db, const struct sync_job *j)
 	return rc < 0 ? rc : 0;
 }
 
-int store_sync_job_retry(struct db *db, const struct sync_job *j, int64_t next_at, int failed, const char *error,
-			 int64_t now)
+int store_sync_job_retry(struct db *db, const struct sync_job *j, int64_t next_at, int failed, const char *error_code,
+			 const char *error, int64_t now)
 {
 	int rc = db_exec(db,
 			 "UPDATE sync_jobs SET attempts = attempts + 1, next_at = ?, lease_until = 0, status = ?,"
-			 " error = ?, updated_at = ? WHERE account_id = ? AND provider = ? AND provider_room_id = ? AND"
-			 " event_id = ? AND version = ?",
-			 "ississssi", next_at, failed ? "failed" : "pending", error, now, j->account_id, j->provider,
-			 j->provider_room_id, j->event_id, j->version);
+			 " error_code = ?, error = ?, updated_at = ? WHERE account_id = ? AND provider = ? AND"
+			 " provider_room_id = ? AND event_id = ? AND version = ?",
+			 "isssissssi", next_at, failed ? "failed" : "pending", or_null(error_code), error, now,
+			 j->account_id, j->provider, j->provider_room_id, j->event_id, j->version);
 	if (rc == 0) /* replaced since: the new one is due as it says */
 		rc = db_exec(db,
 			     "UPDATE sync_jobs SET lease_until = 0 WHERE account_id = ? AND provider = ? AND"

@@ -84,7 +84,10 @@ struct sync_room {
 	int64_t subscription_expires_at;
 	char client_state_hash[128];
 	int64_t lease_until, last_sync_at;
-	char last_error[512], error_code[64];
+	char last_error[512], error_code[64]; /* the last read of the room's calendar failed */
+	/* the latest write given up (a job kept failed) while it stays so: a
+	 * later successful read does not clear it; read only, from sync_jobs */
+	char write_error[512], write_error_code[64];
 };
 
 /* from a provider's listing: its fields (provider_room_id to category; a
@@ -136,10 +139,6 @@ int store_sync_room_set_token(struct db *db, const char *account_id, const char 
 /* a sync failed: error kept (shown with the room), the lease released */
 int store_sync_room_error(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
 			  const char *error_code, const char *error);
-/* an outbound write was given up: the error kept, the lease left as it is
- * (it belongs to the inbound worker, which may be syncing the room now) */
-int store_sync_room_write_error(struct db *db, const char *account_id, const char *provider,
-				const char *provider_room_id, const char *error_code, const char *error);
 /* a failed sync is tried again at `at`, not before: the room is leased
  * until then (pushes still mark it dirty) */
 int store_sync_room_retry_at(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
@@ -222,10 +221,11 @@ int store_sync_job_put(struct db *db, const struct sync_job *j, int64_t next_at,
 int store_sync_job_claim(struct db *db, int64_t now, int64_t until, struct sync_job *out);
 /* sent: removed, unless it was replaced meanwhile (then due at once) */
 int store_sync_job_done(struct db *db, const struct sync_job *j);
-/* not sent: another attempt at next_at, or kept as failed with the error;
- * a job replaced meanwhile is only released */
-int store_sync_job_retry(struct db *db, const struct sync_job *j, int64_t next_at, int failed, const char *error,
-			 int64_t now);
+/* not sent: another attempt at next_at, or kept as failed with the
+ * failure's code and text (the room shows the latest failed one); a job
+ * replaced meanwhile is only released */
+int store_sync_job_retry(struct db *db, const struct sync_job *j, int64_t next_at, int failed, const char *error_code,
+			 const char *error, int64_t now);
 /* the connection's failed jobs pending again, due at `now` with no
  * attempts (it works again: what was given up while it did not is sent) */
 int store_sync_jobs_revive(struct db *db, const char *account_id, const char *provider, int64_t now);

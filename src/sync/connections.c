@@ -158,8 +158,18 @@ json_t *sync_room_json(const struct sync_room *r, int64_t listed_at)
 	json_object_set_new(o, "room_id", str_or_null(r->room_id));
 	json_object_set_new(o, "room_name", r->room_id[0] ? str_or_null(r->room_name) : json_null());
 	json_object_set_new(o, "last_sync_at", time_or_null(r->last_sync_at));
-	json_object_set_new(o, "error_code", str_or_null(r->error_code));
-	json_object_set_new(o, "last_error", str_or_null(r->last_error));
+	/* the read's failure first; else the latest write given up, which
+	 * stays until that booking is written or gone */
+	if (r->error_code[0] || r->last_error[0] || !r->write_error[0]) {
+		json_object_set_new(o, "error_code", str_or_null(r->error_code));
+		json_object_set_new(o, "last_error", str_or_null(r->last_error));
+	} else {
+		json_object_set_new(o, "error_code",
+				    json_string(r->write_error_code[0] ? r->write_error_code : "provider_error"));
+		json_object_set_new(
+			o, "last_error",
+			json_sprintf("A booking could not be written to the room's calendar: %s", r->write_error));
+	}
 	json_object_set_new(o, "seen_at", time_or_null(r->seen_at));
 	json_object_set_new(o, "gone", json_boolean(listed_at && r->seen_at < listed_at));
 	return o;

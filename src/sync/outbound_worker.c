@@ -101,16 +101,8 @@ static int record(struct db *db, const struct sync_job *j, struct outcome *o, in
 			wait = o->f.retry_after;
 		if (!o->f.detail[0])
 			sync_fail(&o->f, "provider_error", NULL, "%s", error_name(o->rc));
-		rc = store_sync_job_retry(db, j, now + wait, failed, o->f.detail, now);
-		if (!rc && failed) {
-			char why[512];
-			snprintf(why, sizeof why, "A booking could not be written to the room's calendar: %s",
-				 o->f.detail);
-			rc = store_sync_room_write_error(db, j->account_id, j->provider, j->provider_room_id, o->f.code,
-							 why);
-			if (rc == E_NOTFOUND)
-				rc = 0;
-		}
+		/* a failed one is shown with the room for as long as it stays so */
+		rc = store_sync_job_retry(db, j, now + wait, failed, o->f.code, o->f.detail, now);
 	}
 	if (rc) {
 		store_rollback(db);

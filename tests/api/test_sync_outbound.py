@@ -301,16 +301,30 @@ def test_a_refused_write_is_kept_failed_and_shown_on_the_room(s, fg, linked):
         assert wait_for(lambda: [j for j in jobs(s, ev["id"]) if j[1] == "failed"]), jobs(s, ev["id"])
         action, status, attempts, error = jobs(s, ev["id"])[0]
         assert action == "insert" and int(attempts) == 1 and "400" in error
-        r = x["admin"].get(BASE + "/google/rooms")
-        item = [i for i in r.json()["items"] if i["provider_room_id"] == x["g"]][0]
-        assert item["error_code"] == "provider_error" and "400" in item["last_error"], item
     finally:
         fg.clear_faults()
+
+    def room():
+        r = x["admin"].get(BASE + "/google/rooms")
+        return [i for i in r.json()["items"] if i["provider_room_id"] == x["g"]][0]
+    # shown on the room, and still after a later read of the room's calendar
+    # succeeded: that read says nothing about the booking never written
+    def synced():
+        got = s.rows("SELECT COALESCE(last_sync_at, 0) FROM sync_rooms WHERE provider_room_id = '%s'" % x["g"])[0][0]
+        return int(got or 0)
+    execute(s, "UPDATE sync_rooms SET dirty_at = 1, dirty_seq = dirty_seq + 1, last_sync_at = NULL"
+            " WHERE provider_room_id = '%s'" % x["g"])
+    assert wait_for(lambda: synced() > 0)
+    item = room()
+    assert item["error_code"] == "provider_error" and item["last_error"].startswith(
+        "A booking could not be written") and "400" in item["last_error"], item
     # the next change of the event queues it again, and it is written
     r = x["c"].patch("/api/v1/calendars/%s/events/%s" % (x["cal"], ev["id"]), json={"summary": "Second try"})
     assert r.status_code == 200, r.text
     got = wait_for(lambda: ours(fg, x["g"], ev["id"]))
     assert len(got) == 1 and got[0]["summary"] == "Second try"
+    # and the room shows no error once nothing is left unwritten
+    assert wait_for(lambda: room()["error_code"] is None and room()["last_error"] is None), room()
 
 
 def test_linking_a_room_writes_what_it_holds_already(s, fg, linked):

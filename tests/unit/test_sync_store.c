@@ -224,13 +224,7 @@ static void a_push_during_a_sync_is_not_lost_and_leases_hold(void **state)
 	assert_string_equal(r.error_code, "provider_unavailable");
 	assert_int_equal(r.lease_until, 0);
 	assert_int_equal(store_sync_room_claim(fx.db, NOW + 12, NOW + 42, &r), 1);
-	/* an outbound write given up meanwhile keeps the sync's lease */
-	assert_int_equal(
-		store_sync_room_write_error(fx.db, acc(), "microsoft", "m1", "provider_error", "write refused"), 0);
-	assert_int_equal(store_sync_room_get(fx.db, acc(), "microsoft", "m1", &r), 0);
-	assert_string_equal(r.error_code, "provider_error");
-	assert_int_equal(r.lease_until, NOW + 42);
-	assert_int_equal(store_sync_room_claim(fx.db, NOW + 12, NOW + 42, &r), 0);
+	assert_int_equal(store_sync_room_claim(fx.db, NOW + 12, NOW + 42, &r), 0); /* leased */
 	assert_int_equal(store_sync_room_get(fx.db, acc(), "microsoft", "m1", &r), 0);
 	assert_int_equal(store_sync_room_clean(fx.db, acc(), "microsoft", "m1", r.dirty_seq, NOW + 13), 0);
 	assert_int_equal(store_sync_room_get(fx.db, acc(), "microsoft", "m1", &r), 0);
@@ -344,19 +338,29 @@ static void jobs_keep_one_open_write_per_room_and_event(void **state)
 	assert_string_equal(got.body, "{\"v\":3}");
 	assert_string_equal(got.provider_event_id, "AAMk-a");
 	/* the provider is down: retried, then failed with the error */
-	assert_int_equal(store_sync_job_retry(fx.db, &got, NOW + 100, 0, "Graph 503", NOW + 2), 0);
+	assert_int_equal(store_sync_job_retry(fx.db, &got, NOW + 100, 0, "provider_error", "Graph 503", NOW + 2), 0);
 	assert_int_equal(store_sync_job_claim(fx.db, NOW + 50, NOW + 80, &j), 0);
 	sync_job_free(&got);
 	assert_int_equal(store_sync_job_claim(fx.db, NOW + 100, NOW + 130, &got), 1);
 	assert_int_equal(got.attempts, 1);
-	assert_int_equal(store_sync_job_retry(fx.db, &got, NOW + 200, 1, "Graph 400", NOW + 100), 0);
+	struct sync_room *room = calloc(1, sizeof *room);
+	assert_non_null(room);
+	assert_int_equal(store_sync_room_get(fx.db, acc(), "microsoft", "m2", room), 0);
+	assert_string_equal(room->write_error, ""); /* a retry to come is no failure yet */
+	assert_int_equal(store_sync_job_retry(fx.db, &got, NOW + 200, 1, "access_denied", "Graph 403", NOW + 100), 0);
 	assert_int_equal(store_sync_job_claim(fx.db, NOW + 9999, NOW + 9999, &j), 0); /* failed: not claimed */
+	/* shown with the room, whatever a read of its calendar does */
+	assert_int_equal(store_sync_room_clean(fx.db, acc(), "microsoft", "m2", 0, NOW + 101), 0);
+	assert_int_equal(store_sync_room_get(fx.db, acc(), "microsoft", "m2", room), 0);
+	assert_string_equal(room->write_error, "Graph 403");
+	assert_string_equal(room->write_error_code, "access_denied");
+	assert_string_equal(room->error_code, "");
 	/* the connection works again: the failed job is due at once, afresh */
 	assert_int_equal(store_sync_jobs_revive(fx.db, acc(), "microsoft", NOW + 150), 0);
 	sync_job_free(&got);
 	assert_int_equal(store_sync_job_claim(fx.db, NOW + 150, NOW + 180, &got), 1);
 	assert_int_equal(got.attempts, 0);
-	assert_int_equal(store_sync_job_retry(fx.db, &got, NOW + 200, 1, "Graph 400", NOW + 150), 0);
+	assert_int_equal(store_sync_job_retry(fx.db, &got, NOW + 200, 1, "provider_error", "Graph 400", NOW + 150), 0);
 	assert_int_equal(store_sync_job_claim(fx.db, NOW + 9999, NOW + 9999, &j), 0);
 	/* a later change (the cancellation) opens it again */
 	struct sync_job del = job("evt_a", "delete", NULL);
@@ -367,10 +371,13 @@ static void jobs_keep_one_open_write_per_room_and_event(void **state)
 	assert_null(got.body);
 	assert_string_equal(got.provider_event_id, "AAMk-a"); /* kept from before */
 	assert_int_equal(got.attempts, 0);
+	assert_int_equal(store_sync_room_get(fx.db, acc(), "microsoft", "m2", room), 0);
+	assert_string_equal(room->write_error, ""); /* pending again: no longer shown */
+	free(room);
 	/* replaced while it was sent: a retry only releases it */
 	struct sync_job again = job("evt_a", "insert", "{\"v\":4}");
 	assert_int_equal(store_sync_job_put(fx.db, &again, NOW + 301, NOW + 301), 0);
-	assert_int_equal(store_sync_job_retry(fx.db, &got, NOW + 999, 1, "lost", NOW + 302), 0);
+	assert_int_equal(store_sync_job_retry(fx.db, &got, NOW + 999, 1, "provider_error", "lost", NOW + 302), 0);
 	sync_job_free(&got);
 	assert_int_equal(store_sync_job_claim(fx.db, NOW + 302, NOW + 332, &got), 1);
 	assert_string_equal(got.action, "insert");
