@@ -53,6 +53,9 @@ int inbound_open(struct inbound *in, struct db *db, const struct sync_room *r, i
 
 void inbound_close(struct inbound *in)
 {
+	arena_free(in->batch_arena); /* changes not applied: read again next time */
+	in->batch_arena = NULL;
+	in->nbatch = 0;
 	for (size_t i = 0; i < in->ndeclines; i++)
 		free(in->declines[i].provider_event_id);
 	free(in->declines);
@@ -404,28 +407,15 @@ static int add_decline(struct inbound *in, const char *provider_event_id)
 	return 0;
 }
 
-int inbound_apply(void *ctx, const struct sync_change *c)
+/* one change alone in its own transaction: what it cannot store is logged
+ * and skipped, and a meeting that lost its race joins the declines */
+static int apply_alone(struct inbound *in, const struct sync_change *c)
 {
-	struct inbound *in = ctx;
-	int rc;
-	if (++in->count > SYNC_CHANGES_MAX)
-		return E_TOOLARGE;
-	if (!c->provider_event_id || !*c->provider_event_id)
-		return 0;
-	if (in->full && (rc = remember(in, c->provider_event_id)))
-		return rc;
-	/* the same version as stored (a full listing names every meeting
-	 * again): nothing to write, and no writer lock taken for it */
-	struct sync_event seen;
-	if (*c->etag && !c->removed &&
-	    !store_sync_event_get(in->db, in->r.account_id, in->r.provider, in->r.provider_room_id,
-				  c->provider_event_id, &seen) &&
-	    !strcmp(seen.provider_etag, c->etag))
-		return 0;
 	struct arena *a = arena_new();
 	if (!a)
 		return E_NOMEM;
-	if ((rc = store_begin(in->db, 1)))
+	int rc = store_begin(in->db, 1);
+	if (rc)
 		goto out;
 	rc = apply(in, a, c);
 	if (!rc)
@@ -441,6 +431,104 @@ int inbound_apply(void *ctx, const struct sync_change *c)
 out:
 	arena_free(a);
 	return rc;
+}
+
+/* the changes [from, *at) applied in one transaction, ended when it has held
+ * the writer lock for INBOUND_TX_US: 0 and *at past them when committed; 1
+ * when change *at could not be applied with the others (a text convene
+ * cannot store, a lost race): all rolled back, counters as before */
+static int apply_together(struct inbound *in, size_t from, size_t *at)
+{
+	int64_t synced = in->synced, conflicts = in->conflicts, t0 = clock_mono_us();
+	struct arena *a = arena_new();
+	if (!a)
+		return E_NOMEM;
+	int rc = store_begin(in->db, 1);
+	size_t i = from;
+	for (; !rc && i < in->nbatch; i++) {
+		if ((rc = apply(in, a, &in->batch[i])) || in->declining)
+			break;
+		if (clock_mono_us() - t0 >= INBOUND_TX_US) {
+			i++;
+			break;
+		}
+	}
+	*at = i;
+	if (!rc && !in->declining) {
+		rc = store_commit(in->db);
+		if (rc)
+			store_rollback(in->db);
+		arena_free(a);
+		return rc;
+	}
+	store_rollback(in->db);
+	arena_free(a);
+	in->synced = synced, in->conflicts = conflicts, in->declining = 0;
+	return rc == E_INVALID || rc == E_CONFLICT || !rc ? 1 : rc;
+}
+
+int inbound_flush(struct inbound *in)
+{
+	int rc = 0;
+	size_t i = 0;
+	while (!rc && i < in->nbatch) {
+		size_t at;
+		rc = apply_together(in, i, &at);
+		if (rc != 1) {
+			i = at;
+			continue;
+		}
+		/* the ones before it were fine but went with the rollback: each
+		 * again alone (rare: a refused text or a race), then that one */
+		rc = 0;
+		for (; !rc && i <= at; i++)
+			rc = apply_alone(in, &in->batch[i]);
+	}
+	arena_free(in->batch_arena);
+	in->batch_arena = NULL;
+	in->nbatch = 0;
+	return rc;
+}
+
+static const char *keep(struct arena *a, const char *s)
+{
+	return arena_strdup(a, s ? s : "");
+}
+
+int inbound_apply(void *ctx, const struct sync_change *c)
+{
+	struct inbound *in = ctx;
+	int rc;
+	if (++in->count > SYNC_CHANGES_MAX)
+		return E_TOOLARGE;
+	if (!c->provider_event_id || !*c->provider_event_id)
+		return 0;
+	if (in->full && (rc = remember(in, c->provider_event_id)))
+		return rc;
+	/* the same version as stored (a full listing names every meeting
+	 * again): nothing to write, and no writer lock taken for it */
+	struct sync_event seen;
+	if (c->etag && *c->etag && !c->removed &&
+	    !store_sync_event_get(in->db, in->r.account_id, in->r.provider, in->r.provider_room_id,
+				  c->provider_event_id, &seen) &&
+	    !strcmp(seen.provider_etag, c->etag))
+		return 0;
+	if (!in->batch_arena && !(in->batch_arena = arena_new()))
+		return E_NOMEM;
+	struct sync_change *k = &in->batch[in->nbatch++];
+	struct arena *a = in->batch_arena;
+	*k = *c;
+	k->provider_event_id = keep(a, c->provider_event_id);
+	k->etag = keep(a, c->etag);
+	k->ical_uid = keep(a, c->ical_uid);
+	k->series_id = keep(a, c->series_id);
+	k->summary = keep(a, c->summary);
+	k->organizer_email = keep(a, c->organizer_email);
+	k->organizer_name = keep(a, c->organizer_name);
+	k->tzid = keep(a, c->tzid);
+	k->room_response = keep(a, c->room_response);
+	k->convene_event_id = keep(a, c->convene_event_id);
+	return in->nbatch == INBOUND_BATCH ? inbound_flush(in) : 0;
 }
 
 static int by_str(const void *x, const void *y)
@@ -534,27 +622,35 @@ next:
 
 int inbound_finish(struct inbound *in)
 {
+	int rc = inbound_flush(in);
+	if (rc)
+		return rc;
 	if (!in->full)
 		return retry_unheld(in);
 	if (in->nseen)
 		qsort(in->seen, in->nseen, sizeof *in->seen, by_str);
 	struct gone g = {NULL, 0, 0, in};
-	int rc = store_sync_events_each(in->db, in->r.account_id, in->r.provider, in->r.provider_room_id, "provider",
-					collect_gone, &g);
-	for (size_t i = 0; !rc && i < g.n; i++) {
+	rc = store_sync_events_each(in->db, in->r.account_id, in->r.provider, in->r.provider_room_id, "provider",
+				    collect_gone, &g);
+	/* several to a transaction, as the changes: each ends after
+	 * INBOUND_TX_US; an error is the store's and ends the sync */
+	for (size_t i = 0; !rc && i < g.n;) {
 		struct arena *a = arena_new();
 		if (!a) {
 			rc = E_NOMEM;
 			break;
 		}
+		int64_t t0 = clock_mono_us(), forgotten = 0;
 		if (!(rc = store_begin(in->db, 1))) {
-			rc = forget(in, a, &g.v[i]);
+			do
+				rc = forget(in, a, &g.v[i++]), forgotten++;
+			while (!rc && i < g.n && clock_mono_us() - t0 < INBOUND_TX_US);
 			if (!rc)
 				rc = store_commit(in->db);
 			if (rc)
 				store_rollback(in->db);
 			else
-				in->synced++;
+				in->synced += forgotten;
 		}
 		arena_free(a);
 	}

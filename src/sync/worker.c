@@ -139,6 +139,8 @@ static int read_changes(struct db *db, struct sync_api *a, const struct sync_roo
 	rc = a->p->changes(a, r, full ? NULL : r->sync_token, inbound_apply, in, next, f);
 	if (!rc)
 		rc = inbound_finish(in);
+	else if (rc != E_CONFLICT) /* what was read before the failure is kept (not past an expired token) */
+		inbound_flush(in);
 	return rc;
 }
 
