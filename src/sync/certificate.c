@@ -63,7 +63,7 @@ int sync_cert_parse(const char *pem, size_t len, int64_t now, struct sync_cert *
 		goto out;
 	}
 	if (EVP_PKEY_get_base_id(k) != EVP_PKEY_RSA) {
-		rc = refuse(err, errlen, "the private key is not an RSA key (Microsoft's RS256 needs one)");
+		rc = refuse(err, errlen, "the private key is not an RSA key (Microsoft's PS256 needs one)");
 		goto out;
 	}
 	if (EVP_PKEY_get_bits(k) < JWT_RSA_BITS_MIN) {

@@ -1,13 +1,14 @@
-/* Google's service account key file and the RS256 JWT of the JWT bearer
- * grant (sync/jwt.h), with libcrypto's EVP interface (the key type checked
- * before any signing, PKCS#1 v1.5 padding is RSA's default for DigestSign)
- * and libsodium's base64url. */
+/* Google's service account key file, the RS256 JWT of its JWT bearer grant
+ * and Microsoft's PS256 client assertion (sync/jwt.h), with libcrypto's EVP
+ * interface (the key type checked before any signing; PKCS#1 v1.5 padding is
+ * RSA's default for DigestSign, PSS is asked for) and libsodium's base64url. */
 #include "sync/jwt.h"
 
 #include <jansson.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@ static int no_passphrase(char *buf, int size, int rwflag, void *u)
 	return -1;
 }
 
-/* the PEM as an RSA key fit for RS256; libcrypto's error queue is emptied
+/* the PEM as an RSA key fit for RS256 and PS256; libcrypto's error queue is emptied
  * (it is per thread, and its text could quote the input) */
 static int load_rsa(const char *pem, EVP_PKEY **out, char *err, size_t errlen)
 {
@@ -43,7 +44,7 @@ static int load_rsa(const char *pem, EVP_PKEY **out, char *err, size_t errlen)
 		return E_INVALID;
 	}
 	if (EVP_PKEY_get_base_id(k) != EVP_PKEY_RSA) {
-		snprintf(err, errlen, "private_key: not an RSA key (RS256 needs one)");
+		snprintf(err, errlen, "private_key: not an RSA key (RS256 and PS256 need one)");
 		EVP_PKEY_free(k);
 		return E_INVALID;
 	}
@@ -206,12 +207,15 @@ static char *b64url(char *p, const void *bin, size_t n)
 	return p + strlen(p);
 }
 
-/* header and claims as compact JSON, each base64url, signed RS256 with the
- * PEM's private key: *out is malloc'd "header.claims.signature" */
-static int sign_parts(const char *pem, json_t *h, json_t *cl, char **out, char *err, size_t errlen)
+/* header and claims as compact JSON, each base64url, signed with the PEM's
+ * private key over SHA-256: RS256 (PKCS#1 v1.5), or PS256 when pss (RFC 7518
+ * §3.5: RSASSA-PSS, MGF1 with SHA-256, a salt as long as the hash). *out is
+ * malloc'd "header.claims.signature" */
+static int sign_parts(const char *pem, int pss, json_t *h, json_t *cl, char **out, char *err, size_t errlen)
 {
 	EVP_PKEY *k = NULL;
 	EVP_MD_CTX *md = NULL;
+	EVP_PKEY_CTX *pk = NULL; /* md's, freed with it */
 	char *head = NULL, *claims = NULL, *text = NULL;
 	unsigned char *sig = NULL;
 	size_t siglen = 0;
@@ -233,7 +237,10 @@ static int sign_parts(const char *pem, json_t *h, json_t *cl, char **out, char *
 	*p++ = '.';
 	p = b64url(p, claims, cll);
 	size_t signed_len = (size_t)(p - text);
-	if (EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, k) != 1 ||
+	if (EVP_DigestSignInit(md, &pk, EVP_sha256(), NULL, k) != 1 ||
+	    (pss && (EVP_PKEY_CTX_set_rsa_padding(pk, RSA_PKCS1_PSS_PADDING) != 1 ||
+		     EVP_PKEY_CTX_set_rsa_pss_saltlen(pk, RSA_PSS_SALTLEN_DIGEST) != 1 ||
+		     EVP_PKEY_CTX_set_rsa_mgf1_md(pk, EVP_sha256()) != 1)) ||
 	    EVP_DigestSign(md, sig, &siglen, (const unsigned char *)text, signed_len) != 1) {
 		ERR_clear_error();
 		snprintf(err, errlen, "private_key: libcrypto could not sign with it");
@@ -272,7 +279,7 @@ int jwt_sign_rs256(const char *pem, const char *kid, const struct jwt_claims *c,
 			       (json_int_t)c->exp, "iat", (json_int_t)c->iat);
 	int rc = E_NOMEM;
 	if (h && cl && !(c->sub && json_object_set_new(cl, "sub", json_string(c->sub))))
-		rc = sign_parts(pem, h, cl, out, err, errlen);
+		rc = sign_parts(pem, 0, h, cl, out, err, errlen);
 	json_decref(h);
 	json_decref(cl);
 	return rc;
@@ -290,11 +297,11 @@ int jwt_sign_client_assertion(const char *pem, const char *x5t, const char *x5t_
 	char jti[sizeof nonce * 2 + 1];
 	randombytes_buf(nonce, sizeof nonce);
 	sodium_bin2hex(jti, sizeof jti, nonce, sizeof nonce);
-	json_t *h = json_pack("{s:s, s:s, s:s, s:s}", "alg", "RS256", "typ", "JWT", "x5t", x5t, "x5t#S256", x5t_s256);
+	json_t *h = json_pack("{s:s, s:s, s:s, s:s}", "alg", "PS256", "typ", "JWT", "x5t#S256", x5t_s256, "x5t", x5t);
 	json_t *cl = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "aud", aud, "iss", client_id, "sub", client_id,
 			       "jti", jti, "nbf", (json_int_t)now, "iat", (json_int_t)now, "exp",
 			       (json_int_t)(now + JWT_ASSERTION_LIFETIME));
-	int rc = h && cl ? sign_parts(pem, h, cl, out, err, errlen) : E_NOMEM;
+	int rc = h && cl ? sign_parts(pem, 1, h, cl, out, err, errlen) : E_NOMEM;
 	json_decref(h);
 	json_decref(cl);
 	return rc;

@@ -1,7 +1,8 @@
 /* Google's service-account credentials for calendar sync: the key file an
  * administrator uploads (Google's JSON, checked field by field) and the RS256
  * JWT signed with its private key for the JWT bearer grant (RFC 7523, Google
- * "Using OAuth 2.0 for Server to Server Applications"). The RSA work is
+ * "Using OAuth 2.0 for Server to Server Applications"), and Microsoft's PS256
+ * client assertion signed with a certificate's key. The RSA work is
  * OpenSSL's libcrypto, not ours. Key material is never logged and is wiped
  * once used; errors name the field, never repeat its value. */
 #ifndef SYNC_JWT_H
@@ -40,7 +41,8 @@ struct jwt_claims {
 	int64_t iat, exp;
 };
 
-/* header {"alg":"RS256","typ":"JWT","kid":kid}, the claims, each part
+/* Google: header {"alg":"RS256","typ":"JWT","kid":kid} (RS256 is the only
+ * alg Google's token endpoint takes), the claims, each part
  * base64url without padding, signed with RSASSA-PKCS1-v1_5 over SHA-256.
  * *out is malloc'd "header.claims.signature" (a credential for exp - iat
  * seconds: the caller wipes it). 0; E_INVALID (err says which: the key, or
@@ -49,13 +51,16 @@ struct jwt_claims {
 int jwt_sign_rs256(const char *pem, const char *kid, const struct jwt_claims *c, char **out, char *err, size_t errlen);
 
 /* A client assertion for Microsoft's certificate credentials (Microsoft
- * identity platform "certificate credentials", RFC 7523 §2.2): header
- * {"alg":"RS256","typ":"JWT","x5t":x5t,"x5t#S256":x5t_s256} (the base64url
- * SHA-1 and SHA-256 thumbprints of the certificate's DER: the page has named
- * the certificate by one, then by the other; MSAL sends both), claims aud (the token endpoint), iss
- * = sub = client_id, a random jti, nbf = iat = now and exp
- * JWT_ASSERTION_LIFETIME later; signed with pem's RSA private key (the PEM
- * may hold the certificate too). *out as for jwt_sign_rs256. */
+ * identity platform "certificate credentials", "Assertion format"; RFC 7523
+ * §2.2): header {"alg":"PS256","typ":"JWT","x5t#S256":x5t_s256,"x5t":x5t}
+ * (the base64url SHA-256 thumbprint of the certificate's DER, which the page
+ * asks for, and the SHA-1 one its older versions asked for: Entra finds the
+ * certificate by either, so a tenant whose lookup still goes by SHA-1 finds it
+ * too), claims aud (the token endpoint), iss = sub = client_id, a random jti,
+ * nbf = iat = now and exp JWT_ASSERTION_LIFETIME later; signed PS256
+ * (RSASSA-PSS over SHA-256, MGF1 with SHA-256, a 32-byte salt: RFC 7518 §3.5,
+ * "Use PSS padding") with pem's RSA private key (the PEM may hold the
+ * certificate too). *out as for jwt_sign_rs256. */
 #define JWT_ASSERTION_LIFETIME 600
 int jwt_sign_client_assertion(const char *pem, const char *x5t, const char *x5t_s256, const char *client_id,
 			      const char *aud, int64_t now, char **out, char *err, size_t errlen);

@@ -1,7 +1,8 @@
 """Microsoft 365's step 1 with a certificate credential (issue 16 §1): the
 PEM holding the app registration's certificate and its private key, made
-here with openssl; convene signs a client assertion (RS256, x5t#S256) that
-the fake Entra ID verifies with the public key registered for the app.
+here with openssl; convene signs a client assertion (PS256, x5t#S256, as
+Microsoft's certificate credentials page asks) that the fake Entra ID
+verifies with the public key registered for the app.
 Each malformed PEM is refused by name; a certificate Microsoft does not
 know answers certificate_invalid; the private key never appears in an
 answer or in the server's log."""
@@ -134,6 +135,11 @@ def test_certificate_end_to_end(s, fg, certs):
     assert r.status_code == 200, r.text
     calls = fg.calls("token")[before:]
     assert calls and all(c.get("assertion") for c in calls), calls
+    # signed as the page's "Assertion format" says: PS256 naming the certificate
+    # by its SHA-256 thumbprint (and by its SHA-1 one, as the older page said)
+    for c in calls:
+        assert c["assertion_header"] == {"alg": "PS256", "typ": "JWT", "x5t#S256": certs["c_x5t"],
+                                         "x5t": certs["c_x5t_sha1"]}, c
     e = entry(admin)
     st = e["step1"]
     assert st["credential"] == "certificate" and st["certificate_thumbprint"] == certs["c_sha1"]

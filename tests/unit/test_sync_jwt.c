@@ -1,7 +1,7 @@
 /* Google's service account key file and the RS256 JWT of the JWT bearer
- * grant (sync/jwt.h): keys made here with libcrypto, the JWT verified with
- * the key's public half as Google's token endpoint does, and every refusal
- * naming its field. */
+ * grant, and Microsoft's PS256 client assertion (sync/jwt.h): keys made here
+ * with libcrypto, each JWT verified with the key's public half as Google's
+ * token endpoint and Entra ID do, and every refusal naming its field. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +13,9 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <sodium.h>
 
 #include "core/errors.h"
@@ -177,7 +179,27 @@ static void the_jwt_verifies_with_the_public_half(void **state)
 	free(jwt);
 }
 
-/* Microsoft's client assertion: x5t and x5t#S256 in the header, aud/iss/sub/jti/nbf/exp */
+/* whether sig verifies over the n bytes of msg with rsa's public half:
+ * PS256 (RSASSA-PSS, SHA-256, MGF1-SHA-256, a salt of exactly 32 bytes: RFC
+ * 7518 §3.5) when pss, else RS256 (PKCS#1 v1.5) */
+static int verifies(int pss, const char *sig, size_t siglen, const char *msg, size_t n)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	EVP_PKEY_CTX *pk = NULL;
+	assert_int_equal(EVP_DigestVerifyInit(md, &pk, EVP_sha256(), NULL, rsa), 1);
+	if (pss) {
+		assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pk, RSA_PKCS1_PSS_PADDING), 1);
+		assert_int_equal(EVP_PKEY_CTX_set_rsa_pss_saltlen(pk, 32), 1);
+		assert_int_equal(EVP_PKEY_CTX_set_rsa_mgf1_md(pk, EVP_sha256()), 1);
+	}
+	int ok = EVP_DigestVerify(md, (const unsigned char *)sig, siglen, (const unsigned char *)msg, n) == 1;
+	EVP_MD_CTX_free(md);
+	ERR_clear_error();
+	return ok;
+}
+
+/* Microsoft's client assertion as the current "certificate credentials" page
+ * says: PS256, x5t#S256 (and x5t) in the header, aud/iss/sub/jti/nbf/exp */
 static void a_client_assertion_names_its_certificate(void **state)
 {
 	const char *cid = "6731de76-14a6-49ae-97bc-6eba6914391e",
@@ -188,7 +210,7 @@ static void a_client_assertion_names_its_certificate(void **state)
 		0);
 	size_t n;
 	char *h = part(jwt, 0, &n);
-	assert_string_equal(h, "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"x5t\":\"c2hhMQ\",\"x5t#S256\":\"dGh1bWI\"}");
+	assert_string_equal(h, "{\"alg\":\"PS256\",\"typ\":\"JWT\",\"x5t#S256\":\"dGh1bWI\",\"x5t\":\"c2hhMQ\"}");
 	free(h);
 	char *cl = part(jwt, 1, &n);
 	json_t *claims = json_loads(cl, 0, NULL);
@@ -210,18 +232,29 @@ static void a_client_assertion_names_its_certificate(void **state)
 				json_string_value(json_object_get(claims2, "jti")));
 	json_decref(claims);
 	json_decref(claims2);
-	/* signed with the key: verifies with the public half */
+	/* signed PS256 with the key: verifies with the public half and PSS's
+	 * parameters, not as RS256; a byte of the claims or of the signature
+	 * changed no longer verifies */
 	const char *d2 = strrchr(jwt, '.');
+	size_t signed_len = (size_t)(d2 - jwt);
 	char *sig = part(jwt, 2, &n);
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	assert_int_equal(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, rsa), 1);
-	assert_int_equal(EVP_DigestVerify(md, (unsigned char *)sig, n, (const unsigned char *)jwt, (size_t)(d2 - jwt)),
-			 1);
-	EVP_MD_CTX_free(md);
+	assert_int_equal(n, 256);
+	assert_true(verifies(1, sig, n, jwt, signed_len));
+	assert_false(verifies(0, sig, n, jwt, signed_len));
+	char *forged = strdup(jwt);
+	forged[strchr(jwt, '.') - jwt + 3] ^= 1;
+	assert_false(verifies(1, sig, n, forged, signed_len));
+	free(forged);
+	sig[n / 2] ^= 1;
+	assert_false(verifies(1, sig, n, jwt, signed_len));
 	free(sig);
+	/* the second assertion (its own jti) is signed the same way */
+	char *sig2 = part(again, 2, &n);
+	assert_true(verifies(1, sig2, n, again, (size_t)(strrchr(again, '.') - again)));
+	free(sig2);
 	free(jwt);
 	free(again);
-	/* an EC key cannot sign RS256; a missing thumbprint is refused */
+	/* an EC key cannot sign PS256; a missing thumbprint is refused */
 	assert_int_equal(
 		jwt_sign_client_assertion(ec_pem, "c2hhMQ", "dGh1bWI", cid, aud, 1800000000, &jwt, err, sizeof err),
 		E_INVALID);

@@ -867,6 +867,47 @@ def rs256_verify(jwk, signing_input, sig):
     return hmac.compare_digest(em, want)
 
 
+def mgf1_sha256(seed, length):
+    """MGF1 with SHA-256 (RFC 8017 B.2.1)."""
+    out = b""
+    for counter in range((length + 31) // 32):
+        out += hashlib.sha256(seed + counter.to_bytes(4, "big")).digest()
+    return out[:length]
+
+
+def ps256_verify(jwk, signing_input, sig):
+    """PS256 (RFC 7518 §3.5: RSASSA-PSS with SHA-256, MGF1 with SHA-256 and a
+    salt as long as the hash, 32 bytes) with a public key {n, e} (base64url):
+    RSAVP1 then EMSA-PSS-VERIFY, RFC 8017 §8.1.2 and §9.1.2, step by step."""
+    n = int.from_bytes(b64url_decode(jwk["n"]), "big")
+    e = int.from_bytes(b64url_decode(jwk["e"]), "big")
+    k = (n.bit_length() + 7) // 8
+    s = int.from_bytes(sig, "big")
+    if len(sig) != k or s >= n:
+        return False
+    em_bits = n.bit_length() - 1
+    em_len = (em_bits + 7) // 8
+    m = pow(s, e, n)
+    if m >> (8 * em_len):
+        return False  # I2OSP(m, emLen) fails: "invalid signature"
+    em = m.to_bytes(em_len, "big")
+    h_len = s_len = 32
+    m_hash = hashlib.sha256(signing_input).digest()
+    if em_len < h_len + s_len + 2 or em[-1] != 0xbc:
+        return False
+    masked_db, h = em[:em_len - h_len - 1], em[em_len - h_len - 1:-1]
+    top = 0xff << (8 - (8 * em_len - em_bits)) & 0xff  # the leftmost 8emLen - emBits bits
+    if masked_db[0] & top:
+        return False
+    db = bytearray(a ^ b for a, b in zip(masked_db, mgf1_sha256(h, em_len - h_len - 1)))
+    db[0] &= ~top & 0xff
+    pad = em_len - h_len - s_len - 2
+    if any(db[:pad]) or db[pad] != 0x01:
+        return False
+    salt = bytes(db[-s_len:])
+    return hmac.compare_digest(h, hashlib.sha256(b"\0" * 8 + m_hash + salt).digest())
+
+
 class Handler(FakeHandler):
     name = 'fake_graph'
     server_version = "FakeGraph/1.0"
@@ -944,6 +985,12 @@ class Handler(FakeHandler):
         f = self.form()
         rec = {"tenant": tenant_name, "grant_type": f.get("grant_type"), "client_id": f.get("client_id"),
                "scope": f.get("scope"), "assertion": "client_assertion" in f}
+        if "client_assertion" in f:
+            # its header (alg and thumbprints, nothing secret) for tests of what the client signs
+            try:
+                rec["assertion_header"] = json.loads(b64url_decode(f["client_assertion"].split(".")[0]))
+            except ValueError:
+                rec["assertion_header"] = None
         status, body = self.token_answer(tenant_name, f)
         rec["status"] = status
         if status != 200:
@@ -1007,8 +1054,10 @@ class Handler(FakeHandler):
         return 200, st.issue_token(t, app)
 
     def check_assertion(self, t, app, f):
-        """A client assertion: a JWT signed (RS256) with the app's certificate
-        key, x5t naming the certificate, aud the token endpoint, iss = sub =
+        """A client assertion: a JWT signed with the app's certificate key,
+        PS256 as Microsoft's "certificate credentials" page now asks, or RS256
+        as it asked before (Entra still takes it), no other alg; x5t#S256 or
+        x5t naming the certificate, aud the token endpoint, iss = sub =
         client_id, exp in the future, jti unique."""
         if f.get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer":
             return aad_error(400, "invalid_request", 50027, "Invalid client_assertion_type.")
@@ -1017,15 +1066,22 @@ class Handler(FakeHandler):
             head = json.loads(b64url_decode(h64))
             claims = json.loads(b64url_decode(c64))
             sig = b64url_decode(s64)
+            if not isinstance(head, dict) or not isinstance(claims, dict):
+                raise ValueError("not a JSON object")
         except (ValueError, KeyError):
             return aad_error(401, "invalid_client", 50027, "JWT token is invalid or malformed.")
+
+        def thumb(name):
+            v = head.get(name)
+            return app["keys"].get(v) if isinstance(v, str) and v else None
         # the certificate named by its SHA-256 or its SHA-1 thumbprint (either one registered)
-        key = app["keys"].get(head.get("x5t#S256") or "") or app["keys"].get(head.get("x5t") or "")
+        key = thumb("x5t#S256") or thumb("x5t")
         if key is None:
             return aad_error(401, "invalid_client", 700027, "The certificate with identifier used to sign the "
                              "client assertion is not registered on application. [Reason - The key was not found.]")
-        if head.get("alg") not in ("RS256", "PS256") or head.get("alg") == "PS256" or \
-                not rs256_verify(key, (h64 + "." + c64).encode(), sig):
+        alg = head.get("alg")
+        verify = {"PS256": ps256_verify, "RS256": rs256_verify}.get(alg) if isinstance(alg, str) else None
+        if verify is None or not verify(key, (h64 + "." + c64).encode(), sig):
             return aad_error(401, "invalid_client", 700027, "Client assertion contains an invalid signature.")
         if claims.get("iss") != app["client_id"] or claims.get("sub") != app["client_id"]:
             return aad_error(401, "invalid_client", 700021, "Client assertion application identifier doesn't "

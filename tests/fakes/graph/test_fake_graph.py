@@ -9,6 +9,8 @@ and outages), so that convene's tests against it prove something about
 convene and Microsoft 365.
 Run: /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/fakes/graph"""
 import base64
+import hashlib
+import hmac
 import importlib.util
 import json
 import os
@@ -253,6 +255,103 @@ def test_client_assertion_with_certificate_key(fg):
         assert post(assertion("j6", exp=-10)).json()["error_codes"] == [700024]
         assert post(assertion("j7", nbf=3600, exp=4000)).json()["error_codes"] == [700024]
 
+
+
+def rsa_key(d):
+    """an RSA key made with openssl: its PEM's path and its public {n, e}"""
+    key = os.path.join(d, "k.pem")
+    subprocess.run(["openssl", "genrsa", "-out", key, "2048"], check=True, capture_output=True)
+    mod = subprocess.run(["openssl", "rsa", "-in", key, "-noout", "-modulus"], check=True,
+                         capture_output=True, text=True).stdout.strip().split("=", 1)[1]
+    return key, {"n": base64.urlsafe_b64encode(bytes.fromhex(mod)).rstrip(b"=").decode(), "e": "AQAB"}
+
+
+def signed(d, key, head, body, how):
+    """a JWT of head and body signed by openssl as how says: "RS256"
+    (PKCS#1 v1.5), "PS256" (PSS, MGF1-SHA-256, a 32-byte salt) or "PS256-max"
+    (PSS with the largest salt the key allows, not PS256's)"""
+    h = base64.urlsafe_b64encode(json.dumps(head).encode()).rstrip(b"=")
+    c = base64.urlsafe_b64encode(json.dumps(body).encode()).rstrip(b"=")
+    msg = os.path.join(d, "m")
+    with open(msg, "wb") as f:
+        f.write(h + b"." + c)
+    pss = {"PS256": ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32",
+                     "-sigopt", "rsa_mgf1_md:sha256"],
+           "PS256-max": ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:max",
+                         "-sigopt", "rsa_mgf1_md:sha256"]}.get(how, [])
+    sig = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key] + pss + [msg], check=True,
+                         capture_output=True).stdout
+    return h + b"." + c, sig
+
+
+def test_client_assertion_ps256(fg):
+    """PS256 as Microsoft's certificate credentials page now asks ("Use PSS
+    padding"), RS256 as it asked before; a changed signature byte, a signature
+    of the other kind, another salt length or another alg are refused with
+    AADSTS700027 as Entra does."""
+    if not shutil.which("openssl"):
+        pytest.skip("openssl not installed")
+    with tempfile.TemporaryDirectory() as d:
+        key, jwk = rsa_key(d)
+        x5t, s256 = "c2hhMQ", "dGh1bWJwcmludA"
+        fg.app(keys={s256: jwk, x5t: jwk})
+        aud = "%s/%s/oauth2/v2.0/token" % (fg.login_url, TENANT)
+        jti = iter(range(1000))
+
+        def body():
+            now = int(time.time())
+            return {"aud": aud, "iss": CID, "sub": CID, "jti": "j%d" % next(jti), "nbf": now, "iat": now,
+                    "exp": now + 600}
+
+        def post(msg, sig):
+            a = (msg + b"." + base64.urlsafe_b64encode(sig).rstrip(b"=")).decode()
+            return requests.post(aud, data={"client_id": CID, "scope": GRAPH_SCOPE, "grant_type": "client_credentials",
+                                            "client_assertion_type":
+                                                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                                            "client_assertion": a}, timeout=10)
+
+        def code(r):
+            return r.status_code, r.json().get("error_codes")
+
+        ps = {"alg": "PS256", "typ": "JWT", "x5t#S256": s256}
+        # the page's form: PS256, x5t#S256; and with x5t (SHA-1) beside it
+        r = post(*signed(d, key, ps, body(), "PS256"))
+        assert r.status_code == 200, r.text
+        assert r.json()["token_type"] == "Bearer"
+        assert post(*signed(d, key, dict(ps, x5t=x5t), body(), "PS256")).status_code == 200
+        # the older form: RS256 with x5t, still taken
+        assert post(*signed(d, key, {"alg": "RS256", "typ": "JWT", "x5t": x5t}, body(), "RS256")).status_code == 200
+        # one byte of the signature flipped, first, middle or last
+        msg, sig = signed(d, key, ps, body(), "PS256")
+        for i in (0, len(sig) // 2, len(sig) - 1):
+            bad = sig[:i] + bytes([sig[i] ^ 1]) + sig[i + 1:]
+            assert code(post(msg, bad)) == (401, [700027])
+        # the claims changed after signing
+        msg, sig = signed(d, key, ps, body(), "PS256")
+        h, c = msg.split(b".")
+        other = json.loads(base64.urlsafe_b64decode(c + b"=="))
+        other["exp"] += 3600
+        c2 = base64.urlsafe_b64encode(json.dumps(other).encode()).rstrip(b"=")
+        assert code(post(h + b"." + c2, sig)) == (401, [700027])
+        # a signature of the other kind than the header says: PKCS#1 v1.5 as
+        # PS256, PSS as RS256
+        assert code(post(*signed(d, key, ps, body(), "RS256"))) == (401, [700027])
+        assert code(post(*signed(d, key, dict(ps, alg="RS256"), body(), "PS256"))) == (401, [700027])
+        # PSS with a salt other than the hash's length (RFC 7518 §3.5 fixes it at 32 bytes)
+        assert code(post(*signed(d, key, ps, body(), "PS256-max"))) == (401, [700027])
+        # alg none (no signature) and HS256 (an HMAC keyed with the public key)
+        none = json.dumps(dict(ps, alg="none")).encode()
+        c = base64.urlsafe_b64encode(json.dumps(body()).encode()).rstrip(b"=")
+        assert code(post(base64.urlsafe_b64encode(none).rstrip(b"=") + b"." + c, b"")) == (401, [700027])
+        hs = base64.urlsafe_b64encode(json.dumps(dict(ps, alg="HS256")).encode()).rstrip(b"=") + b"." + c
+        mac = hmac.new(jwk["n"].encode(), hs, hashlib.sha256).digest()
+        assert code(post(hs, mac)) == (401, [700027])
+        for alg in ("PS384", "RS512", "ps256", None, ["PS256"]):
+            assert code(post(*signed(d, key, dict(ps, alg=alg), body(), "PS256"))) == (401, [700027]), alg
+        # a header that is no JSON object
+        msg, sig = signed(d, key, ps, body(), "PS256")
+        arr = base64.urlsafe_b64encode(b"[1]").rstrip(b"=") + b"." + msg.split(b".")[1]
+        assert code(post(arr, sig)) == (401, [50027])
 
 # ---- consent ----
 
