@@ -470,50 +470,13 @@ int exchange_poll(struct sync_api *a, struct sync_room *r, int *changed, struct 
 
 /* outbound */
 
-/* Windows' names of common IANA zones (CLDR's windowsZones), for a
- * series' StartTimeZone: Exchange expands a series on that wall clock. A zone
- * not here: the series is written in UTC (its local hour moves with
- * daylight-saving time at Exchange). */
-static const char *const WINDOWS_ZONES[][2] = {
-	{"UTC", "UTC"},
-	{"Etc/UTC", "UTC"},
-	{"Europe/London", "GMT Standard Time"},
-	{"Europe/Dublin", "GMT Standard Time"},
-	{"Europe/Lisbon", "GMT Standard Time"},
-	{"Europe/Berlin", "W. Europe Standard Time"},
-	{"Europe/Amsterdam", "W. Europe Standard Time"},
-	{"Europe/Rome", "W. Europe Standard Time"},
-	{"Europe/Vienna", "W. Europe Standard Time"},
-	{"Europe/Zurich", "W. Europe Standard Time"},
-	{"Europe/Stockholm", "W. Europe Standard Time"},
-	{"Europe/Oslo", "W. Europe Standard Time"},
-	{"Europe/Paris", "Romance Standard Time"},
-	{"Europe/Brussels", "Romance Standard Time"},
-	{"Europe/Madrid", "Romance Standard Time"},
-	{"Europe/Copenhagen", "Romance Standard Time"},
-	{"Europe/Budapest", "Central Europe Standard Time"},
-	{"Europe/Prague", "Central Europe Standard Time"},
-	{"Europe/Warsaw", "Central European Standard Time"},
-	{"Europe/Kiev", "FLE Standard Time"},
-	{"Europe/Kyiv", "FLE Standard Time"},
-	{"Europe/Helsinki", "FLE Standard Time"},
-	{"Europe/Moscow", "Russian Standard Time"},
-	{"America/New_York", "Eastern Standard Time"},
-	{"America/Toronto", "Eastern Standard Time"},
-	{"America/Chicago", "Central Standard Time"},
-	{"America/Denver", "Mountain Standard Time"},
-	{"America/Los_Angeles", "Pacific Standard Time"},
-	{"Asia/Kolkata", "India Standard Time"},
-	{"Asia/Tokyo", "Tokyo Standard Time"},
-	{"Australia/Sydney", "AUS Eastern Standard Time"},
-};
-
-static const char *windows_zone(const char *iana)
+/* A series' StartTimeZone is the Windows id of its IANA zone (ICU's copy of
+ * CLDR's windowsZones, ics_tz_windows): Exchange expands a series on that
+ * wall clock. A zone CLDR maps to no Windows id: the series is written in
+ * UTC (its local hour moves with daylight-saving time at Exchange). */
+static const char *windows_zone(const char *iana, char *out, size_t n)
 {
-	for (size_t i = 0; iana && i < sizeof WINDOWS_ZONES / sizeof *WINDOWS_ZONES; i++)
-		if (!strcmp(WINDOWS_ZONES[i][0], iana))
-			return WINDOWS_ZONES[i][1];
-	return NULL;
+	return iana && *iana && ics_tz_windows(iana, out, n) ? out : NULL;
 }
 
 /* an RRULE part's value ("" when absent) */
@@ -535,7 +498,8 @@ static void rule_part(const char *rrule, const char *name, char *out, size_t n)
 static void local_date(const struct sync_booking *bk, int64_t t, char out[16])
 {
 	char l[32] = "";
-	if (bk->tzid && *bk->tzid && windows_zone(bk->tzid))
+	char w[128];
+	if (windows_zone(bk->tzid, w, sizeof w))
 		ics_utc_to_local(bk->tzid, t, l, sizeof l);
 	if (strlen(l) >= 10) { /* YYYY-MM-DDTHH:MM:SS */
 		snprintf(out, 16, "%.10s", l);
@@ -648,7 +612,8 @@ static int booking_fields(struct ews_buf *b, const struct sync_booking *bk, int 
 	SET("calendar:LegacyFreeBusyStatus", ews_add(b, "<t:LegacyFreeBusyStatus>Busy</t:LegacyFreeBusyStatus>"));
 	if (bk->rrule && *bk->rrule) {
 		SET("calendar:Recurrence", rc = recurrence(b, bk, f));
-		const char *zone = windows_zone(bk->tzid);
+		char w[128];
+		const char *zone = windows_zone(bk->tzid, w, sizeof w);
 		if (zone && !update)
 			ews_addf(b, "<t:StartTimeZone Id=\"%s\"/>", zone);
 	}
