@@ -1,4 +1,5 @@
 # Shared by the benchmarks (sourced): free ports, waiting for a server,
+# convene on a fresh backend, the fakes of tests/fakes,
 # nginx serving a directory, wrk runs, and stopping only what we started.
 # Expects $tmp (a scratch directory) to be set by the caller before it calls
 # anything that writes there.
@@ -129,4 +130,36 @@ serve_backend() {
   convene_pid=$!
   wait_http "$base/readyz" "$convene_pid" ||
     { echo "bench: convene did not start:" >&2; cat "$tmp/convene-$kind.log" >&2; exit 1; }
+}
+
+# serve_linked_backend KIND [SERVE ARGS...]: for the benches that connect
+# convene to a provider's fake: backend_init, the data directory's secret key
+# (it seals the provider's credentials; PostgreSQL nodes share a key the
+# operator makes, docs/operations.md), then serve_backend on $THREADS threads
+# with $base as the public URL (the provider's redirects and webhooks) and no
+# web app
+serve_linked_backend() {
+  local kind=$1; shift
+  backend_init "$kind"
+  mkdir -p "$data"
+  [ -f "$data/secret.key" ] || { head -c 32 /dev/urandom >"$data/secret.key"; chmod 600 "$data/secret.key"; }
+  serve_backend "$kind" --threads "$THREADS" --public-url "$base" --web-dir '' "$@"
+}
+
+# start_fake NAME SCRIPT [ARGS...]: one of tests/fakes' servers on a free
+# loopback port (its first line says where it listens, as
+# tests/fakes/fakeproc.py reads it); sets fake_pid and fake (http://HOST:PORT);
+# its output in $tmp/fake.out and $tmp/fake.log
+start_fake() {
+  local name=$1 script=$2 line=""; shift 2
+  /usr/bin/python3 "$script" --port 0 "$@" >"$tmp/fake.out" 2>"$tmp/fake.log" &
+  fake_pid=$!
+  for _ in $(seq 100); do
+    line=$(head -n 1 "$tmp/fake.out")
+    case "$line" in "listening "*) break ;; esac
+    kill -0 "$fake_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  case "$line" in "listening "*) ;; *) echo "bench: the fake $name did not start: $line" >&2; cat "$tmp/fake.log" >&2; exit 1 ;; esac
+  fake="http://${line#listening }"
 }

@@ -73,17 +73,7 @@ server_times() {
       printf "p50 %.2fms, p99 %.2fms (%d requests)", a[int(NR * 0.5) + 1] / 1000, a[i] / 1000, NR}'
 }
 
-/usr/bin/python3 tests/fakes/google/fake_google.py --port 0 >"$tmp/fake.out" 2>"$tmp/fake.log" &
-fake_pid=$!
-line=""
-for _ in $(seq 100); do # its first line says where it listens
-  line=$(head -n 1 "$tmp/fake.out")
-  case "$line" in "listening "*) break ;; esac
-  kill -0 "$fake_pid" 2>/dev/null || break
-  sleep 0.1
-done
-case "$line" in "listening "*) ;; *) echo "bench: the fake Google did not start: $line" >&2; cat "$tmp/fake.log" >&2; exit 1 ;; esac
-fake="http://${line#listening }"
+start_fake Google tests/fakes/google/fake_google.py
 
 results=""
 # outbound_cost KIND: parts 1 and 2
@@ -333,11 +323,7 @@ PY
 
 run_backend() {
   local kind=$1
-  backend_init "$kind"
-  mkdir -p "$data"
-  [ -f "$data/secret.key" ] || { head -c 32 /dev/urandom >"$data/secret.key"; chmod 600 "$data/secret.key"; }
-  CONVENE_GOOGLE_TOKEN_URL="$fake/token" CONVENE_GOOGLE_API_URL="$fake" \
-    serve_backend "$kind" --threads "$THREADS" --public-url "$base" --web-dir ''
+  CONVENE_GOOGLE_TOKEN_URL="$fake/token" CONVENE_GOOGLE_API_URL="$fake" serve_linked_backend "$kind"
 
   case " $PARTS " in *" outbound "*) outbound_cost "$kind" ;; esac
   case " $PARTS " in *" display "*) display_latency "$kind" ;; esac

@@ -76,18 +76,8 @@ server_times() {
 
 # ------------------------------------------------------------ the fake Zoom and nginx
 client_id="bench-$(rand)" client_secret=$(rand) webhook_secret=$(rand)
-/usr/bin/python3 tests/fakes/zoom/fake_zoom.py --port 0 --client-id "$client_id" --client-secret "$client_secret" \
-  --webhook-secret "$webhook_secret" >"$tmp/fake.out" 2>"$tmp/fake.log" &
-fake_pid=$!
-line=""
-for _ in $(seq 100); do # its first line says where it listens
-  line=$(head -n 1 "$tmp/fake.out")
-  case "$line" in "listening "*) break ;; esac
-  kill -0 "$fake_pid" 2>/dev/null || break
-  sleep 0.1
-done
-case "$line" in "listening "*) ;; *) echo "bench: the fake Zoom did not start: $line" >&2; cat "$tmp/fake.log" >&2; exit 1 ;; esac
-fake="http://${line#listening }"
+start_fake Zoom tests/fakes/zoom/fake_zoom.py --client-id "$client_id" --client-secret "$client_secret" \
+  --webhook-secret "$webhook_secret"
 
 mkdir -p "$tmp/www"
 nport=$(free_port)
@@ -135,13 +125,8 @@ run_webhooks() {
 # ------------------------------------------------------------ one backend
 run_backend() {
   kind=$1
-  backend_init "$kind"
-  # PostgreSQL nodes share a key the operator makes (docs/operations.md)
-  mkdir -p "$data"
-  [ -f "$data/secret.key" ] || { head -c 32 /dev/urandom >"$data/secret.key"; chmod 600 "$data/secret.key"; }
   CONVENE_ZOOM_CLIENT_SECRET=$client_secret CONVENE_ZOOM_WEBHOOK_SECRET=$webhook_secret \
-    serve_backend "$kind" --threads "$THREADS" --public-url "$base" --web-dir '' --zoom-client-id "$client_id" \
-    --zoom-oauth-url "$fake" --zoom-api-url "$fake/v2"
+    serve_linked_backend "$kind" --zoom-client-id "$client_id" --zoom-oauth-url "$fake" --zoom-api-url "$fake/v2"
 
   say "$kind: a Zoom user with $MEETINGS meetings, connected to a conference"
   BASE="$base" FAKE="$fake" PASSWORD="$password" MEETINGS="$MEETINGS" KIND="$kind" \

@@ -47,6 +47,10 @@ int ics_init(void);
 int ics_tz_valid(const char *tzid); /* 1 when the IANA name is known */
 /* the IANA name a TZID stands for (its links, old and Windows names: ics_zones.h), or NULL */
 const char *ics_tz_canonical(const char *tzid);
+/* the Windows zone id of an IANA zone ("Europe/Berlin" -> "W. Europe Standard
+ * Time"), as Exchange names zones, from ICU's copy of CLDR's windowsZones; 0
+ * when CLDR maps none (e.g. "Antarctica/Troll") */
+int ics_tz_windows(const char *tzid, char *out, size_t n);
 
 /* Local wall time <-> UTC in an IANA zone ("YYYY-MM-DDTHH:MM:SS"). Wall times
  * that do not exist (spring forward) move forward by the gap; ambiguous ones

@@ -321,6 +321,20 @@ const char *ics_zone_resolve(const char *tzid)
 	return r ? r : display(tzid);
 }
 
+int ics_tz_windows(const char *tzid, char *out, size_t n)
+{
+	if (n)
+		*out = 0;
+	size_t len = tzid ? strlen(tzid) : 0;
+	UChar uid[128], w[128];
+	if (!len || len >= sizeof uid / sizeof *uid)
+		return 0;
+	u_uastrncpy(uid, tzid, (int32_t)len);
+	UErrorCode e = U_ZERO_ERROR;
+	int32_t got = ucal_getWindowsTimeZoneID(uid, (int32_t)len, w, 128, &e);
+	return U_SUCCESS(e) && u_to_c(w, got, out, n);
+}
+
 /* ---- client VTIMEZONEs ---- */
 
 static int refuse(char *why, size_t n, const char *tzid, const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -470,50 +470,13 @@ int exchange_poll(struct sync_api *a, struct sync_room *r, int *changed, struct 
 
 /* outbound */
 
-/* Windows' names of common IANA zones (CLDR's windowsZones), for a
- * series' StartTimeZone: Exchange expands a series on that wall clock. A zone
- * not here: the series is written in UTC (its local hour moves with
- * daylight-saving time at Exchange). */
-static const char *const WINDOWS_ZONES[][2] = {
-	{"UTC", "UTC"},
-	{"Etc/UTC", "UTC"},
-	{"Europe/London", "GMT Standard Time"},
-	{"Europe/Dublin", "GMT Standard Time"},
-	{"Europe/Lisbon", "GMT Standard Time"},
-	{"Europe/Berlin", "W. Europe Standard Time"},
-	{"Europe/Amsterdam", "W. Europe Standard Time"},
-	{"Europe/Rome", "W. Europe Standard Time"},
-	{"Europe/Vienna", "W. Europe Standard Time"},
-	{"Europe/Zurich", "W. Europe Standard Time"},
-	{"Europe/Stockholm", "W. Europe Standard Time"},
-	{"Europe/Oslo", "W. Europe Standard Time"},
-	{"Europe/Paris", "Romance Standard Time"},
-	{"Europe/Brussels", "Romance Standard Time"},
-	{"Europe/Madrid", "Romance Standard Time"},
-	{"Europe/Copenhagen", "Romance Standard Time"},
-	{"Europe/Budapest", "Central Europe Standard Time"},
-	{"Europe/Prague", "Central Europe Standard Time"},
-	{"Europe/Warsaw", "Central European Standard Time"},
-	{"Europe/Kiev", "FLE Standard Time"},
-	{"Europe/Kyiv", "FLE Standard Time"},
-	{"Europe/Helsinki", "FLE Standard Time"},
-	{"Europe/Moscow", "Russian Standard Time"},
-	{"America/New_York", "Eastern Standard Time"},
-	{"America/Toronto", "Eastern Standard Time"},
-	{"America/Chicago", "Central Standard Time"},
-	{"America/Denver", "Mountain Standard Time"},
-	{"America/Los_Angeles", "Pacific Standard Time"},
-	{"Asia/Kolkata", "India Standard Time"},
-	{"Asia/Tokyo", "Tokyo Standard Time"},
-	{"Australia/Sydney", "AUS Eastern Standard Time"},
-};
-
-static const char *windows_zone(const char *iana)
+/* A series' StartTimeZone is the Windows id of its IANA zone (ICU's copy of
+ * CLDR's windowsZones, ics_tz_windows): Exchange expands a series on that
+ * wall clock. A zone CLDR maps to no Windows id: the series is written in
+ * UTC (its local hour moves with daylight-saving time at Exchange). */
+static const char *windows_zone(const char *iana, char *out, size_t n)
 {
-	for (size_t i = 0; iana && i < sizeof WINDOWS_ZONES / sizeof *WINDOWS_ZONES; i++)
-		if (!strcmp(WINDOWS_ZONES[i][0], iana))
-			return WINDOWS_ZONES[i][1];
-	return NULL;
+	return iana && *iana && ics_tz_windows(iana, out, n) ? out : NULL;
 }
 
 /* an RRULE part's value ("" when absent) */
@@ -535,7 +498,8 @@ static void rule_part(const char *rrule, const char *name, char *out, size_t n)
 static void local_date(const struct sync_booking *bk, int64_t t, char out[16])
 {
 	char l[32] = "";
-	if (bk->tzid && *bk->tzid && windows_zone(bk->tzid))
+	char w[128];
+	if (windows_zone(bk->tzid, w, sizeof w))
 		ics_utc_to_local(bk->tzid, t, l, sizeof l);
 	if (strlen(l) >= 10) { /* YYYY-MM-DDTHH:MM:SS */
 		snprintf(out, 16, "%.10s", l);
@@ -648,7 +612,8 @@ static int booking_fields(struct ews_buf *b, const struct sync_booking *bk, int 
 	SET("calendar:LegacyFreeBusyStatus", ews_add(b, "<t:LegacyFreeBusyStatus>Busy</t:LegacyFreeBusyStatus>"));
 	if (bk->rrule && *bk->rrule) {
 		SET("calendar:Recurrence", rc = recurrence(b, bk, f));
-		const char *zone = windows_zone(bk->tzid);
+		char w[128];
+		const char *zone = windows_zone(bk->tzid, w, sizeof w);
 		if (zone && !update)
 			ews_addf(b, "<t:StartTimeZone Id=\"%s\"/>", zone);
 	}
@@ -656,20 +621,26 @@ static int booking_fields(struct ews_buf *b, const struct sync_booking *bk, int 
 	return rc;
 }
 
-/* the item convene wrote for this booking earlier (a lost answer), looked
- * up by our property among the room's items around the booking's time
- * (EWS allows no restriction with a CalendarView) */
-static int find_ours(struct sync_api *a, const char *mailbox, const struct sync_booking *bk, char **id,
-		     struct sync_failure *f)
+/* a test of one item of a CalendarView: 1 for the one sought */
+typedef int (*view_match)(const struct item *it, const void *ctx);
+
+/* the first item of the room's calendar over [from, to) that match accepts
+ * (EWS allows no restriction with a CalendarView: we read at most max items
+ * and test each), its id in *id (NULL when none); *occurrence (when given)
+ * says whether it is an occurrence or exception of a series */
+static int calendar_view_find(struct sync_api *a, const char *mailbox, int64_t from, int64_t to, int max,
+			      view_match match, const void *ctx, char **id, int *occurrence, struct sync_failure *f)
 {
 	*id = NULL;
+	if (occurrence)
+		*occurrence = 0;
 	char s[32], e[32];
-	ews_time_text(bk->start - 86400, s);
-	ews_time_text((bk->end > bk->start ? bk->end : bk->start) + 86400, e);
+	ews_time_text(from, s);
+	ews_time_text(to, e);
 	struct ews_buf b = {0};
 	ews_add(&b, "<m:FindItem Traversal=\"Shallow\">");
 	shape(&b, "Default");
-	ews_addf(&b, "<m:CalendarView MaxEntriesReturned=\"%d\" StartDate=\"%s\" EndDate=\"%s\"/>", 1000, s, e);
+	ews_addf(&b, "<m:CalendarView MaxEntriesReturned=\"%d\" StartDate=\"%s\" EndDate=\"%s\"/>", max, s, e);
 	ews_add(&b, "<m:ParentFolderIds>");
 	folder(&b, mailbox);
 	ews_add(&b, "</m:ParentFolderIds></m:FindItem>");
@@ -682,12 +653,30 @@ static int find_ours(struct sync_api *a, const char *mailbox, const struct sync_
 	for (xmlNodePtr ci = rc ? NULL : ews_child(ews_child(ews_child(msg, "RootFolder"), "Items"), "CalendarItem");
 	     ci && !*id; ci = ews_next(ci, "CalendarItem")) {
 		item_of(ci, it);
-		if (*it->id && !strcmp(it->ext, bk->convene_event_id) && !(*id = strdup(it->id)))
+		if (*it->id && match(it, ctx) && !(*id = strdup(it->id)))
 			rc = E_NOMEM;
 	}
-	int occurrence = *id && (!strcmp(it->type, "Occurrence") || !strcmp(it->type, "Exception"));
+	if (occurrence && *id)
+		*occurrence = !strcmp(it->type, "Occurrence") || !strcmp(it->type, "Exception");
 	free(it);
 	xmlFreeDoc(doc);
+	return rc;
+}
+
+static int ours(const struct item *it, const void *ctx)
+{
+	const struct sync_booking *bk = ctx;
+	return !strcmp(it->ext, bk->convene_event_id);
+}
+
+/* the item convene wrote for this booking earlier (a lost answer), looked
+ * up by our property among the room's items around the booking's time */
+static int find_ours(struct sync_api *a, const char *mailbox, const struct sync_booking *bk, char **id,
+		     struct sync_failure *f)
+{
+	int occurrence;
+	int rc = calendar_view_find(a, mailbox, bk->start - 86400, (bk->end > bk->start ? bk->end : bk->start) + 86400,
+				    1000, ours, bk, id, &occurrence, f);
 	if (!rc && occurrence) { /* one of our series: its master is what we wrote */
 		char *occ = *id;
 		*id = NULL;
@@ -697,6 +686,8 @@ static int find_ours(struct sync_api *a, const char *mailbox, const struct sync_
 		ews_addx(&g, occ);
 		ews_add(&g, "\"/></m:ItemIds></m:GetItem>");
 		free(occ);
+		xmlDocPtr doc;
+		xmlNodePtr msg;
 		rc = call(a, mailbox, &g, "GetItemResponseMessage", &doc, &msg, NULL, 0, f);
 		char master[1100] = "";
 		if (!rc)
@@ -732,36 +723,23 @@ static int update(struct sync_api *a, const char *mailbox, const char *id, const
 
 #define EXCEPTIONS_MAX 500 /* excluded or moved occurrences written per series */
 
+struct occurrence_key {
+	const char *event_id;
+	int64_t t;
+};
+
+static int ours_at(const struct item *it, const void *ctx)
+{
+	const struct occurrence_key *k = ctx;
+	return !strcmp(it->ext, k->event_id) && it->start == k->t;
+}
+
 /* the occurrence of our series starting at t (by our property), or NULL */
 static int occurrence_at(struct sync_api *a, const char *mailbox, const char *event_id, int64_t t, char **id,
 			 struct sync_failure *f)
 {
-	*id = NULL;
-	char s[32], e[32];
-	ews_time_text(t, s);
-	ews_time_text(t + 1, e);
-	struct ews_buf b = {0};
-	ews_add(&b, "<m:FindItem Traversal=\"Shallow\">");
-	shape(&b, "Default");
-	ews_addf(&b, "<m:CalendarView MaxEntriesReturned=\"100\" StartDate=\"%s\" EndDate=\"%s\"/>", s, e);
-	ews_add(&b, "<m:ParentFolderIds>");
-	folder(&b, mailbox);
-	ews_add(&b, "</m:ParentFolderIds></m:FindItem>");
-	xmlDocPtr doc;
-	xmlNodePtr msg;
-	int rc = call(a, mailbox, &b, "FindItemResponseMessage", &doc, &msg, NULL, 0, f);
-	struct item *it = rc ? NULL : malloc(sizeof *it);
-	if (!rc && !it)
-		rc = E_NOMEM;
-	for (xmlNodePtr ci = rc ? NULL : ews_child(ews_child(ews_child(msg, "RootFolder"), "Items"), "CalendarItem");
-	     ci && !*id; ci = ews_next(ci, "CalendarItem")) {
-		item_of(ci, it);
-		if (*it->id && !strcmp(it->ext, event_id) && it->start == t && !(*id = strdup(it->id)))
-			rc = E_NOMEM;
-	}
-	free(it);
-	xmlFreeDoc(doc);
-	return rc;
+	struct occurrence_key k = {event_id, t};
+	return calendar_view_find(a, mailbox, t, t + 1, 100, ours_at, &k, id, NULL, f);
 }
 
 /* a series' occurrences convene left out deleted, and its moved ones moved

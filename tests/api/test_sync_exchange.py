@@ -250,10 +250,10 @@ def ours(fe, email, event_id, start=None, end=None):
     return [i for i in fe.items(email, start, end) if (i.get("ext") or {}).get(EXT) == event_id]
 
 
-def member_calendar(s, L):
+def member_calendar(s, L, zone="Europe/Paris"):
     user, _ = s.make_user(L.admin, "member")
     c = s.login_as(user)
-    cal = c.post("/api/v1/calendars", json={"name": uniq("Cal "), "time_zone": "Europe/Paris"})
+    cal = c.post("/api/v1/calendars", json={"name": uniq("Cal "), "time_zone": zone})
     assert cal.status_code == 201, cal.text
     return c, cal.json()["id"]
 
@@ -313,6 +313,28 @@ def test_a_convene_series_is_one_recurring_item_with_its_exceptions(s, fe):
                 what="three instances (one excluded)")
     # on Paris' wall clock (StartTimeZone): 09:00 local every day
     assert all(i["start"][11:16] in ("07:00", "08:00") for i in inst), inst
+
+
+def test_a_series_in_a_less_common_zone_keeps_its_wall_clock(s, fe):
+    # Newfoundland (-03:30, DST -02:30): its Windows id comes from ICU's CLDR data, which convene's
+    # former table of common zones lacked (the series was then written in UTC)
+    L = Linked(s, fe)
+    c, cal = member_calendar(s, L, "America/St_Johns")
+    d0 = datetime.date.today() + datetime.timedelta(days=2)
+    r = c.post("/api/v1/calendars/%s/events" % cal, json={
+        "summary": "Daily", "start": d0.isoformat() + "T09:00:00", "end": d0.isoformat() + "T09:30:00",
+        "rrule": "FREQ=DAILY;COUNT=3", "room_ids": [L.room["id"]]})
+    assert r.status_code == 201, r.text
+    ev = r.json()
+    wait(lambda: ours(fe, L.email, ev["id"]), what="the series")
+    masters = ours(fe, L.email, ev["id"])
+    assert len(masters) == 1 and masters[0]["recurrence"], masters
+    assert masters[0]["time_zone"] == "America/St_Johns", masters
+    start = d0.isoformat() + "T00:00:00Z"
+    end = (d0 + datetime.timedelta(days=6)).isoformat() + "T00:00:00Z"
+    inst = wait(lambda: (lambda v: v if len(v) == 3 else None)(ours(fe, L.email, ev["id"], start, end)),
+                what="three instances")
+    assert all(i["start"][11:16] in ("11:30", "12:30") for i in inst), inst
 
 
 def test_an_outage_loses_nothing_and_is_caught_up(s, fe):

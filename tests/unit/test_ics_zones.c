@@ -1,7 +1,8 @@
 /* Unit tests of time zone names and client VTIMEZONEs (ical/ics_zones.c
  * through ical/ics.h): which IANA zone a TZID means, that a series in a
- * zone of the event's own keeps its wall time across DST, and that a
- * VTIMEZONE cannot make the expansion run for ever. */
+ * zone of the event's own keeps its wall time across DST, that a
+ * VTIMEZONE cannot make the expansion run for ever, and which Windows id an
+ * IANA zone has. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -153,6 +154,43 @@ static void windows_name_becomes_iana(void **state)
 	assert_string_equal(o->master.tzid, "America/New_York");
 	assert_int_equal(o->master.start, utc("2026-03-08T14:00:00"));
 	ics_object_free(o);
+}
+
+static void windows_id(const char *iana, const char *want)
+{
+	char w[128] = "x";
+	int got = ics_tz_windows(iana, w, sizeof w);
+	if (want ? !got || strcmp(w, want) : got)
+		fprintf(stderr, "'%s' -> '%s', expected '%s'\n", iana, got ? w : "(none)", want ? want : "(none)");
+	assert_int_equal(got, want != NULL);
+	assert_string_equal(w, want ? want : "");
+}
+
+/* the Windows ids the Exchange adapter writes as a series' StartTimeZone:
+ * zones its former table of common ones already had, zones it lacked (then
+ * written in UTC), and a zone CLDR maps to none (still written in UTC) */
+static void iana_becomes_windows(void **state)
+{
+	(void)state;
+	windows_id("UTC", "UTC");
+	windows_id("Etc/UTC", "UTC");
+	windows_id("Europe/Berlin", "W. Europe Standard Time");
+	windows_id("Europe/Paris", "Romance Standard Time");
+	windows_id("Europe/Warsaw", "Central European Standard Time");
+	windows_id("Europe/Kiev", "FLE Standard Time");
+	windows_id("Europe/Kyiv", "FLE Standard Time");
+	windows_id("America/New_York", "Eastern Standard Time");
+	windows_id("Australia/Sydney", "AUS Eastern Standard Time");
+	windows_id("Asia/Kathmandu", "Nepal Standard Time");
+	windows_id("America/St_Johns", "Newfoundland Standard Time");
+	windows_id("Australia/Lord_Howe", "Lord Howe Standard Time");
+	windows_id("Asia/Calcutta", "India Standard Time"); /* an old name */
+	windows_id("Antarctica/Troll", NULL);
+	windows_id("Mars/Olympus_Mons", NULL);
+	windows_id("", NULL);
+	windows_id(NULL, NULL);
+	char tiny[4];
+	assert_int_equal(ics_tz_windows("Europe/Berlin", tiny, sizeof tiny), 0); /* never cut short */
 }
 
 static void own_vtimezone_keeps_wall_time(void **state)
@@ -318,6 +356,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names),
 		cmocka_unit_test(windows_name_becomes_iana),
+		cmocka_unit_test(iana_becomes_windows),
 		cmocka_unit_test(own_vtimezone_keeps_wall_time),
 		cmocka_unit_test(abusive_vtimezones),
 		cmocka_unit_test(feed_zones_once),

@@ -226,6 +226,10 @@ WINDOWS_ZONES = {
     "Central Standard Time": "America/Chicago", "Mountain Standard Time": "America/Denver",
     "Pacific Standard Time": "America/Los_Angeles", "India Standard Time": "Asia/Kolkata",
     "Tokyo Standard Time": "Asia/Tokyo", "AUS Eastern Standard Time": "Australia/Sydney",
+    # zones with odd offsets (+05:45; -03:30 with DST; a half-hour DST shift), which convene writes since
+    # it takes Windows ids from ICU: Exchange knows every Windows zone
+    "Nepal Standard Time": "Asia/Kathmandu", "Newfoundland Standard Time": "America/St_Johns",
+    "Lord Howe Standard Time": "Australia/Lord_Howe",
 }
 
 
@@ -1734,7 +1738,8 @@ class Handler(FakeHandler):
                             "organizer": v["organizer"]["email"], "my_response": v["my_response"],
                             "uid": v["uid"], "free_busy": v["free_busy"], "ext": dict(it["ext"]),
                             "is_cancelled": v["is_cancelled"], "body": v.get("body") or "",
-                            "recurrence": it["recurrence"], "deleted": [iso(o) for o in it["deleted"]],
+                            "recurrence": it["recurrence"], "time_zone": it.get("tz"),
+                            "deleted": [iso(o) for o in it["deleted"]],
                             "exceptions": sorted(iso(o) for o in it["exceptions"]),
                             "original_start": iso(v["orig"]) if v.get("orig") is not None else None,
                             "resources": [dict(a) for a in v["resources"]]})
