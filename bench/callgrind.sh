@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${CONVENE_BIN:-${BUILD:-build}/convene}
+. bench/lib.sh
 N=${1:-300}
 case "$N" in [1-9]|[1-9][0-9]|[1-9][0-9][0-9]|[1-4][0-9][0-9][0-9]) ;; *) echo "N: 1..4999" >&2; exit 2 ;; esac
 for tool in valgrind callgrind_control callgrind_annotate python3 curl; do
@@ -28,9 +29,8 @@ cleanup() {
 }
 trap cleanup EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-pw="cg-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-"$BIN" init --data "$tmp/data" --admin-email a@example.test --admin-password "$pw" --account-name Bench \
-  >"$tmp/init.log" 2>&1 || { cat "$tmp/init.log" >&2; exit 1; }
+init_admin "$tmp/init.log" --data "$tmp/data" --admin-email a@example.test --account-name Bench
+pw=$password
 valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
   "$BIN" serve --data "$tmp/data" --listen "127.0.0.1:$port" --threads 1 >"$tmp/log" 2>&1 &
 pid=$!

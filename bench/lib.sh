@@ -117,17 +117,22 @@ backend_init() {
   fi
   port=$(free_port)
   base="http://127.0.0.1:$port"
-  # a random password that cracklib (under libpwquality) calls systematic
-  # now and then (about 4 in 100 of these): drawn again, as convene's own
-  # password_generate does
-  local try
+  init_admin "$tmp/init-$1.log" --data "$data" "${dbflag[@]}" --admin-email bench-admin@example.test \
+    --account-name "Bench"
+}
+
+# init_admin LOG [INIT ARGS...]: convene init with a random admin password
+# (sets password); one that cracklib (under libpwquality) calls systematic,
+# about 4 draws in 100, is drawn again as convene's own password_generate
+# does (a refused init writes nothing); any other failure stops the bench
+init_admin() {
+  local log=$1 try; shift
   for try in 1 2 3 4 5; do
     password="Bench-Pw!$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-    "$BIN" init --data "$data" "${dbflag[@]}" --admin-email bench-admin@example.test --admin-password "$password" \
-      --account-name "Bench" >"$tmp/init-$1.log" 2>&1 && return 0
-    grep -q "simplistic or systematic" "$tmp/init-$1.log" || break
+    "$BIN" init "$@" --admin-password "$password" >"$log" 2>&1 && return 0
+    grep -q "simplistic or systematic" "$log" || break
   done
-  cat "$tmp/init-$1.log" >&2
+  cat "$log" >&2
   exit 1
 }
 
