@@ -44,13 +44,46 @@ static int find_mapping(void *ctx, const struct sync_event *e)
 	return 0;
 }
 
+/* in the result's transaction: *gone 0 when the job's room is not linked
+ * any more, 1 when it is gone (its connection deleted), -1 when linked */
+static int unlinked_since(struct db *db, const struct sync_job *j, int *gone)
+{
+	struct sync_room *r = malloc(sizeof *r);
+	if (!r)
+		return E_NOMEM;
+	int rc = store_sync_room_get(db, j->account_id, j->provider, j->provider_room_id, r);
+	*gone = rc == E_NOTFOUND ? 1 : !rc && strcmp(r->state, "linked") ? 0 : -1;
+	free(r);
+	return rc == E_NOTFOUND ? 0 : rc;
+}
+
+/* the copy just written deleted by a job of its own, like the unlink's */
+static int queue_delete(struct db *db, const struct sync_job *j, const char *provider_event_id, int64_t now)
+{
+	struct sync_job d = {0};
+	snprintf(d.account_id, sizeof d.account_id, "%s", j->account_id);
+	snprintf(d.provider, sizeof d.provider, "%s", j->provider);
+	snprintf(d.provider_room_id, sizeof d.provider_room_id, "%s", j->provider_room_id);
+	snprintf(d.event_id, sizeof d.event_id, "%s", j->event_id);
+	snprintf(d.action, sizeof d.action, "delete");
+	snprintf(d.provider_event_id, sizeof d.provider_event_id, "%s", provider_event_id);
+	int rc = store_sync_job_put(db, &d, now, now);
+	return rc ? rc : store_changed(db, SYNC_OUTBOUND_TOPIC);
+}
+
 /* the provider's answer, written in one transaction */
 struct outcome {
 	int rc;
-	char *new_id;       /* written: the provider's id (mapping kept) */
-	int removed;        /* deleted: the mapping goes */
-	char old_id[1100];  /* the mapping it replaces or removes */
-	int drop;           /* nothing to send any more (room unlinked, connection gone) */
+	char *new_id;      /* written: the provider's id (mapping kept) */
+	int removed;       /* deleted: the mapping goes */
+	char old_id[1100]; /* the mapping it replaces or removes */
+	int drop;          /* nothing to send any more (room unlinked, connection gone) */
+	/* a write that came back after its room was unlinked (0) or its
+	 * connection deleted (1); -1: still linked */
+	int gone;
+	struct sync_api a; /* still open after a write (opened): the delete at once when gone */
+	int opened;
+	struct sync_room r;
 	char *token_sealed; /* a new access token to keep */
 	int64_t token_expires_at;
 	struct sync_failure f;
@@ -77,12 +110,14 @@ static int record(struct db *db, const struct sync_job *j, struct outcome *o, in
 				snprintf(e->provider_event_id, sizeof e->provider_event_id, "%s", o->new_id);
 				snprintf(e->event_id, sizeof e->event_id, "%s", j->event_id);
 				snprintf(e->origin, sizeof e->origin, "convene");
-				rc = store_sync_event_put(db, e, now);
+				rc = unlinked_since(db, j, &o->gone);
+				if (!rc && o->gone <= 0)
+					rc = store_sync_event_put(db, e, now);
 				free(e);
-				/* the room may have been unlinked meanwhile (its rows
-				 * went): the write stays at the provider unmapped */
+				/* the connection went meanwhile (disconnected): no row
+				 * can say what was written; deleted at once instead */
 				if (rc == E_CONFLICT || rc == E_INVALID)
-					rc = 0;
+					o->gone = 1, rc = 0;
 			}
 		}
 		if (!rc && o->removed && *o->old_id) {
@@ -93,6 +128,11 @@ static int record(struct db *db, const struct sync_job *j, struct outcome *o, in
 	}
 	if (!rc && (!o->rc || o->drop)) {
 		rc = store_sync_job_done(db, j);
+		/* unlinked meanwhile: the unlink found nothing to remove, the
+		 * write had not come back yet. Its delete is queued as the
+		 * unlink's were (after done: under this job's key) */
+		if (!rc && !o->rc && o->new_id && !o->gone)
+			rc = queue_delete(db, j, o->new_id, now);
 	} else if (!rc) {
 		/* a refused content is refused again: kept as failed at once */
 		int failed = o->rc == E_INVALID || j->attempts + 1 >= SYNC_JOB_ATTEMPTS;
@@ -111,20 +151,15 @@ static int record(struct db *db, const struct sync_job *j, struct outcome *o, in
 	return store_commit(db);
 }
 
-/* the call to the provider, outside any transaction */
+/* the call to the provider, outside any transaction; o->a is left open
+ * for the caller to close (o->opened) */
 static void send_job(struct db *db, const struct sync_job *j, struct outcome *o)
 {
 	struct sync_connection c = {0};
-	struct sync_room *r = calloc(1, sizeof *r);
-	struct sync_api a = {0};
-	int opened = 0;
+	struct sync_room *r = &o->r;
 	json_t *body = NULL;
 	int64_t *exdates = NULL;
 	struct mapping m = {j, ""};
-	if (!r) {
-		o->rc = E_NOMEM;
-		return;
-	}
 	int rc = store_sync_connection_get(db, j->account_id, j->provider, &c);
 	if (!rc)
 		rc = store_sync_room_get(db, j->account_id, j->provider, j->provider_room_id, r);
@@ -146,12 +181,12 @@ static void send_job(struct db *db, const struct sync_job *j, struct outcome *o)
 		o->rc = E_FORBIDDEN;
 		goto out;
 	}
-	if ((rc = sync_api_open(&c, &a, &o->f))) {
+	if ((rc = sync_api_open(&c, &o->a, &o->f))) {
 		o->rc = rc;
 		goto out;
 	}
-	opened = 1;
-	if (!a.p || !a.p->write || !a.p->remove) {
+	o->opened = 1;
+	if (!o->a.p || !o->a.p->write || !o->a.p->remove) {
 		sync_fail(&o->f, "provider_error", NULL, "Writing to %s calendars is not available in this version.",
 			  j->provider);
 		o->rc = E_IO;
@@ -160,11 +195,11 @@ static void send_job(struct db *db, const struct sync_job *j, struct outcome *o)
 	if (!strcmp(j->action, "delete")) {
 		char *found = NULL;
 		/* never heard of: an insert whose answer was lost may be there */
-		if (!*o->old_id && a.p->find && (rc = a.p->find(&a, r, j->event_id, &found, &o->f)) < 0) {
+		if (!*o->old_id && o->a.p->find && (rc = o->a.p->find(&o->a, r, j->event_id, &found, &o->f)) < 0) {
 			o->rc = rc;
 			goto out;
 		}
-		o->rc = a.p->remove(&a, r, found ? found : o->old_id, &o->f);
+		o->rc = o->a.p->remove(&o->a, r, found ? found : o->old_id, &o->f);
 		free(found);
 		o->removed = 1;
 	} else {
@@ -176,17 +211,14 @@ static void send_job(struct db *db, const struct sync_job *j, struct outcome *o)
 			o->rc = E_INVALID;
 			goto out;
 		}
-		o->rc = a.p->write(&a, r, o->old_id, &b, &o->new_id, &o->f);
+		o->rc = o->a.p->write(&o->a, r, o->old_id, &b, &o->new_id, &o->f);
 	}
-	if (sync_api_save_token(db, &a)) /* fetched again next time */
+	if (sync_api_save_token(db, &o->a)) /* fetched again next time */
 		log_warn("calendar sync: the new access token of %s could not be kept", j->provider);
 out:
-	if (opened)
-		sync_api_close(&a);
 	free(exdates);
 	json_decref(body);
 	sync_connection_free(&c);
-	free(r);
 }
 
 int sync_outbound_run_once(struct db *db, int64_t now)
@@ -200,11 +232,24 @@ int sync_outbound_run_once(struct db *db, int64_t now)
 		sync_job_free(&j);
 		return E_NOMEM;
 	}
+	o->gone = -1;
 	send_job(db, &j, o);
 	if (o->rc && !o->drop)
 		log_warn("calendar sync: %s of event %s on %s room %s (attempt %d): %s", j.action, j.event_id,
 			 j.provider, j.provider_room_id, j.attempts + 1, o->f.detail[0] ? o->f.detail : "failed");
 	rc = record(db, &j, o, clock_now());
+	if (!rc && o->gone > 0 && o->new_id) {
+		/* disconnected while it was written: nothing is left to queue
+		 * a delete on, so it is deleted now, best effort, with the
+		 * credentials the write used */
+		struct sync_failure f = {0};
+		if (o->a.p->remove(&o->a, &o->r, o->new_id, &f))
+			log_warn(
+				"calendar sync: a copy of event %s written as %s room %s was disconnected stays there: %s",
+				j.event_id, j.provider, j.provider_room_id, f.detail);
+	}
+	if (o->opened)
+		sync_api_close(&o->a);
 	free(o->new_id);
 	free(o);
 	sync_job_free(&j);

@@ -393,6 +393,35 @@ def test_unlinking_removes_convenes_copies_even_while_google_is_down(s, fg, link
     assert x["c"].get("/api/v1/calendars/%s/events/%s" % (x["cal"], a["id"])).status_code == 200
 
 
+def test_a_write_in_flight_when_the_room_is_unlinked_is_removed_too(s, fg, linked):
+    """the writes worker had claimed the insert and Google was answering it
+    (slowly) when the room was unlinked: the unlink found no copy to remove,
+    and the insert landed after it. That copy is deleted as well, with no
+    one asking again"""
+    import urllib.parse
+    x = linked
+    # the room's first sync and its push channel (a POST under the same path) first
+    assert wait_for(lambda: [c for c in fg.channels() if c.get("calendarId") == x["g"]], timeout=20)
+    path = "/calendar/v3/calendars/%s/events" % urllib.parse.quote(x["g"], safe="")
+    fg.fault(0, count=1, method="POST", path=path, delay=3)
+    try:
+        ev = book(x, start="T13:00:00", end="T13:30:00")
+        # the insert is at Google, held there: unlinked meanwhile
+        assert wait_for(lambda: [f for f in fg.faults() if f.get("started")]), fg.faults()
+        r = x["admin"].delete(BASE + "/google/rooms/" + x["g"])
+        assert r.status_code == 204, r.text
+        assert audit_after(x, "calendar_integration.room_unlink")["copies_removing"] == 0
+        assert not ours(fg, x["g"], ev["id"])
+        # the insert lands after the unlink...
+        assert wait_for(lambda: ours(fg, x["g"], ev["id"], live=False), timeout=10), fg.events(x["g"])
+    finally:
+        fg.clear_faults()
+    # ...and is deleted: nothing of convene's stays on the room's calendar
+    assert wait_for(lambda: not ours(fg, x["g"], ev["id"]), timeout=15), ours(fg, x["g"], ev["id"])
+    assert wait_for(lambda: not jobs(s, ev["id"]))
+    assert not s.rows("SELECT 1 FROM sync_events WHERE event_id = '%s'" % ev["id"])
+
+
 def test_disconnecting_removes_convenes_copies(s, fg, linked):
     x = linked
     a = book(x, start="T08:00:00", end="T08:30:00")
