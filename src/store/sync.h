@@ -192,6 +192,20 @@ int store_sync_events_unheld(struct db *db, const char *account_id, const char *
  * convene), by provider_event_id, into out; *n of them */
 int store_sync_events_of_room(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
 			      const char *origin, int max, struct sync_event *out, int *n);
+/* how many mappings of one origin the provider room has */
+int store_sync_events_count(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			    const char *origin, int64_t *n);
+/* convene's copies still owed a removal: a provider room that is not
+ * linked (unlinked, left out, its convene room deleted) with mappings of
+ * origin convene that have no job. Only a room of a connected connection
+ * with no job pending and fewer than failed_max given up (the batch before
+ * is sent first; removals the provider refuses hold the rest until a
+ * connect revives them): 1 with its account_id, provider and
+ * provider_room_id in *room, 0 when no room is owed any */
+int store_sync_copies_owed(struct db *db, int failed_max, struct sync_event *room);
+/* the first max of those mappings of the room, into out; *n of them */
+int store_sync_copies_unqueued(struct db *db, const char *account_id, const char *provider,
+			       const char *provider_room_id, int max, struct sync_event *out, int *n);
 /* inserted or replaced (updated_at = now) */
 int store_sync_event_put(struct db *db, const struct sync_event *e, int64_t now);
 /* E_NOTFOUND */

@@ -21,6 +21,8 @@
 
 #define LEASE_SECONDS 120 /* longer than a write: a look-up, an insert or patch and a token (15 s each) */
 #define BACKOFF_MAX 600
+#define COPIES_BATCH 2000 /* an unlinked room's copies queued for removal at a time */
+#define FAILED_HOLD 10    /* removals given up that hold a room's next batch */
 
 int64_t sync_outbound_backoff(int attempts)
 {
@@ -221,11 +223,63 @@ out:
 	sync_connection_free(&c);
 }
 
+int sync_outbound_copies_batch(void)
+{
+	static int batch;
+	if (!batch) {
+		const char *env = getenv("CONVENE_SYNC_COPIES_BATCH"); /* tests */
+		batch = env && atoi(env) >= 1 && atoi(env) <= COPIES_BATCH ? atoi(env) : COPIES_BATCH;
+	}
+	return batch;
+}
+
+/* the next batch of an unlinked room's copies queued for removal, once the
+ * batch before is through (sync_events keeps what is still owed, so a
+ * restart or an outage loses nothing): 1 when some were queued */
+static int queue_more_removals(struct db *db, int64_t now)
+{
+	int max = sync_outbound_copies_batch(), n = 0;
+	struct sync_event room, *rows = NULL;
+	/* a look first, no writer lock: nothing is owed, nearly always */
+	int rc = store_sync_copies_owed(db, FAILED_HOLD, &room);
+	if (rc <= 0)
+		return rc;
+	if (!(rows = malloc(sizeof *rows * (size_t)max)))
+		return E_NOMEM;
+	if ((rc = store_begin(db, 1)))
+		goto out;
+	/* again in the transaction: another node may have queued them */
+	rc = store_sync_copies_owed(db, FAILED_HOLD, &room);
+	if (rc == 1)
+		rc = store_sync_copies_unqueued(db, room.account_id, room.provider, room.provider_room_id, max, rows,
+						&n);
+	for (int i = 0; !rc && i < n; i++) {
+		struct sync_job d = {0};
+		snprintf(d.account_id, sizeof d.account_id, "%s", rows[i].account_id);
+		snprintf(d.provider, sizeof d.provider, "%s", rows[i].provider);
+		snprintf(d.provider_room_id, sizeof d.provider_room_id, "%s", rows[i].provider_room_id);
+		snprintf(d.event_id, sizeof d.event_id, "%s", rows[i].event_id);
+		snprintf(d.action, sizeof d.action, "delete");
+		snprintf(d.provider_event_id, sizeof d.provider_event_id, "%s", rows[i].provider_event_id);
+		rc = store_sync_job_put(db, &d, now, now);
+	}
+	if (rc || (rc = store_commit(db)))
+		store_rollback(db);
+	else if (n)
+		log_info("calendar sync: %d more copies of %s room %s of account %s queued for removal", n,
+			 rows[0].provider, rows[0].provider_room_id, rows[0].account_id);
+out:
+	free(rows);
+	return rc ? rc : n > 0;
+}
+
 int sync_outbound_run_once(struct db *db, int64_t now)
 {
 	struct sync_job j;
 	int rc = store_sync_job_claim(db, now, now + LEASE_SECONDS, &j);
-	if (rc <= 0)
+	if (!rc)
+		return queue_more_removals(db, now);
+	if (rc < 0)
 		return rc;
 	struct outcome *o = calloc(1, sizeof *o);
 	if (!o) {

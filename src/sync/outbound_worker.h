@@ -18,7 +18,13 @@ void sync_outbound_kick(void);
 void sync_outbound_changed(const char *topic);
 /* seconds before attempt `attempts` + 1: 1, 2, 4 ... at most 600 */
 int64_t sync_outbound_backoff(int attempts);
-/* one due job sent: 1, 0 when none was due, or an error */
+/* one due job sent: 1, 0 when none was due, or an error. With none due,
+ * the next batch of removals of an unlinked room's copies (more than its
+ * unlink queued) is queued instead: 1 when it queued any */
 int sync_outbound_run_once(struct db *db, int64_t now);
+/* convene's copies of a room whose removals are queued at once: by an
+ * unlink, then by each batch after (2,000; CONVENE_SYNC_COPIES_BATCH for
+ * tests) */
+int sync_outbound_copies_batch(void);
 
 #endif
