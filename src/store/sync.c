@@ -163,7 +163,7 @@ int store_sync_connection_delete(struct db *db, const char *account_id, const ch
 	" s.category, s.seen_at, s.room_id, r.name, s.state, s.sync_token, s.dirty_at, s.dirty_seq, s.full_due_at,"   \
 	" s.channel_id, s.channel_resource_id, s.channel_token_hash, s.channel_expires_at, s.subscription_id,"        \
 	" s.subscription_expires_at, s.client_state_hash, s.lease_until, s.last_sync_at, s.last_error,"               \
-	" s.error_code, w.error, w.error_code FROM sync_rooms s"                                                      \
+	" s.error_code, w.error, w.error_code, w.action FROM sync_rooms s"                                            \
 	" LEFT JOIN rooms r ON r.account_id = s.account_id AND r.id = s.room_id"                                      \
 	" LEFT JOIN sync_jobs w ON w.account_id = s.account_id AND w.provider = s.provider"                           \
 	" AND w.provider_room_id = s.provider_room_id AND w.event_id = (SELECT f.event_id FROM sync_jobs f"           \
@@ -204,6 +204,7 @@ static void room_row(struct db_rows *r, struct sync_room *o)
 	cp(o->error_code, sizeof o->error_code, db_text(r, 28));
 	cp(o->write_error, sizeof o->write_error, db_text(r, 29));
 	cp(o->write_error_code, sizeof o->write_error_code, db_text(r, 30));
+	cp(o->write_action, sizeof o->write_action, db_text(r, 31));
 }
 
 /* the one room a query keyed by unique columns finds (the arguments past
@@ -775,6 +776,17 @@ int store_sync_job_retry(struct db *db, const struct sync_job *j, int64_t next_a
 			     " provider_room_id = ? AND event_id = ?",
 			     "ssss", j->account_id, j->provider, j->provider_room_id, j->event_id);
 	return rc < 0 ? rc : 0;
+}
+
+int store_sync_job_exists(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			  const char *event_id)
+{
+	int64_t n;
+	int rc = db_query_int(db, &n,
+			      "SELECT COUNT(*) FROM sync_jobs WHERE account_id = ? AND provider = ? AND"
+			      " provider_room_id = ? AND event_id = ?",
+			      "ssss", account_id, provider, provider_room_id, event_id);
+	return rc ? rc : n > 0;
 }
 
 int store_sync_jobs_revive(struct db *db, const char *account_id, const char *provider, int64_t now)

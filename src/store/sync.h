@@ -87,7 +87,7 @@ struct sync_room {
 	char last_error[512], error_code[64]; /* the last read of the room's calendar failed */
 	/* the latest write given up (a job kept failed) while it stays so: a
 	 * later successful read does not clear it; read only, from sync_jobs */
-	char write_error[512], write_error_code[64];
+	char write_error[512], write_error_code[64], write_action[8];
 };
 
 /* from a provider's listing: its fields (provider_room_id to category; a
@@ -240,6 +240,9 @@ int store_sync_job_done(struct db *db, const struct sync_job *j);
  * replaced meanwhile is only released */
 int store_sync_job_retry(struct db *db, const struct sync_job *j, int64_t next_at, int failed, const char *error_code,
 			 const char *error, int64_t now);
+/* 1 when the provider room has a job (pending or failed) for event_id, 0 */
+int store_sync_job_exists(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			  const char *event_id);
 /* the connection's failed jobs pending again, due at `now` with no
  * attempts (it works again: what was given up while it did not is sent) */
 int store_sync_jobs_revive(struct db *db, const char *account_id, const char *provider, int64_t now);

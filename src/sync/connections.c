@@ -169,7 +169,10 @@ json_t *sync_room_json(const struct sync_room *r, int64_t listed_at)
 				    json_string(r->write_error_code[0] ? r->write_error_code : "provider_error"));
 		json_object_set_new(
 			o, "last_error",
-			json_sprintf("A booking could not be written to the room's calendar: %s", r->write_error));
+			!strcmp(r->write_action, "decline")
+				? json_sprintf("A meeting could not be declined for the room: %s", r->write_error)
+				: json_sprintf("A booking could not be written to the room's calendar: %s",
+					       r->write_error));
 	}
 	json_object_set_new(o, "seen_at", time_or_null(r->seen_at));
 	json_object_set_new(o, "gone", json_boolean(listed_at && r->seen_at < listed_at));

@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/audit.h"
 #include "core/clock.h"
 #include "core/errors.h"
+#include "core/ids.h"
 #include "core/log.h"
 #include "core/worker.h"
 #include "store/queue_worker.h"
@@ -30,6 +32,53 @@ int64_t sync_outbound_backoff(int attempts)
 	for (int i = 1; i < attempts && s < BACKOFF_MAX; i++)
 		s *= 2;
 	return s > BACKOFF_MAX ? BACKOFF_MAX : s;
+}
+
+/* a decline job's key: jobs are one per (room, convene event), and a
+ * declined meeting has no convene event, so its provider id's digest
+ * stands for one (never a convene id: those have no "dcl-") */
+static void decline_key(const char *provider_event_id, char out[ID_MAX])
+{
+	char h[HASH_HEX_MAX];
+	ids_hash(provider_event_id, h);
+	snprintf(out, ID_MAX, "dcl-%s", h);
+}
+
+int sync_outbound_decline_queued(struct db *db, const struct sync_room *r, const char *provider_event_id)
+{
+	char key[ID_MAX];
+	decline_key(provider_event_id, key);
+	return store_sync_job_exists(db, r->account_id, r->provider, r->provider_room_id, key);
+}
+
+int sync_outbound_decline_later(struct db *db, const struct sync_room *r, const char *provider_event_id,
+				const char *comment, const struct sync_failure *f)
+{
+	struct sync_job j = {0};
+	int64_t now = clock_now();
+	if (strlen(provider_event_id) >= sizeof j.provider_event_id)
+		return E_TOOLARGE;
+	snprintf(j.account_id, sizeof j.account_id, "%s", r->account_id);
+	snprintf(j.provider, sizeof j.provider, "%s", r->provider);
+	snprintf(j.provider_room_id, sizeof j.provider_room_id, "%s", r->provider_room_id);
+	decline_key(provider_event_id, j.event_id);
+	snprintf(j.action, sizeof j.action, "decline");
+	snprintf(j.provider_event_id, sizeof j.provider_event_id, "%s", provider_event_id);
+	json_t *body = json_pack("{s:s}", "comment", comment ? comment : "");
+	if (!body || !(j.body = json_dumps(body, JSON_COMPACT))) {
+		json_decref(body);
+		return E_NOMEM;
+	}
+	json_decref(body);
+	/* the first retry as after any failed write (or when the provider says) */
+	int64_t wait = f && f->retry_after > 1 ? f->retry_after : sync_outbound_backoff(1);
+	int rc = store_begin(db, 1);
+	if (!rc) {
+		if ((rc = store_sync_job_put(db, &j, now + wait, now)) || (rc = store_commit(db)))
+			store_rollback(db);
+	}
+	free(j.body);
+	return rc;
 }
 
 struct mapping {
@@ -80,6 +129,8 @@ struct outcome {
 	int removed;       /* deleted: the mapping goes */
 	char old_id[1100]; /* the mapping it replaces or removes */
 	int drop;          /* nothing to send any more (room unlinked, connection gone) */
+	int declined;      /* a decline job's meeting declined: the conflict counted and audited */
+	char comment[300]; /* the decline's */
 	/* a write that came back after its room was unlinked (0) or its
 	 * connection deleted (1); -1: still linked */
 	int gone;
@@ -90,6 +141,20 @@ struct outcome {
 	int64_t token_expires_at;
 	struct sync_failure f;
 };
+
+/* a meeting declined by its job: counted and audited as sync/worker.c does
+ * for one declined at once */
+static int conflict_noted(struct db *db, const struct sync_job *j, const struct outcome *o)
+{
+	int rc = store_sync_connection_note(db, j->account_id, j->provider, 0, 1, 0, 0, clock_now());
+	if (rc)
+		return rc;
+	return audit_record_system(db, j->account_id, "system", "calendar_integration.conflict", "room", o->r.room_id,
+				   o->r.room_name, NULL,
+				   json_pack("{s:s, s:s, s:s, s:s}", "kept_by", "convene", "provider", j->provider,
+					     "declined_provider_event_id", j->provider_event_id, "comment",
+					     o->comment));
+}
 
 static int record(struct db *db, const struct sync_job *j, struct outcome *o, int64_t now)
 {
@@ -128,6 +193,8 @@ static int record(struct db *db, const struct sync_job *j, struct outcome *o, in
 				rc = 0;
 		}
 	}
+	if (!rc && o->declined && (rc = conflict_noted(db, j, o)) == E_NOTFOUND)
+		rc = 0; /* the connection went meanwhile */
 	if (!rc && (!o->rc || o->drop)) {
 		rc = store_sync_job_done(db, j);
 		/* unlinked meanwhile: the unlink found nothing to remove, the
@@ -194,7 +261,36 @@ static void send_job(struct db *db, const struct sync_job *j, struct outcome *o)
 		o->rc = E_IO;
 		goto out;
 	}
-	if (!strcmp(j->action, "delete")) {
+	if (!strcmp(j->action, "decline")) {
+		json_t *cm = json_object_get(body = j->body ? json_loads(j->body, 0, NULL) : NULL, "comment");
+		snprintf(o->comment, sizeof o->comment, "%s", json_is_string(cm) ? json_string_value(cm) : "");
+		struct sync_event *held = malloc(sizeof *held);
+		/* convene took the meeting in since (the booking it lost to
+		 * went): declining it now would be wrong */
+		rc = held ? store_sync_event_get(db, j->account_id, j->provider, j->provider_room_id,
+						 j->provider_event_id, held)
+			  : E_NOMEM;
+		free(held);
+		if (!rc) {
+			o->drop = 1;
+			goto out;
+		}
+		if (rc != E_NOTFOUND) {
+			o->rc = rc;
+			goto out;
+		}
+		if (!o->a.p->decline) {
+			sync_fail(&o->f, "provider_error", NULL,
+				  "Declining %s meetings is not available in this version.", j->provider);
+			o->rc = E_IO;
+			goto out;
+		}
+		o->rc = o->a.p->decline(&o->a, r, j->provider_event_id, o->comment, &o->f);
+		if (o->rc == E_NOTFOUND) /* gone at the provider: nothing left to decline */
+			o->rc = 0;
+		else
+			o->declined = !o->rc;
+	} else if (!strcmp(j->action, "delete")) {
 		char *found = NULL;
 		/* never heard of: an insert whose answer was lost may be there */
 		if (!*o->old_id && o->a.p->find && (rc = o->a.p->find(&o->a, r, j->event_id, &found, &o->f)) < 0) {
