@@ -163,7 +163,7 @@ int store_sync_connection_delete(struct db *db, const char *account_id, const ch
 	" s.category, s.seen_at, s.room_id, r.name, s.state, s.sync_token, s.dirty_at, s.dirty_seq, s.full_due_at,"   \
 	" s.channel_id, s.channel_resource_id, s.channel_token_hash, s.channel_expires_at, s.subscription_id,"        \
 	" s.subscription_expires_at, s.client_state_hash, s.lease_until, s.last_sync_at, s.last_error,"               \
-	" s.error_code, w.error, w.error_code FROM sync_rooms s"                                                      \
+	" s.error_code, w.error, w.error_code, w.action FROM sync_rooms s"                                            \
 	" LEFT JOIN rooms r ON r.account_id = s.account_id AND r.id = s.room_id"                                      \
 	" LEFT JOIN sync_jobs w ON w.account_id = s.account_id AND w.provider = s.provider"                           \
 	" AND w.provider_room_id = s.provider_room_id AND w.event_id = (SELECT f.event_id FROM sync_jobs f"           \
@@ -204,6 +204,7 @@ static void room_row(struct db_rows *r, struct sync_room *o)
 	cp(o->error_code, sizeof o->error_code, db_text(r, 28));
 	cp(o->write_error, sizeof o->write_error, db_text(r, 29));
 	cp(o->write_error_code, sizeof o->write_error_code, db_text(r, 30));
+	cp(o->write_action, sizeof o->write_action, db_text(r, 31));
 }
 
 /* the one room a query keyed by unique columns finds (the arguments past
@@ -595,6 +596,64 @@ int store_sync_events_of_room(struct db *db, const char *account_id, const char 
 	return rc < 0 ? rc : 0;
 }
 
+int store_sync_events_count(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			    const char *origin, int64_t *n)
+{
+	return db_query_int(db, n,
+			    "SELECT COUNT(*) FROM sync_events WHERE account_id = ? AND provider = ? AND"
+			    " provider_room_id = ? AND origin = ?",
+			    "ssss", account_id, provider, provider_room_id, origin);
+}
+
+/* a mapping of origin convene with no job of its event in its room */
+#define UNQUEUED                                                                                            \
+	" e.origin = 'convene' AND NOT EXISTS (SELECT 1 FROM sync_jobs j WHERE j.account_id = e.account_id" \
+	" AND j.provider = e.provider AND j.provider_room_id = e.provider_room_id AND j.event_id = e.event_id)"
+
+int store_sync_copies_owed(struct db *db, int failed_max, struct sync_event *room)
+{
+	struct db_rows *r;
+	memset(room, 0, sizeof *room);
+	int rc = db_query(
+		db, &r,
+		"SELECT s.account_id, s.provider, s.provider_room_id FROM sync_rooms s JOIN sync_connections c ON"
+		" c.account_id = s.account_id AND c.provider = s.provider WHERE s.state <> 'linked' AND"
+		" c.status = 'connected' AND NOT EXISTS (SELECT 1 FROM sync_jobs p WHERE p.account_id = s.account_id"
+		" AND p.provider = s.provider AND p.provider_room_id = s.provider_room_id AND p.status = 'pending')"
+		" AND (SELECT COUNT(*) FROM sync_jobs f WHERE f.account_id = s.account_id AND f.provider = s.provider"
+		" AND f.provider_room_id = s.provider_room_id AND f.status = 'failed') < ?"
+		" AND EXISTS (SELECT 1 FROM sync_events e WHERE e.account_id = s.account_id AND e.provider ="
+		" s.provider AND e.provider_room_id = s.provider_room_id AND" UNQUEUED ") LIMIT 1",
+		"i", (int64_t)failed_max);
+	if (rc)
+		return rc;
+	rc = db_next(r);
+	if (rc == 1) {
+		cp(room->account_id, sizeof room->account_id, db_text(r, 0));
+		cp(room->provider, sizeof room->provider, db_text(r, 1));
+		cp(room->provider_room_id, sizeof room->provider_room_id, db_text(r, 2));
+	}
+	db_rows_free(r);
+	return rc;
+}
+
+int store_sync_copies_unqueued(struct db *db, const char *account_id, const char *provider,
+			       const char *provider_room_id, int max, struct sync_event *out, int *n)
+{
+	struct db_rows *r;
+	*n = 0;
+	int rc = db_query(db, &r,
+			  "SELECT " EVENT_COLS " e WHERE e.account_id = ? AND e.provider = ? AND e.provider_room_id = ?"
+			  " AND" UNQUEUED " ORDER BY e.provider_event_id LIMIT ?",
+			  "sssi", account_id, provider, provider_room_id, (int64_t)max);
+	if (rc)
+		return rc;
+	while (*n < max && (rc = db_next(r)) == 1)
+		event_row(r, &out[(*n)++]);
+	db_rows_free(r);
+	return rc < 0 ? rc : 0;
+}
+
 int store_sync_event_put(struct db *db, const struct sync_event *e, int64_t now)
 {
 	int rc = db_exec(
@@ -717,6 +776,17 @@ int store_sync_job_retry(struct db *db, const struct sync_job *j, int64_t next_a
 			     " provider_room_id = ? AND event_id = ?",
 			     "ssss", j->account_id, j->provider, j->provider_room_id, j->event_id);
 	return rc < 0 ? rc : 0;
+}
+
+int store_sync_job_exists(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			  const char *event_id)
+{
+	int64_t n;
+	int rc = db_query_int(db, &n,
+			      "SELECT COUNT(*) FROM sync_jobs WHERE account_id = ? AND provider = ? AND"
+			      " provider_room_id = ? AND event_id = ?",
+			      "ssss", account_id, provider, provider_room_id, event_id);
+	return rc ? rc : n > 0;
 }
 
 int store_sync_jobs_revive(struct db *db, const char *account_id, const char *provider, int64_t now)

@@ -87,7 +87,7 @@ struct sync_room {
 	char last_error[512], error_code[64]; /* the last read of the room's calendar failed */
 	/* the latest write given up (a job kept failed) while it stays so: a
 	 * later successful read does not clear it; read only, from sync_jobs */
-	char write_error[512], write_error_code[64];
+	char write_error[512], write_error_code[64], write_action[8];
 };
 
 /* from a provider's listing: its fields (provider_room_id to category; a
@@ -192,6 +192,20 @@ int store_sync_events_unheld(struct db *db, const char *account_id, const char *
  * convene), by provider_event_id, into out; *n of them */
 int store_sync_events_of_room(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
 			      const char *origin, int max, struct sync_event *out, int *n);
+/* how many mappings of one origin the provider room has */
+int store_sync_events_count(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			    const char *origin, int64_t *n);
+/* convene's copies still owed a removal: a provider room that is not
+ * linked (unlinked, left out, its convene room deleted) with mappings of
+ * origin convene that have no job. Only a room of a connected connection
+ * with no job pending and fewer than failed_max given up (the batch before
+ * is sent first; removals the provider refuses hold the rest until a
+ * connect revives them): 1 with its account_id, provider and
+ * provider_room_id in *room, 0 when no room is owed any */
+int store_sync_copies_owed(struct db *db, int failed_max, struct sync_event *room);
+/* the first max of those mappings of the room, into out; *n of them */
+int store_sync_copies_unqueued(struct db *db, const char *account_id, const char *provider,
+			       const char *provider_room_id, int max, struct sync_event *out, int *n);
 /* inserted or replaced (updated_at = now) */
 int store_sync_event_put(struct db *db, const struct sync_event *e, int64_t now);
 /* E_NOTFOUND */
@@ -226,6 +240,9 @@ int store_sync_job_done(struct db *db, const struct sync_job *j);
  * replaced meanwhile is only released */
 int store_sync_job_retry(struct db *db, const struct sync_job *j, int64_t next_at, int failed, const char *error_code,
 			 const char *error, int64_t now);
+/* 1 when the provider room has a job (pending or failed) for event_id, 0 */
+int store_sync_job_exists(struct db *db, const char *account_id, const char *provider, const char *provider_room_id,
+			  const char *event_id);
 /* the connection's failed jobs pending again, due at `now` with no
  * attempts (it works again: what was given up while it did not is sent) */
 int store_sync_jobs_revive(struct db *db, const char *account_id, const char *provider, int64_t now);

@@ -21,10 +21,11 @@
 #include "http/client.h"
 #include "sync/forget.h"
 #include "sync/outbound.h"
+#include "sync/outbound_worker.h"
 #include "sync/google_auth.h"
 
 #define UPSERT_BATCH 100  /* rooms written per transaction while listing */
-#define COPIES_MAX 2000   /* convene's copies removed per unlinked room or disconnect */
+#define COPIES_MAX 2000   /* convene's copies a disconnect removes (an unlink: all, in batches) */
 #define COPIES_SECONDS 60 /* a disconnect's removals stop after this (the rest are counted as left) */
 
 static json_t *time_or_null(int64_t t)
@@ -168,7 +169,10 @@ json_t *sync_room_json(const struct sync_room *r, int64_t listed_at)
 				    json_string(r->write_error_code[0] ? r->write_error_code : "provider_error"));
 		json_object_set_new(
 			o, "last_error",
-			json_sprintf("A booking could not be written to the room's calendar: %s", r->write_error));
+			!strcmp(r->write_action, "decline")
+				? json_sprintf("A meeting could not be declined for the room: %s", r->write_error)
+				: json_sprintf("A booking could not be written to the room's calendar: %s",
+					       r->write_error));
 	}
 	json_object_set_new(o, "seen_at", time_or_null(r->seen_at));
 	json_object_set_new(o, "gone", json_boolean(listed_at && r->seen_at < listed_at));
@@ -370,19 +374,25 @@ static int collect_room(void *ctx, const struct sync_room *r)
 }
 
 /* in the unlink's transaction: the room's pending writes dropped and a
- * delete queued for each copy convene wrote on its provider calendar (at
- * most COPIES_MAX). Jobs, not calls in the request: a provider that is down
- * now gets them once it answers, and given-up ones come back at the next
- * connect; nobody else would ever remove them. *n: how many were queued */
+ * delete queued for each copy convene wrote on its provider calendar, the
+ * first batch of them (the request stays bounded; the writes worker queues
+ * the rest a batch at a time from the mappings left, see
+ * sync_outbound_run_once). Jobs, not calls in the request: a provider that
+ * is down now gets them once it answers, and given-up ones come back at the
+ * next connect; nobody else would ever remove them. *n: how many copies
+ * there are to remove */
 static int queue_removals(struct db *db, const char *account_id, const char *provider, const char *prid, int *n)
 {
-	struct sync_event *rows = malloc(sizeof *rows * COPIES_MAX);
+	int max = sync_outbound_copies_batch();
+	struct sync_event *rows = malloc(sizeof *rows * (size_t)max);
 	int count = 0, rc;
+	int64_t total = 0;
 	*n = 0;
 	if (!rows)
 		return E_NOMEM;
 	if ((rc = store_sync_jobs_drop(db, account_id, provider, prid)) ||
-	    (rc = store_sync_events_of_room(db, account_id, provider, prid, "convene", COPIES_MAX, rows, &count)))
+	    (rc = store_sync_events_count(db, account_id, provider, prid, "convene", &total)) ||
+	    (rc = store_sync_events_of_room(db, account_id, provider, prid, "convene", max, rows, &count)))
 		goto out;
 	int64_t now = clock_now();
 	for (int i = 0; !rc && i < count; i++) {
@@ -398,7 +408,7 @@ static int queue_removals(struct db *db, const char *account_id, const char *pro
 	if (!rc && count)
 		rc = store_changed(db, SYNC_OUTBOUND_TOPIC);
 	if (!rc)
-		*n = count;
+		*n = (int)total;
 out:
 	free(rows);
 	return rc;
@@ -434,6 +444,11 @@ static void remove_copies(struct db *db, const struct sync_provider *p, struct s
 		}
 		(*removed)++;
 	}
+	/* those past the bound are left too, and counted */
+	int64_t total = 0;
+	if (!store_sync_events_count(db, account_id, p->name, room->provider_room_id, "convene", &total) &&
+	    total > count)
+		*left += (int)(total - count);
 	if (*left)
 		log_warn("sync: %s: %d copies of convene bookings stay on provider calendars of account %s", p->name,
 			 *left, account_id);
@@ -486,6 +501,11 @@ int sync_connection_disconnect(struct req *r, const struct sync_provider *p)
 	}
 	if ((rc = store_sync_connection_get(db, r->who.account_id, p->name, c)) ||
 	    (rc = store_sync_rooms_list(db, r->who.account_id, p->name, SYNC_ROOMS_MAX, collect_room, &ids)))
+		goto out;
+	/* not connected any more first: no room is synced, and the writes
+	 * worker queues no removals of its own (an unlinked room's copies)
+	 * while these are removed and counted here */
+	if ((rc = note_status(db, r->who.account_id, p->name, "step1_done", NULL)))
 		goto out;
 	/* unlinked first, so that no sync brings meetings back meanwhile */
 	for (int i = 0; i < ids.n; i++) {

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "sync/provider.h"
+
 struct db;
 
 int sync_outbound_start(void);
@@ -18,7 +20,23 @@ void sync_outbound_kick(void);
 void sync_outbound_changed(const char *topic);
 /* seconds before attempt `attempts` + 1: 1, 2, 4 ... at most 600 */
 int64_t sync_outbound_backoff(int attempts);
-/* one due job sent: 1, 0 when none was due, or an error */
+/* one due job sent: 1, 0 when none was due, or an error. With none due,
+ * the next batch of removals of an unlinked room's copies (more than its
+ * unlink queued) is queued instead: 1 when it queued any */
 int sync_outbound_run_once(struct db *db, int64_t now);
+/* a meeting the race rule declines (sync/worker.c), not declined at the
+ * first try: queued as a decline job (decline_later), retried with the
+ * writes' back-off, then kept as failed and shown on the room; the room's
+ * sync leaves one queued alone (decline_queued: 1 when it is, 0, or an
+ * error), so that the next full check, which meets the meeting again, does
+ * not decline it twice. Once declined the conflict is counted and audited
+ * as the sync does. */
+int sync_outbound_decline_queued(struct db *db, const struct sync_room *r, const char *provider_event_id);
+int sync_outbound_decline_later(struct db *db, const struct sync_room *r, const char *provider_event_id,
+				const char *comment, const struct sync_failure *f);
+/* convene's copies of a room whose removals are queued at once: by an
+ * unlink, then by each batch after (2,000; CONVENE_SYNC_COPIES_BATCH for
+ * tests) */
+int sync_outbound_copies_batch(void);
 
 #endif

@@ -21,6 +21,7 @@
 #include "core/worker.h"
 #include "store/store.h"
 #include "sync/inbound.h"
+#include "sync/outbound_worker.h"
 #include "api/audit.h"
 
 static long poll_ms = 2000;
@@ -209,7 +210,8 @@ static int sync_room(struct db *db, struct sync_room *r, int64_t now)
 	}
 	/* the race rule's later provider meetings, declined where they were
 	 * made (after the transactions: a provider call); one that fails is
-	 * listed again by the next full check and declined then */
+	 * queued for the writes worker to retry with back-off, and one queued
+	 * already (a full check meets it again) is left to it */
 	int64_t declined = 0;
 	for (size_t i = 0; i < in.ndeclines; i++) {
 		struct sync_failure df = {0};
@@ -217,9 +219,14 @@ static int sync_room(struct db *db, struct sync_room *r, int64_t now)
 			log_warn("calendar sync: %s meetings cannot be declined by this server", r->provider);
 			break;
 		}
+		if (sync_outbound_decline_queued(db, r, in.declines[i].provider_event_id))
+			continue;
 		if (a.p->decline(&a, r, in.declines[i].provider_event_id, in.declines[i].comment, &df)) {
 			log_warn("calendar sync: meeting %.200s of room %s (%s) not declined: %s",
 				 in.declines[i].provider_event_id, r->provider_room_id, r->provider, df.detail);
+			if (sync_outbound_decline_later(db, r, in.declines[i].provider_event_id, in.declines[i].comment,
+							&df))
+				log_warn("calendar sync: the decline could not be queued either");
 			continue;
 		}
 		in.declines[i].done = 1;

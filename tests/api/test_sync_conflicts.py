@@ -118,6 +118,80 @@ def test_a_google_meeting_made_later_is_declined_at_google(s, fg):
     assert not s.mails(u["email"])
 
 
+def race_lost_at_google(L, c, minute, fault):
+    """a convene booking, then (Google not hearing of it) a Google meeting
+    of our chosen id over it, whose decline Google answers with `fault`
+    (status, count): its id"""
+    import secrets
+    import urllib.parse
+    start, end = at(24 * 60 + minute), at(24 * 60 + minute + 60)
+    gid = "rc" + secrets.token_hex(8)
+    path = "/calendar/v3/calendars/%s/events/%s" % (urllib.parse.quote(L.cal_id, safe=""), gid)
+    fg = L.fg
+    fg.outage(True)
+    try:
+        book_in_convene(c, L, start, end, "Made in convene")
+        time.sleep(1.1)
+        assert L.book(start, end, summary="Made at Google", id=gid)["room_response"] == "accepted"
+        fg.fault(fault[0], count=fault[1], method="PATCH", path=path)
+    finally:
+        fg.outage(False)
+    return gid, path
+
+
+def room_answer(L, gid):
+    ev = [e for e in L.fg.events(L.cal_id) if e["id"] == gid][0]
+    return [a for a in ev["attendees"] if a.get("email") == L.cal_id][0].get("responseStatus")
+
+
+def patches(L, path):
+    return [c for c in L.fg.calls("api") if c["method"] == "PATCH" and c["path"] == path]
+
+
+def test_a_decline_google_failed_is_retried_with_back_off(s, fg):
+    """the room's decline failed (Google unavailable): retried by the writes
+    worker after 1 s, 2 s..., not six hours later by the next full check"""
+    L = Linked(s, fg)
+    u, c = member(L, "en")
+    before = counters(L)["conflicts_resolved"]
+    try:
+        gid, path = race_lost_at_google(L, c, 1260, (503, 2))
+        wait(lambda: room_answer(L, gid) == "declined", what="Google's meeting declined, at last", timeout=30)
+    finally:
+        fg.clear_faults()
+    assert [p["status"] for p in patches(L, path)][:2] == [503, 503], patches(L, path)
+    assert [b["summary"] for b in L.bookings()] == ["Made in convene"]
+    wait(lambda: counters(L)["conflicts_resolved"] == before + 1, what="the counter")
+    items = L.admin.get("/api/v1/audit", params={"action": "calendar_integration.conflict"}).json()["items"]
+    assert [i for i in items if (i.get("new") or {}).get("declined_provider_event_id") == gid], items
+    wait(lambda: not s.rows("SELECT 1 FROM sync_jobs WHERE provider_event_id = '%s'" % gid), what="the job gone")
+    assert not L.rooms_entry()["error_code"]
+
+
+def test_a_decline_google_refuses_is_shown_on_the_room_and_not_sent_again_by_the_full_check(s, fg):
+    L = Linked(s, fg)
+    u, c = member(L, "en")
+    try:
+        gid, path = race_lost_at_google(L, c, 1380, (400, -1))
+        wait(lambda: s.rows("SELECT status FROM sync_jobs WHERE provider_event_id = '%s'" % gid) == [["failed"]],
+             what="the decline given up", timeout=20)
+        entry = L.rooms_entry()
+        assert entry["error_code"] == "provider_error" and "declined" in entry["last_error"], entry
+        sent = len(patches(L, path))
+        assert sent == 2, patches(L, path)  # the sync's own try, the job's
+        # the next full check meets the meeting again: the job is left as it is
+        fg.invalidate_sync(L.cal_id)
+        L.book(at(24 * 60 + 1500), at(24 * 60 + 1530), summary="Another")  # a push, a sync: a full listing
+        wait(lambda: "Another" in [b["summary"] for b in L.bookings()], what="the full listing")
+        time.sleep(1)
+        assert len(patches(L, path)) == sent
+        assert s.rows("SELECT status, attempts FROM sync_jobs WHERE provider_event_id = '%s'" % gid) == [
+            ["failed", "1"]]
+        assert room_answer(L, gid) != "declined"
+    finally:
+        fg.clear_faults()
+
+
 def test_a_google_meeting_shown_without_the_room_takes_it_once_the_other_meeting_moves_away(s, fg):
     """Google's room takes a second meeting after the first moved away, and
     convene hears of the second before the move (the move listed last): the

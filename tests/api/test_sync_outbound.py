@@ -27,6 +27,7 @@ SCOPES = [gc.SCOPE_DIRECTORY, gc.SCOPE_CALENDAR]
 DAY = (datetime.date.today() + datetime.timedelta(days=21))
 DAY = DAY - datetime.timedelta(days=DAY.weekday())  # a Monday three weeks ahead
 D = DAY.isoformat()
+COPIES_BATCH = 3  # an unlink queues this many removals at once (2,000 by default), the worker the rest
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def fg():
 @pytest.fixture(scope="module")
 def s(fg):
     env = {"CONVENE_GOOGLE_TOKEN_URL": fg.token_url, "CONVENE_GOOGLE_API_URL": fg.api_url,
-           "CONVENE_SYNC_POLL_MS": "200"}
+           "CONVENE_SYNC_POLL_MS": "200", "CONVENE_SYNC_COPIES_BATCH": str(COPIES_BATCH)}
     yield from serve("convene-outbound-", env)
 
 
@@ -391,6 +392,71 @@ def test_unlinking_removes_convenes_copies_even_while_google_is_down(s, fg, link
     assert not s.rows("SELECT 1 FROM sync_events WHERE event_id IN ('%s', '%s')" % (a["id"], b["id"]))
     # the bookings stay convene's own
     assert x["c"].get("/api/v1/calendars/%s/events/%s" % (x["cal"], a["id"])).status_code == 200
+
+
+def deletes_of_room(s, g):
+    return s.rows("SELECT event_id, status FROM sync_jobs WHERE provider_room_id = '%s' AND action = 'delete'" % g)
+
+
+def test_unlinking_removes_every_copy_a_batch_at_a_time_through_an_outage(s, fg, linked):
+    """more copies than an unlink queues at once (a year of bookings, made
+    small by CONVENE_SYNC_COPIES_BATCH): the request queues the first batch,
+    the writes worker the next ones from the mappings left, each once the
+    batch before is through; Google down meanwhile holds them, loses none"""
+    x = linked
+    n = 3 * COPIES_BATCH + 2
+    evs = [book(x, start="T%02d:00:00" % (7 + i), end="T%02d:30:00" % (7 + i)) for i in range(n)]
+    assert wait_for(lambda: len(ours(fg, x["g"])) == n, timeout=30), len(ours(fg, x["g"]))
+    assert wait_for(lambda: not any(jobs(s, e["id"]) for e in evs))
+    fg.outage(on=True)
+    try:
+        r = x["admin"].delete(BASE + "/google/rooms/" + x["g"])
+        assert r.status_code == 204, r.text
+        assert audit_after(x, "calendar_integration.room_unlink")["copies_removing"] == n
+        assert len(deletes_of_room(s, x["g"])) == COPIES_BATCH
+        # the first batch is tried and waits for Google: no more queued meanwhile
+        assert wait_for(lambda: s.rows("SELECT 1 FROM sync_jobs WHERE provider_room_id = '%s' AND attempts >= 2"
+                                       % x["g"]), timeout=20)
+        assert len(deletes_of_room(s, x["g"])) == COPIES_BATCH
+        assert len(ours(fg, x["g"])) == n
+    finally:
+        fg.outage(on=False)
+    assert wait_for(lambda: not ours(fg, x["g"]), timeout=60), len(ours(fg, x["g"]))
+    assert wait_for(lambda: not deletes_of_room(s, x["g"]))
+    assert not s.rows("SELECT 1 FROM sync_events WHERE provider_room_id = '%s'" % x["g"])
+    # each copy deleted once
+    deleted = [c for c in fg.calls("api") if c["method"] == "DELETE" and c.get("status") in (200, 204)
+               and x["g"].split("@")[0] in c["path"]]
+    assert len(deleted) == n, deleted
+
+
+def test_a_write_in_flight_when_the_room_is_unlinked_is_removed_too(s, fg, linked):
+    """the writes worker had claimed the insert and Google was answering it
+    (slowly) when the room was unlinked: the unlink found no copy to remove,
+    and the insert landed after it. That copy is deleted as well, with no
+    one asking again"""
+    import urllib.parse
+    x = linked
+    # the room's first sync and its push channel (a POST under the same path) first
+    assert wait_for(lambda: [c for c in fg.channels() if c.get("calendarId") == x["g"]], timeout=20)
+    path = "/calendar/v3/calendars/%s/events" % urllib.parse.quote(x["g"], safe="")
+    fg.fault(0, count=1, method="POST", path=path, delay=3)
+    try:
+        ev = book(x, start="T13:00:00", end="T13:30:00")
+        # the insert is at Google, held there: unlinked meanwhile
+        assert wait_for(lambda: [f for f in fg.faults() if f.get("started")]), fg.faults()
+        r = x["admin"].delete(BASE + "/google/rooms/" + x["g"])
+        assert r.status_code == 204, r.text
+        assert audit_after(x, "calendar_integration.room_unlink")["copies_removing"] == 0
+        assert not ours(fg, x["g"], ev["id"])
+        # the insert lands after the unlink...
+        assert wait_for(lambda: ours(fg, x["g"], ev["id"], live=False), timeout=10), fg.events(x["g"])
+    finally:
+        fg.clear_faults()
+    # ...and is deleted: nothing of convene's stays on the room's calendar
+    assert wait_for(lambda: not ours(fg, x["g"], ev["id"]), timeout=15), ours(fg, x["g"], ev["id"])
+    assert wait_for(lambda: not jobs(s, ev["id"]))
+    assert not s.rows("SELECT 1 FROM sync_events WHERE event_id = '%s'" % ev["id"])
 
 
 def test_disconnecting_removes_convenes_copies(s, fg, linked):

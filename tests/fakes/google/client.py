@@ -159,9 +159,12 @@ class FakeGoogle(FakeProcess):
             body["retry_after"] = retry_after
         return self.ctl("POST", "throttle", body)
 
-    def fault(self, status, body=None, count=-1, target="api", headers=None, path=None):
+    def fault(self, status, body=None, count=-1, target="api", headers=None, path=None, method=None, delay=None):
         return self.ctl("POST", "faults", {"status": status, "body": body, "count": count, "target": target,
-                                           "headers": headers, "path": path})
+                                           "headers": headers, "path": path, "method": method, "delay": delay})
+
+    def faults(self):
+        return self.ctl("GET", "faults")
 
     def clear_faults(self):
         return self.ctl("DELETE", "faults")

@@ -778,12 +778,13 @@ class Handler(FakeHandler):
         return {"access_token": tok, "expires_in": life, "token_type": "Bearer"}
 
     # ---- API plumbing ----
-    def fault_for(self, target, path=""):
+    def fault_for(self, target, path="", method=""):
         st = self.state
         with st.lock:
             for f in st.faults:
                 if f["count"] != 0 and (f["target"] == target or (f["target"] == "all")) \
-                        and path.startswith(f.get("path") or ""):
+                        and path.startswith(f.get("path") or "") \
+                        and (not f.get("method") or f["method"] == method):
                     if f["count"] > 0:
                         f["count"] -= 1
                     return f
@@ -812,7 +813,15 @@ class Handler(FakeHandler):
         st = self.state
         rec = {"method": method, "path": path, "query": dict(self.query)}
         try:
-            f = self.fault_for("api", path)
+            f = self.fault_for("api", path, method)
+            if f and f.get("delay"):
+                # a slow answer: the call is held, then served as usual
+                # (status 0) or failed; `started` counts the calls held
+                with st.lock:
+                    f["started"] = f.get("started", 0) + 1
+                time.sleep(f["delay"])
+                if not f["status"]:
+                    f = None
             if f:
                 rec["status"] = f["status"]
                 st.record("api", **rec)
@@ -1367,7 +1376,8 @@ class Handler(FakeHandler):
             if method == "POST":
                 f = {"target": body.get("target", "api"), "status": int(body.get("status", 500)),
                      "count": int(body.get("count", -1)), "headers": body.get("headers") or {},
-                     "path": body.get("path") or "",
+                     "path": body.get("path") or "", "method": body.get("method") or "",
+                     "delay": float(body.get("delay") or 0),
                      "body": body.get("body") or ApiError(int(body.get("status", 500)), "backendError",
                                                           "Backend Error").body, "kind": "custom"}
                 with st.lock:
