@@ -226,3 +226,38 @@ def test_a_google_meeting_made_earlier_takes_one_occurrence_of_a_later_convene_s
     assert [a["partstat"] for a in got["overrides"][0]["attendees"] if a.get("email") == L.room["email"]] == \
         ["declined"], got
     assert not L.rooms_entry()["error_code"]
+
+
+def test_a_google_meeting_made_later_than_a_convene_series_is_declined_at_google(s, fg):
+    """the race rule reads an occurrence's booking as a single booking's: a
+    Google meeting made after the series overlapping one of its occurrences
+    is declined, and every occurrence keeps the room"""
+    L = Linked(s, fg)
+    u, c = member(L, "en")
+    before = counters(L)["conflicts_resolved"]
+    start, end = at(24 * 60 + 420), at(24 * 60 + 480)
+    second = (datetime.datetime.strptime(start, "%Y-%m-%dT%H:%M:%SZ") + datetime.timedelta(days=1))
+    mine = c.get("/api/v1/calendars").json()["items"][0]
+    fg.outage(True)
+    try:
+        r = c.post("/api/v1/calendars/%s/events" % mine["id"],
+                   json={"summary": "Daily in convene", "start": start, "end": end, "rrule": "FREQ=DAILY;COUNT=3",
+                         "room_ids": [L.room["id"]]})
+        assert r.status_code == 201, r.text
+        time.sleep(1.1)
+        g_start = second.strftime("%Y-%m-%dT%H:%M:%SZ")
+        g_end = (second + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert L.book(g_start, g_end, summary="Made at Google")["room_response"] == "accepted"
+    finally:
+        fg.outage(False)
+
+    def declined():
+        return [x for x in room_at_google(L) if x[0] == "Made at Google" and x[1] == "declined"]
+
+    wait(declined, what="Google's meeting declined by the room", timeout=20)
+    wait(lambda: counters(L)["conflicts_resolved"] == before + 1, what="the counter")
+    assert [b["summary"] for b in L.bookings()] == ["Daily in convene"] * 3
+    got = c.get("/api/v1/calendars/%s/events/%s" % (mine["id"], r.json()["id"])).json()
+    assert got["overrides"] == [], got["overrides"]
+    time.sleep(1)
+    assert not s.mails(u["email"])
