@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/clock.h"
@@ -100,13 +101,30 @@ struct occ {
 struct occ_list {
 	struct occ *v;
 	int n, truncated;
+	const char *room_email; /* the room booked */
 };
+
+/* 1 when override e says the room gave its occurrence back itself (its
+ * ATTENDEE DECLINED, not for a rule: a room released to a provider's meeting
+ * made earlier, sync/conflict.c), as the master's answer does for the series */
+static int given_back(const struct ics_event *e, const char *email)
+{
+	for (size_t i = 0; e->recurrence_id && email && i < e->nattendees; i++) {
+		const struct ics_attendee *a = &e->attendees[i];
+		if (!a->email || strcasecmp(a->email, email))
+			continue;
+		return a->partstat && !strcmp(a->partstat, "DECLINED") &&
+		       !(a->schedule_status &&
+			 (!strcmp(a->schedule_status, "4.0") || !strcmp(a->schedule_status, "3.8")));
+	}
+	return 0;
+}
 
 static int collect(void *ctx, const struct ics_occurrence *oc)
 {
 	struct occ_list *l = ctx;
 	const struct ics_event *e = oc->ev;
-	if (e->status && !strcmp(e->status, "CANCELLED"))
+	if ((e->status && !strcmp(e->status, "CANCELLED")) || given_back(e, l->room_email))
 		return 0;
 	if (l->n >= OCC_MAX) {
 		l->truncated = 1;
@@ -255,7 +273,7 @@ static int sync_room(struct db *db, const struct calendar *cal, const char *even
 	int64_t now = clock_now();
 	const char *tz = cal->time_zone;
 	struct booking *have = malloc(sizeof *have * BOOKINGS_MAX);
-	struct occ_list occ = {malloc(sizeof(struct occ) * OCC_MAX), 0, 0};
+	struct occ_list occ = {malloc(sizeof(struct occ) * OCC_MAX), 0, 0, room->email};
 	int nhave = 0, refused = 0, people = 1 + (int)o->master.nattendees;
 	if (!have || !occ.v) {
 		rc = E_NOMEM;

@@ -500,6 +500,10 @@ json_t *event_json(const struct ics_object *o, const struct event_row *row, int 
 		details_json(x, e, sees_details(role, e->klass ? e->klass : m->klass));
 		times_json(x, e);
 		json_object_set_new(x, "status", lower_or(e->status, "CONFIRMED"));
+		/* who comes to that occurrence: a room may answer one occurrence
+		 * on its own (released to a provider's meeting, sync/conflict.c) */
+		if (full)
+			json_object_set_new(x, "attendees", attendees_json(e));
 		json_array_append_new(ov, x);
 	}
 	json_object_set_new(j, "overrides", ov);

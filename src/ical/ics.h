@@ -259,6 +259,14 @@ struct ics_answer {
 };
 int ics_set_answers(const char *text, const char *default_tz, const struct ics_answer *a, size_t n,
 		    struct ics_object **out, struct ics_error *err);
+/* The same answer for one occurrence of a series only (recurrence_id, one
+ * of its occurrences): set in its override, made from the master when there
+ * is none, with the comment there. An occurrence answered DECLINED with
+ * SCHEDULE-STATUS 2.0 this way stays so when ics_set_answers answers the
+ * series again with anything but DECLINED. *out is NULL when the text
+ * already says so. */
+int ics_set_occurrence_answer(const char *text, const char *default_tz, int64_t recurrence_id,
+			      const struct ics_answer *a, struct ics_object **out, struct ics_error *err);
 /* The Schedule-Tag (RFC 6638 section 3.2.10) of stored text: a digest of it
  * without what attendees' answers change (their PARTSTAT and SCHEDULE-STATUS,
  * the rooms' comments), so that a room's answer or a delegate's decision does

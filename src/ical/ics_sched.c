@@ -46,12 +46,27 @@ static void set_param(icalproperty *p, const char *name, const char *value)
 		icalproperty_add_parameter(p, x);
 }
 
-static void answer_attendees(icalcomponent *c, const struct ics_answer *a, size_t n)
+static int param_is(icalproperty *p, const char *name, const char *value)
+{
+	char *cur = icalproperty_get_parameter_as_string_r(p, name);
+	int same = cur && !strcasecmp(cur, value);
+	free(cur);
+	return same;
+}
+
+/* override: c is one occurrence's. There, an occurrence the attendee gave
+ * back on its own (DECLINED, SCHEDULE-STATUS 2.0: a room released to a
+ * provider's meeting made earlier, ics_set_occurrence_answer) stays declined
+ * when the series is answered again, unless the answer declines too */
+static void answer_attendees(icalcomponent *c, const struct ics_answer *a, size_t n, int override)
 {
 	for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ATTENDEE_PROPERTY); p;
 	     p = icalcomponent_get_next_property(c, ICAL_ATTENDEE_PROPERTY)) {
 		const struct ics_answer *x = answer_of(icalproperty_get_attendee(p), a, n);
 		if (!x)
+			continue;
+		if (override && !(x->partstat && !strcmp(x->partstat, "DECLINED")) &&
+		    param_is(p, "PARTSTAT", "DECLINED") && param_is(p, "SCHEDULE-STATUS", "2.0"))
 			continue;
 		if (x->partstat)
 			set_param(p, "PARTSTAT", x->partstat);
@@ -111,8 +126,9 @@ int ics_set_answers(const char *text, const char *default_tz, const struct ics_a
 	rc = buf_append(&res, text, ics_vtzs_prefix(text)); /* its own VTIMEZONEs, as stored */
 	for (icalcomponent *c = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT); c && !rc;
 	     c = icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
-		answer_attendees(c, a, n);
-		if (first && !icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY))
+		int override = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY) != NULL;
+		answer_attendees(c, a, n, override);
+		if (first && !override)
 			rc = answer_comments(c, a, n);
 		first = 0;
 		char *s = icalcomponent_as_ical_string_r(c);
@@ -124,6 +140,72 @@ int ics_set_answers(const char *text, const char *default_tz, const struct ics_a
 	if (!rc && res.data && strcmp(res.data, text))
 		rc = ics_parse_flags(res.data, res.len, default_tz, ICS_P_NOLINES, out, err);
 	buf_free(&res);
+	return rc;
+}
+
+int ics_set_occurrence_answer(const char *text, const char *default_tz, int64_t recurrence_id,
+			      const struct ics_answer *a, struct ics_object **out, struct ics_error *err)
+{
+	struct ics_object *cur = NULL, *made = NULL;
+	struct buf b = {0}, res = {0};
+	icalcomponent *root = NULL;
+	size_t k = 0;
+	*out = NULL;
+	memset(err, 0, sizeof *err);
+	int rc = ics_parse_stored(text, strlen(text), default_tz, &cur, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < cur->noverrides && !k; i++)
+		if (cur->overrides[i].recurrence_id == recurrence_id)
+			k = i + 1;
+	if (!k) { /* the occurrence as the rule makes it, overridden to be answered on its own */
+		struct ics_event ev = cur->master; /* read only: the master's fields */
+		ev.recurrence_id = recurrence_id;
+		ev.start = recurrence_id;
+		ev.end = recurrence_id + (cur->master.end - cur->master.start);
+		if ((rc = ics_override_set(text, default_tz, &ev, &made, err)))
+			goto out;
+		text = made->text;
+		for (size_t i = 0; i < made->noverrides && !k; i++)
+			if (made->overrides[i].recurrence_id == recurrence_id)
+				k = i + 1;
+		if (!k) {
+			ics_err(err, 0, "RECURRENCE-ID", "the occurrence is not one of the series");
+			rc = E_INVALID;
+			goto out;
+		}
+	}
+	buf_printf(&b, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n%sEND:VCALENDAR\r\n", text);
+	root = b.data ? ics_raw_parse(b.data) : NULL;
+	if (!root) {
+		ics_err(err, 0, NULL, "the stored event cannot be read");
+		rc = E_INVALID;
+		goto out;
+	}
+	rc = buf_append(&res, text, ics_vtzs_prefix(text));
+	size_t i = 0; /* the text's VEVENTs: the master, then the overrides in the parsed order */
+	for (icalcomponent *c = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT); c && !rc;
+	     c = icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT), i++) {
+		if (i == k) {
+			answer_attendees(c, a, 1, 0);
+			rc = answer_comments(c, a, 1);
+		}
+		char *s = icalcomponent_as_ical_string_r(c);
+		if (!rc)
+			rc = s ? buf_puts(&res, s) : E_NOMEM;
+		free(s);
+	}
+	if (!rc && res.data && strcmp(res.data, text))
+		rc = ics_parse_flags(res.data, res.len, default_tz, ICS_P_NOLINES, out, err);
+	else if (!rc && made) /* the override made already says so */
+		rc = ics_parse_flags(made->text, strlen(made->text), default_tz, ICS_P_NOLINES, out, err);
+out:
+	if (root)
+		icalcomponent_free(root);
+	buf_free(&b);
+	buf_free(&res);
+	ics_object_free(made);
+	ics_object_free(cur);
 	return rc;
 }
 

@@ -115,8 +115,6 @@ int conflict_release(struct db *db, struct arena *a, const struct room *room, co
 	struct ics_object *o = NULL;
 	struct ics_error err;
 	int rc;
-	if (b->recurrence_id)
-		return E_CONFLICT;
 	if ((rc = store_calendar_by_event(db, b->account_id, b->event_id, &cal)) ||
 	    (rc = event_fetch(db, a, &cal, b->event_id, &row)))
 		return rc;
@@ -127,7 +125,11 @@ int conflict_release(struct db *db, struct arena *a, const struct room *room, co
 	 * again by the next change of the event, which would take the room
 	 * back from the provider's meeting */
 	struct ics_answer answer = {room->email, "DECLINED", "2.0", comment};
-	if ((rc = ics_set_answers(row.ical, cal.time_zone, &answer, 1, &o, &err)))
+	/* an occurrence of a series: only it, in its override (the rest of the
+	 * series keeps the room, and booking.c books it no more) */
+	if ((rc = b->recurrence_id
+			  ? ics_set_occurrence_answer(row.ical, cal.time_zone, b->recurrence_id, &answer, &o, &err)
+			  : ics_set_answers(row.ical, cal.time_zone, &answer, 1, &o, &err)))
 		goto out;
 	if (o) {
 		/* re-synced as its organizer's: its other rooms keep their rules */
@@ -148,22 +150,29 @@ int conflict_release(struct db *db, struct arena *a, const struct room *room, co
 		if (rc)
 			goto out;
 	}
-	/* the room's bookings of the event gone even if the text said so already */
+	/* the room's bookings of the event (of the occurrence) gone even if
+	 * the text said so already */
 	struct booking have[8];
 	int n = 0;
-	if ((rc = store_booking_of_event(db, b->account_id, b->event_id, room->id, have, 8, &n)))
+	if (b->recurrence_id) {
+		rc = store_booking_delete(db, b->account_id, b->id);
+		if (rc == E_NOTFOUND)
+			rc = 0; /* the write above gave it back already */
+	} else if (!(rc = store_booking_of_event(db, b->account_id, b->event_id, room->id, have, 8, &n))) {
+		for (int i = 0; !rc && i < n; i++)
+			rc = store_booking_delete(db, b->account_id, have[i].id);
+	}
+	if (rc)
 		goto out;
-	for (int i = 0; !rc && i < n; i++)
-		rc = store_booking_delete(db, b->account_id, have[i].id);
 	if (rc || (rc = booking_room_changed(db, room->id)) || (rc = mail_organizer(db, room, &cal, &row, b, provider)))
 		goto out;
-	rc = audit_record_system(db, b->account_id, "system", "calendar_integration.conflict", "room", room->id,
-				 room->name, NULL,
-				 json_pack("{s:s, s:s, s:s, s:I, s:I}", "kept_by", provider, "released_event_id",
-					   b->event_id, "released_booking_id", b->id, "start", (json_int_t)b->start_at,
-					   "end", (json_int_t)b->end_at));
-	log_info("calendar sync: room %s given back by convene event %s to an earlier %s meeting", room->id,
-		 b->event_id, provider);
+	rc = audit_record_system(
+		db, b->account_id, "system", "calendar_integration.conflict", "room", room->id, room->name, NULL,
+		json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "kept_by", provider, "released_event_id", b->event_id,
+			  "released_booking_id", b->id, "start", (json_int_t)b->start_at, "end", (json_int_t)b->end_at,
+			  "recurrence_id", (json_int_t)b->recurrence_id));
+	log_info("calendar sync: room %s given back by convene event %s (occurrence %lld) to an earlier %s meeting",
+		 room->id, b->event_id, (long long)b->recurrence_id, provider);
 out:
 	ics_object_free(o);
 	return rc;

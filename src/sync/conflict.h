@@ -2,7 +2,9 @@
  * calendar provider and a convene booking overlap in a linked room (both
  * made within the sync delay), the one created earlier keeps the room and
  * the later one is declined where it was made. Written once for every
- * provider: inbound sync (sync/inbound.c) asks, the worker declines. */
+ * provider: inbound sync (sync/inbound.c) asks, the worker declines. A
+ * booking of one occurrence of a convene series races on its own: the
+ * series' bookings are made when it is booked. */
 #ifndef SYNC_CONFLICT_H
 #define SYNC_CONFLICT_H
 
@@ -27,8 +29,9 @@ int conflict_provider_first(int64_t created, const struct booking *b);
  * bookings of the room go and the outbound hook turns the room's copy at
  * the provider into a delete; the organizer is mailed in their language
  * with other free rooms of similar size; audited. provider names google,
- * microsoft or exchange. E_CONFLICT when b's event is an occurrence of a
- * series (a series keeps the room: its provider rival is declined) */
+ * microsoft or exchange. When b is an occurrence of a series, only it goes:
+ * the room declines it in its override (the rest of the series keeps the
+ * room), and the room's copy at the provider leaves that occurrence out */
 int conflict_release(struct db *db, struct arena *a, const struct room *room, const struct booking *b,
 		     const char *provider);
 

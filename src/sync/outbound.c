@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "calendar/event_store.h"
 #include "core/clock.h"
@@ -43,7 +44,24 @@ static int exdate_utc(const char *v, const char *tzid, int64_t *out)
 	return ics_local_to_utc(n > 15 && v[15] == 'Z' ? "UTC" : tzid && *tzid ? tzid : "UTC", local, out);
 }
 
+/* 1 when override x says the room (email) gave its occurrence back: its
+ * ATTENDEE there DECLINED (sync/conflict.c releases one occurrence so) */
+static int room_declined(const struct ics_event *x, const char *email)
+{
+	for (size_t i = 0; email && i < x->nattendees; i++) {
+		const struct ics_attendee *a = &x->attendees[i];
+		if (a->email && !strcasecmp(a->email, email))
+			return a->partstat && !strcmp(a->partstat, "DECLINED");
+	}
+	return 0;
+}
+
 json_t *sync_outbound_body(const struct ics_object *o)
+{
+	return sync_outbound_room_body(o, NULL);
+}
+
+json_t *sync_outbound_room_body(const struct ics_object *o, const char *room_email)
 {
 	const struct ics_event *m = &o->master;
 	/* a private meeting is only busy time in a calendar the whole
@@ -67,7 +85,7 @@ json_t *sync_outbound_body(const struct ics_object *o)
 	}
 	for (size_t i = 0; i < o->noverrides; i++) {
 		const struct ics_event *x = &o->overrides[i];
-		if (cancelled(x)) {
+		if (cancelled(x) || room_declined(x, room_email)) {
 			if (json_array_size(ex) < SYNC_OUTBOUND_EXDATES)
 				json_array_append_new(ex, json_integer(x->recurrence_id));
 		} else if ((x->start != x->recurrence_id || x->end - x->start != m->end - m->start) &&
@@ -227,11 +245,11 @@ out:
 	return rc;
 }
 
-static char *body_text(const struct ics_object *o)
+static char *body_text(const struct ics_object *o, const char *room_email)
 {
 	if (!o)
 		return NULL;
-	json_t *j = sync_outbound_body(o);
+	json_t *j = sync_outbound_room_body(o, room_email);
 	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(j);
 	return s;
@@ -261,11 +279,6 @@ static int changed(struct db *db, const struct calendar *cal, const struct event
 		old = NULL; /* unreadable: every room is treated as new */
 	room_emails(stored, emails, &n);
 	room_emails(old, emails, &n);
-	if (stored && !(body_now = body_text(stored))) {
-		rc = E_NOMEM;
-		goto out;
-	}
-	body_old = body_text(old);
 	for (int i = 0; !rc && i < n; i++) {
 		struct room room;
 		rc = store_room_by_email(db, cal->account_id, emails[i], &room);
@@ -273,12 +286,19 @@ static int changed(struct db *db, const struct calendar *cal, const struct event
 			rc = 0;
 			continue;
 		}
-		if (!rc)
-			rc = room_owed(db, cal, id, old, stored, emails[i], room.id, body_now, body_old);
+		if (rc)
+			break;
+		/* each room's own: an occurrence it gave back is left out of its copy */
+		if (stored && !(body_now = body_text(stored, emails[i]))) {
+			rc = E_NOMEM;
+			break;
+		}
+		body_old = body_text(old, emails[i]);
+		rc = room_owed(db, cal, id, old, stored, emails[i], room.id, body_now, body_old);
+		free(body_now);
+		free(body_old);
+		body_now = body_old = NULL;
 	}
-out:
-	free(body_now);
-	free(body_old);
 	ics_object_free(old);
 	return rc;
 }
@@ -286,6 +306,7 @@ out:
 struct backfill {
 	struct db *db;
 	const struct sync_room *r;
+	const char *room_email;
 	int rc;
 };
 
@@ -302,7 +323,7 @@ static int backfill_event(void *ctx, const struct event_row *e)
 		return b->rc = rc;
 	if (ics_parse_stored(e->ical, strlen(e->ical), cal.time_zone, &o, &err))
 		return 0; /* unreadable: it was never written anywhere either */
-	char *body = body_text(o);
+	char *body = body_text(o, b->room_email);
 	ics_object_free(o);
 	if (!body)
 		return b->rc = E_NOMEM;
@@ -338,7 +359,7 @@ int sync_outbound_room_linked(struct db *db, const char *account_id, const char 
 			if (!strcmp(page[i].event_id, last))
 				continue;
 			snprintf(last, sizeof last, "%s", page[i].event_id);
-			struct backfill b = {db, r, 0};
+			struct backfill b = {db, r, room.email, 0};
 			rc = store_event_get(db, account_id, page[i].event_id, backfill_event, &b);
 			if (rc == E_NOTFOUND)
 				rc = 0;

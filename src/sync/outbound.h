@@ -33,6 +33,9 @@ int sync_outbound_room_linked(struct db *db, const char *account_id, const char 
 /* the job body of an event as the provider shows it (summary, description,
  * organizer, start, end, all-day, zone, repetition): a JSON object */
 json_t *sync_outbound_body(const struct ics_object *o);
+/* the same as one room's copy: the occurrences it gave back (its ATTENDEE
+ * DECLINED in their override) left out like cancelled ones */
+json_t *sync_outbound_room_body(const struct ics_object *o, const char *room_email);
 
 /* a job body read back: b's strings and exdates point into body (keep it
  * alive while b is used) and *exdates (malloc'd; free it). E_INVALID */

@@ -5,6 +5,7 @@ declined where it was made: at the provider the room declines its invitation;
 in convene the booking is released, the organizer mailed in their language
 with other free rooms. Against tests/fakes/google; the race is made by holding
 the sync back with the fake's outage."""
+import datetime
 import time
 
 import pytest
@@ -244,3 +245,120 @@ def test_one_lost_race_in_a_listing_leaves_every_other_meeting_of_it_stored(s, f
     got = c.get("/api/v1/calendars/%s/events/%s" % (cal["id"], ev["id"])).json()
     assert [a["partstat"] for a in got["attendees"] if a.get("email") == L.room["email"]] == ["accepted"], got
     wait(lambda: counters(L)["conflicts_resolved"] == before + 1, what="the counter")
+
+
+def test_a_google_meeting_made_earlier_takes_one_occurrence_of_a_later_convene_series(s, fg):
+    """a convene series booked a second after a Google meeting overlapping its
+    third occurrence: only that occurrence gives the room back (declined in
+    its override, its booking gone, its instance left out of the series' copy
+    at Google); the rest of the series keeps the room, Google's meeting is
+    kept, not declined"""
+    L = Linked(s, fg)
+    other = L.admin.post("/api/v1/rooms", json={"name": uniq("Free room "), "capacity": 8})
+    assert other.status_code == 201, other.text
+    u, c = member(L, "en")
+    before = counters(L)["conflicts_resolved"]
+    start, end = at(24 * 60 + 300), at(24 * 60 + 360)
+    day = datetime.timedelta(days=1)
+
+    def shift(t, n):
+        return (datetime.datetime.strptime(t, "%Y-%m-%dT%H:%M:%SZ") + n * day).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    third = shift(start, 2)
+    mine = c.get("/api/v1/calendars").json()["items"][0]
+    fg.outage(True)
+    try:
+        assert L.book(third, shift(end, 2), summary="Made at Google")["room_response"] == "accepted"
+        time.sleep(1.1)  # the series made a second later in convene
+        r = c.post("/api/v1/calendars/%s/events" % mine["id"],
+                   json={"summary": "Daily in convene", "start": start, "end": end, "rrule": "FREQ=DAILY;COUNT=5",
+                         "room_ids": [L.room["id"]]})
+        assert r.status_code == 201, r.text
+        ev = r.json()
+        assert [b["summary"] for b in L.bookings()] == ["Daily in convene"] * 5
+    finally:
+        fg.outage(False)
+
+    def held():
+        return sorted((b["summary"], b["start"][:16]) for b in L.bookings())
+
+    want = sorted([("Daily in convene", shift(start, n)[:16]) for n in (0, 1, 3, 4)] +
+                  [("Made at Google", third[:16])])
+    try:
+        wait(lambda: held() == want, what="the third occurrence given to Google's meeting")
+    except AssertionError:
+        raise AssertionError(held())
+    # the series keeps the room; its third occurrence declines it, in its override
+    got = c.get("/api/v1/calendars/%s/events/%s" % (mine["id"], ev["id"])).json()
+    assert got["rrule"] == "FREQ=DAILY;COUNT=5"
+    assert [a["partstat"] for a in got["attendees"] if a.get("email") == L.room["email"]] == ["accepted"], got
+    assert len(got["overrides"]) == 1, got["overrides"]
+    ov = got["overrides"][0]
+    assert ov["status"] == "confirmed" and ov["summary"] == "Daily in convene", ov
+    assert [a["partstat"] for a in ov["attendees"] if a.get("email") == L.room["email"]] == ["declined"], ov
+    # the organizer is told which occurrence, with the other free room
+    mail = s.wait_mail(u["email"])[-1]
+    body = mail.get_content()
+    assert L.room["name"] in mail["subject"], mail["subject"]
+    assert "Daily in convene" in body and ov["recurrence_id"][:10] in body and "Google Calendar" in body, body
+    assert other.json()["name"] in body, body
+    # Google's room calendar: Google's meeting accepted, not declined; the
+    # series' copy without its third occurrence
+    def at_google():
+        out = room_at_google(L)
+        series = [e for e in fg.events(L.cal_id) if e.get("status") != "cancelled" and e.get("recurrence")]
+        gone = bool(series) and any(x.startswith("EXDATE") and third.replace("-", "").replace(":", "") in x
+                                    for x in series[0]["recurrence"])
+        return out, gone
+
+    try:
+        # (convene's copy is on the room's own calendar: the room is not its attendee)
+        wait(lambda: at_google() == ([("Daily in convene", None, True), ("Made at Google", "accepted", False)], True),
+             what="Google's calendar", timeout=20)
+    except AssertionError:
+        raise AssertionError(at_google())
+    wait(lambda: counters(L)["conflicts_resolved"] == before + 1, what="the counter")
+    # a later change of the series leaves the occurrence given back as it is
+    r = c.patch("/api/v1/calendars/%s/events/%s" % (mine["id"], ev["id"]), json={"summary": "Daily, renamed"},
+                headers={"If-Match": got["etag"]})
+    assert r.status_code == 200, r.text
+    assert sorted(b["summary"] for b in L.bookings()) == ["Daily, renamed"] * 4 + ["Made at Google"]
+    got = c.get("/api/v1/calendars/%s/events/%s" % (mine["id"], ev["id"])).json()
+    assert [a["partstat"] for a in got["overrides"][0]["attendees"] if a.get("email") == L.room["email"]] == \
+        ["declined"], got
+    assert not L.rooms_entry()["error_code"]
+
+
+def test_a_google_meeting_made_later_than_a_convene_series_is_declined_at_google(s, fg):
+    """the race rule reads an occurrence's booking as a single booking's: a
+    Google meeting made after the series overlapping one of its occurrences
+    is declined, and every occurrence keeps the room"""
+    L = Linked(s, fg)
+    u, c = member(L, "en")
+    before = counters(L)["conflicts_resolved"]
+    start, end = at(24 * 60 + 420), at(24 * 60 + 480)
+    second = (datetime.datetime.strptime(start, "%Y-%m-%dT%H:%M:%SZ") + datetime.timedelta(days=1))
+    mine = c.get("/api/v1/calendars").json()["items"][0]
+    fg.outage(True)
+    try:
+        r = c.post("/api/v1/calendars/%s/events" % mine["id"],
+                   json={"summary": "Daily in convene", "start": start, "end": end, "rrule": "FREQ=DAILY;COUNT=3",
+                         "room_ids": [L.room["id"]]})
+        assert r.status_code == 201, r.text
+        time.sleep(1.1)
+        g_start = second.strftime("%Y-%m-%dT%H:%M:%SZ")
+        g_end = (second + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert L.book(g_start, g_end, summary="Made at Google")["room_response"] == "accepted"
+    finally:
+        fg.outage(False)
+
+    def declined():
+        return [x for x in room_at_google(L) if x[0] == "Made at Google" and x[1] == "declined"]
+
+    wait(declined, what="Google's meeting declined by the room", timeout=20)
+    wait(lambda: counters(L)["conflicts_resolved"] == before + 1, what="the counter")
+    assert [b["summary"] for b in L.bookings()] == ["Daily in convene"] * 3
+    got = c.get("/api/v1/calendars/%s/events/%s" % (mine["id"], r.json()["id"])).json()
+    assert got["overrides"] == [], got["overrides"]
+    time.sleep(1)
+    assert not s.mails(u["email"])

@@ -3,6 +3,7 @@ provider meeting and a convene booking keeps the room; the later is declined
 where it was made) against the fake Microsoft Graph of tests/fakes/graph, one
 case each way. The race is made by holding the sync back with the fake's
 outage."""
+import datetime
 import time
 
 from test_sync_microsoft import D, bookings, graph, linked, s, fg, wait_for  # noqa: F401 (fixtures)
@@ -71,3 +72,43 @@ def test_an_outlook_meeting_made_later_is_declined_at_microsoft(s, fg, linked):
     assert wait_for(lambda: resolved(x) == before + 1)
     time.sleep(1)
     assert [b["summary"] for b in bookings(x)] == ["Made in convene"]
+
+
+def test_an_outlook_meeting_made_earlier_takes_one_occurrence_of_a_later_convene_series(s, fg, linked):
+    """only the overlapped occurrence of the convene series gives the room
+    back: declined in its override, its occurrence deleted from the series'
+    copy at Microsoft; the Outlook meeting is kept, not declined"""
+    x = dict(linked, fg=fg)
+    wait_for(lambda: [u for u in fg.subscriptions() if u["mailbox"] == x["g"].lower()])
+    before = resolved(x)
+    nxt = (datetime.date.fromisoformat(D) + datetime.timedelta(days=1)).isoformat()
+    fg.outage(True)
+    try:
+        m = fg.book(x["person"], [x["g"]], "Made in Outlook", nxt + "T07:00:00", nxt + "T08:00:00")
+        assert m["rooms"][x["g"]]["response"] == "accepted"
+        time.sleep(1.1)
+        r = x["c"].post("/api/v1/calendars/%s/events" % x["cal"],
+                        json={"summary": "Daily in convene", "start": D + "T07:00:00Z", "end": D + "T08:00:00Z",
+                              "rrule": "FREQ=DAILY;COUNT=2", "room_ids": [x["room"]["id"]]})
+        assert r.status_code == 201, r.text
+        ev = r.json()
+    finally:
+        fg.outage(False)
+    assert wait_for(lambda: sorted(b["summary"] for b in bookings(x)) == ["Daily in convene", "Made in Outlook"]), \
+        bookings(x)
+    got = x["c"].get("/api/v1/calendars/%s/events/%s" % (x["cal"], ev["id"])).json()
+    assert [a["partstat"] for a in got["attendees"] if a["email"] == x["room"]["email"]] == ["accepted"], got
+    assert [[a["partstat"] for a in o["attendees"] if a["email"] == x["room"]["email"]]
+            for o in got["overrides"]] == [["declined"]], got
+
+    def at_microsoft():
+        return sorted((e.get("subject"), e["start"]["dateTime"][:13])
+                      for e in fg.room_events(x["g"], D + "T00:00:00Z", nxt + "T23:00:00Z"))
+
+    want = [("Daily in convene", D + "T07"), ("Made in Outlook", nxt + "T07")]
+    assert wait_for(lambda: at_microsoft() == want), at_microsoft()
+    at = fg.meeting(m["organizer_event"]["id"])
+    at = at.get("organizer_event", at)
+    assert [a.get("status", {}).get("response") for a in at.get("attendees", [])
+            if a["emailAddress"]["address"].lower() == x["g"].lower()] == ["accepted"], at
+    assert wait_for(lambda: resolved(x) == before + 1)

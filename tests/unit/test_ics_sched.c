@@ -12,6 +12,7 @@
 
 #include "ical/ics.h"
 #include "core/buf.h"
+#include "core/errors.h"
 #include "notify/mailer.h"
 
 #define EVENT                                                                                             \
@@ -79,6 +80,55 @@ static void answers_set_partstat_status_and_comment(void **state)
 	"ORGANIZER:mailto:Me@example.test\r\nATTENDEE:mailto:a@example.test\r\n"                        \
 	"ATTENDEE:mailto:b@example.test\r\nEND:VFREEBUSY\r\nEND:VCALENDAR\r\n"
 
+#define SERIES                                                                                                  \
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:s1@test\r\n"                  \
+	"DTSTAMP:20260101T000000Z\r\nDTSTART:20300107T100000Z\r\nDTEND:20300107T110000Z\r\n"                    \
+	"RRULE:FREQ=DAILY;COUNT=4\r\nSUMMARY:S\r\nORGANIZER:mailto:boss@example.test\r\n"                       \
+	"ATTENDEE;CUTYPE=ROOM;PARTSTAT=ACCEPTED;SCHEDULE-STATUS=2.0:mailto:room@example.test\r\nEND:VEVENT\r\n" \
+	"END:VCALENDAR\r\n"
+
+/* one occurrence declined in an override made for it; answering the series
+ * again leaves it declined, the master accepted */
+static void an_occurrence_is_answered_on_its_own(void **state)
+{
+	(void)state;
+	struct ics_object *o = parse(SERIES), *o2 = NULL, *o3 = NULL, *o4 = NULL;
+	struct ics_error err;
+	const int64_t third = 1894010400 + 2 * 86400; /* 2030-01-09 10:00Z */
+	struct ics_answer no = {"room@example.test", "DECLINED", "2.0", "Taken earlier"};
+	assert_int_equal(ics_set_occurrence_answer(o->text, "UTC", third, &no, &o2, &err), 0);
+	assert_non_null(o2);
+	assert_int_equal(o2->noverrides, 1);
+	assert_int_equal(o2->overrides[0].recurrence_id, third);
+	assert_int_equal(o2->overrides[0].start, third);
+	assert_string_equal(o2->overrides[0].summary, "S");
+	assert_int_equal(o2->overrides[0].nattendees, 1);
+	assert_string_equal(o2->overrides[0].attendees[0].partstat, "DECLINED");
+	assert_string_equal(o2->master.attendees[0].partstat, "ACCEPTED");
+	assert_non_null(strstr(o2->text, "Taken earlier"));
+	/* the same again: nothing to change */
+	assert_int_equal(ics_set_occurrence_answer(o2->text, "UTC", third, &no, &o3, &err), 0);
+	assert_null(o3);
+	/* the series answered again (a later change): the occurrence stays declined */
+	struct ics_answer yes = {"room@example.test", "ACCEPTED", "2.0", NULL};
+	assert_int_equal(ics_set_answers(o2->text, "UTC", &yes, 1, &o3, &err), 0);
+	if (o3)
+		assert_string_equal(o3->overrides[0].attendees[0].partstat, "DECLINED");
+	/* declining the whole series declines it too */
+	struct ics_answer all = {"room@example.test", "DECLINED", "2.0", NULL};
+	assert_int_equal(ics_set_answers(o2->text, "UTC", &all, 1, &o4, &err), 0);
+	assert_non_null(o4);
+	assert_string_equal(o4->master.attendees[0].partstat, "DECLINED");
+	ics_object_free(o4);
+	o4 = NULL;
+	/* not an occurrence of the series */
+	assert_int_equal(ics_set_occurrence_answer(o->text, "UTC", third + 1800, &no, &o4, &err), E_INVALID);
+	assert_null(o4);
+	ics_object_free(o3);
+	ics_object_free(o2);
+	ics_object_free(o);
+}
+
 static void free_busy_request_and_reply(void **state)
 {
 	(void)state;
@@ -132,6 +182,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(answers_set_partstat_status_and_comment),
+		cmocka_unit_test(an_occurrence_is_answered_on_its_own),
 		cmocka_unit_test(free_busy_request_and_reply),
 		cmocka_unit_test(imip_mail_is_multipart_with_the_method),
 	};
