@@ -274,7 +274,7 @@ for e in emails:
     ctl("POST", "calendars/%s/events/bulk" % e, {"count": meetings, "start": first, "interval_minutes": 60,
                                                  "duration_minutes": 30})
 seeded = time.perf_counter() - t
-rss = {"peak": 0}
+rss = {"peak": 0, "anon": 0}
 stop = threading.Event()
 def watch():
     while not stop.is_set():
@@ -283,6 +283,8 @@ def watch():
                 for line in fh:
                     if line.startswith("VmRSS:"):
                         rss["peak"] = max(rss["peak"], int(line.split()[1]))
+                    elif line.startswith("RssAnon:"):  # its own memory; the rest is mapped files
+                        rss["anon"] = max(rss["anon"], int(line.split()[1]))
         except OSError:
             pass
         stop.wait(0.2)
@@ -311,13 +313,14 @@ while True:
     time.sleep(1)
 took = time.perf_counter() - t0
 stop.set()
-print("seeded %.1f linked %.1f synced %.1f rss_mb %.0f events %d" % (
-    seeded, linked, took, rss["peak"] / 1024, entry["events_synced"]))
+print("seeded %.1f linked %.1f synced %.1f rss_mb %.0f events %d anon_mb %.0f" % (
+    seeded, linked, took, rss["peak"] / 1024, entry["events_synced"], rss["anon"] / 1024))
 PY
-  local seeded linked took rss events
-  read -r _ seeded _ linked _ took _ rss _ events <"$tmp/scale-$kind.txt"
-  results="$results$(printf '%-9s first sync of %s rooms x %s meetings: every room synced %ss after Connect (linking took %ss), %s meetings; convene peak RSS %s MB (the fake seeded in %ss)' \
-    "$kind" "$SCALE_ROOMS" "$SCALE_MEETINGS" "$took" "$linked" "$events" "$rss" "$seeded")
+  local seeded linked took rss events anon
+  read -r _ seeded _ linked _ took _ rss _ events _ anon <"$tmp/scale-$kind.txt"
+  results="$results$(printf '%-9s first sync of %s rooms x %s meetings: every room synced %ss after Connect (%s meetings a second; linking took %ss), %s meetings; convene peak RSS %s MB, %s MB of it its own memory (the rest is the SQLite file mapped for reading; the fake seeded in %ss)' \
+    "$kind" "$SCALE_ROOMS" "$SCALE_MEETINGS" "$took" "$(awk -v n="$events" -v t="$took" 'BEGIN {printf "%.0f", n / t}')" \
+    "$linked" "$events" "$rss" "$anon" "$seeded")
 "
 }
 

@@ -406,34 +406,41 @@ int store_sync_room_retry_at(struct db *db, const char *account_id, const char *
 
 int store_sync_room_claim(struct db *db, int64_t now, int64_t until, struct sync_room *out)
 {
-	struct db_rows *r;
-	memset(out, 0, sizeof *out);
-	/* pushes first (dirty_at), then full checks, oldest first */
-	int rc =
-		db_query(db, &r,
-			 "SELECT " ROOM_COLS " JOIN sync_connections c ON c.account_id = s.account_id AND c.provider ="
-			 " s.provider WHERE c.status = 'connected' AND s.state = 'linked' AND s.lease_until <= ?"
-			 " AND (s.dirty_at IS NOT NULL OR s.full_due_at <= ?)"
-			 " ORDER BY CASE WHEN s.dirty_at IS NULL THEN 1 ELSE 0 END, COALESCE(s.dirty_at, s.full_due_at)"
-			 " LIMIT 1",
-			 "ii", now, now);
-	if (rc)
-		return rc;
-	rc = db_next(r);
-	if (rc == 1)
-		room_row(r, out);
-	db_rows_free(r);
-	if (rc != 1)
-		return rc;
-	/* taken only if nobody took it meanwhile (another node) */
-	int n = db_exec(db,
-			"UPDATE sync_rooms SET lease_until = ? WHERE account_id = ? AND provider = ? AND"
-			" provider_room_id = ? AND lease_until <= ? AND state = 'linked'",
-			"isssi", until, out->account_id, out->provider, out->provider_room_id, now);
-	if (n <= 0)
-		return n < 0 ? n : 0;
-	out->lease_until = until;
-	return 1;
+	/* another thread or node may take the room found first: the next one
+	 * due is looked for then, a few times, rather than idling a pass */
+	for (int tries = 0; tries < 4; tries++) {
+		struct db_rows *r;
+		memset(out, 0, sizeof *out);
+		/* pushes first (dirty_at), then full checks, oldest first */
+		int rc = db_query(
+			db, &r,
+			"SELECT " ROOM_COLS " JOIN sync_connections c ON c.account_id = s.account_id AND c.provider ="
+			" s.provider WHERE c.status = 'connected' AND s.state = 'linked' AND s.lease_until <= ?"
+			" AND (s.dirty_at IS NOT NULL OR s.full_due_at <= ?)"
+			" ORDER BY CASE WHEN s.dirty_at IS NULL THEN 1 ELSE 0 END, COALESCE(s.dirty_at, s.full_due_at)"
+			" LIMIT 1",
+			"ii", now, now);
+		if (rc)
+			return rc;
+		rc = db_next(r);
+		if (rc == 1)
+			room_row(r, out);
+		db_rows_free(r);
+		if (rc != 1)
+			return rc;
+		/* taken only if nobody took it meanwhile */
+		int n = db_exec(db,
+				"UPDATE sync_rooms SET lease_until = ? WHERE account_id = ? AND provider = ? AND"
+				" provider_room_id = ? AND lease_until <= ? AND state = 'linked'",
+				"isssi", until, out->account_id, out->provider, out->provider_room_id, now);
+		if (n < 0)
+			return n;
+		if (n > 0) {
+			out->lease_until = until;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 int store_sync_room_set_channel(struct db *db, const char *account_id, const char *provider,

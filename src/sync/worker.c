@@ -370,51 +370,65 @@ static void poll_pulled(struct db *db, int64_t now)
 	free(p.v);
 }
 
+/* Several threads per node, each with its own database connection: a
+ * room's sync spends most of its time waiting for the provider (a listing
+ * page, a watch), so rooms are synced side by side; the lease keeps each
+ * room to one thread (and one node) at a time. The first thread also polls
+ * the pull providers' rooms. */
+struct sync_thread {
+	struct db *conn;
+	int failing;
+	int64_t polled_ms;
+	int polls; /* the thread that polls the pull providers */
+};
+
 static long pass(struct worker *w);
 static void end(struct worker *w);
-static struct worker sync_worker = WORKER_INIT("calendar sync", pass, end);
-static struct db *conn;
+static struct sync_thread threads[SYNC_THREADS] = {{.polls = 1}};
+static struct worker sync_workers[SYNC_THREADS] = {
+	WORKER_INIT("calendar sync", pass, end), WORKER_INIT("calendar sync", pass, end),
+	WORKER_INIT("calendar sync", pass, end), WORKER_INIT("calendar sync", pass, end)};
+_Static_assert(SYNC_THREADS == 4, "one WORKER_INIT per thread above");
 
 static long pass(struct worker *w)
 {
-	(void)w;
-	static int failing;
-	if (!conn && !(conn = store_db()))
+	struct sync_thread *t = w->arg;
+	if (!t->conn && !(t->conn = store_db()))
 		return poll_ms;
-	static int64_t polled_ms;
 	int64_t ms = clock_mono_us() / 1000;
-	if (ms - polled_ms >= poll_ms) {
-		polled_ms = ms;
-		poll_pulled(conn, clock_now());
+	if (t->polls && ms - t->polled_ms >= poll_ms) {
+		t->polled_ms = ms;
+		poll_pulled(t->conn, clock_now());
 	}
-	int rc = sync_worker_run_once(conn, clock_now());
+	int rc = sync_worker_run_once(t->conn, clock_now());
 	if (rc == 1) {
-		failing = 0;
+		t->failing = 0;
 		return 0; /* another room may be due */
 	}
 	if (rc < 0) {
-		if (!failing++)
-			log_warn("calendar sync: cannot claim rooms: %s", store_error(conn));
-		if (store_ping(conn)) {
+		if (!t->failing++)
+			log_warn("calendar sync: cannot claim rooms: %s", store_error(t->conn));
+		if (store_ping(t->conn)) {
 			store_close_thread();
-			conn = NULL;
+			t->conn = NULL;
 		}
 	} else {
-		failing = 0;
+		t->failing = 0;
 	}
 	return poll_ms;
 }
 
 static void end(struct worker *w)
 {
-	(void)w;
+	struct sync_thread *t = w->arg;
 	store_close_thread();
-	conn = NULL;
+	t->conn = NULL;
 }
 
 void sync_worker_kick(void)
 {
-	worker_kick(&sync_worker);
+	for (int i = 0; i < SYNC_THREADS; i++)
+		worker_kick(&sync_workers[i]);
 }
 
 int sync_worker_start(void)
@@ -426,10 +440,20 @@ int sync_worker_start(void)
 		retry_s = atol(env);
 	if ((env = getenv("CONVENE_SYNC_RENEW_BEFORE_S")) && atol(env) >= 0) /* tests */
 		renew_before_s = atol(env);
-	return worker_start(&sync_worker);
+	for (int i = 0; i < SYNC_THREADS; i++) {
+		sync_workers[i].arg = &threads[i];
+		int rc = worker_start(&sync_workers[i]);
+		if (rc) {
+			while (i--)
+				worker_stop(&sync_workers[i]);
+			return rc;
+		}
+	}
+	return 0;
 }
 
 void sync_worker_stop(void)
 {
-	worker_stop(&sync_worker);
+	for (int i = 0; i < SYNC_THREADS; i++)
+		worker_stop(&sync_workers[i]);
 }

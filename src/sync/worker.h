@@ -1,4 +1,4 @@
-/* The calendar sync worker (one thread, started by ops/workers.c): it claims
+/* The calendar sync worker (SYNC_THREADS threads, started by ops/workers.c): it claims
  * linked rooms that a push marked dirty or whose full check is due (leases
  * in the database, so several nodes share the rooms), reads their changes
  * from the provider (incremental from the stored token; a full listing every
@@ -18,6 +18,7 @@ struct db;
 #define SYNC_FULL_EVERY (6 * 3600) /* a full check of each room repairs what push missed */
 #define SYNC_LEASE 900             /* a room's sync (20,000 changes at most) ends well before */
 #define SYNC_RETRY 30              /* seconds before a failed room is tried again (no Retry-After) */
+#define SYNC_THREADS 4             /* rooms synced side by side on a node (each mostly waits for the provider) */
 
 int sync_worker_start(void); /* polls every CONVENE_SYNC_POLL_MS (default 2000) */
 void sync_worker_stop(void);
