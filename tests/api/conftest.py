@@ -350,6 +350,20 @@ class OwnServer(Server):
             time.sleep(0.1)
         raise RuntimeError("the SMTP sink did not start")
 
+    def execute(self, sql):
+        """a statement run beside the server, on its own database (what a
+        lost answer or another part of convene would leave behind)"""
+        if self.own_db:
+            psql(self.own_db, sql)
+            return
+        import sqlite3
+        con = sqlite3.connect(os.path.join(self.data, "convene.db"), timeout=30)
+        try:
+            con.execute(sql)
+            con.commit()
+        finally:
+            con.close()
+
     def rows(self, sql):
         """rows of a query run beside the server, as lists of strings (None for NULL)"""
         if self.own_db:

@@ -2,13 +2,17 @@
 modules loaded by path (tests/api/conftest.py already imports Zoom's as
 `client`, so each fake's client.py cannot be imported by that name too), and
 a convene server of the test module's own, started with settings in its
-environment that point it at a fake and shorten the sync workers' waits."""
+environment that point it at a fake and shorten the sync workers' waits; a
+new account's administrator, the connection entry of a provider, a time a
+few minutes away and a wait for a condition."""
+import datetime
 import importlib.util
 import os
 import shutil
 import tempfile
+import time
 
-from conftest import OwnServer
+from conftest import OwnServer, uniq
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _clients = {}
@@ -48,3 +52,39 @@ def serve(prefix, env):
     assert not problems, log[-5000:]
     if not os.environ.get("KEEP_LOG"):
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+BASE = "/api/v1/calendar-integrations"
+
+
+def fresh(s):
+    """the signed-in administrator of a new account of its own"""
+    key = uniq("acct")
+    s.add_account(key, "Account " + key)
+    admin = s.admin(key)
+    admin.account_id = s.accounts[key]["id"]
+    return admin
+
+
+def entry(admin, provider):
+    """the account's calendar integration entry of provider"""
+    r = admin.get(BASE)
+    assert r.status_code == 200, r.text
+    return [i for i in r.json()["items"] if i["provider"] == provider][0]
+
+
+def at(minutes):
+    """RFC 3339 UTC, minutes from now, to the minute"""
+    t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=minutes)
+    return t.replace(second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def wait(cond, timeout=15, what="the condition"):
+    """cond()'s first true value within timeout seconds"""
+    end = time.time() + timeout
+    while time.time() < end:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.1)
+    raise AssertionError("%s did not hold within %s s" % (what, timeout))

@@ -13,7 +13,7 @@ import os
 import pytest
 
 from conftest import problem, uniq
-from syncutil import fake_client, serve
+from syncutil import entry, fake_client, fresh, serve
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 gc = fake_client("google")
@@ -31,21 +31,6 @@ def fg():
 @pytest.fixture(scope="module")
 def s(fg):
     yield from serve("convene-sync-", {"CONVENE_GOOGLE_TOKEN_URL": fg.token_url, "CONVENE_GOOGLE_API_URL": fg.api_url})
-
-
-def fresh(s):
-    """the signed-in administrator of a new account of its own"""
-    key = uniq("acct")
-    s.add_account(key, "Account " + key)
-    admin = s.admin(key)
-    admin.account_id = s.accounts[key]["id"]
-    return admin
-
-
-def entry(admin, provider="google"):
-    r = admin.get(BASE)
-    assert r.status_code == 200, r.text
-    return [i for i in r.json()["items"] if i["provider"] == provider][0]
 
 
 def workspace(fg, grant=True, admin_user=True):
@@ -126,7 +111,7 @@ def test_step1_refuses_bad_keys_and_missing_fields_naming_the_field(s, fg):
         if word:
             assert word in p["detail"], p
         assert key["private_key"] not in json.dumps(p)
-    assert entry(admin)["status"] == "not_configured"
+    assert entry(admin, "google")["status"] == "not_configured"
     # the key as its text is taken as well as the object
     r = admin.put(BASE + "/google", json={"service_account_key": json.dumps(key), "admin_email": email})
     assert r.status_code == 200, r.text
@@ -138,7 +123,7 @@ def test_step1_unknown_admin_is_named(s, fg):
     key, _ = workspace(fg)
     p = problem(step1(admin, key, "nobody@example.com"), 422, "provider-check-failed")
     assert p["error_code"] == "admin_unknown" and p["error_params"]["admin_email"] == "nobody@example.com"
-    e = entry(admin)
+    e = entry(admin, "google")
     assert e["status"] == "step1_done" and e["error_code"] == "admin_unknown" and e["detail"]
     assert p["integration"]["error_code"] == "admin_unknown"
     # a user who is not an administrator cannot read the Directory
@@ -156,7 +141,7 @@ def test_step1_scopes_not_granted_names_client_id_and_scopes(s, fg):
     assert p["error_params"]["client_id"] == key["client_id"]
     assert p["error_params"]["scopes"].split() == SCOPES
     assert key["client_id"] in p["detail"] and gc.SCOPE_DIRECTORY in p["detail"]
-    e = entry(admin)
+    e = entry(admin, "google")
     assert e["status"] == "step1_done" and e["error_code"] == "scopes_not_granted"
     assert e["step1"]["client_id"] == key["client_id"] and e["step1"]["admin_email"] == email
     assert e["step1"]["client_email"] == key["client_email"]
@@ -179,7 +164,7 @@ def test_google_down_is_provider_unreachable(s, fg):
     finally:
         fg.outage(on=False)
     assert p["error_code"] == "provider_unreachable", p
-    assert entry(admin)["status"] == "step1_done"
+    assert entry(admin, "google")["status"] == "step1_done"
     # the Directory alone down (the token is issued)
     fg.outage(on=True, count=-1, token=False)
     try:
@@ -187,7 +172,7 @@ def test_google_down_is_provider_unreachable(s, fg):
     finally:
         fg.outage(on=False)
     assert p["error_code"] == "provider_unreachable"
-    assert entry(admin)["status"] == "step1_done"
+    assert entry(admin, "google")["status"] == "step1_done"
     # a revoked key: the cached token serves until Google refuses it, then a
     # new one is refused
     fg.delete_keys(key["client_email"])
@@ -199,7 +184,7 @@ def test_google_down_is_provider_unreachable(s, fg):
 def test_connect_lists_rooms_then_link_import_ignore_unlink(s, fg):
     admin = fresh(s)
     key, made = connected(fg, admin, rooms=3)
-    e = entry(admin)
+    e = entry(admin, "google")
     assert e["status"] == "connected" and e["connected_at"] and e["rooms_total"] >= 3 and e["rooms_linked"] == 0
     rooms = rooms_of(admin)
     a, b, c = (rooms[m["resourceEmail"]] for m in made)
@@ -230,7 +215,7 @@ def test_connect_lists_rooms_then_link_import_ignore_unlink(s, fg):
     # ignore, and the answer's shape
     r = admin.put(BASE + "/google/rooms/" + c["provider_room_id"], json={"ignore": True})
     assert r.status_code == 200 and r.json()["state"] == "ignored", r.text
-    e = entry(admin)
+    e = entry(admin, "google")
     assert e["rooms_linked"] == 2
     # unlink
     r = admin.delete(BASE + "/google/rooms/" + b["provider_room_id"])
@@ -265,7 +250,7 @@ def test_accounts_see_only_their_own_and_only_admins_act(s, fg):
     prid = made[0]["resourceEmail"]
     mine = admin.post("/api/v1/rooms", json={"name": uniq("Mine "), "capacity": 3}).json()["id"]
     other = fresh(s)
-    assert entry(other)["status"] == "not_configured"
+    assert entry(other, "google")["status"] == "not_configured"
     problem(other.get(BASE + "/google/rooms"), 409, "provider-not-configured")
     theirs = other.post("/api/v1/rooms", json={"name": uniq("Theirs "), "capacity": 3}).json()["id"]
     problem(other.put(BASE + "/google/rooms/" + prid, json={"room_id": theirs}), 404)
@@ -274,7 +259,7 @@ def test_accounts_see_only_their_own_and_only_admins_act(s, fg):
     # the other account connected to the same Workspace cannot link this account's convene room
     connected(fg, other, rooms=0)
     problem(other.put(BASE + "/google/rooms/" + prid, json={"room_id": mine}), 422, "invalid-field")
-    assert rooms_of(admin)[prid]["state"] == "available" and entry(admin)["status"] == "connected"
+    assert rooms_of(admin)[prid]["state"] == "available" and entry(admin, "google")["status"] == "connected"
     # non-admins of the account
     for role in ("member", "technician", "manager"):
         u, _ = s.make_user(admin, role)
@@ -286,7 +271,7 @@ def test_accounts_see_only_their_own_and_only_admins_act(s, fg):
         problem(c.put(BASE + "/google/rooms/" + prid, json={"room_id": mine}), 403)
         problem(c.delete(BASE + "/google/rooms/" + prid), 403)
         problem(c.delete(BASE + "/google?confirm=true"), 403)
-    assert entry(admin)["status"] == "connected"
+    assert entry(admin, "google")["status"] == "connected"
 
 
 def test_secrets_never_answered_logged_or_audited(s, fg):
@@ -320,10 +305,10 @@ def test_disconnect_needs_confirmation_then_removes_everything(s, fg):
     room_id = r.json()["room_id"]
     problem(admin.delete(BASE + "/google"), 422, "confirmation-required")
     problem(admin.delete(BASE + "/google?confirm=yes"), 422, "confirmation-required")
-    assert entry(admin)["status"] == "connected"
+    assert entry(admin, "google")["status"] == "connected"
     r = admin.delete(BASE + "/google?confirm=true")
     assert r.status_code == 204, r.text
-    e = entry(admin)
+    e = entry(admin, "google")
     assert e["status"] == "not_configured" and e["rooms_total"] == 0 and e["step1"]["client_id"] is None
     problem(admin.get(BASE + "/google/rooms"), 409, "provider-not-configured")
     problem(admin.delete(BASE + "/google?confirm=true"), 409, "provider-not-configured")
@@ -340,7 +325,7 @@ def test_bad_bodies_on_a_real_provider_are_refused_and_change_nothing(s, fg):
     admin = fresh(s)
     key, made = connected(fg, admin, rooms=1)
     prid = made[0]["resourceEmail"]
-    before_entry, before_rooms = entry(admin), rooms_of(admin)
+    before_entry, before_rooms = entry(admin, "google"), rooms_of(admin)
     failures = []
     for rt in routes():
         if not rt.pattern.startswith(BASE) or body_schema(rt) is None:
@@ -353,25 +338,10 @@ def test_bad_bodies_on_a_real_provider_are_refused_and_change_nothing(s, fg):
             if msg:
                 failures.append(msg)
     assert not failures, "\n".join(failures)
-    after = entry(admin)
+    after = entry(admin, "google")
     for k in ("status", "step1", "error_code", "rooms_linked", "rooms_total"):
         assert after[k] == before_entry[k], k
     assert rooms_of(admin)[prid]["state"] == before_rooms[prid]["state"] == "available"
-
-
-def write_sql(s, query):
-    """a statement run beside the server, on its own database"""
-    from conftest import psql
-    if s.own_db:
-        psql(s.own_db, query)
-        return
-    import sqlite3
-    con = sqlite3.connect(os.path.join(s.data, "convene.db"), timeout=30)
-    try:
-        con.execute(query)
-        con.commit()
-    finally:
-        con.close()
 
 
 def external_booking(s, admin, account_id, prid, room, day=1):
@@ -384,8 +354,8 @@ def external_booking(s, admin, account_id, prid, room, day=1):
     from calutil import new_event
     ev = new_event(admin, room["calendar_id"], summary=uniq("From Google "), start="2030-03-%02dT10:00:00" % day,
                    end="2030-03-%02dT11:00:00" % day)
-    write_sql(s, "INSERT INTO sync_events (account_id, provider, provider_room_id, provider_event_id, event_id,"
-                 " origin, updated_at) VALUES ('%s', 'google', '%s', '%s', '%s', 'provider', 1)"
+    s.execute("INSERT INTO sync_events (account_id, provider, provider_room_id, provider_event_id, event_id,"
+              " origin, updated_at) VALUES ('%s', 'google', '%s', '%s', '%s', 'provider', 1)"
               % (account_id, prid, uniq("gev"), ev["id"]))
     return ev["id"]
 
@@ -416,7 +386,7 @@ def test_unlink_and_disconnect_remove_the_external_bookings_only(s, fg):
     ext2 = external_booking(s, admin, account_id, p2, room2)
     # a sync of each room after they are made (as a push would bring) keeps
     # them: it failed when the three shared one hour (found under load in CI)
-    write_sql(s, "UPDATE sync_rooms SET dirty_at = 1, dirty_seq = dirty_seq + 1")
+    s.execute("UPDATE sync_rooms SET dirty_at = 1, dirty_seq = dirty_seq + 1")
     time.sleep(3)
     from calutil import new_event
     ours = new_event(admin, room1["calendar_id"], summary="Made in convene", start="2030-05-04T10:00:00",
@@ -465,7 +435,7 @@ def test_rooms_gone_from_the_listing_stay_shown_and_throttling_is_named(s, fg):
         fg.throttle(on=False)
     p = problem(r, 422, "provider-check-failed")
     assert p["error_code"] == "provider_throttled" and r.headers.get("Retry-After") == "30", (p, r.headers)
-    assert entry(admin)["status"] == "error" and entry(admin)["error_code"] == "provider_throttled"
+    assert entry(admin, "google")["status"] == "error" and entry(admin, "google")["error_code"] == "provider_throttled"
     r = admin.post(BASE + "/google/connect")
     assert r.status_code == 200 and r.json()["status"] == "connected" and r.json()["error_code"] is None, r.text
 
@@ -480,7 +450,7 @@ def test_access_token_is_cached_sealed_and_renewed_when_refused(s, fg):
     n = len(token_calls())
     assert n >= 1 and token_calls()[-1]["status"] == 200
     assert all(c["scope"].split() == SCOPES for c in token_calls())
-    assert {c["sub"] for c in token_calls()} == {entry(admin)["step1"]["admin_email"]}
+    assert {c["sub"] for c in token_calls()} == {entry(admin, "google")["step1"]["admin_email"]}
     for _ in range(3):
         assert admin.post(BASE + "/google/connect").status_code == 200
     assert len(token_calls()) == n  # the stored token served

@@ -17,7 +17,7 @@ import urllib.parse
 import pytest
 
 from conftest import problem, uniq
-from syncutil import fake_client, serve
+from syncutil import at, entry, fake_client, fresh, serve, wait
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ec = fake_client("ews")
@@ -37,35 +37,10 @@ def s(fe):
     yield from serve("convene-exchange-", ENV)
 
 
-def at(minutes):
-    t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=minutes)
-    return t.replace(second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def wait(cond, timeout=15, what="the condition"):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.1)
-    raise AssertionError("%s did not hold within %s s" % (what, timeout))
-
-
-def fresh(s):
-    key = uniq("acct")
-    s.add_account(key, "Account " + key)
-    return s.admin(key)
-
-
 def rooms_of(admin):
     r = admin.get(BASE + "/exchange/rooms")
     assert r.status_code == 200, r.text
     return {i["provider_room_id"]: i for i in r.json()["items"]}
-
-
-def entry(admin):
-    return [i for i in admin.get(BASE).json()["items"] if i["provider"] == "exchange"][0]
 
 
 def new_room(fe, name="Ada", roomlist=None, **kw):
@@ -89,10 +64,10 @@ def test_step1_failures_are_each_named(s, fe):
     new_room(fe)
     # a plain-http address of another machine: refused before anything is stored or sent
     p = problem(step1(admin, fe, ews_url="http://mail.example.com/EWS/Exchange.asmx"), 422)
-    assert "ews_url" in p["detail"] and entry(admin)["status"] == "not_configured"
+    assert "ews_url" in p["detail"] and entry(admin, "exchange")["status"] == "not_configured"
     for bad in ({"ews_url": "ftp://x/EWS"}, {"username": ""}, {"password": 7}, {"domain": "x"}):
         problem(step1(admin, fe, **bad), 422)
-    assert entry(admin)["status"] == "not_configured"
+    assert entry(admin, "exchange")["status"] == "not_configured"
     # a wrong password
     p = problem(step1(admin, fe, password="wrong"), 422, "provider-check-failed")
     assert p["error_code"] == "login_failed", p
@@ -107,7 +82,7 @@ def test_step1_failures_are_each_named(s, fe):
     # an address where nothing answers
     p = problem(step1(admin, fe, ews_url="http://127.0.0.1:9/EWS/Exchange.asmx"), 422, "provider-check-failed")
     assert p["error_code"] == "ews_unreachable", p
-    e = entry(admin)
+    e = entry(admin, "exchange")
     assert e["status"] == "step1_done" and e["error_code"] == "ews_unreachable"
     # and right at last; the password is never shown
     r = step1(admin, fe)
@@ -141,7 +116,7 @@ def test_connect_lists_the_room_lists_rooms_then_link_and_import(s, fe):
     assert step1(admin, fe).status_code == 200
     r = admin.post(BASE + "/exchange/connect")
     assert r.status_code == 200, r.text
-    e = entry(admin)
+    e = entry(admin, "exchange")
     assert e["status"] == "connected" and e["rooms_total"] >= 2
     rooms = rooms_of(admin)
     ra, rb = rooms[a], rooms[b]

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from conftest import problem, uniq
-from syncutil import fake_client, serve
+from syncutil import at, fake_client, serve, wait
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 gc = fake_client("google")
@@ -37,21 +37,6 @@ def fg():
 def s(fg):
     env = dict(ENV, CONVENE_GOOGLE_TOKEN_URL=fg.token_url, CONVENE_GOOGLE_API_URL=fg.api_url)
     yield from serve("convene-inbound-", env)
-
-
-def at(minutes):
-    t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=minutes)
-    return t.replace(second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def wait(cond, timeout=15, what="the condition"):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.1)
-    raise AssertionError("%s did not hold within %s s" % (what, timeout))
 
 
 class Linked:

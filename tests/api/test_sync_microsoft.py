@@ -10,13 +10,12 @@ a retry after a lost answer does not make a second). The server of this
 module is its own."""
 import datetime
 import os
-import sqlite3
 import time
 
 import pytest
 
-from conftest import problem, psql, uniq
-from syncutil import fake_client, serve
+from conftest import problem, uniq
+from syncutil import entry, fake_client, fresh, serve
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 graph = fake_client("graph")
@@ -37,18 +36,6 @@ def s(fg):
     env = {"CONVENE_MICROSOFT_LOGIN_URL": fg.login_url, "CONVENE_MICROSOFT_GRAPH_URL": fg.graph_url,
            "CONVENE_SYNC_POLL_MS": "200", "CONVENE_SYNC_RETRY_S": "1"}
     yield from serve("convene-ms-", env)
-
-
-def fresh(s):
-    key = uniq("acct")
-    s.add_account(key, "Account " + key)
-    return s.admin(key)
-
-
-def entry(admin):
-    r = admin.get(BASE)
-    assert r.status_code == 200, r.text
-    return [i for i in r.json()["items"] if i["provider"] == "microsoft"][0]
 
 
 def tenant(fg, consent=graph.ROLES):
@@ -83,13 +70,13 @@ def test_step1_each_failure_is_named(s, fg):
                         ({"client_secret": ""}, "client_secret"), ({"client_secret": "a" * 1025}, "client_secret")):
         p = problem(step1(admin, t, **over), 422)
         assert field in p["detail"] or p.get("error_params", {}).get("field") == field, p
-    assert entry(admin)["status"] == "not_configured"
+    assert entry(admin, "microsoft")["status"] == "not_configured"
     before = len(fg.calls("token"))
 
     def refused(code, **over):
         p = problem(step1(admin, t, **over), 422, "provider-check-failed")
         assert p["error_code"] == code, p
-        e = entry(admin)
+        e = entry(admin, "microsoft")
         assert e["status"] == "step1_done" and e["error_code"] == code
         return p
 
@@ -106,7 +93,7 @@ def test_step1_each_failure_is_named(s, fg):
     assert p["error_params"]["consent_url"] == "%s/%s/adminconsent?client_id=%s" % (
         fg.login_url, t["tenant_id"], t["client_id"])
     assert p["error_params"]["permissions"] == ["Calendars.ReadWrite", "Place.Read.All"]
-    e = entry(admin)
+    e = entry(admin, "microsoft")
     assert e["step1"]["consent_url"] == p["error_params"]["consent_url"]
     assert e["step1"]["tenant_id"] == t["tenant_id"] and e["step1"]["client_id"] == t["client_id"]
     fg.consent(graph.ROLES, tenant_id=t["tenant_id"], client_id=t["client_id"])
@@ -118,13 +105,13 @@ def test_step1_each_failure_is_named(s, fg):
         fg.clear_faults()
     r = step1(admin, t)
     assert r.status_code == 200, r.text
-    e = entry(admin)
+    e = entry(admin, "microsoft")
     assert e["status"] == "step1_done" and e["error_code"] is None
     assert t["client_secret"] not in admin.get(BASE).text
     # a verified domain names the tenant too
     r = step1(admin, t, tenant_id=t["domain"].upper())
     assert r.status_code == 200, r.text
-    assert entry(admin)["step1"]["tenant_id"] == t["domain"]
+    assert entry(admin, "microsoft")["step1"]["tenant_id"] == t["domain"]
 
 
 def test_connect_lists_rooms_then_import_and_link(s, fg):
@@ -138,7 +125,7 @@ def test_connect_lists_rooms_then_import_and_link(s, fg):
     assert step1(admin, t).status_code == 200
     r = admin.post(BASE + "/microsoft/connect")
     assert r.status_code == 200, r.text
-    e = entry(admin)
+    e = entry(admin, "microsoft")
     assert e["status"] == "connected" and e["connected_at"] and e["rooms_total"] == 2
     r = admin.get(BASE + "/microsoft/rooms")
     assert r.status_code == 200, r.text
@@ -160,10 +147,10 @@ def test_connect_lists_rooms_then_import_and_link(s, fg):
     own = admin.post("/api/v1/rooms", json={"name": uniq("Own "), "capacity": 4}).json()
     r = admin.put(BASE + "/microsoft/rooms/" + cube["emailAddress"], json={"room_id": own["id"]})
     assert r.status_code == 200 and r.json()["room_id"] == own["id"], r.text
-    assert entry(admin)["rooms_linked"] == 2
+    assert entry(admin, "microsoft")["rooms_linked"] == 2
     # another account sees none of it
     other = fresh(s)
-    assert entry(other)["status"] == "not_configured"
+    assert entry(other, "microsoft")["status"] == "not_configured"
     problem(other.get(BASE + "/microsoft/rooms"), 409, "provider-not-configured")
 
 
@@ -238,18 +225,6 @@ def ours(fg, x, event_id=None):
     return out
 
 
-def execute(s, sql):
-    if s.own_db:
-        psql(s.own_db, sql)
-        return
-    con = sqlite3.connect(os.path.join(s.data, "convene.db"), timeout=30)
-    try:
-        con.execute(sql)
-        con.commit()
-    finally:
-        con.close()
-
-
 def test_outbound_booking_reaches_the_room_once(s, fg, linked):
     x = linked
     r = x["c"].post("/api/v1/calendars/%s/events" % x["cal"],
@@ -269,7 +244,7 @@ def test_outbound_booking_reaches_the_room_once(s, fg, linked):
     assert len(bookings(x)) == 1
     # a lost answer: Microsoft wrote it but convene never heard the id; the
     # next change finds it by our property and patches it, no second event
-    execute(s, "DELETE FROM sync_events WHERE event_id = '%s'" % ev["id"])
+    s.execute("DELETE FROM sync_events WHERE event_id = '%s'" % ev["id"])
     r = x["c"].patch("/api/v1/calendars/%s/events/%s" % (x["cal"], ev["id"]), json={"summary": "After loss"})
     assert r.status_code == 200, r.text
     assert wait_for(lambda: [g for g in ours(fg, x, ev["id"]) if g["subject"] == "After loss"])
@@ -278,7 +253,7 @@ def test_outbound_booking_reaches_the_room_once(s, fg, linked):
     # lost the answer that named it (found by our property)
     assert wait_for(lambda: s.rows("SELECT 1 FROM sync_events WHERE event_id = '%s'" % ev["id"]))
     assert wait_for(lambda: not s.rows("SELECT 1 FROM sync_jobs WHERE event_id = '%s'" % ev["id"]))
-    execute(s, "DELETE FROM sync_events WHERE event_id = '%s'" % ev["id"])
+    s.execute("DELETE FROM sync_events WHERE event_id = '%s'" % ev["id"])
     assert x["c"].delete("/api/v1/calendars/%s/events/%s" % (x["cal"], ev["id"])).status_code == 204
     assert wait_for(lambda: not ours(fg, x, ev["id"]))
 

@@ -16,7 +16,7 @@ import tempfile
 import pytest
 
 from conftest import problem, uniq
-from syncutil import fake_client, serve
+from syncutil import entry, fake_client, fresh, serve
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 graph = fake_client("graph")
@@ -84,18 +84,6 @@ def certs():
     return out
 
 
-def fresh(s):
-    key = uniq("acct")
-    s.add_account(key, "Account " + key)
-    return s.admin(key)
-
-
-def entry(admin):
-    r = admin.get(BASE)
-    assert r.status_code == 200, r.text
-    return [i for i in r.json()["items"] if i["provider"] == "microsoft"][0]
-
-
 def tenant(fg):
     t = {"tenant_id": "%08x-0000-4000-8000-%012x" % (int(uniq("")[1:], 16), int(uniq("")[1:], 16)),
          "domain": "%s.onmicrosoft.com" % uniq("t"), "client_id": "%08x-2222-4222-8222-000000000002"
@@ -140,7 +128,7 @@ def test_certificate_end_to_end(s, fg, certs):
     for c in calls:
         assert c["assertion_header"] == {"alg": "PS256", "typ": "JWT", "x5t#S256": certs["c_x5t"],
                                          "x5t": certs["c_x5t_sha1"]}, c
-    e = entry(admin)
+    e = entry(admin, "microsoft")
     st = e["step1"]
     assert st["credential"] == "certificate" and st["certificate_thumbprint"] == certs["c_sha1"]
     assert st["certificate_expires_at"] and st["certificate_expires_at"].endswith("Z")
@@ -158,7 +146,7 @@ def test_certificate_end_to_end(s, fg, certs):
     r = admin.put(BASE + "/microsoft", json={"tenant_id": t["tenant_id"], "client_id": t["client_id"],
                                              "client_secret": t["client_secret"]})
     assert r.status_code == 200, r.text
-    st = entry(admin)["step1"]
+    st = entry(admin, "microsoft")["step1"]
     assert st["credential"] == "secret" and st["certificate_thumbprint"] is None
     assert st["certificate_expires_at"] is None
 
@@ -199,7 +187,7 @@ def test_each_malformed_certificate_named(s, fg, certs):
     p = problem(step1(admin, t, certs["good"], client_secret="x"), 422)
     assert "not both" in p["detail"]
     assert len(fg.calls("token")) == before  # refused before anything was sent
-    assert entry(admin)["status"] == "not_configured"
+    assert entry(admin, "microsoft")["status"] == "not_configured"
 
 
 def test_unregistered_certificate_is_certificate_invalid(s, fg, certs):
@@ -212,7 +200,7 @@ def test_unregistered_certificate_is_certificate_invalid(s, fg, certs):
     assert p["error_code"] == "certificate_invalid", p
     assert p["error_params"]["thumbprint"] == certs["c2_sha1"]
     assert p["error_params"]["client_id"] == t["client_id"]
-    e = entry(admin)
+    e = entry(admin, "microsoft")
     assert e["status"] == "step1_done" and e["error_code"] == "certificate_invalid"
     # a key registered under c2's thumbprint but not c2's own: the signature fails, same code
     fg.app(tenant_id=t["tenant_id"], client_id=t["client_id"],

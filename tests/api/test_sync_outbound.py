@@ -10,12 +10,11 @@ state; unlinked rooms and external bookings queue nothing. The server of this
 module is its own, pointed at the fake by google_token_url and google_api_url."""
 import datetime
 import os
-import sqlite3
 import time
 
 import pytest
 
-from conftest import psql, uniq
+from conftest import uniq
 from syncutil import fake_client, serve
 from davutil import dav
 
@@ -41,19 +40,6 @@ def s(fg):
     env = {"CONVENE_GOOGLE_TOKEN_URL": fg.token_url, "CONVENE_GOOGLE_API_URL": fg.api_url,
            "CONVENE_SYNC_POLL_MS": "200", "CONVENE_SYNC_COPIES_BATCH": str(COPIES_BATCH)}
     yield from serve("convene-outbound-", env)
-
-
-def execute(s, sql):
-    """a write beside the server (what a lost answer leaves behind)"""
-    if s.own_db:
-        psql(s.own_db, sql)
-        return
-    con = sqlite3.connect(os.path.join(s.data, "convene.db"), timeout=30)
-    try:
-        con.execute(sql)
-        con.commit()
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -225,7 +211,7 @@ def test_google_down_the_booking_succeeds_and_the_write_arrives_once(s, fg, link
     assert wait_for(lambda: not jobs(s, ev["id"]))
     # a lost answer: Google wrote it but convene never heard the id. The
     # next change finds it by the private property and patches it.
-    execute(s, "DELETE FROM sync_events WHERE event_id = '%s'" % ev["id"])
+    s.execute("DELETE FROM sync_events WHERE event_id = '%s'" % ev["id"])
     r = x["c"].patch("/api/v1/calendars/%s/events/%s" % (x["cal"], ev["id"]), json={"summary": "After loss"})
     assert r.status_code == 200, r.text
     assert wait_for(lambda: [g for g in ours(fg, x["g"], ev["id"]) if g["summary"] == "After loss"])
@@ -234,7 +220,7 @@ def test_google_down_the_booking_succeeds_and_the_write_arrives_once(s, fg, link
                     == [[got[0]["id"]]])
     # lost again, then deleted: found by the property and deleted, not left behind
     assert wait_for(lambda: not jobs(s, ev["id"]))
-    execute(s, "DELETE FROM sync_events WHERE event_id = '%s'" % ev["id"])
+    s.execute("DELETE FROM sync_events WHERE event_id = '%s'" % ev["id"])
     assert x["c"].delete("/api/v1/calendars/%s/events/%s" % (x["cal"], ev["id"])).status_code == 204
     assert wait_for(lambda: not ours(fg, x["g"], ev["id"]))
     assert wait_for(lambda: not jobs(s, ev["id"]))
@@ -285,7 +271,7 @@ def test_a_series_goes_as_one_recurring_event_with_its_exceptions(s, fg, linked)
         days=21)).strftime("%Y%m%dT%H%M%SZ")
     # the mapping lost: the look-up by our property finds the series, not its exception
     assert wait_for(lambda: not jobs(s, ev["id"]))
-    execute(s, "DELETE FROM sync_events WHERE event_id = '%s'" % ev["id"])
+    s.execute("DELETE FROM sync_events WHERE event_id = '%s'" % ev["id"])
     r = x["c"].patch("/api/v1/calendars/%s/events/%s" % (x["cal"], ev["id"]), json={"summary": "Renamed"})
     assert r.status_code == 200, r.text
     assert wait_for(lambda: [g for g in ours(fg, x["g"], ev["id"]) if g["id"] == series and g["summary"] == "Renamed"])
@@ -313,8 +299,8 @@ def test_a_refused_write_is_kept_failed_and_shown_on_the_room(s, fg, linked):
     def synced():
         got = s.rows("SELECT COALESCE(last_sync_at, 0) FROM sync_rooms WHERE provider_room_id = '%s'" % x["g"])[0][0]
         return int(got or 0)
-    execute(s, "UPDATE sync_rooms SET dirty_at = 1, dirty_seq = dirty_seq + 1, last_sync_at = NULL"
-            " WHERE provider_room_id = '%s'" % x["g"])
+    s.execute("UPDATE sync_rooms SET dirty_at = 1, dirty_seq = dirty_seq + 1, last_sync_at = NULL"
+              " WHERE provider_room_id = '%s'" % x["g"])
     assert wait_for(lambda: synced() > 0)
     item = room()
     assert item["error_code"] == "provider_error" and item["last_error"].startswith(
