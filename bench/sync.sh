@@ -318,7 +318,7 @@ print("seeded %.1f linked %.1f synced %.1f rss_mb %.0f events %d anon_mb %.0f" %
 PY
   local seeded linked took rss events anon
   read -r _ seeded _ linked _ took _ rss _ events _ anon <"$tmp/scale-$kind.txt"
-  results="$results$(printf '%-9s first sync of %s rooms x %s meetings: every room synced %ss after Connect (%s meetings a second; linking took %ss), %s meetings; convene peak RSS %s MB, %s MB of it its own memory (the rest is the SQLite file mapped for reading; the fake seeded in %ss)' \
+  results="$results$(printf '%-9s first sync of %s rooms x %s meetings: every room synced %ss after Connect (%s meetings a second; linking took %ss), %s meetings; convene peak RSS %s MB, %s MB of it its own memory (the rest is mapped files, on SQLite the database; the fake seeded in %ss)' \
     "$kind" "$SCALE_ROOMS" "$SCALE_MEETINGS" "$took" "$(awk -v n="$events" -v t="$took" 'BEGIN {printf "%.0f", n / t}')" \
     "$linked" "$events" "$rss" "$anon" "$seeded")
 "
