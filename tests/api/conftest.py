@@ -25,10 +25,27 @@ DB = os.environ.get("CONVENE_TEST_DB", "sqlite")
 PASSWORD = "correct horse battery"
 
 
+# Ports for the servers a test starts. The kernel's pick (bind to port 0)
+# comes from the ephemeral range, where every outgoing connection of every
+# process on the machine also takes its local port: between our close and
+# the server's bind one of them could take it. Below that range only
+# listeners like ours bind, so a port that binds now stays free unless
+# another test process picks the same one: the pid spreads processes apart.
+_PORT_LOW, _PORT_HIGH = 20000, 32000
+_next_port = [_PORT_LOW + (os.getpid() * 7919) % (_PORT_HIGH - _PORT_LOW)]
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    for _ in range(_PORT_HIGH - _PORT_LOW):
+        port = _next_port[0]
+        _next_port[0] = _PORT_LOW + (port + 1 - _PORT_LOW) % (_PORT_HIGH - _PORT_LOW)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in %d-%d" % (_PORT_LOW, _PORT_HIGH))
 
 
 def uniq(prefix="u"):
