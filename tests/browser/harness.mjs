@@ -14,15 +14,30 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const webDist = process.env.CONVENE_WEB_DIST || join(here, '..', '..', 'web', 'dist');
 const BIN = process.env.CONVENE_BIN || join(here, '..', '..', 'build', 'release', 'convene');
 
-function freePort() {
-	return new Promise((resolve, reject) => {
+// A port for a server the test starts. Not the kernel's pick (listen on 0): that comes from the
+// ephemeral range, where the local ports of every outgoing connection (the browser's too) come
+// from, so one could take it before the server binds it. Below that range only listeners like
+// ours bind (tests/api use 20000-32000); the pid spreads concurrent runs apart.
+const PORT_LOW = 12000, PORT_HIGH = 20000;
+let nextPort = PORT_LOW + (process.pid * 7919) % (PORT_HIGH - PORT_LOW);
+function bindable(port) {
+	return new Promise((resolve) => {
 		const s = createServer();
-		s.once('error', reject);
-		s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+		s.once('error', () => resolve(false));
+		s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
 	});
 }
+async function freePort() {
+	for (let i = 0; i < PORT_HIGH - PORT_LOW; i++) {
+		const port = nextPort;
+		nextPort = PORT_LOW + (port + 1 - PORT_LOW) % (PORT_HIGH - PORT_LOW);
+		if (await bindable(port)) return port;
+	}
+	throw new Error(`no free port in ${PORT_LOW}-${PORT_HIGH}`);
+}
 
-function run(args, timeoutMs = 30000) {
+// runs `convene args…` (e.g. an operator's command against a server's --data directory)
+export function run(args, timeoutMs = 30000) {
 	return new Promise((resolve, reject) => {
 		execFile(BIN, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
 			if (err) reject(new Error(`${BIN} ${args.join(' ')} failed: ${err.message}\n${stderr}`));
