@@ -31,13 +31,13 @@ function pagesFor(role) {
 	if (role === 'guest') return ['calendar']; // read-only: only what was shared with them
 	// the calendar is for everyone who may own calendars (not guests or customers)
 	const cal = role === 'guest' || role === 'customer' ? [] : ['calendar'];
-	if (role === 'admin' || role === 'technician') return [...ADMIN_PAGES, ...cal];
+	if (role === 'admin' || role === 'technician') return [...ADMIN_PAGES, 'support', ...cal];
 	// rooms: read by everyone who books them (a delegate decides there on pending bookings)
 	const rooms = cal.length ? ['rooms'] : [];
 	if (role === 'api_manager') return ['apps', ...cal, ...rooms];
 	return [...cal, ...rooms];
 }
-const LABEL = { users: 'users', managers: 'managers', apps: 'applications', companies: 'companies', teams: 'teams', settings: 'settings', audit: 'audit', calendar: 'calendar', rooms: 'rooms', conferences: 'conferences' };
+const LABEL = { support: 'supportConsole', users: 'users', managers: 'managers', apps: 'applications', companies: 'companies', teams: 'teams', settings: 'settings', audit: 'audit', calendar: 'calendar', rooms: 'rooms', conferences: 'conferences' };
 // conferences: account admins, and every user (not a guest or customer) who administers one; the
 // navigation shows them to those who have one (GET /api/v1/conferences not empty) and to admins
 const mayConfer = (role) => role !== 'guest' && role !== 'customer';
@@ -81,16 +81,18 @@ function MailBanner() {
 	);
 }
 
-// the calendar page brings FullCalendar (~300 kB): loaded only when it is opened
-function CalendarPage(props) {
+// pages loaded only when opened: the calendar brings FullCalendar (~300 kB), the support
+// console its own code, which most users never need
+function Lazy({ load, ...props }) {
 	const [page, setPage] = useState({ C: null, err: '' });
 	useEffect(() => {
-		import('./calendar/CalendarPage.jsx').then((m) => setPage({ C: m.CalendarPage, err: '' }),
-			(e) => setPage({ C: null, err: errText(e) }));
-	}, []);
+		load().then((C) => setPage({ C, err: '' }), (e) => setPage({ C: null, err: errText(e) }));
+	}, [load]);
 	if (page.err) return <FormError text={page.err} />;
 	return page.C ? <page.C {...props} /> : <Loading />;
 }
+const loadCalendar = () => import('./calendar/CalendarPage.jsx').then((m) => m.CalendarPage);
+const loadConsole = () => import('./support/Console.jsx').then((m) => m.Console);
 
 function App() {
 	const loc = useLocation();
@@ -148,7 +150,8 @@ function App() {
 	else if (page === 'settings') body = <Settings ro={ro} role={role} sub={seg[1]} provider={seg[2]} view={seg[3]} />;
 	else if (page === 'audit') body = <Audit />;
 	else if (page === 'rooms') body = seg[1] ? <RoomPage id={seg[1]} ro={role !== 'admin'} me={me} /> : <Rooms ro={role !== 'admin'} />;
-	else if (page === 'calendar') body = <CalendarPage me={me} />;
+	else if (page === 'calendar') body = <Lazy load={loadCalendar} me={me} />;
+	else if (page === 'support') body = <Lazy load={loadConsole} me={me} />;
 
 	return (
 		<div class="shell">

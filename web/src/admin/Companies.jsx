@@ -1,12 +1,14 @@
 // Companies: list and creation; the company page renames or deletes it (the server's 409
 // detail is shown, e.g. for the default company), lists, adds and removes members (the 409
-// detail when it is a user's last company), manages its devices and its setting overrides.
+// detail when it is a user's last company), manages its devices, its support portal
+// (PortalPanel.jsx) and its setting overrides.
 import { useState } from 'preact/hooks';
 import { api, get, qs } from '../lib/api.js';
 import { t, codeText } from '../lib/i18n.js';
 import { Field, FormError, Link, Loading, useForm, useLoad, confirmAction, navigate, UserPicker, MemberList } from '../lib/ui.jsx';
 import { usePaged, MoreButton } from '../lib/paging.jsx';
 import { SettingsList } from './Settings.jsx';
+import { PortalPanel } from './PortalPanel.jsx';
 import { when } from '../lib/time.js';
 
 const KINDS = ['desktop', 'laptop', 'server', 'phone', 'tablet', 'printer', 'other'];
@@ -50,6 +52,7 @@ export function CompanyPage({ id, ro }) {
 			<Rename key={c.data.name} company={c.data} ro={ro} saved={saved === c.data.name} onSaved={(n) => { setSaved(n); c.reload(); }} />
 			<Members id={id} ro={ro} />
 			<Devices id={id} ro={ro} />
+			<PortalPanel companyId={id} ro={ro} />
 			<section class="panel" aria-labelledby="cs-h"><h2 id="cs-h">{t('settings')}</h2><SettingsList companyId={id} ro={ro} /></section>
 		</section>
 	);

@@ -4,6 +4,7 @@
 // one, or on a text used outside the area whose table holds it).
 import { addStrings } from '../lib/i18n.js';
 import { CALENDAR_SYNC_STRINGS } from './calendarSyncStrings.js';
+import { PORTAL_STRINGS } from './portalStrings.js';
 
 export const STRINGS = {
 	skipToMain: ['Skip to main content', 'Aller au contenu principal', 'Перейти к основному содержимому'],
@@ -383,5 +384,6 @@ export const STRINGS = {
 	userAppPasswordsIntro: ['The passwords this user made for calendar apps and devices. Revoking one stops that device at once; the others keep working.', 'Les mots de passe que cet utilisateur a créés pour ses applications de calendrier et ses appareils. En révoquer un arrête aussitôt cet appareil ; les autres continuent de fonctionner.', 'Пароли, созданные этим пользователем для календарных приложений и устройств. Отзыв пароля сразу останавливает это устройство; остальные продолжают работать.'],
 	// Settings → Calendar integration
 	...CALENDAR_SYNC_STRINGS,
+	...PORTAL_STRINGS,
 };
 addStrings(STRINGS);

@@ -1,0 +1,105 @@
+// A portal's page: the company's title, welcome text, logo and colour, then either the request
+// form (a live chat when the portal is open, else what its offline policy says) or the customer's
+// conversation once they have one. Whether the portal is open comes live from its stream, so
+// the form switches between chat and offline request as technicians come and go; the form keeps
+// what was typed across the switch, since the same fields stay on the page.
+import { useState, useEffect } from 'preact/hooks';
+import { api, ApiError } from '../lib/api.js';
+import { setLanguage, t } from '../lib/i18n.js';
+import { errText, Loading } from '../lib/ui.jsx';
+import { RequestForm } from './RequestForm.jsx';
+import { ChatView } from './ChatView.jsx';
+import { BusinessHours } from './BusinessHours.jsx';
+import { loadConversation, forgetConversation, saveConversation, portalPath } from './conversation.js';
+
+const RETRY_MS = 5000;
+
+// the portal's public description, and {open, offline_policy} kept live by its stream
+function usePortal(slug) {
+	const [portal, setPortal] = useState(null);
+	const [error, setError] = useState('');
+	useEffect(() => {
+		if (!slug) return undefined;
+		let alive = true, es = null, retry = null;
+		const connect = () => {
+			if (typeof EventSource === 'undefined') return;
+			es = new EventSource(portalPath(slug) + '/stream');
+			es.addEventListener('portal', (e) => {
+				let d = null;
+				try { d = JSON.parse(e.data); } catch { return; }
+				if (alive && d) setPortal((p) => (p ? { ...p, ...d } : p));
+			});
+			// a server that restarted or a network that dropped: start again, the state included
+			es.onerror = () => {
+				if (es.readyState !== EventSource.CLOSED) return;
+				es.close(); es = null;
+				clearTimeout(retry); retry = setTimeout(load, RETRY_MS);
+			};
+		};
+		const load = () => api('GET', portalPath(slug)).then((p) => {
+			if (!alive) return;
+			if (p.language) setLanguage(p.language);
+			document.title = p.title + ' – ' + t('portalTitle');
+			setPortal(p); setError('');
+			if (!es) connect();
+		}, (e) => {
+			if (!alive) return;
+			if (e instanceof ApiError && e.status === 404) setError(t('portalUnknown'));
+			else { setError(errText(e)); clearTimeout(retry); retry = setTimeout(load, RETRY_MS); }
+		});
+		load();
+		return () => { alive = false; clearTimeout(retry); if (es) es.close(); };
+	}, [slug]);
+	return { portal, error };
+}
+
+function Header({ portal }) {
+	return (
+		<header class="portal-head">
+			{portal.logo && <img class="portal-logo" src={portal.logo} alt="" />}
+			<h1>{portal.title}</h1>
+		</header>
+	);
+}
+
+export function PortalPage({ slug }) {
+	const { portal, error } = usePortal(slug);
+	const [conv, setConv] = useState(() => loadConversation(slug));
+	if (!slug) return <main class="card" id="main"><h1>{t('portalTitle')}</h1><p>{t('portalNone')}</p></main>;
+	if (!portal) {
+		return (
+			<main class="card" id="main">
+				<h1>{t('portalTitle')}</h1>
+				{error ? <p role="alert">{error}</p> : <Loading />}
+			</main>
+		);
+	}
+	const style = /^#[0-9a-f]{6}$/i.test(portal.accent || '') ? { '--accent': portal.accent, '--link': portal.accent } : undefined;
+	const started = (c) => { saveConversation(slug, c); setConv(c); };
+	const ended = () => { forgetConversation(slug); setConv(null); };
+	return (
+		<div class="portal" style={style}>
+			<Header portal={portal} />
+			<main id="main" class="portal-main">
+				{conv ? <ChatView slug={slug} portal={portal} conv={conv} onLeave={ended} /> : (
+					<>
+						{portal.welcome && <p class="portal-welcome">{portal.welcome}</p>}
+						{portal.sub_portals && portal.sub_portals.length > 0 && (
+							<nav aria-label={t('portalDepartments')} class="portal-subs">
+								<h2>{t('portalDepartments')}</h2>
+								<ul>{portal.sub_portals.map((s) => <li key={s.slug}><a href={'/portal/' + encodeURIComponent(s.slug)}>{s.title}</a></li>)}</ul>
+							</nav>
+						)}
+						{!portal.open && portal.offline_policy === 'hide' ? (
+							<section class="portal-closed" aria-live="polite">
+								<h2>{t('portalClosed')}</h2>
+								{portal.offline_message && <p>{portal.offline_message}</p>}
+								<BusinessHours hours={portal.business_hours} />
+							</section>
+						) : <RequestForm slug={slug} portal={portal} onStarted={started} />}
+					</>
+				)}
+			</main>
+		</div>
+	);
+}

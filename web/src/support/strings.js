@@ -1,0 +1,47 @@
+// Texts of the technicians' console (support/), in en/fr/ru: registered when the console loads.
+// Each entry is [en, fr, ru], every one translated (tests/browser/i18n.test.mjs fails on a missing
+// one, or on a text used outside the area whose table holds it).
+import { addStrings } from '../lib/i18n.js';
+
+export const STRINGS = {
+	supConsole: ['Support console', 'Console d’assistance', 'Консоль поддержки'],
+	supPresence: ['Your presence', 'Votre présence', 'Ваш статус'],
+	supYouAre: ['You are', 'Vous êtes', 'Ваш статус:'],
+	supState_online: ['online', 'en ligne', 'в сети'],
+	supState_away: ['away', 'absent', 'отошёл'],
+	supState_busy: ['busy', 'occupé', 'занят'],
+	supState_offline: ['offline', 'hors ligne', 'не в сети'],
+	supState_waiting: ['waiting', 'en attente', 'ожидает'],
+	supState_active: ['in progress', 'en cours', 'идёт'],
+	supState_closed: ['closed', 'terminée', 'завершён'],
+	supSet_online: ['Go online', 'Passer en ligne', 'Выйти в сеть'],
+	supSet_away: ['Away', 'Absent', 'Отошёл'],
+	supSet_offline: ['Go offline', 'Passer hors ligne', 'Выйти из сети'],
+	supLimit: ['At most {n} chats at once.', 'Au plus {n} discussions à la fois.', 'Не более {n} чатов одновременно.'],
+	supQueue: ['Waiting', 'En attente', 'Ожидают'],
+	supQueueEmpty: ['Nobody is waiting.', 'Personne n’attend.', 'Никто не ждёт.'],
+	supOffline: ['Offline requests', 'Demandes hors ligne', 'Офлайн-запросы'],
+	supOfflineEmpty: ['No open request.', 'Aucune demande ouverte.', 'Открытых запросов нет.'],
+	supPickUp: ['Pick up', 'Prendre', 'Взять'],
+	supPickUpWho: ['Pick up {name}', 'Prendre {name}', 'Взять: {name}'],
+	supAnswer: ['Answer', 'Répondre', 'Ответить'],
+	supOffered: ['offered to you', 'proposée à vous', 'предложено вам'],
+	supTaken: ['Another technician took this conversation first.', 'Un autre technicien a pris cette conversation avant vous.', 'Этот разговор уже взял другой техник.'],
+	supChats: ['Your chats', 'Vos discussions', 'Ваши чаты'],
+	supNoChats: ['No chat open. Pick up a customer from the queue.', 'Aucune discussion ouverte. Prenez un client dans la file.', 'Нет открытых чатов. Возьмите клиента из очереди.'],
+	supCustomer: ['Customer', 'Client', 'Клиент'],
+	supChatWith: ['Chat with {name}', 'Discussion avec {name}', 'Чат с {name}'],
+	supTranscript: ['Messages', 'Messages', 'Сообщения'],
+	supNote: ['Private note', 'Note privée', 'Личная заметка'],
+	supYou: ['You', 'Vous', 'Вы'],
+	supTyping: ['{name} is typing…', '{name} écrit…', '{name} печатает…'],
+	supSeen: ['Seen', 'Lu', 'Прочитано'],
+	supClosed: ['This conversation is closed.', 'Cette conversation est terminée.', 'Этот разговор завершён.'],
+	supDismiss: ['Remove from view', 'Retirer de l’écran', 'Убрать с экрана'],
+	supAsNote: ['Private note (the customer does not see it)', 'Note privée (le client ne la voit pas)', 'Личная заметка (клиент её не видит)'],
+	supReply: ['Your answer', 'Votre réponse', 'Ваш ответ'],
+	supAddNote: ['Add the note', 'Ajouter la note', 'Добавить заметку'],
+	supSend: ['Send', 'Envoyer', 'Отправить'],
+	supClose: ['Close the conversation', 'Terminer la conversation', 'Завершить разговор'],
+};
+addStrings(STRINGS);
