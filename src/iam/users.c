@@ -388,7 +388,8 @@ static int change(struct req *r)
 	struct db *db;
 	if ((rc = api_begin(&db, 1)))
 		return rc;
-	if ((rc = load(r, db, &u)) || (by_manager && (rc = team_access_user_change(r, db, &u, in))))
+	/* a manager's representative of another company is not there for them */
+	if ((rc = load_visible(r, db, &u)) || (by_manager && (rc = team_access_user_change(r, db, &u, in))))
 		goto fail;
 	json_t *before = users_json(db, &u);
 	if ((rc = is_last_admin(db, &u, &last)))
