@@ -20,8 +20,8 @@ int store_module_seats(struct db *db, const char *account_id, const char *module
 /* set the count (inserted or replaced) */
 int store_module_seats_set(struct db *db, const char *account_id, const char *module, int64_t seats, int64_t now);
 /* the modules a user holds, in name order */
-int store_user_modules(struct db *db, const char *account_id, const char *user_id,
-		       char (*out)[STORE_MODULE_NAME_MAX], int max, int *n);
+int store_user_modules(struct db *db, const char *account_id, const char *user_id, char (*out)[STORE_MODULE_NAME_MAX],
+		       int max, int *n);
 /* replaces them: modules kept keep the time they were granted */
 int store_user_modules_set(struct db *db, const char *account_id, const char *user_id, const char *const *names,
 			   size_t n, int64_t now);
