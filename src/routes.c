@@ -43,6 +43,7 @@
 #include "iam/user_password.h"
 #include "iam/user_hooks.h"
 #include "iam/users.h"
+#include "iam/modules.h"
 #include "ops/health.h"
 #include "ops/mail_status_routes.h"
 #include "settings/routes.h"
@@ -57,6 +58,7 @@ const struct route *const app_route_tables[] = {
 	language_routes,
 	app_passwords_routes,
 	users_routes,
+	modules_routes,
 	user_password_routes,
 	password_policy_routes,
 	mail_status_routes,

@@ -18,7 +18,7 @@ enum right_group {
 };
 
 enum right_id {
-#define RIGHT(name, group, label, p1, p2) RIGHT_##name,
+#define RIGHT(name, group, label, p1, p2, use) RIGHT_##name,
 #include "iam/rights.def"
 #undef RIGHT
 	RIGHT_COUNT,
@@ -33,6 +33,7 @@ struct right_info {
 	const char *label; /* for people */
 	enum right_group group;
 	int prereq[RIGHTS_PREREQ_MAX]; /* direct prerequisites, RIGHT_none when unused */
+	int used;                      /* 0: convene does no such thing yet (remote control) */
 };
 
 /* the catalogue */

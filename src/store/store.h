@@ -70,6 +70,7 @@ void store_listen_stop(void);
 #include "store/displays.h"
 #include "store/events.h"
 #include "store/id_sets.h"
+#include "store/modules.h"
 #include "store/throttle_counts.h"
 #include "store/outbox.h"
 #include "store/principals.h"

@@ -602,6 +602,7 @@ EXPECT = {
     # a user's app passwords: read like the user record, revoked like a suspension
     "GET /api/v1/users/{id}/app-passwords": Rule(READERS, 200, ids=a_user),
     "DELETE /api/v1/users/{id}/app-passwords/{app_password_id}": Rule(ADMIN, 204, ids=members_app_password),
+    "GET /api/v1/account/seats": Rule(READERS, 200),
     # companies and members
     "POST /api/v1/companies": Rule(ADMIN, 201, body=lambda c: {"name": uniq("Company ")}),
     "GET /api/v1/companies": Rule(READERS, 200),
