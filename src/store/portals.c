@@ -7,7 +7,7 @@
 #include "store/db.h"
 #include "store/store.h"
 
-#define COLS                                                                                                  \
+#define COLS                                                                                                       \
 	"account_id, id, company_id, COALESCE(parent_id, ''), slug, title, welcome, logo, accent, customer_auth, " \
 	"offline_policy, greeting, wait_after_s, wait_message, offline_message, created_at, updated_at"
 
@@ -59,14 +59,14 @@ static int one(struct db_rows *r, struct portal *out)
 
 int store_portal_insert(struct db *db, const struct portal *p)
 {
-	int rc = db_exec(db,
-			 "INSERT INTO portals (account_id, id, company_id, parent_id, slug, title, welcome, logo, accent,"
-			 " customer_auth, offline_policy, greeting, wait_after_s, wait_message, offline_message,"
-			 " created_at, updated_at) VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			 "ssssssssssssissii", p->account_id, p->id, p->company_id, p->parent_id, p->slug, p->title,
-			 p->welcome, p->logo ? p->logo : "", p->accent, p->customer_auth, p->offline_policy,
-			 p->greeting, p->wait_after_s, p->wait_message, p->offline_message, p->created_at,
-			 p->updated_at);
+	int rc = db_exec(
+		db,
+		"INSERT INTO portals (account_id, id, company_id, parent_id, slug, title, welcome, logo, accent,"
+		" customer_auth, offline_policy, greeting, wait_after_s, wait_message, offline_message,"
+		" created_at, updated_at) VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"ssssssssssssissii", p->account_id, p->id, p->company_id, p->parent_id, p->slug, p->title, p->welcome,
+		p->logo ? p->logo : "", p->accent, p->customer_auth, p->offline_policy, p->greeting, p->wait_after_s,
+		p->wait_message, p->offline_message, p->created_at, p->updated_at);
 	return rc < 0 ? rc : 0;
 }
 
@@ -95,8 +95,7 @@ int store_portal_delete(struct db *db, const char *account_id, const char *id)
 int store_portal_get(struct db *db, const char *account_id, const char *id, struct portal *out)
 {
 	struct db_rows *r;
-	int rc = db_query(db, &r, "SELECT " COLS " FROM portals WHERE account_id = ? AND id = ?", "ss", account_id,
-			  id);
+	int rc = db_query(db, &r, "SELECT " COLS " FROM portals WHERE account_id = ? AND id = ?", "ss", account_id, id);
 	return rc ? rc : one(r, out);
 }
 
@@ -170,8 +169,8 @@ static int many(struct db_rows *r, struct portal *out, int max, int *n)
 	return 0;
 }
 
-int store_portal_list(struct db *db, const char *account_id, const struct portal_filter *f, struct portal *out,
-		      int max, int *n)
+int store_portal_list(struct db *db, const char *account_id, const struct portal_filter *f, struct portal *out, int max,
+		      int *n)
 {
 	const char *seen = f->seen_by ? f->seen_by : "";
 	struct db_rows *r;
@@ -193,7 +192,8 @@ int store_portal_children(struct db *db, const char *account_id, const char *par
 {
 	struct db_rows *r;
 	int rc = db_query(db, &r,
-			  "SELECT " COLS " FROM portals WHERE account_id = ? AND parent_id = ? ORDER BY title, id LIMIT ?",
+			  "SELECT " COLS
+			  " FROM portals WHERE account_id = ? AND parent_id = ? ORDER BY title, id LIMIT ?",
 			  "ssd", account_id, parent_id, max);
 	return rc ? rc : many(r, out, max, n);
 }
@@ -204,8 +204,7 @@ int store_portal_child_count(struct db *db, const char *account_id, const char *
 			    account_id, parent_id);
 }
 
-int store_portal_managed_by(struct db *db, const char *account_id, const char *portal_id, const char *user_id,
-			    int *yes)
+int store_portal_managed_by(struct db *db, const char *account_id, const char *portal_id, const char *user_id, int *yes)
 {
 	int64_t n = 0;
 	int rc = db_query_int(db, &n,

@@ -57,8 +57,8 @@ int store_portal_old_slug_add(struct db *db, const char *account_id, const char 
 			      int64_t now);
 int store_portal_old_slug_drop(struct db *db, const char *slug);
 /* in id order; out holds max entries (free each with store_portal_free) */
-int store_portal_list(struct db *db, const char *account_id, const struct portal_filter *f, struct portal *out,
-		      int max, int *n);
+int store_portal_list(struct db *db, const char *account_id, const struct portal_filter *f, struct portal *out, int max,
+		      int *n);
 /* the sub-portals of a portal (slug and title are what is needed), in title order */
 int store_portal_children(struct db *db, const char *account_id, const char *parent_id, struct portal *out, int max,
 			  int *n);

@@ -514,7 +514,8 @@ static int create_sub(struct req *r)
 	if ((rc = store_portal_child_count(db, parent.account_id, parent.id, &count)))
 		goto fail;
 	if (count >= PORTAL_CHILDREN_MAX) {
-		resp_problemf(r, 409, "too-many-sub-portals", "a portal has at most %d sub-portals", PORTAL_CHILDREN_MAX);
+		resp_problemf(r, 409, "too-many-sub-portals", "a portal has at most %d sub-portals",
+			      PORTAL_CHILDREN_MAX);
 		rc = E_CONFLICT;
 		goto fail;
 	}

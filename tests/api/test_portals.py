@@ -366,3 +366,25 @@ def test_stream_switches(own, adm):
     finally:
         s.close()
     problem(own.client().get("/api/v1/public/portals/no-such-portal-x/stream"), 404)
+
+
+def test_stream_follows_business_hours_by_the_clock(own, adm):
+    """hours that close at the next minute: the stream says so then, with no write at all"""
+    import datetime
+    c, p, tech = served(own, adm)
+    if time.time() % 60 > 45:  # keep clear of the boundary while setting up
+        time.sleep(61 - time.time() % 60)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    close = now.replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
+    close_s = "24:00" if close.hour == 0 and close.minute == 0 else close.strftime("%H:%M")
+    day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[now.weekday()]
+    hours(adm, c["id"], dict(NEVER, **{day: [{"open": "00:00", "close": close_s}]}))
+    presence(own, tech["id"])
+    s = Stream(own.client(), "/api/v1/public/portals/%s/stream" % p["slug"], timeout=90)
+    try:
+        assert s.next()[2] == {"open": True, "offline_policy": "offline_form"}
+        ev, _, data = s.next(timeout=75)
+        assert data == {"open": False, "offline_policy": "offline_form"}, data
+        assert time.time() >= close.timestamp()
+    finally:
+        s.close()

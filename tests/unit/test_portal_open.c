@@ -16,11 +16,12 @@ enum { MON, TUE, WED, THU, FRI, SAT, SUN };
 
 static json_t *weekdays_9_to_17(void)
 {
-	json_t *h = json_loads("{\"mon\":[{\"open\":\"09:00\",\"close\":\"17:00\"}],"
-			       "\"tue\":[{\"open\":\"09:00\",\"close\":\"12:00\"},{\"open\":\"13:00\",\"close\":\"17:00\"}],"
-			       "\"wed\":[],\"thu\":[],\"fri\":[{\"open\":\"09:00\",\"close\":\"17:00\"}],"
-			       "\"sat\":[],\"sun\":[{\"open\":\"22:00\",\"close\":\"24:00\"}]}",
-			       0, NULL);
+	json_t *h = json_loads(
+		"{\"mon\":[{\"open\":\"09:00\",\"close\":\"17:00\"}],"
+		"\"tue\":[{\"open\":\"09:00\",\"close\":\"12:00\"},{\"open\":\"13:00\",\"close\":\"17:00\"}],"
+		"\"wed\":[],\"thu\":[],\"fri\":[{\"open\":\"09:00\",\"close\":\"17:00\"}],"
+		"\"sat\":[],\"sun\":[{\"open\":\"22:00\",\"close\":\"24:00\"}]}",
+		0, NULL);
 	assert_non_null(h);
 	return h;
 }
@@ -72,8 +73,8 @@ static void closed_days_and_the_weeks_wrap(void **state)
 static void always_and_never(void **state)
 {
 	(void)state;
-	json_t *never = json_loads("{\"mon\":[],\"tue\":[],\"wed\":[],\"thu\":[],\"fri\":[],\"sat\":[],\"sun\":[]}", 0,
-				   NULL);
+	json_t *never =
+		json_loads("{\"mon\":[],\"tue\":[],\"wed\":[],\"thu\":[],\"fri\":[],\"sat\":[],\"sun\":[]}", 0, NULL);
 	json_t *always = json_object();
 	const char *days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 	for (int i = 0; i < 7; i++)
