@@ -95,6 +95,13 @@ int rights_effective(struct db *db, const char *account_id, const char *manager_
 /* the same with the right's id, for a user already loaded */
 int rights_effective_id(struct db *db, const char *account_id, const char *user_id, const char *role,
 			const char *team_id, int right);
+/* for something managers are assigned to directly and teams serve (a portal):
+ * 1 when the user may use right (by name) there: administrators always;
+ * managers and API managers when they hold it and one of the teams enables
+ * it, prerequisites effective too (every team's rights count when there is
+ * none); 0 when not, or a negative error */
+int rights_effective_serving(struct db *db, const char *account_id, const char *user_id, const char *role,
+			     const char *const *team_ids, size_t n, const char *right);
 /* managers and API managers hold rights and manage teams; admins hold every right */
 int rights_role_holds_rights(const char *role);
 

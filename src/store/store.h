@@ -73,6 +73,7 @@ void store_listen_stop(void);
 #include "store/modules.h"
 #include "store/throttle_counts.h"
 #include "store/outbox.h"
+#include "store/portals.h"
 #include "store/principals.h"
 #include "store/rights.h"
 #include "store/rooms.h"
