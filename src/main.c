@@ -17,6 +17,7 @@ static const char help[] =
 	"  serve         serve the API, admin center and calendar protocols\n"
 	"  init          create the data directory and the first account and administrator\n"
 	"  account add   add another account (organisation) with its administrator\n"
+	"  account seats  set or show an account's seats per module (remote_support, service_desk)\n"
 	"  migrate       apply pending database migrations\n"
 	"  import        load an .ics file into a calendar (all or nothing, by UID)\n"
 	"  user reset-password  a one-time password for a user (a locked-out administrator)\n"

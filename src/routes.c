@@ -43,13 +43,20 @@
 #include "iam/user_password.h"
 #include "iam/user_hooks.h"
 #include "iam/users.h"
+#include "iam/modules.h"
 #include "ops/health.h"
 #include "ops/mail_status_routes.h"
 #include "settings/routes.h"
+#include "settings/settings.h"
 #include "sync/routes.h"
 #include "sync/webhooks.h"
 #include "sync/outbound.h"
 #include "support/devices.h"
+#include "support/portal_open.h"
+#include "support/portal_public.h"
+#include "support/portals.h"
+#include "http/static.h"
+#include "iam/rights.h"
 
 const struct route *const app_route_tables[] = {
 	health_routes,
@@ -57,6 +64,7 @@ const struct route *const app_route_tables[] = {
 	language_routes,
 	app_passwords_routes,
 	users_routes,
+	modules_routes,
 	user_password_routes,
 	password_policy_routes,
 	mail_status_routes,
@@ -67,6 +75,8 @@ const struct route *const app_route_tables[] = {
 	managers_routes,
 	settings_routes,
 	devices_routes,
+	portals_routes,
+	portal_public_routes,
 	login_rules_routes,
 	audit_routes,
 	calendars_routes,
@@ -100,7 +110,10 @@ void app_hooks_register(void)
 	static int done;
 	if (done++)
 		return;
-	user_hooks_on_created(calendar_user_created); /* iam makes users, the calendar their default calendar */
+	user_hooks_on_created(calendar_user_created);   /* iam makes users, the calendar their default calendar */
+	portals_rights_hook(rights_effective_serving);  /* support asks iam whether a manager holds a right */
+	static_page_hook(portal_public_page);           /* an old portal address redirects to the new one */
+	portal_settings_hook(settings_effective_named); /* a portal's hours, zone and language are settings */
 	/* the calendar tells conferencing of event changes (Zoom meetings); more
 	 * listeners than calendar/event_store.h's EVENT_HOOKS_MAX is a
 	 * programming error, refused at start-up rather than left unheard */

@@ -8,6 +8,7 @@
 int cli_serve(int argc, char **argv);
 int cli_init(int argc, char **argv);
 int cli_account(int argc, char **argv);
+int cli_account_seats(int argc, char **argv); /* account seats */
 int cli_migrate(int argc, char **argv);
 int cli_import(int argc, char **argv); /* loads an .ics file into a calendar */
 int cli_routes(int argc, char **argv); /* prints the route table */

@@ -1,5 +1,6 @@
 /* `convene init` and `convene account add`: create the data directory, the
- * schema and an account with its first administrator. */
+ * schema and an account with its first administrator (`convene account seats`
+ * is in cli/seats.c). */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,11 +22,14 @@ static const char init_help[] = "usage: convene init --data DIR --admin-email EM
 				"  --admin-password PW   the administrator's password (at least 10 characters)\n"
 				"  --account-name NAME   the organisation's name (default \"My organisation\")\n";
 
-static const char account_help[] = "usage: convene account add --data DIR --name NAME --admin-email EMAIL\n"
-				   "                           [--admin-password PASSWORD] [--db URL]\n"
-				   "\n"
-				   "Adds another account (an organisation served by the same convene) with its\n"
-				   "default company and first administrator.\n";
+static const char account_help[] =
+	"usage: convene account add --data DIR --name NAME --admin-email EMAIL\n"
+	"                           [--admin-password PASSWORD] [--db URL]\n"
+	"       convene account seats --data DIR --account ID [--module M --count N] [--db URL]\n"
+	"\n"
+	"add: adds another account (an organisation served by the same convene) with\n"
+	"its default company and first administrator.\n"
+	"seats: sets or shows the account's seats per module (convene account seats --help).\n";
 
 static int create(int argc, char **argv, int is_init)
 {
@@ -93,6 +97,8 @@ int cli_account(int argc, char **argv)
 		fputs(account_help, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	if (!strcmp(argv[1], "seats"))
+		return cli_account_seats(argc - 1, argv + 1);
 	if (strcmp(argv[1], "add")) {
 		fprintf(stderr, "convene: unknown account command '%s'\n\n%s", argv[1], account_help);
 		return 2;

@@ -90,6 +90,13 @@ static int accepts_gzip(const char *ae)
 	return 0;
 }
 
+static int (*page_hook)(struct req *r);
+
+void static_page_hook(int (*fn)(struct req *r))
+{
+	page_hook = fn;
+}
+
 int static_serve(struct req *r, const char *web_dir)
 {
 	const char *p = r->path;
@@ -101,7 +108,10 @@ int static_serve(struct req *r, const char *web_dir)
 	 * for customers, that never loads the admin center's code; every other route is
 	 * index.html */
 	int portal = !strncmp(p, "/portal/", 8) || !strcmp(p, "/portal");
-	if (!strcmp(p, "/") || !strchr(strrchr(p, '/'), '.'))
+	int page = !strcmp(p, "/") || !strchr(strrchr(p, '/'), '.');
+	if (page && page_hook && page_hook(r) == 0)
+		return 0;
+	if (page)
 		snprintf(path, sizeof path, "%s/%s", web_dir, portal ? "portal.html" : "index.html");
 	else
 		snprintf(path, sizeof path, "%s%s", web_dir, p);

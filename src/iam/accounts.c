@@ -12,6 +12,7 @@
 #include "iam/password.h"
 #include "iam/users.h"
 #include "store/store.h"
+#include "support/portals.h"
 
 int accounts_create(struct db *db, const char *name, const char *admin_email, const char *password,
 		    struct account_created *out, char *err, size_t errlen)
@@ -63,7 +64,8 @@ int accounts_create(struct db *db, const char *name, const char *admin_email, co
 	const char *cid = c.id;
 	if ((rc = store_begin(db, 1)))
 		goto dberr;
-	if ((rc = store_account_insert(db, &a)) || (rc = store_company_insert(db, &c)))
+	if ((rc = store_account_insert(db, &a)) || (rc = store_company_insert(db, &c)) ||
+	    (rc = portals_create_for_company(db, &c)))
 		goto fail;
 	rc = store_user_insert(db, &u);
 	if (rc == E_CONFLICT) {

@@ -14,6 +14,7 @@
 #include "api/audit.h"
 #include "api/tx.h"
 #include "iam/users.h"
+#include "support/portals.h"
 
 json_t *companies_json(const struct company *c)
 {
@@ -51,7 +52,9 @@ static int create(struct req *r)
 	rc = store_company_insert(db, &c);
 	if (rc == E_CONFLICT)
 		return api_abort(db, name_taken(r));
-	if (rc || (rc = audit_record(r, db, "company.create", "company", c.id, c.name, NULL, companies_json(&c))))
+	/* every company has its portal from the start (support/portals.h) */
+	if (rc || (rc = portals_create_for_company(db, &c)) ||
+	    (rc = audit_record(r, db, "company.create", "company", c.id, c.name, NULL, companies_json(&c))))
 		return api_abort(db, rc);
 	return api_commit_created(r, db, arena_printf(r->arena, "/api/v1/companies/%s", c.id), companies_json(&c));
 }

@@ -10,7 +10,10 @@
 _Static_assert(RIGHT_COUNT <= 64, "rights are held in a 64-bit mask");
 
 static const struct right_info catalogue[RIGHT_COUNT] = {
-#define RIGHT(name, group, label, p1, p2) {#name, label, RIGHT_GROUP_##group, {RIGHT_##p1, RIGHT_##p2}},
+#define RIGHT_USE_in_use 1
+#define RIGHT_USE_not_yet 0
+#define RIGHT(name, group, label, p1, p2, use) \
+	{#name, label, RIGHT_GROUP_##group, {RIGHT_##p1, RIGHT_##p2}, RIGHT_USE_##use},
 #include "iam/rights.def"
 #undef RIGHT
 };

@@ -18,7 +18,7 @@ enum right_group {
 };
 
 enum right_id {
-#define RIGHT(name, group, label, p1, p2) RIGHT_##name,
+#define RIGHT(name, group, label, p1, p2, use) RIGHT_##name,
 #include "iam/rights.def"
 #undef RIGHT
 	RIGHT_COUNT,
@@ -33,6 +33,7 @@ struct right_info {
 	const char *label; /* for people */
 	enum right_group group;
 	int prereq[RIGHTS_PREREQ_MAX]; /* direct prerequisites, RIGHT_none when unused */
+	int used;                      /* 0: convene does no such thing yet (remote control) */
 };
 
 /* the catalogue */
@@ -94,6 +95,13 @@ int rights_effective(struct db *db, const char *account_id, const char *manager_
 /* the same with the right's id, for a user already loaded */
 int rights_effective_id(struct db *db, const char *account_id, const char *user_id, const char *role,
 			const char *team_id, int right);
+/* for something managers are assigned to directly and teams serve (a portal):
+ * 1 when the user may use right (by name) there: administrators always;
+ * managers and API managers when they hold it and one of the teams enables
+ * it, prerequisites effective too (every team's rights count when there is
+ * none); 0 when not, or a negative error */
+int rights_effective_serving(struct db *db, const char *account_id, const char *user_id, const char *role,
+			     const char *const *team_ids, size_t n, const char *right);
 /* managers and API managers hold rights and manage teams; admins hold every right */
 int rights_role_holds_rights(const char *role);
 

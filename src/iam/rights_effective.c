@@ -90,3 +90,26 @@ int rights_effective(struct db *db, const char *account_id, const char *manager_
 		return 0;
 	return rights_effective_id(db, account_id, u.id, u.role, team_id, rights_lookup(right));
 }
+
+int rights_effective_serving(struct db *db, const char *account_id, const char *user_id, const char *role,
+			     const char *const *team_ids, size_t n, const char *right)
+{
+	int id = rights_lookup(right);
+	if (!strcmp(role, "admin"))
+		return 1;
+	if (!rights_role_holds_rights(role) || id < 0)
+		return 0;
+	uint64_t held = 0, enabled = 0;
+	int rc = rights_held(db, account_id, user_id, &held);
+	if (rc)
+		return rc;
+	if (n == 0)
+		return (rights_effective_set(held, rights_all()) & RIGHT_BIT(id)) != 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = rights_enabled(db, account_id, team_ids[i], &enabled)))
+			return rc;
+		if (rights_effective_set(held, enabled) & RIGHT_BIT(id))
+			return 1;
+	}
+	return 0;
+}

@@ -25,6 +25,8 @@ static json_t *right_json(int id, uint64_t held, int with_held)
 		json_pack("{s:s, s:s, s:s, s:o, s:o}", "name", ri->name, "label", ri->label, "group",
 			  rights_group_name(ri->group), "prerequisites", rights_names_json(rights_prerequisites(id)),
 			  "dependents", rights_names_json(rights_dependents(RIGHT_BIT(id))));
+	/* false: kept in the catalogue, but convene does no such thing yet */
+	json_object_set_new(o, "used_by_convene", json_boolean(ri->used));
 	if (with_held)
 		json_object_set_new(o, "held", json_boolean(held & RIGHT_BIT(id)));
 	return o;

@@ -416,6 +416,11 @@ static int membership(struct req *r, int add)
 		return api_abort(db, resp_problemf(r, 404, "not-found", "no user '%.40s' in this account", uid));
 	if (rc || (rc = team_access_require(r, db, &t, RIGHT_add_remove_representatives)))
 		goto fail;
+	/* a manager may not reach (nor learn of) a user of another company */
+	if ((rc = access_user_sees(r, db, u.id)) == E_NOTFOUND)
+		return api_abort(db, resp_problemf(r, 404, "not-found", "no user '%.40s' in this account", uid));
+	if (rc)
+		goto fail;
 	if (add && strcmp(u.role, "technician"))
 		return api_abort(db,
 				 resp_field_error(r, "user_id", "only technicians can be team members; '%s' is a %s",

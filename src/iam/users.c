@@ -17,6 +17,7 @@
 #include "iam/oauth.h"
 #include "iam/app_passwords.h"
 #include "iam/language.h"
+#include "iam/modules.h"
 #include "iam/password.h"
 #include "iam/team_access.h"
 #include "http/cursor.h"
@@ -25,6 +26,7 @@
 
 #define MAX_COMPANIES 64
 #define PAGE_MAX 200
+#define MAX_MODULES 8       /* more than there are: a duplicate is kept once, an unknown one named */
 #define ROLE_TEAMS_MAX 1024 /* team assignments one manager may have (read back to audit) */
 #define ROLE_RIGHTS_MAX 256
 #define ROLE_APPS_PAGE 64
@@ -67,6 +69,7 @@ json_t *users_json(struct db *db, const struct user *u)
 	/* the user's own choices; null: the company's, else the account's (GET /api/v1/me: effective) */
 	json_object_set_new(o, "language", *u->language ? json_string(u->language) : json_null());
 	json_object_set_new(o, "time_zone", *u->time_zone ? json_string(u->time_zone) : json_null());
+	json_object_set_new(o, "modules", modules_user_json(db, u->account_id, u->id));
 	return o;
 }
 
@@ -314,6 +317,9 @@ static int leave_role(struct req *r, struct db *db, const struct user *u, const 
 				      json_pack("{s:o}", "team_ids", strings_json(teams[0], sizeof *teams, nt)),
 				      json_pack("{s:[], s:s}", "team_ids", "reason", reason)))))
 		return rc;
+	/* the new role may hold no module: the seats are given back */
+	if (!modules_role_may_hold(u->role) && (rc = modules_user_set(r, db, u, NULL, 0, reason)))
+		return rc;
 	if (!strcmp(old_role, "admin") && apps_owner_allowed(u->role))
 		return 0;
 	struct app *apps = arena_alloc(r->arena, sizeof(struct app) * ROLE_APPS_PAGE);
@@ -360,10 +366,12 @@ static int change(struct req *r)
 					      "force_email_validation",
 					      "language",
 					      "time_zone",
+					      "modules",
 					      NULL};
 	json_t *in;
-	const char *email = NULL, *name = NULL, *role = NULL, *status = NULL, *pw = NULL, **companies = NULL;
-	size_t ncompanies = 0;
+	const char *email = NULL, *name = NULL, *role = NULL, *status = NULL, *pw = NULL, **companies = NULL,
+		   **modules = NULL;
+	size_t ncompanies = 0, nmodules = 0;
 	int rc, last;
 	/* a manager may change a representative of their teams (the rights are checked below) */
 	int by_manager = !access_is(r, "admin") && team_access_is_manager(r);
@@ -373,7 +381,8 @@ static int change(struct req *r)
 	    (rc = jin_string(r, in, "role", JIN_OPTIONAL, 16, &role)) ||
 	    (rc = jin_string(r, in, "status", JIN_OPTIONAL, 16, &status)) ||
 	    (rc = jin_string(r, in, "password", JIN_OPTIONAL, PASSWORD_MAX, &pw)) ||
-	    (rc = jin_string_array(r, in, "company_ids", JIN_OPTIONAL, MAX_COMPANIES, 40, &companies, &ncompanies)))
+	    (rc = jin_string_array(r, in, "company_ids", JIN_OPTIONAL, MAX_COMPANIES, 40, &companies, &ncompanies)) ||
+	    (rc = jin_string_array(r, in, "modules", JIN_OPTIONAL, MAX_MODULES, 40, &modules, &nmodules)))
 		return rc;
 	if (email && !jin_valid_email(email))
 		return resp_field_error(r, "email", "'%.80s' is not an e-mail address", email);
@@ -388,7 +397,8 @@ static int change(struct req *r)
 	struct db *db;
 	if ((rc = api_begin(&db, 1)))
 		return rc;
-	if ((rc = load(r, db, &u)) || (by_manager && (rc = team_access_user_change(r, db, &u, in))))
+	/* a manager's representative of another company is not there for them */
+	if ((rc = load_visible(r, db, &u)) || (by_manager && (rc = team_access_user_change(r, db, &u, in))))
 		goto fail;
 	json_t *before = users_json(db, &u);
 	if ((rc = is_last_admin(db, &u, &last)))
@@ -487,6 +497,9 @@ static int change(struct req *r)
 	if (rc)
 		goto fail_json;
 	if (strcmp(old_role, u.role) && (rc = leave_role(r, db, &u, old_role)))
+		goto fail_json;
+	/* after the role: whether the user may hold modules depends on it */
+	if (jin_has(in, "modules") && (rc = modules_user_set(r, db, &u, modules, nmodules, NULL)))
 		goto fail_json;
 	/* suspension or a new password ends the user's sessions */
 	if ((status && !strcmp(status, "suspended")) || pw)

@@ -283,3 +283,12 @@ int settings_value(struct db *db, const char *account_id, const char *company_id
 	json_decref(v);
 	return 0;
 }
+
+int settings_effective_named(struct db *db, const char *account_id, const char *company_id, const char *name,
+			     json_t **value)
+{
+	const struct setting_def *def = settings_find(name);
+	const char *source;
+	*value = NULL;
+	return def ? settings_effective(db, account_id, company_id, def, value, &source) : E_NOTFOUND;
+}

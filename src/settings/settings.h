@@ -42,5 +42,8 @@ int settings_value(struct db *db, const char *account_id, const char *company_id
  * "company", "account" or "default" */
 int settings_effective(struct db *db, const char *account_id, const char *company_id, const struct setting_def *def,
 		       json_t **value, const char **source);
+/* the same by name, for domains given it as a hook (support/portal_open.h) */
+int settings_effective_named(struct db *db, const char *account_id, const char *company_id, const char *name,
+			     json_t **value);
 
 #endif

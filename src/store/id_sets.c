@@ -19,6 +19,8 @@ static const struct {
 	[IDS_MANAGER_TEAMS] = {"team_managers", "user_id", "team_id"},
 	[IDS_TEAM_MANAGERS] = {"team_managers", "team_id", "user_id"},
 	[IDS_USER_TEAMS] = {"team_members", "user_id", "team_id"},
+	[IDS_PORTAL_TEAMS] = {"portal_teams", "portal_id", "team_id"},
+	[IDS_PORTAL_MANAGERS] = {"portal_managers", "portal_id", "user_id"},
 };
 
 int store_ids_set(struct db *db, enum store_id_set set, const char *account_id, const char *owner,

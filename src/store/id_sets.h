@@ -19,6 +19,8 @@ enum store_id_set {
 	IDS_MANAGER_TEAMS,    /* a manager: the teams assigned to them (not their sub-teams) */
 	IDS_TEAM_MANAGERS,    /* a team: the managers assigned to it */
 	IDS_USER_TEAMS,       /* a user: the teams they are a member of */
+	IDS_PORTAL_TEAMS,     /* a portal: the teams that serve it */
+	IDS_PORTAL_MANAGERS,  /* a portal: the managers assigned to it */
 };
 
 /* replaces the owner's members by ids[0..n) (a duplicate is kept once) */

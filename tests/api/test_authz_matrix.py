@@ -161,6 +161,29 @@ def a_device(ctx, acct):
 
 
 
+def a_portal(ctx, acct):
+    """the portal of own_company() (every company has one)"""
+    cache = ctx.ids_cache[acct]
+    if "#portal" not in cache:
+        r = ctx.admins[acct].get("/api/v1/portals", params={"company_id": ctx.default_company[acct]})
+        assert r.status_code == 200, r.text
+        p = [x for x in r.json()["items"] if x["parent_id"] is None][0]
+        cache["#portal"] = {"id": p["id"], "slug": p["slug"]}
+    return {"id": cache["#portal"]["id"]}
+
+
+def a_portal_slug(ctx, acct):
+    a_portal(ctx, acct)
+    return {"slug": ctx.ids_cache[acct]["#portal"]["slug"]}
+
+
+def fresh_sub_portal(ctx, acct):
+    r = ctx.admins[acct].post("/api/v1/portals/%s/sub-portals" % a_portal(ctx, acct)["id"],
+                              json={"title": uniq("Matrix sub ")})
+    assert r.status_code == 201, r.text
+    return {"id": r.json()["id"]}
+
+
 def admins_app_password(ctx, acct):
     """a new app password of the account's administrator (the matrix's callers are others)"""
     r = ctx.admins[acct].post("/api/v1/me/app-passwords", json={"label": uniq("Matrix ")})
@@ -602,6 +625,7 @@ EXPECT = {
     # a user's app passwords: read like the user record, revoked like a suspension
     "GET /api/v1/users/{id}/app-passwords": Rule(READERS, 200, ids=a_user),
     "DELETE /api/v1/users/{id}/app-passwords/{app_password_id}": Rule(ADMIN, 204, ids=members_app_password),
+    "GET /api/v1/account/seats": Rule(READERS, 200),
     # companies and members
     "POST /api/v1/companies": Rule(ADMIN, 201, body=lambda c: {"name": uniq("Company ")}),
     "GET /api/v1/companies": Rule(READERS, 200),
@@ -659,6 +683,21 @@ EXPECT = {
     "PATCH /api/v1/devices/{id}": Rule(ADMIN, 200, ids=a_device, body=lambda c: {"notes": "checked"}),
     "DELETE /api/v1/devices/{id}": Rule(ADMIN, 204, ids=fresh_device),
     "GET /api/v1/companies/{id}/devices": Rule(READERS, 200, ids=own_company),
+    # portals: readers see their companies' portals; admins and the managers assigned to a
+    # portal change it (the matrix's managers are assigned to none); anyone reads the public view
+    "GET /api/v1/portals": Rule(READERS, 200),
+    "GET /api/v1/portals/{id}": Rule(READERS, 200, ids=a_portal),
+    "PATCH /api/v1/portals/{id}": Rule(ADMIN, 200, ids=a_portal, body=lambda c: {"welcome": uniq("Hello ")},
+                                       rights_roles=("manager", "api_manager", "technician")),
+    "DELETE /api/v1/portals/{id}": Rule(ADMIN, 204, ids=fresh_sub_portal,
+                                        rights_roles=("manager", "api_manager", "technician")),
+    "POST /api/v1/portals/{id}/sub-portals": Rule(ADMIN, 201, ids=a_portal,
+                                                  body=lambda c: {"title": uniq("Sub ")},
+                                                  rights_roles=("manager", "api_manager", "technician")),
+    "PUT /api/v1/portals/{id}/managers": Rule(ADMIN, 200, ids=a_portal, body=lambda c: {"user_ids": []}),
+    "GET /api/v1/public/portals/{slug}": Rule(PUBLIC, 200, ids=a_portal_slug, other=200),
+    "GET /api/v1/public/portals/{slug}/stream": Rule(PUBLIC, 200, ids=a_portal_slug, other=200,
+                                                     note="an event stream: the matrix reads its status only"),
     # login rules by e-mail: requests and confirmations are public (a confirmation with a
     # token nobody issued is a 410 for anyone); resending the validation link is one's own
     "GET /api/v1/password-policy": Rule(PUBLIC, 200),

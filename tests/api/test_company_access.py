@@ -217,3 +217,35 @@ def test_the_audit_log_shows_technicians_their_companies_only(world, people):
     # administrators see every entry
     a = world["admin"].get("/api/v1/audit", params={"target": world["uY"]["id"]}).json()["items"]
     assert a, "the admin sees the entry"
+
+
+# ---------------------------------------------------------------- writes a manager may do
+# A manager changes representatives of the teams they manage and adds or
+# removes team members (with the team's rights): a representative of another
+# company is not there for them either, so the answer is the 404 of a user
+# that does not exist, not a 403 that says it does; their own company's
+# representative is changed as before.
+def test_a_manager_cannot_reach_a_representative_of_another_company(srv, world, people):
+    admin = world["admin"]
+    rights = ["admin_center_access", "change_representative_name_login", "add_remove_representatives"]
+    r = admin.put("/api/v1/teams/%s/rights" % people["team"], json={"rights": rights})
+    assert r.status_code == 200, r.text
+    r = admin.put("/api/v1/managers/%s/rights" % people["mX"]["id"], json={"rights": rights})
+    assert r.status_code == 200, r.text
+    m = srv.login_as(people["mX"])
+    tx, ty = people["tX"]["id"], people["tY"]["id"]
+    r = m.patch("/api/v1/users/" + tx, json={"display_name": uniq("Renamed X ")})
+    assert r.status_code == 200, r.text
+    nowhere = "usr_" + "4" * 20
+    for target in (ty, nowhere):
+        not_there(m.patch("/api/v1/users/" + target, json={"display_name": uniq("Renamed Y ")}))
+    assert admin.get("/api/v1/users/" + ty).json()["display_name"] == people["tY"]["display_name"]
+    # team membership: another company's technician answers as no user at all
+    tY2, _ = srv.make_user(admin, "technician", company_ids=[world["Y"]])
+    tX2, _ = srv.make_user(admin, "technician", company_ids=[world["X"]])
+    for target in (tY2["id"], nowhere):
+        not_there(m.put("/api/v1/teams/%s/members/%s" % (people["team"], target)))
+    not_there(m.delete("/api/v1/teams/%s/members/%s" % (people["team"], ty)))
+    assert ty in ids(admin.get("/api/v1/teams/%s/members" % people["team"]))
+    assert m.put("/api/v1/teams/%s/members/%s" % (people["team"], tX2["id"])).status_code == 204
+    assert m.delete("/api/v1/teams/%s/members/%s" % (people["team"], tX2["id"])).status_code == 204

@@ -65,7 +65,7 @@ def test_manager_page(srv, admin):
     # administrators hold every right and manage every team
     page = admin.get("/api/v1/managers/" + admin.user["id"]).json()
     assert page["tab"] == "administrators" and page["rights"]["all"] is True
-    assert len(page["rights"]["held"]) == 24
+    assert len(page["rights"]["held"]) == 26
     # a technician is not a manager
     tech, _ = srv.make_user(admin, "technician")
     problem(admin.get("/api/v1/managers/" + tech["id"]), 404, "not-found")

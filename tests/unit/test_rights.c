@@ -23,7 +23,7 @@
 static void catalogue_has_every_right_once_with_groups(void **state)
 {
 	(void)state;
-	assert_int_equal(RIGHT_COUNT, 24);
+	assert_int_equal(RIGHT_COUNT, 26);
 	int groups[RIGHT_GROUP_COUNT] = {0};
 	for (int i = 0; i < RIGHT_COUNT; i++) {
 		const struct right_info *ri = rights_info(i);
@@ -34,7 +34,7 @@ static void catalogue_has_every_right_once_with_groups(void **state)
 		groups[ri->group]++;
 	}
 	assert_int_equal(groups[RIGHT_GROUP_team_level], 16);
-	assert_int_equal(groups[RIGHT_GROUP_representative_controls], 8);
+	assert_int_equal(groups[RIGHT_GROUP_representative_controls], 10);
 	assert_null(rights_info(RIGHT_COUNT));
 	assert_null(rights_info(-1));
 	assert_int_equal(rights_lookup("no_such_right"), -1);
@@ -52,23 +52,45 @@ static void prerequisites_are_the_documented_ones_and_acyclic(void **state)
 	assert_int_equal(rights_prerequisites(RIGHT_session_replay), B(admin_center_access));
 	assert_int_equal(rights_prerequisites(RIGHT_export_session_replay), B(session_replay));
 	assert_int_equal(rights_requires(RIGHT_export_session_replay), B(session_replay) | B(admin_center_access));
+	/* the representative controls list session replay and its export too, with the same prerequisites */
+	assert_int_equal(rights_prerequisites(RIGHT_rep_session_replay), B(admin_center_access));
+	assert_int_equal(rights_prerequisites(RIGHT_rep_export_session_replay), B(rep_session_replay));
+	assert_string_equal(rights_info(RIGHT_rep_session_replay)->label, rights_info(RIGHT_session_replay)->label);
+	assert_string_equal(rights_info(RIGHT_rep_export_session_replay)->label,
+			    rights_info(RIGHT_export_session_replay)->label);
+	assert_int_equal(rights_info(RIGHT_rep_session_replay)->group, RIGHT_GROUP_representative_controls);
+	assert_int_equal(rights_info(RIGHT_rep_export_session_replay)->group, RIGHT_GROUP_representative_controls);
 	int with = 0;
 	for (int i = 0; i < RIGHT_COUNT; i++) {
 		/* no right needs itself, however far round */
 		assert_false(rights_requires(i) & RIGHT_BIT(i));
 		with += rights_prerequisites(i) != 0;
 	}
-	assert_int_equal(with, 3);
+	assert_int_equal(with, 5);
 }
 
 static void dependents_are_transitive(void **state)
 {
 	(void)state;
 	assert_int_equal(rights_dependents(B(admin_center_access)),
-			 B(reports) | B(session_replay) | B(export_session_replay));
+			 B(reports) | B(session_replay) | B(export_session_replay) | B(rep_session_replay) |
+				 B(rep_export_session_replay));
+	assert_int_equal(rights_dependents(B(rep_session_replay)), B(rep_export_session_replay));
 	assert_int_equal(rights_dependents(B(session_replay)), B(export_session_replay));
 	assert_int_equal(rights_dependents(B(export_session_replay)), 0);
 	assert_int_equal(rights_dependents(B(supervisor_view)), 0);
+}
+
+/* the remote-control rights convene does not do stay, marked as such; every other is used */
+static void remote_control_rights_are_marked_not_used_yet(void **state)
+{
+	(void)state;
+	uint64_t not_yet = 0;
+	for (int i = 0; i < RIGHT_COUNT; i++)
+		if (!rights_info(i)->used)
+			not_yet |= RIGHT_BIT(i);
+	assert_int_equal(not_yet, B(reboot_reconnect) | B(representative_screen_sharing) | B(customer_screen_sharing) |
+					  B(multi_session) | B(download_preinstall_package));
 }
 
 static void validation_names_the_missing_prerequisite(void **state)
@@ -268,6 +290,7 @@ int main(void)
 		cmocka_unit_test(catalogue_has_every_right_once_with_groups),
 		cmocka_unit_test(prerequisites_are_the_documented_ones_and_acyclic),
 		cmocka_unit_test(dependents_are_transitive),
+		cmocka_unit_test(remote_control_rights_are_marked_not_used_yet),
 		cmocka_unit_test(validation_names_the_missing_prerequisite),
 		cmocka_unit_test(granting_without_prerequisite_is_refused),
 		cmocka_unit_test(removing_a_prerequisite_removes_its_dependents),

@@ -8,6 +8,7 @@ import { t, tOr, codeText } from '../lib/i18n.js';
 import { Field, FormError, Link, Loading, Check, useForm, useLoad } from '../lib/ui.jsx';
 import { usePaged, MoreButton } from '../lib/paging.jsx';
 import { AppTable } from './Apps.jsx';
+import { rightNote } from './Teams.jsx';
 
 const TABS = ['administrators', 'team_managers', 'api_managers'];
 
@@ -146,7 +147,7 @@ function RightsEditor({ id, rights, ro }) {
 						<legend>{tOr('rightgroup_' + g.group, g.label)}</legend>
 						<div class="grid">
 							{g.rights.map((r) => <Check key={r.name} label={labels[r.name]} checked={rights.all || held.has(r.name)} onChange={(on) => toggle(r.name, on)}
-								note={r.prerequisites.length ? `(${t('needs')} ${r.prerequisites.map((p) => labels[p] || p).join(', ')})` : ''} />)}
+								note={rightNote(r, labels)} />)}
 						</div>
 					</fieldset>))}
 			</fieldset>

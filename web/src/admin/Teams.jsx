@@ -120,6 +120,12 @@ function TeamMembers({ id, ro, onChanged }) {
 	);
 }
 
+// the note beside a right: what it needs, and whether convene does it yet (GET /api/v1/rights used_by_convene)
+export function rightNote(r, labels) {
+	const needs = r.prerequisites.length ? `(${t('needs')} ${r.prerequisites.map((p) => labels[p] || p).join(', ')})` : '';
+	return [needs, r.used_by_convene === false ? `(${t('rightNotYet')})` : ''].filter(Boolean).join(' ');
+}
+
 function TeamRights({ team, ro, onSaved }) {
 	const cat = useLoad(() => get('/api/v1/rights'), []);
 	const [held, setHeld] = useState(() => new Set(team.rights || []));
@@ -139,7 +145,7 @@ function TeamRights({ team, ro, onSaved }) {
 				{cat.data.groups.map((g) => (
 					<fieldset class="group" key={g.group}><legend>{tOr('rightgroup_' + g.group, g.label)}</legend>
 						<div class="grid">{g.rights.map((r) => <Check key={r.name} label={labels[r.name] || r.name} checked={held.has(r.name)}
-							note={r.prerequisites.length ? `(${t('needs')} ${r.prerequisites.map((p) => labels[p] || p).join(', ')})` : ''}
+							note={rightNote(r, labels)}
 							onChange={(on) => { const s = new Set(held); on ? s.add(r.name) : s.delete(r.name); setHeld(s); }} />)}</div>
 					</fieldset>))}
 			</fieldset>

@@ -1,5 +1,6 @@
-// Users: searchable list (q, role, company) with "load more", creation form, and a user page
-// to edit, suspend/reactivate or delete (after confirmation), to set or reset the password
+// Users: the seats per module in use, a searchable list (q, role, company) with "load more", a
+// creation form, and a user page to edit (with the modules the user holds), suspend/reactivate
+// or delete (after confirmation), to set or reset the password
 // (administrators), with the user's app passwords (revocable by administrators, read-only for
 // the other readers).
 import { useState } from 'preact/hooks';
@@ -12,6 +13,24 @@ import { timeZones } from '../lib/tz.js';
 import { Field, FormError, Link, Loading, Check, useForm, useLoad, confirmAction, navigate, errText } from '../lib/ui.jsx';
 
 export const ROLES = ['admin', 'manager', 'api_manager', 'technician', 'member', 'guest', 'customer'];
+export const MODULES = ['remote_support', 'service_desk'];
+const MODULE_ROLES = ['admin', 'manager', 'technician']; // the roles that may hold modules
+
+// the account's seats per module and how many are in use (GET /api/v1/account/seats)
+function Seats() {
+	const s = useLoad(() => get('/api/v1/account/seats'), []);
+	if (s.error) return null; // a server without modules: nothing to show
+	if (s.loading && !s.data) return <Loading />;
+	return (
+		<section class="panel" aria-labelledby="seats-h">
+			<h2 id="seats-h">{t('seatsTitle')}</h2>
+			<p class="note">{t('seatsIntro')}</p>
+			<dl class="seats">{s.data.items.map((m) => <div key={m.module} id={'seats-' + m.module}>
+				<dt>{codeText('module_', m.module)}</dt><dd>{t('seatsUsed', { used: m.used, seats: m.seats })}</dd>
+			</div>)}</dl>
+		</section>
+	);
+}
 
 function useCompanies() {
 	return useLoad(() => get('/api/v1/companies?limit=200'), []);
@@ -68,6 +87,7 @@ export function Users({ ro }) {
 	return (
 		<section aria-labelledby="users-h">
 			<h1 id="users-h">{t('users')}</h1>
+			<Seats />
 			<form class="filters" role="search" onSubmit={(e) => { e.preventDefault(); setApplied({ q, role, company }); }}>
 				<Field label={t('search')} type="search" value={q} onInput={setQ} />
 				<Field label={t('role')}>{(id) =>
@@ -117,16 +137,21 @@ export function UserPage({ id, ro, me }) {
 
 function UserEdit({ user, ro, me, companies, reload, saved }) {
 	const prefs = user.language !== undefined; // a server that keeps each user's language and zone
+	const mods = Array.isArray(user.modules); // a server that has modules and seats
 	const [v, setV] = useState({ email: user.email, display_name: user.display_name, role: user.role, company_ids: user.company_ids || [],
-		...(prefs ? { language: user.language || '', time_zone: user.time_zone || '' } : {}) });
+		...(prefs ? { language: user.language || '', time_zone: user.time_zone || '' } : {}), ...(mods ? { modules: user.modules } : {}) });
 	const [msg, setMsg] = useState(saved ? t('saved') : '');
 	const set = (k) => (x) => setV({ ...v, [k]: x });
 	const f = useForm();
 	const patch = (body) => f.run(async () => { const x = await api('PATCH', '/api/v1/users/' + user.id, body); setMsg(t('saved')); reload(x); });
 	const submit = (e) => {
 		e.preventDefault(); setMsg('');
-		patch(prefs ? { ...v, language: v.language || null, time_zone: v.time_zone || null } : v);
+		const body = prefs ? { ...v, language: v.language || null, time_zone: v.time_zone || null } : { ...v };
+		// only an administrator gives modules, and a role that holds none gives its seats back by itself
+		if (!mods || me.user.role !== 'admin' || !MODULE_ROLES.includes(v.role)) delete body.modules;
+		patch(body);
 	};
+	const toggleModule = (m, on) => set('modules')(on ? [...v.modules.filter((x) => x !== m), m] : v.modules.filter((x) => x !== m));
 	const toggleCompany = (cid, on) => set('company_ids')(on ? [...v.company_ids, cid] : v.company_ids.filter((x) => x !== cid));
 	async function suspend() {
 		const next = user.status === 'suspended' ? 'active' : 'suspended';
@@ -170,6 +195,11 @@ function UserEdit({ user, ro, me, companies, reload, saved }) {
 						{companies.map((c) => <label class="check" key={c.id}><input type="checkbox" checked={v.company_ids.includes(c.id)} onChange={(e) => toggleCompany(c.id, e.currentTarget.checked)} /> {c.name}</label>)}
 						{f.errors.company_ids && <div class="error" role="alert">{f.errors.company_ids}</div>}
 					</fieldset>
+					{mods && <fieldset class="inner" id="user-modules" disabled={me.user.role !== 'admin' || !MODULE_ROLES.includes(v.role)}><legend>{t('modules')}</legend>
+						{MODULES.map((m) => <Check key={m} label={codeText('module_', m)} checked={MODULE_ROLES.includes(v.role) && v.modules.includes(m)} onChange={(on) => toggleModule(m, on)} />)}
+						{!MODULE_ROLES.includes(v.role) && <p class="note">{t('modulesRoleNote')}</p>}
+						{f.errors.modules && <div class="error" role="alert">{f.errors.modules}</div>}
+					</fieldset>}
 				</fieldset>
 				<FormError text={f.formError || f.errors.status} />
 				{msg && <p role="status">{msg}</p>}

@@ -5,7 +5,7 @@ import { t, codeText, tOr } from '../lib/i18n.js';
 
 // the actions the server writes (src/**: audit_record), grouped by what they act on
 export const ACTIONS = {
-	user: ['create', 'update', 'delete', 'suspend', 'invite', 'invitation_accepted', 'email_validated', 'preferences', 'password_change', 'password_reset', 'password_reset_link', 'password_set'],
+	user: ['create', 'update', 'delete', 'suspend', 'invite', 'invitation_accepted', 'email_validated', 'preferences', 'password_change', 'password_reset', 'password_reset_link', 'password_set', 'modules'],
 	company: ['create', 'rename', 'delete', 'member_add', 'member_remove'],
 	team: ['create', 'update', 'delete', 'member_add', 'member_remove', 'rights'],
 	manager: ['rights', 'teams', 'login_settings'],
@@ -25,7 +25,7 @@ export const ACTIONS = {
 	zoom_connection: ['create', 'update', 'connect', 'disconnect', 'delete', 'deauthorized'],
 	zoom_meeting: ['create', 'attach', 'detach', 'retry', 'dismiss'],
 	calendar_integration: ['step1', 'connect', 'disconnect', 'room_link', 'room_import', 'room_ignore', 'room_unlink', 'conflict'],
-	account: ['create'],
+	account: ['create', 'seats'],
 };
 
 // the key of an action's text: act_ and the code with every '.' made '_'
