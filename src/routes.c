@@ -49,6 +49,7 @@
 #include "sync/routes.h"
 #include "sync/webhooks.h"
 #include "sync/outbound.h"
+#include "support/chat.h"
 #include "support/devices.h"
 
 const struct route *const app_route_tables[] = {
@@ -67,6 +68,10 @@ const struct route *const app_route_tables[] = {
 	managers_routes,
 	settings_routes,
 	devices_routes,
+	support_public_session_routes,
+	support_tech_session_routes,
+	support_queue_routes,
+	support_presence_routes,
 	login_rules_routes,
 	audit_routes,
 	calendars_routes,
