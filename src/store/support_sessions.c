@@ -60,7 +60,7 @@ int store_portal_get_min(struct db *db, const char *account_id, const char *id, 
 	"s.account_id, s.id, s.portal_id, s.company_id, s.state, s.customer_name, s.customer_email, s.token_hash," \
 	" s.team_id, s.technician_id, u.display_name, s.offered_to, s.closed_by, s.last_seq, s.customer_read_seq," \
 	" s.technician_read_seq, s.customer_typing_at, s.technician_typing_at, s.created_at,"                      \
-	" COALESCE(s.picked_up_at, 0), COALESCE(s.closed_at, 0), s.updated_at"
+	" COALESCE(s.picked_up_at, 0), COALESCE(s.closed_at, 0), s.updated_at, s.queued_us"
 #define SESSION_FROM               \
 	" FROM support_sessions s" \
 	" LEFT JOIN users u ON u.account_id = s.account_id AND u.id = s.technician_id"
@@ -89,6 +89,7 @@ static void session_row(struct db_rows *r, struct support_session *s)
 	s->picked_up_at = db_int(r, 19);
 	s->closed_at = db_int(r, 20);
 	s->updated_at = db_int(r, 21);
+	s->queued_us = db_int(r, 22);
 }
 
 static int sessions(struct db_rows *r, struct support_session *out, int max, int *n)
@@ -107,10 +108,10 @@ int store_support_session_insert(struct db *db, const struct support_session *s,
 	int rc = db_exec(db,
 			 "INSERT INTO support_sessions (account_id, id, portal_id, company_id, state, customer_name,"
 			 " customer_email, token_hash, question, team_id, offered_to, offered_at, created_at,"
-			 " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULLIF(?, ''), ?, ?, ?)",
-			 "ssssssssssiii", s->account_id, s->id, s->portal_id, s->company_id, s->state, s->customer_name,
-			 s->customer_email, s->token_hash, question, s->offered_to,
-			 (int64_t)(s->offered_to[0] ? s->created_at : 0), s->created_at, s->created_at);
+			 " updated_at, queued_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULLIF(?, ''), ?, ?, ?, ?)",
+			 "ssssssssssiiii", s->account_id, s->id, s->portal_id, s->company_id, s->state,
+			 s->customer_name, s->customer_email, s->token_hash, question, s->offered_to,
+			 (int64_t)(s->offered_to[0] ? s->created_at : 0), s->created_at, s->created_at, s->queued_us);
 	return rc < 0 ? rc : 0;
 }
 
@@ -269,8 +270,8 @@ int store_support_queue_position(struct db *db, const struct support_session *s,
 		return 0;
 	int rc = db_query_int(db, pos,
 			      "SELECT COUNT(*) FROM support_sessions WHERE account_id = ? AND portal_id = ?"
-			      " AND state = 'waiting' AND (created_at < ? OR (created_at = ? AND id < ?))",
-			      "ssiis", s->account_id, s->portal_id, s->created_at, s->created_at, s->id);
+			      " AND state = 'waiting' AND (queued_us < ? OR (queued_us = ? AND id < ?))",
+			      "ssiis", s->account_id, s->portal_id, s->queued_us, s->queued_us, s->id);
 	if (!rc)
 		(*pos)++;
 	return rc;
@@ -377,7 +378,7 @@ int store_support_queue_list(struct db *db, const char *account_id, const char *
 	if (!user_id)
 		rc = db_query(db, &r,
 			      "SELECT " SESSION_COLS SESSION_FROM " WHERE s.account_id = ? AND s.state IN ('waiting',"
-			      " 'offline') ORDER BY s.created_at, s.id LIMIT ?",
+			      " 'offline') ORDER BY s.queued_us, s.id LIMIT ?",
 			      "si", account_id, (int64_t)max);
 	else {
 		struct db_param t[] = {{'s', account_id, 0}, {'s', account_id, 0}, {'s', user_id, 0}, {'i', NULL, max}};
@@ -386,7 +387,7 @@ int store_support_queue_list(struct db *db, const char *account_id, const char *
 			"SELECT " SESSION_COLS SESSION_FROM " WHERE s.account_id = ? AND s.state IN"
 			" ('waiting', 'offline') AND s.portal_id IN (SELECT id FROM served) AND s.company_id IN"
 			" (SELECT company_id FROM user_companies WHERE account_id = ? AND user_id = ?)"
-			" ORDER BY s.created_at, s.id LIMIT ?",
+			" ORDER BY s.queued_us, s.id LIMIT ?",
 			4, t);
 	}
 	return rc ? rc : sessions(r, out, max, n);

@@ -43,6 +43,7 @@ struct support_session {
 	int64_t last_seq, customer_read_seq, technician_read_seq;
 	int64_t customer_typing_at, technician_typing_at;
 	int64_t created_at, picked_up_at, closed_at, updated_at;
+	int64_t queued_us; /* arrival in the queue, microseconds: its order */
 };
 
 struct support_message {

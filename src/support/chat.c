@@ -48,6 +48,11 @@ int chat_changed(struct db *db, const struct support_session *s, int queue, int 
 	int rc = topic(db, "support_session:%s", s->id);
 	if (!rc && queue)
 		rc = topic(db, "support_queue:%s", s->account_id);
+	if (!rc && queue) { /* the positions of the portal's waiting customers */
+		char t[96];
+		snprintf(t, sizeof t, "support_portal_queue:%s:%s", s->account_id, s->portal_id);
+		rc = store_changed(db, t);
+	}
 	if (!rc && staff)
 		rc = topic(db, "support_staff:%s", s->account_id);
 	return rc;
@@ -250,6 +255,7 @@ int chat_stream(struct req *r, const struct support_session *s, int technician)
 	w->technician = technician;
 	char t1[96], t2[96];
 	snprintf(t1, sizeof t1, "support_session:%s", s->id);
-	snprintf(t2, sizeof t2, "support_queue:%s", s->account_id); /* the queue position */
+	/* the queue position: only changes in the same portal's queue move it */
+	snprintf(t2, sizeof t2, "support_portal_queue:%s:%s", s->account_id, s->portal_id);
 	return sse_start_log(r, t1, t2, render, w, watch_free);
 }

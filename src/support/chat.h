@@ -27,7 +27,8 @@ int chat_post(struct db *db, const struct support_session *s, const char *author
 /* a state change in the transcript: {"type": "state", "state": state, "by": by} (by may be NULL) */
 int chat_post_state(struct db *db, const struct support_session *s, const char *state, const char *by,
 		    const char *technician_name, int64_t now);
-/* the session, its queue and the account's staff changed (store_changed) */
+/* the session, its queue (the account's, for consoles, and the portal's,
+ * for its waiting customers) and the account's staff changed (store_changed) */
 int chat_changed(struct db *db, const struct support_session *s, int queue, int staff);
 /* offers a waiting session to the least busy online technician who serves its portal */
 int chat_offer(struct db *db, struct support_session *s, int64_t now);

@@ -108,6 +108,7 @@ static int create(struct req *r)
 	snprintf(s.customer_email, sizeof s.customer_email, "%s", email);
 	ids_hash(token, s.token_hash);
 	s.created_at = now;
+	s.queued_us = clock_now_us();
 	if ((rc = store_support_session_insert(db, &s, question)) ||
 	    (rc = chat_post(db, &s, "customer", NULL, "text", question, now)))
 		return api_abort(db, rc);

@@ -292,3 +292,18 @@ def test_two_nodes():
                 problems += n.stop()[0]
         main.drop()
         assert not problems, problems
+
+
+def test_position_moves_up(srv, desk):
+    slug, tc = desk["slug"], desk["tc"]
+    cust = srv.client()
+    first, second = ask(cust, slug), ask(cust, slug)
+    assert first["position"] == 1 and second["position"] == 2
+    cs = Stream(cust, pub(slug, second["id"], "/stream?token=" + second["token"]))
+    try:
+        next_of(cs, "status", pred=lambda d: d["position"] == 2)
+        assert tc.post("/api/v1/support/sessions/%s/pick-up" % first["id"]).status_code == 200
+        _, st = next_of(cs, "status", pred=lambda d: d["position"] == 1)
+        assert st["state"] == "waiting" and st["estimated_wait_s"] is not None  # a pick-up time is known now
+    finally:
+        cs.close()
