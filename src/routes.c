@@ -51,6 +51,7 @@
 #include "sync/routes.h"
 #include "sync/webhooks.h"
 #include "sync/outbound.h"
+#include "support/chat.h"
 #include "support/devices.h"
 #include "support/portal_open.h"
 #include "support/portal_public.h"
@@ -77,6 +78,10 @@ const struct route *const app_route_tables[] = {
 	devices_routes,
 	portals_routes,
 	portal_public_routes,
+	support_public_session_routes,
+	support_tech_session_routes,
+	support_queue_routes,
+	support_presence_routes,
 	login_rules_routes,
 	audit_routes,
 	calendars_routes,

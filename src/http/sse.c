@@ -24,8 +24,10 @@
 struct sse_stream {
 	struct MHD_Connection *conn;
 	char topic[128];
+	char topic2[128]; /* log streams: a second topic, "" for none */
 	char event[32];
 	sse_render_fn render;
+	sse_log_fn log_render; /* set: a log stream (render unused) */
 	void *ctx;
 	void (*ctx_free)(void *ctx);
 	pthread_mutex_t mu;
@@ -60,7 +62,7 @@ void sse_notify(const char *topic)
 {
 	pthread_mutex_lock(&hub_mu);
 	for (struct sse_stream *s = hub; s; s = s->next)
-		if (!strcmp(topic, "*") || !strcmp(s->topic, topic))
+		if (!strcmp(topic, "*") || !strcmp(s->topic, topic) || (s->topic2[0] && !strcmp(s->topic2, topic)))
 			mark(s, 1, 0, 0);
 	pthread_mutex_unlock(&hub_mu);
 }
@@ -74,12 +76,40 @@ int sse_open_streams(void)
 }
 
 /* "id: …\nevent: …\ndata: …\n\n"; data is one line of JSON (no newlines) */
-static int frame(struct buf *out, const char *id, const char *event, const struct buf *data)
+int sse_frame(struct buf *out, const char *id, const char *event, const char *data, size_t len)
 {
-	int rc = buf_printf(out, "id: %s\nevent: %s\ndata: ", id, event);
-	for (size_t i = 0; !rc && i < data->len; i++) /* a newline would end the data early */
-		rc = buf_append(out, data->data[i] == '\n' ? " " : &data->data[i], 1);
+	int rc = id ? buf_printf(out, "id: %s\nevent: %s\ndata: ", id, event)
+		    : buf_printf(out, "event: %s\ndata: ", event);
+	for (size_t i = 0; !rc && i < len; i++) /* a newline would end the data early */
+		rc = buf_append(out, data[i] == '\n' ? " " : &data[i], 1);
 	return rc ? rc : buf_puts(out, "\n\n");
+}
+
+static const char *end_reason(int rc)
+{
+	return rc == E_NOTFOUND ? "gone" : rc == E_FORBIDDEN || rc == E_UNAUTH ? "forbidden" : "error";
+}
+
+/* a log stream's turn, with s->mu not held: what render appends goes out as it is */
+static void log_turn(struct sse_stream *s, int ping)
+{
+	struct buf data = {0};
+	char last[SSE_ID_MAX];
+	memcpy(last, s->last_id, sizeof last); /* only this thread changes last_id */
+	int rc = s->log_render(s->ctx, ping, &data, last);
+	pthread_mutex_lock(&s->mu);
+	if (rc < 0) {
+		buf_printf(&s->out, "event: end\ndata: {\"reason\":\"%s\"}\n\n", end_reason(rc));
+		s->closing = 1;
+	} else {
+		s->dirty |= rc == 1; /* more to send: another turn once this is out */
+		if (data.len)
+			buf_append(&s->out, data.data, data.len);
+		if (ping)
+			buf_puts(&s->out, ": ping\n\n");
+		memcpy(s->last_id, last, sizeof s->last_id);
+	}
+	buf_free(&data);
 }
 
 static ssize_t reader(void *cls, uint64_t pos, char *dst, size_t max)
@@ -93,7 +123,12 @@ static ssize_t reader(void *cls, uint64_t pos, char *dst, size_t max)
 			pthread_mutex_unlock(&s->mu);
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		}
-		if (s->dirty) {
+		if (s->log_render && (s->dirty || s->ping)) {
+			int ping = s->ping && !s->dirty;
+			s->dirty = s->ping = 0;
+			pthread_mutex_unlock(&s->mu);
+			log_turn(s, ping);
+		} else if (s->dirty) {
 			s->dirty = s->ping = 0;
 			pthread_mutex_unlock(&s->mu);
 			struct buf data = {0};
@@ -102,13 +137,10 @@ static ssize_t reader(void *cls, uint64_t pos, char *dst, size_t max)
 			pthread_mutex_lock(&s->mu);
 			if (rc) {
 				/* tell the client why it ends, so it need not reconnect */
-				buf_printf(&s->out, "event: end\ndata: {\"reason\":\"%s\"}\n\n",
-					   rc == E_NOTFOUND                      ? "gone"
-					   : rc == E_FORBIDDEN || rc == E_UNAUTH ? "forbidden"
-										 : "error");
+				buf_printf(&s->out, "event: end\ndata: {\"reason\":\"%s\"}\n\n", end_reason(rc));
 				s->closing = 1;
 			} else if (strcmp(id, s->last_id)) {
-				frame(&s->out, id, s->event, &data);
+				sse_frame(&s->out, id, s->event, data.data, data.len);
 				memcpy(s->last_id, id, sizeof s->last_id);
 			}
 			buf_free(&data);
@@ -179,6 +211,18 @@ int sse_start(struct req *r, const char *topic, const char *event, sse_render_fn
 	r->stream = s;
 	r->responded = 1;
 	r->resp.status = 200;
+	return 0;
+}
+
+int sse_start_log(struct req *r, const char *topic, const char *topic2, sse_log_fn render, void *ctx,
+		  void (*ctx_free)(void *ctx))
+{
+	int rc = sse_start(r, topic, "log", NULL, ctx, ctx_free);
+	if (rc)
+		return rc;
+	struct sse_stream *s = r->stream;
+	s->log_render = render;
+	snprintf(s->topic2, sizeof s->topic2, "%s", topic2 ? topic2 : "");
 	return 0;
 }
 

@@ -28,6 +28,27 @@ typedef int (*sse_render_fn)(void *ctx, struct buf *data, char id[SSE_ID_MAX]);
 int sse_start(struct req *r, const char *topic, const char *event, sse_render_fn render, void *ctx,
 	      void (*ctx_free)(void *ctx));
 
+/* The second kind of stream: a log. Where a state stream sends one event
+ * standing for everything, a log stream appends the events that came after
+ * the last one the client has, each with its own id (e.g. a chat message's
+ * seq), so a reconnect with Last-Event-ID loses and repeats nothing. render
+ * gets the last id sent ("" at first, or the client's Last-Event-ID) and
+ * appends zero or more complete events to out (sse_frame; an event without
+ * an id, for what is not logged such as a typing indicator, leaves the
+ * client's last id as it was); it writes the id of the last logged event it
+ * appended into last (left as it is when none). It also runs at every ping
+ * (with ping = 1), so that it can keep a presence fresh or send what changed
+ * without a notification. Returns 0, 1 when it stopped early with more to
+ * send (it runs again once this is sent: each turn stays bounded), or an
+ * error, which ends the stream as sse_render_fn's do. */
+typedef int (*sse_log_fn)(void *ctx, int ping, struct buf *out, char last[SSE_ID_MAX]);
+/* a stream of up to two topics (topic2 may be NULL), as sse_start */
+int sse_start_log(struct req *r, const char *topic, const char *topic2, sse_log_fn render, void *ctx,
+		  void (*ctx_free)(void *ctx));
+/* appends one event; id NULL: an event without an id line. data is one JSON
+ * document (a newline in it becomes a space) */
+int sse_frame(struct buf *out, const char *id, const char *event, const char *data, size_t len);
+
 void sse_notify(const char *topic); /* every stream of the topic ("*": all) sends its new state */
 int sse_open_streams(void);
 /* starts the ping timer (interval from CONVENE_SSE_PING_MS, default 25 s) */

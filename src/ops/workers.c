@@ -10,6 +10,7 @@
 #include "conferencing/zoom_worker.h"
 #include "notify/outbox_worker.h"
 #include "sync/outbound_worker.h"
+#include "support/chat.h"
 #include "sync/worker.h"
 
 int workers_start(const struct config *cfg)
@@ -40,6 +41,14 @@ int workers_start(const struct config *cfg)
 		release_worker_stop();
 		outbox_worker_stop();
 	}
+	if (!rc && (rc = support_wait_worker_start())) {
+		sync_outbound_stop();
+		sync_worker_stop();
+		zoom_event_sync_stop();
+		zoom_worker_stop();
+		release_worker_stop();
+		outbox_worker_stop();
+	}
 	return rc;
 }
 
@@ -50,6 +59,7 @@ void workers_changed(const char *topic)
 
 void workers_stop(void)
 {
+	support_wait_worker_stop();
 	sync_outbound_stop();
 	sync_worker_stop();
 	zoom_event_sync_stop();

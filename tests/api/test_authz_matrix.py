@@ -591,6 +591,68 @@ OWNERS = ("admin", "manager", "api_manager", "technician", "member")
 
 MANAGERS = ("manager", "api_manager")
 
+# support sessions (issue 17): a portal of the callers' company served by a
+# team that the matrix's technician is in and its manager manages, with a
+# sub-portal whose sessions wait in the queue (nobody is online)
+def support_desk(ctx, acct):
+    cache = ctx.ids_cache[acct]
+    if "#support" not in cache:
+        from supportutil import make_portal
+        admin = ctx.admins[acct]
+        team = fresh_team(ctx, acct)["id"]
+        if acct == "A":
+            tech = ctx.client("technician").get("/api/v1/me").json()["user"]["id"]
+            manager = ctx.client("manager").get("/api/v1/me").json()["user"]["id"]
+            assert admin.put("/api/v1/teams/%s/members/%s" % (team, tech)).status_code == 204
+            r = admin.put("/api/v1/managers/%s/teams" % manager, json={"team_ids": [team]})
+            assert r.status_code == 200, r.text
+        key = ctx.name[acct]
+        form = make_portal(ctx.srv, admin, key=key, company=ctx.default_company[acct], teams=[team])
+        queue = make_portal(ctx.srv, admin, key=key, company=ctx.default_company[acct], parent=form["id"],
+                            offline_policy="queue")
+        cache["#support"] = {"team": team, "form": form["slug"], "queue": queue["slug"]}
+    return cache["#support"]
+
+
+def support_session(ctx, acct, portal="queue"):
+    slug = support_desk(ctx, acct)[portal]
+    r = ctx.srv.client().post("/api/v1/public/portals/%s/sessions" % slug,
+                              json={"name": "Matrix", "email": "matrix@example.test", "question": "help"})
+    assert r.status_code == 201, r.text
+    return {"slug": slug, "id": r.json()["id"], "_token": r.json()["token"]}
+
+
+def a_support_session(ctx, acct):
+    cache = ctx.ids_cache[acct]
+    if "#support_session" not in cache:
+        cache["#support_session"] = support_session(ctx, acct)
+    return cache["#support_session"]
+
+
+def an_offline_request(ctx, acct):
+    cache = ctx.ids_cache[acct]
+    if "#offline_request" not in cache:
+        cache["#offline_request"] = support_session(ctx, acct, "form")
+    return cache["#offline_request"]
+
+
+def support_portal(ctx, acct):
+    return {"slug": support_desk(ctx, acct)["queue"]}
+
+
+def with_token(body=None):
+    """the customer's token as the query parameter, and the body"""
+    def request(ctx, ids):
+        kw = {"params": {"token": ids["_token"]}} if "_token" in ids else {}
+        if body is not None:
+            kw["json"] = body
+        return kw
+    return request
+
+
+SUPPORT_STAFF = ("admin", "manager", "technician")
+
+
 # ---------------------------------------------------------------- the matrix
 # "METHOD PATTERN": Rule(who may, success status, ...). Keep grouped by domain.
 EXPECT = {
@@ -923,6 +985,43 @@ EXPECT = {
     "POST /api/v1/zoom/installs/{token}": Rule(
         ADMIN, 201, ids=fresh_zoom_install, other=201, denied=404,
         body=lambda ctx: {"conference_ids": [zoom_conference(ctx, "A")["id"]], "name": uniq("Matrix ")}),
+    # support sessions and live chat (issue 17): customers with their session's token, on any account's portal
+    "POST /api/v1/public/portals/{slug}/sessions": Rule(
+        PUBLIC, 201, ids=support_portal, other=201,
+        request=with_token({"name": "Matrix", "email": "m@example.test", "question": "help"})),
+    "GET /api/v1/public/portals/{slug}/sessions/{id}": Rule(PUBLIC, 200, ids=a_support_session, other=200,
+                                                            request=with_token()),
+    "GET /api/v1/public/portals/{slug}/sessions/{id}/stream": Rule(
+        PUBLIC, 200, ids=a_support_session, other=200, request=with_token(),
+        note="an event stream: the matrix reads its status only"),
+    "POST /api/v1/public/portals/{slug}/sessions/{id}/messages": Rule(
+        PUBLIC, 204, ids=a_support_session, other=204, request=with_token({"text": "hello"})),
+    "POST /api/v1/public/portals/{slug}/sessions/{id}/typing": Rule(PUBLIC, 204, ids=a_support_session, other=204,
+                                                                   request=with_token()),
+    "POST /api/v1/public/portals/{slug}/sessions/{id}/read": Rule(PUBLIC, 204, ids=a_support_session, other=204,
+                                                                 request=with_token({"seq": 1})),
+    "POST /api/v1/public/portals/{slug}/sessions/{id}/close": Rule(PUBLIC, 204, ids=support_session, other=204,
+                                                                  request=with_token()),
+    # technicians who serve the portal, their team's manager and admins; another account's: 404
+    "GET /api/v1/support/presence": Rule(SUPPORT_STAFF, 200),
+    "PUT /api/v1/support/presence": Rule(SUPPORT_STAFF, 200, body=lambda c: {"state": "away"}),
+    "GET /api/v1/support/queue": Rule(SUPPORT_STAFF, 200),
+    "GET /api/v1/support/stream": Rule(SUPPORT_STAFF, 200, note="an event stream: the matrix reads its status only"),
+    "GET /api/v1/support/sessions/{id}": Rule(SUPPORT_STAFF, 200, ids=a_support_session),
+    "GET /api/v1/support/sessions/{id}/stream": Rule(SUPPORT_STAFF, 200, ids=a_support_session,
+                                                     note="an event stream: the matrix reads its status only"),
+    "POST /api/v1/support/sessions/{id}/pick-up": Rule(SUPPORT_STAFF, 200, ids=support_session),
+    "POST /api/v1/support/sessions/{id}/messages": Rule(SUPPORT_STAFF, 204, ids=an_offline_request,
+                                                        body=lambda c: {"text": "the answer"},
+                                                        note="an offline request: answered without a pick-up"),
+    "POST /api/v1/support/sessions/{id}/notes": Rule(SUPPORT_STAFF, 204, ids=a_support_session,
+                                                     body=lambda c: {"text": "a note"}),
+    "POST /api/v1/support/sessions/{id}/typing": Rule(SUPPORT_STAFF, 204, ids=a_support_session),
+    "POST /api/v1/support/sessions/{id}/read": Rule(SUPPORT_STAFF, 204, ids=a_support_session,
+                                                    body=lambda c: {"seq": 1}),
+    "POST /api/v1/support/sessions/{id}/close": Rule(SUPPORT_STAFF, 204, ids=support_session),
+    "POST /api/v1/support/sessions/{id}/transfer": Rule(
+        SUPPORT_STAFF, 200, ids=support_session, body=lambda c: {"team_id": support_desk(c, "A")["team"]}),
 }
 
 

@@ -1,0 +1,55 @@
+/* Live chat between a portal's customer and technicians: what the customer's
+ * routes (support/session_public.c), the technicians' (support/session_tech.c,
+ * support/queue.c, support/presence.c) and the waiting-message worker share:
+ * posting to a session's transcript, the session's JSON and its event log
+ * stream. */
+#ifndef SUPPORT_CHAT_H
+#define SUPPORT_CHAT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "http/request.h"
+#include "http/router.h"
+#include "store/store.h"
+
+#define CHAT_TEXT_MAX 4000   /* characters of one message */
+#define CHAT_FRESH_S 90      /* an online technician not seen for longer counts as offline */
+#define CHAT_TOUCH_S 30      /* at most one presence write per technician this often */
+#define CHAT_TYPING_S 6      /* a typing indicator lasts this long */
+#define CHAT_RATE_PER_MIN 30 /* messages a customer may send per minute */
+
+/* 0 when text is 1..CHAT_TEXT_MAX characters of text; else answers 422 naming field */
+int chat_text_ok(struct req *r, const char *field, const char *text);
+/* appends a message and says the session changed (inside a write transaction) */
+int chat_post(struct db *db, const struct support_session *s, const char *author_kind, const char *author_id,
+	      const char *kind, const char *body, int64_t now);
+/* a state change in the transcript: {"type": "state", "state": state, "by": by} (by may be NULL) */
+int chat_post_state(struct db *db, const struct support_session *s, const char *state, const char *by,
+		    const char *technician_name, int64_t now);
+/* the session, its queue (the account's, for consoles, and the portal's,
+ * for its waiting customers) and the account's staff changed (store_changed) */
+int chat_changed(struct db *db, const struct support_session *s, int queue, int staff);
+/* offers a waiting session to the least busy online technician who serves its portal */
+int chat_offer(struct db *db, struct support_session *s, int64_t now);
+/* 0 for technicians, managers and admins; else answers 403 */
+int chat_staff(struct req *r);
+/* a presence as the API shows it: the chosen state and the effective one
+ * (offline when not seen for CHAT_FRESH_S, busy at the limit) */
+json_t *chat_presence_json(const struct support_presence *p, int64_t now);
+json_t *chat_session_json(struct db *db, const struct support_session *s, int technician);
+/* answers r with the session's event log: messages (id = seq; no notes unless
+ * technician) and a `status` event (no id) whenever state, position, typing or
+ * read marks change */
+int chat_stream(struct req *r, const struct support_session *s, int technician);
+
+extern const struct route support_public_session_routes[];
+extern const struct route support_tech_session_routes[];
+extern const struct route support_queue_routes[];
+extern const struct route support_presence_routes[];
+
+/* the worker that sends a portal's waiting message once a session has waited wait_after_s */
+int support_wait_worker_start(void);
+void support_wait_worker_stop(void);
+
+#endif

@@ -1,0 +1,258 @@
+/* The customer's side of a support session, on the portal without signing
+ * in: asking a question makes the session and gives back its token, which
+ * the customer shows afterwards as the `token` query parameter (EventSource
+ * cannot set headers) or the X-Session-Token header. Only the token's hash is
+ * stored; a missing or wrong token, another portal's session and no session
+ * at all all answer the same 404, so that nothing tells a session exists. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/tx.h"
+#include "core/clock.h"
+#include "core/errors.h"
+#include "http/jsonin.h"
+#include "http/response.h"
+#include "support/chat.h"
+
+static int not_found(struct req *r)
+{
+	resp_problem(r, 404, "not-found", "no such session on this portal");
+	return E_NOTFOUND;
+}
+
+static int no_portal(struct req *r)
+{
+	resp_problem(r, 404, "not-found", "no such portal");
+	return E_NOTFOUND;
+}
+
+/* The portal's openness, approximated here until the portals' own
+ * portal_open_now() (business hours included) replaces it: someone who
+ * serves it is online, seen lately and under their limit. */
+static int chat_portal_open_approx(struct db *db, const struct support_portal_min *p, int64_t now, int *open)
+{
+	char tech[ID_MAX];
+	int rc = store_support_least_busy(db, p->account_id, p->id, now - CHAT_FRESH_S, tech);
+	*open = !rc && tech[0];
+	return rc;
+}
+
+/* the portal of {slug} and the session {id} whose token the request shows */
+static int load(struct req *r, struct db *db, struct support_portal_min *p, struct support_session *s)
+{
+	int rc = store_portal_by_slug_min(db, req_param(r, "slug"), p);
+	if (rc == E_NOTFOUND)
+		return no_portal(r);
+	if (rc)
+		return rc;
+	const char *token = req_query(r, "token");
+	if (!token || !*token)
+		token = req_header(r, "X-Session-Token");
+	const char *id = req_param(r, "id");
+	if (!token || strlen(token) >= SECRET_MAX || !ids_valid(id, "sup"))
+		return not_found(r);
+	rc = store_support_session_get(db, p->account_id, id, s);
+	if (rc == E_NOTFOUND)
+		return not_found(r);
+	if (rc)
+		return rc;
+	char hash[HASH_HEX_MAX];
+	ids_hash(token, hash);
+	if (!ids_equal_ct(hash, s->token_hash) || strcmp(s->portal_id, p->id))
+		return not_found(r);
+	return 0;
+}
+
+static int create(struct req *r)
+{
+	static const char *const allowed[] = {"name", "email", "question", NULL};
+	struct support_portal_min p;
+	struct support_session s = {0};
+	const char *name = NULL, *email = NULL, *question = NULL;
+	json_t *in = NULL;
+	struct db *db = NULL;
+	int rc = api_db(&db);
+	if (rc)
+		return rc;
+	if ((rc = store_portal_by_slug_min(db, req_param(r, "slug"), &p)) == E_NOTFOUND)
+		return no_portal(r);
+	if (rc || (rc = jin_object(r, &in, allowed)) || (rc = jin_string(r, in, "name", JIN_REQUIRED, 200, &name)) ||
+	    (rc = jin_string(r, in, "email", JIN_REQUIRED, 254, &email)) ||
+	    (rc = jin_string(r, in, "question", JIN_REQUIRED, CHAT_TEXT_MAX * 4, &question)))
+		return rc;
+	if (!*name)
+		return resp_field_error(r, "name", "'%s' must not be empty", "name"), E_INVALID;
+	if (!jin_valid_email(email))
+		return resp_field_error(r, "email", "'email' is not a valid e-mail address"), E_INVALID;
+	if ((rc = chat_text_ok(r, "question", question)))
+		return rc;
+	int64_t now = clock_now();
+	int open = 0;
+	if ((rc = chat_portal_open_approx(db, &p, now, &open)))
+		return rc;
+	if (!open && !strcmp(p.offline_policy, "hide"))
+		return resp_problem(r, 409, "support-closed", "support is closed on this portal now; try again later"),
+		       E_CONFLICT;
+	if ((rc = api_begin(&db, 1)))
+		return rc;
+	char token[SECRET_MAX];
+	ids_secret(token);
+	memcpy(s.account_id, p.account_id, sizeof s.account_id);
+	ids_new("sup", s.id);
+	memcpy(s.portal_id, p.id, sizeof s.portal_id);
+	memcpy(s.company_id, p.company_id, sizeof s.company_id);
+	/* closed with an offline form: an offline request, answered later */
+	snprintf(s.state, sizeof s.state, "%s", open || !strcmp(p.offline_policy, "queue") ? "waiting" : "offline");
+	snprintf(s.customer_name, sizeof s.customer_name, "%s", name);
+	snprintf(s.customer_email, sizeof s.customer_email, "%s", email);
+	ids_hash(token, s.token_hash);
+	s.created_at = now;
+	s.queued_us = clock_now_us();
+	if ((rc = store_support_session_insert(db, &s, question)) ||
+	    (rc = chat_post(db, &s, "customer", NULL, "text", question, now)))
+		return api_abort(db, rc);
+	if (!strcmp(s.state, "waiting")) {
+		if ((p.greeting[0] && (rc = chat_post(db, &s, "system", NULL, "text", p.greeting, now))) ||
+		    (rc = chat_offer(db, &s, now)))
+			return api_abort(db, rc);
+	} else if (p.offline_message[0] && (rc = chat_post(db, &s, "system", NULL, "text", p.offline_message, now)))
+		return api_abort(db, rc);
+	if ((rc = chat_changed(db, &s, 1, 0)))
+		return api_abort(db, rc);
+	int64_t pos = 0, wait = -1;
+	store_support_queue_position(db, &s, &pos);
+	if (!strcmp(s.state, "waiting"))
+		store_support_wait_estimate(db, s.account_id, s.portal_id, &wait);
+	json_t *out = json_pack("{s:s, s:s, s:s}", "id", s.id, "token", token, "state", s.state);
+	json_object_set_new(out, "position", pos ? json_integer(pos) : json_null());
+	json_object_set_new(out, "estimated_wait_s", wait >= 0 ? json_integer(wait) : json_null());
+	char loc[192];
+	snprintf(loc, sizeof loc, "/api/v1/public/portals/%s/sessions/%s", p.slug, s.id);
+	return api_commit_created(r, db, loc, out);
+}
+
+static int show(struct req *r)
+{
+	struct support_portal_min p;
+	struct support_session s;
+	struct db *db;
+	int rc = api_db(&db);
+	if (rc || (rc = load(r, db, &p, &s)))
+		return rc;
+	return resp_json(r, 200, chat_session_json(db, &s, 0));
+}
+
+static int stream(struct req *r)
+{
+	struct support_portal_min p;
+	struct support_session s;
+	struct db *db;
+	int rc = api_db(&db);
+	if (rc || (rc = load(r, db, &p, &s)))
+		return rc;
+	return chat_stream(r, &s, 0);
+}
+
+/* loads the session inside a write transaction, refusing a closed one */
+static int begin_open(struct req *r, struct db **db, struct support_portal_min *p, struct support_session *s)
+{
+	int rc = api_db(db);
+	if (rc || (rc = load(r, *db, p, s)))
+		return rc;
+	if ((rc = api_begin(db, 1)))
+		return rc;
+	if ((rc = store_support_session_get(*db, s->account_id, s->id, s)))
+		return api_abort(*db, rc);
+	if (!strcmp(s->state, "closed"))
+		return api_abort(*db, resp_problem(r, 409, "session-closed", "this session is closed")), E_CONFLICT;
+	return 0;
+}
+
+static int post_message(struct req *r)
+{
+	static const char *const allowed[] = {"text", NULL};
+	struct support_portal_min p;
+	struct support_session s;
+	const char *text = NULL;
+	json_t *in = NULL;
+	struct db *db;
+	int rc = api_db(&db);
+	if (rc || (rc = load(r, db, &p, &s)) || (rc = jin_object(r, &in, allowed)) ||
+	    (rc = jin_string(r, in, "text", JIN_REQUIRED, CHAT_TEXT_MAX * 4, &text)) ||
+	    (rc = chat_text_ok(r, "text", text)) || (rc = begin_open(r, &db, &p, &s)))
+		return rc;
+	int64_t now = clock_now(), recent = 0;
+	if ((rc = store_support_customer_messages_since(db, s.account_id, s.id, now - 60, &recent)))
+		return api_abort(db, rc);
+	if (recent >= CHAT_RATE_PER_MIN) {
+		resp_header(r, "Retry-After", "60");
+		return api_abort(db, resp_problem(r, 429, "too-many-messages",
+						  "too many messages in a minute; wait a little")),
+		       E_BUSY;
+	}
+	if ((rc = chat_post(db, &s, "customer", NULL, "text", text, now)))
+		return api_abort(db, rc);
+	return api_commit_empty(r, db, 204);
+}
+
+static int typing(struct req *r)
+{
+	struct support_portal_min p;
+	struct support_session s;
+	struct db *db;
+	int rc = begin_open(r, &db, &p, &s);
+	if (rc)
+		return rc;
+	if ((rc = store_support_session_typing(db, s.account_id, s.id, "customer", clock_now())) ||
+	    (rc = chat_changed(db, &s, 0, 0)))
+		return api_abort(db, rc);
+	return api_commit_empty(r, db, 204);
+}
+
+static int read_mark(struct req *r)
+{
+	static const char *const allowed[] = {"seq", NULL};
+	struct support_portal_min p;
+	struct support_session s;
+	long long seq = 0;
+	json_t *in = NULL;
+	struct db *db;
+	int rc = api_db(&db);
+	if (rc || (rc = load(r, db, &p, &s)) || (rc = jin_object(r, &in, allowed)) ||
+	    (rc = jin_int(r, in, "seq", JIN_REQUIRED, 1, 1LL << 40, &seq)) || (rc = api_begin(&db, 1)))
+		return rc;
+	if ((rc = store_support_session_read(db, s.account_id, s.id, "customer", seq)) ||
+	    (rc = chat_changed(db, &s, 0, 0)))
+		return api_abort(db, rc);
+	return api_commit_empty(r, db, 204);
+}
+
+static int close_session(struct req *r)
+{
+	struct support_portal_min p;
+	struct support_session s;
+	struct db *db;
+	int rc = begin_open(r, &db, &p, &s);
+	if (rc)
+		return rc;
+	int64_t now = clock_now();
+	int had_technician = s.technician_id[0] != 0;
+	if ((rc = store_support_session_close(db, s.account_id, s.id, "customer", now)) ||
+	    (rc = chat_post_state(db, &s, "closed", "customer", NULL, now)) ||
+	    (rc = chat_changed(db, &s, 1, had_technician)))
+		return api_abort(db, rc);
+	return api_commit_empty(r, db, 204);
+}
+
+#define PUB ROUTE_PUBLIC | ROUTE_NO_CSRF
+const struct route support_public_session_routes[] = {
+	{"POST", "/api/v1/public/portals/{slug}/sessions", create, PUB},
+	{"GET", "/api/v1/public/portals/{slug}/sessions/{id}", show, PUB},
+	{"GET", "/api/v1/public/portals/{slug}/sessions/{id}/stream", stream, PUB},
+	{"POST", "/api/v1/public/portals/{slug}/sessions/{id}/messages", post_message, PUB},
+	{"POST", "/api/v1/public/portals/{slug}/sessions/{id}/typing", typing, PUB},
+	{"POST", "/api/v1/public/portals/{slug}/sessions/{id}/read", read_mark, PUB},
+	{"POST", "/api/v1/public/portals/{slug}/sessions/{id}/close", close_session, PUB},
+	{0},
+};

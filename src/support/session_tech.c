@@ -1,0 +1,236 @@
+/* The technicians' side of a support session: read it, follow its log, pick
+ * it up, answer, write private notes, say they type or have read, close and
+ * transfer it. A technician (or manager) reaches only sessions of portals
+ * they serve, of companies they belong to; admins reach every session of the
+ * account; anything else answers 404 as if it did not exist. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/access.h"
+#include "api/tx.h"
+#include "core/clock.h"
+#include "core/errors.h"
+#include "http/jsonin.h"
+#include "http/response.h"
+#include "support/chat.h"
+
+/* technicians, managers and admins */
+static int reach(struct req *r, struct db *db, const struct support_session *s)
+{
+	int yes = 1, rc = 0;
+	if (!access_is(r, "admin") &&
+	    (rc = store_support_serves(db, s->account_id, s->portal_id, r->who.user_id, &yes)))
+		return rc;
+	if (!yes) {
+		resp_problem(r, 404, "not-found", "no such session");
+		return E_NOTFOUND;
+	}
+	return 0;
+}
+
+/* the session {id}, when the caller may reach it; write = 1 inside a write transaction */
+static int load(struct req *r, struct db **db, struct support_session *s, int write)
+{
+	int rc = chat_staff(r);
+	if (rc || (rc = api_db(db)))
+		return rc;
+	if (write && (rc = api_begin(db, 1)))
+		return rc;
+	const char *id = req_param(r, "id");
+	rc = ids_valid(id, "sup") ? store_support_session_get(*db, r->who.account_id, id, s) : E_NOTFOUND;
+	if (rc == E_NOTFOUND) {
+		resp_problem(r, 404, "not-found", "no such session");
+		rc = E_NOTFOUND;
+	}
+	if (!rc)
+		rc = reach(r, *db, s);
+	if (rc && write)
+		store_rollback(*db);
+	return rc;
+}
+
+static int closed(struct req *r, struct db *db)
+{
+	return api_abort(db, resp_problem(r, 409, "session-closed", "this session is closed")), E_CONFLICT;
+}
+
+static int show(struct req *r)
+{
+	struct support_session s;
+	struct db *db;
+	int rc = load(r, &db, &s, 0);
+	if (rc)
+		return rc;
+	return resp_json(r, 200, chat_session_json(db, &s, 1));
+}
+
+static int stream(struct req *r)
+{
+	struct support_session s;
+	struct db *db;
+	int rc = load(r, &db, &s, 0);
+	return rc ? rc : chat_stream(r, &s, 1);
+}
+
+static int pick_up(struct req *r)
+{
+	struct support_session s;
+	struct db *db;
+	int rc = load(r, &db, &s, 1);
+	if (rc)
+		return rc;
+	int64_t now = clock_now();
+	if (!strcmp(s.state, "closed"))
+		return closed(r, db);
+	if (!strcmp(s.state, "offline"))
+		return api_abort(db, resp_problem(r, 409, "session-not-live",
+						  "an offline request is answered, not picked up")),
+		       E_CONFLICT;
+	/* the UPDATE's row count decides a race: one technician wins */
+	rc = store_support_session_pick_up(db, s.account_id, s.id, r->who.user_id, now);
+	if (rc == E_CONFLICT)
+		return api_abort(db, resp_problem(r, 409, "already-picked-up",
+						  "this session is not waiting: another technician has it")),
+		       E_CONFLICT;
+	if (rc || (rc = chat_post_state(db, &s, "active", "technician", r->who.display_name, now)) ||
+	    (rc = chat_changed(db, &s, 1, 1)) || (rc = store_support_session_get(db, s.account_id, s.id, &s)))
+		return api_abort(db, rc);
+	return api_commit_json(r, db, 200, chat_session_json(db, &s, 1));
+}
+
+/* a message or a note, from the technician */
+static int post(struct req *r, const char *kind)
+{
+	static const char *const allowed[] = {"text", NULL};
+	struct support_session s;
+	const char *text = NULL;
+	json_t *in = NULL;
+	struct db *db;
+	int rc = chat_staff(r);
+	if (rc || (rc = jin_object(r, &in, allowed)) ||
+	    (rc = jin_string(r, in, "text", JIN_REQUIRED, CHAT_TEXT_MAX * 4, &text)) ||
+	    (rc = chat_text_ok(r, "text", text)) || (rc = load(r, &db, &s, 1)))
+		return rc;
+	if (!strcmp(s.state, "closed"))
+		return closed(r, db);
+	/* answering is for the one who has it (or the request when offline); notes are for any of them */
+	if (!strcmp(kind, "text") && strcmp(s.state, "offline") && strcmp(s.technician_id, r->who.user_id))
+		return api_abort(db,
+				 resp_problem(r, 409, "not-your-session", "pick the session up before answering it")),
+		       E_CONFLICT;
+	int64_t now = clock_now();
+	if ((rc = chat_post(db, &s, "technician", r->who.user_id, kind, text, now)) ||
+	    (!strcmp(kind, "text") && (rc = store_support_session_answered(db, s.account_id, s.id, now))))
+		return api_abort(db, rc);
+	return api_commit_empty(r, db, 204);
+}
+
+static int post_message(struct req *r)
+{
+	return post(r, "text");
+}
+
+static int post_note(struct req *r)
+{
+	return post(r, "note");
+}
+
+static int typing(struct req *r)
+{
+	struct support_session s;
+	struct db *db;
+	int rc = load(r, &db, &s, 1);
+	if (rc)
+		return rc;
+	if ((rc = store_support_session_typing(db, s.account_id, s.id, "technician", clock_now())) ||
+	    (rc = chat_changed(db, &s, 0, 0)))
+		return api_abort(db, rc);
+	return api_commit_empty(r, db, 204);
+}
+
+static int read_mark(struct req *r)
+{
+	static const char *const allowed[] = {"seq", NULL};
+	struct support_session s;
+	long long seq = 0;
+	json_t *in = NULL;
+	struct db *db;
+	int rc = chat_staff(r);
+	if (rc || (rc = jin_object(r, &in, allowed)) ||
+	    (rc = jin_int(r, in, "seq", JIN_REQUIRED, 1, 1LL << 40, &seq)) || (rc = load(r, &db, &s, 1)))
+		return rc;
+	if ((rc = store_support_session_read(db, s.account_id, s.id, "technician", seq)) ||
+	    (rc = chat_changed(db, &s, 0, 0)))
+		return api_abort(db, rc);
+	return api_commit_empty(r, db, 204);
+}
+
+static int close_session(struct req *r)
+{
+	struct support_session s;
+	struct db *db;
+	int rc = load(r, &db, &s, 1);
+	if (rc)
+		return rc;
+	if (!strcmp(s.state, "closed"))
+		return closed(r, db);
+	int64_t now = clock_now();
+	if ((rc = store_support_session_close(db, s.account_id, s.id, "technician", now)) ||
+	    (rc = chat_post_state(db, &s, "closed", "technician", NULL, now)) || (rc = chat_changed(db, &s, 1, 1)))
+		return api_abort(db, rc);
+	return api_commit_empty(r, db, 204);
+}
+
+/* to a technician who serves the portal (they have it at once), or to a
+ * team: back in the queue, recorded as that team's, and offered again */
+static int transfer(struct req *r)
+{
+	static const char *const allowed[] = {"technician_id", "team_id", NULL};
+	struct support_session s;
+	const char *tech = NULL, *team = NULL;
+	json_t *in = NULL;
+	struct db *db;
+	int rc = chat_staff(r);
+	if (rc || (rc = jin_object(r, &in, allowed)) ||
+	    (rc = jin_string(r, in, "technician_id", JIN_OPTIONAL, ID_MAX - 1, &tech)) ||
+	    (rc = jin_string(r, in, "team_id", JIN_OPTIONAL, ID_MAX - 1, &team)))
+		return rc;
+	if (!tech == !team)
+		return resp_field_error(r, "technician_id", "give either 'technician_id' or 'team_id'"), E_INVALID;
+	if ((rc = load(r, &db, &s, 1)))
+		return rc;
+	if (!strcmp(s.state, "closed") || !strcmp(s.state, "offline"))
+		return api_abort(db, resp_problem(r, 409, "session-not-live", "only a waiting or live session moves")),
+		       E_CONFLICT;
+	int yes = 0;
+	rc = tech ? store_support_serves(db, s.account_id, s.portal_id, tech, &yes)
+		  : store_support_team_exists(db, s.account_id, team, &yes);
+	if (rc)
+		return api_abort(db, rc);
+	if (!yes)
+		return api_abort(db, tech ? resp_field_error(r, "technician_id",
+							     "'technician_id' is not a technician serving this portal")
+					  : resp_field_error(r, "team_id", "'team_id' is not a team of this account")),
+		       E_INVALID;
+	int64_t now = clock_now();
+	if ((rc = store_support_session_transfer(db, s.account_id, s.id, tech, team, now)) ||
+	    (rc = store_support_session_get(db, s.account_id, s.id, &s)) ||
+	    (rc = chat_post_state(db, &s, s.state, "technician", s.technician_name, now)) ||
+	    (team && (rc = chat_offer(db, &s, now))) || (rc = chat_changed(db, &s, 1, 1)))
+		return api_abort(db, rc);
+	return api_commit_json(r, db, 200, chat_session_json(db, &s, 1));
+}
+
+const struct route support_tech_session_routes[] = {
+	{"GET", "/api/v1/support/sessions/{id}", show, 0},
+	{"GET", "/api/v1/support/sessions/{id}/stream", stream, 0},
+	{"POST", "/api/v1/support/sessions/{id}/pick-up", pick_up, 0},
+	{"POST", "/api/v1/support/sessions/{id}/messages", post_message, 0},
+	{"POST", "/api/v1/support/sessions/{id}/notes", post_note, 0},
+	{"POST", "/api/v1/support/sessions/{id}/typing", typing, 0},
+	{"POST", "/api/v1/support/sessions/{id}/read", read_mark, 0},
+	{"POST", "/api/v1/support/sessions/{id}/close", close_session, 0},
+	{"POST", "/api/v1/support/sessions/{id}/transfer", transfer, 0},
+	{0},
+};
