@@ -393,6 +393,17 @@ int store_support_queue_list(struct db *db, const char *account_id, const char *
 	return rc ? rc : sessions(r, out, max, n);
 }
 
+int store_support_sessions_of(struct db *db, const char *account_id, const char *user_id, struct support_session *out,
+			      int max, int *n)
+{
+	struct db_rows *r;
+	int rc = db_query(db, &r,
+			  "SELECT " SESSION_COLS SESSION_FROM " WHERE s.account_id = ? AND s.technician_id = ? AND"
+			  " s.state = 'active' ORDER BY s.queued_us, s.id LIMIT ?",
+			  "ssi", account_id, user_id, (int64_t)max);
+	return rc ? rc : sessions(r, out, max, n);
+}
+
 int store_support_least_busy(struct db *db, const char *account_id, const char *portal_id, int64_t fresh_after,
 			     char out[ID_MAX])
 {

@@ -100,6 +100,9 @@ int store_support_serves(struct db *db, const char *account_id, const char *port
  * serves (NULL: every portal of the account), oldest first */
 int store_support_queue_list(struct db *db, const char *account_id, const char *user_id, struct support_session *out,
 			     int max, int *n);
+/* the live sessions user_id has, oldest first (their console's chats) */
+int store_support_sessions_of(struct db *db, const char *account_id, const char *user_id, struct support_session *out,
+			      int max, int *n);
 /* the least busy online, fresh (seen since fresh_after) technician serving
  * the portal, under their limit: "" when none */
 int store_support_least_busy(struct db *db, const char *account_id, const char *portal_id, int64_t fresh_after,

@@ -12,9 +12,11 @@
 #include "http/request.h"
 #include "http/router.h"
 #include "store/store.h"
+#include "support/portal_open.h"
 
 #define CHAT_TEXT_MAX 4000   /* characters of one message */
-#define CHAT_FRESH_S 90      /* an online technician not seen for longer counts as offline */
+/* an online technician not seen for longer counts as offline: the portals' rule */
+#define CHAT_FRESH_S PORTAL_PRESENCE_FRESH_S
 #define CHAT_TOUCH_S 30      /* at most one presence write per technician this often */
 #define CHAT_TYPING_S 6      /* a typing indicator lasts this long */
 #define CHAT_RATE_PER_MIN 30 /* messages a customer may send per minute */

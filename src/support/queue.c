@@ -19,13 +19,15 @@
 
 #define QUEUE_MAX 200
 
-static json_t *queue_json(struct db *db, const char *account_id, const char *user_id, int admin, int *err)
+/* sessions as the console lists them: the queue (mine = 0) or one's own live chats (mine = 1) */
+static json_t *queue_json(struct db *db, const char *account_id, const char *user_id, int admin, int mine, int *err)
 {
 	struct support_session *rows = malloc(QUEUE_MAX * sizeof *rows);
 	json_t *items = json_array();
 	int n = 0;
-	*err = rows && items ? store_support_queue_list(db, account_id, admin ? NULL : user_id, rows, QUEUE_MAX, &n)
-			     : E_NOMEM;
+	*err = !rows || !items ? E_NOMEM
+	       : mine	       ? store_support_sessions_of(db, account_id, user_id, rows, QUEUE_MAX, &n)
+			       : store_support_queue_list(db, account_id, admin ? NULL : user_id, rows, QUEUE_MAX, &n);
 	for (int i = 0; !*err && i < n; i++)
 		json_array_append_new(items, chat_session_json(db, &rows[i], 1));
 	free(rows);
@@ -42,10 +44,15 @@ static int list(struct req *r)
 	int rc = chat_staff(r);
 	if (rc || (rc = api_db(&db)))
 		return rc;
-	json_t *items = queue_json(db, r->who.account_id, r->who.user_id, access_is(r, "admin"), &rc);
+	json_t *items = queue_json(db, r->who.account_id, r->who.user_id, access_is(r, "admin"), 0, &rc);
 	if (!items)
 		return rc;
-	return resp_json(r, 200, json_pack("{s:o}", "items", items));
+	json_t *mine = queue_json(db, r->who.account_id, r->who.user_id, 0, 1, &rc);
+	if (!mine) {
+		json_decref(items);
+		return rc;
+	}
+	return resp_json(r, 200, json_pack("{s:o, s:o}", "items", items, "mine", mine));
 }
 
 struct console {
@@ -100,10 +107,15 @@ static int console_render(void *ctx, int ping, struct buf *out, char last[SSE_ID
 	if ((rc = store_support_presence_get(db, c->account_id, c->user_id, &p)))
 		return rc;
 	(void)ping;
-	json_t *items = queue_json(db, c->account_id, c->user_id, c->admin, &rc);
+	json_t *items = queue_json(db, c->account_id, c->user_id, c->admin, 0, &rc);
 	if (!items)
 		return rc;
-	json_t *o = json_pack("{s:o, s:o}", "queue", items, "presence", chat_presence_json(&p, now));
+	json_t *mine = queue_json(db, c->account_id, c->user_id, 0, 1, &rc);
+	if (!mine) {
+		json_decref(items);
+		return rc;
+	}
+	json_t *o = json_pack("{s:o, s:o, s:o}", "queue", items, "mine", mine, "presence", chat_presence_json(&p, now));
 	char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	json_decref(o);
 	if (!text)

@@ -14,6 +14,7 @@
 #include "http/jsonin.h"
 #include "http/response.h"
 #include "support/chat.h"
+#include "support/portal_open.h"
 
 static int not_found(struct req *r)
 {
@@ -27,14 +28,17 @@ static int no_portal(struct req *r)
 	return E_NOTFOUND;
 }
 
-/* The portal's openness, approximated here until the portals' own
- * portal_open_now() (business hours included) replaces it: someone who
- * serves it is online, seen lately and under their limit. */
-static int chat_portal_open_approx(struct db *db, const struct support_portal_min *p, int64_t now, int *open)
+/* the portal's openness, as the portal's page shows it (business hours and
+ * a serving technician available) */
+static int chat_portal_open(struct db *db, const struct support_portal_min *pm, int64_t now, int *open)
 {
-	char tech[ID_MAX];
-	int rc = store_support_least_busy(db, p->account_id, p->id, now - CHAT_FRESH_S, tech);
-	*open = !rc && tech[0];
+	struct portal p;
+	int64_t next;
+	int rc = store_portal_get(db, pm->account_id, pm->id, &p);
+	if (rc)
+		return rc;
+	rc = portal_open_now(db, &p, (time_t)now, open, &next);
+	store_portal_free(&p);
 	return rc;
 }
 
@@ -89,7 +93,7 @@ static int create(struct req *r)
 		return rc;
 	int64_t now = clock_now();
 	int open = 0;
-	if ((rc = chat_portal_open_approx(db, &p, now, &open)))
+	if ((rc = chat_portal_open(db, &p, now, &open)))
 		return rc;
 	if (!open && !strcmp(p.offline_policy, "hide"))
 		return resp_problem(r, 409, "support-closed", "support is closed on this portal now; try again later"),

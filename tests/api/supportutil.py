@@ -1,9 +1,7 @@
-"""Helpers of the support chat tests: a portal with a serving team (written
-beside the server: the portals API is another part of issue 17), a
+"""Helpers of the support chat tests: a portal with a serving team, a
 technician holding the remote_support module and online, and a customer's
 session."""
 import os
-import secrets
 import time
 
 from conftest import DB, psql, uniq
@@ -29,25 +27,35 @@ def q(v):
     return "NULL" if v is None else "'%s'" % str(v).replace("'", "''")
 
 
-def make_portal(srv, admin, key="A", company=None, parent=None, teams=(), **cols):
-    """a portal (a company's, or a sub-portal of parent) served by teams;
-    returns {id, slug, company_id}"""
-    account = srv.accounts[key]["id"]
+ALWAYS = {d: [{"open": "00:00", "close": "24:00"}] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+
+
+def make_portal(srv, admin, key="A", company=None, parent=None, teams=(), **fields):
+    """a company's portal (that of a new company, or of company), or a
+    sub-portal of parent, served by teams and with the other portal fields
+    given, through the portals API; the company is open around the clock, so
+    that whether the portal is open depends on its technicians alone (and not
+    on when the test runs). Returns {id, slug, company_id}."""
     if company is None:
         company = admin.post("/api/v1/companies", json={"name": uniq("Support co ")}).json()["id"]
-    pid, slug = "prt_" + secrets.token_hex(8), uniq("portal-")
-    now = int(time.time())
-    names = ["account_id", "id", "company_id", "parent_id", "slug", "title", "created_at", "updated_at"]
-    values = [account, pid, company, parent, slug, "Help", now, now]
-    for k, v in cols.items():
-        names.append(k)
-        values.append(v)
-    sql(srv, "INSERT INTO portals (%s) VALUES (%s)" % (", ".join(names), ", ".join(
-        str(v) if isinstance(v, int) else q(v) for v in values)))
-    for t in teams:
-        sql(srv, "INSERT INTO portal_teams (account_id, portal_id, team_id) VALUES (%s, %s, %s)"
-            % (q(account), q(pid), q(t)))
-    return {"id": pid, "slug": slug, "company_id": company}
+    r = admin.put("/api/v1/companies/%s/settings/business_hours" % company, json={"value": ALWAYS})
+    assert r.status_code == 200, r.text
+    if parent:
+        r = admin.post("/api/v1/portals/%s/sub-portals" % parent, json={"title": uniq("Help ")})
+        assert r.status_code == 201, r.text
+        portal = r.json()
+    else:
+        r = admin.get("/api/v1/portals", params={"company_id": company})
+        assert r.status_code == 200, r.text
+        portal = next(p for p in r.json()["items"] if not p["parent_id"])
+    body = dict(fields)
+    if teams:
+        body["team_ids"] = list(teams)
+    if body:
+        r = admin.patch("/api/v1/portals/%s" % portal["id"], json=body)
+        assert r.status_code == 200, r.text
+        portal = r.json()
+    return {"id": portal["id"], "slug": portal["slug"], "company_id": company}
 
 
 def make_team(admin, parent=None):
@@ -59,16 +67,25 @@ def make_team(admin, parent=None):
     return r.json()["id"]
 
 
-def give_module(srv, user_id, key="A", module="remote_support"):
-    sql(srv, "INSERT INTO user_modules (account_id, user_id, module, granted_at) VALUES (%s, %s, %s, %d)"
-        % (q(srv.accounts[key]["id"]), q(user_id), q(module), int(time.time())))
+_SEATED = set()
+
+
+def give_module(srv, admin, user_id, key="A", module="remote_support"):
+    """the module, given as an administrator does (the account gets seats
+    enough from the operator first, once)"""
+    account = srv.accounts[key]["id"]
+    if (srv.data, account, module) not in _SEATED:
+        srv.cli("account", "seats", "--account", account, "--module", module, "--count", "10000")
+        _SEATED.add((srv.data, account, module))
+    r = admin.patch("/api/v1/users/%s" % user_id, json={"modules": [module]})
+    assert r.status_code == 200, r.text
 
 
 def make_tech(srv, admin, company, team, key="A", online=True):
     """a technician of company, member of team, with the module; online when asked"""
     u, _ = srv.make_user(admin, "technician", company_ids=[company])
     assert admin.put("/api/v1/teams/%s/members/%s" % (team, u["id"])).status_code == 204
-    give_module(srv, u["id"], key)
+    give_module(srv, admin, u["id"], key)
     c = srv.login_as(u)
     if online:
         r = c.put("/api/v1/support/presence", json={"state": "online"})

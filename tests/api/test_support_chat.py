@@ -9,7 +9,7 @@ import pytest
 
 from conftest import DB, Node, OwnServer, problem
 from sse import Stream
-from supportutil import ask, make_portal, make_team, make_tech, next_of, pub, sql
+from supportutil import ask, make_portal, make_team, make_tech, next_of, pub
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import time
 
 from conftest import problem
 from sse import Stream
-from supportutil import ask, make_portal, make_team, make_tech, next_of, sql
+from supportutil import ask, give_module, make_portal, make_team, make_tech, next_of, sql
 
 
 def test_presence_needs_the_module(srv, admin):
@@ -21,8 +21,7 @@ def test_presence_needs_the_module(srv, admin):
     assert c.get("/api/v1/support/presence").json()["state"] == "offline"
     r = c.put("/api/v1/support/presence", json={"state": "away"})  # away and offline need nothing
     assert r.status_code == 200 and r.json()["state"] == "away"
-    sql(srv, "INSERT INTO user_modules (account_id, user_id, module, granted_at) VALUES ('%s', '%s',"
-        " 'remote_support', 0)" % (srv.accounts["A"]["id"], u["id"]))
+    give_module(srv, admin, u["id"])
     r = c.put("/api/v1/support/presence", json={"state": "online"})
     assert r.status_code == 200, r.text
     assert r.json()["state"] == r.json()["effective"] == "online" and r.json()["active_sessions"] == 0

@@ -1,5 +1,5 @@
 // The web app's layout (docs/coding.md "Web app"), checked without a browser: web/src/ is laid out by
-// audience (admin, signin, calendar, conferences, display, portal) over lib/; an audience's files import their own
+// audience (admin, signin, calendar, conferences, display, portal, support) over lib/; an audience's files import their own
 // folder and lib/ only, lib/ only itself; and every file follows the one naming rule: PascalCase.jsx
 // for a file named after its page or widget, camelCase otherwise, .js files holding no JSX.
 import { test } from 'node:test';
@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const web = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
 const src = join(web, 'src');
 const { parseAst } = await import(pathToFileURL(join(web, 'node_modules', 'rolldown', 'dist', 'parse-ast-index.mjs')).href);
-const AREAS = ['admin', 'calendar', 'conferences', 'display', 'lib', 'portal', 'signin'];
+const AREAS = ['admin', 'calendar', 'conferences', 'display', 'lib', 'portal', 'signin', 'support'];
 
 const files = [];
 (function walk(d) {

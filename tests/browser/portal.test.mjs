@@ -1,7 +1,8 @@
 // Browser test of the portal page (web/portal.html, web/src/portal; convene serves it for
-// /portal/...): a customer who opens a company's portal address gets the portal's own page, which
-// says which portal was asked for (portals themselves come with issue 17), in the browser's
-// language, accessible, without any code of the admin center and without looking for a session.
+// /portal/...): a customer who opens a company's portal address gets the portal's own page (its
+// title and welcome text, in the company's language), or, for an address no portal has, a page
+// that says so in the browser's language; accessible, without any code of the admin center and
+// without looking for a signed-in session. The chat itself: support-chat.test.mjs.
 // The build (web/scripts/audiences.mjs) fails when the portal's chunks would hold admin code: shown
 // by building with an admin page imported into the portal's entry.
 import { test, before, after } from 'node:test';
@@ -10,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startServer, launch, newPage } from './harness.mjs';
+import { startServer, launch, newPage, apiSession } from './harness.mjs';
 import { axeCheck } from './axe.mjs';
 
 const web = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
@@ -31,27 +32,35 @@ async function open(path, options) {
 }
 
 test('a portal address opens the portal page, which loads no admin code and no session', { timeout: 60000 }, async () => {
+	const admin = await apiSession(srv.url, srv.email, 'Admin-password-2024');
+	const co = await admin.call('POST', '/api/v1/companies', { name: 'Acme Support' });
+	assert.equal(co.status, 201);
+	const list = await admin.call('GET', '/api/v1/portals?company_id=' + co.body.id);
+	const portal = list.body.items.find((p) => !p.parent_id);
+	assert.equal(portal.slug, 'acme-support');
+	await admin.call('PATCH', '/api/v1/portals/' + portal.id, { welcome: 'Ask us anything.' });
 	const { page, res, asked } = await open('/portal/acme-support');
 	assert.equal(res.status(), 200);
 	assert.match(res.headers()['content-type'], /^text\/html/);
-	await page.getByRole('heading', { level: 1, name: 'Support portal' }).waitFor();
-	await page.getByText('You asked for the support portal at /portal/acme-support.').waitFor();
-	await page.getByText('This server does not offer company support portals yet').waitFor();
-	assert.equal(await page.title(), 'Support portal – convene');
+	await page.getByRole('heading', { level: 1, name: 'Acme Support' }).waitFor();
+	await page.getByText('Ask us anything.').waitFor();
+	assert.equal(await page.title(), 'Acme Support – Support portal');
 	const scripts = asked.filter((p) => p.endsWith('.js'));
 	assert.ok(scripts.some((p) => /^\/assets\/portal-/.test(p)), 'the portal bundle: ' + scripts);
 	assert.deepEqual(scripts.filter((p) => !/^\/assets\/(portal|lib)-[\w-]+\.js$/.test(p)), [], 'only the portal and the shared lib chunk');
-	assert.ok(!asked.some((p) => p.startsWith('/api/')), 'no API call (no session looked for): ' + asked);
+	const calls = asked.filter((p) => p.startsWith('/api/'));
+	assert.ok(calls.every((p) => p.startsWith('/api/v1/public/portals/acme-support')), 'only the portal\'s public API (no session looked for): ' + calls);
 	assert.equal(await page.getByLabel('Password').count(), 0, 'no sign-in form');
 	await axeCheck(page, 'portal');
 	await page.context().close();
 });
 
-test('the portal page speaks the browser’s language and says when no portal is named', { timeout: 60000 }, async () => {
+test('an address without a portal says so, in the browser’s language', { timeout: 60000 }, async () => {
 	const fr = await open('/portal/entreprise%20%C3%A9t%C3%A9/', { locale: 'fr-FR' });
 	await fr.page.getByRole('heading', { level: 1, name: 'Portail d’assistance' }).waitFor();
-	await fr.page.getByText('Vous avez demandé le portail d’assistance à l’adresse /portal/entreprise été.').waitFor();
+	await fr.page.getByText('Il n’y a pas de portail d’assistance à cette adresse.').waitFor();
 	assert.equal(await fr.page.evaluate(() => document.documentElement.lang), 'fr');
+	await axeCheck(fr.page, 'portal, unknown address');
 	await fr.page.context().close();
 	for (const path of ['/portal', '/portal/']) {
 		const none = await open(path, { locale: 'ru-RU' });

@@ -91,7 +91,8 @@ test('the portal switches between offline form and chat as the technician comes 
 	assert.equal(await customer.getByText('Thank you!').count(), 1);
 
 	await pane.getByRole('button', { name: 'Close the conversation' }).click();
-	await customer.getByText('The conversation has ended.').waitFor();
+	await customer.getByRole('status').getByText('The conversation has ended.').waitFor();
+	await customer.getByRole('log').getByText('The technician ended the conversation.').waitFor();
 
 	// the technician leaves: the portal falls back to the offline form
 	await console.getByRole('button', { name: 'Go offline' }).click();

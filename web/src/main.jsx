@@ -164,7 +164,7 @@ function App() {
 				<Link href="/account" class="who" aria-current={page === 'account' ? 'page' : undefined}>{me.user.display_name} ({t('urole_' + me.user.role)})</Link>
 				<button type="button" onClick={signOut}>{t('signOut')}</button>
 			</header>
-			{ro && <p class="banner" role="note">{t('readOnly')}</p>}
+			{ro && page !== 'support' && <p class="banner" role="note">{t('readOnly')}</p>}
 			{role === 'admin' && <MailBanner />}
 			<main id="main" tabIndex={-1}>{body}</main>
 		</div>

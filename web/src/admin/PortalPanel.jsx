@@ -11,7 +11,8 @@ import { Field, FormError, Loading, useForm, useLoad, confirmAction, Check } fro
 const POLICIES = ['offline_form', 'queue', 'hide'];
 const AUTH = ['contact', 'sign_in'];
 
-const portalUrl = (slug) => location.origin + '/portal/' + encodeURIComponent(slug);
+const pagePath = (slug) => '/portal/' + encodeURIComponent(slug);
+const portalUrl = (slug) => location.origin + pagePath(slug);
 
 function Select({ label, value, options, prefix, onChange, error }) {
 	return (
@@ -121,7 +122,7 @@ function SubPortals({ portal, teams, ro }) {
 					{items.map((s) => (
 						<li key={s.id}>
 							<a href={'/portal/' + encodeURIComponent(s.slug)} target="_blank" rel="noopener">{s.title}</a>
-							<span class="note">/portal/{s.slug}</span>
+							<span class="note">{pagePath(s.slug)}</span>
 							<button type="button" aria-expanded={open === s.id} onClick={() => setOpen(open === s.id ? '' : s.id)}>{t('edit')}</button>
 							{!ro && <button type="button" class="danger" onClick={() => del(s)} aria-label={`${t('del')} ${s.title}`}>{t('del')}</button>}
 							{open === s.id && <div style="flex-basis: 100%"><PortalForm sub portal={s} teams={teams} ro={ro} onSaved={subs.reload} /></div>}

@@ -1,7 +1,8 @@
 // The customer's side of a conversation: where it stands (in the queue with its position and an
 // estimated wait, with a technician, an offline request, closed), the transcript, the
 // technician's typing, and a box to write. The transcript comes from the session's stream
-// (chatStream.js), which resumes where it stopped after a dropped connection.
+// (chatStream.js), which resumes where it stopped after a dropped connection; the technician's
+// typing and the rest of what is not logged come as its status.
 import { useState, useEffect, useRef } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
@@ -21,21 +22,32 @@ function Status({ s }) {
 		return (
 			<p>
 				{s.position ? t('portalPosition', { n: s.position }) : t('portalWaiting')}
-				{s.wait_s > 0 && <> {t('portalWait', { n: minutes(s.wait_s) })}</>}
+				{s.estimated_wait_s > 0 && <> {t('portalWait', { n: minutes(s.estimated_wait_s) })}</>}
 			</p>
 		);
 	}
-	if (s.state === 'active') return <p>{s.technician_name ? t('portalWith', { name: s.technician_name }) : t('portalActive')}</p>;
+	if (s.state === 'active') return <p>{s.technician ? t('portalWith', { name: s.technician.display_name }) : t('portalActive')}</p>;
 	if (s.state === 'offline') return <p>{t('portalOfflineState')}</p>;
 	return <p>{t('portalEnded')}</p>;
 }
 
-function Message({ m }) {
-	const who = m.author_kind === 'customer' ? t('portalYou') : m.author_kind === 'system' ? '' : (m.author_name || t('portalTechnician'));
+// what a logged change of state says in the transcript (kind `event`), or '' to show nothing
+function eventText(ev) {
+	if (!ev || ev.type !== 'state') return '';
+	if (ev.state === 'active') return ev.technician ? t('portalJoined', { name: ev.technician }) : t('portalActive');
+	if (ev.state === 'waiting') return t('portalBackInQueue');
+	if (ev.state === 'closed') return ev.by === 'customer' ? t('portalClosedByYou') : t('portalClosedByTech');
+	return '';
+}
+
+function Message({ m, techName }) {
+	const body = m.kind === 'event' ? eventText(m.event) : m.text;
+	if (!body) return null;
+	const who = m.author_kind === 'customer' ? t('portalYou') : m.author_kind === 'system' ? '' : (techName || t('portalTechnician'));
 	return (
 		<li class={'chat-msg chat-' + m.author_kind}>
 			{who && <span class="chat-who">{who}</span>}
-			<span class="chat-body">{m.body}</span>
+			<span class="chat-body">{body}</span>
 			<time class="chat-time" dateTime={new Date(m.created_at * 1000).toISOString()}>
 				{new Date(m.created_at * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
 			</time>
@@ -46,13 +58,13 @@ function Message({ m }) {
 export function ChatView({ slug, conv, onLeave }) {
 	const [state, setState] = useState(null);
 	const [messages, setMessages] = useState([]);
-	const [typing, setTyping] = useState(false);
 	const [gone, setGone] = useState(false);
 	const [text, setText] = useState('');
 	const [error, setError] = useState('');
 	const [busy, setBusy] = useState(false);
-	const lastTyping = useRef(0);
+	const [typing, setTyping] = useState(false);
 	const typingOff = useRef(null);
+	const lastTyping = useRef(0);
 	const list = useRef(null);
 	const base = sessionPath(slug, conv.id);
 	const auth = { 'X-Session-Token': conv.token };
@@ -60,11 +72,14 @@ export function ChatView({ slug, conv, onLeave }) {
 	useEffect(() => {
 		const stop = openChatStream(base, conv.token, {
 			message: (m) => setMessages((ms) => (ms.some((x) => x.seq === m.seq) ? ms : [...ms, m].sort((a, b) => a.seq - b.seq))),
-			state: (s) => setState(s),
-			typing: () => {
-				setTyping(true);
+			status: (st) => {
+				setState(st);
+				// the status says "typing" when it changes; the indicator goes by itself, since
+				// nothing is sent when the technician merely stops
 				clearTimeout(typingOff.current);
-				typingOff.current = setTimeout(() => setTyping(false), TYPING_SHOWN_MS);
+				const on = !!(st.typing && st.typing.technician);
+				setTyping(on);
+				if (on) typingOff.current = setTimeout(() => setTyping(false), TYPING_SHOWN_MS);
 			},
 			gone: () => setGone(true),
 		});
@@ -111,9 +126,9 @@ export function ChatView({ slug, conv, onLeave }) {
 		<section class="portal-chat" aria-labelledby="chat-title">
 			<h2 id="chat-title">{t('portalConversation')}</h2>
 			<div class="chat-status" role="status" aria-live="polite"><Status s={state} /></div>
-			<ol class="chat-log" ref={list} role="log" aria-live="polite" aria-label={t('portalTranscript')} tabIndex={0}>
-				{messages.map((m) => <Message key={m.seq} m={m} />)}
-			</ol>
+			<div class="chat-log" ref={list} role="log" aria-live="polite" aria-label={t('portalTranscript')} tabIndex={0}>
+				<ol>{messages.map((m) => <Message key={m.seq} m={m} techName={state && state.technician && state.technician.display_name} />)}</ol>
+			</div>
 			<p class="chat-typing" aria-live="polite">{typing && !closed ? t('portalTyping') : ''}</p>
 			{closed ? (
 				<div class="row"><button type="button" class="primary" onClick={onLeave}>{t('portalNewRequest')}</button></div>

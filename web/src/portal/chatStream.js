@@ -5,7 +5,9 @@
 // token travels as the `token` query parameter here.
 const RETRY_MS = 5000;
 
-// handlers: message(m), state(s), typing(t), gone(); returns a function that stops the stream
+// handlers: message(m) for each transcript entry (event `message`, id = its seq), status(s) for
+// what is not logged (state, position, wait, technician, typing, read marks: event `status`),
+// gone(); returns a function that stops the stream
 export function openChatStream(base, token, handlers) {
 	let es = null, alive = true, retry = null;
 	const parse = (e) => { try { return JSON.parse(e.data); } catch { return null; } };
@@ -14,8 +16,7 @@ export function openChatStream(base, token, handlers) {
 		if (typeof EventSource === 'undefined') return;
 		es = new EventSource(base + '/stream?token=' + encodeURIComponent(token));
 		on('message', handlers.message);
-		on('state', handlers.state);
-		on('typing', handlers.typing);
+		on('status', handlers.status);
 		on('end', (d) => {
 			es.close(); es = null;
 			if (d.reason === 'gone' || d.reason === 'forbidden') handlers.gone();

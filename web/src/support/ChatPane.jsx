@@ -2,7 +2,7 @@
 // notes marked as such), the customer's typing, a box to answer or to write a note, and closing.
 // The transcript comes from the session's stream, which resumes where it stopped.
 import { useState, useEffect, useRef } from 'preact/hooks';
-import { api, get } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { errText, FormError } from '../lib/ui.jsx';
 
@@ -10,6 +10,8 @@ const TYPING_EVERY_MS = 3000;
 const TYPING_SHOWN_MS = 6000;
 const RETRY_MS = 5000;
 
+// the session's stream: transcript entries (`message`, id = seq, resumed after a drop) and the
+// status (`status`: state, customer, typing, read marks)
 function useSessionStream(id, on) {
 	useEffect(() => {
 		let es = null, retry = null, alive = true;
@@ -17,7 +19,7 @@ function useSessionStream(id, on) {
 		const connect = () => {
 			if (typeof EventSource === 'undefined') return;
 			es = new EventSource(`/api/v1/support/sessions/${encodeURIComponent(id)}/stream`);
-			['message', 'state', 'typing', 'read'].forEach((name) => es.addEventListener(name, (e) => {
+			['message', 'status'].forEach((name) => es.addEventListener(name, (e) => {
 				const d = parse(e);
 				if (alive && d) on[name](d);
 			}));
@@ -33,12 +35,18 @@ function useSessionStream(id, on) {
 	}, [id]);
 }
 
-export function ChatPane({ id, onClosed }) {
-	const [info, setInfo] = useState(null);
+function eventText(ev) {
+	if (!ev || ev.type !== 'state') return '';
+	if (ev.state === 'active') return ev.technician ? t('supJoined', { name: ev.technician }) : '';
+	if (ev.state === 'waiting') return t('supBackInQueue');
+	if (ev.state === 'closed') return ev.by === 'customer' ? t('supClosedByCustomer') : t('supClosed');
+	return '';
+}
+
+export function ChatPane({ id, me, onClosed }) {
 	const [msgs, setMsgs] = useState([]);
 	const [state, setState] = useState(null);
 	const [typing, setTyping] = useState(false);
-	const [readSeq, setReadSeq] = useState(0);
 	const [text, setText] = useState('');
 	const [note, setNote] = useState(false);
 	const [error, setError] = useState('');
@@ -47,12 +55,16 @@ export function ChatPane({ id, onClosed }) {
 	const last = useRef(0);
 	const log = useRef(null);
 	const base = `/api/v1/support/sessions/${encodeURIComponent(id)}`;
-	useEffect(() => { get(base).then(setInfo, (e) => setError(errText(e))); }, [id]);
+	useEffect(() => () => clearTimeout(off.current), []);
 	useSessionStream(id, {
 		message: (m) => setMsgs((ms) => (ms.some((x) => x.seq === m.seq) ? ms : [...ms, m].sort((a, b) => a.seq - b.seq))),
-		state: (s) => setState(s),
-		typing: () => { setTyping(true); clearTimeout(off.current); off.current = setTimeout(() => setTyping(false), TYPING_SHOWN_MS); },
-		read: (r) => setReadSeq(r.seq || 0),
+		status: (st) => {
+			setState(st);
+			clearTimeout(off.current);
+			const on = !!(st.typing && st.typing.customer);
+			setTyping(on);
+			if (on) off.current = setTimeout(() => setTyping(false), TYPING_SHOWN_MS);
+		},
 		gone: () => setState((s) => ({ ...(s || {}), state: 'closed' })),
 	});
 	useEffect(() => {
@@ -60,7 +72,8 @@ export function ChatPane({ id, onClosed }) {
 		const n = msgs.length ? msgs[msgs.length - 1].seq : 0;
 		if (n) api('POST', base + '/read', { seq: n }).catch(() => {});
 	}, [msgs.length]);
-	const s = state || info || {};
+	const s = state || {};
+	const readSeq = s.customer_read_seq || 0;
 	const closed = s.state === 'closed';
 	const send = async (e) => {
 		e.preventDefault();
@@ -79,24 +92,29 @@ export function ChatPane({ id, onClosed }) {
 		setError('');
 		try { await api('POST', base + '/close', {}); } catch (err) { setError(errText(err)); }
 	};
-	const title = (info && info.customer_name) || t('supCustomer');
+	const title = (s.customer && s.customer.name) || t('supCustomer');
 	const mineSeen = msgs.filter((m) => m.author_kind === 'technician' && m.kind === 'text' && m.seq <= readSeq).length;
 	return (
 		<article class="panel chat-pane" aria-label={t('supChatWith', { name: title })}>
 			<header class="row">
 				<h2>{title}</h2>
-				{info && <span class="note">{info.customer_email}{info.company_name ? ' · ' + info.company_name : ''}</span>}
+				{s.customer && <span class="note">{s.customer.email}</span>}
 				<span class="note">{t('supState_' + (s.state || 'waiting'))}</span>
 			</header>
-			{info && info.question && <p class="queue-question">{info.question}</p>}
-			<ol class="chat-log" ref={log} role="log" aria-live="polite" tabIndex={0} aria-label={t('supTranscript')}>
-				{msgs.map((m) => (
-					<li key={m.seq} class={'chat-msg chat-' + m.author_kind + (m.kind === 'note' ? ' chat-note' : '')}>
-						<span class="chat-who">{m.kind === 'note' ? t('supNote') : m.author_kind === 'customer' ? title : m.author_kind === 'system' ? '' : (m.author_name || t('supYou'))}</span>
-						<span class="chat-body">{m.body}</span>
-					</li>
-				))}
-			</ol>
+			<div class="chat-log" ref={log} role="log" aria-live="polite" tabIndex={0} aria-label={t('supTranscript')}><ol>
+				{msgs.map((m) => {
+					const body = m.kind === 'event' ? eventText(m.event) : m.text;
+					if (!body) return null;
+					const who = m.kind === 'note' ? t('supNote') : m.author_kind === 'customer' ? title : m.author_kind === 'system' ? ''
+						: m.author_id === me.user.id ? t('supYou') : t('supColleague');
+					return (
+						<li key={m.seq} class={'chat-msg chat-' + m.author_kind + (m.kind === 'note' ? ' chat-note' : '')}>
+							{who && <span class="chat-who">{who}</span>}
+							<span class="chat-body">{body}</span>
+						</li>
+					);
+				})}
+			</ol></div>
 			<p class="chat-typing" aria-live="polite">{typing && !closed ? t('supTyping', { name: title }) : mineSeen ? t('supSeen') : ''}</p>
 			{closed ? <div class="row"><span>{t('supClosed')}</span><button type="button" onClick={onClosed}>{t('supDismiss')}</button></div> : (
 				<form onSubmit={send}>

@@ -15,7 +15,8 @@ const IDLE_AWAY_MS = 5 * 60 * 1000;
 const RETRY_MS = 5000;
 const STATES = ['online', 'away', 'offline'];
 
-// refetches the queue and presence whenever the console's stream says something changed
+// the queue, one's own chats and presence: fetched once, then kept by the console's stream, whose
+// events (`console`) carry them whole whenever they change
 function useConsole() {
 	const [data, setData] = useState(null);
 	const [error, setError] = useState('');
@@ -23,7 +24,7 @@ function useConsole() {
 	useEffect(() => {
 		let alive = true;
 		Promise.all([get('/api/v1/support/queue'), get('/api/v1/support/presence')]).then(([queue, presence]) => {
-			if (alive) { setData({ queue, presence }); setError(''); }
+			if (alive) { setData({ queue: queue.items, mine: queue.mine || [], presence }); setError(''); }
 		}, (e) => { if (alive) setError(errText(e)); });
 		return () => { alive = false; };
 	}, [n]);
@@ -32,12 +33,16 @@ function useConsole() {
 		const connect = () => {
 			if (typeof EventSource === 'undefined') return;
 			es = new EventSource('/api/v1/support/stream');
-			const bump = () => { if (alive) setN((x) => x + 1); };
-			['queue', 'presence', 'support'].forEach((ev) => es.addEventListener(ev, bump));
+			es.addEventListener('console', (e) => {
+				let d = null;
+				try { d = JSON.parse(e.data); } catch { return; }
+				if (alive && d) setData({ queue: d.queue || [], mine: d.mine || [], presence: d.presence || {} });
+			});
+			es.addEventListener('end', () => { es.close(); es = null; });
 			es.onerror = () => {
 				if (!es || es.readyState !== EventSource.CLOSED) return;
 				es.close(); es = null;
-				clearTimeout(retry); retry = setTimeout(() => { connect(); bump(); }, RETRY_MS);
+				clearTimeout(retry); retry = setTimeout(connect, RETRY_MS);
 			};
 		};
 		connect();
@@ -67,7 +72,7 @@ function useIdleAway(state, setState) {
 
 function Presence({ presence, onChange, error }) {
 	const state = presence.state || 'offline';
-	const shown = state === 'online' && presence.busy ? 'busy' : state;
+	const shown = presence.effective || state;
 	return (
 		<div class="row presence" role="group" aria-label={t('supPresence')}>
 			<span class={'presence-dot presence-' + shown} aria-hidden="true" />
@@ -81,18 +86,18 @@ function Presence({ presence, onChange, error }) {
 	);
 }
 
-function Queue({ items, onPick, busy }) {
+function Queue({ items, onPick, busy, me }) {
 	const waiting = items.filter((s) => s.state === 'waiting');
 	const offline = items.filter((s) => s.state === 'offline');
 	const row = (s) => (
 		<li key={s.id}>
-			<div><strong>{s.customer_name}</strong> <span class="note">{s.company_name || ''} · {s.portal_title || ''}</span></div>
-			<div class="queue-question">{s.question}</div>
+			<div><strong>{s.customer.name}</strong> <span class="note">{s.customer.email}</span></div>
+			{s.question && <div class="queue-question">{s.question}</div>}
 			<div class="row">
 				<span class="note">{new Date(s.created_at * 1000).toLocaleString()}</span>
 				<button type="button" class="primary" disabled={busy} onClick={() => onPick(s)}
-					aria-label={t('supPickUpWho', { name: s.customer_name })}>{s.state === 'offline' ? t('supAnswer') : t('supPickUp')}</button>
-				{s.offered_to_me && <span class="note">{t('supOffered')}</span>}
+					aria-label={t('supPickUpWho', { name: s.customer.name })}>{s.state === 'offline' ? t('supAnswer') : t('supPickUp')}</button>
+				{s.offered_to && s.offered_to === me && <span class="note">{t('supOffered')}</span>}
 			</div>
 		</li>
 	);
@@ -124,8 +129,8 @@ export function Console({ me }) {
 	};
 	useIdleAway(presence.state, setState);
 	if (!c.data) return c.error ? <FormError text={c.error} /> : <Loading />;
-	const items = c.data.queue.items || [];
-	const mine = (c.data.queue.mine || []).map((s) => s.id);
+	const items = c.data.queue || [];
+	const mine = c.data.mine.map((s) => s.id);
 	const shown = [...new Set([...mine, ...open])];
 	const pick = async (s) => {
 		setBusy(true); setPickErr('');
@@ -145,7 +150,7 @@ export function Console({ me }) {
 			<div class="console-grid">
 				<div class="console-side">
 					<FormError text={pickErr} />
-					<Queue items={items} onPick={pick} busy={busy} />
+					<Queue items={items} onPick={pick} busy={busy} me={me.user.id} />
 				</div>
 				<div class="console-chats" aria-label={t('supChats')} role="region">
 					{shown.length ? shown.map((id) => <ChatPane key={id} id={id} me={me} onClosed={() => { setOpen((o) => o.filter((x) => x !== id)); c.reload(); }} />)
