@@ -14,7 +14,7 @@
 #include "store/store.h"
 #include "support/portal_open.h"
 
-#define CHAT_TEXT_MAX 4000   /* characters of one message */
+#define CHAT_TEXT_MAX 4000 /* characters of one message */
 /* an online technician not seen for longer counts as offline: the portals' rule */
 #define CHAT_FRESH_S PORTAL_PRESENCE_FRESH_S
 #define CHAT_TOUCH_S 30      /* at most one presence write per technician this often */

@@ -26,7 +26,7 @@ static json_t *queue_json(struct db *db, const char *account_id, const char *use
 	json_t *items = json_array();
 	int n = 0;
 	*err = !rows || !items ? E_NOMEM
-	       : mine	       ? store_support_sessions_of(db, account_id, user_id, rows, QUEUE_MAX, &n)
+	       : mine          ? store_support_sessions_of(db, account_id, user_id, rows, QUEUE_MAX, &n)
 			       : store_support_queue_list(db, account_id, admin ? NULL : user_id, rows, QUEUE_MAX, &n);
 	for (int i = 0; !*err && i < n; i++)
 		json_array_append_new(items, chat_session_json(db, &rows[i], 1));
