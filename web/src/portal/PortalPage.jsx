@@ -10,45 +10,36 @@ import { errText, Loading } from '../lib/ui.jsx';
 import { RequestForm } from './RequestForm.jsx';
 import { ChatView } from './ChatView.jsx';
 import { BusinessHours } from './BusinessHours.jsx';
+import { openStream } from '../lib/stream.js';
 import { loadConversation, forgetConversation, saveConversation, portalPath } from './conversation.js';
 
 const RETRY_MS = 5000;
 
-// the portal's public description, and {open, offline_policy} kept live by its stream
+// the portal's public description, and {open, offline_policy} kept live by its stream (after a
+// stream that could not come back by itself, the description is fetched again)
 function usePortal(slug) {
 	const [portal, setPortal] = useState(null);
 	const [error, setError] = useState('');
 	useEffect(() => {
 		if (!slug) return undefined;
-		let alive = true, es = null, retry = null;
-		const connect = () => {
-			if (typeof EventSource === 'undefined') return;
-			es = new EventSource(portalPath(slug) + '/stream');
-			es.addEventListener('portal', (e) => {
-				let d = null;
-				try { d = JSON.parse(e.data); } catch { return; }
-				if (alive && d) setPortal((p) => (p ? { ...p, ...d } : p));
-			});
-			// a server that restarted or a network that dropped: start again, the state included
-			es.onerror = () => {
-				if (es.readyState !== EventSource.CLOSED) return;
-				es.close(); es = null;
-				clearTimeout(retry); retry = setTimeout(load, RETRY_MS);
-			};
-		};
+		let alive = true, stop = null, retry = null;
 		const load = () => api('GET', portalPath(slug)).then((p) => {
 			if (!alive) return;
 			if (p.language) setLanguage(p.language);
 			document.title = p.title + ' – ' + t('portalTitle');
 			setPortal(p); setError('');
-			if (!es) connect();
+			if (!stop) {
+				stop = openStream(portalPath(slug) + '/stream', {
+					portal: (d) => setPortal((x) => (x ? { ...x, ...d } : x)),
+				}, { retryMs: RETRY_MS, onReconnect: load, onEnd: () => true });
+			}
 		}, (e) => {
 			if (!alive) return;
 			if (e instanceof ApiError && e.status === 404) setError(t('portalUnknown'));
 			else { setError(errText(e)); clearTimeout(retry); retry = setTimeout(load, RETRY_MS); }
 		});
 		load();
-		return () => { alive = false; clearTimeout(retry); if (es) es.close(); };
+		return () => { alive = false; clearTimeout(retry); if (stop) stop(); };
 	}, [slug]);
 	return { portal, error };
 }

@@ -5,34 +5,16 @@ import { useState, useEffect, useRef } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { errText, FormError } from '../lib/ui.jsx';
+import { openStream } from '../lib/stream.js';
 
 const TYPING_EVERY_MS = 3000;
 const TYPING_SHOWN_MS = 6000;
-const RETRY_MS = 5000;
 
 // the session's stream: transcript entries (`message`, id = seq, resumed after a drop) and the
 // status (`status`: state, customer, typing, read marks)
 function useSessionStream(id, on) {
-	useEffect(() => {
-		let es = null, retry = null, alive = true;
-		const parse = (e) => { try { return JSON.parse(e.data); } catch { return null; } };
-		const connect = () => {
-			if (typeof EventSource === 'undefined') return;
-			es = new EventSource(`/api/v1/support/sessions/${encodeURIComponent(id)}/stream`);
-			['message', 'status'].forEach((name) => es.addEventListener(name, (e) => {
-				const d = parse(e);
-				if (alive && d) on[name](d);
-			}));
-			es.addEventListener('end', () => { es.close(); es = null; if (alive) on.gone(); });
-			es.onerror = () => {
-				if (!es || es.readyState !== EventSource.CLOSED) return;
-				es.close(); es = null;
-				clearTimeout(retry); retry = setTimeout(connect, RETRY_MS);
-			};
-		};
-		connect();
-		return () => { alive = false; clearTimeout(retry); if (es) es.close(); };
-	}, [id]);
+	useEffect(() => openStream(`/api/v1/support/sessions/${encodeURIComponent(id)}/stream`,
+		{ message: on.message, status: on.status }, { onEnd: () => { on.gone(); return false; } }), [id]);
 }
 
 function eventText(ev) {

@@ -7,12 +7,12 @@ import { useState, useEffect, useRef } from 'preact/hooks';
 import { api, get, ApiError } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { errText, FormError, Loading } from '../lib/ui.jsx';
+import { openStream } from '../lib/stream.js';
 import { ChatPane } from './ChatPane.jsx';
 import './strings.js';
 import './console.css';
 
 const IDLE_AWAY_MS = 5 * 60 * 1000;
-const RETRY_MS = 5000;
 const STATES = ['online', 'away', 'offline'];
 
 // the queue, one's own chats and presence: fetched once, then kept by the console's stream, whose
@@ -28,26 +28,9 @@ function useConsole() {
 		}, (e) => { if (alive) setError(errText(e)); });
 		return () => { alive = false; };
 	}, [n]);
-	useEffect(() => {
-		let es = null, retry = null, alive = true;
-		const connect = () => {
-			if (typeof EventSource === 'undefined') return;
-			es = new EventSource('/api/v1/support/stream');
-			es.addEventListener('console', (e) => {
-				let d = null;
-				try { d = JSON.parse(e.data); } catch { return; }
-				if (alive && d) setData({ queue: d.queue || [], mine: d.mine || [], presence: d.presence || {} });
-			});
-			es.addEventListener('end', () => { es.close(); es = null; });
-			es.onerror = () => {
-				if (!es || es.readyState !== EventSource.CLOSED) return;
-				es.close(); es = null;
-				clearTimeout(retry); retry = setTimeout(connect, RETRY_MS);
-			};
-		};
-		connect();
-		return () => { alive = false; clearTimeout(retry); if (es) es.close(); };
-	}, []);
+	useEffect(() => openStream('/api/v1/support/stream', {
+		console: (d) => setData({ queue: d.queue || [], mine: d.mine || [], presence: d.presence || {} }),
+	}), []);
 	return { data, error, reload: () => setN((x) => x + 1) };
 }
 
