@@ -113,6 +113,36 @@ class Server:
     def db_args(self):
         return [] if DB == "sqlite" else ["--db", DB]
 
+    def db_url(self):
+        """the PostgreSQL URL of this server's database; None on SQLite"""
+        return None if DB == "sqlite" else DB
+
+    def execute(self, sql):
+        """a statement run beside the server, on its database (what a lost
+        answer, an older version or another part of convene would leave
+        behind, or the time passing)"""
+        if self.db_url():
+            psql(self.db_url(), sql)
+            return
+        import sqlite3
+        con = sqlite3.connect(os.path.join(self.data, "convene.db"), timeout=30)
+        try:
+            con.execute(sql)
+            con.commit()
+        finally:
+            con.close()
+
+    def rows(self, sql):
+        """rows of a query run beside the server, as lists of strings (None for NULL)"""
+        if self.db_url():
+            return [[None if v == "" else v for v in row] for row in psql(self.db_url(), sql)]
+        import sqlite3
+        con = sqlite3.connect("file:%s?mode=ro" % os.path.join(self.data, "convene.db"), uri=True, timeout=30)
+        try:
+            return [[None if v is None else str(v) for v in row] for row in con.execute(sql)]
+        finally:
+            con.close()
+
     # the fake Zoom (tests/fakes/zoom) this server is pointed at, or None:
     # the session server has one (started before it), a Node that of its server
     zoom = None
@@ -348,6 +378,9 @@ class OwnServer(Server):
     def db_args(self):
         return ["--db", self.own_db] if self.own_db else []
 
+    def db_url(self):
+        return self.own_db
+
     def stop_sink(self):
         if self.sink:
             self.sink.terminate()
@@ -366,31 +399,6 @@ class OwnServer(Server):
                     return
             time.sleep(0.1)
         raise RuntimeError("the SMTP sink did not start")
-
-    def execute(self, sql):
-        """a statement run beside the server, on its own database (what a
-        lost answer or another part of convene would leave behind)"""
-        if self.own_db:
-            psql(self.own_db, sql)
-            return
-        import sqlite3
-        con = sqlite3.connect(os.path.join(self.data, "convene.db"), timeout=30)
-        try:
-            con.execute(sql)
-            con.commit()
-        finally:
-            con.close()
-
-    def rows(self, sql):
-        """rows of a query run beside the server, as lists of strings (None for NULL)"""
-        if self.own_db:
-            return [[None if v == "" else v for v in row] for row in psql(self.own_db, sql)]
-        import sqlite3
-        con = sqlite3.connect("file:%s?mode=ro" % os.path.join(self.data, "convene.db"), uri=True, timeout=30)
-        try:
-            return [[None if v is None else str(v) for v in row] for row in con.execute(sql)]
-        finally:
-            con.close()
 
     def drop(self):
         """removes the database (after stop(), and after every node on it stopped)"""

@@ -1,30 +1,9 @@
 """Helpers of the support chat tests: a portal with a serving team, a
 technician holding the remote_support module and online, and a customer's
 session."""
-import os
 import time
 
-from conftest import DB, psql, uniq
-
-
-def sql(srv, stmt):
-    """a statement run beside the server, on its database"""
-    if hasattr(srv, "execute"):
-        srv.execute(stmt)
-    elif DB == "sqlite":
-        import sqlite3
-        con = sqlite3.connect(os.path.join(srv.data, "convene.db"), timeout=30)
-        try:
-            con.execute(stmt)
-            con.commit()
-        finally:
-            con.close()
-    else:
-        psql(DB, stmt)
-
-
-def q(v):
-    return "NULL" if v is None else "'%s'" % str(v).replace("'", "''")
+from conftest import uniq
 
 
 ALWAYS = {d: [{"open": "00:00", "close": "24:00"}] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}

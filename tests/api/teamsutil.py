@@ -47,20 +47,3 @@ def audit(srv, target_id, action=None):
         rows = [line.split("\t") for line in out.stdout.splitlines() if line]
     rows = [(a, json.loads(o), json.loads(n)) for a, o, n in rows]
     return [r for r in rows if action is None or r[0] == action]
-
-
-def db_write(srv, sql):
-    """runs one statement beside the server: rows as older versions (or a
-    catalogue that since gained a prerequisite) may have left them"""
-    if DB == "sqlite":
-        import sqlite3
-        con = sqlite3.connect(os.path.join(srv.data, "convene.db"), timeout=30)
-        try:
-            con.execute(sql)
-            con.commit()
-        finally:
-            con.close()
-    else:
-        out = subprocess.run(["/usr/lib/postgresql/15/bin/psql", DB, "-qAtX", "-v", "ON_ERROR_STOP=1",
-                              "-c", sql], capture_output=True, text=True, timeout=60)
-        assert out.returncode == 0, out.stderr

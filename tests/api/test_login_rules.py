@@ -5,7 +5,7 @@ import re
 import time
 
 from conftest import problem, uniq
-from teamsutil import audit, db_write
+from teamsutil import audit
 
 LINK = re.compile(r"(https?://\S+/(reset|validate)\?token=([A-Za-z0-9_-]+))")
 
@@ -96,7 +96,7 @@ def test_a_new_reset_link_revokes_the_older_one(srv, admin):
     srv.client().post("/api/v1/password-reset", json={"email": u["email"]})
     first = link_in(srv.wait_mail(u["email"])[-1])
     # as if the minute had passed
-    db_write(srv, "UPDATE one_time_tokens SET created_at = created_at - 120 WHERE user_id = '%s'" % u["id"])
+    srv.execute("UPDATE one_time_tokens SET created_at = created_at - 120 WHERE user_id = '%s'" % u["id"])
     srv.client().post("/api/v1/password-reset", json={"email": u["email"]})
     second = link_in(srv.wait_mail(u["email"], count=2)[-1])
     assert first != second
@@ -120,7 +120,7 @@ def test_expired_reset_link_is_refused(srv, admin):
     u, _ = srv.make_user(admin, "member")
     srv.client().post("/api/v1/password-reset", json={"email": u["email"]})
     token = link_in(srv.wait_mail(u["email"])[-1])
-    db_write(srv, "UPDATE one_time_tokens SET expires_at = 1 WHERE user_id = '%s'" % u["id"])
+    srv.execute("UPDATE one_time_tokens SET expires_at = 1 WHERE user_id = '%s'" % u["id"])
     problem(srv.client().post("/api/v1/password-reset/confirm",
                               json={"token": token, "new_password": "brand new secret 1"}), 410, "link-expired")
 
@@ -164,7 +164,7 @@ def test_resent_validation_link_replaces_the_first(srv, admin):
     c = srv.client()
     c.login(u["email"], pw)
     first = link_in(srv.wait_mail(u["email"])[-1])
-    db_write(srv, "UPDATE one_time_tokens SET created_at = created_at - 120 WHERE user_id = '%s'" % u["id"])
+    srv.execute("UPDATE one_time_tokens SET created_at = created_at - 120 WHERE user_id = '%s'" % u["id"])
     r = c.post("/api/v1/me/email-validation")
     assert r.status_code == 202, r.text
     second = link_in(srv.wait_mail(u["email"], count=2)[-1])
@@ -179,7 +179,7 @@ def test_expired_validation_link_is_refused_and_the_gate_stays(srv, admin):
     c = srv.client()
     c.login(u["email"], pw)
     token = link_in(srv.wait_mail(u["email"])[-1])
-    db_write(srv, "UPDATE one_time_tokens SET expires_at = 1 WHERE user_id = '%s'" % u["id"])
+    srv.execute("UPDATE one_time_tokens SET expires_at = 1 WHERE user_id = '%s'" % u["id"])
     problem(srv.client().post("/api/v1/email-validation/confirm", json={"token": token}), 410, "link-expired")
     problem(c.get("/api/v1/users"), 403, "email-validation-required")
 
@@ -299,8 +299,8 @@ def test_a_link_expires_to_the_second(srv, admin):
         srv.client().post("/api/v1/password-reset", json={"email": x["email"]})
     t_u, t_v = link_in(srv.wait_mail(u["email"])[-1]), link_in(srv.wait_mail(v["email"])[-1])
     now = int(time.time())
-    db_write(srv, "UPDATE one_time_tokens SET expires_at = %d WHERE user_id = '%s'" % (now - 1, u["id"]))
-    db_write(srv, "UPDATE one_time_tokens SET expires_at = %d WHERE user_id = '%s'" % (now + 60, v["id"]))
+    srv.execute("UPDATE one_time_tokens SET expires_at = %d WHERE user_id = '%s'" % (now - 1, u["id"]))
+    srv.execute("UPDATE one_time_tokens SET expires_at = %d WHERE user_id = '%s'" % (now + 60, v["id"]))
     problem(confirm_reset(t_u, srv), 410, "link-expired")
     assert confirm_reset(t_v, srv).status_code == 200
 

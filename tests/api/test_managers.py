@@ -6,7 +6,7 @@ team managers do, and isolation between accounts."""
 import pytest
 
 from conftest import PASSWORD, problem, uniq, walk_pages
-from teamsutil import audit, db_write, make_team, set_manager, set_team_rights
+from teamsutil import audit, make_team, set_manager, set_team_rights
 
 
 def test_tabs_and_search(srv, admin):
@@ -202,7 +202,7 @@ def test_effective_rights_explained(srv, admin):
     assert by["admin_center_access"]["status"] == "not_enabled_by_team"
     # both sets keep their prerequisites, so only rows from before a rule (here written
     # directly) can enable a right without its prerequisite: it is explained, not granted
-    db_write(srv, "INSERT INTO team_rights (account_id, team_id, right_name) VALUES ('%s', '%s', 'reports')"
+    srv.execute("INSERT INTO team_rights (account_id, team_id, right_name) VALUES ('%s', '%s', 'reports')"
              % (srv.accounts["A"]["id"], legacy["id"]))
     body, by = statuses(admin, mgr["id"], legacy["id"])
     assert by["reports"]["status"] == "missing_prerequisite"

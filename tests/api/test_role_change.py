@@ -6,7 +6,7 @@ removal is audited, in the same transaction as the change."""
 import requests
 
 from conftest import problem, uniq
-from teamsutil import audit, db_write, make_team, set_manager
+from teamsutil import audit, make_team, set_manager
 from test_apps import oauth_error, register, token, token_request
 
 
@@ -101,9 +101,9 @@ def test_rows_left_by_older_versions_do_not_come_back(srv, admin):
     """a technician who was a manager before this rule existed still has rows"""
     tech, _ = srv.make_user(admin, "technician")
     team = make_team(admin)
-    db_write(srv, "INSERT INTO manager_rights (account_id, user_id, right_name) VALUES ('%s', '%s', 'reports')"
+    srv.execute("INSERT INTO manager_rights (account_id, user_id, right_name) VALUES ('%s', '%s', 'reports')"
              % (srv.accounts["A"]["id"], tech["id"]))
-    db_write(srv, "INSERT INTO team_managers (account_id, team_id, user_id) VALUES ('%s', '%s', '%s')"
+    srv.execute("INSERT INTO team_managers (account_id, team_id, user_id) VALUES ('%s', '%s', '%s')"
              % (srv.accounts["A"]["id"], team["id"], tech["id"]))
     role(admin, tech, "manager")
     p = page(admin, tech)

@@ -8,7 +8,7 @@ import time
 
 from conftest import problem
 from sse import Stream
-from supportutil import ask, give_module, make_portal, make_team, make_tech, next_of, sql
+from supportutil import ask, give_module, make_portal, make_team, make_tech, next_of
 
 
 def test_presence_needs_the_module(srv, admin):
@@ -38,7 +38,7 @@ def test_console_keeps_presence_fresh(srv, admin):
     portal = make_portal(srv, admin, teams=[team])
     tech, tc = make_tech(srv, admin, portal["company_id"], team)
     # a console that went away long ago: the technician counts as offline
-    sql(srv, "UPDATE support_presence SET seen_at = %d WHERE user_id = '%s'" % (time.time() - 300, tech["id"]))
+    srv.execute("UPDATE support_presence SET seen_at = %d WHERE user_id = '%s'" % (time.time() - 300, tech["id"]))
     p = tc.get("/api/v1/support/presence").json()
     assert p["state"] == "online" and p["effective"] == "offline"
     assert ask(srv.client(), portal["slug"])["state"] == "offline"  # nobody to chat with: an offline request
