@@ -16,46 +16,6 @@ static void cp(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
-#define PORTAL_COLS                                                                                          \
-	"account_id, id, company_id, parent_id, slug, offline_policy, greeting, wait_after_s, wait_message," \
-	" offline_message"
-
-static int portal_one(struct db_rows *r, struct support_portal_min *p)
-{
-	int rc = db_next(r);
-	if (rc == 1) {
-		cp(p->account_id, sizeof p->account_id, db_text(r, 0));
-		cp(p->id, sizeof p->id, db_text(r, 1));
-		cp(p->company_id, sizeof p->company_id, db_text(r, 2));
-		cp(p->parent_id, sizeof p->parent_id, db_text(r, 3));
-		cp(p->slug, sizeof p->slug, db_text(r, 4));
-		cp(p->offline_policy, sizeof p->offline_policy, db_text(r, 5));
-		cp(p->greeting, sizeof p->greeting, db_text(r, 6));
-		p->wait_after_s = db_int(r, 7);
-		cp(p->wait_message, sizeof p->wait_message, db_text(r, 8));
-		cp(p->offline_message, sizeof p->offline_message, db_text(r, 9));
-		rc = 0;
-	} else if (rc == 0)
-		rc = E_NOTFOUND;
-	db_rows_free(r);
-	return rc;
-}
-
-int store_portal_by_slug_min(struct db *db, const char *slug, struct support_portal_min *out)
-{
-	struct db_rows *r;
-	int rc = db_query(db, &r, "SELECT " PORTAL_COLS " FROM portals WHERE slug = ?", "s", slug);
-	return rc ? rc : portal_one(r, out);
-}
-
-int store_portal_get_min(struct db *db, const char *account_id, const char *id, struct support_portal_min *out)
-{
-	struct db_rows *r;
-	int rc = db_query(db, &r, "SELECT " PORTAL_COLS " FROM portals WHERE account_id = ? AND id = ?", "ss",
-			  account_id, id);
-	return rc ? rc : portal_one(r, out);
-}
-
 #define SESSION_COLS                                                                                               \
 	"s.account_id, s.id, s.portal_id, s.company_id, s.state, s.customer_name, s.customer_email, s.token_hash," \
 	" s.team_id, s.technician_id, u.display_name, s.offered_to, s.closed_by, s.last_seq, s.customer_read_seq," \

@@ -1,7 +1,6 @@
 /* Support sessions (live chats and offline requests), their transcript,
- * technicians' presence and the queue, for src/support/. Also a minimal read
- * of a portal by slug (store_portal_by_slug_min), until the portals' own
- * store file offers one. */
+ * technicians' presence and the queue, for src/support/ (the portals
+ * themselves: store/portals.h). */
 #ifndef STORE_SUPPORT_SESSIONS_H
 #define STORE_SUPPORT_SESSIONS_H
 
@@ -12,19 +11,6 @@
 struct db;
 
 #define SUPPORT_TEXT_MAX 4096
-
-struct support_portal_min {
-	char account_id[ID_MAX];
-	char id[ID_MAX];
-	char company_id[ID_MAX];
-	char parent_id[ID_MAX]; /* "" for a company's portal */
-	char slug[128];
-	char offline_policy[16];
-	char greeting[SUPPORT_TEXT_MAX];
-	int64_t wait_after_s;
-	char wait_message[SUPPORT_TEXT_MAX];
-	char offline_message[SUPPORT_TEXT_MAX];
-};
 
 struct support_session {
 	char account_id[ID_MAX];
@@ -54,9 +40,6 @@ struct support_message {
 	char body[SUPPORT_TEXT_MAX * 2]; /* "" once erased */
 	int64_t created_at;
 };
-
-int store_portal_by_slug_min(struct db *db, const char *slug, struct support_portal_min *out);
-int store_portal_get_min(struct db *db, const char *account_id, const char *id, struct support_portal_min *out);
 
 /* question may be NULL */
 int store_support_session_insert(struct db *db, const struct support_session *s, const char *question);

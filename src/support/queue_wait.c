@@ -16,12 +16,14 @@ static long poll_ms = 5000;
 
 static int send_one(struct db *db, const struct support_session *s, int64_t now)
 {
-	struct support_portal_min p;
+	struct portal p;
 	int rc = store_begin(db, 1);
 	if (rc)
 		return rc;
-	if ((rc = store_portal_get_min(db, s->account_id, s->portal_id, &p)) ||
-	    (rc = store_support_wait_mark(db, s->account_id, s->id, now)) < 0)
+	if ((rc = store_portal_get(db, s->account_id, s->portal_id, &p)))
+		goto out;
+	store_portal_free(&p); /* its logo: not needed here */
+	if ((rc = store_support_wait_mark(db, s->account_id, s->id, now)) < 0)
 		goto out;
 	if (rc == 1)
 		rc = chat_post(db, s, "system", NULL, "text", p.wait_message, now);

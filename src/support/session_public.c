@@ -28,26 +28,23 @@ static int no_portal(struct req *r)
 	return E_NOTFOUND;
 }
 
-/* the portal's openness, as the portal's page shows it (business hours and
- * a serving technician available) */
-static int chat_portal_open(struct db *db, const struct support_portal_min *pm, int64_t now, int *open)
+/* the portal of {slug} (an old address of it too), without its logo, which
+ * the chat never shows: nothing of it is left to free */
+static int portal_of(struct req *r, struct db *db, struct portal *p)
 {
-	struct portal p;
-	int64_t next;
-	int rc = store_portal_get(db, pm->account_id, pm->id, &p);
-	if (rc)
-		return rc;
-	rc = portal_open_now(db, &p, (time_t)now, open, &next);
-	store_portal_free(&p);
+	int old;
+	int rc = store_portal_by_slug(db, req_param(r, "slug"), p, &old);
+	if (rc == E_NOTFOUND)
+		return no_portal(r);
+	if (!rc)
+		store_portal_free(p);
 	return rc;
 }
 
 /* the portal of {slug} and the session {id} whose token the request shows */
-static int load(struct req *r, struct db *db, struct support_portal_min *p, struct support_session *s)
+static int load(struct req *r, struct db *db, struct portal *p, struct support_session *s)
 {
-	int rc = store_portal_by_slug_min(db, req_param(r, "slug"), p);
-	if (rc == E_NOTFOUND)
-		return no_portal(r);
+	int rc = portal_of(r, db, p);
 	if (rc)
 		return rc;
 	const char *token = req_query(r, "token");
@@ -71,7 +68,7 @@ static int load(struct req *r, struct db *db, struct support_portal_min *p, stru
 static int create(struct req *r)
 {
 	static const char *const allowed[] = {"name", "email", "question", NULL};
-	struct support_portal_min p;
+	struct portal p;
 	struct support_session s = {0};
 	const char *name = NULL, *email = NULL, *question = NULL;
 	json_t *in = NULL;
@@ -79,9 +76,8 @@ static int create(struct req *r)
 	int rc = api_db(&db);
 	if (rc)
 		return rc;
-	if ((rc = store_portal_by_slug_min(db, req_param(r, "slug"), &p)) == E_NOTFOUND)
-		return no_portal(r);
-	if (rc || (rc = jin_object(r, &in, allowed)) || (rc = jin_string(r, in, "name", JIN_REQUIRED, 200, &name)) ||
+	if ((rc = portal_of(r, db, &p)) || (rc = jin_object(r, &in, allowed)) ||
+	    (rc = jin_string(r, in, "name", JIN_REQUIRED, 200, &name)) ||
 	    (rc = jin_string(r, in, "email", JIN_REQUIRED, 254, &email)) ||
 	    (rc = jin_string(r, in, "question", JIN_REQUIRED, CHAT_TEXT_MAX * 4, &question)))
 		return rc;
@@ -93,7 +89,8 @@ static int create(struct req *r)
 		return rc;
 	int64_t now = clock_now();
 	int open = 0;
-	if ((rc = chat_portal_open(db, &p, now, &open)))
+	int64_t next;
+	if ((rc = portal_open_now(db, &p, (time_t)now, &open, &next)))
 		return rc;
 	if (!open && !strcmp(p.offline_policy, "hide"))
 		return resp_problem(r, 409, "support-closed", "support is closed on this portal now; try again later"),
@@ -138,7 +135,7 @@ static int create(struct req *r)
 
 static int show(struct req *r)
 {
-	struct support_portal_min p;
+	struct portal p;
 	struct support_session s;
 	struct db *db;
 	int rc = api_db(&db);
@@ -149,7 +146,7 @@ static int show(struct req *r)
 
 static int stream(struct req *r)
 {
-	struct support_portal_min p;
+	struct portal p;
 	struct support_session s;
 	struct db *db;
 	int rc = api_db(&db);
@@ -159,7 +156,7 @@ static int stream(struct req *r)
 }
 
 /* loads the session inside a write transaction, refusing a closed one */
-static int begin_open(struct req *r, struct db **db, struct support_portal_min *p, struct support_session *s)
+static int begin_open(struct req *r, struct db **db, struct portal *p, struct support_session *s)
 {
 	int rc = api_db(db);
 	if (rc || (rc = load(r, *db, p, s)))
@@ -176,7 +173,7 @@ static int begin_open(struct req *r, struct db **db, struct support_portal_min *
 static int post_message(struct req *r)
 {
 	static const char *const allowed[] = {"text", NULL};
-	struct support_portal_min p;
+	struct portal p;
 	struct support_session s;
 	const char *text = NULL;
 	json_t *in = NULL;
@@ -202,7 +199,7 @@ static int post_message(struct req *r)
 
 static int typing(struct req *r)
 {
-	struct support_portal_min p;
+	struct portal p;
 	struct support_session s;
 	struct db *db;
 	int rc = begin_open(r, &db, &p, &s);
@@ -217,7 +214,7 @@ static int typing(struct req *r)
 static int read_mark(struct req *r)
 {
 	static const char *const allowed[] = {"seq", NULL};
-	struct support_portal_min p;
+	struct portal p;
 	struct support_session s;
 	long long seq = 0;
 	json_t *in = NULL;
@@ -234,7 +231,7 @@ static int read_mark(struct req *r)
 
 static int close_session(struct req *r)
 {
-	struct support_portal_min p;
+	struct portal p;
 	struct support_session s;
 	struct db *db;
 	int rc = begin_open(r, &db, &p, &s);
