@@ -117,6 +117,7 @@ static ssize_t reader(void *cls, uint64_t pos, char *dst, size_t max)
 	struct sse_stream *s = cls;
 	(void)pos;
 	pthread_mutex_lock(&s->mu);
+again:
 	if (s->out_off == s->out.len) {
 		s->out.len = s->out_off = 0;
 		if (s->closing) {
@@ -162,6 +163,10 @@ static ssize_t reader(void *cls, uint64_t pos, char *dst, size_t max)
 		pthread_mutex_unlock(&s->mu);
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	}
+	/* a change said while this thread rendered (and rendered nothing new,
+	 * having perhaps read before it): render again rather than sleep on it */
+	if (s->dirty)
+		goto again;
 	s->suspended = 1;
 	MHD_suspend_connection(s->conn);
 	pthread_mutex_unlock(&s->mu);
