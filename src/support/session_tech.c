@@ -196,10 +196,13 @@ static int transfer(struct req *r)
 	    (rc = jin_string(r, in, "technician_id", JIN_OPTIONAL, ID_MAX - 1, &tech)) ||
 	    (rc = jin_string(r, in, "team_id", JIN_OPTIONAL, ID_MAX - 1, &team)))
 		return rc;
-	if (!tech == !team)
-		return resp_field_error(r, "technician_id", "give either 'technician_id' or 'team_id'"), E_INVALID;
+	/* which session first: another account's (or another portal's) answers
+	 * 404 whatever the body says, as for no session */
 	if ((rc = load(r, &db, &s, 1)))
 		return rc;
+	if (!tech == !team)
+		return api_abort(db, resp_field_error(r, "technician_id", "give either 'technician_id' or 'team_id'")),
+		       E_INVALID;
 	if (!strcmp(s.state, "closed") || !strcmp(s.state, "offline"))
 		return api_abort(db, resp_problem(r, 409, "session-not-live", "only a waiting or live session moves")),
 		       E_CONFLICT;
