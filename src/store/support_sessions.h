@@ -29,7 +29,8 @@ struct support_session {
 	int64_t last_seq, customer_read_seq, technician_read_seq;
 	int64_t customer_typing_at, technician_typing_at;
 	int64_t created_at, picked_up_at, closed_at, updated_at;
-	int64_t queued_us; /* arrival in the queue, microseconds: its order */
+	int64_t queued_us;             /* arrival in the queue, microseconds: its order */
+	char customer_user_id[ID_MAX]; /* a customer signed in on the portal; "" when none (written, not read back) */
 };
 
 struct support_message {

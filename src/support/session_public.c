@@ -14,6 +14,7 @@
 #include "http/jsonin.h"
 #include "http/response.h"
 #include "support/chat.h"
+#include "support/portal_customer.h"
 #include "support/portal_open.h"
 
 static int not_found(struct req *r)
@@ -77,15 +78,13 @@ static int create(struct req *r)
 	if (rc)
 		return rc;
 	if ((rc = portal_of(r, db, &p)) || (rc = jin_object(r, &in, allowed)) ||
-	    (rc = jin_string(r, in, "name", JIN_REQUIRED, 200, &name)) ||
-	    (rc = jin_string(r, in, "email", JIN_REQUIRED, 254, &email)) ||
+	    (rc = jin_string(r, in, "name", JIN_OPTIONAL, 200, &name)) ||
+	    (rc = jin_string(r, in, "email", JIN_OPTIONAL, 254, &email)) ||
 	    (rc = jin_string(r, in, "question", JIN_REQUIRED, CHAT_TEXT_MAX * 4, &question)))
 		return rc;
-	if (!*name)
-		return resp_field_error(r, "name", "'%s' must not be empty", "name"), E_INVALID;
-	if (!jin_valid_email(email))
-		return resp_field_error(r, "email", "'email' is not a valid e-mail address"), E_INVALID;
-	if ((rc = chat_text_ok(r, "question", question)))
+	struct portal_customer who;
+	if ((rc = portal_customer_identify(r, db, &p, name, email, &who)) ||
+	    (rc = chat_text_ok(r, "question", question)))
 		return rc;
 	int64_t now = clock_now();
 	int open = 0;
@@ -105,8 +104,9 @@ static int create(struct req *r)
 	memcpy(s.company_id, p.company_id, sizeof s.company_id);
 	/* closed with an offline form: an offline request, answered later */
 	snprintf(s.state, sizeof s.state, "%s", open || !strcmp(p.offline_policy, "queue") ? "waiting" : "offline");
-	snprintf(s.customer_name, sizeof s.customer_name, "%s", name);
-	snprintf(s.customer_email, sizeof s.customer_email, "%s", email);
+	memcpy(s.customer_name, who.name, sizeof s.customer_name);
+	memcpy(s.customer_email, who.email, sizeof s.customer_email);
+	memcpy(s.customer_user_id, who.user_id, sizeof s.customer_user_id);
 	ids_hash(token, s.token_hash);
 	s.created_at = now;
 	s.queued_us = clock_now_us();

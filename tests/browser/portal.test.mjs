@@ -93,3 +93,28 @@ test('the build fails when the portal would load admin code', { timeout: 120000 
 		await assert.rejects(build({ ...quiet, plugins: [slip] }), /portal: assets\/lib-[\w-]+\.js holds src\/admin\/Users\.jsx/);
 	} finally { rmSync(out, { recursive: true, force: true }); }
 });
+
+test('a portal for signed-in customers sends them to sign in and back, then asks in their name', { timeout: 90000 }, async () => {
+	const admin = await apiSession(srv.url, srv.email, 'Admin-password-2024');
+	const co = await admin.call('POST', '/api/v1/companies', { name: 'Members Only Ltd' });
+	const portal = (await admin.call('GET', '/api/v1/portals?company_id=' + co.body.id)).body.items.find((p) => !p.parent_id);
+	assert.equal((await admin.call('PATCH', '/api/v1/portals/' + portal.id, { customer_auth: 'sign_in' })).status, 200);
+	const cust = await admin.call('POST', '/api/v1/users', { email: 'cleo@example.test', display_name: 'Cleo Customer', role: 'customer',
+		password: 'Customer-password-2024', must_change_password: false, company_ids: [co.body.id] });
+	assert.equal(cust.status, 201);
+	const { page } = await open('/portal/' + portal.slug);
+	await page.getByRole('heading', { name: 'Sign in to ask for help' }).waitFor();
+	assert.equal(await page.getByLabel('Your question').count(), 0, 'no form before signing in');
+	await page.getByRole('link', { name: 'Sign in' }).click();
+	await page.getByLabel('E-mail').fill('cleo@example.test');
+	await page.getByLabel('Password').fill('Customer-password-2024');
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL(srv.url + '/portal/' + portal.slug);
+	await page.getByText('Signed in as Cleo Customer').waitFor();
+	assert.equal(await page.getByLabel('Your e-mail address').count(), 0, 'the address comes from the account');
+	await axeCheck(page, 'portal, signed-in customer');
+	await page.getByLabel('Your question').fill('Our badge reader is offline');
+	await page.getByRole('button', { name: /Send|Start|Join/ }).click();
+	await page.getByText('Our badge reader is offline').waitFor();
+	await page.context().close();
+});

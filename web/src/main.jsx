@@ -111,6 +111,11 @@ function App() {
 		}
 	}
 	useEffect(() => { setUnauthHandler(() => { setCsrf(''); setMe(null); }); loadMe(); }, []);
+	// ?next=/portal/…: a portal sent a customer here to sign in; back there once signed in (only to
+	// a portal, so that the link cannot send anyone elsewhere)
+	const next = new URLSearchParams(loc.split('?')[1] || '').get('next') || '';
+	const ready = me && !me.must_change_password && !me.email_validation_pending;
+	useEffect(() => { if (ready && /^\/portal\/[a-z0-9-]+$/.test(next)) location.replace(next); }, [ready, next]);
 
 	async function signOut() {
 		try { await api('DELETE', '/api/v1/session'); } catch { /* already gone */ }

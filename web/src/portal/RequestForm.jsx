@@ -3,10 +3,10 @@
 // policy `offline_form`): only the heading, the explanation and the button change when the
 // portal opens or closes, so nothing typed is lost. A request too early or too late for
 // the server's view of "open" is answered by what the server decided (the state it returns).
-import { useState } from 'preact/hooks';
-import { api } from '../lib/api.js';
+import { useState, useEffect } from 'preact/hooks';
+import { api, setCsrf } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import { Field, FormError, useForm } from '../lib/ui.jsx';
+import { Field, FormError, Loading, useForm } from '../lib/ui.jsx';
 import { portalPath } from './conversation.js';
 
 export const QUESTION_MAX = 4000;
@@ -16,13 +16,30 @@ function mode(portal) {
 	return portal.offline_policy === 'queue' ? 'queue' : 'offline';
 }
 
+// on a sign_in portal: the customer signed in to convene (their name and address come from their
+// account, and the session cookie needs the CSRF token); null while asking, false when nobody is
+function useSignedIn(needed) {
+	const [me, setMe] = useState(needed ? null : false);
+	useEffect(() => {
+		if (!needed) return undefined;
+		let alive = true;
+		api('GET', '/api/v1/me').then((m) => { if (alive) { setCsrf(m.csrf_token); setMe(m.user); } },
+			() => alive && setMe(false));
+		return () => { alive = false; };
+	}, [needed]);
+	return me;
+}
+
 export function RequestForm({ slug, portal, onStarted }) {
 	const [name, setName] = useState('');
 	const [email, setEmail] = useState('');
 	const [question, setQuestion] = useState('');
 	const { busy, errors, formError, run } = useForm();
 	const m = mode(portal);
-	if (portal.customer_auth === 'sign_in') {
+	const signIn = portal.customer_auth === 'sign_in';
+	const me = useSignedIn(signIn);
+	if (signIn && me === null) return <Loading />;
+	if (signIn && !me) {
 		return (
 			<section class="portal-request">
 				<h2>{t('portalSignInTitle')}</h2>
@@ -34,7 +51,8 @@ export function RequestForm({ slug, portal, onStarted }) {
 	const submit = (e) => {
 		e.preventDefault();
 		run(async () => {
-			const s = await api('POST', portalPath(slug) + '/sessions', { name: name.trim(), email: email.trim(), question });
+			const body = signIn ? { question } : { name: name.trim(), email: email.trim(), question };
+			const s = await api('POST', portalPath(slug) + '/sessions', body);
 			onStarted({ id: s.id, token: s.token });
 		});
 	};
@@ -45,8 +63,10 @@ export function RequestForm({ slug, portal, onStarted }) {
 				<p class="hint">{m === 'chat' ? t('portalChatText') : m === 'queue' ? t('portalQueueText') : (portal.offline_message || t('portalOfflineText'))}</p>
 			</div>
 			<form onSubmit={submit} noValidate>
-				<Field label={t('portalName')} value={name} onInput={setName} error={errors.name} autocomplete="name" required maxLength={200} />
-				<Field label={t('portalEmail')} type="email" value={email} onInput={setEmail} error={errors.email} autocomplete="email" required maxLength={254} />
+				{signIn ? <p class="portal-signed-in">{t('portalSignedInAs', { name: me.display_name || me.email })}</p> : <>
+					<Field label={t('portalName')} value={name} onInput={setName} error={errors.name} autocomplete="name" required maxLength={200} />
+					<Field label={t('portalEmail')} type="email" value={email} onInput={setEmail} error={errors.email} autocomplete="email" required maxLength={254} />
+				</>}
 				<Field label={t('portalQuestion')} error={errors.question} hint={t('portalQuestionHint', { n: QUESTION_MAX })}>
 					{(id, described) => (
 						<textarea id={id} rows={5} value={question} maxLength={QUESTION_MAX} required aria-describedby={described}

@@ -22,6 +22,7 @@ export const STRINGS = {
 	portalSignInTitle: ['Sign in to ask for help', 'Connectez-vous pour demander de l’aide', 'Войдите, чтобы обратиться в поддержку'],
 	portalSignInText: ['This portal serves the customers who have an account with us.', 'Ce portail est réservé aux clients qui ont un compte chez nous.', 'Этот портал обслуживает клиентов, у которых есть учётная запись.'],
 	portalSignIn: ['Sign in', 'Se connecter', 'Войти'],
+	portalSignedInAs: ['Signed in as {name}', 'Connecté en tant que {name}', 'Вы вошли как {name}'],
 	portalChatTitle: ['Chat with a technician', 'Discuter avec un technicien', 'Чат с техником'],
 	portalChatText: ['A technician is available. Say who you are and what you need, and the conversation starts here.', 'Un technicien est disponible. Dites qui vous êtes et ce dont vous avez besoin : la conversation commence ici.', 'Техник на связи. Представьтесь и опишите, что вам нужно, и разговор начнётся здесь.'],
 	portalQueueTitle: ['Wait for a technician', 'Attendre un technicien', 'Дождаться техника'],
