@@ -6,6 +6,7 @@
 #include "core/errors.h"
 #include "store/db.h"
 #include "store/store.h"
+#include "store/support_serving.h"
 
 #define COLS                                                                                                       \
 	"account_id, id, company_id, COALESCE(parent_id, ''), slug, title, welcome, logo, accent, customer_auth, " \
@@ -218,22 +219,6 @@ int store_portal_managed_by(struct db *db, const char *account_id, const char *p
 
 int store_portal_available(struct db *db, const struct portal *p, int64_t seen_after, int64_t *count)
 {
-	/* a sub-portal without teams of its own is served by its parent's */
-	const char *alt = p->parent_id[0] ? p->parent_id : p->id;
-	return db_query_int(
-		db, count,
-		"WITH RECURSIVE serving(id) AS ("
-		"  SELECT team_id FROM portal_teams WHERE account_id = ? AND portal_id = CASE WHEN EXISTS"
-		"   (SELECT 1 FROM portal_teams d WHERE d.account_id = ? AND d.portal_id = ?) THEN ? ELSE ? END"
-		"  UNION SELECT t.id FROM teams t JOIN serving s ON t.parent_id = s.id WHERE t.account_id = ?)"
-		" SELECT COUNT(*) FROM support_presence sp JOIN users u ON u.account_id = sp.account_id"
-		"  AND u.id = sp.user_id AND u.status = 'active'"
-		" WHERE sp.account_id = ? AND sp.state = 'online' AND sp.seen_at >= ?"
-		" AND EXISTS (SELECT 1 FROM team_members m WHERE m.account_id = sp.account_id AND m.user_id = sp.user_id"
-		"     AND m.team_id IN (SELECT id FROM serving))"
-		" AND EXISTS (SELECT 1 FROM user_modules um WHERE um.account_id = sp.account_id"
-		"     AND um.user_id = sp.user_id AND um.module = 'remote_support')"
-		" AND (SELECT COUNT(*) FROM support_sessions ss WHERE ss.account_id = sp.account_id"
-		"     AND ss.technician_id = sp.user_id AND ss.state = 'active') < sp.max_sessions",
-		"sssssssi", p->account_id, p->account_id, p->id, p->id, alt, p->account_id, p->account_id, seen_after);
+	return db_query_int(db, count, SUPPORT_SERVING_CTE " SELECT COUNT(*) FROM eligible WHERE nload < max_sessions",
+			    "ssi", p->account_id, p->id, seen_after);
 }

@@ -66,10 +66,10 @@ int store_portal_child_count(struct db *db, const char *account_id, const char *
 /* 1 when the user is assigned to the portal or to its parent */
 int store_portal_managed_by(struct db *db, const char *account_id, const char *portal_id, const char *user_id,
 			    int *yes);
-/* how many technicians could take a chat of the portal now: members of a
- * serving team (the portal's teams, a sub-portal without teams its parent's)
- * or of a sub-team of one, online and seen since seen_after, holding the
- * remote_support module, with fewer active sessions than their limit */
+/* how many technicians could take a chat of the portal now: those serving
+ * it (store/support_serving.h: online and seen since seen_after, active,
+ * holding remote_support, of its company and a serving team) with fewer
+ * active sessions than their limit */
 int store_portal_available(struct db *db, const struct portal *p, int64_t seen_after, int64_t *count);
 
 #endif

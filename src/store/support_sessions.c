@@ -10,6 +10,7 @@
 
 #include "core/errors.h"
 #include "store/db.h"
+#include "store/support_serving.h"
 
 static void cp(char *dst, size_t n, const char *src)
 {
@@ -371,31 +372,14 @@ int store_support_least_busy(struct db *db, const char *account_id, const char *
 {
 	struct db_rows *r;
 	out[0] = 0;
-	/* the portal's teams, or its parent's when it has none, and their sub-teams */
-	int rc =
-		db_query(db, &r,
-			 "WITH RECURSIVE serving(id) AS ("
-			 " SELECT team_id FROM portal_teams WHERE account_id = ? AND portal_id = CASE WHEN EXISTS"
-			 " (SELECT 1 FROM portal_teams WHERE account_id = ? AND portal_id = ?) THEN ? ELSE"
-			 " (SELECT parent_id FROM portals WHERE account_id = ? AND id = ?) END"
-			 " UNION SELECT t.id FROM teams t JOIN serving s ON t.parent_id = s.id WHERE t.account_id = ?)"
-			 " SELECT p.user_id, (SELECT COUNT(*) FROM support_sessions x WHERE x.account_id = p.account_id"
-			 " AND x.technician_id = p.user_id AND x.state = 'active') AS nload, p.max_sessions"
-			 " FROM support_presence p WHERE p.account_id = ? AND p.state = 'online' AND p.seen_at >= ?"
-			 " AND p.user_id IN (SELECT user_id FROM team_members WHERE account_id = ? AND team_id IN"
-			 " (SELECT id FROM serving))"
-			 " AND p.user_id IN (SELECT user_id FROM user_companies WHERE account_id = ? AND company_id ="
-			 " (SELECT company_id FROM portals WHERE account_id = ? AND id = ?))"
-			 " ORDER BY nload, p.user_id LIMIT 50",
-			 "ssssssssissss", account_id, account_id, portal_id, portal_id, account_id, portal_id,
-			 account_id, account_id, fresh_after, account_id, account_id, account_id, portal_id);
+	int rc = db_query(db, &r,
+			  SUPPORT_SERVING_CTE " SELECT user_id FROM eligible WHERE nload < max_sessions"
+					      " ORDER BY nload, user_id LIMIT 1",
+			  "ssi", account_id, portal_id, fresh_after);
 	if (rc)
 		return rc;
-	while ((rc = db_next(r)) == 1)
-		if (db_int(r, 1) < db_int(r, 2)) {
-			cp(out, ID_MAX, db_text(r, 0));
-			break;
-		}
+	if ((rc = db_next(r)) == 1)
+		cp(out, ID_MAX, db_text(r, 0));
 	db_rows_free(r);
 	return rc < 0 ? rc : 0;
 }

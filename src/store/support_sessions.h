@@ -87,8 +87,8 @@ int store_support_queue_list(struct db *db, const char *account_id, const char *
 /* the live sessions user_id has, oldest first (their console's chats) */
 int store_support_sessions_of(struct db *db, const char *account_id, const char *user_id, struct support_session *out,
 			      int max, int *n);
-/* the least busy online, fresh (seen since fresh_after) technician serving
- * the portal, under their limit: "" when none */
+/* the least busy technician serving the portal (store/support_serving.h,
+ * the same ones store_portal_available counts), under their limit: "" when none */
 int store_support_least_busy(struct db *db, const char *account_id, const char *portal_id, int64_t fresh_after,
 			     char out[ID_MAX]);
 /* sessions waiting for their waiting message (portal wait_after_s elapsed), any account */

@@ -132,3 +132,22 @@ def test_transfer(srv, admin):
     assert r.status_code == 200 and r.json()["state"] == "waiting" and r.json()["team_id"] == team
     assert r.json()["offered_to"] == t1["id"]  # offered again to who is online in the team
     assert s["id"] in [i["id"] for i in c1.get("/api/v1/support/queue").json()["items"]]
+
+
+def test_open_only_while_someone_could_be_offered(srv, admin):
+    """the portal's openness and the choice of whom to offer a session count
+    the same technicians: one of another company, or suspended, opens
+    nothing, and a session asked then is not offered to them"""
+    team = make_team(admin)
+    portal = make_portal(srv, admin, teams=[team])
+    elsewhere = admin.post("/api/v1/companies", json={"name": "Other co"}).json()["id"]
+    make_tech(srv, admin, elsewhere, team)
+    pub = "/api/v1/public/portals/%s" % portal["slug"]
+    assert srv.client().get(pub).json()["open"] is False
+    tech, _ = make_tech(srv, admin, portal["company_id"], team)
+    assert srv.client().get(pub).json()["open"] is True
+    assert admin.patch("/api/v1/users/%s" % tech["id"], json={"status": "suspended"}).status_code == 200
+    assert srv.client().get(pub).json()["open"] is False
+    s = ask(srv.client(), portal["slug"])
+    assert s["state"] == "offline"
+    assert srv.rows("SELECT offered_to FROM support_sessions WHERE id = '%s'" % s["id"]) == [[None]]
