@@ -49,9 +49,10 @@ $(BUILD)/asan/convene: $(ASAN_OBJ)
 	@$(CC) $(SAN) -o $@ $^ $(LIBS)
 
 # unit tests link every module but main.c, with the sanitizers on, and the
-# shared set-up of those that need a database (tests/unit/fixture.c)
-UNIT_HELP := tests/unit/fixture.c
-$(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELP) tests/unit/fixture.h $(filter-out $(BUILD)/asan/obj/main.o,$(ASAN_OBJ))
+# shared set-up of those that need a database (tests/unit/fixture.c) or an
+# earlier schema (tests/unit/oldschema.c)
+UNIT_HELP := tests/unit/fixture.c tests/unit/oldschema.c
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELP) tests/unit/fixture.h tests/unit/oldschema.h $(filter-out $(BUILD)/asan/obj/main.o,$(ASAN_OBJ))
 	@mkdir -p $(dir $@)
 	@$(CC) $(BASE_CFLAGS) -O1 $(SAN) -o $@ $(filter-out %.h,$^) $(LIBS) -lcmocka
 

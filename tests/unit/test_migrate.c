@@ -15,36 +15,14 @@
 
 #include <cmocka.h>
 
+#include "oldschema.h"
+
 #include "core/errors.h"
 #include "store/db.h"
 #include "store/migrations.h"
 #include "store/store.h"
 
-static char dir[64];
-static struct db *db;
-
-static int64_t count(const char *sql)
-{
-	int64_t n = -1;
-	assert_int_equal(db_query_int(db, &n, sql, ""), 0);
-	return n;
-}
-
-/* the schema as convene 027 left it, by the same migrations */
-static void migrate_to(int last)
-{
-	assert_int_equal(db_script(db, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
-				       " name TEXT NOT NULL, applied_at BIGINT NOT NULL)"),
-			 0);
-	for (const struct migration *m = migrations_sqlite; m->sql && m->version <= last; m++) {
-		assert_int_equal(db_begin(db, 1), 0);
-		assert_int_equal(db_script(db, m->sql), 0);
-		assert_true(db_exec(db, "INSERT INTO schema_migrations VALUES (?, ?, 0)", "ds", m->version, m->name) ==
-			    1);
-		assert_int_equal(db_commit(db), 0);
-	}
-}
-
+/* rows as convene 027 wrote them */
 static void rows_of_027(void)
 {
 	static const char *const sql[] = {
@@ -65,79 +43,52 @@ static void rows_of_027(void)
 		" updated_at) VALUES ('acc_1', 'shr_1', 'cal_1', 'user', 'usr_2', 'viewer', 0, 0)",
 		NULL,
 	};
-	for (int i = 0; sql[i]; i++) {
-		int rc = db_exec(db, sql[i], "");
-		if (rc < 1)
-			fprintf(stderr, "%d: %d %s\n", i, rc, db_errmsg(db));
-		assert_true(rc >= 1);
-	}
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/convene-unit-migrate-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	char url[128], err[256];
-	snprintf(url, sizeof url, "sqlite:%s/convene.db", dir);
-	if (db_open(url, &db, err, sizeof err)) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	db_close(db);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	oldschema_exec_all(sql);
 }
 
 static void the_calendars_rebuild_keeps_every_row(void **state)
 {
 	(void)state;
-	migrate_to(27);
+	oldschema_migrate_to(27);
 	rows_of_027();
 	int applied = 0;
 	char err[512] = "";
-	assert_int_equal(store_migrate(db, &applied, err, sizeof err), 0);
+	assert_int_equal(store_migrate(old.db, &applied, err, sizeof err), 0);
 	assert_true(applied >= 1);
-	assert_int_equal(count("SELECT COUNT(*) FROM calendars"), 2);
-	assert_int_equal(count("SELECT COUNT(*) FROM events"), 1);
-	assert_int_equal(count("SELECT COUNT(*) FROM event_tombstones"), 1);
-	assert_int_equal(count("SELECT COUNT(*) FROM shares"), 1);
-	assert_int_equal(count("SELECT version FROM calendars WHERE id = 'cal_1'"), 7);
-	assert_int_equal(count("SELECT COUNT(*) FROM calendars WHERE id = 'cal_2' AND room_id = 'rom_1'"
-			       " AND owner_id IS NULL AND conference_id IS NULL AND time_zone = 'Europe/Paris'"),
-			 1);
+	assert_int_equal(oldschema_count("SELECT COUNT(*) FROM calendars"), 2);
+	assert_int_equal(oldschema_count("SELECT COUNT(*) FROM events"), 1);
+	assert_int_equal(oldschema_count("SELECT COUNT(*) FROM event_tombstones"), 1);
+	assert_int_equal(oldschema_count("SELECT COUNT(*) FROM shares"), 1);
+	assert_int_equal(oldschema_count("SELECT version FROM calendars WHERE id = 'cal_1'"), 7);
+	assert_int_equal(
+		oldschema_count("SELECT COUNT(*) FROM calendars WHERE id = 'cal_2' AND room_id = 'rom_1'"
+				" AND owner_id IS NULL AND conference_id IS NULL AND time_zone = 'Europe/Paris'"),
+		1);
 	/* the indexes of 005 and the new one are there */
-	assert_int_equal(count("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'calendars'"
-			       " AND name IN ('calendars_owner', 'calendars_room', 'calendars_conference')"),
-			 3);
+	assert_int_equal(
+		oldschema_count("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'calendars'"
+				" AND name IN ('calendars_owner', 'calendars_room', 'calendars_conference')"),
+		3);
 }
 
 static void foreign_keys_are_on_again(void **state)
 {
 	(void)state;
-	assert_int_equal(count("PRAGMA foreign_keys"), 1);
+	assert_int_equal(oldschema_count("PRAGMA foreign_keys"), 1);
 	/* and in a write transaction (the connection's other side): a cascade */
-	assert_int_equal(db_begin(db, 1), 0);
-	assert_int_equal(count("PRAGMA foreign_keys"), 1);
-	assert_int_equal(db_exec(db, "DELETE FROM calendars WHERE id = 'cal_1'", ""), 1);
-	assert_int_equal(db_commit(db), 0);
-	assert_int_equal(count("SELECT COUNT(*) FROM events"), 0);
-	assert_int_equal(count("SELECT COUNT(*) FROM shares"), 0);
-	assert_int_equal(count("SELECT COUNT(*) FROM event_tombstones"), 0);
+	assert_int_equal(db_begin(old.db, 1), 0);
+	assert_int_equal(oldschema_count("PRAGMA foreign_keys"), 1);
+	assert_int_equal(db_exec(old.db, "DELETE FROM calendars WHERE id = 'cal_1'", ""), 1);
+	assert_int_equal(db_commit(old.db), 0);
+	assert_int_equal(oldschema_count("SELECT COUNT(*) FROM events"), 0);
+	assert_int_equal(oldschema_count("SELECT COUNT(*) FROM shares"), 0);
+	assert_int_equal(oldschema_count("SELECT COUNT(*) FROM event_tombstones"), 0);
 }
 
 static void a_calendar_has_exactly_one_owner(void **state)
 {
 	(void)state;
-	assert_true(db_exec(db,
+	assert_true(db_exec(old.db,
 			    "INSERT INTO conferences (account_id, id, name, starts_on, ends_on, time_zone,"
 			    " calendar_id, created_at, updated_at) VALUES ('acc_1', 'cnf_1', 'Conf',"
 			    " '2030-01-01', '2030-01-02', 'UTC', 'cal_3', 0, 0)",
@@ -145,12 +96,12 @@ static void a_calendar_has_exactly_one_owner(void **state)
 	static const char *const owners[][3] = {
 		{NULL, NULL, NULL}, {"usr_1", NULL, "cnf_1"}, {NULL, "rom_1", "cnf_1"}, {"usr_1", "rom_1", NULL}};
 	for (size_t i = 0; i < sizeof owners / sizeof owners[0]; i++)
-		assert_true(db_exec(db,
+		assert_true(db_exec(old.db,
 				    "INSERT INTO calendars (account_id, id, owner_id, room_id, conference_id, name,"
 				    " colour, time_zone, created_at, updated_at) VALUES ('acc_1', 'cal_x', ?, ?, ?,"
 				    " 'X', '#000000', 'UTC', 0, 0)",
 				    "sss", owners[i][0], owners[i][1], owners[i][2]) < 0);
-	assert_int_equal(db_exec(db,
+	assert_int_equal(db_exec(old.db,
 				 "INSERT INTO calendars (account_id, id, conference_id, name, colour, time_zone,"
 				 " created_at, updated_at) VALUES ('acc_1', 'cal_3', 'cnf_1', 'Conf', '#000000', 'UTC',"
 				 " 0, 0)",
@@ -158,13 +109,13 @@ static void a_calendar_has_exactly_one_owner(void **state)
 			 1);
 	/* one schedule per conference */
 	assert_true(
-		db_exec(db,
+		db_exec(old.db,
 			"INSERT INTO calendars (account_id, id, conference_id, name, colour, time_zone,"
 			" created_at, updated_at) VALUES ('acc_1', 'cal_4', 'cnf_1', 'Two', '#000000', 'UTC', 0, 0)",
 			"") < 0);
 	/* the conference takes its schedule with it */
-	assert_int_equal(db_exec(db, "DELETE FROM conferences WHERE id = 'cnf_1'", ""), 1);
-	assert_int_equal(count("SELECT COUNT(*) FROM calendars WHERE id = 'cal_3'"), 0);
+	assert_int_equal(db_exec(old.db, "DELETE FROM conferences WHERE id = 'cnf_1'", ""), 1);
+	assert_int_equal(oldschema_count("SELECT COUNT(*) FROM calendars WHERE id = 'cal_3'"), 0);
 }
 
 int main(void)
@@ -174,5 +125,5 @@ int main(void)
 		cmocka_unit_test(foreign_keys_are_on_again),
 		cmocka_unit_test(a_calendar_has_exactly_one_owner),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, oldschema_setup, oldschema_teardown);
 }

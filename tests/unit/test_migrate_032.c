@@ -13,74 +13,17 @@
 
 #include <cmocka.h>
 
+#include "oldschema.h"
+
 #include "core/errors.h"
 #include "store/db.h"
 #include "store/migrations.h"
 #include "store/store.h"
 
-static char dir[64];
-static struct db *db;
-
-static int64_t count(const char *sql)
-{
-	int64_t n = -1;
-	assert_int_equal(db_query_int(db, &n, sql, ""), 0);
-	return n;
-}
-
-/* the schema as an earlier convene left it, by the same migrations */
-static void migrate_to(int last)
-{
-	assert_int_equal(db_script(db, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
-				       " name TEXT NOT NULL, applied_at BIGINT NOT NULL)"),
-			 0);
-	for (const struct migration *m = migrations_sqlite; m->sql && m->version <= last; m++) {
-		assert_int_equal(db_begin(db, 1), 0);
-		assert_int_equal(db_script(db, m->sql), 0);
-		assert_true(db_exec(db, "INSERT INTO schema_migrations VALUES (?, ?, 0)", "ds", m->version, m->name) ==
-			    1);
-		assert_int_equal(db_commit(db), 0);
-	}
-}
-
-static void exec_all(const char *const *sql)
-{
-	for (int i = 0; sql[i]; i++) {
-		int rc = db_exec(db, sql[i], "");
-		if (rc < 1)
-			fprintf(stderr, "%d: %d %s\n", i, rc, db_errmsg(db));
-		assert_true(rc >= 1);
-	}
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/convene-unit-migrate032-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	char url[128], err[256];
-	snprintf(url, sizeof url, "sqlite:%s/convene.db", dir);
-	if (db_open(url, &db, err, sizeof err)) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	db_close(db);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 static void jobs_take_their_conference(void **state)
 {
 	(void)state;
-	migrate_to(31);
+	oldschema_migrate_to(31);
 	static const char *const sql[] = {
 		"INSERT INTO accounts (id, name, created_at) VALUES ('acc_1', 'One', 0)",
 		"INSERT INTO conferences (account_id, id, name, starts_on, ends_on, time_zone, calendar_id,"
@@ -103,18 +46,20 @@ static void jobs_take_their_conference(void **state)
 		" ('zu', 3, 'acc_1', 'evt_3', 'delete', NULL, 'failed', 10, 0, 0, 0)",
 		NULL,
 	};
-	exec_all(sql);
+	oldschema_exec_all(sql);
 	int applied = 0;
 	char err[512] = "";
-	assert_int_equal(store_migrate(db, &applied, err, sizeof err), 0);
+	assert_int_equal(store_migrate(old.db, &applied, err, sizeof err), 0);
 	assert_true(applied >= 1);
-	assert_int_equal(count("SELECT COUNT(*) FROM zoom_meeting_jobs WHERE conference_id = 'cnf_1'"
-			       " AND meeting_id IN (1, 2)"),
+	assert_int_equal(oldschema_count("SELECT COUNT(*) FROM zoom_meeting_jobs WHERE conference_id = 'cnf_1'"
+					 " AND meeting_id IN (1, 2)"),
 			 2);
-	assert_int_equal(count("SELECT COUNT(*) FROM zoom_meeting_jobs WHERE meeting_id = 3 AND conference_id IS NULL"),
-			 1);
-	assert_int_equal(count("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index'"
-			       " AND name = 'zoom_meeting_jobs_conference'"),
+	assert_int_equal(
+		oldschema_count(
+			"SELECT COUNT(*) FROM zoom_meeting_jobs WHERE meeting_id = 3 AND conference_id IS NULL"),
+		1);
+	assert_int_equal(oldschema_count("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index'"
+					 " AND name = 'zoom_meeting_jobs_conference'"),
 			 1);
 }
 
@@ -123,5 +68,5 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(jobs_take_their_conference),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, oldschema_setup, oldschema_teardown);
 }
