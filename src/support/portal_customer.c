@@ -69,8 +69,8 @@ static int signed_in(struct req *r, struct db *db, const struct portal *p, struc
 	return 0;
 }
 
-int portal_customer_identify(struct req *r, struct db *db, const struct portal *p, const char *name,
-			     const char *email, struct portal_customer *who)
+int portal_customer_identify(struct req *r, struct db *db, const struct portal *p, const char *name, const char *email,
+			     struct portal_customer *who)
 {
 	memset(who, 0, sizeof *who);
 	if (!strcmp(p->customer_auth, "sign_in"))

@@ -19,7 +19,7 @@ struct portal_customer {
  * user (401 when nobody of p's account is signed in through the web app,
  * 403 for a user who is not an active customer of p's company), else from
  * name and email, the body's fields (checked here: 422 naming the field) */
-int portal_customer_identify(struct req *r, struct db *db, const struct portal *p, const char *name,
-			     const char *email, struct portal_customer *who);
+int portal_customer_identify(struct req *r, struct db *db, const struct portal *p, const char *name, const char *email,
+			     struct portal_customer *who);
 
 #endif
