@@ -35,9 +35,11 @@ function Chart({ rows }) {
 			const labels = rows.map((r) => r.name || t('reportNone'));
 			const width = Math.max(320, Math.min(900, box.current.clientWidth || 640));
 			plot = new U({
-				width, height: 260, scales: { x: { time: false } },
-				axes: [{ values: (u, ticks) => ticks.map((i) => (Number.isInteger(i) && labels[i] !== undefined ? labels[i] : '')) }, {}],
-				series: [{}, { label: t('reportSessions'), stroke: '#1f5fbf', fill: 'rgba(31,95,191,0.5)', paths: bars },
+				width, height: 260,
+				// one slot per row, the bars in its middle, and the row's name under it
+				scales: { x: { time: false, range: () => [-0.5, rows.length - 0.5] } },
+				axes: [{ splits: () => x, values: (u, ticks) => ticks.map((i) => labels[i] ?? '') }, {}],
+				series: [{ label: t('reportName'), value: (u, i) => (i == null ? '' : labels[i] ?? '') }, { label: t('reportSessions'), stroke: '#1f5fbf', fill: 'rgba(31,95,191,0.5)', paths: bars },
 					{ label: t('reportMissed'), stroke: '#b3261e', fill: 'rgba(179,38,30,0.5)', paths: bars }],
 			}, [x, rows.map((r) => r.sessions), rows.map((r) => r.missed)], box.current);
 		}, (e) => live && setErr(errText(e)));
