@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libical-dev
-  libsqlite3-dev libpq-dev libsodium-dev libcurl4-openssl-dev libssl-dev libxml2-dev libinih-dev libicu-dev libpwquality-dev cracklib-runtime tzdata
+  libsqlite3-dev libpq-dev libsodium-dev libcurl4-openssl-dev libssl-dev libxml2-dev libinih-dev libicu-dev libpwquality-dev libcsv-dev cracklib-runtime tzdata
   nodejs npm)
 bench_pkgs=(postgresql-15 postgresql-contrib python3 curl nginx-light wrk radicale xandikos)
 test_pkgs=(libcmocka-dev postgresql-15 postgresql-contrib python3 python3-pytest

@@ -56,6 +56,7 @@
 #include "support/portal_open.h"
 #include "support/portal_public.h"
 #include "support/portals.h"
+#include "support/reports.h"
 #include "http/static.h"
 #include "iam/rights.h"
 
@@ -82,6 +83,7 @@ const struct route *const app_route_tables[] = {
 	support_tech_session_routes,
 	support_queue_routes,
 	support_presence_routes,
+	support_reports_routes,
 	login_rules_routes,
 	audit_routes,
 	calendars_routes,

@@ -69,12 +69,12 @@ int store_support_session_insert(struct db *db, const struct support_session *s,
 	int rc = db_exec(db,
 			 "INSERT INTO support_sessions (account_id, id, portal_id, company_id, state, customer_name,"
 			 " customer_email, token_hash, question, team_id, offered_to, offered_at, created_at,"
-			 " updated_at, queued_us, customer_user_id)"
-			 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULLIF(?, ''), ?, ?, ?, ?, NULLIF(?, ''))",
-			 "ssssssssssiiiis", s->account_id, s->id, s->portal_id, s->company_id, s->state,
+			 " updated_at, queued_us, customer_user_id, offline_request)"
+			 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULLIF(?, ''), ?, ?, ?, ?, NULLIF(?, ''), ?)",
+			 "ssssssssssiiiisi", s->account_id, s->id, s->portal_id, s->company_id, s->state,
 			 s->customer_name, s->customer_email, s->token_hash, question, s->offered_to,
 			 (int64_t)(s->offered_to[0] ? s->created_at : 0), s->created_at, s->created_at, s->queued_us,
-			 s->customer_user_id);
+			 s->customer_user_id, (int64_t)!strcmp(s->state, "offline"));
 	return rc < 0 ? rc : 0;
 }
 

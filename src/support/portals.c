@@ -639,6 +639,36 @@ fail:
 	return api_abort(db, rc);
 }
 
+int portals_load(struct req *r, struct db *db, struct portal *p)
+{
+	return load(r, db, p);
+}
+
+int portals_may_manage(struct req *r, struct db *db, const struct portal *p)
+{
+	return may_manage(r, db, p);
+}
+
+int portals_require_right(struct req *r, struct db *db, const struct portal *p, const char *right)
+{
+	return require_right(r, db, p, right);
+}
+
+int portals_holds_right(struct db *db, const char *account_id, const struct portal *p, const char *user_id,
+			const char *role, const char *right)
+{
+	if (!strcmp(role, "admin"))
+		return 1;
+	char teams[PORTAL_TEAMS_MAX][ID_MAX];
+	const char *ptr[PORTAL_TEAMS_MAX];
+	int n = 0, rc = 0;
+	if (p && (rc = portals_serving_teams(db, p, teams, &n)))
+		return rc;
+	for (int i = 0; i < n; i++)
+		ptr[i] = teams[i];
+	return right_fn ? right_fn(db, account_id, user_id, role, ptr, (size_t)n, right) : 0;
+}
+
 const struct route portals_routes[] = {
 	{"GET", "/api/v1/portals", list, 0},
 	{"GET", "/api/v1/portals/{id}", show, 0},

@@ -757,6 +757,11 @@ EXPECT = {
                                                   body=lambda c: {"title": uniq("Sub ")},
                                                   rights_roles=("manager", "api_manager", "technician")),
     "PUT /api/v1/portals/{id}/managers": Rule(ADMIN, 200, ids=a_portal, body=lambda c: {"user_ids": []}),
+    # support reports: admins, and managers holding the right `reports` (the matrix's hold none);
+    # a reset: admins, and a portal's managers holding reset_portal_reports
+    "GET /api/v1/support/reports": Rule(ADMIN, 200, rights_roles=("manager", "api_manager")),
+    "POST /api/v1/portals/{id}/reports/reset": Rule(ADMIN, 200, ids=a_portal,
+                                                    rights_roles=("manager", "api_manager", "technician")),
     "GET /api/v1/public/portals/{slug}": Rule(PUBLIC, 200, ids=a_portal_slug, other=200),
     "GET /api/v1/public/portals/{slug}/stream": Rule(PUBLIC, 200, ids=a_portal_slug, other=200,
                                                      note="an event stream: the matrix reads its status only"),

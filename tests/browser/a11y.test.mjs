@@ -71,6 +71,7 @@ const PAGES = [
 	{ name: 'apps', path: '/apps', wait: (p) => p.getByText('Monthly reports').waitFor() },
 	{ name: 'settings', path: '/settings', wait: (p) => p.locator('form.panel').first().waitFor() },
 	{ name: 'audit', path: '/audit', wait: (p) => p.locator('tbody tr').first().waitFor() },
+	{ name: 'support reports', path: '/reports', wait: (p) => p.getByRole('table').waitFor() },
 	{ name: 'rooms', path: '/rooms', wait: (p) => p.getByRole('link', { name: 'Fjord room' }).waitFor() },
 	{ name: 'room page', path: () => '/rooms/' + ids.room, wait: (p) => p.getByRole('heading', { name: 'Door displays' }).waitFor() },
 	{ name: 'conferences', path: '/conferences', wait: (p) => p.getByRole('link', { name: 'Ocean Science' }).waitFor() },
@@ -132,7 +133,7 @@ for (const scheme of ['light', 'dark']) {
 test('each page has a title of its own', { timeout: 60000 }, async () => {
 	const p = await pageFor('light', false);
 	const seen = new Map();
-	for (const path of ['/users', '/companies', '/teams', '/managers', '/apps', '/settings', '/audit', '/rooms', '/calendar', '/conferences', '/account']) {
+	for (const path of ['/users', '/companies', '/teams', '/managers', '/apps', '/settings', '/audit', '/reports', '/rooms', '/calendar', '/conferences', '/account']) {
 		await p.goto(srv.url + path);
 		await p.getByRole('heading', { level: 1 }).waitFor();
 		const h1 = (await p.getByRole('heading', { level: 1 }).textContent()).trim();

@@ -31,13 +31,16 @@ function pagesFor(role) {
 	if (role === 'guest') return ['calendar']; // read-only: only what was shared with them
 	// the calendar is for everyone who may own calendars (not guests or customers)
 	const cal = role === 'guest' || role === 'customer' ? [] : ['calendar'];
-	if (role === 'admin' || role === 'technician') return [...ADMIN_PAGES, 'support', ...cal];
+	if (role === 'admin') return [...ADMIN_PAGES, 'support', 'reports', ...cal];
+	if (role === 'technician') return [...ADMIN_PAGES, 'support', ...cal];
 	// rooms: read by everyone who books them (a delegate decides there on pending bookings)
 	const rooms = cal.length ? ['rooms'] : [];
-	if (role === 'api_manager') return ['apps', ...cal, ...rooms];
+	// support reports: managers holding the right `reports` (the page says when they do not)
+	if (role === 'api_manager') return ['apps', 'reports', ...cal, ...rooms];
+	if (role === 'manager') return [...cal, ...rooms, 'reports'];
 	return [...cal, ...rooms];
 }
-const LABEL = { support: 'supportConsole', users: 'users', managers: 'managers', apps: 'applications', companies: 'companies', teams: 'teams', settings: 'settings', audit: 'audit', calendar: 'calendar', rooms: 'rooms', conferences: 'conferences' };
+const LABEL = { support: 'supportConsole', users: 'users', managers: 'managers', apps: 'applications', companies: 'companies', teams: 'teams', settings: 'settings', audit: 'audit', calendar: 'calendar', rooms: 'rooms', conferences: 'conferences', reports: 'supportReports' };
 // conferences: account admins, and every user (not a guest or customer) who administers one; the
 // navigation shows them to those who have one (GET /api/v1/conferences not empty) and to admins
 const mayConfer = (role) => role !== 'guest' && role !== 'customer';
@@ -93,6 +96,8 @@ function Lazy({ load, ...props }) {
 }
 const loadCalendar = () => import('./calendar/CalendarPage.jsx').then((m) => m.CalendarPage);
 const loadConsole = () => import('./support/Console.jsx').then((m) => m.Console);
+// the support reports bring a charting library (uPlot)
+const loadReports = () => import('./admin/SupportReports.jsx').then((m) => m.SupportReports);
 
 function App() {
 	const loc = useLocation();
@@ -157,6 +162,7 @@ function App() {
 	else if (page === 'rooms') body = seg[1] ? <RoomPage id={seg[1]} ro={role !== 'admin'} me={me} /> : <Rooms ro={role !== 'admin'} />;
 	else if (page === 'calendar') body = <Lazy load={loadCalendar} me={me} />;
 	else if (page === 'support') body = <Lazy load={loadConsole} me={me} />;
+	else if (page === 'reports') body = <Lazy load={loadReports} me={me} />;
 
 	return (
 		<div class="shell">

@@ -26,7 +26,7 @@ export const ACTIONS = {
 	zoom_meeting: ['create', 'attach', 'detach', 'retry', 'dismiss'],
 	calendar_integration: ['step1', 'connect', 'disconnect', 'room_link', 'room_import', 'room_ignore', 'room_unlink', 'conflict'],
 	account: ['create', 'seats'],
-	portal: ['create', 'update', 'delete', 'managers'],
+	portal: ['create', 'update', 'delete', 'managers', 'reports_reset'],
 };
 
 // the key of an action's text: act_ and the code with every '.' made '_'

@@ -5,6 +5,7 @@
 import { addStrings } from '../lib/i18n.js';
 import { CALENDAR_SYNC_STRINGS } from './calendarSyncStrings.js';
 import { PORTAL_STRINGS } from './portalStrings.js';
+import { REPORT_STRINGS } from './reportStrings.js';
 
 export const STRINGS = {
 	skipToMain: ['Skip to main content', 'Aller au contenu principal', 'Перейти к основному содержимому'],
@@ -176,6 +177,7 @@ export const STRINGS = {
 	act_portal_update: ['Portal changed', 'Portail modifié', 'Портал изменён'],
 	act_portal_delete: ['Sub-portal deleted', 'Sous-portail supprimé', 'Подпортал удалён'],
 	act_portal_managers: ['Portal managers changed', 'Gestionnaires du portail modifiés', 'Менеджеры портала изменены'],
+	act_portal_reports_reset: ['Portal reports reset', 'Rapports du portail remis à zéro', 'Отчёты портала сброшены'],
 	act_app_create: ['Application registered', 'Application enregistrée', 'Приложение зарегистрировано'],
 	act_app_revoke: ['Application revoked', 'Application révoquée', 'Приложение отозвано'],
 	act_app_password_create: ['App password created', 'Mot de passe d’application créé', 'Пароль приложения создан'],
@@ -402,5 +404,6 @@ export const STRINGS = {
 	// Settings → Calendar integration
 	...CALENDAR_SYNC_STRINGS,
 	...PORTAL_STRINGS,
+	...REPORT_STRINGS,
 };
 addStrings(STRINGS);
