@@ -30,7 +30,7 @@
 # real customers and stay as configured. Writes bench/results/support-<date>.txt.
 #
 # usage: bench/support.sh   (environment: CONVENE_BIN, CHATS=1000, TECHS=100,
-#        COMPANIES=10, MESSAGES=5, GAP_MS=5000, PER_ADDRESS=10,
+#        COMPANIES=10, MESSAGES=3, GAP_MS=20000, PER_ADDRESS=10,
 #        PICK_SESSIONS=100, PICK_PARALLEL=4, BENCH_PARTS="single cluster",
 #        BOUND_S=900 (each load run))
 set -euo pipefail
@@ -40,8 +40,8 @@ BIN=${CONVENE_BIN:-${BUILD:-build}/convene}
 CHATS=${CHATS:-1000}
 TECHS=${TECHS:-100}
 COMPANIES=${COMPANIES:-10}
-MESSAGES=${MESSAGES:-5}
-GAP_MS=${GAP_MS:-5000}
+MESSAGES=${MESSAGES:-3}
+GAP_MS=${GAP_MS:-20000}
 PER_ADDRESS=${PER_ADDRESS:-10}
 PICK_SESSIONS=${PICK_SESSIONS:-100}
 PICK_PARALLEL=${PICK_PARALLEL:-4}
@@ -115,6 +115,8 @@ print("%-8s %5d chats %5d streams %6d msgs %6.1f/s  p50 %6.2f ms  p99 %7.2f ms  
 print("  to the technician p50 %s ms p99 %s ms; to the customer p50 %s ms p99 %s ms; %s s of messages"
       % (d["to_technician"]["p50_ms"], d["to_technician"]["p99_ms"], d["to_customer"]["p50_ms"],
          d["to_customer"]["p99_ms"], d["seconds"]))
+print("  %d chats opened (asked, picked up, both streams) in %s s, closed in %s s; %d POSTs sent again after"
+      " an idle keep-alive connection closed" % (d["chats"], d["open_seconds"], d["close_seconds"], d["retries"]))
 print("  RSS (all nodes): %.1f MiB with the consoles, %.1f MiB with every chat live, %.1f MiB after the"
       " messages: %.1f KiB a chat (live), %.1f KiB a chat (after)"
       % (before / 1024, live / 1024, after / 1024, (live - before) / chats, (after - before) / chats))
