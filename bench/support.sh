@@ -32,7 +32,7 @@
 # usage: bench/support.sh   (environment: CONVENE_BIN, CHATS=1000, TECHS=100,
 #        COMPANIES=10, MESSAGES=3, GAP_MS=20000, PER_ADDRESS=10,
 #        PICK_SESSIONS=100, PICK_PARALLEL=4, BENCH_PARTS="single cluster",
-#        BOUND_S=900 (each load run))
+#        BOUND_S=900 (each load run), THREADS=nproc (convene's --threads))
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,7 +47,7 @@ PICK_SESSIONS=${PICK_SESSIONS:-100}
 PICK_PARALLEL=${PICK_PARALLEL:-4}
 PARTS=${BENCH_PARTS:-single cluster}
 BOUND_S=${BOUND_S:-900}
-THREADS=$(nproc)
+THREADS=${THREADS:-$(nproc)}
 . bench/lib.sh
 num "$CHATS" 1 5000 CHATS
 num "$TECHS" 1 500 TECHS
@@ -59,6 +59,7 @@ num "$PER_ADDRESS" 1 50 PER_ADDRESS
 num "$PICK_SESSIONS" 1 1000 PICK_SESSIONS
 num "$PICK_PARALLEL" 1 50 PICK_PARALLEL
 num "$BOUND_S" 10 3600 BOUND_S
+num "$THREADS" 1 64 THREADS
 [ "$TECHS" -ge "$COMPANIES" ] || { echo "bench: TECHS must be at least COMPANIES" >&2; exit 2; }
 dbs=""
 for p in $PARTS; do
@@ -112,6 +113,8 @@ before, live, after = kb(d["rss_kb_before"]), kb(d["rss_kb_live"]), kb(d["rss_kb
 print("%-8s %5d chats %5d streams %6d msgs %6.1f/s  p50 %6.2f ms  p99 %7.2f ms  max %7.1f ms  lost %d dup %d"
       % (name, d["chats"], d["streams"], d["messages_sent"], d["rate"], d["p50_ms"] or 0, d["p99_ms"] or 0,
          d["max_ms"] or 0, d["lost"], d["duplicated"]))
+if d["late_over_timeout"]:
+    print("  %d messages took longer than the client's timeout (timed all the same)" % d["late_over_timeout"])
 print("  to the technician p50 %s ms p99 %s ms; to the customer p50 %s ms p99 %s ms; %s s of messages"
       % (d["to_technician"]["p50_ms"], d["to_technician"]["p99_ms"], d["to_customer"]["p50_ms"],
          d["to_customer"]["p99_ms"], d["seconds"]))
