@@ -158,6 +158,16 @@ const rss = () =>
       return m ? +m[1] : 0;
     });
 
+// CPU seconds the servers used so far (user + system, /proc/PID/stat)
+const cpu = () =>
+  (env.SERVER_PIDS || '')
+    .split(',')
+    .filter(Boolean)
+    .reduce((sum, p) => {
+      const f = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+      return sum + (+f[11] + +f[12]) / 100;
+    }, 0);
+
 const pct = (a, p) => {
   if (!a.length) return null;
   const s = [...a].sort((x, y) => x - y);
@@ -299,6 +309,7 @@ async function chatPhase() {
   const endsBefore = streamEnds;
 
   const t0 = performance.now();
+  const cpu0 = cpu();
   await Promise.all(
     chats.map(async (c) => {
       await sleep(Math.random() * GAP_MS);
@@ -328,6 +339,7 @@ async function chatPhase() {
     }),
   );
   const secs = (performance.now() - t0) / 1000;
+  const cpuMs = (cpu() - cpu0) * 1000;
   for (let w = 0; w < TIMEOUT_MS && waiters.size; w += 100) await sleep(100);
   for (const key of waiters.keys()) {
     lost++;
@@ -358,6 +370,7 @@ async function chatPhase() {
     to_customer: { p50_ms: pct(lat.toCustomer, 50), p99_ms: pct(lat.toCustomer, 99) },
     lost,
     late_over_timeout: late,
+    server_cpu_ms_per_message: +(cpuMs / Math.max(1, sent)).toFixed(2),
     duplicated: dup,
     post_errors: postErrors,
     streams_ended: endsDuring,

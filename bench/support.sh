@@ -103,10 +103,19 @@ load() {
     { echo "bench: the load client failed ($1)" >&2; exit 1; }
 }
 
-# chat_line NAME: the figures of a chat run, and its failures into $fail
+# server_times LOG...: "p50 X, p99 Y" of the time convene's access logs give
+# the POSTs of chat messages (the handler's own time: commit included)
+server_times() {
+  awk '$2 == "req" && $3 == "POST" && $4 ~ /\/messages$/ && $7 ~ /us$/ {sub(/us$/, "", $7); print $7}' "$@" |
+    sort -n | awk '{a[NR] = $1} END {if (!NR) {printf "none"; exit} i = int(NR * 0.99 + 0.999999);
+      printf "p50 %.2f ms, p99 %.2f ms", a[int(NR * 0.5) + 1] / 1000, a[i] / 1000}'
+}
+
+# chat_line NAME LOG...: the figures of a chat run (the logs: convene's)
 chat_line() {
-  /usr/bin/python3 - "$tmp/$1.json" "$1" "$CHATS" <<'PY'
-import json, sys
+  local name=$1; shift
+  SERVER_TIMES="$(server_times "$@")" /usr/bin/python3 - "$tmp/$name.json" "$name" "$CHATS" <<'PY'
+import json, os, sys
 d, name, chats = json.load(open(sys.argv[1])), sys.argv[2], int(sys.argv[3])
 kb = lambda l: sum(l)
 before, live, after = kb(d["rss_kb_before"]), kb(d["rss_kb_live"]), kb(d["rss_kb_after"])
@@ -118,6 +127,8 @@ if d["late_over_timeout"]:
 print("  to the technician p50 %s ms p99 %s ms; to the customer p50 %s ms p99 %s ms; %s s of messages"
       % (d["to_technician"]["p50_ms"], d["to_technician"]["p99_ms"], d["to_customer"]["p50_ms"],
          d["to_customer"]["p99_ms"], d["seconds"]))
+print("  convene's own time for the POSTs (access log): %s; its CPU time %.2f ms a message"
+      % (os.environ["SERVER_TIMES"], d["server_cpu_ms_per_message"]))
 print("  %d chats opened (asked, picked up, both streams) in %s s, closed in %s s; %d POSTs sent again after"
       " an idle keep-alive connection closed" % (d["chats"], d["open_seconds"], d["close_seconds"], d["retries"]))
 print("  RSS (all nodes): %.1f MiB with the consoles, %.1f MiB with every chat live, %.1f MiB after the"
@@ -191,7 +202,7 @@ run_part() {
   set_up
   say "$name: $CHATS chats, $MESSAGES exchanges each, $GAP_MS ms apart"
   load "$name-chat" chat "$cust" "$techb" "$pids"
-  results="$results$(chat_line "$name-chat")"$'\n'
+  results="$results$(chat_line "$name-chat" "$tmp/convene-$kind.log" $([ "$name" = cluster ] && echo "$tmp/convene-b.log"))"$'\n'
   say "$name: pick-up race, $PICK_SESSIONS sessions x $TECHS technicians"
   load "$name-pickup" pickup "$cust" "$both" "$pids"
   results="$results$(pickup_check "$name-pickup")"$'\n'
