@@ -112,6 +112,7 @@ bench: deps-bench
 	BUILD=$(BUILD) bench/caldav.sh
 	BUILD=$(BUILD) bench/zoom.sh
 	BUILD=$(BUILD) bench/sync.sh
+	BUILD=$(BUILD) bench/support.sh
 
 clean:
 	rm -rf $(BUILD) web/dist
