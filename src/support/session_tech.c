@@ -177,7 +177,8 @@ static int close_session(struct req *r)
 		return closed(r, db);
 	int64_t now = clock_now();
 	if ((rc = store_support_session_close(db, s.account_id, s.id, "technician", now)) ||
-	    (rc = chat_post_state(db, &s, "closed", "technician", NULL, now)) || (rc = chat_changed(db, &s, 1, 1)))
+	    (rc = chat_post_state(db, &s, "closed", "technician", NULL, now)) ||
+	    (rc = chat_recording_close(db, &s, now)) || (rc = chat_changed(db, &s, 1, 1)))
 		return api_abort(db, rc);
 	return api_commit_empty(r, db, 204);
 }
