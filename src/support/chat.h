@@ -57,6 +57,8 @@ void chat_rights_hook(chat_right_fn fn);
 /* may the caller use right on the session (the teams serving its portal):
  * 1, 0 or a negative error; admins always may (support/session_rights.c) */
 int chat_may(struct req *r, struct db *db, const struct support_session *s, const char *right);
+/* may the caller replay the session (export = 1: export it)? 1, 0 or < 0 (support/replay.c) */
+int chat_replay_may(struct req *r, struct db *db, const struct support_session *s, int export);
 
 /* session recording (support/recording.c): a new session takes its
  * company's session_recording; a closed one keeps its transcript for

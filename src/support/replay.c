@@ -33,6 +33,12 @@ static int may(struct req *r, struct db *db, const struct support_session *s, co
 	return chat_may(r, db, s, right);
 }
 
+int chat_replay_may(struct req *r, struct db *db, const struct support_session *s, int export)
+{
+	return may(r, db, s, export ? "export_session_replay" : "session_replay",
+		   export ? "rep_export_session_replay" : "rep_session_replay");
+}
+
 static int load(struct req *r, struct db **db, struct support_session *s, int export)
 {
 	int rc = chat_staff(r);
@@ -45,7 +51,7 @@ static int load(struct req *r, struct db **db, struct support_session *s, int ex
 	if (rc)
 		return rc;
 	const char *right = export ? "export_session_replay" : "session_replay";
-	rc = may(r, *db, s, right, export ? "rep_export_session_replay" : "rep_session_replay");
+	rc = chat_replay_may(r, *db, s, export);
 	if (rc < 0)
 		return rc;
 	if (rc == 1)

@@ -62,7 +62,17 @@ static int show(struct req *r)
 	int rc = load(r, &db, &s, 0);
 	if (rc)
 		return rc;
-	return resp_json(r, 200, chat_session_json(db, &s, 1));
+	/* what the console may offer the caller: its buttons follow the rights */
+	int send = chat_may(r, db, &s, "file_transfer_send"), receive = chat_may(r, db, &s, "file_transfer_receive");
+	int replay = chat_replay_may(r, db, &s, 0), export = chat_replay_may(r, db, &s, 1);
+	if (send < 0 || receive < 0 || replay < 0 || export < 0)
+		return send < 0 ? send : receive < 0 ? receive : replay < 0 ? replay : export;
+	json_t *o = chat_session_json(db, &s, 1);
+	if (o)
+		json_object_set_new(o, "may",
+				    json_pack("{s:b, s:b, s:b, s:b}", "send_files", send, "receive_files", receive,
+					      "replay", replay, "export", export));
+	return resp_json(r, 200, o);
 }
 
 static int stream(struct req *r)

@@ -133,7 +133,11 @@ def test_per_session_count(srv, desk):
 def test_rights_on_and_off(srv, admin, desk):
     d = desk
     f = cup(d, PNG, "image/png").json()
+    may = d["tc"].get("/api/v1/support/sessions/%s" % d["s"]["id"]).json()["may"]
+    assert may["send_files"] is True and may["receive_files"] is True and may["replay"] is False
     set_team_rights(admin, d["team"], [])
+    may = d["tc"].get("/api/v1/support/sessions/%s" % d["s"]["id"]).json()["may"]
+    assert may == {"send_files": False, "receive_files": False, "replay": False, "export": False}
     problem(tup(d, PDF, "application/pdf"), 403, "forbidden")
     problem(tget(d, f["id"]), 403, "forbidden")  # the customer's file
     set_team_rights(admin, d["team"], ["file_transfer_send"])
