@@ -93,6 +93,7 @@ function Lazy({ load, ...props }) {
 }
 const loadCalendar = () => import('./calendar/CalendarPage.jsx').then((m) => m.CalendarPage);
 const loadConsole = () => import('./support/Console.jsx').then((m) => m.Console);
+const loadReplay = () => import('./support/Replay.jsx').then((m) => m.Replay);
 
 function App() {
 	const loc = useLocation();
@@ -151,6 +152,7 @@ function App() {
 	else if (page === 'audit') body = <Audit />;
 	else if (page === 'rooms') body = seg[1] ? <RoomPage id={seg[1]} ro={role !== 'admin'} me={me} /> : <Rooms ro={role !== 'admin'} />;
 	else if (page === 'calendar') body = <Lazy load={loadCalendar} me={me} />;
+	else if (page === 'support' && seg[1] === 'history' && seg[2]) body = <Lazy load={loadReplay} id={seg[2]} />;
 	else if (page === 'support') body = <Lazy load={loadConsole} me={me} />;
 
 	return (
