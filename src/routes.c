@@ -84,6 +84,8 @@ const struct route *const app_route_tables[] = {
 	support_queue_routes,
 	support_presence_routes,
 	support_reports_routes,
+	support_file_routes,
+	support_replay_routes,
 	login_rules_routes,
 	audit_routes,
 	calendars_routes,
@@ -119,6 +121,7 @@ void app_hooks_register(void)
 		return;
 	user_hooks_on_created(calendar_user_created);   /* iam makes users, the calendar their default calendar */
 	portals_rights_hook(rights_effective_serving);  /* support asks iam whether a manager holds a right */
+	chat_rights_hook(rights_support_allows);        /* and what a session's technicians and managers may do */
 	static_page_hook(portal_public_page);           /* an old portal address redirects to the new one */
 	portal_settings_hook(settings_effective_named); /* a portal's hours, zone and language are settings */
 	/* the calendar tells conferencing of event changes (Zoom meetings); more

@@ -56,6 +56,7 @@ struct req {
 	int nparams;
 	struct buf body;
 	int body_too_large;
+	size_t body_max; /* bytes of body accepted: body_limit, more for an upload route */
 	int static_file; /* answered from the web app's files (metrics label) */
 	json_t *json;    /* parsed body, owned by the request */
 	struct principal who;

@@ -104,6 +104,15 @@ int router_match(const char *method, const char *path, struct req *r, char *allo
 	return E_FORBIDDEN;
 }
 
+unsigned router_flags(const char *method, const char *path)
+{
+	for (int t = 0; app_route_tables[t]; t++)
+		for (const struct route *rt = app_route_tables[t]; rt->method; rt++)
+			if (!strcmp(rt->method, method) && match(rt->pattern, path, NULL))
+				return rt->flags;
+	return 0;
+}
+
 int router_pattern_match(const char *pattern, const char *path)
 {
 	return match(pattern, path, NULL);

@@ -14,7 +14,12 @@ enum route_flags {
 	/* the path's {parameters} are credentials (a door display's token, a
 	 * public feed's secret): logs show *** in their place (http/redact.h) */
 	ROUTE_SECRET_PARAMS = 16,
+	/* a file upload: its body may have up to ROUTE_UPLOAD_MAX bytes (more
+	 * than the server's body_limit, when that is smaller) */
+	ROUTE_UPLOAD = 32,
 };
+
+#define ROUTE_UPLOAD_MAX (10 * 1024 * 1024)
 
 struct route {
 	const char *method;
@@ -29,6 +34,9 @@ extern const struct route *const app_route_tables[];
 /* finds the route; 0, or E_NOTFOUND (no path matches) / E_FORBIDDEN used as
  * "405: path matches, method does not" with allow filled */
 int router_match(const char *method, const char *path, struct req *r, char *allow, int allowlen);
+/* the flags of the route method and path reach (0 when none): read before
+ * the body is, to know how much of it to accept */
+unsigned router_flags(const char *method, const char *path);
 /* does path match pattern (the same rules as the route table's)? 1 or 0 */
 int router_pattern_match(const char *pattern, const char *path);
 /* calls fn for every route (openapi check, metrics) */

@@ -115,7 +115,7 @@ static void dispatch(struct server *s, struct req *r)
 {
 	char allow[256];
 	if (r->body_too_large) {
-		resp_problemf(r, 413, "too-large", "the request body is larger than %zu bytes", s->cfg.body_limit);
+		resp_problemf(r, 413, "too-large", "the request body is larger than %zu bytes", r->body_max);
 		return;
 	}
 	if (!text_ok(r->path, strlen(r->path))) {
@@ -251,18 +251,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				      "the request's header fields are larger than %d bytes", HEADERS_MAX);
 			return send_response(c, r);
 		}
+		r->body_max = s->cfg.body_limit;
+		if (r->body_max < ROUTE_UPLOAD_MAX && (router_flags(method, url) & ROUTE_UPLOAD))
+			r->body_max = ROUTE_UPLOAD_MAX;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > s->cfg.body_limit) {
+		if (cl && strtoull(cl, NULL, 10) > r->body_max) {
 			r->body_too_large = 1;
-			resp_problemf(r, 413, "too-large", "the request body is larger than %zu bytes",
-				      s->cfg.body_limit);
+			resp_problemf(r, 413, "too-large", "the request body is larger than %zu bytes", r->body_max);
 			return send_response(c, r);
 		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
 		if (!r->body_too_large) {
-			if (r->body.len + *upload_size > s->cfg.body_limit) {
+			if (r->body.len + *upload_size > r->body_max) {
 				r->body_too_large = 1;
 				buf_free(&r->body);
 			} else if (buf_append(&r->body, upload, *upload_size)) {

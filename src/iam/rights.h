@@ -102,6 +102,13 @@ int rights_effective_id(struct db *db, const char *account_id, const char *user_
  * none); 0 when not, or a negative error */
 int rights_effective_serving(struct db *db, const char *account_id, const char *user_id, const char *role,
 			     const char *const *team_ids, size_t n, const char *right);
+/* the same for a support session served by these teams: a team-level right
+ * (session_replay) for a manager of one of the teams holding it there; a
+ * representative control as rights_effective_serving for managers, and for
+ * technicians, who hold no rights of their own, whether one of the teams
+ * enables it (prerequisites enabled too; every one when there is no team) */
+int rights_support_allows(struct db *db, const char *account_id, const char *user_id, const char *role,
+			  const char *const *team_ids, size_t n, const char *right);
 /* managers and API managers hold rights and manage teams; admins hold every right */
 int rights_role_holds_rights(const char *role);
 

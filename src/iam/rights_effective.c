@@ -113,3 +113,35 @@ int rights_effective_serving(struct db *db, const char *account_id, const char *
 	}
 	return 0;
 }
+
+int rights_support_allows(struct db *db, const char *account_id, const char *user_id, const char *role,
+			  const char *const *team_ids, size_t n, const char *right)
+{
+	int id = rights_lookup(right);
+	if (!strcmp(role, "admin"))
+		return 1;
+	if (id < 0)
+		return 0;
+	if (rights_info(id)->group == RIGHT_GROUP_team_level) {
+		/* over the teams' sessions: only a manager of one of them */
+		for (size_t i = 0; i < n; i++) {
+			int rc = rights_effective_id(db, account_id, user_id, role, team_ids[i], id);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
+	if (strcmp(role, "technician"))
+		return rights_effective_serving(db, account_id, user_id, role, team_ids, n, right);
+	if (n == 0)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t enabled = 0;
+		int rc = rights_enabled(db, account_id, team_ids[i], &enabled);
+		if (rc)
+			return rc;
+		if (rights_effective_set(rights_all(), enabled) & RIGHT_BIT(id))
+			return 1;
+	}
+	return 0;
+}

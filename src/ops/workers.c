@@ -20,9 +20,13 @@ static const struct {
 	int (*start)(void);
 	void (*stop)(void);
 } WORKERS[] = {
-	{release_worker_start, release_worker_stop},   {zoom_worker_start, zoom_worker_stop},
-	{zoom_event_sync_start, zoom_event_sync_stop}, {sync_worker_start, sync_worker_stop},
-	{sync_outbound_start, sync_outbound_stop},     {support_wait_worker_start, support_wait_worker_stop},
+	{release_worker_start, release_worker_stop},
+	{zoom_worker_start, zoom_worker_stop},
+	{zoom_event_sync_start, zoom_event_sync_stop},
+	{sync_worker_start, sync_worker_stop},
+	{sync_outbound_start, sync_outbound_stop},
+	{support_wait_worker_start, support_wait_worker_stop},
+	{support_retention_worker_start, support_retention_worker_stop},
 };
 #define NWORKERS (sizeof WORKERS / sizeof WORKERS[0])
 

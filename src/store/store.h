@@ -65,6 +65,8 @@ void store_listen_stop(void);
 #include "store/companies.h"
 #include "store/conferences.h"
 #include "store/zoom.h"
+#include "store/support_files.h"
+#include "store/support_retention.h"
 #include "store/support_sessions.h"
 #include "store/event_meetings.h"
 #include "store/devices.h"

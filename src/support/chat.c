@@ -158,15 +158,15 @@ static void watch_free(void *ctx)
 	free(w);
 }
 
-static json_t *message_json(const struct support_message *m, int technician)
+json_t *chat_message_json(const struct support_message *m, int technician)
 {
 	json_t *o = json_pack("{s:I, s:s, s:s, s:I}", "seq", (json_int_t)m->seq, "author_kind", m->author_kind, "kind",
 			      m->kind, "created_at", (json_int_t)m->created_at);
 	if (!o)
 		return NULL;
-	if (!strcmp(m->kind, "event")) {
+	if (!strcmp(m->kind, "event") || !strcmp(m->kind, "file")) { /* the body is JSON: the event, the file */
 		json_t *ev = json_loads(m->body, 0, NULL);
-		json_object_set_new(o, "event", ev ? ev : json_null());
+		json_object_set_new(o, m->kind, ev ? ev : json_null());
 	} else
 		json_object_set_new(o, "text", json_string(m->body));
 	if (technician && m->author_id[0])
@@ -210,7 +210,7 @@ static int render(void *ctx, int ping, struct buf *out, char last[SSE_ID_MAX])
 	for (int i = 0; i < n && !rc; i++) {
 		char id[SSE_ID_MAX];
 		snprintf(id, sizeof id, "%lld", (long long)m[i].seq);
-		if (!(rc = emit(out, id, "message", message_json(&m[i], w->technician))))
+		if (!(rc = emit(out, id, "message", chat_message_json(&m[i], w->technician))))
 			memcpy(last, id, SSE_ID_MAX);
 	}
 	if (rc)

@@ -7,6 +7,7 @@
 #define SUPPORT_CHAT_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "http/request.h"
@@ -40,18 +41,44 @@ int chat_staff(struct req *r);
  * (offline when not seen for CHAT_FRESH_S, busy at the limit) */
 json_t *chat_presence_json(const struct support_presence *p, int64_t now);
 json_t *chat_session_json(struct db *db, const struct support_session *s, int technician);
+/* a transcript message as the API shows it (author_id for technicians only) */
+json_t *chat_message_json(const struct support_message *m, int technician);
 /* answers r with the session's event log: messages (id = seq; no notes unless
  * technician) and a `status` event (no id) whenever state, position, typing or
  * read marks change */
 int chat_stream(struct req *r, const struct support_session *s, int technician);
 
+/* the rights are iam's (above support): routes.c gives the function saying
+ * whether a user may use a right (by name) on something served by these
+ * teams: 1, 0 or a negative error (iam/rights.h rights_support_allows) */
+typedef int (*chat_right_fn)(struct db *db, const char *account_id, const char *user_id, const char *role,
+			     const char *const *team_ids, size_t n, const char *right);
+void chat_rights_hook(chat_right_fn fn);
+/* may the caller use right on the session (the teams serving its portal):
+ * 1, 0 or a negative error; admins always may (support/session_rights.c) */
+int chat_may(struct req *r, struct db *db, const struct support_session *s, const char *right);
+/* may the caller replay the session (export = 1: export it)? 1, 0 or < 0 (support/replay.c) */
+int chat_replay_may(struct req *r, struct db *db, const struct support_session *s, int export);
+
+/* session recording (support/recording.c): a new session takes its
+ * company's session_recording; a closed one keeps its transcript for
+ * session_retention_days when recorded, else loses it now (inside the
+ * closing transaction) */
+int chat_recording_start(struct db *db, const struct support_session *s);
+int chat_recording_close(struct db *db, const struct support_session *s, int64_t now);
+
 extern const struct route support_public_session_routes[];
 extern const struct route support_tech_session_routes[];
 extern const struct route support_queue_routes[];
 extern const struct route support_presence_routes[];
+extern const struct route support_file_routes[];
+extern const struct route support_replay_routes[];
 
 /* the worker that sends a portal's waiting message once a session has waited wait_after_s */
 int support_wait_worker_start(void);
 void support_wait_worker_stop(void);
+/* the worker that erases closed sessions' transcripts when due (support/retention.c) */
+int support_retention_worker_start(void);
+void support_retention_worker_stop(void);
 
 #endif

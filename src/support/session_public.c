@@ -110,7 +110,7 @@ static int create(struct req *r)
 	ids_hash(token, s.token_hash);
 	s.created_at = now;
 	s.queued_us = clock_now_us();
-	if ((rc = store_support_session_insert(db, &s, question)) ||
+	if ((rc = store_support_session_insert(db, &s, question)) || (rc = chat_recording_start(db, &s)) ||
 	    (rc = chat_post(db, &s, "customer", NULL, "text", question, now)))
 		return api_abort(db, rc);
 	if (!strcmp(s.state, "waiting")) {
@@ -241,7 +241,7 @@ static int close_session(struct req *r)
 	int had_technician = s.technician_id[0] != 0;
 	if ((rc = store_support_session_close(db, s.account_id, s.id, "customer", now)) ||
 	    (rc = chat_post_state(db, &s, "closed", "customer", NULL, now)) ||
-	    (rc = chat_changed(db, &s, 1, had_technician)))
+	    (rc = chat_recording_close(db, &s, now)) || (rc = chat_changed(db, &s, 1, had_technician)))
 		return api_abort(db, rc);
 	return api_commit_empty(r, db, 204);
 }

@@ -62,7 +62,17 @@ static int show(struct req *r)
 	int rc = load(r, &db, &s, 0);
 	if (rc)
 		return rc;
-	return resp_json(r, 200, chat_session_json(db, &s, 1));
+	/* what the console may offer the caller: its buttons follow the rights */
+	int send = chat_may(r, db, &s, "file_transfer_send"), receive = chat_may(r, db, &s, "file_transfer_receive");
+	int replay = chat_replay_may(r, db, &s, 0), export = chat_replay_may(r, db, &s, 1);
+	if (send < 0 || receive < 0 || replay < 0 || export < 0)
+		return send < 0 ? send : receive < 0 ? receive : replay < 0 ? replay : export;
+	json_t *o = chat_session_json(db, &s, 1);
+	if (o)
+		json_object_set_new(o, "may",
+				    json_pack("{s:b, s:b, s:b, s:b}", "send_files", send, "receive_files", receive,
+					      "replay", replay, "export", export));
+	return resp_json(r, 200, o);
 }
 
 static int stream(struct req *r)
@@ -177,7 +187,8 @@ static int close_session(struct req *r)
 		return closed(r, db);
 	int64_t now = clock_now();
 	if ((rc = store_support_session_close(db, s.account_id, s.id, "technician", now)) ||
-	    (rc = chat_post_state(db, &s, "closed", "technician", NULL, now)) || (rc = chat_changed(db, &s, 1, 1)))
+	    (rc = chat_post_state(db, &s, "closed", "technician", NULL, now)) ||
+	    (rc = chat_recording_close(db, &s, now)) || (rc = chat_changed(db, &s, 1, 1)))
 		return api_abort(db, rc);
 	return api_commit_empty(r, db, 204);
 }

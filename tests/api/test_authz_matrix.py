@@ -650,6 +650,32 @@ def with_token(body=None):
     return request
 
 
+MATRIX_PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
+
+
+def a_support_file(ctx, acct):
+    """a session with a file its customer sent"""
+    cache = ctx.ids_cache[acct]
+    if "#support_file" not in cache:
+        s = support_session(ctx, acct)
+        r = ctx.srv.client().post("/api/v1/public/portals/%s/sessions/%s/files" % (s["slug"], s["id"]),
+                                  params={"token": s["_token"], "name": "m.png"}, data=MATRIX_PNG,
+                                  headers={"Content-Type": "image/png"})
+        assert r.status_code == 201, r.text
+        cache["#support_file"] = dict(s, file_id=r.json()["id"])
+    return cache["#support_file"]
+
+
+def a_png(token=False):
+    """a file upload's raw body (and the customer's token)"""
+    def request(ctx, ids):
+        params = {"name": "m.png"}
+        if token:
+            params["token"] = ids["_token"]
+        return {"params": params, "data": MATRIX_PNG, "headers": {"Content-Type": "image/png"}}
+    return request
+
+
 SUPPORT_STAFF = ("admin", "manager", "technician")
 
 
@@ -1027,6 +1053,22 @@ EXPECT = {
     "POST /api/v1/support/sessions/{id}/close": Rule(SUPPORT_STAFF, 204, ids=support_session),
     "POST /api/v1/support/sessions/{id}/transfer": Rule(
         SUPPORT_STAFF, 200, ids=support_session, body=lambda c: {"team_id": support_desk(c, "A")["team"]}),
+    # files in chat: the customer with the token; technicians and managers as the portal's teams
+    # enable file_transfer_send / _receive (the matrix's teams enable none), admins always
+    "POST /api/v1/public/portals/{slug}/sessions/{id}/files": Rule(
+        PUBLIC, 201, ids=support_session, other=201, request=a_png(token=True)),
+    "GET /api/v1/public/portals/{slug}/sessions/{id}/files/{file_id}": Rule(
+        PUBLIC, 200, ids=a_support_file, other=200, request=with_token()),
+    "POST /api/v1/support/sessions/{id}/files": Rule(
+        ADMIN, 201, ids=support_session, request=a_png(), rights_roles=("manager", "technician")),
+    "GET /api/v1/support/sessions/{id}/files/{file_id}": Rule(
+        ADMIN, 200, ids=a_support_file, rights_roles=("manager", "technician"),
+        note="the customer's file: file_transfer_receive"),
+    # replay: session_replay (managers of its team), rep_session_replay (one's own sessions), admins
+    "GET /api/v1/support/sessions/{id}/transcript": Rule(
+        ADMIN, 200, ids=a_support_session, rights_roles=("manager", "technician")),
+    "GET /api/v1/support/sessions/{id}/export": Rule(
+        ADMIN, 200, ids=a_support_session, rights_roles=("manager", "technician")),
 }
 
 

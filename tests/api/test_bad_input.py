@@ -310,3 +310,57 @@ def test_bad_query_strings(srv, acct, rt):
             failures.append(msg)
     diff = counts_diff(before, db_counts(srv))
     assert not failures and not diff, "\n".join(failures) + ("\nrows changed: %s" % diff if diff else "")
+
+
+# ------------------------------------------------------------------ raw uploads (support chat files)
+def test_bad_file_uploads_are_refused_and_write_nothing(srv, acct):
+    """the support file uploads take a raw body, not JSON: no name, a type
+    off the list or one that lies about the content, an empty body, and a
+    body over their 10 MiB limit (declared or chunked) are refused as
+    problems, with nothing written"""
+    from supportutil import ask, make_portal
+    portal = make_portal(srv, acct, key="BadInput")
+    s = ask(srv.client(), portal["slug"])
+    targets = [("/api/v1/public/portals/%s/sessions/%s/files" % (portal["slug"], s["id"]), srv.client(),
+                {"X-Session-Token": s["token"]}),
+               ("/api/v1/support/sessions/%s/files" % s["id"], acct, {})]
+    png = b"\x89PNG\r\n\x1a\n" + bytes(16)
+    cases_ = [
+        ("no name", {}, png, "image/png", (422,)),
+        ("an empty name", {"name": ""}, png, "image/png", (422,)),
+        ("no Content-Type", {"name": "a.png"}, png, None, (415,)),
+        ("a Content-Type that is no type", {"name": "a.png"}, png, "x", (415,)),
+        ("HTML", {"name": "a.html"}, b"<html></html>", "text/html", (415,)),
+        ("JSON", {"name": "a.json"}, b"{}", "application/json", (415,)),
+        ("text called a PNG", {"name": "a.png"}, b"just text", "image/png", (415,)),
+        ("a PNG called text", {"name": "a.txt"}, png, "text/plain", (415,)),
+        ("an empty file", {"name": "a.txt"}, b"", "text/plain", (422,)),
+    ]
+    failures = []
+    before = db_counts(srv)
+    for path, client, auth in targets:
+        for what, params, data, ctype, expect in cases_:
+            h = dict(auth)
+            if ctype:
+                h["Content-Type"] = ctype
+            msg = check(client.post(path, params=params, data=data, headers=h), expect, "%s: %s" % (path, what))
+            if msg:
+                failures.append(msg)
+
+        def chunks():
+            for _ in range(161):
+                yield b"x" * 65536
+        h = dict(auth, **{"Content-Type": "text/plain"})
+        msg = check(client.post(path, params={"name": "big.txt"}, data=chunks(), headers=h), (413,),
+                    "%s: a body over 10 MiB" % path)
+        if msg:
+            failures.append(msg)
+    # declared too large: refused before a byte is read
+    head = ("POST %s?name=a.txt HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
+            "X-Session-Token: %s\r\n\r\n" % (targets[0][0], 10 * MIB + 1, s["token"])).encode()
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=10) as sock:
+        sock.sendall(head)
+        answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413 ") and b"/problems/too-large" in answer, answer[:200]
+    diff = counts_diff(before, db_counts(srv))
+    assert not failures and not diff, "\n  ".join(failures) + ("\n  rows changed: %s" % diff if diff else "")

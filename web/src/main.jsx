@@ -98,6 +98,7 @@ const loadCalendar = () => import('./calendar/CalendarPage.jsx').then((m) => m.C
 const loadConsole = () => import('./support/Console.jsx').then((m) => m.Console);
 // the support reports bring a charting library (uPlot)
 const loadReports = () => import('./admin/SupportReports.jsx').then((m) => m.SupportReports);
+const loadReplay = () => import('./support/Replay.jsx').then((m) => m.Replay);
 
 function App() {
 	const loc = useLocation();
@@ -161,6 +162,7 @@ function App() {
 	else if (page === 'audit') body = <Audit />;
 	else if (page === 'rooms') body = seg[1] ? <RoomPage id={seg[1]} ro={role !== 'admin'} me={me} /> : <Rooms ro={role !== 'admin'} />;
 	else if (page === 'calendar') body = <Lazy load={loadCalendar} me={me} />;
+	else if (page === 'support' && seg[1] === 'history' && seg[2]) body = <Lazy load={loadReplay} id={seg[2]} />;
 	else if (page === 'support') body = <Lazy load={loadConsole} me={me} />;
 	else if (page === 'reports') body = <Lazy load={loadReports} me={me} />;
 

@@ -272,6 +272,43 @@ static void sq_configure(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* convene_unhex(text): the bytes a hex text spells, as a BLOB (NULL for
+ * NULL or text that is not hex): parameters are text, and SQLite before
+ * 3.41 has no unhex() for storing binary data such as chat files */
+static void unhex_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const unsigned char *t = sqlite3_value_text(argv[0]);
+	int n = sqlite3_value_bytes(argv[0]);
+	if (!t || n % 2) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	unsigned char *out = sqlite3_malloc(n / 2 + 1);
+	if (!out) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	for (int i = 0; i < n / 2; i++) {
+		int v = 0;
+		for (int k = 0; k < 2; k++) {
+			unsigned char c = t[2 * i + k];
+			int d = c >= '0' && c <= '9'   ? c - '0'
+				: c >= 'a' && c <= 'f' ? c - 'a' + 10
+				: c >= 'A' && c <= 'F' ? c - 'A' + 10
+						       : -1;
+			if (d < 0) {
+				sqlite3_free(out);
+				sqlite3_result_null(ctx);
+				return;
+			}
+			v = v * 16 + d;
+		}
+		out[i] = (unsigned char)v;
+	}
+	sqlite3_result_blob(ctx, out, n / 2, sqlite3_free);
+}
+
 static int side_open(struct sq *s, struct side *d, const char *path, const char *pragmas, char *err, size_t errlen)
 {
 	int rc = sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -282,6 +319,8 @@ static int side_open(struct sq *s, struct side *d, const char *path, const char 
 	}
 	/* another process's writer (convene import): as long as our own lock */
 	sqlite3_busy_timeout(d->h, db_lock_timeout() ? db_lock_timeout() : 10000);
+	sqlite3_create_function(d->h, "convene_unhex", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, unhex_fn, NULL,
+				NULL);
 	s->cur = d;
 	if (sq_script(&s->base, pragmas)) {
 		snprintf(err, errlen, "cannot set up SQLite database %s: %s", path, s->base.err);

@@ -100,6 +100,7 @@ export const STRINGS = {
 	setting_language: ['Language of the admin center and of e-mails', 'Langue du centre d’administration et des e-mails', 'Язык центра администрирования и писем'],
 	setting_time_zone: ['Time zone for business hours, reports and e-mails (an IANA name such as Europe/Paris)', 'Fuseau horaire des heures d’ouverture, des rapports et des e-mails (un nom IANA comme Europe/Paris)', 'Часовой пояс для рабочих часов, отчётов и писем (имя IANA, например Europe/Moscow)'],
 	setting_session_recording: ['Record support sessions for later replay', 'Enregistrer les sessions d’assistance pour les revoir plus tard', 'Записывать сеансы поддержки для последующего просмотра'],
+	setting_session_retention_days: ['Days a recorded support session’s transcript and files are kept after it closes', 'Jours pendant lesquels la transcription et les fichiers d’une session d’assistance enregistrée sont gardés après sa clôture', 'Сколько дней хранятся запись и файлы записанного сеанса поддержки после его закрытия'],
 	setting_business_hours: ['Opening hours per weekday (at most 4 intervals a day), in the setting time_zone', 'Heures d’ouverture par jour de la semaine (4 plages par jour au plus), dans le fuseau du paramètre time_zone', 'Часы работы по дням недели (не более 4 интервалов в день), в часовом поясе из настройки time_zone'],
 	// rights (src/iam/rights.def), by name
 	rightgroup_team_level: ['Team-level rights', 'Droits au niveau de l’équipe', 'Права на уровне команды'],

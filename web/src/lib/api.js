@@ -41,9 +41,9 @@ export async function api(method, path, body, extra) {
 	return data;
 }
 
-// apiRaw: a body that is not JSON (e.g. text/calendar for an import); the answer is still JSON
-export async function apiRaw(method, path, text, contentType) {
-	const headers = { Accept: 'application/json', 'Content-Type': contentType };
+// apiRaw: a body that is not JSON (e.g. text/calendar for an import, a file); the answer is still JSON
+export async function apiRaw(method, path, text, contentType, extra) {
+	const headers = { Accept: 'application/json', 'Content-Type': contentType, ...(extra || {}) };
 	if (csrf) headers['X-CSRF-Token'] = csrf;
 	let res;
 	try {

@@ -4,7 +4,7 @@
 // (chatStream.js), which resumes where it stopped after a dropped connection; the technician's
 // typing and the rest of what is not logged come as its status.
 import { useState, useEffect, useRef } from 'preact/hooks';
-import { api } from '../lib/api.js';
+import { api, apiRaw } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { errText, FormError } from '../lib/ui.jsx';
 import { sessionPath } from './conversation.js';
@@ -40,8 +40,14 @@ function eventText(ev) {
 	return '';
 }
 
-function Message({ m, techName }) {
-	const body = m.kind === 'event' ? eventText(m.event) : m.text;
+// a file of the conversation: a download link (an attachment, never shown inline)
+function FileBody({ f, href }) {
+	if (!f) return <em>{t('portalFileErased')}</em>;
+	return <a href={href(f.id)} download={f.name}>{t('portalFile', { name: f.name, kb: Math.max(1, Math.round(f.size / 1024)) })}</a>;
+}
+
+function Message({ m, techName, href }) {
+	const body = m.kind === 'event' ? eventText(m.event) : m.kind === 'file' ? <FileBody f={m.file} href={href} /> : m.text;
 	if (!body) return null;
 	const who = m.author_kind === 'customer' ? t('portalYou') : m.author_kind === 'system' ? '' : (techName || t('portalTechnician'));
 	return (
@@ -119,6 +125,16 @@ export function ChatView({ slug, conv, onLeave }) {
 			api('POST', base + '/typing', {}, auth).catch(() => {});
 		}
 	};
+	const fileHref = (id) => base + '/files/' + id + '?token=' + encodeURIComponent(conv.token);
+	const attach = async (e) => {
+		const f = e.currentTarget.files && e.currentTarget.files[0];
+		e.currentTarget.value = '';
+		if (!f || busy) return;
+		setBusy(true); setError('');
+		try { await apiRaw('POST', base + '/files?name=' + encodeURIComponent(f.name), f, f.type || 'application/octet-stream', auth); }
+		catch (err) { setError(errText(err)); }
+		finally { setBusy(false); }
+	};
 	const end = async () => {
 		try { await api('POST', base + '/close', {}, auth); } catch (err) { setError(errText(err)); }
 	};
@@ -127,7 +143,7 @@ export function ChatView({ slug, conv, onLeave }) {
 			<h2 id="chat-title">{t('portalConversation')}</h2>
 			<div class="chat-status" role="status" aria-live="polite"><Status s={state} /></div>
 			<div class="chat-log" ref={list} role="log" aria-live="polite" aria-label={t('portalTranscript')} tabIndex={0}>
-				<ol>{messages.map((m) => <Message key={m.seq} m={m} techName={state && state.technician && state.technician.display_name} />)}</ol>
+				<ol>{messages.map((m) => <Message key={m.seq} m={m} href={fileHref} techName={state && state.technician && state.technician.display_name} />)}</ol>
 			</div>
 			<p class="chat-typing" aria-live="polite">{typing && !closed ? t('portalTyping') : ''}</p>
 			{closed ? (
@@ -140,6 +156,8 @@ export function ChatView({ slug, conv, onLeave }) {
 						onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey) send(e); }} />
 					<div class="row">
 						<button class="primary" type="submit" disabled={busy || !text.trim()}>{t('portalSend')}</button>
+						<label class="button" for="chat-file">{t('portalAttach')}</label>
+						<input id="chat-file" class="sr" type="file" accept="image/png,image/jpeg,image/gif,image/webp,application/pdf,application/zip,text/plain,.log,.txt" onChange={attach} disabled={busy} />
 						<button type="button" onClick={end}>{t('portalEnd')}</button>
 					</div>
 				</form>

@@ -2,7 +2,7 @@
 // notes marked as such), the customer's typing, a box to answer or to write a note, and closing.
 // The transcript comes from the session's stream, which resumes where it stopped.
 import { useState, useEffect, useRef } from 'preact/hooks';
-import { api } from '../lib/api.js';
+import { api, apiRaw } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { errText, FormError } from '../lib/ui.jsx';
 import { openStream } from '../lib/stream.js';
@@ -38,6 +38,26 @@ export function ChatPane({ id, me, onClosed }) {
 	const log = useRef(null);
 	const base = `/api/v1/support/sessions/${encodeURIComponent(id)}`;
 	useEffect(() => () => clearTimeout(off.current), []);
+	// what the caller may do here (file transfer, replay): the buttons follow
+	const [may, setMay] = useState({});
+	useEffect(() => { api('GET', base).then((x) => setMay((x && x.may) || {})).catch(() => {}); }, [base]);
+	const attach = async (e) => {
+		const f = e.currentTarget.files && e.currentTarget.files[0];
+		e.currentTarget.value = '';
+		if (!f || busy) return;
+		setBusy(true); setError('');
+		try { await apiRaw('POST', base + '/files?name=' + encodeURIComponent(f.name), f, f.type || 'application/octet-stream'); }
+		catch (err) { setError(errText(err)); }
+		finally { setBusy(false); }
+	};
+	const fileBody = (m) => {
+		const f = m.file;
+		if (!f) return <em>{t('supFileErased')}</em>;
+		const label = t('supFile', { name: f.name, kb: Math.max(1, Math.round(f.size / 1024)) });
+		// the customer's files open only with file_transfer_receive
+		if (m.author_kind === 'customer' && !may.receive_files) return <span>{label} — {t('supFileNoReceive')}</span>;
+		return <a href={base + '/files/' + encodeURIComponent(f.id)} download={f.name}>{label}</a>;
+	};
 	useSessionStream(id, {
 		message: (m) => setMsgs((ms) => (ms.some((x) => x.seq === m.seq) ? ms : [...ms, m].sort((a, b) => a.seq - b.seq))),
 		status: (st) => {
@@ -85,7 +105,7 @@ export function ChatPane({ id, me, onClosed }) {
 			</header>
 			<div class="chat-log" ref={log} role="log" aria-live="polite" tabIndex={0} aria-label={t('supTranscript')}><ol>
 				{msgs.map((m) => {
-					const body = m.kind === 'event' ? eventText(m.event) : m.text;
+					const body = m.kind === 'event' ? eventText(m.event) : m.kind === 'file' ? fileBody(m) : m.text;
 					if (!body) return null;
 					const who = m.kind === 'note' ? t('supNote') : m.author_kind === 'customer' ? title : m.author_kind === 'system' ? ''
 						: m.author_id === me.user.id ? t('supYou') : t('supColleague');
@@ -98,7 +118,9 @@ export function ChatPane({ id, me, onClosed }) {
 				})}
 			</ol></div>
 			<p class="chat-typing" aria-live="polite">{typing && !closed ? t('supTyping', { name: title }) : mineSeen ? t('supSeen') : ''}</p>
-			{closed ? <div class="row"><span>{t('supClosed')}</span><button type="button" onClick={onClosed}>{t('supDismiss')}</button></div> : (
+			{closed ? <div class="row"><span>{t('supClosed')}</span>
+				{may.replay && <a href={'/support/history/' + encodeURIComponent(id)}>{t('supReplay')}</a>}
+				<button type="button" onClick={onClosed}>{t('supDismiss')}</button></div> : (
 				<form onSubmit={send}>
 					<label class="check"><input type="checkbox" checked={note} onChange={(e) => setNote(e.currentTarget.checked)} /> {t('supAsNote')}</label>
 					<label for={'txt-' + id} class="sr">{note ? t('supNote') : t('supReply')}</label>
@@ -106,6 +128,11 @@ export function ChatPane({ id, me, onClosed }) {
 						onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey) send(e); }} />
 					<div class="row">
 						<button type="submit" class="primary" disabled={busy || !text.trim()}>{note ? t('supAddNote') : t('supSend')}</button>
+						{may.send_files && <>
+							<label class="button" for={'file-' + id}>{t('supAttach')}</label>
+							<input id={'file-' + id} class="sr" type="file" onChange={attach} disabled={busy}
+								accept="image/png,image/jpeg,image/gif,image/webp,application/pdf,application/zip,text/plain,.log,.txt" />
+						</>}
 						<button type="button" onClick={close}>{t('supClose')}</button>
 					</div>
 				</form>

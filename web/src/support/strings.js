@@ -5,6 +5,17 @@ import { addStrings } from '../lib/i18n.js';
 
 export const STRINGS = {
 	supConsole: ['Support console', 'Console d’assistance', 'Консоль поддержки'],
+	supAttach: ['Send a file', 'Envoyer un fichier', 'Отправить файл'],
+	supFile: ['File: {name} ({kb} KB)', 'Fichier : {name} ({kb} Ko)', 'Файл: {name} ({kb} КБ)'],
+	supFileErased: ['A file (erased)', 'Un fichier (effacé)', 'Файл (удалён)'],
+	supFileNoReceive: ['you may not receive files', 'vous ne pouvez pas recevoir de fichiers', 'вам нельзя получать файлы'],
+	supReplay: ['Transcript', 'Transcription', 'Запись'],
+	supHistoryTitle: ['Session transcript', 'Transcription de la session', 'Запись сеанса'],
+	supExportHtml: ['Export (HTML)', 'Exporter (HTML)', 'Экспорт (HTML)'],
+	supExportJson: ['Export (JSON)', 'Exporter (JSON)', 'Экспорт (JSON)'],
+	supErasedNote: ['The transcript of this session was erased; only its figures remain.', 'La transcription de cette session a été effacée ; seuls ses chiffres restent.', 'Запись этого сеанса удалена; остались только цифры.'],
+	supFigures: ['{c} customer messages, {t} technician messages, {n} notes, {f} files', '{c} messages du client, {t} messages du technicien, {n} notes, {f} fichiers', 'сообщений клиента: {c}, техника: {t}, заметок: {n}, файлов: {f}'],
+	supKeptUntil: ['Kept until {date}', 'Gardée jusqu’au {date}', 'Хранится до {date}'],
 	supPresence: ['Your presence', 'Votre présence', 'Ваш статус'],
 	supYouAre: ['You are', 'Vous êtes', 'Ваш статус:'],
 	supState_online: ['online', 'en ligne', 'в сети'],
