@@ -14,7 +14,9 @@
 #include "http/jsonin.h"
 #include "http/response.h"
 #include "support/chat.h"
+#include "support/offline.h"
 #include "support/portal_open.h"
+#include "support/public_limit.h"
 
 static int not_found(struct req *r)
 {
@@ -67,20 +69,24 @@ static int load(struct req *r, struct db *db, struct portal *p, struct support_s
 
 static int create(struct req *r)
 {
-	static const char *const allowed[] = {"name", "email", "question", NULL};
+	static const char *const allowed[] = {"name", "email", "question", "language", NULL};
 	struct portal p;
 	struct support_session s = {0};
-	const char *name = NULL, *email = NULL, *question = NULL;
+	const char *name = NULL, *email = NULL, *question = NULL, *language = NULL;
 	json_t *in = NULL;
 	struct db *db = NULL;
 	int rc = api_db(&db);
 	if (rc)
 		return rc;
-	if ((rc = portal_of(r, db, &p)) || (rc = jin_object(r, &in, allowed)) ||
+	if ((rc = portal_of(r, db, &p)) || (rc = support_public_limit(r, db, p.id)) ||
+	    (rc = jin_object(r, &in, allowed)) ||
 	    (rc = jin_string(r, in, "name", JIN_REQUIRED, 200, &name)) ||
 	    (rc = jin_string(r, in, "email", JIN_REQUIRED, 254, &email)) ||
-	    (rc = jin_string(r, in, "question", JIN_REQUIRED, CHAT_TEXT_MAX * 4, &question)))
+	    (rc = jin_string(r, in, "question", JIN_REQUIRED, CHAT_TEXT_MAX * 4, &question)) ||
+	    (rc = jin_string(r, in, "language", JIN_OPTIONAL, 8, &language)))
 		return rc;
+	if (language && strcmp(language, "en") && strcmp(language, "fr") && strcmp(language, "ru"))
+		return resp_field_error(r, "language", "%s must be one of %s", "'language'", "en, fr, ru"), E_INVALID;
 	if (!*name)
 		return resp_field_error(r, "name", "'%s' must not be empty", "name"), E_INVALID;
 	if (!jin_valid_email(email))
@@ -107,6 +113,9 @@ static int create(struct req *r)
 	snprintf(s.state, sizeof s.state, "%s", open || !strcmp(p.offline_policy, "queue") ? "waiting" : "offline");
 	snprintf(s.customer_name, sizeof s.customer_name, "%s", name);
 	snprintf(s.customer_email, sizeof s.customer_email, "%s", email);
+	snprintf(s.language, sizeof s.language, "%s", language ? language : "en");
+	if (!strcmp(s.state, "offline")) /* the technicians' turn to answer it */
+		snprintf(s.awaiting, sizeof s.awaiting, "technician");
 	ids_hash(token, s.token_hash);
 	s.created_at = now;
 	s.queued_us = clock_now_us();
@@ -179,7 +188,8 @@ static int post_message(struct req *r)
 	json_t *in = NULL;
 	struct db *db;
 	int rc = api_db(&db);
-	if (rc || (rc = load(r, db, &p, &s)) || (rc = jin_object(r, &in, allowed)) ||
+	if (rc || (rc = load(r, db, &p, &s)) || (rc = support_public_limit(r, db, p.id)) ||
+	    (rc = jin_object(r, &in, allowed)) ||
 	    (rc = jin_string(r, in, "text", JIN_REQUIRED, CHAT_TEXT_MAX * 4, &text)) ||
 	    (rc = chat_text_ok(r, "text", text)) || (rc = begin_open(r, &db, &p, &s)))
 		return rc;
@@ -192,9 +202,26 @@ static int post_message(struct req *r)
 						  "too many messages in a minute; wait a little")),
 		       E_BUSY;
 	}
-	if ((rc = chat_post(db, &s, "customer", NULL, "text", text, now)))
+	if ((rc = chat_post(db, &s, "customer", NULL, "text", text, now)) ||
+	    (!strcmp(s.state, "offline") && (rc = offline_replied(db, &s, now))))
 		return api_abort(db, rc);
 	return api_commit_empty(r, db, 204);
+}
+
+/* the customer-visible transcript, mailed to the session's customer address */
+static int transcript(struct req *r)
+{
+	struct portal p;
+	struct support_session s;
+	struct db *db;
+	int rc = api_db(&db);
+	if (rc || (rc = load(r, db, &p, &s)) || (rc = support_public_limit(r, db, p.id)) ||
+	    (rc = api_begin(&db, 1)))
+		return rc;
+	if ((rc = store_support_session_get(db, s.account_id, s.id, &s)) ||
+	    (rc = offline_transcript_mail(r, db, &p, &s, clock_now())))
+		return api_abort(db, rc);
+	return api_commit_empty(r, db, 202);
 }
 
 static int typing(struct req *r)
@@ -255,5 +282,6 @@ const struct route support_public_session_routes[] = {
 	{"POST", "/api/v1/public/portals/{slug}/sessions/{id}/typing", typing, PUB},
 	{"POST", "/api/v1/public/portals/{slug}/sessions/{id}/read", read_mark, PUB},
 	{"POST", "/api/v1/public/portals/{slug}/sessions/{id}/close", close_session, PUB},
+	{"POST", "/api/v1/public/portals/{slug}/sessions/{id}/transcript", transcript, PUB},
 	{0},
 };
