@@ -136,8 +136,9 @@ static int exchange(struct req *r)
 	if (rc)
 		return rc;
 	store_portal_free(&p);
-	if ((rc = support_public_limit(r, db, p.id)) || (rc = jin_object(r, &in, allowed)) ||
-	    (rc = jin_string(r, in, "link", JIN_REQUIRED, SECRET_MAX - 1, &secret)))
+	if ((rc = jin_object(r, &in, allowed)) ||
+	    (rc = jin_string(r, in, "link", JIN_REQUIRED, SECRET_MAX - 1, &secret)) ||
+	    (rc = support_public_limit(r, db, p.id)))
 		return rc;
 	char hash[HASH_HEX_MAX], token[SECRET_MAX], token_hash[HASH_HEX_MAX];
 	ids_hash(secret, hash);

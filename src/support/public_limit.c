@@ -4,7 +4,8 @@
  * drained every 60/limit seconds) and one for the portal (ten times that),
  * so that one client cannot flood a portal's technicians and many clients
  * cannot flood it together. The buckets are read and written in one
- * transaction; a refused request does not count. */
+ * transaction; a refused request does not count. Callers count a request
+ * once its body is well-formed, so that a bad body writes nothing. */
 #include "support/public_limit.h"
 
 #include <stdio.h>

@@ -12,8 +12,8 @@
 
 /* counts one request from r's client to the portal in a transaction of its
  * own (so that it sticks whatever the request does afterwards; call it
- * outside the caller's transaction); 0, or answers 429 with Retry-After and
- * returns E_BUSY */
+ * outside the caller's transaction, after the body's checks); 0, or answers
+ * 429 with Retry-After and returns E_BUSY */
 int support_public_limit(struct req *r, struct db *db, const char *portal_id);
 
 #endif

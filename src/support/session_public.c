@@ -78,8 +78,7 @@ static int create(struct req *r)
 	int rc = api_db(&db);
 	if (rc)
 		return rc;
-	if ((rc = portal_of(r, db, &p)) || (rc = support_public_limit(r, db, p.id)) ||
-	    (rc = jin_object(r, &in, allowed)) ||
+	if ((rc = portal_of(r, db, &p)) || (rc = jin_object(r, &in, allowed)) ||
 	    (rc = jin_string(r, in, "name", JIN_REQUIRED, 200, &name)) ||
 	    (rc = jin_string(r, in, "email", JIN_REQUIRED, 254, &email)) ||
 	    (rc = jin_string(r, in, "question", JIN_REQUIRED, CHAT_TEXT_MAX * 4, &question)) ||
@@ -91,7 +90,8 @@ static int create(struct req *r)
 		return resp_field_error(r, "name", "'%s' must not be empty", "name"), E_INVALID;
 	if (!jin_valid_email(email))
 		return resp_field_error(r, "email", "'email' is not a valid e-mail address"), E_INVALID;
-	if ((rc = chat_text_ok(r, "question", question)))
+	/* counted once the request is well-formed: a refused body writes nothing */
+	if ((rc = chat_text_ok(r, "question", question)) || (rc = support_public_limit(r, db, p.id)))
 		return rc;
 	int64_t now = clock_now();
 	int open = 0;
@@ -113,7 +113,13 @@ static int create(struct req *r)
 	snprintf(s.state, sizeof s.state, "%s", open || !strcmp(p.offline_policy, "queue") ? "waiting" : "offline");
 	snprintf(s.customer_name, sizeof s.customer_name, "%s", name);
 	snprintf(s.customer_email, sizeof s.customer_email, "%s", email);
-	snprintf(s.language, sizeof s.language, "%s", language ? language : "en");
+	/* the mails' language: the page's, else the company's */
+	json_t *lang = NULL;
+	if (!language && !portal_setting(db, &p, "language", &lang) && json_is_string(lang))
+		language = json_string_value(lang);
+	snprintf(s.language, sizeof s.language, "%s",
+		 language && (!strcmp(language, "fr") || !strcmp(language, "ru")) ? language : "en");
+	json_decref(lang);
 	if (!strcmp(s.state, "offline")) /* the technicians' turn to answer it */
 		snprintf(s.awaiting, sizeof s.awaiting, "technician");
 	ids_hash(token, s.token_hash);
@@ -188,10 +194,10 @@ static int post_message(struct req *r)
 	json_t *in = NULL;
 	struct db *db;
 	int rc = api_db(&db);
-	if (rc || (rc = load(r, db, &p, &s)) || (rc = support_public_limit(r, db, p.id)) ||
-	    (rc = jin_object(r, &in, allowed)) ||
+	if (rc || (rc = load(r, db, &p, &s)) || (rc = jin_object(r, &in, allowed)) ||
 	    (rc = jin_string(r, in, "text", JIN_REQUIRED, CHAT_TEXT_MAX * 4, &text)) ||
-	    (rc = chat_text_ok(r, "text", text)) || (rc = begin_open(r, &db, &p, &s)))
+	    (rc = chat_text_ok(r, "text", text)) || (rc = support_public_limit(r, db, p.id)) ||
+	    (rc = begin_open(r, &db, &p, &s)))
 		return rc;
 	int64_t now = clock_now(), recent = 0;
 	if ((rc = store_support_customer_messages_since(db, s.account_id, s.id, now - 60, &recent)))

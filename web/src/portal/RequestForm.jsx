@@ -5,7 +5,7 @@
 // the server's view of "open" is answered by what the server decided (the state it returns).
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { currentLanguage, t } from '../lib/i18n.js';
 import { Field, FormError, useForm } from '../lib/ui.jsx';
 import { portalPath } from './conversation.js';
 
@@ -34,7 +34,7 @@ export function RequestForm({ slug, portal, onStarted }) {
 	const submit = (e) => {
 		e.preventDefault();
 		run(async () => {
-			const s = await api('POST', portalPath(slug) + '/sessions', { name: name.trim(), email: email.trim(), question });
+			const s = await api('POST', portalPath(slug) + '/sessions', { name: name.trim(), email: email.trim(), question, language: currentLanguage() });
 			onStarted({ id: s.id, token: s.token });
 		});
 	};
