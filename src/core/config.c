@@ -170,7 +170,8 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 	}
 	if (!strcmp(key, "support_public_limit") || !strcmp(key, "support-public-limit")) {
 		if (parse_long(v, 0, 100000, &n)) {
-			snprintf(err, errlen, "support-public-limit: expected requests a minute 0..100000 (0: no limit)");
+			snprintf(err, errlen,
+				 "support-public-limit: expected requests a minute 0..100000 (0: no limit)");
 			return E_INVALID;
 		}
 		c->support_public_limit = (int)n;

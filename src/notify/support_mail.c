@@ -27,12 +27,10 @@ static const struct text answer[] = {
 
 /* subject: the portal; body: the customer, the portal, the lines */
 static const struct text transcript[] = {
-	{"en", "Your conversation on %s",
-	 "Hello %s,\n\nHere is your conversation on %s, as you asked:\n\n%s\n"},
+	{"en", "Your conversation on %s", "Hello %s,\n\nHere is your conversation on %s, as you asked:\n\n%s\n"},
 	{"fr", "Votre conversation sur %s",
 	 "Bonjour %s,\n\nVoici votre conversation sur %s, comme vous l'avez demandé :\n\n%s\n"},
-	{"ru", "Ваш разговор на «%s»",
-	 "Здравствуйте, %s!\n\nВот ваш разговор на «%s», как вы просили:\n\n%s\n"},
+	{"ru", "Ваш разговор на «%s»", "Здравствуйте, %s!\n\nВот ваш разговор на «%s», как вы просили:\n\n%s\n"},
 };
 
 /* who technicians and the system are in a transcript, in the order of the tables */

@@ -14,8 +14,7 @@ static int one_row(int rc)
 	return rc < 0 ? rc : rc == 1 ? 0 : E_CONFLICT;
 }
 
-int store_support_offline_turn(struct db *db, const char *account_id, const char *id, const char *awaiting,
-			       int64_t now)
+int store_support_offline_turn(struct db *db, const char *account_id, const char *id, const char *awaiting, int64_t now)
 {
 	return one_row(db_exec(db,
 			       "UPDATE support_sessions SET awaiting = ?, updated_at = ?"
@@ -26,10 +25,11 @@ int store_support_offline_turn(struct db *db, const char *account_id, const char
 int store_support_offline_answered(struct db *db, const char *account_id, const char *id, const char *link_hash,
 				   int64_t expires_at, int64_t now)
 {
-	return one_row(db_exec(db,
-			       "UPDATE support_sessions SET awaiting = 'customer', link_hash = ?, link_expires_at = ?,"
-			       " link_used_at = NULL, updated_at = ? WHERE account_id = ? AND id = ? AND state = 'offline'",
-			       "siiss", link_hash, expires_at, now, account_id, id));
+	return one_row(
+		db_exec(db,
+			"UPDATE support_sessions SET awaiting = 'customer', link_hash = ?, link_expires_at = ?,"
+			" link_used_at = NULL, updated_at = ? WHERE account_id = ? AND id = ? AND state = 'offline'",
+			"siiss", link_hash, expires_at, now, account_id, id));
 }
 
 int store_support_link_find(struct db *db, const char *account_id, const char *link_hash, struct support_link *out)
@@ -73,8 +73,9 @@ int store_support_transcript_mark(struct db *db, const char *account_id, const c
 		return rc;
 	if (rc == 1)
 		return 0;
-	rc = db_query_int(db, last,
-			  "SELECT COALESCE(transcript_sent_at, 0) FROM support_sessions WHERE account_id = ? AND id = ?",
-			  "ss", account_id, id);
+	rc = db_query_int(
+		db, last,
+		"SELECT COALESCE(transcript_sent_at, 0) FROM support_sessions WHERE account_id = ? AND id = ?", "ss",
+		account_id, id);
 	return rc ? rc : E_BUSY;
 }

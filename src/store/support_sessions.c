@@ -20,7 +20,7 @@ static void cp(char *dst, size_t n, const char *src)
 	"s.account_id, s.id, s.portal_id, s.company_id, s.state, s.customer_name, s.customer_email, s.token_hash," \
 	" s.team_id, s.technician_id, u.display_name, s.offered_to, s.closed_by, s.last_seq, s.customer_read_seq," \
 	" s.technician_read_seq, s.customer_typing_at, s.technician_typing_at, s.created_at,"                      \
-	" COALESCE(s.picked_up_at, 0), COALESCE(s.closed_at, 0), s.updated_at, s.queued_us,"  \
+	" COALESCE(s.picked_up_at, 0), COALESCE(s.closed_at, 0), s.updated_at, s.queued_us,"                       \
 	" s.language, s.awaiting"
 #define SESSION_FROM               \
 	" FROM support_sessions s" \

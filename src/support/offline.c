@@ -153,7 +153,8 @@ static int exchange(struct req *r)
 	if (rc)
 		return api_abort(db, rc);
 	if (l.used_at)
-		return api_abort(db, resp_problem(r, 410, "support-link-used", "this link was already used; it works once")),
+		return api_abort(db, resp_problem(r, 410, "support-link-used",
+						  "this link was already used; it works once")),
 		       E_CONFLICT;
 	if (l.expires_at <= now)
 		return api_abort(db, resp_problem(r, 410, "support-link-expired", "this link has expired")), E_CONFLICT;
@@ -161,7 +162,8 @@ static int exchange(struct req *r)
 	ids_hash(token, token_hash);
 	rc = store_support_link_use(db, p.account_id, l.id, hash, token_hash, now);
 	if (rc == E_CONFLICT) /* exchanged meanwhile by another request */
-		return api_abort(db, resp_problem(r, 410, "support-link-used", "this link was already used; it works once")),
+		return api_abort(db, resp_problem(r, 410, "support-link-used",
+						  "this link was already used; it works once")),
 		       E_CONFLICT;
 	if (rc || (rc = store_support_session_get(db, p.account_id, l.id, &s)))
 		return api_abort(db, rc);

@@ -15,7 +15,7 @@
 #include "store/store.h"
 
 #define OFFLINE_LINK_DAYS 14
-#define TRANSCRIPT_EVERY_S 300   /* at most one transcript mail per session this often */
+#define TRANSCRIPT_EVERY_S 300    /* at most one transcript mail per session this often */
 #define TRANSCRIPT_MAX_LINES 2000 /* messages a transcript mail holds at most */
 
 /* inside the technician's write transaction, after their text was posted to

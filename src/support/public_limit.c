@@ -74,8 +74,8 @@ int support_public_limit(struct req *r, struct db *db, const char *portal_id)
 		char s[24];
 		snprintf(s, sizeof s, "%lld", (long long)(until - now));
 		resp_header(r, "Retry-After", s);
-		resp_problemf(r, 429, "too-many-requests", "too many requests to this portal; try again in %lld seconds",
-			      (long long)(until - now));
+		resp_problemf(r, 429, "too-many-requests",
+			      "too many requests to this portal; try again in %lld seconds", (long long)(until - now));
 		return E_BUSY;
 	}
 	for (int i = 0; i < 2 && !rc; i++) {

@@ -221,8 +221,7 @@ static int transcript(struct req *r)
 	struct support_session s;
 	struct db *db;
 	int rc = api_db(&db);
-	if (rc || (rc = load(r, db, &p, &s)) || (rc = support_public_limit(r, db, p.id)) ||
-	    (rc = api_begin(&db, 1)))
+	if (rc || (rc = load(r, db, &p, &s)) || (rc = support_public_limit(r, db, p.id)) || (rc = api_begin(&db, 1)))
 		return rc;
 	if ((rc = store_support_session_get(db, s.account_id, s.id, &s)) ||
 	    (rc = offline_transcript_mail(r, db, &p, &s, clock_now())))
