@@ -62,7 +62,7 @@ def test_answer_mailed_with_link_and_reply_reaches_technician(srv, desk):
     tc.post("/api/v1/support/sessions/%s/notes" % s["id"], json={"text": "secret note"})
     answer(tc, s["id"], "Unplug it, then call the fire brigade.")
     mail = srv.wait_mail(s["email"])[-1]
-    assert slug in mail["Subject"] or "request" in mail["Subject"]
+    assert mail["Subject"].startswith("Answer to your request on ")
     text = body_of(mail)
     assert "Unplug it, then call the fire brigade." in text and "secret note" not in text
     link = link_of(mail, slug)
@@ -130,11 +130,17 @@ def test_link_of_another_portal(srv, admin, desk):
     assert exchange(srv.client(), slug, link).status_code == 200
 
 
-def test_mail_in_the_customer_language(srv, desk):
+def test_mail_in_the_customer_language(srv, admin, desk):
     s = request(srv.client(), desk["slug"], language="fr")
     answer(desk["tc"], s["id"], "Voici")
     mail = srv.wait_mail(s["email"])[-1]
     assert "Réponse" in mail["Subject"] and "Bonjour Ann Customer" in body_of(mail)
+    # without one from the page: the company's language
+    r = admin.put("/api/v1/companies/%s/settings/language" % desk["portal"]["company_id"], json={"value": "ru"})
+    assert r.status_code == 200, r.text
+    s = request(srv.client(), desk["slug"])
+    answer(desk["tc"], s["id"], "Вот")
+    assert "Здравствуйте, Ann Customer" in body_of(srv.wait_mail(s["email"])[-1])
     r = srv.client().post("/api/v1/public/portals/%s/sessions" % desk["slug"],
                           json={"name": "A", "email": "a@example.test", "question": "q", "language": "de"})
     problem(r, 422)
