@@ -53,6 +53,7 @@
 #include "sync/outbound.h"
 #include "support/chat.h"
 #include "support/devices.h"
+#include "support/offline.h"
 #include "support/portal_open.h"
 #include "support/portal_public.h"
 #include "support/portals.h"
@@ -80,6 +81,7 @@ const struct route *const app_route_tables[] = {
 	portals_routes,
 	portal_public_routes,
 	support_public_session_routes,
+	support_offline_routes,
 	support_tech_session_routes,
 	support_queue_routes,
 	support_presence_routes,

@@ -30,6 +30,7 @@ void config_defaults(struct config *c)
 	c->report_max_bytes = (size_t)64 * 1024 * 1024;
 	c->login_address_limit = 100;
 	c->invitation_limit = 20;
+	c->support_public_limit = 60;
 	snprintf(c->zoom_oauth_url, sizeof c->zoom_oauth_url, "https://zoom.us");
 	snprintf(c->zoom_api_url, sizeof c->zoom_api_url, "https://api.zoom.us/v2");
 	snprintf(c->google_token_url, sizeof c->google_token_url, "https://oauth2.googleapis.com/token");
@@ -165,6 +166,15 @@ int config_set(struct config *c, const char *key, const char *v, char *err, size
 			return E_INVALID;
 		}
 		c->invitation_limit = (int)n;
+		return 0;
+	}
+	if (!strcmp(key, "support_public_limit") || !strcmp(key, "support-public-limit")) {
+		if (parse_long(v, 0, 100000, &n)) {
+			snprintf(err, errlen,
+				 "support-public-limit: expected requests a minute 0..100000 (0: no limit)");
+			return E_INVALID;
+		}
+		c->support_public_limit = (int)n;
 		return 0;
 	}
 	if (!strcmp(key, "login_address_limit") || !strcmp(key, "login-address-limit")) {
@@ -347,6 +357,7 @@ int config_load_env(struct config *c, char *err, size_t errlen)
 				     "report_max_bytes",
 				     "login_address_limit",
 				     "invitation_limit",
+				     "support_public_limit",
 				     "zoom_client_id",
 				     "zoom_client_secret",
 				     "zoom_webhook_secret",

@@ -28,6 +28,7 @@ struct config {
 	size_t report_max_bytes;     /* bytes one multistatus answer may hold */
 	int login_address_limit;     /* failed sign-ins an hour from one client network; 0 = no limit */
 	int invitation_limit;        /* sharing mails (invitations) one user may send an hour; 0 = no limit */
+	int support_public_limit;    /* public support requests a minute from one client to one portal; 0 = none */
 	/* the server's one Zoom Marketplace app (empty: not configured); the
 	 * secrets are never logged nor shown */
 	char zoom_client_id[256];

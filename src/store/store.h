@@ -68,6 +68,7 @@ void store_listen_stop(void);
 #include "store/support_files.h"
 #include "store/support_retention.h"
 #include "store/support_sessions.h"
+#include "store/support_offline.h"
 #include "store/event_meetings.h"
 #include "store/devices.h"
 #include "store/displays.h"

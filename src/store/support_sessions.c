@@ -21,7 +21,8 @@ static void cp(char *dst, size_t n, const char *src)
 	"s.account_id, s.id, s.portal_id, s.company_id, s.state, s.customer_name, s.customer_email, s.token_hash," \
 	" s.team_id, s.technician_id, u.display_name, s.offered_to, s.closed_by, s.last_seq, s.customer_read_seq," \
 	" s.technician_read_seq, s.customer_typing_at, s.technician_typing_at, s.created_at,"                      \
-	" COALESCE(s.picked_up_at, 0), COALESCE(s.closed_at, 0), s.updated_at, s.queued_us"
+	" COALESCE(s.picked_up_at, 0), COALESCE(s.closed_at, 0), s.updated_at, s.queued_us,"                       \
+	" s.language, s.awaiting"
 #define SESSION_FROM               \
 	" FROM support_sessions s" \
 	" LEFT JOIN users u ON u.account_id = s.account_id AND u.id = s.technician_id"
@@ -51,6 +52,8 @@ static void session_row(struct db_rows *r, struct support_session *s)
 	s->closed_at = db_int(r, 20);
 	s->updated_at = db_int(r, 21);
 	s->queued_us = db_int(r, 22);
+	cp(s->language, sizeof s->language, db_text(r, 23));
+	cp(s->awaiting, sizeof s->awaiting, db_text(r, 24));
 }
 
 static int sessions(struct db_rows *r, struct support_session *out, int max, int *n)
@@ -69,12 +72,14 @@ int store_support_session_insert(struct db *db, const struct support_session *s,
 	int rc = db_exec(db,
 			 "INSERT INTO support_sessions (account_id, id, portal_id, company_id, state, customer_name,"
 			 " customer_email, token_hash, question, team_id, offered_to, offered_at, created_at,"
-			 " updated_at, queued_us, customer_user_id, offline_request)"
-			 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULLIF(?, ''), ?, ?, ?, ?, NULLIF(?, ''), ?)",
-			 "ssssssssssiiiisi", s->account_id, s->id, s->portal_id, s->company_id, s->state,
+			 " updated_at, queued_us, customer_user_id, offline_request, language, awaiting)"
+			 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULLIF(?, ''), ?, ?, ?, ?, NULLIF(?, ''), ?, ?,"
+			 " NULLIF(?, ''))",
+			 "ssssssssssiiiisiss", s->account_id, s->id, s->portal_id, s->company_id, s->state,
 			 s->customer_name, s->customer_email, s->token_hash, question, s->offered_to,
 			 (int64_t)(s->offered_to[0] ? s->created_at : 0), s->created_at, s->created_at, s->queued_us,
-			 s->customer_user_id, (int64_t)!strcmp(s->state, "offline"));
+			 s->customer_user_id, (int64_t)!strcmp(s->state, "offline"),
+			 s->language[0] ? s->language : "en", s->awaiting);
 	return rc < 0 ? rc : 0;
 }
 

@@ -31,6 +31,8 @@ struct support_session {
 	int64_t created_at, picked_up_at, closed_at, updated_at;
 	int64_t queued_us;             /* arrival in the queue, microseconds: its order */
 	char customer_user_id[ID_MAX]; /* a customer signed in on the portal; "" when none (written, not read back) */
+	char language[8];              /* of the customer's mails: en | fr | ru */
+	char awaiting[12];             /* an offline request's turn: technician | customer ("" when live) */
 };
 
 struct support_message {

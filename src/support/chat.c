@@ -132,6 +132,9 @@ json_t *chat_session_json(struct db *db, const struct support_session *s, int te
 	json_object_set_new(o, "technician",
 			    s->technician_id[0] ? json_pack("{s:s}", "display_name", s->technician_name) : json_null());
 	json_object_set_new(o, "closed_by", s->closed_by[0] ? json_string(s->closed_by) : json_null());
+	/* an offline request: whose turn it is (technician: to answer; customer: answered) */
+	json_object_set_new(o, "awaiting",
+			    !strcmp(s->state, "offline") && s->awaiting[0] ? json_string(s->awaiting) : json_null());
 	if (technician) {
 		json_object_set_new(o, "company_id", json_string(s->company_id));
 		json_object_set_new(o, "customer",

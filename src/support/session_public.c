@@ -15,7 +15,9 @@
 #include "http/response.h"
 #include "support/chat.h"
 #include "support/portal_customer.h"
+#include "support/offline.h"
 #include "support/portal_open.h"
+#include "support/public_limit.h"
 
 static int not_found(struct req *r)
 {
@@ -68,10 +70,10 @@ static int load(struct req *r, struct db *db, struct portal *p, struct support_s
 
 static int create(struct req *r)
 {
-	static const char *const allowed[] = {"name", "email", "question", NULL};
+	static const char *const allowed[] = {"name", "email", "question", "language", NULL};
 	struct portal p;
 	struct support_session s = {0};
-	const char *name = NULL, *email = NULL, *question = NULL;
+	const char *name = NULL, *email = NULL, *question = NULL, *language = NULL;
 	json_t *in = NULL;
 	struct db *db = NULL;
 	int rc = api_db(&db);
@@ -80,11 +82,15 @@ static int create(struct req *r)
 	if ((rc = portal_of(r, db, &p)) || (rc = jin_object(r, &in, allowed)) ||
 	    (rc = jin_string(r, in, "name", JIN_OPTIONAL, 200, &name)) ||
 	    (rc = jin_string(r, in, "email", JIN_OPTIONAL, 254, &email)) ||
-	    (rc = jin_string(r, in, "question", JIN_REQUIRED, CHAT_TEXT_MAX * 4, &question)))
+	    (rc = jin_string(r, in, "question", JIN_REQUIRED, CHAT_TEXT_MAX * 4, &question)) ||
+	    (rc = jin_string(r, in, "language", JIN_OPTIONAL, 8, &language)))
 		return rc;
+	if (language && strcmp(language, "en") && strcmp(language, "fr") && strcmp(language, "ru"))
+		return resp_field_error(r, "language", "%s must be one of %s", "'language'", "en, fr, ru"), E_INVALID;
 	struct portal_customer who;
+	/* counted once the request is well-formed: a refused body writes nothing */
 	if ((rc = portal_customer_identify(r, db, &p, name, email, &who)) ||
-	    (rc = chat_text_ok(r, "question", question)))
+	    (rc = chat_text_ok(r, "question", question)) || (rc = support_public_limit(r, db, p.id)))
 		return rc;
 	int64_t now = clock_now();
 	int open = 0;
@@ -107,6 +113,15 @@ static int create(struct req *r)
 	memcpy(s.customer_name, who.name, sizeof s.customer_name);
 	memcpy(s.customer_email, who.email, sizeof s.customer_email);
 	memcpy(s.customer_user_id, who.user_id, sizeof s.customer_user_id);
+	/* the mails' language: the page's, else the company's */
+	json_t *lang = NULL;
+	if (!language && !portal_setting(db, &p, "language", &lang) && json_is_string(lang))
+		language = json_string_value(lang);
+	snprintf(s.language, sizeof s.language, "%s",
+		 language && (!strcmp(language, "fr") || !strcmp(language, "ru")) ? language : "en");
+	json_decref(lang);
+	if (!strcmp(s.state, "offline")) /* the technicians' turn to answer it */
+		snprintf(s.awaiting, sizeof s.awaiting, "technician");
 	ids_hash(token, s.token_hash);
 	s.created_at = now;
 	s.queued_us = clock_now_us();
@@ -181,7 +196,8 @@ static int post_message(struct req *r)
 	int rc = api_db(&db);
 	if (rc || (rc = load(r, db, &p, &s)) || (rc = jin_object(r, &in, allowed)) ||
 	    (rc = jin_string(r, in, "text", JIN_REQUIRED, CHAT_TEXT_MAX * 4, &text)) ||
-	    (rc = chat_text_ok(r, "text", text)) || (rc = begin_open(r, &db, &p, &s)))
+	    (rc = chat_text_ok(r, "text", text)) || (rc = support_public_limit(r, db, p.id)) ||
+	    (rc = begin_open(r, &db, &p, &s)))
 		return rc;
 	int64_t now = clock_now(), recent = 0;
 	if ((rc = store_support_customer_messages_since(db, s.account_id, s.id, now - 60, &recent)))
@@ -192,9 +208,25 @@ static int post_message(struct req *r)
 						  "too many messages in a minute; wait a little")),
 		       E_BUSY;
 	}
-	if ((rc = chat_post(db, &s, "customer", NULL, "text", text, now)))
+	if ((rc = chat_post(db, &s, "customer", NULL, "text", text, now)) ||
+	    (!strcmp(s.state, "offline") && (rc = offline_replied(db, &s, now))))
 		return api_abort(db, rc);
 	return api_commit_empty(r, db, 204);
+}
+
+/* the customer-visible transcript, mailed to the session's customer address */
+static int transcript(struct req *r)
+{
+	struct portal p;
+	struct support_session s;
+	struct db *db;
+	int rc = api_db(&db);
+	if (rc || (rc = load(r, db, &p, &s)) || (rc = support_public_limit(r, db, p.id)) || (rc = api_begin(&db, 1)))
+		return rc;
+	if ((rc = store_support_session_get(db, s.account_id, s.id, &s)) ||
+	    (rc = offline_transcript_mail(r, db, &p, &s, clock_now())))
+		return api_abort(db, rc);
+	return api_commit_empty(r, db, 202);
 }
 
 static int typing(struct req *r)
@@ -255,5 +287,6 @@ const struct route support_public_session_routes[] = {
 	{"POST", "/api/v1/public/portals/{slug}/sessions/{id}/typing", typing, PUB},
 	{"POST", "/api/v1/public/portals/{slug}/sessions/{id}/read", read_mark, PUB},
 	{"POST", "/api/v1/public/portals/{slug}/sessions/{id}/close", close_session, PUB},
+	{"POST", "/api/v1/public/portals/{slug}/sessions/{id}/transcript", transcript, PUB},
 	{0},
 };

@@ -14,6 +14,7 @@
 #include "http/jsonin.h"
 #include "http/response.h"
 #include "support/chat.h"
+#include "support/offline.h"
 
 /* technicians, managers and admins */
 static int reach(struct req *r, struct db *db, const struct support_session *s)
@@ -132,6 +133,10 @@ static int post(struct req *r, const char *kind)
 	int64_t now = clock_now();
 	if ((rc = chat_post(db, &s, "technician", r->who.user_id, kind, text, now)) ||
 	    (!strcmp(kind, "text") && (rc = store_support_session_answered(db, s.account_id, s.id, now))))
+		return api_abort(db, rc);
+	/* an offline request's answer goes to the customer by mail, with a link back */
+	if (!strcmp(kind, "text") && !strcmp(s.state, "offline") &&
+	    (rc = offline_answered(db, &s, r->who.display_name, text, now)))
 		return api_abort(db, rc);
 	return api_commit_empty(r, db, 204);
 }

@@ -636,6 +636,20 @@ def an_offline_request(ctx, acct):
     return cache["#offline_request"]
 
 
+def a_mailed_link(ctx, acct):
+    """a new offline request answered by its account's admin: the link its mail holds"""
+    import re
+    slug = support_desk(ctx, acct)["form"]
+    email = "%s@example.test" % uniq("matrix")
+    r = ctx.srv.client().post("/api/v1/public/portals/%s/sessions" % slug,
+                              json={"name": "Matrix", "email": email, "question": "help"})
+    assert r.status_code == 201, r.text
+    r = ctx.admins[acct].post("/api/v1/support/sessions/%s/messages" % r.json()["id"], json={"text": "answer"})
+    assert r.status_code == 204, r.text
+    body = ctx.srv.wait_mail(email)[-1].get_body(preferencelist=("plain",)).get_content()
+    return {"slug": slug, "_link": re.search(r"\?link=([A-Za-z0-9_-]+)", body).group(1)}
+
+
 def support_portal(ctx, acct):
     return {"slug": support_desk(ctx, acct)["queue"]}
 
@@ -1033,6 +1047,12 @@ EXPECT = {
                                                                  request=with_token({"seq": 1})),
     "POST /api/v1/public/portals/{slug}/sessions/{id}/close": Rule(PUBLIC, 204, ids=support_session, other=204,
                                                                   request=with_token()),
+    "POST /api/v1/public/portals/{slug}/sessions/{id}/transcript": Rule(
+        PUBLIC, 202, ids=support_session, other=202, request=with_token(),
+        note="a new session each call: one transcript mail per 5 minutes"),
+    "POST /api/v1/public/portals/{slug}/links": Rule(
+        PUBLIC, 200, ids=a_mailed_link, other=200, request=lambda ctx, ids: {"json": {"link": ids["_link"]}},
+        note="a new link each call: it works once"),
     # technicians who serve the portal, their team's manager and admins; another account's: 404
     "GET /api/v1/support/presence": Rule(SUPPORT_STAFF, 200),
     "PUT /api/v1/support/presence": Rule(SUPPORT_STAFF, 200, body=lambda c: {"state": "away"}),

@@ -2,7 +2,8 @@
 // estimated wait, with a technician, an offline request, closed), the transcript, the
 // technician's typing, and a box to write. The transcript comes from the session's stream
 // (chatStream.js), which resumes where it stopped after a dropped connection; the technician's
-// typing and the rest of what is not logged come as its status.
+// typing and the rest of what is not logged come as its status. The customer may have the
+// transcript mailed to them.
 import { useState, useEffect, useRef } from 'preact/hooks';
 import { api, apiRaw } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
@@ -27,7 +28,7 @@ function Status({ s }) {
 		);
 	}
 	if (s.state === 'active') return <p>{s.technician ? t('portalWith', { name: s.technician.display_name }) : t('portalActive')}</p>;
-	if (s.state === 'offline') return <p>{t('portalOfflineState')}</p>;
+	if (s.state === 'offline') return <p>{t(s.awaiting === 'customer' ? 'portalAnsweredState' : 'portalOfflineState')}</p>;
 	return <p>{t('portalEnded')}</p>;
 }
 
@@ -138,6 +139,13 @@ export function ChatView({ slug, conv, onLeave }) {
 	const end = async () => {
 		try { await api('POST', base + '/close', {}, auth); } catch (err) { setError(errText(err)); }
 	};
+	// the transcript, mailed to the address the customer gave
+	const [mailed, setMailed] = useState('');
+	const mailTranscript = async () => {
+		setError(''); setMailed('');
+		try { await api('POST', base + '/transcript', {}, auth); setMailed(t('portalTranscriptSent')); }
+		catch (err) { setError(errText(err)); }
+	};
 	return (
 		<section class="portal-chat" aria-labelledby="chat-title">
 			<h2 id="chat-title">{t('portalConversation')}</h2>
@@ -162,6 +170,10 @@ export function ChatView({ slug, conv, onLeave }) {
 					</div>
 				</form>
 			)}
+			<div class="row">
+				<button type="button" onClick={mailTranscript}>{t('portalMailTranscript')}</button>
+			</div>
+			<p role="status" aria-live="polite">{mailed}</p>
 			<FormError text={error} />
 		</section>
 	);

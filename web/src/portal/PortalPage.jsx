@@ -2,7 +2,8 @@
 // form (a live chat when the portal is open, else what its offline policy says) or the customer's
 // conversation once they have one. Whether the portal is open comes live from its stream, so
 // the form switches between chat and offline request as technicians come and go; the form keeps
-// what was typed across the switch, since the same fields stay on the page.
+// what was typed across the switch, since the same fields stay on the page. Opened from the link
+// of an answer's mail, it exchanges the link for the conversation and shows it.
 import { useState, useEffect } from 'preact/hooks';
 import { api, ApiError } from '../lib/api.js';
 import { setLanguage, t } from '../lib/i18n.js';
@@ -53,9 +54,36 @@ function Header({ portal }) {
 	);
 }
 
+// the `link` of an answer's mail (/portal/{slug}?link=...), exchanged once for the conversation's
+// token; the address loses it at once, so that a reload or a bookmark does not try it again
+function linkOf() {
+	try { return new URLSearchParams(location.search).get('link') || ''; } catch { return ''; }
+}
+
+const LINK_ERRORS = {
+	'/problems/support-link-used': 'portalLinkUsed',
+	'/problems/support-link-expired': 'portalLinkExpired',
+	'/problems/support-link-unknown': 'portalLinkUnknown',
+};
+
+function useMailedLink(slug, onConversation) {
+	const [state, setState] = useState(() => (slug && linkOf() ? 'busy' : ''));
+	useEffect(() => {
+		const link = linkOf();
+		if (!slug || !link) return;
+		history.replaceState(null, '', location.pathname);
+		api('POST', portalPath(slug) + '/links', { link }).then((s) => {
+			onConversation({ id: s.id, token: s.token });
+			setState('');
+		}, (e) => setState(e instanceof ApiError && LINK_ERRORS[e.type] ? t(LINK_ERRORS[e.type]) : errText(e)));
+	}, [slug]);
+	return [state, setState];
+}
+
 export function PortalPage({ slug }) {
 	const { portal, error } = usePortal(slug);
 	const [conv, setConv] = useState(() => loadConversation(slug));
+	const [linkState, setLinkState] = useMailedLink(slug, (c) => { saveConversation(slug, c); setConv(c); });
 	if (!slug) return <main class="card" id="main"><h1>{t('portalTitle')}</h1><p>{t('portalNone')}</p></main>;
 	if (!portal) {
 		return (
@@ -72,7 +100,13 @@ export function PortalPage({ slug }) {
 		<div class="portal" style={style}>
 			<Header portal={portal} />
 			<main id="main" class="portal-main">
-				{conv ? <ChatView slug={slug} portal={portal} conv={conv} onLeave={ended} /> : (
+				{linkState === 'busy' ? <Loading /> : linkState ? (
+					<section class="portal-chat" aria-labelledby="link-title">
+						<h2 id="link-title">{t('portalLinkTitle')}</h2>
+						<p role="alert">{linkState}</p>
+						<button type="button" class="primary" onClick={() => setLinkState('')}>{t('portalNewRequest')}</button>
+					</section>
+				) : conv ? <ChatView key={conv.token} slug={slug} portal={portal} conv={conv} onLeave={ended} /> : (
 					<>
 						{portal.welcome && <p class="portal-welcome">{portal.welcome}</p>}
 						{portal.sub_portals && portal.sub_portals.length > 0 && (

@@ -5,7 +5,7 @@
 // the server's view of "open" is answered by what the server decided (the state it returns).
 import { useState, useEffect } from 'preact/hooks';
 import { api, setCsrf } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { currentLanguage, t } from '../lib/i18n.js';
 import { Field, FormError, Loading, useForm } from '../lib/ui.jsx';
 import { portalPath } from './conversation.js';
 
@@ -52,7 +52,7 @@ export function RequestForm({ slug, portal, onStarted }) {
 		e.preventDefault();
 		run(async () => {
 			const body = signIn ? { question } : { name: name.trim(), email: email.trim(), question };
-			const s = await api('POST', portalPath(slug) + '/sessions', body);
+			const s = await api('POST', portalPath(slug) + '/sessions', { ...body, language: currentLanguage() });
 			onStarted({ id: s.id, token: s.token });
 		});
 	};

@@ -59,6 +59,13 @@ export const STRINGS = {
 	portalFileErased: ['A file (erased)', 'Un fichier (effacé)', 'Файл (удалён)'],
 	portalEnd: ['End the conversation', 'Terminer la conversation', 'Завершить разговор'],
 	portalNewRequest: ['Ask another question', 'Poser une autre question', 'Задать другой вопрос'],
+	portalAnsweredState: ['A technician answered your request (we also sent it by e-mail). You can reply here.', 'Un technicien a répondu à votre demande (nous vous l’avons aussi envoyé par e-mail). Vous pouvez répondre ici.', 'Техник ответил на ваш запрос (мы также отправили ответ по электронной почте). Вы можете ответить здесь.'],
+	portalMailTranscript: ['E-mail me this conversation', 'M’envoyer cette conversation par e-mail', 'Отправить мне этот разговор по почте'],
+	portalTranscriptSent: ['The conversation is on its way to your e-mail address.', 'La conversation part vers votre adresse e-mail.', 'Разговор отправлен на ваш адрес электронной почты.'],
+	portalLinkTitle: ['This link no longer opens the conversation', 'Ce lien n’ouvre plus la conversation', 'Эта ссылка больше не открывает разговор'],
+	portalLinkUsed: ['This link was already used: it works only once. Each new answer we send comes with a new link.', 'Ce lien a déjà servi : il ne fonctionne qu’une fois. Chaque nouvelle réponse arrive avec un nouveau lien.', 'Эта ссылка уже использована: она действует один раз. К каждому новому ответу прилагается новая ссылка.'],
+	portalLinkExpired: ['This link has expired. Ask your question again and we will answer you.', 'Ce lien a expiré. Posez de nouveau votre question et nous vous répondrons.', 'Срок действия ссылки истёк. Задайте вопрос снова, и мы ответим.'],
+	portalLinkUnknown: ['This link is not valid: a newer answer may have replaced it. Use the link of our latest e-mail.', 'Ce lien n’est pas valide : une réponse plus récente l’a peut-être remplacé. Utilisez le lien de notre dernier e-mail.', 'Ссылка недействительна: возможно, её заменил более новый ответ. Воспользуйтесь ссылкой из последнего письма.'],
 	portalGone: ['This conversation can no longer be opened here.', 'Cette conversation ne peut plus être ouverte ici.', 'Этот разговор больше нельзя открыть здесь.'],
 };
 addStrings(STRINGS);

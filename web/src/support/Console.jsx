@@ -81,6 +81,7 @@ function Queue({ items, onPick, busy, me }) {
 				<button type="button" class="primary" disabled={busy} onClick={() => onPick(s)}
 					aria-label={t('supPickUpWho', { name: s.customer.name })}>{s.state === 'offline' ? t('supAnswer') : t('supPickUp')}</button>
 				{s.offered_to && s.offered_to === me && <span class="note">{t('supOffered')}</span>}
+				{s.state === 'offline' && s.awaiting && <span class={'note awaiting-' + s.awaiting}>{t('supAwaiting_' + s.awaiting)}</span>}
 			</div>
 		</li>
 	);

@@ -36,6 +36,8 @@ export const STRINGS = {
 	supPickUp: ['Pick up', 'Prendre', 'Взять'],
 	supPickUpWho: ['Pick up {name}', 'Prendre {name}', 'Взять: {name}'],
 	supAnswer: ['Answer', 'Répondre', 'Ответить'],
+	supAwaiting_technician: ['awaiting an answer', 'attend une réponse', 'ждёт ответа'],
+	supAwaiting_customer: ['answered by e-mail', 'répondu par e-mail', 'ответ отправлен по почте'],
 	supOffered: ['offered to you', 'proposée à vous', 'предложено вам'],
 	supTaken: ['Another technician took this conversation first.', 'Un autre technicien a pris cette conversation avant vous.', 'Этот разговор уже взял другой техник.'],
 	supChats: ['Your chats', 'Vos discussions', 'Ваши чаты'],
