@@ -126,3 +126,23 @@ int netaddr_in_list(const char *list, const struct netaddr *a)
 {
 	return a->family && each(list, a) == 1;
 }
+
+void netaddr_network(const char *ip, char *out, size_t n)
+{
+	unsigned char a6[16];
+	struct in_addr a4;
+	if (inet_pton(AF_INET6, ip, a6) == 1) {
+		static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+		if (!memcmp(a6, mapped, sizeof mapped)) {
+			memcpy(&a4.s_addr, a6 + 12, 4);
+			inet_ntop(AF_INET, &a4, out, (socklen_t)n);
+			return;
+		}
+		memset(a6 + 8, 0, 8);
+		char buf[INET6_ADDRSTRLEN];
+		inet_ntop(AF_INET6, a6, buf, sizeof buf);
+		snprintf(out, n, "%s/64", buf);
+		return;
+	}
+	snprintf(out, n, "%s", ip);
+}

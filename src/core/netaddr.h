@@ -1,6 +1,6 @@
 /* IP addresses and lists of them ("10.0.0.1, 192.168.0.0/16, ::1"), for the
- * settings that name clients or proxies: parsing, matching, and the textual
- * form of a socket address. */
+ * settings that name clients or proxies: parsing, matching, the textual
+ * form of a socket address, and the network a client counts in for limits. */
 #ifndef CORE_NETADDR_H
 #define CORE_NETADDR_H
 
@@ -22,5 +22,9 @@ void netaddr_text(const struct netaddr *a, char *out, size_t n);
 int netaddr_list_valid(const char *list);
 /* 1 when a is one of the list's addresses or inside one of its ranges */
 int netaddr_in_list(const char *list, const struct netaddr *a);
+/* the network an address counts in for throttles and rate limits: IPv4
+ * itself, IPv6 its /64 (one subscriber's allocation), an IPv4-mapped IPv6
+ * address its IPv4; anything else itself */
+void netaddr_network(const char *ip, char *out, size_t n);
 
 #endif

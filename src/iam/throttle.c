@@ -14,7 +14,6 @@
  * Invitation mail is counted the same way, per sender (a leaky bucket). */
 #include "iam/throttle.h"
 
-#include <arpa/inet.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "core/config.h"
 #include "core/errors.h"
 #include "core/log.h"
+#include "core/netaddr.h"
 #include "api/audit.h"
 #include "iam/password.h"
 
@@ -39,61 +39,15 @@ int throttle_lock_seconds(int failures, int free_failures)
 	return s > 900 ? 900 : s;
 }
 
-void throttle_network(const char *ip, char *out, size_t n)
-{
-	unsigned char a6[16];
-	struct in_addr a4;
-	if (inet_pton(AF_INET6, ip, a6) == 1) {
-		static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-		if (!memcmp(a6, mapped, sizeof mapped)) {
-			memcpy(&a4.s_addr, a6 + 12, 4);
-			inet_ntop(AF_INET, &a4, out, (socklen_t)n);
-			return;
-		}
-		memset(a6 + 8, 0, 8);
-		char buf[INET6_ADDRSTRLEN];
-		inet_ntop(AF_INET6, a6, buf, sizeof buf);
-		snprintf(out, n, "%s/64", buf);
-		return;
-	}
-	snprintf(out, n, "%s", ip);
-}
-
 static int address_limit(void)
 {
 	return config_current()->login_address_limit;
-}
-
-/* a leaky bucket's level at now; its time base moves on by whole leaks */
-static int drained(struct throttle_row *b, int leak, int64_t now)
-{
-	if (b->failures <= 0 || leak <= 0) {
-		b->last_failure_at = now; /* an empty bucket starts draining from now */
-		return b->failures = 0;
-	}
-	int64_t gone = (now - b->last_failure_at) / leak;
-	if (gone >= b->failures) {
-		b->failures = 0;
-		b->last_failure_at = now;
-	} else if (gone > 0) {
-		b->failures -= (int)gone;
-		b->last_failure_at += gone * leak;
-	}
-	return b->failures;
 }
 
 static int net_leak(void)
 {
 	int limit = address_limit();
 	return limit > 0 ? (3600 + limit - 1) / limit : 0;
-}
-
-/* until when a full bucket refuses: the moment one failure has drained */
-static int64_t bucket_lock(struct throttle_row *b, int capacity, int leak, int64_t now)
-{
-	if (capacity <= 0 || drained(b, leak, now) < capacity)
-		return 0;
-	return b->last_failure_at + (int64_t)leak * (b->failures - capacity + 1);
 }
 
 static void key(char out[HASH_HEX_MAX], const char *kind, const char *email, const char *net)
@@ -106,7 +60,7 @@ static void key(char out[HASH_HEX_MAX], const char *kind, const char *email, con
 int throttle_check(struct req *r, struct db *db, const char *email, int64_t now, struct throttle *t)
 {
 	memset(t, 0, sizeof *t);
-	throttle_network(req_client_addr(r), t->network, sizeof t->network);
+	netaddr_network(req_client_addr(r), t->network, sizeof t->network);
 	key(t->pair, "pair", email, t->network);
 	key(t->email, "email", email, NULL);
 	key(t->net, "net", NULL, t->network);
@@ -115,10 +69,10 @@ int throttle_check(struct req *r, struct db *db, const char *email, int64_t now,
 	if (rc)
 		return rc;
 	int64_t lock = t->row[PAIR].locked_until;
-	int64_t net = bucket_lock(&t->row[NET], address_limit(), net_leak(), now);
+	int64_t net = store_throttle_full_until(&t->row[NET], address_limit(), net_leak(), now);
 	if (net > lock)
 		lock = net;
-	drained(&t->row[EMAIL], THROTTLE_EMAIL_LEAK, now);
+	store_throttle_drain(&t->row[EMAIL], THROTTLE_EMAIL_LEAK, now);
 	t->locked_until = lock > now ? lock : 0;
 	return 0;
 }
@@ -140,7 +94,7 @@ int throttle_failure(struct req *r, struct db *db, struct throttle *t, const str
 	if ((rc = store_throttle_get(db, keys, 3, t->row)))
 		goto fail;
 	struct throttle_row *p = &t->row[PAIR], *e = &t->row[EMAIL], *n = &t->row[NET];
-	int hot = drained(e, THROTTLE_EMAIL_LEAK, now) >= THROTTLE_EMAIL_HOT;
+	int hot = store_throttle_drain(e, THROTTLE_EMAIL_LEAK, now) >= THROTTLE_EMAIL_HOT;
 	e->failures++;
 	e->locked_until = 0;
 	p->failures++;
@@ -149,9 +103,9 @@ int throttle_failure(struct req *r, struct db *db, struct throttle *t, const str
 	p->locked_until = lock ? now + lock : 0;
 	int limit = address_limit();
 	if (limit > 0) {
-		drained(n, net_leak(), now);
+		store_throttle_drain(n, net_leak(), now);
 		n->failures++;
-		n->locked_until = bucket_lock(n, limit, net_leak(), now);
+		n->locked_until = store_throttle_full_until(n, limit, net_leak(), now);
 	}
 	if ((rc = store_throttle_put(db, t->pair, p)) || (rc = store_throttle_put(db, t->email, e)) ||
 	    (limit > 0 && (rc = store_throttle_put(db, t->net, n))))
@@ -211,7 +165,7 @@ int throttle_invitation(struct db *db, const char *user_id, int64_t now, int64_t
 	int rc = store_throttle_get(db, keys, 1, &b);
 	if (rc)
 		return rc;
-	int64_t until = bucket_lock(&b, limit, leak, now);
+	int64_t until = store_throttle_full_until(&b, limit, leak, now);
 	if (until > now) {
 		*retry_after = until - now;
 		return E_BUSY;

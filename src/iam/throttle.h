@@ -45,8 +45,5 @@ int throttle_invitation(struct db *db, const char *user_id, int64_t now, int64_t
 
 /* seconds a pair stays locked after `failures` failures, `free_failures` of them free */
 int throttle_lock_seconds(int failures, int free_failures);
-/* the network an address counts in: IPv4 itself, IPv6 its /64 (one
- * subscriber's allocation), an IPv4-mapped IPv6 address its IPv4 */
-void throttle_network(const char *ip, char *out, size_t n);
 
 #endif

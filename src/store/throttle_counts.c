@@ -59,3 +59,27 @@ int store_throttle_prune(struct db *db, int64_t before, int64_t now)
 			 before, now);
 	return rc < 0 ? rc : 0;
 }
+
+int store_throttle_drain(struct throttle_row *b, int leak, int64_t now)
+{
+	if (b->failures <= 0 || leak <= 0) {
+		b->last_failure_at = now;
+		return b->failures = 0;
+	}
+	int64_t gone = (now - b->last_failure_at) / leak;
+	if (gone >= b->failures) {
+		b->failures = 0;
+		b->last_failure_at = now;
+	} else if (gone > 0) {
+		b->failures -= (int)gone;
+		b->last_failure_at += gone * leak;
+	}
+	return b->failures;
+}
+
+int64_t store_throttle_full_until(struct throttle_row *b, int capacity, int leak, int64_t now)
+{
+	if (capacity <= 0 || store_throttle_drain(b, leak, now) < capacity)
+		return 0;
+	return b->last_failure_at + (int64_t)leak * (b->failures - capacity + 1);
+}

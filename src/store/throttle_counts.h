@@ -1,6 +1,7 @@
-/* The throttle_counts table: counts (failed passwords, invitations sent) by
- * key hash, the keys being iam/throttle.c's. Host-wide, as sign-in by e-mail
- * is. */
+/* The throttle_counts table: counts (failed passwords, invitations sent,
+ * public support requests) by key hash, the keys being their callers'
+ * (iam/throttle.c, support/public_limit.c), and the leaky-bucket arithmetic
+ * they share over its rows. Host-wide, as sign-in by e-mail is. */
 #ifndef STORE_THROTTLE_COUNTS_H
 #define STORE_THROTTLE_COUNTS_H
 
@@ -20,5 +21,14 @@ int store_throttle_put(struct db *db, const char *key, const struct throttle_row
 int store_throttle_delete(struct db *db, const char *key);
 /* forgets rows whose last failure is before `before` and that lock nothing at `now` */
 int store_throttle_prune(struct db *db, int64_t before, int64_t now);
+
+/* A row as a leaky bucket: failures is its level, last_failure_at the time
+ * it was last drained from. Drains the whole leaks (one every `leak`
+ * seconds) up to now and returns the level; an empty bucket, or one that
+ * does not leak (leak <= 0), starts from now at 0. */
+int store_throttle_drain(struct throttle_row *b, int leak, int64_t now);
+/* until when a bucket of capacity refuses: the moment one unit has drained
+ * (0 when it is not full, or capacity <= 0: no limit) */
+int64_t store_throttle_full_until(struct throttle_row *b, int capacity, int leak, int64_t now);
 
 #endif

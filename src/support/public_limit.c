@@ -1,6 +1,7 @@
 /* Public support rate limits (support/public_limit.h): two leaky buckets in
  * throttle_counts under hashes of their keys (no address is stored), one for
- * the client's address at this portal (support_public_limit requests, one
+ * the client's network at this portal (an IPv6 address counts as its /64, as
+ * sign-in throttling does) (support_public_limit requests, one
  * drained every 60/limit seconds) and one for the portal (ten times that),
  * so that one client cannot flood a portal's technicians and many clients
  * cannot flood it together. The buckets are read and written in one
@@ -13,43 +14,19 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/errors.h"
+#include "core/netaddr.h"
 #include "http/response.h"
 
 #define FORGET (24 * 3600) /* rows of buckets idle for a day are pruned */
-
-/* a bucket's level at now; its time base moves on by whole leaks */
-static int drained(struct throttle_row *b, int leak, int64_t now)
-{
-	if (b->failures <= 0) {
-		b->last_failure_at = now;
-		return b->failures = 0;
-	}
-	int64_t gone = (now - b->last_failure_at) / leak;
-	if (gone >= b->failures) {
-		b->failures = 0;
-		b->last_failure_at = now;
-	} else if (gone > 0) {
-		b->failures -= (int)gone;
-		b->last_failure_at += gone * leak;
-	}
-	return b->failures;
-}
-
-/* until when a full bucket refuses (0: not full) */
-static int64_t full_until(struct throttle_row *b, int capacity, int leak, int64_t now)
-{
-	if (drained(b, leak, now) < capacity)
-		return 0;
-	return b->last_failure_at + (int64_t)leak * (b->failures - capacity + 1);
-}
 
 int support_public_limit(struct req *r, struct db *db, const char *portal_id)
 {
 	int limit = config_current()->support_public_limit;
 	if (limit <= 0)
 		return 0;
-	char buf[400], client[HASH_HEX_MAX], portal[HASH_HEX_MAX];
-	snprintf(buf, sizeof buf, "support-public\nclient\n%s\n%s", portal_id, req_client_addr(r));
+	char buf[400], net[NETADDR_TEXT_MAX + 4], client[HASH_HEX_MAX], portal[HASH_HEX_MAX];
+	netaddr_network(req_client_addr(r), net, sizeof net);
+	snprintf(buf, sizeof buf, "support-public\nclient\n%s\n%s", portal_id, net);
 	ids_hash(buf, client);
 	snprintf(buf, sizeof buf, "support-public\nportal\n%s", portal_id);
 	ids_hash(buf, portal);
@@ -65,7 +42,7 @@ int support_public_limit(struct req *r, struct db *db, const char *portal_id)
 		goto out;
 	int64_t until = 0;
 	for (int i = 0; i < 2; i++) {
-		int64_t u = full_until(&b[i], caps[i], leaks[i], now);
+		int64_t u = store_throttle_full_until(&b[i], caps[i], leaks[i], now);
 		if (u > until)
 			until = u;
 	}

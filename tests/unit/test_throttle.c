@@ -9,24 +9,25 @@
 
 #include <cmocka.h>
 
+#include "core/netaddr.h"
 #include "iam/throttle.h"
 
 static void test_network(void **state)
 {
 	(void)state;
 	char n[64];
-	throttle_network("192.0.2.7", n, sizeof n);
+	netaddr_network("192.0.2.7", n, sizeof n);
 	assert_string_equal(n, "192.0.2.7");
-	throttle_network("::ffff:192.0.2.7", n, sizeof n); /* a dual-stack socket's IPv4 client */
+	netaddr_network("::ffff:192.0.2.7", n, sizeof n); /* a dual-stack socket's IPv4 client */
 	assert_string_equal(n, "192.0.2.7");
-	throttle_network("2001:db8:1:2:3:4:5:6", n, sizeof n);
+	netaddr_network("2001:db8:1:2:3:4:5:6", n, sizeof n);
 	assert_string_equal(n, "2001:db8:1:2::/64");
 	char m[64];
-	throttle_network("2001:db8:1:2:ffff::1", m, sizeof m); /* the same subscriber */
+	netaddr_network("2001:db8:1:2:ffff::1", m, sizeof m); /* the same subscriber */
 	assert_string_equal(n, m);
-	throttle_network("2001:db8:1:3::1", m, sizeof m);
+	netaddr_network("2001:db8:1:3::1", m, sizeof m);
 	assert_string_not_equal(n, m);
-	throttle_network("-", n, sizeof n); /* no peer address: counted as itself */
+	netaddr_network("-", n, sizeof n); /* no peer address: counted as itself */
 	assert_string_equal(n, "-");
 }
 
