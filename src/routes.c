@@ -56,6 +56,7 @@
 #include "support/portal_open.h"
 #include "support/portal_public.h"
 #include "support/portals.h"
+#include "support/staff.h"
 #include "http/static.h"
 #include "iam/rights.h"
 
@@ -82,6 +83,7 @@ const struct route *const app_route_tables[] = {
 	support_tech_session_routes,
 	support_queue_routes,
 	support_presence_routes,
+	support_staff_routes,
 	login_rules_routes,
 	audit_routes,
 	calendars_routes,
@@ -117,6 +119,7 @@ void app_hooks_register(void)
 		return;
 	user_hooks_on_created(calendar_user_created);   /* iam makes users, the calendar their default calendar */
 	portals_rights_hook(rights_effective_serving);  /* support asks iam whether a manager holds a right */
+	staff_rights_hook(rights_effective_any);        /* ... over technicians and sessions of their teams */
 	static_page_hook(portal_public_page);           /* an old portal address redirects to the new one */
 	portal_settings_hook(settings_effective_named); /* a portal's hours, zone and language are settings */
 	/* the calendar tells conferencing of event changes (Zoom meetings); more

@@ -113,3 +113,17 @@ int rights_effective_serving(struct db *db, const char *account_id, const char *
 	}
 	return 0;
 }
+
+int rights_effective_any(struct db *db, const char *account_id, const char *user_id, const char *role,
+			 const char *const *team_ids, size_t n, const char *right)
+{
+	int id = rights_lookup(right);
+	if (!strcmp(role, "admin"))
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		int rc = rights_effective_id(db, account_id, user_id, role, team_ids[i], id);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
