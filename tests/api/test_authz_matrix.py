@@ -1022,6 +1022,12 @@ EXPECT = {
     "POST /api/v1/support/sessions/{id}/close": Rule(SUPPORT_STAFF, 204, ids=support_session),
     "POST /api/v1/support/sessions/{id}/transfer": Rule(
         SUPPORT_STAFF, 200, ids=support_session, body=lambda c: {"team_id": support_desk(c, "A")["team"]}),
+    # managers' controls: each needs its right in a team of the target, which the matrix's managers do not hold
+    "GET /api/v1/support/technicians": Rule(("admin",) + MANAGERS, 200),
+    "POST /api/v1/support/technicians/{id}/log-out": Rule(ADMIN, 200, ids=fresh_user, rights_roles=MANAGERS),
+    "PUT /api/v1/support/technicians/{id}/limit": Rule(ADMIN, 200, ids=fresh_user, rights_roles=MANAGERS,
+                                                       body=lambda c: {"max_sessions": 4}),
+    "POST /api/v1/support/sessions/{id}/cancel": Rule(ADMIN, 204, ids=support_session, rights_roles=MANAGERS),
 }
 
 
