@@ -84,6 +84,8 @@ const struct route *const app_route_tables[] = {
 	support_queue_routes,
 	support_presence_routes,
 	support_staff_routes,
+	support_history_routes,
+	support_session_device_routes,
 	login_rules_routes,
 	audit_routes,
 	calendars_routes,

@@ -66,6 +66,8 @@ void store_listen_stop(void);
 #include "store/conferences.h"
 #include "store/zoom.h"
 #include "store/support_sessions.h"
+#include "store/support_devices.h"
+#include "store/support_history.h"
 #include "store/support_staff.h"
 #include "store/event_meetings.h"
 #include "store/devices.h"

@@ -14,11 +14,11 @@ static void cp(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
-#define TECH_COLS                                                                                                  \
-	"SELECT u.id, u.display_name, u.email, COALESCE(p.state, 'offline'), COALESCE(p.max_sessions, 3),"         \
-	" COALESCE(p.seen_at, 0), (SELECT COUNT(*) FROM support_sessions x WHERE x.account_id = u.account_id"      \
-	" AND x.technician_id = u.id AND x.state = 'active') FROM users u LEFT JOIN support_presence p ON"         \
-	" p.account_id = u.account_id AND p.user_id = u.id WHERE u.account_id = ? AND EXISTS (SELECT 1 FROM"       \
+#define TECH_COLS                                                                                             \
+	"SELECT u.id, u.display_name, u.email, COALESCE(p.state, 'offline'), COALESCE(p.max_sessions, 3),"    \
+	" COALESCE(p.seen_at, 0), (SELECT COUNT(*) FROM support_sessions x WHERE x.account_id = u.account_id" \
+	" AND x.technician_id = u.id AND x.state = 'active') FROM users u LEFT JOIN support_presence p ON"    \
+	" p.account_id = u.account_id AND p.user_id = u.id WHERE u.account_id = ? AND EXISTS (SELECT 1 FROM"  \
 	" user_modules m WHERE m.account_id = u.account_id AND m.user_id = u.id AND m.module = 'remote_support')"
 
 int store_support_technicians(struct db *db, const char *account_id, const char *manager_id,
@@ -76,8 +76,8 @@ int store_support_presence_limit(struct db *db, const char *account_id, const ch
 	return rc < 0 ? rc : 0;
 }
 
-int store_support_offers_withdraw(struct db *db, const char *account_id, const char *user_id,
-				  char (*ids)[ID_MAX], char (*portals)[ID_MAX], int max, int *n)
+int store_support_offers_withdraw(struct db *db, const char *account_id, const char *user_id, char (*ids)[ID_MAX],
+				  char (*portals)[ID_MAX], int max, int *n)
 {
 	struct db_rows *r;
 	*n = 0;
@@ -96,16 +96,17 @@ int store_support_offers_withdraw(struct db *db, const char *account_id, const c
 	if (rc < 0)
 		return rc;
 	for (int i = 0; i < *n; i++)
-		if ((rc = db_exec(db,
-				  "UPDATE support_sessions SET offered_to = NULL, offered_at = NULL WHERE account_id = ?"
-				  " AND id = ? AND offered_to = ?",
-				  "sss", account_id, ids[i], user_id)) < 0)
+		if ((rc = db_exec(
+			     db,
+			     "UPDATE support_sessions SET offered_to = NULL, offered_at = NULL WHERE account_id = ?"
+			     " AND id = ? AND offered_to = ?",
+			     "sss", account_id, ids[i], user_id)) < 0)
 			return rc;
 	return 0;
 }
 
-int store_support_portal_teams(struct db *db, const char *account_id, const char *portal_id,
-			       char (*out)[ID_MAX], int max, int *n)
+int store_support_portal_teams(struct db *db, const char *account_id, const char *portal_id, char (*out)[ID_MAX],
+			       int max, int *n)
 {
 	int rc = store_ids_get(db, IDS_PORTAL_TEAMS, account_id, portal_id, out, max, n);
 	if (rc || *n)

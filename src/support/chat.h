@@ -49,6 +49,8 @@ extern const struct route support_public_session_routes[];
 extern const struct route support_tech_session_routes[];
 extern const struct route support_queue_routes[];
 extern const struct route support_presence_routes[];
+extern const struct route support_history_routes[];        /* support/history.c */
+extern const struct route support_session_device_routes[]; /* support/session_device.c */
 
 /* the worker that sends a portal's waiting message once a session has waited wait_after_s */
 int support_wait_worker_start(void);

@@ -13,8 +13,8 @@
 #include "store/store.h"
 #include "support/portals.h"
 
-#define STAFF_LIMIT_MAX 20 /* concurrent sessions a technician may be given */
-#define STAFF_LIST_MAX 200 /* technicians in one list */
+#define STAFF_LIMIT_MAX 20    /* concurrent sessions a technician may be given */
+#define STAFF_LIST_MAX 200    /* technicians in one list */
 #define QUEUE_WITHDRAW_MAX 50 /* offers withdrawn at one log-out */
 
 /* routes.c gives iam's rights_effective_any (support is below iam) */

@@ -4,6 +4,8 @@ sessions and offline requests, and watching live chats read-only
 (supervisor view). Each needs the right, effective in a team the manager
 manages; a manager of another team, a technician and another account get
 nothing; admins do everything."""
+import time
+
 import pytest
 
 from conftest import problem, uniq
@@ -176,3 +178,83 @@ def test_other_account(srv, admin, sup):
     problem(b.post("/api/v1/support/technicians/%s/log-out" % sup.tech["id"]), 404)
     problem(b.post("/api/v1/support/sessions/%s/cancel" % s["id"]), 404)
     assert admin.get("/api/v1/support/sessions/" + s["id"]).json()["state"] == "waiting"
+
+
+def history(c, **params):
+    r = c.get("/api/v1/support/sessions", params=params)
+    assert r.status_code == 200, r.text
+    return [s["id"] for s in r.json()["items"]]
+
+
+def test_history_search(srv, admin, sup):
+    tag = uniq("zq")
+    a = ask(srv.client(), sup.portal["slug"], name="Zoe " + tag, question="Printer jam")
+    time.sleep(1.1)  # created_at has seconds: one apart, so that newest first is one order
+    b = ask(srv.client(), sup.portal["slug"], email="%s@Example.test" % tag.upper(), question="100% broken_disk")
+    time.sleep(1.1)
+    c = ask(srv.client(), sup.portal["slug"], question="Screen is blank " + tag)
+    assert admin.post("/api/v1/support/sessions/%s/cancel" % a["id"]).status_code == 204
+    # newest first; name, e-mail (any case) and question match
+    assert history(admin, q=tag) == [c["id"], b["id"], a["id"]]
+    assert history(admin, q=tag.upper(), state="closed") == [a["id"]]
+    assert history(admin, q=tag, portal_id=sup.portal["id"], state="waiting") == [c["id"], b["id"]]
+    # % and _ are literal
+    assert history(admin, q="100% broken_") == [b["id"]]
+    assert history(admin, q="1%0") == [] and history(admin, q="broken%disk") == []
+    # paging
+    r = admin.get("/api/v1/support/sessions", params={"q": tag, "limit": 2}).json()
+    assert [s["id"] for s in r["items"]] == [c["id"], b["id"]] and r["next_cursor"]
+    assert r["items"][0]["customer_name"] and r["items"][1]["question"] == "100% broken_disk"
+    r2 = admin.get("/api/v1/support/sessions", params={"q": tag, "limit": 2, "cursor": r["next_cursor"]}).json()
+    assert [s["id"] for s in r2["items"]] == [a["id"]] and r2["next_cursor"] is None
+    assert r2["items"][0]["closed_by"] == "system"
+    # company access: the technician is in the company; the manager's team serves it; others see nothing
+    assert history(sup.tc, q=tag) == [c["id"], b["id"], a["id"]]
+    assert history(sup.mc, q=tag) == [c["id"], b["id"], a["id"]]
+    assert history(sup.sc, q=tag) == []
+    elsewhere = make_portal(srv, admin)
+    outsider, oc = make_tech(srv, admin, elsewhere["company_id"], sup.other, online=False)
+    assert history(oc, q=tag) == []
+    assert history(oc, q=tag, company_id=sup.portal["company_id"]) == []
+    problem(srv.login_as(srv.make_user(admin, "member")[0]).get("/api/v1/support/sessions"), 403)
+    # another account's
+    assert history(srv.admin("B"), q=tag) == []
+    for bad in ({"limit": "0"}, {"limit": "101"}, {"q": "x" * 201}, {"state": "gone"}, {"cursor": "!!"},
+                {"company_id": "nope"}, {"portal_id": "usr_00000000000000000000"}):
+        problem(admin.get("/api/v1/support/sessions", params=bad), 400, "invalid-query")
+
+
+def make_device(admin, company):
+    r = admin.post("/api/v1/devices", json={"name": uniq("Printer "), "kind": "printer", "company_ids": [company]})
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def test_device_of_a_session(srv, admin, sup):
+    mine = make_device(admin, sup.portal["company_id"])
+    theirs = make_device(admin, make_portal(srv, admin)["company_id"])
+    s = ask(srv.client(), sup.portal["slug"])
+    path = "/api/v1/support/sessions/%s/device" % s["id"]
+    r = sup.tc.get(path)
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["company"]["id"] == sup.portal["company_id"] and got["device_id"] is None
+    assert [d["id"] for d in got["devices"]] == [mine]
+    r = sup.tc.put(path, json={"device_id": mine})
+    assert r.status_code == 200 and r.json()["device_id"] == mine, r.text
+    # another company's device, one that does not exist, another account's: refused alike
+    b_dev = make_device(srv.admin("B"), srv.admin("B").post("/api/v1/companies", json={"name": uniq("B co ")}).json()["id"])
+    details = set()
+    for bad in (theirs, "dev_00000000000000000000", b_dev, "nope"):
+        details.add(problem(sup.tc.put(path, json={"device_id": bad}), 422)["detail"])
+    assert len(details) == 1
+    for bad in ({}, {"device_id": 3}, {"device_id": mine, "x": 1}):
+        problem(sup.tc.put(path, json=bad), 422)
+    assert sup.tc.get(path).json()["device_id"] == mine
+    assert sup.tc.put(path, json={"device_id": None}).json()["device_id"] is None
+    # a supervisor reads it, does not change it; others do not see it
+    sup.grant("supervisor_view")
+    assert sup.mc.get(path).status_code == 200
+    problem(sup.mc.put(path, json={"device_id": mine}), 403, "watching-only")
+    problem(sup.sc.get(path), 404)
+    problem(srv.admin("B").put(path, json={"device_id": 3}), 404)
