@@ -175,7 +175,7 @@ static int log_out(struct req *r)
 	}
 	struct support_presence p;
 	if ((rc = staff_changed(db, u.account_id)) ||
-	    (rc = audit_record(r, db, "support.technician.log_out", "user", u.id, u.display_name, NULL,
+	    (rc = audit_record(r, db, "technician.log_out", "user", u.id, u.display_name, NULL,
 			       json_pack("{s:i}", "offers_withdrawn", n))) ||
 	    (rc = store_support_presence_get(db, u.account_id, u.id, &p)))
 		return api_abort(db, rc);
@@ -201,7 +201,7 @@ static int set_limit(struct req *r)
 	if ((rc = store_support_presence_get(db, u.account_id, u.id, &before)) ||
 	    (rc = store_support_presence_limit(db, u.account_id, u.id, max, now)) ||
 	    (rc = staff_changed(db, u.account_id)) ||
-	    (rc = audit_record(r, db, "support.technician.limit", "user", u.id, u.display_name,
+	    (rc = audit_record(r, db, "technician.limit", "user", u.id, u.display_name,
 			       json_pack("{s:I}", "max_sessions", (json_int_t)before.max_sessions),
 			       json_pack("{s:I}", "max_sessions", (json_int_t)max))) ||
 	    (rc = store_support_presence_get(db, u.account_id, u.id, &p)))
@@ -232,7 +232,7 @@ static int cancel(struct req *r)
 	int64_t now = clock_now();
 	if ((rc = store_support_session_close(db, s.account_id, s.id, "system", now)) ||
 	    (rc = chat_post_state(db, &s, "closed", "system", NULL, now)) || (rc = chat_changed(db, &s, 1, 1)) ||
-	    (rc = audit_record(r, db, "support.session.cancel", "support_session", s.id, s.customer_name, NULL, NULL)))
+	    (rc = audit_record(r, db, "support_session.cancel", "support_session", s.id, s.customer_name, NULL, NULL)))
 		return api_abort(db, rc);
 	return api_commit_empty(r, db, 204);
 }

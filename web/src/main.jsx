@@ -35,6 +35,7 @@ function pagesFor(role) {
 	// rooms: read by everyone who books them (a delegate decides there on pending bookings)
 	const rooms = cal.length ? ['rooms'] : [];
 	if (role === 'api_manager') return ['apps', ...cal, ...rooms];
+	if (role === 'manager') return ['support', ...cal, ...rooms]; // their teams' technicians, chats and history
 	return [...cal, ...rooms];
 }
 const LABEL = { support: 'supportConsole', users: 'users', managers: 'managers', apps: 'applications', companies: 'companies', teams: 'teams', settings: 'settings', audit: 'audit', calendar: 'calendar', rooms: 'rooms', conferences: 'conferences' };
