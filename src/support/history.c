@@ -98,13 +98,14 @@ static int list(struct req *r)
 	for (int i = 0; i < n && i < limit; i++) {
 		struct support_history_row *h = &rows[i];
 		utf8_trim(h->question);
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id", h->id, "portal_id", h->portal_id,
-				      "company_id", h->company_id, "state", h->state, "customer_name", h->customer_name,
-				      "customer_email", h->customer_email, "question", h->question, "created_at",
-				      (json_int_t)h->created_at);
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id", h->id, "portal_id",
+				      h->portal_id, "company_id", h->company_id, "state", h->state, "customer_name",
+				      h->customer_name, "customer_email", h->customer_email, "question", h->question,
+				      "created_at", (json_int_t)h->created_at);
 		if (!o)
 			continue;
-		json_object_set_new(o, "technician_id", h->technician_id[0] ? json_string(h->technician_id) : json_null());
+		json_object_set_new(o, "technician_id",
+				    h->technician_id[0] ? json_string(h->technician_id) : json_null());
 		json_object_set_new(o, "technician_name",
 				    h->technician_name[0] ? json_string(h->technician_name) : json_null());
 		json_object_set_new(o, "closed_by", h->closed_by[0] ? json_string(h->closed_by) : json_null());

@@ -31,7 +31,8 @@ static int load(struct req *r, struct db **db, struct support_session *s, int wr
 	if (!rc && !yes && access_is(r, "manager")) {
 		if ((rc = staff_may_session(r, *db, s, "supervisor_view")) == 1 && write) {
 			store_rollback(*db);
-			resp_problem(r, 403, "watching-only", "a supervisor watches this session but does not take part");
+			resp_problem(r, 403, "watching-only",
+				     "a supervisor watches this session but does not take part");
 			return E_FORBIDDEN;
 		}
 		yes = rc == 1;
