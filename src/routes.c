@@ -58,6 +58,7 @@
 #include "support/portal_public.h"
 #include "support/portals.h"
 #include "support/reports.h"
+#include "support/staff.h"
 #include "http/static.h"
 #include "iam/rights.h"
 
@@ -88,6 +89,9 @@ const struct route *const app_route_tables[] = {
 	support_reports_routes,
 	support_file_routes,
 	support_replay_routes,
+	support_staff_routes,
+	support_history_routes,
+	support_session_device_routes,
 	login_rules_routes,
 	audit_routes,
 	calendars_routes,
@@ -124,6 +128,7 @@ void app_hooks_register(void)
 	user_hooks_on_created(calendar_user_created);   /* iam makes users, the calendar their default calendar */
 	portals_rights_hook(rights_effective_serving);  /* support asks iam whether a manager holds a right */
 	chat_rights_hook(rights_support_allows);        /* and what a session's technicians and managers may do */
+	staff_rights_hook(rights_effective_any);        /* ... over technicians and sessions of their teams */
 	static_page_hook(portal_public_page);           /* an old portal address redirects to the new one */
 	portal_settings_hook(settings_effective_named); /* a portal's hours, zone and language are settings */
 	/* the calendar tells conferencing of event changes (Zoom meetings); more

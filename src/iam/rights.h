@@ -109,6 +109,11 @@ int rights_effective_serving(struct db *db, const char *account_id, const char *
  * enables it (prerequisites enabled too; every one when there is no team) */
 int rights_support_allows(struct db *db, const char *account_id, const char *user_id, const char *role,
 			  const char *const *team_ids, size_t n, const char *right);
+/* for something of teams (a technician: their teams; a support session: its
+ * portal's): 1 when the user may use right (by name) in one of team_ids,
+ * managing it (or an ancestor) with the right effective there; admins always */
+int rights_effective_any(struct db *db, const char *account_id, const char *user_id, const char *role,
+			 const char *const *team_ids, size_t n, const char *right);
 /* managers and API managers hold rights and manage teams; admins hold every right */
 int rights_role_holds_rights(const char *role);
 

@@ -114,6 +114,22 @@ int rights_effective_serving(struct db *db, const char *account_id, const char *
 	return 0;
 }
 
+int rights_effective_any(struct db *db, const char *account_id, const char *user_id, const char *role,
+			 const char *const *team_ids, size_t n, const char *right)
+{
+	int id = rights_lookup(right);
+	if (!strcmp(role, "admin"))
+		return 1;
+	if (id < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int rc = rights_effective_id(db, account_id, user_id, role, team_ids[i], id);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int rights_support_allows(struct db *db, const char *account_id, const char *user_id, const char *role,
 			  const char *const *team_ids, size_t n, const char *right)
 {
@@ -122,15 +138,9 @@ int rights_support_allows(struct db *db, const char *account_id, const char *use
 		return 1;
 	if (id < 0)
 		return 0;
-	if (rights_info(id)->group == RIGHT_GROUP_team_level) {
-		/* over the teams' sessions: only a manager of one of them */
-		for (size_t i = 0; i < n; i++) {
-			int rc = rights_effective_id(db, account_id, user_id, role, team_ids[i], id);
-			if (rc)
-				return rc;
-		}
-		return 0;
-	}
+	/* over the teams' sessions: only a manager of one of them */
+	if (rights_info(id)->group == RIGHT_GROUP_team_level)
+		return rights_effective_any(db, account_id, user_id, role, team_ids, n, right);
 	if (strcmp(role, "technician"))
 		return rights_effective_serving(db, account_id, user_id, role, team_ids, n, right);
 	if (n == 0)

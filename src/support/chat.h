@@ -60,6 +60,11 @@ int chat_may(struct req *r, struct db *db, const struct support_session *s, cons
 /* may the caller replay the session (export = 1: export it)? 1, 0 or < 0 (support/replay.c) */
 int chat_replay_may(struct req *r, struct db *db, const struct support_session *s, int export);
 
+/* closes the session, which `by` (customer | technician | system) did: the
+ * store's state, the transcript's state event and the recording (kept for its
+ * retention, or erased now); every close path goes through here (inside a
+ * write transaction; E_CONFLICT when it was closed already) */
+int chat_close(struct db *db, const struct support_session *s, const char *by, int64_t now);
 /* session recording (support/recording.c): a new session takes its
  * company's session_recording; a closed one keeps its transcript for
  * session_retention_days when recorded, else loses it now (inside the
@@ -73,6 +78,8 @@ extern const struct route support_queue_routes[];
 extern const struct route support_presence_routes[];
 extern const struct route support_file_routes[];
 extern const struct route support_replay_routes[];
+extern const struct route support_history_routes[];        /* support/history.c */
+extern const struct route support_session_device_routes[]; /* support/session_device.c */
 
 /* the worker that sends a portal's waiting message once a session has waited wait_after_s */
 int support_wait_worker_start(void);

@@ -51,3 +51,12 @@ int chat_recording_close(struct db *db, const struct support_session *s, int64_t
 		days = DEFAULT_RETENTION_DAYS;
 	return store_support_session_keep_until(db, s->account_id, s->id, now + (int64_t)days * 86400);
 }
+
+int chat_close(struct db *db, const struct support_session *s, const char *by, int64_t now)
+{
+	int rc;
+	if ((rc = store_support_session_close(db, s->account_id, s->id, by, now)) ||
+	    (rc = chat_post_state(db, s, "closed", by, NULL, now)))
+		return rc;
+	return chat_recording_close(db, s, now);
+}

@@ -271,9 +271,7 @@ static int close_session(struct req *r)
 		return rc;
 	int64_t now = clock_now();
 	int had_technician = s.technician_id[0] != 0;
-	if ((rc = store_support_session_close(db, s.account_id, s.id, "customer", now)) ||
-	    (rc = chat_post_state(db, &s, "closed", "customer", NULL, now)) ||
-	    (rc = chat_recording_close(db, &s, now)) || (rc = chat_changed(db, &s, 1, had_technician)))
+	if ((rc = chat_close(db, &s, "customer", now)) || (rc = chat_changed(db, &s, 1, had_technician)))
 		return api_abort(db, rc);
 	return api_commit_empty(r, db, 204);
 }

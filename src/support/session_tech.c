@@ -15,14 +15,26 @@
 #include "http/response.h"
 #include "support/chat.h"
 #include "support/offline.h"
+#include "support/staff.h"
 
-/* technicians, managers and admins */
-static int reach(struct req *r, struct db *db, const struct support_session *s)
+/* technicians, managers and admins who serve the portal; a manager holding
+ * supervisor_view over it (support/staff.h) watches: reads, never writes */
+static int reach(struct req *r, struct db *db, const struct support_session *s, int write)
 {
 	int yes = 1, rc = 0;
 	if (!access_is(r, "admin") &&
 	    (rc = store_support_serves(db, s->account_id, s->portal_id, r->who.user_id, &yes)))
 		return rc;
+	if (!yes && access_is(r, "manager")) {
+		if ((rc = staff_may_session(r, db, s, "supervisor_view")) < 0)
+			return rc;
+		if (rc == 1 && write) {
+			resp_problem(r, 403, "watching-only",
+				     "a supervisor watches this session but does not take part");
+			return E_FORBIDDEN;
+		}
+		yes = rc;
+	}
 	if (!yes) {
 		resp_problem(r, 404, "not-found", "no such session");
 		return E_NOTFOUND;
@@ -45,7 +57,7 @@ static int load(struct req *r, struct db **db, struct support_session *s, int wr
 		rc = E_NOTFOUND;
 	}
 	if (!rc)
-		rc = reach(r, *db, s);
+		rc = reach(r, *db, s, write);
 	if (rc && write)
 		store_rollback(*db);
 	return rc;
@@ -191,9 +203,7 @@ static int close_session(struct req *r)
 	if (!strcmp(s.state, "closed"))
 		return closed(r, db);
 	int64_t now = clock_now();
-	if ((rc = store_support_session_close(db, s.account_id, s.id, "technician", now)) ||
-	    (rc = chat_post_state(db, &s, "closed", "technician", NULL, now)) ||
-	    (rc = chat_recording_close(db, &s, now)) || (rc = chat_changed(db, &s, 1, 1)))
+	if ((rc = chat_close(db, &s, "technician", now)) || (rc = chat_changed(db, &s, 1, 1)))
 		return api_abort(db, rc);
 	return api_commit_empty(r, db, 204);
 }

@@ -1089,6 +1089,16 @@ EXPECT = {
         ADMIN, 200, ids=a_support_session, rights_roles=("manager", "technician")),
     "GET /api/v1/support/sessions/{id}/export": Rule(
         ADMIN, 200, ids=a_support_session, rights_roles=("manager", "technician")),
+    # managers' controls: each needs its right in a team of the target, which the matrix's managers do not hold
+    "GET /api/v1/support/sessions": Rule(SUPPORT_STAFF, 200),
+    "GET /api/v1/support/sessions/{id}/device": Rule(SUPPORT_STAFF, 200, ids=a_support_session),
+    "PUT /api/v1/support/sessions/{id}/device": Rule(SUPPORT_STAFF, 200, ids=a_support_session,
+                                                     body=lambda c: {"device_id": None}),
+    "GET /api/v1/support/technicians": Rule(("admin",) + MANAGERS, 200),
+    "POST /api/v1/support/technicians/{id}/log-out": Rule(ADMIN, 200, ids=fresh_user, rights_roles=MANAGERS),
+    "PUT /api/v1/support/technicians/{id}/limit": Rule(ADMIN, 200, ids=fresh_user, rights_roles=MANAGERS,
+                                                       body=lambda c: {"max_sessions": 4}),
+    "POST /api/v1/support/sessions/{id}/cancel": Rule(ADMIN, 204, ids=support_session, rights_roles=MANAGERS),
 }
 
 

@@ -37,7 +37,7 @@ function pagesFor(role) {
 	const rooms = cal.length ? ['rooms'] : [];
 	// support reports: managers holding the right `reports` (the page says when they do not)
 	if (role === 'api_manager') return ['apps', 'reports', ...cal, ...rooms];
-	if (role === 'manager') return [...cal, ...rooms, 'reports'];
+	if (role === 'manager') return ['support', ...cal, ...rooms, 'reports']; // support: their teams' technicians, chats and history
 	return [...cal, ...rooms];
 }
 const LABEL = { support: 'supportConsole', users: 'users', managers: 'managers', apps: 'applications', companies: 'companies', teams: 'teams', settings: 'settings', audit: 'audit', calendar: 'calendar', rooms: 'rooms', conferences: 'conferences', reports: 'supportReports' };

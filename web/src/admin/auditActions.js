@@ -27,6 +27,8 @@ export const ACTIONS = {
 	calendar_integration: ['step1', 'connect', 'disconnect', 'room_link', 'room_import', 'room_ignore', 'room_unlink', 'conflict'],
 	account: ['create', 'seats'],
 	portal: ['create', 'update', 'delete', 'managers', 'reports_reset'],
+	technician: ['log_out', 'limit'],
+	support_session: ['cancel'],
 };
 
 // the key of an action's text: act_ and the code with every '.' made '_'

@@ -9,6 +9,8 @@ import { t } from '../lib/i18n.js';
 import { errText, FormError, Loading } from '../lib/ui.jsx';
 import { openStream } from '../lib/stream.js';
 import { ChatPane } from './ChatPane.jsx';
+import { History } from './History.jsx';
+import { Team } from './Team.jsx';
 import './strings.js';
 import './console.css';
 
@@ -105,6 +107,8 @@ export function Console({ me }) {
 	const [pickErr, setPickErr] = useState('');
 	const [busy, setBusy] = useState(false);
 	const [open, setOpen] = useState([]); // ids of chats shown, besides the active ones
+	const [view, setView] = useState('chats');
+	const manages = me.user.role === 'admin' || me.user.role === 'manager';
 	const presence = (c.data && c.data.presence) || {};
 	const setState = async (s) => {
 		setPresErr('');
@@ -131,7 +135,15 @@ export function Console({ me }) {
 		<section aria-labelledby="sup-h" class="console">
 			<h1 id="sup-h">{t('supConsole')}</h1>
 			<Presence presence={presence} onChange={setState} error={presErr} />
-			<div class="console-grid">
+			<div class="row" role="group" aria-label={t('supViews')}>
+				{['chats', 'history', ...(manages ? ['team'] : [])].map((v) => (
+					<button key={v} type="button" aria-pressed={view === v} onClick={() => setView(v)}>
+						{v === 'chats' ? t('supViewChats') : v === 'history' ? t('supHistory') : t('supTeam')}</button>
+				))}
+			</div>
+			{view === 'history' && <History />}
+			{view === 'team' && <Team />}
+			<div class="console-grid" hidden={view !== 'chats'}>
 				<div class="console-side">
 					<FormError text={pickErr} />
 					<Queue items={items} onPick={pick} busy={busy} me={me.user.id} />
