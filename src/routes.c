@@ -125,12 +125,13 @@ void app_hooks_register(void)
 	static int done;
 	if (done++)
 		return;
-	user_hooks_on_created(calendar_user_created);   /* iam makes users, the calendar their default calendar */
-	portals_rights_hook(rights_effective_serving);  /* support asks iam whether a manager holds a right */
-	chat_rights_hook(rights_support_allows);        /* and what a session's technicians and managers may do */
-	staff_rights_hook(rights_effective_any);        /* ... over technicians and sessions of their teams */
-	static_page_hook(portal_public_page);           /* an old portal address redirects to the new one */
-	portal_settings_hook(settings_effective_named); /* a portal's hours, zone and language are settings */
+	user_hooks_on_created(calendar_user_created);  /* iam makes users, the calendar their default calendar */
+	portals_rights_hook(rights_effective_serving); /* support asks iam whether a manager holds a right */
+	chat_rights_hook(rights_support_allows);       /* and what a session's technicians and managers may do */
+	staff_rights_hook(rights_effective_any);       /* ... over technicians and sessions of their teams */
+	settings_company_hook(rights_may_change_company_setting); /* managers change their companies' hours */
+	static_page_hook(portal_public_page);                     /* an old portal address redirects to the new one */
+	portal_settings_hook(settings_effective_named);           /* a portal's hours, zone and language are settings */
 	/* the calendar tells conferencing of event changes (Zoom meetings); more
 	 * listeners than calendar/event_store.h's EVENT_HOOKS_MAX is a
 	 * programming error, refused at start-up rather than left unheard */

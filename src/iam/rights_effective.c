@@ -2,6 +2,7 @@
  * the manager holds ∩ the rights the team enables (iam/rights.c does the set
  * logic), in the teams the manager is assigned to and their sub-teams. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/errors.h"
@@ -154,4 +155,25 @@ int rights_support_allows(struct db *db, const char *account_id, const char *use
 			return 1;
 	}
 	return 0;
+}
+
+#define MAX_SERVING_TEAMS 64 /* a company's portals' teams looked through */
+
+int rights_may_change_company_setting(struct db *db, const char *account_id, const char *user_id, const char *role,
+				      const char *company_id, const char *setting)
+{
+	if (strcmp(setting, "business_hours") || strcmp(role, "manager"))
+		return 0;
+	char(*teams)[ID_MAX] = calloc(MAX_SERVING_TEAMS, ID_MAX);
+	const char *ids[MAX_SERVING_TEAMS];
+	int n = 0;
+	if (!teams)
+		return E_NOMEM;
+	int rc = store_portal_company_teams(db, account_id, company_id, teams, MAX_SERVING_TEAMS, &n);
+	for (int i = 0; i < n; i++)
+		ids[i] = teams[i];
+	if (!rc)
+		rc = rights_effective_any(db, account_id, user_id, role, ids, (size_t)n, "manage_business_hours");
+	free(teams);
+	return rc;
 }

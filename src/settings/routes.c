@@ -142,6 +142,26 @@ static int load_company(struct req *r, struct db *db, struct company *c)
 	return rc;
 }
 
+static settings_company_may_fn company_may;
+
+void settings_company_hook(settings_company_may_fn may)
+{
+	company_may = may;
+}
+
+/* admins change every company's settings; others what iam says they may
+ * (a manager holding manage_business_hours: the hours of the companies their
+ * teams serve); the rest get access_admin's 403 */
+static int may_change(struct req *r, struct db *db, const struct company *c, const struct setting_def *def)
+{
+	if (access_is(r, "admin"))
+		return 0;
+	int yes = company_may ? company_may(db, r->who.account_id, r->who.user_id, r->who.role, c->id, def->name) : 0;
+	if (yes < 0)
+		return yes;
+	return yes ? 0 : access_admin(r);
+}
+
 static int company_get(struct req *r)
 {
 	int rc;
@@ -177,8 +197,8 @@ static int company_put(struct req *r)
 	if (!db)
 		return E_DB;
 	/* an unknown company or setting is a 404 whatever the body says */
-	if ((rc = access_admin(r)) || (rc = load_company(r, db, &c)) || (rc = load_def(r, &def)) ||
-	    (rc = jin_object(r, &in, allowed)))
+	if ((rc = access_read_admin(r)) || (rc = load_company(r, db, &c)) || (rc = load_def(r, &def)) ||
+	    (rc = may_change(r, db, &c, def)) || (rc = jin_object(r, &in, allowed)))
 		return rc;
 	json_t *v = json_object_get(in, "value");
 	if (!v)
@@ -230,7 +250,8 @@ static int company_delete(struct req *r)
 	json_t *old, *now;
 	const char *source, *fallback;
 	struct db *db;
-	if ((rc = api_db(&db)) || (rc = access_admin(r)) || (rc = load_company(r, db, &c)) || (rc = load_def(r, &def)))
+	if ((rc = api_db(&db)) || (rc = access_read_admin(r)) || (rc = load_company(r, db, &c)) ||
+	    (rc = load_def(r, &def)) || (rc = may_change(r, db, &c, def)))
 		return rc;
 	if ((rc = store_begin(db, 1)))
 		return rc;

@@ -222,3 +222,20 @@ int store_portal_available(struct db *db, const struct portal *p, int64_t seen_a
 	return db_query_int(db, count, SUPPORT_SERVING_CTE " SELECT COUNT(*) FROM eligible WHERE nload < max_sessions",
 			    "ssi", p->account_id, p->id, seen_after);
 }
+
+int store_portal_company_teams(struct db *db, const char *account_id, const char *company_id, char (*out)[ID_MAX],
+			       int max, int *n)
+{
+	struct db_rows *r;
+	*n = 0;
+	int rc = db_query(db, &r,
+			  "SELECT DISTINCT t.team_id FROM portal_teams t JOIN portals p ON p.account_id = t.account_id"
+			  " AND p.id = t.portal_id WHERE t.account_id = ? AND p.company_id = ? ORDER BY t.team_id",
+			  "ss", account_id, company_id);
+	if (rc)
+		return rc;
+	while (*n < max && (rc = db_next(r)) == 1)
+		snprintf(out[(*n)++], ID_MAX, "%s", db_text(r, 0));
+	db_rows_free(r);
+	return rc < 0 ? rc : 0;
+}

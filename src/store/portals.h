@@ -66,6 +66,9 @@ int store_portal_child_count(struct db *db, const char *account_id, const char *
 /* 1 when the user is assigned to the portal or to its parent */
 int store_portal_managed_by(struct db *db, const char *account_id, const char *portal_id, const char *user_id,
 			    int *yes);
+/* the teams that serve one of the company's portals or sub-portals: the first max, in id order */
+int store_portal_company_teams(struct db *db, const char *account_id, const char *company_id, char (*out)[ID_MAX],
+			       int max, int *n);
 /* how many technicians could take a chat of the portal now: those serving
  * it (store/support_serving.h: online and seen since seen_after, active,
  * holding remote_support, of its company and a serving team) with fewer
