@@ -419,13 +419,9 @@ static int change(struct req *r)
 		return rc;
 	struct db *db;
 	struct portal p = {0};
-	if ((rc = api_begin(&db, 1)))
+	if ((rc = portals_begin_managed(r, &db, &p)))
 		return rc;
-	if ((rc = load(r, db, &p)))
-		return api_abort(db, rc);
 	json_t *before = NULL;
-	if ((rc = may_manage(r, db, &p)))
-		goto fail;
 	if (!access_is(r, "admin") && (f.team_ids || f.customer_auth)) {
 		resp_problem(r, 403, "forbidden",
 			     "only admins choose the teams that serve a portal and how customers sign in");
@@ -493,12 +489,8 @@ static int create_sub(struct req *r)
 		return resp_field_error(r, "title", "the title must not be empty");
 	struct db *db;
 	struct portal parent = {0}, s = {0};
-	if ((rc = api_begin(&db, 1)))
+	if ((rc = portals_begin_managed(r, &db, &parent)))
 		return rc;
-	if ((rc = load(r, db, &parent)))
-		return api_abort(db, rc);
-	if ((rc = may_manage(r, db, &parent)))
-		goto fail;
 	if (parent.parent_id[0]) {
 		resp_problem(r, 409, "sub-portal-depth", "a sub-portal cannot have sub-portals of its own");
 		rc = E_CONFLICT;
@@ -570,12 +562,8 @@ static int delete (struct req *r)
 		return rc;
 	struct db *db;
 	struct portal p = {0};
-	if ((rc = api_begin(&db, 1)))
+	if ((rc = portals_begin_managed(r, &db, &p)))
 		return rc;
-	if ((rc = load(r, db, &p)))
-		return api_abort(db, rc);
-	if ((rc = may_manage(r, db, &p)))
-		goto fail;
 	if (!p.parent_id[0]) {
 		resp_problem(r, 409, "company-portal", "a company's portal goes only with its company");
 		rc = E_CONFLICT;
@@ -639,14 +627,18 @@ fail:
 	return api_abort(db, rc);
 }
 
-int portals_load(struct req *r, struct db *db, struct portal *p)
+int portals_begin_managed(struct req *r, struct db **db, struct portal *p)
 {
-	return load(r, db, p);
-}
-
-int portals_may_manage(struct req *r, struct db *db, const struct portal *p)
-{
-	return may_manage(r, db, p);
+	int rc = api_begin(db, 1);
+	if (rc)
+		return rc;
+	if ((rc = load(r, *db, p)))
+		return api_abort(*db, rc);
+	if ((rc = may_manage(r, *db, p))) {
+		store_portal_free(p);
+		return api_abort(*db, rc);
+	}
+	return 0;
 }
 
 int portals_require_right(struct req *r, struct db *db, const struct portal *p, const char *right)

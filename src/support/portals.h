@@ -30,12 +30,13 @@ void portals_rights_hook(portals_right_fn fn);
  * without teams; out holds PORTAL_TEAMS_MAX */
 int portals_serving_teams(struct db *db, const struct portal *p, char (*out)[ID_MAX], int *n);
 
-/* for routes on a portal elsewhere in support (reports): load {id} as the
- * caller sees it (404 answered otherwise); may the caller change it (admins,
- * its managers: 0, else 403 answered); may they use right on it (0, else 403
- * answered) */
-int portals_load(struct req *r, struct db *db, struct portal *p);
-int portals_may_manage(struct req *r, struct db *db, const struct portal *p);
+/* what a route that changes portal {id} begins with, here and elsewhere in
+ * support (reports): a write transaction, the portal as the caller sees it
+ * (404 answered otherwise), which they may change (admins, its managers; 403
+ * answered otherwise). 0 with the transaction open and *p to free with
+ * store_portal_free, or an error with both given back */
+int portals_begin_managed(struct req *r, struct db **db, struct portal *p);
+/* may the caller use right on the portal (0, else 403 answered) */
 int portals_require_right(struct req *r, struct db *db, const struct portal *p, const char *right);
 /* 1 when the user may use right on the portal (0 not, or an error); p NULL:
  * whether they may use it anywhere (held, prerequisites included) */

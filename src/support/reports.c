@@ -539,13 +539,11 @@ static int reset(struct req *r)
 		return rc;
 	struct db *db;
 	struct portal p = {0};
-	if ((rc = api_begin(&db, 1)))
+	if ((rc = portals_begin_managed(r, &db, &p)))
 		return rc;
-	if ((rc = portals_load(r, db, &p)))
-		return api_abort(db, rc);
 	int64_t before = 0, now = clock_now();
 	char was[32], at[32];
-	if ((rc = portals_may_manage(r, db, &p)) || (rc = portals_require_right(r, db, &p, "reset_portal_reports")) ||
+	if ((rc = portals_require_right(r, db, &p, "reset_portal_reports")) ||
 	    (rc = store_portal_reports_reset_at(db, p.account_id, p.id, &before)) ||
 	    (rc = store_portal_reports_reset(db, p.account_id, p.id, now)))
 		goto fail;
