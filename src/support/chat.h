@@ -37,6 +37,11 @@ int chat_changed(struct db *db, const struct support_session *s, int queue, int 
 int chat_offer(struct db *db, struct support_session *s, int64_t now);
 /* 0 for technicians, managers and admins; else answers 403 */
 int chat_staff(struct req *r);
+/* the session {id} for the support staff (support/session_staff.c): those
+ * who serve its portal and admins; a manager holding supervisor_view over it
+ * reads it and gets 403 watching-only when write; anyone else 404, as if it
+ * did not exist. write = 1: inside a write transaction (rolled back on error) */
+int chat_session_load(struct req *r, struct db **db, struct support_session *s, int write);
 /* a presence as the API shows it: the chosen state and the effective one
  * (offline when not seen for CHAT_FRESH_S, busy at the limit) */
 json_t *chat_presence_json(const struct support_presence *p, int64_t now);

@@ -252,26 +252,6 @@ static int send_file(struct req *r, struct db *db, const struct support_session 
 
 /* --- the technicians' side --- */
 
-static int tech_load(struct req *r, struct db **db, struct support_session *s, int write)
-{
-	int rc = chat_staff(r), yes = 1;
-	if (rc || (rc = api_db(db)))
-		return rc;
-	if (write && (rc = api_begin(db, 1)))
-		return rc;
-	const char *id = req_param(r, "id");
-	rc = ids_valid(id, "sup") ? store_support_session_get(*db, r->who.account_id, id, s) : E_NOTFOUND;
-	if (!rc && !access_is(r, "admin"))
-		rc = store_support_serves(*db, s->account_id, s->portal_id, r->who.user_id, &yes);
-	if (rc == E_NOTFOUND || (!rc && !yes)) {
-		resp_problem(r, 404, "not-found", "no such session");
-		rc = E_NOTFOUND;
-	}
-	if (rc && write)
-		store_rollback(*db);
-	return rc;
-}
-
 static int need(struct req *r, struct db *db, const struct support_session *s, const char *right)
 {
 	int rc = chat_may(r, db, s, right);
@@ -288,7 +268,7 @@ static int tech_upload(struct req *r)
 	struct support_session s;
 	struct db *db;
 	json_t *out = NULL;
-	int rc = tech_load(r, &db, &s, 1);
+	int rc = chat_session_load(r, &db, &s, 1);
 	if (rc)
 		return rc;
 	if ((rc = need(r, db, &s, "file_transfer_send")))
@@ -305,7 +285,7 @@ static int tech_download(struct req *r)
 	struct support_session s;
 	struct support_file f;
 	struct db *db;
-	int rc = tech_load(r, &db, &s, 0);
+	int rc = chat_session_load(r, &db, &s, 0);
 	if (rc)
 		return rc;
 	const char *id = req_param(r, "file_id");

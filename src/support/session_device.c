@@ -19,34 +19,6 @@
 
 #define SESSION_DEVICES_MAX 100 /* of the company's devices shown */
 
-static int load(struct req *r, struct db **db, struct support_session *s, int write)
-{
-	int rc = chat_staff(r), yes = 1;
-	if (rc || (rc = api_begin(db, write)))
-		return rc;
-	const char *id = req_param(r, "id");
-	rc = ids_valid(id, "sup") ? store_support_session_get(*db, r->who.account_id, id, s) : E_NOTFOUND;
-	if (!rc && !access_is(r, "admin"))
-		rc = store_support_serves(*db, s->account_id, s->portal_id, r->who.user_id, &yes);
-	if (!rc && !yes && access_is(r, "manager")) {
-		if ((rc = staff_may_session(r, *db, s, "supervisor_view")) == 1 && write) {
-			store_rollback(*db);
-			resp_problem(r, 403, "watching-only",
-				     "a supervisor watches this session but does not take part");
-			return E_FORBIDDEN;
-		}
-		yes = rc == 1;
-		rc = rc < 0 ? rc : 0;
-	}
-	if (rc == E_NOTFOUND || (!rc && !yes)) {
-		resp_problem(r, 404, "not-found", "no such session");
-		rc = E_NOTFOUND;
-	}
-	if (rc)
-		store_rollback(*db);
-	return rc;
-}
-
 static json_t *device_json(struct db *db, const struct support_session *s, int *err)
 {
 	char linked[ID_MAX];
@@ -76,11 +48,10 @@ static int show(struct req *r)
 {
 	struct support_session s;
 	struct db *db;
-	int rc = load(r, &db, &s, 0);
+	int rc = chat_session_load(r, &db, &s, 0);
 	if (rc)
 		return rc;
 	json_t *out = device_json(db, &s, &rc);
-	store_rollback(db); /* read only */
 	return out ? resp_json(r, 200, out) : rc;
 }
 
@@ -92,7 +63,7 @@ static int put(struct req *r)
 	json_t *in = NULL;
 	const char *device = NULL;
 	/* the session first: another account's answers 404 whatever the body */
-	int rc = load(r, &db, &s, 1);
+	int rc = chat_session_load(r, &db, &s, 1);
 	if (rc)
 		return rc;
 	if ((rc = jin_object(r, &in, allowed)))

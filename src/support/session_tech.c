@@ -17,52 +17,6 @@
 #include "support/offline.h"
 #include "support/staff.h"
 
-/* technicians, managers and admins who serve the portal; a manager holding
- * supervisor_view over it (support/staff.h) watches: reads, never writes */
-static int reach(struct req *r, struct db *db, const struct support_session *s, int write)
-{
-	int yes = 1, rc = 0;
-	if (!access_is(r, "admin") &&
-	    (rc = store_support_serves(db, s->account_id, s->portal_id, r->who.user_id, &yes)))
-		return rc;
-	if (!yes && access_is(r, "manager")) {
-		if ((rc = staff_may_session(r, db, s, "supervisor_view")) < 0)
-			return rc;
-		if (rc == 1 && write) {
-			resp_problem(r, 403, "watching-only",
-				     "a supervisor watches this session but does not take part");
-			return E_FORBIDDEN;
-		}
-		yes = rc;
-	}
-	if (!yes) {
-		resp_problem(r, 404, "not-found", "no such session");
-		return E_NOTFOUND;
-	}
-	return 0;
-}
-
-/* the session {id}, when the caller may reach it; write = 1 inside a write transaction */
-static int load(struct req *r, struct db **db, struct support_session *s, int write)
-{
-	int rc = chat_staff(r);
-	if (rc || (rc = api_db(db)))
-		return rc;
-	if (write && (rc = api_begin(db, 1)))
-		return rc;
-	const char *id = req_param(r, "id");
-	rc = ids_valid(id, "sup") ? store_support_session_get(*db, r->who.account_id, id, s) : E_NOTFOUND;
-	if (rc == E_NOTFOUND) {
-		resp_problem(r, 404, "not-found", "no such session");
-		rc = E_NOTFOUND;
-	}
-	if (!rc)
-		rc = reach(r, *db, s, write);
-	if (rc && write)
-		store_rollback(*db);
-	return rc;
-}
-
 static int closed(struct req *r, struct db *db)
 {
 	return api_abort(db, resp_problem(r, 409, "session-closed", "this session is closed")), E_CONFLICT;
@@ -72,7 +26,7 @@ static int show(struct req *r)
 {
 	struct support_session s;
 	struct db *db;
-	int rc = load(r, &db, &s, 0);
+	int rc = chat_session_load(r, &db, &s, 0);
 	if (rc)
 		return rc;
 	/* what the console may offer the caller: its buttons follow the rights */
@@ -92,7 +46,7 @@ static int stream(struct req *r)
 {
 	struct support_session s;
 	struct db *db;
-	int rc = load(r, &db, &s, 0);
+	int rc = chat_session_load(r, &db, &s, 0);
 	return rc ? rc : chat_stream(r, &s, 1);
 }
 
@@ -100,7 +54,7 @@ static int pick_up(struct req *r)
 {
 	struct support_session s;
 	struct db *db;
-	int rc = load(r, &db, &s, 1);
+	int rc = chat_session_load(r, &db, &s, 1);
 	if (rc)
 		return rc;
 	int64_t now = clock_now();
@@ -133,7 +87,7 @@ static int post(struct req *r, const char *kind)
 	int rc = chat_staff(r);
 	if (rc || (rc = jin_object(r, &in, allowed)) ||
 	    (rc = jin_string(r, in, "text", JIN_REQUIRED, CHAT_TEXT_MAX * 4, &text)) ||
-	    (rc = chat_text_ok(r, "text", text)) || (rc = load(r, &db, &s, 1)))
+	    (rc = chat_text_ok(r, "text", text)) || (rc = chat_session_load(r, &db, &s, 1)))
 		return rc;
 	if (!strcmp(s.state, "closed"))
 		return closed(r, db);
@@ -167,7 +121,7 @@ static int typing(struct req *r)
 {
 	struct support_session s;
 	struct db *db;
-	int rc = load(r, &db, &s, 1);
+	int rc = chat_session_load(r, &db, &s, 1);
 	if (rc)
 		return rc;
 	if ((rc = store_support_session_typing(db, s.account_id, s.id, "technician", clock_now())) ||
@@ -185,7 +139,7 @@ static int read_mark(struct req *r)
 	struct db *db;
 	int rc = chat_staff(r);
 	if (rc || (rc = jin_object(r, &in, allowed)) ||
-	    (rc = jin_int(r, in, "seq", JIN_REQUIRED, 1, 1LL << 40, &seq)) || (rc = load(r, &db, &s, 1)))
+	    (rc = jin_int(r, in, "seq", JIN_REQUIRED, 1, 1LL << 40, &seq)) || (rc = chat_session_load(r, &db, &s, 1)))
 		return rc;
 	if ((rc = store_support_session_read(db, s.account_id, s.id, "technician", seq)) ||
 	    (rc = chat_changed(db, &s, 0, 0)))
@@ -197,7 +151,7 @@ static int close_session(struct req *r)
 {
 	struct support_session s;
 	struct db *db;
-	int rc = load(r, &db, &s, 1);
+	int rc = chat_session_load(r, &db, &s, 1);
 	if (rc)
 		return rc;
 	if (!strcmp(s.state, "closed"))
@@ -224,7 +178,7 @@ static int transfer(struct req *r)
 		return rc;
 	/* which session first: another account's (or another portal's) answers
 	 * 404 whatever the body says, as for no session */
-	if ((rc = load(r, &db, &s, 1)))
+	if ((rc = chat_session_load(r, &db, &s, 1)))
 		return rc;
 	if (!tech == !team)
 		return api_abort(db, resp_field_error(r, "technician_id", "give either 'technician_id' or 'team_id'")),
