@@ -150,4 +150,4 @@ def test_open_only_while_someone_could_be_offered(srv, admin):
     assert srv.client().get(pub).json()["open"] is False
     s = ask(srv.client(), portal["slug"])
     assert s["state"] == "offline"
-    assert srv.rows("SELECT offered_to FROM support_sessions WHERE id = '%s'" % s["id"]) == [[None]]
+    assert srv.rows("SELECT COALESCE(offered_to, '-') FROM support_sessions WHERE id = '%s'" % s["id"]) == [["-"]]
