@@ -1,6 +1,7 @@
 // One chat in the technicians' console: the customer and their company, the transcript (private
 // notes marked as such), the customer's typing, a box to answer or to write a note, and closing.
-// The transcript comes from the session's stream, which resumes where it stopped.
+// The transcript comes from the session's stream, which resumes where it stopped. A supervisor
+// watching (`watch`) reads the same pane without the box, and marks nothing as read.
 import { useState, useEffect, useRef } from 'preact/hooks';
 import { api, apiRaw } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
@@ -25,7 +26,7 @@ function eventText(ev) {
 	return '';
 }
 
-export function ChatPane({ id, me, onClosed }) {
+export function ChatPane({ id, me, onClosed, watch = false }) {
 	const [msgs, setMsgs] = useState([]);
 	const [state, setState] = useState(null);
 	const [typing, setTyping] = useState(false);
@@ -72,7 +73,7 @@ export function ChatPane({ id, me, onClosed }) {
 	useEffect(() => {
 		if (log.current) log.current.scrollTop = log.current.scrollHeight;
 		const n = msgs.length ? msgs[msgs.length - 1].seq : 0;
-		if (n) api('POST', base + '/read', { seq: n }).catch(() => {});
+		if (n && !watch) api('POST', base + '/read', { seq: n }).catch(() => {});
 	}, [msgs.length]);
 	const s = state || {};
 	const readSeq = s.customer_read_seq || 0;
@@ -118,7 +119,8 @@ export function ChatPane({ id, me, onClosed }) {
 				})}
 			</ol></div>
 			<p class="chat-typing" aria-live="polite">{typing && !closed ? t('supTyping', { name: title }) : mineSeen ? t('supSeen') : ''}</p>
-			{closed ? <div class="row"><span>{t('supClosed')}</span>
+			{watch && !closed ? <div class="row"><span class="note">{t('supWatching')}</span>
+				<button type="button" onClick={onClosed}>{t('supStopWatching')}</button></div> : closed ? <div class="row"><span>{t('supClosed')}</span>
 				{may.replay && <a href={'/support/history/' + encodeURIComponent(id)}>{t('supReplay')}</a>}
 				<button type="button" onClick={onClosed}>{t('supDismiss')}</button></div> : (
 				<form onSubmit={send}>

@@ -11,11 +11,13 @@ import { openStream } from '../lib/stream.js';
 import { ChatPane } from './ChatPane.jsx';
 import { History } from './History.jsx';
 import { Team } from './Team.jsx';
+import { TeamChats } from './TeamChats.jsx';
 import './strings.js';
 import './console.css';
 
 const IDLE_AWAY_MS = 5 * 60 * 1000;
 const STATES = ['online', 'away', 'offline'];
+const VIEW_LABEL = { chats: 'supViewChats', history: 'supHistory', team: 'supTeam', watch: 'supTeamChats' };
 
 // the queue, one's own chats and presence: fetched once, then kept by the console's stream, whose
 // events (`console`) carry them whole whenever they change
@@ -136,13 +138,14 @@ export function Console({ me }) {
 			<h1 id="sup-h">{t('supConsole')}</h1>
 			<Presence presence={presence} onChange={setState} error={presErr} />
 			<div class="row" role="group" aria-label={t('supViews')}>
-				{['chats', 'history', ...(manages ? ['team'] : [])].map((v) => (
+				{['chats', 'history', ...(manages ? ['team', 'watch'] : [])].map((v) => (
 					<button key={v} type="button" aria-pressed={view === v} onClick={() => setView(v)}>
-						{v === 'chats' ? t('supViewChats') : v === 'history' ? t('supHistory') : t('supTeam')}</button>
+						{t(VIEW_LABEL[v])}</button>
 				))}
 			</div>
 			{view === 'history' && <History />}
 			{view === 'team' && <Team />}
+			{view === 'watch' && <TeamChats me={me} />}
 			<div class="console-grid" hidden={view !== 'chats'}>
 				<div class="console-side">
 					<FormError text={pickErr} />
