@@ -116,7 +116,8 @@ int rights_effective_any(struct db *db, const char *account_id, const char *user
 			 const char *const *team_ids, size_t n, const char *right);
 /* settings/routes.h's hook: a manager changes a company's business_hours
  * when manage_business_hours is effective for them in a team serving one of
- * the company's portals (or a sub-team of one they manage); nothing else */
+ * the company's portals (or a sub-team of one they manage); nothing else.
+ * company_id NULL: 1 for a manager and business_hours (some company may be theirs) */
 int rights_may_change_company_setting(struct db *db, const char *account_id, const char *user_id, const char *role,
 				      const char *company_id, const char *setting);
 /* managers and API managers hold rights and manage teams; admins hold every right */

@@ -164,6 +164,8 @@ int rights_may_change_company_setting(struct db *db, const char *account_id, con
 {
 	if (strcmp(setting, "business_hours") || strcmp(role, "manager"))
 		return 0;
+	if (!company_id)
+		return 1;
 	char(*teams)[ID_MAX] = calloc(MAX_SERVING_TEAMS, ID_MAX);
 	const char *ids[MAX_SERVING_TEAMS];
 	int n = 0;

@@ -162,6 +162,21 @@ static int may_change(struct req *r, struct db *db, const struct company *c, con
 	return yes ? 0 : access_admin(r);
 }
 
+/* before the company is looked up: may the caller change this setting of
+ * some company at all? Everyone else gets the 403 of every admin route
+ * first, whatever the company */
+static int may_change_some(struct req *r, struct db *db)
+{
+	if (access_is(r, "admin"))
+		return 0;
+	int yes = company_may
+			  ? company_may(db, r->who.account_id, r->who.user_id, r->who.role, NULL, req_param(r, "name"))
+			  : 0;
+	if (yes < 0)
+		return yes;
+	return yes ? 0 : access_admin(r);
+}
+
 static int company_get(struct req *r)
 {
 	int rc;
@@ -197,8 +212,8 @@ static int company_put(struct req *r)
 	if (!db)
 		return E_DB;
 	/* an unknown company or setting is a 404 whatever the body says */
-	if ((rc = access_read_admin(r)) || (rc = load_company(r, db, &c)) || (rc = load_def(r, &def)) ||
-	    (rc = may_change(r, db, &c, def)) || (rc = jin_object(r, &in, allowed)))
+	if ((rc = access_read_admin(r)) || (rc = may_change_some(r, db)) || (rc = load_company(r, db, &c)) ||
+	    (rc = load_def(r, &def)) || (rc = may_change(r, db, &c, def)) || (rc = jin_object(r, &in, allowed)))
 		return rc;
 	json_t *v = json_object_get(in, "value");
 	if (!v)
@@ -250,8 +265,8 @@ static int company_delete(struct req *r)
 	json_t *old, *now;
 	const char *source, *fallback;
 	struct db *db;
-	if ((rc = api_db(&db)) || (rc = access_read_admin(r)) || (rc = load_company(r, db, &c)) ||
-	    (rc = load_def(r, &def)) || (rc = may_change(r, db, &c, def)))
+	if ((rc = api_db(&db)) || (rc = access_read_admin(r)) || (rc = may_change_some(r, db)) ||
+	    (rc = load_company(r, db, &c)) || (rc = load_def(r, &def)) || (rc = may_change(r, db, &c, def)))
 		return rc;
 	if ((rc = store_begin(db, 1)))
 		return rc;
