@@ -3,17 +3,14 @@
  * server's CSRF check, the check is made here: a page of another site must
  * not open sessions in a signed-in customer's name. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "api/access.h"
 #include "core/errors.h"
 #include "http/jsonin.h"
 #include "http/response.h"
-#include "store/id_sets.h"
 #include "store/users.h"
 #include "support/portal_customer.h"
-
-#define MAX_COMPANIES 256 /* a customer's companies looked through */
 
 static int sign_in_first(struct req *r)
 {
@@ -26,20 +23,6 @@ static int not_a_customer(struct req *r)
 {
 	resp_problem(r, 403, "not-a-customer", "only customers of this company can ask for help on its portal");
 	return E_FORBIDDEN;
-}
-
-static int belongs(struct db *db, const struct portal *p, const char *user_id, int *yes)
-{
-	int n = 0;
-	*yes = 0;
-	char(*companies)[ID_MAX] = calloc(MAX_COMPANIES, ID_MAX);
-	if (!companies)
-		return E_NOMEM;
-	int rc = store_ids_get(db, IDS_USER_COMPANIES, p->account_id, user_id, companies, MAX_COMPANIES, &n);
-	for (int i = 0; !rc && i < n; i++)
-		*yes |= !strcmp(companies[i], p->company_id);
-	free(companies);
-	return rc;
 }
 
 static int signed_in(struct req *r, struct db *db, const struct portal *p, struct portal_customer *who)
@@ -56,13 +39,14 @@ static int signed_in(struct req *r, struct db *db, const struct portal *p, struc
 		return sign_in_first(r);
 	if (rc)
 		return rc;
-	int yes = 0;
 	if (strcmp(u.role, "customer") || strcmp(u.status, "active") || r->who.must_change_password)
 		return not_a_customer(r);
-	if ((rc = belongs(db, p, u.id, &yes)))
-		return rc;
-	if (!yes)
+	/* the caller is u, of p's account: one of their companies must be p's */
+	rc = access_company_sees(r, db, (const char(*)[ID_MAX]) & p->company_id, 1);
+	if (rc == E_NOTFOUND)
 		return not_a_customer(r);
+	if (rc)
+		return rc;
 	snprintf(who->user_id, sizeof who->user_id, "%s", u.id);
 	snprintf(who->name, sizeof who->name, "%s", u.display_name[0] ? u.display_name : u.email);
 	snprintf(who->email, sizeof who->email, "%s", u.email);
