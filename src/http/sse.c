@@ -236,22 +236,44 @@ int sse_is_stream(const struct req *r)
 	return r->stream != NULL;
 }
 
-struct MHD_Response *sse_response(struct req *r)
+static void stream_discard(struct req *r)
 {
 	struct sse_stream *s = r->stream;
-	struct MHD_Response *mr = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, reader, s, stream_free);
-	if (!mr) {
-		if (s->ctx_free)
-			s->ctx_free(s->ctx);
-		pthread_mutex_destroy(&s->mu);
-		free(s);
-		r->stream = NULL;
-		return NULL;
-	}
+	if (s->ctx_free)
+		s->ctx_free(s->ctx);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+	r->stream = NULL;
+}
+
+static void stream_headers(struct MHD_Response *mr)
+{
 	MHD_add_response_header(mr, "Content-Type", "text/event-stream; charset=utf-8");
 	MHD_add_response_header(mr, "Cache-Control", "no-store");
 	MHD_add_response_header(mr, "X-Accel-Buffering", "no"); /* nginx: do not hold events back */
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+}
+
+struct MHD_Response *sse_response(struct req *r)
+{
+	if (!strcmp(r->method, "HEAD")) {
+		/* HEAD gets the stream's header fields and nothing more: as a
+		 * chunked response libmicrohttpd would still send the last chunk
+		 * ("0\r\n\r\n"), which a keep-alive client then reads as the
+		 * start of its next response */
+		stream_discard(r);
+		struct MHD_Response *mr = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+		if (mr)
+			stream_headers(mr);
+		return mr;
+	}
+	struct sse_stream *s = r->stream;
+	struct MHD_Response *mr = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, reader, s, stream_free);
+	if (!mr) {
+		stream_discard(r);
+		return NULL;
+	}
+	stream_headers(mr);
 	pthread_mutex_lock(&hub_mu);
 	s->next = hub;
 	if (hub)

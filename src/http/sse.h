@@ -57,7 +57,8 @@ int sse_init(void);
  * daemon stops, which cannot stop with suspended connections */
 void sse_shutdown(void);
 
-/* for http/server.c: the response for a request that became a stream */
+/* for http/server.c: the response for a request that became a stream (to
+ * HEAD: the stream's header fields and no body) */
 struct MHD_Response;
 struct MHD_Response *sse_response(struct req *r);
 int sse_is_stream(const struct req *r);

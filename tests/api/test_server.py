@@ -348,6 +348,27 @@ def test_head_on_every_get_route_matches_get_without_a_body(srv, admin):
     assert not bad, "\n".join(bad)
 
 
+def test_head_on_a_stream_sends_no_body_and_the_connection_goes_on(srv, admin):
+    # a chunked answer to HEAD would still end with "0\r\n\r\n": a keep-alive
+    # client reads those bytes as the start of its next answer
+    from supportutil import make_portal
+    slug = make_portal(srv, admin)["slug"]
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+    try:
+        for _ in range(2):
+            conn.request("HEAD", "/api/v1/public/portals/%s/stream" % slug)
+            h = conn.getresponse()
+            h.read()
+            assert h.status == 200 and h.getheader("Content-Type").startswith("text/event-stream")
+            assert h.getheader("Transfer-Encoding") is None
+            conn.request("GET", "/healthz")
+            g = conn.getresponse()
+            assert g.status == 200, g.status
+            g.read()
+    finally:
+        conn.close()
+
+
 def test_unknown_method_is_405_with_allow(srv, admin):
     r = admin.request("BREW", "/api/v1/users")
     problem(r, 405, "method-not-allowed")
