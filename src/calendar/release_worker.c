@@ -62,19 +62,11 @@ static long pass(struct worker *w)
 	return interval_ms;
 }
 
-static void end(struct worker *w)
-{
-	(void)w;
-	store_close_thread();
-}
-
-static struct worker releaser = WORKER_INIT("room release", pass, end);
+static struct worker releaser = WORKER_INIT("room release", pass, store_worker_end);
 
 int release_worker_start(void)
 {
-	const char *env = getenv("CONVENE_RELEASE_INTERVAL_MS");
-	if (env && atol(env) >= 100)
-		interval_ms = atol(env);
+	interval_ms = worker_env_ms("CONVENE_RELEASE_INTERVAL_MS", interval_ms, 100);
 	releaser.first_ms = interval_ms; /* the first pass one interval after the start, as every later one */
 	return worker_start(&releaser);
 }

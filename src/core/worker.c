@@ -3,6 +3,7 @@
  * which may only call downward; ops/workers.c decides which ones run. */
 #include "core/worker.h"
 
+#include <stdlib.h>
 #include <time.h>
 
 #include "core/errors.h"
@@ -91,4 +92,11 @@ void worker_stop(struct worker *w)
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
 	w->running = 0;
+}
+
+long worker_env_ms(const char *var, long dflt, long min)
+{
+	const char *v = getenv(var);
+	long ms = v ? atol(v) : 0;
+	return v && ms >= min ? ms : dflt;
 }

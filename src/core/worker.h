@@ -40,5 +40,8 @@ void worker_kick(struct worker *w); /* cuts its current (or next) wait short */
 /* for a pass that has to wait inside itself: 1 when stopping (at once if so) */
 int worker_nap(struct worker *w, long ms);
 int worker_stopping(struct worker *w);
+/* a wait in ms from the environment variable var (tests shorten them), or dflt
+ * when it is unset or below min */
+long worker_env_ms(const char *var, long dflt, long min);
 
 #endif

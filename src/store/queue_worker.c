@@ -40,8 +40,7 @@ void queue_worker_end(struct worker *w)
 
 int queue_worker_start(struct queue_worker *q, const char *env)
 {
-	const char *v = env ? getenv(env) : NULL;
-	if (v && atol(v) >= 50)
-		q->poll_ms = atol(v);
+	if (env)
+		q->poll_ms = worker_env_ms(env, q->poll_ms, 50);
 	return worker_start(&q->w);
 }

@@ -64,6 +64,12 @@ void store_close_thread(void)
 	}
 }
 
+void store_worker_end(struct worker *w)
+{
+	(void)w;
+	store_close_thread();
+}
+
 void store_set_limits(int lock_ms, int statement_ms)
 {
 	db_set_limits(lock_ms, statement_ms);

@@ -15,6 +15,9 @@ struct db;
 int store_init(const char *url, char *err, size_t errlen); /* opens the caller thread's connection */
 struct db *store_db(void); /* this thread's connection, opened on first use; NULL on failure */
 void store_close_thread(void);
+struct worker;
+/* a worker's end (core/worker.h) that only closes its thread's connection */
+void store_worker_end(struct worker *w);
 int store_ping(struct db *db);
 int store_migrate(struct db *db, int *applied, char *err, size_t errlen);
 int store_schema_version(struct db *db, int *out);

@@ -49,19 +49,11 @@ static long pass(struct worker *w)
 	return rc ? poll_ms * 2 : n == DUE_BATCH ? 0 : poll_ms;
 }
 
-static void end(struct worker *w)
-{
-	(void)w;
-	store_close_thread();
-}
-
-static struct worker waits = WORKER_INIT("support waits", pass, end);
+static struct worker waits = WORKER_INIT("support waits", pass, store_worker_end);
 
 int support_wait_worker_start(void)
 {
-	const char *env = getenv("CONVENE_SUPPORT_WAIT_POLL_MS");
-	if (env && atol(env) >= 50)
-		poll_ms = atol(env);
+	poll_ms = worker_env_ms("CONVENE_SUPPORT_WAIT_POLL_MS", poll_ms, 50);
 	waits.first_ms = poll_ms;
 	return worker_start(&waits);
 }

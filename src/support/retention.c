@@ -44,19 +44,11 @@ static long pass(struct worker *w)
 	return rc ? poll_ms * 2 : n == ERASE_BATCH ? 0 : poll_ms;
 }
 
-static void end(struct worker *w)
-{
-	(void)w;
-	store_close_thread();
-}
-
-static struct worker retention = WORKER_INIT("support retention", pass, end);
+static struct worker retention = WORKER_INIT("support retention", pass, store_worker_end);
 
 int support_retention_worker_start(void)
 {
-	const char *env = getenv("CONVENE_SUPPORT_RETENTION_POLL_MS");
-	if (env && atol(env) >= 50)
-		poll_ms = atol(env);
+	poll_ms = worker_env_ms("CONVENE_SUPPORT_RETENTION_POLL_MS", poll_ms, 50);
 	retention.first_ms = poll_ms;
 	return worker_start(&retention);
 }
