@@ -177,6 +177,22 @@ static int may_change_some(struct req *r, struct db *db)
 	return yes ? 0 : access_admin(r);
 }
 
+/* may_change on each item: whether the caller may PUT/DELETE it, so a page
+ * (the managers' business hours) offers only what the server will take */
+static int mark_may_change(struct req *r, struct db *db, const struct company *c, json_t *items)
+{
+	for (int i = 0; i < settings_count; i++) {
+		int yes = access_is(r, "admin");
+		if (!yes && company_may)
+			yes = company_may(db, r->who.account_id, r->who.user_id, r->who.role, c->id,
+					  settings_catalogue[i].name);
+		if (yes < 0)
+			return yes;
+		json_object_set_new(json_array_get(items, (size_t)i), "may_change", json_boolean(yes));
+	}
+	return 0;
+}
+
 static int company_get(struct req *r)
 {
 	int rc;
@@ -186,6 +202,10 @@ static int company_get(struct req *r)
 	if ((rc = api_db(&db)) || (rc = access_read_admin(r)) || (rc = load_company(r, db, &c)) ||
 	    (rc = list_at(r, db, c.id, &items)))
 		return rc;
+	if ((rc = mark_may_change(r, db, &c, items))) {
+		json_decref(items);
+		return rc;
+	}
 	return resp_json(r, 200, json_pack("{s:s, s:o}", "company_id", c.id, "items", items));
 }
 

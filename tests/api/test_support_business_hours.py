@@ -65,3 +65,25 @@ def test_bad_hours_from_a_manager_change_nothing(srv, admin, hours):
     r = hours["mc"].put(path(hours["company"]), json={"value": bad})
     assert problem(r, 422)["field"] == "value"
     assert effective(admin, hours["company"]) == before
+
+
+def may_change(client, company):
+    r = client.get("/api/v1/companies/%s/settings" % company)
+    assert r.status_code == 200, r.text
+    return {i["name"]: i["may_change"] for i in r.json()["items"]}
+
+
+def test_the_settings_say_where_the_caller_may_change_them(srv, admin, hours):
+    """the managers' page lists only what the server will take: may_change"""
+    mc = hours["mc"]
+    mine = may_change(mc, hours["company"])
+    assert mine.pop("business_hours") is True
+    assert mine and not any(mine.values())  # no other setting
+    assert not any(may_change(mc, hours["unserved"]).values())
+    assert all(may_change(admin, hours["company"]).values())
+    tech, _ = srv.make_user(admin, "technician", company_ids=[hours["company"]])
+    assert not any(may_change(srv.login_as(tech), hours["company"]).values())
+    set_manager(admin, hours["mgr"]["id"], [], [hours["top"]])  # the manager stops holding it
+    assert not any(may_change(mc, hours["company"]).values())
+    # another account's admin does not even see the company
+    problem(srv.admin("B").get("/api/v1/companies/%s/settings" % hours["company"]), 404)

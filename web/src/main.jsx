@@ -17,6 +17,7 @@ import { Apps } from './admin/Apps.jsx';
 import { Companies, CompanyPage } from './admin/Companies.jsx';
 import { Teams } from './admin/Teams.jsx';
 import { Settings } from './admin/Settings.jsx';
+import { BusinessHours } from './admin/BusinessHours.jsx';
 import { Audit } from './admin/Audit.jsx';
 import { Rooms, RoomPage } from './admin/Rooms.jsx';
 import { Account } from './admin/Account.jsx';
@@ -37,10 +38,12 @@ function pagesFor(role) {
 	const rooms = cal.length ? ['rooms'] : [];
 	// support reports: managers holding the right `reports` (the page says when they do not)
 	if (role === 'api_manager') return ['apps', 'reports', ...cal, ...rooms];
-	if (role === 'manager') return ['support', ...cal, ...rooms, 'reports']; // support: their teams' technicians, chats and history
+	// hours: their companies' business hours (managers holding manage_business_hours; the page says
+	// what it takes when they may change none)
+	if (role === 'manager') return ['support', ...cal, ...rooms, 'reports', 'hours']; // support: their teams' technicians, chats and history
 	return [...cal, ...rooms];
 }
-const LABEL = { support: 'supportConsole', users: 'users', managers: 'managers', apps: 'applications', companies: 'companies', teams: 'teams', settings: 'settings', audit: 'audit', calendar: 'calendar', rooms: 'rooms', conferences: 'conferences', reports: 'supportReports' };
+const LABEL = { support: 'supportConsole', users: 'users', managers: 'managers', apps: 'applications', companies: 'companies', teams: 'teams', settings: 'settings', audit: 'audit', calendar: 'calendar', rooms: 'rooms', conferences: 'conferences', reports: 'supportReports', hours: 'businessHours' };
 // conferences: account admins, and every user (not a guest or customer) who administers one; the
 // navigation shows them to those who have one (GET /api/v1/conferences not empty) and to admins
 const mayConfer = (role) => role !== 'guest' && role !== 'customer';
@@ -165,6 +168,7 @@ function App() {
 	else if (page === 'support' && seg[1] === 'history' && seg[2]) body = <Lazy load={loadReplay} id={seg[2]} />;
 	else if (page === 'support') body = <Lazy load={loadConsole} me={me} />;
 	else if (page === 'reports') body = <Lazy load={loadReports} me={me} />;
+	else if (page === 'hours') body = <BusinessHours />;
 
 	return (
 		<div class="shell">

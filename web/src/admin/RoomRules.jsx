@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../lib/i18n.js';
 import { Field, Check, UserPicker, MemberList } from '../lib/ui.jsx';
-import { HoursEditor, HoursView, hoursToSend, dayOf } from './Settings.jsx';
+import { HoursEditor, HoursView, hoursToSend, dayOf } from './HoursEditor.jsx';
 
 const FACTOR = { min: 1, h: 60, d: 1440 };
 const DEFAULT_HOURS = (() => {
