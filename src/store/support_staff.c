@@ -104,3 +104,22 @@ int store_support_offers_withdraw(struct db *db, const char *account_id, const c
 			return rc;
 	return 0;
 }
+
+int store_support_portal_teams(struct db *db, const char *account_id, const char *portal_id, char (*out)[ID_MAX],
+			       int max, int *n)
+{
+	int rc = store_ids_get(db, IDS_PORTAL_TEAMS, account_id, portal_id, out, max, n);
+	if (rc || *n)
+		return rc;
+	char parent[ID_MAX] = "";
+	struct db_rows *r;
+	if ((rc = db_query(db, &r, "SELECT parent_id FROM portals WHERE account_id = ? AND id = ?", "ss", account_id,
+			   portal_id)))
+		return rc;
+	if ((rc = db_next(r)) == 1)
+		cp(parent, sizeof parent, db_text(r, 0));
+	db_rows_free(r);
+	if (rc < 0)
+		return rc;
+	return parent[0] ? store_ids_get(db, IDS_PORTAL_TEAMS, account_id, parent, out, max, n) : 0;
+}

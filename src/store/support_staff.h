@@ -35,5 +35,8 @@ int store_support_presence_limit(struct db *db, const char *account_id, const ch
  * offered, ids and portals in out (at most max), no longer offered */
 int store_support_offers_withdraw(struct db *db, const char *account_id, const char *user_id, char (*ids)[ID_MAX],
 				  char (*portals)[ID_MAX], int max, int *n);
+/* the teams serving a portal (its parent's when it has none) */
+int store_support_portal_teams(struct db *db, const char *account_id, const char *portal_id, char (*out)[ID_MAX],
+			       int max, int *n);
 
 #endif

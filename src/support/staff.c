@@ -17,7 +17,6 @@
 #include "http/jsonin.h"
 #include "http/response.h"
 #include "support/chat.h"
-#include "support/portals.h"
 
 static portals_right_fn rights_fn;
 
@@ -40,10 +39,9 @@ static int may_teams(struct req *r, struct db *db, char (*teams)[ID_MAX], int n,
 
 int staff_may_session(struct req *r, struct db *db, const struct support_session *s, const char *right)
 {
-	char teams[PORTAL_TEAMS_MAX + 1][ID_MAX];
-	struct portal p;
-	int n = 0, rc = store_portal_get(db, s->account_id, s->portal_id, &p);
-	if (rc || (rc = portals_serving_teams(db, &p, teams, &n)))
+	char teams[SUPPORT_STAFF_TEAMS_MAX + 1][ID_MAX];
+	int n = 0, rc = store_support_portal_teams(db, s->account_id, s->portal_id, teams, SUPPORT_STAFF_TEAMS_MAX, &n);
+	if (rc)
 		return rc;
 	if (s->team_id[0])
 		memcpy(teams[n++], s->team_id, ID_MAX);
