@@ -105,10 +105,9 @@ int portals_create_for_company(struct db *db, const struct company *c)
 
 int portals_serving_teams(struct db *db, const struct portal *p, char (*out)[ID_MAX], int *n)
 {
-	int rc = store_ids_get(db, IDS_PORTAL_TEAMS, p->account_id, p->id, out, PORTAL_TEAMS_MAX, n);
-	if (!rc && *n == 0 && p->parent_id[0])
-		rc = store_ids_get(db, IDS_PORTAL_TEAMS, p->account_id, p->parent_id, out, PORTAL_TEAMS_MAX, n);
-	return rc;
+	/* the rule (its own, else its parent's) is the store's, which staff
+	 * checks use with a session's portal id alone */
+	return store_support_portal_teams(db, p->account_id, p->id, out, PORTAL_TEAMS_MAX, n);
 }
 
 /* may the caller see the portal? admins all; others those of their
