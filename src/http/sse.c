@@ -32,6 +32,7 @@ struct sse_stream {
 	void (*ctx_free)(void *ctx);
 	pthread_mutex_t mu;
 	int dirty, ping, closing, suspended;
+	int slot; /* which of the PING_SLICES pings this stream */
 	struct buf out;
 	size_t out_off;
 	char last_id[SSE_ID_MAX];
@@ -43,6 +44,11 @@ static struct sse_stream *hub;
 static int nstreams;
 
 static long ping_ms;
+/* Each ping pass marks one slice of the streams, so that every stream gets
+ * its ping once per ping_ms but their renders (a log stream renders at each
+ * ping) spread over the interval instead of all landing at once. */
+#define PING_SLICES 16
+static int ping_phase, next_slot;
 
 /* marks under the stream's lock and resumes it if it sleeps; call with hub_mu held */
 static void mark(struct sse_stream *s, int dirty, int ping, int closing)
@@ -275,6 +281,8 @@ struct MHD_Response *sse_response(struct req *r)
 	}
 	stream_headers(mr);
 	pthread_mutex_lock(&hub_mu);
+	s->slot = next_slot;
+	next_slot = (next_slot + 1) % PING_SLICES;
 	s->next = hub;
 	if (hub)
 		hub->prev = s;
@@ -291,9 +299,11 @@ static long ping_pass(struct worker *w)
 	(void)w;
 	pthread_mutex_lock(&hub_mu);
 	for (struct sse_stream *s = hub; s; s = s->next)
-		mark(s, 0, 1, 0);
+		if (s->slot == ping_phase)
+			mark(s, 0, 1, 0);
+	ping_phase = (ping_phase + 1) % PING_SLICES;
 	pthread_mutex_unlock(&hub_mu);
-	return ping_ms;
+	return ping_ms / PING_SLICES;
 }
 
 static struct worker pinger = WORKER_INIT("sse pings", ping_pass, NULL);
@@ -304,7 +314,8 @@ int sse_init(void)
 	long ms = env ? strtol(env, NULL, 10) : 25000;
 	if (ms < 100)
 		ms = 100;
-	ping_ms = pinger.first_ms = ms;
+	ping_ms = ms;
+	pinger.first_ms = ms / PING_SLICES;
 	return worker_start(&pinger);
 }
 
