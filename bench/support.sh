@@ -32,7 +32,7 @@
 # usage: bench/support.sh   (environment: CONVENE_BIN, CHATS=1000, TECHS=100,
 #        COMPANIES=10, MESSAGES=3, GAP_MS=20000, PER_ADDRESS=10,
 #        PICK_SESSIONS=100, PICK_PARALLEL=4, BENCH_PARTS="single cluster",
-#        BOUND_S=900 (each load run), THREADS=nproc (convene's --threads))
+#        BOUND_S=900 (each load run), THREADS=0 (convene's --threads; 0: its default))
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,7 +47,7 @@ PICK_SESSIONS=${PICK_SESSIONS:-100}
 PICK_PARALLEL=${PICK_PARALLEL:-4}
 PARTS=${BENCH_PARTS:-single cluster}
 BOUND_S=${BOUND_S:-900}
-THREADS=${THREADS:-$(nproc)}
+THREADS=${THREADS:-0}
 . bench/lib.sh
 num "$CHATS" 1 5000 CHATS
 num "$TECHS" 1 500 TECHS
@@ -59,7 +59,7 @@ num "$PER_ADDRESS" 1 50 PER_ADDRESS
 num "$PICK_SESSIONS" 1 1000 PICK_SESSIONS
 num "$PICK_PARALLEL" 1 50 PICK_PARALLEL
 num "$BOUND_S" 10 3600 BOUND_S
-num "$THREADS" 1 64 THREADS
+num "$THREADS" 0 64 THREADS
 [ "$TECHS" -ge "$COMPANIES" ] || { echo "bench: TECHS must be at least COMPANIES" >&2; exit 2; }
 dbs=""
 for p in $PARTS; do
@@ -225,7 +225,7 @@ mkdir -p bench/results
 report="bench/results/support-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
   echo "convene support benchmarks, $(date -u '+%Y-%m-%d %H:%M:%S UTC') on $(uname -n), $(nproc) cores"
-  echo "$("$BIN" version 2>/dev/null || echo convene) ($BIN, $THREADS threads); single: SQLite, one node;"
+  echo "$("$BIN" version 2>/dev/null || echo convene) ($BIN, $([ "$THREADS" = 0 ] && echo "default" || echo "$THREADS") threads); single: SQLite, one node;"
   echo "  cluster: PostgreSQL 15 (fsync on), customers on node A, technicians on node B; load client Node $(node -v)"
   echo "setup: $COMPANIES companies (portal, serving team, open around the clock), $TECHS technicians online"
   echo "  (console streams); $CHATS chats, each followed by SSE on both sides; $MESSAGES exchanges a chat"

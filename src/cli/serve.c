@@ -39,7 +39,7 @@ static const char help[] = "usage: convene serve [--data DIR] [--listen HOST:POR
 			   "  --smtp URL          SMTP server for outgoing mail (smtp://host:port)\n"
 			   "  --public-url URL    base URL used in links sent by e-mail\n"
 			   "  --web-dir DIR       built web app (default web/dist; empty: the API alone)\n"
-			   "  --threads N         HTTP threads (default: one per core)\n"
+			   "  --threads N         HTTP threads (default: two per core, at least 4)\n"
 			   "  --body-limit BYTES  largest request body (default 1048576)\n"
 			   "  --secret-key FILE   key that encrypts connections' tokens (default DIR/secret.key)\n"
 			   "\n"
