@@ -160,13 +160,13 @@ static void dispatch(struct server *s, struct req *r)
 static enum MHD_Result send_response(struct MHD_Connection *c, struct req *r)
 {
 	if (r->stream) {
-		int head = !strcmp(r->method, "HEAD");
 		struct MHD_Response *sr = sse_response(r);
 		if (!sr)
 			return MHD_NO;
 		/* a stream is quiet between events by design (its pings keep
-		 * proxies awake, not us): idle_timeout is for idle keep-alives */
-		if (!head)
+		 * proxies awake, not us): idle_timeout is for idle keep-alives.
+		 * sse_response answered HEAD without opening the stream. */
+		if (r->stream)
 			MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)0);
 		enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, sr);
 		MHD_destroy_response(sr);
