@@ -605,11 +605,8 @@ void zoom_worker_kick(void)
 
 int zoom_worker_start(void)
 {
-	const char *env = getenv("CONVENE_ZOOM_WORKER_POLL_MS");
-	if (env && atol(env) >= 50)
-		poll_ms = atol(env);
-	if ((env = getenv("CONVENE_ZOOM_SWEEP_MS")) && atol(env) >= 100) /* tests */
-		sweep_ms = atol(env);
+	poll_ms = worker_env_ms("CONVENE_ZOOM_WORKER_POLL_MS", poll_ms, 50);
+	sweep_ms = worker_env_ms("CONVENE_ZOOM_SWEEP_MS", sweep_ms, 100); /* tests */
 	return worker_start(&zoom_worker);
 }
 

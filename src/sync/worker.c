@@ -433,9 +433,8 @@ void sync_worker_kick(void)
 
 int sync_worker_start(void)
 {
-	const char *env = getenv("CONVENE_SYNC_POLL_MS");
-	if (env && atol(env) >= 50)
-		poll_ms = atol(env);
+	poll_ms = worker_env_ms("CONVENE_SYNC_POLL_MS", poll_ms, 50);
+	const char *env;
 	if ((env = getenv("CONVENE_SYNC_RETRY_S")) && atol(env) >= 1) /* tests */
 		retry_s = atol(env);
 	if ((env = getenv("CONVENE_SYNC_RENEW_BEFORE_S")) && atol(env) >= 0) /* tests */
